@@ -1,0 +1,41 @@
+import type { FloatArray } from './tensor-like.js';
+
+/**
+ * One trainable array of a model: what an optimizer reads and updates.
+ *
+ * `value` and `grad` have the same type and length (the product of `shape`). A layer's backward
+ * pass writes `grad`; an optimizer updates `value` in place.
+ */
+export interface Parameter {
+  /** Stable name, unique within a model, such as `dense_1.weights`; optimizer state is keyed by it. */
+  readonly name: string;
+  /** Logical shape of the array, outermost dimension first. */
+  readonly shape: readonly number[];
+  /** The current values, row-major; updated in place by optimizers. */
+  readonly value: FloatArray;
+  /** The gradient of the loss with respect to `value`, same type and length as `value`. */
+  readonly grad: FloatArray;
+  /** When `false` the parameter is frozen and optimizers skip it; absent means trainable. */
+  trainable?: boolean;
+}
+
+/** Anything that owns parameters: a layer or a whole model. This is all an optimizer needs. */
+export interface Trainable {
+  /** Name of the owner; parameter names start with it (`dense_1` owns `dense_1.weights`). */
+  readonly name: string;
+  /** Every parameter, in a stable order; the same objects on every call. */
+  parameters(): readonly Parameter[];
+}
+
+/**
+ * State that is saved with a model but not trained, such as BatchNorm's running mean.
+ * Same naming rules as {@link Parameter}.
+ */
+export interface StateBuffer {
+  /** Stable name, unique within a model, such as `batch_norm_1.running_mean`. */
+  readonly name: string;
+  /** Logical shape of the array. */
+  readonly shape: readonly number[];
+  /** The values, row-major; loading a checkpoint writes into this array in place. */
+  readonly value: FloatArray;
+}

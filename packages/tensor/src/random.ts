@@ -1,0 +1,179 @@
+import { allocate, type DType, type TypedArrayFor } from './dtype.js';
+import { AnnetError } from './errors.js';
+import { checkShape, sizeOf } from './shape.js';
+import { Tensor } from './tensor.js';
+
+/** The whole state of a {@link Rng}: plain JSON, so saving a generator is writing this out. */
+export interface RngState {
+  /** Always `'xoshiro128**'`. */
+  readonly algorithm: 'xoshiro128**';
+  /** The four 32-bit words of state, as unsigned integers. */
+  readonly words: readonly [number, number, number, number];
+}
+
+/**
+ * A seeded pseudo-random generator: xoshiro128** (Blackman and Vigna, 2018,
+ * https://prng.di.unimi.it/) seeded through SplitMix32. Its whole state is four 32-bit words,
+ * readable with {@link Rng.state} and restorable with {@link Rng.setState} or {@link rngFromState}.
+ * Integer arithmetic only (`Math.imul`, shifts), so every platform gives the same stream.
+ *
+ * @example
+ * const rng = createRng(42);
+ * const saved = rng.state();
+ * const a = rng.uniform();
+ * rng.setState(saved);
+ * rng.uniform() === a; // true
+ */
+export class Rng {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+
+  constructor(seed: number) {
+    if (!Number.isSafeInteger(seed)) {
+      throw new AnnetError('INVALID_ARGUMENT', 'createRng', `seed must be a safe integer, got ${seed}`);
+    }
+    // SplitMix32 over the low and high 32 bits of the seed fills the state; never all zero.
+    let x = (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) >>> 0, 0x9e3779b9);
+    const next = () => {
+      x = (x + 0x9e3779b9) | 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** The next 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotateLeft(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotateLeft(this.s3, 11);
+    return result;
+  }
+
+  /** A float uniform in `[low, high)` (default `[0, 1)`), with 32 random bits. */
+  uniform(low = 0, high = 1): number {
+    return low + (high - low) * (this.nextUint32() * 2.3283064365386963e-10);
+  }
+
+  /** A normal sample (Marsaglia's polar method; one sample per accepted pair). */
+  normal(mean = 0, standardDeviation = 1): number {
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = this.uniform(-1, 1);
+      v = this.uniform(-1, 1);
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    return mean + standardDeviation * u * Math.sqrt((-2 * Math.log(s)) / s);
+  }
+
+  /** An integer uniform in `[low, high)`, without modulo bias. */
+  randint(low: number, high: number): number {
+    if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low || high - low > 4294967296) {
+      throw new AnnetError('INVALID_ARGUMENT', 'randint', `expected integers low < high with high - low <= 2^32, got [${low}, ${high})`);
+    }
+    const range = high - low;
+    if (range === 4294967296) return low + this.nextUint32();
+    const limit = 4294967296 - (4294967296 % range);
+    let value: number;
+    do value = this.nextUint32();
+    while (value >= limit);
+    return low + (value % range);
+  }
+
+  /** True with probability `probability`. */
+  bernoulli(probability: number): boolean {
+    if (!(probability >= 0 && probability <= 1)) {
+      throw new AnnetError('INVALID_ARGUMENT', 'bernoulli', `probability must be in [0, 1], got ${probability}`);
+    }
+    return this.uniform() < probability;
+  }
+
+  /** Shuffles `array` in place (Fisher–Yates) and returns it. */
+  shuffle<T extends { length: number; [index: number]: unknown }>(array: T): T {
+    for (let index = array.length - 1; index > 0; index--) {
+      const other = this.randint(0, index + 1);
+      const held = array[index];
+      array[index] = array[other];
+      array[other] = held;
+    }
+    return array;
+  }
+
+  /** A random permutation of `0 … n - 1`. */
+  permutation(n: number): Int32Array {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new AnnetError('INVALID_ARGUMENT', 'permutation', `n must be a non-negative integer, got ${n}`);
+    }
+    const result = new Int32Array(n);
+    for (let index = 0; index < n; index++) result[index] = index;
+    return this.shuffle(result);
+  }
+
+  /** The generator's whole state as plain JSON. */
+  state(): RngState {
+    return { algorithm: 'xoshiro128**', words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0] };
+  }
+
+  /** Restores a state returned by {@link Rng.state}; the stream continues from there. */
+  setState(state: RngState): void {
+    const words = state?.words;
+    if (state?.algorithm !== 'xoshiro128**' || !Array.isArray(words) || words.length !== 4 || !words.every((word) => Number.isInteger(word) && word >= 0 && word <= 0xffffffff) || words.every((word) => word === 0)) {
+      throw new AnnetError('INVALID_ARGUMENT', 'Rng.setState', `expected { algorithm: 'xoshiro128**', words: four unsigned 32-bit integers, not all zero }, got ${JSON.stringify(state)}`);
+    }
+    this.s0 = words[0] | 0;
+    this.s1 = words[1] | 0;
+    this.s2 = words[2] | 0;
+    this.s3 = words[3] | 0;
+  }
+}
+
+function rotateLeft(value: number, bits: number): number {
+  return (value << bits) | (value >>> (32 - bits));
+}
+
+/** A new generator seeded with `seed` (any safe integer). */
+export function createRng(seed: number): Rng {
+  return new Rng(seed);
+}
+
+/** A generator that continues from a saved {@link RngState}. */
+export function rngFromState(state: RngState): Rng {
+  const rng = new Rng(0);
+  rng.setState(state);
+  return rng;
+}
+
+/** A tensor of samples uniform in `[low, high)`. */
+export function randomUniform<D extends DType = 'float32'>(shape: readonly number[], rng: Rng, options: { low?: number; high?: number; dtype?: D } = {}): Tensor<D> {
+  const checked = checkShape(shape, 'randomUniform');
+  const dtype = options.dtype ?? ('float32' as D);
+  const low = options.low ?? 0;
+  const high = options.high ?? 1;
+  const data = allocate(dtype, sizeOf(checked)) as TypedArrayFor[D];
+  for (let index = 0; index < data.length; index++) data[index] = dtype === 'int32' ? Math.floor(rng.uniform(low, high)) : rng.uniform(low, high);
+  return new Tensor(data, checked);
+}
+
+/** A tensor of normal samples. */
+export function randomNormal<D extends DType = 'float32'>(shape: readonly number[], rng: Rng, options: { mean?: number; standardDeviation?: number; dtype?: D } = {}): Tensor<D> {
+  const checked = checkShape(shape, 'randomNormal');
+  const dtype = options.dtype ?? ('float32' as D);
+  const data = allocate(dtype, sizeOf(checked)) as TypedArrayFor[D];
+  for (let index = 0; index < data.length; index++) data[index] = rng.normal(options.mean ?? 0, options.standardDeviation ?? 1);
+  return new Tensor(data, checked);
+}

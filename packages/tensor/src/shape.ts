@@ -1,0 +1,62 @@
+import { AnnetError, formatShape } from './errors.js';
+
+/** Checks every dimension is a non-negative safe integer and returns a copy. */
+export function checkShape(shape: readonly number[], operation: string): number[] {
+  if (!Array.isArray(shape)) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `shape must be an array of integers, got ${String(shape)}`);
+  }
+  for (const dimension of shape) {
+    if (!Number.isSafeInteger(dimension) || dimension < 0) {
+      throw new AnnetError('INVALID_ARGUMENT', operation, `shape ${formatShape(shape)} has an invalid dimension ${dimension}; dimensions must be non-negative integers`);
+    }
+  }
+  return shape.slice();
+}
+
+/** Number of elements of a shape: the product of its dimensions (1 for a scalar). */
+export function sizeOf(shape: readonly number[]): number {
+  let size = 1;
+  for (const dimension of shape) size *= dimension;
+  return size;
+}
+
+/** Row-major (C order) strides: `strides[k] = shape[k+1] * … * shape[n-1]`. */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    strides[axis] = stride;
+    stride *= shape[axis];
+  }
+  return strides;
+}
+
+/** Normalizes a possibly negative axis into `[0, rank)`. */
+export function normalizeAxis(axis: number, rank: number, operation: string): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new AnnetError('INVALID_AXIS', operation, `axis ${axis} is out of range for a tensor of rank ${rank}`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** The shapes' NumPy broadcast, or an error naming both shapes. */
+export function broadcastShapes(a: readonly number[], b: readonly number[], operation: string): number[] {
+  const rank = Math.max(a.length, b.length);
+  const result = new Array<number>(rank);
+  for (let index = 0; index < rank; index++) {
+    const da = a[a.length - rank + index] ?? 1;
+    const db = b[b.length - rank + index] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new AnnetError('SHAPE_MISMATCH', operation, `shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`);
+    }
+    result[index] = da === 1 ? db : da;
+  }
+  return result;
+}
+
+/** True when two shapes are equal dimension by dimension. */
+export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
