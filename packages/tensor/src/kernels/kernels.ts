@@ -1,0 +1,39 @@
+/**
+ * The internal kernel interface: the hot loops that a faster backend (WebAssembly SIMD) can
+ * replace without touching the public API. The TypeScript implementation (`js-kernels.ts`) is
+ * the reference every other backend is tested against.
+ *
+ * Matrices are row-major with explicit leading dimensions:
+ * - `a` holds op(A) of shape [m, k]: A is stored [m, k] (element (i, p) at `aOffset + i * lda + p`)
+ *   or, when `transposeA`, stored [k, m] (element (i, p) at `aOffset + p * lda + i`);
+ * - `b` holds op(B) of shape [k, n]: stored [k, n] or, when `transposeB`, [n, k];
+ * - `out` is [m, n] at `outOffset + i * ldc + j`.
+ * With `accumulate` the product is added to `out`, otherwise `out` is overwritten.
+ */
+export interface MatmulArguments<T extends Float32Array | Float64Array> {
+  a: T;
+  aOffset: number;
+  lda: number;
+  transposeA: boolean;
+  b: T;
+  bOffset: number;
+  ldb: number;
+  transposeB: boolean;
+  out: T;
+  outOffset: number;
+  ldc: number;
+  m: number;
+  n: number;
+  k: number;
+  accumulate: boolean;
+}
+
+/** A set of kernels. Every backend implements all of it (falling back to the reference where it has nothing faster). */
+export interface Kernels {
+  /** `'js'`, `'wasm-simd'` or `'wasm-relaxed-simd'`. */
+  readonly name: string;
+  /** out (+)= op(A) · op(B) in float32. */
+  matmulFloat32(args: MatmulArguments<Float32Array>): void;
+  /** out (+)= op(A) · op(B) in float64. */
+  matmulFloat64(args: MatmulArguments<Float64Array>): void;
+}
