@@ -4,3 +4,5 @@ export { broadcastShapes, checkShape, contiguousStrides, normalizeAxis, shapesEq
 export { Tensor, type NestedArray, type SliceSpec } from './tensor.js';
 export { arange, eye, full, linspace, ones, onesLike, tensor, zeros, zerosLike, type TensorOptions } from './create.js';
 export { Rng, createRng, randomNormal, randomUniform, rngFromState, type RngState } from './random.js';
+export type { Kernels, MatmulArguments } from './kernels/kernels.js';
+export * from './io/index.js';
