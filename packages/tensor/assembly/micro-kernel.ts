@@ -1,0 +1,92 @@
+import { MR, NR } from './blocking';
+
+// The register tile: MR x NR = 4 x 8 outputs in eight f32x4 accumulators, updated with one
+// rank-1 product per depth step from a packed A column (4 broadcast values) and a packed B row
+// (two vectors). Eight accumulators, two B vectors and one broadcast fit the 16 vector
+// registers V8 allocates on x64 without spilling.
+
+/** Scratch for a partial edge tile, so the hot loop never branches on the tile's shape. */
+const edgeTile: usize = memory.data(MR * NR * 4, 16);
+
+/** c + a * b: fused (one rounding) with relaxed SIMD when the platform fuses, two roundings otherwise. */
+// @ts-ignore: decorator
+@inline function multiplyAdd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/** Writes one full row of the tile: [+ old C] [+ bias] [ReLU]. */
+// @ts-ignore: decorator
+@inline function storeRow(c: usize, low: v128, high: v128, accumulate: bool, bias: usize, relu: bool): void {
+  if (accumulate) {
+    low = f32x4.add(low, v128.load(c));
+    high = f32x4.add(high, v128.load(c, 16));
+  }
+  if (bias != 0) {
+    low = f32x4.add(low, v128.load(bias));
+    high = f32x4.add(high, v128.load(bias, 16));
+  }
+  if (relu) {
+    const zero = f32x4.splat(0);
+    low = f32x4.max(low, zero);
+    high = f32x4.max(high, zero);
+  }
+  v128.store(c, low);
+  v128.store(c, high, 16);
+}
+
+/**
+ * C[0:rows, 0:columns] (+)= sum over p of packedA[p] (x) packedB[p], then the epilogue
+ * (bias pointer, 0 for none; ReLU). `c` points at the tile's top-left element, rows ldc floats apart.
+ */
+export function microKernel(depth: i32, packedA: usize, packedB: usize, c: usize, ldc: i32, rows: i32, columns: i32, accumulate: bool, bias: usize, relu: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < depth; p++) {
+    const b0 = v128.load(packedB);
+    const b1 = v128.load(packedB, 16);
+    let a = v128.load32_splat(packedA);
+    c00 = multiplyAdd(a, b0, c00);
+    c01 = multiplyAdd(a, b1, c01);
+    a = v128.load32_splat(packedA, 4);
+    c10 = multiplyAdd(a, b0, c10);
+    c11 = multiplyAdd(a, b1, c11);
+    a = v128.load32_splat(packedA, 8);
+    c20 = multiplyAdd(a, b0, c20);
+    c21 = multiplyAdd(a, b1, c21);
+    a = v128.load32_splat(packedA, 12);
+    c30 = multiplyAdd(a, b0, c30);
+    c31 = multiplyAdd(a, b1, c31);
+    packedA += 16;
+    packedB += 32;
+  }
+  const rowStride = <usize>ldc << 2;
+  if (rows == MR && columns == NR) {
+    storeRow(c, c00, c01, accumulate, bias, relu);
+    storeRow(c + rowStride, c10, c11, accumulate, bias, relu);
+    storeRow(c + 2 * rowStride, c20, c21, accumulate, bias, relu);
+    storeRow(c + 3 * rowStride, c30, c31, accumulate, bias, relu);
+    return;
+  }
+  v128.store(edgeTile, c00);
+  v128.store(edgeTile, c01, 16);
+  v128.store(edgeTile, c10, 32);
+  v128.store(edgeTile, c11, 48);
+  v128.store(edgeTile, c20, 64);
+  v128.store(edgeTile, c21, 80);
+  v128.store(edgeTile, c30, 96);
+  v128.store(edgeTile, c31, 112);
+  for (let i = 0; i < rows; i++) {
+    const row = c + <usize>i * rowStride;
+    for (let j = 0; j < columns; j++) {
+      const target = row + (<usize>j << 2);
+      let value = load<f32>(edgeTile + (<usize>(i * NR + j) << 2));
+      if (accumulate) value += load<f32>(target);
+      if (bias != 0) value += load<f32>(bias + (<usize>j << 2));
+      if (relu) value = max(value, <f32>0);
+      store<f32>(target, value);
+    }
+  }
+}

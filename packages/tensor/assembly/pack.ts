@@ -1,0 +1,141 @@
+import { MR, NR } from './blocking';
+
+// Packing copies a block of op(A) or op(B) into the order the micro-kernel reads it, so the
+// kernel's inner loop only ever reads consecutive addresses whatever the operand's layout
+// (plain or transposed, any leading dimension). Rows or columns beyond the matrix are written
+// as zeros: the kernel then always computes a full MR x NR tile and the edges need no special
+// inner loop.
+
+/**
+ * Packs rows [row0, row0 + rows) and depth [depth0, depth0 + depth) of op(A) into MR-row
+ * panels: panel r holds, for each depth p, the MR values op(A)[row0 + r * MR + i, depth0 + p].
+ * op(A)[i, p] sits at a + (i * lda + p) * 4, or at a + (p * lda + i) * 4 when transposed.
+ */
+export function packA(a: usize, lda: i32, transposed: bool, row0: i32, rows: i32, depth0: i32, depth: i32, destination: usize): void {
+  for (let panel = 0; panel < rows; panel += MR) {
+    const valid = min(MR, rows - panel);
+    const first = row0 + panel;
+    if (transposed) {
+      // The MR rows of a depth step are consecutive in memory: one vector load when full.
+      let source = a + ((<usize>depth0 * lda + first) << 2);
+      const step = <usize>lda << 2;
+      if (valid == MR) {
+        for (let p = 0; p < depth; p++) {
+          v128.store(destination, v128.load(source));
+          source += step;
+          destination += 16;
+        }
+      } else {
+        for (let p = 0; p < depth; p++) {
+          for (let i = 0; i < MR; i++) store<f32>(destination + (<usize>i << 2), i < valid ? load<f32>(source + (<usize>i << 2)) : 0);
+          source += step;
+          destination += 16;
+        }
+      }
+    } else {
+      // Each row is contiguous along depth: read four rows four depths at a time and transpose
+      // the 4 x 4 block in registers.
+      const rowStride = <usize>lda << 2;
+      const row = a + ((<usize>first * lda + depth0) << 2);
+      if (valid == MR) {
+        let p = 0;
+        for (; p + 4 <= depth; p += 4) {
+          const offset = <usize>p << 2;
+          const r0 = v128.load(row + offset);
+          const r1 = v128.load(row + rowStride + offset);
+          const r2 = v128.load(row + 2 * rowStride + offset);
+          const r3 = v128.load(row + 3 * rowStride + offset);
+          const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+          const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+          v128.store(destination, v128.shuffle<f64>(t0, t1, 0, 2));
+          v128.store(destination, v128.shuffle<f64>(t0, t1, 1, 3), 16);
+          v128.store(destination, v128.shuffle<f64>(t2, t3, 0, 2), 32);
+          v128.store(destination, v128.shuffle<f64>(t2, t3, 1, 3), 48);
+          destination += 64;
+        }
+        for (; p < depth; p++) {
+          const offset = <usize>p << 2;
+          for (let i = 0; i < MR; i++) store<f32>(destination + (<usize>i << 2), load<f32>(row + <usize>i * rowStride + offset));
+          destination += 16;
+        }
+      } else {
+        for (let p = 0; p < depth; p++) {
+          const offset = <usize>p << 2;
+          for (let i = 0; i < MR; i++) store<f32>(destination + (<usize>i << 2), i < valid ? load<f32>(row + <usize>i * rowStride + offset) : 0);
+          destination += 16;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Packs depth [depth0, depth0 + depth) and columns [column0, column0 + columns) of op(B) into
+ * NR-column panels: panel c holds, for each depth p, the NR values op(B)[depth0 + p, column0 + c * NR + j].
+ * op(B)[p, j] sits at b + (p * ldb + j) * 4, or at b + (j * ldb + p) * 4 when transposed.
+ */
+export function packB(b: usize, ldb: i32, transposed: bool, depth0: i32, depth: i32, column0: i32, columns: i32, destination: usize): void {
+  for (let panel = 0; panel < columns; panel += NR) {
+    const valid = min(NR, columns - panel);
+    const first = column0 + panel;
+    if (!transposed) {
+      let source = b + ((<usize>depth0 * ldb + first) << 2);
+      const step = <usize>ldb << 2;
+      if (valid == NR) {
+        for (let p = 0; p < depth; p++) {
+          v128.store(destination, v128.load(source));
+          v128.store(destination, v128.load(source, 16), 16);
+          source += step;
+          destination += 32;
+        }
+      } else {
+        for (let p = 0; p < depth; p++) {
+          for (let j = 0; j < NR; j++) store<f32>(destination + (<usize>j << 2), j < valid ? load<f32>(source + (<usize>j << 2)) : 0);
+          source += step;
+          destination += 32;
+        }
+      }
+    } else {
+      // Column j of op(B) is row j of the stored matrix, contiguous along depth: transpose
+      // 4 x 4 blocks, two per depth quadruple (columns 0-3 and 4-7 of the panel).
+      const columnStride = <usize>ldb << 2;
+      const column = b + ((<usize>first * ldb + depth0) << 2);
+      if (valid == NR) {
+        let p = 0;
+        for (; p + 4 <= depth; p += 4) {
+          const offset = <usize>p << 2;
+          for (let half = 0; half < 2; half++) {
+            const base = column + <usize>(half * 4) * columnStride + offset;
+            const r0 = v128.load(base);
+            const r1 = v128.load(base + columnStride);
+            const r2 = v128.load(base + 2 * columnStride);
+            const r3 = v128.load(base + 3 * columnStride);
+            const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+            const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+            const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+            const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+            const target = destination + (<usize>half << 4);
+            v128.store(target, v128.shuffle<f64>(t0, t1, 0, 2));
+            v128.store(target, v128.shuffle<f64>(t0, t1, 1, 3), 32);
+            v128.store(target, v128.shuffle<f64>(t2, t3, 0, 2), 64);
+            v128.store(target, v128.shuffle<f64>(t2, t3, 1, 3), 96);
+          }
+          destination += 128;
+        }
+        for (; p < depth; p++) {
+          const offset = <usize>p << 2;
+          for (let j = 0; j < NR; j++) store<f32>(destination + (<usize>j << 2), load<f32>(column + <usize>j * columnStride + offset));
+          destination += 32;
+        }
+      } else {
+        for (let p = 0; p < depth; p++) {
+          const offset = <usize>p << 2;
+          for (let j = 0; j < NR; j++) store<f32>(destination + (<usize>j << 2), j < valid ? load<f32>(column + <usize>j * columnStride + offset) : 0);
+          destination += 32;
+        }
+      }
+    }
+  }
+}
