@@ -1,0 +1,66 @@
+import type { Tensor } from '@annet/tensor';
+import { BaseLayer } from '../base-layer.js';
+import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { requireFloatInput } from '../layer-errors.js';
+
+/**
+ * The base of activations applied element by element (ReLU, Sigmoid, ...). A subclass writes two
+ * loops, `activate` and `differentiate`, side by side; this class handles shapes, buffers and
+ * the backward checks. Works in the input's dtype (float32 or float64); any shape.
+ *
+ * @example
+ * class Square extends ElementwiseActivation {
+ *   constructor() { super('Square', 'square'); }
+ *   protected activate(x, xOffset, y, size) { for (let i = 0; i < size; i++) y[i] = x[xOffset + i] ** 2; }
+ *   protected differentiate(x, xOffset, _y, dy, dyOffset, dx, size) { for (let i = 0; i < size; i++) dx[i] = 2 * x[xOffset + i] * dy[dyOffset + i]; }
+ * }
+ */
+export abstract class ElementwiseActivation extends BaseLayer {
+  private output: Tensor | undefined;
+  private inputGradient: Tensor | undefined;
+
+  /** y = f(x), element by element; the returned tensor is reused by the next call. */
+  forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
+    requireFloatInput(this.operation, input);
+    const x = contiguousInput(input);
+    const output = reuseBuffer(this.output, x.dtype as 'float32' | 'float64', x.shape);
+    this.output = output;
+    this.activate(floatData(x), x.offset, floatData(output), x.size);
+    this.lastInput = x;
+    this.lastTraining = options?.training ?? false;
+    return output;
+  }
+
+  /** dx = f′(x) ⊙ dy; the returned tensor is reused by the next call. */
+  backward(outputGradient: Tensor): Tensor {
+    const output = this.output;
+    const x = this.checkBackward(outputGradient, output?.shape ?? [], output?.dtype ?? this.dtype);
+    const gradient = contiguousInput(outputGradient);
+    const inputGradient = reuseBuffer(this.inputGradient, x.dtype as 'float32' | 'float64', x.shape);
+    this.inputGradient = inputGradient;
+    this.differentiate(floatData(x), x.offset, floatData(output as Tensor), floatData(gradient), gradient.offset, floatData(inputGradient), x.size);
+    return inputGradient;
+  }
+
+  /** The same shape as the input. */
+  outputShape(inputShape: readonly number[]): number[] {
+    return inputShape.slice();
+  }
+
+  /** Writes `output[i] = f(input[inputOffset + i])` for `i < size`. */
+  protected abstract activate(input: FloatData, inputOffset: number, output: FloatData, size: number): void;
+
+  /**
+   * Writes `inputGradient[i] = f′(input[inputOffset + i]) · outputGradient[gradientOffset + i]`;
+   * `output` holds f(input) from the forward pass, for activations whose derivative uses it.
+   */
+  protected abstract differentiate(
+    input: FloatData,
+    inputOffset: number,
+    output: FloatData,
+    outputGradient: FloatData,
+    gradientOffset: number,
+    inputGradient: FloatData,
+    size: number,
+  ): void;
+}

@@ -1,0 +1,37 @@
+import type { FloatDType } from '@annet/layer-api';
+import { shapesEqual, zeros, type Tensor } from '@annet/tensor';
+
+/**
+ * Returns `current` when it already has `dtype` and `shape`, otherwise a new zero-filled tensor.
+ * Layers keep their outputs and gradients in such buffers, so a steady state allocates nothing.
+ *
+ * @example
+ * let output: Tensor | undefined;
+ * output = reuseBuffer(output, 'float32', [64, 128]); // allocates
+ * output = reuseBuffer(output, 'float32', [64, 128]); // the same tensor
+ */
+export function reuseBuffer<D extends FloatDType>(current: Tensor | undefined, dtype: D, shape: readonly number[]): Tensor<D> {
+  if (current !== undefined && current.dtype === dtype && shapesEqual(current.shape, shape)) return current as Tensor<D>;
+  return zeros(shape, dtype);
+}
+
+/**
+ * `tensor` itself when its elements are row-major without gaps (from `tensor.offset`),
+ * otherwise a contiguous copy. Layer loops read `data[offset + i]`.
+ *
+ * @example
+ * const x = contiguousInput(input);
+ * for (let i = 0; i < x.size; i++) sum += x.data[x.offset + i];
+ */
+export function contiguousInput<T extends Tensor>(tensor: T): T {
+  return (tensor.isContiguous ? tensor : tensor.contiguous(true)) as T;
+}
+
+/** The float typed array behind a float tensor (checked by the caller). */
+export type FloatData = Float32Array | Float64Array;
+
+/** The data of a float tensor, typed as a float array. */
+export function floatData(tensor: Tensor): FloatData {
+  return tensor.data as FloatData;
+}
+
