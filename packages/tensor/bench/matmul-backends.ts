@@ -1,0 +1,87 @@
+// Float32 matmul GFLOP/s per backend at the shapes of the tensor and performance issues:
+//   js                 the TypeScript blocked kernel (the reference backend)
+//   wasm-simd          the WebAssembly SIMD backend as ops call it: operands copied into and out of wasm memory
+//   wasm-simd resident the same kernel on operands already in wasm memory (no copies): the copy cost is the gap
+//   wasm-relaxed-simd  the relaxed-SIMD module, run in a child `node --experimental-wasm-relaxed-simd`
+//                      (Node 20 hides relaxed SIMD behind that flag, and NODE_OPTIONS refuses it)
+// Run: pnpm bench (compiles with tsconfig.bench.json, then node .bench/bench/matmul-backends.js).
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Kernels, MatmulArguments } from '../src/kernels/kernels.js';
+import { matmulBlocked } from '../src/kernels/matmul-blocked.js';
+import { WasmArena } from '../src/kernels/wasm-arena.js';
+import { createWasmKernels } from '../src/kernels/wasm-kernels.js';
+import { detectWasmVariant, instantiateWasmKernels, type WasmVariant } from '../src/kernels/wasm-module.js';
+import { printTable, secondsPerCall } from './timing.js';
+
+interface Case { label: string; m: number; n: number; k: number; transposeA: boolean; transposeB: boolean }
+
+const cases: Case[] = [
+  { label: 'n=64', m: 64, n: 64, k: 64, transposeA: false, transposeB: false },
+  { label: 'n=256', m: 256, n: 256, k: 256, transposeA: false, transposeB: false },
+  { label: 'n=512', m: 512, n: 512, k: 512, transposeA: false, transposeB: false },
+  { label: '[64,784]x[784,128]', m: 64, n: 128, k: 784, transposeA: false, transposeB: false },
+  { label: '[784,64]^T x [64,128] (A^T)', m: 784, n: 128, k: 64, transposeA: true, transposeB: false },
+  { label: '[64,128]x[128,784]^T (B^T)', m: 64, n: 784, k: 128, transposeA: false, transposeB: true },
+];
+
+const reference: Kernels = { name: 'js', matmulFloat32: matmulBlocked, matmulFloat64: matmulBlocked };
+
+function operands(testCase: Case): MatmulArguments<Float32Array> {
+  const { m, n, k, transposeA, transposeB } = testCase;
+  const a = new Float32Array(m * k).map((_, index) => ((index * 7) % 11) / 11 - 0.5);
+  const b = new Float32Array(k * n).map((_, index) => ((index * 3) % 5) / 5 - 0.5);
+  return { a, aOffset: 0, lda: transposeA ? m : k, transposeA, b, bOffset: 0, ldb: transposeB ? k : n, transposeB, out: new Float32Array(m * n), outOffset: 0, ldc: n, m, n, k, accumulate: false };
+}
+
+function gflops(testCase: Case, body: () => void): number {
+  return (2 * testCase.m * testCase.n * testCase.k) / secondsPerCall(body) / 1e9;
+}
+
+/** The kernel alone, with A, B and C placed in wasm memory once: what a step would cost if tensors lived there. */
+function residentGflops(variant: WasmVariant, testCase: Case, args: MatmulArguments<Float32Array>): number {
+  const exports = instantiateWasmKernels(variant);
+  const arena = new WasmArena(exports);
+  const { m, n, k } = testCase;
+  const [a, b, c, scratch] = arena.reserve([args.a.length * 4, args.b.length * 4, m * n * 4, exports.matmulScratchBytes(m, n, k)]);
+  arena.float32().set(args.a, a >> 2);
+  arena.float32().set(args.b, b >> 2);
+  return gflops(testCase, () => exports.matmulF32(a, args.lda, testCase.transposeA ? 1 : 0, b, args.ldb, testCase.transposeB ? 1 : 0, c, n, m, n, k, 0, 0, 0, scratch));
+}
+
+/** [copied, resident] GFLOP/s of one wasm variant on every case. */
+function measureWasm(variant: WasmVariant): Array<[number, number]> {
+  const kernels = createWasmKernels(variant, reference);
+  return cases.map((testCase) => {
+    const args = operands(testCase);
+    return [gflops(testCase, () => kernels.matmulFloat32(args)), residentGflops(variant, testCase, args)];
+  });
+}
+
+function relaxedInChild(): Array<[number, number]> | string {
+  try {
+    const output = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', fileURLToPath(import.meta.url), '--child=relaxed-simd'], { encoding: 'utf8' });
+    return JSON.parse(output) as Array<[number, number]>;
+  } catch (error) {
+    return `not runnable (${String(error).split('\n')[0]})`;
+  }
+}
+
+if (process.argv.includes('--child=relaxed-simd')) {
+  if (detectWasmVariant() !== 'relaxed-simd') throw new Error('relaxed SIMD does not validate in this child');
+  console.log(JSON.stringify(measureWasm('relaxed-simd')));
+} else {
+  const simd = measureWasm('simd');
+  const relaxed = relaxedInChild();
+  const rows = cases.map((testCase, index) => {
+    const args = operands(testCase);
+    const js = gflops(testCase, () => matmulBlocked(args));
+    const [copied, resident] = simd[index];
+    const copyShare = `${Math.round((1 - copied / resident) * 100)}%`;
+    const relaxedCells = typeof relaxed === 'string' ? ['-', '-'] : relaxed[index].map((value) => value.toFixed(1));
+    return [testCase.label, js.toFixed(2), copied.toFixed(1), resident.toFixed(1), copyShare, ...relaxedCells];
+  });
+  console.log('float32 matmul, GFLOP/s, one thread');
+  printTable(['shape', 'js', 'wasm-simd', 'wasm-simd resident', 'copy share', 'wasm-relaxed-simd', 'relaxed resident'], rows);
+  if (typeof relaxed === 'string') console.log(`wasm-relaxed-simd: ${relaxed}`);
+}
