@@ -1,0 +1,81 @@
+import type { FloatDType } from '@annet/layer-api';
+import { AnnetError, shapesEqual, zeros, type Tensor } from '@annet/tensor';
+import { contiguousInput } from '../buffers.js';
+import { describeShape } from '../layer-errors.js';
+
+/**
+ * Options of every loss.
+ *
+ * @example
+ * const gradient = zeros([32, 10]);
+ * softmaxCrossEntropy(logits, labels, { reduction: 'mean', out: gradient }); // allocation-free
+ */
+export interface LossOptions {
+  /** `'mean'` (default) averages, `'sum'` adds; each loss says over what it averages. */
+  readonly reduction?: 'mean' | 'sum';
+  /** Where to write the gradient (same shape and dtype as the predictions); a new tensor otherwise. */
+  readonly out?: Tensor;
+}
+
+/**
+ * What a loss returns: its value and its gradient with respect to the predictions.
+ *
+ * @example
+ * const { loss, gradient } = meanSquaredError(predictions, targets);
+ * model.backward(gradient);
+ */
+export interface LossResult {
+  /** The reduced loss. */
+  readonly loss: number;
+  /** dLoss/dPredictions, shaped like the predictions (the `out` tensor when one was given). */
+  readonly gradient: Tensor;
+}
+
+/**
+ * A loss: value and gradient with respect to the predictions in one pass.
+ *
+ * @example
+ * const loss: LossFunction = meanSquaredError;
+ */
+export type LossFunction = (predictions: Tensor, targets: Tensor, options?: LossOptions) => LossResult;
+
+/** Checks the reduction option and returns it. */
+export function readReduction(operation: string, options: LossOptions): 'mean' | 'sum' {
+  const reduction = options.reduction ?? 'mean';
+  if (reduction !== 'mean' && reduction !== 'sum') {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `reduction must be 'mean' or 'sum', got ${JSON.stringify(reduction)}`);
+  }
+  return reduction;
+}
+
+/** Checks that predictions are float and returns them contiguous. */
+export function readPredictions(operation: string, predictions: Tensor): Tensor<FloatDType> {
+  if (predictions.dtype !== 'float32' && predictions.dtype !== 'float64') {
+    throw new AnnetError('DTYPE_MISMATCH', operation, `expected float32 or float64 predictions, got ${predictions.dtype}`);
+  }
+  return contiguousInput(predictions) as Tensor<FloatDType>;
+}
+
+/** Checks that targets have the predictions' shape and a float dtype; returns them contiguous. */
+export function readMatchingTargets(operation: string, predictions: Tensor, targets: Tensor): Tensor<FloatDType> {
+  if (!shapesEqual(predictions.shape, targets.shape)) {
+    throw new AnnetError('SHAPE_MISMATCH', operation, `expected targets shaped like the predictions ${describeShape(predictions.shape)}, got ${describeShape(targets.shape)}`);
+  }
+  if (targets.dtype !== 'float32' && targets.dtype !== 'float64') {
+    throw new AnnetError('DTYPE_MISMATCH', operation, `expected float32 or float64 targets, got ${targets.dtype}`);
+  }
+  return contiguousInput(targets) as Tensor<FloatDType>;
+}
+
+/** The gradient tensor: `out` after checking it, or a new one shaped like the predictions. */
+export function gradientBuffer(operation: string, predictions: Tensor<FloatDType>, out: Tensor | undefined): Tensor<FloatDType> {
+  if (out === undefined) return zeros(predictions.shape, predictions.dtype);
+  if (!shapesEqual(out.shape, predictions.shape) || out.dtype !== predictions.dtype || !out.isContiguous) {
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `expected out to be a contiguous ${predictions.dtype} tensor of shape ${describeShape(predictions.shape)}, got ${out.dtype} ${describeShape(out.shape)}${out.isContiguous ? '' : ' (not contiguous)'}`,
+    );
+  }
+  return out as Tensor<FloatDType>;
+}
