@@ -48,11 +48,13 @@ export function parseNpyHeader(text: string, context: IoContext): NpyHeader {
   };
   const readInteger = (): number => {
     skipSpace();
-    const match = /^[0-9]{1,16}L?/.exec(text.slice(position, position + 18));
-    if (match === null) throw fail('expected a non-negative integer');
-    position += match[0].length;
-    const value = Number(match[0].replace('L', ''));
-    if (!Number.isSafeInteger(value)) throw fail(`integer ${match[0]} is too large`);
+    const start = position;
+    while (position < text.length && text[position] >= '0' && text[position] <= '9') position++;
+    const digits = text.slice(start, position);
+    if (digits === '') throw fail('expected a non-negative integer');
+    if (text[position] === 'L') position++;
+    const value = Number(digits);
+    if (digits.length > 16 || !Number.isSafeInteger(value)) throw fail(`integer ${digits.length > 40 ? `${digits.slice(0, 40)}…` : digits} is too large`);
     return value;
   };
   const readTuple = (): number[] => {
