@@ -110,7 +110,7 @@ function sameOrderArray(bytes: Uint8Array, byteOffset: number, count: number, ty
   if (!copy && start % Constructor.BYTES_PER_ELEMENT === 0) return new Constructor(bytes.buffer as ArrayBuffer, start, count);
   // The copy starts at 0 of a fresh buffer, so the view over it is aligned: one copy.
   const copied = copyBytes(bytes, byteOffset, byteOffset + count * Constructor.BYTES_PER_ELEMENT);
-  return new Constructor(copied.buffer, 0, count);
+  return new Constructor(copied.buffer as ArrayBuffer, 0, count);
 }
 
 /**
