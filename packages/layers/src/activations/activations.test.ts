@@ -27,7 +27,9 @@ describe('elementwise activations', () => {
     it(`${name}: backward matches central differences over random shapes and seeds`, () => {
       fc.assert(
         fc.property(shapes, fc.integer({ min: 0, max: 1e6 }), (shape, seed) => {
-          expectGradientsToMatch(checkLayerGradients(create(), randomInput(shape, seed, 2), { seed }));
+          const input = randomInput(shape, seed, 2);
+          input.data[0] = Math.abs(input.data[0]) + 0.1; // at least one positive input, so ReLU's check is not vacuous
+          expectGradientsToMatch(checkLayerGradients(create(), input, { seed }));
         }),
         { numRuns: 8 },
       );
@@ -104,7 +106,7 @@ describe('erf', () => {
 
   it('is odd, increasing and bounded by 1', () => {
     fc.assert(
-      fc.property(fc.double({ min: -8, max: 8, noNaN: true }), fc.double({ min: 1e-3, max: 1 }), (x, step) => {
+      fc.property(fc.double({ min: -8, max: 8, noNaN: true }), fc.double({ min: 1e-3, max: 1, noNaN: true }), (x, step) => {
         expect(erf(-x)).toEqual(-erf(x) + 0);
         expect(erf(x + step)).toBeGreaterThanOrEqual(erf(x));
         expect(Math.abs(erf(x))).toBeLessThanOrEqual(1);

@@ -1,0 +1,250 @@
+import type { JsonValue, LayerConfig } from '@annet/layer-api';
+import { AnnetError, createRng, type Tensor } from '@annet/tensor';
+import { BaseLayer, type LayerOptions } from '../base-layer.js';
+import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { initializers } from '../initializers/initializers.js';
+import { describeShape, inputShapeError, requireDType } from '../layer-errors.js';
+import type { LayerBuffer, LayerParameter } from '../layer-parameter.js';
+
+/**
+ * Options of {@link BatchNorm}.
+ *
+ * @example
+ * const options: BatchNormOptions = { momentum: 0.01, epsilon: 1e-3 };
+ */
+export interface BatchNormOptions extends LayerOptions {
+  /** Weight of the newest batch in the running statistics; default 0.1 (PyTorch's convention). */
+  readonly momentum?: number;
+  /** Added to the variance before the square root; default 1e-5. */
+  readonly epsilon?: number;
+}
+
+/**
+ * Batch normalization (Ioffe and Szegedy, 2015, https://arxiv.org/abs/1502.03167) over the
+ * features of [N, C] or the channels of [N, C, H, W] (any [N, C, ...]).
+ *
+ * Training, per channel c over the m = N·H·W values: μ = mean x, σ² = mean (x − μ)² (biased),
+ * x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β; the running statistics become
+ * runningMean ← (1 − momentum)·runningMean + momentum·μ and
+ * runningVariance ← (1 − momentum)·runningVariance + momentum·σ²·m/(m − 1) (unbiased), as in PyTorch.
+ * Inference: x̂ = (x − runningMean)/√(runningVariance + ε).
+ * Backward (training): dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/(m√(σ² + ε))·(m·dy − Σ dy − x̂·Σ dy·x̂).
+ *
+ * Parameters `<name>.gamma` (ones) and `<name>.beta` (zeros); buffers `<name>.runningMean` (zeros)
+ * and `<name>.runningVariance` (ones).
+ *
+ * @example
+ * const norm = new BatchNorm(16);
+ * norm.forward(x, { training: true }); // x: [N, 16, H, W]
+ */
+export class BatchNorm extends BaseLayer {
+  /** Number of features or channels, C. */
+  readonly featureCount: number;
+  /** Weight of the newest batch in the running statistics. */
+  readonly momentum: number;
+  /** Added to the variance before the square root. */
+  readonly epsilon: number;
+  /** Scale γ, shape [C]. */
+  readonly gamma: LayerParameter;
+  /** Shift β, shape [C]. */
+  readonly beta: LayerParameter;
+  /** Running mean, shape [C]. */
+  readonly runningMean: LayerBuffer;
+  /** Running (unbiased) variance, shape [C]. */
+  readonly runningVariance: LayerBuffer;
+  private readonly mean: Float64Array;
+  private readonly inverseDeviation: Float64Array;
+  private readonly sumGradient: Float64Array;
+  private readonly sumGradientNormalized: Float64Array;
+  private output: Tensor | undefined;
+  private inputGradient: Tensor | undefined;
+
+  constructor(featureCount: number, options: BatchNormOptions = {}) {
+    super('BatchNorm', 'batch_norm', options);
+    if (!Number.isSafeInteger(featureCount) || featureCount < 1) {
+      throw new AnnetError('INVALID_ARGUMENT', this.operation, `featureCount must be a positive integer, got ${featureCount}`);
+    }
+    this.featureCount = featureCount;
+    this.momentum = options.momentum ?? 0.1;
+    this.epsilon = options.epsilon ?? 1e-5;
+    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `momentum must be in [0, 1], got ${this.momentum}`);
+    if (!(this.epsilon > 0)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `epsilon must be positive, got ${this.epsilon}`);
+    const fans = { fanIn: featureCount, fanOut: featureCount };
+    this.gamma = this.addParameter('gamma', [featureCount], initializers.ones, fans);
+    this.beta = this.addParameter('beta', [featureCount], initializers.zeros, fans);
+    this.runningMean = this.addBuffer('runningMean', [featureCount], 0);
+    this.runningVariance = this.addBuffer('runningVariance', [featureCount], 1);
+    this.mean = new Float64Array(featureCount);
+    this.inverseDeviation = new Float64Array(featureCount);
+    this.sumGradient = new Float64Array(featureCount);
+    this.sumGradientNormalized = new Float64Array(featureCount);
+    this.initialize(createRng(0)); // ones and zeros: nothing is drawn
+  }
+
+  /** Rebuilds a BatchNorm from {@link BatchNorm.getConfig}. */
+  static fromConfig(config: LayerConfig): BatchNorm {
+    return new BatchNorm(config.featureCount as number, config as BatchNormOptions);
+  }
+
+  protected override configEntries(): Record<string, JsonValue> {
+    return { featureCount: this.featureCount, momentum: this.momentum, epsilon: this.epsilon };
+  }
+
+  /** Normalizes with batch statistics while training (updating the running ones), running statistics otherwise. */
+  forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
+    if (input.shape.length < 2 || input.shape[1] !== this.featureCount) {
+      throw inputShapeError(this.operation, `[N, ${this.featureCount}] or [N, ${this.featureCount}, H, W]`, input.shape);
+    }
+    requireDType(this.operation, input, this.dtype);
+    const training = options?.training ?? false;
+    const x = contiguousInput(input);
+    const inner = x.size / (x.shape[0] * this.featureCount) || 0;
+    const count = x.shape[0] * inner;
+    if (training) {
+      if (count < 2) throw new AnnetError('SHAPE_MISMATCH', this.operation, `training needs more than one value per channel, got input ${describeShape(x.shape)}`);
+      this.batchStatistics(floatData(x), x.offset, x.shape[0], inner);
+    } else {
+      this.runningStatistics();
+    }
+    const output = reuseBuffer(this.output, this.dtype, x.shape);
+    this.output = output;
+    this.normalize(floatData(x), x.offset, floatData(output), x.shape[0], inner);
+    this.lastInput = x;
+    this.lastTraining = training;
+    return output;
+  }
+
+  /** Writes dγ and dβ (overwriting) and returns dx; see the class formula. */
+  backward(outputGradient: Tensor): Tensor {
+    const x = this.checkBackward(outputGradient, this.output?.shape ?? [], this.dtype);
+    const gradient = contiguousInput(outputGradient);
+    const batchSize = x.shape[0];
+    const channels = this.featureCount;
+    const inner = x.size / (batchSize * channels) || 0;
+    const input = floatData(x);
+    const dy = floatData(gradient);
+    const { mean, inverseDeviation, sumGradient, sumGradientNormalized } = this;
+    sumGradient.fill(0);
+    sumGradientNormalized.fill(0);
+    for (let n = 0; n < batchSize; n++) {
+      for (let c = 0; c < channels; c++) {
+        const base = (n * channels + c) * inner;
+        const mu = mean[c];
+        const scale = inverseDeviation[c];
+        let sum = 0;
+        let sumNormalized = 0;
+        for (let i = 0; i < inner; i++) {
+          const g = dy[gradient.offset + base + i];
+          sum += g;
+          sumNormalized += g * (input[x.offset + base + i] - mu) * scale;
+        }
+        sumGradient[c] += sum;
+        sumGradientNormalized[c] += sumNormalized;
+      }
+    }
+    const gamma = this.gamma.value;
+    for (let c = 0; c < channels; c++) {
+      this.gamma.grad[c] = sumGradientNormalized[c];
+      this.beta.grad[c] = sumGradient[c];
+    }
+    const inputGradient = reuseBuffer(this.inputGradient, this.dtype, x.shape);
+    this.inputGradient = inputGradient;
+    this.inputGradientLoop(input, x.offset, dy, gradient.offset, floatData(inputGradient), gamma, batchSize, inner);
+    return inputGradient;
+  }
+
+  /** The same shape as the input. */
+  outputShape(inputShape: readonly number[]): number[] {
+    if (inputShape.length < 2 || (inputShape[1] !== this.featureCount && inputShape[1] !== -1)) {
+      throw inputShapeError(this.operation, `[N, ${this.featureCount}] or [N, ${this.featureCount}, H, W]`, inputShape);
+    }
+    return inputShape.slice();
+  }
+
+  private inputGradientLoop(input: FloatData, inputOffset: number, dy: FloatData, gradientOffset: number, dx: FloatData, gamma: FloatData, batchSize: number, inner: number): void {
+    const channels = this.featureCount;
+    const count = batchSize * inner;
+    for (let n = 0; n < batchSize; n++) {
+      for (let c = 0; c < channels; c++) {
+        const base = (n * channels + c) * inner;
+        const mu = this.mean[c];
+        const scale = this.inverseDeviation[c];
+        const factor = gamma[c] * scale;
+        if (!this.lastTraining) {
+          // Running statistics are constants: dx = γ·dy/√(runningVariance + ε).
+          for (let i = 0; i < inner; i++) dx[base + i] = factor * dy[gradientOffset + base + i];
+          continue;
+        }
+        const meanGradient = this.sumGradient[c] / count;
+        const meanGradientNormalized = this.sumGradientNormalized[c] / count;
+        for (let i = 0; i < inner; i++) {
+          const normalized = (input[inputOffset + base + i] - mu) * scale;
+          dx[base + i] = factor * (dy[gradientOffset + base + i] - meanGradient - normalized * meanGradientNormalized);
+        }
+      }
+    }
+  }
+
+  private batchStatistics(input: FloatData, offset: number, batchSize: number, inner: number): void {
+    const channels = this.featureCount;
+    const count = batchSize * inner;
+    const { mean, inverseDeviation } = this;
+    mean.fill(0);
+    inverseDeviation.fill(0);
+    for (let n = 0; n < batchSize; n++) {
+      for (let c = 0; c < channels; c++) {
+        const base = offset + (n * channels + c) * inner;
+        let sum = 0;
+        for (let i = 0; i < inner; i++) sum += input[base + i];
+        mean[c] += sum;
+      }
+    }
+    for (let c = 0; c < channels; c++) mean[c] /= count;
+    // Two passes (mean, then squared deviations) avoid the cancellation of E[x²] − E[x]².
+    for (let n = 0; n < batchSize; n++) {
+      for (let c = 0; c < channels; c++) {
+        const base = offset + (n * channels + c) * inner;
+        const mu = mean[c];
+        let sum = 0;
+        for (let i = 0; i < inner; i++) {
+          const deviation = input[base + i] - mu;
+          sum += deviation * deviation;
+        }
+        inverseDeviation[c] += sum;
+      }
+    }
+    const runningMean = this.runningMean.value;
+    const runningVariance = this.runningVariance.value;
+    const momentum = this.momentum;
+    for (let c = 0; c < channels; c++) {
+      const variance = inverseDeviation[c] / count;
+      runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean[c];
+      runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * variance * (count / (count - 1));
+      inverseDeviation[c] = 1 / Math.sqrt(variance + this.epsilon);
+    }
+  }
+
+  private runningStatistics(): void {
+    const runningMean = this.runningMean.value;
+    const runningVariance = this.runningVariance.value;
+    for (let c = 0; c < this.featureCount; c++) {
+      this.mean[c] = runningMean[c];
+      this.inverseDeviation[c] = 1 / Math.sqrt(runningVariance[c] + this.epsilon);
+    }
+  }
+
+  private normalize(input: FloatData, inputOffset: number, output: FloatData, batchSize: number, inner: number): void {
+    const channels = this.featureCount;
+    const gamma = this.gamma.value;
+    const beta = this.beta.value;
+    for (let n = 0; n < batchSize; n++) {
+      for (let c = 0; c < channels; c++) {
+        const base = (n * channels + c) * inner;
+        const mu = this.mean[c];
+        const scale = this.inverseDeviation[c] * gamma[c];
+        const shift = beta[c];
+        for (let i = 0; i < inner; i++) output[base + i] = (input[inputOffset + base + i] - mu) * scale + shift;
+      }
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import type { JsonValue, LayerConfig } from '@annet/layer-api';
+import { AnnetError, createRng, type Tensor } from '@annet/tensor';
+import { BaseLayer, type LayerOptions } from '../base-layer.js';
+import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { initializers } from '../initializers/initializers.js';
+import { describeShape, inputShapeError, requireDType } from '../layer-errors.js';
+import type { LayerParameter } from '../layer-parameter.js';
+
+/**
+ * Options of {@link LayerNorm}.
+ *
+ * @example
+ * const options: LayerNormOptions = { epsilon: 1e-6 };
+ */
+export interface LayerNormOptions extends LayerOptions {
+  /** Added to the variance before the square root; default 1e-5. */
+  readonly epsilon?: number;
+}
+
+/**
+ * Layer normalization (Ba et al., 2016, https://arxiv.org/abs/1607.06450) over the trailing
+ * `normalizedShape` axes of each sample, with the same behaviour in training and inference.
+ *
+ * Per row of D = product(normalizedShape) values: μ = mean x, σ² = mean (x − μ)²,
+ * x̂ = (x − μ)/√(σ² + ε), y = γ ⊙ x̂ + β. Backward with g = dy ⊙ γ:
+ * dx = (g − mean g − x̂·mean(g ⊙ x̂))/√(σ² + ε), dγ = Σ_rows dy ⊙ x̂, dβ = Σ_rows dy.
+ *
+ * @example
+ * const norm = new LayerNorm(512);
+ * norm.forward(x); // x: [batch, tokens, 512]
+ */
+export class LayerNorm extends BaseLayer {
+  /** The trailing shape normalized over. */
+  readonly normalizedShape: readonly number[];
+  /** Added to the variance before the square root. */
+  readonly epsilon: number;
+  /** Scale γ, shaped `normalizedShape`. */
+  readonly gamma: LayerParameter;
+  /** Shift β, shaped `normalizedShape`. */
+  readonly beta: LayerParameter;
+  private readonly featureSize: number;
+  private mean = new Float64Array(0);
+  private inverseDeviation = new Float64Array(0);
+  private output: Tensor | undefined;
+  private inputGradient: Tensor | undefined;
+
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+    super('LayerNorm', 'layer_norm', options);
+    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? normalizedShape.slice() : [];
+    if (shape.length === 0 || !shape.every((dimension) => Number.isSafeInteger(dimension) && dimension > 0)) {
+      throw new AnnetError('INVALID_ARGUMENT', this.operation, `normalizedShape must be a positive integer or a non-empty array of them, got ${JSON.stringify(normalizedShape)}`);
+    }
+    this.normalizedShape = shape;
+    this.featureSize = shape.reduce((product, dimension) => product * dimension, 1);
+    this.epsilon = options.epsilon ?? 1e-5;
+    if (!(this.epsilon > 0)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `epsilon must be positive, got ${this.epsilon}`);
+    const fans = { fanIn: this.featureSize, fanOut: this.featureSize };
+    this.gamma = this.addParameter('gamma', shape, initializers.ones, fans);
+    this.beta = this.addParameter('beta', shape, initializers.zeros, fans);
+    this.initialize(createRng(0)); // ones and zeros: nothing is drawn
+  }
+
+  /** Rebuilds a LayerNorm from {@link LayerNorm.getConfig}. */
+  static fromConfig(config: LayerConfig): LayerNorm {
+    return new LayerNorm(config.normalizedShape as number[], config as LayerNormOptions);
+  }
+
+  protected override configEntries(): Record<string, JsonValue> {
+    return { normalizedShape: this.normalizedShape.slice(), epsilon: this.epsilon };
+  }
+
+  /** Normalizes every row over the trailing `normalizedShape` axes. */
+  forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
+    this.checkInputShape(input.shape);
+    requireDType(this.operation, input, this.dtype);
+    const x = contiguousInput(input);
+    const rows = x.size / this.featureSize;
+    if (this.mean.length !== rows) {
+      this.mean = new Float64Array(rows);
+      this.inverseDeviation = new Float64Array(rows);
+    }
+    const output = reuseBuffer(this.output, this.dtype, x.shape);
+    this.output = output;
+    this.normalize(floatData(x), x.offset, floatData(output), rows);
+    this.lastInput = x;
+    this.lastTraining = options?.training ?? false;
+    return output;
+  }
+
+  /** Writes dγ and dβ (overwriting) and returns dx; see the class formula. */
+  backward(outputGradient: Tensor): Tensor {
+    const x = this.checkBackward(outputGradient, this.output?.shape ?? [], this.dtype);
+    const gradient = contiguousInput(outputGradient);
+    const inputGradient = reuseBuffer(this.inputGradient, this.dtype, x.shape);
+    this.inputGradient = inputGradient;
+    const input = floatData(x);
+    const dy = floatData(gradient);
+    const dx = floatData(inputGradient);
+    const gamma = this.gamma.value;
+    const gammaGradient = this.gamma.grad;
+    const betaGradient = this.beta.grad;
+    const size = this.featureSize;
+    gammaGradient.fill(0);
+    betaGradient.fill(0);
+    for (let row = 0; row < this.mean.length; row++) {
+      const base = row * size;
+      const mu = this.mean[row];
+      const scale = this.inverseDeviation[row];
+      let sumG = 0;
+      let sumGNormalized = 0;
+      for (let i = 0; i < size; i++) {
+        const normalized = (input[x.offset + base + i] - mu) * scale;
+        const g = dy[gradient.offset + base + i];
+        gammaGradient[i] += g * normalized;
+        betaGradient[i] += g;
+        sumG += g * gamma[i];
+        sumGNormalized += g * gamma[i] * normalized;
+      }
+      const meanG = sumG / size;
+      const meanGNormalized = sumGNormalized / size;
+      for (let i = 0; i < size; i++) {
+        const normalized = (input[x.offset + base + i] - mu) * scale;
+        dx[base + i] = scale * (dy[gradient.offset + base + i] * gamma[i] - meanG - normalized * meanGNormalized);
+      }
+    }
+    return inputGradient;
+  }
+
+  /** The same shape as the input. */
+  outputShape(inputShape: readonly number[]): number[] {
+    this.checkInputShape(inputShape);
+    return inputShape.slice();
+  }
+
+  private checkInputShape(shape: readonly number[]): void {
+    const lead = shape.length - this.normalizedShape.length;
+    const matches = lead >= 0 && this.normalizedShape.every((dimension, axis) => shape[lead + axis] === dimension);
+    if (!matches) throw inputShapeError(this.operation, `[..., ${describeShape(this.normalizedShape).slice(1, -1)}]`, shape);
+  }
+
+  private normalize(input: FloatData, inputOffset: number, output: FloatData, rows: number): void {
+    const size = this.featureSize;
+    const gamma = this.gamma.value;
+    const beta = this.beta.value;
+    for (let row = 0; row < rows; row++) {
+      const base = inputOffset + row * size;
+      let sum = 0;
+      for (let i = 0; i < size; i++) sum += input[base + i];
+      const mu = sum / size;
+      let squares = 0;
+      for (let i = 0; i < size; i++) {
+        const deviation = input[base + i] - mu;
+        squares += deviation * deviation;
+      }
+      const scale = 1 / Math.sqrt(squares / size + this.epsilon);
+      this.mean[row] = mu;
+      this.inverseDeviation[row] = scale;
+      for (let i = 0; i < size; i++) output[row * size + i] = (input[base + i] - mu) * scale * gamma[i] + beta[i];
+    }
+  }
+}
