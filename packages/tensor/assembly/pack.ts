@@ -10,62 +10,30 @@ import { MR, NR } from './blocking';
  * Packs rows [row0, row0 + rows) and depth [depth0, depth0 + depth) of op(A) into MR-row
  * panels: panel r holds, for each depth p, the MR values op(A)[row0 + r * MR + i, depth0 + p].
  * op(A)[i, p] sits at a + (i * lda + p) * 4, or at a + (p * lda + i) * 4 when transposed.
+ * Scalar: A blocks are MR / NR times smaller than the work done on them, and a 5-row panel does
+ * not map onto 4-lane transposes.
  */
 export function packA(a: usize, lda: i32, transposed: bool, row0: i32, rows: i32, depth0: i32, depth: i32, destination: usize): void {
+  const rowStep: usize = transposed ? 4 : <usize>lda << 2;
+  const depthStep: usize = transposed ? <usize>lda << 2 : 4;
   for (let panel = 0; panel < rows; panel += MR) {
     const valid = min(MR, rows - panel);
-    const first = row0 + panel;
-    if (transposed) {
-      // The MR rows of a depth step are consecutive in memory: one vector load when full.
-      let source = a + ((<usize>depth0 * lda + first) << 2);
-      const step = <usize>lda << 2;
-      if (valid == MR) {
-        for (let p = 0; p < depth; p++) {
-          v128.store(destination, v128.load(source));
-          source += step;
-          destination += 16;
-        }
-      } else {
-        for (let p = 0; p < depth; p++) {
-          for (let i = 0; i < MR; i++) store<f32>(destination + (<usize>i << 2), i < valid ? load<f32>(source + (<usize>i << 2)) : 0);
-          source += step;
-          destination += 16;
-        }
+    let source = a + (transposed ? (<usize>depth0 * lda + row0 + panel) << 2 : (<usize>(row0 + panel) * lda + depth0) << 2);
+    if (valid == MR) {
+      for (let p = 0; p < depth; p++) {
+        store<f32>(destination, load<f32>(source));
+        store<f32>(destination, load<f32>(source + rowStep), 4);
+        store<f32>(destination, load<f32>(source + 2 * rowStep), 8);
+        store<f32>(destination, load<f32>(source + 3 * rowStep), 12);
+        store<f32>(destination, load<f32>(source + 4 * rowStep), 16);
+        source += depthStep;
+        destination += MR * 4;
       }
     } else {
-      // Each row is contiguous along depth: read four rows four depths at a time and transpose
-      // the 4 x 4 block in registers.
-      const rowStride = <usize>lda << 2;
-      const row = a + ((<usize>first * lda + depth0) << 2);
-      if (valid == MR) {
-        let p = 0;
-        for (; p + 4 <= depth; p += 4) {
-          const offset = <usize>p << 2;
-          const r0 = v128.load(row + offset);
-          const r1 = v128.load(row + rowStride + offset);
-          const r2 = v128.load(row + 2 * rowStride + offset);
-          const r3 = v128.load(row + 3 * rowStride + offset);
-          const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-          const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-          const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-          const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-          v128.store(destination, v128.shuffle<f64>(t0, t1, 0, 2));
-          v128.store(destination, v128.shuffle<f64>(t0, t1, 1, 3), 16);
-          v128.store(destination, v128.shuffle<f64>(t2, t3, 0, 2), 32);
-          v128.store(destination, v128.shuffle<f64>(t2, t3, 1, 3), 48);
-          destination += 64;
-        }
-        for (; p < depth; p++) {
-          const offset = <usize>p << 2;
-          for (let i = 0; i < MR; i++) store<f32>(destination + (<usize>i << 2), load<f32>(row + <usize>i * rowStride + offset));
-          destination += 16;
-        }
-      } else {
-        for (let p = 0; p < depth; p++) {
-          const offset = <usize>p << 2;
-          for (let i = 0; i < MR; i++) store<f32>(destination + (<usize>i << 2), i < valid ? load<f32>(row + <usize>i * rowStride + offset) : 0);
-          destination += 16;
-        }
+      for (let p = 0; p < depth; p++) {
+        for (let i = 0; i < MR; i++) store<f32>(destination + (<usize>i << 2), i < valid ? load<f32>(source + <usize>i * rowStep) : 0);
+        source += depthStep;
+        destination += MR * 4;
       }
     }
   }
