@@ -1,0 +1,68 @@
+import type { LayerConfig } from '@annet/layer-api';
+import type { FloatData } from '../buffers.js';
+import type { PairOption, WindowGeometry } from './geometry.js';
+import { Pool2D, type Pool2DOptions } from './pool2d.js';
+
+/**
+ * Max pooling over NCHW windows: y = max of the window; the gradient goes to the position that
+ * won (the first one on a tie, as in PyTorch), every other input gets 0.
+ *
+ * @example
+ * new MaxPool2D(2).forward(zeros([8, 3, 28, 28])).shape; // [8, 3, 14, 14]
+ */
+export class MaxPool2D extends Pool2D {
+  private winners = new Int32Array(0);
+
+  constructor(poolSize: PairOption, options: Pool2DOptions = {}) {
+    super('MaxPool2D', 'max_pool2d', poolSize, options);
+  }
+
+  /** Rebuilds a MaxPool2D from {@link MaxPool2D.getConfig}. */
+  static fromConfig(config: LayerConfig): MaxPool2D {
+    return new MaxPool2D(config.poolSize as PairOption, config as Pool2DOptions);
+  }
+
+  protected override resizeWorkspace(outputSize: number): void {
+    if (this.winners.length !== outputSize) this.winners = new Int32Array(outputSize);
+  }
+
+  protected pool(input: FloatData, inputOffset: number, output: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void {
+    const { kernelHeight, kernelWidth, strideHeight, strideWidth, padTop, padLeft, outputHeight, outputWidth } = geometry;
+    const winners = this.winners;
+    let out = 0;
+    for (let plane = 0; plane < planes; plane++) {
+      const planeStart = plane * height * width;
+      for (let row = 0; row < outputHeight; row++) {
+        const top = row * strideHeight - padTop;
+        const rowStart = Math.max(top, 0);
+        const rowEnd = Math.min(top + kernelHeight, height);
+        for (let column = 0; column < outputWidth; column++) {
+          const left = column * strideWidth - padLeft;
+          const columnStart = Math.max(left, 0);
+          const columnEnd = Math.min(left + kernelWidth, width);
+          let best = -Infinity;
+          let winner = planeStart + rowStart * width + columnStart;
+          for (let y = rowStart; y < rowEnd; y++) {
+            for (let x = columnStart; x < columnEnd; x++) {
+              const position = planeStart + y * width + x;
+              const value = input[inputOffset + position];
+              if (value > best) {
+                best = value;
+                winner = position;
+              }
+            }
+          }
+          output[out] = best;
+          winners[out] = winner;
+          out++;
+        }
+      }
+    }
+  }
+
+  protected unpool(_input: FloatData, _inputOffset: number, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, planes: number, _height: number, _width: number, geometry: WindowGeometry): void {
+    const outputsPerPlane = geometry.outputHeight * geometry.outputWidth;
+    const winners = this.winners;
+    for (let out = 0; out < planes * outputsPerPlane; out++) inputGradient[winners[out]] += outputGradient[gradientOffset + out];
+  }
+}

@@ -1,0 +1,117 @@
+import type { JsonValue } from '@annet/layer-api';
+import { AnnetError, type Tensor } from '@annet/tensor';
+import { BaseLayer, type LayerOptions } from '../base-layer.js';
+import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { inputShapeError, requireFloatInput } from '../layer-errors.js';
+import { pairConfig, readPadding, readPair, windowGeometry, type Padding, type PairOption, type WindowGeometry } from './geometry.js';
+
+/**
+ * Options of {@link MaxPool2D} and {@link AvgPool2D}.
+ *
+ * @example
+ * const options: Pool2DOptions = { strides: 1, padding: 'same' };
+ */
+export interface Pool2DOptions extends LayerOptions {
+  /** Step between windows; default the pool size (non-overlapping windows). */
+  readonly strides?: PairOption;
+  /** `'valid'` (default), `'same'`, or explicit padding of at most half the window. */
+  readonly padding?: Padding;
+}
+
+/**
+ * The shared part of the 2-D pooling layers on NCHW input: options, shapes and buffers. Padded
+ * positions never win a max and are not counted in an average.
+ *
+ * @example
+ * class MinPool2D extends Pool2D { ... } // implement pool() and unpool()
+ */
+export abstract class Pool2D extends BaseLayer {
+  /** Window size `[height, width]`. */
+  readonly poolSize: readonly [number, number];
+  /** Step between windows `[height, width]`. */
+  readonly strides: readonly [number, number];
+  /** The padding option. */
+  readonly padding: Padding;
+  /** Geometry of the last input. */
+  protected geometry: WindowGeometry | undefined;
+  private output: Tensor | undefined;
+  private inputGradient: Tensor | undefined;
+  private geometryHeight = -1;
+  private geometryWidth = -1;
+
+  protected constructor(className: string, defaultName: string, poolSize: PairOption, options: Pool2DOptions) {
+    super(className, defaultName, options);
+    this.poolSize = readPair(this.operation, 'poolSize', poolSize);
+    this.strides = readPair(this.operation, 'strides', options.strides ?? poolSize);
+    this.padding = readPadding(this.operation, options.padding ?? 'valid');
+    if (typeof this.padding !== 'string') {
+      const [padHeight, padWidth] = typeof this.padding === 'number' ? [this.padding, this.padding] : this.padding;
+      if (2 * padHeight > this.poolSize[0] || 2 * padWidth > this.poolSize[1]) {
+        throw new AnnetError('INVALID_ARGUMENT', this.operation, `padding ${JSON.stringify(this.padding)} must be at most half the pool size ${JSON.stringify(this.poolSize)}`);
+      }
+    }
+  }
+
+  protected override configEntries(): Record<string, JsonValue> {
+    const padding = typeof this.padding === 'string' || typeof this.padding === 'number' ? this.padding : [this.padding[0], this.padding[1]];
+    return { poolSize: pairConfig(this.poolSize), strides: pairConfig(this.strides), padding };
+  }
+
+  /** Pools every channel of [N, C, H, W] into [N, C, H′, W′]. */
+  forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
+    if (input.shape.length !== 4) throw inputShapeError(this.operation, '[N, C, H, W]', input.shape);
+    requireFloatInput(this.operation, input);
+    const x = contiguousInput(input);
+    const geometry = this.geometryFor(x.shape[2], x.shape[3]);
+    const [batchSize, channels] = x.shape;
+    const dtype = x.dtype as 'float32' | 'float64';
+    let output = this.output;
+    if (output === undefined || output.dtype !== dtype || output.shape[0] !== batchSize || output.shape[1] !== channels || output.shape[2] !== geometry.outputHeight || output.shape[3] !== geometry.outputWidth) {
+      output = reuseBuffer(undefined, dtype, [batchSize, channels, geometry.outputHeight, geometry.outputWidth]);
+      this.resizeWorkspace(output.size);
+    }
+    this.output = output;
+    this.pool(floatData(x), x.offset, floatData(output), batchSize * channels, x.shape[2], x.shape[3], geometry);
+    this.lastInput = x;
+    this.lastTraining = options?.training ?? false;
+    return output;
+  }
+
+  /** Routes each output gradient back to the inputs of its window. */
+  backward(outputGradient: Tensor): Tensor {
+    const output = this.output;
+    const x = this.checkBackward(outputGradient, output?.shape ?? [], output?.dtype ?? this.dtype);
+    const gradient = contiguousInput(outputGradient);
+    const inputGradient = reuseBuffer(this.inputGradient, x.dtype as 'float32' | 'float64', x.shape);
+    this.inputGradient = inputGradient;
+    const dx = floatData(inputGradient);
+    dx.fill(0);
+    this.unpool(floatData(x), x.offset, floatData(gradient), gradient.offset, dx, x.shape[0] * x.shape[1], x.shape[2], x.shape[3], this.geometry as WindowGeometry);
+    return inputGradient;
+  }
+
+  /** [N, C, H, W] → [N, C, H′, W′]. */
+  outputShape(inputShape: readonly number[]): number[] {
+    if (inputShape.length !== 4) throw inputShapeError(this.operation, '[N, C, H, W]', inputShape);
+    const geometry = windowGeometry(this.operation, inputShape[2], inputShape[3], this.poolSize, this.strides, [1, 1], this.padding);
+    return [inputShape[0], inputShape[1], geometry.outputHeight, geometry.outputWidth];
+  }
+
+  /** Sizes per-output scratch space (MaxPool2D keeps the winning index of each window). */
+  protected resizeWorkspace(_outputSize: number): void {}
+
+  /** Writes every window's pooled value; `planes` = N·C images of `height × width`. */
+  protected abstract pool(input: FloatData, inputOffset: number, output: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void;
+
+  /** Adds every output gradient into `inputGradient` (zeroed by the caller). */
+  protected abstract unpool(input: FloatData, inputOffset: number, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void;
+
+  private geometryFor(height: number, width: number): WindowGeometry {
+    const geometry = this.geometry;
+    if (geometry !== undefined && this.geometryHeight === height && this.geometryWidth === width) return geometry;
+    this.geometry = windowGeometry(this.operation, height, width, this.poolSize, this.strides, [1, 1], this.padding);
+    this.geometryHeight = height;
+    this.geometryWidth = width;
+    return this.geometry;
+  }
+}
