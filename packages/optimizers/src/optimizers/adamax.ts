@@ -1,0 +1,87 @@
+import type { FloatArray } from '@annet/layer-api';
+import { Optimizer } from '../core/optimizer.js';
+import type { OptimizerOptions } from '../core/types.js';
+import type { UpdateRule } from '../core/update-rule.js';
+import { betaField, flagField, nonNegativeField } from './common-fields.js';
+
+/** {@link Adamax}'s hyperparameters besides the learning rate. */
+export type AdamaxHyperparameters = {
+  /** Decay β1 of the first moment, in [0, 1); default 0.9. */
+  readonly beta1: number;
+  /** Decay β2 of the infinity norm, in [0, 1); default 0.999. */
+  readonly beta2: number;
+  /** ε added to |g| before the maximum; default 1e-8. */
+  readonly epsilon: number;
+  /** L2 penalty λ; default 0. */
+  readonly weightDecay: number;
+  /** Ascend instead of descend; default false. */
+  readonly maximize: boolean;
+};
+
+/** Options of {@link Adamax}: learning rate (default 2e-3), hyperparameters, groups. */
+export type AdamaxOptions = OptimizerOptions<AdamaxHyperparameters>;
+
+/**
+ * One Adamax update of `value` in place, for the parameter's `step`-th update.
+ *
+ * @example
+ * adamaxUpdate(value, gradient, firstMoment, infinityNorm, 1, 2e-3, hyperparameters);
+ */
+export function adamaxUpdate(value: FloatArray, gradient: FloatArray, firstMoment: FloatArray, infinityNorm: FloatArray, step: number, learningRate: number, h: AdamaxHyperparameters): void {
+  const { beta1, beta2, epsilon, weightDecay } = h;
+  const sign = h.maximize ? -1 : 1;
+  const stepSize = learningRate / (1 - beta1 ** step);
+  const keep1 = 1 - beta1;
+  for (let i = 0; i < value.length; i++) {
+    const theta = value[i];
+    let g = sign * gradient[i];
+    if (weightDecay !== 0) g += weightDecay * theta;
+    const m = beta1 * firstMoment[i] + keep1 * g;
+    firstMoment[i] = m;
+    const u = Math.max(beta2 * infinityNorm[i], Math.abs(g) + epsilon);
+    infinityNorm[i] = u;
+    value[i] = theta - stepSize * m / u;
+  }
+}
+
+/** The Adamax rule. */
+export const adamaxRule: UpdateRule<AdamaxHyperparameters> = {
+  type: 'Adamax',
+  defaultLearningRate: 2e-3,
+  fields: {
+    beta1: betaField(0.9),
+    beta2: betaField(0.999),
+    epsilon: nonNegativeField(1e-8),
+    weightDecay: nonNegativeField(0),
+    maximize: flagField(),
+  },
+  slotNames: () => ['firstMoment', 'infinityNorm'],
+  scalarNames: [],
+  initialScalars: [],
+  update(value, gradient, slots, _scalars, step, learningRate, h) {
+    adamaxUpdate(value, gradient, slots[0], slots[1], step, learningRate, h);
+  },
+};
+
+/**
+ * Adamax, Adam's infinity-norm variant (Kingma and Ba, 2015, section 7), exactly PyTorch's
+ * `torch.optim.Adamax`. For each parameter θ at its own step t, with learning rate γ:
+ *
+ *     g ← ∇f(θ)                           (−∇f(θ) when maximize)
+ *     if λ ≠ 0:  g ← g + λθ
+ *     m ← β1 m + (1 − β1) g
+ *     u ← max(β2 u, |g| + ε)
+ *     θ ← θ − γ m / ((1 − β1^t) u)
+ *
+ * State slots: `firstMoment` (m), `infinityNorm` (u). Defaults: learningRate 2e-3, beta1 0.9,
+ * beta2 0.999, epsilon 1e-8, weightDecay 0.
+ *
+ * @example
+ * const adamax = new Adamax({ learningRate: 2e-3 });
+ * adamax.step(model);
+ */
+export class Adamax extends Optimizer<AdamaxHyperparameters> {
+  constructor(options: AdamaxOptions = {}) {
+    super(adamaxRule, options);
+  }
+}

@@ -1,0 +1,17 @@
+import type { FieldSpec } from '../validation/fields.js';
+import { atLeast, isBoolean, numberIn } from '../validation/rules.js';
+
+/** A decay rate in [0, 1), such as Adam's `beta1`. */
+export function betaField(defaultValue: number): FieldSpec {
+  return { rule: numberIn(0, 1, { highOpen: true }), default: defaultValue };
+}
+
+/** A non-negative number, such as `epsilon`, `weightDecay` or `momentum`. */
+export function nonNegativeField(defaultValue: number): FieldSpec {
+  return { rule: atLeast(0), default: defaultValue };
+}
+
+/** A flag such as `amsgrad` or `maximize`. */
+export function flagField(defaultValue = false): FieldSpec {
+  return { rule: isBoolean, default: defaultValue };
+}

@@ -1,0 +1,119 @@
+import type { FloatArray } from '@annet/layer-api';
+import { Optimizer } from '../core/optimizer.js';
+import type { OptimizerOptions } from '../core/types.js';
+import type { UpdateRule } from '../core/update-rule.js';
+import { betaField, flagField, nonNegativeField } from './common-fields.js';
+
+/** {@link NAdam}'s hyperparameters besides the learning rate. */
+export type NAdamHyperparameters = {
+  /** Decay β1 of the first moment, in [0, 1); default 0.9. */
+  readonly beta1: number;
+  /** Decay β2 of the second moment, in [0, 1); default 0.999. */
+  readonly beta2: number;
+  /** ε added to the denominator; default 1e-8. */
+  readonly epsilon: number;
+  /** Weight decay λ (L2, or decoupled as in AdamW with `decoupledWeightDecay`); default 0. */
+  readonly weightDecay: number;
+  /** Momentum decay ψ of the momentum schedule μ_t; default 0.004. */
+  readonly momentumDecay: number;
+  /** Apply weight decay as AdamW does (NAdamW); default false. */
+  readonly decoupledWeightDecay: boolean;
+  /** Ascend instead of descend; default false. */
+  readonly maximize: boolean;
+};
+
+/** Options of {@link NAdam}: learning rate (default 2e-3), hyperparameters, groups. */
+export type NAdamOptions = OptimizerOptions<NAdamHyperparameters>;
+
+/**
+ * One NAdam update of `value` in place, for the parameter's `step`-th update. `scalars[0]` is the
+ * parameter's running product of μ_i (`muProduct`), updated here; it is saved with the state so a
+ * resumed run continues it exactly.
+ *
+ * @example
+ * const scalars = Float64Array.of(1); // muProduct starts at 1
+ * nadamUpdate(value, gradient, firstMoment, secondMoment, scalars, 1, 2e-3, hyperparameters);
+ */
+export function nadamUpdate(
+  value: FloatArray,
+  gradient: FloatArray,
+  firstMoment: FloatArray,
+  secondMoment: FloatArray,
+  scalars: Float64Array,
+  step: number,
+  learningRate: number,
+  h: NAdamHyperparameters,
+): void {
+  const { beta1, beta2, epsilon, weightDecay, momentumDecay, decoupledWeightDecay } = h;
+  const sign = h.maximize ? -1 : 1;
+  const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
+  const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
+  const muProduct = scalars[0] * mu;
+  scalars[0] = muProduct;
+  const gradientWeight = learningRate * (1 - mu) / (1 - muProduct);
+  const momentWeight = learningRate * muNext / (1 - muProduct * muNext);
+  const inverseCorrection = 1 / Math.sqrt(1 - beta2 ** step);
+  const decay = decoupledWeightDecay ? 1 - learningRate * weightDecay : 1;
+  const l2 = decoupledWeightDecay ? 0 : weightDecay;
+  const keep1 = 1 - beta1;
+  const keep2 = 1 - beta2;
+  for (let i = 0; i < value.length; i++) {
+    const previous = value[i];
+    let g = sign * gradient[i];
+    if (l2 !== 0) g += l2 * previous;
+    const m = beta1 * firstMoment[i] + keep1 * g;
+    firstMoment[i] = m;
+    const v = beta2 * secondMoment[i] + keep2 * g * g;
+    secondMoment[i] = v;
+    const denominator = Math.sqrt(v) * inverseCorrection + epsilon;
+    value[i] = previous * decay - (gradientWeight * g + momentWeight * m) / denominator;
+  }
+}
+
+/** The NAdam rule. */
+export const nadamRule: UpdateRule<NAdamHyperparameters> = {
+  type: 'NAdam',
+  defaultLearningRate: 2e-3,
+  fields: {
+    beta1: betaField(0.9),
+    beta2: betaField(0.999),
+    epsilon: nonNegativeField(1e-8),
+    weightDecay: nonNegativeField(0),
+    momentumDecay: nonNegativeField(4e-3),
+    decoupledWeightDecay: flagField(),
+    maximize: flagField(),
+  },
+  slotNames: () => ['firstMoment', 'secondMoment'],
+  scalarNames: ['muProduct'],
+  initialScalars: [1],
+  update(value, gradient, slots, scalars, step, learningRate, h) {
+    nadamUpdate(value, gradient, slots[0], slots[1], scalars, step, learningRate, h);
+  },
+};
+
+/**
+ * NAdam: Adam with Nesterov momentum (Dozat, 2016), exactly PyTorch's `torch.optim.NAdam`. For each
+ * parameter θ at its own step t, with learning rate γ:
+ *
+ *     g ← ∇f(θ)                           (−∇f(θ) when maximize)
+ *     if λ ≠ 0:  θ ← θ − γλθ  if decoupledWeightDecay,  else  g ← g + λθ
+ *     μ_t ← β1 (1 − ½ · 0.96^(tψ));   μ_{t+1} ← β1 (1 − ½ · 0.96^((t+1)ψ))
+ *     m ← β1 m + (1 − β1) g
+ *     v ← β2 v + (1 − β2) g²
+ *     m̂ ← μ_{t+1} m / (1 − ∏_{i=1}^{t+1} μ_i) + (1 − μ_t) g / (1 − ∏_{i=1}^{t} μ_i)
+ *     v̂ ← v / (1 − β2^t)
+ *     θ ← θ − γ m̂ / (√v̂ + ε)
+ *
+ * State slots: `firstMoment` (m), `secondMoment` (v); scalar `muProduct` (∏ μ_i, in float64).
+ * Defaults: learningRate 2e-3, beta1 0.9, beta2 0.999, epsilon 1e-8, weightDecay 0,
+ * momentumDecay 0.004, decoupledWeightDecay false.
+ *
+ * @example
+ * const nadam = new NAdam({ learningRate: 2e-3 });
+ * nadam.step(model);
+ */
+export class NAdam extends Optimizer<NAdamHyperparameters> {
+  constructor(options: NAdamOptions = {}) {
+    super(nadamRule, options);
+  }
+}

@@ -1,0 +1,105 @@
+import type { FloatArray } from '@annet/layer-api';
+import { Optimizer } from '../core/optimizer.js';
+import type { OptimizerOptions } from '../core/types.js';
+import type { UpdateRule } from '../core/update-rule.js';
+import { invalid } from '../validation/fields.js';
+import { numberIn } from '../validation/rules.js';
+import { flagField, nonNegativeField } from './common-fields.js';
+
+/** {@link SGD}'s hyperparameters besides the learning rate. */
+export type SGDHyperparameters = {
+  /** Momentum factor μ; 0 (default) disables momentum and its state. */
+  readonly momentum: number;
+  /** Dampening τ of the momentum, in [0, 1]; default 0. */
+  readonly dampening: number;
+  /** L2 penalty λ added to the gradient; default 0. */
+  readonly weightDecay: number;
+  /** Nesterov momentum (needs momentum > 0 and dampening 0); default false. */
+  readonly nesterov: boolean;
+  /** Ascend instead of descend; default false. */
+  readonly maximize: boolean;
+};
+
+/** Options of {@link SGD}: learning rate (default 1e-3), hyperparameters, groups. */
+export type SGDOptions = OptimizerOptions<SGDHyperparameters>;
+
+/**
+ * One SGD update of `value` in place (PyTorch `torch.optim.SGD`). `momentumBuffer` is needed only
+ * when momentum is non-zero; `step` is this parameter's update count (1 for the first).
+ *
+ * @example
+ * sgdUpdate(value, gradient, undefined, 1, 0.1, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false });
+ */
+export function sgdUpdate(value: FloatArray, gradient: FloatArray, momentumBuffer: FloatArray | undefined, step: number, learningRate: number, h: SGDHyperparameters): void {
+  const { momentum, weightDecay, nesterov } = h;
+  const sign = h.maximize ? -1 : 1;
+  const length = value.length;
+  if (momentum === 0 || momentumBuffer === undefined) {
+    // The common case gets its own loop: no state, no branches.
+    for (let i = 0; i < length; i++) {
+      const theta = value[i];
+      value[i] = theta - learningRate * (weightDecay === 0 ? sign * gradient[i] : sign * gradient[i] + weightDecay * theta);
+    }
+    return;
+  }
+  const first = step === 1;
+  const keep = 1 - h.dampening;
+  for (let i = 0; i < length; i++) {
+    const theta = value[i];
+    let g = sign * gradient[i];
+    if (weightDecay !== 0) g += weightDecay * theta;
+    const buffer = first ? g : momentum * momentumBuffer[i] + keep * g;
+    momentumBuffer[i] = buffer;
+    value[i] = theta - learningRate * (nesterov ? g + momentum * buffer : buffer);
+  }
+}
+
+/** The SGD rule: fields with PyTorch's defaults, the `momentumBuffer` slot when momentum is on. */
+export const sgdRule: UpdateRule<SGDHyperparameters> = {
+  type: 'SGD',
+  defaultLearningRate: 1e-3,
+  fields: {
+    momentum: nonNegativeField(0),
+    dampening: { rule: numberIn(0, 1), default: 0 },
+    weightDecay: nonNegativeField(0),
+    nesterov: flagField(),
+    maximize: flagField(),
+  },
+  checkCombination(h, operation, prefix) {
+    if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
+      invalid(operation, `${prefix}nesterov needs momentum > 0 and dampening 0, got momentum ${h.momentum} and dampening ${h.dampening}; set momentum (for example 0.9) and dampening 0, or nesterov false`);
+    }
+  },
+  slotNames: (h) => (h.momentum !== 0 ? ['momentumBuffer'] : []),
+  scalarNames: [],
+  initialScalars: [],
+  update(value, gradient, slots, _scalars, step, learningRate, h) {
+    sgdUpdate(value, gradient, slots[0], step, learningRate, h);
+  },
+};
+
+/**
+ * Stochastic gradient descent with optional momentum, dampening, Nesterov momentum, L2 weight decay
+ * and maximization, exactly PyTorch's `torch.optim.SGD`. For each parameter θ at its step t, with
+ * learning rate γ:
+ *
+ *     g ← ∇f(θ)            (−∇f(θ) when maximize; PyTorch's code negates first, as here)
+ *     if λ ≠ 0:  g ← g + λθ
+ *     if μ ≠ 0:
+ *         b ← g                         if t = 1
+ *         b ← μ b + (1 − τ) g           otherwise
+ *         g ← g + μ b  if nesterov,  else  g ← b
+ *     θ ← θ − γ g
+ *
+ * State slots: `momentumBuffer` (b) when μ ≠ 0. Defaults: learningRate 1e-3, momentum 0,
+ * dampening 0, weightDecay 0, nesterov false, maximize false.
+ *
+ * @example
+ * const sgd = new SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true });
+ * sgd.step(model);
+ */
+export class SGD extends Optimizer<SGDHyperparameters> {
+  constructor(options: SGDOptions = {}) {
+    super(sgdRule, options);
+  }
+}
