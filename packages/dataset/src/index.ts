@@ -1,1 +1,48 @@
-export {};
+// Datasets
+export { MapDataset, SubsetDataset } from './datasets/map-dataset.js';
+export { TensorDataset, type TensorDatasetOptions, type TensorSource } from './datasets/tensor-dataset.js';
+export { ArrayDataset } from './datasets/array-dataset.js';
+export { IterableDataset } from './datasets/iterable-dataset.js';
+export type { StreamSource } from './datasets/stream-values.js';
+export type { Batch, RowLayout, RowSource, Sample } from './datasets/sample.js';
+
+// Loading
+export { DataLoader, type DataLoaderOptions } from './loader/data-loader.js';
+export type { DataLoaderState } from './loader/loader-state.js';
+export { defaultCollate, type Collate, type CollateDTypes } from './loader/collate.js';
+export { epochRngState } from './loader/epoch-rng.js';
+export { shuffleBuffer } from './loader/shuffle-buffer.js';
+
+// Samplers
+export type { Sampler } from './samplers/sampler.js';
+export { SequentialSampler } from './samplers/sequential-sampler.js';
+export { RandomSampler, type RandomSamplerOptions } from './samplers/random-sampler.js';
+export { WeightedRandomSampler, type WeightedRandomSamplerOptions } from './samplers/weighted-random-sampler.js';
+export { StratifiedSampler } from './samplers/stratified-sampler.js';
+
+// Splits
+export { randomSplit } from './splits/random-split.js';
+export { trainTestSplit, type TrainTestSplit, type TrainTestSplitOptions } from './splits/train-test-split.js';
+export { kFold, type KFoldOptions } from './splits/k-fold.js';
+
+// Preprocessing
+export { StandardScaler, type StandardScalerState } from './preprocessing/standard-scaler.js';
+export { MinMaxScaler, type MinMaxScalerOptions, type MinMaxScalerState } from './preprocessing/min-max-scaler.js';
+export { oneHot } from './preprocessing/one-hot.js';
+export { checkLabels } from './preprocessing/check-labels.js';
+export { LabelEncoder, type LabelEncoderState } from './preprocessing/label-encoder.js';
+
+// Readers (byte-level; file forms are in '@annet/dataset/node')
+export { decodeIdx, readIdx, type IdxOptions } from './readers/idx.js';
+export { gunzip } from './readers/gunzip.js';
+export { readCsv, type CsvTable } from './readers/csv/read-csv.js';
+export { streamCsv, csvDataset, type CsvChunk, type CsvStreamOptions, type CsvStreamSource } from './readers/csv/stream-csv.js';
+export { CsvTokenizer, type RecordSink } from './readers/csv/csv-tokenizer.js';
+export type { CsvColumnType, CsvLabelType, CsvOptions } from './readers/csv/csv-options.js';
+export { parseJsonLines, streamJsonLines, type JsonLinesOptions } from './readers/json/json-lines.js';
+export type { TextChunk } from './readers/text/text-chunks.js';
+
+// Shared
+export { sourceError, formatPlace, type Place } from './errors.js';
+export type { ByteInput } from './bytes.js';
+export type { JsonObject, JsonValue } from './json.js';

@@ -1,0 +1,99 @@
+import { AnnetError, Tensor, allocate, formatShape, type DType } from '@annet/tensor';
+import { asBytes, isGzip, type ByteInput } from '../bytes.js';
+import { sourceError } from '../errors.js';
+import { checkLabels } from '../preprocessing/check-labels.js';
+import { gunzip } from './gunzip.js';
+
+/** The IDX element types: type code → name, bytes per element, and the DataView getter. */
+const elementTypes: Record<number, { name: string; size: number; read: (view: DataView, offset: number) => number }> = {
+  0x08: { name: 'uint8', size: 1, read: (view, offset) => view.getUint8(offset) },
+  0x09: { name: 'int8', size: 1, read: (view, offset) => view.getInt8(offset) },
+  0x0b: { name: 'int16', size: 2, read: (view, offset) => view.getInt16(offset, false) },
+  0x0c: { name: 'int32', size: 4, read: (view, offset) => view.getInt32(offset, false) },
+  0x0d: { name: 'float32', size: 4, read: (view, offset) => view.getFloat32(offset, false) },
+  0x0e: { name: 'float64', size: 8, read: (view, offset) => view.getFloat64(offset, false) },
+};
+
+/** Options of the IDX readers. */
+export interface IdxOptions {
+  /** Name used in error messages (the file name for the file forms). Default `'input'`. */
+  readonly source?: string;
+  /** dtype of the result (default: int32 for integer files, float32/float64 for float files). */
+  readonly dtype?: DType;
+  /** Multiply every value by this (a float dtype only), e.g. `1 / 255` for pixels. Default 1. */
+  readonly scale?: number;
+  /** Check every value is a class index in `[0, numClasses)` (label files). */
+  readonly numClasses?: number;
+}
+
+function hex(value: number, digits: number): string {
+  return `0x${value.toString(16).padStart(digits, '0')}`;
+}
+
+/**
+ * Decodes an uncompressed IDX file (the MNIST format: two zero bytes, an element-type byte,
+ * the rank, then `rank` big-endian uint32 dimensions and the big-endian data) into a tensor
+ * with the file's dimensions. All element types are read: uint8 (0x08), int8 (0x09), int16
+ * (0x0B), int32 (0x0C), float32 (0x0D), float64 (0x0E).
+ *
+ * @example
+ * const images = decodeIdx(bytes, { dtype: 'float32', scale: 1 / 255 }); // [60000, 28, 28]
+ */
+export function decodeIdx(input: ByteInput, options: IdxOptions = {}): Tensor {
+  const operation = 'readIdx';
+  const source = options.source ?? 'input';
+  const bytes = asBytes(input, operation);
+  if (bytes.length < 4) throw sourceError('PARSE_ERROR', operation, source, {}, `expected at least the 4-byte IDX magic number, found ${bytes.length} bytes`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = view.getUint32(0, false);
+  const type = elementTypes[bytes[2]];
+  if (bytes[0] !== 0 || bytes[1] !== 0 || !type) {
+    throw sourceError('PARSE_ERROR', operation, source, {}, `bad magic number ${hex(magic, 8)}: expected 0x0000TTRR with element type TT one of 08, 09, 0b, 0c, 0d, 0e and rank RR${isGzip(bytes) ? ' (the bytes are gzip-compressed: use readIdx, which decompresses)' : ''}`);
+  }
+  const rank = bytes[3];
+  const headerSize = 4 + 4 * rank;
+  if (bytes.length < headerSize) {
+    throw sourceError('PARSE_ERROR', operation, source, {}, `truncated header: rank ${rank} needs ${headerSize} header bytes, found ${bytes.length}`);
+  }
+  const shape = Array.from({ length: rank }, (_, axis) => view.getUint32(4 + 4 * axis, false));
+  const count = shape.reduce((product, dimension) => product * dimension, 1);
+  const expected = count * type.size;
+  const found = bytes.length - headerSize;
+  if (found !== expected) {
+    const what = found < expected ? 'truncated body' : 'the dimensions disagree with the file size';
+    throw sourceError('PARSE_ERROR', operation, source, {}, `${what}: dimensions ${formatShape(shape)} of ${type.name} need ${expected} bytes of data after the ${headerSize}-byte header, found ${found}`);
+  }
+  const isFloatFile = type.name === 'float32' || type.name === 'float64';
+  const dtype: DType = options.dtype ?? (isFloatFile ? (type.name as DType) : 'int32');
+  const scale = options.scale ?? 1;
+  if (scale !== 1 && dtype === 'int32') throw new AnnetError('INVALID_ARGUMENT', operation, `scale ${scale} needs a float dtype; pass dtype: 'float32'`);
+  const data = allocate(dtype, count);
+  decodeBody(bytes, view, headerSize, bytes[2], data, scale);
+  if (options.numClasses !== undefined) checkLabels(data, options.numClasses, operation, source);
+  return new Tensor(data, shape);
+}
+
+/** Copies the body into `data`; uint8, the MNIST case, reads bytes directly. */
+function decodeBody(bytes: Uint8Array, view: DataView, start: number, typeCode: number, data: Float32Array | Float64Array | Int32Array, scale: number): void {
+  const count = data.length;
+  if (typeCode === 0x08) {
+    if (scale === 1) data.set(bytes.subarray(start, start + count));
+    else for (let index = 0; index < count; index++) data[index] = bytes[start + index] * scale;
+    return;
+  }
+  const { size, read } = elementTypes[typeCode];
+  for (let index = 0; index < count; index++) data[index] = read(view, start + index * size) * scale;
+}
+
+/**
+ * Reads IDX bytes, gzip-compressed (detected from the `1f 8b` magic, decompressed with
+ * `DecompressionStream`) or not; see {@link decodeIdx}.
+ *
+ * @example
+ * const response = await fetch('/mnist/train-labels-idx1-ubyte.gz');
+ * const labels = await readIdx(await response.arrayBuffer(), { numClasses: 10, source: 'train-labels' });
+ */
+export async function readIdx(input: ByteInput, options: IdxOptions = {}): Promise<Tensor> {
+  const bytes = asBytes(input, 'readIdx');
+  return decodeIdx(isGzip(bytes) ? await gunzip(bytes, options.source) : bytes, options);
+}
