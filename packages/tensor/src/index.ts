@@ -5,4 +5,8 @@ export { Tensor, type NestedArray, type SliceSpec } from './tensor.js';
 export { arange, eye, full, linspace, ones, onesLike, tensor, zeros, zerosLike, type TensorOptions } from './create.js';
 export { Rng, createRng, randomNormal, randomUniform, rngFromState, type RngState } from './random.js';
 export type { Kernels, MatmulArguments } from './kernels/kernels.js';
+export { activeKernels, registerKernelsCandidate, useKernels, type KernelsSelector } from './kernels/backend.js';
+export { jsKernels } from './kernels/js-kernels.js';
+export { matmul, type MatmulOptions } from './ops/matmul.js';
+export { dot, outer } from './ops/dot.js';
 export * from './io/index.js';

@@ -1,0 +1,53 @@
+import type { DType } from '../dtype.js';
+import { AnnetError, formatShape } from '../errors.js';
+import { shapesEqual } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { newTensor } from './new-tensor.js';
+
+/** Throws unless `value` is a {@link Tensor}; `role` names the argument in the message. */
+export function assertTensor(value: unknown, operation: string, role = 'input'): asserts value is Tensor {
+  if (!(value instanceof Tensor)) {
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+    throw new AnnetError('INVALID_ARGUMENT', operation, `${role} must be a Tensor, got ${got}; wrap values with tensor(...)`);
+  }
+}
+
+/** Throws unless `x` holds floats: for ops whose result is meaningless in int32 (matmul, softmax, ...). */
+export function assertFloat(x: Tensor, operation: string, role = 'input'): asserts x is Tensor<'float32' | 'float64'> {
+  if (x.dtype === 'int32') {
+    throw new AnnetError('DTYPE_MISMATCH', operation, `${role} has dtype int32; expected float32 or float64 (convert with cast(x, 'float32'))`);
+  }
+}
+
+/**
+ * The tensor an op writes its result into: a fresh zero-filled one, or the caller's `out`
+ * after checking its shape and dtype. `out` may be a strided view; it must not share memory
+ * with `inputs` when the op cannot work in place (`allowAlias` false).
+ */
+export function prepareOut<D extends DType>(
+  out: Tensor | undefined, shape: readonly number[], dtype: D, operation: string,
+  inputs: readonly Tensor[] = [], allowAlias = true,
+): Tensor<D> {
+  if (out === undefined) return newTensor(dtype, shape);
+  assertTensor(out, operation, 'out');
+  if (!shapesEqual(out.shape, shape)) {
+    throw new AnnetError('SHAPE_MISMATCH', operation, `out has shape ${formatShape(out.shape)}; expected ${formatShape(shape)}`);
+  }
+  if (out.dtype !== dtype) {
+    throw new AnnetError('DTYPE_MISMATCH', operation, `out has dtype ${out.dtype}; the result is ${dtype}`);
+  }
+  if (!allowAlias && inputs.some((input) => input.data.buffer === out.data.buffer && input.size > 0 && out.size > 0)) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, 'out shares memory with an input; pass a separate buffer');
+  }
+  if (hasOverlappingElements(out)) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `out is a broadcast view (strides ${formatShape(out.strides)}) whose elements overlap; pass a tensor that owns each element`);
+  }
+  return out as Tensor<D>;
+}
+
+/** True when a stride-0 axis of size > 1 makes several indices address one element. */
+function hasOverlappingElements(x: Tensor): boolean {
+  if (x.size <= 1) return false;
+  for (let axis = 0; axis < x.rank; axis++) if (x.strides[axis] === 0 && x.shape[axis] > 1) return true;
+  return false;
+}
