@@ -23,7 +23,7 @@ function numbered(n: number): TensorDataset {
 const targetsOf = (batch: Batch) => Array.from(batch.targets.toTypedArray());
 
 /** Batches (as target lists) until the loader reaches `untilEpoch` or `limit` batches were read. */
-function run(loader: DataLoader<unknown, Batch>, untilEpoch: number, limit = Infinity): number[][] {
+function run<T>(loader: DataLoader<T, Batch>, untilEpoch: number, limit = Infinity): number[][] {
   const seen: number[][] = [];
   while (loader.epoch < untilEpoch && seen.length < limit) {
     for (const batch of loader) {
@@ -34,7 +34,7 @@ function run(loader: DataLoader<unknown, Batch>, untilEpoch: number, limit = Inf
   return seen;
 }
 
-async function runAsync(loader: DataLoader<unknown, Batch>, untilEpoch: number, limit = Infinity): Promise<number[][]> {
+async function runAsync<T>(loader: DataLoader<T, Batch>, untilEpoch: number, limit = Infinity): Promise<number[][]> {
   const seen: number[][] = [];
   while (loader.epoch < untilEpoch && seen.length < limit) {
     for await (const batch of loader) {
