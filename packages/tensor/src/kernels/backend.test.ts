@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { activeKernels, registerKernelsCandidate, useKernels } from './backend.js';
 import { jsKernels } from './js-kernels.js';
 import type { Kernels } from './kernels.js';
+import { wasmModuleBytes } from './wasm-module.js';
 
 const fake: Kernels = { name: 'fake', matmulFloat32: jsKernels.matmulFloat32, matmulFloat64: jsKernels.matmulFloat64 };
 
@@ -11,7 +12,14 @@ describe('kernel selection', () => {
     registerKernelsCandidate(null);
   });
 
-  it('uses the TypeScript reference when nothing is registered or forced', () => {
+  it('selects WebAssembly SIMD by default where the runtime validates it (wasm-backend.ts), unless ANNET_BACKEND says otherwise', () => {
+    const environment = process.env.ANNET_BACKEND;
+    const expected = environment === 'js' ? 'js' : WebAssembly.validate(wasmModuleBytes('relaxed-simd')) ? 'wasm-relaxed-simd' : 'wasm-simd';
+    expect(activeKernels().name).toBe(expected);
+  });
+
+  it('uses the TypeScript reference once the candidate is removed with registerKernelsCandidate(null)', () => {
+    registerKernelsCandidate(null);
     expect(activeKernels()).toBe(jsKernels);
   });
 

@@ -1,5 +1,6 @@
 import { jsKernels } from './js-kernels.js';
 import type { Kernels } from './kernels.js';
+import { selectKernels } from './wasm-backend.js';
 
 /**
  * Picks a kernel set given the reference one; it may return `reference` itself (for example
@@ -9,8 +10,12 @@ export type KernelsSelector = (reference: Kernels) => Kernels;
 
 /** Set by {@link useKernels}: wins over any selection. */
 let forced: Kernels | null = null;
-/** Set by {@link registerKernelsCandidate}: consulted once, on first use. */
-let selector: KernelsSelector | null = null;
+/**
+ * Consulted once, on first use. By default the WebAssembly SIMD selection of `wasm-backend.ts`
+ * (relaxed SIMD, plain SIMD, else the reference; `ANNET_BACKEND=js|wasm` forces); replaced by
+ * {@link registerKernelsCandidate}. Referencing a function is no side effect: nothing runs at import.
+ */
+let selector: KernelsSelector | null = selectKernels;
 /** The cached result of the selection. */
 let selected: Kernels | null = null;
 

@@ -36,4 +36,14 @@ export interface Kernels {
   matmulFloat32(args: MatmulArguments<Float32Array>): void;
   /** out (+)= op(A) · op(B) in float64. */
   matmulFloat64(args: MatmulArguments<Float64Array>): void;
+  /**
+   * Optional fused Dense forward: out[i, j] = act((out[i, j] if accumulate) + (op(A)·op(B))[i, j] + bias[biasOffset + j])
+   * in one pass over `out`, so `x·W + b` then ReLU costs no second sweep. The WebAssembly backend
+   * has it; callers fall back to matmul then a bias/activation loop when it is absent:
+   * `kernels.matmulBiasActivationFloat32 ? kernels.matmulBiasActivationFloat32(args, bias, 0, 'relu') : ...`.
+   */
+  matmulBiasActivationFloat32?(args: MatmulArguments<Float32Array>, bias: Float32Array, biasOffset: number, activation: MatmulActivation): void;
 }
+
+/** The activation a fused matmul epilogue applies after the bias: identity or max(0, x). */
+export type MatmulActivation = 'none' | 'relu';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Kernels, MatmulArguments } from './kernels.js';
-import { createWasmKernels, type EpilogueActivation } from './wasm-kernels.js';
+import { jsKernels } from './js-kernels.js';
+import type { Kernels, MatmulActivation, MatmulArguments } from './kernels.js';
+import { createWasmKernels } from './wasm-kernels.js';
 
 /** A float64 stand-in for the reference: the wasm backend must never route float32 work here. */
 const float64Only: Kernels = {
@@ -21,7 +22,7 @@ function elementB<T extends Float32Array | Float64Array>(args: MatmulArguments<T
 }
 
 /** The oracle: a triple loop with a float64 sum per output, then the epilogue in the documented order. */
-function naiveMatmul<T extends Float32Array | Float64Array>(args: MatmulArguments<T>, bias: T | null, biasOffset: number, activation: EpilogueActivation): void {
+function naiveMatmul<T extends Float32Array | Float64Array>(args: MatmulArguments<T>, bias: T | null, biasOffset: number, activation: MatmulActivation): void {
   for (let i = 0; i < args.m; i++) {
     for (let j = 0; j < args.n; j++) {
       let sum = 0;
@@ -76,7 +77,7 @@ function buildArguments(layout: Layout): MatmulArguments<Float32Array> {
 }
 
 /** Runs the wasm kernel and the oracle on copies and checks every element of `out`, gaps included. */
-function expectAgreement(layout: Layout, bias: Float32Array | null = null, activation: EpilogueActivation = 'none'): void {
+function expectAgreement(layout: Layout, bias: Float32Array | null = null, activation: MatmulActivation = 'none'): void {
   const args = buildArguments(layout);
   const previous = args.out.slice();
   const expected = new Float64Array(previous);
@@ -137,8 +138,25 @@ describe('createWasmKernels (WebAssembly SIMD matmul)', () => {
     fc.assert(fc.property(layoutArbitrary, (layout) => expectAgreement(layout)), { numRuns: 150 });
   });
 
+  it('agrees with the TypeScript reference kernels (jsKernels) over random layouts', () => {
+    fc.assert(fc.property(layoutArbitrary, (layout) => {
+      const args = buildArguments(layout);
+      const previous = args.out.slice();
+      const expected = { ...args, out: args.out.slice() };
+      jsKernels.matmulFloat32(expected);
+      kernels.matmulFloat32(args);
+      args.out.forEach((value, index) => {
+        const row = Math.floor((index - args.outOffset) / args.ldc);
+        const column = index - args.outOffset - row * args.ldc;
+        const inside = index >= args.outOffset && row < args.m && column < args.n;
+        const tolerance = inside ? 1e-5 * errorScale(args, previous, null, row, column) : 0;
+        if (!(Math.abs(value - expected.out[index]) <= tolerance)) expect.fail(`out[${index}] = ${value}, reference ${expected.out[index]} for ${JSON.stringify(layout)}`);
+      });
+    }), { numRuns: 100 });
+  });
+
   it('fuses bias and ReLU into the product, and agrees with the reference', () => {
-    fc.assert(fc.property(layoutArbitrary, fc.constantFrom<EpilogueActivation>('none', 'relu'), (layout, activation) => {
+    fc.assert(fc.property(layoutArbitrary, fc.constantFrom<MatmulActivation>('none', 'relu'), (layout, activation) => {
       expectAgreement(layout, filled(layout.n, layout.seed + 3), activation);
     }), { numRuns: 60 });
   });

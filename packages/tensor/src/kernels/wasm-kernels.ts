@@ -1,9 +1,6 @@
-import type { Kernels, MatmulArguments } from './kernels.js';
+import type { Kernels, MatmulActivation, MatmulArguments } from './kernels.js';
 import { WasmArena } from './wasm-arena.js';
 import { instantiateWasmKernels, wasmActivationCode, type WasmKernelExports, type WasmVariant } from './wasm-module.js';
-
-/** The activation a fused matmul epilogue applies after the bias. */
-export type EpilogueActivation = keyof typeof wasmActivationCode;
 
 /** The extra members the WebAssembly backend adds to {@link Kernels}. */
 export interface WasmKernels extends Kernels {
@@ -12,7 +9,7 @@ export interface WasmKernels extends Kernels {
    * out = act(op(A)·op(B) [+ out] + bias) in one pass over `out`: a Dense layer's forward
    * (`x·W + b`, then ReLU) without a second sweep. `bias` holds n values from `biasOffset`.
    */
-  matmulBiasActivationFloat32(args: MatmulArguments<Float32Array>, bias: Float32Array, biasOffset: number, activation: EpilogueActivation): void;
+  matmulBiasActivationFloat32(args: MatmulArguments<Float32Array>, bias: Float32Array, biasOffset: number, activation: MatmulActivation): void;
   /** The scratch memory's size in bytes (for tests and benchmarks of the copy cost). */
   scratchBytes(): number;
 }

@@ -1,3 +1,4 @@
+import type { MatmulActivation } from './kernels.js';
 import { wasmRelaxedSimdBase64, wasmSimdBase64 } from './wasm-binary.generated.js';
 
 /** The two compiled variants of the kernel module: plain WebAssembly SIMD, and relaxed SIMD (fused multiply-add). */
@@ -22,8 +23,8 @@ export interface WasmKernelExports {
   biasActivationF32(c: number, ldc: number, m: number, n: number, bias: number, activation: number): void;
 }
 
-/** Activation codes understood by the kernel module (`assembly/matmul.ts`). */
-export const wasmActivationCode = { none: 0, relu: 1 } as const;
+/** Activation codes understood by the kernel module (`assembly/matmul.ts`), by {@link MatmulActivation}. */
+export const wasmActivationCode: Readonly<Record<MatmulActivation, number>> = { none: 0, relu: 1 };
 
 /** Validates a module's bytes, as `WebAssembly.validate` does; injectable so tests can simulate older runtimes. */
 export type ValidateWasm = (bytes: Uint8Array<ArrayBuffer>) => boolean;
