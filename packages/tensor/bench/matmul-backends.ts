@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Kernels, MatmulArguments } from '../src/kernels/kernels.js';
-import { matmulBlocked } from '../src/kernels/matmul-blocked.js';
+import { jsKernels } from '../src/kernels/js-kernels.js';
 import { WasmArena } from '../src/kernels/wasm-arena.js';
 import { createWasmKernels } from '../src/kernels/wasm-kernels.js';
 import { detectWasmVariant, instantiateWasmKernels, type WasmVariant } from '../src/kernels/wasm-module.js';
@@ -25,7 +25,7 @@ const cases: Case[] = [
   { label: '[64,128]x[128,784]^T (B^T)', m: 64, n: 784, k: 128, transposeA: false, transposeB: true },
 ];
 
-const reference: Kernels = { name: 'js', matmulFloat32: matmulBlocked, matmulFloat64: matmulBlocked };
+const reference: Kernels = jsKernels;
 
 function operands(testCase: Case): MatmulArguments<Float32Array> {
   const { m, n, k, transposeA, transposeB } = testCase;
@@ -75,7 +75,7 @@ if (process.argv.includes('--child=relaxed-simd')) {
   const relaxed = relaxedInChild();
   const rows = cases.map((testCase, index) => {
     const args = operands(testCase);
-    const js = gflops(testCase, () => matmulBlocked(args));
+    const js = gflops(testCase, () => jsKernels.matmulFloat32(args));
     const [copied, resident] = simd[index];
     const copyShare = `${Math.round((1 - copied / resident) * 100)}%`;
     const relaxedCells = typeof relaxed === 'string' ? ['-', '-'] : relaxed[index].map((value) => value.toFixed(1));
