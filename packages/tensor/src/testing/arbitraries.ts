@@ -71,3 +71,49 @@ export function elementsOf(x: Tensor): number[] {
   }
   return result;
 }
+
+/**
+ * A broadcast problem: operand shapes derived from a base shape (leading axes dropped, random
+ * axes set to 1) and `shape`, their broadcast, worked out here independently of shape.ts.
+ */
+export function broadcastShapesArbitrary(operands = 2): fc.Arbitrary<{ shape: number[]; operandShapes: number[][] }> {
+  return shapeArbitrary(0, 3, 4).chain((base) => fc.tuple(...Array.from({ length: operands }, () => fc.tuple(fc.integer({ min: 0, max: base.length }), fc.array(fc.boolean(), { minLength: base.length, maxLength: base.length })).map(([drop, ones]) => base.slice(drop).map((dimension, axis) => (ones[axis + drop] ? 1 : dimension))))).map((operandShapes) => {
+    const rank = Math.max(0, ...operandShapes.map((shape) => shape.length));
+    const shape = Array.from({ length: rank }, (_, axis) => {
+      const dimensions = operandShapes.map((operandShape) => operandShape[operandShape.length - rank + axis] ?? 1);
+      return dimensions.find((dimension) => dimension !== 1) ?? 1;
+    });
+    return { shape, operandShapes };
+  }));
+}
+
+/** A dtype. */
+export const dtypeArbitrary: fc.Arbitrary<DType> = fc.constantFrom('float32', 'float64', 'int32');
+
+/** The element at a broadcast index: `index` addresses `shape`, `x` may have fewer or size-1 axes. */
+export function broadcastGet(x: Tensor, index: readonly number[]): number {
+  const lead = index.length - x.rank;
+  return x.get(...x.shape.map((dimension, axis) => (dimension === 1 ? 0 : index[axis + lead])));
+}
+
+/** Every index of `shape` in row-major order. */
+export function indicesOf(shape: readonly number[]): number[][] {
+  const total = shape.reduce((a, b) => a * b, 1);
+  const result: number[][] = [];
+  const index = new Array<number>(shape.length).fill(0);
+  for (let flat = 0; flat < total; flat++) {
+    result.push(index.slice());
+    for (let axis = shape.length - 1; axis >= 0; axis--) {
+      if (++index[axis] < shape[axis]) break;
+      index[axis] = 0;
+    }
+  }
+  return result;
+}
+
+/** Values rounded as a typed array of `dtype` would store them. */
+export function storedAs(dtype: DType, values: readonly number[]): number[] {
+  const array = dtype === 'float32' ? new Float32Array(values.length) : dtype === 'float64' ? new Float64Array(values.length) : new Int32Array(values.length);
+  values.forEach((value, index) => (array[index] = value));
+  return Array.from(array);
+}
