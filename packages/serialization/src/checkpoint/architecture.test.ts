@@ -1,8 +1,9 @@
+import type { JsonObject, JsonValue } from '@annet/layer-api';
 import { AnnetError } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
 import { architectureDifferences, assertArchitectureMatches } from './architecture.js';
 
-const model = { className: 'Sequential', layers: [{ className: 'Dense', units: 64 }, { className: 'Dense', units: 10, activation: 'softmax' }] };
+const model: JsonObject = { className: 'Sequential', layers: [{ className: 'Dense', units: 64 }, { className: 'Dense', units: 10, activation: 'softmax' }] };
 
 describe('architectureDifferences', () => {
   it('is empty for equal architectures, whatever the key order', () => {
@@ -10,7 +11,7 @@ describe('architectureDifferences', () => {
   });
 
   it('lists each difference with its path', () => {
-    const found = { className: 'Sequential', layers: [{ className: 'Dense', units: 32 }, { className: 'Dense', units: 10 }, { className: 'Dropout' }] };
+    const found: JsonObject = { className: 'Sequential', layers: [{ className: 'Dense', units: 32 }, { className: 'Dense', units: 10 }, { className: 'Dropout' }] };
     expect(architectureDifferences(model, found)).toEqual([
       'layers: expected an array of 2, found an array of 3',
       'layers[0].units: expected 64, found 32',
@@ -26,7 +27,7 @@ describe('assertArchitectureMatches', () => {
     expect(() => assertArchitectureMatches(model, structuredClone(model), 'a.ckpt')).not.toThrow();
     let caught: unknown;
     try {
-      assertArchitectureMatches(model, { ...model, layers: [{ className: 'Dense', units: 32 }, model.layers[1]] }, 'run/model.ckpt');
+      assertArchitectureMatches(model, { ...model, layers: [{ className: 'Dense', units: 32 }, (model.layers as readonly JsonValue[])[1]] }, 'run/model.ckpt');
     } catch (error) {
       caught = error;
     }

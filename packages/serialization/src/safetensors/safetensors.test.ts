@@ -171,7 +171,8 @@ const namedTensors = fc.dictionary(
 
 function makeTensor({ dtype, shape, seed }: { dtype: (typeof dtypes)[number]; shape: number[]; seed: number }): Tensor {
   const size = shape.reduce((product, dimension) => product * dimension, 1);
-  const data = { float32: Float32Array, float64: Float64Array, int32: Int32Array }[dtype].from({ length: size }, (_, index) => ((seed ^ (index * 2654435761)) % 100000) / (dtype === 'int32' ? 1 : 7));
+  const values = Array.from({ length: size }, (_, index) => ((seed ^ (index * 2654435761)) % 100000) / (dtype === 'int32' ? 1 : 7));
+  const data = dtype === 'float32' ? Float32Array.from(values) : dtype === 'float64' ? Float64Array.from(values) : Int32Array.from(values);
   return new Tensor(data, shape);
 }
 
