@@ -45,6 +45,7 @@ export function formatShape(shape: readonly number[]): string {
 export function formatValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
   if (typeof value === 'function') return 'a function';
+  if (value instanceof RegExp) return `the RegExp ${String(value)}`;
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

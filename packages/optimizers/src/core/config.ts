@@ -33,7 +33,8 @@ export interface NormalizedOptions<H extends Hyperparameters> {
 function selector(operation: string, prefix: string, group: Record<string, unknown>): { json: JsonObject; matches: (name: string) => boolean } {
   const { names, pattern } = group;
   if ((names === undefined) === (pattern === undefined)) {
-    invalid(operation, `${prefix.slice(0, -1)} needs exactly one of names (a list of parameter names) or pattern (a regular expression string), got ${formatValue(Object.keys(group))}`);
+    const has = names === undefined ? 'neither' : 'both';
+    invalid(operation, `${prefix.slice(0, -1)} needs exactly one of names (a list of parameter names) or pattern (a regular expression string), got ${has}`);
   }
   if (names !== undefined) {
     if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) {
@@ -72,8 +73,8 @@ export function normalizeOptions<H extends Hyperparameters>(rule: UpdateRule<H>,
     const prefix = `groups[${index}].`;
     if (typeof rawGroup !== 'object' || rawGroup === null || Array.isArray(rawGroup)) invalid(operation, `groups[${index}] must be an object, got ${formatValue(rawGroup)}`);
     const { names, pattern, learningRate: groupRate, ...overrides } = rawGroup as Record<string, unknown>;
-    const { json: selectorJson, matches } = selector(operation, prefix, { names, pattern });
     const checked = checkFields(operation, prefix, overrides, rule.fields, ['names', 'pattern', 'learningRate'], true);
+    const { json: selectorJson, matches } = selector(operation, prefix, { names, pattern });
     const merged = { ...hyperparameters, ...checked } as unknown as H;
     rule.checkCombination?.(merged, operation, prefix);
     const ownRate = groupRate === undefined ? undefined : checkLearningRate(operation, `${prefix}learningRate`, groupRate);

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { AdamW } from '../optimizers/adamw.js';
+import { SGD } from '../optimizers/sgd.js';
+import { optimizerFromJSON } from '../serialization/optimizer-from-json.js';
+import { makeParameter } from '../testing/fixtures.js';
+
+describe('parameter groups', () => {
+  it('exempt biases from weight decay by pattern: only the weights shrink', () => {
+    // AdamW with zero gradient: θ ← θ(1 − γλ) = 1 − 0.1·0.5 = 0.95 for weights; biases stay 1.
+    const adamW = new AdamW({ learningRate: 0.1, weightDecay: 0.5, groups: [{ pattern: '\\.biases$', weightDecay: 0 }] });
+    const weights = makeParameter('dense.weights', [1], [1]);
+    const biases = makeParameter('dense.biases', [1], [1]);
+    adamW.step([weights, biases]);
+    expect(weights.value[0]).toBeCloseTo(0.95, 15);
+    expect(biases.value[0]).toBe(1);
+  });
+
+  it('match explicit name lists, the first matching group winning', () => {
+    const sgd = new SGD({ learningRate: 1, groups: [{ names: ['a'], learningRate: 0.5 }, { pattern: '^a|^b', learningRate: 0.25 }] });
+    expect(['a', 'b', 'c'].map((name) => sgd.currentLearningRate(name))).toEqual([0.5, 0.25, 1]);
+  });
+
+  it('may switch state on per group: momentum only where asked', () => {
+    const sgd = new SGD({ learningRate: 0.1, groups: [{ names: ['fast'], momentum: 0.9 }] });
+    const fast = makeParameter('fast', [1], [0]);
+    const plain = makeParameter('plain', [1], [0]);
+    sgd.step([fast, plain]);
+    expect(Object.keys(sgd.parameterState('fast')?.slots ?? {})).toEqual(['momentumBuffer']);
+    expect(Object.keys(sgd.parameterState('plain')?.slots ?? {})).toEqual([]);
+  });
+
+  it('save as plain JSON, only the overrides written per group', () => {
+    const adamW = new AdamW({ groups: [{ pattern: '\\.biases$', weightDecay: 0 }, { names: ['head.weights'], learningRate: 1e-4 }] });
+    expect(adamW.config.groups).toEqual([{ pattern: '\\.biases$', weightDecay: 0 }, { names: ['head.weights'], learningRate: 1e-4 }]);
+    expect(optimizerFromJSON(JSON.parse(JSON.stringify(adamW))).config).toEqual(adamW.config);
+  });
+});
