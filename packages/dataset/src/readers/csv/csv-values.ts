@@ -2,12 +2,49 @@ const nanText = /^\s*[+-]?nan\s*$/i;
 const infinityText = /^\s*([+-]?)inf(inity)?\s*$/i;
 const digit = /[0-9]/;
 
+/** Exact powers of ten: every `10^k` with `k <= 22` is a double without rounding. */
+const powersOfTen = Array.from({ length: 23 }, (_, exponent) => 10 ** exponent);
+
+/**
+ * Clinger's fast path for plain decimals (`-12.345`): with at most 15 digits the digits form an
+ * integer `m < 2^53` held exactly, and `m / 10^k` is one correctly rounded division, so the
+ * result is bit for bit what `Number(text)` gives. Anything else (exponents, hex, spaces, long
+ * digit strings) returns `undefined` for the general path.
+ */
+function parsePlainDecimal(text: string): number | undefined {
+  const length = text.length;
+  let index = 0;
+  let negative = false;
+  let code = text.charCodeAt(0);
+  if (code === 0x2d || code === 0x2b) {
+    negative = code === 0x2d;
+    index = 1;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let fractionDigits = -1;
+  for (; index < length; index++) {
+    code = text.charCodeAt(index);
+    if (code >= 0x30 && code <= 0x39) {
+      mantissa = mantissa * 10 + (code - 0x30);
+      digits++;
+      if (fractionDigits >= 0) fractionDigits++;
+    } else if (code === 0x2e && fractionDigits < 0) fractionDigits = 0;
+    else return undefined;
+  }
+  if (digits === 0 || digits > 15) return undefined;
+  const value = fractionDigits > 0 ? mantissa / powersOfTen[fractionDigits] : mantissa;
+  return negative ? -value : value;
+}
+
 /**
  * The number a CSV field holds, `NaN` for a literal NaN (`NaN`, `nan`), or `undefined` when the
  * text is not a number. Accepts what `Number` accepts (decimal, exponent, hex) plus `inf`
  * spellings; rejects blank text, which `Number` would read as 0.
  */
 export function parseNumber(text: string): number | undefined {
+  const fast = parsePlainDecimal(text);
+  if (fast !== undefined) return fast;
   const value = +text;
   if (value === value) {
     // `+''` and `+'  '` are 0: a zero must come from a digit.
