@@ -3,3 +3,4 @@
 export { readCsvFile, streamCsvFile, csvFileDataset } from './node/csv-file.js';
 export { readIdxFile } from './node/idx-file.js';
 export { readJsonLinesFile, streamJsonLinesFile } from './node/json-lines-file.js';
+export { readNpyFile, readNpzFile } from './node/npy-file.js';

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { AnnetError } from '@annet/tensor';
+import { AnnetError, encodeNpy, encodeNpz, tensor } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
 import { DataLoader } from '../loader/data-loader.js';
-import { csvFileDataset, readCsvFile, readIdxFile, readJsonLinesFile, streamCsvFile, streamJsonLinesFile } from '../node.js';
+import { csvFileDataset, readCsvFile, readIdxFile, readJsonLinesFile, readNpyFile, readNpzFile, streamCsvFile, streamJsonLinesFile } from '../node.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'annet-dataset-'));
 const file = (name: string, contents: string | Uint8Array) => {
@@ -78,5 +78,16 @@ describe('@annet/dataset/node file readers', () => {
     expect(await readJsonLinesFile(path)).toEqual([{ x: 1 }, { x: 2 }]);
     expect(await collect(streamJsonLinesFile(file('rows.jsonl.gz', gzipSync('{"x":3}\n'))))).toEqual([{ x: 3 }]);
     await expect(readJsonLinesFile(file('bad.jsonl', '{"x":1}\n{x}\n'))).rejects.toThrow(/bad.jsonl line 2: malformed JSON/);
+  });
+
+  it('reads NPY and NPZ files (written with @annet/tensor encoders), naming the file in errors', async () => {
+    const npy = file('w.npy', encodeNpy(tensor([[1, 2], [3, 4]])));
+    expect((await readNpyFile(npy)).toArray()).toEqual([[1, 2], [3, 4]]);
+    const npz = file('d.npz', encodeNpz({ x: { dtype: 'uint8', shape: [2], data: new Uint8Array([0, 255]) }, y: tensor([1, 0], { dtype: 'int32' }) }));
+    const { x, y } = await readNpzFile(npz, { members: { x: { dtype: 'float32', scale: 1 / 255 } } });
+    expect(x.toArray()).toEqual([0, 1]);
+    expect(y.toArray()).toEqual([1, 0]);
+    await expect(readNpyFile(file('not.npy', 'hello world!'))).rejects.toThrow(/not.npy: not an NPY file/);
+    await expect(readNpzFile(join(folder, 'none.npz'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
