@@ -39,6 +39,12 @@ export class RowIterator {
     this.rowCount = this.rowLength === 0 ? 0 : rows;
   }
 
+  /** Goes back to the first row, with the operands starting at `offsets`. */
+  reset(offsets: readonly number[]): void {
+    for (let operand = 0; operand < this.position.length; operand++) this.position[operand] = offsets[operand];
+    this.counter.fill(0);
+  }
+
   /** Moves every operand's position to the start of the next row (row-major order). */
   next(): void {
     const operands = this.position.length;

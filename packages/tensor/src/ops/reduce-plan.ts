@@ -1,0 +1,68 @@
+import { AnnetError, formatShape } from '../errors.js';
+import { normalizeAxis } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { RowIterator } from './row-iterator.js';
+
+/** Axes to reduce: one axis, a list, or `null`/`undefined` for all of them. Negative axes count from the end. */
+export type Axes = number | readonly number[] | null | undefined;
+
+/** What a reduction over `axes` of a tensor produces. */
+export interface ReductionPlan {
+  /** Reduced axes, normalized and ascending. */
+  axes: number[];
+  /** Axes that stay, ascending. */
+  kept: number[];
+  /** Shape of the result (reduced axes removed, or 1 with keepDims). */
+  outShape: number[];
+  /** Number of elements each result element reduces. */
+  blockSize: number;
+}
+
+/** Normalizes `axes` for a tensor of `rank`, rejecting out-of-range and repeated axes. */
+export function planReduction(shape: readonly number[], axes: Axes, keepDims: boolean, operation: string): ReductionPlan {
+  const rank = shape.length;
+  const list = axes === null || axes === undefined ? [...Array(rank).keys()] : typeof axes === 'number' ? [axes] : Array.from(axes);
+  const normalized = list.map((axis) => normalizeAxis(axis, rank, operation));
+  if (new Set(normalized).size !== normalized.length) {
+    throw new AnnetError('INVALID_AXIS', operation, `axes ${formatShape(list)} repeat an axis`);
+  }
+  normalized.sort((a, b) => a - b);
+  const reduced = new Set(normalized);
+  const kept = [...Array(rank).keys()].filter((axis) => !reduced.has(axis));
+  const outShape = keepDims ? shape.map((dimension, axis) => (reduced.has(axis) ? 1 : dimension)) : kept.map((axis) => shape[axis]);
+  let blockSize = 1;
+  for (const axis of normalized) blockSize *= shape[axis];
+  return { axes: normalized, kept, outShape, blockSize };
+}
+
+/**
+ * Reduces one block (the elements of `data` that map to one result element) and returns the
+ * result. `block` has been reset to the block's start; `base` lets a two-pass reducer reset it
+ * again (`block.reset([base])`).
+ */
+export type BlockReducer = (data: Tensor['data'], block: RowIterator, base: number) => number;
+
+/**
+ * Calls `reduceBlock` once per result element and writes what it returns into `out` (any
+ * layout, shape `plan.outShape`). The block walker visits the reduced axes in row-major order,
+ * so a reducer sees each block's elements in a fixed order: results are deterministic.
+ */
+export function reduceBlocks(x: Tensor, plan: ReductionPlan, out: Tensor, reduceBlock: BlockReducer): void {
+  if (out.size === 0) return;
+  const block = new RowIterator(plan.axes.map((axis) => x.shape[axis]), [plan.axes.map((axis) => x.strides[axis])], [0]);
+  const outKeptStrides = out.rank === x.rank ? plan.kept.map((axis) => out.strides[axis]) : out.strides.slice();
+  const results = new RowIterator(plan.kept.map((axis) => x.shape[axis]), [plan.kept.map((axis) => x.strides[axis]), outKeptStrides], [x.offset, out.offset]);
+  const [xStride, outStride] = results.innerStride;
+  const data = x.data;
+  const target = out.data;
+  const base = [0];
+  for (let row = 0; row < results.rowCount; row++, results.next()) {
+    let xIndex = results.position[0];
+    let outIndex = results.position[1];
+    for (let j = 0; j < results.rowLength; j++, xIndex += xStride, outIndex += outStride) {
+      base[0] = xIndex;
+      block.reset(base);
+      target[outIndex] = reduceBlock(data, block, xIndex);
+    }
+  }
+}
