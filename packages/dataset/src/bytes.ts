@@ -1,6 +1,11 @@
 import { AnnetError } from '@annet/tensor';
 
-/** Input a byte-level reader accepts: raw bytes, an `ArrayBuffer`, or (for text formats) a string. */
+/**
+ * Input a byte-level reader accepts: raw bytes, an `ArrayBuffer`, or (for text formats) a string.
+ *
+ * @example
+ * const bytes: ByteInput = await (await fetch('/data/labels.idx')).arrayBuffer();
+ */
 export type ByteInput = Uint8Array | ArrayBuffer | ArrayBufferView;
 
 /** A view of the input's bytes, without copying. */

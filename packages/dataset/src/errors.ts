@@ -3,6 +3,9 @@ import { AnnetError, type AnnetErrorCode } from '@annet/tensor';
 /**
  * Where in a source a problem sits: a line and column of a text file, an item of an array file,
  * or nothing for problems of the whole file.
+ *
+ * @example
+ * const place: Place = { line: 17, column: 3, columnName: 'age' };
  */
 export interface Place {
   /** 1-based physical line of a text source. */
@@ -15,7 +18,12 @@ export interface Place {
   readonly item?: number;
 }
 
-/** Formats a place the way messages print it: `line 17, column 3 ('age')`. */
+/**
+ * Formats a place the way messages print it: `line 17, column 3 ("age")`.
+ *
+ * @example
+ * formatPlace({ line: 17, column: 3, columnName: 'age' }); // 'line 17, column 3 ("age")'
+ */
 export function formatPlace(place: Place): string {
   const parts: string[] = [];
   if (place.line !== undefined) parts.push(`line ${place.line}`);

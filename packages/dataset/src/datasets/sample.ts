@@ -28,7 +28,12 @@ export interface Batch {
   readonly targets: Tensor;
 }
 
-/** The element type and per-sample shape of one side (input or target) of a {@link RowSource}. */
+/**
+ * The element type and per-sample shape of one side (input or target) of a {@link RowSource}.
+ *
+ * @example
+ * const layout: RowLayout = { dtype: 'float32', shape: [28, 28] };
+ */
 export interface RowLayout {
   /** Element type of the batch tensor. */
   readonly dtype: DType;

@@ -1,4 +1,9 @@
-/** Anything the streaming readers and {@link IterableDataset} consume. */
+/**
+ * Anything the streaming readers and {@link IterableDataset} consume.
+ *
+ * @example
+ * const source: StreamSource<Uint8Array> = (await fetch('/big.csv')).body!;
+ */
 export type StreamSource<T> = Iterable<T> | AsyncIterable<T> | ReadableStream<T>;
 
 /** True for a web `ReadableStream` (checked by shape, so it works across realms and polyfills). */

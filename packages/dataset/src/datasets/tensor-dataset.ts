@@ -3,10 +3,20 @@ import { checkIndex } from './check-index.js';
 import { MapDataset } from './map-dataset.js';
 import type { RowSource, Sample } from './sample.js';
 
-/** Inputs or targets of a {@link TensorDataset}: a tensor whose first dimension indexes samples, or a typed array. */
+/**
+ * Inputs or targets of a {@link TensorDataset}: a tensor whose first dimension indexes samples, or a typed array.
+ *
+ * @example
+ * const labels: TensorSource = new Int32Array([0, 1, 1]);
+ */
 export type TensorSource = Tensor | Float32Array | Float64Array | Int32Array;
 
-/** Options of {@link TensorDataset}. */
+/**
+ * Options of {@link TensorDataset}.
+ *
+ * @example
+ * new TensorDataset(new Float32Array(6 * 4), new Int32Array(6), { inputShape: [2, 2] });
+ */
 export interface TensorDatasetOptions {
   /** Shape of one input when `inputs` is a typed array (default `[]`, one number per sample). */
   readonly inputShape?: readonly number[];

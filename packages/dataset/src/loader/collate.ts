@@ -2,10 +2,20 @@ import { AnnetError, Tensor, formatShape, shapesEqual, sizeOf, tensor, type DTyp
 import type { Batch } from '../datasets/sample.js';
 import { freshArrays, type BatchAllocator } from './batch-buffers.js';
 
-/** Turns the samples of one batch into what the loader yields. */
+/**
+ * Turns the samples of one batch into what the loader yields.
+ *
+ * @example
+ * const collate: Collate<string, string> = (samples) => samples.join('');
+ */
 export type Collate<S, B> = (samples: S[]) => B;
 
-/** Element types the default collate uses for plain numbers and arrays (tensors keep theirs). */
+/**
+ * Element types the default collate uses for plain numbers and arrays (tensors keep theirs).
+ *
+ * @example
+ * new DataLoader(ArrayDataset.fromPairs(points, labels), { dtypes: { targets: 'int32' } });
+ */
 export interface CollateDTypes {
   /** dtype of `inputs` built from numbers or arrays (default `'float32'`). */
   readonly inputs?: DType;

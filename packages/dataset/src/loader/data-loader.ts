@@ -13,7 +13,12 @@ import { checkLoaderState, type DataLoaderState } from './loader-state.js';
 import { runAhead } from './prefetch.js';
 import { isThenable, readSamples, rowBatch, streamBatches, type Produced } from './producers.js';
 
-/** Options of {@link DataLoader}. */
+/**
+ * Options of {@link DataLoader}.
+ *
+ * @example
+ * const options: DataLoaderOptions<Sample, Batch> = { batchSize: 64, shuffle: true, seed: 1, dropLast: true };
+ */
 export interface DataLoaderOptions<S, B> {
   /** Samples per batch (default 32). */
   readonly batchSize?: number;

@@ -1,6 +1,11 @@
 import { AnnetError, Tensor } from '@annet/tensor';
 
-/** A fitted {@link LabelEncoder} as JSON. */
+/**
+ * A fitted {@link LabelEncoder} as JSON.
+ *
+ * @example
+ * const state: LabelEncoderState = { kind: 'LabelEncoder', classes: ['cat', 'dog'] };
+ */
 export interface LabelEncoderState {
   /** Always `'LabelEncoder'`. */
   readonly kind: 'LabelEncoder';

@@ -1,7 +1,12 @@
 import { AnnetError, type Tensor } from '@annet/tensor';
 import { affineFeatures, checkFeatures, checkNoNaN, featureMatrix, readNumbers } from './feature-matrix.js';
 
-/** A fitted {@link MinMaxScaler} as JSON. */
+/**
+ * A fitted {@link MinMaxScaler} as JSON.
+ *
+ * @example
+ * MinMaxScaler.fromJSON({ kind: 'MinMaxScaler', featureRange: [0, 1], count: 2, min: [0], max: [10] });
+ */
 export interface MinMaxScalerState {
   /** Always `'MinMaxScaler'`. */
   readonly kind: 'MinMaxScaler';
@@ -15,7 +20,12 @@ export interface MinMaxScalerState {
   readonly max: number[];
 }
 
-/** Options of {@link MinMaxScaler}. */
+/**
+ * Options of {@link MinMaxScaler}.
+ *
+ * @example
+ * new MinMaxScaler({ featureRange: [-1, 1] });
+ */
 export interface MinMaxScalerOptions {
   /** The range training data is mapped onto (default `[0, 1]`). */
   readonly featureRange?: readonly [number, number];

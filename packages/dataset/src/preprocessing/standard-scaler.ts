@@ -1,7 +1,12 @@
 import { AnnetError, type Tensor } from '@annet/tensor';
 import { affineFeatures, checkFeatures, checkNoNaN, featureMatrix, readNumbers } from './feature-matrix.js';
 
-/** A fitted {@link StandardScaler} as JSON: enough to apply the same transform at inference. */
+/**
+ * A fitted {@link StandardScaler} as JSON: enough to apply the same transform at inference.
+ *
+ * @example
+ * StandardScaler.fromJSON({ kind: 'StandardScaler', count: 10, mean: [0.5], variance: [0.25] });
+ */
 export interface StandardScalerState {
   /** Always `'StandardScaler'`. */
   readonly kind: 'StandardScaler';

@@ -14,7 +14,12 @@ const elementTypes: Record<number, { name: string; size: number; read: (view: Da
   0x0e: { name: 'float64', size: 8, read: (view, offset) => view.getFloat64(offset, false) },
 };
 
-/** Options of the IDX readers. */
+/**
+ * Options of the IDX readers.
+ *
+ * @example
+ * await readIdx(bytes, { dtype: 'float32', scale: 1 / 255, source: 'train-images' });
+ */
 export interface IdxOptions {
   /** Name used in error messages (the file name for the file forms). Default `'input'`. */
   readonly source?: string;

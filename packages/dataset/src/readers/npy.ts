@@ -2,7 +2,12 @@ import { AnnetError, Tensor, allocate, decodeNpyArray, decodeNpzArrays, type DTy
 import { asBytes, type ByteInput } from '../bytes.js';
 import { checkLabels } from '../preprocessing/check-labels.js';
 
-/** How one array becomes a tensor: the same conversions as the IDX reader. */
+/**
+ * How one array becomes a tensor: the same conversions as the IDX reader.
+ *
+ * @example
+ * const pixels: ArrayConversion = { dtype: 'float32', scale: 1 / 255 };
+ */
 export interface ArrayConversion {
   /** dtype of the result (default: the file's; `uint8` arrays become `int32`). */
   readonly dtype?: DType;
@@ -12,13 +17,23 @@ export interface ArrayConversion {
   readonly numClasses?: number;
 }
 
-/** Options of {@link readNpy}. */
+/**
+ * Options of {@link readNpy}.
+ *
+ * @example
+ * readNpy(bytes, { source: 'y.npy', numClasses: 10 });
+ */
 export interface NpyOptions extends ArrayConversion {
   /** Name used in error messages (the file name for the file forms). */
   readonly source?: string;
 }
 
-/** Options of {@link readNpz}. */
+/**
+ * Options of {@link readNpz}.
+ *
+ * @example
+ * await readNpz(bytes, { source: 'mnist.npz', members: { y_train: { numClasses: 10 } } });
+ */
 export interface NpzOptions {
   /** Name used in error messages (the file name for the file forms). */
   readonly source?: string;

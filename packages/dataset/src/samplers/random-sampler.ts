@@ -1,7 +1,12 @@
 import { AnnetError, type Rng } from '@annet/tensor';
 import type { Sampler } from './sampler.js';
 
-/** Options of {@link RandomSampler}. */
+/**
+ * Options of {@link RandomSampler}.
+ *
+ * @example
+ * new RandomSampler({ replacement: true, numSamples: 1000 });
+ */
 export interface RandomSamplerOptions {
   /** Draw with replacement (independent uniform indices) instead of a permutation. Default false. */
   readonly replacement?: boolean;

@@ -1,7 +1,12 @@
 import { AnnetError, type Rng } from '@annet/tensor';
 import type { Sampler } from './sampler.js';
 
-/** Options of {@link WeightedRandomSampler}. */
+/**
+ * Options of {@link WeightedRandomSampler}.
+ *
+ * @example
+ * new WeightedRandomSampler(weights, { numSamples: 512, replacement: false });
+ */
 export interface WeightedRandomSamplerOptions {
   /** Samples per epoch (default: the number of weights). */
   readonly numSamples?: number;

@@ -3,7 +3,12 @@ import type { MapDataset } from '../datasets/map-dataset.js';
 import { groupByLabel } from '../samplers/stratified-sampler.js';
 import type { TrainTestSplit } from './train-test-split.js';
 
-/** Options of {@link kFold}. */
+/**
+ * Options of {@link kFold}.
+ *
+ * @example
+ * kFold(dataset, { k: 5, shuffle: true, seed: 1, stratify: labels });
+ */
 export interface KFoldOptions {
   /** Number of folds, at least 2. */
   readonly k: number;

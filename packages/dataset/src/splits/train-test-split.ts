@@ -2,7 +2,15 @@ import { AnnetError, createRng, type Rng } from '@annet/tensor';
 import type { MapDataset, SubsetDataset } from '../datasets/map-dataset.js';
 import { groupByLabel } from '../samplers/stratified-sampler.js';
 
-/** Options of {@link trainTestSplit}. */
+/**
+ * Options of {@link trainTestSplit}.
+ *
+ * @example
+ * trainTestSplit(dataset, { testSize: 0.2, seed: 7 });
+ *
+ * @example
+ * const { train, test }: TrainTestSplit<Sample> = trainTestSplit(dataset, { testSize: 0.2 });
+ */
 export interface TrainTestSplitOptions {
   /** The test part: a fraction in (0, 1) (rounded up, as scikit-learn) or a count. */
   readonly testSize: number;

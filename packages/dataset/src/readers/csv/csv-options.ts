@@ -1,7 +1,17 @@
-/** How a feature column's text becomes a number. */
+/**
+ * How a feature column's text becomes a number.
+ *
+ * @example
+ * readCsv(text, { types: { rooms: 'integer', city: 'category' } });
+ */
 export type CsvColumnType = 'number' | 'integer' | 'category';
 
-/** How a label column's text becomes a target. */
+/**
+ * How a label column's text becomes a target.
+ *
+ * @example
+ * readCsv(text, { label: 'price', labelType: 'number' });
+ */
 export type CsvLabelType = 'integer' | 'number' | 'string';
 
 /**

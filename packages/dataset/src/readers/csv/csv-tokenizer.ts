@@ -12,7 +12,12 @@ const enum State {
   QuoteInQuoted,
 }
 
-/** Receives each record: its fields (an array reused for the next record) and the line it started on. */
+/**
+ * Receives each record: its fields (an array reused for the next record) and the line it started on.
+ *
+ * @example
+ * const print: RecordSink = (fields, line) => console.log(line, fields.slice());
+ */
 export type RecordSink = (fields: string[], line: number) => void;
 
 /**

@@ -9,13 +9,23 @@ import { CsvRecordReader } from './csv-record-reader.js';
 import { CsvRows } from './csv-rows.js';
 import { describePlan, type CsvTable } from './read-csv.js';
 
-/** Options of {@link streamCsv}: the CSV options plus the chunk size. */
+/**
+ * Options of {@link streamCsv}: the CSV options plus the chunk size.
+ *
+ * @example
+ * streamCsv(stream, { label: 'y', chunkRows: 4096 });
+ */
 export interface CsvStreamOptions extends CsvOptions {
   /** Rows per yielded chunk (default 1024). */
   readonly chunkRows?: number;
 }
 
-/** One block of rows from {@link streamCsv}: the same fields as a {@link CsvTable}, for `rows` rows. */
+/**
+ * One block of rows from {@link streamCsv}: the same fields as a {@link CsvTable}, for `rows` rows.
+ *
+ * @example
+ * for await (const { inputs, targets, rows } of streamCsv(stream, { label: 'y' })) total += rows;
+ */
 export interface CsvChunk extends Omit<CsvTable, 'droppedRows'> {
   /** Rows in this chunk. */
   readonly rows: number;
@@ -23,7 +33,12 @@ export interface CsvChunk extends Omit<CsvTable, 'droppedRows'> {
   readonly droppedRows: number;
 }
 
-/** What the streaming CSV readers accept: text or byte chunks, or a whole string or byte array. */
+/**
+ * What the streaming CSV readers accept: text or byte chunks, or a whole string or byte array.
+ *
+ * @example
+ * const source: CsvStreamSource = fs.createReadStream('big.csv');
+ */
 export type CsvStreamSource = StreamSource<TextChunk> | string | Uint8Array | ArrayBuffer;
 
 /** Wraps a whole string or byte array as a one-chunk stream (both are iterable element by element). */

@@ -4,7 +4,12 @@ import { sourceError } from '../../errors.js';
 import type { JsonValue } from '../../json.js';
 import { decodeUtf8, textChunks, type TextChunk } from '../text/text-chunks.js';
 
-/** Options of the JSON lines readers. */
+/**
+ * Options of the JSON lines readers.
+ *
+ * @example
+ * parseJsonLines(text, { source: 'rows.jsonl' });
+ */
 export interface JsonLinesOptions {
   /** Name used in error messages (the file name for the file forms). Default `'input'`. */
   readonly source?: string;

@@ -2,7 +2,12 @@ import { asBytes, type ByteInput } from '../../bytes.js';
 import { streamValues, type StreamSource } from '../../datasets/stream-values.js';
 import { sourceError } from '../../errors.js';
 
-/** Pieces of a text stream: strings, or UTF-8 bytes split anywhere (even inside a character). */
+/**
+ * Pieces of a text stream: strings, or UTF-8 bytes split anywhere (even inside a character).
+ *
+ * @example
+ * const chunks: TextChunk[] = ['a,b\n', new TextEncoder().encode('1,2\n')];
+ */
 export type TextChunk = string | Uint8Array | ArrayBuffer | ArrayBufferView;
 
 /** Decodes UTF-8 bytes (a leading byte-order mark is dropped); invalid UTF-8 is an error naming the source. */
