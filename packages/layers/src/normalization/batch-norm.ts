@@ -44,14 +44,18 @@ export class BatchNorm extends BaseLayer {
   readonly momentum: number;
   /** Added to the variance before the square root. */
   readonly epsilon: number;
-  /** Scale γ, shape [C]. */
-  readonly gamma: LayerParameter;
-  /** Shift β, shape [C]. */
-  readonly beta: LayerParameter;
-  /** Running mean, shape [C]. */
-  readonly runningMean: LayerBuffer;
-  /** Running (unbiased) variance, shape [C]. */
-  readonly runningVariance: LayerBuffer;
+  /** Scale γ, shape [C] (a tensor over the `<name>.gamma` parameter's array). */
+  readonly gamma: Tensor;
+  /** Shift β, shape [C] (over `<name>.beta`). */
+  readonly beta: Tensor;
+  /** Running mean, shape [C] (over the `<name>.runningMean` buffer). */
+  readonly runningMean: Tensor;
+  /** Running (unbiased) variance, shape [C] (over `<name>.runningVariance`). */
+  readonly runningVariance: Tensor;
+  private readonly gammaParameter: LayerParameter;
+  private readonly betaParameter: LayerParameter;
+  private readonly runningMeanBuffer: LayerBuffer;
+  private readonly runningVarianceBuffer: LayerBuffer;
   private readonly mean: Float64Array;
   private readonly inverseDeviation: Float64Array;
   private readonly sumGradient: Float64Array;
@@ -70,10 +74,14 @@ export class BatchNorm extends BaseLayer {
     if (!(this.momentum >= 0 && this.momentum <= 1)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `momentum must be in [0, 1], got ${this.momentum}`);
     if (!(this.epsilon > 0)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `epsilon must be positive, got ${this.epsilon}`);
     const fans = { fanIn: featureCount, fanOut: featureCount };
-    this.gamma = this.addParameter('gamma', [featureCount], initializers.ones, fans);
-    this.beta = this.addParameter('beta', [featureCount], initializers.zeros, fans);
-    this.runningMean = this.addBuffer('runningMean', [featureCount], 0);
-    this.runningVariance = this.addBuffer('runningVariance', [featureCount], 1);
+    this.gammaParameter = this.addParameter('gamma', [featureCount], initializers.ones, fans);
+    this.betaParameter = this.addParameter('beta', [featureCount], initializers.zeros, fans);
+    this.runningMeanBuffer = this.addBuffer('runningMean', [featureCount], 0);
+    this.runningVarianceBuffer = this.addBuffer('runningVariance', [featureCount], 1);
+    this.gamma = this.gammaParameter.tensor;
+    this.beta = this.betaParameter.tensor;
+    this.runningMean = this.runningMeanBuffer.tensor;
+    this.runningVariance = this.runningVarianceBuffer.tensor;
     this.mean = new Float64Array(featureCount);
     this.inverseDeviation = new Float64Array(featureCount);
     this.sumGradient = new Float64Array(featureCount);
@@ -142,10 +150,10 @@ export class BatchNorm extends BaseLayer {
         sumGradientNormalized[c] += sumNormalized;
       }
     }
-    const gamma = this.gamma.value;
+    const gamma = this.gammaParameter.value;
     for (let c = 0; c < channels; c++) {
-      this.gamma.grad[c] = sumGradientNormalized[c];
-      this.beta.grad[c] = sumGradient[c];
+      this.gammaParameter.grad[c] = sumGradientNormalized[c];
+      this.betaParameter.grad[c] = sumGradient[c];
     }
     const inputGradient = reuseBuffer(this.inputGradient, this.dtype, x.shape);
     this.inputGradient = inputGradient;
@@ -213,8 +221,8 @@ export class BatchNorm extends BaseLayer {
         inverseDeviation[c] += sum;
       }
     }
-    const runningMean = this.runningMean.value;
-    const runningVariance = this.runningVariance.value;
+    const runningMean = this.runningMeanBuffer.value;
+    const runningVariance = this.runningVarianceBuffer.value;
     const momentum = this.momentum;
     for (let c = 0; c < channels; c++) {
       const variance = inverseDeviation[c] / count;
@@ -225,8 +233,8 @@ export class BatchNorm extends BaseLayer {
   }
 
   private runningStatistics(): void {
-    const runningMean = this.runningMean.value;
-    const runningVariance = this.runningVariance.value;
+    const runningMean = this.runningMeanBuffer.value;
+    const runningVariance = this.runningVarianceBuffer.value;
     for (let c = 0; c < this.featureCount; c++) {
       this.mean[c] = runningMean[c];
       this.inverseDeviation[c] = 1 / Math.sqrt(runningVariance[c] + this.epsilon);
@@ -235,8 +243,8 @@ export class BatchNorm extends BaseLayer {
 
   private normalize(input: FloatData, inputOffset: number, output: FloatData, batchSize: number, inner: number): void {
     const channels = this.featureCount;
-    const gamma = this.gamma.value;
-    const beta = this.beta.value;
+    const gamma = this.gammaParameter.value;
+    const beta = this.betaParameter.value;
     for (let n = 0; n < batchSize; n++) {
       for (let c = 0; c < channels; c++) {
         const base = (n * channels + c) * inner;

@@ -34,10 +34,12 @@ export class LayerNorm extends BaseLayer {
   readonly normalizedShape: readonly number[];
   /** Added to the variance before the square root. */
   readonly epsilon: number;
-  /** Scale γ, shaped `normalizedShape`. */
-  readonly gamma: LayerParameter;
-  /** Shift β, shaped `normalizedShape`. */
-  readonly beta: LayerParameter;
+  /** Scale γ, shaped `normalizedShape` (a tensor over the `<name>.gamma` parameter's array). */
+  readonly gamma: Tensor;
+  /** Shift β, shaped `normalizedShape` (over `<name>.beta`). */
+  readonly beta: Tensor;
+  private readonly gammaParameter: LayerParameter;
+  private readonly betaParameter: LayerParameter;
   private readonly featureSize: number;
   private mean = new Float64Array(0);
   private inverseDeviation = new Float64Array(0);
@@ -55,8 +57,10 @@ export class LayerNorm extends BaseLayer {
     this.epsilon = options.epsilon ?? 1e-5;
     if (!(this.epsilon > 0)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `epsilon must be positive, got ${this.epsilon}`);
     const fans = { fanIn: this.featureSize, fanOut: this.featureSize };
-    this.gamma = this.addParameter('gamma', shape, initializers.ones, fans);
-    this.beta = this.addParameter('beta', shape, initializers.zeros, fans);
+    this.gammaParameter = this.addParameter('gamma', shape, initializers.ones, fans);
+    this.betaParameter = this.addParameter('beta', shape, initializers.zeros, fans);
+    this.gamma = this.gammaParameter.tensor;
+    this.beta = this.betaParameter.tensor;
     this.initialize(createRng(0)); // ones and zeros: nothing is drawn
   }
 
@@ -96,9 +100,9 @@ export class LayerNorm extends BaseLayer {
     const input = floatData(x);
     const dy = floatData(gradient);
     const dx = floatData(inputGradient);
-    const gamma = this.gamma.value;
-    const gammaGradient = this.gamma.grad;
-    const betaGradient = this.beta.grad;
+    const gamma = this.gammaParameter.value;
+    const gammaGradient = this.gammaParameter.grad;
+    const betaGradient = this.betaParameter.grad;
     const size = this.featureSize;
     gammaGradient.fill(0);
     betaGradient.fill(0);
@@ -140,8 +144,8 @@ export class LayerNorm extends BaseLayer {
 
   private normalize(input: FloatData, inputOffset: number, output: FloatData, rows: number): void {
     const size = this.featureSize;
-    const gamma = this.gamma.value;
-    const beta = this.beta.value;
+    const gamma = this.gammaParameter.value;
+    const beta = this.betaParameter.value;
     for (let row = 0; row < rows; row++) {
       const base = inputOffset + row * size;
       let sum = 0;

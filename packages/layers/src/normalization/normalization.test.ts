@@ -26,10 +26,10 @@ describe('BatchNorm', () => {
     const actual = output.toArray() as number[][][][];
     expected.flat(3).forEach((value, index) => expect(actual.flat(3)[index]).toBeCloseTo(value, 14));
     // running ← 0.9·running + 0.1·batch: means 0.3 and 0.1; variances 0.9 + 0.1·14/3 and 0.9 + 0.1·4.
-    expect(norm.runningMean.value[0]).toBeCloseTo(0.3, 15);
-    expect(norm.runningMean.value[1]).toBeCloseTo(0.1, 15);
-    expect(norm.runningVariance.value[0]).toBeCloseTo(0.9 + 1.4 / 3, 15);
-    expect(norm.runningVariance.value[1]).toBeCloseTo(1.3, 15);
+    expect(norm.runningMean.data[0]).toBeCloseTo(0.3, 15);
+    expect(norm.runningMean.data[1]).toBeCloseTo(0.1, 15);
+    expect(norm.runningVariance.data[0]).toBeCloseTo(0.9 + 1.4 / 3, 15);
+    expect(norm.runningVariance.data[1]).toBeCloseTo(1.3, 15);
   });
 
   it('uses the running statistics at inference and leaves them alone', () => {
@@ -38,13 +38,13 @@ describe('BatchNorm', () => {
     const output = norm.forward(input, { training: false });
     expect(output.get(0, 0, 0, 0)).toBeCloseTo((1 - 0.3) / Math.sqrt(0.9 + 1.4 / 3 + 1e-5), 14);
     expect(output.get(1, 1, 0, 1)).toBeCloseTo((4 - 0.1) / Math.sqrt(1.3 + 1e-5), 14);
-    expect(norm.runningMean.value[0]).toBeCloseTo(0.3, 15);
+    expect(norm.runningMean.data[0]).toBeCloseTo(0.3, 15);
   });
 
   it('works on [N, C] features with γ and β applied', () => {
     const norm = new BatchNorm(1, { dtype: 'float64' });
-    norm.gamma.value[0] = 2;
-    norm.beta.value[0] = -1;
+    norm.gamma.data[0] = 2;
+    norm.beta.data[0] = -1;
     const output = norm.forward(tensor([[1], [3]], { dtype: 'float64' }), { training: true });
     // μ = 2, σ² = 1: x̂ = [−1, 1] (up to ε), y = 2x̂ − 1 = [−3, 1].
     expect(output.data[0]).toBeCloseTo(-3, 4);
@@ -57,7 +57,7 @@ describe('BatchNorm', () => {
         fc.property(fc.integer({ min: 3, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.integer({ min: 0, max: 1e6 }), (batchSize, channels, spatial, seed) => {
           const norm = new BatchNorm(channels, { dtype: 'float64' });
           randomizeParameters(norm, seed + 1);
-          norm.runningVariance.value.fill(1.7);
+          norm.runningVariance.data.fill(1.7);
           const shape = spatial ? [batchSize, channels, 2, 3] : [batchSize, channels];
           expectGradientsToMatch(checkLayerGradients(norm, randomInput(shape, seed), { training, seed }));
         }),

@@ -1,0 +1,32 @@
+import type { InitializerConfig } from '../initializers/initializer.js';
+
+/**
+ * The activation that follows a layer, as a hint for its default kernel initializer only (the
+ * layer applies no activation). ReLU-like hints pick `'heNormal'`, the others `'glorotUniform'`.
+ */
+export type ActivationHint = 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'linear' | 'sigmoid' | 'tanh' | 'softmax';
+
+/**
+ * Initializer options of layers with a kernel (Dense, Conv2D).
+ *
+ * @example
+ * const options: KernelOptions = { kernelInitializer: 'heNormal', biasInitializer: { name: 'constant', value: 0.01 } };
+ */
+export interface KernelOptions {
+  /** Kernel initializer; default `'glorotUniform'` (as Keras), or `'heNormal'` with a ReLU-like `activationHint`. */
+  readonly kernelInitializer?: InitializerConfig;
+  /** Bias initializer; default `'zeros'`. */
+  readonly biasInitializer?: InitializerConfig;
+  /** The activation that will follow, to choose the default kernel initializer. */
+  readonly activationHint?: ActivationHint;
+  /** Whether the layer has a bias; default true. */
+  readonly useBias?: boolean;
+}
+
+const reluLike = new Set<string>(['relu', 'leakyRelu', 'elu', 'gelu']);
+
+/** The kernel initializer a layer uses: the explicit one, else He for ReLU-like hints, else Glorot uniform. */
+export function defaultKernelInitializer(options: KernelOptions): InitializerConfig {
+  if (options.kernelInitializer !== undefined) return options.kernelInitializer;
+  return options.activationHint !== undefined && reluLike.has(options.activationHint) ? 'heNormal' : 'glorotUniform';
+}
