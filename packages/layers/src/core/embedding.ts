@@ -1,0 +1,111 @@
+import type { JsonValue, LayerConfig } from '@annet/layer-api';
+import { AnnetError, gather, type Tensor } from '@annet/tensor';
+import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
+import { contiguousInput, floatData, reuseBuffer } from '../buffers.js';
+import { initializerFromConfig } from '../initializers/initializer-from-config.js';
+import type { InitializerConfig } from '../initializers/initializer.js';
+import type { LayerParameter } from '../layer-parameter.js';
+
+/**
+ * Options of {@link Embedding}.
+ *
+ * @example
+ * const options: EmbeddingOptions = { embeddingsInitializer: { name: 'normal', standardDeviation: 0.02 } };
+ */
+export interface EmbeddingOptions extends SeededLayerOptions {
+  /** Initializer of the table; default `'uniform'` (U(−0.05, 0.05), as Keras). */
+  readonly embeddingsInitializer?: InitializerConfig;
+}
+
+/**
+ * A lookup table: int32 indices of any shape → their rows of the `[vocabularySize, embeddingSize]`
+ * table, shape `[...indices.shape, embeddingSize]` (the `gather` op, which allocates its result).
+ *
+ * Backward adds each output-gradient row into the gradient row of its index (repeated indices
+ * accumulate within a step; the whole gradient is still overwritten on every backward). Indices
+ * are not differentiable: backward returns zeros shaped like the indices, in the layer's dtype.
+ *
+ * Parameter `<name>.embeddings`.
+ *
+ * @example
+ * const embedding = new Embedding(10_000, 64);
+ * embedding.forward(tensor([[1, 5, 9]], { dtype: 'int32' })).shape; // [1, 3, 64]
+ */
+export class Embedding extends BaseLayer {
+  /** Number of rows (valid indices are 0 … vocabularySize − 1). */
+  readonly vocabularySize: number;
+  /** Length of each row. */
+  readonly embeddingSize: number;
+  /** The table, [vocabularySize, embeddingSize], over the `<name>.embeddings` parameter's array. */
+  readonly embeddings: Tensor;
+  private readonly embeddingsParameter: LayerParameter;
+  private readonly embeddingsInitializer: InitializerConfig;
+  private readonly seedEntries: Record<string, JsonValue>;
+  private outputShapeCache: readonly number[] = [];
+  private inputGradient: Tensor | undefined;
+
+  constructor(vocabularySize: number, embeddingSize: number, options: EmbeddingOptions = {}) {
+    super('Embedding', 'embedding', options);
+    for (const [what, size] of [['vocabularySize', vocabularySize], ['embeddingSize', embeddingSize]] as const) {
+      if (!Number.isSafeInteger(size) || size < 1) throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
+    }
+    this.vocabularySize = vocabularySize;
+    this.embeddingSize = embeddingSize;
+    this.embeddingsInitializer = options.embeddingsInitializer ?? 'uniform';
+    this.seedEntries = seedConfig(options);
+    this.embeddingsParameter = this.addParameter('embeddings', [vocabularySize, embeddingSize], initializerFromConfig(this.embeddingsInitializer), { fanIn: vocabularySize, fanOut: embeddingSize });
+    this.embeddings = this.embeddingsParameter.tensor;
+    this.initialize(initialRng(options));
+  }
+
+  /** Rebuilds an Embedding from {@link Embedding.getConfig}. */
+  static fromConfig(config: LayerConfig): Embedding {
+    return new Embedding(config.vocabularySize as number, config.embeddingSize as number, config as EmbeddingOptions);
+  }
+
+  protected override configEntries(): Record<string, JsonValue> {
+    return { vocabularySize: this.vocabularySize, embeddingSize: this.embeddingSize, embeddingsInitializer: this.embeddingsInitializer, ...this.seedEntries };
+  }
+
+  /** The table rows at `input` (int32 indices of any shape). */
+  forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
+    if (input.dtype !== 'int32') {
+      throw new AnnetError('DTYPE_MISMATCH', this.operation, `expected int32 indices, got ${input.dtype}; convert with cast(indices, 'int32')`);
+    }
+    const indices = contiguousInput(input);
+    for (let position = 0; position < indices.size; position++) {
+      const index = indices.data[indices.offset + position];
+      if (index < 0 || index >= this.vocabularySize) {
+        throw new AnnetError('INDEX_OUT_OF_RANGE', this.operation, `index ${index} at position ${position} is outside [0, ${this.vocabularySize})`);
+      }
+    }
+    const output = gather(this.embeddings, indices as Tensor<'int32'>, 0);
+    this.outputShapeCache = output.shape;
+    this.lastInput = indices;
+    this.lastTraining = options?.training ?? false;
+    return output;
+  }
+
+  /** Writes the table gradient (overwriting) and returns zeros shaped like the indices. */
+  backward(outputGradient: Tensor): Tensor {
+    const indices = this.checkBackward(outputGradient, this.outputShapeCache, this.dtype);
+    const gradient = contiguousInput(outputGradient);
+    const table = this.embeddingsParameter.grad;
+    const rowLength = this.embeddingSize;
+    const source = floatData(gradient);
+    table.fill(0);
+    for (let position = 0; position < indices.size; position++) {
+      const row = indices.data[indices.offset + position] * rowLength;
+      const from = gradient.offset + position * rowLength;
+      for (let column = 0; column < rowLength; column++) table[row + column] += source[from + column];
+    }
+    this.inputGradient = reuseBuffer(this.inputGradient, this.dtype, indices.shape);
+    return this.inputGradient;
+  }
+
+  /** [...] → [..., embeddingSize]. */
+  outputShape(inputShape: readonly number[]): number[] {
+    return [...inputShape, this.embeddingSize];
+  }
+}
+
