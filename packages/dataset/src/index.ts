@@ -7,7 +7,8 @@ export type { StreamSource } from './datasets/stream-values.js';
 export type { Batch, RowLayout, RowSource, Sample } from './datasets/sample.js';
 
 // Loading
-export { DataLoader, type DataLoaderOptions } from './loader/data-loader.js';
+export { DataLoader } from './loader/data-loader.js';
+export type { DataLoaderOptions } from './loader/loader-options.js';
 export type { DataLoaderState } from './loader/loader-state.js';
 export { defaultCollate, type Collate, type CollateDTypes } from './loader/collate.js';
 export { epochRngState } from './loader/epoch-rng.js';

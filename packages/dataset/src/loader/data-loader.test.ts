@@ -6,7 +6,8 @@ import { IterableDataset } from '../datasets/iterable-dataset.js';
 import type { Batch } from '../datasets/sample.js';
 import { TensorDataset } from '../datasets/tensor-dataset.js';
 import type { Sampler } from '../samplers/sampler.js';
-import { DataLoader, type DataLoaderOptions } from './data-loader.js';
+import { DataLoader } from './data-loader.js';
+import type { DataLoaderOptions } from './loader-options.js';
 
 /** n samples whose input row is [i, 10 i] and target i, so a batch reveals which samples it holds. */
 function numbered(n: number): TensorDataset {

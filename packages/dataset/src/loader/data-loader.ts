@@ -3,51 +3,14 @@ import { IterableDataset } from '../datasets/iterable-dataset.js';
 import { MapDataset } from '../datasets/map-dataset.js';
 import type { Batch, RowSource } from '../datasets/sample.js';
 import type { JsonValue } from '../json.js';
-import { RandomSampler } from '../samplers/random-sampler.js';
 import type { Sampler } from '../samplers/sampler.js';
-import { SequentialSampler } from '../samplers/sequential-sampler.js';
 import { BatchBuffers, freshArrays, type BatchAllocator } from './batch-buffers.js';
-import { defaultCollate, type Collate, type CollateDTypes } from './collate.js';
+import { defaultCollate } from './collate.js';
 import { epochRngState } from './epoch-rng.js';
+import { checkInteger, resolveOptions, type DataLoaderOptions } from './loader-options.js';
 import { checkLoaderState, type DataLoaderState } from './loader-state.js';
 import { runAhead } from './prefetch.js';
 import { isThenable, readSamples, rowBatch, streamBatches, type Produced } from './producers.js';
-
-/**
- * Options of {@link DataLoader}.
- *
- * @example
- * const options: DataLoaderOptions<Sample, Batch> = { batchSize: 64, shuffle: true, seed: 1, dropLast: true };
- */
-export interface DataLoaderOptions<S, B> {
-  /** Samples per batch (default 32). */
-  readonly batchSize?: number;
-  /** Visit the samples in a new random permutation every epoch (default false). Same as `sampler: new RandomSampler()`. */
-  readonly shuffle?: boolean;
-  /** Seed of the per-epoch generators (default 0): the same seed gives the same batches. */
-  readonly seed?: number;
-  /** Skip the last batch of an epoch when it is smaller than `batchSize` (default false). */
-  readonly dropLast?: boolean;
-  /** Chooses each epoch's indices (map-style datasets); excludes `shuffle`. */
-  readonly sampler?: Sampler;
-  /** Builds a batch from samples (default {@link defaultCollate}, stacking into `{ inputs, targets }`). */
-  readonly collate?: Collate<S, B>;
-  /** dtypes the default collate gives numbers and arrays (tensors keep theirs). */
-  readonly dtypes?: CollateDTypes;
-  /** Batches produced ahead while the consumer works, for `for await` (default 2; 0 turns it off). */
-  readonly prefetch?: number;
-  /** Reuse batch arrays: a batch is valid only until the next one is requested (default false). */
-  readonly reuseBuffers?: boolean;
-  /** Shuffle a stream through a buffer of this many samples (streams only; needed with `shuffle`). */
-  readonly shuffleBufferSize?: number;
-}
-
-function checkInteger(value: number, minimum: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < minimum) {
-    throw new AnnetError('INVALID_ARGUMENT', 'DataLoader', `${name} must be an integer >= ${minimum}, got ${value}`);
-  }
-  return value;
-}
 
 /**
  * Turns a dataset into batches: `{ inputs, targets }` tensors by default. Map-style datasets
@@ -86,24 +49,14 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
   private iteration = 0;
 
   constructor(readonly dataset: MapDataset<T> | IterableDataset<T>, options: DataLoaderOptions<Awaited<T>, B> = {}) {
-    const isStream = dataset instanceof IterableDataset;
-    if (!isStream && !(dataset instanceof MapDataset)) {
-      throw new AnnetError('INVALID_ARGUMENT', 'DataLoader', `expected a MapDataset or IterableDataset, got ${Object.prototype.toString.call(dataset)}; wrap arrays in ArrayDataset and streams in IterableDataset`);
-    }
-    this.batchSize = checkInteger(options.batchSize ?? 32, 1, 'batchSize');
-    this.currentSeed = checkInteger(options.seed ?? 0, Number.MIN_SAFE_INTEGER, 'seed');
-    this.prefetch = checkInteger(options.prefetch ?? 2, 0, 'prefetch');
-    this.dropLast = options.dropLast ?? false;
-    this.reuseBuffers = options.reuseBuffers ?? false;
-    if (options.shuffle && options.sampler) throw new AnnetError('INVALID_ARGUMENT', 'DataLoader', 'pass either shuffle or sampler, not both (shuffle: true means sampler: new RandomSampler())');
-    if (isStream) {
-      if (options.sampler) throw new AnnetError('INVALID_ARGUMENT', 'DataLoader', 'a sampler needs a map-style dataset; a stream can only be shuffled through a buffer (shuffle with shuffleBufferSize)');
-      if (options.shuffle && options.shuffleBufferSize === undefined) throw new AnnetError('INVALID_ARGUMENT', 'DataLoader', 'shuffling a stream needs shuffleBufferSize (samples held in memory to shuffle among)');
-      this.shuffleBufferSize = options.shuffle ? checkInteger(options.shuffleBufferSize!, 1, 'shuffleBufferSize') : undefined;
-    } else {
-      if (options.shuffleBufferSize !== undefined) throw new AnnetError('INVALID_ARGUMENT', 'DataLoader', 'shuffleBufferSize is for streams; a map-style dataset shuffles with a full permutation');
-      this.sampler = options.sampler ?? (options.shuffle ? new RandomSampler() : new SequentialSampler());
-    }
+    const resolved = resolveOptions(dataset, options);
+    this.batchSize = resolved.batchSize;
+    this.currentSeed = resolved.seed;
+    this.prefetch = resolved.prefetch;
+    this.dropLast = resolved.dropLast;
+    this.reuseBuffers = resolved.reuseBuffers;
+    this.shuffleBufferSize = resolved.shuffleBufferSize;
+    this.sampler = resolved.sampler;
     const dtypes = options.dtypes ?? {};
     const custom = options.collate;
     this.customCollate = custom !== undefined;
