@@ -6,6 +6,9 @@ import { IterableDataset } from '../datasets/iterable-dataset.js';
 import type { Batch } from '../datasets/sample.js';
 import { TensorDataset } from '../datasets/tensor-dataset.js';
 import type { Sampler } from '../samplers/sampler.js';
+import { StratifiedSampler } from '../samplers/stratified-sampler.js';
+import { WeightedRandomSampler } from '../samplers/weighted-random-sampler.js';
+import { RandomSampler } from '../samplers/random-sampler.js';
 import { DataLoader } from './data-loader.js';
 import type { DataLoaderOptions } from './loader-options.js';
 
@@ -203,6 +206,27 @@ describe('DataLoader state', () => {
     expect(state).toMatchObject({ format: 'annet.dataloader', version: 1, seed: 4, epoch: 0, position: 6, batchSize: 3, length: 10, sampler: null });
     expect(state.rng.algorithm).toBe('xoshiro128**');
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+  });
+
+  it('resumes mid-epoch with the weighted, stratified and with-replacement samplers', () => {
+    const labels = range(30).map((index) => index % 3);
+    const samplers = [
+      () => new WeightedRandomSampler(range(30).map((index) => 1 + (index % 4)), { numSamples: 25 }),
+      () => new WeightedRandomSampler(range(30).map((index) => index % 5), { numSamples: 20, replacement: false }),
+      () => new StratifiedSampler(labels),
+      () => new RandomSampler({ replacement: true, numSamples: 17 }),
+    ];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: samplers.length - 1 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 20 }), (which, batchSize, stopAfter) => {
+        const options = () => ({ batchSize, sampler: samplers[which](), seed: 13 });
+        const uninterrupted = run(new DataLoader(numbered(30), options()), 3);
+        const first = new DataLoader(numbered(30), options());
+        const before = run(first, 3, stopAfter);
+        const resumed = DataLoader.fromState(numbered(30), options(), JSON.parse(JSON.stringify(first.state())));
+        expect([...before, ...run(resumed, 3)]).toEqual(uninterrupted);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('saves and restores a stateful sampler as it was at the start of the epoch', () => {
