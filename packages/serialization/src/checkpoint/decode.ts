@@ -77,12 +77,20 @@ function parseOptimizer(metadata: Readonly<Record<string, string>>, context: IoC
  * checkpoint.step; // 1200
  */
 export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOptions = {}): Checkpoint {
+  return decodeCheckpointWith(bytes, options, crc32);
+}
+
+/**
+ * {@link decodeCheckpoint} with a given CRC-32 implementation for the data section (the Node
+ * helpers pass zlib's native one). Internal: not exported by the package.
+ */
+export function decodeCheckpointWith(bytes: Uint8Array, options: DecodeCheckpointOptions, dataCrc32: (bytes: Uint8Array) => number): Checkpoint {
   const context = ioContext('decodeCheckpoint', options.source);
   const layout = readSafetensorsLayout(bytes, context);
   const metadata = layout.metadata;
   checkFormat(metadata, context);
   verifyChecksum(required(metadata, headerChecksumKey, context), headerChecksum(metadata, layout.entries), 'header', context);
-  verifyChecksum(required(metadata, dataChecksumKey, context), crc32(bytes.subarray(layout.dataStart)), 'data', context);
+  verifyChecksum(required(metadata, dataChecksumKey, context), dataCrc32(bytes.subarray(layout.dataStart)), 'data', context);
   const rng = parseDocument(metadata, 'rng', context);
   if (!isObject(rng)) throw ioError(context, 'PARSE_ERROR', "metadata 'rng' must be an object");
   let extra: JsonObject | undefined;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AnnetError, tensor } from '@annet/tensor';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeCheckpoint } from '../checkpoint/encode.js';
 import { sampleCheckpoint } from '../checkpoint/test-checkpoints.js';
 import { loadCheckpoint, loadNpy, loadNpz, rotatedPath, saveCheckpoint, saveNpy, saveNpz, writeFileAtomic } from '../node.js';
 import { rmSync } from 'node:fs';
@@ -39,6 +40,8 @@ describe('saveCheckpoint and loadCheckpoint', () => {
     const file = path.join(folder, 'model.ckpt');
     await saveCheckpoint(file, sampleCheckpoint(3));
     expect((await loadCheckpoint(file)).step).toBe(3);
+    // The file helpers may use zlib's native CRC-32; the bytes must be those of the portable encoder.
+    expect(new Uint8Array(readFileSync(file))).toEqual(encodeCheckpoint(sampleCheckpoint(3)));
     expect(readdirSync(folder)).toEqual(['model.ckpt']);
   });
 

@@ -72,6 +72,37 @@ describe('encodeSafetensors', () => {
   });
 });
 
+const base64 = (text: string) => Uint8Array.from(Buffer.from(text, 'base64'));
+
+describe('interoperability with the reference implementation (Python safetensors 0.8.0)', () => {
+  // save_file({'w': np.arange(6, dtype=np.float32).reshape(2, 3), 'b': np.array([1, 2], dtype=np.int32),
+  //   'a': np.array([0.5]), 'z': np.zeros((0, 2), np.float32), 'bb': np.array([7], dtype=np.int32)}, path, metadata={'k': 'v'})
+  const referenceFile = base64('MAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJrIjoidiJ9LCJhIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbMCw4XX0sInciOnsiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzIsM10sImRhdGFfb2Zmc2V0cyI6WzgsMzJdfSwieiI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMCwyXSwiZGF0YV9vZmZzZXRzIjpbMzIsMzJdfSwiYiI6eyJkdHlwZSI6IkkzMiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzMyLDQwXX0sImJiIjp7ImR0eXBlIjoiSTMyIiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbNDAsNDRdfX0gAAAAAAAA4D8AAAAAAACAPwAAAEAAAEBAAACAQAAAoEABAAAAAgAAAAcAAAA=');
+  // save_file({'b': np.array([1, 2], dtype=np.int64), 'h': np.array([1.5, -2], dtype=np.float16),
+  //   'u': np.array([255, 3], dtype=np.uint8), 'z': np.zeros((0, 2))}, path)
+  const widenedFile = base64('4AAAAAAAAAB7ImIiOnsiZHR5cGUiOiJJNjQiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOlswLDE2XX0sInoiOnsiZHR5cGUiOiJGNjQiLCJzaGFwZSI6WzAsMl0sImRhdGFfb2Zmc2V0cyI6WzE2LDE2XX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOlsxNiwyMF19LCJ1Ijp7ImR0eXBlIjoiVTgiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOlsyMCwyMl19fSAgIAEAAAAAAAAAAgAAAAAAAAAAPgDA/wM=');
+
+  it('writes byte for byte what the reference save_file writes', () => {
+    const tensors = {
+      w: tensor([0, 1, 2, 3, 4, 5], { shape: [2, 3] }),
+      b: tensor([1, 2], { dtype: 'int32' }),
+      a: tensor([0.5], { dtype: 'float64' }),
+      z: new Tensor(new Float32Array(0), [0, 2]),
+      bb: tensor([7], { dtype: 'int32' }),
+    };
+    expect(encodeSafetensors(tensors, { k: 'v' })).toEqual(referenceFile);
+  });
+
+  it('reads what the reference writes, widening I64, F16 and U8', () => {
+    const { tensors, metadata } = decodeSafetensors(widenedFile);
+    expect(metadata).toEqual({});
+    expect([tensors.b.dtype, Array.from(tensors.b.data)]).toEqual(['int32', [1, 2]]);
+    expect([tensors.h.dtype, Array.from(tensors.h.data)]).toEqual(['float32', [1.5, -2]]);
+    expect([tensors.u.dtype, Array.from(tensors.u.data)]).toEqual(['int32', [255, 3]]);
+    expect([tensors.z.dtype, tensors.z.shape]).toEqual(['float64', [0, 2]]);
+  });
+});
+
 describe('decodeSafetensors', () => {
   it('reads a file built by hand from the specification, with metadata', () => {
     const header = '{"__metadata__":{"epoch":"3"},"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"b":{"dtype":"I32","shape":[2],"data_offsets":[16,24]}}';
