@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createRng } from '@annet/tensor';
-import { readIdxFile } from '../src/node.js';
+import { readIdxFile } from '../src/node/idx-file.js';
 import { decodeIdx, readIdx } from '../src/readers/idx.js';
 import { formatNumber, median, printTable } from './report.js';
 
