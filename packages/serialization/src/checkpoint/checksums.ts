@@ -15,7 +15,12 @@ export const dataChecksumKey = 'dataCrc32';
 /** Metadata key of the CRC-32 of everything else in the header. */
 export const headerChecksumKey = 'headerCrc32';
 
-/** A CRC-32 as the checkpoint stores it: eight lowercase hexadecimal digits. */
+/**
+ * A CRC-32 as the checkpoint stores it: eight lowercase hexadecimal digits.
+ *
+ * @example
+ * formatChecksum(0xcbf43926); // 'cbf43926'
+ */
 export function formatChecksum(value: number): string {
   return value.toString(16).padStart(8, '0');
 }

@@ -83,6 +83,9 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
 /**
  * {@link decodeCheckpoint} with a given CRC-32 implementation for the data section (the Node
  * helpers pass zlib's native one). Internal: not exported by the package.
+ *
+ * @example
+ * decodeCheckpointWith(bytes, { source: file }, (data) => zlib.crc32(data));
  */
 export function decodeCheckpointWith(bytes: Uint8Array, options: DecodeCheckpointOptions, dataCrc32: (bytes: Uint8Array) => number): Checkpoint {
   const context = ioContext('decodeCheckpoint', options.source);

@@ -77,6 +77,9 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
 /**
  * {@link encodeCheckpoint} with a given CRC-32 implementation for the data section (the Node
  * helpers pass zlib's native one, about four times faster). Internal: not exported by the package.
+ *
+ * @example
+ * encodeCheckpointWith(checkpoint, (data) => zlib.crc32(data));
  */
 export function encodeCheckpointWith(checkpoint: Checkpoint, dataCrc32: (bytes: Uint8Array) => number): Uint8Array {
   const documents = metadataDocuments(checkpoint);

@@ -36,6 +36,9 @@ async function ignoreMissing(operation: Promise<unknown>): Promise<void> {
  * The caller then renames the new version over `file`, so `file` always names a complete
  * checkpoint, even if the process dies between any two steps (at worst two numbered files are
  * briefly the same checkpoint). Falls back to a copy on file systems without hard links.
+ *
+ * @example
+ * await rotateVersions('run/model.ckpt', 3); // model.1.ckpt → model.2.ckpt; model.ckpt linked as model.1.ckpt
  */
 export async function rotateVersions(file: string, keepLast: number): Promise<void> {
   for (let index = keepLast - 1; index >= 2; index--) {
@@ -57,6 +60,9 @@ export async function rotateVersions(file: string, keepLast: number): Promise<vo
 /**
  * Deletes numbered versions of `file` at or beyond `keepLast` (left over from a run that kept
  * more). Only names that match the scheme of {@link rotatedPath} exactly are touched.
+ *
+ * @example
+ * await pruneVersions('run/model.ckpt', 2); // deletes model.2.ckpt, model.3.ckpt, …
  */
 export async function pruneVersions(file: string, keepLast: number): Promise<void> {
   const directory = path.dirname(file);

@@ -41,7 +41,12 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsO
   return { tensors: tensorsFromLayout(bytes, layout, context, options.copy ?? false), metadata: { ...layout.metadata } };
 }
 
-/** Builds the tensors of a checked layout (one copy at most per tensor). */
+/**
+ * Builds the tensors of a checked layout (one copy at most per tensor).
+ *
+ * @example
+ * const tensors = tensorsFromLayout(bytes, readSafetensorsLayout(bytes, context), context, false);
+ */
 export function tensorsFromLayout(bytes: Uint8Array, layout: SafetensorsLayout, context: IoContext, copy: boolean): Record<string, Tensor> {
   const entries: Array<[string, Tensor]> = layout.entries.map((entry) => {
     const type = storageOf[entry.dtype];

@@ -21,7 +21,12 @@ export const storageOf: Readonly<Record<SafetensorsDType, StorageType | null>> =
 /** The safetensors dtype annet writes for each tensor dtype. */
 export const safetensorsDTypeOf: Readonly<Record<DType, SafetensorsDType>> = { float32: 'F32', float64: 'F64', int32: 'I32' };
 
-/** Position of a dtype in {@link safetensorsDTypes}; -1 for strings that are not safetensors dtypes. */
+/**
+ * Position of a dtype in {@link safetensorsDTypes}; -1 for strings that are not safetensors dtypes.
+ *
+ * @example
+ * alignmentRank('F64') > alignmentRank('F32'); // true
+ */
 export function alignmentRank(dtype: string): number {
   return (safetensorsDTypes as readonly string[]).indexOf(dtype);
 }

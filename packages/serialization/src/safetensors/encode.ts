@@ -23,7 +23,12 @@ export interface SafetensorsPlan {
   readonly dataLength: number;
 }
 
-/** Compares strings by Unicode code point, which is the UTF-8 byte order Rust's `String` sorts by. */
+/**
+ * Compares strings by Unicode code point, which is the UTF-8 byte order Rust's `String` sorts by.
+ *
+ * @example
+ * compareCodePoints('\uff5e', '\u{1f600}') < 0; // true, although '\uff5e' > '\u{1f600}' in JavaScript
+ */
 export function compareCodePoints(a: string, b: string): number {
   const left = [...a];
   const right = [...b];
@@ -38,6 +43,9 @@ export function compareCodePoints(a: string, b: string): number {
  * Orders tensors the way the reference writer does (by dtype alignment, largest first, then by
  * name) and assigns each its byte range. With the header padded to 8 bytes, every tensor's data
  * then starts at a multiple of its element size, so readers can view it in place.
+ *
+ * @example
+ * planSafetensors({ b: tensor([1]), a: tensor([1], { dtype: 'float64' }) }, 'save').entries.map((entry) => entry.name); // ['a', 'b']
  */
 export function planSafetensors(tensors: Readonly<Record<string, Tensor>>, operation: string): SafetensorsPlan {
   if (typeof tensors !== 'object' || tensors === null) throw new AnnetError('INVALID_ARGUMENT', operation, `expected a record of named tensors, got ${String(tensors)}`);
@@ -62,6 +70,9 @@ export function planSafetensors(tensors: Readonly<Record<string, Tensor>>, opera
 /**
  * The JSON header of a plan, as UTF-8 bytes padded with spaces to a multiple of 8 (what the
  * reference implementation writes): `__metadata__` first (keys sorted), then the tensors in file order.
+ *
+ * @example
+ * encodeHeader(planSafetensors({}, 'save'), undefined, 'save'); // the bytes of '{}      '
  */
 export function encodeHeader(plan: SafetensorsPlan, metadata: Readonly<Record<string, string>> | undefined, operation: string): Uint8Array {
   // Written piece by piece rather than through an object, whose integer-like keys JavaScript would reorder.
@@ -83,7 +94,13 @@ export function encodeHeader(plan: SafetensorsPlan, metadata: Readonly<Record<st
   return padded;
 }
 
-/** Allocates the file once and writes the header length, the header and every tensor's data. */
+/**
+ * Allocates the file once and writes the header length, the header and every tensor's data.
+ *
+ * @example
+ * const plan = planSafetensors(tensors, 'save');
+ * const bytes = assembleSafetensors(plan, encodeHeader(plan, metadata, 'save'));
+ */
 export function assembleSafetensors(plan: SafetensorsPlan, header: Uint8Array): Uint8Array {
   const out = new Uint8Array(8 + header.length + plan.dataLength);
   const view = new DataView(out.buffer);

@@ -155,7 +155,12 @@ function convertToFloat32(view: DataView, count: number, type: 'bfloat16' | 'flo
   return out;
 }
 
-/** IEEE 754 binary16 to a number: `(-1)^s × 2^(e−15) × (1 + f/1024)`, subnormals `2^−14 × f/1024`. */
+/**
+ * IEEE 754 binary16 to a number: `(-1)^s × 2^(e−15) × (1 + f/1024)`, subnormals `2^−14 × f/1024`.
+ *
+ * @example
+ * float16ToNumber(0x3c00); // 1
+ */
 export function float16ToNumber(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >>> 10) & 0x1f;

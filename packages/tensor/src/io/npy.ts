@@ -114,7 +114,12 @@ export function decodeNpyArray(bytes: Uint8Array, source?: string): NpyArray {
   return decodeNpyWith(bytes, ioContext('decodeNpyArray', source));
 }
 
-/** {@link decodeNpyArray} reporting errors under the caller's operation name (NPZ members use it). */
+/**
+ * {@link decodeNpyArray} reporting errors under the caller's operation name (NPZ members use it).
+ *
+ * @example
+ * decodeNpyWith(bytes, ioContext('decodeNpz', 'data.npz [x.npy]'));
+ */
 export function decodeNpyWith(bytes: Uint8Array, context: IoContext): NpyArray {
   const { header, dataStart } = readNpyPreamble(bytes, context);
   const { type, littleEndian } = parseDescr(header.descr, context);
@@ -136,7 +141,12 @@ export function decodeNpy(bytes: Uint8Array, source?: string): Tensor {
   return npyArrayToTensor(decodeNpyWith(bytes, ioContext('decodeNpy', source)));
 }
 
-/** A tensor over the array's data (`uint8` widened to `int32`, one copy). */
+/**
+ * A tensor over the array's data (`uint8` widened to `int32`, one copy; other dtypes shared).
+ *
+ * @example
+ * npyArrayToTensor({ dtype: 'uint8', shape: [2], data: new Uint8Array([1, 2]) }).dtype; // 'int32'
+ */
 export function npyArrayToTensor(array: NpyArray): Tensor {
   const data = array.data instanceof Uint8Array ? Int32Array.from(array.data) : array.data;
   return new Tensor(data, array.shape);
