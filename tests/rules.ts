@@ -126,6 +126,9 @@ export function mainEntryViolations(packages: readonly WorkspacePackage[], root 
     const entry = `${pkg.folder}/src/index.ts`;
     if (!fs.existsSync(path.join(root, entry))) continue;
     for (const file of reachableFiles(entry, root)) {
+      if (file.includes('/testing/') || /\.test(-d)?\.ts$/.test(file)) {
+        violations.push({ file, rule: 'no-test-code-in-entry', detail: `test-only code is reachable from ${entry}; it is not built or shipped` });
+      }
       for (const specifier of importSpecifiers(fs.readFileSync(path.join(root, file), 'utf8'))) {
         if (specifier.startsWith('node:') || nodeBuiltins.has(specifier)) {
           violations.push({ file, rule: 'browser-safe-main-entry', detail: `imports ${specifier} and is reachable from ${entry}; move Node-only code behind the ./node subpath export` });

@@ -46,7 +46,7 @@ export function readWorkspacePackages(root = repositoryRoot): WorkspacePackage[]
   return result;
 }
 
-/** Every `.ts` file under a folder, skipping tests, as paths relative to `root`. */
+/** Every shipped `.ts` file under a folder (no tests, no `testing/` helpers), relative to `root`. */
 export function sourceFiles(folder: string, root = repositoryRoot): string[] {
   const found: string[] = [];
   const walk = (relative: string) => {
@@ -54,8 +54,10 @@ export function sourceFiles(folder: string, root = repositoryRoot): string[] {
     if (!fs.existsSync(absolute)) return;
     for (const entry of fs.readdirSync(absolute, { withFileTypes: true })) {
       const child = `${relative}/${entry.name}`;
-      if (entry.isDirectory()) walk(child);
-      else if (entry.name.endsWith('.ts') && !/\.test(-d)?\.ts$/.test(entry.name)) found.push(child);
+      // Test-only code (tests and src/testing/ helpers) is excluded from the build, like here.
+      if (entry.isDirectory()) {
+        if (entry.name !== 'testing') walk(child);
+      } else if (entry.name.endsWith('.ts') && !/\.test(-d)?\.ts$/.test(entry.name)) found.push(child);
     }
   };
   walk(folder);
