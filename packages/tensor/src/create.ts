@@ -72,8 +72,8 @@ export function tensor<D extends DType = 'float32'>(values: number | NestedArray
   const data = allocate(dtype, needed) as TypedArrayFor[D];
   for (let index = 0; index < needed; index++) {
     const value = flat[index];
-    if (dtype === 'int32' && !Number.isInteger(value)) {
-      throw new AnnetError('DTYPE_MISMATCH', operation, `int32 tensors hold integers, got ${value} at index ${index}`);
+    if (dtype === 'int32' && !isInt32(value)) {
+      throw new AnnetError('DTYPE_MISMATCH', operation, `int32 tensors hold integers in [-2^31, 2^31), got ${value} at index ${index}`);
     }
     data[index] = value;
   }
@@ -85,9 +85,16 @@ export function full<D extends DType = 'float32'>(shape: readonly number[], valu
   return filled(shape, value, dtype, 'full');
 }
 
+function isInt32(value: number): boolean {
+  return Number.isInteger(value) && value >= -2147483648 && value <= 2147483647;
+}
+
 function filled<D extends DType>(shape: readonly number[], value: number, dtype: D, operation: string): Tensor<D> {
   assertDType(dtype, operation);
   const checked = checkShape(shape, operation);
+  if (dtype === 'int32' && !isInt32(value)) {
+    throw new AnnetError('DTYPE_MISMATCH', operation, `int32 tensors hold integers in [-2^31, 2^31), got ${value}`);
+  }
   const data = allocate(dtype, sizeOf(checked)) as TypedArrayFor[D];
   if (value !== 0) data.fill(value);
   return new Tensor(data, checked);
@@ -125,8 +132,11 @@ export function arange<D extends DType = 'float32'>(start: number, stop?: number
   if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isFinite(step) || step === 0) {
     throw new AnnetError('INVALID_ARGUMENT', 'arange', `start, stop and step must be finite with step non-zero, got ${start}, ${stop}, ${step}`);
   }
+  if (dtype === 'int32' && !(isInt32(start) && isInt32(step))) {
+    throw new AnnetError('DTYPE_MISMATCH', 'arange', `an int32 range needs integer start and step, got ${start} and ${step}`);
+  }
   const length = Math.max(0, Math.ceil((stop - start) / step));
-  const result = zeros([length], dtype);
+  const result = filled([length], 0, dtype, 'arange');
   for (let index = 0; index < length; index++) result.data[index] = start + index * step;
   return result;
 }
@@ -136,7 +146,7 @@ export function linspace<D extends DType = 'float32'>(start: number, stop: numbe
   if (!Number.isSafeInteger(count) || count < 0) {
     throw new AnnetError('INVALID_ARGUMENT', 'linspace', `count must be a non-negative integer, got ${count}`);
   }
-  const result = zeros([count], dtype);
+  const result = filled([count], 0, dtype, 'linspace');
   const step = count > 1 ? (stop - start) / (count - 1) : 0;
   for (let index = 0; index < count; index++) result.data[index] = index === count - 1 && count > 1 ? stop : start + index * step;
   return result;
@@ -144,7 +154,7 @@ export function linspace<D extends DType = 'float32'>(start: number, stop: numbe
 
 /** The `rows × columns` identity matrix (square by default). */
 export function eye<D extends DType = 'float32'>(rows: number, columns = rows, dtype: D = 'float32' as D): Tensor<D> {
-  const result = zeros([rows, columns], dtype);
+  const result = filled([rows, columns], 0, dtype, 'eye');
   for (let index = 0; index < Math.min(rows, columns); index++) result.data[index * columns + index] = 1;
   return result;
 }

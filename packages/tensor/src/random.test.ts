@@ -1,15 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AnnetError } from './errors.js';
-import { createRng, rngFromState } from './random.js';
+import { createRng, randomNormal, randomUniform, rngFromState } from './random.js';
 
 describe('createRng', () => {
   it('matches golden xoshiro128** values for seed 42 (pins the stream across platforms and versions)', () => {
-    // Golden values computed once from the reference C algorithm (SplitMix32 seeding as in random.ts)
-    // by an independent Python transcription; see the test below that re-derives them.
+    // The reference is an independent BigInt transcription of SplitMix32 seeding and
+    // xoshiro128** (referenceStream below), with no Math.imul or 32-bit tricks.
     const rng = createRng(42);
     const values = Array.from({ length: 5 }, () => rng.nextUint32());
     expect(values).toEqual(referenceStream(42, 5));
+  });
+
+  it('matches the published xoshiro128** test vector for state [1, 2, 3, 4]', () => {
+    // The reference C implementation (prng.di.unimi.it) from s = {1, 2, 3, 4}; the same values
+    // are pinned by the rand_xoshiro crate's tests.
+    const rng = rngFromState({ algorithm: 'xoshiro128**', words: [1, 2, 3, 4] });
+    expect(Array.from({ length: 10 }, () => rng.nextUint32())).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597, 4258142804]);
   });
 
   it('continues the same stream after state() and setState()', () => {
@@ -57,6 +64,30 @@ describe('createRng', () => {
       seen.add(value);
     }
     expect(seen.size).toBe(7);
+  });
+
+  it('randomUniform never returns high in float32, redrawing a sample that rounds up to it', () => {
+    // words[1] = 2199679431 makes the next output 2^32 − 1, i.e. uniform() = 1 − 2^-32, which
+    // rounds to exactly 1 in float32 (derived by inverting the output function: ×9⁻¹, rotate
+    // right 7, ×5⁻¹ modulo 2^32).
+    const state = { algorithm: 'xoshiro128**' as const, words: [1, 2199679431, 3, 4] as [number, number, number, number] };
+    const probe = rngFromState(state);
+    expect(probe.nextUint32()).toBe(2 ** 32 - 1);
+    const redraw = probe.uniform();
+    const sample = randomUniform([1], rngFromState(state)).item();
+    expect(sample).toBeLessThan(1);
+    expect(sample).toBe(Math.fround(redraw));
+  });
+
+  it('randomUniform and randomNormal fill tensors from the stream and reject bad arguments', () => {
+    const values = randomUniform([2, 3], createRng(5), { low: -1, high: 1, dtype: 'float64' });
+    const rng = createRng(5);
+    expect(Array.from(values.data)).toEqual(Array.from({ length: 6 }, () => rng.uniform(-1, 1)));
+    const normals = randomNormal([4], createRng(6), { mean: 10, standardDeviation: 0 });
+    expect(Array.from(normals.data)).toEqual([10, 10, 10, 10]);
+    expect(() => randomNormal([2], createRng(0), { dtype: 'int32' as never })).toThrow("randomNormal: dtype must be 'float32' or 'float64', got \"int32\"");
+    expect(() => randomUniform([2], createRng(0), { dtype: 'uint8' as never })).toThrow('randomUniform: unknown dtype');
+    expect(() => randomUniform([2], createRng(0), { low: 1, high: 1 })).toThrow('randomUniform: expected finite low < high, got low 1 and high 1');
   });
 
   it('rejects bad seeds, ranges, probabilities and states with AnnetError', () => {

@@ -1,4 +1,4 @@
-import { allocate, type DType, type TypedArrayFor } from './dtype.js';
+import { allocate, assertDType, type DType, type FloatDType, type TypedArrayFor } from './dtype.js';
 import { AnnetError } from './errors.js';
 import { checkShape, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -158,21 +158,45 @@ export function rngFromState(state: RngState): Rng {
   return rng;
 }
 
-/** A tensor of samples uniform in `[low, high)`. */
+/**
+ * A tensor of samples uniform in `[low, high)` (default `[0, 1)`). For float32, a draw that
+ * rounds up to `high` (about 1 in 2^25 for `[0, 1)`) is redrawn, so `high` never appears.
+ *
+ * @example
+ * const weights = randomUniform([784, 128], createRng(0), { low: -0.05, high: 0.05 });
+ */
 export function randomUniform<D extends DType = 'float32'>(shape: readonly number[], rng: Rng, options: { low?: number; high?: number; dtype?: D } = {}): Tensor<D> {
   const checked = checkShape(shape, 'randomUniform');
   const dtype = options.dtype ?? ('float32' as D);
+  assertDType(dtype, 'randomUniform');
   const low = options.low ?? 0;
   const high = options.high ?? 1;
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low < high)) {
+    throw new AnnetError('INVALID_ARGUMENT', 'randomUniform', `expected finite low < high, got low ${low} and high ${high}`);
+  }
   const data = allocate(dtype, sizeOf(checked)) as TypedArrayFor[D];
-  for (let index = 0; index < data.length; index++) data[index] = dtype === 'int32' ? Math.floor(rng.uniform(low, high)) : rng.uniform(low, high);
+  for (let index = 0; index < data.length; index++) {
+    let value = rng.uniform(low, high);
+    if (dtype === 'int32') value = Math.floor(value);
+    // Bounded: a range holding no float32 below `high` must not loop forever (it keeps `low`).
+    for (let attempt = 0; dtype === 'float32' && Math.fround(value) >= high && attempt < 64; attempt++) value = attempt === 63 ? low : rng.uniform(low, high);
+    data[index] = value;
+  }
   return new Tensor(data, checked);
 }
 
-/** A tensor of normal samples. */
-export function randomNormal<D extends DType = 'float32'>(shape: readonly number[], rng: Rng, options: { mean?: number; standardDeviation?: number; dtype?: D } = {}): Tensor<D> {
+/**
+ * A tensor of normal samples (default mean 0, standard deviation 1), in float32 or float64.
+ *
+ * @example
+ * const noise = randomNormal([64, 10], createRng(1), { standardDeviation: 0.1 });
+ */
+export function randomNormal<D extends FloatDType = 'float32'>(shape: readonly number[], rng: Rng, options: { mean?: number; standardDeviation?: number; dtype?: D } = {}): Tensor<D> {
   const checked = checkShape(shape, 'randomNormal');
   const dtype = options.dtype ?? ('float32' as D);
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new AnnetError('DTYPE_MISMATCH', 'randomNormal', `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+  }
   const data = allocate(dtype, sizeOf(checked)) as TypedArrayFor[D];
   for (let index = 0; index < data.length; index++) data[index] = rng.normal(options.mean ?? 0, options.standardDeviation ?? 1);
   return new Tensor(data, checked);

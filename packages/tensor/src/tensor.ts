@@ -1,5 +1,6 @@
 import { allocate, dtypeOfArray, type DType, type TypedArray, type TypedArrayFor } from './dtype.js';
 import { AnnetError, formatShape } from './errors.js';
+import { RowIterator } from './ops/row-iterator.js';
 import { broadcastShapes, checkShape, contiguousStrides, normalizeAxis, shapesEqual, sizeOf } from './shape.js';
 
 /** One axis of a {@link Tensor.slice}: an index, or `[start, stop, step]` with Python semantics. */
@@ -42,8 +43,11 @@ export class Tensor<D extends DType = DType> {
     this.strides = strides ? strides.slice() : contiguousStrides(checkedShape);
     this.offset = offset;
     this.size = sizeOf(checkedShape);
-    if (this.strides.length !== checkedShape.length) {
-      throw new AnnetError('INVALID_ARGUMENT', 'Tensor', `strides ${formatShape(this.strides)} do not match the rank of shape ${formatShape(checkedShape)}`);
+    if (this.strides.length !== checkedShape.length || !this.strides.every(Number.isSafeInteger)) {
+      throw new AnnetError('INVALID_ARGUMENT', 'Tensor', `strides ${formatShape(this.strides)} must be ${checkedShape.length} integers for shape ${formatShape(checkedShape)}`);
+    }
+    if (!Number.isSafeInteger(offset) || offset < 0) {
+      throw new AnnetError('INVALID_ARGUMENT', 'Tensor', `offset must be a non-negative integer, got ${offset}`);
     }
     if (this.size > 0) {
       let low = offset;
@@ -133,9 +137,13 @@ export class Tensor<D extends DType = DType> {
     if (!always && this.isContiguous && this.offset === 0 && this.data.length === this.size) return this;
     const result = allocate(this.dtype, this.size) as TypedArrayFor[D];
     const source = this.data;
-    this.forEachIndex((dataIndex, flatIndex) => {
-      result[flatIndex] = source[dataIndex];
-    });
+    // Row by row with plain loops: this copy sits under matmul, reshape and every op's slow path.
+    const rows = new RowIterator(this.shape, [this.strides], [this.offset]);
+    const stride = rows.innerStride[0];
+    let target = 0;
+    for (let row = 0; row < rows.rowCount; row++, rows.next()) {
+      for (let j = 0, index = rows.position[0]; j < rows.rowLength; j++, index += stride) result[target++] = source[index];
+    }
     return new Tensor(result, this.shape);
   }
 
@@ -230,6 +238,9 @@ export class Tensor<D extends DType = DType> {
       const step = stepRaw ?? 1;
       if (!Number.isInteger(step) || step === 0) {
         throw new AnnetError('INVALID_ARGUMENT', 'slice', `step must be a non-zero integer, got ${step} on axis ${axis}`);
+      }
+      if ((startRaw != null && !Number.isInteger(startRaw)) || (stopRaw != null && !Number.isInteger(stopRaw))) {
+        throw new AnnetError('INVALID_ARGUMENT', 'slice', `start and stop must be integers or null, got [${startRaw}, ${stopRaw}] on axis ${axis}`);
       }
       const clampIndex = (value: number, low: number, high: number) => Math.min(Math.max(value < 0 ? value + dimension : value, low), high);
       const start = startRaw == null ? (step > 0 ? 0 : dimension - 1) : step > 0 ? clampIndex(startRaw, 0, dimension) : clampIndex(startRaw, -1, dimension - 1);
