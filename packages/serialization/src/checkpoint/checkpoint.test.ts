@@ -136,6 +136,7 @@ describe('encodeCheckpoint and decodeCheckpoint', () => {
       [documents({ step: '-1' }), "metadata 'step' must be a non-negative integer, got \"-1\""],
       [documents({ epoch: '1e3' }), "metadata 'epoch' must be a non-negative integer"],
       [documents({ extra: '3' }), "metadata 'extra' must be an object"],
+      [documents({ history: '['.repeat(100_000) + ']'.repeat(100_000) }), "metadata 'history' is nested more than 512 levels deep"],
       [Object.fromEntries(Object.entries(documents()).filter(([key]) => key !== 'history')), "the checkpoint metadata lacks 'history'"],
     ];
     for (const [metadata, message] of cases) {

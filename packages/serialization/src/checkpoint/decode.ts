@@ -4,6 +4,7 @@ import { tensorsFromLayout } from '../safetensors/decode.js';
 import { readSafetensorsLayout } from '../safetensors/header.js';
 import { checkpointFormat, checkpointFormatVersion, type Checkpoint, type OptimizerDocument } from './checkpoint.js';
 import { dataChecksumKey, formatChecksum, headerChecksum, headerChecksumKey } from './checksums.js';
+import { jsonDepth, maximumJsonDepth } from './json-check.js';
 
 /** Options of {@link decodeCheckpoint}. */
 export interface DecodeCheckpointOptions {
@@ -39,11 +40,14 @@ function verifyChecksum(stored: string, computed: number, what: string, context:
 
 function parseDocument(metadata: Readonly<Record<string, string>>, key: string, context: IoContext): JsonValue {
   const text = required(metadata, key, context);
+  let value: JsonValue;
   try {
-    return JSON.parse(text) as JsonValue;
+    value = JSON.parse(text) as JsonValue;
   } catch (error) {
     throw ioError(context, 'PARSE_ERROR', `metadata '${key}' is not valid JSON (${(error as Error).message})`);
   }
+  if (jsonDepth(value, maximumJsonDepth) > maximumJsonDepth) throw ioError(context, 'PARSE_ERROR', `metadata '${key}' is nested more than ${maximumJsonDepth} levels deep`);
+  return value;
 }
 
 function isObject(value: JsonValue): value is JsonObject {

@@ -1,6 +1,7 @@
 import { AnnetError } from '@annet/tensor';
 
-const maximumDepth = 512;
+/** How deep JSON documents may nest, checked when writing and when reading. */
+export const maximumJsonDepth = 512;
 
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
@@ -33,7 +34,7 @@ function visit(value: unknown, path: string, operation: string, depth: number, a
     return;
   }
   if (typeof value !== 'object') throw fail(`is ${describe(value)}, which JSON cannot hold`);
-  if (depth >= maximumDepth) throw fail(`is nested more than ${maximumDepth} levels deep`);
+  if (depth >= maximumJsonDepth) throw fail(`is nested more than ${maximumJsonDepth} levels deep`);
   if (ancestors.has(value)) throw fail('refers back to one of its own ancestors (a cycle)');
   if (ArrayBuffer.isView(value)) throw fail(`is ${describe(value)}, which JSON cannot hold; arrays belong in the checkpoint's tensors`);
   ancestors.add(value);
@@ -50,4 +51,26 @@ function visit(value: unknown, path: string, operation: string, depth: number, a
     }
   }
   ancestors.delete(value);
+}
+
+/**
+ * The nesting depth of a parsed JSON value (0 for a scalar), counted without recursion and
+ * stopping once `limit` is passed, so a hostile file nested a million levels deep cannot overflow
+ * the stack of whoever walks the value later.
+ *
+ * @example
+ * jsonDepth([[1], { a: [] }], 512); // 2
+ */
+export function jsonDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) pending.push([child, level]);
+  }
+  return deepest;
 }
