@@ -1,1 +1,45 @@
-export {};
+export { BaseLayer, initialRng, seedConfig, type LayerOptions, type SeededLayerOptions } from './base-layer.js';
+export { LayerBuffer, LayerParameter } from './layer-parameter.js';
+export { contiguousInput, reuseBuffer } from './buffers.js';
+export { describeShape } from './layer-errors.js';
+
+export { ElementwiseActivation } from './activations/elementwise-activation.js';
+export { ReLU } from './activations/relu.js';
+export { LeakyReLU, type LeakyReLUOptions } from './activations/leaky-relu.js';
+export { ELU, type ELUOptions } from './activations/elu.js';
+export { GELU, type GELUOptions } from './activations/gelu.js';
+export { Sigmoid } from './activations/sigmoid.js';
+export { Tanh } from './activations/tanh.js';
+export { Softmax, type SoftmaxOptions } from './activations/softmax.js';
+export { erf } from './activations/erf.js';
+
+export { Dense, type DenseOptions } from './core/dense.js';
+export { defaultKernelInitializer, type ActivationHint, type KernelOptions } from './core/kernel-options.js';
+export { Dropout, type DropoutOptions } from './core/dropout.js';
+export { Flatten } from './core/flatten.js';
+export { Reshape } from './core/reshape.js';
+export { Embedding, type EmbeddingOptions } from './core/embedding.js';
+
+export { Conv2D, type Conv2DOptions } from './convolution/conv2d.js';
+export { MaxPool2D } from './convolution/max-pool2d.js';
+export { AvgPool2D } from './convolution/avg-pool2d.js';
+export { Pool2D, type Pool2DOptions } from './convolution/pool2d.js';
+export { windowGeometry, type Padding, type PairOption, type WindowGeometry } from './convolution/geometry.js';
+
+export { BatchNorm, type BatchNormOptions } from './normalization/batch-norm.js';
+export { LayerNorm, type LayerNormOptions } from './normalization/layer-norm.js';
+
+export type { LossFunction, LossOptions, LossResult } from './losses/loss.js';
+export { meanSquaredError } from './losses/mean-squared-error.js';
+export { meanAbsoluteError } from './losses/mean-absolute-error.js';
+export { huber, type HuberOptions } from './losses/huber.js';
+export { binaryCrossEntropy } from './losses/binary-cross-entropy.js';
+export { softmaxCrossEntropy } from './losses/softmax-cross-entropy.js';
+export { lossFromName, losses, type LossName } from './losses/loss-registry.js';
+
+export type { Fans, Initializer, InitializerConfig, InitializerName } from './initializers/initializer.js';
+export { constantInitializer, initializers, normalInitializer, uniformInitializer } from './initializers/initializers.js';
+export { initializerFromConfig } from './initializers/initializer-from-config.js';
+
+export { defaultLayerRegistry, layerFromConfig, type LayerClass, type LayerRegistry } from './registry/layer-registry.js';
+export { collectWeights, loadWeights, type LoadWeightsOptions } from './registry/load-weights.js';

@@ -9,11 +9,11 @@ import { pairConfig, readPadding, readPair, windowGeometry, type Padding, type P
  * Options of {@link MaxPool2D} and {@link AvgPool2D}.
  *
  * @example
- * const options: Pool2DOptions = { strides: 1, padding: 'same' };
+ * const options: Pool2DOptions = { stride: 1, padding: 'same' };
  */
 export interface Pool2DOptions extends LayerOptions {
   /** Step between windows; default the pool size (non-overlapping windows). */
-  readonly strides?: PairOption;
+  readonly stride?: PairOption;
   /** `'valid'` (default), `'same'`, or explicit padding of at most half the window. */
   readonly padding?: Padding;
 }
@@ -29,7 +29,7 @@ export abstract class Pool2D extends BaseLayer {
   /** Window size `[height, width]`. */
   readonly poolSize: readonly [number, number];
   /** Step between windows `[height, width]`. */
-  readonly strides: readonly [number, number];
+  readonly stride: readonly [number, number];
   /** The padding option. */
   readonly padding: Padding;
   /** Geometry of the last input. */
@@ -42,7 +42,7 @@ export abstract class Pool2D extends BaseLayer {
   protected constructor(className: string, defaultName: string, poolSize: PairOption, options: Pool2DOptions) {
     super(className, defaultName, options);
     this.poolSize = readPair(this.operation, 'poolSize', poolSize);
-    this.strides = readPair(this.operation, 'strides', options.strides ?? poolSize);
+    this.stride = readPair(this.operation, 'stride', options.stride ?? poolSize);
     this.padding = readPadding(this.operation, options.padding ?? 'valid');
     if (typeof this.padding !== 'string') {
       const [padHeight, padWidth] = typeof this.padding === 'number' ? [this.padding, this.padding] : this.padding;
@@ -54,7 +54,7 @@ export abstract class Pool2D extends BaseLayer {
 
   protected override configEntries(): Record<string, JsonValue> {
     const padding = typeof this.padding === 'string' || typeof this.padding === 'number' ? this.padding : [this.padding[0], this.padding[1]];
-    return { poolSize: pairConfig(this.poolSize), strides: pairConfig(this.strides), padding };
+    return { poolSize: pairConfig(this.poolSize), stride: pairConfig(this.stride), padding };
   }
 
   /** Pools every channel of [N, C, H, W] into [N, C, H′, W′]. */
@@ -93,7 +93,7 @@ export abstract class Pool2D extends BaseLayer {
   /** [N, C, H, W] → [N, C, H′, W′]. */
   outputShape(inputShape: readonly number[]): number[] {
     if (inputShape.length !== 4) throw inputShapeError(this.operation, '[N, C, H, W]', inputShape);
-    const geometry = windowGeometry(this.operation, inputShape[2], inputShape[3], this.poolSize, this.strides, [1, 1], this.padding);
+    const geometry = windowGeometry(this.operation, inputShape[2], inputShape[3], this.poolSize, this.stride, [1, 1], this.padding);
     return [inputShape[0], inputShape[1], geometry.outputHeight, geometry.outputWidth];
   }
 
@@ -109,7 +109,7 @@ export abstract class Pool2D extends BaseLayer {
   private geometryFor(height: number, width: number): WindowGeometry {
     const geometry = this.geometry;
     if (geometry !== undefined && this.geometryHeight === height && this.geometryWidth === width) return geometry;
-    this.geometry = windowGeometry(this.operation, height, width, this.poolSize, this.strides, [1, 1], this.padding);
+    this.geometry = windowGeometry(this.operation, height, width, this.poolSize, this.stride, [1, 1], this.padding);
     this.geometryHeight = height;
     this.geometryWidth = width;
     return this.geometry;

@@ -24,7 +24,7 @@ describe('MaxPool2D', () => {
 
   it('pads with positions that never win (same padding, stride 1)', () => {
     // 3x3 windows centred on each pixel of the top row: max of the neighbourhood.
-    const output = new MaxPool2D(3, { strides: 1, padding: 'same' }).forward(image);
+    const output = new MaxPool2D(3, { stride: 1, padding: 'same' }).forward(image);
     expect(output.shape).toEqual([1, 1, 4, 4]);
     expect((output.toArray() as number[][][][])[0][0][0]).toEqual([5, 8, 8, 8]);
   });
@@ -36,7 +36,7 @@ describe('MaxPool2D', () => {
         fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.constantFrom('valid' as const, 'same' as const, 1),
         fc.integer({ min: 0, max: 1e6 }),
         (batchSize, channels, height, width, poolSize, strides, padding, seed) => {
-          const pool = new MaxPool2D(Math.max(poolSize, 2), { strides, padding });
+          const pool = new MaxPool2D(Math.max(poolSize, 2), { stride: strides, padding });
           expectGradientsToMatch(checkLayerGradients(pool, randomInput([batchSize, channels, height, width], seed), { seed }));
         },
       ),
@@ -49,7 +49,7 @@ describe('AvgPool2D', () => {
   it('averages the window, without counting padding', () => {
     expect(new AvgPool2D(2).forward(image).toArray()).toEqual([[[[13 / 4, 17 / 4], [17 / 4, 7 / 4]]]]);
     // Same padding with a 3x3 window at the corner sees only the 2x2 block {1, 5, 3, 4}: 13/4.
-    const corner = new AvgPool2D(3, { strides: 1, padding: 'same' }).forward(image).get(0, 0, 0, 0);
+    const corner = new AvgPool2D(3, { stride: 1, padding: 'same' }).forward(image).get(0, 0, 0, 0);
     expect(corner).toBe(13 / 4);
   });
 
@@ -66,7 +66,7 @@ describe('AvgPool2D', () => {
         fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.constantFrom('valid' as const, 'same' as const),
         fc.integer({ min: 0, max: 1e6 }),
         (batchSize, channels, height, width, poolSize, strides, padding, seed) => {
-          const pool = new AvgPool2D([poolSize, 2], { strides, padding });
+          const pool = new AvgPool2D([poolSize, 2], { stride: strides, padding });
           expectGradientsToMatch(checkLayerGradients(pool, randomInput([batchSize, channels, height, width], seed), { seed }));
         },
       ),

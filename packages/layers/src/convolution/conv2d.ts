@@ -1,0 +1,247 @@
+import type { FloatDType, JsonValue, LayerConfig } from '@annet/layer-api';
+import { add, AnnetError, col2im, im2col, matmul, sum, zeros, type Im2colCallOptions, type MatmulOptions, type Tensor } from '@annet/tensor';
+import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
+import { defaultKernelInitializer, type KernelOptions } from '../core/kernel-options.js';
+import { ViewCache } from '../core/view-cache.js';
+import { initializerFromConfig } from '../initializers/initializer-from-config.js';
+import type { InitializerConfig } from '../initializers/initializer.js';
+import { inputShapeError, requireDType } from '../layer-errors.js';
+import type { LayerParameter } from '../layer-parameter.js';
+import { pairConfig, readPadding, readPair, windowGeometry, type Padding, type PairOption, type WindowGeometry } from './geometry.js';
+
+/**
+ * Options of {@link Conv2D}.
+ *
+ * @example
+ * const options: Conv2DOptions = { stride: 2, padding: 'same', activationHint: 'relu' };
+ */
+export interface Conv2DOptions extends SeededLayerOptions, KernelOptions {
+  /** Step between windows; default 1. */
+  readonly stride?: PairOption;
+  /** `'valid'` (default), `'same'`, or explicit zero padding. */
+  readonly padding?: Padding;
+  /** Spacing between kernel taps; default 1. */
+  readonly dilation?: PairOption;
+}
+
+/** Per-batch-shape buffers and the op options that point at them, so a step allocates nothing. */
+interface ConvWorkspace {
+  readonly batchSize: number;
+  readonly height: number;
+  readonly width: number;
+  readonly geometry: WindowGeometry;
+  readonly output: Tensor;
+  readonly outputColumns: Tensor;
+  readonly columns: Tensor;
+  readonly columnSamples: readonly Tensor[];
+  readonly columnGradient: Tensor;
+  readonly inputGradient: Tensor;
+  readonly im2colOptions: Im2colCallOptions;
+  readonly col2imOptions: Im2colCallOptions;
+  readonly forwardOptions: MatmulOptions;
+  readonly biasOptions: { out: Tensor };
+  readonly columnGradientOptions: MatmulOptions;
+}
+
+const spatialAndBatchAxes = [0, 2, 3];
+
+/**
+ * 2-D convolution (cross-correlation, as every framework computes it) over NCHW input, through
+ * `im2col` and matmul. Weights [outChannels, inChannels, kH, kW] (PyTorch's layout), biases
+ * [outChannels]; output [N, outChannels, H′, W′] (see {@link windowGeometry} for H′ and W′).
+ *
+ * With columns X = im2col(x) of shape [N, C·kH·kW, H′W′] and W the weights as [F, C·kH·kW]:
+ * y[n] = W·X[n] + b; backward: dW = Σₙ dY[n]·X[n]ᵀ, db = Σ_{n,h,w} dY, dX = col2im(Wᵀ·dY[n]).
+ *
+ * Parameters `<name>.weights` and `<name>.biases`, drawn at construction (weights first) with
+ * fans `inChannels·kH·kW` and `outChannels·kH·kW`.
+ *
+ * @example
+ * const conv = new Conv2D(1, 8, 3, { padding: 'same', activationHint: 'relu' });
+ * conv.forward(zeros([64, 1, 28, 28])).shape; // [64, 8, 28, 28]
+ */
+export class Conv2D extends BaseLayer {
+  /** Input channels C. */
+  readonly inChannels: number;
+  /** Output channels F. */
+  readonly outChannels: number;
+  /** Kernel `[height, width]`. */
+  readonly kernelSize: readonly [number, number];
+  /** Step between windows `[height, width]`. */
+  readonly stride: readonly [number, number];
+  /** Spacing between kernel taps `[height, width]`. */
+  readonly dilation: readonly [number, number];
+  /** The padding option. */
+  readonly padding: Padding;
+  /** Whether the layer adds biases. */
+  readonly useBias: boolean;
+  /** The kernel, [outChannels, inChannels, kH, kW], over the `<name>.weights` parameter's array. */
+  readonly weights: Tensor;
+  /** b, [outChannels], over `<name>.biases`; undefined without bias. */
+  readonly biases: Tensor | undefined;
+  private readonly weightsParameter: LayerParameter;
+  private readonly biasesParameter: LayerParameter | undefined;
+  private readonly weightMatrix: Tensor;
+  private readonly weightGradientMatrix: Tensor;
+  private readonly weightGradientSample: Tensor;
+  private readonly biasColumn: Tensor | undefined;
+  private readonly kernelInitializer: InitializerConfig;
+  private readonly biasInitializer: InitializerConfig;
+  private readonly activationHint: string | undefined;
+  private readonly seedEntries: Record<string, JsonValue>;
+  private readonly gradientColumns = new ViewCache();
+  private gradientSamples: { source: Tensor | undefined; samples: Tensor[] } = { source: undefined, samples: [] };
+  private workspace: ConvWorkspace | undefined;
+  private readonly firstSampleOptions: MatmulOptions;
+  private readonly otherSampleOptions: MatmulOptions;
+  private readonly accumulateOptions: { out: Tensor };
+  private readonly biasGradientOptions: { out?: Tensor };
+
+  constructor(inChannels: number, outChannels: number, kernelSize: PairOption, options: Conv2DOptions = {}) {
+    super('Conv2D', 'conv2d', options);
+    for (const [what, size] of [['inChannels', inChannels], ['outChannels', outChannels]] as const) {
+      if (!Number.isSafeInteger(size) || size < 1) throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
+    }
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = readPair(this.operation, 'kernelSize', kernelSize);
+    this.stride = readPair(this.operation, 'stride', options.stride ?? 1);
+    this.dilation = readPair(this.operation, 'dilation', options.dilation ?? 1);
+    this.padding = readPadding(this.operation, options.padding ?? 'valid');
+    this.useBias = options.useBias ?? true;
+    this.kernelInitializer = defaultKernelInitializer(options);
+    this.biasInitializer = options.biasInitializer ?? 'zeros';
+    this.activationHint = options.activationHint;
+    this.seedEntries = seedConfig(options);
+    const [kernelHeight, kernelWidth] = this.kernelSize;
+    const patchSize = inChannels * kernelHeight * kernelWidth;
+    const fans = { fanIn: patchSize, fanOut: outChannels * kernelHeight * kernelWidth };
+    this.weightsParameter = this.addParameter('weights', [outChannels, inChannels, kernelHeight, kernelWidth], initializerFromConfig(this.kernelInitializer), fans);
+    this.biasesParameter = this.useBias ? this.addParameter('biases', [outChannels], initializerFromConfig(this.biasInitializer), fans) : undefined;
+    this.weights = this.weightsParameter.tensor;
+    this.biases = this.biasesParameter?.tensor;
+    this.weightMatrix = this.weights.reshape([outChannels, patchSize]);
+    this.weightGradientMatrix = this.weightsParameter.gradient.reshape([outChannels, patchSize]);
+    this.weightGradientSample = zeros([outChannels, patchSize], this.dtype);
+    this.biasColumn = this.biases?.reshape([outChannels, 1]);
+    this.firstSampleOptions = { transposeB: true, out: this.weightGradientMatrix };
+    this.otherSampleOptions = { transposeB: true, out: this.weightGradientSample };
+    this.accumulateOptions = { out: this.weightGradientMatrix };
+    this.biasGradientOptions = { out: this.biasesParameter?.gradient };
+    this.initialize(initialRng(options));
+  }
+
+  /** Rebuilds a Conv2D from {@link Conv2D.getConfig} (weights are loaded separately). */
+  static fromConfig(config: LayerConfig): Conv2D {
+    return new Conv2D(config.inChannels as number, config.outChannels as number, config.kernelSize as PairOption, config as Conv2DOptions);
+  }
+
+  protected override configEntries(): Record<string, JsonValue> {
+    const padding = typeof this.padding === 'string' || typeof this.padding === 'number' ? this.padding : [this.padding[0], this.padding[1]];
+    const entries: Record<string, JsonValue> = {
+      inChannels: this.inChannels,
+      outChannels: this.outChannels,
+      kernelSize: pairConfig(this.kernelSize),
+      stride: pairConfig(this.stride),
+      padding,
+      dilation: pairConfig(this.dilation),
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+      ...this.seedEntries,
+    };
+    if (this.activationHint !== undefined) entries.activationHint = this.activationHint;
+    return entries;
+  }
+
+  /** y = W ⊛ x + b over [N, inChannels, H, W]; the returned tensor is reused by the next call. */
+  forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
+    if (input.shape.length !== 4 || input.shape[1] !== this.inChannels) throw inputShapeError(this.operation, `[N, ${this.inChannels}, H, W]`, input.shape);
+    requireDType(this.operation, input, this.dtype);
+    const workspace = this.workspaceFor(input.shape);
+    im2col(input as Tensor<FloatDType>, workspace.im2colOptions);
+    matmul(this.weightMatrix as Tensor<FloatDType>, workspace.columns as Tensor<FloatDType>, workspace.forwardOptions);
+    if (this.biasColumn !== undefined) add(workspace.outputColumns, this.biasColumn, workspace.biasOptions);
+    this.lastInput = input;
+    this.lastTraining = options?.training ?? false;
+    return workspace.output;
+  }
+
+  /** Writes dW and db (overwriting) and returns dX (reused by the next call). */
+  backward(outputGradient: Tensor): Tensor {
+    const workspace = this.workspace;
+    this.checkBackward(outputGradient, workspace?.output.shape ?? [], this.dtype);
+    const space = workspace as ConvWorkspace;
+    const gradientColumns = this.gradientColumns.lookup(outputGradient) ?? this.gradientColumns.store(outputGradient, outputGradient.reshape(space.outputColumns.shape));
+    const samples = this.samplesOf(gradientColumns, space.batchSize);
+    // dW = Σₙ dY[n]·X[n]ᵀ, one matmul per sample so the scratch space stays [F, C·kH·kW].
+    for (let n = 0; n < space.batchSize; n++) {
+      if (n === 0) {
+        matmul(samples[0] as Tensor<FloatDType>, space.columnSamples[0] as Tensor<FloatDType>, this.firstSampleOptions);
+      } else {
+        matmul(samples[n] as Tensor<FloatDType>, space.columnSamples[n] as Tensor<FloatDType>, this.otherSampleOptions);
+        add(this.weightGradientMatrix, this.weightGradientSample, this.accumulateOptions);
+      }
+    }
+    if (space.batchSize === 0) this.weightGradientMatrix.data.fill(0);
+    if (this.biasesParameter !== undefined) sum(outputGradient, spatialAndBatchAxes, false, this.biasGradientOptions);
+    matmul(this.weightMatrix as Tensor<FloatDType>, gradientColumns as Tensor<FloatDType>, space.columnGradientOptions);
+    col2im(space.columnGradient, space.inputGradient.shape, space.col2imOptions);
+    return space.inputGradient;
+  }
+
+  /** [N, inChannels, H, W] → [N, outChannels, H′, W′]. */
+  outputShape(inputShape: readonly number[]): number[] {
+    if (inputShape.length !== 4 || (inputShape[1] !== this.inChannels && inputShape[1] !== -1)) throw inputShapeError(this.operation, `[N, ${this.inChannels}, H, W]`, inputShape);
+    const geometry = windowGeometry(this.operation, inputShape[2], inputShape[3], this.kernelSize, this.stride, this.dilation, this.padding);
+    return [inputShape[0], this.outChannels, geometry.outputHeight, geometry.outputWidth];
+  }
+
+  /** The buffers for this input shape, reallocated only when N, H or W change. */
+  private workspaceFor(shape: readonly number[]): ConvWorkspace {
+    const current = this.workspace;
+    if (current !== undefined && current.batchSize === shape[0] && current.height === shape[2] && current.width === shape[3]) return current;
+    const [batchSize, channels, height, width] = shape;
+    const geometry = windowGeometry(this.operation, height, width, this.kernelSize, this.stride, this.dilation, this.padding);
+    const positions = geometry.outputHeight * geometry.outputWidth;
+    const patchSize = channels * this.kernelSize[0] * this.kernelSize[1];
+    const output = zeros([batchSize, this.outChannels, geometry.outputHeight, geometry.outputWidth], this.dtype);
+    const outputColumns = output.reshape([batchSize, this.outChannels, positions]);
+    const columns = zeros([batchSize, patchSize, positions], this.dtype);
+    const columnGradient = zeros([batchSize, patchSize, positions], this.dtype);
+    const inputGradient = zeros(shape, this.dtype);
+    const geometryOptions = {
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      dilation: this.dilation,
+      padding: [geometry.padTop, geometry.padBottom, geometry.padLeft, geometry.padRight] as const,
+    };
+    const workspace: ConvWorkspace = {
+      batchSize,
+      height,
+      width,
+      geometry,
+      output,
+      outputColumns,
+      columns,
+      columnSamples: Array.from({ length: batchSize }, (_, n) => columns.slice(n)),
+      columnGradient,
+      inputGradient,
+      im2colOptions: { ...geometryOptions, out: columns },
+      col2imOptions: { ...geometryOptions, out: inputGradient },
+      forwardOptions: { out: outputColumns },
+      biasOptions: { out: outputColumns },
+      columnGradientOptions: { transposeA: true, out: columnGradient },
+    };
+    this.workspace = workspace;
+    return workspace;
+  }
+
+  /** Per-sample [F, H′W′] views of the output gradient, kept while the same gradient tensor comes back. */
+  private samplesOf(gradientColumns: Tensor, batchSize: number): readonly Tensor[] {
+    if (this.gradientSamples.source !== gradientColumns || this.gradientSamples.samples.length !== batchSize) {
+      this.gradientSamples = { source: gradientColumns, samples: Array.from({ length: batchSize }, (_, n) => gradientColumns.slice(n)) };
+    }
+    return this.gradientSamples.samples;
+  }
+}

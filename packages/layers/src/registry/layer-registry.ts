@@ -1,0 +1,87 @@
+import type { LayerConfig } from '@annet/layer-api';
+import { AnnetError } from '@annet/tensor';
+import { ELU } from '../activations/elu.js';
+import { GELU } from '../activations/gelu.js';
+import { LeakyReLU } from '../activations/leaky-relu.js';
+import { ReLU } from '../activations/relu.js';
+import { Sigmoid } from '../activations/sigmoid.js';
+import { Softmax } from '../activations/softmax.js';
+import { Tanh } from '../activations/tanh.js';
+import type { BaseLayer } from '../base-layer.js';
+import { AvgPool2D } from '../convolution/avg-pool2d.js';
+import { Conv2D } from '../convolution/conv2d.js';
+import { MaxPool2D } from '../convolution/max-pool2d.js';
+import { Dense } from '../core/dense.js';
+import { Dropout } from '../core/dropout.js';
+import { Embedding } from '../core/embedding.js';
+import { Flatten } from '../core/flatten.js';
+import { Reshape } from '../core/reshape.js';
+import { BatchNorm } from '../normalization/batch-norm.js';
+import { LayerNorm } from '../normalization/layer-norm.js';
+
+/**
+ * Anything that rebuilds a layer from its config: every annet layer class has a static
+ * `fromConfig`, and a custom layer class only needs one too.
+ *
+ * @example
+ * const entry: LayerClass = Dense;
+ */
+export interface LayerClass {
+  /** Rebuilds the layer from what its `getConfig()` returned. */
+  fromConfig(config: LayerConfig): BaseLayer;
+}
+
+/**
+ * Class name → layer class, as {@link layerFromConfig} looks them up. An explicit object (no
+ * registration at import time), so bundles keep only the layers they use.
+ *
+ * @example
+ * const registry: LayerRegistry = { ...defaultLayerRegistry, MyLayer };
+ */
+export type LayerRegistry = Readonly<Record<string, LayerClass>>;
+
+/**
+ * Every layer of this package, keyed by `className`.
+ *
+ * @example
+ * layerFromConfig(config, defaultLayerRegistry);
+ */
+export const defaultLayerRegistry = {
+  Dense,
+  Conv2D,
+  MaxPool2D,
+  AvgPool2D,
+  BatchNorm,
+  LayerNorm,
+  Embedding,
+  Dropout,
+  Flatten,
+  Reshape,
+  ReLU,
+  LeakyReLU,
+  ELU,
+  GELU,
+  Sigmoid,
+  Tanh,
+  Softmax,
+} as const satisfies LayerRegistry;
+
+/**
+ * Rebuilds a layer from its config through an explicit registry. Weights are not part of a
+ * config: load them afterwards by name with {@link loadWeights}.
+ *
+ * @example
+ * const copy = layerFromConfig(dense.getConfig());
+ * loadWeights(copy, collectWeights(dense));
+ */
+export function layerFromConfig(config: LayerConfig, registry: LayerRegistry = defaultLayerRegistry): BaseLayer {
+  const className = config?.className;
+  if (typeof className !== 'string' || !Object.hasOwn(registry, className)) {
+    throw new AnnetError(
+      'NOT_FOUND',
+      'layerFromConfig',
+      `unknown layer className ${JSON.stringify(className)}; the registry knows ${Object.keys(registry).join(', ')}. Pass a registry that includes it: layerFromConfig(config, { ...defaultLayerRegistry, ${typeof className === 'string' ? className : 'MyLayer'} })`,
+    );
+  }
+  return registry[className].fromConfig(config);
+}
