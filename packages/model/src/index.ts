@@ -1,1 +1,23 @@
-export {};
+/**
+ * @annet/model: Sequential models with fit, evaluate and predict (methods on the model), streaming
+ * metrics, checkpointable callbacks and exact resume from a checkpoint. Browser-safe; file-writing
+ * parts (file checkpoint store, CSV logger) are in `@annet/model/node`.
+ */
+export { Sequential, type SequentialConfig, type SequentialOptions } from './sequential/sequential.js';
+export type { ModelLayer } from './sequential/model-layer.js';
+export { readModelState, writeModelState, type ModelState } from './sequential/model-state.js';
+export type { LayerSummary, ModelSummary } from './sequential/summary.js';
+export { WeightSnapshot, weightsAreFinite, type WeightOwner } from './sequential/weights.js';
+
+export type { FitOptions } from './training/fit-options.js';
+export type { EvaluateOptions } from './training/evaluate.js';
+export type { TensorPair, TrainingData } from './training/data-source.js';
+export type { LossSpec } from './training/loss-spec.js';
+export type { MetricSpec } from './training/metric-set.js';
+export type { TrainingContext } from './training/training-context.js';
+
+export * from './callbacks/index.js';
+export * from './metrics/index.js';
+export { formatConfusionMatrix } from './format/confusion-matrix.js';
+export { formatCount, formatTable, type ColumnAlignment } from './format/table.js';
+export { annetVersion } from './version.js';

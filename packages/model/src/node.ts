@@ -1,1 +1,3 @@
-export {};
+// Node-only parts of @annet/model: files on disk. The main entry stays browser-safe.
+export { CSVLogger, type CSVLoggerOptions } from './node/csv-logger.js';
+export { expandTemplate, fileCheckpointStore, type FileCheckpointStoreOptions } from './node/file-checkpoint-store.js';

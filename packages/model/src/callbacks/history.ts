@@ -1,0 +1,59 @@
+import type { JsonObject } from '@annet/layer-api';
+import { AnnetError } from '@annet/tensor';
+import type { Callback, EpochLogs } from './callback.js';
+
+/**
+ * Records every epoch's logs (loss, metrics, validation figures, learning rate, timing). `fit`
+ * always adds one and returns it; its records travel in checkpoints, so a resumed run's history
+ * is the whole run's.
+ *
+ * @example
+ * const history = await model.fit(train, { optimizer, loss: 'crossEntropy', epochs: 5 });
+ * history.values('validationAccuracy'); // one number per epoch
+ */
+export class History implements Callback {
+  readonly name = 'history';
+  /** One entry per completed epoch, in order. */
+  readonly epochs: EpochLogs[] = [];
+  /** Why training stopped early (set by `fit`), or `null` when it ran all its epochs. */
+  stopReason: string | null = null;
+
+  onEpochEnd(logs: EpochLogs): void {
+    this.epochs.push({ ...logs });
+  }
+
+  /** The values of one log key, one per epoch (`NaN` where an epoch lacks it). */
+  values(key: string): number[] {
+    return this.epochs.map((logs) => logs[key] ?? Number.NaN);
+  }
+
+  /** The last completed epoch's logs, or `undefined` before the first. */
+  last(): EpochLogs | undefined {
+    return this.epochs[this.epochs.length - 1];
+  }
+
+  getState(): JsonObject {
+    return { epochs: this.epochs.map((logs) => encodeLogs(logs)) };
+  }
+
+  setState(state: JsonObject): void {
+    const epochs = state.epochs;
+    if (!Array.isArray(epochs)) throw new AnnetError('INVALID_STATE', 'History', `expected { epochs: [...] }, got ${JSON.stringify(state).slice(0, 80)}`);
+    this.epochs.length = 0;
+    for (const logs of epochs) this.epochs.push(decodeLogs(logs as JsonObject));
+  }
+}
+
+/** Logs as JSON: non-finite numbers become strings (`"NaN"`), which JSON cannot hold as numbers. */
+export function encodeLogs(logs: EpochLogs): JsonObject {
+  const result: Record<string, number | string> = {};
+  for (const [key, value] of Object.entries(logs)) result[key] = Number.isFinite(value) ? value : String(value);
+  return result;
+}
+
+/** Inverse of {@link encodeLogs}. */
+export function decodeLogs(json: JsonObject): EpochLogs {
+  const result: Record<string, number> = {};
+  for (const [key, value] of Object.entries(json)) result[key] = typeof value === 'string' ? Number(value) : (value as number);
+  return result;
+}

@@ -1,0 +1,10 @@
+export type { Callback, EpochLogs, HookResult } from './callback.js';
+export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+export { History } from './history.js';
+export { LearningRateScheduler, type LearningRateSchedulerOptions } from './learning-rate-scheduler.js';
+export { MemoryCheckpointStore, ModelCheckpoint, type CheckpointMoment, type CheckpointStore, type ModelCheckpointOptions } from './model-checkpoint.js';
+export { isImprovement, resolveMode, type MonitorMode } from './monitor.js';
+export { ProgressBar, type ProgressBarOptions, type ProgressOutput } from './progress-bar.js';
+export { formatDuration, formatProgressLine, type ProgressLine } from './progress-format.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
+export { TerminateOnNaN } from './terminate-on-nan.js';

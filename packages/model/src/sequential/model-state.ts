@@ -1,0 +1,56 @@
+import type { JsonObject, JsonValue } from '@annet/layer-api';
+import { modelTensorName } from '@annet/serialization';
+import { AnnetError, formatShape, shapesEqual, Tensor } from '@annet/tensor';
+import type { Sequential } from './sequential.js';
+
+/** A model's saved state: its arrays as checkpoint tensors and its layers' non-array state. */
+export interface ModelState {
+  /** `model.<parameter or buffer name>` → a copy of its values. */
+  readonly tensors: Record<string, Tensor>;
+  /** `initialization` (the init stream after `initialize`) and `<layer name>` → that layer's `getState()` (Dropout's mask generator). */
+  readonly rng: Record<string, JsonValue>;
+}
+
+/**
+ * Copies out a model's parameters, buffers and layer states, named as checkpoints name them.
+ *
+ * @example
+ * const { tensors } = readModelState(model); // { 'model.dense_1.weights': Tensor, ... }
+ */
+export function readModelState(model: Sequential): ModelState {
+  const tensors: Record<string, Tensor> = {};
+  for (const array of [...model.parameters(), ...model.buffers()]) tensors[modelTensorName(array.name)] = new Tensor(array.value.slice(), array.shape);
+  const rng: Record<string, JsonValue> = {};
+  const initialization = model.initializationState();
+  if (initialization !== null) rng.initialization = initialization as unknown as JsonObject;
+  for (const layer of model.layers) if (layer.getState) rng[layer.name] = layer.getState();
+  return { tensors, rng };
+}
+
+/**
+ * Writes saved arrays and layer states into a model in place. Every parameter and buffer must be
+ * present with its shape; all are checked before any is written, and the error lists every problem.
+ *
+ * @example
+ * writeModelState(model, checkpoint.tensors, checkpoint.rng, 'load');
+ */
+export function writeModelState(model: Sequential, tensors: Readonly<Record<string, Tensor>>, rng: Readonly<Record<string, JsonValue>>, operation: string): void {
+  const problems: string[] = [];
+  const arrays = [...model.parameters(), ...model.buffers()];
+  for (const array of arrays) {
+    const saved = tensors[modelTensorName(array.name)];
+    if (saved === undefined) problems.push(`${array.name} is missing`);
+    else if (!shapesEqual(saved.shape, array.shape)) problems.push(`${array.name} has shape ${formatShape(saved.shape)} in the checkpoint, ${formatShape(array.shape)} in the model`);
+  }
+  for (const layer of model.layers) {
+    if (layer.setState && (typeof rng[layer.name] !== 'object' || rng[layer.name] === null)) problems.push(`the state of layer ${layer.name} is missing`);
+  }
+  if (problems.length > 0) {
+    throw new AnnetError('INVALID_STATE', operation, `the checkpoint does not fit model "${model.name}": ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`);
+  }
+  for (const array of arrays) {
+    const saved = tensors[modelTensorName(array.name)].contiguous();
+    array.value.set(saved.data.subarray(saved.offset, saved.offset + saved.size));
+  }
+  for (const layer of model.layers) layer.setState?.(rng[layer.name] as JsonObject);
+}

@@ -1,0 +1,185 @@
+import type { JsonObject, LayerConfig, Parameter, StateBuffer, Trainable } from '@annet/layer-api';
+import { defaultLayerRegistry, layerFromConfig, type LayerRegistry } from '@annet/layers';
+import { AnnetError, createRng, type Rng, type RngState, type Tensor } from '@annet/tensor';
+import type { History } from '../callbacks/history.js';
+import { evaluateModel, type EvaluateOptions, type TrainingSetup } from '../training/evaluate.js';
+import type { TrainingData } from '../training/data-source.js';
+import { fitModel } from '../training/fit.js';
+import type { FitOptions } from '../training/fit-options.js';
+import { assignUniqueNames } from './layer-naming.js';
+import type { ModelLayer } from './model-layer.js';
+import { predictInBatches } from './predict.js';
+import { formatSummary, summarizeLayers, type ModelSummary } from './summary.js';
+
+/** Options of {@link Sequential}. */
+export interface SequentialOptions {
+  /** The model's name; default `sequential`. */
+  readonly name?: string;
+  /** Shape of one input sample (no batch dimension), for `summary()`; learned from the first forward pass otherwise. */
+  readonly inputShape?: readonly number[];
+}
+
+/** A Sequential model as JSON: its name, input shape and the layers' configs in order. */
+export interface SequentialConfig extends JsonObject {
+  readonly className: 'Sequential';
+  readonly name: string;
+  readonly inputShape: readonly number[] | null;
+  readonly layers: readonly LayerConfig[];
+}
+
+/**
+ * A stack of layers applied in order. On construction every auto-named layer gets a unique
+ * Keras-style name (`dense_1`, `dense_2`), so parameter names (`dense_1.weights`) are unique and
+ * stable: optimizer state and checkpoints are keyed by them.
+ *
+ * @example
+ * const model = new Sequential([new Dense(784, 128), new ReLU(), new Dense(128, 10)], { inputShape: [784] });
+ * model.initialize(42);
+ * console.log(model.summary());
+ * const probabilities = model.predict(images, { batchSize: 256 });
+ */
+export class Sequential implements Trainable {
+  readonly name: string;
+  /** The layers, in order. */
+  readonly layers: readonly ModelLayer[];
+  private readonly declaredInputShape: readonly number[] | null;
+  private knownInputShape: readonly number[] | null;
+  private readonly parameterList: readonly Parameter[];
+  private readonly bufferList: readonly StateBuffer[];
+  private initializationRng: Rng | null = null;
+  private trainingSetup: TrainingSetup | null = null;
+
+  constructor(layers: readonly ModelLayer[], options: SequentialOptions = {}) {
+    if (!Array.isArray(layers) || layers.length === 0) {
+      throw new AnnetError('INVALID_ARGUMENT', 'Sequential', `expected a non-empty array of layers, got ${Array.isArray(layers) ? 'an empty array' : typeof layers}`);
+    }
+    this.name = options.name ?? 'sequential';
+    this.layers = layers.slice();
+    assignUniqueNames(this.layers, `Sequential "${this.name}"`);
+    this.declaredInputShape = options.inputShape ? options.inputShape.slice() : null;
+    this.knownInputShape = this.declaredInputShape;
+    this.parameterList = this.layers.flatMap((layer) => layer.parameters());
+    this.bufferList = this.layers.flatMap((layer) => layer.buffers());
+  }
+
+  /**
+   * Rebuilds a model from {@link Sequential.getConfig} output, each layer through `registry`
+   * (default: every layer of `@annet/layers`; spread it and add your own classes). Layer names come
+   * from the config, so parameter names match the original's and its checkpoints load.
+   *
+   * @example
+   * const copy = Sequential.fromConfig(JSON.parse(JSON.stringify(model.getConfig())));
+   */
+  static fromConfig(config: SequentialConfig, registry: LayerRegistry = defaultLayerRegistry): Sequential {
+    if (typeof config !== 'object' || config === null || config.className !== 'Sequential' || !Array.isArray(config.layers)) {
+      throw new AnnetError('INVALID_ARGUMENT', 'Sequential.fromConfig', `expected { className: 'Sequential', name, inputShape, layers: [...] }, got ${JSON.stringify(config)?.slice(0, 120)}`);
+    }
+    const layers = config.layers.map((layerConfig) => layerFromConfig(layerConfig, registry));
+    return new Sequential(layers, { name: config.name, inputShape: config.inputShape ?? undefined });
+  }
+
+  /** Every parameter of every layer, in layer order; the same objects on every call. */
+  parameters(): readonly Parameter[] {
+    return this.parameterList;
+  }
+
+  /** Every buffer (such as BatchNorm running statistics), in layer order. */
+  buffers(): readonly StateBuffer[] {
+    return this.bufferList;
+  }
+
+  /** The input shape given or learned from the first forward pass (no batch dimension). */
+  get inputShape(): readonly number[] | null {
+    return this.knownInputShape;
+  }
+
+  /**
+   * Redraws every layer's parameters, in layer order, from one generator seeded with `seed`,
+   * resets buffers and reseeds layers with their own streams (Dropout masks) from the same
+   * generator. The same seed gives bit-identical weights and masks.
+   */
+  initialize(seed: number): this {
+    const rng = createRng(seed);
+    for (const layer of this.layers) layer.initialize?.(rng);
+    this.initializationRng = rng;
+    return this;
+  }
+
+  /** `true` once {@link Sequential.initialize} ran (`fit` initializes with its seed otherwise). */
+  get isInitialized(): boolean {
+    return this.initializationRng !== null;
+  }
+
+  /** The state of the initialization stream after {@link Sequential.initialize}, or `null`. */
+  initializationState(): RngState | null {
+    return this.initializationRng?.state() ?? null;
+  }
+
+  /** Runs every layer in order. The result is a buffer reused by the next call. */
+  forward(input: Tensor, options: { readonly training: boolean } = { training: false }): Tensor {
+    if (this.knownInputShape === null && input.rank > 0) this.knownInputShape = input.shape.slice(1);
+    let output = input;
+    for (const layer of this.layers) output = layer.forward(output, options);
+    return output;
+  }
+
+  /** Back-propagates `outputGradient` through every layer in reverse, writing parameter gradients. */
+  backward(outputGradient: Tensor): Tensor {
+    let gradient = outputGradient;
+    for (let index = this.layers.length - 1; index >= 0; index--) gradient = this.layers[index].backward(gradient);
+    return gradient;
+  }
+
+  /**
+   * Outputs for `inputs` (inference mode: no dropout, BatchNorm uses running statistics),
+   * computed `batchSize` rows at a time (default 32), in a fresh tensor.
+   */
+  predict(inputs: Tensor, options: { readonly batchSize?: number } = {}): Tensor {
+    return predictInBatches((batch) => this.forward(batch, { training: false }), inputs, options.batchSize ?? 32, `Sequential "${this.name}".predict`);
+  }
+
+  /**
+   * Trains the model: per batch forward, loss, backward and an optimizer step; per epoch optional
+   * validation, logs and callbacks. Resolves to the {@link History} of the whole run (a resumed
+   * run's includes the epochs before the checkpoint). See {@link FitOptions}.
+   *
+   * @example
+   * const history = await model.fit({ inputs: images, targets: labels }, {
+   *   optimizer: new Adam({ learningRate: 1e-3 }), loss: 'softmaxCrossEntropy', epochs: 10,
+   *   batchSize: 64, validationSplit: 0.2, metrics: ['accuracy'], callbacks: [new ProgressBar()],
+   * });
+   */
+  async fit(trainData: TrainingData, options: FitOptions): Promise<History> {
+    this.trainingSetup = { loss: options.loss, metrics: options.metrics ?? [] };
+    return fitModel(this, trainData, options);
+  }
+
+  /**
+   * The mean loss and metrics over `data` in inference mode, such as `{ loss, accuracy }`;
+   * loss and metrics default to those of the last `fit`.
+   *
+   * @example
+   * model.evaluate({ inputs: testImages, targets: testLabels }); // { loss: 0.08, accuracy: 0.975 }
+   */
+  evaluate(data: TrainingData, options: EvaluateOptions = {}): Record<string, number> {
+    return evaluateModel(this, data, options, this.trainingSetup);
+  }
+
+  /** Per-layer output shapes and parameter counts as data. */
+  summaryData(inputShape: readonly number[] | null = this.knownInputShape): ModelSummary {
+    return summarizeLayers(this.layers, inputShape);
+  }
+
+  /** A printable table of layers, output shapes and parameter counts. */
+  summary(inputShape: readonly number[] | null = this.knownInputShape): string {
+    return formatSummary(this.name, this.summaryData(inputShape));
+  }
+
+  /**
+   * The model as JSON (the input shape only when given to the constructor, so the config does not
+   * change by running the model); rebuild it with {@link Sequential.fromConfig}. Weights are not included.
+   */
+  getConfig(): SequentialConfig {
+    return { className: 'Sequential', name: this.name, inputShape: this.declaredInputShape ? this.declaredInputShape.slice() : null, layers: this.layers.map((layer) => layer.getConfig()) };
+  }
+}

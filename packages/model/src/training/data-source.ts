@@ -1,0 +1,68 @@
+import { DataLoader, MapDataset, TensorDataset, trainTestSplit, type Batch, type Sample } from '@annet/dataset';
+import { AnnetError, Tensor } from '@annet/tensor';
+
+/** Inputs and targets as two tensors whose first dimension indexes samples. */
+export interface TensorPair {
+  readonly inputs: Tensor;
+  readonly targets: Tensor;
+}
+
+/**
+ * What `fit` and `evaluate` accept: a {@link DataLoader} yielding `{ inputs, targets }` (used as
+ * it is: its own batch size, shuffling and seed), a map-style dataset of `{ input, target }`
+ * samples, or two tensors.
+ */
+export type TrainingData = DataLoader<unknown, Batch> | MapDataset<Sample> | TensorPair;
+
+/** How to batch data that is not already a loader. */
+export interface BatchingOptions {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+}
+
+/** True for a loader (rather than a dataset or tensors). */
+export function isDataLoader(data: TrainingData): data is DataLoader<unknown, Batch> {
+  return data instanceof DataLoader;
+}
+
+/** The data as a map-style dataset; loaders cannot be split or re-batched, so they throw here. */
+export function toDataset(data: TrainingData, operation: string, purpose: string): MapDataset<Sample> {
+  if (data instanceof MapDataset) return data;
+  if (isDataLoader(data)) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `${purpose} needs a dataset or tensors, got a DataLoader; pass the loader's dataset, or give validationData explicitly`);
+  }
+  if (isTensorPair(data)) return new TensorDataset(data.inputs, data.targets);
+  throw new AnnetError('INVALID_ARGUMENT', operation, `expected a DataLoader, a dataset or { inputs, targets } tensors, got ${describe(data)}`);
+}
+
+/**
+ * A loader over `data`: the loader itself when one is given, otherwise a new synchronous loader
+ * that reuses its batch arrays (so a steady-state epoch allocates no batch memory).
+ */
+export function toLoader(data: TrainingData, options: BatchingOptions, operation: string): DataLoader<unknown, Batch> {
+  if (isDataLoader(data)) return data;
+  const dataset = toDataset(data, operation, 'batching');
+  return new DataLoader(dataset, { batchSize: options.batchSize, shuffle: options.shuffle, seed: options.seed, reuseBuffers: true, prefetch: 0 }) as DataLoader<unknown, Batch>;
+}
+
+/**
+ * Splits off a seeded random `fraction` of `data` for validation (the same seed always picks the
+ * same samples), returning the training and validation parts.
+ */
+export function splitForValidation(data: TrainingData, fraction: number, seed: number, operation: string): { train: MapDataset<Sample>; validation: MapDataset<Sample> } {
+  if (!(fraction > 0 && fraction < 1)) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `validationSplit must be a fraction in (0, 1), got ${fraction}`);
+  }
+  const { train, test } = trainTestSplit(toDataset(data, operation, 'validationSplit'), { testSize: fraction, seed });
+  return { train, validation: test };
+}
+
+function isTensorPair(data: unknown): data is TensorPair {
+  return typeof data === 'object' && data !== null && (data as TensorPair).inputs instanceof Tensor && (data as TensorPair).targets instanceof Tensor;
+}
+
+function describe(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  return `an object with keys ${Object.keys(value).join(', ') || '(none)'}`;
+}

@@ -1,0 +1,72 @@
+import type { Optimizer } from '@annet/optimizers';
+import type { Checkpoint } from '@annet/serialization';
+import { AnnetError } from '@annet/tensor';
+import type { Callback } from '../callbacks/callback.js';
+import type { TrainingData } from './data-source.js';
+import type { LossSpec } from './loss-spec.js';
+import type { MetricSpec } from './metric-set.js';
+
+/** Options of `Sequential.fit`. */
+export interface FitOptions {
+  /** Updates the weights after each batch; its schedule sets the learning rate. */
+  readonly optimizer: Optimizer;
+  /** A loss name from `@annet/layers` (`'softmaxCrossEntropy'`, `'meanSquaredError'`…) or a loss function. */
+  readonly loss: LossSpec;
+  /** Train until this many epochs are done in total (counting `initialEpoch` or a resumed checkpoint's). */
+  readonly epochs: number;
+  /** Samples per batch when `trainData` is not a loader; default 32. */
+  readonly batchSize?: number;
+  /** Data to evaluate after every epoch (`validationLoss`, `validationAccuracy`…). */
+  readonly validationData?: TrainingData;
+  /** Or: hold out this seeded random fraction of `trainData` for validation. */
+  readonly validationSplit?: number;
+  /** Samples per validation batch; default 256. */
+  readonly validationBatchSize?: number;
+  /** Visit the training samples in a new seeded order every epoch; default true. */
+  readonly shuffle?: boolean;
+  /**
+   * Seeds the data order and the validation split; and when the model was never initialized
+   * with `initialize(seed)`, it is initialized with this seed first. Default 0.
+   */
+  readonly seed?: number;
+  /** Metrics to log besides the loss: names (`'accuracy'`, `'top5Accuracy'`, `'f1'`…) or objects. */
+  readonly metrics?: readonly MetricSpec[];
+  /** Hooks: progress, early stopping, checkpoints… A `History` is always added first. */
+  readonly callbacks?: readonly Callback[];
+  /** Zero-based epoch to start at (the data order of that epoch is used); default 0. */
+  readonly initialEpoch?: number;
+  /** Continue exactly where this checkpoint (taken by `fit`) stopped, at an epoch boundary or mid-epoch. */
+  readonly resumeFrom?: Checkpoint;
+}
+
+/** The options with defaults filled in and checked. */
+export interface ResolvedFitOptions extends FitOptions {
+  readonly batchSize: number;
+  readonly validationBatchSize: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly initialEpoch: number;
+}
+
+/** Fills defaults and checks every number, naming the option and the fix on failure. */
+export function resolveFitOptions(options: FitOptions, operation: string): ResolvedFitOptions {
+  if (typeof options !== 'object' || options === null) throw new AnnetError('INVALID_ARGUMENT', operation, 'expected an options object { optimizer, loss, epochs, ... }');
+  if (typeof options.optimizer?.step !== 'function') throw new AnnetError('INVALID_ARGUMENT', operation, 'options.optimizer must be an optimizer from @annet/optimizers, such as new Adam()');
+  if (options.loss === undefined) throw new AnnetError('INVALID_ARGUMENT', operation, "options.loss is required: a loss name such as 'softmaxCrossEntropy' or a loss function");
+  const integer = (name: string, value: number, minimum: number) => {
+    if (!Number.isSafeInteger(value) || value < minimum) throw new AnnetError('INVALID_ARGUMENT', operation, `${name} must be an integer >= ${minimum}, got ${value}`);
+    return value;
+  };
+  integer('epochs', options.epochs, 1);
+  if (options.validationData !== undefined && options.validationSplit !== undefined) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, 'pass validationData or validationSplit, not both');
+  }
+  return {
+    ...options,
+    batchSize: integer('batchSize', options.batchSize ?? 32, 1),
+    validationBatchSize: integer('validationBatchSize', options.validationBatchSize ?? 256, 1),
+    shuffle: options.shuffle ?? true,
+    seed: integer('seed', options.seed ?? 0, 0),
+    initialEpoch: integer('initialEpoch', options.initialEpoch ?? 0, 0),
+  };
+}

@@ -1,0 +1,32 @@
+import { lossFromName, type LossFunction } from '@annet/layers';
+import { shapesEqual, zeros, type FloatDType, type Tensor } from '@annet/tensor';
+
+/** A loss by registry name (such as `'softmaxCrossEntropy'`) or as a function from `@annet/layers`. */
+export type LossSpec = string | LossFunction;
+
+/** The loss function for a spec. */
+export function resolveLoss(spec: LossSpec): LossFunction {
+  return typeof spec === 'function' ? spec : lossFromName(spec);
+}
+
+/**
+ * Computes a loss with its gradient written into a tensor kept across calls (reallocated only
+ * when the batch shape changes), so a steady-state step allocates no gradient memory.
+ */
+export class LossComputer {
+  readonly loss: LossFunction;
+  private gradient: Tensor | undefined;
+
+  constructor(spec: LossSpec) {
+    this.loss = resolveLoss(spec);
+  }
+
+  /** The mean loss of a batch and dLoss/dPredictions (a reused buffer). */
+  compute(predictions: Tensor, targets: Tensor): { readonly loss: number; readonly gradient: Tensor } {
+    const current = this.gradient;
+    if (current === undefined || current.dtype !== predictions.dtype || !shapesEqual(current.shape, predictions.shape)) {
+      this.gradient = zeros(predictions.shape, predictions.dtype as FloatDType);
+    }
+    return this.loss(predictions, targets, { reduction: 'mean', out: this.gradient });
+  }
+}

@@ -1,0 +1,39 @@
+import type { Optimizer } from '@annet/optimizers';
+import type { Checkpoint } from '@annet/serialization';
+import type { History } from '../callbacks/history.js';
+import type { Sequential } from '../sequential/sequential.js';
+import type { TrainingContext } from './training-context.js';
+
+/** The mutable {@link TrainingContext} one `fit` call updates as it goes. */
+export class RunState implements TrainingContext {
+  epoch = 0;
+  batch = 0;
+  samplesInEpoch = 0;
+  step = 0;
+  batchLoss = Number.NaN;
+  stopReason: string | null = null;
+  /** `true` between an epoch's last batch and the end of its `onEpochEnd` hooks. */
+  atEpochEnd = false;
+
+  constructor(
+    readonly model: Sequential,
+    readonly optimizer: Optimizer,
+    readonly epochs: number,
+    readonly batchesPerEpoch: number,
+    readonly samplesPerEpoch: number,
+    readonly history: History,
+    private readonly snapshot: (state: RunState) => Checkpoint,
+  ) {}
+
+  get learningRate(): number {
+    return this.optimizer.currentLearningRate();
+  }
+
+  requestStop(reason: string): void {
+    this.stopReason ??= reason;
+  }
+
+  checkpoint(): Checkpoint {
+    return this.snapshot(this);
+  }
+}
