@@ -1,0 +1,38 @@
+import { Conv2D, Dense, Flatten, MaxPool2D, ReLU, type BaseLayer } from '../packages/layers/dist/index.js';
+
+/** The benchmarked models, built from @annet/layers' public API only. */
+export type ModelName = 'mlp' | 'cnn';
+
+/** A model as the benchmark drives it: layers in order, and the input shape of one sample. */
+export interface BenchModel {
+  readonly layers: readonly BaseLayer[];
+  readonly sampleShape: readonly number[];
+}
+
+/**
+ * MLP 784-128-64-10 with ReLU (the performance issue's model), or the demo's small CNN:
+ * Conv2D(1→8, 3x3, same) ReLU MaxPool(2) Conv2D(8→16, 3x3, same) ReLU MaxPool(2) Flatten Dense(784→10).
+ *
+ * @example
+ * const { layers } = buildModel('mlp', 1);
+ */
+export function buildModel(name: ModelName, seed: number): BenchModel {
+  if (name === 'mlp') {
+    return {
+      layers: [
+        new Dense(784, 128, { name: 'dense_1', seed, activationHint: 'relu' }), new ReLU(),
+        new Dense(128, 64, { name: 'dense_2', seed: seed + 1, activationHint: 'relu' }), new ReLU(),
+        new Dense(64, 10, { name: 'dense_3', seed: seed + 2 }),
+      ],
+      sampleShape: [784],
+    };
+  }
+  return {
+    layers: [
+      new Conv2D(1, 8, 3, { name: 'conv2d_1', padding: 'same', seed, activationHint: 'relu' }), new ReLU(), new MaxPool2D(2),
+      new Conv2D(8, 16, 3, { name: 'conv2d_2', padding: 'same', seed: seed + 1, activationHint: 'relu' }), new ReLU(), new MaxPool2D(2),
+      new Flatten(), new Dense(16 * 7 * 7, 10, { name: 'dense_1', seed: seed + 2 }),
+    ],
+    sampleShape: [1, 28, 28],
+  };
+}

@@ -1,0 +1,88 @@
+// `pnpm bench:train`: trains the MLP 784-128-64-10 (and the demo's CNN) on seeded synthetic
+// MNIST-shaped data for 3 epochs at batch 64 and 256 with annet, on the automatically selected
+// kernels (WebAssembly SIMD where it runs) and on the TypeScript kernels for comparison, then
+// the same MLP and data in NumPy (bench/numpy_mlp.py, one BLAS thread) when python3 has NumPy.
+// Prints one JSON line per run, then one per batch size with the ratio annet/NumPy; a Markdown
+// summary goes to stderr.
+//
+// Options: --epochs N (3), --samples N (10000), --seed N (1), --batches 64,256,
+//          --models mlp,cnn, --backends auto,js ("auto": what activeKernels() selects).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { jsKernels, useKernels } from '../packages/tensor/dist/index.js';
+import type { ModelName } from './models.js';
+import { syntheticMnist } from './synthetic-mnist.js';
+import { train, type TrainResult } from './train-loop.js';
+
+function option(name: string, fallback: string): string {
+  const prefix = `--${name}=`;
+  const index = process.argv.indexOf(`--${name}`);
+  if (index >= 0 && index + 1 < process.argv.length) return process.argv[index + 1];
+  return process.argv.find((argument) => argument.startsWith(prefix))?.slice(prefix.length) ?? fallback;
+}
+
+const epochs = Number(option('epochs', '3'));
+const samples = Number(option('samples', '10000'));
+const seed = Number(option('seed', '1'));
+const batches = option('batches', '64,256').split(',').map(Number);
+const models = option('models', 'mlp,cnn').split(',') as ModelName[];
+const backends = option('backends', 'auto,js').split(',');
+
+function print(line: object): void {
+  console.log(JSON.stringify(line));
+}
+
+/** Runs bench/numpy_mlp.py on the same bytes; returns its JSON lines (or one "skipped" line). */
+function runNumpy(dataDirectory: string): Array<Record<string, unknown>> {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'numpy_mlp.py');
+  const threads = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const result = spawnSync('python3', [script, dataDirectory, String(samples), String(epochs), String(seed), ...batches.map(String)], {
+    encoding: 'utf8', env: { ...process.env, ...threads },
+  });
+  if (result.error !== undefined) return [{ model: 'mlp', backend: 'numpy', skipped: `python3 not runnable (${result.error.message})` }];
+  if (result.status !== 0) return [{ model: 'mlp', backend: 'numpy', skipped: `numpy_mlp.py failed: ${result.stderr.trim().split('\n').pop()}` }];
+  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+const data = syntheticMnist(samples, seed);
+const results: TrainResult[] = [];
+for (const model of models) {
+  for (const backend of backends) {
+    useKernels(backend === 'js' ? jsKernels : null);
+    for (const batch of batches) {
+      const result = train(model, data, batch, epochs, seed);
+      results.push(result);
+      print(result);
+    }
+  }
+}
+useKernels(null);
+
+let numpy: Array<Record<string, unknown>> = [];
+if (models.includes('mlp')) {
+  const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-bench-'));
+  try {
+    fs.writeFileSync(path.join(dataDirectory, 'inputs.f32'), new Uint8Array(data.inputs.buffer, data.inputs.byteOffset, data.inputs.byteLength));
+    fs.writeFileSync(path.join(dataDirectory, 'labels.i32'), new Uint8Array(data.labels.buffer, data.labels.byteOffset, data.labels.byteLength));
+    numpy = runNumpy(dataDirectory);
+  } finally {
+    fs.rmSync(dataDirectory, { recursive: true, force: true });
+  }
+  for (const line of numpy) print(line);
+  for (const result of results.filter((entry) => entry.model === 'mlp')) {
+    const reference = numpy.find((line) => line.batch === result.batch && typeof line.samplesPerSecond === 'number');
+    if (reference === undefined) continue;
+    const numpySamplesPerSecond = reference.samplesPerSecond as number;
+    print({ model: 'mlp', batch: result.batch, annetBackend: result.backend, annetSamplesPerSecond: result.samplesPerSecond, numpySamplesPerSecond, ratioAnnetToNumpy: Number((result.samplesPerSecond / numpySamplesPerSecond).toFixed(3)) });
+  }
+}
+
+const rows = [...results.map((entry) => [entry.model, String(entry.batch), entry.backend, String(entry.samplesPerSecond), entry.msPerStep.toFixed(3), entry.finalLoss.toFixed(4)]),
+  ...numpy.filter((line) => typeof line.samplesPerSecond === 'number').map((line) => ['mlp', String(line.batch), 'numpy (1 thread)', String(line.samplesPerSecond), (line.msPerStep as number).toFixed(3), (line.finalLoss as number).toFixed(4)])];
+console.error(`\n${samples} samples, ${epochs} epochs, seed ${seed}, Node ${process.versions.node}`);
+console.error('| model | batch | backend | samples/s | ms/step | final loss |');
+console.error('| --- | ---: | --- | ---: | ---: | ---: |');
+for (const row of rows) console.error(`| ${row.join(' | ')} |`);
