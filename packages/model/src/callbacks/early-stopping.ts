@@ -17,6 +17,8 @@ export interface EarlyStoppingOptions {
   readonly minDelta?: number;
   /** Put back the weights of the best epoch when training ends; default false. */
   readonly restoreBestWeights?: boolean;
+  /** Key of this callback's state in checkpoints; default `earlyStopping`. */
+  readonly name?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface EarlyStoppingOptions {
  * stopper.bestEpoch; // zero-based epoch whose weights the model now holds
  */
 export class EarlyStopping implements Callback {
-  readonly name = 'earlyStopping';
+  readonly name: string;
   readonly monitor: string;
   readonly mode: 'min' | 'max';
   readonly patience: number;
@@ -48,6 +50,7 @@ export class EarlyStopping implements Callback {
   private snapshot: WeightSnapshot | null = null;
 
   constructor(options: EarlyStoppingOptions = {}) {
+    this.name = options.name ?? 'earlyStopping';
     this.monitor = options.monitor ?? 'validationLoss';
     this.mode = resolveMode(this.monitor, options.mode ?? 'auto');
     this.patience = options.patience ?? 0;

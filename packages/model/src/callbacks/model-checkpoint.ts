@@ -46,6 +46,8 @@ export interface ModelCheckpointOptions {
   readonly mode?: MonitorMode;
   /** Keep only the last N stored locations, removing older ones after each successful save. */
   readonly keepLast?: number;
+  /** Key of this callback's state in checkpoints; default `modelCheckpoint` (give two savers different names). */
+  readonly name?: string;
 }
 
 /**
@@ -61,7 +63,7 @@ export interface ModelCheckpointOptions {
  * saver.saved; // the last three locations
  */
 export class ModelCheckpoint implements Callback {
-  readonly name = 'modelCheckpoint';
+  readonly name: string;
   /** Saves after every other callback's hooks, so the checkpoint includes their changes. */
   readonly runLast = true;
   readonly store: CheckpointStore;
@@ -83,6 +85,7 @@ export class ModelCheckpoint implements Callback {
       throw new AnnetError('INVALID_ARGUMENT', 'ModelCheckpoint', 'expected { store } with location, save and remove; use fileCheckpointStore from @annet/model/node or new MemoryCheckpointStore()');
     }
     this.store = options.store;
+    this.name = options.name ?? 'modelCheckpoint';
     this.everySteps = positiveOrNull(options.everySteps, 'everySteps');
     this.everyEpochs = positiveOrNull(options.everyEpochs ?? (this.everySteps === null ? 1 : undefined), 'everyEpochs');
     this.keepLast = positiveOrNull(options.keepLast, 'keepLast');

@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from '@annet/layer-api';
 import { modelTensorName } from '@annet/serialization';
-import { AnnetError, formatShape, shapesEqual, Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, shapesEqual, Tensor, type RngState } from '@annet/tensor';
 import type { Sequential } from './sequential.js';
 
 /** A model's saved state: its arrays as checkpoint tensors and its layers' non-array state. */
@@ -53,4 +53,5 @@ export function writeModelState(model: Sequential, tensors: Readonly<Record<stri
     array.value.set(saved.data.subarray(saved.offset, saved.offset + saved.size));
   }
   for (const layer of model.layers) layer.setState?.(rng[layer.name] as JsonObject);
+  if (typeof rng.initialization === 'object' && rng.initialization !== null) model.restoreInitializationState(rng.initialization as unknown as RngState);
 }

@@ -1,6 +1,6 @@
 import type { JsonObject, LayerConfig, Parameter, StateBuffer, Trainable } from '@annet/layer-api';
 import { defaultLayerRegistry, layerFromConfig, type LayerRegistry } from '@annet/layers';
-import { AnnetError, createRng, type Rng, type RngState, type Tensor } from '@annet/tensor';
+import { AnnetError, createRng, rngFromState, type Rng, type RngState, type Tensor } from '@annet/tensor';
 import type { History } from '../callbacks/history.js';
 import { evaluateModel, type EvaluateOptions, type TrainingSetup } from '../training/evaluate.js';
 import type { TrainingData } from '../training/data-source.js';
@@ -113,6 +113,14 @@ export class Sequential implements Trainable {
   /** The state of the initialization stream after {@link Sequential.initialize}, or `null`. */
   initializationState(): RngState | null {
     return this.initializationRng?.state() ?? null;
+  }
+
+  /**
+   * Continues the initialization stream from a saved state (a checkpoint's `rng.initialization`),
+   * so a restored model reports the same stream state as the one saved.
+   */
+  restoreInitializationState(state: RngState): void {
+    this.initializationRng = rngFromState(state);
   }
 
   /** Runs every layer in order. The result is a buffer reused by the next call. */
