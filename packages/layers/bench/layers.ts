@@ -2,6 +2,10 @@
  * Forward + backward time per batch and bytes allocated per step, for the layers the issue
  * names. Run with `pnpm bench` (compiles with tsconfig.bench.json, then runs node with
  * --expose-gc and a large young generation so no collection hides allocations mid-window).
+ *
+ * "typed-array bytes" are new backing stores (output, gradient and scratch buffers): 0 once the
+ * buffers exist. "JS heap bytes" are small objects, mostly the tensor ops' own bookkeeping
+ * (index arrays, iterators) per call.
  */
 import { activeKernels, createRng, randomNormal, type Tensor } from '@annet/tensor';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -26,9 +30,10 @@ function step(layers: readonly BaseLayer[], input: Tensor, outputGradient: Tenso
   for (let index = layers.length - 1; index >= 0; index--) gradient = layers[index].backward(gradient);
 }
 
-function allocatedBytes(): number {
+/** [JavaScript heap, typed-array backing stores] in use; differences over a window with no GC are allocations. */
+function usedBytes(): [number, number] {
   const usage = process.memoryUsage();
-  return usage.heapUsed + usage.arrayBuffers;
+  return [usage.heapUsed, usage.arrayBuffers];
 }
 
 async function measure(benchCase: Case): Promise<string[]> {
@@ -38,9 +43,10 @@ async function measure(benchCase: Case): Promise<string[]> {
   for (const layer of benchCase.layers) shape = layer.outputShape(shape);
   const outputGradient = randomNormal(shape, rng);
   collect?.();
-  const beforeFirst = allocatedBytes();
+  const [heapBeforeFirst, arraysBeforeFirst] = usedBytes();
   step(benchCase.layers, input, outputGradient);
-  const firstStep = allocatedBytes() - beforeFirst;
+  const [heapAfterFirst, arraysAfterFirst] = usedBytes();
+  const firstStep = heapAfterFirst - heapBeforeFirst + arraysAfterFirst - arraysBeforeFirst;
   for (let warmup = 0; warmup < 20; warmup++) step(benchCase.layers, input, outputGradient);
   const times: number[] = [];
   for (let repeat = 0; repeat < 30; repeat++) {
@@ -49,16 +55,17 @@ async function measure(benchCase: Case): Promise<string[]> {
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  const steps = 20;
+  const steps = 10;
   collect?.();
   await new Promise((resolve) => setTimeout(resolve, 0)); // let the observer see the forced collection
   const collectionsBefore = collections;
-  const before = allocatedBytes();
+  const [heapBefore, arraysBefore] = usedBytes();
   for (let repeat = 0; repeat < steps; repeat++) step(benchCase.layers, input, outputGradient);
-  const after = allocatedBytes();
+  const [heapAfter, arraysAfter] = usedBytes();
   await new Promise((resolve) => setTimeout(resolve, 0));
-  const perStep = collections === collectionsBefore ? `${Math.round((after - before) / steps)}` : 'n/a (GC ran)';
-  return [benchCase.name, times[Math.floor(times.length / 2)].toFixed(3), times[0].toFixed(3), `${firstStep}`, perStep];
+  const clean = collections === collectionsBefore;
+  const perStep = (before: number, after: number) => (clean ? `${Math.round((after - before) / steps)}` : 'n/a (GC ran)');
+  return [benchCase.name, times[Math.floor(times.length / 2)].toFixed(3), times[0].toFixed(3), `${firstStep}`, perStep(arraysBefore, arraysAfter), perStep(heapBefore, heapAfter)];
 }
 
 const cases: Case[] = [
@@ -69,7 +76,7 @@ const cases: Case[] = [
   { name: 'Conv2D 1→8 same + ReLU + MaxPool2D 2, batch 64', layers: [new Conv2D(1, 8, 3, { padding: 'same' }), new ReLU(), new MaxPool2D(2)], inputShape: [64, 1, 28, 28] },
 ];
 
-const header = ['case (float32)', 'median ms/step', 'best ms/step', 'bytes, first step', 'bytes/step after'];
+const header = ['case (float32)', 'median ms/step', 'best ms/step', 'bytes, first step', 'typed-array bytes/step after', 'JS heap bytes/step after'];
 const rows: string[][] = [];
 for (const benchCase of cases) rows.push(await measure(benchCase));
 console.log(`@annet/layers forward+backward, kernels: ${activeKernels().name}, node ${process.version}${collect ? '' : ' (run with --expose-gc for exact allocation figures)'}`);

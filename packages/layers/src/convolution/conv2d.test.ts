@@ -87,6 +87,12 @@ describe('Conv2D', () => {
     );
   });
 
+  it('computes dW per sample when outChannels exceed the output positions, and agrees with central differences', () => {
+    // 4x4 input, 3x3 kernel, valid: 2x2 = 4 positions < 6 output channels.
+    const conv = new Conv2D(2, 6, 3, { dtype: 'float64', seed: 4 });
+    expectGradientsToMatch(checkLayerGradients(conv, randomInput([3, 2, 4, 4], 5)));
+  });
+
   it('keeps 28x28 with same padding and halves it with stride 2', () => {
     expect(new Conv2D(1, 8, 3, { padding: 'same' }).outputShape([64, 1, 28, 28])).toEqual([64, 8, 28, 28]);
     expect(new Conv2D(1, 8, 3, { padding: 'same', stride: 2 }).outputShape([-1, 1, 28, 28])).toEqual([-1, 8, 14, 14]);

@@ -41,6 +41,10 @@ interface ConvWorkspace {
   readonly forwardOptions: MatmulOptions;
   readonly biasOptions: { out: Tensor };
   readonly columnGradientOptions: MatmulOptions;
+  /** [N, F, C·kH·kW] per-sample weight gradients when they fit in the columns' size (F ≤ H′W′), else undefined. */
+  readonly sampleWeightGradients: Tensor | undefined;
+  readonly sampleWeightGradientOptions: MatmulOptions;
+  readonly batchSumOptions: { out: Tensor };
 }
 
 const spatialAndBatchAxes = [0, 2, 3];
@@ -52,6 +56,8 @@ const spatialAndBatchAxes = [0, 2, 3];
  *
  * With columns X = im2col(x) of shape [N, C·kH·kW, H′W′] and W the weights as [F, C·kH·kW]:
  * y[n] = W·X[n] + b; backward: dW = Σₙ dY[n]·X[n]ᵀ, db = Σ_{n,h,w} dY, dX = col2im(Wᵀ·dY[n]).
+ * dW is one batched matmul and a sum when outChannels ≤ H′W′ (the [N, F, C·kH·kW] scratch is then
+ * no larger than the columns), otherwise one matmul per sample with [F, C·kH·kW] scratch.
  *
  * Parameters `<name>.weights` and `<name>.biases`, drawn at construction (weights first) with
  * fans `inChannels·kH·kW` and `outChannels·kH·kW`.
@@ -174,8 +180,13 @@ export class Conv2D extends BaseLayer {
     const space = workspace as ConvWorkspace;
     const gradientColumns = this.gradientColumns.lookup(outputGradient) ?? this.gradientColumns.store(outputGradient, outputGradient.reshape(space.outputColumns.shape));
     const samples = this.samplesOf(gradientColumns, space.batchSize);
-    // dW = Σₙ dY[n]·X[n]ᵀ, one matmul per sample so the scratch space stays [F, C·kH·kW].
-    for (let n = 0; n < space.batchSize; n++) {
+    if (space.sampleWeightGradients !== undefined) {
+      // dW = Σₙ dY[n]·X[n]ᵀ as one batched matmul and a sum over n (scratch no larger than the columns).
+      matmul(gradientColumns as Tensor<FloatDType>, space.columns as Tensor<FloatDType>, space.sampleWeightGradientOptions);
+      sum(space.sampleWeightGradients, 0, false, space.batchSumOptions);
+    }
+    // Otherwise one matmul per sample, so the scratch space stays [F, C·kH·kW].
+    for (let n = 0; space.sampleWeightGradients === undefined && n < space.batchSize; n++) {
       if (n === 0) {
         matmul(samples[0] as Tensor<FloatDType>, space.columnSamples[0] as Tensor<FloatDType>, this.firstSampleOptions);
       } else {
@@ -210,6 +221,7 @@ export class Conv2D extends BaseLayer {
     const columns = zeros([batchSize, patchSize, positions], this.dtype);
     const columnGradient = zeros([batchSize, patchSize, positions], this.dtype);
     const inputGradient = zeros(shape, this.dtype);
+    const sampleWeightGradients = this.outChannels <= positions ? zeros([batchSize, this.outChannels, patchSize], this.dtype) : undefined;
     const geometryOptions = {
       kernelSize: this.kernelSize,
       stride: this.stride,
@@ -232,6 +244,9 @@ export class Conv2D extends BaseLayer {
       forwardOptions: { out: outputColumns },
       biasOptions: { out: outputColumns },
       columnGradientOptions: { transposeA: true, out: columnGradient },
+      sampleWeightGradients,
+      sampleWeightGradientOptions: { transposeB: true, out: sampleWeightGradients },
+      batchSumOptions: { out: this.weightGradientMatrix },
     };
     this.workspace = workspace;
     return workspace;
