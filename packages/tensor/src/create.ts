@@ -80,7 +80,12 @@ export function tensor<D extends DType = 'float32'>(values: number | NestedArray
   return new Tensor(data, shape);
 }
 
-/** A tensor of `shape` filled with `value`. */
+/**
+ * A tensor of `shape` filled with `value`.
+ *
+ * @example
+ * full([2, 2], 7); // [[7, 7], [7, 7]]
+ */
 export function full<D extends DType = 'float32'>(shape: readonly number[], value: number, dtype: D = 'float32' as D): Tensor<D> {
   return filled(shape, value, dtype, 'full');
 }
@@ -100,22 +105,43 @@ function filled<D extends DType>(shape: readonly number[], value: number, dtype:
   return new Tensor(data, checked);
 }
 
-/** A tensor of zeros. */
+/**
+ * A tensor of zeros.
+ *
+ * @example
+ * zeros([2, 3]);          // float32 zeros
+ * zeros([4], 'int32');    // int32 zeros
+ */
 export function zeros<D extends DType = 'float32'>(shape: readonly number[], dtype: D = 'float32' as D): Tensor<D> {
   return filled(shape, 0, dtype, 'zeros');
 }
 
-/** A tensor of ones. */
+/**
+ * A tensor of ones.
+ *
+ * @example
+ * ones([3], 'float64'); // [1, 1, 1]
+ */
 export function ones<D extends DType = 'float32'>(shape: readonly number[], dtype: D = 'float32' as D): Tensor<D> {
   return filled(shape, 1, dtype, 'ones');
 }
 
-/** Zeros with the shape and dtype of `like`. */
+/**
+ * Zeros with the shape and dtype of `like`.
+ *
+ * @example
+ * const gradient = zerosLike(weights);
+ */
 export function zerosLike<D extends DType>(like: Tensor<D>): Tensor<D> {
   return full(like.shape, 0, like.dtype);
 }
 
-/** Ones with the shape and dtype of `like`. */
+/**
+ * Ones with the shape and dtype of `like`.
+ *
+ * @example
+ * const mask = onesLike(x);
+ */
 export function onesLike<D extends DType>(like: Tensor<D>): Tensor<D> {
   return full(like.shape, 1, like.dtype);
 }
@@ -123,6 +149,11 @@ export function onesLike<D extends DType>(like: Tensor<D>): Tensor<D> {
 /**
  * `start, start + step, …` up to but excluding `stop` (NumPy's `arange`). With one argument,
  * `0 … stop - 1`.
+ *
+ * @example
+ * arange(4);                // [0, 1, 2, 3]
+ * arange(1, 2, 0.25);       // [1, 1.25, 1.5, 1.75]
+ * arange(0, 6, 2, 'int32'); // int32 [0, 2, 4]
  */
 export function arange<D extends DType = 'float32'>(start: number, stop?: number, step = 1, dtype: D = 'float32' as D): Tensor<D> {
   if (stop === undefined) {
@@ -141,7 +172,12 @@ export function arange<D extends DType = 'float32'>(start: number, stop?: number
   return result;
 }
 
-/** `count` evenly spaced values from `start` to `stop`, both included. */
+/**
+ * `count` evenly spaced values from `start` to `stop`, both included.
+ *
+ * @example
+ * linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1]
+ */
 export function linspace<D extends DType = 'float32'>(start: number, stop: number, count: number, dtype: D = 'float32' as D): Tensor<D> {
   if (!Number.isSafeInteger(count) || count < 0) {
     throw new AnnetError('INVALID_ARGUMENT', 'linspace', `count must be a non-negative integer, got ${count}`);
@@ -152,7 +188,13 @@ export function linspace<D extends DType = 'float32'>(start: number, stop: numbe
   return result;
 }
 
-/** The `rows × columns` identity matrix (square by default). */
+/**
+ * The `rows × columns` identity matrix (square by default).
+ *
+ * @example
+ * eye(2);    // [[1, 0], [0, 1]]
+ * eye(2, 3); // [[1, 0, 0], [0, 1, 0]]
+ */
 export function eye<D extends DType = 'float32'>(rows: number, columns = rows, dtype: D = 'float32' as D): Tensor<D> {
   const result = filled([rows, columns], 0, dtype, 'eye');
   for (let index = 0; index < Math.min(rows, columns); index++) result.data[index * columns + index] = 1;

@@ -50,7 +50,12 @@ export class AnnetError extends Error {
   }
 }
 
-/** Formats a shape the way error messages print it: `[64,784]`. */
+/**
+ * Formats a shape the way error messages print it: `[64,784]`.
+ *
+ * @example
+ * formatShape([64, 784]); // '[64,784]'
+ */
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }

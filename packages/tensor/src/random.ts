@@ -146,12 +146,24 @@ function rotateLeft(value: number, bits: number): number {
   return (value << bits) | (value >>> (32 - bits));
 }
 
-/** A new generator seeded with `seed` (any safe integer). */
+/**
+ * A new generator seeded with `seed` (any safe integer).
+ *
+ * @example
+ * const rng = createRng(42);
+ * rng.uniform(); // the same number on every platform
+ */
 export function createRng(seed: number): Rng {
   return new Rng(seed);
 }
 
-/** A generator that continues from a saved {@link RngState}. */
+/**
+ * A generator that continues from a saved {@link RngState}.
+ *
+ * @example
+ * const saved = JSON.stringify(rng.state());
+ * const resumed = rngFromState(JSON.parse(saved)); // continues rng's stream
+ */
 export function rngFromState(state: RngState): Rng {
   const rng = new Rng(0);
   rng.setState(state);

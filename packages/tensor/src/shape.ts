@@ -1,6 +1,12 @@
 import { AnnetError, formatShape } from './errors.js';
 
-/** Checks every dimension is a non-negative safe integer and returns a copy. */
+/**
+ * Checks every dimension is a non-negative safe integer and returns a copy.
+ *
+ * @example
+ * checkShape([2, 3], 'zeros');   // [2, 3]
+ * checkShape([2, -1], 'zeros');  // throws INVALID_ARGUMENT
+ */
 export function checkShape(shape: readonly number[], operation: string): number[] {
   if (!Array.isArray(shape)) {
     throw new AnnetError('INVALID_ARGUMENT', operation, `shape must be an array of integers, got ${String(shape)}`);
@@ -13,14 +19,25 @@ export function checkShape(shape: readonly number[], operation: string): number[
   return shape.slice();
 }
 
-/** Number of elements of a shape: the product of its dimensions (1 for a scalar). */
+/**
+ * Number of elements of a shape: the product of its dimensions (1 for a scalar).
+ *
+ * @example
+ * sizeOf([2, 3, 4]); // 24
+ * sizeOf([]);        // 1
+ */
 export function sizeOf(shape: readonly number[]): number {
   let size = 1;
   for (const dimension of shape) size *= dimension;
   return size;
 }
 
-/** Row-major (C order) strides: `strides[k] = shape[k+1] * … * shape[n-1]`. */
+/**
+ * Row-major (C order) strides: `strides[k] = shape[k+1] * … * shape[n-1]`.
+ *
+ * @example
+ * contiguousStrides([2, 3, 4]); // [12, 4, 1]
+ */
 export function contiguousStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
   let stride = 1;
@@ -31,7 +48,13 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   return strides;
 }
 
-/** Normalizes a possibly negative axis into `[0, rank)`. */
+/**
+ * Normalizes a possibly negative axis into `[0, rank)`.
+ *
+ * @example
+ * normalizeAxis(-1, 3, 'sum'); // 2
+ * normalizeAxis(3, 2, 'sum');  // throws 'sum: axis 3 is out of range for a tensor of rank 2'
+ */
 export function normalizeAxis(axis: number, rank: number, operation: string): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new AnnetError('INVALID_AXIS', operation, `axis ${axis} is out of range for a tensor of rank ${rank}`);
@@ -39,7 +62,12 @@ export function normalizeAxis(axis: number, rank: number, operation: string): nu
   return axis < 0 ? axis + rank : axis;
 }
 
-/** The shapes' NumPy broadcast, or an error naming both shapes. */
+/**
+ * The shapes' NumPy broadcast, or an error naming both shapes.
+ *
+ * @example
+ * broadcastShapes([2, 1, 3], [4, 1], 'add'); // [2, 4, 3]
+ */
 export function broadcastShapes(a: readonly number[], b: readonly number[], operation: string): number[] {
   const rank = Math.max(a.length, b.length);
   const result = new Array<number>(rank);
@@ -54,7 +82,12 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], oper
   return result;
 }
 
-/** True when two shapes are equal dimension by dimension. */
+/**
+ * True when two shapes are equal dimension by dimension.
+ *
+ * @example
+ * shapesEqual([2, 3], [2, 3]); // true
+ */
 export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;

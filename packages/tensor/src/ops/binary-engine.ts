@@ -18,6 +18,9 @@ export interface ElementwiseOptions {
  * Runs a binary op with NumPy broadcasting: shapes align from the right and size-1 (or
  * missing) axes repeat. Contiguous same-shape operands take a single plain loop; everything
  * else walks rows with per-operand strides (stride 0 on broadcast axes).
+ *
+ * @example
+ * elementwiseBinary('add', BinaryCode.add, a, b, 'float32', {});
  */
 export function elementwiseBinary(operation: string, code: BinaryCode, a: Tensor, b: Tensor, dtype: DType, options: ElementwiseOptions): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, operation);

@@ -15,6 +15,9 @@ export type BinaryCode = (typeof BinaryCode)[keyof typeof BinaryCode];
 /**
  * out[o + j] = x[i + j] ∘ y[k + j] for j < length: the fast path for contiguous operands of
  * one shape, as plain as a hand-written loop.
+ *
+ * @example
+ * binaryContiguous(BinaryCode.add, x.data, 0, y.data, 0, out.data, 0, out.size);
  */
 export function binaryContiguous(code: BinaryCode, x: TypedArray, xStart: number, y: TypedArray, yStart: number, out: TypedArray, outStart: number, length: number): void {
   if (x instanceof Float32Array && y instanceof Float32Array && out instanceof Float32Array) {
@@ -49,7 +52,13 @@ function binaryContiguousFloat32(code: BinaryCode, x: Float32Array, xStart: numb
   }
 }
 
-/** out[o + j·so] = x[i + j·sx] ∘ y[k + j·sy] for j < length: one row of a strided or broadcast op. */
+/**
+ * out[o + j·so] = x[i + j·sx] ∘ y[k + j·sy] for j < length: one row of a strided or broadcast op.
+ *
+ * @example
+ * // one row of a [rows, 3] + [3] broadcast: y's stride is 1, x's row starts at 3·row
+ * binaryStrided(BinaryCode.add, x, 3 * row, 1, y, 0, 1, out, 3 * row, 1, 3);
+ */
 export function binaryStrided(
   code: BinaryCode, x: TypedArray, xIndex: number, xStride: number, y: TypedArray, yIndex: number, yStride: number,
   out: TypedArray, outIndex: number, outStride: number, length: number,

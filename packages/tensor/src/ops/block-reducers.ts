@@ -6,7 +6,12 @@ import type { RowIterator } from './row-iterator.js';
  * Sums and products accumulate in a float64 local, in row-major order over the reduced axes.
  */
 
-/** Σ x. */
+/**
+ * Σ x.
+ *
+ * @example
+ * reduceBlocks(x, plan, out, blockSum);
+ */
 export function blockSum(data: TypedArray, block: RowIterator): number {
   let sum = 0;
   const stride = block.innerStride[0];
@@ -16,7 +21,12 @@ export function blockSum(data: TypedArray, block: RowIterator): number {
   return sum;
 }
 
-/** Π x. */
+/**
+ * Π x.
+ *
+ * @example
+ * reduceBlocks(x, plan, out, blockProduct);
+ */
 export function blockProduct(data: TypedArray, block: RowIterator): number {
   let product = 1;
   const stride = block.innerStride[0];
@@ -26,7 +36,12 @@ export function blockProduct(data: TypedArray, block: RowIterator): number {
   return product;
 }
 
-/** max x; NaN if any element is NaN. */
+/**
+ * max x; NaN if any element is NaN.
+ *
+ * @example
+ * reduceBlocks(x, plan, out, blockMax);
+ */
 export function blockMax(data: TypedArray, block: RowIterator): number {
   let best = -Infinity;
   const stride = block.innerStride[0];
@@ -39,7 +54,12 @@ export function blockMax(data: TypedArray, block: RowIterator): number {
   return best;
 }
 
-/** min x; NaN if any element is NaN. */
+/**
+ * min x; NaN if any element is NaN.
+ *
+ * @example
+ * reduceBlocks(x, plan, out, blockMin);
+ */
 export function blockMin(data: TypedArray, block: RowIterator): number {
   let best = Infinity;
   const stride = block.innerStride[0];
@@ -52,7 +72,12 @@ export function blockMin(data: TypedArray, block: RowIterator): number {
   return best;
 }
 
-/** Position of the first maximum in the block (the first NaN, if any, as NumPy does). */
+/**
+ * Position of the first maximum in the block (the first NaN, if any, as NumPy does).
+ *
+ * @example
+ * reduceBlocks(x, plan, indices, blockArgmax);
+ */
 export function blockArgmax(data: TypedArray, block: RowIterator): number {
   let best = -Infinity;
   let bestIndex = 0;
@@ -70,7 +95,12 @@ export function blockArgmax(data: TypedArray, block: RowIterator): number {
   return bestIndex;
 }
 
-/** Position of the first minimum in the block (the first NaN, if any, as NumPy does). */
+/**
+ * Position of the first minimum in the block (the first NaN, if any, as NumPy does).
+ *
+ * @example
+ * reduceBlocks(x, plan, indices, blockArgmin);
+ */
 export function blockArgmin(data: TypedArray, block: RowIterator): number {
   let best = Infinity;
   let bestIndex = 0;
@@ -88,7 +118,12 @@ export function blockArgmin(data: TypedArray, block: RowIterator): number {
   return bestIndex;
 }
 
-/** Σ (x − mean)², with `mean` computed in a first pass: the two-pass variance numerator. */
+/**
+ * Σ (x − mean)², with `mean` computed in a first pass: the two-pass variance numerator.
+ *
+ * @example
+ * reduceBlocks(x, plan, out, (data, block, base) => blockSquaredDeviations(data, block, base, n) / n);
+ */
 export function blockSquaredDeviations(data: TypedArray, block: RowIterator, base: number, count: number): number {
   const mean = blockSum(data, block) / count;
   block.reset([base]);
@@ -106,6 +141,9 @@ export function blockSquaredDeviations(data: TypedArray, block: RowIterator, bas
 /**
  * log Σ exp(x), stably: m + log Σ exp(x − m) with m = max x, so no exp overflows. An all
  * −Infinity (or empty) block gives −Infinity; a +Infinity element gives +Infinity.
+ *
+ * @example
+ * reduceBlocks(x, plan, out, blockLogSumExp);
  */
 export function blockLogSumExp(data: TypedArray, block: RowIterator, base: number): number {
   const max = blockMax(data, block);

@@ -5,6 +5,9 @@ import { RowIterator } from './row-iterator.js';
  * Copies `source` into `target` element by element (same shape, or `source` broadcastable to
  * it; dtypes may differ, with the typed array's conversion on store). Either may be strided.
  * Internal: shape checks are the caller's.
+ *
+ * @example
+ * copyInto(out.slice(null, [0, 2]), source); // fill the first two columns of out
  */
 export function copyInto(target: Tensor, source: Tensor): void {
   const view = source.shape.length === target.shape.length && source.shape.every((dimension, axis) => dimension === target.shape[axis]) ? source : source.broadcastTo(target.shape);

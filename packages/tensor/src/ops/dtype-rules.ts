@@ -14,7 +14,12 @@ export function promoteDTypes(a: DType, b: DType): DType {
   return 'int32';
 }
 
-/** Result dtype of true division: like {@link promoteDTypes}, but int32 / int32 is float32. */
+/**
+ * Result dtype of true division: like {@link promoteDTypes}, but int32 / int32 is float32.
+ *
+ * @example
+ * divisionDType('int32', 'int32'); // 'float32'
+ */
 export function divisionDType(a: DType, b: DType): DType {
   const promoted = promoteDTypes(a, b);
   return promoted === 'int32' ? 'float32' : promoted;
@@ -24,6 +29,10 @@ export function divisionDType(a: DType, b: DType): DType {
  * The dtype a plain JavaScript number takes next to a tensor of `partner` dtype: the
  * partner's dtype, except that a non-integer number next to int32 is float32 (so
  * `mul(labels, 0.5)` does not truncate). Two numbers give float32.
+ *
+ * @example
+ * scalarDType(2, 'int32');   // 'int32'
+ * scalarDType(0.5, 'int32'); // 'float32'
  */
 export function scalarDType(value: number, partner: DType | null): DType {
   if (partner === null) return 'float32';

@@ -4,7 +4,12 @@ import { Tensor } from '../tensor.js';
 /** Integer indices: an int32 tensor, or a plain array (or Int32Array) of integers. */
 export type IndicesLike = Tensor<'int32'> | readonly number[] | Int32Array;
 
-/** The indices as an int32 tensor; anything else (floats, non-integers) is an error naming `operation`. */
+/**
+ * The indices as an int32 tensor; anything else (floats, non-integers) is an error naming `operation`.
+ *
+ * @example
+ * toIndexTensor([2, 0], 'gather'); // int32 tensor [2, 0]
+ */
 export function toIndexTensor(indices: IndicesLike, operation: string): Tensor<'int32'> {
   if (indices instanceof Tensor) {
     if (indices.dtype !== 'int32') {

@@ -14,6 +14,10 @@ export interface MatrixLayout {
  * The in-place layout of `x`'s trailing [rows, columns] matrix, or `null` when it needs a
  * copy first (negative or zero strides, or rows that overlap). Backends may copy
  * `(rows - 1) * leading + columns` elements from the start, so `leading ≥ columns` is required.
+ *
+ * @example
+ * matrixLayout(zeros([3, 4]));             // { leading: 4, transposed: false }
+ * matrixLayout(zeros([3, 4]).transpose()); // { leading: 4, transposed: true }
  */
 export function matrixLayout(x: Tensor): MatrixLayout | null {
   const rank = x.shape.length;
@@ -35,6 +39,9 @@ export function matrixLayout(x: Tensor): MatrixLayout | null {
  * True when the batch axes (all but the last two) of `x` step exactly over whole matrices of
  * `rows` rows `leading` apart, so `[...batch, rows, columns]` can be read as one
  * `[batch·rows, columns]` matrix with the same leading dimension.
+ *
+ * @example
+ * batchFoldsIntoRows(zeros([2, 3, 4]), 4); // true: read it as [6, 4]
  */
 export function batchFoldsIntoRows(x: Tensor, leading: number): boolean {
   const rank = x.shape.length;

@@ -10,6 +10,9 @@ export type TensorOrNumber = Tensor | number;
 /**
  * Turns the two operands of a binary op into tensors: numbers become 0-d tensors whose dtype
  * follows {@link scalarDType}. Anything else is an INVALID_ARGUMENT error naming `operation`.
+ *
+ * @example
+ * const [x, y] = toTensorPair(labels, 0.5, 'mul'); // y: a float32 scalar
  */
 export function toTensorPair(a: TensorOrNumber, b: TensorOrNumber, operation: string): [Tensor, Tensor] {
   const partnerOfA = b instanceof Tensor ? b.dtype : null;
@@ -17,7 +20,12 @@ export function toTensorPair(a: TensorOrNumber, b: TensorOrNumber, operation: st
   return [toTensor(a, partnerOfA, operation, 'a'), toTensor(b, partnerOfB, operation, 'b')];
 }
 
-/** One operand as a tensor (see {@link toTensorPair}). */
+/**
+ * One operand as a tensor (see {@link toTensorPair}).
+ *
+ * @example
+ * toTensor(1, 'float64', 'where', 'a'); // a float64 scalar tensor
+ */
 export function toTensor(value: TensorOrNumber, partner: DType | null, operation: string, role: string): Tensor {
   if (value instanceof Tensor) return value;
   if (typeof value === 'number') {

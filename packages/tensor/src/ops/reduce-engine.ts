@@ -14,6 +14,9 @@ export interface ReduceOptions {
  * Validates, plans and runs a reduction: `reducer` gets each block and returns its value,
  * which `finish` may transform with the block size (mean divides by it). Reductions with no
  * identity (max, argmax, ...) pass `needsElements` so that empty blocks are an error.
+ *
+ * @example
+ * runReduction('sum', x, 0, false, {}, x.dtype, blockSum);
  */
 export function runReduction(
   operation: string, x: Tensor, axes: Axes, keepDims: boolean, options: ReduceOptions, dtype: DType,
@@ -29,7 +32,12 @@ export function runReduction(
   return out;
 }
 
-/** Plans a reduction without running it (for reducers that need the block size up front). */
+/**
+ * Plans a reduction without running it (for reducers that need the block size up front).
+ *
+ * @example
+ * planFor('mean', zeros([2, 3]), 1, false).blockSize; // 3
+ */
 export function planFor(operation: string, x: Tensor, axes: Axes, keepDims: boolean): ReductionPlan {
   assertTensor(x, operation, 'x');
   return planReduction(x.shape, axes, keepDims, operation);

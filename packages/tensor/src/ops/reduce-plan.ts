@@ -18,7 +18,12 @@ export interface ReductionPlan {
   blockSize: number;
 }
 
-/** Normalizes `axes` for a tensor of `rank`, rejecting out-of-range and repeated axes. */
+/**
+ * Normalizes `axes` for a tensor of `rank`, rejecting out-of-range and repeated axes.
+ *
+ * @example
+ * planReduction([2, 3, 4], [-1, 0], true, 'sum'); // axes [0, 2], kept [1], outShape [1, 3, 1], blockSize 8
+ */
 export function planReduction(shape: readonly number[], axes: Axes, keepDims: boolean, operation: string): ReductionPlan {
   const rank = shape.length;
   const list = axes === null || axes === undefined ? [...Array(rank).keys()] : typeof axes === 'number' ? [axes] : Array.from(axes);
@@ -46,6 +51,10 @@ export type BlockReducer = (data: Tensor['data'], block: RowIterator, base: numb
  * Calls `reduceBlock` once per result element and writes what it returns into `out` (any
  * layout, shape `plan.outShape`). The block walker visits the reduced axes in row-major order,
  * so a reducer sees each block's elements in a fixed order: results are deterministic.
+ *
+ * @example
+ * const plan = planReduction(x.shape, 1, false, 'sum');
+ * reduceBlocks(x, plan, newTensor(x.dtype, plan.outShape), blockSum);
  */
 export function reduceBlocks(x: Tensor, plan: ReductionPlan, out: Tensor, reduceBlock: BlockReducer): void {
   if (out.size === 0) return;

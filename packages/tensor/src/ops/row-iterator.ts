@@ -63,6 +63,9 @@ export class RowIterator {
 /**
  * Drops size-1 axes and merges axis pairs (i, i+1) where every operand has
  * `strides[i] === shape[i+1] * strides[i+1]`, which leaves the element order unchanged.
+ *
+ * @example
+ * coalesce([2, 3], [[3, 1]]); // { shape: [6], strides: [[1]] }
  */
 export function coalesce(shape: readonly number[], strides: ReadonlyArray<readonly number[]>): { shape: number[]; strides: number[][] } {
   const keptShape: number[] = [];

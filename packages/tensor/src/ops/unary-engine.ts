@@ -8,6 +8,9 @@ import { assertTensor, prepareOut } from './validate.js';
 /**
  * Applies a unary op to every element of `x` (any layout) into a fresh tensor or `out`
  * (which may be `x` itself, for in place). Contiguous input and output take one plain loop.
+ *
+ * @example
+ * elementwiseUnary('relu', UnaryCode.relu, x, x.dtype, { out: x });
  */
 export function elementwiseUnary(operation: string, code: UnaryCode, x: Tensor, dtype: DType, options: ElementwiseOptions, low = 0, high = 0): Tensor {
   assertTensor(x, operation, 'x');
@@ -25,7 +28,12 @@ export function elementwiseUnary(operation: string, code: UnaryCode, x: Tensor, 
   return out;
 }
 
-/** Result dtype of a transcendental op (exp, log, ...): the input's float dtype, float32 for int32. */
+/**
+ * Result dtype of a transcendental op (exp, log, ...): the input's float dtype, float32 for int32.
+ *
+ * @example
+ * floatResult('int32'); // 'float32'
+ */
 export function floatResult(dtype: DType): DType {
   return dtype === 'int32' ? 'float32' : dtype;
 }

@@ -9,7 +9,12 @@ export const UnaryCode = {
 /** One of {@link UnaryCode}'s values. */
 export type UnaryCode = (typeof UnaryCode)[keyof typeof UnaryCode];
 
-/** Numerically stable logistic function: never evaluates exp of a large positive number. */
+/**
+ * Numerically stable logistic function: never evaluates exp of a large positive number.
+ *
+ * @example
+ * sigmoidScalar(-1000); // 0, not NaN
+ */
 export function sigmoidScalar(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
@@ -19,6 +24,9 @@ export function sigmoidScalar(x: number): number {
 /**
  * out[o + j·so] = f(x[i + j·sx]) for j < length, switching on the op once per row. `low` and
  * `high` are clip's bounds (ignored by the others).
+ *
+ * @example
+ * unaryStrided(UnaryCode.exp, x.data, x.offset, x.strides[0], out.data, 0, 1, x.shape[0], 0, 0);
  */
 export function unaryStrided(
   code: UnaryCode, x: TypedArray, xIndex: number, xStride: number, out: TypedArray, outIndex: number, outStride: number,
@@ -45,7 +53,12 @@ export function unaryStrided(
   }
 }
 
-/** The contiguous fast path: out[o + j] = f(x[i + j]), a bare loop for the hottest ops. */
+/**
+ * The contiguous fast path: out[o + j] = f(x[i + j]), a bare loop for the hottest ops.
+ *
+ * @example
+ * unaryContiguous(UnaryCode.relu, x.data, 0, out.data, 0, x.size, 0, 0);
+ */
 export function unaryContiguous(code: UnaryCode, x: TypedArray, xStart: number, out: TypedArray, outStart: number, length: number, low: number, high: number): void {
   if (x instanceof Float32Array && out instanceof Float32Array && unaryContiguousFloat32(code, x, xStart, out, outStart, length)) return;
   const shift = xStart - outStart;

@@ -4,7 +4,12 @@ import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { newTensor } from './new-tensor.js';
 
-/** Throws unless `value` is a {@link Tensor}; `role` names the argument in the message. */
+/**
+ * Throws unless `value` is a {@link Tensor}; `role` names the argument in the message.
+ *
+ * @example
+ * assertTensor(a, 'matmul', 'a'); // 'matmul: a must be a Tensor, got an array; ...'
+ */
 export function assertTensor(value: unknown, operation: string, role = 'input'): asserts value is Tensor {
   if (!(value instanceof Tensor)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
@@ -12,7 +17,12 @@ export function assertTensor(value: unknown, operation: string, role = 'input'):
   }
 }
 
-/** Throws unless `x` holds floats: for ops whose result is meaningless in int32 (matmul, softmax, ...). */
+/**
+ * Throws unless `x` holds floats: for ops whose result is meaningless in int32 (matmul, softmax, ...).
+ *
+ * @example
+ * assertFloat(x, 'softmax'); // throws DTYPE_MISMATCH for int32
+ */
 export function assertFloat(x: Tensor, operation: string, role = 'input'): asserts x is Tensor<'float32' | 'float64'> {
   if (x.dtype === 'int32') {
     throw new AnnetError('DTYPE_MISMATCH', operation, `${role} has dtype int32; expected float32 or float64 (convert with cast(x, 'float32'))`);
@@ -23,6 +33,9 @@ export function assertFloat(x: Tensor, operation: string, role = 'input'): asser
  * The tensor an op writes its result into: a fresh zero-filled one, or the caller's `out`
  * after checking its shape and dtype. `out` may be a strided view; it must not share memory
  * with `inputs` when the op cannot work in place (`allowAlias` false).
+ *
+ * @example
+ * const out = prepareOut(options.out, [m, n], 'float32', 'matmul', [a, b], false);
  */
 export function prepareOut<D extends DType>(
   out: Tensor | undefined, shape: readonly number[], dtype: D, operation: string,
