@@ -167,12 +167,22 @@ export abstract class BaseLayer implements Layer<Tensor> {
   }
 }
 
-/** The generator a layer draws its first parameters from: `options.rng`, or `createRng(options.seed ?? 0)`. */
+/**
+ * The generator a layer draws its first parameters from: `options.rng`, or `createRng(options.seed ?? 0)`.
+ *
+ * @example
+ * const rng = initialRng({ seed: 3 }); // createRng(3)
+ */
 export function initialRng(options: SeededLayerOptions): Rng {
   return options.rng ?? createRng(options.seed ?? 0);
 }
 
-/** The JSON entries that record how a layer was seeded (only `seed`; an rng object is not JSON). */
+/**
+ * The JSON entries that record how a layer was seeded (only `seed`; an rng object is not JSON).
+ *
+ * @example
+ * seedConfig({ seed: 3 }); // { seed: 3 }
+ */
 export function seedConfig(options: SeededLayerOptions): JsonObject {
   return options.seed !== undefined && options.rng === undefined ? { seed: options.seed } : {};
 }

@@ -1,18 +1,29 @@
 import { AnnetError } from '@annet/tensor';
 
-/** A size given once for both spatial axes, or as `[height, width]`. */
+/**
+ * A size given once for both spatial axes, or as `[height, width]`.
+ *
+ * @example
+ * const kernelSize: PairOption = [3, 1];
+ */
 export type PairOption = number | readonly [number, number];
 
 /**
  * Spatial padding: `'valid'` (none), `'same'` (output size ⌈input/stride⌉, extra padding at the
  * bottom and right, as in TensorFlow and Keras), a number for all four sides, or
  * `[height, width]` padding applied on both sides of each axis.
+ *
+ * @example
+ * const padding: Padding = 'same';
  */
 export type Padding = 'valid' | 'same' | number | readonly [number, number];
 
 /**
  * Where a sliding window goes on an H×W image: what Conv2D and the pooling layers compute from
  * their options and the input size.
+ *
+ * @example
+ * const { outputHeight, outputWidth } = windowGeometry('Conv2D', 28, 28, [3, 3], [1, 1], [1, 1], 'valid'); // 26, 26
  */
 export interface WindowGeometry {
   readonly kernelHeight: number;
@@ -29,7 +40,12 @@ export interface WindowGeometry {
   readonly outputWidth: number;
 }
 
-/** Reads a {@link PairOption} as `[height, width]` of positive integers. */
+/**
+ * Reads a {@link PairOption} as `[height, width]` of positive integers.
+ *
+ * @example
+ * readPair('Conv2D', 'stride', 2); // [2, 2]
+ */
 export function readPair(operation: string, what: string, value: PairOption): [number, number] {
   const pair: readonly number[] = typeof value === 'number' ? [value, value] : Array.isArray(value) ? value : [];
   if (pair.length !== 2 || !pair.every((entry) => Number.isSafeInteger(entry) && entry > 0)) {
@@ -38,7 +54,12 @@ export function readPair(operation: string, what: string, value: PairOption): [n
   return [pair[0], pair[1]];
 }
 
-/** Checks a {@link Padding} option. */
+/**
+ * Checks a {@link Padding} option.
+ *
+ * @example
+ * readPadding('Conv2D', [1, 2]); // [1, 2]
+ */
 export function readPadding(operation: string, padding: Padding): Padding {
   if (padding === 'valid' || padding === 'same') return padding;
   const pair: readonly number[] = typeof padding === 'number' ? [padding] : Array.isArray(padding) && padding.length === 2 ? padding : [];
@@ -101,7 +122,12 @@ function axisGeometry(size: number, kernel: number, stride: number, dilation: nu
   return { before: pad, after: pad, output: Math.floor((size + 2 * pad - effectiveKernel) / stride) + 1 };
 }
 
-/** The JSON form of a pair option: a number when both entries agree. */
+/**
+ * The JSON form of a pair option: a number when both entries agree.
+ *
+ * @example
+ * pairConfig([3, 3]); // 3
+ */
 export function pairConfig(pair: readonly [number, number]): number | [number, number] {
   return pair[0] === pair[1] ? pair[0] : [pair[0], pair[1]];
 }

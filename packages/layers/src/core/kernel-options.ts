@@ -3,6 +3,9 @@ import type { InitializerConfig } from '../initializers/initializer.js';
 /**
  * The activation that follows a layer, as a hint for its default kernel initializer only (the
  * layer applies no activation). ReLU-like hints pick `'heNormal'`, the others `'glorotUniform'`.
+ *
+ * @example
+ * new Dense(784, 128, { activationHint: 'relu' }); // He-normal weights
  */
 export type ActivationHint = 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'linear' | 'sigmoid' | 'tanh' | 'softmax';
 
@@ -25,7 +28,12 @@ export interface KernelOptions {
 
 const reluLike = new Set<string>(['relu', 'leakyRelu', 'elu', 'gelu']);
 
-/** The kernel initializer a layer uses: the explicit one, else He for ReLU-like hints, else Glorot uniform. */
+/**
+ * The kernel initializer a layer uses: the explicit one, else He for ReLU-like hints, else Glorot uniform.
+ *
+ * @example
+ * defaultKernelInitializer({ activationHint: 'relu' }); // 'heNormal'
+ */
 export function defaultKernelInitializer(options: KernelOptions): InitializerConfig {
   if (options.kernelInitializer !== undefined) return options.kernelInitializer;
   return options.activationHint !== undefined && reluLike.has(options.activationHint) ? 'heNormal' : 'glorotUniform';

@@ -25,7 +25,12 @@ export interface Fans {
  */
 export type Initializer = (values: FloatArray, fans: Fans, rng: Rng) => void;
 
-/** Names of the initializers that take no arguments. */
+/**
+ * Names of the initializers that take no arguments.
+ *
+ * @example
+ * const name: InitializerName = 'glorotUniform';
+ */
 export type InitializerName =
   | 'zeros'
   | 'ones'

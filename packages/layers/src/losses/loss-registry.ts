@@ -20,7 +20,12 @@ export const losses = {
   softmaxCrossEntropy,
 } as const satisfies Record<string, LossFunction>;
 
-/** The name of a built-in loss. */
+/**
+ * The name of a built-in loss.
+ *
+ * @example
+ * const name: LossName = 'softmaxCrossEntropy';
+ */
 export type LossName = keyof typeof losses;
 
 /**

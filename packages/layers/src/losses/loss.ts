@@ -39,7 +39,12 @@ export interface LossResult {
  */
 export type LossFunction = (predictions: Tensor, targets: Tensor, options?: LossOptions) => LossResult;
 
-/** Checks the reduction option and returns it. */
+/**
+ * Checks the reduction option and returns it.
+ *
+ * @example
+ * const reduction = readReduction('huber', options); // 'mean' by default
+ */
 export function readReduction(operation: string, options: LossOptions): 'mean' | 'sum' {
   const reduction = options.reduction ?? 'mean';
   if (reduction !== 'mean' && reduction !== 'sum') {
@@ -48,7 +53,12 @@ export function readReduction(operation: string, options: LossOptions): 'mean' |
   return reduction;
 }
 
-/** Checks that predictions are float and returns them contiguous. */
+/**
+ * Checks that predictions are float and returns them contiguous.
+ *
+ * @example
+ * const p = readPredictions('meanSquaredError', predictions);
+ */
 export function readPredictions(operation: string, predictions: Tensor): Tensor<FloatDType> {
   if (predictions.dtype !== 'float32' && predictions.dtype !== 'float64') {
     throw new AnnetError('DTYPE_MISMATCH', operation, `expected float32 or float64 predictions, got ${predictions.dtype}`);
@@ -56,7 +66,12 @@ export function readPredictions(operation: string, predictions: Tensor): Tensor<
   return contiguousInput(predictions) as Tensor<FloatDType>;
 }
 
-/** Checks that targets have the predictions' shape and a float dtype; returns them contiguous. */
+/**
+ * Checks that targets have the predictions' shape and a float dtype; returns them contiguous.
+ *
+ * @example
+ * const t = readMatchingTargets('meanSquaredError', p, targets);
+ */
 export function readMatchingTargets(operation: string, predictions: Tensor, targets: Tensor): Tensor<FloatDType> {
   if (!shapesEqual(predictions.shape, targets.shape)) {
     throw new AnnetError('SHAPE_MISMATCH', operation, `expected targets shaped like the predictions ${describeShape(predictions.shape)}, got ${describeShape(targets.shape)}`);
@@ -67,7 +82,12 @@ export function readMatchingTargets(operation: string, predictions: Tensor, targ
   return contiguousInput(targets) as Tensor<FloatDType>;
 }
 
-/** The gradient tensor: `out` after checking it, or a new one shaped like the predictions. */
+/**
+ * The gradient tensor: `out` after checking it, or a new one shaped like the predictions.
+ *
+ * @example
+ * const gradient = gradientBuffer('meanSquaredError', p, options.out);
+ */
 export function gradientBuffer(operation: string, predictions: Tensor<FloatDType>, out: Tensor | undefined): Tensor<FloatDType> {
   if (out === undefined) return zeros(predictions.shape, predictions.dtype);
   if (!shapesEqual(out.shape, predictions.shape) || out.dtype !== predictions.dtype || !out.isContiguous) {
