@@ -12,7 +12,7 @@ import { jsKernels } from '../src/kernels/js-kernels.js';
 import { WasmArena } from '../src/kernels/wasm-arena.js';
 import { createWasmKernels } from '../src/kernels/wasm-kernels.js';
 import { detectWasmVariant, instantiateWasmKernels, type WasmVariant } from '../src/kernels/wasm-module.js';
-import { printTable, secondsPerCall } from './timing.js';
+import { printTable } from './timing.js';
 
 interface Case { label: string; m: number; n: number; k: number; transposeA: boolean; transposeB: boolean }
 
@@ -34,8 +34,29 @@ function operands(testCase: Case): MatmulArguments<Float32Array> {
   return { a, aOffset: 0, lda: transposeA ? m : k, transposeA, b, bOffset: 0, ldb: transposeB ? k : n, transposeB, out: new Float32Array(m * n), outOffset: 0, ldc: n, m, n, k, accumulate: false };
 }
 
+/**
+ * Seconds per call from the fastest of many short samples (each ~0.3 ms of back-to-back calls).
+ * On a shared machine the minimum is what the code costs when nothing preempts it; a mean over
+ * long rounds measures the neighbours as much as the kernel.
+ */
+function bestSecondsPerCall(body: () => void, milliseconds = 400): number {
+  body();
+  let start = performance.now();
+  body();
+  const estimate = Math.max(performance.now() - start, 1e-4);
+  const calls = Math.max(1, Math.ceil(0.3 / estimate));
+  let best = Infinity;
+  const end = performance.now() + milliseconds;
+  while (performance.now() < end) {
+    start = performance.now();
+    for (let call = 0; call < calls; call++) body();
+    best = Math.min(best, (performance.now() - start) / calls);
+  }
+  return best / 1000;
+}
+
 function gflops(testCase: Case, body: () => void): number {
-  return (2 * testCase.m * testCase.n * testCase.k) / secondsPerCall(body) / 1e9;
+  return (2 * testCase.m * testCase.n * testCase.k) / bestSecondsPerCall(body) / 1e9;
 }
 
 /** The kernel alone, with A, B and C placed in wasm memory once: what a step would cost if tensors lived there. */
@@ -81,7 +102,7 @@ if (process.argv.includes('--child=relaxed-simd')) {
     const relaxedCells = typeof relaxed === 'string' ? ['-', '-'] : relaxed[index].map((value) => value.toFixed(1));
     return [testCase.label, js.toFixed(2), copied.toFixed(1), resident.toFixed(1), copyShare, ...relaxedCells];
   });
-  console.log('float32 matmul, GFLOP/s, one thread');
+  console.log('float32 matmul, GFLOP/s, one thread (fastest of many short samples)');
   printTable(['shape', 'js', 'wasm-simd', 'wasm-simd resident', 'copy share', 'wasm-relaxed-simd', 'relaxed resident'], rows);
   if (typeof relaxed === 'string') console.log(`wasm-relaxed-simd: ${relaxed}`);
 }
