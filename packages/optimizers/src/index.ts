@@ -7,7 +7,7 @@
 export { AnnetError } from './annet-error.js';
 
 export { Optimizer, type ParameterStateView } from './core/optimizer.js';
-export type { UpdateRule } from './core/update-rule.js';
+export type { StepContext, UpdateRule } from './core/update-rule.js';
 export type {
   GradientsByName,
   GroupSelector,

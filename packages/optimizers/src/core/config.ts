@@ -18,6 +18,8 @@ export interface ResolvedGroup<H extends Hyperparameters> {
   readonly slotNames: readonly string[];
   /** Whether a parameter name belongs to this group. */
   matches(name: string): boolean;
+  /** `[stepCount, learningRate]` of the last evaluation, so a step evaluates the schedule once per group; `[-1, 0]` when stale. */
+  readonly rateCache: Float64Array;
 }
 
 /** An optimizer's options checked, as JSON and as resolved groups. */
@@ -65,7 +67,7 @@ export function normalizeOptions<H extends Hyperparameters>(rule: UpdateRule<H>,
   const hyperparameters = checkFields(operation, '', rest, rule.fields, ['learningRate', 'groups']) as unknown as H;
   rule.checkCombination?.(hyperparameters, operation, '');
   const learningRate = checkLearningRate(operation, 'learningRate', rawLearningRate);
-  const base: ResolvedGroup<H> = { hyperparameters, learningRate, scheduleKey: 'learningRate', slotNames: rule.slotNames(hyperparameters), matches: () => true };
+  const base: ResolvedGroup<H> = { hyperparameters, learningRate, scheduleKey: 'learningRate', slotNames: rule.slotNames(hyperparameters), matches: () => true, rateCache: Float64Array.of(-1, 0) };
   if (!Array.isArray(rawGroups)) invalid(operation, `groups must be a list of parameter groups, got ${formatValue(rawGroups)}`);
   const groups: ResolvedGroup<H>[] = [];
   const groupsJson: JsonValue[] = [];
@@ -84,6 +86,7 @@ export function normalizeOptions<H extends Hyperparameters>(rule: UpdateRule<H>,
       scheduleKey: ownRate === undefined ? 'learningRate' : `${prefix}learningRate`,
       slotNames: rule.slotNames(merged),
       matches,
+      rateCache: Float64Array.of(-1, 0),
     });
     groupsJson.push({ ...selectorJson, ...checked, ...(ownRate === undefined ? {} : { learningRate: ownRate as JsonValue }) });
   });
@@ -95,4 +98,9 @@ export function normalizeOptions<H extends Hyperparameters>(rule: UpdateRule<H>,
 export function groupOf<H extends Hyperparameters>(options: NormalizedOptions<H>, name: string): ResolvedGroup<H> {
   for (const group of options.groups) if (group.matches(name)) return group;
   return options.base;
+}
+
+/** Marks every group's cached learning rate stale (after a metric, a load or a reset). */
+export function forgetLearningRates<H extends Hyperparameters>(core: { readonly options: NormalizedOptions<H> }): void {
+  for (const group of [core.options.base, ...core.options.groups]) group.rateCache[0] = -1;
 }

@@ -3,7 +3,7 @@ import { AnnetError, formatShape, formatValue } from '../annet-error.js';
 import { decodeArray } from '../serialization/json-numbers.js';
 import { initialPlateauState } from '../schedules/reduce-lr-on-plateau.js';
 import type { PlateauState } from '../schedules/schedule-types.js';
-import { groupOf, type ResolvedGroup } from './config.js';
+import { forgetLearningRates, groupOf, type ResolvedGroup } from './config.js';
 import type { OptimizerCore } from './optimizer-core.js';
 import { parametersOf } from './parameters-of.js';
 import { checkSavedArray, copyArray, parseEntry, parsePlateauState, type ParsedEntry } from './parse-state.js';
@@ -120,6 +120,7 @@ export function loadIntoCore<H extends Hyperparameters>(core: OptimizerCore<H>, 
   }
   for (const key of core.plateaus.keys()) core.plateaus.set(key, plateaus.get(key) ?? initialPlateauState());
   core.stepCount = stepCount;
+  forgetLearningRates(core);
   return report;
 }
 

@@ -23,4 +23,6 @@ export interface OptimizerCore<H extends Hyperparameters> {
   visit: number;
   /** `${type}.step`, built once so a step allocates no string. */
   readonly stepOperation: string;
+  /** The one step context handed to every update (written, never reallocated). */
+  readonly context: { step: number; learningRate: number };
 }

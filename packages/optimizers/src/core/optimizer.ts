@@ -3,7 +3,7 @@ import { AnnetError, formatValue } from '../annet-error.js';
 import { learningRateAt } from '../schedules/learning-rate-at.js';
 import { initialPlateauState, observePlateau } from '../schedules/reduce-lr-on-plateau.js';
 import type { ReduceLROnPlateauSchedule } from '../schedules/schedule-types.js';
-import { groupOf, normalizeOptions } from './config.js';
+import { forgetLearningRates, groupOf, normalizeOptions } from './config.js';
 import { loadIntoCore, stateDictFromJson } from './load-state.js';
 import type { OptimizerCore } from './optimizer-core.js';
 import { saveStateDict, stateDictToJson } from './save-state.js';
@@ -66,7 +66,9 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
         this.#plateauSchedules.set(group.scheduleKey, group.learningRate);
       }
     }
-    this.#core = { rule, options: normalized, stepCount: 0, states: new Map(), plateaus, visit: 0, stepOperation: `${rule.type}.step` };
+    // learningRate starts as a non-integer so its field holds doubles from the start.
+    const context = { step: 0, learningRate: 0.5 };
+    this.#core = { rule, options: normalized, stepCount: 0, states: new Map(), plateaus, visit: 0, stepOperation: `${rule.type}.step`, context };
     this.#config = deepFreeze(JSON.parse(JSON.stringify(normalized.json)) as JsonObject);
   }
 
@@ -111,6 +113,7 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
     for (const [key, state] of core.plateaus) {
       core.plateaus.set(key, observePlateau(this.#plateauSchedules.get(key) as ReduceLROnPlateauSchedule, state, metric, core.stepCount));
     }
+    forgetLearningRates(core);
   }
 
   /** Names of the parameters that have state, in the order they were first stepped. */
@@ -143,6 +146,7 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
     core.states.clear();
     core.stepCount = 0;
     for (const key of core.plateaus.keys()) core.plateaus.set(key, initialPlateauState());
+    forgetLearningRates(core);
   }
 
   /**

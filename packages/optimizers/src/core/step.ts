@@ -90,8 +90,15 @@ export function applyStep<H extends Hyperparameters>(core: OptimizerCore<H>, tar
     }
     state.step += 1;
     const group = state.group;
-    const learningRate = learningRateAt(group.learningRate, stepCount, core.plateaus.get(group.scheduleKey));
-    core.rule.update(parameter.value, gradient, state.slots, state.scalars, state.step, learningRate, group.hyperparameters);
+    const cache = group.rateCache;
+    if (cache[0] !== stepCount) {
+      cache[1] = learningRateAt(group.learningRate, stepCount, core.plateaus.get(group.scheduleKey));
+      cache[0] = stepCount;
+    }
+    const context = core.context;
+    context.step = state.step;
+    context.learningRate = cache[1];
+    core.rule.update(parameter.value, gradient, state.slots, state.scalars, context, group.hyperparameters);
   }
   core.stepCount = stepCount + 1;
 }

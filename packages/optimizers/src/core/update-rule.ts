@@ -3,6 +3,18 @@ import type { FieldSpec } from '../validation/fields.js';
 import type { Hyperparameters } from './types.js';
 
 /**
+ * What an update needs besides arrays and hyperparameters: the parameter's own update count and
+ * the learning rate of this step. The optimizer reuses one object for every call (doubles passed
+ * as plain arguments would be boxed on the heap whenever the call is not inlined).
+ */
+export interface StepContext {
+  /** This parameter's update count, 1 for its first update (bias corrections use it). */
+  readonly step: number;
+  /** The learning rate of this step for this parameter's group. */
+  readonly learningRate: number;
+}
+
+/**
  * An optimization algorithm as data plus one pure function: what an {@link Optimizer} needs to
  * validate its options, allocate per-parameter state and update a parameter. The classes (`Adam`,
  * `SGD`, ...) are thin shells around one of these.
@@ -12,9 +24,9 @@ import type { Hyperparameters } from './types.js';
  *   type: 'PlainGradientDescent', defaultLearningRate: 0.01,
  *   fields: { maximize: { rule: isBoolean, default: false } },
  *   slotNames: () => [], scalarNames: [], initialScalars: [],
- *   update(value, gradient, _slots, _scalars, _step, learningRate, h) {
- *     const sign = h.maximize ? -1 : 1;
- *     for (let i = 0; i < value.length; i++) value[i] -= learningRate * sign * gradient[i];
+ *   update(value, gradient, _slots, _scalars, context, h) {
+ *     const rate = h.maximize ? context.learningRate : -context.learningRate;
+ *     for (let i = 0; i < value.length; i++) value[i] += rate * gradient[i];
  *   },
  * };
  */
@@ -36,8 +48,9 @@ export interface UpdateRule<H extends Hyperparameters> {
   /** Starting values of those scalars. */
   readonly initialScalars: readonly number[];
   /**
-   * Updates `value` in place from `gradient`, for the parameter's `step`-th update (1 for the first),
-   * reading and writing its state arrays and scalars. One fused loop; allocates nothing.
+   * Updates `value` in place from `gradient`, for the parameter's `context.step`-th update (1 for
+   * the first) at `context.learningRate`, reading and writing its state arrays and scalars. One
+   * fused loop; allocates nothing.
    */
-  update(value: FloatArray, gradient: FloatArray, slots: readonly FloatArray[], scalars: Float64Array, step: number, learningRate: number, hyperparameters: H): void;
+  update(value: FloatArray, gradient: FloatArray, slots: readonly FloatArray[], scalars: Float64Array, context: StepContext, hyperparameters: H): void;
 }

@@ -1,7 +1,7 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { UpdateRule } from '../core/update-rule.js';
+import type { StepContext, UpdateRule } from '../core/update-rule.js';
 import { numberIn } from '../validation/rules.js';
 import { flagField, nonNegativeField } from './common-fields.js';
 
@@ -24,9 +24,10 @@ export type AdadeltaOptions = OptimizerOptions<AdadeltaHyperparameters>;
  * One Adadelta update of `value` in place.
  *
  * @example
- * adadeltaUpdate(value, gradient, squareAverage, accumulatedDelta, 1, hyperparameters);
+ * adadeltaUpdate(value, gradient, squareAverage, accumulatedDelta, { step: 1, learningRate: 1 }, hyperparameters);
  */
-export function adadeltaUpdate(value: FloatArray, gradient: FloatArray, squareAverage: FloatArray, accumulatedDelta: FloatArray, learningRate: number, h: AdadeltaHyperparameters): void {
+export function adadeltaUpdate(value: FloatArray, gradient: FloatArray, squareAverage: FloatArray, accumulatedDelta: FloatArray, context: StepContext, h: AdadeltaHyperparameters): void {
+  const { learningRate } = context;
   const { rho, epsilon, weightDecay } = h;
   const sign = h.maximize ? -1 : 1;
   const keep = 1 - rho;
@@ -55,8 +56,8 @@ export const adadeltaRule: UpdateRule<AdadeltaHyperparameters> = {
   slotNames: () => ['squareAverage', 'accumulatedDelta'],
   scalarNames: [],
   initialScalars: [],
-  update(value, gradient, slots, _scalars, _step, learningRate, h) {
-    adadeltaUpdate(value, gradient, slots[0], slots[1], learningRate, h);
+  update(value, gradient, slots, _scalars, context, h) {
+    adadeltaUpdate(value, gradient, slots[0], slots[1], context, h);
   },
 };
 

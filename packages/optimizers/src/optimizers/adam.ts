@@ -1,7 +1,7 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { UpdateRule } from '../core/update-rule.js';
+import type { StepContext, UpdateRule } from '../core/update-rule.js';
 import { betaField, flagField, nonNegativeField } from './common-fields.js';
 
 /** {@link Adam}'s (and {@link AdamW}'s) hyperparameters besides the learning rate. */
@@ -28,7 +28,7 @@ export type AdamOptions = OptimizerOptions<AdamHyperparameters>;
  * `step`-th update. `maxSecondMoment` is needed only with `amsgrad`.
  *
  * @example
- * adamUpdate(value, gradient, firstMoment, secondMoment, undefined, 1, 1e-3, hyperparameters, false);
+ * adamUpdate(value, gradient, firstMoment, secondMoment, undefined, { step: 1, learningRate: 1e-3 }, hyperparameters, false);
  */
 export function adamUpdate(
   value: FloatArray,
@@ -36,11 +36,11 @@ export function adamUpdate(
   firstMoment: FloatArray,
   secondMoment: FloatArray,
   maxSecondMoment: FloatArray | undefined,
-  step: number,
-  learningRate: number,
+  context: StepContext,
   h: AdamHyperparameters,
   decoupledWeightDecay: boolean,
 ): void {
+  const { step, learningRate } = context;
   const { beta1, beta2, epsilon, amsgrad } = h;
   const sign = h.maximize ? -1 : 1;
   const stepSize = learningRate / (1 - beta1 ** step);
@@ -50,6 +50,18 @@ export function adamUpdate(
   const l2 = decoupledWeightDecay ? 0 : h.weightDecay;
   const keep1 = 1 - beta1;
   const keep2 = 1 - beta2;
+  if (!amsgrad && l2 === 0 && sign === 1) {
+    // The common case without per-element branches; the same arithmetic as the loop below.
+    for (let i = 0; i < value.length; i++) {
+      const g = gradient[i];
+      const m = beta1 * firstMoment[i] + keep1 * g;
+      firstMoment[i] = m;
+      const v = beta2 * secondMoment[i] + keep2 * g * g;
+      secondMoment[i] = v;
+      value[i] = value[i] * decay - stepSize * m / (Math.sqrt(v) * inverseCorrection + epsilon);
+    }
+    return;
+  }
   for (let i = 0; i < value.length; i++) {
     const previous = value[i];
     let g = sign * gradient[i];
@@ -89,8 +101,8 @@ export const adamRule: UpdateRule<AdamHyperparameters> = {
   slotNames: adamSlotNames,
   scalarNames: [],
   initialScalars: [],
-  update(value, gradient, slots, _scalars, step, learningRate, h) {
-    adamUpdate(value, gradient, slots[0], slots[1], slots[2], step, learningRate, h, false);
+  update(value, gradient, slots, _scalars, context, h) {
+    adamUpdate(value, gradient, slots[0], slots[1], slots[2], context, h, false);
   },
 };
 

@@ -1,7 +1,7 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { UpdateRule } from '../core/update-rule.js';
+import type { StepContext, UpdateRule } from '../core/update-rule.js';
 import { betaField, flagField, nonNegativeField } from './common-fields.js';
 
 /** {@link Adamax}'s hyperparameters besides the learning rate. */
@@ -22,12 +22,13 @@ export type AdamaxHyperparameters = {
 export type AdamaxOptions = OptimizerOptions<AdamaxHyperparameters>;
 
 /**
- * One Adamax update of `value` in place, for the parameter's `step`-th update.
+ * One Adamax update of `value` in place, for the parameter's `context.step`-th update.
  *
  * @example
- * adamaxUpdate(value, gradient, firstMoment, infinityNorm, 1, 2e-3, hyperparameters);
+ * adamaxUpdate(value, gradient, firstMoment, infinityNorm, { step: 1, learningRate: 2e-3 }, hyperparameters);
  */
-export function adamaxUpdate(value: FloatArray, gradient: FloatArray, firstMoment: FloatArray, infinityNorm: FloatArray, step: number, learningRate: number, h: AdamaxHyperparameters): void {
+export function adamaxUpdate(value: FloatArray, gradient: FloatArray, firstMoment: FloatArray, infinityNorm: FloatArray, context: StepContext, h: AdamaxHyperparameters): void {
+  const { step, learningRate } = context;
   const { beta1, beta2, epsilon, weightDecay } = h;
   const sign = h.maximize ? -1 : 1;
   const stepSize = learningRate / (1 - beta1 ** step);
@@ -58,8 +59,8 @@ export const adamaxRule: UpdateRule<AdamaxHyperparameters> = {
   slotNames: () => ['firstMoment', 'infinityNorm'],
   scalarNames: [],
   initialScalars: [],
-  update(value, gradient, slots, _scalars, step, learningRate, h) {
-    adamaxUpdate(value, gradient, slots[0], slots[1], step, learningRate, h);
+  update(value, gradient, slots, _scalars, context, h) {
+    adamaxUpdate(value, gradient, slots[0], slots[1], context, h);
   },
 };
 

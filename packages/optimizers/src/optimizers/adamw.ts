@@ -14,8 +14,8 @@ export const adamWRule: UpdateRule<AdamHyperparameters> = {
   slotNames: adamSlotNames,
   scalarNames: [],
   initialScalars: [],
-  update(value, gradient, slots, _scalars, step, learningRate, h) {
-    adamUpdate(value, gradient, slots[0], slots[1], slots[2], step, learningRate, h, true);
+  update(value, gradient, slots, _scalars, context, h) {
+    adamUpdate(value, gradient, slots[0], slots[1], slots[2], context, h, true);
   },
 };
 

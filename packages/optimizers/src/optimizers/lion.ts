@@ -1,7 +1,7 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { UpdateRule } from '../core/update-rule.js';
+import type { StepContext, UpdateRule } from '../core/update-rule.js';
 import { numberIn } from '../validation/rules.js';
 import { flagField, nonNegativeField } from './common-fields.js';
 
@@ -24,9 +24,10 @@ export type LionOptions = OptimizerOptions<LionHyperparameters>;
  * One Lion update of `value` in place.
  *
  * @example
- * lionUpdate(value, gradient, momentum, 1e-4, { beta1: 0.9, beta2: 0.99, weightDecay: 0, maximize: false });
+ * lionUpdate(value, gradient, momentum, { step: 1, learningRate: 1e-4 }, { beta1: 0.9, beta2: 0.99, weightDecay: 0, maximize: false });
  */
-export function lionUpdate(value: FloatArray, gradient: FloatArray, momentum: FloatArray, learningRate: number, h: LionHyperparameters): void {
+export function lionUpdate(value: FloatArray, gradient: FloatArray, momentum: FloatArray, context: StepContext, h: LionHyperparameters): void {
+  const { learningRate } = context;
   const { beta1, beta2, weightDecay } = h;
   const sign = h.maximize ? -1 : 1;
   const keep1 = 1 - beta1;
@@ -54,8 +55,8 @@ export const lionRule: UpdateRule<LionHyperparameters> = {
   slotNames: () => ['momentum'],
   scalarNames: [],
   initialScalars: [],
-  update(value, gradient, slots, _scalars, _step, learningRate, h) {
-    lionUpdate(value, gradient, slots[0], learningRate, h);
+  update(value, gradient, slots, _scalars, context, h) {
+    lionUpdate(value, gradient, slots[0], context, h);
   },
 };
 

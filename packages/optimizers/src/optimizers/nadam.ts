@@ -1,7 +1,7 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { UpdateRule } from '../core/update-rule.js';
+import type { StepContext, UpdateRule } from '../core/update-rule.js';
 import { betaField, flagField, nonNegativeField } from './common-fields.js';
 
 /** {@link NAdam}'s hyperparameters besides the learning rate. */
@@ -26,13 +26,13 @@ export type NAdamHyperparameters = {
 export type NAdamOptions = OptimizerOptions<NAdamHyperparameters>;
 
 /**
- * One NAdam update of `value` in place, for the parameter's `step`-th update. `scalars[0]` is the
+ * One NAdam update of `value` in place, for the parameter's `context.step`-th update. `scalars[0]` is the
  * parameter's running product of μ_i (`muProduct`), updated here; it is saved with the state so a
  * resumed run continues it exactly.
  *
  * @example
  * const scalars = Float64Array.of(1); // muProduct starts at 1
- * nadamUpdate(value, gradient, firstMoment, secondMoment, scalars, 1, 2e-3, hyperparameters);
+ * nadamUpdate(value, gradient, firstMoment, secondMoment, scalars, { step: 1, learningRate: 2e-3 }, hyperparameters);
  */
 export function nadamUpdate(
   value: FloatArray,
@@ -40,10 +40,10 @@ export function nadamUpdate(
   firstMoment: FloatArray,
   secondMoment: FloatArray,
   scalars: Float64Array,
-  step: number,
-  learningRate: number,
+  context: StepContext,
   h: NAdamHyperparameters,
 ): void {
+  const { step, learningRate } = context;
   const { beta1, beta2, epsilon, weightDecay, momentumDecay, decoupledWeightDecay } = h;
   const sign = h.maximize ? -1 : 1;
   const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
@@ -86,8 +86,8 @@ export const nadamRule: UpdateRule<NAdamHyperparameters> = {
   slotNames: () => ['firstMoment', 'secondMoment'],
   scalarNames: ['muProduct'],
   initialScalars: [1],
-  update(value, gradient, slots, scalars, step, learningRate, h) {
-    nadamUpdate(value, gradient, slots[0], slots[1], scalars, step, learningRate, h);
+  update(value, gradient, slots, scalars, context, h) {
+    nadamUpdate(value, gradient, slots[0], slots[1], scalars, context, h);
   },
 };
 

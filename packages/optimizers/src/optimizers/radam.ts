@@ -1,7 +1,7 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { UpdateRule } from '../core/update-rule.js';
+import type { StepContext, UpdateRule } from '../core/update-rule.js';
 import { betaField, flagField, nonNegativeField } from './common-fields.js';
 
 /** {@link RAdam}'s hyperparameters besides the learning rate. */
@@ -24,12 +24,13 @@ export type RAdamHyperparameters = {
 export type RAdamOptions = OptimizerOptions<RAdamHyperparameters>;
 
 /**
- * One RAdam update of `value` in place, for the parameter's `step`-th update.
+ * One RAdam update of `value` in place, for the parameter's `context.step`-th update.
  *
  * @example
- * radamUpdate(value, gradient, firstMoment, secondMoment, 1, 1e-3, hyperparameters);
+ * radamUpdate(value, gradient, firstMoment, secondMoment, { step: 1, learningRate: 1e-3 }, hyperparameters);
  */
-export function radamUpdate(value: FloatArray, gradient: FloatArray, firstMoment: FloatArray, secondMoment: FloatArray, step: number, learningRate: number, h: RAdamHyperparameters): void {
+export function radamUpdate(value: FloatArray, gradient: FloatArray, firstMoment: FloatArray, secondMoment: FloatArray, context: StepContext, h: RAdamHyperparameters): void {
+  const { step, learningRate } = context;
   const { beta1, beta2, epsilon, weightDecay, decoupledWeightDecay } = h;
   const sign = h.maximize ? -1 : 1;
   const firstCorrection = 1 - beta1 ** step;
@@ -74,8 +75,8 @@ export const radamRule: UpdateRule<RAdamHyperparameters> = {
   slotNames: () => ['firstMoment', 'secondMoment'],
   scalarNames: [],
   initialScalars: [],
-  update(value, gradient, slots, _scalars, step, learningRate, h) {
-    radamUpdate(value, gradient, slots[0], slots[1], step, learningRate, h);
+  update(value, gradient, slots, _scalars, context, h) {
+    radamUpdate(value, gradient, slots[0], slots[1], context, h);
   },
 };
 

@@ -1,7 +1,7 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { UpdateRule } from '../core/update-rule.js';
+import type { StepContext, UpdateRule } from '../core/update-rule.js';
 import { numberIn } from '../validation/rules.js';
 import { flagField, nonNegativeField } from './common-fields.js';
 
@@ -29,7 +29,7 @@ export type RMSpropOptions = OptimizerOptions<RMSpropHyperparameters>;
  * `gradientAverage` when centered.
  *
  * @example
- * rmspropUpdate(value, gradient, squareAverage, undefined, undefined, 0.01, hyperparameters);
+ * rmspropUpdate(value, gradient, squareAverage, undefined, undefined, { step: 1, learningRate: 0.01 }, hyperparameters);
  */
 export function rmspropUpdate(
   value: FloatArray,
@@ -37,9 +37,10 @@ export function rmspropUpdate(
   squareAverage: FloatArray,
   momentumBuffer: FloatArray | undefined,
   gradientAverage: FloatArray | undefined,
-  learningRate: number,
+  context: StepContext,
   h: RMSpropHyperparameters,
 ): void {
+  const { learningRate } = context;
   const { alpha, epsilon, weightDecay, momentum, centered } = h;
   const sign = h.maximize ? -1 : 1;
   const keep = 1 - alpha;
@@ -86,10 +87,10 @@ export const rmspropRule: UpdateRule<RMSpropHyperparameters> = {
   },
   scalarNames: [],
   initialScalars: [],
-  update(value, gradient, slots, _scalars, _step, learningRate, h) {
+  update(value, gradient, slots, _scalars, context, h) {
     const momentumBuffer = h.momentum > 0 ? slots[1] : undefined;
     const gradientAverage = h.centered ? slots[h.momentum > 0 ? 2 : 1] : undefined;
-    rmspropUpdate(value, gradient, slots[0], momentumBuffer, gradientAverage, learningRate, h);
+    rmspropUpdate(value, gradient, slots[0], momentumBuffer, gradientAverage, context, h);
   },
 };
 
