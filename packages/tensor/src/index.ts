@@ -28,6 +28,7 @@ export { pad } from './ops/pad.js';
 export { gather } from './ops/gather.js';
 export { oneHot } from './ops/one-hot.js';
 export { flatten } from './ops/flatten.js';
+export { broadcastTo, expandDims, reshape, squeeze, transpose } from './ops/view-ops.js';
 export type { IndicesLike } from './ops/indices.js';
 export { col2im, im2col, type Im2colCallOptions } from './ops/im2col.js';
 export { conv2dGeometry, type ConvGeometry, type Im2colOptions } from './ops/conv-geometry.js';

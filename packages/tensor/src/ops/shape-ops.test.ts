@@ -9,6 +9,7 @@ import { gather } from './gather.js';
 import { oneHot } from './one-hot.js';
 import { pad } from './pad.js';
 import { split } from './split.js';
+import { broadcastTo, expandDims, reshape, squeeze, transpose } from './view-ops.js';
 
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const make = (shape: number[], layout: 'contiguous' | 'transposed' | 'stepped' | 'offset', seed: number) => tensorWithLayout(valuesFor('float32', sizeOf(shape), seed), shape, 'float32', layout);
@@ -149,5 +150,19 @@ describe('flatten', () => {
     const transposed = arange(6).reshape([2, 3]).transpose() as Tensor;
     expect(flatten(transposed).toArray()).toEqual([0, 3, 1, 4, 2, 5]);
     expect(() => flatten(x, 2, 1)).toThrow('flatten: startAxis 2 comes after endAxis 1 for a tensor of rank 3');
+  });
+});
+
+describe('view functions', () => {
+  it('are views with TensorFlow.js signatures', () => {
+    const x = arange(6).reshape([1, 2, 3]);
+    expect(transpose(x).shape).toEqual([3, 2, 1]);
+    expect(transpose(x, [0, 2, 1]).toArray()).toEqual([[[0, 3], [1, 4], [2, 5]]]);
+    expect(reshape(x, [3, -1]).data).toBe(x.data);
+    expect(squeeze(x).shape).toEqual([2, 3]);
+    expect(expandDims(x, -1).shape).toEqual([1, 2, 3, 1]);
+    expect(broadcastTo(tensor([1, 2]), [2, 2]).toArray()).toEqual([[1, 2], [1, 2]]);
+    expect(() => transpose([1] as never)).toThrow('transpose: x must be a Tensor, got an array');
+    expect(() => squeeze(x, 1)).toThrow('squeeze: axis 1 has size 2, not 1, in shape [1,2,3]');
   });
 });
