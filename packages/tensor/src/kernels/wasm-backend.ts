@@ -3,10 +3,20 @@ import type { Kernels } from './kernels.js';
 import { createWasmKernels } from './wasm-kernels.js';
 import { detectWasmVariant, type ValidateWasm } from './wasm-module.js';
 
-/** A backend a user can force with `ANNET_BACKEND` (or `auto`, the default: the fastest that runs). */
+/**
+ * A backend a user can force with `ANNET_BACKEND` (or `auto`, the default: the fastest that runs).
+ *
+ * @example
+ * const choice: BackendChoice = backendChoiceFromEnvironment(); // 'auto' unless ANNET_BACKEND is set
+ */
 export type BackendChoice = 'js' | 'wasm' | 'auto';
 
-/** How {@link selectKernels} chooses; every field defaults to the real runtime. */
+/**
+ * How {@link selectKernels} chooses; every field defaults to the real runtime.
+ *
+ * @example
+ * const options: BackendSelectionOptions = { choice: 'auto', validate: () => false }; // as without SIMD
+ */
 export interface BackendSelectionOptions {
   /** Forced choice; when absent, the `ANNET_BACKEND` environment variable, else `'auto'`. */
   choice?: BackendChoice;

@@ -2,7 +2,13 @@ import type { Kernels, MatmulActivation, MatmulArguments } from './kernels.js';
 import { WasmArena } from './wasm-arena.js';
 import { instantiateWasmKernels, wasmActivationCode, type WasmKernelExports, type WasmVariant } from './wasm-module.js';
 
-/** The extra members the WebAssembly backend adds to {@link Kernels}. */
+/**
+ * The WebAssembly backend's kernels: {@link Kernels} with the fused Dense forward always present.
+ *
+ * @example
+ * const kernels: WasmKernels = createWasmKernels('simd', jsKernels);
+ * kernels.matmulBiasActivationFloat32(args, bias, 0, 'relu'); // out = relu(x·W + b)
+ */
 export interface WasmKernels extends Kernels {
   readonly name: 'wasm-simd' | 'wasm-relaxed-simd';
   /**

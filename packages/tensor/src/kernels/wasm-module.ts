@@ -1,10 +1,21 @@
 import type { MatmulActivation } from './kernels.js';
 import { wasmRelaxedSimdBase64, wasmSimdBase64 } from './wasm-binary.generated.js';
 
-/** The two compiled variants of the kernel module: plain WebAssembly SIMD, and relaxed SIMD (fused multiply-add). */
+/**
+ * The two compiled variants of the kernel module: plain WebAssembly SIMD, and relaxed SIMD (fused multiply-add).
+ *
+ * @example
+ * const variant: WasmVariant = detectWasmVariant() ?? 'simd';
+ */
 export type WasmVariant = 'simd' | 'relaxed-simd';
 
-/** The exports of the AssemblyScript kernel module (`assembly/index.ts`). Pointers are byte addresses in `memory`. */
+/**
+ * The exports of the AssemblyScript kernel module (`assembly/index.ts`). Pointers are byte addresses in `memory`.
+ *
+ * @example
+ * const exports: WasmKernelExports = instantiateWasmKernels('simd');
+ * exports.matmulScratchBytes(64, 128, 784); // bytes of packed panels for [64,784] x [784,128]
+ */
 export interface WasmKernelExports {
   readonly memory: WebAssembly.Memory;
   /** First byte after the module's static data; everything above it belongs to the loader. */
@@ -23,10 +34,21 @@ export interface WasmKernelExports {
   biasActivationF32(c: number, ldc: number, m: number, n: number, bias: number, activation: number): void;
 }
 
-/** Activation codes understood by the kernel module (`assembly/matmul.ts`), by {@link MatmulActivation}. */
+/**
+ * Activation codes understood by the kernel module (`assembly/matmul.ts`), by {@link MatmulActivation}.
+ *
+ * @example
+ * exports.matmulF32(a, k, 0, b, n, 0, c, n, m, n, k, 0, bias, wasmActivationCode.relu, scratch);
+ */
 export const wasmActivationCode: Readonly<Record<MatmulActivation, number>> = { none: 0, relu: 1 };
 
-/** Validates a module's bytes, as `WebAssembly.validate` does; injectable so tests can simulate older runtimes. */
+/**
+ * Validates a module's bytes, as `WebAssembly.validate` does; injectable so tests can simulate older runtimes.
+ *
+ * @example
+ * const withoutSimd: ValidateWasm = () => false;
+ * detectWasmVariant(withoutSimd); // null
+ */
 export type ValidateWasm = (bytes: Uint8Array<ArrayBuffer>) => boolean;
 
 /**
