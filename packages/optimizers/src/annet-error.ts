@@ -36,12 +36,22 @@ export class AnnetError extends Error {
   }
 }
 
-/** Formats a shape the way error messages print it: `[3,4]`. */
+/**
+ * Formats a shape the way error messages print it: `[3,4]`.
+ *
+ * @example
+ * formatShape([3, 4]); // '[3,4]'
+ */
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
-/** Formats any value for an error message: numbers and booleans as is, the rest as JSON. */
+/**
+ * Formats any value for an error message: numbers and booleans as is, the rest as JSON.
+ *
+ * @example
+ * formatValue('yes'); // '"yes"'
+ */
 export function formatValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
   if (typeof value === 'function') return 'a function';

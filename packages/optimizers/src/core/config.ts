@@ -59,6 +59,9 @@ function selector(operation: string, prefix: string, group: Record<string, unkno
  * Checks an optimizer's options against its rule (unknown keys, every value, combinations, every
  * group) and resolves them. Throws `INVALID_ARGUMENT` errors such as
  * `Adam: groups[0].beta1 must be in [0, 1), got 1.2`.
+ *
+ * @example
+ * const { json, base, groups } = normalizeOptions(adamRule, { learningRate: 1e-3, groups: [{ pattern: '\\.biases$', weightDecay: 0 }] });
  */
 export function normalizeOptions<H extends Hyperparameters>(rule: UpdateRule<H>, options: unknown): NormalizedOptions<H> {
   const operation = rule.type;
@@ -94,13 +97,23 @@ export function normalizeOptions<H extends Hyperparameters>(rule: UpdateRule<H>,
   return { json, base, groups };
 }
 
-/** The group a parameter name belongs to: the first matching group, else the top-level options. */
+/**
+ * The group a parameter name belongs to: the first matching group, else the top-level options.
+ *
+ * @example
+ * groupOf(options, 'dense.biases').hyperparameters.weightDecay; // 0 with a biases group
+ */
 export function groupOf<H extends Hyperparameters>(options: NormalizedOptions<H>, name: string): ResolvedGroup<H> {
   for (const group of options.groups) if (group.matches(name)) return group;
   return options.base;
 }
 
-/** Marks every group's cached learning rate stale (after a metric, a load or a reset). */
+/**
+ * Marks every group's cached learning rate stale (after a metric, a load or a reset).
+ *
+ * @example
+ * forgetLearningRates(core); // after observing a metric
+ */
 export function forgetLearningRates<H extends Hyperparameters>(core: { readonly options: NormalizedOptions<H> }): void {
   for (const group of [core.options.base, ...core.options.groups]) group.rateCache[0] = -1;
 }

@@ -58,6 +58,9 @@ function problemsMessage(report: LoadReport): string {
  * names and shapes when given), then replaces the optimizer's state. In strict mode any problem
  * throws one `INVALID_STATE` error listing all of them and nothing changes; otherwise what matches
  * loads and the report lists the rest.
+ *
+ * @example
+ * const report = loadIntoCore(core, dict, { strict: false, target: model });
  */
 export function loadIntoCore<H extends Hyperparameters>(core: OptimizerCore<H>, dict: OptimizerStateDict, options: LoadOptions = {}): LoadReport {
   const operation = `${core.rule.type}.loadStateDict`;
@@ -127,6 +130,9 @@ export function loadIntoCore<H extends Hyperparameters>(core: OptimizerCore<H>, 
 /**
  * Turns an optimizer's JSON (`toJSON()` output, possibly through `JSON.stringify`/`JSON.parse`)
  * back into a state dict, decoding each parameter's `slots` lists into typed arrays.
+ *
+ * @example
+ * const dict = stateDictFromJson(JSON.parse(text), 'Adam.loadJSON');
  */
 export function stateDictFromJson(json: unknown, operation: string): OptimizerStateDict {
   if (!isRecord(json)) parseError(operation, `expected optimizer JSON { type, config, state }, got ${formatValue(json)}`);

@@ -23,26 +23,46 @@ export interface ParameterState<H extends Hyperparameters = Hyperparameters> {
   visit: number;
 }
 
-/** Number of elements of a shape. */
+/**
+ * Number of elements of a shape.
+ *
+ * @example
+ * sizeOfShape([3, 4]); // 12
+ */
 export function sizeOfShape(shape: readonly number[]): number {
   let size = 1;
   for (const dimension of shape) size *= dimension;
   return size;
 }
 
-/** Whether two shapes are equal, dimension by dimension. */
+/**
+ * Whether two shapes are equal, dimension by dimension.
+ *
+ * @example
+ * sameShape([3, 4], [3, 4]); // true
+ */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let axis = 0; axis < a.length; axis++) if (a[axis] !== b[axis]) return false;
   return true;
 }
 
-/** A new typed array of `dtype` and `length`. */
+/**
+ * A new typed array of `dtype` and `length`.
+ *
+ * @example
+ * allocateArray('float32', 12); // Float32Array(12)
+ */
 export function allocateArray(dtype: FloatDType, length: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
 }
 
-/** Fresh state for a parameter: zeroed arrays (or the rule's initial value), initial scalars, step 0. */
+/**
+ * Fresh state for a parameter: zeroed arrays (or the rule's initial value), initial scalars, step 0.
+ *
+ * @example
+ * const state = createParameterState(adamRule, group, 'dense.weights', [3, 4], 'float32');
+ */
 export function createParameterState<H extends Hyperparameters>(
   rule: UpdateRule<H>,
   group: ResolvedGroup<H>,

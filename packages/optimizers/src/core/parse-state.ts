@@ -19,7 +19,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Checks a saved parameter entry `{ step, dtype, shape, scalars }`; a string says what is wrong. */
+/**
+ * Checks a saved parameter entry `{ step, dtype, shape, scalars }`; a string says what is wrong.
+ *
+ * @example
+ * parseEntry({ step: 3, dtype: 'float32', shape: [2], scalars: {} }, []); // { step: 3, ... }
+ */
 export function parseEntry(raw: unknown, scalarNames: readonly string[]): ParsedEntry | string {
   if (!isRecord(raw)) return `entry must be an object, got ${formatValue(raw)}`;
   const { step, dtype, shape, scalars = {} } = raw;
@@ -38,7 +43,12 @@ export function parseEntry(raw: unknown, scalarNames: readonly string[]): Parsed
   return { step, dtype, shape: [...shape], scalars: values };
 }
 
-/** Checks a saved state array against its entry; a string says what is wrong. */
+/**
+ * Checks a saved state array against its entry; a string says what is wrong.
+ *
+ * @example
+ * checkSavedArray({ shape: [2], value: new Float32Array(2) }, entry); // undefined when it fits
+ */
 export function checkSavedArray(raw: unknown, entry: ParsedEntry): string | undefined {
   if (!isRecord(raw)) return `must be { shape, value }, got ${formatValue(raw)}`;
   const { shape, value } = raw;
@@ -52,7 +62,12 @@ export function checkSavedArray(raw: unknown, entry: ParsedEntry): string | unde
   return undefined;
 }
 
-/** Checks a saved plateau state; a string says what is wrong. */
+/**
+ * Checks a saved plateau state; a string says what is wrong.
+ *
+ * @example
+ * parsePlateauState({ best: null, badEpochs: 0, cooldownCounter: 0, scale: 1 });
+ */
 export function parsePlateauState(raw: unknown): PlateauState | string {
   if (!isRecord(raw)) return `must be an object, got ${formatValue(raw)}`;
   const best = raw.best === null ? null : decodeNumber(raw.best);
@@ -64,7 +79,12 @@ export function parsePlateauState(raw: unknown): PlateauState | string {
   return { best, badEpochs: raw.badEpochs, cooldownCounter: raw.cooldownCounter, scale };
 }
 
-/** A copy of a saved array in a fresh buffer of the entry's type. */
+/**
+ * A copy of a saved array in a fresh buffer of the entry's type.
+ *
+ * @example
+ * copyArray(saved.value, 'float32');
+ */
 export function copyArray(value: FloatArray, dtype: FloatDType): FloatArray {
   return dtype === 'float32' ? new Float32Array(value) : new Float64Array(value);
 }

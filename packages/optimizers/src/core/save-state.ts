@@ -4,7 +4,12 @@ import type { PlateauState } from '../schedules/schedule-types.js';
 import type { OptimizerCore } from './optimizer-core.js';
 import type { Hyperparameters, OptimizerJson, OptimizerStateDict, StateArray } from './types.js';
 
-/** A plateau state as JSON (`best` may be any float, so it goes through `encodeNumber`). */
+/**
+ * A plateau state as JSON (`best` may be any float, so it goes through `encodeNumber`).
+ *
+ * @example
+ * plateauToJson(initialPlateauState()); // { best: null, badEpochs: 0, cooldownCounter: 0, scale: 1 }
+ */
 export function plateauToJson(state: PlateauState): JsonObject {
   return {
     best: state.best === null ? null : encodeNumber(state.best),
@@ -17,6 +22,9 @@ export function plateauToJson(state: PlateauState): JsonObject {
 /**
  * Snapshots an optimizer as a state dict: JSON for the type, config and every scalar, and a copy of
  * every state array keyed `${parameterName}.${slot}`.
+ *
+ * @example
+ * const dict = saveStateDict(core, config); // dict.arrays['dense.weights.firstMoment']
  */
 export function saveStateDict<H extends Hyperparameters>(core: OptimizerCore<H>, config: JsonObject): OptimizerStateDict {
   const schedules: Record<string, JsonValue> = {};
@@ -39,6 +47,9 @@ export function saveStateDict<H extends Hyperparameters>(core: OptimizerCore<H>,
 /**
  * The same content as plain JSON: each parameter's arrays move into its entry as
  * `slots: { firstMoment: [numbers...] }` (non-finite values and -0 as strings; see `encodeNumber`).
+ *
+ * @example
+ * const json = stateDictToJson(dict, (name) => slotNamesOf(name));
  */
 export function stateDictToJson(dict: OptimizerStateDict, slotNamesOf: (name: string) => readonly string[]): OptimizerJson {
   const state = dict.state as { stepCount: number; schedules: JsonObject; parameters: Record<string, JsonObject> };

@@ -46,6 +46,7 @@ function checkGradientNames(core: OptimizerCore<Hyperparameters>, parameters: re
   if (keys === matched) return;
   const known = new Set(parameters.map((parameter) => parameter.name));
   const unknown = Object.keys(gradients).filter((key) => gradients[key] !== undefined && !known.has(key));
+  if (unknown.length === 0) return; // the counts differed only because two parameters share a name
   fail(core, 'INVALID_ARGUMENT', `gradients given for ${unknown.map((key) => `"${key}"`).join(', ')}, which the target has no parameter of; expected names among ${[...known].join(', ')}`);
 }
 
@@ -73,6 +74,9 @@ function validate(core: OptimizerCore<Hyperparameters>, parameters: readonly Par
  * One optimizer step: checks every trainable parameter first, then updates each in place with the
  * rule, its own state and step count, and its group's learning rate at the global step count.
  * Nothing is allocated once every parameter has state.
+ *
+ * @example
+ * applyStep(core, model, undefined); // what optimizer.step(model) does
  */
 export function applyStep<H extends Hyperparameters>(core: OptimizerCore<H>, target: StepTarget, gradients: GradientsByName | undefined): void {
   const parameters = parametersOf(target, core.stepOperation);

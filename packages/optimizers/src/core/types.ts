@@ -50,9 +50,9 @@ export interface OptimizerJson {
 /** One named state array of a state dict. */
 export interface StateArray {
   /** The parameter's shape. */
-  readonly shape: readonly number[];
+  shape: number[];
   /** The values, in the parameter's own array type. */
-  readonly value: FloatArray;
+  value: FloatArray;
 }
 
 /**
@@ -60,10 +60,14 @@ export interface StateArray {
  * typed arrays keyed `${parameterName}.${slot}` (such as `dense_1.weights.firstMoment`).
  */
 export interface OptimizerStateDict {
-  readonly type: string;
-  readonly config: JsonObject;
-  readonly state: JsonObject;
-  readonly arrays: { readonly [key: string]: StateArray };
+  /** The registry key of the optimizer's class, such as `Adam`. */
+  type: string;
+  /** Every hyperparameter, the learning rate (or schedule config) and the groups. */
+  config: JsonObject;
+  /** Every scalar: `stepCount`, `schedules` (plateau states) and `parameters` (`{ step, dtype, shape, scalars }` by name). */
+  state: JsonObject;
+  /** The state arrays, keyed `${parameterName}.${slot}`. */
+  arrays: Record<string, StateArray>;
 }
 
 /** Options of `loadStateDict` and the `...FromJSON` loaders. */

@@ -43,7 +43,12 @@ export function adadeltaUpdate(value: FloatArray, gradient: FloatArray, squareAv
   }
 }
 
-/** The Adadelta rule. */
+/**
+ * The Adadelta algorithm as an {@link UpdateRule}: options with PyTorch's defaults, state slots, update.
+ *
+ * @example
+ * const adadelta = new Optimizer(adadeltaRule, { rho: 0.95 }); // what new Adadelta({ rho: 0.95 }) builds
+ */
 export const adadeltaRule: UpdateRule<AdadeltaHyperparameters> = {
   type: 'Adadelta',
   defaultLearningRate: 1,

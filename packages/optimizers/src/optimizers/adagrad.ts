@@ -42,7 +42,12 @@ export function adagradUpdate(value: FloatArray, gradient: FloatArray, sum: Floa
   }
 }
 
-/** The Adagrad rule. */
+/**
+ * The Adagrad algorithm as an {@link UpdateRule}: options with PyTorch's defaults, state slots, update.
+ *
+ * @example
+ * const adagrad = new Optimizer(adagradRule, { learningRate: 0.1 });
+ */
 export const adagradRule: UpdateRule<AdagradHyperparameters> = {
   type: 'Adagrad',
   defaultLearningRate: 1e-2,

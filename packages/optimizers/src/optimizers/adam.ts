@@ -78,7 +78,12 @@ export function adamUpdate(
   }
 }
 
-/** Adam's fields with PyTorch's defaults. */
+/**
+ * Adam's fields with PyTorch's defaults.
+ *
+ * @example
+ * const fields = { ...adamFields, weightDecay: nonNegativeField(0.01) }; // AdamW's
+ */
 export const adamFields: UpdateRule<AdamHyperparameters>['fields'] = {
   beta1: betaField(0.9),
   beta2: betaField(0.999),
@@ -88,12 +93,22 @@ export const adamFields: UpdateRule<AdamHyperparameters>['fields'] = {
   maximize: flagField(),
 };
 
-/** `firstMoment`, `secondMoment`, and `maxSecondMoment` with AMSGrad. */
+/**
+ * `firstMoment`, `secondMoment`, and `maxSecondMoment` with AMSGrad.
+ *
+ * @example
+ * adamSlotNames({ ...hyperparameters, amsgrad: true }); // ['firstMoment', 'secondMoment', 'maxSecondMoment']
+ */
 export function adamSlotNames(h: AdamHyperparameters): readonly string[] {
   return h.amsgrad ? ['firstMoment', 'secondMoment', 'maxSecondMoment'] : ['firstMoment', 'secondMoment'];
 }
 
-/** The Adam rule. */
+/**
+ * The Adam algorithm as an {@link UpdateRule}: options with PyTorch's defaults, state slots, update.
+ *
+ * @example
+ * const adam = new Optimizer(adamRule, { learningRate: 3e-4 }); // what new Adam({ learningRate: 3e-4 }) builds
+ */
 export const adamRule: UpdateRule<AdamHyperparameters> = {
   type: 'Adam',
   defaultLearningRate: 1e-3,

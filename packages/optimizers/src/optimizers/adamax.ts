@@ -45,7 +45,12 @@ export function adamaxUpdate(value: FloatArray, gradient: FloatArray, firstMomen
   }
 }
 
-/** The Adamax rule. */
+/**
+ * The Adamax algorithm as an {@link UpdateRule}: options with PyTorch's defaults, state slots, update.
+ *
+ * @example
+ * const adamax = new Optimizer(adamaxRule, {});
+ */
 export const adamaxRule: UpdateRule<AdamaxHyperparameters> = {
   type: 'Adamax',
   defaultLearningRate: 2e-3,

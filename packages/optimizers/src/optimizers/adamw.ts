@@ -6,7 +6,12 @@ import { nonNegativeField } from './common-fields.js';
 /** Options of {@link AdamW}: Adam's, with weightDecay defaulting to 0.01. */
 export type AdamWOptions = AdamOptions;
 
-/** The AdamW rule: Adam's update with decoupled weight decay. */
+/**
+ * The AdamW rule: Adam's update with decoupled weight decay.
+ *
+ * @example
+ * const adamW = new Optimizer(adamWRule, { weightDecay: 0.05 });
+ */
 export const adamWRule: UpdateRule<AdamHyperparameters> = {
   type: 'AdamW',
   defaultLearningRate: 1e-3,

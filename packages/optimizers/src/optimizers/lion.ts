@@ -42,7 +42,12 @@ export function lionUpdate(value: FloatArray, gradient: FloatArray, momentum: Fl
   }
 }
 
-/** The Lion rule. */
+/**
+ * The Lion algorithm as an {@link UpdateRule}: options with PyTorch's defaults, state slots, update.
+ *
+ * @example
+ * const lion = new Optimizer(lionRule, { weightDecay: 0.1 });
+ */
 export const lionRule: UpdateRule<LionHyperparameters> = {
   type: 'Lion',
   defaultLearningRate: 1e-4,

@@ -70,7 +70,12 @@ export function nadamUpdate(
   }
 }
 
-/** The NAdam rule. */
+/**
+ * The NAdam algorithm as an {@link UpdateRule}: options with PyTorch's defaults, state slots, update.
+ *
+ * @example
+ * const nadam = new Optimizer(nadamRule, { decoupledWeightDecay: true, weightDecay: 0.01 });
+ */
 export const nadamRule: UpdateRule<NAdamHyperparameters> = {
   type: 'NAdam',
   defaultLearningRate: 2e-3,

@@ -60,7 +60,12 @@ export function radamUpdate(value: FloatArray, gradient: FloatArray, firstMoment
   }
 }
 
-/** The RAdam rule. */
+/**
+ * The RAdam algorithm as an {@link UpdateRule}: options with PyTorch's defaults, state slots, update.
+ *
+ * @example
+ * const radam = new Optimizer(radamRule, {});
+ */
 export const radamRule: UpdateRule<RAdamHyperparameters> = {
   type: 'RAdam',
   defaultLearningRate: 1e-3,

@@ -67,7 +67,12 @@ export function rmspropUpdate(
   }
 }
 
-/** The RMSprop rule. */
+/**
+ * The RMSprop algorithm as an {@link UpdateRule}: options with PyTorch's defaults, state slots, update.
+ *
+ * @example
+ * const rmsprop = new Optimizer(rmspropRule, { centered: true });
+ */
 export const rmspropRule: UpdateRule<RMSpropHyperparameters> = {
   type: 'RMSprop',
   defaultLearningRate: 1e-2,

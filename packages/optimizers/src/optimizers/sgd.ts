@@ -78,7 +78,12 @@ export function sgdUpdate(value: FloatArray, gradient: FloatArray, momentumBuffe
   }
 }
 
-/** The SGD rule: fields with PyTorch's defaults, the `momentumBuffer` slot when momentum is on. */
+/**
+ * The SGD rule: fields with PyTorch's defaults, the `momentumBuffer` slot when momentum is on.
+ *
+ * @example
+ * const sgd = new Optimizer(sgdRule, { momentum: 0.9 }); // what new SGD({ momentum: 0.9 }) builds
+ */
 export const sgdRule: UpdateRule<SGDHyperparameters> = {
   type: 'SGD',
   defaultLearningRate: 1e-3,

@@ -53,6 +53,9 @@ function checkSequentialSchedule(operation: string, prefix: string, input: unkno
 /**
  * Checks a pure (stateless) schedule config of any type and returns it normalized, defaults filled.
  * Errors start with `operation` and name fields after `prefix` (such as `learningRate.`).
+ *
+ * @example
+ * checkPureSchedule('myTrainer', 'schedule.', JSON.parse(text)); // throws on a reduceLROnPlateau
  */
 export function checkPureSchedule(operation: string, prefix: string, input: unknown): PureSchedule {
   const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
@@ -69,6 +72,9 @@ export function checkPureSchedule(operation: string, prefix: string, input: unkn
 /**
  * Checks any schedule config, {@link ReduceLROnPlateauSchedule} included, and returns it
  * normalized.
+ *
+ * @example
+ * const schedule = checkSchedule('myTrainer', 'learningRate.', JSON.parse(configText).learningRate);
  */
 export function checkSchedule(operation: string, prefix: string, input: unknown): ScheduleConfig {
   const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;

@@ -9,6 +9,9 @@ const fields: Readonly<Record<string, FieldSpec>> = {
 /**
  * Checks a {@link ConstantSchedule} config (its `type` may be present) and returns it normalized;
  * errors start with `operation` and name the field after `prefix`.
+ *
+ * @example
+ * checkConstantSchedule('Adam', 'learningRate.', { type: 'constant', learningRate: 0.1 });
  */
 export function checkConstantSchedule(operation: string, prefix: string, input: unknown): ConstantSchedule {
   return { type: 'constant', ...checkFields(operation, prefix, input, fields, ['type']) } as ConstantSchedule;

@@ -13,6 +13,9 @@ const fields: Readonly<Record<string, FieldSpec>> = {
 /**
  * Checks a {@link CosineSchedule} config (its `type` may be present) and returns it with defaults;
  * errors start with `operation` and name the field after `prefix`.
+ *
+ * @example
+ * checkCosineSchedule('Adam', 'learningRate.', { initialLearningRate: 1e-3, totalSteps: 1000 }); // defaults filled in
  */
 export function checkCosineSchedule(operation: string, prefix: string, input: unknown): CosineSchedule {
   const schedule = { type: 'cosine', ...checkFields(operation, prefix, input, fields, ['type']) } as CosineSchedule;

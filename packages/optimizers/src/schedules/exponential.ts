@@ -10,6 +10,9 @@ const fields: Readonly<Record<string, FieldSpec>> = {
 /**
  * Checks an {@link ExponentialSchedule} config (its `type` may be present) and returns it;
  * errors start with `operation` and name the field after `prefix`.
+ *
+ * @example
+ * checkExponentialSchedule('Adam', 'learningRate.', { initialLearningRate: 1, gamma: 0.99 });
  */
 export function checkExponentialSchedule(operation: string, prefix: string, input: unknown): ExponentialSchedule {
   return { type: 'exponential', ...checkFields(operation, prefix, input, fields, ['type']) } as ExponentialSchedule;

@@ -11,6 +11,9 @@ const fields: Readonly<Record<string, FieldSpec>> = {
 /**
  * Checks a {@link LinearWarmupSchedule} config (its `type` may be present) and returns it with
  * defaults; errors start with `operation` and name the field after `prefix`.
+ *
+ * @example
+ * checkLinearWarmupSchedule('Adam', 'learningRate.', { learningRate: 1e-3, warmupSteps: 100 });
  */
 export function checkLinearWarmupSchedule(operation: string, prefix: string, input: unknown): LinearWarmupSchedule {
   return { type: 'linearWarmup', ...checkFields(operation, prefix, input, fields, ['type']) } as LinearWarmupSchedule;

@@ -11,6 +11,9 @@ const fields: Readonly<Record<string, FieldSpec>> = {
 /**
  * Checks a {@link MultiStepSchedule} config (its `type` may be present) and returns it with
  * defaults; errors start with `operation` and name the field after `prefix`.
+ *
+ * @example
+ * checkMultiStepSchedule('SGD', 'learningRate.', { initialLearningRate: 0.1, milestones: [30, 60] });
  */
 export function checkMultiStepSchedule(operation: string, prefix: string, input: unknown): MultiStepSchedule {
   const checked = checkFields(operation, prefix, input, fields, ['type']);

@@ -28,6 +28,9 @@ function anneal(schedule: OneCycleSchedule, from: number, to: number, percent: n
 /**
  * Checks a {@link OneCycleSchedule} config (its `type` may be present) and returns it with
  * defaults; errors start with `operation` and name the field after `prefix`.
+ *
+ * @example
+ * checkOneCycleSchedule('SGD', 'learningRate.', { maxLearningRate: 0.1, totalSteps: 1000 });
  */
 export function checkOneCycleSchedule(operation: string, prefix: string, input: unknown): OneCycleSchedule {
   const schedule = { type: 'oneCycle', ...checkFields(operation, prefix, input, fields, ['type']) } as OneCycleSchedule;

@@ -12,6 +12,9 @@ const fields: Readonly<Record<string, FieldSpec>> = {
 /**
  * Checks a {@link PolynomialSchedule} config (its `type` may be present) and returns it with
  * defaults; errors start with `operation` and name the field after `prefix`.
+ *
+ * @example
+ * checkPolynomialSchedule('SGD', 'learningRate.', { initialLearningRate: 0.1, totalSteps: 1000 });
  */
 export function checkPolynomialSchedule(operation: string, prefix: string, input: unknown): PolynomialSchedule {
   return { type: 'polynomial', ...checkFields(operation, prefix, input, fields, ['type']) } as PolynomialSchedule;

@@ -39,7 +39,12 @@ export function reduceLROnPlateau(options: ReduceLROnPlateauOptions): ReduceLROn
   return checkSchedule('reduceLROnPlateau', '', { ...options, type: 'reduceLROnPlateau' }) as ReduceLROnPlateauSchedule;
 }
 
-/** The state before any observation: no best yet, no reduction. */
+/**
+ * The state before any observation: no best yet, no reduction.
+ *
+ * @example
+ * initialPlateauState(); // { best: null, badEpochs: 0, cooldownCounter: 0, scale: 1 }
+ */
 export function initialPlateauState(): PlateauState {
   return { best: null, badEpochs: 0, cooldownCounter: 0, scale: 1 };
 }

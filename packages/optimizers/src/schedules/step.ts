@@ -11,6 +11,9 @@ const fields: Readonly<Record<string, FieldSpec>> = {
 /**
  * Checks a {@link StepSchedule} config (its `type` may be present) and returns it with defaults;
  * errors start with `operation` and name the field after `prefix`.
+ *
+ * @example
+ * checkStepSchedule('SGD', 'learningRate.', { initialLearningRate: 0.1, stepSize: 100 });
  */
 export function checkStepSchedule(operation: string, prefix: string, input: unknown): StepSchedule {
   return { type: 'step', ...checkFields(operation, prefix, input, fields, ['type']) } as StepSchedule;

@@ -64,7 +64,12 @@ export function decodeArray(list: unknown, dtype: FloatDType): FloatArray | unde
   return values;
 }
 
-/** The dtype name of a parameter's typed array. */
+/**
+ * The dtype name of a parameter's typed array.
+ *
+ * @example
+ * dtypeOf(new Float32Array(2)); // 'float32'
+ */
 export function dtypeOf(values: FloatArray): FloatDType {
   return values instanceof Float32Array ? 'float32' : 'float64';
 }

@@ -11,8 +11,10 @@ import { RAdam } from '../optimizers/radam.js';
 import { RMSprop } from '../optimizers/rmsprop.js';
 import { SGD } from '../optimizers/sgd.js';
 
-/** A class an optimizer can be rebuilt with: constructed from its saved `config`. */
-// The options parameter is `never` so that every optimizer class, whatever its options type, fits.
+/**
+ * A class an optimizer can be rebuilt with: constructed from its saved `config`. The options
+ * parameter is `never` so that every optimizer class, whatever its options type, fits.
+ */
 export type OptimizerClass = new (options: never) => Optimizer<Hyperparameters>;
 
 /** Optimizer classes by `type` name, for `optimizerFromJSON` and `optimizerFromStateDict`. */
@@ -25,6 +27,6 @@ export type OptimizerRegistry = { readonly [type: string]: OptimizerClass };
  * @example
  * const optimizer = optimizerFromJSON(json, { ...defaultOptimizerRegistry, MyOptimizer });
  */
-export const defaultOptimizerRegistry: OptimizerRegistry = Object.freeze({
+export const defaultOptimizerRegistry: OptimizerRegistry = {
   SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam, Lion,
-});
+};

@@ -29,7 +29,12 @@ const renames: Readonly<Record<string, string>> = {
   match: 'names: [...] or pattern: "regular expression" (a function cannot be saved)',
 };
 
-/** Throws the `INVALID_ARGUMENT` error `${operation}: ${detail}`. */
+/**
+ * Throws the `INVALID_ARGUMENT` error `${operation}: ${detail}`.
+ *
+ * @example
+ * if (beta1 >= 1) invalid('Adam', `beta1 must be in [0, 1), got ${beta1}`);
+ */
 export function invalid(operation: string, detail: string): never {
   throw new AnnetError('INVALID_ARGUMENT', operation, detail);
 }

@@ -50,7 +50,12 @@ export function integerAtLeast(minimum: number): ValueRule {
     : `must be an integer >= ${minimum}, got ${formatValue(value)}`);
 }
 
-/** `true` or `false`. */
+/**
+ * `true` or `false`.
+ *
+ * @example
+ * isBoolean('yes'); // 'must be true or false, got "yes"'
+ */
 export const isBoolean: ValueRule = (value) => (typeof value === 'boolean' ? undefined : `must be true or false, got ${formatValue(value)}`);
 
 /**
