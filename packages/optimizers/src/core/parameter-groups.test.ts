@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AdamW } from '../optimizers/adamw.js';
 import { SGD } from '../optimizers/sgd.js';
+import { reduceLROnPlateau } from '../schedules/reduce-lr-on-plateau.js';
 import { optimizerFromJSON } from '../serialization/optimizer-from-json.js';
 import { makeParameter } from '../testing/fixtures.js';
 
@@ -33,5 +34,21 @@ describe('parameter groups', () => {
     const adamW = new AdamW({ groups: [{ pattern: '\\.biases$', weightDecay: 0 }, { names: ['head.weights'], learningRate: 1e-4 }] });
     expect(adamW.config.groups).toEqual([{ pattern: '\\.biases$', weightDecay: 0 }, { names: ['head.weights'], learningRate: 1e-4 }]);
     expect(optimizerFromJSON(JSON.parse(JSON.stringify(adamW))).config).toEqual(adamW.config);
+  });
+
+  it('keep a group\'s own plateau schedule apart from the top-level one, and save both', () => {
+    // Top level: patience 0, so the second (worse) metric halves it; the group waits (patience 5).
+    const sgd = new SGD({
+      learningRate: reduceLROnPlateau({ learningRate: 1, patience: 0, factor: 0.5 }),
+      groups: [{ names: ['b'], learningRate: reduceLROnPlateau({ learningRate: 0.1, patience: 5, factor: 0.5 }) }],
+    });
+    sgd.observeMetric(1);
+    sgd.observeMetric(2);
+    expect([sgd.currentLearningRate('a'), sgd.currentLearningRate('b')]).toEqual([0.5, 0.1]);
+    const saved = JSON.parse(JSON.stringify(sgd));
+    expect(Object.keys(saved.state.schedules)).toEqual(['learningRate', 'groups[0].learningRate']);
+    expect(saved.state.schedules['groups[0].learningRate']).toEqual({ best: 1, badEpochs: 1, cooldownCounter: 0, scale: 1 });
+    const restored = optimizerFromJSON(saved);
+    expect([restored.currentLearningRate('a'), restored.currentLearningRate('b')]).toEqual([0.5, 0.1]);
   });
 });

@@ -43,7 +43,7 @@ export function lionUpdate(value: FloatArray, gradient: FloatArray, momentum: Fl
 }
 
 /**
- * The Lion algorithm as an {@link UpdateRule}: options with PyTorch's defaults, state slots, update.
+ * The Lion algorithm as an {@link UpdateRule}: options with the paper's defaults, state slot, update.
  *
  * @example
  * const lion = new Optimizer(lionRule, { weightDecay: 0.1 });
