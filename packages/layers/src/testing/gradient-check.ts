@@ -132,3 +132,23 @@ export function randomInput(shape: readonly number[], seed: number, scale = 1): 
   for (let index = 0; index < size; index++) data[index] = rng.normal(0, scale);
   return new Tensor(data, shape);
 }
+
+/**
+ * Moves every element within `margin` of a kink (where the derivative jumps, such as 0 for ReLU)
+ * to `margin` away from it, in place, so a central difference never straddles the kink.
+ */
+export function awayFromKinks(values: Float64Array, kinks: readonly number[] = [0], margin = 1e-3): void {
+  for (let index = 0; index < values.length; index++) {
+    for (const kink of kinks) {
+      const distance = values[index] - kink;
+      if (Math.abs(distance) < margin) values[index] = kink + (distance < 0 ? -margin : margin);
+    }
+  }
+}
+
+/** A float64 tensor whose elements are a seeded permutation of well-separated values (no near-ties, for max pooling). */
+export function separatedInput(shape: readonly number[], seed: number): Tensor<'float64'> {
+  const size = shape.reduce((product, dimension) => product * dimension, 1);
+  const order = createRng(seed).permutation(size);
+  return new Tensor(Float64Array.from(order, (rank) => (rank - size / 2) * 0.1), shape);
+}
