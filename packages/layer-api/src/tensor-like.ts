@@ -11,7 +11,7 @@ export type FloatArray = Float32Array | Float64Array;
  * The structural shape of a tensor as layers exchange it.
  *
  * `@annet/layer-api` cannot import `@annet/tensor`, so layers are written against this minimal
- * structure; `@annet/tensor`'s `Tensor` satisfies it (a test in `@annet/tensor` checks that).
+ * structure; `@annet/tensor`'s `Tensor` satisfies it (a type test in `@annet/layers`, which depends on both, checks that).
  * Element `(i0, …, ik)` lives at `data[offset + i0 * strides[0] + … + ik * strides[k]]`.
  */
 export interface TensorLike {
