@@ -1,4 +1,4 @@
-import { Conv2D, Dense, Flatten, MaxPool2D, ReLU, type BaseLayer } from '../packages/layers/dist/index.js';
+import { Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, type BaseLayer } from '../packages/layers/dist/index.js';
 
 /** The benchmarked models, built from @annet/layers' public API only. */
 export type ModelName = 'mlp' | 'cnn';
@@ -10,8 +10,9 @@ export interface BenchModel {
 }
 
 /**
- * MLP 784-128-64-10 with ReLU (the performance issue's model), or the demo's small CNN:
- * Conv2D(1→8, 3x3, same) ReLU MaxPool(2) Conv2D(8→16, 3x3, same) ReLU MaxPool(2) Flatten Dense(784→10).
+ * MLP 784-128-64-10 with ReLU (the performance issue's model), or the CNN of the demo
+ * (apps/train-demo/src/models.ts): Conv2D(1→16, 5x5, same) ReLU MaxPool(2) Conv2D(16→32, 5x5,
+ * same) ReLU MaxPool(2) Flatten Dense(1568→128) ReLU Dropout(0.3) Dense(128→10).
  *
  * @example
  * const { layers } = buildModel('mlp', 1);
@@ -29,9 +30,11 @@ export function buildModel(name: ModelName, seed: number): BenchModel {
   }
   return {
     layers: [
-      new Conv2D(1, 8, 3, { name: 'conv2d_1', padding: 'same', seed, activationHint: 'relu' }), new ReLU(), new MaxPool2D(2),
-      new Conv2D(8, 16, 3, { name: 'conv2d_2', padding: 'same', seed: seed + 1, activationHint: 'relu' }), new ReLU(), new MaxPool2D(2),
-      new Flatten(), new Dense(16 * 7 * 7, 10, { name: 'dense_1', seed: seed + 2 }),
+      new Conv2D(1, 16, 5, { name: 'conv2d_1', padding: 'same', seed, activationHint: 'relu' }), new ReLU(), new MaxPool2D(2),
+      new Conv2D(16, 32, 5, { name: 'conv2d_2', padding: 'same', seed: seed + 1, activationHint: 'relu' }), new ReLU(), new MaxPool2D(2),
+      new Flatten(),
+      new Dense(32 * 7 * 7, 128, { name: 'dense_1', seed: seed + 2, activationHint: 'relu' }), new ReLU(), new Dropout(0.3, { seed: seed + 3 }),
+      new Dense(128, 10, { name: 'dense_2', seed: seed + 4 }),
     ],
     sampleShape: [1, 28, 28],
   };

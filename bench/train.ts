@@ -6,7 +6,14 @@
 // summary goes to stderr.
 //
 // Options: --epochs N (3), --samples N (10000), --seed N (1), --batches 64,256,
-//          --models mlp,cnn, --backends auto,js ("auto": what activeKernels() selects).
+//          --models mlp,cnn, --backends auto,relaxed,js (MLP), --cnn-backends auto
+//          (the CNN does ~25x the MLP's work per sample: on the TypeScript kernels 3 epochs take
+//          many minutes, and about one minute per run with WebAssembly: add relaxed or js on
+//          purpose), --no-numpy.
+// Backends: "auto" is what activeKernels() selects in this process (plain WebAssembly SIMD on
+// Node 20); "relaxed" reruns the auto selection in a child `node --experimental-wasm-relaxed-simd`
+// (Node 20 hides relaxed SIMD behind that flag, which NODE_OPTIONS refuses; Node 22+ and current
+// browsers have it by default); "js" forces the TypeScript kernels (the "before" figures).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,7 +36,9 @@ const samples = Number(option('samples', '10000'));
 const seed = Number(option('seed', '1'));
 const batches = option('batches', '64,256').split(',').map(Number);
 const models = option('models', 'mlp,cnn').split(',') as ModelName[];
-const backends = option('backends', 'auto,js').split(',');
+const backends = option('backends', 'auto,relaxed,js').split(',');
+const cnnBackends = option('cnn-backends', 'auto').split(',');
+const withNumpy = !process.argv.includes('--no-numpy');
 
 function print(line: object): void {
   console.log(JSON.stringify(line));
@@ -47,10 +56,29 @@ function runNumpy(dataDirectory: string): Array<Record<string, unknown>> {
   return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+/** The same runs in a child with relaxed SIMD enabled; its JSON lines, or a note when it cannot run. */
+function runRelaxedChild(model: ModelName): TrainResult[] {
+  const self = fileURLToPath(import.meta.url);
+  const argumentsOfChild = ['--experimental-wasm-relaxed-simd', self, '--epochs', String(epochs), '--samples', String(samples), '--seed', String(seed), '--batches', batches.join(','), '--models', model, '--backends', 'auto', '--cnn-backends', 'auto', '--no-numpy'];
+  const result = spawnSync(process.execPath, argumentsOfChild, { encoding: 'utf8' });
+  if (result.status !== 0) {
+    print({ model, backend: 'wasm-relaxed-simd', skipped: `child failed: ${(result.stderr ?? '').trim().split('\n').pop()}` });
+    return [];
+  }
+  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as TrainResult).filter((line) => line.backend === 'wasm-relaxed-simd');
+}
+
 const data = syntheticMnist(samples, seed);
 const results: TrainResult[] = [];
 for (const model of models) {
-  for (const backend of backends) {
+  for (const backend of model === 'cnn' ? cnnBackends : backends) {
+    if (backend === 'relaxed') {
+      for (const result of runRelaxedChild(model)) {
+        results.push(result);
+        print(result);
+      }
+      continue;
+    }
     useKernels(backend === 'js' ? jsKernels : null);
     for (const batch of batches) {
       const result = train(model, data, batch, epochs, seed);
@@ -62,7 +90,7 @@ for (const model of models) {
 useKernels(null);
 
 let numpy: Array<Record<string, unknown>> = [];
-if (models.includes('mlp')) {
+if (withNumpy && models.includes('mlp')) {
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-bench-'));
   try {
     fs.writeFileSync(path.join(dataDirectory, 'inputs.f32'), new Uint8Array(data.inputs.buffer, data.inputs.byteOffset, data.inputs.byteLength));
@@ -82,6 +110,7 @@ if (models.includes('mlp')) {
 
 const rows = [...results.map((entry) => [entry.model, String(entry.batch), entry.backend, String(entry.samplesPerSecond), entry.msPerStep.toFixed(3), entry.finalLoss.toFixed(4)]),
   ...numpy.filter((line) => typeof line.samplesPerSecond === 'number').map((line) => ['mlp', String(line.batch), 'numpy (1 thread)', String(line.samplesPerSecond), (line.msPerStep as number).toFixed(3), (line.finalLoss as number).toFixed(4)])];
+if (!withNumpy) process.exit(0);
 console.error(`\n${samples} samples, ${epochs} epochs, seed ${seed}, Node ${process.versions.node}`);
 console.error('| model | batch | backend | samples/s | ms/step | final loss |');
 console.error('| --- | ---: | --- | ---: | ---: | ---: |');
