@@ -13,13 +13,15 @@
 // Backends: "auto" is what activeKernels() selects in this process (plain WebAssembly SIMD on
 // Node 20); "relaxed" reruns the auto selection in a child `node --experimental-wasm-relaxed-simd`
 // (Node 20 hides relaxed SIMD behind that flag, which NODE_OPTIONS refuses; Node 22+ and current
-// browsers have it by default); "js" forces the TypeScript kernels (the "before" figures).
+// browsers have it by default); "js" forces the TypeScript kernels (the "before" figures);
+// "naive" forces a naive triple-loop matmul (the seed's design; not run unless asked).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jsKernels, useKernels } from '../packages/tensor/dist/index.js';
+import { matmulNaive } from '../packages/tensor/dist/kernels/matmul-naive.js';
+import { jsKernels, useKernels, type Kernels } from '../packages/tensor/dist/index.js';
 import type { ModelName } from './models.js';
 import { syntheticMnist } from './synthetic-mnist.js';
 import { train, type TrainResult } from './train-loop.js';
@@ -68,6 +70,9 @@ function runRelaxedChild(model: ModelName): TrainResult[] {
   return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as TrainResult).filter((line) => line.backend === 'wasm-relaxed-simd');
 }
 
+/** The seed's design: one float64 dot product per output element, no blocking. */
+const naiveKernels: Kernels = { name: 'js-naive', matmulFloat32: matmulNaive, matmulFloat64: matmulNaive };
+
 const data = syntheticMnist(samples, seed);
 const results: TrainResult[] = [];
 for (const model of models) {
@@ -79,7 +84,7 @@ for (const model of models) {
       }
       continue;
     }
-    useKernels(backend === 'js' ? jsKernels : null);
+    useKernels(backend === 'js' ? jsKernels : backend === 'naive' ? naiveKernels : null);
     for (const batch of batches) {
       const result = train(model, data, batch, epochs, seed);
       results.push(result);
