@@ -21,7 +21,8 @@ interface Sum {
  * allows. Layers overwrite `grad` on every backward pass, so after each one call `accumulate`;
  * it returns `true` on every k-th call, having written the mean (or sum) of the k gradients into
  * each parameter's `grad`, ready for `optimizer.step`. Sums are kept in float64 and buffers are
- * reused, keyed by parameter name.
+ * reused, keyed by parameter name. Partial sums are not serialized: save checkpoints right after
+ * an optimizer step, when `count` is 0.
  *
  * @example
  * const accumulator = new GradientAccumulator({ steps: 4 });
