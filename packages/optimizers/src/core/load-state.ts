@@ -1,6 +1,5 @@
-import type { FloatArray, JsonObject, Parameter } from '@annet/layer-api';
+import type { FloatArray, Parameter } from '@annet/layer-api';
 import { AnnetError, formatShape, formatValue } from '../annet-error.js';
-import { decodeArray } from '../serialization/json-numbers.js';
 import { initialPlateauState } from '../schedules/reduce-lr-on-plateau.js';
 import type { PlateauState } from '../schedules/schedule-types.js';
 import { forgetLearningRates, groupOf, type ResolvedGroup } from './config.js';
@@ -17,6 +16,13 @@ interface Accepted<H extends Hyperparameters> {
   readonly slots: FloatArray[];
 }
 
+/** The problems found so far, by kind; becomes the load report. */
+interface Problems {
+  readonly missing: string[];
+  readonly unexpected: string[];
+  readonly mismatched: string[];
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -25,7 +31,7 @@ function parseError(operation: string, detail: string): never {
   throw new AnnetError('PARSE_ERROR', operation, detail);
 }
 
-/** The three structural parts of a state dict, or a `PARSE_ERROR` when it is not one. */
+/** The structural parts of a state dict, or a `PARSE_ERROR` when it is not one. */
 function structure(operation: string, dict: unknown): { stepCount: number; schedules: Record<string, unknown>; parameters: Record<string, unknown>; arrays: Record<string, unknown> } {
   if (!isRecord(dict)) parseError(operation, `expected a state dict { type, config, state, arrays }, got ${formatValue(dict)}`);
   const { state, arrays } = dict;
@@ -45,11 +51,78 @@ function trainableByName(target: LoadOptions['target'], operation: string): Map<
   return map;
 }
 
-function problemsMessage(report: LoadReport): string {
+/** Copies of a saved entry's arrays in slot order, or `undefined` (problems recorded) if one is missing or does not fit. */
+function savedSlots(name: string, slotNames: readonly string[], entry: ParsedEntry, arrays: Record<string, unknown>, problems: Problems): FloatArray[] | undefined {
+  const slots: FloatArray[] = [];
+  for (const slot of slotNames) {
+    const key = `${name}.${slot}`;
+    const saved = arrays[key];
+    const problem = saved === undefined ? undefined : checkSavedArray(saved, entry);
+    if (saved === undefined) problems.missing.push(key);
+    else if (problem !== undefined) problems.mismatched.push(`${key}: ${problem}`);
+    else slots.push(copyArray((saved as StateArray).value, entry.dtype));
+  }
+  return slots.length === slotNames.length ? slots : undefined;
+}
+
+/** Whether a saved entry fits the target's parameter of that name (problems recorded otherwise). */
+function fitsTarget(name: string, entry: ParsedEntry, parameter: Parameter | undefined, problems: Problems): boolean {
+  if (parameter === undefined) {
+    problems.unexpected.push(name);
+    return false;
+  }
+  const dtype = parameter.value instanceof Float32Array ? 'float32' : 'float64';
+  if (!sameShape(parameter.shape, entry.shape)) problems.mismatched.push(`${name}: shape ${formatShape(entry.shape)} saved, ${formatShape(parameter.shape)} in the target`);
+  else if (dtype !== entry.dtype) problems.mismatched.push(`${name}: dtype ${entry.dtype} saved, ${dtype} in the target`);
+  else return true;
+  return false;
+}
+
+/** Checks every saved parameter entry; returns those that load. */
+function acceptedEntries<H extends Hyperparameters>(
+  core: OptimizerCore<H>,
+  parameters: Record<string, unknown>,
+  arrays: Record<string, unknown>,
+  target: Map<string, Parameter> | undefined,
+  problems: Problems,
+): Accepted<H>[] {
+  const accepted: Accepted<H>[] = [];
+  const usedArrays = new Set<string>();
+  for (const [name, raw] of Object.entries(parameters)) {
+    const group = groupOf(core.options, name);
+    for (const slot of group.slotNames) usedArrays.add(`${name}.${slot}`);
+    const entry = parseEntry(raw, core.rule.scalarNames);
+    if (typeof entry === 'string') {
+      problems.mismatched.push(`${name}: ${entry}`);
+      continue;
+    }
+    const slots = savedSlots(name, group.slotNames, entry, arrays, problems);
+    const fits = target === undefined || fitsTarget(name, entry, target.get(name), problems);
+    if (slots !== undefined && fits) accepted.push({ name, entry, group, slots });
+  }
+  for (const key of Object.keys(arrays)) if (!usedArrays.has(key)) problems.unexpected.push(key);
+  if (target !== undefined) for (const name of target.keys()) if (!Object.hasOwn(parameters, name)) problems.missing.push(name);
+  return accepted;
+}
+
+/** Checks the saved plateau states against this optimizer's stateful schedules; returns those that load. */
+function acceptedPlateaus(core: OptimizerCore<Hyperparameters>, schedules: Record<string, unknown>, problems: Problems): Map<string, PlateauState> {
+  const plateaus = new Map<string, PlateauState>();
+  for (const key of core.plateaus.keys()) {
+    const parsed = schedules[key] === undefined ? undefined : parsePlateauState(schedules[key]);
+    if (parsed === undefined) problems.missing.push(`schedules.${key}`);
+    else if (typeof parsed === 'string') problems.mismatched.push(`schedules.${key}: ${parsed}`);
+    else plateaus.set(key, parsed);
+  }
+  for (const key of Object.keys(schedules)) if (!core.plateaus.has(key)) problems.unexpected.push(`schedules.${key}`);
+  return plateaus;
+}
+
+function problemsMessage(problems: Problems): string {
   const parts: string[] = [];
-  if (report.missing.length > 0) parts.push(`missing ${report.missing.join(', ')}`);
-  if (report.unexpected.length > 0) parts.push(`unexpected ${report.unexpected.join(', ')}`);
-  if (report.mismatched.length > 0) parts.push(`mismatched ${report.mismatched.join('; ')}`);
+  if (problems.missing.length > 0) parts.push(`missing ${problems.missing.join(', ')}`);
+  if (problems.unexpected.length > 0) parts.push(`unexpected ${problems.unexpected.join(', ')}`);
+  if (problems.mismatched.length > 0) parts.push(`mismatched ${problems.mismatched.join('; ')}`);
   return `the saved state does not match (${parts.join(' | ')}); nothing was loaded. Fix the model or the optimizer's options, or pass { strict: false } to load what matches and get a report of the rest`;
 }
 
@@ -68,54 +141,11 @@ export function loadIntoCore<H extends Hyperparameters>(core: OptimizerCore<H>, 
     throw new AnnetError('INVALID_ARGUMENT', operation, `the state is for ${formatValue(dict.type)}, this optimizer is ${core.rule.type}; rebuild it with optimizerFromStateDict(dict) or construct a ${formatValue(dict.type)}`);
   }
   const { stepCount, schedules, parameters, arrays } = structure(operation, dict);
-  const targetParameters = trainableByName(options.target, operation);
-  const missing: string[] = [];
-  const unexpected: string[] = [];
-  const mismatched: string[] = [];
-  const usedArrays = new Set<string>();
-  const accepted: Accepted<H>[] = [];
-  for (const [name, raw] of Object.entries(parameters)) {
-    const group = groupOf(core.options, name);
-    for (const slot of group.slotNames) usedArrays.add(`${name}.${slot}`);
-    const entry = parseEntry(raw, core.rule.scalarNames);
-    if (typeof entry === 'string') {
-      mismatched.push(`${name}: ${entry}`);
-      continue;
-    }
-    let fits = true;
-    const slots: FloatArray[] = [];
-    for (const slot of group.slotNames) {
-      const key = `${name}.${slot}`;
-      const saved = arrays[key];
-      const problem = saved === undefined ? undefined : checkSavedArray(saved, entry);
-      if (saved === undefined) missing.push(key);
-      else if (problem !== undefined) mismatched.push(`${key}: ${problem}`);
-      else slots.push(copyArray((saved as StateArray).value, entry.dtype));
-      fits &&= saved !== undefined && problem === undefined;
-    }
-    if (targetParameters !== undefined) {
-      const parameter = targetParameters.get(name);
-      const targetDtype = parameter?.value instanceof Float32Array ? 'float32' : 'float64';
-      if (parameter === undefined) unexpected.push(name);
-      else if (!sameShape(parameter.shape, entry.shape)) mismatched.push(`${name}: shape ${formatShape(entry.shape)} saved, ${formatShape(parameter.shape)} in the target`);
-      else if (targetDtype !== entry.dtype) mismatched.push(`${name}: dtype ${entry.dtype} saved, ${targetDtype} in the target`);
-      fits &&= parameter !== undefined && sameShape(parameter.shape, entry.shape) && targetDtype === entry.dtype;
-    }
-    if (fits) accepted.push({ name, entry, group, slots });
-  }
-  for (const key of Object.keys(arrays)) if (!usedArrays.has(key)) unexpected.push(key);
-  if (targetParameters !== undefined) for (const name of targetParameters.keys()) if (!Object.hasOwn(parameters, name)) missing.push(name);
-  const plateaus = new Map<string, PlateauState>();
-  for (const key of core.plateaus.keys()) {
-    const parsed = schedules[key] === undefined ? undefined : parsePlateauState(schedules[key]);
-    if (parsed === undefined) missing.push(`schedules.${key}`);
-    else if (typeof parsed === 'string') mismatched.push(`schedules.${key}: ${parsed}`);
-    else plateaus.set(key, parsed);
-  }
-  for (const key of Object.keys(schedules)) if (!core.plateaus.has(key)) unexpected.push(`schedules.${key}`);
-  const report: LoadReport = { loaded: accepted.map((item) => item.name), missing, unexpected, mismatched };
-  if (options.strict !== false && missing.length + unexpected.length + mismatched.length > 0) {
-    throw new AnnetError('INVALID_STATE', operation, problemsMessage(report));
+  const problems: Problems = { missing: [], unexpected: [], mismatched: [] };
+  const accepted = acceptedEntries(core, parameters, arrays, trainableByName(options.target, operation), problems);
+  const plateaus = acceptedPlateaus(core as unknown as OptimizerCore<Hyperparameters>, schedules, problems);
+  if (options.strict !== false && problems.missing.length + problems.unexpected.length + problems.mismatched.length > 0) {
+    throw new AnnetError('INVALID_STATE', operation, problemsMessage(problems));
   }
   core.states.clear();
   for (const { name, entry, group, slots } of accepted) {
@@ -124,41 +154,5 @@ export function loadIntoCore<H extends Hyperparameters>(core: OptimizerCore<H>, 
   for (const key of core.plateaus.keys()) core.plateaus.set(key, plateaus.get(key) ?? initialPlateauState());
   core.stepCount = stepCount;
   forgetLearningRates(core);
-  return report;
-}
-
-/**
- * Turns an optimizer's JSON (`toJSON()` output, possibly through `JSON.stringify`/`JSON.parse`)
- * back into a state dict, decoding each parameter's `slots` lists into typed arrays.
- *
- * @example
- * const dict = stateDictFromJson(JSON.parse(text), 'Adam.loadJSON');
- */
-export function stateDictFromJson(json: unknown, operation: string): OptimizerStateDict {
-  if (!isRecord(json)) parseError(operation, `expected optimizer JSON { type, config, state }, got ${formatValue(json)}`);
-  const { type, config, state } = json;
-  if (typeof type !== 'string') parseError(operation, `type must be a string such as "Adam", got ${formatValue(type)}`);
-  if (!isRecord(config)) parseError(operation, `config must be an object, got ${formatValue(config)}`);
-  if (!isRecord(state) || !isRecord(state.parameters)) parseError(operation, `state must be an object with parameters, got ${formatValue(state)}`);
-  const arrays: Record<string, StateArray> = {};
-  const parameters: Record<string, unknown> = {};
-  for (const [name, raw] of Object.entries(state.parameters)) {
-    if (!isRecord(raw)) {
-      parameters[name] = raw;
-      continue;
-    }
-    const { slots = {}, ...entry } = raw;
-    parameters[name] = entry;
-    if (!isRecord(slots)) parseError(operation, `state.parameters[${JSON.stringify(name)}].slots must be an object, got ${formatValue(slots)}`);
-    const dtype = entry.dtype === 'float32' ? 'float32' : 'float64';
-    const shape = Array.isArray(entry.shape) ? (entry.shape as number[]) : [];
-    for (const [slot, list] of Object.entries(slots)) {
-      const value = decodeArray(list, dtype);
-      if (value === undefined) {
-        parseError(operation, `state.parameters[${JSON.stringify(name)}].slots.${slot} must be a list of numbers (or "NaN", "Infinity", "-Infinity", "-0")`);
-      }
-      arrays[`${name}.${slot}`] = { shape, value };
-    }
-  }
-  return { type, config: config as JsonObject, state: { ...state, parameters } as JsonObject, arrays };
+  return { loaded: accepted.map((item) => item.name), ...problems };
 }
