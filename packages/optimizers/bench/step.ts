@@ -127,6 +127,8 @@ console.log(`node ${process.version}, ${size.toLocaleString('en')} float32 param
 console.log('| optimizer | 1 tensor of 1M: ms/step | 100 tensors of 10k: ms/step | heap bytes/step after warm-up | GCs in 5,000 steps |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const [name, create] of cases) {
-  const allocation = bytesPerStep(create);
-  console.log(`| ${name} | ${millisecondsPerStep(create, 1).toFixed(2)} | ${millisecondsPerStep(create, 100).toFixed(2)} | ${allocation.bytes.toFixed(1)} | ${allocation.collections} |`);
+  const baseline = name.startsWith('(');
+  const allocation = baseline ? undefined : bytesPerStep(create);
+  const bytes = allocation === undefined ? 'n/a' : allocation.bytes.toFixed(1);
+  console.log(`| ${name} | ${millisecondsPerStep(create, 1).toFixed(2)} | ${millisecondsPerStep(create, 100).toFixed(2)} | ${bytes} | ${allocation?.collections ?? 'n/a'} |`);
 }
