@@ -18,6 +18,9 @@ import time
 
 
 def main(argv):
+    if len(argv) < 5:
+        print("usage: numpy_mlp.py DATA_DIR SAMPLES EPOCHS SEED BATCH [BATCH ...]", file=sys.stderr)
+        return 2
     try:
         import numpy as np
     except ImportError:
@@ -37,12 +40,18 @@ def glorot_uniform(np, rng, fan_in, fan_out):
     return rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(np.float32)
 
 
+def he_normal(np, rng, fan_in, fan_out):
+    return (rng.standard_normal(size=(fan_in, fan_out)) * np.sqrt(2.0 / fan_in)).astype(np.float32)
+
+
 def train(np, inputs, labels, batch, epochs, seed):
     rng = np.random.default_rng(seed)
     sizes = [784, 128, 64, 10]
     params = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        params.append(glorot_uniform(np, rng, fan_in, fan_out))
+    # As bench/models.ts: He normal before a ReLU (annet's Dense with activationHint 'relu'), Glorot uniform for the logits.
+    for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        initializer = he_normal if index < len(sizes) - 2 else glorot_uniform
+        params.append(initializer(np, rng, fan_in, fan_out))
         params.append(np.zeros(fan_out, dtype=np.float32))
     grads = [np.zeros_like(p) for p in params]
     first = [np.zeros_like(p) for p in params]
