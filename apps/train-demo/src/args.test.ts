@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliArguments } from './args.js';
+import { UsageError } from './errors.js';
+import { resolveSettings } from './settings.js';
+
+describe('parseCliArguments', () => {
+  it('fills the defaults of each model', () => {
+    expect(resolveSettings(parseCliArguments([]))).toEqual({ model: 'mlp', epochs: 15, batchSize: 32, optimizer: 'adamw', learningRate: 2e-3, schedule: 'cosine', seed: 42, limit: null, shift: 2, data: null });
+    const cnn = resolveSettings(parseCliArguments(['--model', 'cnn', '--optimizer', 'momentum']));
+    expect([cnn.epochs, cnn.batchSize, cnn.learningRate]).toEqual([12, 64, 0.05]);
+  });
+  it('reads every flag, in both --flag value and --flag=value forms', () => {
+    const options = parseCliArguments(['--model=cnn', '--epochs', '3', '--batch-size', '16', '--optimizer', 'rmsprop', '--lr', '1e-4', '--schedule', 'onecycle', '--seed', '0', '--limit', '500', '--shift', '0', '--data', 'd', '--checkpoint', 'c.ckpt', '--resume', 'r.ckpt', '--out', 'o']);
+    expect(options).toMatchObject({ model: 'cnn', epochs: 3, batchSize: 16, optimizer: 'rmsprop', learningRate: 1e-4, schedule: 'onecycle', seed: 0, limit: 500, shift: 0, data: 'd', checkpoint: 'c.ckpt', resume: 'r.ckpt', out: 'o' });
+  });
+  it.each([
+    [['--bogus'], 'unknown flag --bogus'],
+    [['--epochs', '0'], '--epochs must be an integer from 1 to 100000; got "0"'],
+    [['--epochs', '2.5'], '--epochs must be an integer from 1 to 100000; got "2.5"'],
+    [['--lr', 'fast'], '--lr must be a positive number such as 0.001 or 1e-3; got "fast"'],
+    [['--optimizer', 'lbfgs'], '--optimizer must be one of sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad; got "lbfgs"'],
+    [['--schedule', 'linear'], '--schedule must be one of constant, cosine, step, onecycle; got "linear"'],
+    [['--seed', '-1'], '--seed needs a value'],
+    [['--seed=-1'], '--seed must be an integer from 0 to 9007199254740991; got "-1"'],
+    [['--out'], '--out needs a value'],
+    [['train'], 'unexpected argument "train"; every setting is a --flag'],
+  ])('rejects %j with a usage error naming the flag', (argv, message) => {
+    expect(() => parseCliArguments(argv)).toThrow(UsageError);
+    expect(() => parseCliArguments(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+
+/** The model architectures the demo can build. */
+export const modelNames = ['mlp', 'cnn'] as const;
+/** The optimizers the demo can use (all from `@annet/optimizers`). */
+export const optimizerNames = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop', 'adagrad'] as const;
+/** The learning-rate schedules the demo can use. */
+export const scheduleNames = ['constant', 'cosine', 'step', 'onecycle'] as const;
+
+/** Everything the command line chose, validated. */
+export interface CliOptions {
+  readonly help: boolean;
+  readonly model: (typeof modelNames)[number];
+  readonly epochs: number | undefined;
+  readonly batchSize: number | undefined;
+  readonly optimizer: (typeof optimizerNames)[number] | undefined;
+  readonly learningRate: number | undefined;
+  readonly schedule: (typeof scheduleNames)[number] | undefined;
+  readonly seed: number;
+  readonly limit: number | undefined;
+  readonly shift: number | undefined;
+  readonly data: string | undefined;
+  readonly checkpoint: string | undefined;
+  readonly resume: string | undefined;
+  readonly out: string | undefined;
+}
+
+const flags = {
+  help: { type: 'boolean', short: 'h' },
+  model: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  schedule: { type: 'string' },
+  seed: { type: 'string' },
+  limit: { type: 'string' },
+  shift: { type: 'string' },
+  data: { type: 'string' },
+  checkpoint: { type: 'string' },
+  resume: { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+/**
+ * Parses and validates the command line. Throws a {@link UsageError} naming the flag, the value
+ * it got and what it expects, for unknown flags, missing values, stray arguments and bad values.
+ *
+ * @example
+ * parseCliArguments(['--model', 'cnn', '--epochs', '12']).epochs; // 12
+ */
+export function parseCliArguments(argv: readonly string[]): CliOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: flags, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError(describeParseError(error));
+  }
+  const text = (name: keyof typeof flags) => values[name] as string | undefined;
+  return {
+    help: values.help === true,
+    model: oneOf('--model', text('model') ?? 'mlp', modelNames),
+    epochs: integer('--epochs', text('epochs'), 1, 100_000),
+    batchSize: integer('--batch-size', text('batch-size'), 1, 1_000_000),
+    optimizer: text('optimizer') === undefined ? undefined : oneOf('--optimizer', text('optimizer')!, optimizerNames),
+    learningRate: positiveNumber('--lr', text('lr')),
+    schedule: text('schedule') === undefined ? undefined : oneOf('--schedule', text('schedule')!, scheduleNames),
+    seed: integer('--seed', text('seed'), 0, Number.MAX_SAFE_INTEGER) ?? 42,
+    limit: integer('--limit', text('limit'), 1, 10_000_000),
+    shift: integer('--shift', text('shift'), 0, 8),
+    data: path('--data', text('data')),
+    checkpoint: path('--checkpoint', text('checkpoint')),
+    resume: path('--resume', text('resume')),
+    out: path('--out', text('out')),
+  };
+}
+
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  const unknown = /Unknown option '([^']+)'/.exec(message);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) return `unknown flag ${unknown[1]}`;
+  const positional = /Unexpected argument '([^']+)'/.exec(message);
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && positional) return `unexpected argument ${JSON.stringify(positional[1])}; every setting is a --flag`;
+  const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && missing) return `${missing[1]} needs a value`;
+  const ambiguous = /Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && ambiguous) return `${ambiguous[1]} needs a value`;
+  return message.split('\n')[0];
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+function integer(flag: string, value: string | undefined, minimum: number, maximum: number): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < minimum || parsed > maximum) {
+    throw new UsageError(`${flag} must be an integer from ${minimum} to ${maximum}; got ${JSON.stringify(value)}`);
+  }
+  return parsed;
+}
+
+function positiveNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) {
+    throw new UsageError(`${flag} must be a positive number such as 0.001 or 1e-3; got ${JSON.stringify(value)}`);
+  }
+  return parsed;
+}
+
+function path(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '' || value.startsWith('--')) throw new UsageError(`${flag} needs a path; got ${JSON.stringify(value)}`);
+  return value;
+}

@@ -1,0 +1,22 @@
+import { formatTable } from '@annet/model';
+import type { EpochRecord } from './run-report.js';
+
+/** The per-epoch summary printed at the end of a run. */
+export function formatEpochTable(epochs: readonly EpochRecord[], validationLabel: string): string {
+  const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(2)}%` : String(value));
+  const fixed = (value: number) => (Number.isFinite(value) ? value.toFixed(4) : String(value));
+  return formatTable(
+    ['epoch', 'loss', 'accuracy', `${validationLabel} loss`, `${validationLabel} accuracy`, 'learning rate', 'seconds', 'samples/s'],
+    epochs.map((record) => [
+      String(record.epoch),
+      fixed(record.loss),
+      percent(record.accuracy),
+      fixed(record.validationLoss),
+      percent(record.validationAccuracy),
+      record.learningRate.toPrecision(3),
+      record.seconds.toFixed(1),
+      String(record.samplesPerSecond),
+    ]),
+    { align: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
+  );
+}
