@@ -5,7 +5,12 @@ import type { TrainingContext } from '../training/training-context.js';
 import type { Callback, EpochLogs } from './callback.js';
 import { isImprovement, readMonitored, resolveMode, type MonitorMode } from './monitor.js';
 
-/** Options of {@link EarlyStopping}. */
+/**
+ * Options of {@link EarlyStopping}.
+ *
+ * @example
+ * new EarlyStopping({ monitor: 'validationAccuracy', patience: 3, minDelta: 0.001, restoreBestWeights: true });
+ */
 export interface EarlyStoppingOptions {
   /** The log key to watch; default `validationLoss`. */
   readonly monitor?: string;

@@ -44,14 +44,24 @@ export class History implements Callback {
   }
 }
 
-/** Logs as JSON: non-finite numbers become strings (`"NaN"`), which JSON cannot hold as numbers. */
+/**
+ * Logs as JSON: non-finite numbers become strings (`"NaN"`), which JSON cannot hold as numbers.
+ *
+ * @example
+ * encodeLogs({ loss: Number.NaN, accuracy: 0.5 }); // { loss: 'NaN', accuracy: 0.5 }
+ */
 export function encodeLogs(logs: EpochLogs): JsonObject {
   const result: Record<string, number | string> = {};
   for (const [key, value] of Object.entries(logs)) result[key] = Number.isFinite(value) ? value : String(value);
   return result;
 }
 
-/** Inverse of {@link encodeLogs}. */
+/**
+ * Inverse of {@link encodeLogs}.
+ *
+ * @example
+ * decodeLogs({ loss: 'NaN', accuracy: 0.5 }); // { loss: NaN, accuracy: 0.5 }
+ */
 export function decodeLogs(json: JsonObject): EpochLogs {
   const result: Record<string, number> = {};
   for (const [key, value] of Object.entries(json)) result[key] = typeof value === 'string' ? Number(value) : (value as number);

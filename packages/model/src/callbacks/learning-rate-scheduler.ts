@@ -4,7 +4,12 @@ import { AnnetError } from '@annet/tensor';
 import type { TrainingContext } from '../training/training-context.js';
 import type { Callback } from './callback.js';
 
-/** Options of {@link LearningRateScheduler}. */
+/**
+ * Options of {@link LearningRateScheduler}.
+ *
+ * @example
+ * new LearningRateScheduler((epoch) => 0.1 * 0.5 ** epoch, { epochs: 20, stepsPerEpoch: Math.ceil(8000 / 64) });
+ */
 export interface LearningRateSchedulerOptions {
   /** Epochs the schedule covers (the `epochs` of `fit`). */
   readonly epochs: number;

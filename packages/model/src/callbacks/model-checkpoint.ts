@@ -6,7 +6,12 @@ import type { TrainingContext } from '../training/training-context.js';
 import type { Callback, EpochLogs } from './callback.js';
 import { isImprovement, readMonitored, resolveMode, type MonitorMode } from './monitor.js';
 
-/** When and why a checkpoint is being written. */
+/**
+ * When and why a checkpoint is being written.
+ *
+ * @example
+ * new MemoryCheckpointStore((moment: CheckpointMoment) => `epoch-${moment.epoch}-step-${moment.step}`);
+ */
 export interface CheckpointMoment {
   /** One-based number of the epoch the checkpoint was taken in (at its end, or during it). */
   readonly epoch: number;
@@ -20,6 +25,9 @@ export interface CheckpointMoment {
  * Where {@link ModelCheckpoint} writes. The main entry stays browser-safe by taking this as an
  * argument: `@annet/model/node` provides `fileCheckpointStore` (atomic files), and
  * {@link MemoryCheckpointStore} keeps checkpoints in memory.
+ *
+ * @example
+ * const store: CheckpointStore = { location: (m) => `step-${m.step}`, save: (name, c) => void map.set(name, c), remove: (name) => void map.delete(name) };
  */
 export interface CheckpointStore {
   /** The name (such as a file path) a checkpoint taken at `moment` is stored under. */
@@ -30,7 +38,12 @@ export interface CheckpointStore {
   remove(location: string): void | Promise<void>;
 }
 
-/** Options of {@link ModelCheckpoint}. */
+/**
+ * Options of {@link ModelCheckpoint}.
+ *
+ * @example
+ * new ModelCheckpoint({ store, everyEpochs: 1, saveBestOnly: true, monitor: 'validationAccuracy', keepLast: 2 });
+ */
 export interface ModelCheckpointOptions {
   /** Where checkpoints go. */
   readonly store: CheckpointStore;

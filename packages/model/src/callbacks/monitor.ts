@@ -1,7 +1,12 @@
 import { AnnetError } from '@annet/tensor';
 import type { EpochLogs } from './callback.js';
 
-/** Whether a lower (`min`) or higher (`max`) monitored value is better; `auto` guesses from its name. */
+/**
+ * Whether a lower (`min`) or higher (`max`) monitored value is better; `auto` guesses from its name.
+ *
+ * @example
+ * new EarlyStopping({ monitor: 'validationF1', mode: 'max' satisfies MonitorMode });
+ */
 export type MonitorMode = 'min' | 'max' | 'auto';
 
 /**
@@ -20,6 +25,9 @@ export function resolveMode(monitor: string, mode: MonitorMode): 'min' | 'max' {
 /**
  * `true` when `value` beats `best` by more than `minDelta`: `value < best − minDelta` when
  * minimizing, `value > best + minDelta` when maximizing. Anything beats `null`; NaN beats nothing.
+ *
+ * @example
+ * isImprovement(0.30, 0.31, 'min', 0.005); // true: 0.30 < 0.31 − 0.005
  */
 export function isImprovement(value: number, best: number | null, mode: 'min' | 'max', minDelta: number): boolean {
   if (Number.isNaN(value)) return false;
@@ -27,7 +35,12 @@ export function isImprovement(value: number, best: number | null, mode: 'min' | 
   return mode === 'min' ? value < best - minDelta : value > best + minDelta;
 }
 
-/** The monitored value out of an epoch's logs, or an error listing the keys there are. */
+/**
+ * The monitored value out of an epoch's logs, or an error listing the keys there are.
+ *
+ * @example
+ * readMonitored({ loss: 0.4 }, 'loss', 'EarlyStopping'); // 0.4
+ */
 export function readMonitored(logs: EpochLogs, monitor: string, operation: string): number {
   const value = logs[monitor];
   if (value === undefined) {

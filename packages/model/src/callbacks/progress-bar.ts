@@ -3,7 +3,12 @@ import type { TrainingContext } from '../training/training-context.js';
 import type { Callback, EpochLogs } from './callback.js';
 import { formatProgressLine } from './progress-format.js';
 
-/** Where a {@link ProgressBar} writes: a stream such as `process.stdout`. */
+/**
+ * Where a {@link ProgressBar} writes: a stream such as `process.stdout`.
+ *
+ * @example
+ * new ProgressBar({ output: { isTTY: false, write: (text) => void lines.push(text) } });
+ */
 export interface ProgressOutput {
   write(text: string): unknown;
   /** `true` for a terminal: the bar is redrawn in place. */
@@ -12,7 +17,12 @@ export interface ProgressOutput {
   readonly columns?: number;
 }
 
-/** Options of {@link ProgressBar}. */
+/**
+ * Options of {@link ProgressBar}.
+ *
+ * @example
+ * new ProgressBar({ output: process.stderr, refreshMilliseconds: 250 });
+ */
 export interface ProgressBarOptions {
   /** Default: `process.stdout` where there is one, else lines through `console.log`. */
   readonly output?: ProgressOutput;

@@ -1,4 +1,9 @@
-/** What one progress line shows. */
+/**
+ * What one progress line shows.
+ *
+ * @example
+ * formatProgressLine({ epoch: 1, epochs: 5, done: 800, total: 8000, elapsedSeconds: 0.2, samplesPerSecond: 4000, logs: { loss: 0.9 }, barWidth: 20, finished: false });
+ */
 export interface ProgressLine {
   /** One-based epoch number and the planned number of epochs. */
   readonly epoch: number;
@@ -44,12 +49,22 @@ function bar(done: number, total: number, width: number): string {
   return `[${'='.repeat(filled)}>${'.'.repeat(width - filled - 1)}]`;
 }
 
-/** A logged figure with four decimals, or `NaN`/`Infinity` as they are. */
+/**
+ * A logged figure with four decimals, or `NaN`/`Infinity` as they are.
+ *
+ * @example
+ * formatLogValue(0.123456); // '0.1235'
+ */
 export function formatLogValue(value: number): string {
   return Number.isFinite(value) ? value.toFixed(4) : String(value);
 }
 
-/** `m:ss` under an hour, `h:mm:ss` above; sub-10-second durations as `4.2s`. */
+/**
+ * `m:ss` under an hour, `h:mm:ss` above; sub-10-second durations as `4.2s`.
+ *
+ * @example
+ * formatDuration(75); // '1:15'
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
   if (seconds < 10) return `${seconds.toFixed(1)}s`;

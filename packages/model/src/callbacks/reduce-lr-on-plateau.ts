@@ -4,7 +4,12 @@ import type { TrainingContext } from '../training/training-context.js';
 import type { Callback, EpochLogs } from './callback.js';
 import { readMonitored } from './monitor.js';
 
-/** Options of {@link ReduceLROnPlateau}. */
+/**
+ * Options of {@link ReduceLROnPlateau}.
+ *
+ * @example
+ * new ReduceLROnPlateau({ monitor: 'validationAccuracy' }); // with a plateau schedule in mode 'max'
+ */
 export interface ReduceLROnPlateauOptions {
   /** The log key reported to the optimizer after each epoch; default `validationLoss`. */
   readonly monitor?: string;

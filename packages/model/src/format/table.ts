@@ -1,4 +1,9 @@
-/** How a column's cells line up. */
+/**
+ * How a column's cells line up.
+ *
+ * @example
+ * formatTable(['name', 'count'], rows, { align: ['left', 'right'] satisfies ColumnAlignment[] });
+ */
 export type ColumnAlignment = 'left' | 'right';
 
 /**
@@ -7,7 +12,7 @@ export type ColumnAlignment = 'left' | 'right';
  *
  * @example
  * formatTable(['layer', 'params'], [['dense_1', '100,480']], { align: ['left', 'right'] });
- * // layer      params
+ * // layer     params
  * // ───────  ───────
  * // dense_1  100,480
  */
@@ -23,7 +28,12 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return [line(header), rule, ...rows.map((row) => line(row.map((cell) => cell ?? '')))].join('\n');
 }
 
-/** An integer with thousands separators: `100480` → `100,480`. */
+/**
+ * An integer with thousands separators: `100480` → `100,480`.
+ *
+ * @example
+ * formatCount(100480); // '100,480'
+ */
 export function formatCount(value: number): string {
   return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

@@ -3,6 +3,9 @@ import { AnnetError, formatShape, type Tensor } from '@annet/tensor';
 /**
  * The class a model predicts for one row: the arg-max of `predictions[row]` (the first on ties,
  * as NumPy's `argmax`), or for a single sigmoid column `[N, 1]`, `1` when the score is at least 0.5.
+ *
+ * @example
+ * predictedClass(tensor([[0.1, 0.7, 0.2]]), 0); // 1
  */
 export function predictedClass(predictions: Tensor, row: number): number {
   const data = predictions.data;
@@ -25,6 +28,9 @@ export function predictedClass(predictions: Tensor, row: number): number {
 /**
  * The true class of one row: the index itself for `[N]` or `[N, 1]` targets, the arg-max for
  * one-hot `[N, C]` targets.
+ *
+ * @example
+ * targetClass(tensor([[0, 0, 1]]), 0); // 2 (one-hot row)
  */
 export function targetClass(targets: Tensor, row: number): number {
   const rowStart = targets.offset + row * targets.strides[0];
@@ -32,7 +38,12 @@ export function targetClass(targets: Tensor, row: number): number {
   return predictedClass(targets, row);
 }
 
-/** {@link targetClass}, checked to lie in `[0, classes)`; throws an `AnnetError` naming `operation` otherwise. */
+/**
+ * {@link targetClass}, checked to lie in `[0, classes)`; throws an `AnnetError` naming `operation` otherwise.
+ *
+ * @example
+ * checkedTargetClass(tensor([7]), 0, 3, 'accuracy'); // throws: target class 7 in row 0 is outside [0, 3)
+ */
 export function checkedTargetClass(targets: Tensor, row: number, classes: number, operation: string): number {
   const target = targetClass(targets, row);
   if (!(target >= 0 && target < classes)) {
@@ -41,7 +52,12 @@ export function checkedTargetClass(targets: Tensor, row: number, classes: number
   return target;
 }
 
-/** Number of classes a prediction tensor scores: its columns, or 2 for one sigmoid column. */
+/**
+ * Number of classes a prediction tensor scores: its columns, or 2 for one sigmoid column.
+ *
+ * @example
+ * classCount(zeros([8, 1])); // 2
+ */
 export function classCount(predictions: Tensor): number {
   return predictions.shape[1] === 1 ? 2 : predictions.shape[1];
 }
@@ -49,6 +65,9 @@ export function classCount(predictions: Tensor): number {
 /**
  * Checks classification inputs: predictions `[N, C]`, targets `[N]` of class indices, `[N, 1]`
  * or one-hot `[N, C]`. Throws an `AnnetError` naming `operation` otherwise.
+ *
+ * @example
+ * checkClassificationInputs(zeros([4, 3]), zeros([4]), 'accuracy'); // fine
  */
 export function checkClassificationInputs(predictions: Tensor, targets: Tensor, operation: string): void {
   if (predictions.shape.length !== 2 || predictions.shape[1] < 1) {
@@ -67,7 +86,12 @@ export function checkClassificationInputs(predictions: Tensor, targets: Tensor, 
   }
 }
 
-/** Reads a non-negative integer counter out of saved metric state, or throws. */
+/**
+ * Reads a non-negative integer counter out of saved metric state, or throws.
+ *
+ * @example
+ * readCount({ correct: 3 }, 'correct', 'Accuracy'); // 3
+ */
 export function readCount(state: Readonly<Record<string, unknown>>, key: string, operation: string): number {
   const value = state[key];
   if (typeof value !== 'number' || !Number.isFinite(value)) {

@@ -4,7 +4,12 @@ import { checkClassificationInputs, classCount } from './classification.js';
 import { ConfusionMatrix } from './confusion-matrix.js';
 import type { Metric } from './metric.js';
 
-/** Macro-averaged precision, recall and F1 of a confusion matrix. */
+/**
+ * Macro-averaged precision, recall and F1 of a confusion matrix.
+ *
+ * @example
+ * const { precision, recall, f1 } = macroScores(matrix);
+ */
 export interface MacroScores {
   /** Mean over classes of `tp / (tp + fp)`. */
   readonly precision: number;
@@ -51,7 +56,12 @@ export function macroScores(matrix: ConfusionMatrix): MacroScores {
   return { precision: precisionSum / present, recall: recallSum / present, f1: f1Sum / present };
 }
 
-/** Which macro score a {@link MacroScoreMetric} reports. */
+/**
+ * Which macro score a {@link MacroScoreMetric} reports.
+ *
+ * @example
+ * new MacroScoreMetric('recall' satisfies MacroScoreKind);
+ */
 export type MacroScoreKind = keyof MacroScores;
 
 /**

@@ -5,7 +5,12 @@ import { MacroScoreMetric } from './precision-recall-f1.js';
 import { MeanErrorMetric } from './regression.js';
 import { TopKAccuracy } from './top-k-accuracy.js';
 
-/** The names {@link metricFromName} accepts, and what each builds. */
+/**
+ * The names {@link metricFromName} accepts, and what each builds.
+ *
+ * @example
+ * Object.keys(metricNames); // ['accuracy', 'topKAccuracy', 'precision', ...]
+ */
 export const metricNames = {
   accuracy: () => new Accuracy(),
   topKAccuracy: () => new TopKAccuracy(),
@@ -18,7 +23,12 @@ export const metricNames = {
   mae: () => new MeanErrorMetric('absolute', { name: 'mae' }),
 } as const satisfies Record<string, () => Metric>;
 
-/** A metric given by name, such as `'accuracy'`, or `top3Accuracy` for any k. */
+/**
+ * A metric given by name, such as `'accuracy'`, or `top3Accuracy` for any k.
+ *
+ * @example
+ * const name: MetricName = 'top3Accuracy';
+ */
 export type MetricName = keyof typeof metricNames | `top${number}Accuracy`;
 
 /**

@@ -4,7 +4,12 @@ import type { JsonObject } from '@annet/layer-api';
 import type { Callback, EpochLogs } from '../callbacks/callback.js';
 import type { TrainingContext } from '../training/training-context.js';
 
-/** Options of {@link CSVLogger}. */
+/**
+ * Options of {@link CSVLogger}.
+ *
+ * @example
+ * new CSVLogger('runs/a/log.csv', { append: true, separator: ';' });
+ */
 export interface CSVLoggerOptions {
   /** Keep the rows already in the file. Default false: the first epoch starts a new file. */
   readonly append?: boolean;

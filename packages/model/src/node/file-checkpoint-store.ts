@@ -4,7 +4,12 @@ import type { Checkpoint } from '@annet/serialization';
 import { AnnetError } from '@annet/tensor';
 import type { CheckpointMoment, CheckpointStore } from '../callbacks/model-checkpoint.js';
 
-/** Options of {@link fileCheckpointStore}. */
+/**
+ * Options of {@link fileCheckpointStore}.
+ *
+ * @example
+ * fileCheckpointStore('runs/a/latest.ckpt', { keepVersions: 3 }); // latest.ckpt, latest.1.ckpt, latest.2.ckpt
+ */
 export interface FileCheckpointStoreOptions {
   /**
    * For a fixed file name: versions to keep, the new one included (`model.1.ckpt`, … as

@@ -6,6 +6,9 @@ import type { Rng, Tensor } from '@annet/tensor';
  * tensors, plus the optional members `@annet/layers`' base class provides so that a model can
  * give auto-named layers unique names (`rename`, `hasExplicitName`, `defaultName`) and draw
  * every layer's initial parameters from one seeded stream (`initialize`).
+ *
+ * @example
+ * const layers: ModelLayer[] = [new Dense(784, 128), new ReLU(), new Dense(128, 10)];
  */
 export type ModelLayer = Layer<Tensor> & {
   /** Renames the layer and its parameters (`dense_1.weights`). */

@@ -3,7 +3,12 @@ import { modelTensorName } from '@annet/serialization';
 import { AnnetError, formatShape, shapesEqual, Tensor, type RngState } from '@annet/tensor';
 import type { Sequential } from './sequential.js';
 
-/** A model's saved state: its arrays as checkpoint tensors and its layers' non-array state. */
+/**
+ * A model's saved state: its arrays as checkpoint tensors and its layers' non-array state.
+ *
+ * @example
+ * const { tensors, rng } = readModelState(model);
+ */
 export interface ModelState {
   /** `model.<parameter or buffer name>` → a copy of its values. */
   readonly tensors: Record<string, Tensor>;

@@ -1,6 +1,11 @@
 import { AnnetError, allocate, formatShape, Tensor, type FloatDType } from '@annet/tensor';
 
-/** Runs one batch through a model in inference mode. */
+/**
+ * Runs one batch through a model in inference mode.
+ *
+ * @example
+ * const forward: ForwardPass = (batch) => model.forward(batch, { training: false });
+ */
 export type ForwardPass = (inputs: Tensor) => Tensor;
 
 /**

@@ -11,7 +11,12 @@ import type { ModelLayer } from './model-layer.js';
 import { predictInBatches } from './predict.js';
 import { formatSummary, summarizeLayers, type ModelSummary } from './summary.js';
 
-/** Options of {@link Sequential}. */
+/**
+ * Options of {@link Sequential}.
+ *
+ * @example
+ * new Sequential(layers, { name: 'classifier', inputShape: [1, 28, 28] });
+ */
 export interface SequentialOptions {
   /** The model's name; default `sequential`. */
   readonly name?: string;
@@ -19,7 +24,12 @@ export interface SequentialOptions {
   readonly inputShape?: readonly number[];
 }
 
-/** A Sequential model as JSON: its name, input shape and the layers' configs in order. */
+/**
+ * A Sequential model as JSON: its name, input shape and the layers' configs in order.
+ *
+ * @example
+ * const config: SequentialConfig = model.getConfig(); // { className: 'Sequential', name, inputShape, layers }
+ */
 export interface SequentialConfig extends JsonObject {
   readonly className: 'Sequential';
   readonly name: string;

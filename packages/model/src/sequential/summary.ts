@@ -1,7 +1,12 @@
 import { formatCount, formatTable } from '../format/table.js';
 import type { ModelLayer } from './model-layer.js';
 
-/** One row of a model summary. */
+/**
+ * One row of a model summary.
+ *
+ * @example
+ * model.summaryData().layers[0]; // { layer: 'dense_1 (Dense)', outputShape: [-1, 128], parameters: 100480 }
+ */
 export interface LayerSummary {
   /** `dense_1 (Dense)`. */
   readonly layer: string;
@@ -11,7 +16,12 @@ export interface LayerSummary {
   readonly parameters: number;
 }
 
-/** The per-layer rows and totals of a model summary. */
+/**
+ * The per-layer rows and totals of a model summary.
+ *
+ * @example
+ * model.summaryData().trainableParameters; // 101770
+ */
 export interface ModelSummary {
   readonly layers: readonly LayerSummary[];
   readonly trainableParameters: number;
@@ -22,6 +32,9 @@ export interface ModelSummary {
  * Walks the layers, chaining `outputShape` from `inputShape` (batch dimension `-1`), and counts
  * parameters: trainable ones, and non-trainable ones (frozen parameters plus buffers such as
  * BatchNorm's running statistics, as Keras counts them).
+ *
+ * @example
+ * summarizeLayers(model.layers, [784]).layers.map((row) => row.outputShape);
  */
 export function summarizeLayers(layers: readonly ModelLayer[], inputShape: readonly number[] | null): ModelSummary {
   let shape: number[] | null = inputShape === null ? null : [-1, ...inputShape];
@@ -45,7 +58,12 @@ export function summarizeLayers(layers: readonly ModelLayer[], inputShape: reado
   return { layers: rows, trainableParameters: trainable, nonTrainableParameters: nonTrainable };
 }
 
-/** Renders a {@link ModelSummary} as the table `Sequential.summary()` returns. */
+/**
+ * Renders a {@link ModelSummary} as the table `Sequential.summary()` returns.
+ *
+ * @example
+ * console.log(formatSummary('mlp', summarizeLayers(model.layers, [784])));
+ */
 export function formatSummary(name: string, summary: ModelSummary): string {
   const shapeText = (shape: readonly number[] | null) => (shape === null ? '?' : `[${shape.map((dimension) => (dimension === -1 ? 'batch' : String(dimension))).join(', ')}]`);
   const table = formatTable(

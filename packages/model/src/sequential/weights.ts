@@ -1,7 +1,12 @@
 import type { FloatArray, Parameter, StateBuffer } from '@annet/layer-api';
 import { AnnetError, Tensor } from '@annet/tensor';
 
-/** Anything with parameters and buffers, such as a {@link Sequential}. */
+/**
+ * Anything with parameters and buffers, such as a {@link Sequential}.
+ *
+ * @example
+ * new WeightSnapshot(model satisfies WeightOwner);
+ */
 export interface WeightOwner {
   parameters(): readonly Parameter[];
   buffers(): readonly StateBuffer[];
@@ -58,7 +63,12 @@ export class WeightSnapshot {
   }
 }
 
-/** `true` when every parameter value is finite (no NaN or infinity). */
+/**
+ * `true` when every parameter value is finite (no NaN or infinity).
+ *
+ * @example
+ * if (!weightsAreFinite(model)) console.warn('the weights hold NaN or infinity');
+ */
 export function weightsAreFinite(owner: WeightOwner): boolean {
   for (const parameter of owner.parameters()) {
     const value = parameter.value;

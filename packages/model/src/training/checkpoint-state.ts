@@ -11,7 +11,12 @@ import { annetVersion } from '../version.js';
 import type { MetricSet } from './metric-set.js';
 import type { RunState } from './run-state.js';
 
-/** Everything of a running `fit` that a checkpoint captures and a resume restores. */
+/**
+ * Everything of a running `fit` that a checkpoint captures and a resume restores.
+ *
+ * @example
+ * const checkpoint = captureCheckpoint(parts, state);
+ */
 export interface TrainingParts {
   readonly model: Sequential;
   readonly optimizer: Optimizer;
@@ -32,6 +37,9 @@ const callbackPrefix = 'callback.';
  * are copied. `epoch` counts completed epochs, `step` optimizer steps; `extra.training` holds the
  * epoch in progress (running loss and metric sums, batches done), `extra.callbacks` each
  * callback's state.
+ *
+ * @example
+ * const checkpoint = captureCheckpoint(parts, state); // what context.checkpoint() returns
  */
 export function captureCheckpoint(parts: TrainingParts, state: RunState): Checkpoint {
   const { model, optimizer, loader } = parts;
@@ -74,6 +82,9 @@ export function captureCheckpoint(parts: TrainingParts, state: RunState): Checkp
  * states, the optimizer (whose configuration must equal the checkpoint's), the loader's position,
  * epoch, step and history, and mid-epoch the running sums. With `callbacksOnly`, restores just the
  * callbacks' states (done after their `onTrainBegin`). Every mismatch throws before anything changes.
+ *
+ * @example
+ * const { midEpoch } = restoreTraining(checkpoint, parts, 'fit');
  */
 export function restoreTraining(checkpoint: Checkpoint, parts: TrainingParts, operation: string, options: { callbacksOnly?: boolean } = {}): { midEpoch: boolean } {
   const extra = (checkpoint.extra ?? {}) as { fit?: JsonObject; training?: JsonObject; callbacks?: JsonObject };
@@ -86,7 +97,7 @@ export function restoreTraining(checkpoint: Checkpoint, parts: TrainingParts, op
   const state = parts.state!;
   const arrays: Record<string, StateArray> = {};
   for (const [name, tensor] of Object.entries(checkpoint.tensors)) {
-    if (name.startsWith(optimizerPrefix)) arrays[name.slice(optimizerPrefix.length)] = { shape: tensor.shape, value: floatValues(tensor) };
+    if (name.startsWith(optimizerPrefix)) arrays[name.slice(optimizerPrefix.length)] = { shape: tensor.shape.slice(), value: floatValues(tensor) };
   }
   const saved = checkpoint.optimizer!;
   parts.loader.loadState(checkpoint.dataLoader as unknown as DataLoaderState);

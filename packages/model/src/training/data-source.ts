@@ -1,7 +1,12 @@
 import { DataLoader, MapDataset, TensorDataset, trainTestSplit, type Batch, type Sample } from '@annet/dataset';
 import { AnnetError, Tensor } from '@annet/tensor';
 
-/** Inputs and targets as two tensors whose first dimension indexes samples. */
+/**
+ * Inputs and targets as two tensors whose first dimension indexes samples.
+ *
+ * @example
+ * await model.fit({ inputs: images, targets: labels }, options);
+ */
 export interface TensorPair {
   readonly inputs: Tensor;
   readonly targets: Tensor;
@@ -11,22 +16,40 @@ export interface TensorPair {
  * What `fit` and `evaluate` accept: a {@link DataLoader} yielding `{ inputs, targets }` (used as
  * it is: its own batch size, shuffling and seed), a map-style dataset of `{ input, target }`
  * samples, or two tensors.
+ *
+ * @example
+ * await model.fit(new DataLoader(dataset, { batchSize: 64, shuffle: true, seed: 1 }), options);
  */
 export type TrainingData = DataLoader<unknown, Batch> | MapDataset<Sample> | TensorPair;
 
-/** How to batch data that is not already a loader. */
+/**
+ * How to batch data that is not already a loader.
+ *
+ * @example
+ * toLoader({ inputs, targets }, { batchSize: 64, shuffle: true, seed: 1 }, 'fit');
+ */
 export interface BatchingOptions {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly seed: number;
 }
 
-/** True for a loader (rather than a dataset or tensors). */
+/**
+ * True for a loader (rather than a dataset or tensors).
+ *
+ * @example
+ * isDataLoader({ inputs, targets }); // false
+ */
 export function isDataLoader(data: TrainingData): data is DataLoader<unknown, Batch> {
   return data instanceof DataLoader;
 }
 
-/** The data as a map-style dataset; loaders cannot be split or re-batched, so they throw here. */
+/**
+ * The data as a map-style dataset; loaders cannot be split or re-batched, so they throw here.
+ *
+ * @example
+ * toDataset({ inputs, targets }, 'fit', 'validationSplit').length; // inputs.shape[0]
+ */
 export function toDataset(data: TrainingData, operation: string, purpose: string): MapDataset<Sample> {
   if (data instanceof MapDataset) return data;
   if (isDataLoader(data)) {
@@ -39,6 +62,9 @@ export function toDataset(data: TrainingData, operation: string, purpose: string
 /**
  * A loader over `data`: the loader itself when one is given, otherwise a new synchronous loader
  * that reuses its batch arrays (so a steady-state epoch allocates no batch memory).
+ *
+ * @example
+ * for (const { inputs, targets } of toLoader(data, { batchSize: 32, shuffle: true, seed: 0 }, 'fit')) step(inputs, targets);
  */
 export function toLoader(data: TrainingData, options: BatchingOptions, operation: string): DataLoader<unknown, Batch> {
   if (isDataLoader(data)) return data;
@@ -49,6 +75,9 @@ export function toLoader(data: TrainingData, options: BatchingOptions, operation
 /**
  * Splits off a seeded random `fraction` of `data` for validation (the same seed always picks the
  * same samples), returning the training and validation parts.
+ *
+ * @example
+ * const { train, validation } = splitForValidation({ inputs, targets }, 0.2, 42, 'fit');
  */
 export function splitForValidation(data: TrainingData, fraction: number, seed: number, operation: string): { train: MapDataset<Sample>; validation: MapDataset<Sample> } {
   if (!(fraction > 0 && fraction < 1)) {

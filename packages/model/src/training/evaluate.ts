@@ -10,6 +10,10 @@ import { MetricSet, type MetricSpec } from './metric-set.js';
  * Runs every batch of `loader` through `model` in inference mode and returns the mean loss
  * (weighted by batch size) and each metric, keyed `prefix + Name` (`validationLoss`,
  * `validationAccuracy`) or plain names without a prefix.
+ *
+ * @example
+ * evaluateLoader(model, loader, new LossComputer('softmaxCrossEntropy'), new MetricSet(['accuracy']), 'validation');
+ * // { validationLoss: 0.21, validationAccuracy: 0.94 }
  */
 export function evaluateLoader(model: Sequential, loader: DataLoader<unknown, Batch>, loss: LossComputer, metrics: MetricSet, prefix = ''): Record<string, number> {
   const mean = new RunningMean();
@@ -24,7 +28,12 @@ export function evaluateLoader(model: Sequential, loader: DataLoader<unknown, Ba
   return logs;
 }
 
-/** Options of `Sequential.evaluate`. */
+/**
+ * Options of `Sequential.evaluate`.
+ *
+ * @example
+ * model.evaluate(test, { loss: 'softmaxCrossEntropy', metrics: ['accuracy', 'f1'], batchSize: 500 });
+ */
 export interface EvaluateOptions {
   /** The loss to report; default: the loss of the model's last `fit`. */
   readonly loss?: LossSpec;
@@ -34,13 +43,23 @@ export interface EvaluateOptions {
   readonly batchSize?: number;
 }
 
-/** What `fit` leaves behind for `evaluate` to default to. */
+/**
+ * What `fit` leaves behind for `evaluate` to default to.
+ *
+ * @example
+ * const setup: TrainingSetup = { loss: 'softmaxCrossEntropy', metrics: ['accuracy'] };
+ */
 export interface TrainingSetup {
   readonly loss: LossSpec;
   readonly metrics: readonly MetricSpec[];
 }
 
-/** The work behind `Sequential.evaluate`: mean loss and metrics over `data`, in inference mode. */
+/**
+ * The work behind `Sequential.evaluate`: mean loss and metrics over `data`, in inference mode.
+ *
+ * @example
+ * evaluateModel(model, { inputs, targets }, { loss: 'meanSquaredError' }, null); // { loss: 0.03 }
+ */
 export function evaluateModel(model: Sequential, data: TrainingData, options: EvaluateOptions, setup: TrainingSetup | null): Record<string, number> {
   const operation = `Sequential "${model.name}".evaluate`;
   const lossSpec = options.loss ?? setup?.loss;

@@ -6,7 +6,12 @@ import type { TrainingData } from './data-source.js';
 import type { LossSpec } from './loss-spec.js';
 import type { MetricSpec } from './metric-set.js';
 
-/** Options of `Sequential.fit`. */
+/**
+ * Options of `Sequential.fit`.
+ *
+ * @example
+ * const options: FitOptions = { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 10, batchSize: 64, validationSplit: 0.2, metrics: ['accuracy'] };
+ */
 export interface FitOptions {
   /** Updates the weights after each batch; its schedule sets the learning rate. */
   readonly optimizer: Optimizer;
@@ -39,7 +44,12 @@ export interface FitOptions {
   readonly resumeFrom?: Checkpoint;
 }
 
-/** The options with defaults filled in and checked. */
+/**
+ * The options with defaults filled in and checked.
+ *
+ * @example
+ * resolveFitOptions({ optimizer, loss, epochs: 3 }, 'fit').batchSize; // 32
+ */
 export interface ResolvedFitOptions extends FitOptions {
   readonly batchSize: number;
   readonly validationBatchSize: number;
@@ -48,7 +58,12 @@ export interface ResolvedFitOptions extends FitOptions {
   readonly initialEpoch: number;
 }
 
-/** Fills defaults and checks every number, naming the option and the fix on failure. */
+/**
+ * Fills defaults and checks every number, naming the option and the fix on failure.
+ *
+ * @example
+ * resolveFitOptions({ optimizer, loss, epochs: 0 }, 'fit'); // throws: epochs must be an integer >= 1, got 0
+ */
 export function resolveFitOptions(options: FitOptions, operation: string): ResolvedFitOptions {
   if (typeof options !== 'object' || options === null) throw new AnnetError('INVALID_ARGUMENT', operation, 'expected an options object { optimizer, loss, epochs, ... }');
   if (typeof options.optimizer?.step !== 'function') throw new AnnetError('INVALID_ARGUMENT', operation, 'options.optimizer must be an optimizer from @annet/optimizers, such as new Adam()');

@@ -17,6 +17,9 @@ import { RunState } from './run-state.js';
  * metrics and `onBatchEnd`; per epoch validation, logs and `onEpochEnd`. Every buffer of the step
  * (layer outputs and gradients, the loss gradient, the batch arrays of loaders it builds) is
  * reused, so a steady-state step allocates no array memory.
+ *
+ * @example
+ * const history = await fitModel(model, { inputs, targets }, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 5 });
  */
 export async function fitModel(model: Sequential, trainData: TrainingData, rawOptions: FitOptions): Promise<History> {
   const operation = `Sequential "${model.name}".fit`;

@@ -1,10 +1,20 @@
 import { lossFromName, type LossFunction } from '@annet/layers';
 import { shapesEqual, zeros, type FloatDType, type Tensor } from '@annet/tensor';
 
-/** A loss by registry name (such as `'softmaxCrossEntropy'`) or as a function from `@annet/layers`. */
+/**
+ * A loss by registry name (such as `'softmaxCrossEntropy'`) or as a function from `@annet/layers`.
+ *
+ * @example
+ * const loss: LossSpec = 'softmaxCrossEntropy'; // or meanSquaredError from @annet/layers
+ */
 export type LossSpec = string | LossFunction;
 
-/** The loss function for a spec. */
+/**
+ * The loss function for a spec.
+ *
+ * @example
+ * resolveLoss('meanSquaredError') === meanSquaredError; // true
+ */
 export function resolveLoss(spec: LossSpec): LossFunction {
   return typeof spec === 'function' ? spec : lossFromName(spec);
 }
@@ -12,6 +22,10 @@ export function resolveLoss(spec: LossSpec): LossFunction {
 /**
  * Computes a loss with its gradient written into a tensor kept across calls (reallocated only
  * when the batch shape changes), so a steady-state step allocates no gradient memory.
+ *
+ * @example
+ * const loss = new LossComputer('softmaxCrossEntropy');
+ * model.backward(loss.compute(model.forward(inputs, { training: true }), targets).gradient);
  */
 export class LossComputer {
   readonly loss: LossFunction;

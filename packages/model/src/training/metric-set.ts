@@ -3,12 +3,22 @@ import { AnnetError, type Tensor } from '@annet/tensor';
 import type { Metric } from '../metrics/metric.js';
 import { metricFromName } from '../metrics/registry.js';
 
-/** A metric given by name (`'accuracy'`, `'top3Accuracy'`, `'f1'`…) or as an object. */
+/**
+ * A metric given by name (`'accuracy'`, `'top3Accuracy'`, `'f1'`…) or as an object.
+ *
+ * @example
+ * const metrics: MetricSpec[] = ['accuracy', 'top3Accuracy', new TopKAccuracy({ k: 2 })];
+ */
 export type MetricSpec = string | Metric;
 
 /**
  * The metrics of one `fit` or `evaluate`: built once from names or objects, updated batch by
  * batch without allocating, read into logs, saved and restored as JSON keyed by metric name.
+ *
+ * @example
+ * const metrics = new MetricSet(['accuracy', 'f1']);
+ * metrics.update(predictions, targets);
+ * metrics.writeResults(logs, 'validation'); // logs.validationAccuracy, logs.validationF1
  */
 export class MetricSet {
   readonly metrics: readonly Metric[];
@@ -52,7 +62,12 @@ export class MetricSet {
   }
 }
 
-/** `validation` + `accuracy` → `validationAccuracy`; no prefix keeps the name. */
+/**
+ * `validation` + `accuracy` → `validationAccuracy`; no prefix keeps the name.
+ *
+ * @example
+ * prefixed('validation', 'accuracy'); // 'validationAccuracy'
+ */
 export function prefixed(prefix: string, name: string): string {
   return prefix === '' ? name : `${prefix}${name[0].toUpperCase()}${name.slice(1)}`;
 }

@@ -4,7 +4,12 @@ import type { History } from '../callbacks/history.js';
 import type { Sequential } from '../sequential/sequential.js';
 import type { TrainingContext } from './training-context.js';
 
-/** The mutable {@link TrainingContext} one `fit` call updates as it goes. */
+/**
+ * The mutable {@link TrainingContext} one `fit` call updates as it goes.
+ *
+ * @example
+ * const state = new RunState(model, optimizer, 10, 125, 8000, history, (current) => captureCheckpoint(parts, current));
+ */
 export class RunState implements TrainingContext {
   epoch = 0;
   batch = 0;
