@@ -1,0 +1,120 @@
+/**
+ * Bytes allocated per steady-state training step (forward + backward, and the loss for the MLP),
+ * for Dense, Conv2D, BatchNorm, Embedding and a 784-128-64-10 MLP with softmax cross-entropy.
+ * Run with `pnpm bench:allocation` (compiles with tsconfig.bench.json, then runs node with
+ * --expose-gc and a 64 MiB young generation).
+ *
+ * Method. Each case first runs 300 steps, so buffers exist and V8 has compiled the hot code
+ * (compiling allocates code objects on the heap). Then, seven times: force a full collection,
+ * read `process.memoryUsage()` (`heapUsed`: the JavaScript heap; `arrayBuffers`: typed-array
+ * backing stores), run `steps` steps, read it again. A window during which any collection ran
+ * (seen by a `gc` PerformanceObserver) is discarded and retried with half the steps, because a
+ * collection frees memory and would hide allocations. With no collection, heapUsed only grows by
+ * what was allocated, so (after − before) / steps is the allocation per step. The table gives the
+ * median window and the smallest one; a few hundred bytes per step are noise (V8's feedback and
+ * inline-cache updates, the observer itself).
+ */
+import { activeKernels, createRng, randomNormal, randomUniform, tensor, zeros, type Tensor } from '@annet/tensor';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { BatchNorm, Conv2D, Dense, Embedding, ReLU, softmaxCrossEntropy, type BaseLayer } from '../src/index.js';
+
+interface Case {
+  readonly name: string;
+  /** One training step; returns nothing, all outputs live in reused buffers. */
+  readonly step: () => void;
+}
+
+const collect = (globalThis as { gc?: () => void }).gc;
+if (collect === undefined) throw new Error('run with node --expose-gc (pnpm bench:allocation does)');
+let collections = 0;
+new PerformanceObserver((list) => {
+  collections += list.getEntries().length;
+}).observe({ entryTypes: ['gc'] });
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** forward through `layers`, then backward from `outputGradient`. */
+function layerStep(layers: readonly BaseLayer[], input: Tensor, outputGradient: Tensor): () => void {
+  return () => {
+    let activation = input;
+    for (const layer of layers) activation = layer.forward(activation, { training: true });
+    let gradient = outputGradient;
+    for (let index = layers.length - 1; index >= 0; index--) gradient = layers[index].backward(gradient);
+  };
+}
+
+function layerCase(name: string, layers: readonly BaseLayer[], input: Tensor): Case {
+  let shape = input.shape.slice();
+  for (const layer of layers) shape = layer.outputShape(shape);
+  return { name, step: layerStep(layers, input, randomNormal(shape, createRng(2))) };
+}
+
+function mlpCase(): Case {
+  const rng = createRng(3);
+  const layers = [new Dense(784, 128, { rng, activationHint: 'relu' }), new ReLU(), new Dense(128, 64, { rng, activationHint: 'relu' }), new ReLU(), new Dense(64, 10, { rng })];
+  const input = randomUniform([64, 784], rng);
+  const labels = tensor(Array.from({ length: 64 }, (_, row) => row % 10), { dtype: 'int32' });
+  const lossGradient = zeros([64, 10]);
+  const lossOptions = { out: lossGradient };
+  return {
+    name: 'MLP 784-128-64-10 + softmax cross-entropy, batch 64',
+    step: () => {
+      let activation: Tensor = input;
+      for (const layer of layers) activation = layer.forward(activation, { training: true });
+      softmaxCrossEntropy(activation, labels, lossOptions);
+      let gradient: Tensor = lossGradient;
+      for (let index = layers.length - 1; index >= 0; index--) gradient = layers[index].backward(gradient);
+    },
+  };
+}
+
+/** Heap and typed-array bytes allocated by `steps` steps, or null when a collection ran meanwhile. */
+async function window(benchCase: Case, steps: number): Promise<[number, number] | null> {
+  collect!();
+  await settle();
+  const collectionsBefore = collections;
+  const before = process.memoryUsage();
+  for (let index = 0; index < steps; index++) benchCase.step();
+  const after = process.memoryUsage();
+  await settle();
+  if (collections !== collectionsBefore) return null;
+  return [(after.heapUsed - before.heapUsed) / steps, (after.arrayBuffers - before.arrayBuffers) / steps];
+}
+
+async function measure(benchCase: Case): Promise<string[]> {
+  for (let index = 0; index < 300; index++) benchCase.step();
+  const heap: number[] = [];
+  const arrays: number[] = [];
+  let steps = 100;
+  for (let attempt = 0; heap.length < 7 && attempt < 40; attempt++) {
+    const result = await window(benchCase, steps);
+    if (result === null) {
+      steps = Math.max(1, Math.floor(steps / 2));
+      continue;
+    }
+    heap.push(result[0]);
+    arrays.push(result[1]);
+  }
+  if (heap.length === 0) return [benchCase.name, 'n/a (GC in every window)', '', '', ''];
+  const median = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return [benchCase.name, `${steps}`, `${Math.round(median(heap))}`, `${Math.round(Math.min(...heap))}`, `${Math.round(median(arrays))}`];
+}
+
+const rng = createRng(1);
+const cases: Case[] = [
+  layerCase('Dense 784→128, batch 64', [new Dense(784, 128, { rng })], randomNormal([64, 784], rng)),
+  layerCase('Conv2D 1→8, 3x3, 28x28, batch 64', [new Conv2D(1, 8, 3, { rng })], randomNormal([64, 1, 28, 28], rng)),
+  layerCase('BatchNorm 16 channels, [64, 16, 12, 12]', [new BatchNorm(16)], randomNormal([64, 16, 12, 12], rng)),
+  layerCase('Embedding 1000×32, indices [64, 20]', [new Embedding(1000, 32, { rng })], tensor(Array.from({ length: 64 * 20 }, (_, index) => (index * 37) % 1000), { shape: [64, 20], dtype: 'int32' })),
+  mlpCase(),
+];
+
+const header = ['case (float32, training)', 'steps/window', 'JS heap bytes/step (median)', 'JS heap bytes/step (min)', 'typed-array bytes/step'];
+const rows: string[][] = [];
+for (const benchCase of cases) rows.push(await measure(benchCase));
+console.log(`@annet/layers allocation per steady-state step, kernels: ${activeKernels().name}, node ${process.version}`);
+const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+console.log(line(header));
+console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+for (const row of rows) console.log(line(row));
