@@ -13,6 +13,9 @@ describe('parseCliArguments', () => {
     const options = parseCliArguments(['--model=cnn', '--epochs', '3', '--batch-size', '16', '--optimizer', 'rmsprop', '--lr', '1e-4', '--schedule', 'onecycle', '--seed', '0', '--limit', '500', '--shift', '0', '--data', 'd', '--checkpoint', 'c.ckpt', '--resume', 'r.ckpt', '--out', 'o']);
     expect(options).toMatchObject({ model: 'cnn', epochs: 3, batchSize: 16, optimizer: 'rmsprop', learningRate: 1e-4, schedule: 'onecycle', seed: 0, limit: 500, shift: 0, data: 'd', checkpoint: 'c.ckpt', resume: 'r.ckpt', out: 'o' });
   });
+  it('ignores one leading -- (as `pnpm demo -- --epochs 3` passes it)', () => {
+    expect(parseCliArguments(['--', '--epochs', '3']).epochs).toBe(3);
+  });
   it.each([
     [['--bogus'], 'unknown flag --bogus'],
     [['--epochs', '0'], '--epochs must be an integer from 1 to 100000; got "0"'],

@@ -52,8 +52,10 @@ const flags = {
  */
 export function parseCliArguments(argv: readonly string[]): CliOptions {
   let values: Record<string, string | boolean | undefined>;
+  // `pnpm demo -- --model cnn` hands the separator through; a leading `--` means nothing here.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   try {
-    ({ values } = parseArgs({ args: [...argv], options: flags, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args, options: flags, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError(describeParseError(error));
   }

@@ -6,9 +6,9 @@ export type ModelName = 'mlp' | 'cnn';
 
 /**
  * The demo's models, both ending in 10 logits (trained with softmax cross-entropy):
- * - `mlp`: 784 → 256 → 128 → 10 with ReLU and dropout 0.2 (about 235,000 parameters);
+ * - `mlp`: 784 → 256 → 128 → 10 with ReLU and dropout 0.2 (235,146 parameters);
  * - `cnn`: two 5×5 convolutions (16 and 32 channels, `same` padding) each followed by ReLU and
- *   2×2 max pooling, then 1568 → 128 → 10 with dropout 0.3 (about 215,000 parameters).
+ *   2×2 max pooling, then 1568 → 128 → 10 with dropout 0.3 (215,370 parameters).
  *
  * @example
  * const model = buildModel('cnn').initialize(42);

@@ -44,7 +44,7 @@ export async function runTraining(options: CliOptions, io: Io): Promise<void> {
   const print = (text = '') => io.stdout.write(`${text}\n`);
   print(`annet-train: ${modelTitle(settings.model)} on MNIST digits`);
   print(`data       ${data.source}: ${formatCount(data.train.length)} training, ${formatCount(data.validation.length)} ${data.validationIsTest ? 'test (used as validation)' : 'validation'}`);
-  print(`training   ${settings.optimizer}, learning rate ${settings.learningRate} (${settings.schedule} schedule), batch ${settings.batchSize}, ${settings.epochs} epochs, seed ${settings.seed}${resume ? `, resuming from ${options.resume} (epoch ${resume.epoch}, step ${resume.step})` : ''}`);
+  print(`training   ${settings.optimizer}, learning rate ${settings.learningRate} (${settings.schedule} schedule), batch ${settings.batchSize}, ${settings.epochs} epochs, ${settings.shift > 0 ? `random shifts up to ${settings.shift} px` : 'no augmentation'}, seed ${settings.seed}${resume ? `, resuming from ${options.resume} (epoch ${resume.epoch}, step ${resume.step})` : ''}`);
   print(model.summary());
   print();
   const terminate = new TerminateOnNaN();
@@ -124,7 +124,8 @@ function writeOutputs(out: string, report: RunReport, modelName: string): string
     const curvesFile = path.join(out, 'curves.svg');
     fs.writeFileSync(metricsFile, metricsJson(report));
     const title = `${modelTitle(modelName as 'mlp' | 'cnn')} on MNIST: ${formatCount(report.data.train)} training digits`;
-    fs.writeFileSync(curvesFile, renderCurvesSvg({ title, epochs: report.epochs, testAccuracy: report.data.validationIsTest ? undefined : report.test?.accuracy }));
+    const validationLabel = report.data.validationIsTest ? 'test (t10k)' : 'validation';
+    fs.writeFileSync(curvesFile, renderCurvesSvg({ title, epochs: report.epochs, validationLabel, testAccuracy: report.data.validationIsTest ? undefined : report.test?.accuracy }));
     return [metricsFile, curvesFile];
   } catch (error) {
     throw new RuntimeError(`--out ${out}: ${(error as Error).message}`);

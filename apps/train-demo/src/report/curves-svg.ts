@@ -15,6 +15,8 @@ export interface CurvesInput {
   readonly epochs: readonly EpochCurvePoint[];
   /** Test accuracy, drawn as a dashed horizontal line on the accuracy panel when given. */
   readonly testAccuracy?: number;
+  /** What the second series is called in the legend; default `validation`. */
+  readonly validationLabel?: string;
 }
 
 const width = 980;
@@ -35,6 +37,7 @@ const colors = { train: '#1f77b4', validation: '#d62728', test: '#2ca02c' };
  */
 export function renderCurvesSvg(input: CurvesInput): string {
   const count = input.epochs.length;
+  const validationLabel = escapeXml(input.validationLabel ?? 'validation');
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
@@ -44,15 +47,15 @@ export function renderCurvesSvg(input: CurvesInput): string {
   parts.push(
     panel(lefts[0], 'Loss (cross-entropy)', 'loss', count, [
       { label: 'training', color: colors.train, points: series('loss') },
-      { label: 'validation', color: colors.validation, points: series('validationLoss') },
+      { label: validationLabel, color: colors.validation, points: series('validationLoss') },
     ]),
   );
   const accuracy = [
     { label: 'training', color: colors.train, points: series('accuracy') },
-    { label: 'validation', color: colors.validation, points: series('validationAccuracy') },
+    { label: validationLabel, color: colors.validation, points: series('validationAccuracy') },
   ];
   parts.push(panel(lefts[1], 'Accuracy', 'accuracy', count, accuracy, input.testAccuracy));
-  parts.push(legend(input.testAccuracy !== undefined));
+  parts.push(legend(validationLabel, input.testAccuracy !== undefined));
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }
@@ -99,10 +102,10 @@ function panel(left: number, title: string, yLabel: string, epochs: number, seri
   return out.join('\n');
 }
 
-function legend(withTest: boolean): string {
+function legend(validationLabel: string, withTest: boolean): string {
   const entries = [
     ['training', colors.train, ''],
-    ['validation', colors.validation, ''],
+    [validationLabel, colors.validation, ''],
     ...(withTest ? [['test (t10k)', colors.test, ' stroke-dasharray="6 4"']] : []),
   ];
   const y = height - 14;

@@ -13,10 +13,16 @@ export function formatEpochTable(epochs: readonly EpochRecord[], validationLabel
       percent(record.accuracy),
       fixed(record.validationLoss),
       percent(record.validationAccuracy),
-      record.learningRate.toPrecision(3),
+      formatLearningRate(record.learningRate),
       record.seconds.toFixed(1),
       String(record.samplesPerSecond),
     ]),
     { align: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
   );
+}
+
+/** `0.002`, `0.000591`, `1.00e-5`: three significant digits, exponent form below 1e-4. */
+export function formatLearningRate(rate: number): string {
+  if (!Number.isFinite(rate)) return String(rate);
+  return rate !== 0 && Math.abs(rate) < 1e-4 ? rate.toExponential(2) : String(Number(rate.toPrecision(3)));
 }

@@ -29,7 +29,7 @@ export function epochTicks(epochs: number, count = 8): number[] {
   const step = Math.max(1, niceTicks(0, epochs, count)[1]);
   const ticks = [1];
   for (let value = step; value <= epochs; value += step) if (value !== 1) ticks.push(value);
-  if (ticks[ticks.length - 1] !== epochs && epochs - ticks[ticks.length - 1] >= step / 2) ticks.push(epochs);
+  if (ticks[ticks.length - 1] !== epochs && epochs - ticks[ticks.length - 1] > step / 2) ticks.push(epochs);
   return ticks;
 }
 
