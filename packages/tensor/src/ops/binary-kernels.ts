@@ -53,6 +53,64 @@ function binaryContiguousFloat32(code: BinaryCode, x: Float32Array, xStart: numb
 }
 
 /**
+ * One row of a broadcast op, by the fastest loop its strides allow: contiguous operands take
+ * {@link binaryContiguous}; a row that pairs a contiguous operand with one repeated value
+ * (stride 0: a per-channel bias added over H·W positions) reads that value once; anything else
+ * takes {@link binaryStrided}.
+ *
+ * @example
+ * binaryRow(BinaryCode.add, x, 0, 1, bias, channel, 0, out, 0, 1, positions); // out = x + bias[channel]
+ */
+export function binaryRow(
+  code: BinaryCode, x: TypedArray, xIndex: number, xStride: number, y: TypedArray, yIndex: number, yStride: number,
+  out: TypedArray, outIndex: number, outStride: number, length: number,
+): void {
+  if (outStride === 1) {
+    if (xStride === 1 && yStride === 1) return binaryContiguous(code, x, xIndex, y, yIndex, out, outIndex, length);
+    if (xStride === 1 && yStride === 0 && binaryWithValue(code, x, xIndex, y[yIndex], false, out, outIndex, length)) return;
+    if (xStride === 0 && yStride === 1 && binaryWithValue(code, y, yIndex, x[xIndex], true, out, outIndex, length)) return;
+  }
+  binaryStrided(code, x, xIndex, xStride, y, yIndex, yStride, out, outIndex, outStride, length);
+}
+
+/**
+ * out[o + j] = x[i + j] ∘ value (or value ∘ x[i + j] when `valueFirst`) for the four arithmetic
+ * ops; returns false for the others. float32 runs in its own monomorphic copy of the loops.
+ */
+function binaryWithValue(code: BinaryCode, x: TypedArray, xStart: number, value: number, valueFirst: boolean, out: TypedArray, outStart: number, length: number): boolean {
+  if (x instanceof Float32Array && out instanceof Float32Array) return float32WithValue(code, x, xStart, value, valueFirst, out, outStart, length);
+  const shift = xStart - outStart;
+  const end = outStart + length;
+  switch (code) {
+    case BinaryCode.add: for (let o = outStart; o < end; o++) out[o] = x[o + shift] + value; return true;
+    case BinaryCode.mul: for (let o = outStart; o < end; o++) out[o] = x[o + shift] * value; return true;
+    case BinaryCode.sub:
+      if (valueFirst) for (let o = outStart; o < end; o++) out[o] = value - x[o + shift];
+      else for (let o = outStart; o < end; o++) out[o] = x[o + shift] - value;
+      return true;
+    default: return false;
+  }
+}
+
+function float32WithValue(code: BinaryCode, x: Float32Array, xStart: number, value: number, valueFirst: boolean, out: Float32Array, outStart: number, length: number): boolean {
+  const shift = xStart - outStart;
+  const end = outStart + length;
+  switch (code) {
+    case BinaryCode.add: for (let o = outStart; o < end; o++) out[o] = x[o + shift] + value; return true;
+    case BinaryCode.mul: for (let o = outStart; o < end; o++) out[o] = x[o + shift] * value; return true;
+    case BinaryCode.sub:
+      if (valueFirst) for (let o = outStart; o < end; o++) out[o] = value - x[o + shift];
+      else for (let o = outStart; o < end; o++) out[o] = x[o + shift] - value;
+      return true;
+    case BinaryCode.div:
+      if (valueFirst) for (let o = outStart; o < end; o++) out[o] = value / x[o + shift];
+      else for (let o = outStart; o < end; o++) out[o] = x[o + shift] / value;
+      return true;
+    default: return false;
+  }
+}
+
+/**
  * out[o + j·so] = x[i + j·sx] ∘ y[k + j·sy] for j < length: one row of a strided or broadcast op.
  *
  * @example

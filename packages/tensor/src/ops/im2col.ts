@@ -34,7 +34,7 @@ export function im2col<D extends DType>(x: Tensor<D>, options: Im2colCallOptions
   assertTensor(x, operation, 'x');
   const g = conv2dGeometry(x.shape, options, operation);
   const shape = [g.batch, g.channels * g.kernelHeight * g.kernelWidth, g.outHeight * g.outWidth];
-  const out = prepareOut(options.out, shape, x.dtype, operation, [x], false);
+  const out = prepareOut(options.out, shape, x.dtype, operation, x);
   const target = out.isContiguous ? out : newTensor(x.dtype, shape);
   const input = x.isContiguous ? x : x.contiguous(true);
   unfold(input.data, input.offset, target.data, target.offset, g);
@@ -87,7 +87,7 @@ export function col2im<D extends DType>(cols: Tensor<D>, inputShape: readonly nu
   if (cols.rank !== 3 || !cols.shape.every((dimension, axis) => dimension === expected[axis])) {
     throw new AnnetError('SHAPE_MISMATCH', operation, `cols has shape ${formatShape(cols.shape)}; expected ${formatShape(expected)} for input ${formatShape(inputShape)}`);
   }
-  const out = prepareOut(options.out, inputShape, cols.dtype, operation, [cols], false);
+  const out = prepareOut(options.out, inputShape, cols.dtype, operation, cols);
   const target = out.isContiguous ? out : newTensor(cols.dtype, inputShape);
   target.data.fill(0, target.offset, target.offset + target.size);
   const source = cols.isContiguous ? cols : cols.contiguous(true);

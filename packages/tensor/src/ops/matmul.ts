@@ -56,7 +56,7 @@ export function matmul<D extends FloatDType>(a: Tensor<D>, b: Tensor<D>, options
     throw new AnnetError('SHAPE_MISMATCH', operation, `inner dimensions differ: ${describe(a, transposeA)} x ${describe(b, transposeB)}`);
   }
   const batch = broadcastBatch(a, b, operation);
-  const out = prepareOut(options.out, [...batch, m, n], a.dtype, operation, [a, b], false) as Tensor<D>;
+  const out = prepareOut(options.out, [...batch, m, n], a.dtype, operation, a, b) as Tensor<D>;
   if (out.size === 0) return out;
   const target = matrixLayout(out)?.transposed === false ? out : newTensor(out.dtype, out.shape);
   multiplyBatches(a, b, target, transposeA, transposeB, batch, kA);

@@ -24,7 +24,7 @@ export function runReduction(
 ): Tensor {
   assertTensor(x, operation, 'x');
   const plan = planReduction(x.shape, axes, keepDims, operation);
-  const out = prepareOut(options.out, plan.outShape, dtype, operation, [x], false);
+  const out = prepareOut(options.out, plan.outShape, dtype, operation, x);
   if (needsElements && plan.blockSize === 0 && out.size > 0) {
     throw new AnnetError('INVALID_ARGUMENT', operation, `cannot reduce zero elements: shape ${formatShape(x.shape)} over axes ${formatShape(plan.axes)} has no identity for ${operation}`);
   }

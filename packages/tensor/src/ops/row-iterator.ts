@@ -45,6 +45,18 @@ export class RowIterator {
     this.counter.fill(0);
   }
 
+  /**
+   * Goes back to the first row with up to three operands starting at the given offsets: the
+   * allocation-free form of {@link RowIterator.reset} for iterators kept in a plan cache.
+   */
+  restart(first: number, second = 0, third = 0): void {
+    const position = this.position;
+    position[0] = first;
+    if (position.length > 1) position[1] = second;
+    if (position.length > 2) position[2] = third;
+    this.counter.fill(0);
+  }
+
   /** Moves every operand's position to the start of the next row (row-major order). */
   next(): void {
     const operands = this.position.length;

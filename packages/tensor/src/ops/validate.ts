@@ -32,14 +32,15 @@ export function assertFloat(x: Tensor, operation: string, role = 'input'): asser
 /**
  * The tensor an op writes its result into: a fresh zero-filled one, or the caller's `out`
  * after checking its shape and dtype. `out` may be a strided view; it must not share memory
- * with `inputs` when the op cannot work in place (`allowAlias` false).
+ * with `exclusiveOf` or `alsoExclusiveOf` (the inputs of ops that cannot work in place). Takes
+ * the inputs as separate arguments, not a list, so the check allocates nothing.
  *
  * @example
- * const out = prepareOut(options.out, [m, n], 'float32', 'matmul', [a, b], false);
+ * const out = prepareOut(options.out, [m, n], 'float32', 'matmul', a, b);
  */
 export function prepareOut<D extends DType>(
   out: Tensor | undefined, shape: readonly number[], dtype: D, operation: string,
-  inputs: readonly Tensor[] = [], allowAlias = true,
+  exclusiveOf?: Tensor, alsoExclusiveOf?: Tensor,
 ): Tensor<D> {
   if (out === undefined) return newTensor(dtype, shape);
   assertTensor(out, operation, 'out');
@@ -49,13 +50,17 @@ export function prepareOut<D extends DType>(
   if (out.dtype !== dtype) {
     throw new AnnetError('DTYPE_MISMATCH', operation, `out has dtype ${out.dtype}; the result is ${dtype}`);
   }
-  if (!allowAlias && inputs.some((input) => input.data.buffer === out.data.buffer && input.size > 0 && out.size > 0)) {
+  if (sharesMemory(out, exclusiveOf) || sharesMemory(out, alsoExclusiveOf)) {
     throw new AnnetError('INVALID_ARGUMENT', operation, 'out shares memory with an input; pass a separate buffer');
   }
   if (hasOverlappingElements(out)) {
     throw new AnnetError('INVALID_ARGUMENT', operation, `out is a broadcast view (strides ${formatShape(out.strides)}) whose elements overlap; pass a tensor that owns each element`);
   }
   return out as Tensor<D>;
+}
+
+function sharesMemory(out: Tensor, input: Tensor | undefined): boolean {
+  return input !== undefined && input.data.buffer === out.data.buffer && input.size > 0 && out.size > 0;
 }
 
 /** True when a stride-0 axis of size > 1 makes several indices address one element. */
