@@ -3,7 +3,9 @@ import type { RowIterator } from './row-iterator.js';
 
 /*
  * One function per reduction, each a plain loop over one block's rows (see reduce-plan.ts).
- * Sums and products accumulate in a float64 local, in row-major order over the reduced axes.
+ * Every reducer gets the block walker already at the block's start, the block's start in
+ * `data` (`base`, for two-pass reducers that walk it again) and its element count. Sums and
+ * products accumulate in a float64 local, in row-major order over the reduced axes.
  */
 
 /**
@@ -22,6 +24,16 @@ export function blockSum(data: TypedArray, block: RowIterator): number {
 }
 
 /**
+ * Σ x / n (NaN for no elements).
+ *
+ * @example
+ * reduceBlocks(x, plan, out, blockMean);
+ */
+export function blockMean(data: TypedArray, block: RowIterator, _base: number, count: number): number {
+  return blockSum(data, block) / count;
+}
+
+/**
  * Π x.
  *
  * @example
@@ -37,21 +49,42 @@ export function blockProduct(data: TypedArray, block: RowIterator): number {
 }
 
 /**
+ * The first element of the block that is largest after multiplying by `direction` (1: the
+ * maximum, −1: the minimum), or the first NaN; `[value, position in the block]` is written to
+ * `found`, so one loop serves max, min, argmax and argmin.
+ */
+function blockExtreme(data: TypedArray, block: RowIterator, direction: number, found: Float64Array): void {
+  let best = -Infinity;
+  let bestValue = direction * -Infinity;
+  let bestIndex = 0;
+  let flat = 0;
+  const stride = block.innerStride[0];
+  for (let row = 0; row < block.rowCount; row++, block.next()) {
+    for (let j = 0, i = block.position[0]; j < block.rowLength; j++, i += stride, flat++) {
+      const value = data[i];
+      const signed = direction * value;
+      if (signed > best || (value !== value && best === best)) {
+        best = signed;
+        bestValue = value;
+        bestIndex = flat;
+      }
+    }
+  }
+  found[0] = bestValue;
+  found[1] = bestIndex;
+}
+
+const found = new Float64Array(2);
+
+/**
  * max x; NaN if any element is NaN.
  *
  * @example
  * reduceBlocks(x, plan, out, blockMax);
  */
 export function blockMax(data: TypedArray, block: RowIterator): number {
-  let best = -Infinity;
-  const stride = block.innerStride[0];
-  for (let row = 0; row < block.rowCount; row++, block.next()) {
-    for (let j = 0, i = block.position[0]; j < block.rowLength; j++, i += stride) {
-      const value = data[i];
-      if (value > best || value !== value) best = value;
-    }
-  }
-  return best;
+  blockExtreme(data, block, 1, found);
+  return found[0];
 }
 
 /**
@@ -61,15 +94,8 @@ export function blockMax(data: TypedArray, block: RowIterator): number {
  * reduceBlocks(x, plan, out, blockMin);
  */
 export function blockMin(data: TypedArray, block: RowIterator): number {
-  let best = Infinity;
-  const stride = block.innerStride[0];
-  for (let row = 0; row < block.rowCount; row++, block.next()) {
-    for (let j = 0, i = block.position[0]; j < block.rowLength; j++, i += stride) {
-      const value = data[i];
-      if (value < best || value !== value) best = value;
-    }
-  }
-  return best;
+  blockExtreme(data, block, -1, found);
+  return found[0];
 }
 
 /**
@@ -79,20 +105,8 @@ export function blockMin(data: TypedArray, block: RowIterator): number {
  * reduceBlocks(x, plan, indices, blockArgmax);
  */
 export function blockArgmax(data: TypedArray, block: RowIterator): number {
-  let best = -Infinity;
-  let bestIndex = 0;
-  let flat = 0;
-  const stride = block.innerStride[0];
-  for (let row = 0; row < block.rowCount; row++, block.next()) {
-    for (let j = 0, i = block.position[0]; j < block.rowLength; j++, i += stride, flat++) {
-      const value = data[i];
-      if (value > best || (value !== value && best === best)) {
-        best = value;
-        bestIndex = flat;
-      }
-    }
-  }
-  return bestIndex;
+  blockExtreme(data, block, 1, found);
+  return found[1];
 }
 
 /**
@@ -102,31 +116,19 @@ export function blockArgmax(data: TypedArray, block: RowIterator): number {
  * reduceBlocks(x, plan, indices, blockArgmin);
  */
 export function blockArgmin(data: TypedArray, block: RowIterator): number {
-  let best = Infinity;
-  let bestIndex = 0;
-  let flat = 0;
-  const stride = block.innerStride[0];
-  for (let row = 0; row < block.rowCount; row++, block.next()) {
-    for (let j = 0, i = block.position[0]; j < block.rowLength; j++, i += stride, flat++) {
-      const value = data[i];
-      if (value < best || (value !== value && best === best)) {
-        best = value;
-        bestIndex = flat;
-      }
-    }
-  }
-  return bestIndex;
+  blockExtreme(data, block, -1, found);
+  return found[1];
 }
 
 /**
- * Σ (x − mean)², with `mean` computed in a first pass: the two-pass variance numerator.
+ * Σ (x − mean)² / n, with `mean` computed in a first pass: the two-pass population variance.
  *
  * @example
- * reduceBlocks(x, plan, out, (data, block, base) => blockSquaredDeviations(data, block, base, n) / n);
+ * reduceBlocks(x, plan, out, blockVariance);
  */
-export function blockSquaredDeviations(data: TypedArray, block: RowIterator, base: number, count: number): number {
+export function blockVariance(data: TypedArray, block: RowIterator, base: number, count: number): number {
   const mean = blockSum(data, block) / count;
-  block.reset([base]);
+  block.restart(base);
   let sum = 0;
   const stride = block.innerStride[0];
   for (let row = 0; row < block.rowCount; row++, block.next()) {
@@ -135,7 +137,17 @@ export function blockSquaredDeviations(data: TypedArray, block: RowIterator, bas
       sum += deviation * deviation;
     }
   }
-  return sum;
+  return sum / count;
+}
+
+/**
+ * √variance (see {@link blockVariance}).
+ *
+ * @example
+ * reduceBlocks(x, plan, out, blockStandardDeviation);
+ */
+export function blockStandardDeviation(data: TypedArray, block: RowIterator, base: number, count: number): number {
+  return Math.sqrt(blockVariance(data, block, base, count));
 }
 
 /**
@@ -148,7 +160,7 @@ export function blockSquaredDeviations(data: TypedArray, block: RowIterator, bas
 export function blockLogSumExp(data: TypedArray, block: RowIterator, base: number): number {
   const max = blockMax(data, block);
   if (max === -Infinity || max === Infinity || max !== max) return max;
-  block.reset([base]);
+  block.restart(base);
   let sum = 0;
   const stride = block.innerStride[0];
   for (let row = 0; row < block.rowCount; row++, block.next()) {

@@ -1,9 +1,9 @@
 import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
-import { blockLogSumExp, blockSquaredDeviations } from './block-reducers.js';
+import { blockLogSumExp, blockStandardDeviation, blockVariance } from './block-reducers.js';
 import type { FloatResult } from './dtype-rules.js';
 import type { Axes } from './reduce-plan.js';
-import { planFor, runReduction, type ReduceOptions } from './reduce-engine.js';
+import { runReduction, type ReduceOptions } from './reduce-engine.js';
 import { floatResult } from './unary-engine.js';
 
 /**
@@ -14,8 +14,7 @@ import { floatResult } from './unary-engine.js';
  * variance(tensor([1, 2, 3, 4])); // 1.25 = ((−1.5)² + (−0.5)² + 0.5² + 1.5²) / 4
  */
 export function variance<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false, options: ReduceOptions = {}): Tensor<FloatResult<D>> {
-  const count = planFor('variance', x, axis, keepDims).blockSize;
-  return runReduction('variance', x, axis, keepDims, options, floatResult(x.dtype), (data, block, base) => blockSquaredDeviations(data, block, base, count) / count) as Tensor<FloatResult<D>>;
+  return runReduction('variance', x, axis, keepDims, options, floatResult(x.dtype), blockVariance) as Tensor<FloatResult<D>>;
 }
 
 /**
@@ -25,8 +24,7 @@ export function variance<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = 
  * std(tensor([2, 4, 4, 4, 5, 5, 7, 9])); // 2
  */
 export function std<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false, options: ReduceOptions = {}): Tensor<FloatResult<D>> {
-  const count = planFor('std', x, axis, keepDims).blockSize;
-  return runReduction('std', x, axis, keepDims, options, floatResult(x.dtype), (data, block, base) => Math.sqrt(blockSquaredDeviations(data, block, base, count) / count)) as Tensor<FloatResult<D>>;
+  return runReduction('std', x, axis, keepDims, options, floatResult(x.dtype), blockStandardDeviation) as Tensor<FloatResult<D>>;
 }
 
 /**

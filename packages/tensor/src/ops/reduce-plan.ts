@@ -42,36 +42,55 @@ export function planReduction(shape: readonly number[], axes: Axes, keepDims: bo
 
 /**
  * Reduces one block (the elements of `data` that map to one result element) and returns the
- * result. `block` has been reset to the block's start; `base` lets a two-pass reducer reset it
- * again (`block.reset([base])`).
+ * result. `block` stands at the block's start; `base` is that start in `data`, so a two-pass
+ * reducer can walk the block again (`block.restart(base)`); `count` is the block's size.
  */
-export type BlockReducer = (data: Tensor['data'], block: RowIterator, base: number) => number;
+export type BlockReducer = (data: Tensor['data'], block: RowIterator, base: number, count: number) => number;
+
+/** The row walkers of one reduction layout: over one block, and over the result elements (in x and out). */
+export interface ReductionWalkers {
+  readonly block: RowIterator;
+  readonly results: RowIterator;
+}
 
 /**
- * Calls `reduceBlock` once per result element and writes what it returns into `out` (any
- * layout, shape `plan.outShape`). The block walker visits the reduced axes in row-major order,
- * so a reducer sees each block's elements in a fixed order: results are deterministic.
+ * The walkers for reducing `x` by `plan` into an output of shape `plan.outShape` laid out
+ * with `outStrides` (any layout).
+ *
+ * @example
+ * const walkers = reductionWalkers(x, plan, out.strides);
+ */
+export function reductionWalkers(x: Tensor, plan: ReductionPlan, outStrides: readonly number[]): ReductionWalkers {
+  const block = new RowIterator(plan.axes.map((axis) => x.shape[axis]), [plan.axes.map((axis) => x.strides[axis])], [0]);
+  const outKeptStrides = outStrides.length === x.rank ? plan.kept.map((axis) => outStrides[axis]) : outStrides.slice();
+  const results = new RowIterator(plan.kept.map((axis) => x.shape[axis]), [plan.kept.map((axis) => x.strides[axis]), outKeptStrides], [0, 0]);
+  return { block, results };
+}
+
+/**
+ * Calls `reduceBlock` once per result element and writes what it returns into `out`. The block
+ * walker visits the reduced axes in row-major order, so a reducer sees each block's elements in
+ * a fixed order: results are deterministic.
  *
  * @example
  * const plan = planReduction(x.shape, 1, false, 'sum');
- * reduceBlocks(x, plan, newTensor(x.dtype, plan.outShape), blockSum);
+ * const out = newTensor(x.dtype, plan.outShape);
+ * reduceBlocks(x, plan.blockSize, reductionWalkers(x, plan, out.strides), out, blockSum);
  */
-export function reduceBlocks(x: Tensor, plan: ReductionPlan, out: Tensor, reduceBlock: BlockReducer): void {
+export function reduceBlocks(x: Tensor, blockSize: number, walkers: ReductionWalkers, out: Tensor, reduceBlock: BlockReducer): void {
   if (out.size === 0) return;
-  const block = new RowIterator(plan.axes.map((axis) => x.shape[axis]), [plan.axes.map((axis) => x.strides[axis])], [0]);
-  const outKeptStrides = out.rank === x.rank ? plan.kept.map((axis) => out.strides[axis]) : out.strides.slice();
-  const results = new RowIterator(plan.kept.map((axis) => x.shape[axis]), [plan.kept.map((axis) => x.strides[axis]), outKeptStrides], [x.offset, out.offset]);
-  const [xStride, outStride] = results.innerStride;
+  const { block, results } = walkers;
+  results.restart(x.offset, out.offset);
+  const xStride = results.innerStride[0];
+  const outStride = results.innerStride[1];
   const data = x.data;
   const target = out.data;
-  const base = [0];
   for (let row = 0; row < results.rowCount; row++, results.next()) {
     let xIndex = results.position[0];
     let outIndex = results.position[1];
     for (let j = 0; j < results.rowLength; j++, xIndex += xStride, outIndex += outStride) {
-      base[0] = xIndex;
-      block.reset(base);
-      target[outIndex] = reduceBlock(data, block, xIndex);
+      block.restart(xIndex);
+      target[outIndex] = reduceBlock(data, block, xIndex, blockSize);
     }
   }
 }

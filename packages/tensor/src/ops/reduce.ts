@@ -1,9 +1,9 @@
 import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
-import { blockArgmax, blockArgmin, blockMax, blockMin, blockProduct, blockSum } from './block-reducers.js';
+import { blockArgmax, blockArgmin, blockMax, blockMin, blockMean, blockProduct, blockSum } from './block-reducers.js';
 import type { FloatResult } from './dtype-rules.js';
 import type { Axes } from './reduce-plan.js';
-import { planFor, runReduction, type ReduceOptions } from './reduce-engine.js';
+import { runReduction, type ReduceOptions } from './reduce-engine.js';
 import { floatResult } from './unary-engine.js';
 
 /*
@@ -44,8 +44,7 @@ export function prod<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = fals
  * mean(tensor([[1, 2], [3, 5]]), 0); // [2, 3.5]
  */
 export function mean<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false, options: ReduceOptions = {}): Tensor<FloatResult<D>> {
-  const count = planFor('mean', x, axis, keepDims).blockSize;
-  return runReduction('mean', x, axis, keepDims, options, floatResult(x.dtype), (data, block) => blockSum(data, block) / count) as Tensor<FloatResult<D>>;
+  return runReduction('mean', x, axis, keepDims, options, floatResult(x.dtype), blockMean) as Tensor<FloatResult<D>>;
 }
 
 /**
