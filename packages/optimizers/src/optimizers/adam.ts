@@ -2,7 +2,10 @@ import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
 import type { StepContext, UpdateRule } from '../core/update-rule.js';
+import { adaptiveMomentUpdate, createAdaptiveMomentCoefficients } from './adaptive-moments.js';
 import { betaField, flagField, nonNegativeField } from './common-fields.js';
+
+const coefficients = createAdaptiveMomentCoefficients();
 
 /** {@link Adam}'s (and {@link AdamW}'s) hyperparameters besides the learning rate. */
 export type AdamHyperparameters = {
@@ -41,41 +44,18 @@ export function adamUpdate(
   decoupledWeightDecay: boolean,
 ): void {
   const { step, learningRate } = context;
-  const { beta1, beta2, epsilon, amsgrad } = h;
-  const sign = h.maximize ? -1 : 1;
-  const stepSize = learningRate / (1 - beta1 ** step);
-  // sqrt(v / (1 - β2^t)) = sqrt(v) * inverseCorrection, one division fewer per element.
-  const inverseCorrection = 1 / Math.sqrt(1 - beta2 ** step);
-  const decay = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1;
-  const l2 = decoupledWeightDecay ? 0 : h.weightDecay;
-  const keep1 = 1 - beta1;
-  const keep2 = 1 - beta2;
-  if (!amsgrad && l2 === 0 && sign === 1) {
-    // The common case without per-element branches; the same arithmetic as the loop below.
-    for (let i = 0; i < value.length; i++) {
-      const g = gradient[i];
-      const m = beta1 * firstMoment[i] + keep1 * g;
-      firstMoment[i] = m;
-      const v = beta2 * secondMoment[i] + keep2 * g * g;
-      secondMoment[i] = v;
-      value[i] = value[i] * decay - stepSize * m / (Math.sqrt(v) * inverseCorrection + epsilon);
-    }
-    return;
-  }
-  for (let i = 0; i < value.length; i++) {
-    const previous = value[i];
-    let g = sign * gradient[i];
-    if (l2 !== 0) g += l2 * previous;
-    const m = beta1 * firstMoment[i] + keep1 * g;
-    firstMoment[i] = m;
-    let v = beta2 * secondMoment[i] + keep2 * g * g;
-    secondMoment[i] = v;
-    if (amsgrad) {
-      v = Math.max((maxSecondMoment as FloatArray)[i], v);
-      (maxSecondMoment as FloatArray)[i] = v;
-    }
-    value[i] = previous * decay - stepSize * m / (Math.sqrt(v) * inverseCorrection + epsilon);
-  }
+  const c = coefficients;
+  c.sign = h.maximize ? -1 : 1;
+  c.l2 = decoupledWeightDecay ? 0 : h.weightDecay;
+  c.decay = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1;
+  c.beta1 = h.beta1;
+  c.beta2 = h.beta2;
+  c.gradientWeight = 0;
+  c.momentWeight = learningRate / (1 - h.beta1 ** step);
+  // sqrt(v / (1 - β2^t)) = sqrt(v) * rootScale, one division fewer per element.
+  c.rootScale = 1 / Math.sqrt(1 - h.beta2 ** step);
+  c.epsilon = h.epsilon;
+  adaptiveMomentUpdate(value, gradient, firstMoment, secondMoment, h.amsgrad ? maxSecondMoment : undefined, c);
 }
 
 /**

@@ -2,7 +2,10 @@ import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
 import type { StepContext, UpdateRule } from '../core/update-rule.js';
+import { adaptiveMomentUpdate, createAdaptiveMomentCoefficients } from './adaptive-moments.js';
 import { betaField, flagField, nonNegativeField } from './common-fields.js';
+
+const coefficients = createAdaptiveMomentCoefficients();
 
 /** {@link NAdam}'s hyperparameters besides the learning rate. */
 export type NAdamHyperparameters = {
@@ -44,30 +47,22 @@ export function nadamUpdate(
   h: NAdamHyperparameters,
 ): void {
   const { step, learningRate } = context;
-  const { beta1, beta2, epsilon, weightDecay, momentumDecay, decoupledWeightDecay } = h;
-  const sign = h.maximize ? -1 : 1;
+  const { beta1, momentumDecay, decoupledWeightDecay } = h;
   const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
   const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
   const muProduct = scalars[0] * mu;
   scalars[0] = muProduct;
-  const gradientWeight = learningRate * (1 - mu) / (1 - muProduct);
-  const momentWeight = learningRate * muNext / (1 - muProduct * muNext);
-  const inverseCorrection = 1 / Math.sqrt(1 - beta2 ** step);
-  const decay = decoupledWeightDecay ? 1 - learningRate * weightDecay : 1;
-  const l2 = decoupledWeightDecay ? 0 : weightDecay;
-  const keep1 = 1 - beta1;
-  const keep2 = 1 - beta2;
-  for (let i = 0; i < value.length; i++) {
-    const previous = value[i];
-    let g = sign * gradient[i];
-    if (l2 !== 0) g += l2 * previous;
-    const m = beta1 * firstMoment[i] + keep1 * g;
-    firstMoment[i] = m;
-    const v = beta2 * secondMoment[i] + keep2 * g * g;
-    secondMoment[i] = v;
-    const denominator = Math.sqrt(v) * inverseCorrection + epsilon;
-    value[i] = previous * decay - (gradientWeight * g + momentWeight * m) / denominator;
-  }
+  const c = coefficients;
+  c.sign = h.maximize ? -1 : 1;
+  c.l2 = decoupledWeightDecay ? 0 : h.weightDecay;
+  c.decay = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1;
+  c.beta1 = beta1;
+  c.beta2 = h.beta2;
+  c.gradientWeight = learningRate * (1 - mu) / (1 - muProduct);
+  c.momentWeight = learningRate * muNext / (1 - muProduct * muNext);
+  c.rootScale = 1 / Math.sqrt(1 - h.beta2 ** step);
+  c.epsilon = h.epsilon;
+  adaptiveMomentUpdate(value, gradient, firstMoment, secondMoment, undefined, c);
 }
 
 /**

@@ -2,7 +2,10 @@ import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
 import type { StepContext, UpdateRule } from '../core/update-rule.js';
+import { adaptiveMomentUpdate, createAdaptiveMomentCoefficients } from './adaptive-moments.js';
 import { betaField, flagField, nonNegativeField } from './common-fields.js';
+
+const coefficients = createAdaptiveMomentCoefficients();
 
 /** {@link RAdam}'s hyperparameters besides the learning rate. */
 export type RAdamHyperparameters = {
@@ -31,33 +34,32 @@ export type RAdamOptions = OptimizerOptions<RAdamHyperparameters>;
  */
 export function radamUpdate(value: FloatArray, gradient: FloatArray, firstMoment: FloatArray, secondMoment: FloatArray, context: StepContext, h: RAdamHyperparameters): void {
   const { step, learningRate } = context;
-  const { beta1, beta2, epsilon, weightDecay, decoupledWeightDecay } = h;
-  const sign = h.maximize ? -1 : 1;
+  const { beta1, beta2, decoupledWeightDecay } = h;
   const firstCorrection = 1 - beta1 ** step;
   const secondCorrection = 1 - beta2 ** step;
   const rhoInfinity = 2 / (1 - beta2) - 1;
   const rho = rhoInfinity - 2 * step * beta2 ** step / secondCorrection;
-  const rectified = rho > 5;
-  const rectification = rectified
-    ? Math.sqrt((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho))
-    : 0;
-  // Rectified: θ − γ m̂ r √(1 − β2^t) / (√v + ε); otherwise plain momentum: θ − γ m̂.
   const stepSize = learningRate / firstCorrection;
-  const adaptiveSize = stepSize * rectification * Math.sqrt(secondCorrection);
-  const decay = decoupledWeightDecay ? 1 - learningRate * weightDecay : 1;
-  const l2 = decoupledWeightDecay ? 0 : weightDecay;
-  const keep1 = 1 - beta1;
-  const keep2 = 1 - beta2;
-  for (let i = 0; i < value.length; i++) {
-    const previous = value[i];
-    let g = sign * gradient[i];
-    if (l2 !== 0) g += l2 * previous;
-    const m = beta1 * firstMoment[i] + keep1 * g;
-    firstMoment[i] = m;
-    const v = beta2 * secondMoment[i] + keep2 * g * g;
-    secondMoment[i] = v;
-    value[i] = previous * decay - (rectified ? adaptiveSize * m / (Math.sqrt(v) + epsilon) : stepSize * m);
+  const c = coefficients;
+  c.sign = h.maximize ? -1 : 1;
+  c.l2 = decoupledWeightDecay ? 0 : h.weightDecay;
+  c.decay = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1;
+  c.beta1 = beta1;
+  c.beta2 = beta2;
+  c.gradientWeight = 0;
+  if (rho > 5) {
+    // Rectified: θ − γ m̂ r √(1 − β2^t) / (√v + ε).
+    const rectification = Math.sqrt((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho));
+    c.momentWeight = stepSize * rectification * Math.sqrt(secondCorrection);
+    c.rootScale = 1;
+    c.epsilon = h.epsilon;
+  } else {
+    // Plain momentum θ − γ m̂: the denominator 0·√v + 1 is exactly 1.
+    c.momentWeight = stepSize;
+    c.rootScale = 0;
+    c.epsilon = 1;
   }
+  adaptiveMomentUpdate(value, gradient, firstMoment, secondMoment, undefined, c);
 }
 
 /**

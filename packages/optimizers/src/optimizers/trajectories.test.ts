@@ -26,6 +26,22 @@ type Reference = (theta0: number[], gradients: number[][], o: Options) => number
 const zeros = (n: number) => new Array<number>(n).fill(0);
 const num = (o: Options, key: string, fallback: number) => (o[key] ?? fallback) as number;
 
+/** The docs' first lines for NAdam and RAdam: g ← ±∇; if λ ≠ 0: θ ← θ − γλθ (decoupled) or g ← g + λθ. */
+function decayedGradient(theta: number[], i: number, gradient: number, o: Options, lr: number, lambda: number): number {
+  let g = o.maximize ? -gradient : gradient;
+  if (lambda !== 0) {
+    if (o.decoupledWeightDecay) theta[i] = theta[i] - lr * lambda * theta[i];
+    else g = g + lambda * theta[i];
+  }
+  return g;
+}
+
+/** m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g², element i. */
+function updateMoments(m: number[], v: number[], i: number, g: number, b1: number, b2: number): void {
+  m[i] = b1 * m[i] + (1 - b1) * g;
+  v[i] = b2 * v[i] + (1 - b2) * g * g;
+}
+
 const sgd: Reference = (theta0, gradients, o) => {
   const lr = num(o, 'learningRate', 1e-3), mu = num(o, 'momentum', 0), tau = num(o, 'dampening', 0), lambda = num(o, 'weightDecay', 0);
   const theta = [...theta0], b = zeros(theta.length), out: number[][] = [];
@@ -55,8 +71,7 @@ const adam = (decoupled: boolean): Reference => (theta0, gradients, o) => {
       let g = o.maximize ? -grad[i] : grad[i];
       if (decoupled) theta[i] = theta[i] - lr * lambda * theta[i];
       else if (lambda !== 0) g = g + lambda * theta[i];
-      m[i] = b1 * m[i] + (1 - b1) * g;
-      v[i] = b2 * v[i] + (1 - b2) * g * g;
+      updateMoments(m, v, i, g, b1, b2);
       const mHat = m[i] / (1 - b1 ** t);
       let vHat: number;
       if (o.amsgrad) {
@@ -157,13 +172,8 @@ const nadam: Reference = (theta0, gradients, o) => {
   gradients.forEach((grad, index) => {
     const t = index + 1;
     for (let i = 0; i < theta.length; i++) {
-      let g = o.maximize ? -grad[i] : grad[i];
-      if (lambda !== 0) {
-        if (o.decoupledWeightDecay) theta[i] = theta[i] - lr * lambda * theta[i];
-        else g = g + lambda * theta[i];
-      }
-      m[i] = b1 * m[i] + (1 - b1) * g;
-      v[i] = b2 * v[i] + (1 - b2) * g * g;
+      const g = decayedGradient(theta, i, grad[i], o, lr, lambda);
+      updateMoments(m, v, i, g, b1, b2);
       const mHat = (muOf(t + 1) * m[i]) / (1 - product(t + 1)) + ((1 - muOf(t)) * g) / (1 - product(t));
       const vHat = v[i] / (1 - b2 ** t);
       theta[i] = theta[i] - (lr * mHat) / (Math.sqrt(vHat) + eps);
@@ -180,13 +190,8 @@ const radam: Reference = (theta0, gradients, o) => {
   gradients.forEach((grad, index) => {
     const t = index + 1;
     for (let i = 0; i < theta.length; i++) {
-      let g = o.maximize ? -grad[i] : grad[i];
-      if (lambda !== 0) {
-        if (o.decoupledWeightDecay) theta[i] = theta[i] - lr * lambda * theta[i];
-        else g = g + lambda * theta[i];
-      }
-      m[i] = b1 * m[i] + (1 - b1) * g;
-      v[i] = b2 * v[i] + (1 - b2) * g * g;
+      const g = decayedGradient(theta, i, grad[i], o, lr, lambda);
+      updateMoments(m, v, i, g, b1, b2);
       const mHat = m[i] / (1 - b1 ** t);
       const rhoT = rhoInf - (2 * t * b2 ** t) / (1 - b2 ** t);
       if (rhoT > 5) {
