@@ -1,0 +1,90 @@
+import type { Batch, DataLoader } from '@annet/dataset';
+import { AnnetError } from '@annet/tensor';
+import type { Callback } from '../callbacks/callback.js';
+import { History } from '../callbacks/history.js';
+import { RunningMean } from '../metrics/mean.js';
+import type { Sequential } from '../sequential/sequential.js';
+import { captureCheckpoint, restoreTraining, type TrainingParts } from './checkpoint-state.js';
+import { splitForValidation, toLoader, type TrainingData } from './data-source.js';
+import type { ResolvedFitOptions } from './fit-options.js';
+import { LossComputer } from './loss-spec.js';
+import { MetricSet } from './metric-set.js';
+import { RunState } from './run-state.js';
+
+/** Everything one `fit` call works with, set up and (when resuming) restored. */
+export interface Run {
+  readonly parts: TrainingParts;
+  readonly state: RunState;
+  readonly history: History;
+  readonly callbacks: readonly Callback[];
+  readonly validationLoader: DataLoader<unknown, Batch> | null;
+  /** Computes the training loss and its gradient into a reused buffer. */
+  readonly loss: LossComputer;
+  /** The same loss for validation batches, with a buffer of their own shape. */
+  readonly validationLoss: LossComputer;
+  /** `true` when a mid-epoch checkpoint was restored: the first epoch continues rather than starts. */
+  readonly resumeMidEpoch: boolean;
+}
+
+/**
+ * Builds a run: the validation split, the loaders, metrics, callbacks (History first, `runLast`
+ * ones last), the run state; then either restores `resumeFrom` (weights, optimizer, loader, epoch,
+ * step, history, the epoch in progress) or moves a loader `fit` built to `initialEpoch`.
+ *
+ * @example
+ * const run = setUpRun(model, { inputs, targets }, resolveFitOptions(options, 'fit'), 'fit');
+ */
+export function setUpRun(model: Sequential, trainData: TrainingData, options: ResolvedFitOptions, operation: string): Run {
+  if (!model.isInitialized) model.initialize(options.seed);
+  let train = trainData;
+  let validation = options.validationData;
+  if (options.validationSplit !== undefined) {
+    ({ train, validation } = splitForValidation(trainData, options.validationSplit, options.seed, operation));
+  }
+  const loader = toLoader(train, options, operation);
+  const validationLoader = validation === undefined ? null : toLoader(validation, { batchSize: options.validationBatchSize, shuffle: false, seed: 0 }, operation);
+  const batchesPerEpoch = loader.batchesPerEpoch;
+  if (batchesPerEpoch === undefined || batchesPerEpoch === 0) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `the training data yields no batches per epoch (${batchesPerEpoch === undefined ? 'a stream of unknown length' : 'empty, or fewer samples than batchSize with dropLast'}); fit needs a map-style dataset with at least one batch`);
+  }
+  const history = new History();
+  const callbacks = orderCallbacks(history, options.callbacks ?? [], operation);
+  const parts: TrainingParts = {
+    model,
+    optimizer: options.optimizer,
+    loader,
+    metrics: new MetricSet(options.metrics, operation),
+    epochLoss: new RunningMean(),
+    callbacks,
+    settings: { seed: options.seed, batchSize: loader.batchSize, epochs: options.epochs },
+  };
+  const state = new RunState(model, options.optimizer, options.epochs, batchesPerEpoch, samplesPerEpoch(loader, batchesPerEpoch), history, (current) => captureCheckpoint(parts, current));
+  parts.state = state;
+  let resumeMidEpoch = false;
+  if (options.resumeFrom !== undefined) {
+    resumeMidEpoch = restoreTraining(options.resumeFrom, parts, operation).midEpoch;
+  } else {
+    state.epoch = options.initialEpoch;
+    if (loader !== trainData) loader.setEpoch(options.initialEpoch);
+  }
+  return { parts, state, history, callbacks, validationLoader, loss: new LossComputer(options.loss), validationLoss: new LossComputer(options.loss), resumeMidEpoch };
+}
+
+/** History first, then the given callbacks in order, those marked `runLast` at the end; names must be unique. */
+function orderCallbacks(history: History, given: readonly Callback[], operation: string): Callback[] {
+  const ordered = [history, ...given.filter((callback) => !callback.runLast), ...given.filter((callback) => callback.runLast)];
+  const names = new Set<string>();
+  for (const callback of ordered) {
+    if (typeof callback?.name !== 'string') throw new AnnetError('INVALID_ARGUMENT', operation, 'every callback needs a string name (the key of its state in checkpoints)');
+    if (names.has(callback.name)) {
+      throw new AnnetError('INVALID_ARGUMENT', operation, `two callbacks are named ${JSON.stringify(callback.name)}; names key their checkpoint state, so give one a different name${callback.name === 'history' ? ' (fit adds a History itself)' : ''}`);
+    }
+    names.add(callback.name);
+  }
+  return ordered;
+}
+
+function samplesPerEpoch(loader: DataLoader<unknown, Batch>, batches: number): number {
+  const length = (loader.dataset as { length?: number }).length ?? batches * loader.batchSize;
+  return loader.dropLast ? batches * loader.batchSize : length;
+}
