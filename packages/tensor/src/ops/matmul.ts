@@ -2,11 +2,12 @@ import type { FloatDType } from '../dtype.js';
 import { AnnetError, formatShape } from '../errors.js';
 import { activeKernels } from '../kernels/backend.js';
 import type { MatmulArguments } from '../kernels/kernels.js';
-import { sizeOf } from '../shape.js';
+import { contiguousStrides, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { copyInto } from './copy.js';
 import { batchFoldsIntoRows, matrixLayout } from './matrix-layout.js';
 import { newTensor } from './new-tensor.js';
+import { PlanCache } from './plan-cache.js';
 import { assertFloat, assertTensor, prepareOut } from './validate.js';
 
 /** Options of {@link matmul}. */
@@ -40,8 +41,6 @@ export function matmul<D extends FloatDType>(a: Tensor<D>, b: Tensor<D>, options
   const operation = 'matmul';
   assertTensor(a, operation, 'a');
   assertTensor(b, operation, 'b');
-  const transposeA = options.transposeA === true;
-  const transposeB = options.transposeB === true;
   if (a.rank < 2 || b.rank < 2) {
     throw new AnnetError('INVALID_ARGUMENT', operation, `expected tensors of rank >= 2, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}; use dot() for vectors`);
   }
@@ -50,18 +49,93 @@ export function matmul<D extends FloatDType>(a: Tensor<D>, b: Tensor<D>, options
   if (a.dtype !== b.dtype) {
     throw new AnnetError('DTYPE_MISMATCH', operation, `dtypes differ: ${a.dtype} x ${b.dtype}; cast one with cast(x, '${a.dtype}')`);
   }
+  const plan = matmulPlan(a, b, options.transposeA === true, options.transposeB === true, options.out);
+  const out = prepareOut(options.out, plan.outShape, a.dtype, operation, a, b) as Tensor<D>;
+  if (out.size === 0) return out;
+  const target = plan.writesOut ? out : newTensor(out.dtype, out.shape);
+  runPlan(plan, plan.copyA ? a.contiguous(true) : a, plan.copyB ? b.contiguous(true) : b, target);
+  if (target !== out) copyInto(out, target);
+  return out;
+}
+
+/**
+ * Everything about one matmul that depends only on the operands' shapes and strides and the
+ * options: sizes, layouts, batch strides and the kernel arguments (data and offsets are filled in
+ * per call). Cached, so a step that calls matmul with the same layouts allocates nothing.
+ */
+interface MatmulPlan {
+  readonly outShape: readonly number[];
+  /** Operands whose matrices cannot be read in place (copied row-major first). */
+  readonly copyA: boolean;
+  readonly copyB: boolean;
+  /** False when `out`'s matrices are not row-major: the product goes to a scratch tensor first. */
+  readonly writesOut: boolean;
+  readonly args: MatmulArguments<Float32Array | Float64Array>;
+  /** `[B, m, k] × [k, n]` with b shared: one `[B·m, k] × [k, n]` product. */
+  readonly folded: boolean;
+  readonly batch: readonly number[];
+  readonly batchSize: number;
+  readonly aBatchStrides: readonly number[];
+  readonly bBatchStrides: readonly number[];
+  readonly outBatchStrides: readonly number[];
+  readonly counter: number[];
+}
+
+const plans = new PlanCache<MatmulPlan>();
+const emptyArray = new Float32Array(0);
+
+function matmulPlan(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, out: Tensor | undefined): MatmulPlan {
+  plans.begin();
+  plans.addList(a.shape);
+  plans.addList(a.strides);
+  plans.addList(b.shape);
+  plans.addList(b.strides);
+  plans.add((transposeA ? 1 : 0) + (transposeB ? 2 : 0));
+  if (out === undefined) plans.add(-1);
+  else plans.addList(out.strides);
+  return plans.find() ?? createPlan(a, b, transposeA, transposeB, out);
+}
+
+function createPlan(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, out: Tensor | undefined): MatmulPlan {
+  const operation = 'matmul';
   const [m, kA] = trailingDims(a, transposeA);
   const [kB, n] = trailingDims(b, transposeB);
   if (kA !== kB) {
     throw new AnnetError('SHAPE_MISMATCH', operation, `inner dimensions differ: ${describe(a, transposeA)} x ${describe(b, transposeB)}`);
   }
   const batch = broadcastBatch(a, b, operation);
-  const out = prepareOut(options.out, [...batch, m, n], a.dtype, operation, a, b) as Tensor<D>;
-  if (out.size === 0) return out;
-  const target = matrixLayout(out)?.transposed === false ? out : newTensor(out.dtype, out.shape);
-  multiplyBatches(a, b, target, transposeA, transposeB, batch, kA);
-  if (target !== out) copyInto(out, target);
-  return out;
+  const outShape = [...batch, m, n];
+  // The layouts the kernels will read: the operands' own, or row-major copies.
+  const copyA = matrixLayout(a) === null;
+  const copyB = matrixLayout(b) === null;
+  const aRead = copyA ? rowMajor(a.shape) : a;
+  const bRead = copyB ? rowMajor(b.shape) : b;
+  const outLayout = out === undefined || out.rank !== outShape.length ? null : matrixLayout(out);
+  const writesOut = out === undefined || outLayout?.transposed === false;
+  const target = out !== undefined && writesOut ? out : rowMajor(outShape);
+  const aLayout = matrixLayout(aRead)!;
+  const bLayout = matrixLayout(bRead)!;
+  const args: MatmulArguments<Float32Array | Float64Array> = {
+    a: emptyArray, aOffset: 0, lda: aLayout.leading, transposeA: transposeA !== aLayout.transposed,
+    b: emptyArray, bOffset: 0, ldb: bLayout.leading, transposeB: transposeB !== bLayout.transposed,
+    out: emptyArray, outOffset: 0, ldc: matrixLayout(target)!.leading, m, n, k: kA, accumulate: false,
+  };
+  const batchSize = sizeOf(batch);
+  const bBatchStrides = batchStrides(bRead, batch);
+  const folded = batchSize > 1 && bBatchStrides.every((stride) => stride === 0) && !args.transposeA && batchFoldsIntoRows(aRead, args.lda) && batchFoldsIntoRows(target, args.ldc);
+  if (folded) args.m = m * batchSize;
+  const plan: MatmulPlan = {
+    outShape, copyA, copyB, writesOut, args, folded, batch, batchSize,
+    aBatchStrides: batchStrides(aRead, batch), bBatchStrides, outBatchStrides: batchStrides(target, batch),
+    counter: new Array<number>(batch.length).fill(0),
+  };
+  // An out of the wrong shape is reported by prepareOut; such a plan is not kept.
+  return out !== undefined && !shapesEqual(out.shape, outShape) ? plan : plans.store(plan);
+}
+
+/** A stand-in with the shape and row-major strides of a tensor that will be allocated or copied. */
+function rowMajor(shape: readonly number[]): Tensor {
+  return { shape, strides: contiguousStrides(shape), rank: shape.length } as unknown as Tensor;
 }
 
 function trailingDims(x: Tensor, transposed: boolean): [number, number] {
@@ -96,38 +170,27 @@ function batchStrides(x: Tensor, batch: readonly number[]): number[] {
   return batch.map((_, axis) => (axis < lead || x.shape[axis - lead] === 1 ? 0 : x.strides[axis - lead]));
 }
 
-/** `x` itself when a kernel can read its matrices in place, else a contiguous copy. */
-function readable<D extends FloatDType>(x: Tensor<D>): Tensor<D> {
-  return matrixLayout(x) === null ? x.contiguous(true) : x;
-}
-
-function multiplyBatches<D extends FloatDType>(aInput: Tensor<D>, bInput: Tensor<D>, out: Tensor<D>, transposeA: boolean, transposeB: boolean, batch: readonly number[], k: number): void {
-  const a = readable(aInput);
-  const b = readable(bInput);
-  const aLayout = matrixLayout(a)!;
-  const bLayout = matrixLayout(b)!;
-  const m = out.shape[out.rank - 2];
-  const n = out.shape[out.rank - 1];
-  const args: MatmulArguments<Float32Array | Float64Array> = {
-    a: a.data, aOffset: a.offset, lda: aLayout.leading, transposeA: transposeA !== aLayout.transposed,
-    b: b.data, bOffset: b.offset, ldb: bLayout.leading, transposeB: transposeB !== bLayout.transposed,
-    out: out.data, outOffset: out.offset, ldc: matrixLayout(out)!.leading, m, n, k, accumulate: false,
-  };
+/** Runs the planned products on these operands (whose layouts match the plan). */
+function runPlan(plan: MatmulPlan, a: Tensor, b: Tensor, out: Tensor): void {
+  const args = plan.args;
+  args.a = a.data as Float32Array | Float64Array;
+  args.aOffset = a.offset;
+  args.b = b.data as Float32Array | Float64Array;
+  args.bOffset = b.offset;
+  args.out = out.data as Float32Array | Float64Array;
+  args.outOffset = out.offset;
   const kernels = activeKernels();
-  const run = a.dtype === 'float32' ? () => kernels.matmulFloat32(args as MatmulArguments<Float32Array>) : () => kernels.matmulFloat64(args as MatmulArguments<Float64Array>);
-  const batchSize = sizeOf(batch);
-  const bBatchStrides = batchStrides(b, batch);
-  // [B, m, k] x [k, n] (b not batched): one [B·m, k] x [k, n] product is faster than B small ones.
-  if (batchSize > 1 && bBatchStrides.every((stride) => stride === 0) && !args.transposeA && batchFoldsIntoRows(a, args.lda) && batchFoldsIntoRows(out, args.ldc)) {
-    args.m = m * batchSize;
-    run();
+  const float32 = a.dtype === 'float32';
+  if (plan.folded || plan.batchSize === 1) {
+    if (float32) kernels.matmulFloat32(args as MatmulArguments<Float32Array>);
+    else kernels.matmulFloat64(args as MatmulArguments<Float64Array>);
     return;
   }
-  const aBatchStrides = batchStrides(a, batch);
-  const outBatchStrides = batchStrides(out, batch);
-  const counter = new Array<number>(batch.length).fill(0);
+  const { batch, batchSize, aBatchStrides, bBatchStrides, outBatchStrides, counter } = plan;
+  counter.fill(0);
   for (let index = 0; index < batchSize; index++) {
-    run();
+    if (float32) kernels.matmulFloat32(args as MatmulArguments<Float32Array>);
+    else kernels.matmulFloat64(args as MatmulArguments<Float64Array>);
     for (let axis = batch.length - 1; axis >= 0; axis--) {
       counter[axis]++;
       args.aOffset += aBatchStrides[axis];
