@@ -1,7 +1,8 @@
 import type { DType, TypedArray } from '../dtype.js';
-import { normalizeAxis } from '../shape.js';
+import { contiguousStrides, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { FloatResult } from './dtype-rules.js';
+import { PlanCache } from './plan-cache.js';
 import type { ReduceOptions } from './reduce-engine.js';
 import { RowIterator } from './row-iterator.js';
 import { floatResult } from './unary-engine.js';
@@ -9,15 +10,33 @@ import { assertTensor, prepareOut } from './validate.js';
 
 type SliceKernel = (x: TypedArray, xIndex: number, xStride: number, out: TypedArray, outIndex: number, outStride: number, length: number) => void;
 
+/** The walker over every 1-D slice along one axis of one layout (x and out). */
+const slicePlans = new PlanCache<RowIterator>();
+
+function sliceWalker(x: Tensor, along: number, outStrides: readonly number[] | undefined): RowIterator {
+  slicePlans.begin();
+  slicePlans.addList(x.shape);
+  slicePlans.addList(x.strides);
+  slicePlans.add(along);
+  if (outStrides === undefined) slicePlans.add(-1);
+  else slicePlans.addList(outStrides);
+  const cached = slicePlans.find();
+  if (cached !== undefined) return cached;
+  const kept = [...Array(x.rank).keys()].filter((candidate) => candidate !== along);
+  const resultStrides = outStrides ?? contiguousStrides(x.shape);
+  return slicePlans.store(new RowIterator(kept.map((k) => x.shape[k]), [kept.map((k) => x.strides[k]), kept.map((k) => resultStrides[k])], [0, 0]));
+}
+
 /** Runs `kernel` on every 1-D slice of `x` along `axis`, writing the slice of `out` at the same place. */
 function alongAxis(operation: string, x: Tensor, axis: number, options: ReduceOptions, kernel: SliceKernel): Tensor {
   assertTensor(x, operation, 'x');
   const along = normalizeAxis(axis, x.rank, operation);
   const out = prepareOut(options.out, x.shape, floatResult(x.dtype), operation);
   if (out.size === 0) return out;
-  const kept = [...Array(x.rank).keys()].filter((candidate) => candidate !== along);
-  const slices = new RowIterator(kept.map((k) => x.shape[k]), [kept.map((k) => x.strides[k]), kept.map((k) => out.strides[k])], [x.offset, out.offset]);
-  const [xStep, outStep] = slices.innerStride;
+  const slices = sliceWalker(x, along, options.out === undefined ? undefined : out.strides);
+  slices.restart(x.offset, out.offset);
+  const xStep = slices.innerStride[0];
+  const outStep = slices.innerStride[1];
   const length = x.shape[along];
   for (let row = 0; row < slices.rowCount; row++, slices.next()) {
     for (let j = 0, xIndex = slices.position[0], outIndex = slices.position[1]; j < slices.rowLength; j++, xIndex += xStep, outIndex += outStep) {
