@@ -1,14 +1,34 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 
-/** The model architectures the demo can build. */
+/**
+ * The model architectures the demo can build.
+ *
+ * @example
+ * modelNames.includes('cnn'); // true
+ */
 export const modelNames = ['mlp', 'cnn'] as const;
-/** The optimizers the demo can use (all from `@annet/optimizers`). */
+/**
+ * The optimizers the demo can use (all from `@annet/optimizers`).
+ *
+ * @example
+ * optimizerNames.join(', '); // 'sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad'
+ */
 export const optimizerNames = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop', 'adagrad'] as const;
-/** The learning-rate schedules the demo can use. */
+/**
+ * The learning-rate schedules the demo can use.
+ *
+ * @example
+ * scheduleNames[1]; // 'cosine'
+ */
 export const scheduleNames = ['constant', 'cosine', 'step', 'onecycle'] as const;
 
-/** Everything the command line chose, validated. */
+/**
+ * Everything the command line chose, validated.
+ *
+ * @example
+ * const options: CliOptions = parseCliArguments(process.argv.slice(2));
+ */
 export interface CliOptions {
   readonly help: boolean;
   readonly model: (typeof modelNames)[number];

@@ -2,7 +2,12 @@ import { DataLoader, type Batch, type MapDataset, type Sample } from '@annet/dat
 import { softmaxCrossEntropy } from '@annet/layers';
 import { accuracy, ConfusionMatrix, macroScores, type Sequential } from '@annet/model';
 
-/** A model's figures on one dataset. */
+/**
+ * A model's figures on one dataset.
+ *
+ * @example
+ * const { accuracy, confusionMatrix } = evaluateDataset(model, validation);
+ */
 export interface Evaluation {
   readonly loss: number;
   readonly accuracy: number;

@@ -4,6 +4,10 @@ import type { Checkpoint } from '@annet/serialization';
 /**
  * Ctrl-C during training: the first one stops after the current batch and, with `--checkpoint`,
  * saves a mid-epoch checkpoint there (resumable with `--resume`); a second one exits at once.
+ *
+ * @example
+ * const interrupt = new InterruptHandler((checkpoint) => saveCheckpoint('run.ckpt', checkpoint));
+ * await model.fit(train, { ...options, callbacks: [interrupt] });
  */
 export class InterruptHandler implements Callback {
   readonly name = 'interrupt';

@@ -1,7 +1,12 @@
 import { Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU } from '@annet/layers';
 import { Sequential } from '@annet/model';
 
-/** The architectures of the demo, by `--model` name. */
+/**
+ * The architectures of the demo, by `--model` name.
+ *
+ * @example
+ * buildModel('mlp' satisfies ModelName);
+ */
 export type ModelName = 'mlp' | 'cnn';
 
 /**
@@ -38,7 +43,12 @@ export function buildModel(name: ModelName): Sequential {
   );
 }
 
-/** How the report names a model. */
+/**
+ * How the report names a model.
+ *
+ * @example
+ * modelTitle('mlp'); // 'MLP 784-256-128-10'
+ */
 export function modelTitle(name: ModelName): string {
   return name === 'mlp' ? 'MLP 784-256-128-10' : 'CNN (conv 5×5 ×16, conv 5×5 ×32, dense 128)';
 }

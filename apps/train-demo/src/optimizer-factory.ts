@@ -26,6 +26,9 @@ export function learningRateFor(settings: Settings, totalSteps: number, stepsPer
 /**
  * The optimizer named on the command line, with the run's schedule: `sgd`, `momentum` (SGD with
  * momentum 0.9), `nesterov`, `adam`, `adamw` (weight decay 0.01), `rmsprop`, `adagrad`.
+ *
+ * @example
+ * const optimizer = buildOptimizer(settings, 250 * 15, 250); // AdamW with a cosine schedule over 3750 steps
  */
 export function buildOptimizer(settings: Settings, totalSteps: number, stepsPerEpoch: number): Optimizer {
   const learningRate = learningRateFor(settings, totalSteps, stepsPerEpoch);

@@ -1,6 +1,11 @@
 import type { CliOptions } from './args.js';
 
-/** Every training setting, with the defaults of the chosen model filled in. */
+/**
+ * Every training setting, with the defaults of the chosen model filled in.
+ *
+ * @example
+ * const { epochs, batchSize } = resolveSettings(parseCliArguments(['--model', 'cnn']));
+ */
 export interface Settings {
   readonly model: CliOptions['model'];
   readonly epochs: number;

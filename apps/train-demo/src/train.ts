@@ -16,7 +16,12 @@ import { printResults, writeOutputs } from './report/outputs.js';
 import { epochRecord, type RunReport } from './report/run-report.js';
 import { resolveSettings, type Settings } from './settings.js';
 
-/** Where the app writes: progress and results to `stdout`, errors to `stderr`. */
+/**
+ * Where the app writes: progress and results to `stdout`, errors to `stderr`.
+ *
+ * @example
+ * await runTraining(options, { stdout: process.stdout, stderr: process.stderr });
+ */
 export interface Io {
   readonly stdout: ProgressOutput;
   readonly stderr: { write(text: string): unknown };

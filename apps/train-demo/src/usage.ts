@@ -1,6 +1,11 @@
 import { modelNames, optimizerNames, scheduleNames } from './args.js';
 
-/** The `--help` text. */
+/**
+ * The `--help` text.
+ *
+ * @example
+ * process.stdout.write(usage);
+ */
 export const usage = `Usage: annet-train [flags]
 
 Trains a neural network on MNIST digits with annet and reports what it learned.

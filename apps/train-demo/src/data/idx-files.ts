@@ -4,7 +4,12 @@ import { readIdxFile } from '@annet/dataset/node';
 import { RuntimeError } from '../errors.js';
 import type { LabelledImages } from './labelled-images.js';
 
-/** The four standard MNIST files, without the optional `.gz`. */
+/**
+ * The four standard MNIST files, without the optional `.gz`.
+ *
+ * @example
+ * path.join(folder, `${idxFileNames.testLabels}.gz`); // .../t10k-labels-idx1-ubyte.gz
+ */
 export const idxFileNames = {
   trainImages: 'train-images-idx3-ubyte',
   trainLabels: 'train-labels-idx1-ubyte',
@@ -12,7 +17,12 @@ export const idxFileNames = {
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 
-/** Training and test digits read from IDX files. */
+/**
+ * Training and test digits read from IDX files.
+ *
+ * @example
+ * const { train, test, files }: IdxData = await readIdxFolder('/data/mnist');
+ */
 export interface IdxData {
   readonly train: LabelledImages;
   readonly test: LabelledImages;

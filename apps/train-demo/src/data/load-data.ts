@@ -7,7 +7,12 @@ import type { LabelledImages } from './labelled-images.js';
 import { readMnistPackage } from './mnist-package.js';
 import { ShiftedDigits } from './shifted-digits.js';
 
-/** The data of one run, as datasets of `{ input, target }` samples shaped for the chosen model. */
+/**
+ * The data of one run, as datasets of `{ input, target }` samples shaped for the chosen model.
+ *
+ * @example
+ * const { train, validation, test } = await loadDemoData(settings);
+ */
 export interface DemoData {
   readonly train: MapDataset<Sample>;
   readonly validation: MapDataset<Sample>;
@@ -26,6 +31,10 @@ export interface DemoData {
  * at random with the seed. With `--data DIR`: all training images of DIR are trained on and the
  * t10k set serves as validation and test. `--limit N` keeps a seeded random N of the training part.
  * MLP inputs are `[784]`, CNN inputs `[1, 28, 28]` (channels first).
+ *
+ * @example
+ * const data = await loadDemoData(resolveSettings(parseCliArguments(['--limit', '1000'])));
+ * data.train.length; // 1000
  */
 export async function loadDemoData(settings: Settings): Promise<DemoData> {
   const inputShape = settings.model === 'cnn' ? [1, 28, 28] : [784];

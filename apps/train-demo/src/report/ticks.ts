@@ -23,7 +23,12 @@ export function niceTicks(low: number, high: number, count = 5): number[] {
   return ticks;
 }
 
-/** Integer ticks for an epoch axis `1 … epochs`, at most about `count` of them. */
+/**
+ * Integer ticks for an epoch axis `1 … epochs`, at most about `count` of them.
+ *
+ * @example
+ * epochTicks(12); // [1, 2, 4, 6, 8, 10, 12]
+ */
 export function epochTicks(epochs: number, count = 8): number[] {
   if (epochs <= 1) return [1];
   const step = Math.max(1, niceTicks(0, epochs, count)[1]);
@@ -33,7 +38,12 @@ export function epochTicks(epochs: number, count = 8): number[] {
   return ticks;
 }
 
-/** A tick label without float noise: `0.2`, not `0.20000000000000004`. */
+/**
+ * A tick label without float noise: `0.2`, not `0.20000000000000004`.
+ *
+ * @example
+ * formatTick(0.1 + 0.2); // '0.3'
+ */
 export function formatTick(value: number): string {
   return String(Number(value.toPrecision(6)));
 }
