@@ -25,7 +25,7 @@ export type { Axes } from './ops/reduce-plan.js';
 export { concat, stack } from './ops/concat.js';
 export { split } from './ops/split.js';
 export { pad } from './ops/pad.js';
-export { gather } from './ops/gather.js';
+export { gather, type GatherOptions } from './ops/gather.js';
 export { oneHot } from './ops/one-hot.js';
 export { flatten } from './ops/flatten.js';
 export { broadcastTo, expandDims, reshape, squeeze, transpose } from './ops/view-ops.js';

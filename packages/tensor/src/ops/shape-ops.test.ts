@@ -119,6 +119,30 @@ describe('gather and oneHot', () => {
     }), { numRuns: 60 });
   });
 
+  it('gather into out writes what the allocating gather returns, into contiguous and strided out tensors', () => {
+    fc.assert(fc.property(shapeArbitrary(1, 3, 3), fc.nat(), shapeArbitrary(0, 2, 3), layoutArbitrary, layoutArbitrary, fc.nat(), (shape, axisSeed, indexShape, layout, outLayout, seed) => {
+      const axis = axisSeed % shape.length;
+      if (shape[axis] === 0 && sizeOf(indexShape) > 0) return;
+      const x = make(shape, layout, seed);
+      const picks = Array.from({ length: sizeOf(indexShape) }, (_, position) => ((seed + position * 5) % (2 * shape[axis])) - shape[axis]);
+      const indices = tensor(picks, { shape: indexShape, dtype: 'int32' });
+      const expected = gather(x, indices, axis);
+      const out = make(expected.shape.slice(), outLayout, seed + 1);
+      expect(gather(x, indices, axis, { out })).toBe(out);
+      expect(elementsOf(out)).toEqual(elementsOf(expected));
+    }), { numRuns: 40 });
+  });
+
+  it('gather rejects an out of the wrong shape or one that shares memory with x', () => {
+    const x = tensor([[1, 2], [3, 4], [5, 6]]);
+    // rows [2, 0] of x: [[5, 6], [1, 2]], written in place of zeros.
+    const out = zeros([2, 2]);
+    gather(x, [2, 0], 0, { out });
+    expect(out.toArray()).toEqual([[5, 6], [1, 2]]);
+    expect(() => gather(x, [2, 0], 0, { out: zeros([2, 3]) })).toThrow('gather: out has shape [2,3]; expected [2,2]');
+    expect(() => gather(x, [2, 0], 0, { out: x.slice([0, 2]) })).toThrow('gather: out shares memory with an input; pass a separate buffer');
+  });
+
   it('gathers rows and columns by hand and rejects out-of-range or float indices', () => {
     const x = tensor([[1, 2], [3, 4], [5, 6]]);
     expect(gather(x, [2, 0]).toArray()).toEqual([[5, 6], [1, 2]]);
