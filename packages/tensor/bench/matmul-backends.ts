@@ -23,6 +23,9 @@ const cases: Case[] = [
   { label: '[64,784]x[784,128]', m: 64, n: 128, k: 784, transposeA: false, transposeB: false },
   { label: '[784,64]^T x [64,128] (A^T)', m: 784, n: 128, k: 64, transposeA: true, transposeB: false },
   { label: '[64,128]x[128,784]^T (B^T)', m: 64, n: 784, k: 128, transposeA: false, transposeB: true },
+  { label: '[256,784]x[784,128]', m: 256, n: 128, k: 784, transposeA: false, transposeB: false },
+  { label: '[784,256]^T x [256,128] (A^T)', m: 784, n: 128, k: 256, transposeA: true, transposeB: false },
+  { label: '[256,128]x[128,784]^T (B^T)', m: 256, n: 784, k: 128, transposeA: false, transposeB: true },
 ];
 
 const reference: Kernels = jsKernels;
