@@ -9,7 +9,8 @@
 //          --models mlp,cnn, --backends auto,relaxed,js (MLP), --cnn-backends auto
 //          (the CNN does ~25x the MLP's work per sample: on the TypeScript kernels 3 epochs take
 //          many minutes, and about one minute per run with WebAssembly: add relaxed or js on
-//          purpose), --no-numpy.
+//          purpose), --no-numpy, --phases (adds ms per step of each phase: batch copy, forward,
+//          loss, backward, optimizer).
 // Backends: "auto" is what activeKernels() selects in this process (plain WebAssembly SIMD on
 // Node 20); "relaxed" reruns the auto selection in a child `node --experimental-wasm-relaxed-simd`
 // (Node 20 hides relaxed SIMD behind that flag, which NODE_OPTIONS refuses; Node 22+ and current
@@ -41,6 +42,7 @@ const models = option('models', 'mlp,cnn').split(',') as ModelName[];
 const backends = option('backends', 'auto,relaxed,js').split(',');
 const cnnBackends = option('cnn-backends', 'auto').split(',');
 const withNumpy = !process.argv.includes('--no-numpy');
+const withPhases = process.argv.includes('--phases');
 
 function print(line: object): void {
   console.log(JSON.stringify(line));
@@ -61,7 +63,7 @@ function runNumpy(dataDirectory: string): Array<Record<string, unknown>> {
 /** The same runs in a child with relaxed SIMD enabled; its JSON lines, or a note when it cannot run. */
 function runRelaxedChild(model: ModelName): TrainResult[] {
   const self = fileURLToPath(import.meta.url);
-  const argumentsOfChild = ['--experimental-wasm-relaxed-simd', self, '--epochs', String(epochs), '--samples', String(samples), '--seed', String(seed), '--batches', batches.join(','), '--models', model, '--backends', 'auto', '--cnn-backends', 'auto', '--no-numpy'];
+  const argumentsOfChild = ['--experimental-wasm-relaxed-simd', self, '--epochs', String(epochs), '--samples', String(samples), '--seed', String(seed), '--batches', batches.join(','), '--models', model, '--backends', 'auto', '--cnn-backends', 'auto', '--no-numpy', ...(withPhases ? ['--phases'] : [])];
   const result = spawnSync(process.execPath, argumentsOfChild, { encoding: 'utf8' });
   if (result.status !== 0) {
     print({ model, backend: 'wasm-relaxed-simd', skipped: `child failed: ${(result.stderr ?? '').trim().split('\n').pop()}` });
@@ -86,7 +88,7 @@ for (const model of models) {
     }
     useKernels(backend === 'js' ? jsKernels : backend === 'naive' ? naiveKernels : null);
     for (const batch of batches) {
-      const result = train(model, data, batch, epochs, seed);
+      const result = train(model, data, batch, epochs, seed, withPhases);
       results.push(result);
       print(result);
     }
