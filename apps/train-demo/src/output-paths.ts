@@ -46,3 +46,18 @@ export function checkWritableFile(file: string, flag: string): void {
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new RuntimeError(`${flag} ${file}: is a folder, expected a file path`);
   checkWritableFolder(path.dirname(path.resolve(file)), flag);
 }
+
+/**
+ * Creates `folder` and its missing ancestors (after the checks above passed), or throws a
+ * {@link RuntimeError} naming the flag and the path.
+ *
+ * @example
+ * createFolder('runs/a/checkpoints', '--checkpoint');
+ */
+export function createFolder(folder: string, flag: string): void {
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new RuntimeError(`${flag} ${folder}: ${(error as Error).message}`);
+  }
+}

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { formatCount, ModelCheckpoint, ProgressBar, TerminateOnNaN, type Callback, type History, type ProgressOutput, type Sequential } from '@annet/model';
 import { fileCheckpointStore } from '@annet/model/node';
 import type { Optimizer } from '@annet/optimizers';
@@ -11,7 +12,7 @@ import { evaluateDataset } from './evaluation.js';
 import { InterruptHandler } from './interrupt.js';
 import { buildModel, modelTitle } from './models.js';
 import { buildOptimizer } from './optimizer-factory.js';
-import { checkWritableFile, checkWritableFolder, defaultOutputFolder } from './output-paths.js';
+import { checkWritableFile, checkWritableFolder, createFolder, defaultOutputFolder } from './output-paths.js';
 import { printResults, writeOutputs } from './report/outputs.js';
 import { epochRecord, type RunReport } from './report/run-report.js';
 import { resolveSettings, type Settings } from './settings.js';
@@ -50,6 +51,8 @@ export async function runTraining(options: CliOptions, io: Io): Promise<void> {
   const plan = await preparePlan(options);
   const print = (text = '') => io.stdout.write(`${text}\n`);
   printHeader(plan, options, print);
+  // The checks allowed a checkpoint folder that does not exist yet; create it now that the run is sure to start.
+  if (options.checkpoint !== undefined) createFolder(path.dirname(path.resolve(options.checkpoint)), '--checkpoint');
   const interrupt = new InterruptHandler(options.checkpoint === undefined ? null : (checkpoint) => saveCheckpoint(options.checkpoint!, checkpoint));
   const history = await plan.model.fit(plan.data.train, {
     optimizer: plan.optimizer,
