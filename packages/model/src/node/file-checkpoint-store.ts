@@ -1,4 +1,5 @@
-import { unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
 import { saveCheckpoint } from '@annet/serialization/node';
 import type { Checkpoint } from '@annet/serialization';
 import { AnnetError } from '@annet/tensor';
@@ -23,6 +24,7 @@ export interface FileCheckpointStoreOptions {
  * `@annet/serialization/node`: temporary file, fsync, rename), so a crash mid-save leaves the
  * previous checkpoint intact. `{epoch}` and `{step}` in `pathTemplate` are replaced by the moment's
  * numbers (`{epoch:03}` pads to three digits); without them every save replaces the same file.
+ * Missing folders on the path are created at the first save (as `CSVLogger` does).
  *
  * @example
  * const saver = new ModelCheckpoint({ store: fileCheckpointStore('runs/a/epoch-{epoch:03}.ckpt'), keepLast: 3 });
@@ -33,7 +35,10 @@ export function fileCheckpointStore(pathTemplate: string, options: FileCheckpoin
   }
   return {
     location: (moment: CheckpointMoment) => expandTemplate(pathTemplate, moment),
-    save: (location: string, checkpoint: Checkpoint) => saveCheckpoint(location, checkpoint, { keepLast: options.keepVersions }),
+    async save(location: string, checkpoint: Checkpoint) {
+      await mkdir(path.dirname(location), { recursive: true });
+      await saveCheckpoint(location, checkpoint, { keepLast: options.keepVersions });
+    },
     async remove(location: string) {
       try {
         await unlink(location);

@@ -24,9 +24,8 @@ describe('fileCheckpointStore', () => {
   it('expands {epoch} and {step}, padded on request', () => {
     expect(expandTemplate('run/e{epoch:03}-s{step}.ckpt', { epoch: 7, step: 21, trigger: 'epoch' })).toBe('run/e007-s21.ckpt');
   });
-  it('writes loadable checkpoint files and removes the ones keepLast drops', async () => {
+  it('writes loadable checkpoint files into a folder it creates, and removes the ones keepLast drops', async () => {
     const template = path.join(folder, 'keep', 'epoch-{epoch}.ckpt');
-    fs.mkdirSync(path.dirname(template), { recursive: true });
     await fit([new ModelCheckpoint({ store: fileCheckpointStore(template), keepLast: 2 })], 4);
     expect(fs.readdirSync(path.dirname(template)).sort()).toEqual(['epoch-3.ckpt', 'epoch-4.ckpt']);
     const checkpoint = await loadCheckpoint(path.join(folder, 'keep', 'epoch-4.ckpt'));
