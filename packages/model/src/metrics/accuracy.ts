@@ -1,7 +1,6 @@
-import type { JsonObject } from '@annet/layer-api';
 import type { Tensor } from '@annet/tensor';
-import { checkClassificationInputs, checkedTargetClass, classCount, predictedClass, readCount } from './classification.js';
-import type { Metric } from './metric.js';
+import { checkedTargetClass, classCount, predictedClass } from './classification.js';
+import { HitRateMetric } from './hit-rate.js';
 
 /**
  * Fraction of rows whose predicted class (arg-max) equals the target class:
@@ -25,40 +24,21 @@ export function accuracy(predictions: Tensor, targets: Tensor): number {
  * for (const { inputs, targets } of loader) metric.update(model.predict(inputs), targets);
  * metric.result();
  */
-export class Accuracy implements Metric {
+export class Accuracy extends HitRateMetric {
   readonly name: string;
-  private correct = 0;
-  private count = 0;
 
   constructor(options: { name?: string } = {}) {
+    super();
     this.name = options.name ?? 'accuracy';
   }
 
-  update(predictions: Tensor, targets: Tensor): void {
-    checkClassificationInputs(predictions, targets, this.name);
+  protected countHits(predictions: Tensor, targets: Tensor): number {
     const rows = predictions.shape[0];
     const classes = classCount(predictions);
+    let hits = 0;
     for (let row = 0; row < rows; row++) {
-      if (predictedClass(predictions, row) === checkedTargetClass(targets, row, classes, this.name)) this.correct++;
+      if (predictedClass(predictions, row) === checkedTargetClass(targets, row, classes, this.name)) hits++;
     }
-    this.count += rows;
-  }
-
-  result(): number {
-    return this.count === 0 ? Number.NaN : this.correct / this.count;
-  }
-
-  reset(): void {
-    this.correct = 0;
-    this.count = 0;
-  }
-
-  state(): JsonObject {
-    return { correct: this.correct, count: this.count };
-  }
-
-  setState(state: JsonObject): void {
-    this.correct = readCount(state, 'correct', this.name);
-    this.count = readCount(state, 'count', this.name);
+    return hits;
   }
 }

@@ -74,6 +74,13 @@ describe('topKAccuracy', () => {
       { numRuns: 50 },
     );
   });
+  it('counts a row holding NaN or infinity as a miss (as TensorFlow in_top_k)', () => {
+    // No score is greater than NaN, so a NaN target once counted as a hit: a diverged model scored 100%.
+    expect(topKAccuracy(tensor([[Number.NaN, Number.NaN, Number.NaN]]), tensor([0]), 1)).toBe(0);
+    // Row 0: the target scores 0.9 but another class is NaN, so the ranking is unknown: a miss. Row 1 is an ordinary hit.
+    expect(topKAccuracy(tensor([[0.9, Number.NaN, 0.1], [0.2, 0.7, 0.1]]), tensor([0, 1]), 2)).toBe(0.5);
+    expect(topKAccuracy(tensor([[Number.POSITIVE_INFINITY, 0.5]]), tensor([0]), 1)).toBe(0);
+  });
   it('rejects k below 1', () => {
     expect(() => new TopKAccuracy({ k: 0 })).toThrow(/TopKAccuracy: k must be a positive integer, got 0/);
   });

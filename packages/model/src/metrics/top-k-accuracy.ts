@@ -1,12 +1,11 @@
-import type { JsonObject } from '@annet/layer-api';
 import { AnnetError, type Tensor } from '@annet/tensor';
-import { checkClassificationInputs, checkedTargetClass, readCount } from './classification.js';
-import type { Metric } from './metric.js';
+import { checkedTargetClass } from './classification.js';
+import { HitRateMetric } from './hit-rate.js';
 
 /**
  * Fraction of rows whose target class is among the `k` highest scores. A row counts when fewer
  * than `k` classes score strictly higher than the target (ties at the boundary count as in the
- * top k, as TensorFlow's `in_top_k`).
+ * top k, as TensorFlow's `in_top_k`). As there too, a row holding NaN or infinity is a miss.
  *
  * @example
  * topKAccuracy(tensor([[0.5, 0.3, 0.2]]), tensor([1]), 2); // 1
@@ -25,14 +24,13 @@ export function topKAccuracy(predictions: Tensor, targets: Tensor, k = 5): numbe
  * metric.update(predictions, targets);
  * metric.result();
  */
-export class TopKAccuracy implements Metric {
+export class TopKAccuracy extends HitRateMetric {
   readonly name: string;
   /** How many of the highest scores count as a hit. */
   readonly k: number;
-  private correct = 0;
-  private count = 0;
 
   constructor(options: { k?: number; name?: string } = {}) {
+    super();
     const k = options.k ?? 5;
     if (!Number.isInteger(k) || k < 1) {
       throw new AnnetError('INVALID_ARGUMENT', 'TopKAccuracy', `k must be a positive integer, got ${k}`);
@@ -41,42 +39,27 @@ export class TopKAccuracy implements Metric {
     this.name = options.name ?? `top${k}Accuracy`;
   }
 
-  update(predictions: Tensor, targets: Tensor): void {
-    checkClassificationInputs(predictions, targets, this.name);
+  protected countHits(predictions: Tensor, targets: Tensor): number {
     const [rows, classes] = predictions.shape;
     if (classes < 2) {
       throw new AnnetError('SHAPE_MISMATCH', this.name, `top-k accuracy needs one score per class, [batch, classes >= 2]; got [${rows},${classes}]`);
     }
     const data = predictions.data;
     const [rowStride, columnStride] = predictions.strides;
+    let hits = 0;
     for (let row = 0; row < rows; row++) {
       const start = predictions.offset + row * rowStride;
-      const target = checkedTargetClass(targets, row, classes, this.name);
-      const targetScore = data[start + target * columnStride];
+      const targetScore = data[start + checkedTargetClass(targets, row, classes, this.name) * columnStride];
+      // A non-finite score makes the ranking unknowable; NaN compares false, so without this check a NaN target would be a hit.
+      let ranked = Number.isFinite(targetScore);
       let higher = 0;
-      for (let column = 0; column < classes; column++) {
-        if (data[start + column * columnStride] > targetScore) higher++;
+      for (let column = 0; ranked && column < classes; column++) {
+        const score = data[start + column * columnStride];
+        if (!Number.isFinite(score)) ranked = false;
+        else if (score > targetScore) higher++;
       }
-      if (higher < this.k) this.correct++;
+      if (ranked && higher < this.k) hits++;
     }
-    this.count += rows;
-  }
-
-  result(): number {
-    return this.count === 0 ? Number.NaN : this.correct / this.count;
-  }
-
-  reset(): void {
-    this.correct = 0;
-    this.count = 0;
-  }
-
-  state(): JsonObject {
-    return { correct: this.correct, count: this.count };
-  }
-
-  setState(state: JsonObject): void {
-    this.correct = readCount(state, 'correct', this.name);
-    this.count = readCount(state, 'count', this.name);
+    return hits;
   }
 }
