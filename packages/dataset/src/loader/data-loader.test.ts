@@ -267,6 +267,20 @@ describe('DataLoader state', () => {
     expect(load({ ...state, sampler: 3 })).toThrow(/sampler has no loadState/);
     expect(load(null)).toThrow(AnnetError);
   });
+
+  it('leaves the loader where it was when a state is rejected', () => {
+    const loader = new DataLoader(numbered(10), { batchSize: 3, shuffle: true, seed: 5 });
+    const iterator = loader[Symbol.iterator]();
+    iterator.next();
+    iterator.return?.();
+    const before = loader.state();
+    // Epoch 4 of another seed, at a position past the end: rejected only after the epoch's order is drawn.
+    const bad = { ...new DataLoader(numbered(10), { batchSize: 3, shuffle: true, seed: 9 }).state(), epoch: 4, position: 11 };
+    expect(() => loader.loadState(bad)).toThrow(/position 11 is past the end/);
+    expect(loader.state()).toEqual(before);
+    expect(loader.epoch).toBe(0);
+    expect(loader.seed).toBe(5);
+  });
 });
 
 describe('DataLoader over async samples and streams', () => {

@@ -111,7 +111,10 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
     };
   }
 
-  /** Continues from a saved state: the next batches are the ones the saving loader would have yielded next. */
+  /**
+   * Continues from a saved state: the next batches are the ones the saving loader would have
+   * yielded next. A rejected state leaves the loader as it was.
+   */
   loadState(saved: DataLoaderState): void {
     const state = checkLoaderState(saved);
     const isStream = this.dataset instanceof IterableDataset;
@@ -119,14 +122,23 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
     if (state.length !== length) {
       throw new AnnetError('INVALID_STATE', 'DataLoader.loadState', `the state was saved for ${state.length === null ? 'a stream' : `a dataset of ${state.length} samples`}, but this loader reads ${length === null ? 'a stream' : `a dataset of ${length} samples`}`);
     }
-    if (state.sampler !== null) {
-      if (!this.sampler?.loadState) throw new AnnetError('INVALID_STATE', 'DataLoader.loadState', 'the state holds sampler state, but this loader\'s sampler has no loadState');
-      this.sampler.loadState(state.sampler);
+    if (state.sampler !== null && !this.sampler?.loadState) {
+      throw new AnnetError('INVALID_STATE', 'DataLoader.loadState', 'the state holds sampler state, but this loader\'s sampler has no loadState');
     }
-    this.currentSeed = state.seed;
-    this.startEpoch(state.epoch, state.rng);
-    if (!isStream && state.position > this.epochOrder().length) {
-      throw new AnnetError('INVALID_STATE', 'DataLoader.loadState', `position ${state.position} is past the end of the epoch (${this.epochOrder().length} samples)`);
+    // The position can only be checked against the restored epoch's order: restore, check, and put everything back on failure.
+    const previous = { seed: this.currentSeed, epoch: this.currentEpoch, rng: this.epochRng, position: this.position, order: this.order, samplerState: this.samplerState };
+    const previousSampler = state.sampler === null ? undefined : this.sampler!.state?.();
+    try {
+      if (state.sampler !== null) this.sampler!.loadState!(state.sampler);
+      this.currentSeed = state.seed;
+      this.startEpoch(state.epoch, state.rng);
+      if (!isStream && state.position > this.epochOrder().length) {
+        throw new AnnetError('INVALID_STATE', 'DataLoader.loadState', `position ${state.position} is past the end of the epoch (${this.epochOrder().length} samples)`);
+      }
+    } catch (error) {
+      if (previousSampler !== undefined) this.sampler!.loadState!(previousSampler);
+      ({ seed: this.currentSeed, epoch: this.currentEpoch, rng: this.epochRng, position: this.position, order: this.order, samplerState: this.samplerState } = previous);
+      throw error;
     }
     this.position = state.position;
   }
