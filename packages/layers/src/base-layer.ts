@@ -63,6 +63,8 @@ export abstract class BaseLayer implements Layer<Tensor> {
   private layerName: string;
   private readonly parameterList: LayerParameter[] = [];
   private readonly bufferList: LayerBuffer[] = [];
+  private operationName: string | undefined;
+  private operationNameFor: string | undefined;
 
   protected constructor(className: string, defaultName: string, options: LayerOptions = {}) {
     this.className = className;
@@ -129,9 +131,13 @@ export abstract class BaseLayer implements Layer<Tensor> {
     return {};
   }
 
-  /** `Dense "dense_1"`: how error messages name this layer. */
+  /** `Dense "dense_1"`: how error messages name this layer (built once per name, so checks on every step allocate nothing). */
   protected get operation(): string {
-    return `${this.className} "${this.layerName}"`;
+    if (this.operationName === undefined || this.operationNameFor !== this.layerName) {
+      this.operationName = `${this.className} "${this.layerName}"`;
+      this.operationNameFor = this.layerName;
+    }
+    return this.operationName;
   }
 
   /** Registers a parameter; call in the constructor, in the order `initialize` draws them. */

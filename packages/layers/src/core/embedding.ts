@@ -1,5 +1,5 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, gather, type Tensor } from '@annet/tensor';
+import { AnnetError, gather, zeros, type GatherOptions, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData, reuseBuffer } from '../buffers.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
@@ -19,7 +19,8 @@ export interface EmbeddingOptions extends SeededLayerOptions {
 
 /**
  * A lookup table: int32 indices of any shape → their rows of the `[vocabularySize, embeddingSize]`
- * table, shape `[...indices.shape, embeddingSize]` (the `gather` op, which allocates its result).
+ * table, shape `[...indices.shape, embeddingSize]` (the `gather` op, into an output buffer reused
+ * while the indices' shape stays the same).
  *
  * Backward adds each output-gradient row into the gradient row of its index (repeated indices
  * accumulate within a step; the whole gradient is still overwritten on every backward). Indices
@@ -43,6 +44,8 @@ export class Embedding extends BaseLayer {
   private readonly seedEntries: Record<string, JsonValue>;
   private outputShapeCache: readonly number[] = [];
   private inputGradient: Tensor | undefined;
+  private output: Tensor | undefined;
+  private readonly gatherOptions: GatherOptions = {};
 
   constructor(vocabularySize: number, embeddingSize: number, options: EmbeddingOptions = {}) {
     super('Embedding', 'embedding', options);
@@ -79,7 +82,8 @@ export class Embedding extends BaseLayer {
         throw new AnnetError('INDEX_OUT_OF_RANGE', this.operation, `index ${index} at position ${position} is outside [0, ${this.vocabularySize})`);
       }
     }
-    const output = gather(this.embeddings, indices as Tensor<'int32'>, 0);
+    const output = this.outputFor(indices.shape);
+    gather(this.embeddings, indices as Tensor<'int32'>, 0, this.gatherOptions);
     this.outputShapeCache = output.shape;
     this.lastInput = indices;
     this.lastTraining = options?.training ?? false;
@@ -103,9 +107,24 @@ export class Embedding extends BaseLayer {
     return this.inputGradient;
   }
 
+  /** The output buffer for indices of `shape`, reallocated only when that shape changes. */
+  private outputFor(shape: readonly number[]): Tensor {
+    const output = this.output;
+    if (output !== undefined && output.shape.length === shape.length + 1 && leadingShapeEquals(output.shape, shape)) return output;
+    const fresh = zeros(this.outputShape(shape), this.dtype);
+    this.output = fresh;
+    this.gatherOptions.out = fresh;
+    return fresh;
+  }
+
   /** [...] → [..., embeddingSize]. */
   outputShape(inputShape: readonly number[]): number[] {
     return [...inputShape, this.embeddingSize];
   }
 }
 
+
+function leadingShapeEquals(shape: readonly number[], leading: readonly number[]): boolean {
+  for (let axis = 0; axis < leading.length; axis++) if (shape[axis] !== leading[axis]) return false;
+  return true;
+}

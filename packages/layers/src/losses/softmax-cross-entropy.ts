@@ -30,7 +30,7 @@ export function softmaxCrossEntropy(predictions: Tensor, targets: Tensor, option
   const base = gradient.offset;
   const scale = reduction === 'mean' && rows > 0 ? 1 / rows : 1;
   let total = 0;
-  if (shapesEqual(targets.shape, logits.shape.slice(0, -1))) {
+  if (isLabelShape(targets.shape, logits.shape)) {
     const labels = contiguousInput(targets);
     for (let row = 0; row < rows; row++) {
       const label = labels.data[labels.offset + row];
@@ -67,4 +67,11 @@ export function softmaxCrossEntropy(predictions: Tensor, targets: Tensor, option
     }
   }
   return { loss: total * scale, gradient };
+}
+
+/** True when `targets` is `logits` without its last axis (class labels), compared without slicing. */
+function isLabelShape(targets: readonly number[], logits: readonly number[]): boolean {
+  if (targets.length !== logits.length - 1) return false;
+  for (let axis = 0; axis < targets.length; axis++) if (targets[axis] !== logits[axis]) return false;
+  return true;
 }
