@@ -1,10 +1,20 @@
 import type { JsonObject, JsonValue } from '@annet/layer-api';
 import { AnnetError, type Tensor } from '@annet/tensor';
 
-/** The `format` value of every annet checkpoint. */
+/**
+ * The `format` value of every annet checkpoint.
+ *
+ * @example
+ * const checkpoint: Checkpoint = { format: checkpointFormat, formatVersion: checkpointFormatVersion, ...rest };
+ */
 export const checkpointFormat = 'annet-checkpoint';
 
-/** The checkpoint format version this package writes and reads. */
+/**
+ * The checkpoint format version this package writes and reads.
+ *
+ * @example
+ * decodeSafetensors(bytes).metadata.formatVersion === String(checkpointFormatVersion); // true for a checkpoint this version wrote
+ */
 export const checkpointFormatVersion = 1;
 
 /**

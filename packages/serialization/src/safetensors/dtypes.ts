@@ -3,6 +3,9 @@ import type { DType, StorageType } from '@annet/tensor';
 /**
  * The element types of the safetensors format, in the reference implementation's order of
  * increasing alignment (its writer sorts tensors by this order, descending, then by name).
+ *
+ * @example
+ * safetensorsDTypes.includes('BF16'); // true
  */
 export const safetensorsDTypes = ['BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64'] as const;
 

@@ -25,7 +25,13 @@ export interface SafetensorsLayout {
   readonly dataStart: number;
 }
 
-/** Same limit as the reference implementation: no real header comes close to 100 MB. */
+/**
+ * The largest header length the reader accepts (the reference implementation's limit): no real
+ * header comes close to 100 MB, so a larger one means a file that is not safetensors or is corrupt.
+ *
+ * @example
+ * if (headerLength > maximumHeaderLength) reject();
+ */
 export const maximumHeaderLength = 100_000_000;
 const maximumRank = 64;
 
