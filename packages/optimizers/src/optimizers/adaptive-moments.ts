@@ -78,7 +78,8 @@ export function adaptiveMomentUpdate(
   }
   for (let i = 0; i < length; i++) {
     const previous = value[i];
-    const g = sign * gradient[i] + l2 * previous;
+    let g = sign * gradient[i];
+    if (l2 !== 0) g += l2 * previous; // skipped at 0 so that −0 stays −0, bit for bit as the fast path
     const m = beta1 * firstMoment[i] + keep1 * g;
     firstMoment[i] = m;
     let v = beta2 * secondMoment[i] + keep2 * g * g;

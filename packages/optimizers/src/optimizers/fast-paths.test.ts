@@ -7,9 +7,10 @@ import { AdamW } from './adamw.js';
 import { SGD } from './sgd.js';
 
 /*
- * SGD and Adam have branch-free loops for their most common settings. Maximizing with the negated
- * gradient is the same arithmetic (−1 · −g = g exactly) but runs the general loop, so the two
- * paths can be compared bit for bit.
+ * SGD has branch-free loops for its most common settings. Maximizing with the negated gradient is
+ * the same arithmetic (−1 · −g = g exactly) but runs the general loop, so the two paths can be
+ * compared bit for bit. Adam and AdamW fold maximize into a sign inside the shared loop, so for
+ * them this checks the sign handling; adaptive-moments.test.ts compares that loop's two paths.
  */
 function run(optimizer: Optimizer<never>, gradients: number[][], negate: boolean, dtype: 'float32' | 'float64'): Float32Array | Float64Array {
   const parameter = makeParameter('w', [gradients[0].length], gradients[0].map((_, i) => (i % 3) - 1 + i / 7), dtype);
