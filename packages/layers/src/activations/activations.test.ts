@@ -45,6 +45,26 @@ describe('elementwise activations', () => {
     expect(Array.from(relu.backward(tensor([[10, 20, 30, 40]])).data)).toEqual([0, 0, 30, 40]);
   });
 
+  it('ReLU\'s branch-free loops agree with the plain definitions x > 0 ? x : 0 and x > 0 ? dy : 0', () => {
+    const special = [0, -0, 1e-45, -1e-45, Infinity, -Infinity, 3.5, -2.25];
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), fc.constantFrom(...special)), { minLength: 1, maxLength: 40 }), fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), { minLength: 40, maxLength: 40 }), (values, gradients) => {
+        const relu = new ReLU({ dtype: 'float64' });
+        const x = tensor(values, { dtype: 'float64' });
+        const y = Array.from(relu.forward(x).data);
+        const dy = tensor(gradients.slice(0, values.length), { dtype: 'float64' });
+        const dx = Array.from(relu.backward(dy).data);
+        values.forEach((value, index) => {
+          expect(Object.is(y[index], value > 0 ? value : 0)).toBe(true); // +0, never −0
+          expect(Object.is(dx[index], value > 0 ? dy.data[index] + 0 : 0)).toBe(true);
+        });
+      }),
+      { numRuns: 60 },
+    );
+    // NaN propagates (PyTorch's behaviour and the tensor op relu's).
+    expect(Number.isNaN(new ReLU().forward(tensor([[Number.NaN]])).data[0])).toBe(true);
+  });
+
   it('LeakyReLU, ELU, Sigmoid, Tanh and GELU match their formulas at chosen points', () => {
     const x = tensor([[-2, 0.5]], { dtype: 'float64' });
     expect(Array.from(new LeakyReLU({ negativeSlope: 0.1 }).forward(x).data)).toEqual([-0.2, 0.5]);
