@@ -129,6 +129,10 @@ function checkCompatible(checkpoint: Checkpoint, parts: TrainingParts, fit: Json
   if (typeof fit.batchSize === 'number' && fit.batchSize !== parts.settings.batchSize) {
     throw new AnnetError('INVALID_ARGUMENT', operation, `the checkpoint was trained with batchSize ${fit.batchSize}, this fit uses ${parts.settings.batchSize}; use the same batch size to resume exactly`);
   }
+  // The seed picks the validationSplit samples: another seed would train on samples the first run validated on.
+  if (typeof fit.seed === 'number' && fit.seed !== parts.settings.seed) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `the checkpoint was trained with seed ${fit.seed}, this fit uses ${parts.settings.seed}; use the same seed to resume exactly (it chooses the validationSplit samples)`);
+  }
   if (checkpoint.dataLoader === null) throw new AnnetError('INVALID_ARGUMENT', operation, 'the checkpoint holds no data-loader state; resumeFrom needs a checkpoint taken by fit');
 }
 

@@ -20,7 +20,7 @@ function optimizer() {
 }
 
 /** Trains, keeping a checkpoint after every step and every epoch (in memory). */
-async function train(resumeFrom?: Checkpoint) {
+async function train(resumeFrom?: Checkpoint, seed = 3) {
   const steps = new MemoryCheckpointStore((moment) => `step-${moment.step}`);
   const ends = new MemoryCheckpointStore((moment) => `epoch-${moment.epoch}`);
   const trained = model(resumeFrom ? 999 : 7);
@@ -29,7 +29,7 @@ async function train(resumeFrom?: Checkpoint) {
     loss: 'softmaxCrossEntropy',
     epochs,
     batchSize: 16,
-    seed: 3,
+    seed,
     metrics: ['accuracy'],
     validationSplit: 0.25,
     callbacks: [new ModelCheckpoint({ store: steps, everySteps: 1, name: 'everyStep' }), new ModelCheckpoint({ store: ends, everyEpochs: 1, name: 'everyEpoch' })],
@@ -93,5 +93,9 @@ describe('resuming fit from a checkpoint', () => {
     await expect(other.fit(data, { optimizer: optimizer(), loss: 'softmaxCrossEntropy', epochs, batchSize: 16, resumeFrom: checkpoint })).rejects.toThrow(/architecture differs/);
     expect(Array.from(other.parameters()[0].value)).toEqual(before);
     await expect(model(1).fit(data, { optimizer: new Adam({ learningRate: 0.5 }), loss: 'softmaxCrossEntropy', epochs, batchSize: 16, resumeFrom: checkpoint })).rejects.toThrow(/optimizer's configuration differs from the checkpoint's/);
+  });
+  it('refuses a checkpoint trained with another seed (it would move validationSplit samples into training)', async () => {
+    const { ends } = await train();
+    await expect(train(ends.get('epoch-1')!, 4)).rejects.toThrow(/the checkpoint was trained with seed 3, this fit uses 4; use the same seed/);
   });
 });
