@@ -1,6 +1,6 @@
 import type { FloatDType } from '@annet/layer-api';
 import { AnnetError, shapesEqual, zeros, type Tensor } from '@annet/tensor';
-import { contiguousInput } from '../buffers.js';
+import { contiguousInput, type FloatData } from '../buffers.js';
 import { describeShape } from '../layer-errors.js';
 
 /**
@@ -98,4 +98,35 @@ export function gradientBuffer(operation: string, predictions: Tensor<FloatDType
     );
   }
   return out as Tensor<FloatDType>;
+}
+
+/**
+ * The loop of an elementwise loss: for `i < size`, reads prediction `p[pOffset + i]` and target
+ * `t[tOffset + i]`, writes `scale`·dℓ/dp into `gradient[gradientOffset + i]` and returns Σ ℓ
+ * (unscaled). `parameter` is a loss-specific constant (huber's δ).
+ *
+ * @example
+ * const squared: ElementwiseLossKernel = (p, pOffset, t, tOffset, gradient, gradientOffset, size, scale) => { ... };
+ */
+export type ElementwiseLossKernel = (
+  p: FloatData, pOffset: number, t: FloatData, tOffset: number,
+  gradient: FloatData, gradientOffset: number, size: number, scale: number, parameter: number,
+) => number;
+
+/**
+ * The scaffold every elementwise loss shares: checks the reduction, predictions and targets,
+ * takes the gradient buffer, runs `kernel` once over all n elements with scale 1/n (`'mean'`) or
+ * 1 (`'sum'`), and returns `{ loss: scale · Σ ℓ, gradient }`.
+ *
+ * @example
+ * return elementwiseLoss('meanSquaredError', predictions, targets, options, squaredErrorKernel);
+ */
+export function elementwiseLoss(operation: string, predictions: Tensor, targets: Tensor, options: LossOptions, kernel: ElementwiseLossKernel, parameter = 0): LossResult {
+  const reduction = readReduction(operation, options);
+  const p = readPredictions(operation, predictions);
+  const t = readMatchingTargets(operation, p, targets);
+  const gradient = gradientBuffer(operation, p, options.out);
+  const scale = reduction === 'mean' && p.size > 0 ? 1 / p.size : 1;
+  const sum = kernel(p.data, p.offset, t.data, t.offset, gradient.data, gradient.offset, p.size, scale, parameter);
+  return { loss: sum * scale, gradient };
 }
