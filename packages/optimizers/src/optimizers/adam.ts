@@ -3,7 +3,7 @@ import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
 import type { StepContext, UpdateRule } from '../core/update-rule.js';
 import { adaptiveMomentUpdate, createAdaptiveMomentCoefficients } from './adaptive-moments.js';
-import { betaField, flagField, nonNegativeField } from './common-fields.js';
+import { adamFamilyFields, flagField } from './common-fields.js';
 
 const coefficients = createAdaptiveMomentCoefficients();
 
@@ -65,10 +65,7 @@ export function adamUpdate(
  * const fields = { ...adamFields, weightDecay: nonNegativeField(0.01) }; // AdamW's
  */
 export const adamFields: UpdateRule<AdamHyperparameters>['fields'] = {
-  beta1: betaField(0.9),
-  beta2: betaField(0.999),
-  epsilon: nonNegativeField(1e-8),
-  weightDecay: nonNegativeField(0),
+  ...adamFamilyFields,
   amsgrad: flagField(),
   maximize: flagField(),
 };

@@ -2,7 +2,7 @@ import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
 import type { StepContext, UpdateRule } from '../core/update-rule.js';
-import { betaField, flagField, nonNegativeField } from './common-fields.js';
+import { adamFamilyFields, flagField } from './common-fields.js';
 
 /** {@link Adamax}'s hyperparameters besides the learning rate. */
 export type AdamaxHyperparameters = {
@@ -55,10 +55,7 @@ export const adamaxRule: UpdateRule<AdamaxHyperparameters> = {
   type: 'Adamax',
   defaultLearningRate: 2e-3,
   fields: {
-    beta1: betaField(0.9),
-    beta2: betaField(0.999),
-    epsilon: nonNegativeField(1e-8),
-    weightDecay: nonNegativeField(0),
+    ...adamFamilyFields,
     maximize: flagField(),
   },
   slotNames: () => ['firstMoment', 'infinityNorm'],

@@ -30,3 +30,17 @@ export function nonNegativeField(defaultValue: number): FieldSpec {
 export function flagField(defaultValue = false): FieldSpec {
   return { rule: isBoolean, default: defaultValue };
 }
+
+/**
+ * The fields Adam, AdamW, Adamax, NAdam and RAdam share, with PyTorch's defaults: beta1 0.9,
+ * beta2 0.999, epsilon 1e-8, weightDecay 0 (AdamW overrides the last).
+ *
+ * @example
+ * const fields = { ...adamFamilyFields, momentumDecay: nonNegativeField(4e-3) }; // NAdam's, in part
+ */
+export const adamFamilyFields = {
+  beta1: betaField(0.9),
+  beta2: betaField(0.999),
+  epsilon: nonNegativeField(1e-8),
+  weightDecay: nonNegativeField(0),
+} as const;

@@ -3,7 +3,7 @@ import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
 import type { StepContext, UpdateRule } from '../core/update-rule.js';
 import { adaptiveMomentUpdate, createAdaptiveMomentCoefficients } from './adaptive-moments.js';
-import { betaField, flagField, nonNegativeField } from './common-fields.js';
+import { adamFamilyFields, flagField } from './common-fields.js';
 
 const coefficients = createAdaptiveMomentCoefficients();
 
@@ -72,10 +72,7 @@ export const radamRule: UpdateRule<RAdamHyperparameters> = {
   type: 'RAdam',
   defaultLearningRate: 1e-3,
   fields: {
-    beta1: betaField(0.9),
-    beta2: betaField(0.999),
-    epsilon: nonNegativeField(1e-8),
-    weightDecay: nonNegativeField(0),
+    ...adamFamilyFields,
     decoupledWeightDecay: flagField(),
     maximize: flagField(),
   },
