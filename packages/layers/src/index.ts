@@ -18,6 +18,7 @@ export { defaultKernelInitializer, type ActivationHint, type KernelOptions } fro
 export { Dropout, type DropoutOptions } from './core/dropout.js';
 export { Flatten } from './core/flatten.js';
 export { Reshape } from './core/reshape.js';
+export { ReshapingLayer } from './core/reshaping-layer.js';
 export { Embedding, type EmbeddingOptions } from './core/embedding.js';
 
 export { Conv2D, type Conv2DOptions } from './convolution/conv2d.js';

@@ -1,8 +1,7 @@
 import type { LayerConfig } from '@annet/layer-api';
-import type { Tensor } from '@annet/tensor';
-import { BaseLayer, type LayerOptions } from '../base-layer.js';
+import type { LayerOptions } from '../base-layer.js';
 import { inputShapeError } from '../layer-errors.js';
-import { ViewCache } from './view-cache.js';
+import { ReshapingLayer } from './reshaping-layer.js';
 
 /**
  * Flattens all but the batch axis: [N, d₁, …, dₖ] → [N, d₁·…·dₖ]. A view of a contiguous input
@@ -11,11 +10,7 @@ import { ViewCache } from './view-cache.js';
  * @example
  * new Flatten().forward(zeros([32, 1, 28, 28])).shape; // [32, 784]
  */
-export class Flatten extends BaseLayer {
-  private readonly forwardViews = new ViewCache();
-  private readonly backwardViews = new ViewCache();
-  private output: Tensor | undefined;
-
+export class Flatten extends ReshapingLayer {
   constructor(options: LayerOptions = {}) {
     super('Flatten', 'flatten', options);
   }
@@ -23,21 +18,6 @@ export class Flatten extends BaseLayer {
   /** Rebuilds a Flatten from {@link Flatten.getConfig}. */
   static fromConfig(config: LayerConfig): Flatten {
     return new Flatten(config as LayerOptions);
-  }
-
-  /** [N, …] → [N, product of the rest]. */
-  forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
-    this.lastTraining = options?.training ?? false;
-    const output = this.forwardViews.lookup(input) ?? this.forwardViews.store(input, input.reshape(this.outputShape(input.shape)));
-    this.lastInput = input;
-    this.output = output;
-    return output;
-  }
-
-  /** The gradient reshaped to the input's shape. */
-  backward(outputGradient: Tensor): Tensor {
-    const input = this.checkBackward(outputGradient, this.output?.shape ?? [], this.output?.dtype ?? this.dtype);
-    return this.backwardViews.lookup(outputGradient) ?? this.backwardViews.store(outputGradient, outputGradient.reshape(input.shape));
   }
 
   /** [N, d₁, …, dₖ] → [N, d₁·…·dₖ]. */

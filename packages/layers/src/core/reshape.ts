@@ -1,8 +1,8 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, type Tensor } from '@annet/tensor';
-import { BaseLayer, type LayerOptions } from '../base-layer.js';
+import { AnnetError } from '@annet/tensor';
+import type { LayerOptions } from '../base-layer.js';
 import { describeShape, inputShapeError } from '../layer-errors.js';
-import { ViewCache } from './view-cache.js';
+import { ReshapingLayer } from './reshaping-layer.js';
 
 /**
  * Reshapes every sample, keeping the batch axis: [N, …] → [N, ...targetShape]. One entry of
@@ -11,12 +11,9 @@ import { ViewCache } from './view-cache.js';
  * @example
  * new Reshape([1, 28, 28]).forward(zeros([32, 784])).shape; // [32, 1, 28, 28]
  */
-export class Reshape extends BaseLayer {
+export class Reshape extends ReshapingLayer {
   /** The per-sample shape, without the batch axis. */
   readonly targetShape: readonly number[];
-  private readonly forwardViews = new ViewCache();
-  private readonly backwardViews = new ViewCache();
-  private output: Tensor | undefined;
 
   constructor(targetShape: readonly number[], options: LayerOptions = {}) {
     super('Reshape', 'reshape', options);
@@ -36,21 +33,6 @@ export class Reshape extends BaseLayer {
 
   protected override configEntries(): Record<string, JsonValue> {
     return { targetShape: this.targetShape.slice() };
-  }
-
-  /** [N, …] → [N, ...targetShape]. */
-  forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
-    this.lastTraining = options?.training ?? false;
-    const output = this.forwardViews.lookup(input) ?? this.forwardViews.store(input, input.reshape(this.outputShape(input.shape)));
-    this.lastInput = input;
-    this.output = output;
-    return output;
-  }
-
-  /** The gradient reshaped to the input's shape. */
-  backward(outputGradient: Tensor): Tensor {
-    const input = this.checkBackward(outputGradient, this.output?.shape ?? [], this.output?.dtype ?? this.dtype);
-    return this.backwardViews.lookup(outputGradient) ?? this.backwardViews.store(outputGradient, outputGradient.reshape(input.shape));
   }
 
   /** [N, …] → [N, ...targetShape] with −1 resolved (kept −1 when N is unknown). */

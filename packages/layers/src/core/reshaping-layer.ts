@@ -1,0 +1,36 @@
+import type { Tensor } from '@annet/tensor';
+import { BaseLayer } from '../base-layer.js';
+import { ViewCache } from './view-cache.js';
+
+/**
+ * The base of layers that only change the shape of each sample (Flatten, Reshape): forward
+ * returns the input viewed with {@link BaseLayer.outputShape}'s shape (a view of a contiguous
+ * input, a copy otherwise), backward the gradient viewed with the input's shape. Views are cached
+ * per source tensor, so a step with reused buffers allocates nothing.
+ *
+ * @example
+ * class Squeeze2 extends ReshapingLayer {
+ *   constructor() { super('Squeeze2', 'squeeze2'); }
+ *   outputShape(shape: readonly number[]) { return [shape[0], shape[1]]; }
+ * }
+ */
+export abstract class ReshapingLayer extends BaseLayer {
+  private readonly forwardViews = new ViewCache();
+  private readonly backwardViews = new ViewCache();
+  private output: Tensor | undefined;
+
+  /** The input viewed with the output shape. */
+  forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
+    this.lastTraining = options?.training ?? false;
+    const output = this.forwardViews.lookup(input) ?? this.forwardViews.store(input, input.reshape(this.outputShape(input.shape)));
+    this.lastInput = input;
+    this.output = output;
+    return output;
+  }
+
+  /** The gradient reshaped to the input's shape. */
+  backward(outputGradient: Tensor): Tensor {
+    const input = this.checkBackward(outputGradient, this.output?.shape ?? [], this.output?.dtype ?? this.dtype);
+    return this.backwardViews.lookup(outputGradient) ?? this.backwardViews.store(outputGradient, outputGradient.reshape(input.shape));
+  }
+}
