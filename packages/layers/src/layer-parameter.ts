@@ -3,50 +3,29 @@ import { allocate, createRng, sizeOf, Tensor, type Rng } from '@annet/tensor';
 import type { Fans, Initializer } from './initializers/initializer.js';
 
 /**
- * A layer's trainable array: a {@link Parameter} (`value`, `grad`) plus tensors over the same
- * arrays (`tensor`, `gradient`) and the initializer that redraws it.
- *
- * `value` is owned and contiguous, so optimizers may update it in place; `grad` has the same
- * type and length and is overwritten (not accumulated) by the layer's backward pass.
+ * What a layer's parameters and buffers share: a name inside the layer (`weights`) that follows
+ * the layer's renames (`dense_1.weights`), a logical shape, an owned row-major `value` array and
+ * a tensor over it.
  *
  * @example
- * const weights = new LayerParameter('dense', 'weights', [2, 3], 'float64', initializers.glorotUniform, { fanIn: 2, fanOut: 3 });
- * weights.initialize(createRng(0));
- * weights.name; // 'dense.weights'
+ * class Statistic extends LayerArray { constructor() { super('batch_norm', 'count', [1], 'float64'); } }
  */
-export class LayerParameter implements Parameter {
+export abstract class LayerArray {
   /** The name inside its layer, such as `weights`. */
   readonly localName: string;
   /** Logical shape. */
   readonly shape: readonly number[];
-  /** The values, row-major; optimizers update them in place. */
+  /** The values, row-major (updated in place by optimizers and checkpoint loading). */
   readonly value: FloatArray;
-  /** The gradient, overwritten by each backward pass. */
-  readonly grad: FloatArray;
   /** A tensor over `value` (same array). */
   readonly tensor: Tensor<FloatDType>;
-  /** A tensor over `grad` (same array). */
-  readonly gradient: Tensor<FloatDType>;
-  /** When `false`, optimizers skip this parameter. */
-  trainable?: boolean;
   private fullName: string;
 
-  constructor(
-    layerName: string,
-    localName: string,
-    shape: readonly number[],
-    dtype: FloatDType,
-    /** Redraws `value` in {@link LayerParameter.initialize}. */
-    readonly initializer: Initializer,
-    /** Fan sizes handed to the initializer. */
-    readonly fans: Fans,
-  ) {
+  protected constructor(layerName: string, localName: string, shape: readonly number[], dtype: FloatDType) {
     this.localName = localName;
     this.shape = shape.slice();
     this.value = allocate(dtype, sizeOf(shape));
-    this.grad = allocate(dtype, sizeOf(shape));
     this.tensor = new Tensor(this.value, this.shape);
-    this.gradient = new Tensor(this.grad, this.shape);
     this.fullName = `${layerName}.${localName}`;
   }
 
@@ -58,6 +37,42 @@ export class LayerParameter implements Parameter {
   /** Follows a rename of the owning layer. */
   setLayerName(layerName: string): void {
     this.fullName = `${layerName}.${this.localName}`;
+  }
+}
+
+/**
+ * A layer's trainable array: a {@link Parameter} (`value`, `grad`) plus tensors over the same
+ * arrays (`tensor`, `gradient`) and the initializer that redraws it.
+ *
+ * `value` is owned and contiguous, so optimizers may update it in place; `grad` has the same
+ * type and length and is overwritten (not accumulated) by the layer's backward pass.
+ *
+ * @example
+ * const weights = new LayerParameter('dense', 'weights', [2, 3], 'float64', initializers.glorotUniform, { fanIn: 2, fanOut: 3 });
+ * weights.initialize(createRng(0));
+ * weights.name; // 'dense.weights'
+ */
+export class LayerParameter extends LayerArray implements Parameter {
+  /** The gradient, overwritten by each backward pass. */
+  readonly grad: FloatArray;
+  /** A tensor over `grad` (same array). */
+  readonly gradient: Tensor<FloatDType>;
+  /** When `false`, optimizers skip this parameter. */
+  trainable?: boolean;
+
+  constructor(
+    layerName: string,
+    localName: string,
+    shape: readonly number[],
+    dtype: FloatDType,
+    /** Redraws `value` in {@link LayerParameter.initialize}. */
+    readonly initializer: Initializer,
+    /** Fan sizes handed to the initializer. */
+    readonly fans: Fans,
+  ) {
+    super(layerName, localName, shape, dtype);
+    this.grad = allocate(dtype, sizeOf(shape));
+    this.gradient = new Tensor(this.grad, this.shape);
   }
 
   /** Redraws the values from `rng` and zeroes the gradient. */
@@ -75,17 +90,7 @@ export class LayerParameter implements Parameter {
  * const runningMean = new LayerBuffer('batch_norm', 'runningMean', [8], 'float32', 0);
  * runningMean.name; // 'batch_norm.runningMean'
  */
-export class LayerBuffer implements StateBuffer {
-  /** The name inside its layer, such as `runningMean`. */
-  readonly localName: string;
-  /** Logical shape. */
-  readonly shape: readonly number[];
-  /** The values; loading a checkpoint writes into this array in place. */
-  readonly value: FloatArray;
-  /** A tensor over `value` (same array). */
-  readonly tensor: Tensor<FloatDType>;
-  private fullName: string;
-
+export class LayerBuffer extends LayerArray implements StateBuffer {
   constructor(
     layerName: string,
     localName: string,
@@ -94,22 +99,8 @@ export class LayerBuffer implements StateBuffer {
     /** The value {@link LayerBuffer.reset} fills in. */
     readonly initialValue: number,
   ) {
-    this.localName = localName;
-    this.shape = shape.slice();
-    this.value = allocate(dtype, sizeOf(shape));
+    super(layerName, localName, shape, dtype);
     this.value.fill(initialValue);
-    this.tensor = new Tensor(this.value, this.shape);
-    this.fullName = `${layerName}.${localName}`;
-  }
-
-  /** `<layer>.<localName>`, such as `batch_norm_1.runningMean`. */
-  get name(): string {
-    return this.fullName;
-  }
-
-  /** Follows a rename of the owning layer. */
-  setLayerName(layerName: string): void {
-    this.fullName = `${layerName}.${this.localName}`;
   }
 
   /** Refills with the initial value. */
