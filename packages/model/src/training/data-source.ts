@@ -20,7 +20,9 @@ export interface TensorPair {
  * @example
  * await model.fit(new DataLoader(dataset, { batchSize: 64, shuffle: true, seed: 1 }), options);
  */
-export type TrainingData = DataLoader<unknown, Batch> | MapDataset<Sample> | TensorPair;
+// `any`, not `unknown`: a loader is invariant in its sample type, so `DataLoader<Sample, Batch>` (what
+// `new DataLoader(new TensorDataset(x, y))` is) would not be assignable to `DataLoader<unknown, Batch>`.
+export type TrainingData = DataLoader<any, Batch> | MapDataset<Sample> | TensorPair;
 
 /**
  * How to batch data that is not already a loader.
