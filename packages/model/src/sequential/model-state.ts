@@ -40,6 +40,23 @@ export function readModelState(model: Sequential): ModelState {
  * writeModelState(model, checkpoint.tensors, checkpoint.rng, 'load');
  */
 export function writeModelState(model: Sequential, tensors: Readonly<Record<string, Tensor>>, rng: Readonly<Record<string, JsonValue>>, operation: string): void {
+  checkModelState(model, tensors, rng, operation);
+  for (const array of [...model.parameters(), ...model.buffers()]) {
+    const saved = tensors[modelTensorName(array.name)].contiguous();
+    array.value.set(saved.data.subarray(saved.offset, saved.offset + saved.size));
+  }
+  for (const layer of model.layers) layer.setState?.(rng[layer.name] as JsonObject);
+  if (typeof rng.initialization === 'object' && rng.initialization !== null) model.restoreInitializationState(rng.initialization as unknown as RngState);
+}
+
+/**
+ * Throws, listing every problem, unless {@link writeModelState} would find each parameter and
+ * buffer of `model` with its shape and each stateful layer's state; writes nothing.
+ *
+ * @example
+ * checkModelState(model, checkpoint.tensors, checkpoint.rng, 'fit'); // before changing anything else
+ */
+export function checkModelState(model: Sequential, tensors: Readonly<Record<string, Tensor>>, rng: Readonly<Record<string, JsonValue>>, operation: string): void {
   const problems: string[] = [];
   const arrays = [...model.parameters(), ...model.buffers()];
   for (const array of arrays) {
@@ -53,10 +70,4 @@ export function writeModelState(model: Sequential, tensors: Readonly<Record<stri
   if (problems.length > 0) {
     throw new AnnetError('INVALID_STATE', operation, `the checkpoint does not fit model "${model.name}": ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`);
   }
-  for (const array of arrays) {
-    const saved = tensors[modelTensorName(array.name)].contiguous();
-    array.value.set(saved.data.subarray(saved.offset, saved.offset + saved.size));
-  }
-  for (const layer of model.layers) layer.setState?.(rng[layer.name] as JsonObject);
-  if (typeof rng.initialization === 'object' && rng.initialization !== null) model.restoreInitializationState(rng.initialization as unknown as RngState);
 }

@@ -5,7 +5,7 @@ import { architectureDifferences, assertArchitectureMatches, checkpointFormat, c
 import { AnnetError, Tensor } from '@annet/tensor';
 import type { Callback } from '../callbacks/callback.js';
 import type { RunningMean } from '../metrics/mean.js';
-import { readModelState, writeModelState } from '../sequential/model-state.js';
+import { checkModelState, readModelState, writeModelState } from '../sequential/model-state.js';
 import type { Sequential } from '../sequential/sequential.js';
 import { annetVersion } from '../version.js';
 import type { MetricSet } from './metric-set.js';
@@ -100,8 +100,17 @@ export function restoreTraining(checkpoint: Checkpoint, parts: TrainingParts, op
     if (name.startsWith(optimizerPrefix)) arrays[name.slice(optimizerPrefix.length)] = { shape: tensor.shape.slice(), value: floatValues(tensor) };
   }
   const saved = checkpoint.optimizer!;
+  // Each of these either fully applies or throws without changing its object; the model is checked
+  // first and the loader put back if the optimizer refuses, so a failed resume changes nothing.
+  checkModelState(parts.model, checkpoint.tensors, checkpoint.rng, operation);
+  const loaderBefore = parts.loader.state();
   parts.loader.loadState(checkpoint.dataLoader as unknown as DataLoaderState);
-  parts.optimizer.loadStateDict({ type: saved.type, config: saved.config, state: saved.state, arrays } as OptimizerStateDict, { strict: true, target: parts.model });
+  try {
+    parts.optimizer.loadStateDict({ type: saved.type, config: saved.config, state: saved.state, arrays } as OptimizerStateDict, { strict: true, target: parts.model });
+  } catch (error) {
+    parts.loader.loadState(loaderBefore);
+    throw error;
+  }
   writeModelState(parts.model, checkpoint.tensors, checkpoint.rng, operation);
   state.step = checkpoint.step;
   state.epoch = checkpoint.epoch;

@@ -1,5 +1,6 @@
 import { Dense, Dropout, ReLU } from '@annet/layers';
 import { Adam, cosineSchedule } from '@annet/optimizers';
+import { DataLoader, TensorDataset } from '@annet/dataset';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '@annet/serialization';
 import type { Tensor } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +94,17 @@ describe('resuming fit from a checkpoint', () => {
     await expect(other.fit(data, { optimizer: optimizer(), loss: 'softmaxCrossEntropy', epochs, batchSize: 16, resumeFrom: checkpoint })).rejects.toThrow(/architecture differs/);
     expect(Array.from(other.parameters()[0].value)).toEqual(before);
     await expect(model(1).fit(data, { optimizer: new Adam({ learningRate: 0.5 }), loss: 'softmaxCrossEntropy', epochs, batchSize: 16, resumeFrom: checkpoint })).rejects.toThrow(/optimizer's configuration differs from the checkpoint's/);
+  });
+  it('refuses a checkpoint missing a model array without touching the optimizer or a given loader', async () => {
+    const checkpoint = (await train()).ends.get('epoch-1')!;
+    const { 'model.dense_1.biases': _dropped, ...tensors } = checkpoint.tensors;
+    const adam = optimizer();
+    // 90 samples: the checkpoint's loader read the 90 left after validationSplit 0.25, so the loader itself accepts the state.
+    const loader = new DataLoader(new TensorDataset(data.inputs.slice([0, 90]), data.targets.slice([0, 90])), { batchSize: 16, shuffle: true, seed: 3 });
+    const loaderBefore = loader.state();
+    await expect(model(1).fit(loader, { optimizer: adam, loss: 'softmaxCrossEntropy', epochs, seed: 3, resumeFrom: { ...checkpoint, tensors } })).rejects.toThrow(/dense_1\.biases is missing/);
+    expect(adam.stepCount).toBe(0);
+    expect(loader.state()).toEqual(loaderBefore);
   });
   it('refuses a checkpoint trained with another seed (it would move validationSplit samples into training)', async () => {
     const { ends } = await train();
