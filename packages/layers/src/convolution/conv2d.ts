@@ -1,7 +1,7 @@
 import type { FloatDType, JsonValue, LayerConfig } from '@annet/layer-api';
 import { add, AnnetError, col2im, im2col, matmul, sum, zeros, type Im2colCallOptions, type MatmulOptions, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
-import { defaultKernelInitializer, type KernelOptions } from '../core/kernel-options.js';
+import { defaultKernelInitializer, kernelConfigEntries, type KernelOptions } from '../core/kernel-options.js';
 import { ViewCache } from '../core/view-cache.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
 import type { InitializerConfig } from '../initializers/initializer.js';
@@ -144,20 +144,15 @@ export class Conv2D extends BaseLayer {
 
   protected override configEntries(): Record<string, JsonValue> {
     const padding = typeof this.padding === 'string' || typeof this.padding === 'number' ? this.padding : [this.padding[0], this.padding[1]];
-    const entries: Record<string, JsonValue> = {
+    return {
       inChannels: this.inChannels,
       outChannels: this.outChannels,
       kernelSize: pairConfig(this.kernelSize),
       stride: pairConfig(this.stride),
       padding,
       dilation: pairConfig(this.dilation),
-      useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer,
-      biasInitializer: this.biasInitializer,
-      ...this.seedEntries,
+      ...kernelConfigEntries(this.useBias, this.kernelInitializer, this.biasInitializer, this.activationHint, this.seedEntries),
     };
-    if (this.activationHint !== undefined) entries.activationHint = this.activationHint;
-    return entries;
   }
 
   /** y = W ⊛ x + b over [N, inChannels, H, W]; the returned tensor is reused by the next call. */

@@ -6,7 +6,7 @@ import { initializerFromConfig } from '../initializers/initializer-from-config.j
 import type { InitializerConfig } from '../initializers/initializer.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
-import { defaultKernelInitializer, type KernelOptions } from './kernel-options.js';
+import { defaultKernelInitializer, kernelConfigEntries, type KernelOptions } from './kernel-options.js';
 import { ViewCache } from './view-cache.js';
 
 /**
@@ -88,16 +88,11 @@ export class Dense extends BaseLayer {
   }
 
   protected override configEntries(): Record<string, JsonValue> {
-    const entries: Record<string, JsonValue> = {
+    return {
       inputSize: this.inputSize,
       outputSize: this.outputSize,
-      useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer,
-      biasInitializer: this.biasInitializer,
-      ...this.seedEntries,
+      ...kernelConfigEntries(this.useBias, this.kernelInitializer, this.biasInitializer, this.activationHint, this.seedEntries),
     };
-    if (this.activationHint !== undefined) entries.activationHint = this.activationHint;
-    return entries;
   }
 
   /** y = x·W + b; the returned tensor is reused by the next call. */

@@ -1,3 +1,4 @@
+import type { JsonValue } from '@annet/layer-api';
 import type { InitializerConfig } from '../initializers/initializer.js';
 
 /**
@@ -37,4 +38,21 @@ const reluLike = new Set<string>(['relu', 'leakyRelu', 'elu', 'gelu']);
 export function defaultKernelInitializer(options: KernelOptions): InitializerConfig {
   if (options.kernelInitializer !== undefined) return options.kernelInitializer;
   return options.activationHint !== undefined && reluLike.has(options.activationHint) ? 'heNormal' : 'glorotUniform';
+}
+
+/**
+ * The config entries every kernel layer (Dense, Conv2D) records after its own sizes, in one
+ * order: `useBias`, the initializers, the seed entries, then `activationHint` when given.
+ *
+ * @example
+ * kernelConfigEntries(true, 'heNormal', 'zeros', 'relu', { seed: 1 });
+ * // { useBias: true, kernelInitializer: 'heNormal', biasInitializer: 'zeros', seed: 1, activationHint: 'relu' }
+ */
+export function kernelConfigEntries(
+  useBias: boolean, kernelInitializer: InitializerConfig, biasInitializer: InitializerConfig,
+  activationHint: string | undefined, seedEntries: Record<string, JsonValue>,
+): Record<string, JsonValue> {
+  const entries: Record<string, JsonValue> = { useBias, kernelInitializer, biasInitializer, ...seedEntries };
+  if (activationHint !== undefined) entries.activationHint = activationHint;
+  return entries;
 }
