@@ -22,44 +22,32 @@ export class AvgPool2D extends Pool2D {
   }
 
   protected pool(input: FloatData, inputOffset: number, output: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void {
-    const { kernelHeight, kernelWidth, strideHeight, strideWidth, padTop, padLeft, outputHeight, outputWidth } = geometry;
+    const { rowStart, rowEnd, columnStart, columnEnd } = this.windows;
     let out = 0;
     for (let plane = 0; plane < planes; plane++) {
       const planeStart = inputOffset + plane * height * width;
-      for (let row = 0; row < outputHeight; row++) {
-        const top = row * strideHeight - padTop;
-        const rowStart = Math.max(top, 0);
-        const rowEnd = Math.min(top + kernelHeight, height);
-        for (let column = 0; column < outputWidth; column++) {
-          const left = column * strideWidth - padLeft;
-          const columnStart = Math.max(left, 0);
-          const columnEnd = Math.min(left + kernelWidth, width);
+      for (let row = 0; row < geometry.outputHeight; row++) {
+        for (let column = 0; column < geometry.outputWidth; column++) {
           let sum = 0;
-          for (let y = rowStart; y < rowEnd; y++) {
-            for (let x = columnStart; x < columnEnd; x++) sum += input[planeStart + y * width + x];
+          for (let y = rowStart[row]; y < rowEnd[row]; y++) {
+            for (let x = columnStart[column]; x < columnEnd[column]; x++) sum += input[planeStart + y * width + x];
           }
-          output[out++] = sum / ((rowEnd - rowStart) * (columnEnd - columnStart));
+          output[out++] = sum / ((rowEnd[row] - rowStart[row]) * (columnEnd[column] - columnStart[column]));
         }
       }
     }
   }
 
   protected unpool(_input: FloatData, _inputOffset: number, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void {
-    const { kernelHeight, kernelWidth, strideHeight, strideWidth, padTop, padLeft, outputHeight, outputWidth } = geometry;
+    const { rowStart, rowEnd, columnStart, columnEnd } = this.windows;
     let out = 0;
     for (let plane = 0; plane < planes; plane++) {
       const planeStart = plane * height * width;
-      for (let row = 0; row < outputHeight; row++) {
-        const top = row * strideHeight - padTop;
-        const rowStart = Math.max(top, 0);
-        const rowEnd = Math.min(top + kernelHeight, height);
-        for (let column = 0; column < outputWidth; column++) {
-          const left = column * strideWidth - padLeft;
-          const columnStart = Math.max(left, 0);
-          const columnEnd = Math.min(left + kernelWidth, width);
-          const share = outputGradient[gradientOffset + out++] / ((rowEnd - rowStart) * (columnEnd - columnStart));
-          for (let y = rowStart; y < rowEnd; y++) {
-            for (let x = columnStart; x < columnEnd; x++) inputGradient[planeStart + y * width + x] += share;
+      for (let row = 0; row < geometry.outputHeight; row++) {
+        for (let column = 0; column < geometry.outputWidth; column++) {
+          const share = outputGradient[gradientOffset + out++] / ((rowEnd[row] - rowStart[row]) * (columnEnd[column] - columnStart[column]));
+          for (let y = rowStart[row]; y < rowEnd[row]; y++) {
+            for (let x = columnStart[column]; x < columnEnd[column]; x++) inputGradient[planeStart + y * width + x] += share;
           }
         }
       }

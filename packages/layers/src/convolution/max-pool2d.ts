@@ -27,23 +27,17 @@ export class MaxPool2D extends Pool2D {
   }
 
   protected pool(input: FloatData, inputOffset: number, output: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void {
-    const { kernelHeight, kernelWidth, strideHeight, strideWidth, padTop, padLeft, outputHeight, outputWidth } = geometry;
+    const { rowStart, rowEnd, columnStart, columnEnd } = this.windows;
     const winners = this.winners;
     let out = 0;
     for (let plane = 0; plane < planes; plane++) {
       const planeStart = plane * height * width;
-      for (let row = 0; row < outputHeight; row++) {
-        const top = row * strideHeight - padTop;
-        const rowStart = Math.max(top, 0);
-        const rowEnd = Math.min(top + kernelHeight, height);
-        for (let column = 0; column < outputWidth; column++) {
-          const left = column * strideWidth - padLeft;
-          const columnStart = Math.max(left, 0);
-          const columnEnd = Math.min(left + kernelWidth, width);
+      for (let row = 0; row < geometry.outputHeight; row++) {
+        for (let column = 0; column < geometry.outputWidth; column++) {
           let best = -Infinity;
-          let winner = planeStart + rowStart * width + columnStart;
-          for (let y = rowStart; y < rowEnd; y++) {
-            for (let x = columnStart; x < columnEnd; x++) {
+          let winner = planeStart + rowStart[row] * width + columnStart[column];
+          for (let y = rowStart[row]; y < rowEnd[row]; y++) {
+            for (let x = columnStart[column]; x < columnEnd[column]; x++) {
               const position = planeStart + y * width + x;
               const value = input[inputOffset + position];
               if (value > best) {

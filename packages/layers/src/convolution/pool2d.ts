@@ -34,6 +34,8 @@ export abstract class Pool2D extends BaseLayer {
   readonly padding: Padding;
   /** Geometry of the last input. */
   protected geometry: WindowGeometry | undefined;
+  /** Each window's clipped input rows and columns for {@link Pool2D.geometry} (padding excluded). */
+  protected windows: WindowBounds = emptyBounds;
   private output: Tensor | undefined;
   private inputGradient: Tensor | undefined;
   private geometryHeight = -1;
@@ -110,8 +112,49 @@ export abstract class Pool2D extends BaseLayer {
     const geometry = this.geometry;
     if (geometry !== undefined && this.geometryHeight === height && this.geometryWidth === width) return geometry;
     this.geometry = windowGeometry(this.operation, height, width, this.poolSize, this.stride, [1, 1], this.padding);
+    this.windows = windowBounds(this.geometry, height, width);
     this.geometryHeight = height;
     this.geometryWidth = width;
     return this.geometry;
   }
+}
+
+/**
+ * Where each pooling window lies in the input, clipped to it: output row r reads input rows
+ * [rowStart[r], rowEnd[r]), output column c reads columns [columnStart[c], columnEnd[c]). Computed
+ * once per input size, so the pooling loops do no bounds arithmetic.
+ *
+ * @example
+ * const { rowStart, rowEnd } = windowBounds(geometry, 28, 28);
+ */
+export interface WindowBounds {
+  readonly rowStart: Int32Array;
+  readonly rowEnd: Int32Array;
+  readonly columnStart: Int32Array;
+  readonly columnEnd: Int32Array;
+}
+
+const emptyBounds: WindowBounds = { rowStart: new Int32Array(0), rowEnd: new Int32Array(0), columnStart: new Int32Array(0), columnEnd: new Int32Array(0) };
+
+/**
+ * The {@link WindowBounds} of a geometry over a `height × width` input.
+ *
+ * @example
+ * windowBounds(windowGeometry('pool', 4, 4, [2, 2], [2, 2], [1, 1], 'valid'), 4, 4).rowEnd; // [2, 4]
+ */
+export function windowBounds(geometry: WindowGeometry, height: number, width: number): WindowBounds {
+  const [rowStart, rowEnd] = clippedRanges(geometry.outputHeight, geometry.strideHeight, geometry.padTop, geometry.kernelHeight, height);
+  const [columnStart, columnEnd] = clippedRanges(geometry.outputWidth, geometry.strideWidth, geometry.padLeft, geometry.kernelWidth, width);
+  return { rowStart, rowEnd, columnStart, columnEnd };
+}
+
+function clippedRanges(count: number, stride: number, padding: number, kernel: number, size: number): [Int32Array, Int32Array] {
+  const starts = new Int32Array(count);
+  const ends = new Int32Array(count);
+  for (let index = 0; index < count; index++) {
+    const first = index * stride - padding;
+    starts[index] = Math.max(first, 0);
+    ends[index] = Math.min(first + kernel, size);
+  }
+  return [starts, ends];
 }
