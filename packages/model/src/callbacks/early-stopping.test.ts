@@ -5,7 +5,9 @@ import { Sequential } from '../sequential/sequential.js';
 import { blobs } from '../testing/blobs.js';
 import type { TrainingContext } from '../training/training-context.js';
 import type { Callback } from './callback.js';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '@annet/serialization';
 import { EarlyStopping } from './early-stopping.js';
+import { MemoryCheckpointStore, ModelCheckpoint } from './model-checkpoint.js';
 import { LearningRateScheduler } from './learning-rate-scheduler.js';
 
 /** Keeps a copy of the weights after every epoch. */
@@ -21,7 +23,7 @@ const train = blobs(160, { seed: 2 });
 const validation = blobs(80, { seed: 3 });
 
 /** Three calm epochs, then a learning rate so large that the validation loss gets worse. */
-async function runWithBlowUp(stopper: EarlyStopping) {
+async function runWithBlowUp(stopper: EarlyStopping, extra: Callback[] = [], resumeFrom?: Checkpoint) {
   const model = new Sequential([new Dense(4, 16), new ReLU(), new Dense(16, 3)], { inputShape: [4] }).initialize(4);
   const scheduler = new LearningRateScheduler((epoch) => (epoch < 3 ? 0.05 : 3), { epochs: 10, stepsPerEpoch: 10 });
   const recorder = new WeightRecorder();
@@ -31,7 +33,8 @@ async function runWithBlowUp(stopper: EarlyStopping) {
     epochs: 10,
     batchSize: 16,
     validationData: validation,
-    callbacks: [scheduler, recorder, stopper],
+    callbacks: [scheduler, recorder, stopper, ...extra],
+    resumeFrom,
   });
   return { model, recorder, history };
 }
@@ -49,6 +52,18 @@ describe('EarlyStopping', () => {
     expect(history.stopReason).toMatch(/validationLoss did not improve for 2 epochs/);
     expect(model.parameters().map((parameter) => Array.from(parameter.value))).toEqual(recorder.epochs[best]);
     expect(recorder.epochs[best]).not.toEqual(recorder.epochs[recorder.epochs.length - 1]);
+  });
+  it('restores the best weights after a resume from a checkpoint taken after the best epoch', async () => {
+    const options = { monitor: 'validationLoss', patience: 2, restoreBestWeights: true } as const;
+    const store = new MemoryCheckpointStore((moment) => `epoch-${moment.epoch}`);
+    const uninterrupted = await runWithBlowUp(new EarlyStopping(options), [new ModelCheckpoint({ store })]);
+    const best = uninterrupted.history.values('validationLoss').indexOf(Math.min(...uninterrupted.history.values('validationLoss')));
+    // The checkpoint of the epoch after the best holds the best weights only in EarlyStopping's saved copy.
+    const checkpoint = decodeCheckpoint(encodeCheckpoint(store.get(`epoch-${best + 2}`)!));
+    const resumedStopper = new EarlyStopping(options);
+    const resumed = await runWithBlowUp(resumedStopper, [], checkpoint);
+    expect(resumedStopper.bestEpoch).toBe(best);
+    expect(resumed.model.parameters().map((parameter) => Array.from(parameter.value))).toEqual(uninterrupted.recorder.epochs[best]);
   });
   it('leaves the last weights in place without restoreBestWeights', async () => {
     const { model, recorder } = await runWithBlowUp(new EarlyStopping({ patience: 2 }));
