@@ -75,24 +75,11 @@ export function binaryRow(
 
 /**
  * out[o + j] = x[i + j] ∘ value (or value ∘ x[i + j] when `valueFirst`) for the four arithmetic
- * ops; returns false for the others. float32 runs in its own monomorphic copy of the loops.
+ * ops on float32 arrays (the broadcast bias case); returns false otherwise, leaving the row to
+ * {@link binaryStrided}. Its own function, so V8's type feedback there stays monomorphic.
  */
 function binaryWithValue(code: BinaryCode, x: TypedArray, xStart: number, value: number, valueFirst: boolean, out: TypedArray, outStart: number, length: number): boolean {
-  if (x instanceof Float32Array && out instanceof Float32Array) return float32WithValue(code, x, xStart, value, valueFirst, out, outStart, length);
-  const shift = xStart - outStart;
-  const end = outStart + length;
-  switch (code) {
-    case BinaryCode.add: for (let o = outStart; o < end; o++) out[o] = x[o + shift] + value; return true;
-    case BinaryCode.mul: for (let o = outStart; o < end; o++) out[o] = x[o + shift] * value; return true;
-    case BinaryCode.sub:
-      if (valueFirst) for (let o = outStart; o < end; o++) out[o] = value - x[o + shift];
-      else for (let o = outStart; o < end; o++) out[o] = x[o + shift] - value;
-      return true;
-    default: return false;
-  }
-}
-
-function float32WithValue(code: BinaryCode, x: Float32Array, xStart: number, value: number, valueFirst: boolean, out: Float32Array, outStart: number, length: number): boolean {
+  if (!(x instanceof Float32Array && out instanceof Float32Array)) return false;
   const shift = xStart - outStart;
   const end = outStart + length;
   switch (code) {

@@ -162,3 +162,24 @@ describe('where', () => {
     expect(() => where(zeros([2]), zeros([3]), 0)).toThrow('where: shapes [2] and [3] cannot be broadcast together');
   });
 });
+
+describe('broadcast rows that repeat one value', () => {
+  it('[N, F, P] ∘ [F, 1] and [F, 1] ∘ [N, F, P] match the element-by-element definition, with and without out, repeatedly', () => {
+    const ops = [[add, (x: number, y: number) => x + y], [sub, (x: number, y: number) => x - y], [mul, (x: number, y: number) => x * y], [div, (x: number, y: number) => x / y]] as const;
+    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 9 }), fc.constantFrom<DType>('float32', 'float64'), fc.nat(), (n, f, p, dtype, seed) => {
+      const x = tensorWithLayout(valuesFor(dtype, n * f * p, seed), [n, f, p], dtype, 'contiguous');
+      const bias = tensorWithLayout(valuesFor(dtype, f, seed + 1).map((value) => value + 0.5), [f, 1], dtype, 'contiguous');
+      for (const [op, reference] of ops) {
+        const out = zeros([n, f, p], dtype);
+        for (let repeat = 0; repeat < 2; repeat++) { // the second call runs on the cached plan
+          const left = op(x, bias, { out });
+          const right = op(bias, x);
+          indicesOf([n, f, p]).forEach(([i, j, k]) => {
+            expect(left.get(i, j, k)).toBe(storedAs(dtype, [reference(x.get(i, j, k), bias.get(j, 0))])[0]);
+            expect(right.get(i, j, k)).toBe(storedAs(dtype, [reference(bias.get(j, 0), x.get(i, j, k))])[0]);
+          });
+        }
+      }
+    }), { numRuns: 25 });
+  });
+});
