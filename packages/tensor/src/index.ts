@@ -9,7 +9,7 @@ export { activeKernels, registerKernelsCandidate, useKernels, type KernelsSelect
 export { jsKernels } from './kernels/js-kernels.js';
 export { matmul, type MatmulOptions } from './ops/matmul.js';
 export { dot, outer } from './ops/dot.js';
-export { add, div, maximum, minimum, mul, pow, sub } from './ops/elementwise-binary.js';
+export { add, div, maximum, minimum, mul, pow, sub, type ArithmeticOp } from './ops/elementwise-binary.js';
 export { equal, greater, greaterEqual, less, lessEqual, notEqual } from './ops/compare.js';
 export { where } from './ops/where.js';
 export { abs, clip, exp, log, log1p, neg, reciprocal, relu, sigmoid, sign, sqrt, square, tanh } from './ops/unary.js';

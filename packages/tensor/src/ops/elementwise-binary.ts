@@ -12,9 +12,25 @@ import { toTensorPair, type TensorOrNumber } from './operands.js';
  * results wrap modulo 2^32, as Int32Array stores do.
  */
 
-function arithmetic(operation: string, code: BinaryCode, a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOptions): Tensor {
-  const [x, y] = toTensorPair(a, b, operation);
-  return elementwiseBinary(operation, code, x, y, promoteDTypes(x.dtype, y.dtype), options);
+/**
+ * The signature of the arithmetic ops: tensors of one float dtype give that dtype; other
+ * operands follow the promotion rule above.
+ *
+ * @example
+ * const op: ArithmeticOp = add;
+ */
+export interface ArithmeticOp {
+  <D extends FloatDType>(a: Tensor<D> | number, b: Tensor<D> | number, options?: ElementwiseOptions): Tensor<D>;
+  (a: TensorOrNumber, b: TensorOrNumber, options?: ElementwiseOptions): Tensor;
+}
+
+/** An arithmetic op computing `code` with the promoted dtype (`int32Code` when that is int32). */
+function arithmeticOp(operation: string, code: BinaryCode, int32Code: BinaryCode = code): ArithmeticOp {
+  return ((a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOptions = {}): Tensor => {
+    const [x, y] = toTensorPair(a, b, operation);
+    const dtype = promoteDTypes(x.dtype, y.dtype);
+    return elementwiseBinary(operation, dtype === 'int32' ? int32Code : code, x, y, dtype, options);
+  }) as ArithmeticOp;
 }
 
 /**
@@ -24,11 +40,7 @@ function arithmetic(operation: string, code: BinaryCode, a: TensorOrNumber, b: T
  * add(tensor([[1, 2], [3, 4]]), tensor([10, 20])); // [[11, 22], [13, 24]]
  * add(weights, update, { out: weights });          // in place
  */
-export function add<D extends FloatDType>(a: Tensor<D> | number, b: Tensor<D> | number, options?: ElementwiseOptions): Tensor<D>;
-export function add(a: TensorOrNumber, b: TensorOrNumber, options?: ElementwiseOptions): Tensor;
-export function add(a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOptions = {}): Tensor {
-  return arithmetic('add', BinaryCode.add, a, b, options);
-}
+export const add: ArithmeticOp = /* @__PURE__ */ arithmeticOp('add', BinaryCode.add);
 
 /**
  * a − b, elementwise with broadcasting.
@@ -36,11 +48,7 @@ export function add(a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOp
  * @example
  * sub(tensor([5, 7]), 2); // [3, 5]
  */
-export function sub<D extends FloatDType>(a: Tensor<D> | number, b: Tensor<D> | number, options?: ElementwiseOptions): Tensor<D>;
-export function sub(a: TensorOrNumber, b: TensorOrNumber, options?: ElementwiseOptions): Tensor;
-export function sub(a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOptions = {}): Tensor {
-  return arithmetic('sub', BinaryCode.sub, a, b, options);
-}
+export const sub: ArithmeticOp = /* @__PURE__ */ arithmeticOp('sub', BinaryCode.sub);
 
 /**
  * a · b, elementwise with broadcasting (int32 × int32 is exact modulo 2^32, via `Math.imul`).
@@ -48,13 +56,7 @@ export function sub(a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOp
  * @example
  * mul(tensor([1, 2, 3]), 2); // [2, 4, 6]
  */
-export function mul<D extends FloatDType>(a: Tensor<D> | number, b: Tensor<D> | number, options?: ElementwiseOptions): Tensor<D>;
-export function mul(a: TensorOrNumber, b: TensorOrNumber, options?: ElementwiseOptions): Tensor;
-export function mul(a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOptions = {}): Tensor {
-  const [x, y] = toTensorPair(a, b, 'mul');
-  const dtype = promoteDTypes(x.dtype, y.dtype);
-  return elementwiseBinary('mul', dtype === 'int32' ? BinaryCode.mulInt32 : BinaryCode.mul, x, y, dtype, options);
-}
+export const mul: ArithmeticOp = /* @__PURE__ */ arithmeticOp('mul', BinaryCode.mul, BinaryCode.mulInt32);
 
 /**
  * a / b, elementwise with broadcasting; true division (int32 / int32 gives float32). Division
@@ -77,11 +79,7 @@ export function div(a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOp
  * @example
  * pow(tensor([1, 2, 3]), 2); // [1, 4, 9]
  */
-export function pow<D extends FloatDType>(a: Tensor<D> | number, b: Tensor<D> | number, options?: ElementwiseOptions): Tensor<D>;
-export function pow(a: TensorOrNumber, b: TensorOrNumber, options?: ElementwiseOptions): Tensor;
-export function pow(a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOptions = {}): Tensor {
-  return arithmetic('pow', BinaryCode.pow, a, b, options);
-}
+export const pow: ArithmeticOp = /* @__PURE__ */ arithmeticOp('pow', BinaryCode.pow);
 
 /**
  * The larger of a and b, elementwise with broadcasting (NaN if either is NaN).
@@ -89,11 +87,7 @@ export function pow(a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOp
  * @example
  * maximum(tensor([1, 5]), tensor([3, 2])); // [3, 5]
  */
-export function maximum<D extends FloatDType>(a: Tensor<D> | number, b: Tensor<D> | number, options?: ElementwiseOptions): Tensor<D>;
-export function maximum(a: TensorOrNumber, b: TensorOrNumber, options?: ElementwiseOptions): Tensor;
-export function maximum(a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOptions = {}): Tensor {
-  return arithmetic('maximum', BinaryCode.maximum, a, b, options);
-}
+export const maximum: ArithmeticOp = /* @__PURE__ */ arithmeticOp('maximum', BinaryCode.maximum);
 
 /**
  * The smaller of a and b, elementwise with broadcasting (NaN if either is NaN).
@@ -101,8 +95,4 @@ export function maximum(a: TensorOrNumber, b: TensorOrNumber, options: Elementwi
  * @example
  * minimum(tensor([1, 5]), 2); // [1, 2]
  */
-export function minimum<D extends FloatDType>(a: Tensor<D> | number, b: Tensor<D> | number, options?: ElementwiseOptions): Tensor<D>;
-export function minimum(a: TensorOrNumber, b: TensorOrNumber, options?: ElementwiseOptions): Tensor;
-export function minimum(a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOptions = {}): Tensor {
-  return arithmetic('minimum', BinaryCode.minimum, a, b, options);
-}
+export const minimum: ArithmeticOp = /* @__PURE__ */ arithmeticOp('minimum', BinaryCode.minimum);
