@@ -83,7 +83,7 @@ async function preparePlan(options: CliOptions): Promise<Plan> {
   const model = buildModel(settings.model).initialize(settings.seed);
   const stepsPerEpoch = Math.ceil(data.train.length / settings.batchSize);
   const optimizer = buildOptimizer(settings, stepsPerEpoch * settings.epochs, stepsPerEpoch);
-  if (resume !== null) checkResumable(resume, options.resume!, model, optimizer);
+  if (resume !== null) checkResumable(resume, options.resume!, model, optimizer, settings.seed);
   return { settings, out, data, model, optimizer, resume };
 }
 
@@ -130,13 +130,18 @@ async function readResumeCheckpoint(file: string): Promise<Checkpoint> {
   }
 }
 
-function checkResumable(checkpoint: Checkpoint, file: string, model: Sequential, optimizer: Optimizer): void {
+function checkResumable(checkpoint: Checkpoint, file: string, model: Sequential, optimizer: Optimizer, seed: number): void {
   const layers = architectureDifferences(checkpoint.architecture, model.getConfig());
   if (layers.length > 0) {
     throw new RuntimeError(`--resume ${file}: the checkpoint holds a different architecture than --model builds (${layers.slice(0, 3).join('; ')}); pass the --model it was trained with`);
   }
   const settings = architectureDifferences(checkpoint.optimizer?.config ?? null, optimizer.config);
   if (checkpoint.optimizer?.type !== optimizer.type || settings.length > 0) {
-    throw new RuntimeError(`--resume ${file}: the checkpoint was trained with other optimizer settings (${[checkpoint.optimizer?.type !== optimizer.type ? `${checkpoint.optimizer?.type} vs ${optimizer.type}` : '', ...settings.slice(0, 3)].filter(Boolean).join('; ')}); pass the same --optimizer, --lr, --schedule, --epochs and --batch-size`);
+    throw new RuntimeError(`--resume ${file}: the checkpoint was trained with other optimizer settings (${[checkpoint.optimizer?.type !== optimizer.type ? `${checkpoint.optimizer?.type} vs ${optimizer.type}` : '', ...settings.slice(0, 3)].filter(Boolean).join('; ')}); pass the same --optimizer, --lr, --schedule, --epochs, --batch-size, --limit and --data`);
+  }
+  // The seed chose the training/validation split: another one would train on digits the first run validated on.
+  const savedSeed = (checkpoint.extra?.fit as { seed?: unknown } | undefined)?.seed;
+  if (typeof savedSeed === 'number' && savedSeed !== seed) {
+    throw new RuntimeError(`--resume ${file}: the checkpoint was trained with --seed ${savedSeed}, not ${seed}; pass the same --seed`);
   }
 }

@@ -156,6 +156,12 @@ describe('annet-train, run as a command', () => {
     expect(result.stderr).toMatch(/^annet-train: --resume .*mlp\.ckpt: the checkpoint holds a different architecture than --model builds \(.+\); pass the --model it was trained with\n$/);
     expect(digest(checkpoint)).toBe(before);
     expect(fs.existsSync(out)).toBe(false);
+    // Another seed would split the digits differently: refused before training, naming the flag.
+    const reseeded = run(['--limit', '100', '--epochs', '1', '--seed', '7', '--resume', checkpoint, '--checkpoint', checkpoint, '--out', out]);
+    expect(reseeded.status).toBe(1);
+    expect(reseeded.stderr).toBe(`annet-train: --resume ${checkpoint}: the checkpoint was trained with --seed 42, not 7; pass the same --seed\n`);
+    expect(digest(checkpoint)).toBe(before);
+    expect(fs.existsSync(out)).toBe(false);
   });
 
   it('prints its help with exit code 0', () => {
