@@ -87,7 +87,7 @@ export function checkClassificationInputs(predictions: Tensor, targets: Tensor, 
 }
 
 /**
- * Reads a non-negative integer counter out of saved metric state, or throws.
+ * Reads a finite number (a counter or a running sum) out of saved metric state, or throws.
  *
  * @example
  * readCount({ correct: 3 }, 'correct', 'Accuracy'); // 3
