@@ -40,23 +40,15 @@ export class WasmArena {
    * the same bytes: regions are valid until the next `reserve`.
    */
   reserve(sizes: readonly number[]): number[] {
-    const addresses = new Array<number>(sizes.length);
-    this.reserveInto(sizes, sizes.length, addresses);
-    return addresses;
-  }
-
-  /**
-   * {@link WasmArena.reserve} without allocating: lays out the first `count` regions of `sizes`
-   * and writes their byte addresses into `addresses` (reused by callers on every operation).
-   */
-  reserveInto(sizes: ArrayLike<number>, count: number, addresses: { [index: number]: number }): void {
+    const addresses: number[] = [];
     let end = this.base;
-    for (let index = 0; index < count; index++) {
-      addresses[index] = end;
-      end = alignUp(end + sizes[index]);
+    for (const size of sizes) {
+      addresses.push(end);
+      end = alignUp(end + size);
     }
     const missing = end - this.memory.buffer.byteLength;
     if (missing > 0) this.memory.grow(Math.ceil(missing / pageBytes));
+    return addresses;
   }
 
   /** A float32 view of the whole memory, re-derived after growth (an old view would be detached, length 0). */

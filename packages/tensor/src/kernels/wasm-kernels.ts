@@ -25,21 +25,11 @@ function span(rows: number, columns: number, leading: number): number {
   return rows === 0 || columns === 0 ? 0 : (rows - 1) * leading + columns;
 }
 
-/** Copies `source[offset, offset + length)` to float `index` of `heap`, without a subarray view when it is the whole array. */
-function copyIn(heap: Float32Array, source: Float32Array, offset: number, length: number, index: number): void {
-  heap.set(offset === 0 && length === source.length ? source : source.subarray(offset, offset + length), index);
-}
-
-/** Byte sizes and addresses of one product's regions (A, B, C, bias, packing scratch), reused by every call. */
-const regionSizes = new Float64Array(5);
-const regionAddresses = new Float64Array(5);
-
 /**
  * Runs one product in WebAssembly memory: copies the spans of A and B (and C when accumulating)
  * into the arena with `TypedArray.set` (a memcpy), calls the kernel, copies C back. C is laid out
  * compactly (row stride n) in the arena, so rows of a strided `out` are copied one by one and the
- * elements between them are never touched. Whole, contiguous operands (the common case in a
- * training step) are copied without allocating a view.
+ * elements between them are never touched.
  */
 function runMatmul(
   kernels: WasmKernelExports, arena: WasmArena, args: MatmulArguments<Float32Array>,
@@ -50,32 +40,25 @@ function runMatmul(
   const aSpan = transposeA ? span(k, m, lda) : span(m, k, lda);
   const bSpan = transposeB ? span(n, k, ldb) : span(k, n, ldb);
   const cSize = m * n;
-  regionSizes[0] = aSpan * 4;
-  regionSizes[1] = bSpan * 4;
-  regionSizes[2] = cSize * 4;
-  regionSizes[3] = bias === null ? 0 : n * 4;
-  regionSizes[4] = kernels.matmulScratchBytes(m, n, k);
-  arena.reserveInto(regionSizes, 5, regionAddresses);
-  const aAddress = regionAddresses[0];
-  const bAddress = regionAddresses[1];
-  const cAddress = regionAddresses[2];
-  const biasAddress = regionAddresses[3];
+  const [aAddress, bAddress, cAddress, biasAddress, scratch] = arena.reserve([
+    aSpan * 4, bSpan * 4, cSize * 4, bias === null ? 0 : n * 4, kernels.matmulScratchBytes(m, n, k),
+  ]);
   const heap = arena.float32();
-  copyIn(heap, a, aOffset, aSpan, aAddress / 4);
-  copyIn(heap, b, bOffset, bSpan, bAddress / 4);
-  if (bias !== null) copyIn(heap, bias, biasOffset, n, biasAddress / 4);
+  heap.set(a.subarray(aOffset, aOffset + aSpan), aAddress >> 2);
+  heap.set(b.subarray(bOffset, bOffset + bSpan), bAddress >> 2);
+  if (bias !== null) heap.set(bias.subarray(biasOffset, biasOffset + n), biasAddress >> 2);
   const contiguousOut = ldc === n;
   if (accumulate) {
-    if (contiguousOut) copyIn(heap, out, outOffset, cSize, cAddress / 4);
-    else for (let row = 0; row < m; row++) heap.set(out.subarray(outOffset + row * ldc, outOffset + row * ldc + n), cAddress / 4 + row * n);
+    if (contiguousOut) heap.set(out.subarray(outOffset, outOffset + cSize), cAddress >> 2);
+    else for (let row = 0; row < m; row++) heap.set(out.subarray(outOffset + row * ldc, outOffset + row * ldc + n), (cAddress >> 2) + row * n);
   }
   kernels.matmulF32(
     aAddress, lda, transposeA ? 1 : 0, bAddress, ldb, transposeB ? 1 : 0, cAddress, n,
-    m, n, k, accumulate ? 1 : 0, bias === null ? 0 : biasAddress, activation, regionAddresses[4],
+    m, n, k, accumulate ? 1 : 0, bias === null ? 0 : biasAddress, activation, scratch,
   );
-  const start = cAddress / 4;
-  if (contiguousOut) out.set(heap.subarray(start, start + cSize), outOffset);
-  else for (let row = 0; row < m; row++) out.set(heap.subarray(start + row * n, start + row * n + n), outOffset + row * ldc);
+  const result = heap.subarray(cAddress >> 2, (cAddress >> 2) + cSize);
+  if (contiguousOut) out.set(result, outOffset);
+  else for (let row = 0; row < m; row++) out.set(result.subarray(row * n, row * n + n), outOffset + row * ldc);
 }
 
 /**
