@@ -163,48 +163,52 @@ const adamax: Reference = (theta0, gradients, o) => {
   return out;
 };
 
+/**
+ * The lines NAdam's and RAdam's documented loops share, for each step t and element i: weight
+ * decay, then the moments; `finish` applies the optimizer's own last lines to θ[i].
+ */
+function momentReference(
+  theta0: number[], gradients: number[][], o: Options, hyper: { lr: number; lambda: number; b1: number; b2: number },
+  finish: (theta: number[], i: number, g: number, m: number, v: number, t: number) => void,
+): number[][] {
+  const theta = [...theta0], m = zeros(theta.length), v = zeros(theta.length), out: number[][] = [];
+  gradients.forEach((grad, index) => {
+    for (let i = 0; i < theta.length; i++) {
+      const g = decayedGradient(theta, i, grad[i], o, hyper.lr, hyper.lambda);
+      updateMoments(m, v, i, g, hyper.b1, hyper.b2);
+      finish(theta, i, g, m[i], v[i], index + 1);
+    }
+    out.push([...theta]);
+  });
+  return out;
+}
+
 const nadam: Reference = (theta0, gradients, o) => {
   const lr = num(o, 'learningRate', 2e-3), b1 = num(o, 'beta1', 0.9), b2 = num(o, 'beta2', 0.999), eps = num(o, 'epsilon', 1e-8);
   const lambda = num(o, 'weightDecay', 0), psi = num(o, 'momentumDecay', 4e-3);
   const muOf = (t: number) => b1 * (1 - 0.5 * 0.96 ** (t * psi));
   const product = (t: number) => { let p = 1; for (let i = 1; i <= t; i++) p *= muOf(i); return p; };
-  const theta = [...theta0], m = zeros(theta.length), v = zeros(theta.length), out: number[][] = [];
-  gradients.forEach((grad, index) => {
-    const t = index + 1;
-    for (let i = 0; i < theta.length; i++) {
-      const g = decayedGradient(theta, i, grad[i], o, lr, lambda);
-      updateMoments(m, v, i, g, b1, b2);
-      const mHat = (muOf(t + 1) * m[i]) / (1 - product(t + 1)) + ((1 - muOf(t)) * g) / (1 - product(t));
-      const vHat = v[i] / (1 - b2 ** t);
-      theta[i] = theta[i] - (lr * mHat) / (Math.sqrt(vHat) + eps);
-    }
-    out.push([...theta]);
+  return momentReference(theta0, gradients, o, { lr, lambda, b1, b2 }, (theta, i, g, m, v, t) => {
+    const mHat = (muOf(t + 1) * m) / (1 - product(t + 1)) + ((1 - muOf(t)) * g) / (1 - product(t));
+    const vHat = v / (1 - b2 ** t);
+    theta[i] = theta[i] - (lr * mHat) / (Math.sqrt(vHat) + eps);
   });
-  return out;
 };
 
 const radam: Reference = (theta0, gradients, o) => {
   const lr = num(o, 'learningRate', 1e-3), b1 = num(o, 'beta1', 0.9), b2 = num(o, 'beta2', 0.999), eps = num(o, 'epsilon', 1e-8), lambda = num(o, 'weightDecay', 0);
   const rhoInf = 2 / (1 - b2) - 1;
-  const theta = [...theta0], m = zeros(theta.length), v = zeros(theta.length), out: number[][] = [];
-  gradients.forEach((grad, index) => {
-    const t = index + 1;
-    for (let i = 0; i < theta.length; i++) {
-      const g = decayedGradient(theta, i, grad[i], o, lr, lambda);
-      updateMoments(m, v, i, g, b1, b2);
-      const mHat = m[i] / (1 - b1 ** t);
-      const rhoT = rhoInf - (2 * t * b2 ** t) / (1 - b2 ** t);
-      if (rhoT > 5) {
-        const l = Math.sqrt(1 - b2 ** t) / (Math.sqrt(v[i]) + eps);
-        const r = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
-        theta[i] = theta[i] - lr * mHat * r * l;
-      } else {
-        theta[i] = theta[i] - lr * mHat;
-      }
+  return momentReference(theta0, gradients, o, { lr, lambda, b1, b2 }, (theta, i, _g, m, v, t) => {
+    const mHat = m / (1 - b1 ** t);
+    const rhoT = rhoInf - (2 * t * b2 ** t) / (1 - b2 ** t);
+    if (rhoT > 5) {
+      const l = Math.sqrt(1 - b2 ** t) / (Math.sqrt(v) + eps);
+      const r = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+      theta[i] = theta[i] - lr * mHat * r * l;
+    } else {
+      theta[i] = theta[i] - lr * mHat;
     }
-    out.push([...theta]);
   });
-  return out;
 };
 
 const lion: Reference = (theta0, gradients, o) => {
