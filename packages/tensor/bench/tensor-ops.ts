@@ -13,6 +13,7 @@ import { matmul } from '../src/ops/matmul.js';
 import { softmax } from '../src/ops/softmax.js';
 import { relu } from '../src/ops/unary.js';
 import type { Tensor } from '../src/tensor.js';
+import { layerOpsTable } from './layer-ops.js';
 import { cpuSecondsPerCall as secondsPerCall, printTable } from './timing.js';
 
 function filled(shape: number[], seed: number): Tensor<'float32'> {
@@ -122,3 +123,5 @@ console.log();
 elementwiseTable();
 console.log();
 softmaxTable();
+console.log();
+layerOpsTable();

@@ -1,9 +1,9 @@
 import type { FloatDType } from '../dtype.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { elementwiseBinary, type ElementwiseOptions } from './binary-engine.js';
 import { BinaryCode } from './binary-kernels.js';
 import { divisionDType, promoteDTypes } from './dtype-rules.js';
-import { toTensorPair, type TensorOrNumber } from './operands.js';
+import { toTensor, toTensorPair, type TensorOrNumber } from './operands.js';
 
 /*
  * Arithmetic with NumPy broadcasting. Result dtype: float64 if either operand is float64, else
@@ -27,7 +27,8 @@ export interface ArithmeticOp {
 /** An arithmetic op computing `code` with the promoted dtype (`int32Code` when that is int32). */
 function arithmeticOp(operation: string, code: BinaryCode, int32Code: BinaryCode = code): ArithmeticOp {
   return ((a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOptions = {}): Tensor => {
-    const [x, y] = toTensorPair(a, b, operation);
+    const x = toTensor(a, b instanceof Tensor ? b.dtype : null, operation, 'a');
+    const y = toTensor(b, a instanceof Tensor ? a.dtype : null, operation, 'b');
     const dtype = promoteDTypes(x.dtype, y.dtype);
     return elementwiseBinary(operation, dtype === 'int32' ? int32Code : code, x, y, dtype, options);
   }) as ArithmeticOp;
