@@ -4,8 +4,9 @@
  * --expose-gc and a large young generation so no collection hides allocations mid-window).
  *
  * "typed-array bytes" are new backing stores (output, gradient and scratch buffers): 0 once the
- * buffers exist. "JS heap bytes" are small objects, mostly the tensor ops' own bookkeeping
- * (index arrays, iterators) per call.
+ * buffers exist. "JS heap bytes" are small objects (see bench/allocation.ts for a careful
+ * per-layer measurement; with the WebAssembly kernels most of what remains is their per-product
+ * bookkeeping).
  */
 import { activeKernels, createRng, randomNormal, type Tensor } from '@annet/tensor';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -23,9 +24,12 @@ new PerformanceObserver((list) => {
   collections += list.getEntries().length;
 }).observe({ entryTypes: ['gc'] });
 
+/** One options object for every forward call, as a training loop holds it. */
+const training = { training: true } as const;
+
 function step(layers: readonly BaseLayer[], input: Tensor, outputGradient: Tensor): void {
   let activation = input;
-  for (const layer of layers) activation = layer.forward(activation, { training: true });
+  for (let index = 0; index < layers.length; index++) activation = layers[index].forward(activation, training);
   let gradient = outputGradient;
   for (let index = layers.length - 1; index >= 0; index--) gradient = layers[index].backward(gradient);
 }
