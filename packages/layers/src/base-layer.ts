@@ -154,6 +154,20 @@ export abstract class BaseLayer implements Layer<Tensor> {
     return buffer;
   }
 
+  /** Records what backward needs from a forward pass: its input and whether it was training. */
+  protected recordForward(input: Tensor, options: { readonly training: boolean } | undefined): void {
+    this.lastInput = input;
+    this.lastTraining = options?.training ?? false;
+  }
+
+  /**
+   * {@link BaseLayer.checkBackward} against the last output tensor (undefined before any forward);
+   * returns the last input.
+   */
+  protected checkBackwardAgainst(outputGradient: Tensor, output: Tensor | undefined): Tensor {
+    return this.checkBackward(outputGradient, output?.shape ?? [], output?.dtype ?? this.dtype);
+  }
+
   /**
    * Checks that forward ran and that `outputGradient` has the last output's shape and dtype;
    * returns the last input.

@@ -26,15 +26,14 @@ export abstract class ElementwiseActivation extends BaseLayer {
     const output = reuseBuffer(this.output, x.dtype as 'float32' | 'float64', x.shape);
     this.output = output;
     this.activate(floatData(x), x.offset, floatData(output), x.size);
-    this.lastInput = x;
-    this.lastTraining = options?.training ?? false;
+    this.recordForward(x, options);
     return output;
   }
 
   /** dx = f′(x) ⊙ dy; the returned tensor is reused by the next call. */
   backward(outputGradient: Tensor): Tensor {
     const output = this.output;
-    const x = this.checkBackward(outputGradient, output?.shape ?? [], output?.dtype ?? this.dtype);
+    const x = this.checkBackwardAgainst(outputGradient, output);
     const gradient = contiguousInput(outputGradient);
     const inputGradient = reuseBuffer(this.inputGradient, x.dtype as 'float32' | 'float64', x.shape);
     this.inputGradient = inputGradient;

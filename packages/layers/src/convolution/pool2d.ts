@@ -74,15 +74,14 @@ export abstract class Pool2D extends BaseLayer {
     }
     this.output = output;
     this.pool(floatData(x), x.offset, floatData(output), batchSize * channels, x.shape[2], x.shape[3], geometry);
-    this.lastInput = x;
-    this.lastTraining = options?.training ?? false;
+    this.recordForward(x, options);
     return output;
   }
 
   /** Routes each output gradient back to the inputs of its window. */
   backward(outputGradient: Tensor): Tensor {
     const output = this.output;
-    const x = this.checkBackward(outputGradient, output?.shape ?? [], output?.dtype ?? this.dtype);
+    const x = this.checkBackwardAgainst(outputGradient, output);
     const gradient = contiguousInput(outputGradient);
     const inputGradient = reuseBuffer(this.inputGradient, x.dtype as 'float32' | 'float64', x.shape);
     this.inputGradient = inputGradient;

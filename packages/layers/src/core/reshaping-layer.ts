@@ -21,16 +21,15 @@ export abstract class ReshapingLayer extends BaseLayer {
 
   /** The input viewed with the output shape. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
-    this.lastTraining = options?.training ?? false;
     const output = this.forwardViews.lookup(input) ?? this.forwardViews.store(input, input.reshape(this.outputShape(input.shape)));
-    this.lastInput = input;
+    this.recordForward(input, options);
     this.output = output;
     return output;
   }
 
   /** The gradient reshaped to the input's shape. */
   backward(outputGradient: Tensor): Tensor {
-    const input = this.checkBackward(outputGradient, this.output?.shape ?? [], this.output?.dtype ?? this.dtype);
+    const input = this.checkBackwardAgainst(outputGradient, this.output);
     return this.backwardViews.lookup(outputGradient) ?? this.backwardViews.store(outputGradient, outputGradient.reshape(input.shape));
   }
 }
