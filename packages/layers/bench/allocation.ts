@@ -16,7 +16,7 @@
  */
 import { activeKernels, createRng, randomNormal, randomUniform, tensor, zeros, type Tensor } from '@annet/tensor';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { BatchNorm, Conv2D, Dense, Embedding, ReLU, softmaxCrossEntropy, type BaseLayer } from '../src/index.js';
+import { AvgPool2D, BatchNorm, Conv2D, Dense, Dropout, Embedding, Flatten, LayerNorm, MaxPool2D, ReLU, Softmax, softmaxCrossEntropy, type BaseLayer } from '../src/index.js';
 
 interface Case {
   readonly name: string;
@@ -111,6 +111,13 @@ const cases: Case[] = [
   layerCase('BatchNorm 16 channels, [64, 16, 12, 12]', [new BatchNorm(16)], randomNormal([64, 16, 12, 12], rng)),
   layerCase('Embedding 1000×32, indices [64, 20]', [new Embedding(1000, 32, { rng })], tensor(Array.from({ length: 64 * 20 }, (_, index) => (index * 37) % 1000), { shape: [64, 20], dtype: 'int32' })),
   mlpCase(),
+  layerCase(
+    'CNN: Conv2D 1→8 same, ReLU, MaxPool2D 2, Flatten, Dropout 0.5, Dense 1568→10, Softmax, batch 64',
+    [new Conv2D(1, 8, 3, { padding: 'same', rng }), new ReLU(), new MaxPool2D(2), new Flatten(), new Dropout(0.5, { seed: 1 }), new Dense(1568, 10, { rng }), new Softmax()],
+    randomNormal([64, 1, 28, 28], rng),
+  ),
+  layerCase('LayerNorm 128, [64, 128]', [new LayerNorm(128)], randomNormal([64, 128], rng)),
+  layerCase('AvgPool2D 2, [64, 8, 28, 28]', [new AvgPool2D(2)], randomNormal([64, 8, 28, 28], rng)),
 ];
 
 const header = ['case (float32, training)', 'steps/window', 'JS heap bytes/step (median)', 'JS heap bytes/step (min)', 'typed-array bytes/step'];

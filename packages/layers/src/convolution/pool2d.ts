@@ -65,7 +65,8 @@ export abstract class Pool2D extends BaseLayer {
     requireFloatInput(this.operation, input);
     const x = contiguousInput(input);
     const geometry = this.geometryFor(x.shape[2], x.shape[3]);
-    const [batchSize, channels] = x.shape;
+    const batchSize = x.shape[0];
+    const channels = x.shape[1];
     const dtype = x.dtype as 'float32' | 'float64';
     let output = this.output;
     if (output === undefined || output.dtype !== dtype || output.shape[0] !== batchSize || output.shape[1] !== channels || output.shape[2] !== geometry.outputHeight || output.shape[3] !== geometry.outputWidth) {

@@ -138,7 +138,8 @@ export class LayerNorm extends BaseLayer {
 
   private checkInputShape(shape: readonly number[]): void {
     const lead = shape.length - this.normalizedShape.length;
-    const matches = lead >= 0 && this.normalizedShape.every((dimension, axis) => shape[lead + axis] === dimension);
+    let matches = lead >= 0;
+    for (let axis = 0; matches && axis < this.normalizedShape.length; axis++) matches = shape[lead + axis] === this.normalizedShape[axis];
     if (!matches) throw inputShapeError(this.operation, `[..., ${describeShape(this.normalizedShape).slice(1, -1)}]`, shape);
   }
 
