@@ -171,3 +171,27 @@ describe('dot and outer', () => {
     expect(() => outer(zeros([2, 2]), zeros([2]))).toThrow('outer: expected two 1-D tensors, got shapes [2,2] and [2]');
   });
 });
+
+describe('matmul plan cache', () => {
+  it('gives the naive product whatever operand and out layouts alternate, call after call', () => {
+    // Same shapes, different strides: each layout must get its own cached plan.
+    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.array(fc.tuple(layoutArbitrary, layoutArbitrary, layoutArbitrary), { minLength: 2, maxLength: 6 }), fc.nat(), (batch, m, k, n, layouts, seed) => {
+      const aValues = valuesFor('float64', batch * m * k, seed);
+      const bValues = valuesFor('float64', k * n, seed + 1);
+      // The naive Σ_p a[b, i, p]·b[p, j] in float64 (compared to 12 decimal places).
+      const expected: number[] = [];
+      for (let index = 0; index < batch; index++) for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+        let total = 0;
+        for (let p = 0; p < k; p++) total += aValues[(index * m + i) * k + p] * bValues[p * n + j];
+        expected.push(total);
+      }
+      for (const [aLayout, bLayout, outLayout] of layouts) {
+        const a = tensorWithLayout(aValues, [batch, m, k], 'float64', aLayout) as Tensor<'float64'>;
+        const b = tensorWithLayout(bValues, [k, n], 'float64', bLayout) as Tensor<'float64'>;
+        const out = tensorWithLayout(new Array<number>(batch * m * n).fill(7), [batch, m, n], 'float64', outLayout);
+        matmul(a, b, { out });
+        elementsOf(out).forEach((value, index) => expect(value).toBeCloseTo(expected[index], 12));
+      }
+    }), { numRuns: 40 });
+  });
+});
