@@ -37,18 +37,19 @@ export class WasmArena {
   /**
    * Lays out consecutive 64-byte aligned regions of the given byte sizes from the arena's start,
    * growing the memory if they do not fit, and returns their byte addresses. Each call reuses
-   * the same bytes: regions are valid until the next `reserve`.
+   * the same bytes: regions are valid until the next `reserve`. `into` receives the addresses
+   * (pass a reused array so a training step allocates nothing); a new array by default.
    */
-  reserve(sizes: readonly number[]): number[] {
-    const addresses: number[] = [];
+  reserve(sizes: readonly number[], into: number[] = []): number[] {
+    into.length = sizes.length;
     let end = this.base;
-    for (const size of sizes) {
-      addresses.push(end);
-      end = alignUp(end + size);
+    for (let index = 0; index < sizes.length; index++) {
+      into[index] = end;
+      end = alignUp(end + sizes[index]);
     }
     const missing = end - this.memory.buffer.byteLength;
     if (missing > 0) this.memory.grow(Math.ceil(missing / pageBytes));
-    return addresses;
+    return into;
   }
 
   /** A float32 view of the whole memory, re-derived after growth (an old view would be detached, length 0). */

@@ -221,3 +221,29 @@ describe('createWasmKernels (WebAssembly SIMD matmul)', () => {
     expect(Buffer.from(first.out.buffer).equals(Buffer.from(second.out.buffer))).toBe(true);
   });
 });
+
+describe('remembered operand views', () => {
+  it('read the current contents and the current offsets when the same buffers are reused', () => {
+    // The backend remembers the subarray views it copies from, per source array and offset.
+    // Rewriting the buffers and moving the offsets between calls must still give fresh products.
+    const m = 3, n = 4, k = 5, batches = 3;
+    const a = new Float32Array(batches * m * k);
+    const b = new Float32Array(batches * k * n);
+    const out = new Float32Array(batches * m * n);
+    const expected = new Float32Array(out.length);
+    for (let round = 0; round < 3; round++) {
+      for (let index = 0; index < a.length; index++) a[index] = ((index * 7 + round * 3) % 11) - 5;
+      for (let index = 0; index < b.length; index++) b[index] = ((index * 5 + round) % 13) - 6;
+      for (let batch = 0; batch < batches; batch++) {
+        const args = (target: Float32Array): MatmulArguments<Float32Array> => ({
+          a, aOffset: batch * m * k, lda: k, transposeA: false, b, bOffset: batch * k * n, ldb: n, transposeB: false,
+          out: target, outOffset: batch * m * n, ldc: n, m, n, k, accumulate: false,
+        });
+        kernels.matmulFloat32(args(out));
+        naiveMatmul(args(expected), null, 0, 'none');
+      }
+      // Small integers: every product and sum is exact in float32, so the results are equal.
+      expect(Array.from(out)).toEqual(Array.from(expected));
+    }
+  });
+});
