@@ -4,6 +4,9 @@ import { activeKernels, createRng, Tensor } from '../packages/tensor/dist/index.
 import { buildModel, type ModelName } from './models.js';
 import { pixels, type SyntheticMnist } from './synthetic-mnist.js';
 
+/** The first layer's input gradient is never used in training: skip it, as the NumPy script does. */
+const skipInputGradient = { inputGradient: false } as const;
+
 /** One benchmark run's result: the JSON line `pnpm bench:train` prints. */
 export interface TrainResult {
   model: ModelName;
@@ -69,7 +72,7 @@ export function train(model: ModelName, data: SyntheticMnist, batch: number, epo
       epochLoss += loss;
       lap(2);
       let outputGradient: Tensor = gradient;
-      for (let index = layers.length - 1; index >= 0; index--) outputGradient = layers[index].backward(outputGradient);
+      for (let index = layers.length - 1; index >= 0; index--) outputGradient = layers[index].backward(outputGradient, index === 0 ? skipInputGradient : undefined);
       lap(3);
       optimizer.step(parameters);
       lap(4);

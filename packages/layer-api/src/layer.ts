@@ -8,6 +8,17 @@ export interface ForwardOptions {
   readonly training: boolean;
 }
 
+/** Options of one backward pass. */
+export interface BackwardOptions {
+  /**
+   * `false` when the caller does not need the gradient with respect to the input (the first layer
+   * of a model): the layer still writes every parameter's `grad` but may skip computing the input
+   * gradient, and the tensor it returns then has the input's shape with unspecified contents.
+   * Default `true`.
+   */
+  readonly inputGradient?: boolean;
+}
+
 /**
  * A layer's constructor arguments as plain JSON, enough to rebuild it through a registry.
  * Weights are not part of it: they are loaded separately, by parameter name.
@@ -30,9 +41,10 @@ export interface Layer<T extends TensorLike = TensorLike> extends Trainable {
   forward(input: T, options?: ForwardOptions): T;
   /**
    * Given the gradient of the loss with respect to the last output, writes every parameter's
-   * `grad` (overwriting, not accumulating) and returns the gradient with respect to the last input.
+   * `grad` (overwriting, not accumulating) and returns the gradient with respect to the last input
+   * (see {@link BackwardOptions.inputGradient} for skipping it).
    */
-  backward(outputGradient: T): T;
+  backward(outputGradient: T, options?: BackwardOptions): T;
   /** The output shape for an input shape; `-1` stands for an unknown (batch) dimension. */
   outputShape(inputShape: readonly number[]): number[];
   /** Constructor arguments as JSON; `layerFromConfig(getConfig())` rebuilds an equivalent layer. */

@@ -1,4 +1,4 @@
-import type { FloatDType, JsonObject, JsonValue, Layer, LayerConfig } from '@annet/layer-api';
+import type { BackwardOptions, FloatDType, JsonObject, JsonValue, Layer, LayerConfig } from '@annet/layer-api';
 import { AnnetError, createRng, shapesEqual, type Rng, type Tensor } from '@annet/tensor';
 import type { Fans, Initializer } from './initializers/initializer.js';
 import { describeShape } from './layer-errors.js';
@@ -116,7 +116,7 @@ export abstract class BaseLayer implements Layer<Tensor> {
   abstract forward(input: Tensor, options?: { readonly training: boolean }): Tensor;
 
   /** Writes parameter gradients (overwriting) and returns the input gradient (reused by the next call). */
-  abstract backward(outputGradient: Tensor): Tensor;
+  abstract backward(outputGradient: Tensor, options?: BackwardOptions): Tensor;
 
   /** The output shape for an input shape; `-1` is an unknown (batch) dimension. */
   abstract outputShape(inputShape: readonly number[]): number[];

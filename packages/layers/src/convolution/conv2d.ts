@@ -1,4 +1,4 @@
-import type { FloatDType, JsonValue, LayerConfig } from '@annet/layer-api';
+import type { BackwardOptions, FloatDType, JsonValue, LayerConfig } from '@annet/layer-api';
 import { add, AnnetError, col2im, im2col, matmul, sum, zeros, type Im2colCallOptions, type MatmulOptions, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { defaultKernelInitializer, kernelConfigEntries, type KernelOptions } from '../core/kernel-options.js';
@@ -168,8 +168,11 @@ export class Conv2D extends BaseLayer {
     return workspace.output;
   }
 
-  /** Writes dW and db (overwriting) and returns dX (reused by the next call). */
-  backward(outputGradient: Tensor): Tensor {
+  /**
+   * Writes dW and db (overwriting) and returns dX (reused by the next call); with
+   * `{ inputGradient: false }` dX is not computed (the first layer of a model needs none).
+   */
+  backward(outputGradient: Tensor, options?: BackwardOptions): Tensor {
     const workspace = this.workspace;
     this.checkBackward(outputGradient, workspace?.output.shape ?? [], this.dtype);
     const space = workspace as ConvWorkspace;
@@ -191,6 +194,7 @@ export class Conv2D extends BaseLayer {
     }
     if (space.batchSize === 0) this.weightGradientMatrix.data.fill(0);
     if (this.biasesParameter !== undefined) sum(outputGradient, spatialAndBatchAxes, false, this.biasGradientOptions);
+    if (options?.inputGradient === false) return space.inputGradient;
     matmul(this.weightMatrix as Tensor<FloatDType>, gradientColumns as Tensor<FloatDType>, space.columnGradientOptions);
     col2im(space.columnGradient, space.inputGradient.shape, space.col2imOptions);
     return space.inputGradient;

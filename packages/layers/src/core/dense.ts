@@ -1,5 +1,5 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import type { FloatDType } from '@annet/layer-api';
+import type { BackwardOptions, FloatDType } from '@annet/layer-api';
 import { add, AnnetError, matmul, shapesEqual, sum, zeros, type MatmulOptions, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
@@ -108,8 +108,11 @@ export class Dense extends BaseLayer {
     return output;
   }
 
-  /** Writes dW = Xᵀ·dY and db = Σ dY (overwriting) and returns dX = dY·Wᵀ (reused by the next call). */
-  backward(outputGradient: Tensor): Tensor {
+  /**
+   * Writes dW = Xᵀ·dY and db = Σ dY (overwriting) and returns dX = dY·Wᵀ (reused by the next call);
+   * with `{ inputGradient: false }` dX is not computed (the first layer of a model needs none).
+   */
+  backward(outputGradient: Tensor, options?: BackwardOptions): Tensor {
     const output = this.output;
     const input = this.checkBackward(outputGradient, output?.shape ?? [], this.dtype);
     const inputRows = this.rows(this.inputRows, input, this.inputSize);
@@ -122,6 +125,7 @@ export class Dense extends BaseLayer {
       this.inputGradient = inputGradient;
       this.inputGradientOptions.out = inputGradient;
     }
+    if (options?.inputGradient === false) return inputGradient;
     matmul(outputGradient as Tensor<FloatDType>, this.weights as Tensor<FloatDType>, this.inputGradientOptions);
     return inputGradient;
   }

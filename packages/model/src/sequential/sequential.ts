@@ -1,4 +1,4 @@
-import type { JsonObject, LayerConfig, Parameter, StateBuffer, Trainable } from '@annet/layer-api';
+import type { BackwardOptions, JsonObject, LayerConfig, Parameter, StateBuffer, Trainable } from '@annet/layer-api';
 import { defaultLayerRegistry, layerFromConfig, type LayerRegistry } from '@annet/layers';
 import { AnnetError, createRng, rngFromState, type Rng, type RngState, type Tensor } from '@annet/tensor';
 import type { History } from '../callbacks/history.js';
@@ -141,11 +141,15 @@ export class Sequential implements Trainable {
     return output;
   }
 
-  /** Back-propagates `outputGradient` through every layer in reverse, writing parameter gradients. */
-  backward(outputGradient: Tensor): Tensor {
+  /**
+   * Back-propagates `outputGradient` through every layer in reverse, writing parameter gradients,
+   * and returns the gradient with respect to the model's input. Training passes
+   * `{ inputGradient: false }`: the first layer then skips that last product (its result is unused).
+   */
+  backward(outputGradient: Tensor, options?: BackwardOptions): Tensor {
     let gradient = outputGradient;
-    for (let index = this.layers.length - 1; index >= 0; index--) gradient = this.layers[index].backward(gradient);
-    return gradient;
+    for (let index = this.layers.length - 1; index > 0; index--) gradient = this.layers[index].backward(gradient);
+    return this.layers.length === 0 ? gradient : this.layers[0].backward(gradient, options);
   }
 
   /**

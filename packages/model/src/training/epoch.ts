@@ -2,6 +2,9 @@ import type { Callback, EpochLogs, HookResult } from '../callbacks/callback.js';
 import { evaluateLoader } from './evaluate.js';
 import type { Run } from './run-setup.js';
 
+/** Training never uses the gradient with respect to the model's input: let the first layer skip it. */
+const skipInputGradient = { inputGradient: false } as const;
+
 /**
  * Calls one hook of every callback in order, awaiting only the hooks that return a promise, so
  * synchronous callbacks cost no await.
@@ -41,7 +44,7 @@ export async function trainEpoch(run: Run, batchLogs: Record<string, number>, co
     const predictions = model.forward(inputs, { training: true });
     const { loss, gradient } = run.loss.compute(predictions, targets);
     metrics.update(predictions, targets);
-    model.backward(gradient);
+    model.backward(gradient, skipInputGradient);
     optimizer.step(model);
     const rows = inputs.shape[0];
     state.step++;
