@@ -23,6 +23,14 @@ async function fitWith(saver: ModelCheckpoint, extra: { validation?: boolean; ep
 }
 
 describe('ModelCheckpoint', () => {
+  it('refuses saveBestOnly on a validation figure with per-step saves, before training starts', () => {
+    const store = new MemoryCheckpointStore();
+    expect(() => new ModelCheckpoint({ store, everySteps: 10, saveBestOnly: true })).toThrow(
+      `ModelCheckpoint: saveBestOnly with everySteps watches per-batch logs, which have no "validationLoss"`,
+    );
+    expect(() => new ModelCheckpoint({ store, everySteps: 10, saveBestOnly: true, monitor: 'loss' })).not.toThrow();
+    expect(() => new ModelCheckpoint({ store, everyEpochs: 1, saveBestOnly: true })).not.toThrow();
+  });
   it('saves at the end of every epoch by default, named by the moment', async () => {
     const store = new MemoryCheckpointStore((moment) => `epoch-${moment.epoch}-step-${moment.step}`);
     await fitWith(new ModelCheckpoint({ store }));

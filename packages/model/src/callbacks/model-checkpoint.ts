@@ -105,6 +105,10 @@ export class ModelCheckpoint implements Callback {
     this.saveBestOnly = options.saveBestOnly ?? false;
     this.monitor = options.monitor ?? 'validationLoss';
     this.mode = resolveMode(this.monitor, options.mode ?? 'auto');
+    if (this.saveBestOnly && this.everySteps !== null && this.monitor.startsWith('validation')) {
+      // Per-step saves read the batch logs, which never hold validation figures: fail now, not mid-run.
+      throw new AnnetError('INVALID_ARGUMENT', 'ModelCheckpoint', `saveBestOnly with everySteps watches per-batch logs, which have no ${JSON.stringify(this.monitor)}; monitor a training figure such as 'loss', or save on epochs (everyEpochs) to watch validation figures`);
+    }
   }
 
   onBatchEnd(logs: EpochLogs, context: TrainingContext): Promise<void> | undefined {
