@@ -1,6 +1,7 @@
 import type { BackwardOptions, FloatDType, JsonObject, JsonValue, Layer, LayerConfig } from '@annet/layer-api';
 import { AnnetError, createRng, shapesEqual, type Rng, type Tensor } from '@annet/tensor';
 import type { Fans, Initializer } from './initializers/initializer.js';
+import { reuseBuffer } from './buffers.js';
 import { describeShape } from './layer-errors.js';
 import { LayerBuffer, LayerParameter } from './layer-parameter.js';
 
@@ -60,6 +61,8 @@ export abstract class BaseLayer implements Layer<Tensor> {
   protected lastInput: Tensor | undefined;
   /** Whether the last forward pass was in training mode. */
   protected lastTraining = false;
+  /** Backing store of {@link BaseLayer.inputGradientFor}. */
+  private inputGradientBuffer: Tensor | undefined;
   private layerName: string;
   private readonly parameterList: LayerParameter[] = [];
   private readonly bufferList: LayerBuffer[] = [];
@@ -155,6 +158,16 @@ export abstract class BaseLayer implements Layer<Tensor> {
   }
 
   /** Records what backward needs from a forward pass: its input and whether it was training. */
+  /**
+   * The layer's input-gradient tensor for this dtype and shape: one buffer per layer, reallocated
+   * only when the dtype or shape changes, so a steady-state backward allocates nothing.
+   */
+  protected inputGradientFor<D extends FloatDType>(dtype: D, shape: readonly number[]): Tensor<D> {
+    const buffer = reuseBuffer(this.inputGradientBuffer, dtype, shape);
+    this.inputGradientBuffer = buffer;
+    return buffer;
+  }
+
   protected recordForward(input: Tensor, options: { readonly training: boolean } | undefined): void {
     this.lastInput = input;
     this.lastTraining = options?.training ?? false;

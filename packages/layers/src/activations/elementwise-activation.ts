@@ -17,7 +17,6 @@ import { requireFloatInput } from '../layer-errors.js';
  */
 export abstract class ElementwiseActivation extends BaseLayer {
   private output: Tensor | undefined;
-  private inputGradient: Tensor | undefined;
 
   /** y = f(x), element by element; the returned tensor is reused by the next call. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
@@ -35,8 +34,7 @@ export abstract class ElementwiseActivation extends BaseLayer {
     const output = this.output;
     const x = this.checkBackwardAgainst(outputGradient, output);
     const gradient = contiguousInput(outputGradient);
-    const inputGradient = reuseBuffer(this.inputGradient, x.dtype as 'float32' | 'float64', x.shape);
-    this.inputGradient = inputGradient;
+    const inputGradient = this.inputGradientFor(x.dtype as 'float32' | 'float64', x.shape);
     this.differentiate(floatData(x), x.offset, floatData(output as Tensor), floatData(gradient), gradient.offset, floatData(inputGradient), x.size);
     return inputGradient;
   }

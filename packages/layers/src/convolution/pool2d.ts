@@ -37,7 +37,6 @@ export abstract class Pool2D extends BaseLayer {
   /** Each window's clipped input rows and columns for {@link Pool2D.geometry} (padding excluded). */
   protected windows: WindowBounds = emptyBounds;
   private output: Tensor | undefined;
-  private inputGradient: Tensor | undefined;
   private geometryHeight = -1;
   private geometryWidth = -1;
 
@@ -84,8 +83,7 @@ export abstract class Pool2D extends BaseLayer {
     const output = this.output;
     const x = this.checkBackwardAgainst(outputGradient, output);
     const gradient = contiguousInput(outputGradient);
-    const inputGradient = reuseBuffer(this.inputGradient, x.dtype as 'float32' | 'float64', x.shape);
-    this.inputGradient = inputGradient;
+    const inputGradient = this.inputGradientFor(x.dtype as 'float32' | 'float64', x.shape);
     const dx = floatData(inputGradient);
     dx.fill(0);
     this.unpool(floatData(x), x.offset, floatData(gradient), gradient.offset, dx, x.shape[0] * x.shape[1], x.shape[2], x.shape[3], this.geometry as WindowGeometry);

@@ -38,7 +38,6 @@ export class Dropout extends BaseLayer {
   private rng: Rng;
   private mask: Tensor | undefined;
   private output: Tensor | undefined;
-  private inputGradient: Tensor | undefined;
 
   constructor(rate: number, options: DropoutOptions = {}) {
     super('Dropout', 'dropout', options);
@@ -109,8 +108,7 @@ export class Dropout extends BaseLayer {
     const input = this.checkBackward(outputGradient, this.lastInput?.shape ?? [], this.lastInput?.dtype ?? this.dtype);
     if (!this.lastTraining) return outputGradient;
     const gradient = contiguousInput(outputGradient);
-    const inputGradient = reuseBuffer(this.inputGradient, input.dtype as 'float32' | 'float64', input.shape);
-    this.inputGradient = inputGradient;
+    const inputGradient = this.inputGradientFor(input.dtype as 'float32' | 'float64', input.shape);
     const maskData = floatData(this.mask as Tensor);
     const gradientData = floatData(gradient);
     const inputGradientData = floatData(inputGradient);

@@ -1,7 +1,7 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
 import { AnnetError, gather, zeros, type GatherOptions, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer } from '../buffers.js';
+import { contiguousInput, floatData } from '../buffers.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
 import type { InitializerConfig } from '../initializers/initializer.js';
 import type { LayerParameter } from '../layer-parameter.js';
@@ -43,7 +43,6 @@ export class Embedding extends BaseLayer {
   private readonly embeddingsInitializer: InitializerConfig;
   private readonly seedEntries: Record<string, JsonValue>;
   private outputShapeCache: readonly number[] = [];
-  private inputGradient: Tensor | undefined;
   private output: Tensor | undefined;
   private readonly gatherOptions: GatherOptions = {};
 
@@ -103,8 +102,7 @@ export class Embedding extends BaseLayer {
       const from = gradient.offset + position * rowLength;
       for (let column = 0; column < rowLength; column++) table[row + column] += source[from + column];
     }
-    this.inputGradient = reuseBuffer(this.inputGradient, this.dtype, indices.shape);
-    return this.inputGradient;
+    return this.inputGradientFor(this.dtype, indices.shape);
   }
 
   /** The output buffer for indices of `shape`, reallocated only when that shape changes. */

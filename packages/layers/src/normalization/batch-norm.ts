@@ -61,7 +61,6 @@ export class BatchNorm extends BaseLayer {
   private readonly sumGradient: Float64Array;
   private readonly sumGradientNormalized: Float64Array;
   private output: Tensor | undefined;
-  private inputGradient: Tensor | undefined;
 
   constructor(featureCount: number, options: BatchNormOptions = {}) {
     super('BatchNorm', 'batch_norm', options);
@@ -155,8 +154,7 @@ export class BatchNorm extends BaseLayer {
       this.gammaParameter.grad[c] = sumGradientNormalized[c];
       this.betaParameter.grad[c] = sumGradient[c];
     }
-    const inputGradient = reuseBuffer(this.inputGradient, this.dtype, x.shape);
-    this.inputGradient = inputGradient;
+    const inputGradient = this.inputGradientFor(this.dtype, x.shape);
     this.inputGradientLoop(input, x.offset, dy, gradient.offset, floatData(inputGradient), gamma, batchSize, inner);
     return inputGradient;
   }

@@ -44,7 +44,6 @@ export class LayerNorm extends BaseLayer {
   private mean = new Float64Array(0);
   private inverseDeviation = new Float64Array(0);
   private output: Tensor | undefined;
-  private inputGradient: Tensor | undefined;
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super('LayerNorm', 'layer_norm', options);
@@ -95,8 +94,7 @@ export class LayerNorm extends BaseLayer {
   backward(outputGradient: Tensor): Tensor {
     const x = this.checkBackward(outputGradient, this.output?.shape ?? [], this.dtype);
     const gradient = contiguousInput(outputGradient);
-    const inputGradient = reuseBuffer(this.inputGradient, this.dtype, x.shape);
-    this.inputGradient = inputGradient;
+    const inputGradient = this.inputGradientFor(this.dtype, x.shape);
     const input = floatData(x);
     const dy = floatData(gradient);
     const dx = floatData(inputGradient);
