@@ -7,7 +7,7 @@ export { Rng, createRng, randomNormal, randomUniform, rngFromState, type RngStat
 export type { Kernels, MatmulArguments } from './kernels/kernels.js';
 export { activeKernels, registerKernelsCandidate, useKernels, type KernelsSelector } from './kernels/backend.js';
 export { jsKernels } from './kernels/js-kernels.js';
-export { matmul, type MatmulOptions } from './ops/matmul.js';
+export { matmul, type FusedActivation, type MatmulOptions } from './ops/matmul.js';
 export { dot, outer } from './ops/dot.js';
 export { add, div, maximum, minimum, mul, pow, sub, type ArithmeticOp } from './ops/elementwise-binary.js';
 export { equal, greater, greaterEqual, less, lessEqual, notEqual } from './ops/compare.js';

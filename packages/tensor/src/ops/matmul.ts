@@ -1,14 +1,17 @@
 import type { FloatDType } from '../dtype.js';
 import { AnnetError, formatShape } from '../errors.js';
 import { activeKernels } from '../kernels/backend.js';
-import type { MatmulArguments } from '../kernels/kernels.js';
+import type { Kernels, MatmulArguments } from '../kernels/kernels.js';
 import { contiguousStrides, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { copyInto } from './copy.js';
+import { applyBiasActivation, type FusedActivation } from './matmul-epilogue.js';
 import { batchFoldsIntoRows, matrixLayout } from './matrix-layout.js';
 import { newTensor } from './new-tensor.js';
 import { PlanCache } from './plan-cache.js';
 import { assertFloat, assertTensor, prepareOut } from './validate.js';
+
+export type { FusedActivation } from './matmul-epilogue.js';
 
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
@@ -18,6 +21,13 @@ export interface MatmulOptions {
   transposeB?: boolean;
   /** Write the result here (shape `[...batch, m, n]`, same dtype) instead of allocating. */
   out?: Tensor;
+  /**
+   * Added to every output row after the product: a 1-D tensor of length n, the operands' dtype
+   * (a Dense layer's `x·W + b`). Must not share memory with `out`.
+   */
+  bias?: Tensor;
+  /** Applied last, element by element: `'linear'` (the default, identity) or `'relu'`. */
+  activation?: FusedActivation;
 }
 
 /**
@@ -31,9 +41,17 @@ export interface MatmulOptions {
  * copied first. Both operands must have the same float dtype. Accumulation is float64 in the
  * TypeScript kernels (see the package README for other backends). Deterministic.
  *
+ * Fused epilogue, as tfjs's `tf.fused.matMul`: with `bias` and/or `activation`,
+ * out[..., i, j] = act(Σ_p op(a)[..., i, p] · op(b)[..., p, j] + bias[j]), the bias broadcast over
+ * every row of every batch. Float32 products run it inside the kernel when the active kernels
+ * have `matmulBiasActivationFloat32` (the WebAssembly backend) and a bias is given; otherwise
+ * (TypeScript kernels, float64, relu without bias) the product is followed by one
+ * bias-and-activation sweep over each output block. Either way no intermediate tensor is made.
+ *
  * @example
- * const x = randomNormal([64, 784], rng), w = randomNormal([784, 128], rng);
+ * const x = randomNormal([64, 784], rng), w = randomNormal([784, 128], rng), b = zeros([128]);
  * const y = matmul(x, w);                                   // [64, 128]
+ * const h = matmul(x, w, { bias: b, activation: 'relu' });  // relu(x·w + b), one pass
  * const gradW = matmul(x, dy, { transposeA: true });        // [784, 128]
  * matmul(dy, w, { transposeB: true, out: gradX });          // [64, 784], no allocation
  */
@@ -49,13 +67,36 @@ export function matmul<D extends FloatDType>(a: Tensor<D>, b: Tensor<D>, options
   if (a.dtype !== b.dtype) {
     throw new AnnetError('DTYPE_MISMATCH', operation, `dtypes differ: ${a.dtype} x ${b.dtype}; cast one with cast(x, '${a.dtype}')`);
   }
+  const activation = options.activation ?? 'linear';
+  if (activation !== 'linear' && activation !== 'relu') {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `activation must be 'linear' or 'relu', got ${JSON.stringify(activation)}; apply other activations to the result (for example tanh(matmul(a, b)))`);
+  }
   const plan = matmulPlan(a, b, options.transposeA === true, options.transposeB === true, options.out);
+  const bias = options.bias;
+  if (bias !== undefined) checkBias(bias, a.dtype, plan.outShape[plan.outShape.length - 1]);
   const out = prepareOut(options.out, plan.outShape, a.dtype, operation, a, b) as Tensor<D>;
+  if (bias !== undefined && bias.size > 0 && out.size > 0 && bias.data.buffer === out.data.buffer) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, 'bias shares memory with out (the product would overwrite it before it is added); pass a separate buffer');
+  }
   if (out.size === 0) return out;
   const target = plan.writesOut ? out : newTensor(out.dtype, out.shape);
-  runPlan(plan, plan.copyA ? a.contiguous(true) : a, plan.copyB ? b.contiguous(true) : b, target);
+  // A strided bias (a view such as b.slice([null, null, 2])) is copied: the kernels read n values in a row.
+  const biasRead = bias === undefined ? undefined : bias.shape[0] > 1 && bias.strides[0] !== 1 ? bias.contiguous(true) : bias;
+  runPlan(plan, plan.copyA ? a.contiguous(true) : a, plan.copyB ? b.contiguous(true) : b, target, biasRead, activation === 'relu');
   if (target !== out) copyInto(out, target);
   return out;
+}
+
+/** Throws unless `bias` is a 1-D tensor of `n` elements of `dtype`. */
+function checkBias(bias: unknown, dtype: string, n: number): asserts bias is Tensor {
+  const operation = 'matmul';
+  assertTensor(bias, operation, 'bias');
+  if (bias.rank !== 1 || bias.shape[0] !== n) {
+    throw new AnnetError('SHAPE_MISMATCH', operation, `bias has shape ${formatShape(bias.shape)}; expected [${n}], one value per output column (the last axis of the product)`);
+  }
+  if (bias.dtype !== dtype) {
+    throw new AnnetError('DTYPE_MISMATCH', operation, `bias has dtype ${bias.dtype}; expected ${dtype}, the operands' dtype (convert with cast(bias, '${dtype}'))`);
+  }
 }
 
 /**
@@ -170,8 +211,11 @@ function batchStrides(x: Tensor, batch: readonly number[]): number[] {
   return batch.map((_, axis) => (axis < lead || x.shape[axis - lead] === 1 ? 0 : x.strides[axis - lead]));
 }
 
-/** Runs the planned products on these operands (whose layouts match the plan). */
-function runPlan(plan: MatmulPlan, a: Tensor, b: Tensor, out: Tensor): void {
+/**
+ * Runs the planned products on these operands (whose layouts match the plan), each followed by
+ * the bias and activation when asked.
+ */
+function runPlan(plan: MatmulPlan, a: Tensor, b: Tensor, out: Tensor, bias: Tensor | undefined, relu: boolean): void {
   const args = plan.args;
   args.a = a.data as Float32Array | Float64Array;
   args.aOffset = a.offset;
@@ -181,16 +225,16 @@ function runPlan(plan: MatmulPlan, a: Tensor, b: Tensor, out: Tensor): void {
   args.outOffset = out.offset;
   const kernels = activeKernels();
   const float32 = a.dtype === 'float32';
+  const biasData = bias === undefined ? null : bias.data as Float32Array | Float64Array;
+  const biasOffset = bias === undefined ? 0 : bias.offset;
   if (plan.folded || plan.batchSize === 1) {
-    if (float32) kernels.matmulFloat32(args as MatmulArguments<Float32Array>);
-    else kernels.matmulFloat64(args as MatmulArguments<Float64Array>);
+    multiplyOnce(kernels, args, float32, biasData, biasOffset, relu);
     return;
   }
   const { batch, batchSize, aBatchStrides, bBatchStrides, outBatchStrides, counter } = plan;
   counter.fill(0);
   for (let index = 0; index < batchSize; index++) {
-    if (float32) kernels.matmulFloat32(args as MatmulArguments<Float32Array>);
-    else kernels.matmulFloat64(args as MatmulArguments<Float64Array>);
+    multiplyOnce(kernels, args, float32, biasData, biasOffset, relu);
     for (let axis = batch.length - 1; axis >= 0; axis--) {
       counter[axis]++;
       args.aOffset += aBatchStrides[axis];
@@ -203,4 +247,25 @@ function runPlan(plan: MatmulPlan, a: Tensor, b: Tensor, out: Tensor): void {
       counter[axis] = 0;
     }
   }
+}
+
+/**
+ * One kernel call, out = act(op(A)·op(B) + bias) over the block `args` describes: in the fused
+ * float32 kernel when the backend has one and there is a bias to fuse (its `accumulate` stays
+ * false, as the plan sets it), otherwise the plain product then the reference epilogue.
+ */
+function multiplyOnce(
+  kernels: Kernels, args: MatmulArguments<Float32Array | Float64Array>, float32: boolean,
+  bias: Float32Array | Float64Array | null, biasOffset: number, relu: boolean,
+): void {
+  if (float32) {
+    if (bias !== null && kernels.matmulBiasActivationFloat32 !== undefined) {
+      kernels.matmulBiasActivationFloat32(args as MatmulArguments<Float32Array>, bias as Float32Array, biasOffset, relu ? 'relu' : 'none');
+      return;
+    }
+    kernels.matmulFloat32(args as MatmulArguments<Float32Array>);
+  } else {
+    kernels.matmulFloat64(args as MatmulArguments<Float64Array>);
+  }
+  if (bias !== null || relu) applyBiasActivation(args, bias, biasOffset, relu);
 }
