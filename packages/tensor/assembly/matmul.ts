@@ -10,10 +10,10 @@ function roundUp(value: i32, multiple: i32): i32 {
   return (value + multiple - 1) / multiple * multiple;
 }
 
-/** Bytes of scratch `matmulF32` needs for an [m, k] x [k, n] product: one packed B block and one packed A block. */
+/** Bytes of scratch `matmulF32` needs for an [m, k] x [k, n] product: one packed B block, one packed A block and an edge tile. */
 export function matmulScratchBytes(m: i32, n: i32, k: i32): i32 {
   const depth = min(KC, k);
-  return (roundUp(min(NC, n), NR) + roundUp(min(MC, m), MR)) * depth * 4;
+  return (roundUp(min(NC, n), NR) + roundUp(min(MC, m), MR)) * depth * 4 + MR * NR * 4;
 }
 
 /** Applies the epilogue alone to an [m, n] block when there is no product to fuse it into (k = 0). */
@@ -35,7 +35,7 @@ function epilogueOnly(c: usize, ldc: i32, m: i32, n: i32, accumulate: bool, bias
  * module's memory. op(A) is [m, k] (stored [k, m] when transposeA), op(B) is [k, n] (stored
  * [n, k] when transposeB), C is [m, n]; lda, ldb, ldc are row strides in elements. `bias` points
  * at n floats added to every row (0 for none); `activation` is ACTIVATION_NONE or ACTIVATION_RELU.
- * `scratch` points at matmulScratchBytes(m, n, k) free bytes.
+ * `scratch` points at matmulScratchBytes(m, n, k) free bytes, 16-byte aligned.
  */
 export function matmulF32(
   a: usize, lda: i32, transposeA: bool,
@@ -52,6 +52,7 @@ export function matmulF32(
   }
   const packedB = scratch;
   const packedA = scratch + (<usize>(roundUp(min(NC, n), NR) * min(KC, k)) << 2);
+  const edgeTile = packedA + (<usize>(roundUp(min(MC, m), MR) * min(KC, k)) << 2);
   for (let column0 = 0; column0 < n; column0 += NC) {
     const columns = min(NC, n - column0);
     for (let depth0 = 0; depth0 < k; depth0 += KC) {
@@ -70,7 +71,7 @@ export function matmulF32(
             const target = c + (<usize>((row0 + panelRow) * ldc + column) << 2);
             microKernel(
               depth, packedA + (<usize>(panelRow * depth) << 2), panelB, target, ldc,
-              min(MR, rows - panelRow), min(NR, columns - panelColumn), addToC, tileBias, last && relu,
+              min(MR, rows - panelRow), min(NR, columns - panelColumn), addToC, tileBias, last && relu, edgeTile,
             );
           }
         }

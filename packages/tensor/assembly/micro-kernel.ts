@@ -6,9 +6,6 @@ import { MR, NR } from './blocking';
 // vector registers V8 allocates on x64 without spilling; measured on this machine (plain SIMD,
 // n = 512): 4 x 8 about 30 GFLOP/s, 5 x 8 about 35, 6 x 8 (spills) about 23.
 
-/** Scratch for a partial edge tile, so the hot loop never branches on the tile's shape. */
-const edgeTile: usize = memory.data(MR * NR * 4, 16);
-
 /** c + a * b: fused (one rounding) with relaxed SIMD when the platform fuses, two roundings otherwise. */
 // @ts-ignore: decorator
 @inline function multiplyAdd(a: v128, b: v128, c: v128): v128 {
@@ -39,8 +36,11 @@ const edgeTile: usize = memory.data(MR * NR * 4, 16);
 /**
  * C[0:rows, 0:columns] (+)= sum over p of packedA[p] (x) packedB[p], then the epilogue
  * (bias pointer, 0 for none; ReLU). `c` points at the tile's top-left element, rows ldc floats apart.
+ * `edgeTile` points at MR * NR * 4 scratch bytes (16-byte aligned) where a partial tile is
+ * spilled, so the hot loop never branches on the tile's shape. It is the caller's scratch, not
+ * static data: the module has no data segment, so several instances (threads) can share one memory.
  */
-export function microKernel(depth: i32, packedA: usize, packedB: usize, c: usize, ldc: i32, rows: i32, columns: i32, accumulate: bool, bias: usize, relu: bool): void {
+export function microKernel(depth: i32, packedA: usize, packedB: usize, c: usize, ldc: i32, rows: i32, columns: i32, accumulate: bool, bias: usize, relu: bool, edgeTile: usize): void {
   // The tile's registers and packA's unrolled loads are written out for 5 x 8: fail the build, not the numbers, if blocking.ts changes.
   if (MR != 5 || NR != 8) ERROR('microKernel and packA are written for a 5 x 8 tile');
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);

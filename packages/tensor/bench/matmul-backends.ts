@@ -1,7 +1,8 @@
 // Float32 matmul GFLOP/s per backend at the shapes of the tensor and performance issues:
 //   js                 the TypeScript blocked kernel (the reference backend)
-//   wasm-simd          the WebAssembly SIMD backend as ops call it: operands copied into and out of wasm memory
-//   wasm-simd resident the same kernel on operands already in wasm memory (no copies): the copy cost is the gap
+//   wasm-simd          the WebAssembly SIMD backend on ordinary arrays: operands copied into and out of wasm memory
+//   wasm-simd resident the same backend on arrays allocated in its shared memory (residentZeros, as layers
+//                      allocate parameters, activations and gradients): read in place, no copies
 //   wasm-relaxed-simd  the relaxed-SIMD module, run in a child `node --experimental-wasm-relaxed-simd`
 //                      (Node 20 hides relaxed SIMD behind that flag, and NODE_OPTIONS refuses it)
 // Run: pnpm bench (compiles with tsconfig.bench.json, then node .bench/bench/matmul-backends.js).
@@ -9,9 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Kernels, MatmulArguments } from '../src/kernels/kernels.js';
 import { jsKernels } from '../src/kernels/js-kernels.js';
-import { WasmArena } from '../src/kernels/wasm-arena.js';
-import { createWasmKernels } from '../src/kernels/wasm-kernels.js';
-import { detectWasmVariant, instantiateWasmKernels, type WasmVariant } from '../src/kernels/wasm-module.js';
+import { createWasmKernels, type WasmKernels } from '../src/kernels/wasm-kernels.js';
+import { detectWasmVariant, type WasmVariant } from '../src/kernels/wasm-module.js';
 import { printTable } from './timing.js';
 
 interface Case { label: string; m: number; n: number; k: number; transposeA: boolean; transposeB: boolean }
@@ -62,15 +62,16 @@ function gflops(testCase: Case, body: () => void): number {
   return (2 * testCase.m * testCase.n * testCase.k) / bestSecondsPerCall(body) / 1e9;
 }
 
-/** The kernel alone, with A, B and C placed in wasm memory once: what a step would cost if tensors lived there. */
-function residentGflops(variant: WasmVariant, testCase: Case, args: MatmulArguments<Float32Array>): number {
-  const exports = instantiateWasmKernels(variant);
-  const arena = new WasmArena(exports);
-  const { m, n, k } = testCase;
-  const [a, b, c, scratch] = arena.reserve([args.a.length * 4, args.b.length * 4, m * n * 4, exports.matmulScratchBytes(m, n, k)]);
-  arena.float32().set(args.a, a >> 2);
-  arena.float32().set(args.b, b >> 2);
-  return gflops(testCase, () => exports.matmulF32(a, args.lda, testCase.transposeA ? 1 : 0, b, args.ldb, testCase.transposeB ? 1 : 0, c, n, m, n, k, 0, 0, 0, scratch));
+/** The backend on A, B and C allocated in its shared memory: what a training step costs now that layers keep tensors there. */
+function residentGflops(kernels: WasmKernels, testCase: Case, args: MatmulArguments<Float32Array>): number {
+  const place = (values: Float32Array): Float32Array => {
+    const array = kernels.allocateFloat32(values.length);
+    if (array === null) throw new Error('no shared kernel memory: the resident column needs SharedArrayBuffer');
+    array.set(values);
+    return array;
+  };
+  const resident = { ...args, a: place(args.a), b: place(args.b), out: place(args.out) };
+  return gflops(testCase, () => kernels.matmulFloat32(resident));
 }
 
 /** [copied, resident] GFLOP/s of one wasm variant on every case. */
@@ -78,7 +79,7 @@ function measureWasm(variant: WasmVariant): Array<[number, number]> {
   const kernels = createWasmKernels(variant, reference);
   return cases.map((testCase) => {
     const args = operands(testCase);
-    return [gflops(testCase, () => kernels.matmulFloat32(args)), residentGflops(variant, testCase, args)];
+    return [gflops(testCase, () => kernels.matmulFloat32(args)), residentGflops(kernels, testCase, args)];
   });
 }
 

@@ -20,9 +20,17 @@ const outputFile = path.join(packageRoot, 'src/kernels/wasm-binary.generated.ts'
 
 /** Shared flags, then the two variants. The hash below covers them, so editing them forces a rebuild. */
 const commonFlags = ['assembly/index.ts', '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'];
+// The shared variants import a shared memory (env.memory) of at most `sharedMaximumPages`:
+// tensors can then live in it (growing a shared memory never detaches existing views) and
+// worker threads can run kernels on the same bytes. The others own an ordinary memory, for
+// runtimes without shared memory (browsers without cross-origin isolation).
+const sharedMaximumPages = 32768; // 2 GiB; kept in sync with SHARED_MAXIMUM_PAGES in src/kernels/wasm-module.ts
+const sharedFlags = ['--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', String(sharedMaximumPages), '--enable', 'threads'];
 const variants = [
   { name: 'simd', exportName: 'wasmSimdBase64', flags: [] },
   { name: 'relaxed-simd', exportName: 'wasmRelaxedSimdBase64', flags: ['--enable', 'relaxed-simd'] },
+  { name: 'simd-shared', exportName: 'wasmSimdSharedBase64', flags: sharedFlags },
+  { name: 'relaxed-simd-shared', exportName: 'wasmRelaxedSimdSharedBase64', flags: ['--enable', 'relaxed-simd', ...sharedFlags] },
 ];
 
 function compilerVersion() {
@@ -69,7 +77,7 @@ function render(hash, binaries) {
     lines.push(
       '',
       '/**',
-      ` * The kernel module compiled with ${variant.name === 'simd' ? 'WebAssembly SIMD' : 'relaxed SIMD (fused multiply-add)'} (${bytes.length} bytes), base64.`,
+      ` * The kernel module compiled with ${variant.name.startsWith('relaxed') ? 'relaxed SIMD (fused multiply-add)' : 'WebAssembly SIMD'}${variant.name.endsWith('shared') ? ', importing a shared memory,' : ''} (${bytes.length} bytes), base64.`,
       ' *',
       ' * @example',
       ` * const bytes = wasmModuleBytes('${variant.name}'); // decoded once, by wasm-module.ts`,

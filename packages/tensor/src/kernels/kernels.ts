@@ -43,6 +43,12 @@ export interface Kernels {
    * `kernels.matmulBiasActivationFloat32 ? kernels.matmulBiasActivationFloat32(args, bias, 0, 'relu') : ...`.
    */
   matmulBiasActivationFloat32?(args: MatmulArguments<Float32Array>, bias: Float32Array, biasOffset: number, activation: MatmulActivation): void;
+  /**
+   * Optional: a zero-filled Float32Array that these kernels read and write in place (the
+   * WebAssembly backend's shared memory), or `null` when none can be had. Arrays from anywhere
+   * else are copied per product. Used through {@link residentZeros}.
+   */
+  allocateFloat32?(length: number): Float32Array | null;
 }
 
 /** The activation a fused matmul epilogue applies after the bias: identity or max(0, x). */

@@ -187,9 +187,10 @@ describe('createWasmKernels (WebAssembly SIMD matmul)', () => {
     expect([...out]).toEqual([1, 0, 3, 1, 0, 3]);
   });
 
-  it('grows its memory for a large product and stays correct for small ones afterwards (views re-derived)', () => {
-    const fresh = createWasmKernels('simd', float64Only);
-    const before = fresh.scratchBytes();
+  it.each([true, false])('grows its memory for a large product and stays correct for small ones afterwards (shared memory: %s; views re-derived)', (shared) => {
+    const fresh = createWasmKernels('simd', float64Only, { shared });
+    expect(fresh.memory.resident).toBe(shared);
+    const before = fresh.memory.byteLength;
     const small = { ...plain, m: 3, n: 5, k: 7 };
     const run = (layout: Layout) => {
       const args = buildArguments(layout);
@@ -201,7 +202,7 @@ describe('createWasmKernels (WebAssembly SIMD matmul)', () => {
     const first = run(small);
     const large = run({ ...plain, m: 160, n: 160, k: 160 });
     const again = run(small);
-    expect(fresh.scratchBytes()).toBeGreaterThan(before);
+    expect(fresh.memory.byteLength).toBeGreaterThan(before);
     for (const { actual, expected } of [first, large, again]) {
       actual.forEach((value, index) => expect(Math.abs(value - expected[index])).toBeLessThan(1e-3));
     }

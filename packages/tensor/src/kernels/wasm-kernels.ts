@@ -1,9 +1,10 @@
 import type { Kernels, MatmulActivation, MatmulArguments } from './kernels.js';
-import { WasmArena } from './wasm-arena.js';
-import { instantiateWasmKernels, wasmActivationCode, type WasmKernelExports, type WasmVariant } from './wasm-module.js';
+import { KernelMemory } from './kernel-memory.js';
+import { createSharedKernelMemory, instantiateWasmKernels, sharedMaximumPages, wasmActivationCode, type WasmKernelExports, type WasmVariant } from './wasm-module.js';
 
 /**
- * The WebAssembly backend's kernels: {@link Kernels} with the fused Dense forward always present.
+ * The WebAssembly backend's kernels: {@link Kernels} with the fused Dense forward and the
+ * resident allocator always present.
  *
  * @example
  * const kernels: WasmKernels = createWasmKernels('simd', jsKernels);
@@ -16,8 +17,13 @@ export interface WasmKernels extends Kernels {
    * (`x·W + b`, then ReLU) without a second sweep. `bias` holds n values from `biasOffset`.
    */
   matmulBiasActivationFloat32(args: MatmulArguments<Float32Array>, bias: Float32Array, biasOffset: number, activation: MatmulActivation): void;
-  /** The scratch memory's size in bytes (for tests and benchmarks of the copy cost). */
-  scratchBytes(): number;
+  /**
+   * A zero-filled Float32Array in the kernels' (shared) WebAssembly memory, which every product
+   * reads and writes in place; `null` where the memory is not shared or is full.
+   */
+  allocateFloat32(length: number): Float32Array | null;
+  /** The kernel memory (resident arrays and the scratch region), for tests and benchmarks. */
+  readonly memory: KernelMemory;
 }
 
 /** Elements spanned by a row-major [rows, columns] matrix with row stride `leading`: what must be copied to read it. */
@@ -25,12 +31,6 @@ function span(rows: number, columns: number, leading: number): number {
   return rows === 0 || columns === 0 ? 0 : (rows - 1) * leading + columns;
 }
 
-/**
- * Runs one product in WebAssembly memory: copies the spans of A and B (and C when accumulating)
- * into the arena with `TypedArray.set` (a memcpy), calls the kernel, copies C back. C is laid out
- * compactly (row stride n) in the arena, so rows of a strided `out` are copied one by one and the
- * elements between them are never touched.
- */
 /**
  * `array.subarray(start, end)`, remembered per source array and start: a training loop passes the
  * same buffers with the same ranges every step (a batched product walks a fixed set of offsets),
@@ -54,43 +54,61 @@ function viewOf(array: Float32Array, start: number, end: number): Float32Array {
 
 /** Reused per backend instance so a steady-state product allocates nothing. */
 interface MatmulScratch {
-  sizes: number[];
-  addresses: number[];
+  /** Byte offsets inside the scratch region: copied A, copied B, compact C, copied bias, packing. */
+  offsets: number[];
 }
 
+function alignUp(value: number): number {
+  return Math.ceil(value / 64) * 64;
+}
+
+/**
+ * Runs one product in WebAssembly memory. An operand that lives in the kernel memory (allocated
+ * with `allocateFloat32`, as layers do for parameters, activations and gradients) is read or
+ * written in place at its address, with its own leading dimension; any other operand is copied
+ * into the scratch region with `TypedArray.set` (a memcpy), and a copied C is copied back. So a
+ * training step whose tensors are resident moves no data between JavaScript and WebAssembly memory.
+ */
 function runMatmul(
-  kernels: WasmKernelExports, arena: WasmArena, scratchState: MatmulScratch, args: MatmulArguments<Float32Array>,
+  kernels: WasmKernelExports, memory: KernelMemory, scratchState: MatmulScratch, args: MatmulArguments<Float32Array>,
   bias: Float32Array | null, biasOffset: number, activation: number,
 ): void {
   const { a, aOffset, lda, transposeA, b, bOffset, ldb, transposeB, out, outOffset, ldc, m, n, k, accumulate } = args;
   if (m === 0 || n === 0) return;
-  const aSpan = transposeA ? span(k, m, lda) : span(m, k, lda);
-  const bSpan = transposeB ? span(n, k, ldb) : span(k, n, ldb);
-  const cSize = m * n;
-  const sizes = scratchState.sizes;
-  sizes[0] = aSpan * 4;
-  sizes[1] = bSpan * 4;
-  sizes[2] = cSize * 4;
-  sizes[3] = bias === null ? 0 : n * 4;
-  sizes[4] = kernels.matmulScratchBytes(m, n, k);
-  const addresses = arena.reserve(sizes, scratchState.addresses);
-  const aAddress = addresses[0];
-  const bAddress = addresses[1];
-  const cAddress = addresses[2];
-  const biasAddress = addresses[3];
-  const heap = arena.float32();
-  heap.set(viewOf(a, aOffset, aOffset + aSpan), aAddress >> 2);
-  heap.set(viewOf(b, bOffset, bOffset + bSpan), bAddress >> 2);
-  if (bias !== null) heap.set(viewOf(bias, biasOffset, biasOffset + n), biasAddress >> 2);
+  const residentA = memory.owns(a);
+  const residentB = memory.owns(b);
+  const residentOut = memory.owns(out);
+  const residentBias = bias === null || memory.owns(bias);
+  const aSpan = residentA ? 0 : transposeA ? span(k, m, lda) : span(m, k, lda);
+  const bSpan = residentB ? 0 : transposeB ? span(n, k, ldb) : span(k, n, ldb);
+  const cSize = residentOut ? 0 : m * n;
+  const offsets = scratchState.offsets;
+  offsets[0] = 0;
+  offsets[1] = alignUp(aSpan * 4);
+  offsets[2] = offsets[1] + alignUp(bSpan * 4);
+  offsets[3] = offsets[2] + alignUp(cSize * 4);
+  offsets[4] = offsets[3] + (residentBias ? 0 : alignUp(n * 4));
+  const scratch = memory.scratch(offsets[4] + kernels.matmulScratchBytes(m, n, k));
+  const heap = memory.float32(); // after scratch(), which may have grown the memory
+  const aAddress = residentA ? memory.addressOf(a) + aOffset * 4 : scratch;
+  const bAddress = residentB ? memory.addressOf(b) + bOffset * 4 : scratch + offsets[1];
+  const cAddress = residentOut ? memory.addressOf(out) + outOffset * 4 : scratch + offsets[2];
+  const cLeading = residentOut ? ldc : n;
+  let biasAddress = 0;
+  if (bias !== null) biasAddress = residentBias ? memory.addressOf(bias) + biasOffset * 4 : scratch + offsets[3];
+  if (!residentA) heap.set(viewOf(a, aOffset, aOffset + aSpan), aAddress >> 2);
+  if (!residentB) heap.set(viewOf(b, bOffset, bOffset + bSpan), bAddress >> 2);
+  if (bias !== null && !residentBias) heap.set(viewOf(bias, biasOffset, biasOffset + n), biasAddress >> 2);
   const contiguousOut = ldc === n;
-  if (accumulate) {
+  if (accumulate && !residentOut) {
     if (contiguousOut) heap.set(viewOf(out, outOffset, outOffset + cSize), cAddress >> 2);
     else for (let row = 0; row < m; row++) heap.set(out.subarray(outOffset + row * ldc, outOffset + row * ldc + n), (cAddress >> 2) + row * n);
   }
   kernels.matmulF32(
-    aAddress, lda, transposeA ? 1 : 0, bAddress, ldb, transposeB ? 1 : 0, cAddress, n,
-    m, n, k, accumulate ? 1 : 0, bias === null ? 0 : biasAddress, activation, addresses[4],
+    aAddress, lda, transposeA ? 1 : 0, bAddress, ldb, transposeB ? 1 : 0, cAddress, cLeading,
+    m, n, k, accumulate ? 1 : 0, biasAddress, activation, scratch + offsets[4],
   );
+  if (residentOut) return;
   const result = viewOf(heap, cAddress >> 2, (cAddress >> 2) + cSize);
   if (contiguousOut) out.set(result, outOffset);
   else for (let row = 0; row < m; row++) out.set(result.subarray(row * n, row * n + n), outOffset + row * ldc);
@@ -101,25 +119,34 @@ function runMatmul(
  * bias + ReLU) runs in the AssemblyScript kernel module; float64 goes to `reference` (the
  * TypeScript kernels), which this backend has nothing faster for.
  *
+ * Memory: where the runtime has shared memory (Node; browsers with cross-origin isolation) the
+ * module imports a shared WebAssembly memory and {@link WasmKernels.allocateFloat32} hands out
+ * arrays over it that products read in place; elsewhere (`shared: false`, or no
+ * SharedArrayBuffer) the module owns an ordinary memory and every operand is copied in and out.
+ *
  * Numerics: float32 accumulation in SIMD lanes, in blocks of 256 along k; results differ from the
  * reference by rounding only (relative ~1e-6 for k in the hundreds). Deterministic: the same
- * inputs and shapes give bit-identical outputs on a given variant. The relaxed variant uses
- * fused multiply-add where the CPU has it, so its last bits differ from the plain SIMD variant's.
+ * inputs and shapes give bit-identical outputs on a given variant, resident or copied. The relaxed
+ * variant uses fused multiply-add where the CPU has it, so its last bits differ from the plain SIMD variant's.
  *
  * @example
  * const kernels = createWasmKernels('simd', jsKernels);
  * kernels.matmulFloat32({ a, aOffset: 0, lda: k, transposeA: false, b, bOffset: 0, ldb: n,
  *   transposeB: false, out, outOffset: 0, ldc: n, m, n, k, accumulate: false });
  */
-export function createWasmKernels(variant: WasmVariant, reference: Kernels): WasmKernels {
-  const exports = instantiateWasmKernels(variant);
-  const arena = new WasmArena(exports);
-  const scratchState: MatmulScratch = { sizes: [0, 0, 0, 0, 0], addresses: [0, 0, 0, 0, 0] };
+export function createWasmKernels(variant: WasmVariant, reference: Kernels, options: { shared?: boolean } = {}): WasmKernels {
+  const sharedMemory = options.shared === false ? null : createSharedKernelMemory();
+  const exports = sharedMemory === null ? instantiateWasmKernels(variant) : instantiateWasmKernels(variant, sharedMemory);
+  const memory = sharedMemory === null
+    ? new KernelMemory(exports.memory, exports.heapBase(), false)
+    : new KernelMemory(sharedMemory, exports.heapBase(), true, sharedMaximumPages);
+  const scratchState: MatmulScratch = { offsets: [0, 0, 0, 0, 0] };
   return {
     name: variant === 'simd' ? 'wasm-simd' : 'wasm-relaxed-simd',
-    matmulFloat32: (args) => runMatmul(exports, arena, scratchState, args, null, 0, wasmActivationCode.none),
+    matmulFloat32: (args) => runMatmul(exports, memory, scratchState, args, null, 0, wasmActivationCode.none),
     matmulFloat64: (args) => reference.matmulFloat64(args),
-    matmulBiasActivationFloat32: (args, bias, biasOffset, activation) => runMatmul(exports, arena, scratchState, args, bias, biasOffset, wasmActivationCode[activation]),
-    scratchBytes: () => arena.byteLength,
+    matmulBiasActivationFloat32: (args, bias, biasOffset, activation) => runMatmul(exports, memory, scratchState, args, bias, biasOffset, wasmActivationCode[activation]),
+    allocateFloat32: (length) => memory.allocateFloat32(length),
+    memory,
   };
 }

@@ -1,5 +1,5 @@
 import type { MatmulActivation } from './kernels.js';
-import { wasmRelaxedSimdBase64, wasmSimdBase64 } from './wasm-binary.generated.js';
+import { wasmRelaxedSimdBase64, wasmRelaxedSimdSharedBase64, wasmSimdBase64, wasmSimdSharedBase64 } from './wasm-binary.generated.js';
 
 /**
  * The two compiled variants of the kernel module: plain WebAssembly SIMD, and relaxed SIMD (fused multiply-add).
@@ -62,17 +62,33 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-const decoded: Partial<Record<WasmVariant, Uint8Array<ArrayBuffer>>> = {};
+const decoded = new Map<string, Uint8Array<ArrayBuffer>>();
 
 /**
- * The embedded bytes of a kernel module variant (decoded once).
+ * The maximum, in 64 KiB pages, that the shared variants declare for their imported memory
+ * (2 GiB; `scripts/build-wasm.mjs` passes the same number to the compiler).
+ *
+ * @example
+ * new WebAssembly.Memory({ initial: 1, maximum: sharedMaximumPages, shared: true });
+ */
+export const sharedMaximumPages = 32768;
+
+/**
+ * The embedded bytes of a kernel module variant (decoded once): with `shared`, the build that
+ * imports a shared memory (`env.memory`) instead of owning an ordinary one.
  *
  * @example
  * const bytes = wasmModuleBytes('simd'); // Uint8Array starting with "\0asm"
  */
-export function wasmModuleBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
-  decoded[variant] ??= decodeBase64(variant === 'simd' ? wasmSimdBase64 : wasmRelaxedSimdBase64);
-  return decoded[variant];
+export function wasmModuleBytes(variant: WasmVariant, shared = false): Uint8Array<ArrayBuffer> {
+  const key = `${variant}${shared ? '-shared' : ''}`;
+  let bytes = decoded.get(key);
+  if (bytes === undefined) {
+    const text = variant === 'simd' ? (shared ? wasmSimdSharedBase64 : wasmSimdBase64) : (shared ? wasmRelaxedSimdSharedBase64 : wasmRelaxedSimdBase64);
+    bytes = decodeBase64(text);
+    decoded.set(key, bytes);
+  }
+  return bytes;
 }
 
 function defaultValidate(bytes: Uint8Array<ArrayBuffer>): boolean {
@@ -96,14 +112,36 @@ export function detectWasmVariant(validate: ValidateWasm = defaultValidate): Was
 }
 
 /**
- * Compiles and instantiates a kernel module variant synchronously. The modules are under 4 KiB,
- * the size up to which browsers allow synchronous compilation on the main thread.
+ * A new shared WebAssembly memory for the shared kernel modules (1 page, growing up to
+ * {@link sharedMaximumPages}), or `null` where shared memory is unavailable: no
+ * SharedArrayBuffer (browsers without cross-origin isolation), or the engine refuses.
+ *
+ * @example
+ * const memory = createSharedKernelMemory();
+ * const kernels = memory === null ? instantiateWasmKernels('simd') : instantiateWasmKernels('simd', memory);
+ */
+export function createSharedKernelMemory(): WebAssembly.Memory | null {
+  if (typeof SharedArrayBuffer !== 'function') return null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: sharedMaximumPages, shared: true });
+    return memory.buffer instanceof SharedArrayBuffer ? memory : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Compiles and instantiates a kernel module variant synchronously: with a shared `memory`, the
+ * build that imports it (so arrays over that memory are read in place, and several instances,
+ * one per thread, can share it); without, the build that owns an ordinary memory. The modules
+ * are under 4 KiB, the size up to which browsers allow synchronous compilation on the main thread.
  *
  * @example
  * const kernels = instantiateWasmKernels('simd');
- * kernels.heapBase(); // a few hundred bytes: the static data
+ * kernels.heapBase(); // a few bytes: the module has no static data
  */
-export function instantiateWasmKernels(variant: WasmVariant): WasmKernelExports {
-  const module = new WebAssembly.Module(wasmModuleBytes(variant));
-  return new WebAssembly.Instance(module, {}).exports as unknown as WasmKernelExports;
+export function instantiateWasmKernels(variant: WasmVariant, memory?: WebAssembly.Memory): WasmKernelExports {
+  const module = new WebAssembly.Module(wasmModuleBytes(variant, memory !== undefined));
+  const imports: WebAssembly.Imports = memory === undefined ? {} : { env: { memory } };
+  return new WebAssembly.Instance(module, imports).exports as unknown as WasmKernelExports;
 }

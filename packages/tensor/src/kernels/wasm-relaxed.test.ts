@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { wasmRelaxedSimdBase64 } from './wasm-binary.generated.js';
+import { wasmRelaxedSimdBase64, wasmRelaxedSimdSharedBase64 } from './wasm-binary.generated.js';
 import { wasmModuleBytes } from './wasm-module.js';
 
 /**
@@ -12,7 +12,8 @@ import { wasmModuleBytes } from './wasm-module.js';
  */
 const childScript = `
 const bytes = Uint8Array.from(atob(process.argv[1]), (c) => c.charCodeAt(0));
-const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+const imports = process.argv[2] === 'shared' ? { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true }) } } : {};
+const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports;
 const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name).sort();
 let seed = 7;
 const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 31 - 1;
@@ -46,10 +47,10 @@ console.log(JSON.stringify({ names, worst, cases }));
 `;
 
 describe('the relaxed-SIMD kernel module (in a child process with relaxed SIMD enabled)', () => {
-  it('exports the kernel ABI and agrees with a float64 reference in every transpose case', () => {
+  it.each([['own', wasmRelaxedSimdBase64], ['shared', wasmRelaxedSimdSharedBase64]])('with its %s memory: exports the kernel ABI and agrees with a float64 reference in every transpose case', (memory, base64) => {
     const nativeRelaxed = WebAssembly.validate(wasmModuleBytes('relaxed-simd'));
     const flags = nativeRelaxed ? [] : ['--experimental-wasm-relaxed-simd'];
-    const output = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', childScript, wasmRelaxedSimdBase64], { encoding: 'utf8' });
+    const output = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', childScript, base64, memory], { encoding: 'utf8' });
     const result = JSON.parse(output) as { names: string[]; worst: number; cases: number };
     expect(result.names).toEqual(['biasActivationF32', 'heapBase', 'matmulF32', 'matmulScratchBytes', 'memory']);
     expect(result.cases).toBe(40);

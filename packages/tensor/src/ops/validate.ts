@@ -59,8 +59,38 @@ export function prepareOut<D extends DType>(
   return out as Tensor<D>;
 }
 
-function sharesMemory(out: Tensor, input: Tensor | undefined): boolean {
-  return input !== undefined && input.data.buffer === out.data.buffer && input.size > 0 && out.size > 0;
+/**
+ * Whether two tensors may touch the same bytes: their data lies in the same memory and the byte
+ * spans they can reach overlap. Two SharedArrayBuffer objects can be views of one memory (a
+ * growing WebAssembly memory hands out a new one each time, and resident tensors of the kernels
+ * all live in it), so shared buffers are compared by byte address alone; ordinary ArrayBuffers
+ * must be the same object. Tensors in one buffer whose spans are disjoint (say two resident
+ * buffers, or two halves of one array) do not share memory.
+ *
+ * @example
+ * sharesMemory(out, input); // true when writing out could change input
+ */
+export function sharesMemory(first: Tensor, second: Tensor | undefined): boolean {
+  if (second === undefined || first.size === 0 || second.size === 0) return false;
+  const bufferOfFirst = first.data.buffer;
+  const bufferOfSecond = second.data.buffer;
+  const bothShared = typeof SharedArrayBuffer === 'function' && bufferOfFirst instanceof SharedArrayBuffer && bufferOfSecond instanceof SharedArrayBuffer;
+  if (!bothShared && bufferOfFirst !== bufferOfSecond) return false;
+  return firstByte(first) < endByte(second) && firstByte(second) < endByte(first);
+}
+
+/** The byte address of the lowest element a (non-empty) view reaches, within its buffer. */
+function firstByte(x: Tensor): number {
+  let low = x.offset;
+  for (let axis = 0; axis < x.rank; axis++) if (x.strides[axis] < 0) low += (x.shape[axis] - 1) * x.strides[axis];
+  return x.data.byteOffset + low * x.data.BYTES_PER_ELEMENT;
+}
+
+/** One past the byte address of the highest element a (non-empty) view reaches. */
+function endByte(x: Tensor): number {
+  let high = x.offset;
+  for (let axis = 0; axis < x.rank; axis++) if (x.strides[axis] > 0) high += (x.shape[axis] - 1) * x.strides[axis];
+  return x.data.byteOffset + (high + 1) * x.data.BYTES_PER_ELEMENT;
 }
 
 /** True when a stride-0 axis of size > 1 makes several indices address one element. */

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { AnnetError } from './errors.js';
+import { activeKernels, useKernels } from './kernels/backend.js';
+import { jsKernels } from './kernels/js-kernels.js';
+import { matmul } from './ops/matmul.js';
+import { sharesMemory } from './ops/validate.js';
+import { residentZeros } from './resident.js';
+import { tensor } from './create.js';
+
+describe('residentZeros', () => {
+  it('places float32 tensors in the wasm backend\'s shared memory, zero-filled, with the given shape', () => {
+    expect(activeKernels().name).toMatch(/^wasm/); // Node 20 validates the SIMD module
+    const x = residentZeros([2, 3]);
+    expect(x.dtype).toBe('float32');
+    expect(x.shape).toEqual([2, 3]);
+    expect(x.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(x.toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+  });
+
+  it('gives ordinary arrays for float64 and under the TypeScript kernels', () => {
+    expect(residentZeros([2], 'float64').data).toBeInstanceOf(Float64Array);
+    expect(residentZeros([2], 'float64').data.buffer).toBeInstanceOf(ArrayBuffer);
+    const previous = useKernels(jsKernels);
+    try {
+      expect(residentZeros([2]).data.buffer).toBeInstanceOf(ArrayBuffer);
+    } finally {
+      useKernels(previous);
+    }
+  });
+
+  it('gives the same matmul result as ordinary tensors, written in place into a resident out', () => {
+    // [[1,2],[3,4]]·[[5,6],[7,8]] = [[1*5+2*7, 1*6+2*8], [3*5+4*7, 3*6+4*8]] = [[19,22],[43,50]]
+    const a = residentZeros([2, 2]);
+    const b = residentZeros([2, 2]);
+    a.data.set([1, 2, 3, 4]);
+    b.data.set([5, 6, 7, 8]);
+    const out = residentZeros([2, 2]);
+    expect(matmul(a, b, { out })).toBe(out);
+    expect(out.toArray()).toEqual([[19, 22], [43, 50]]);
+    expect(matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])).toArray()).toEqual([[19, 22], [43, 50]]);
+  });
+
+  it('still refuses an out that overlaps an input, comparing byte spans in the one shared memory', () => {
+    // Every resident tensor lives in the same memory: only overlapping byte spans count as sharing.
+    const a = residentZeros([2, 2]);
+    const b = residentZeros([2, 2]);
+    expect(() => matmul(a, b, { out: a })).toThrow('matmul: out shares memory with an input; pass a separate buffer');
+    expect(() => matmul(a, b, { out: b.transpose() })).toThrow('matmul: out shares memory with an input');
+    expect(sharesMemory(a, b)).toBe(false);
+    const whole = residentZeros([4, 2]);
+    const top = whole.slice([0, 2]);
+    const bottom = whole.slice([2, 4]);
+    expect(sharesMemory(top, bottom)).toBe(false); // disjoint halves of one array
+    expect(sharesMemory(top, whole)).toBe(true);
+    expect(sharesMemory(whole.slice([1, 3]), bottom)).toBe(true);
+    // Ordinary arrays: different buffers never share, the same buffer shares where spans overlap.
+    const plain = tensor([1, 2, 3, 4]);
+    expect(sharesMemory(plain, tensor([1, 2, 3, 4]))).toBe(false);
+    expect(sharesMemory(plain.slice([0, 2]), plain.slice([1, 3]))).toBe(true);
+    expect(sharesMemory(plain.slice([0, 2]), plain.slice([2, 4]))).toBe(false);
+  });
+
+  it('rejects a non-float dtype and a bad shape with errors naming residentZeros', () => {
+    expect(() => residentZeros([2], 'int32' as 'float32')).toThrow(AnnetError);
+    expect(() => residentZeros([2], 'int32' as 'float32')).toThrow(`residentZeros: dtype must be 'float32' or 'float64', got "int32"`);
+    expect(() => residentZeros([-1])).toThrow(/^residentZeros: /);
+  });
+});

@@ -1,0 +1,35 @@
+import type { FloatDType, TypedArrayFor } from './dtype.js';
+import { allocate } from './dtype.js';
+import { AnnetError } from './errors.js';
+import { activeKernels } from './kernels/backend.js';
+import { checkShape, sizeOf } from './shape.js';
+import { Tensor } from './tensor.js';
+
+/**
+ * A zero-filled tensor placed where the active kernels read and write it without copying: in the
+ * WebAssembly backend's shared memory when the backend has one (float32 only), an ordinary typed
+ * array otherwise (float64, the TypeScript kernels, runtimes without shared memory, or a full
+ * memory). Either way it is a plain `Tensor` over a `Float32Array`/`Float64Array`, freed by the
+ * garbage collector like any other: there is nothing to dispose.
+ *
+ * Meant for long-lived buffers that matmul touches every step (layers allocate their parameters,
+ * gradients and output buffers with it), so a training step moves no data between JavaScript and
+ * WebAssembly memory. Do not use it for short-lived temporaries: the WebAssembly memory never
+ * shrinks, and its blocks are reclaimed only when the garbage collector finalizes their arrays.
+ * A `subarray` of a resident array does not keep the block alive; keep the tensor (or its `data`)
+ * referenced while using one.
+ *
+ * @example
+ * const weights = residentZeros([784, 128]);   // float32, in WebAssembly memory under wasm-simd
+ * const y = matmul(x, weights);                 // weights read in place
+ * residentZeros([3], 'float64').data;           // Float64Array [0, 0, 0]: always an ordinary array
+ */
+export function residentZeros<D extends FloatDType = 'float32'>(shape: readonly number[], dtype: D = 'float32' as D): Tensor<D> {
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new AnnetError('INVALID_ARGUMENT', 'residentZeros', `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+  }
+  const checked = checkShape(shape, 'residentZeros');
+  const size = sizeOf(checked);
+  const data = (dtype === 'float32' ? activeKernels().allocateFloat32?.(size) : null) ?? allocate(dtype, size);
+  return new Tensor(data as TypedArrayFor[D], checked);
+}
