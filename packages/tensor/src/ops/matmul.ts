@@ -9,7 +9,7 @@ import { applyBiasActivation, type FusedActivation } from './matmul-epilogue.js'
 import { batchFoldsIntoRows, matrixLayout } from './matrix-layout.js';
 import { newTensor } from './new-tensor.js';
 import { PlanCache } from './plan-cache.js';
-import { assertFloat, assertTensor, prepareOut } from './validate.js';
+import { assertFloat, assertTensor, prepareOut, sharesMemory } from './validate.js';
 
 export type { FusedActivation } from './matmul-epilogue.js';
 
@@ -75,7 +75,7 @@ export function matmul<D extends FloatDType>(a: Tensor<D>, b: Tensor<D>, options
   const bias = options.bias;
   if (bias !== undefined) checkBias(bias, a.dtype, plan.outShape[plan.outShape.length - 1]);
   const out = prepareOut(options.out, plan.outShape, a.dtype, operation, a, b) as Tensor<D>;
-  if (bias !== undefined && bias.size > 0 && out.size > 0 && bias.data.buffer === out.data.buffer) {
+  if (sharesMemory(out, bias)) {
     throw new AnnetError('INVALID_ARGUMENT', operation, 'bias shares memory with out (the product would overwrite it before it is added); pass a separate buffer');
   }
   if (out.size === 0) return out;
