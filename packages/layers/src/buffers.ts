@@ -1,9 +1,11 @@
 import type { FloatDType } from '@annet/layer-api';
-import { shapesEqual, zeros, type Tensor } from '@annet/tensor';
+import { residentZeros, shapesEqual, type Tensor } from '@annet/tensor';
 
 /**
- * Returns `current` when it already has `dtype` and `shape`, otherwise a new zero-filled tensor.
- * Layers keep their outputs and gradients in such buffers, so a steady state allocates nothing.
+ * Returns `current` when it already has `dtype` and `shape`, otherwise a new zero-filled tensor,
+ * resident (`residentZeros`: in the WebAssembly kernels' memory when they have a shared one, so
+ * the next layer's matmul reads it in place). Layers keep their outputs and gradients in such
+ * buffers, so a steady state allocates nothing.
  *
  * @example
  * let output: Tensor | undefined;
@@ -12,7 +14,7 @@ import { shapesEqual, zeros, type Tensor } from '@annet/tensor';
  */
 export function reuseBuffer<D extends FloatDType>(current: Tensor | undefined, dtype: D, shape: readonly number[]): Tensor<D> {
   if (current !== undefined && current.dtype === dtype && shapesEqual(current.shape, shape)) return current as Tensor<D>;
-  return zeros(shape, dtype);
+  return residentZeros(shape, dtype);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { FloatArray, FloatDType, Parameter, StateBuffer } from '@annet/layer-api';
-import { allocate, createRng, sizeOf, Tensor, type Rng } from '@annet/tensor';
+import { createRng, residentZeros, type Rng, type Tensor } from '@annet/tensor';
 import type { Fans, Initializer } from './initializers/initializer.js';
 
 /**
@@ -24,8 +24,9 @@ export abstract class LayerArray {
   protected constructor(layerName: string, localName: string, shape: readonly number[], dtype: FloatDType) {
     this.localName = localName;
     this.shape = shape.slice();
-    this.value = allocate(dtype, sizeOf(shape));
-    this.tensor = new Tensor(this.value, this.shape);
+    // Resident: in the WebAssembly kernels' memory when they have a shared one, so matmul reads the weights in place.
+    this.tensor = residentZeros(this.shape, dtype);
+    this.value = this.tensor.data;
     this.fullName = `${layerName}.${localName}`;
   }
 
@@ -71,8 +72,8 @@ export class LayerParameter extends LayerArray implements Parameter {
     readonly fans: Fans,
   ) {
     super(layerName, localName, shape, dtype);
-    this.grad = allocate(dtype, sizeOf(shape));
-    this.gradient = new Tensor(this.grad, this.shape);
+    this.gradient = residentZeros(this.shape, dtype);
+    this.grad = this.gradient.data;
   }
 
   /** Redraws the values from `rng` and zeroes the gradient. */
