@@ -14,6 +14,7 @@ export { Softmax, type SoftmaxOptions } from './activations/softmax.js';
 export { erf } from './activations/erf.js';
 
 export { Dense, type DenseOptions } from './core/dense.js';
+export type { DenseActivation } from './core/dense-activation.js';
 export { defaultKernelInitializer, type ActivationHint, type KernelOptions } from './core/kernel-options.js';
 export { Dropout, type DropoutOptions } from './core/dropout.js';
 export { Flatten } from './core/flatten.js';

@@ -1,11 +1,13 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
 import type { BackwardOptions, FloatDType } from '@annet/layer-api';
-import { add, AnnetError, matmul, shapesEqual, sum, zeros, type MatmulOptions, type Tensor } from '@annet/tensor';
+import { AnnetError, matmul, shapesEqual, sum, zeros, type MatmulOptions, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
+import { contiguousInput, floatData, reuseBuffer } from '../buffers.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
 import type { InitializerConfig } from '../initializers/initializer.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
+import { activateInPlace, checkDenseActivation, differentiateActivation, type DenseActivation } from './dense-activation.js';
 import { defaultKernelInitializer, kernelConfigEntries, type KernelOptions } from './kernel-options.js';
 import { ViewCache } from './view-cache.js';
 
@@ -13,24 +15,33 @@ import { ViewCache } from './view-cache.js';
  * Options of {@link Dense}.
  *
  * @example
- * const options: DenseOptions = { activationHint: 'relu', seed: 1 };
+ * const options: DenseOptions = { activation: 'relu', activationHint: 'relu', seed: 1 };
  */
-export interface DenseOptions extends SeededLayerOptions, KernelOptions {}
+export interface DenseOptions extends SeededLayerOptions, KernelOptions {
+  /**
+   * The activation applied to x·W + b, as Keras's `activation`: `'linear'` (default, none),
+   * `'relu'` (fused into the matmul: no second sweep over the output), `'sigmoid'`, `'tanh'`.
+   * As in Keras it does not choose the initializer: `activation: 'relu'` alone keeps Glorot
+   * uniform; add `activationHint: 'relu'` (or a `kernelInitializer`) for He-normal weights.
+   */
+  readonly activation?: DenseActivation;
+}
 
 /**
- * A fully connected layer: y = x·W + b over the last axis, with weights W of shape
- * [inputSize, outputSize] and biases b of shape [outputSize]. Input [..., inputSize], output
- * [..., outputSize].
+ * A fully connected layer: y = f(x·W + b) over the last axis, with weights W of shape
+ * [inputSize, outputSize], biases b of shape [outputSize] and f the `activation` (identity by
+ * default). Input [..., inputSize], output [..., outputSize].
  *
- * Backward, with X and dY the input and output gradient flattened to rows:
- * dW = Xᵀ·dY, db = Σ_rows dY, dX = dY·Wᵀ (matmul reads the transposes in place, without copies).
+ * Backward, with X and dY the input and output gradient flattened to rows: dZ = dY ⊙ f′ (dY
+ * itself for `'linear'`; [Y > 0], Y(1 − Y) or 1 − Y² otherwise, into a reused buffer), then
+ * dW = Xᵀ·dZ, db = Σ_rows dZ, dX = dZ·Wᵀ (matmul reads the transposes in place, without copies).
  *
  * Parameters `<name>.weights` and `<name>.biases`, drawn at construction from `options.rng` or
  * `createRng(options.seed ?? 0)`, weights first.
  *
  * @example
- * const dense = new Dense(784, 128, { activationHint: 'relu' }); // He-normal weights
- * const y = dense.forward(x);             // x: [64, 784] → y: [64, 128]
+ * const dense = new Dense(784, 128, { activation: 'relu', activationHint: 'relu' }); // He-normal weights
+ * const y = dense.forward(x);             // x: [64, 784] → y = relu(x·W + b): [64, 128]
  * const dx = dense.backward(dy);          // fills dense.parameters()[0].grad and [1].grad
  */
 export class Dense extends BaseLayer {
@@ -44,6 +55,8 @@ export class Dense extends BaseLayer {
   readonly weights: Tensor;
   /** b, [outputSize], over `<name>.biases`; undefined without bias. */
   readonly biases: Tensor | undefined;
+  /** The activation applied to x·W + b (`'linear'`: none). */
+  readonly activation: DenseActivation;
   private readonly kernelInitializer: InitializerConfig;
   private readonly biasInitializer: InitializerConfig;
   private readonly activationHint: string | undefined;
@@ -54,8 +67,9 @@ export class Dense extends BaseLayer {
   private readonly gradientRows = new ViewCache();
   private output: Tensor | undefined;
   private inputGradient: Tensor | undefined;
-  private readonly forwardOptions: MatmulOptions = {};
-  private readonly biasOptions: { out?: Tensor } = {};
+  /** dZ = dY ⊙ f′ for a non-linear activation, reused across steps. */
+  private preActivationGradient: Tensor | undefined;
+  private readonly forwardOptions: MatmulOptions;
   private readonly weightGradientOptions: MatmulOptions;
   private readonly biasGradientOptions: { out?: Tensor };
   private readonly inputGradientOptions: MatmulOptions = { transposeB: true };
@@ -68,6 +82,7 @@ export class Dense extends BaseLayer {
     this.inputSize = inputSize;
     this.outputSize = outputSize;
     this.useBias = options.useBias ?? true;
+    this.activation = checkDenseActivation(this.operation, options.activation);
     this.kernelInitializer = defaultKernelInitializer(options);
     this.biasInitializer = options.biasInitializer ?? 'zeros';
     this.activationHint = options.activationHint;
@@ -77,6 +92,8 @@ export class Dense extends BaseLayer {
     this.biasesParameter = this.useBias ? this.addParameter('biases', [outputSize], initializerFromConfig(this.biasInitializer), fans) : undefined;
     this.weights = this.weightsParameter.tensor;
     this.biases = this.biasesParameter?.tensor;
+    // Bias (and ReLU) ride in the matmul; sigmoid and tanh follow it in place.
+    this.forwardOptions = { bias: this.biases, activation: this.activation === 'relu' ? 'relu' : 'linear' };
     this.weightGradientOptions = { transposeA: true, out: this.weightsParameter.gradient };
     this.biasGradientOptions = { out: this.biasesParameter?.gradient };
     this.initialize(initialRng(options));
@@ -87,36 +104,41 @@ export class Dense extends BaseLayer {
     return new Dense(config.inputSize as number, config.outputSize as number, config as DenseOptions);
   }
 
+  // `activation` is recorded only when not 'linear', so configs written before the option existed
+  // (which load as 'linear') and the configs of linear layers stay exactly as they were.
   protected override configEntries(): Record<string, JsonValue> {
     return {
       inputSize: this.inputSize,
       outputSize: this.outputSize,
       ...kernelConfigEntries(this.useBias, this.kernelInitializer, this.biasInitializer, this.activationHint, this.seedEntries),
+      ...(this.activation === 'linear' ? {} : { activation: this.activation }),
     };
   }
 
-  /** y = x·W + b; the returned tensor is reused by the next call. */
+  /** y = f(x·W + b); the returned tensor is reused by the next call. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     const rank = input.shape.length;
     if (rank < 2 || input.shape[rank - 1] !== this.inputSize) throw inputShapeError(this.operation, `[*, ${this.inputSize}]`, input.shape);
     requireDType(this.operation, input, this.dtype);
     const output = this.outputBuffer(input);
     matmul(input as Tensor<FloatDType>, this.weights as Tensor<FloatDType>, this.forwardOptions);
-    if (this.biases !== undefined) add(output, this.biases, this.biasOptions);
+    if (this.activation === 'sigmoid' || this.activation === 'tanh') activateInPlace(this.activation, floatData(output), output.size);
     this.lastInput = input;
     this.lastTraining = options?.training ?? false;
     return output;
   }
 
   /**
-   * Writes dW = Xᵀ·dY and db = Σ dY (overwriting) and returns dX = dY·Wᵀ (reused by the next call);
-   * with `{ inputGradient: false }` dX is not computed (the first layer of a model needs none).
+   * Writes dW = Xᵀ·dZ and db = Σ dZ (overwriting) and returns dX = dZ·Wᵀ (reused by the next
+   * call), with dZ = dY ⊙ f′; with `{ inputGradient: false }` dX is not computed (the first layer
+   * of a model needs none).
    */
   backward(outputGradient: Tensor, options?: BackwardOptions): Tensor {
     const output = this.output;
     const input = this.checkBackward(outputGradient, output?.shape ?? [], this.dtype);
+    const gradient = this.activation === 'linear' ? outputGradient : this.throughActivation(outputGradient, output as Tensor);
     const inputRows = this.rows(this.inputRows, input, this.inputSize);
-    const gradientRows = this.rows(this.gradientRows, outputGradient, this.outputSize);
+    const gradientRows = this.rows(this.gradientRows, gradient, this.outputSize);
     matmul(inputRows as Tensor<FloatDType>, gradientRows as Tensor<FloatDType>, this.weightGradientOptions);
     if (this.biasesParameter !== undefined) sum(gradientRows, 0, false, this.biasGradientOptions);
     let inputGradient = this.inputGradient;
@@ -126,8 +148,17 @@ export class Dense extends BaseLayer {
       this.inputGradientOptions.out = inputGradient;
     }
     if (options?.inputGradient === false) return inputGradient;
-    matmul(outputGradient as Tensor<FloatDType>, this.weights as Tensor<FloatDType>, this.inputGradientOptions);
+    matmul(gradient as Tensor<FloatDType>, this.weights as Tensor<FloatDType>, this.inputGradientOptions);
     return inputGradient;
+  }
+
+  /** dZ = dY ⊙ f′(Z), computed from the output Y, in a buffer reused while the shape holds. */
+  private throughActivation(outputGradient: Tensor, output: Tensor): Tensor {
+    const dy = contiguousInput(outputGradient);
+    const dz = reuseBuffer(this.preActivationGradient, this.dtype, output.shape);
+    this.preActivationGradient = dz;
+    differentiateActivation(this.activation as 'relu' | 'sigmoid' | 'tanh', floatData(output), floatData(dy), dy.offset, floatData(dz), output.size);
+    return dz;
   }
 
   /** [..., inputSize] → [..., outputSize]. */
@@ -144,7 +175,6 @@ export class Dense extends BaseLayer {
     const fresh = this.allocateLike(this.outputShape(input.shape));
     this.output = fresh;
     this.forwardOptions.out = fresh;
-    this.biasOptions.out = fresh;
     return fresh;
   }
 

@@ -3,7 +3,8 @@ import type { InitializerConfig } from '../initializers/initializer.js';
 
 /**
  * The activation that follows a layer, as a hint for its default kernel initializer only (the
- * layer applies no activation). ReLU-like hints pick `'heNormal'`, the others `'glorotUniform'`.
+ * hint applies nothing). ReLU-like hints pick `'heNormal'`, the others `'glorotUniform'`. Dense's
+ * own `activation` option does not set it, as in Keras: pass both for a ReLU layer with He weights.
  *
  * @example
  * new Dense(784, 128, { activationHint: 'relu' }); // He-normal weights
