@@ -1,6 +1,7 @@
 import type { Kernels, MatmulActivation, MatmulArguments } from './kernels.js';
 import { KernelMemory } from './kernel-memory.js';
-import { createSharedKernelMemory, instantiateWasmKernels, sharedMaximumPages, wasmActivationCode, type WasmKernelExports, type WasmVariant } from './wasm-module.js';
+import type { KernelThreads } from './kernel-threads.js';
+import { createSharedKernelMemory, instantiateWasmKernels, sharedMaximumPages, wasmActivationCode, wasmModuleBytes, type WasmKernelExports, type WasmVariant } from './wasm-module.js';
 
 /**
  * The WebAssembly backend's kernels: {@link Kernels} with the fused Dense forward and the
@@ -24,6 +25,15 @@ export interface WasmKernels extends Kernels {
   allocateFloat32(length: number): Float32Array | null;
   /** The kernel memory (resident arrays and the scratch region), for tests and benchmarks. */
   readonly memory: KernelMemory;
+  /** The shared memory helper threads must instantiate the module with; `null` when the memory is not shared (no threads possible). */
+  readonly sharedMemory: WebAssembly.Memory | null;
+  /** The compiled shared-memory module helper threads instantiate; `null` when the memory is not shared. */
+  readonly sharedModule: WebAssembly.Module | null;
+  /**
+   * Splits large products between the calling thread and these helper threads (started on
+   * {@link WasmKernels.sharedMemory} with {@link WasmKernels.sharedModule}); `null` goes back to one thread.
+   */
+  useThreads(threads: KernelThreads | null): void;
 }
 
 /** Elements spanned by a row-major [rows, columns] matrix with row stride `leading`: what must be copied to read it. */
@@ -56,10 +66,91 @@ function viewOf(array: Float32Array, start: number, end: number): Float32Array {
 interface MatmulScratch {
   /** Byte offsets inside the scratch region: copied A, copied B, compact C, copied bias, packing. */
   offsets: number[];
+  /** The 15 arguments of one `matmulF32` call, for posting to a helper. */
+  job: number[];
+  /** Helper threads, or null for one thread. */
+  threads: KernelThreads | null;
 }
 
 function alignUp(value: number): number {
   return Math.ceil(value / 64) * 64;
+}
+
+/**
+ * Below this many multiply-adds a product runs on one thread: handing a slice to a helper and
+ * waiting for it costs some microseconds, which a product this small does not repay.
+ */
+const parallelMinimumMultiplyAdds = 1 << 19;
+
+/**
+ * Runs `matmulF32` on the prepared addresses, split between the caller and its helper threads
+ * when there are any and the product is large enough: by rows when m >= n (every part then packs
+ * all of op(B)), by columns otherwise (every part packs all of op(A)), in slices that are
+ * multiples of the register tile (5 rows, 8 columns). Each output element is computed by one
+ * thread in the same order as on one thread, so the result is bit-identical.
+ * `scratch` points at `parts` packing regions of `packing` bytes each.
+ */
+function runSplit(
+  kernels: WasmKernelExports, state: MatmulScratch,
+  a: number, lda: number, transposeA: boolean, b: number, ldb: number, transposeB: boolean, c: number, ldc: number,
+  m: number, n: number, k: number, accumulate: boolean, bias: number, activation: number, scratch: number, packing: number,
+): void {
+  const threads = state.threads;
+  const parts = partsFor(threads, m, n, k);
+  if (parts === 1) {
+    kernels.matmulF32(a, lda, transposeA ? 1 : 0, b, ldb, transposeB ? 1 : 0, c, ldc, m, n, k, accumulate ? 1 : 0, bias, activation, scratch);
+    return;
+  }
+  const byRows = m >= n;
+  const extent = byRows ? m : n;
+  const tile = byRows ? 5 : 8;
+  const slice = Math.ceil(extent / parts / tile) * tile;
+  const job = state.job;
+  let posted = 0;
+  let start = 0;
+  for (; posted < parts - 1 && start + slice < extent; posted++, start += slice) {
+    sliceArguments(job, byRows, start, slice, a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, accumulate, bias, activation, scratch + (posted + 1) * packing);
+    threads!.post(posted, job);
+  }
+  sliceArguments(job, byRows, start, extent - start, a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, accumulate, bias, activation, scratch);
+  let failure: unknown = null;
+  try {
+    kernels.matmulF32(job[0], job[1], job[2], job[3], job[4], job[5], job[6], job[7], job[8], job[9], job[10], job[11], job[12], job[13], job[14]);
+  } catch (error) {
+    failure = error;
+  }
+  for (let helper = 0; helper < posted; helper++) threads!.wait(helper); // always wait: helpers write into C
+  if (failure !== null) throw failure;
+}
+
+/** How many threads share an [m, k] x [k, n] product: 1 without helpers or below the size threshold. */
+function partsFor(threads: KernelThreads | null, m: number, n: number, k: number): number {
+  if (threads === null || threads.isStopped || m * n * k < parallelMinimumMultiplyAdds) return 1;
+  return threads.helpers + 1;
+}
+
+/** Fills `job` with the `matmulF32` arguments of rows (or columns) [start, start + count) of the product. */
+function sliceArguments(
+  job: number[], byRows: boolean, start: number, count: number,
+  a: number, lda: number, transposeA: boolean, b: number, ldb: number, transposeB: boolean, c: number, ldc: number,
+  m: number, n: number, k: number, accumulate: boolean, bias: number, activation: number, scratch: number,
+): void {
+  // Rows of op(A) start at a + i·lda (or a + i when transposed); columns of op(B) at b + j (or b + j·ldb).
+  job[0] = byRows ? a + 4 * start * (transposeA ? 1 : lda) : a;
+  job[1] = lda;
+  job[2] = transposeA ? 1 : 0;
+  job[3] = byRows ? b : b + 4 * start * (transposeB ? ldb : 1);
+  job[4] = ldb;
+  job[5] = transposeB ? 1 : 0;
+  job[6] = c + 4 * start * (byRows ? ldc : 1);
+  job[7] = ldc;
+  job[8] = byRows ? count : m;
+  job[9] = byRows ? n : count;
+  job[10] = k;
+  job[11] = accumulate ? 1 : 0;
+  job[12] = bias === 0 || byRows ? bias : bias + 4 * start;
+  job[13] = activation;
+  job[14] = scratch;
 }
 
 /**
@@ -88,7 +179,8 @@ function runMatmul(
   offsets[2] = offsets[1] + alignUp(bSpan * 4);
   offsets[3] = offsets[2] + alignUp(cSize * 4);
   offsets[4] = offsets[3] + (residentBias ? 0 : alignUp(n * 4));
-  const scratch = memory.scratch(offsets[4] + kernels.matmulScratchBytes(m, n, k));
+  const packing = alignUp(kernels.matmulScratchBytes(m, n, k)); // enough for any slice of the product too
+  const scratch = memory.scratch(offsets[4] + partsFor(scratchState.threads, m, n, k) * packing);
   const heap = memory.float32(); // after scratch(), which may have grown the memory
   const aAddress = residentA ? memory.addressOf(a) + aOffset * 4 : scratch;
   const bAddress = residentB ? memory.addressOf(b) + bOffset * 4 : scratch + offsets[1];
@@ -104,10 +196,7 @@ function runMatmul(
     if (contiguousOut) heap.set(viewOf(out, outOffset, outOffset + cSize), cAddress >> 2);
     else for (let row = 0; row < m; row++) heap.set(out.subarray(outOffset + row * ldc, outOffset + row * ldc + n), (cAddress >> 2) + row * n);
   }
-  kernels.matmulF32(
-    aAddress, lda, transposeA ? 1 : 0, bAddress, ldb, transposeB ? 1 : 0, cAddress, cLeading,
-    m, n, k, accumulate ? 1 : 0, biasAddress, activation, scratch + offsets[4],
-  );
+  runSplit(kernels, scratchState, aAddress, lda, transposeA, bAddress, ldb, transposeB, cAddress, cLeading, m, n, k, accumulate, biasAddress, activation, scratch + offsets[4], packing);
   if (residentOut) return;
   const result = viewOf(heap, cAddress >> 2, (cAddress >> 2) + cSize);
   if (contiguousOut) out.set(result, outOffset);
@@ -136,11 +225,12 @@ function runMatmul(
  */
 export function createWasmKernels(variant: WasmVariant, reference: Kernels, options: { shared?: boolean } = {}): WasmKernels {
   const sharedMemory = options.shared === false ? null : createSharedKernelMemory();
-  const exports = sharedMemory === null ? instantiateWasmKernels(variant) : instantiateWasmKernels(variant, sharedMemory);
+  const sharedModule = sharedMemory === null ? null : new WebAssembly.Module(wasmModuleBytes(variant, true));
+  const exports = sharedMemory === null ? instantiateWasmKernels(variant) : new WebAssembly.Instance(sharedModule!, { env: { memory: sharedMemory } }).exports as unknown as WasmKernelExports;
   const memory = sharedMemory === null
     ? new KernelMemory(exports.memory, exports.heapBase(), false)
     : new KernelMemory(sharedMemory, exports.heapBase(), true, sharedMaximumPages);
-  const scratchState: MatmulScratch = { offsets: [0, 0, 0, 0, 0] };
+  const scratchState: MatmulScratch = { offsets: [0, 0, 0, 0, 0], job: new Array<number>(15).fill(0), threads: null };
   return {
     name: variant === 'simd' ? 'wasm-simd' : 'wasm-relaxed-simd',
     matmulFloat32: (args) => runMatmul(exports, memory, scratchState, args, null, 0, wasmActivationCode.none),
@@ -148,5 +238,11 @@ export function createWasmKernels(variant: WasmVariant, reference: Kernels, opti
     matmulBiasActivationFloat32: (args, bias, biasOffset, activation) => runMatmul(exports, memory, scratchState, args, bias, biasOffset, wasmActivationCode[activation]),
     allocateFloat32: (length) => memory.allocateFloat32(length),
     memory,
+    sharedMemory,
+    sharedModule,
+    useThreads: (threads) => {
+      if (threads !== null && sharedMemory === null) throw new Error('kernel threads need the shared-memory kernel module; this backend owns an ordinary memory');
+      scratchState.threads = threads;
+    },
   };
 }

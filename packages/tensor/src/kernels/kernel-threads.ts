@@ -1,0 +1,128 @@
+/**
+ * Helper threads for the WebAssembly matmul: each helper runs its own instance of the shared
+ * kernel module on the same shared memory, and takes a slice of a product's rows or columns.
+ * This file holds the protocol, which is plain JavaScript (SharedArrayBuffer and Atomics) and
+ * safe in any runtime; starting the threads is runtime-specific (`node/worker-threads.ts` uses
+ * `worker_threads`).
+ *
+ * One control word block per helper in a shared Int32Array, {@link controlWords} words each:
+ * - word 0: the number of the last job posted (the calling thread increments it, then notifies);
+ * - words 1-15: the job, the 15 arguments of `matmulF32` (byte addresses fit in an int32: the
+ *   shared memory is at most 2 GiB);
+ * - word 16: the number of the last job finished (the helper stores it, then notifies);
+ * - word 17: 0, or 1 when the helper's job threw (the calling thread then throws too).
+ * Atomics.store/notify/wait order the plain memory writes around them, so operands copied into
+ * the scratch region before posting are seen by the helper, and its results by the caller.
+ */
+
+/** Int32 words of control block per helper. */
+export const controlWords = 32;
+const posted = 0;
+const firstArgument = 1;
+const finished = 16;
+const failed = 17;
+
+/** Spins (plain loads) before sleeping on a futex: a product's halves end close together, and waking from a sleep costs tens of microseconds. */
+const spinsBeforeSleeping = 20_000;
+/** Longest a caller waits for a helper before concluding it died. */
+const helperTimeoutMilliseconds = 60_000;
+
+/**
+ * The source of a helper's loop, as a function of (the kernel module's exports, the control
+ * array, the helper's index): kept as text so a runtime can start it from a string
+ * (`new Worker(source, { eval: true })`) without a separate file to locate.
+ *
+ * @example
+ * const loop = new Function('exports', 'control', 'index', helperLoopSource);
+ */
+export const helperLoopSource = `
+  const base = index * ${controlWords};
+  let seen = 0;
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(control, base + ${posted}) === seen) {
+      if (++spins > ${spinsBeforeSleeping}) Atomics.wait(control, base + ${posted}, seen);
+    }
+    seen = Atomics.load(control, base + ${posted});
+    if (seen < 0) return;
+    const a = base + ${firstArgument};
+    try {
+      exports.matmulF32(control[a], control[a + 1], control[a + 2], control[a + 3], control[a + 4], control[a + 5], control[a + 6], control[a + 7],
+        control[a + 8], control[a + 9], control[a + 10], control[a + 11], control[a + 12], control[a + 13], control[a + 14]);
+    } catch (error) {
+      Atomics.store(control, base + ${failed}, 1);
+    }
+    Atomics.store(control, base + ${finished}, seen);
+    Atomics.notify(control, base + ${finished});
+  }
+`;
+
+/**
+ * The calling thread's side of the protocol: posts a job to a helper and waits for it.
+ *
+ * @example
+ * const threads = new KernelThreads(new Int32Array(new SharedArrayBuffer(4 * controlWords * 1)), 1);
+ * threads.post(0, args); // 15 matmulF32 arguments
+ * threads.wait(0);
+ */
+export class KernelThreads {
+  /** Helper threads besides the caller. */
+  readonly helpers: number;
+  private readonly control: Int32Array;
+  /** The number of the last job posted to each helper. */
+  private readonly jobNumbers: number[];
+  private stopped = false;
+
+  /**
+   * @param control the shared control words ({@link controlWords} per helper), also handed to the helpers
+   * @param helpers how many helpers run {@link helperLoopSource} on it
+   */
+  constructor(control: Int32Array, helpers: number) {
+    this.control = control;
+    this.helpers = helpers;
+    this.jobNumbers = new Array<number>(helpers).fill(0);
+  }
+
+  /** Whether {@link KernelThreads.stop} was called. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Posts `matmulF32` arguments `args[0..14]` to helper `index`; returns at once. */
+  post(index: number, args: ArrayLike<number>): void {
+    const base = index * controlWords;
+    for (let argument = 0; argument < 15; argument++) this.control[base + firstArgument + argument] = args[argument];
+    const job = ++this.jobNumbers[index];
+    Atomics.store(this.control, base + posted, job);
+    Atomics.notify(this.control, base + posted);
+  }
+
+  /** Waits until helper `index` finished the job last posted to it; throws if the job threw or the helper stopped answering. */
+  wait(index: number): void {
+    const base = index * controlWords;
+    const word = base + finished;
+    let spins = 0;
+    const deadline = Date.now() + helperTimeoutMilliseconds;
+    for (;;) {
+      const done = Atomics.load(this.control, word);
+      if (done === this.jobNumbers[index]) break;
+      if (++spins > spinsBeforeSleeping) {
+        Atomics.wait(this.control, word, done, 100);
+        if (Date.now() > deadline) throw new Error(`kernel thread ${index} did not finish a matmul within ${helperTimeoutMilliseconds} ms`);
+      }
+    }
+    if (Atomics.load(this.control, base + failed) !== 0) {
+      Atomics.store(this.control, base + failed, 0);
+      throw new Error(`kernel thread ${index} failed while running a matmul slice`);
+    }
+  }
+
+  /** Tells every helper to leave its loop (the threads then end). */
+  stop(): void {
+    this.stopped = true;
+    for (let index = 0; index < this.helpers; index++) {
+      Atomics.store(this.control, index * controlWords + posted, -1);
+      Atomics.notify(this.control, index * controlWords + posted);
+    }
+  }
+}
