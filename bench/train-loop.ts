@@ -15,6 +15,8 @@ export interface TrainResult {
   msPerStep: number;
   finalLoss: number;
   backend: string;
+  /** Threads sharing each large matmul, when kernel threads were started (the `threads` backend). */
+  threads?: number;
   /** Milliseconds per step in each phase (batch copy, forward, loss, backward, optimizer), with `phases: true`. */
   phases?: Record<string, number>;
 }

@@ -6,13 +6,14 @@
 // summary goes to stderr.
 //
 // Options: --epochs N (3), --samples N (10000), --seed N (1), --batches 64,256,
-//          --models mlp,cnn, --backends auto,relaxed,js (MLP), --cnn-backends auto
+//          --models mlp,cnn, --backends auto,threads,relaxed,js (MLP), --cnn-backends auto,threads
 //          (the CNN does ~25x the MLP's work per sample: on the TypeScript kernels 3 epochs take
 //          many minutes, and about one minute per run with WebAssembly: add relaxed or js on
 //          purpose), --no-numpy, --phases (adds ms per step of each phase: batch copy, forward,
 //          loss, backward, optimizer).
 // Backends: "auto" is what activeKernels() selects in this process (plain WebAssembly SIMD on
-// Node 20); "relaxed" reruns the auto selection in a child `node --experimental-wasm-relaxed-simd`
+// Node 20); "threads" is the same with startKernelThreads() from @annet/tensor/node (large
+// matmuls split across os.availableParallelism() threads; the lines then carry "threads": N); "relaxed" reruns the auto selection in a child `node --experimental-wasm-relaxed-simd`
 // (Node 20 hides relaxed SIMD behind that flag, which NODE_OPTIONS refuses; Node 22+ and current
 // browsers have it by default); "js" forces the TypeScript kernels (the "before" figures);
 // "naive" forces a naive triple-loop matmul (the seed's design; not run unless asked).
@@ -23,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { matmulNaive } from '../packages/tensor/dist/kernels/matmul-naive.js';
 import { jsKernels, useKernels, type Kernels } from '../packages/tensor/dist/index.js';
+import { startKernelThreads } from '../packages/tensor/dist/node.js';
 import type { ModelName } from './models.js';
 import { syntheticMnist } from './synthetic-mnist.js';
 import { train, type TrainResult } from './train-loop.js';
@@ -39,8 +41,8 @@ const samples = Number(option('samples', '10000'));
 const seed = Number(option('seed', '1'));
 const batches = option('batches', '64,256').split(',').map(Number);
 const models = option('models', 'mlp,cnn').split(',') as ModelName[];
-const backends = option('backends', 'auto,relaxed,js').split(',');
-const cnnBackends = option('cnn-backends', 'auto').split(',');
+const backends = option('backends', 'auto,threads,relaxed,js').split(',');
+const cnnBackends = option('cnn-backends', 'auto,threads').split(',');
 const withNumpy = !process.argv.includes('--no-numpy');
 const withPhases = process.argv.includes('--phases');
 
@@ -87,11 +89,13 @@ for (const model of models) {
       continue;
     }
     useKernels(backend === 'js' ? jsKernels : backend === 'naive' ? naiveKernels : null);
+    const threads = backend === 'threads' ? await startKernelThreads() : null;
     for (const batch of batches) {
-      const result = train(model, data, batch, epochs, seed, withPhases);
+      const result: TrainResult = { ...train(model, data, batch, epochs, seed, withPhases), ...(threads === null ? {} : { threads: threads.threads }) };
       results.push(result);
       print(result);
     }
+    await threads?.stop();
   }
 }
 useKernels(null);
@@ -111,11 +115,11 @@ if (withNumpy && models.includes('mlp')) {
     const reference = numpy.find((line) => line.batch === result.batch && typeof line.samplesPerSecond === 'number');
     if (reference === undefined) continue;
     const numpySamplesPerSecond = reference.samplesPerSecond as number;
-    print({ model: 'mlp', batch: result.batch, annetBackend: result.backend, annetSamplesPerSecond: result.samplesPerSecond, numpySamplesPerSecond, ratioAnnetToNumpy: Number((result.samplesPerSecond / numpySamplesPerSecond).toFixed(3)) });
+    print({ model: 'mlp', batch: result.batch, annetBackend: result.backend, ...(result.threads === undefined ? {} : { threads: result.threads }), annetSamplesPerSecond: result.samplesPerSecond, numpySamplesPerSecond, ratioAnnetToNumpy: Number((result.samplesPerSecond / numpySamplesPerSecond).toFixed(3)) });
   }
 }
 
-const rows = [...results.map((entry) => [entry.model, String(entry.batch), entry.backend, String(entry.samplesPerSecond), entry.msPerStep.toFixed(3), entry.finalLoss.toFixed(4)]),
+const rows = [...results.map((entry) => [entry.model, String(entry.batch), entry.threads === undefined ? entry.backend : `${entry.backend}, ${entry.threads} threads`, String(entry.samplesPerSecond), entry.msPerStep.toFixed(3), entry.finalLoss.toFixed(4)]),
   ...numpy.filter((line) => typeof line.samplesPerSecond === 'number').map((line) => ['mlp', String(line.batch), 'numpy (1 thread)', String(line.samplesPerSecond), (line.msPerStep as number).toFixed(3), (line.finalLoss as number).toFixed(4)])];
 if (!withNumpy) process.exit(0);
 console.error(`\n${samples} samples, ${epochs} epochs, seed ${seed}, Node ${process.versions.node}`);

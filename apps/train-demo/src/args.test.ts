@@ -10,8 +10,9 @@ describe('parseCliArguments', () => {
     expect([cnn.epochs, cnn.batchSize, cnn.learningRate]).toEqual([12, 64, 0.05]);
   });
   it('reads every flag, in both --flag value and --flag=value forms', () => {
-    const options = parseCliArguments(['--model=cnn', '--epochs', '3', '--batch-size', '16', '--optimizer', 'rmsprop', '--lr', '1e-4', '--schedule', 'onecycle', '--seed', '0', '--limit', '500', '--shift', '0', '--data', 'd', '--checkpoint', 'c.ckpt', '--resume', 'r.ckpt', '--out', 'o']);
-    expect(options).toMatchObject({ model: 'cnn', epochs: 3, batchSize: 16, optimizer: 'rmsprop', learningRate: 1e-4, schedule: 'onecycle', seed: 0, limit: 500, shift: 0, data: 'd', checkpoint: 'c.ckpt', resume: 'r.ckpt', out: 'o' });
+    const options = parseCliArguments(['--model=cnn', '--epochs', '3', '--batch-size', '16', '--optimizer', 'rmsprop', '--lr', '1e-4', '--schedule', 'onecycle', '--seed', '0', '--limit', '500', '--shift', '0', '--data', 'd', '--checkpoint', 'c.ckpt', '--resume', 'r.ckpt', '--out', 'o', '--threads', '2']);
+    expect(options).toMatchObject({ model: 'cnn', epochs: 3, batchSize: 16, optimizer: 'rmsprop', learningRate: 1e-4, schedule: 'onecycle', seed: 0, limit: 500, shift: 0, data: 'd', checkpoint: 'c.ckpt', resume: 'r.ckpt', out: 'o', threads: 2 });
+    expect(parseCliArguments([]).threads).toBe(1);
   });
   it('ignores one leading -- (as `pnpm demo -- --epochs 3` passes it)', () => {
     expect(parseCliArguments(['--', '--epochs', '3']).epochs).toBe(3);
@@ -19,6 +20,7 @@ describe('parseCliArguments', () => {
   it.each([
     [['--bogus'], 'unknown flag --bogus'],
     [['--epochs', '0'], '--epochs must be an integer from 1 to 100000; got "0"'],
+    [['--threads', '0'], '--threads must be an integer from 1 to 64; got "0"'],
     [['--epochs', '2.5'], '--epochs must be an integer from 1 to 100000; got "2.5"'],
     [['--lr', 'fast'], '--lr must be a positive number such as 0.001 or 1e-3; got "fast"'],
     [['--optimizer', 'lbfgs'], '--optimizer must be one of sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad; got "lbfgs"'],

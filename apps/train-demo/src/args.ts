@@ -44,6 +44,8 @@ export interface CliOptions {
   readonly checkpoint: string | undefined;
   readonly resume: string | undefined;
   readonly out: string | undefined;
+  /** Threads sharing each large matrix product (1: none besides the main thread). */
+  readonly threads: number;
 }
 
 const flags = {
@@ -57,6 +59,7 @@ const flags = {
   seed: { type: 'string' },
   limit: { type: 'string' },
   shift: { type: 'string' },
+  threads: { type: 'string' },
   data: { type: 'string' },
   checkpoint: { type: 'string' },
   resume: { type: 'string' },
@@ -95,6 +98,7 @@ export function parseCliArguments(argv: readonly string[]): CliOptions {
     checkpoint: path('--checkpoint', text('checkpoint')),
     resume: path('--resume', text('resume')),
     out: path('--out', text('out')),
+    threads: integer('--threads', text('threads'), 1, 64) ?? 1,
   };
 }
 

@@ -4,6 +4,7 @@ import { formatCount, ModelCheckpoint, ProgressBar, TerminateOnNaN, type Callbac
 import { fileCheckpointStore } from '@annet/model/node';
 import type { Optimizer } from '@annet/optimizers';
 import { architectureDifferences, type Checkpoint } from '@annet/serialization';
+import { startKernelThreads } from '@annet/tensor/node';
 import { loadCheckpoint, saveCheckpoint } from '@annet/serialization/node';
 import type { CliOptions } from './args.js';
 import { loadDemoData, type DemoData } from './data/load-data.js';
@@ -54,6 +55,7 @@ export async function runTraining(options: CliOptions, io: Io): Promise<void> {
   // The checks allowed a checkpoint folder that does not exist yet; create it now that the run is sure to start.
   if (options.checkpoint !== undefined) createFolder(path.dirname(path.resolve(options.checkpoint)), '--checkpoint');
   const interrupt = new InterruptHandler(options.checkpoint === undefined ? null : (checkpoint) => saveCheckpoint(options.checkpoint!, checkpoint));
+  const threads = options.threads > 1 ? await startKernelThreads({ threads: options.threads }) : null;
   const history = await plan.model.fit(plan.data.train, {
     optimizer: plan.optimizer,
     loss: 'softmaxCrossEntropy',
@@ -64,7 +66,7 @@ export async function runTraining(options: CliOptions, io: Io): Promise<void> {
     metrics: ['accuracy'],
     callbacks: trainingCallbacks(plan, options, io, interrupt),
     resumeFrom: plan.resume ?? undefined,
-  });
+  }).finally(() => threads?.stop());
   const report = buildReport(plan, options, history, started);
   const written = writeOutputs(plan.out, report);
   if (options.checkpoint !== undefined && fs.existsSync(options.checkpoint)) {
@@ -92,7 +94,7 @@ function printHeader({ settings, data, model, resume }: Plan, options: CliOption
   const resuming = resume === null ? '' : `, resuming from ${options.resume} (epoch ${resume.epoch}, step ${resume.step})`;
   print(`annet-train: ${modelTitle(settings.model)} on MNIST digits`);
   print(`data       ${data.source}: ${formatCount(data.train.length)} training, ${formatCount(data.validation.length)} ${data.validationIsTest ? 'test (used as validation)' : 'validation'}`);
-  print(`training   ${settings.optimizer}, learning rate ${settings.learningRate} (${settings.schedule} schedule), batch ${settings.batchSize}, ${settings.epochs} epochs, ${augmentation}, seed ${settings.seed}${resuming}`);
+  print(`training   ${settings.optimizer}, learning rate ${settings.learningRate} (${settings.schedule} schedule), batch ${settings.batchSize}, ${settings.epochs} epochs, ${augmentation}, seed ${settings.seed}${resuming}${options.threads > 1 ? `, ${options.threads} threads` : ''}`);
   print(model.summary());
   print();
 }

@@ -29,6 +29,8 @@ Flags:
   --checkpoint FILE    write a checkpoint to FILE (atomically) after every epoch, and on Ctrl-C
   --resume FILE        continue exactly where the checkpoint FILE stopped (same flags)
   --out DIR            where to write metrics.json and curves.svg (default runs/<timestamp>)
+  --threads N          split large matrix products across N threads (default 1; results are
+                       bit-identical whatever N)
   -h, --help           show this help
 
 Exit codes: 0 done, 1 runtime error (data, checkpoint, output folder), 2 bad flags.

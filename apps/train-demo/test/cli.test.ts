@@ -66,6 +66,20 @@ describe('annet-train, run as a command', () => {
     expect(checkpointTensors(checkpoint).epoch).toBe(4);
   });
 
+  it('trains bit-identically with --threads 2 (large matrix products split across two threads)', () => {
+    const trained = (threads: string) => {
+      const checkpoint = path.join(scratch, `threads-${threads}.ckpt`);
+      const result = run(['--limit', '300', '--epochs', '1', '--batch-size', '64', '--threads', threads, '--out', path.join(scratch, `threads-${threads}`), '--checkpoint', checkpoint]);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      return { stdout: result.stdout, checkpoint: checkpointTensors(checkpoint) };
+    };
+    const one = trained('1');
+    const two = trained('2');
+    expect(two.stdout).toContain(', 2 threads');
+    expect(two.checkpoint).toEqual(one.checkpoint);
+  });
+
   it('reads IDX files with --data and reports t10k test accuracy', () => {
     const out = path.join(scratch, 'idx');
     const result = run(['--data', data, '--epochs', '3', '--out', out]);
