@@ -1,4 +1,4 @@
-import type { DType, TypedArray } from '../dtype.js';
+import type { DType } from '../dtype.js';
 import { AnnetError, formatShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { shapesEqual } from '../shape.js';
@@ -7,6 +7,7 @@ import { copyInto } from './copy.js';
 import { newTensor } from './new-tensor.js';
 import { PlanCache } from './plan-cache.js';
 import { assertTensor, prepareOut } from './validate.js';
+import { foldWindows, tapRanges, unfoldWindows, type TapRanges } from './window-loops.js';
 
 /** Options of {@link im2col} and {@link col2im}: the geometry plus an optional output buffer. */
 export interface Im2colCallOptions extends Im2colOptions {
@@ -27,6 +28,9 @@ export interface Im2colCallOptions extends Im2colOptions {
  * and its gradients are dW = sum(matmul(dY.reshape([N, F, outH·outW]), cols, { transposeB: true }), 0)
  * and dX = col2im(matmul(w.reshape([F, C·kH·kW]), dY.reshape([N, F, outH·outW]), { transposeA: true }), x.shape, options).
  *
+ * Cost: one write per columns element. Each tap's in-image range is computed once per shape, so
+ * rows are plain copies with no per-element bounds test (see window-loops.ts).
+ *
  * @example
  * const x = randomNormal([8, 3, 32, 32], rng);
  * const cols = im2col(x, { kernelSize: 3, padding: 1 });  // [8, 27, 1024]
@@ -34,11 +38,11 @@ export interface Im2colCallOptions extends Im2colOptions {
 export function im2col<D extends DType>(x: Tensor<D>, options: Im2colCallOptions): Tensor<D> {
   const operation = 'im2col';
   assertTensor(x, operation, 'x');
-  const { geometry, columnsShape } = cachedGeometry(x.shape, options, operation);
-  const out = prepareOut(options.out, columnsShape, x.dtype, operation, x);
-  const target = out.isContiguous ? out : newTensor(x.dtype, columnsShape);
+  const plan = cachedPlan(x.shape, options, operation);
+  const out = prepareOut(options.out, plan.columnsShape, x.dtype, operation, x);
+  const target = out.isContiguous ? out : newTensor(x.dtype, plan.columnsShape);
   const input = x.isContiguous ? x : x.contiguous(true);
-  walkWindows(geometry, input.data, input.offset, target.data, target.offset, unfoldSegment);
+  unfoldWindows(plan.geometry, plan.taps, input.data, input.offset, target.data, target.offset);
   if (target !== out) copyInto(out, target);
   return out;
 }
@@ -55,23 +59,24 @@ export function im2col<D extends DType>(x: Tensor<D>, options: Im2colCallOptions
 export function col2im<D extends DType>(cols: Tensor<D>, inputShape: readonly number[], options: Im2colCallOptions): Tensor<D> {
   const operation = 'col2im';
   assertTensor(cols, operation, 'cols');
-  const { geometry, columnsShape } = cachedGeometry(inputShape, options, operation);
-  if (!shapesEqual(cols.shape, columnsShape)) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `cols has shape ${formatShape(cols.shape)}; expected ${formatShape(columnsShape)} for input ${formatShape(inputShape)}`);
+  const plan = cachedPlan(inputShape, options, operation);
+  if (!shapesEqual(cols.shape, plan.columnsShape)) {
+    throw new AnnetError('SHAPE_MISMATCH', operation, `cols has shape ${formatShape(cols.shape)}; expected ${formatShape(plan.columnsShape)} for input ${formatShape(inputShape)}`);
   }
   const out = prepareOut(options.out, inputShape, cols.dtype, operation, cols);
   const target = out.isContiguous ? out : newTensor(cols.dtype, inputShape);
   target.data.fill(0, target.offset, target.offset + target.size);
   const source = cols.isContiguous ? cols : cols.contiguous(true);
-  walkWindows(geometry, target.data, target.offset, source.data, source.offset, foldSegment);
+  foldWindows(plan.geometry, plan.taps, target.data, target.offset, source.data, source.offset);
   if (target !== out) copyInto(out, target);
   return out;
 }
 
-/** The geometry of an input shape and options, and the columns' shape [N, C·kH·kW, outH·outW]. */
+/** Everything an input shape and options determine: the geometry, the columns' shape, the tap ranges. */
 interface WindowPlan {
   readonly geometry: ConvGeometry;
   readonly columnsShape: readonly number[];
+  readonly taps: TapRanges;
 }
 
 const windowPlans = new PlanCache<WindowPlan>();
@@ -89,8 +94,8 @@ function addOption(value: unknown): void {
   }
 }
 
-/** {@link conv2dGeometry}, cached per input shape and option values so a training step allocates nothing. */
-function cachedGeometry(inputShape: readonly number[], options: Im2colOptions, operation: string): WindowPlan {
+/** The plan of an input shape and option values, cached so a training step allocates nothing. */
+function cachedPlan(inputShape: readonly number[], options: Im2colOptions, operation: string): WindowPlan {
   windowPlans.begin();
   windowPlans.addList(Array.isArray(inputShape) ? inputShape : []);
   if (typeof options === 'object' && options !== null) {
@@ -105,59 +110,5 @@ function cachedGeometry(inputShape: readonly number[], options: Im2colOptions, o
   if (cached !== undefined) return cached;
   const geometry = conv2dGeometry(inputShape, options, operation);
   const columnsShape = [geometry.batch, geometry.channels * geometry.kernelHeight * geometry.kernelWidth, geometry.outHeight * geometry.outWidth];
-  return windowPlans.store({ geometry, columnsShape });
-}
-
-/**
- * Handles one row of one window tap: the `outWidth` columns entries from `colsIndex`, of which
- * the first `before` and the last `after` fall in the padding and the `inside` ones between map
- * to `x[xIndex + t·xStride]`. A vertically padded row has `inside` 0.
- */
-type Segment = (x: TypedArray, cols: TypedArray, colsIndex: number, xIndex: number, xStride: number, before: number, inside: number, after: number) => void;
-
-/** im2col's segment: copy the taps, zeros in the padding. */
-function unfoldSegment(x: TypedArray, cols: TypedArray, colsIndex: number, xIndex: number, xStride: number, before: number, inside: number, after: number): void {
-  if (before > 0) cols.fill(0, colsIndex, colsIndex + before);
-  const start = colsIndex + before;
-  const end = start + inside;
-  if (xStride === 1) for (let target = start, source = xIndex; target < end; target++, source++) cols[target] = x[source];
-  else for (let target = start, source = xIndex; target < end; target++, source += xStride) cols[target] = x[source];
-  if (after > 0) cols.fill(0, end, end + after);
-}
-
-/** col2im's segment: add the taps back, drop the padding. */
-function foldSegment(x: TypedArray, cols: TypedArray, colsIndex: number, xIndex: number, xStride: number, before: number, inside: number): void {
-  const start = colsIndex + before;
-  const end = start + inside;
-  for (let source = start, target = xIndex; source < end; source++, target += xStride) x[target] += cols[source];
-}
-
-/**
- * The one loop nest behind im2col and col2im: for every sample n, channel c, tap (i, j) and
- * output row oh, the input row ih = oh·sH − padTop + i·dH and the range of output columns ow
- * whose input column iw = ow·sW − padLeft + j·dW lies inside the image, computed once per tap
- * so the inner loops need no bounds checks. Columns rows are visited in order.
- */
-function walkWindows(g: ConvGeometry, x: TypedArray, xOffset: number, cols: TypedArray, colsOffset: number, segment: Segment): void {
-  const planeSize = g.height * g.width;
-  const outWidth = g.outWidth;
-  let colsIndex = colsOffset;
-  for (let n = 0; n < g.batch; n++) {
-    for (let c = 0; c < g.channels; c++) {
-      const plane = xOffset + (n * g.channels + c) * planeSize;
-      for (let i = 0; i < g.kernelHeight; i++) {
-        for (let j = 0; j < g.kernelWidth; j++) {
-          const firstColumn = j * g.dilationWidth - g.padLeft;
-          // Output columns [start, end) read inside the image: 0 <= firstColumn + ow·sW < width.
-          const start = Math.min(outWidth, firstColumn >= 0 ? 0 : Math.ceil(-firstColumn / g.strideWidth));
-          const end = Math.max(start, Math.min(outWidth, firstColumn >= g.width ? 0 : Math.floor((g.width - 1 - firstColumn) / g.strideWidth) + 1));
-          for (let oh = 0; oh < g.outHeight; oh++, colsIndex += outWidth) {
-            const ih = oh * g.strideHeight - g.padTop + i * g.dilationHeight;
-            if (ih < 0 || ih >= g.height) segment(x, cols, colsIndex, 0, 1, outWidth, 0, 0);
-            else segment(x, cols, colsIndex, plane + ih * g.width + firstColumn + start * g.strideWidth, g.strideWidth, start, end - start, outWidth - end);
-          }
-        }
-      }
-    }
-  }
+  return windowPlans.store({ geometry, columnsShape, taps: tapRanges(geometry) });
 }
