@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AnnetError, tensor, type Tensor } from '@annet/tensor';
+import { add, AnnetError, col2im, im2col, matmul, sum, tensor, Tensor } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
 import { checkLayerGradients, expectGradientsToMatch, randomInput } from '../testing/gradient-check.js';
 import { Conv2D } from './conv2d.js';
@@ -91,6 +91,38 @@ describe('Conv2D', () => {
     // 4x4 input, 3x3 kernel, valid: 2x2 = 4 positions < 6 output channels.
     const conv = new Conv2D(2, 6, 3, { dtype: 'float64', seed: 4 });
     expectGradientsToMatch(checkLayerGradients(conv, randomInput([3, 2, 4, 4], 5)));
+  });
+
+  it('gives in float32 the bits of im2col, matmul, add and sum composed as its TSDoc says', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 3, max: 9 }),
+        fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 2 }), fc.constantFrom('valid' as const, 'same' as const, 1), fc.integer({ min: 0, max: 1e6 }),
+        (batchSize, inChannels, outChannels, size, kernelSize, stride, padding, seed) => {
+          const conv = new Conv2D(inChannels, outChannels, Math.min(kernelSize, size), { stride, padding, seed, biasInitializer: 'normal' });
+          const x = randomInput([batchSize, inChannels, size, size + 2], seed).contiguous();
+          const input = new Tensor(Float32Array.from(x.data), x.shape);
+          const y = conv.forward(input, { training: true });
+          const dy = new Tensor(Float32Array.from(randomInput(y.shape, seed + 1).data), y.shape);
+          const dx = conv.backward(dy);
+          const geometry = (conv as unknown as { workspace: { geometry: { padTop: number; padBottom: number; padLeft: number; padRight: number } } }).workspace.geometry;
+          const options = { kernelSize: conv.kernelSize, stride: conv.stride, padding: [geometry.padTop, geometry.padBottom, geometry.padLeft, geometry.padRight] as [number, number, number, number] };
+          const weights = conv.weights.reshape([outChannels, -1]) as Tensor<'float32'>;
+          const columns = im2col(input, options) as Tensor<'float32'>;
+          const positions = columns.shape[2];
+          const expectedY = add(matmul(weights, columns), conv.biases!.reshape([outChannels, 1]));
+          const dyColumns = dy.reshape([batchSize, outChannels, positions]) as Tensor<'float32'>;
+          const expectedWeightGradient = sum(matmul(dyColumns, columns, { transposeB: true }), 0);
+          const expectedBiasGradient = sum(dy, [0, 2, 3]);
+          const expectedDx = col2im(matmul(weights, dyColumns, { transposeA: true }), input.shape, options);
+          expect(Array.from(y.data.subarray(y.offset, y.offset + y.size))).toEqual(Array.from(expectedY.data));
+          expect(Array.from(conv.parameters()[0].grad)).toEqual(Array.from(expectedWeightGradient.data));
+          expect(Array.from(conv.parameters()[1].grad)).toEqual(Array.from(expectedBiasGradient.data));
+          expect(Array.from(dx.data.subarray(dx.offset, dx.offset + dx.size))).toEqual(Array.from(expectedDx.data));
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('keeps 28x28 with same padding and halves it with stride 2', () => {

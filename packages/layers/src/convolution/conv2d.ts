@@ -1,12 +1,14 @@
 import type { BackwardOptions, FloatDType, JsonValue, LayerConfig } from '@annet/layer-api';
-import { add, AnnetError, col2im, im2col, matmul, sum, zeros, type Im2colCallOptions, type MatmulOptions, type Tensor } from '@annet/tensor';
+import { AnnetError, col2im, im2col, matmul, residentZeros, type Im2colCallOptions, type MatmulOptions, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
+import { contiguousInput, floatData } from '../buffers.js';
 import { defaultKernelInitializer, kernelConfigEntries, type KernelOptions } from '../core/kernel-options.js';
 import { ViewCache } from '../core/view-cache.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
 import type { InitializerConfig } from '../initializers/initializer.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
+import { accumulate, addChannelBias, storeSums, sumOverBatchAndPositions } from './channel-sums.js';
 import { pairConfig, readPadding, readPair, windowGeometry, type Padding, type PairOption, type WindowGeometry } from './geometry.js';
 
 /**
@@ -39,15 +41,11 @@ interface ConvWorkspace {
   readonly im2colOptions: Im2colCallOptions;
   readonly col2imOptions: Im2colCallOptions;
   readonly forwardOptions: MatmulOptions;
-  readonly biasOptions: { out: Tensor };
   readonly columnGradientOptions: MatmulOptions;
   /** [N, F, C·kH·kW] per-sample weight gradients when they fit in the columns' size (F ≤ H′W′), else undefined. */
   readonly sampleWeightGradients: Tensor | undefined;
   readonly sampleWeightGradientOptions: MatmulOptions;
-  readonly batchSumOptions: { out: Tensor };
 }
-
-const spatialAndBatchAxes = [0, 2, 3];
 
 /**
  * 2-D convolution (cross-correlation, as every framework computes it) over NCHW input, through
@@ -57,7 +55,9 @@ const spatialAndBatchAxes = [0, 2, 3];
  * With columns X = im2col(x) of shape [N, C·kH·kW, H′W′] and W the weights as [F, C·kH·kW]:
  * y[n] = W·X[n] + b; backward: dW = Σₙ dY[n]·X[n]ᵀ, db = Σ_{n,h,w} dY, dX = col2im(Wᵀ·dY[n]).
  * dW is one batched matmul and a sum when outChannels ≤ H′W′ (the [N, F, C·kH·kW] scratch is then
- * no larger than the columns), otherwise one matmul per sample with [F, C·kH·kW] scratch.
+ * no larger than the columns), otherwise one matmul per sample with [F, C·kH·kW] scratch; either
+ * way the sums over n and db run in float64, so the results are the bits of that composition of
+ * tensor ops. The bias and its gradient are plain per-channel loops (see channel-sums.ts).
  *
  * Parameters `<name>.weights` and `<name>.biases`, drawn at construction (weights first) with
  * fans `inChannels·kH·kW` and `outChannels·kH·kW`.
@@ -90,7 +90,6 @@ export class Conv2D extends BaseLayer {
   private readonly weightMatrix: Tensor;
   private readonly weightGradientMatrix: Tensor;
   private readonly weightGradientSample: Tensor;
-  private readonly biasColumn: Tensor | undefined;
   private readonly kernelInitializer: InitializerConfig;
   private readonly biasInitializer: InitializerConfig;
   private readonly activationHint: string | undefined;
@@ -98,10 +97,9 @@ export class Conv2D extends BaseLayer {
   private readonly gradientColumns = new ViewCache();
   private gradientSamples: { source: Tensor | undefined; samples: Tensor[] } = { source: undefined, samples: [] };
   private workspace: ConvWorkspace | undefined;
-  private readonly firstSampleOptions: MatmulOptions;
-  private readonly otherSampleOptions: MatmulOptions;
-  private readonly accumulateOptions: { out: Tensor };
-  private readonly biasGradientOptions: { out?: Tensor };
+  private readonly sampleOptions: MatmulOptions;
+  /** float64 running sums behind dW, [F·C·kH·kW]. */
+  private readonly weightGradientSums: Float64Array;
 
   constructor(inChannels: number, outChannels: number, kernelSize: PairOption, options: Conv2DOptions = {}) {
     super('Conv2D', 'conv2d', options);
@@ -128,12 +126,9 @@ export class Conv2D extends BaseLayer {
     this.biases = this.biasesParameter?.tensor;
     this.weightMatrix = this.weights.reshape([outChannels, patchSize]);
     this.weightGradientMatrix = this.weightsParameter.gradient.reshape([outChannels, patchSize]);
-    this.weightGradientSample = zeros([outChannels, patchSize], this.dtype);
-    this.biasColumn = this.biases?.reshape([outChannels, 1]);
-    this.firstSampleOptions = { transposeB: true, out: this.weightGradientMatrix };
-    this.otherSampleOptions = { transposeB: true, out: this.weightGradientSample };
-    this.accumulateOptions = { out: this.weightGradientMatrix };
-    this.biasGradientOptions = { out: this.biasesParameter?.gradient };
+    this.weightGradientSample = residentZeros([outChannels, patchSize], this.dtype);
+    this.sampleOptions = { transposeB: true, out: this.weightGradientSample };
+    this.weightGradientSums = new Float64Array(outChannels * patchSize);
     this.initialize(initialRng(options));
   }
 
@@ -162,7 +157,11 @@ export class Conv2D extends BaseLayer {
     const workspace = this.workspaceFor(input.shape);
     im2col(input as Tensor<FloatDType>, workspace.im2colOptions);
     matmul(this.weightMatrix as Tensor<FloatDType>, workspace.columns as Tensor<FloatDType>, workspace.forwardOptions);
-    if (this.biasColumn !== undefined) add(workspace.outputColumns, this.biasColumn, workspace.biasOptions);
+    const biases = this.biases;
+    if (biases !== undefined) {
+      const output = workspace.output;
+      addChannelBias(floatData(output), output.offset, workspace.batchSize, this.outChannels, workspace.outputColumns.shape[2], floatData(biases), biases.offset);
+    }
     this.lastInput = input;
     this.lastTraining = options?.training ?? false;
     return workspace.output;
@@ -177,27 +176,40 @@ export class Conv2D extends BaseLayer {
     this.checkBackward(outputGradient, workspace?.output.shape ?? [], this.dtype);
     const space = workspace as ConvWorkspace;
     const gradientColumns = this.gradientColumns.lookup(outputGradient) ?? this.gradientColumns.store(outputGradient, outputGradient.reshape(space.outputColumns.shape));
-    const samples = this.samplesOf(gradientColumns, space.batchSize);
-    if (space.sampleWeightGradients !== undefined) {
-      // dW = Σₙ dY[n]·X[n]ᵀ as one batched matmul and a sum over n (scratch no larger than the columns).
-      matmul(gradientColumns as Tensor<FloatDType>, space.columns as Tensor<FloatDType>, space.sampleWeightGradientOptions);
-      sum(space.sampleWeightGradients, 0, false, space.batchSumOptions);
+    this.computeWeightGradient(space, gradientColumns);
+    if (this.biasesParameter !== undefined) {
+      const gradient = contiguousInput(outputGradient);
+      const biasGradient = this.biasesParameter.gradient;
+      sumOverBatchAndPositions(floatData(gradient), gradient.offset, space.batchSize, this.outChannels, space.outputColumns.shape[2], floatData(biasGradient), biasGradient.offset);
     }
-    // Otherwise one matmul per sample, so the scratch space stays [F, C·kH·kW].
-    for (let n = 0; space.sampleWeightGradients === undefined && n < space.batchSize; n++) {
-      if (n === 0) {
-        matmul(samples[0] as Tensor<FloatDType>, space.columnSamples[0] as Tensor<FloatDType>, this.firstSampleOptions);
-      } else {
-        matmul(samples[n] as Tensor<FloatDType>, space.columnSamples[n] as Tensor<FloatDType>, this.otherSampleOptions);
-        add(this.weightGradientMatrix, this.weightGradientSample, this.accumulateOptions);
-      }
-    }
-    if (space.batchSize === 0) this.weightGradientMatrix.data.fill(0);
-    if (this.biasesParameter !== undefined) sum(outputGradient, spatialAndBatchAxes, false, this.biasGradientOptions);
     if (options?.inputGradient === false) return space.inputGradient;
     matmul(this.weightMatrix as Tensor<FloatDType>, gradientColumns as Tensor<FloatDType>, space.columnGradientOptions);
     col2im(space.columnGradient, space.inputGradient.shape, space.col2imOptions);
     return space.inputGradient;
+  }
+
+  /**
+   * dW = Σₙ dY[n]·X[n]ᵀ, summed in float64 in sample order, so both ways give the same bits: one
+   * batched matmul into [N, F, C·kH·kW] scratch when that is no larger than the columns
+   * (F ≤ H′W′), otherwise one matmul per sample into [F, C·kH·kW] scratch.
+   */
+  private computeWeightGradient(space: ConvWorkspace, gradientColumns: Tensor): void {
+    const sums = this.weightGradientSums;
+    const size = sums.length;
+    sums.fill(0);
+    const perSample = space.sampleWeightGradients;
+    if (perSample !== undefined) {
+      matmul(gradientColumns as Tensor<FloatDType>, space.columns as Tensor<FloatDType>, space.sampleWeightGradientOptions);
+      for (let n = 0; n < space.batchSize; n++) accumulate(sums, floatData(perSample), perSample.offset + n * size, size);
+    } else {
+      const samples = this.samplesOf(gradientColumns, space.batchSize);
+      const scratch = this.weightGradientSample;
+      for (let n = 0; n < space.batchSize; n++) {
+        matmul(samples[n] as Tensor<FloatDType>, space.columnSamples[n] as Tensor<FloatDType>, this.sampleOptions);
+        accumulate(sums, floatData(scratch), scratch.offset, size);
+      }
+    }
+    storeSums(sums, floatData(this.weightGradientMatrix), this.weightGradientMatrix.offset, size);
   }
 
   /** [N, inChannels, H, W] → [N, outChannels, H′, W′]. */
@@ -215,12 +227,13 @@ export class Conv2D extends BaseLayer {
     const geometry = windowGeometry(this.operation, height, width, this.kernelSize, this.stride, this.dilation, this.padding);
     const positions = geometry.outputHeight * geometry.outputWidth;
     const patchSize = channels * this.kernelSize[0] * this.kernelSize[1];
-    const output = zeros([batchSize, this.outChannels, geometry.outputHeight, geometry.outputWidth], this.dtype);
+    const output = residentZeros([batchSize, this.outChannels, geometry.outputHeight, geometry.outputWidth], this.dtype);
     const outputColumns = output.reshape([batchSize, this.outChannels, positions]);
-    const columns = zeros([batchSize, patchSize, positions], this.dtype);
-    const columnGradient = zeros([batchSize, patchSize, positions], this.dtype);
-    const inputGradient = zeros(shape, this.dtype);
-    const sampleWeightGradients = this.outChannels <= positions ? zeros([batchSize, this.outChannels, patchSize], this.dtype) : undefined;
+    // Resident (in the WebAssembly kernels' memory when they have one): every buffer here is a matmul operand or result.
+    const columns = residentZeros([batchSize, patchSize, positions], this.dtype);
+    const columnGradient = residentZeros([batchSize, patchSize, positions], this.dtype);
+    const inputGradient = residentZeros(shape, this.dtype);
+    const sampleWeightGradients = this.outChannels <= positions ? residentZeros([batchSize, this.outChannels, patchSize], this.dtype) : undefined;
     const geometryOptions = {
       kernelSize: this.kernelSize,
       stride: this.stride,
@@ -241,11 +254,9 @@ export class Conv2D extends BaseLayer {
       im2colOptions: { ...geometryOptions, out: columns },
       col2imOptions: { ...geometryOptions, out: inputGradient },
       forwardOptions: { out: outputColumns },
-      biasOptions: { out: outputColumns },
       columnGradientOptions: { transposeA: true, out: columnGradient },
       sampleWeightGradients,
       sampleWeightGradientOptions: { transposeB: true, out: sampleWeightGradients },
-      batchSumOptions: { out: this.weightGradientMatrix },
     };
     this.workspace = workspace;
     return workspace;

@@ -1,11 +1,14 @@
 import type { LayerConfig } from '@annet/layer-api';
 import type { FloatData } from '../buffers.js';
 import type { PairOption, WindowGeometry } from './geometry.js';
+import { isFull2x2, maxPool2x2 } from './max-pool-2x2.js';
 import { Pool2D, type Pool2DOptions } from './pool2d.js';
 
 /**
  * Max pooling over NCHW windows: y = max of the window; the gradient goes to the position that
- * won (the first one on a tie, as in PyTorch), every other input gets 0.
+ * won (the first one on a tie, as in PyTorch), every other input gets 0. The winning position of
+ * each window is recorded in the forward pass, so the backward pass is one scatter; full 2x2
+ * windows with stride 2 (the usual `new MaxPool2D(2)`) take a loop without per-window bounds.
  *
  * @example
  * new MaxPool2D(2).forward(zeros([8, 3, 28, 28])).shape; // [8, 3, 14, 14]
@@ -27,8 +30,12 @@ export class MaxPool2D extends Pool2D {
   }
 
   protected pool(input: FloatData, inputOffset: number, output: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void {
-    const { rowStart, rowEnd, columnStart, columnEnd } = this.windows;
     const winners = this.winners;
+    if (isFull2x2(geometry, height, width)) {
+      maxPool2x2(input, inputOffset, output, winners, planes, height, width, geometry.outputHeight, geometry.outputWidth);
+      return;
+    }
+    const { rowStart, rowEnd, columnStart, columnEnd } = this.windows;
     let out = 0;
     for (let plane = 0; plane < planes; plane++) {
       const planeStart = plane * height * width;

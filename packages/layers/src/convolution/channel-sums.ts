@@ -1,0 +1,84 @@
+import type { FloatData } from '../buffers.js';
+
+/*
+ * The per-channel loops around Conv2D's matmuls, over [N, F, P] data (P = H′·W′ positions,
+ * row-major from `offset`). Plain loops over typed arrays: the general elementwise and reduce
+ * engines walk a broadcast or reduction plan per element, which costs more than these additions.
+ * Sums accumulate in a float64 local in the order the reduce engine uses (row-major over the
+ * summed axes), so they give the same bits as `sum`.
+ */
+
+/**
+ * y[n, f, p] += bias[f], in place.
+ *
+ * @example
+ * addChannelBias(y.data, 0, 64, 16, 784, biases.data, 0); // y: [64, 16, 28·28]
+ */
+export function addChannelBias(y: FloatData, offset: number, batch: number, channels: number, positions: number, bias: FloatData, biasOffset: number): void {
+  let row = offset;
+  for (let n = 0; n < batch; n++) {
+    for (let f = 0; f < channels; f++, row += positions) {
+      const value = bias[biasOffset + f];
+      const end = row + positions;
+      let index = row;
+      // Unrolled by four: in V8 a loop's back edge costs more than one addition.
+      for (; index + 4 <= end; index += 4) {
+        y[index] += value;
+        y[index + 1] += value;
+        y[index + 2] += value;
+        y[index + 3] += value;
+      }
+      for (; index < end; index++) y[index] += value;
+    }
+  }
+}
+
+/**
+ * out[f] = Σₙ Σₚ dy[n, f, p]: the bias gradient of a convolution (sum over the batch and every
+ * position), accumulated in float64 in n-then-p order.
+ *
+ * @example
+ * sumOverBatchAndPositions(dy.data, 0, 64, 16, 784, biasGradient, 0); // biasGradient: [16]
+ */
+export function sumOverBatchAndPositions(dy: FloatData, offset: number, batch: number, channels: number, positions: number, out: FloatData, outOffset: number): void {
+  const sampleSize = channels * positions;
+  for (let f = 0; f < channels; f++) {
+    let total = 0;
+    for (let n = 0, row = offset + f * positions; n < batch; n++, row += sampleSize) {
+      const end = row + positions;
+      let index = row;
+      // One accumulator, so the additions stay in order (and match `sum` bit for bit).
+      for (; index + 4 <= end; index += 4) total = total + dy[index] + dy[index + 1] + dy[index + 2] + dy[index + 3];
+      for (; index < end; index++) total += dy[index];
+    }
+    out[outOffset + f] = total;
+  }
+}
+
+/**
+ * accumulator[e] += values[offset + e] for e < size: one sample's term of a float64 running sum
+ * (a function of its own, which V8 optimizes better than a long loop nest entered once).
+ *
+ * @example
+ * accumulate(sums, sampleGradient.data, 0, sums.length);
+ */
+export function accumulate(accumulator: Float64Array, values: FloatData, offset: number, size: number): void {
+  let index = 0;
+  for (; index + 4 <= size; index += 4) {
+    accumulator[index] += values[offset + index];
+    accumulator[index + 1] += values[offset + index + 1];
+    accumulator[index + 2] += values[offset + index + 2];
+    accumulator[index + 3] += values[offset + index + 3];
+  }
+  for (; index < size; index++) accumulator[index] += values[offset + index];
+}
+
+/**
+ * out[outOffset + e] = accumulator[e] for e < size (rounded to float32 when `out` is).
+ *
+ * @example
+ * storeSums(sums, weightGradient.data, 0, sums.length);
+ */
+export function storeSums(accumulator: Float64Array, out: FloatData, outOffset: number, size: number): void {
+  for (let index = 0; index < size; index++) out[outOffset + index] = accumulator[index];
+}
