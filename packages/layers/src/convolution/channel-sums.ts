@@ -34,6 +34,41 @@ export function addChannelBias(y: FloatData, offset: number, batch: number, chan
 }
 
 /**
+ * y[n, f, p] = max(0, y[n, f, p] + bias[f]) in place (no bias: bias[f] = 0), the ReLU layer's
+ * exact rule fused into the bias pass: NaN stays NaN, −∞ and −0 become +0. Rounding the sum to
+ * float32 before or after the ReLU gives the same bits, so this equals the bias add followed by
+ * a ReLU layer.
+ *
+ * @example
+ * addChannelBiasRelu(y.data, 0, 64, 16, 784, biases.data, 0);
+ */
+export function addChannelBiasRelu(y: FloatData, offset: number, batch: number, channels: number, positions: number, bias: FloatData | undefined, biasOffset: number): void {
+  let row = offset;
+  for (let n = 0; n < batch; n++) {
+    for (let f = 0; f < channels; f++, row += positions) {
+      const value = bias === undefined ? 0 : bias[biasOffset + f];
+      const end = row + positions;
+      let index = row;
+      for (; index + 2 <= end; index += 2) {
+        y[index] = relu(y[index] + value);
+        y[index + 1] = relu(y[index + 1] + value);
+      }
+      for (; index < end; index++) y[index] = relu(y[index] + value);
+    }
+  }
+}
+
+/**
+ * max(0, z) as the ReLU layer computes it: z·[z > 0] + 0 is branch-free (random signs would
+ * mispredict a branch half the time) and exact for finite z; the rare NaN result (from ±∞ or NaN)
+ * takes the predictable second test, which keeps NaN and maps −∞ to 0.
+ */
+function relu(z: number): number {
+  const result = z * +(z > 0) + 0;
+  return result === result ? result : z !== z ? z : 0;
+}
+
+/**
  * out[f] = Σₙ Σₚ dy[n, f, p]: the bias gradient of a convolution (sum over the batch and every
  * position), accumulated in float64 in n-then-p order.
  *

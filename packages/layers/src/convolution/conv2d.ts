@@ -1,15 +1,18 @@
 import type { BackwardOptions, FloatDType, JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, col2im, im2col, matmul, residentZeros, type Im2colCallOptions, type MatmulOptions, type Tensor } from '@annet/tensor';
+import { AnnetError, col2im, im2col, matmul, residentZeros, type MatmulOptions, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData } from '../buffers.js';
+import { differentiateActivation, type DenseActivation } from '../core/dense-activation.js';
 import { defaultKernelInitializer, kernelConfigEntries, type KernelOptions } from '../core/kernel-options.js';
 import { ViewCache } from '../core/view-cache.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
 import type { InitializerConfig } from '../initializers/initializer.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
-import { accumulate, addChannelBias, storeSums, sumOverBatchAndPositions } from './channel-sums.js';
-import { pairConfig, readPadding, readPair, windowGeometry, type Padding, type PairOption, type WindowGeometry } from './geometry.js';
+import { accumulate, storeSums, sumOverBatchAndPositions } from './channel-sums.js';
+import { checkConvActivation, convEpilogue } from './conv-activation.js';
+import { createConvWorkspace, type ConvWorkspace } from './conv-workspace.js';
+import { pairConfig, readPadding, readPair, windowGeometry, type Padding, type PairOption } from './geometry.js';
 
 /**
  * Options of {@link Conv2D}.
@@ -24,27 +27,13 @@ export interface Conv2DOptions extends SeededLayerOptions, KernelOptions {
   readonly padding?: Padding;
   /** Spacing between kernel taps; default 1. */
   readonly dilation?: PairOption;
-}
-
-/** Per-batch-shape buffers and the op options that point at them, so a step allocates nothing. */
-interface ConvWorkspace {
-  readonly batchSize: number;
-  readonly height: number;
-  readonly width: number;
-  readonly geometry: WindowGeometry;
-  readonly output: Tensor;
-  readonly outputColumns: Tensor;
-  readonly columns: Tensor;
-  readonly columnSamples: readonly Tensor[];
-  readonly columnGradient: Tensor;
-  readonly inputGradient: Tensor;
-  readonly im2colOptions: Im2colCallOptions;
-  readonly col2imOptions: Im2colCallOptions;
-  readonly forwardOptions: MatmulOptions;
-  readonly columnGradientOptions: MatmulOptions;
-  /** [N, F, C·kH·kW] per-sample weight gradients when they fit in the columns' size (F ≤ H′W′), else undefined. */
-  readonly sampleWeightGradients: Tensor | undefined;
-  readonly sampleWeightGradientOptions: MatmulOptions;
+  /**
+   * The activation applied to W ⊛ x + b, as Keras's `activation`: `'linear'` (default, none),
+   * `'relu'` (in the bias pass), `'sigmoid'` or `'tanh'`; bit for bit the Conv2D followed by the
+   * matching activation layer, minus that layer's passes over the data. It does not choose the
+   * initializer: add `activationHint: 'relu'` for He-normal weights.
+   */
+  readonly activation?: DenseActivation;
 }
 
 /**
@@ -57,13 +46,14 @@ interface ConvWorkspace {
  * dW is one batched matmul and a sum when outChannels ≤ H′W′ (the [N, F, C·kH·kW] scratch is then
  * no larger than the columns), otherwise one matmul per sample with [F, C·kH·kW] scratch; either
  * way the sums over n and db run in float64, so the results are the bits of that composition of
- * tensor ops. The bias and its gradient are plain per-channel loops (see channel-sums.ts).
+ * tensor ops. The bias and its gradient are plain per-channel loops (see channel-sums.ts). With an
+ * `activation` f: y = f(W·X + b) and the backward pass starts from dZ = dY ⊙ f′(y).
  *
  * Parameters `<name>.weights` and `<name>.biases`, drawn at construction (weights first) with
  * fans `inChannels·kH·kW` and `outChannels·kH·kW`.
  *
  * @example
- * const conv = new Conv2D(1, 8, 3, { padding: 'same', activationHint: 'relu' });
+ * const conv = new Conv2D(1, 8, 3, { padding: 'same', activation: 'relu', activationHint: 'relu' });
  * conv.forward(zeros([64, 1, 28, 28])).shape; // [64, 8, 28, 28]
  */
 export class Conv2D extends BaseLayer {
@@ -81,6 +71,8 @@ export class Conv2D extends BaseLayer {
   readonly padding: Padding;
   /** Whether the layer adds biases. */
   readonly useBias: boolean;
+  /** The activation applied to W ⊛ x + b (`'linear'`: none). */
+  readonly activation: DenseActivation;
   /** The kernel, [outChannels, inChannels, kH, kW], over the `<name>.weights` parameter's array. */
   readonly weights: Tensor;
   /** b, [outChannels], over `<name>.biases`; undefined without bias. */
@@ -113,6 +105,7 @@ export class Conv2D extends BaseLayer {
     this.dilation = readPair(this.operation, 'dilation', options.dilation ?? 1);
     this.padding = readPadding(this.operation, options.padding ?? 'valid');
     this.useBias = options.useBias ?? true;
+    this.activation = checkConvActivation(this.operation, options.activation);
     this.kernelInitializer = defaultKernelInitializer(options);
     this.biasInitializer = options.biasInitializer ?? 'zeros';
     this.activationHint = options.activationHint;
@@ -147,45 +140,53 @@ export class Conv2D extends BaseLayer {
       padding,
       dilation: pairConfig(this.dilation),
       ...kernelConfigEntries(this.useBias, this.kernelInitializer, this.biasInitializer, this.activationHint, this.seedEntries),
+      // Recorded only when not 'linear', so configs from before the option existed stay as they were.
+      ...(this.activation === 'linear' ? {} : { activation: this.activation }),
     };
   }
 
-  /** y = W ⊛ x + b over [N, inChannels, H, W]; the returned tensor is reused by the next call. */
+  /** y = f(W ⊛ x + b) over [N, inChannels, H, W]; the returned tensor is reused by the next call. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     if (input.shape.length !== 4 || input.shape[1] !== this.inChannels) throw inputShapeError(this.operation, `[N, ${this.inChannels}, H, W]`, input.shape);
     requireDType(this.operation, input, this.dtype);
     const workspace = this.workspaceFor(input.shape);
     im2col(input as Tensor<FloatDType>, workspace.im2colOptions);
     matmul(this.weightMatrix as Tensor<FloatDType>, workspace.columns as Tensor<FloatDType>, workspace.forwardOptions);
-    const biases = this.biases;
-    if (biases !== undefined) {
-      const output = workspace.output;
-      addChannelBias(floatData(output), output.offset, workspace.batchSize, this.outChannels, workspace.outputColumns.shape[2], floatData(biases), biases.offset);
-    }
+    if (this.activation !== 'linear' || this.biases !== undefined) convEpilogue(this.activation, workspace.outputColumns, this.biases);
     this.lastInput = input;
     this.lastTraining = options?.training ?? false;
     return workspace.output;
   }
 
   /**
-   * Writes dW and db (overwriting) and returns dX (reused by the next call); with
-   * `{ inputGradient: false }` dX is not computed (the first layer of a model needs none).
+   * Writes dW and db (overwriting) and returns dX (reused by the next call), from dZ = dY ⊙ f′
+   * (dY itself without activation); with `{ inputGradient: false }` dX is not computed (the first
+   * layer of a model needs none).
    */
   backward(outputGradient: Tensor, options?: BackwardOptions): Tensor {
     const workspace = this.workspace;
     this.checkBackward(outputGradient, workspace?.output.shape ?? [], this.dtype);
     const space = workspace as ConvWorkspace;
-    const gradientColumns = this.gradientColumns.lookup(outputGradient) ?? this.gradientColumns.store(outputGradient, outputGradient.reshape(space.outputColumns.shape));
+    const gradientColumns = space.preActivationGradient === undefined
+      ? this.gradientColumns.lookup(outputGradient) ?? this.gradientColumns.store(outputGradient, outputGradient.reshape(space.outputColumns.shape))
+      : this.throughActivation(outputGradient, space, space.preActivationGradient);
     this.computeWeightGradient(space, gradientColumns);
     if (this.biasesParameter !== undefined) {
-      const gradient = contiguousInput(outputGradient);
+      const gradient = contiguousInput(gradientColumns);
       const biasGradient = this.biasesParameter.gradient;
-      sumOverBatchAndPositions(floatData(gradient), gradient.offset, space.batchSize, this.outChannels, space.outputColumns.shape[2], floatData(biasGradient), biasGradient.offset);
+      sumOverBatchAndPositions(floatData(gradient), gradient.offset, space.batchSize, this.outChannels, space.positions, floatData(biasGradient), biasGradient.offset);
     }
     if (options?.inputGradient === false) return space.inputGradient;
     matmul(this.weightMatrix as Tensor<FloatDType>, gradientColumns as Tensor<FloatDType>, space.columnGradientOptions);
     col2im(space.columnGradient, space.inputGradient.shape, space.col2imOptions);
     return space.inputGradient;
+  }
+
+  /** dZ = dY ⊙ f′(y), from the output y, into the workspace's [N, F, H′W′] buffer. */
+  private throughActivation(outputGradient: Tensor, space: ConvWorkspace, preActivationGradient: Tensor): Tensor {
+    const dy = contiguousInput(outputGradient);
+    differentiateActivation(this.activation as 'relu' | 'sigmoid' | 'tanh', floatData(space.output), floatData(dy), dy.offset, floatData(preActivationGradient), preActivationGradient.size);
+    return preActivationGradient;
   }
 
   /**
@@ -223,43 +224,11 @@ export class Conv2D extends BaseLayer {
   private workspaceFor(shape: readonly number[]): ConvWorkspace {
     const current = this.workspace;
     if (current !== undefined && current.batchSize === shape[0] && current.height === shape[2] && current.width === shape[3]) return current;
-    const [batchSize, channels, height, width] = shape;
-    const geometry = windowGeometry(this.operation, height, width, this.kernelSize, this.stride, this.dilation, this.padding);
-    const positions = geometry.outputHeight * geometry.outputWidth;
-    const patchSize = channels * this.kernelSize[0] * this.kernelSize[1];
-    const output = residentZeros([batchSize, this.outChannels, geometry.outputHeight, geometry.outputWidth], this.dtype);
-    const outputColumns = output.reshape([batchSize, this.outChannels, positions]);
-    // Resident (in the WebAssembly kernels' memory when they have one): every buffer here is a matmul operand or result.
-    const columns = residentZeros([batchSize, patchSize, positions], this.dtype);
-    const columnGradient = residentZeros([batchSize, patchSize, positions], this.dtype);
-    const inputGradient = residentZeros(shape, this.dtype);
-    const sampleWeightGradients = this.outChannels <= positions ? residentZeros([batchSize, this.outChannels, patchSize], this.dtype) : undefined;
-    const geometryOptions = {
-      kernelSize: this.kernelSize,
-      stride: this.stride,
-      dilation: this.dilation,
-      padding: [geometry.padTop, geometry.padBottom, geometry.padLeft, geometry.padRight] as const,
-    };
-    const workspace: ConvWorkspace = {
-      batchSize,
-      height,
-      width,
-      geometry,
-      output,
-      outputColumns,
-      columns,
-      columnSamples: Array.from({ length: batchSize }, (_, n) => columns.slice(n)),
-      columnGradient,
-      inputGradient,
-      im2colOptions: { ...geometryOptions, out: columns },
-      col2imOptions: { ...geometryOptions, out: inputGradient },
-      forwardOptions: { out: outputColumns },
-      columnGradientOptions: { transposeA: true, out: columnGradient },
-      sampleWeightGradients,
-      sampleWeightGradientOptions: { transposeB: true, out: sampleWeightGradients },
-    };
-    this.workspace = workspace;
-    return workspace;
+    this.workspace = createConvWorkspace({
+      operation: this.operation, outChannels: this.outChannels, kernelSize: this.kernelSize, stride: this.stride,
+      dilation: this.dilation, padding: this.padding, dtype: this.dtype, withActivation: this.activation !== 'linear',
+    }, shape);
+    return this.workspace;
   }
 
   /** Per-sample [F, H′W′] views of the output gradient, kept while the same gradient tensor comes back. */
