@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tensor, zeros } from '../create.js';
+import { createRng, randomNormal } from '../random.js';
+import { add } from './elementwise-binary.js';
+import { relu } from './unary.js';
 import { AnnetError } from '../errors.js';
 import { activeKernels, useKernels } from '../kernels/backend.js';
 import { jsKernels } from '../kernels/js-kernels.js';
@@ -172,6 +175,21 @@ describe('matmul with bias and activation', () => {
     }
     fc.assert(fc.property(problemArbitrary, checkAgainstReference), { numRuns: 80 });
     if (fused !== undefined) expect(fusedCalls).toBeGreaterThan(0);
+  });
+
+  it('gives the same bits as the separate matmul, add and relu ops on random normal data (float32 and float64, both kernel sets)', () => {
+    // Adding the bias to the rounded product is one rounding either way, so fusing changes no bit.
+    for (const kernels of [jsKernels, null]) {
+      useKernels(kernels);
+      for (const dtype of ['float32', 'float64'] as const) {
+        const rng = createRng(17);
+        const x = randomNormal([2, 33, 70], rng, { dtype });
+        const w = randomNormal([70, 45], rng, { dtype });
+        const bias = randomNormal([45], rng, { dtype });
+        expect(matmul(x, w, { bias, activation: 'relu' }).data).toEqual(relu(add(matmul(x, w), bias)).data);
+        expect(matmul(x, w, { bias }).data).toEqual(add(matmul(x, w), bias).data);
+      }
+    }
   });
 
   it('reads a strided bias view', () => {
