@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { add, sum, Tensor } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
-import { accumulate, addChannelBias, storeSums, sumOverBatchAndPositions } from './channel-sums.js';
+import { accumulate, addChannelBias, reluGradientAndBiasSum, storeSums, sumOverBatchAndPositions } from './channel-sums.js';
 
 const shapeArbitrary = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 11 }));
 
@@ -23,6 +23,32 @@ describe('channel sums', () => {
     const out = new Float32Array(6);
     storeSums(sums, out, 0, 6);
     expect(Array.from(out)).toEqual([10, 12, 14, 16, 18, 20]);
+  });
+
+  it('reluGradientAndBiasSum passes dy where y > 0 (+0 elsewhere) and sums it per channel, worked by hand', () => {
+    // [N=2, F=2, P=2]; y > 0 at every other entry; dy = 1…8 (negated for channel 1).
+    const y = new Float32Array([1, 0, 2, -1, 3, -0, 4, 5]);
+    const dy = new Float32Array([9, 1, 2, -3, -4, 5, -6, -7, -8]);
+    const dz = new Float32Array(8);
+    const biasGradient = new Float32Array(2);
+    reluGradientAndBiasSum(y, dy, 1, dz, 2, 2, 2, new Float64Array(2), biasGradient, 0);
+    expect(Array.from(dz)).toEqual([1, 0, -3, 0, 5, 0, -7, -8]);
+    expect(Object.is(dz[3], 0)).toBe(true); // −4·0 + 0 is +0
+    // db[0] = 1 + 0 + 5 + 0 = 6; db[1] = −3 + 0 − 7 − 8 = −18.
+    expect(Array.from(biasGradient)).toEqual([6, -18]);
+  });
+
+  it('reluGradientAndBiasSum gives the bits of the ReLU gradient then sum(dz, [0, 2]) in float32', () => {
+    fc.assert(fc.property(shapeArbitrary, fc.nat(), ([batch, channels, positions], seed) => {
+      const size = batch * channels * positions;
+      const [y, dy] = [draw(size, seed), draw(size, seed + 1)];
+      const dz = new Float32Array(size);
+      const biasGradient = new Float32Array(channels);
+      reluGradientAndBiasSum(y, dy, 0, dz, batch, channels, positions, new Float64Array(channels + 2), biasGradient, 0);
+      const expectedDz = Float32Array.from(dy, (value, index) => value * +(y[index] > 0) + 0);
+      expect(Array.from(dz)).toEqual(Array.from(expectedDz));
+      expect(Array.from(biasGradient)).toEqual(Array.from(sum(new Tensor(expectedDz, [batch, channels, positions]), [0, 2]).data));
+    }), { numRuns: 40 });
   });
 
   it('addChannelBias gives the bits of add(y, bias as a column) in float32', () => {

@@ -91,6 +91,46 @@ export function sumOverBatchAndPositions(dy: FloatData, offset: number, batch: n
 }
 
 /**
+ * The ReLU backward pass and the bias gradient in one sweep over [N, F, P]:
+ * dz[n, f, p] = dy[n, f, p]·[y[n, f, p] > 0] + 0 (the ReLU layer's rule: the + 0 turns −0 into
+ * +0), and when `biasGradient` is given, biasGradient[f] = Σₙ Σₚ dz[n, f, p], each a float64
+ * running sum (in `sums`, at least F long) in n-then-p order: the bits of the two separate passes.
+ * `y` and `dz` start at index 0, `dy` at `dyOffset`.
+ *
+ * @example
+ * reluGradientAndBiasSum(y.data, dy.data, 0, dz.data, 64, 16, 784, sums, biasGradient.data, 0);
+ */
+export function reluGradientAndBiasSum(
+  y: FloatData, dy: FloatData, dyOffset: number, dz: FloatData, batch: number, channels: number, positions: number,
+  sums: Float64Array, biasGradient: FloatData | undefined, biasOffset: number,
+): void {
+  sums.fill(0, 0, channels);
+  for (let n = 0, row = 0; n < batch; n++) {
+    for (let f = 0; f < channels; f++, row += positions) sums[f] = reluGradientRow(y, dy, dyOffset, dz, row, positions, sums[f]);
+  }
+  if (biasGradient !== undefined) for (let f = 0; f < channels; f++) biasGradient[biasOffset + f] = sums[f];
+}
+
+/** One row of {@link reluGradientAndBiasSum}; returns `total` plus the row's dz, added in order. */
+function reluGradientRow(y: FloatData, dy: FloatData, dyOffset: number, dz: FloatData, row: number, positions: number, total: number): number {
+  const end = row + positions;
+  let index = row;
+  for (; index + 2 <= end; index += 2) {
+    const first = dy[dyOffset + index] * +(y[index] > 0) + 0;
+    const second = dy[dyOffset + index + 1] * +(y[index + 1] > 0) + 0;
+    dz[index] = first;
+    dz[index + 1] = second;
+    total = total + first + second;
+  }
+  for (; index < end; index++) {
+    const value = dy[dyOffset + index] * +(y[index] > 0) + 0;
+    dz[index] = value;
+    total += value;
+  }
+  return total;
+}
+
+/**
  * accumulator[e] += values[offset + e] for e < size: one sample's term of a float64 running sum
  * (a function of its own, which V8 optimizes better than a long loop nest entered once).
  *

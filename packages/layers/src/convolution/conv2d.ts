@@ -9,7 +9,7 @@ import { initializerFromConfig } from '../initializers/initializer-from-config.j
 import type { InitializerConfig } from '../initializers/initializer.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
-import { accumulate, storeSums, sumOverBatchAndPositions } from './channel-sums.js';
+import { accumulate, reluGradientAndBiasSum, storeSums, sumOverBatchAndPositions } from './channel-sums.js';
 import { checkConvActivation, convEpilogue } from './conv-activation.js';
 import { createConvWorkspace, type ConvWorkspace } from './conv-workspace.js';
 import { pairConfig, readPadding, readPair, windowGeometry, type Padding, type PairOption } from './geometry.js';
@@ -87,11 +87,15 @@ export class Conv2D extends BaseLayer {
   private readonly activationHint: string | undefined;
   private readonly seedEntries: Record<string, JsonValue>;
   private readonly gradientColumns = new ViewCache();
+  /** The last input staged and its elements as one array view, so staging the same tensor again allocates nothing. */
+  private staged: { input: Tensor | undefined; values: ArrayLike<number> } = { input: undefined, values: [] };
   private gradientSamples: { source: Tensor | undefined; samples: Tensor[] } = { source: undefined, samples: [] };
   private workspace: ConvWorkspace | undefined;
   private readonly sampleOptions: MatmulOptions;
   /** float64 running sums behind dW, [F·C·kH·kW]. */
   private readonly weightGradientSums: Float64Array;
+  /** float64 running sums behind db, [F]. */
+  private readonly channelSums: Float64Array;
 
   constructor(inChannels: number, outChannels: number, kernelSize: PairOption, options: Conv2DOptions = {}) {
     super('Conv2D', 'conv2d', options);
@@ -122,6 +126,7 @@ export class Conv2D extends BaseLayer {
     this.weightGradientSample = residentZeros([outChannels, patchSize], this.dtype);
     this.sampleOptions = { transposeB: true, out: this.weightGradientSample };
     this.weightGradientSums = new Float64Array(outChannels * patchSize);
+    this.channelSums = new Float64Array(outChannels);
     this.initialize(initialRng(options));
   }
 
@@ -150,7 +155,8 @@ export class Conv2D extends BaseLayer {
     if (input.shape.length !== 4 || input.shape[1] !== this.inChannels) throw inputShapeError(this.operation, `[N, ${this.inChannels}, H, W]`, input.shape);
     requireDType(this.operation, input, this.dtype);
     const workspace = this.workspaceFor(input.shape);
-    im2col(input as Tensor<FloatDType>, workspace.im2colOptions);
+    const source = workspace.stagedInput === undefined ? input : this.stage(input, workspace.stagedInput);
+    im2col(source as Tensor<FloatDType>, workspace.im2colOptions);
     matmul(this.weightMatrix as Tensor<FloatDType>, workspace.columns as Tensor<FloatDType>, workspace.forwardOptions);
     if (this.activation !== 'linear' || this.biases !== undefined) convEpilogue(this.activation, workspace.outputColumns, this.biases);
     this.lastInput = input;
@@ -171,7 +177,7 @@ export class Conv2D extends BaseLayer {
       ? this.gradientColumns.lookup(outputGradient) ?? this.gradientColumns.store(outputGradient, outputGradient.reshape(space.outputColumns.shape))
       : this.throughActivation(outputGradient, space, space.preActivationGradient);
     this.computeWeightGradient(space, gradientColumns);
-    if (this.biasesParameter !== undefined) {
+    if (this.biasesParameter !== undefined && this.activation !== 'relu') {
       const gradient = contiguousInput(gradientColumns);
       const biasGradient = this.biasesParameter.gradient;
       sumOverBatchAndPositions(floatData(gradient), gradient.offset, space.batchSize, this.outChannels, space.positions, floatData(biasGradient), biasGradient.offset);
@@ -182,10 +188,34 @@ export class Conv2D extends BaseLayer {
     return space.inputGradient;
   }
 
-  /** dZ = dY ⊙ f′(y), from the output y, into the workspace's [N, F, H′W′] buffer. */
+  /**
+   * Copies the input next to the columns (one memcpy), so im2col unfolds it with block copies
+   * within one array, which more than pays for the copy.
+   */
+  private stage(input: Tensor, stagedInput: Tensor): Tensor {
+    const x = contiguousInput(input);
+    if (this.staged.input !== x) {
+      this.staged = { input: x, values: x.offset === 0 && x.data.length === x.size ? x.data : x.data.subarray(x.offset, x.offset + x.size) };
+    }
+    stagedInput.data.set(this.staged.values, stagedInput.offset);
+    return stagedInput;
+  }
+
+  /**
+   * dZ = dY ⊙ f′(y), from the output y, into the workspace's [N, F, H′W′] buffer; for ReLU the
+   * bias gradient Σ dZ is taken in the same sweep.
+   */
   private throughActivation(outputGradient: Tensor, space: ConvWorkspace, preActivationGradient: Tensor): Tensor {
     const dy = contiguousInput(outputGradient);
-    differentiateActivation(this.activation as 'relu' | 'sigmoid' | 'tanh', floatData(space.output), floatData(dy), dy.offset, floatData(preActivationGradient), preActivationGradient.size);
+    if (this.activation === 'relu') {
+      const biasGradient = this.biasesParameter?.gradient;
+      reluGradientAndBiasSum(
+        floatData(space.output), floatData(dy), dy.offset, floatData(preActivationGradient), space.batchSize, this.outChannels, space.positions,
+        this.channelSums, biasGradient === undefined ? undefined : floatData(biasGradient), biasGradient?.offset ?? 0,
+      );
+    } else {
+      differentiateActivation(this.activation as 'sigmoid' | 'tanh', floatData(space.output), floatData(dy), dy.offset, floatData(preActivationGradient), preActivationGradient.size);
+    }
     return preActivationGradient;
   }
 
