@@ -1,6 +1,6 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
 import type { BackwardOptions, FloatDType } from '@annet/layer-api';
-import { AnnetError, matmul, shapesEqual, sum, zeros, type MatmulOptions, type Tensor } from '@annet/tensor';
+import { AnnetError, matmul, residentZeros, shapesEqual, sum, type MatmulOptions, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData, reuseBuffer } from '../buffers.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
@@ -178,8 +178,9 @@ export class Dense extends BaseLayer {
     return fresh;
   }
 
+  /** Output and input-gradient buffers are resident: the next layer's products read them in place. */
   private allocateLike(shape: readonly number[]): Tensor {
-    return zeros(shape, this.dtype);
+    return residentZeros(shape, this.dtype);
   }
 
   /** `tensor` viewed as rows [product of leading axes, width]; itself when already 2-D. */
