@@ -1,5 +1,5 @@
 import type { FloatDType } from '@annet/layer-api';
-import { residentZeros, Tensor, type Im2colCallOptions, type MatmulOptions } from '@annet/tensor';
+import { residentZeros, type Im2colCallOptions, type MatmulOptions, type Tensor } from '@annet/tensor';
 import { windowGeometry, type Padding, type WindowGeometry } from './geometry.js';
 
 /**
@@ -22,12 +22,6 @@ export interface ConvWorkspace {
   readonly output: Tensor;
   /** y as [N, F, H′W′]. */
   readonly outputColumns: Tensor;
-  /**
-   * Where forward copies its input when the columns can be unfolded by shifted block copies
-   * (stride 1, output rows as wide as the input): the same array as {@link ConvWorkspace.columns},
-   * just before it, which is what lets im2col use `copyWithin`. Undefined otherwise.
-   */
-  readonly stagedInput: Tensor | undefined;
   /** X = im2col(x), [N, C·kH·kW, H′W′]. */
   readonly columns: Tensor;
   readonly columnSamples: readonly Tensor[];
@@ -77,13 +71,7 @@ export function createConvWorkspace(layout: ConvLayout, shape: readonly number[]
   const patchSize = channels * layout.kernelSize[0] * layout.kernelSize[1];
   const output = residentZeros([batchSize, outChannels, geometry.outputHeight, geometry.outputWidth], dtype);
   const outputColumns = output.reshape([batchSize, outChannels, positions]);
-  const columnsShape = [batchSize, patchSize, positions];
-  const shifted = layout.stride[0] === 1 && layout.stride[1] === 1 && geometry.outputWidth === width;
-  // The staged input and the columns share one array; the columns start on a 64-byte boundary.
-  const inputSize = shifted ? Math.ceil((batchSize * channels * height * width) / 16) * 16 : 0;
-  const arena = residentZeros([inputSize + batchSize * patchSize * positions], dtype);
-  const stagedInput = shifted ? new Tensor(arena.data, shape) : undefined;
-  const columns = new Tensor(arena.data, columnsShape, undefined, inputSize);
+  const columns = residentZeros([batchSize, patchSize, positions], dtype);
   const columnGradient = residentZeros([batchSize, patchSize, positions], dtype);
   const inputGradient = residentZeros(shape, dtype);
   const sampleWeightGradients = outChannels <= positions ? residentZeros([batchSize, outChannels, patchSize], dtype) : undefined;
@@ -101,7 +89,6 @@ export function createConvWorkspace(layout: ConvLayout, shape: readonly number[]
     positions,
     output,
     outputColumns,
-    stagedInput,
     columns,
     columnSamples: Array.from({ length: batchSize }, (_, n) => columns.slice(n)),
     columnGradient,

@@ -87,8 +87,6 @@ export class Conv2D extends BaseLayer {
   private readonly activationHint: string | undefined;
   private readonly seedEntries: Record<string, JsonValue>;
   private readonly gradientColumns = new ViewCache();
-  /** The last input staged and its elements as one array view, so staging the same tensor again allocates nothing. */
-  private staged: { input: Tensor | undefined; values: ArrayLike<number> } = { input: undefined, values: [] };
   private gradientSamples: { source: Tensor | undefined; samples: Tensor[] } = { source: undefined, samples: [] };
   private workspace: ConvWorkspace | undefined;
   private readonly sampleOptions: MatmulOptions;
@@ -155,8 +153,7 @@ export class Conv2D extends BaseLayer {
     if (input.shape.length !== 4 || input.shape[1] !== this.inChannels) throw inputShapeError(this.operation, `[N, ${this.inChannels}, H, W]`, input.shape);
     requireDType(this.operation, input, this.dtype);
     const workspace = this.workspaceFor(input.shape);
-    const source = workspace.stagedInput === undefined ? input : this.stage(input, workspace.stagedInput);
-    im2col(source as Tensor<FloatDType>, workspace.im2colOptions);
+    im2col(input as Tensor<FloatDType>, workspace.im2colOptions);
     matmul(this.weightMatrix as Tensor<FloatDType>, workspace.columns as Tensor<FloatDType>, workspace.forwardOptions);
     if (this.activation !== 'linear' || this.biases !== undefined) convEpilogue(this.activation, workspace.outputColumns, this.biases);
     this.lastInput = input;
@@ -186,19 +183,6 @@ export class Conv2D extends BaseLayer {
     matmul(this.weightMatrix as Tensor<FloatDType>, gradientColumns as Tensor<FloatDType>, space.columnGradientOptions);
     col2im(space.columnGradient, space.inputGradient.shape, space.col2imOptions);
     return space.inputGradient;
-  }
-
-  /**
-   * Copies the input next to the columns (one memcpy), so im2col unfolds it with block copies
-   * within one array, which more than pays for the copy.
-   */
-  private stage(input: Tensor, stagedInput: Tensor): Tensor {
-    const x = contiguousInput(input);
-    if (this.staged.input !== x) {
-      this.staged = { input: x, values: x.offset === 0 && x.data.length === x.size ? x.data : x.data.subarray(x.offset, x.offset + x.size) };
-    }
-    stagedInput.data.set(this.staged.values, stagedInput.offset);
-    return stagedInput;
   }
 
   /**

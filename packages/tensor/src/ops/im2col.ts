@@ -7,7 +7,6 @@ import { copyInto } from './copy.js';
 import { newTensor } from './new-tensor.js';
 import { PlanCache } from './plan-cache.js';
 import { assertTensor, prepareOut } from './validate.js';
-import { isShiftedCopy, unfoldShifted } from './shifted-unfold.js';
 import { foldWindows, tapRanges, unfoldWindows, type TapRanges } from './window-loops.js';
 
 /** Options of {@link im2col} and {@link col2im}: the geometry plus an optional output buffer. */
@@ -30,10 +29,7 @@ export interface Im2colCallOptions extends Im2colOptions {
  * and dX = col2im(matmul(w.reshape([F, C·kH·kW]), dY.reshape([N, F, outH·outW]), { transposeA: true }), x.shape, options).
  *
  * Cost: one write per columns element. Each tap's in-image range is computed once per shape, so
- * rows are plain copies with no per-element bounds test (see window-loops.ts). When `x` and `out`
- * are disjoint views of one array, with stride 1 and 'same' width, each tap's block is one
- * `copyWithin` (see shifted-unfold.ts), about three times faster: Conv2D lays its input copy and
- * its columns out that way.
+ * rows are plain copies with no per-element bounds test (see window-loops.ts).
  *
  * @example
  * const x = randomNormal([8, 3, 32, 32], rng);
@@ -46,8 +42,7 @@ export function im2col<D extends DType>(x: Tensor<D>, options: Im2colCallOptions
   const out = prepareOut(options.out, plan.columnsShape, x.dtype, operation, x);
   const target = out.isContiguous ? out : newTensor(x.dtype, plan.columnsShape);
   const input = x.isContiguous ? x : x.contiguous(true);
-  if (input.data === target.data && isShiftedCopy(plan.geometry)) unfoldShifted(plan.geometry, plan.taps, target.data, input.offset, target.offset);
-  else unfoldWindows(plan.geometry, plan.taps, input.data, input.offset, target.data, target.offset);
+  unfoldWindows(plan.geometry, plan.taps, input.data, input.offset, target.data, target.offset);
   if (target !== out) copyInto(out, target);
   return out;
 }
