@@ -18,7 +18,7 @@ import { pairConfig, readPadding, readPair, windowGeometry, type Padding, type P
  * Options of {@link Conv2D}.
  *
  * @example
- * const options: Conv2DOptions = { stride: 2, padding: 'same', activationHint: 'relu' };
+ * const options: Conv2DOptions = { stride: 2, padding: 'same', activation: 'relu', activationHint: 'relu' };
  */
 export interface Conv2DOptions extends SeededLayerOptions, KernelOptions {
   /** Step between windows; default 1. */
