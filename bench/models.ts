@@ -1,4 +1,4 @@
-import { Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, type BaseLayer } from '../packages/layers/dist/index.js';
+import { Conv2D, Dense, Dropout, Flatten, MaxPool2D, type BaseLayer } from '../packages/layers/dist/index.js';
 
 /** The benchmarked models, built from @annet/layers' public API only. */
 export type ModelName = 'mlp' | 'cnn';
@@ -34,8 +34,8 @@ export function buildModel(name: ModelName, seed: number): BenchModel {
   }
   return {
     layers: [
-      new Conv2D(1, 16, 5, { name: 'conv2d_1', padding: 'same', seed, activationHint: 'relu' }), new ReLU(), new MaxPool2D(2),
-      new Conv2D(16, 32, 5, { name: 'conv2d_2', padding: 'same', seed: seed + 1, activationHint: 'relu' }), new ReLU(), new MaxPool2D(2),
+      new Conv2D(1, 16, 5, { name: 'conv2d_1', padding: 'same', seed, activation: 'relu', activationHint: 'relu' }), new MaxPool2D(2),
+      new Conv2D(16, 32, 5, { name: 'conv2d_2', padding: 'same', seed: seed + 1, activation: 'relu', activationHint: 'relu' }), new MaxPool2D(2),
       new Flatten(),
       new Dense(32 * 7 * 7, 128, { name: 'dense_1', seed: seed + 2, activation: 'relu', activationHint: 'relu' }), new Dropout(0.3, { seed: seed + 3 }),
       new Dense(128, 10, { name: 'dense_2', seed: seed + 4 }),

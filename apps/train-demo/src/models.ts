@@ -1,4 +1,4 @@
-import { Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU } from '@annet/layers';
+import { Conv2D, Dense, Dropout, Flatten, MaxPool2D } from '@annet/layers';
 import { Sequential } from '@annet/model';
 
 /**
@@ -10,7 +10,8 @@ import { Sequential } from '@annet/model';
 export type ModelName = 'mlp' | 'cnn';
 
 /**
- * The demo's models, both ending in 10 logits (trained with softmax cross-entropy):
+ * The demo's models, both ending in 10 logits (trained with softmax cross-entropy). ReLU is each
+ * Dense's and Conv2D's `activation` (fused into the product's epilogue), not a layer of its own:
  * - `mlp`: 784 → 256 → 128 → 10 with ReLU and dropout 0.2 (235,146 parameters);
  * - `cnn`: two 5×5 convolutions (16 and 32 channels, `same` padding) each followed by ReLU and
  *   2×2 max pooling, then 1568 → 128 → 10 with dropout 0.3 (215,370 parameters).
@@ -21,21 +22,18 @@ export type ModelName = 'mlp' | 'cnn';
 export function buildModel(name: ModelName): Sequential {
   if (name === 'mlp') {
     return new Sequential(
-      [new Dense(784, 256, { activationHint: 'relu' }), new ReLU(), new Dropout(0.2), new Dense(256, 128, { activationHint: 'relu' }), new ReLU(), new Dropout(0.2), new Dense(128, 10)],
+      [new Dense(784, 256, { activation: 'relu', activationHint: 'relu' }), new Dropout(0.2), new Dense(256, 128, { activation: 'relu', activationHint: 'relu' }), new Dropout(0.2), new Dense(128, 10)],
       { name: 'mlp', inputShape: [784] },
     );
   }
   return new Sequential(
     [
-      new Conv2D(1, 16, 5, { padding: 'same', activationHint: 'relu' }),
-      new ReLU(),
+      new Conv2D(1, 16, 5, { padding: 'same', activation: 'relu', activationHint: 'relu' }),
       new MaxPool2D(2),
-      new Conv2D(16, 32, 5, { padding: 'same', activationHint: 'relu' }),
-      new ReLU(),
+      new Conv2D(16, 32, 5, { padding: 'same', activation: 'relu', activationHint: 'relu' }),
       new MaxPool2D(2),
       new Flatten(),
-      new Dense(32 * 7 * 7, 128, { activationHint: 'relu' }),
-      new ReLU(),
+      new Dense(32 * 7 * 7, 128, { activation: 'relu', activationHint: 'relu' }),
       new Dropout(0.3),
       new Dense(128, 10),
     ],
