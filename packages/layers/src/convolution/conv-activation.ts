@@ -1,9 +1,7 @@
-import { AnnetError, type Tensor } from '@annet/tensor';
+import type { Tensor } from '@annet/tensor';
 import { floatData } from '../buffers.js';
-import { activateInPlace, type DenseActivation } from '../core/dense-activation.js';
+import { activateInPlace, checkDenseActivation, type DenseActivation } from '../core/dense-activation.js';
 import { addChannelBias, addChannelBiasRelu } from './channel-sums.js';
-
-const convActivations: readonly string[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 
 /**
  * Returns `activation` (default `'linear'`) when Conv2D supports it (the same names as Dense:
@@ -15,12 +13,7 @@ const convActivations: readonly string[] = ['linear', 'relu', 'sigmoid', 'tanh']
  * checkConvActivation('Conv2D "conv2d"', 'elu');  // throws: add an ELU layer after the Conv2D
  */
 export function checkConvActivation(operation: string, activation: unknown): DenseActivation {
-  if (activation === undefined) return 'linear';
-  if (typeof activation === 'string' && convActivations.includes(activation)) return activation as DenseActivation;
-  throw new AnnetError(
-    'INVALID_ARGUMENT', operation,
-    `activation must be one of 'linear', 'relu', 'sigmoid', 'tanh', got ${JSON.stringify(activation)}; for other activations add their layer after the Conv2D (for example new ELU())`,
-  );
+  return checkDenseActivation(operation, activation, 'Conv2D', 'new ELU()');
 }
 
 /**

@@ -16,19 +16,21 @@ export type DenseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 const denseActivations: readonly string[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 
 /**
- * Returns `activation` (default `'linear'`) when Dense supports it; otherwise throws an
- * INVALID_ARGUMENT AnnetError naming the layer, the value and the supported names.
+ * Returns `activation` (default `'linear'`) when Dense (or Conv2D, which takes the same names)
+ * supports it; otherwise throws an INVALID_ARGUMENT AnnetError naming the layer, the value, the
+ * supported names and, as the fix, an activation layer to add after `layerClass`.
  *
  * @example
  * checkDenseActivation('Dense "dense"', undefined); // 'linear'
  * checkDenseActivation('Dense "dense"', 'softmax'); // throws: add a Softmax layer instead
+ * checkDenseActivation('Conv2D "conv2d"', 'elu', 'Conv2D', 'new ELU()');
  */
-export function checkDenseActivation(operation: string, activation: unknown): DenseActivation {
+export function checkDenseActivation(operation: string, activation: unknown, layerClass = 'Dense', exampleLayer = 'new Softmax()'): DenseActivation {
   if (activation === undefined) return 'linear';
   if (typeof activation === 'string' && denseActivations.includes(activation)) return activation as DenseActivation;
   throw new AnnetError(
     'INVALID_ARGUMENT', operation,
-    `activation must be one of 'linear', 'relu', 'sigmoid', 'tanh', got ${JSON.stringify(activation)}; for other activations add their layer after the Dense (for example new Softmax())`,
+    `activation must be one of 'linear', 'relu', 'sigmoid', 'tanh', got ${JSON.stringify(activation)}; for other activations add their layer after the ${layerClass} (for example ${exampleLayer})`,
   );
 }
 

@@ -5,18 +5,9 @@ import type { MatmulActivation, MatmulArguments } from './kernels.js';
 import { KernelMemory } from './kernel-memory.js';
 import { createWasmKernels } from './wasm-kernels.js';
 import { createSharedKernelMemory } from './wasm-module.js';
+import { fillDeterministic as fill } from '../testing/fill.js';
 
 const kernels = createWasmKernels('simd', jsKernels);
-
-/** Deterministic values in [-1, 1) from a seed (a small LCG: tests need variety, not quality). */
-function fill(values: Float32Array, seed: number): Float32Array {
-  let state = seed >>> 0 || 1;
-  for (let index = 0; index < values.length; index++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[index] = state / 2 ** 31 - 1;
-  }
-  return values;
-}
 
 /** An array of `length` in the kernels' shared memory, or an ordinary one, filled from `seed`. */
 function placed(length: number, resident: boolean, seed: number): Float32Array {

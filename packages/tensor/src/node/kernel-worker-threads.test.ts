@@ -6,18 +6,9 @@ import { jsKernels } from '../kernels/js-kernels.js';
 import type { MatmulArguments } from '../kernels/kernels.js';
 import type { WasmKernels } from '../kernels/wasm-kernels.js';
 import { startKernelThreads, type KernelThreadsHandle } from './kernel-worker-threads.js';
+import { fillDeterministic as fill } from '../testing/fill.js';
 
 const kernels = activeKernels() as WasmKernels;
-
-/** Deterministic values in [-1, 1) from a seed (a small LCG). */
-function fill(values: Float32Array, seed: number): Float32Array {
-  let state = seed >>> 0 || 1;
-  for (let index = 0; index < values.length; index++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[index] = state / 2 ** 31 - 1;
-  }
-  return values;
-}
 
 interface Shape { m: number; n: number; k: number; transposeA: boolean; transposeB: boolean; accumulate: boolean; relu: boolean; resident: boolean; seed: number }
 
