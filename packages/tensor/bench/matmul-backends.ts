@@ -3,13 +3,18 @@
 //   wasm-simd          the WebAssembly SIMD backend on ordinary arrays: operands copied into and out of wasm memory
 //   wasm-simd resident the same backend on arrays allocated in its shared memory (residentZeros, as layers
 //                      allocate parameters, activations and gradients): read in place, no copies
+//   threads            the automatically selected backend on resident operands, one thread and with
+//                      startKernelThreads (all cores) from @annet/tensor/node
 //   wasm-relaxed-simd  the relaxed-SIMD module, run in a child `node --experimental-wasm-relaxed-simd`
 //                      (Node 20 hides relaxed SIMD behind that flag, and NODE_OPTIONS refuses it)
 // Run: pnpm bench (compiles with tsconfig.bench.json, then node .bench/bench/matmul-backends.js).
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Kernels, MatmulArguments } from '../src/kernels/kernels.js';
+import { activeKernels } from '../src/kernels/backend.js';
 import { jsKernels } from '../src/kernels/js-kernels.js';
+import { startKernelThreads } from '../src/node.js';
 import { createWasmKernels, type WasmKernels } from '../src/kernels/wasm-kernels.js';
 import { detectWasmVariant, type WasmVariant } from '../src/kernels/wasm-module.js';
 import { printTable } from './timing.js';
@@ -109,4 +114,15 @@ if (process.argv.includes('--child=relaxed-simd')) {
   console.log('float32 matmul, GFLOP/s, one thread (fastest of many short samples)');
   printTable(['shape', 'js', 'wasm-simd', 'wasm-simd resident', 'copy share', 'wasm-relaxed-simd', 'relaxed resident'], rows);
   if (typeof relaxed === 'string') console.log(`wasm-relaxed-simd: ${relaxed}`);
+
+  const active = activeKernels() as WasmKernels;
+  if (active.sharedMemory !== null) {
+    const single = cases.map((testCase) => residentGflops(active, testCase, operands(testCase)));
+    const threads = await startKernelThreads();
+    const parallel = cases.map((testCase) => residentGflops(active, testCase, operands(testCase)));
+    await threads.stop();
+    console.log(`\n${active.name} on resident operands: one thread and ${threads.threads} threads (startKernelThreads; products of at least 2^19 multiply-adds are split)`);
+    printTable(['shape', '1 thread', `${threads.threads} threads`, 'speed-up'], cases.map((testCase, index) => [testCase.label, single[index].toFixed(1), parallel[index].toFixed(1), (parallel[index] / single[index]).toFixed(2)]));
+    console.log(`(${os.availableParallelism()} cores available; the figures hold only when they are otherwise idle)`);
+  }
 }
