@@ -6,6 +6,8 @@ import { matmul } from './ops/matmul.js';
 import { sharesMemory } from './ops/validate.js';
 import { residentZeros } from './resident.js';
 import { tensor } from './create.js';
+import { createWasmKernels } from './kernels/wasm-kernels.js';
+import { Tensor } from './tensor.js';
 
 describe('residentZeros', () => {
   it('places float32 tensors in the wasm backend\'s shared memory, zero-filled, with the given shape', () => {
@@ -58,6 +60,26 @@ describe('residentZeros', () => {
     expect(sharesMemory(plain, tensor([1, 2, 3, 4]))).toBe(false);
     expect(sharesMemory(plain.slice([0, 2]), plain.slice([1, 3]))).toBe(true);
     expect(sharesMemory(plain.slice([0, 2]), plain.slice([2, 4]))).toBe(false);
+  });
+
+  it('never reports tensors of two different kernel memories as sharing memory (their addresses coincide)', () => {
+    // Two backends each start handing out blocks at the same address: only the memory identity tells them apart.
+    const first = createWasmKernels('simd', jsKernels);
+    const second = createWasmKernels('simd', jsKernels);
+    const a = new Tensor<'float32'>(first.allocateFloat32(4)!, [2, 2]);
+    const b = new Tensor<'float32'>(second.allocateFloat32(4)!, [2, 2]);
+    expect(a.data.byteOffset).toBe(b.data.byteOffset);
+    expect(sharesMemory(a, b)).toBe(false);
+    expect(sharesMemory(a, a.reshape([4]))).toBe(true);
+    const previous = useKernels(second);
+    try {
+      const out = new Tensor<'float32'>(second.allocateFloat32(4)!, [2, 2]);
+      a.data.set([1, 2, 3, 4]);
+      b.data.set([1, 0, 0, 1]);
+      expect(matmul(a, b, { out }).toArray()).toEqual([[1, 2], [3, 4]]); // [[1,2],[3,4]]·I
+    } finally {
+      useKernels(previous);
+    }
   });
 
   it('rejects a non-float dtype and a bad shape with errors naming residentZeros', () => {

@@ -1,4 +1,13 @@
+import { recordBufferOfMemory } from './memory-identity.js';
+
 const pageBytes = 65536;
+/**
+ * Bytes resident arrays leave free below the memory's limit (64 MiB, or an eighth of a smaller
+ * limit), so that products always find scratch for packing and copies: past this point
+ * `allocateFloat32` returns null (an ordinary array is used instead) rather than letting every
+ * later product fail for want of scratch.
+ */
+const scratchHeadroomBytes = 64 * 1024 * 1024;
 /** Every block starts on a cache line, so SIMD loads never straddle one at a block's start. */
 const alignment = 64;
 
@@ -49,6 +58,8 @@ export class KernelMemory {
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private view: Float32Array;
   private readonly finalizers: FinalizationRegistry<number> | null;
+  /** The unregister token of each resident array's block, so a block freed by hand is not freed again by its finalizer. */
+  private readonly tokens = new Map<number, object>();
   private scratchAddress = 0;
   private scratchSize = 0;
 
@@ -96,12 +107,14 @@ export class KernelMemory {
    */
   allocateFloat32(length: number): Float32Array | null {
     if (!this.resident || length === 0) return null;
-    const address = this.allocate(length * 4);
+    const address = this.allocate(length * 4, Math.min(scratchHeadroomBytes, this.maximumBytes / 8));
     if (address === null) return null;
     const array = new Float32Array(this.memory.buffer, address, length);
-    this.buffers.add(array.buffer);
+    this.remember(array.buffer);
     array.fill(0); // a reused block holds an earlier array's values
-    this.finalizers!.register(array, address);
+    const token = {};
+    this.tokens.set(address, token);
+    this.finalizers!.register(array, address, token);
     return array;
   }
 
@@ -133,13 +146,22 @@ export class KernelMemory {
     const buffer = this.memory.buffer;
     if (this.view?.buffer !== buffer) {
       this.view = new Float32Array(buffer);
-      this.buffers.add(buffer);
+      this.remember(buffer);
     }
     return this.view;
   }
 
-  /** Reserves `size` bytes (a multiple of 64 after rounding) and returns the address, or null when the memory is full. */
-  private allocate(requested: number): number | null {
+  /** Records a buffer object of this memory (for {@link KernelMemory.owns} and for aliasing checks across buffer objects). */
+  private remember(buffer: ArrayBufferLike): void {
+    this.buffers.add(buffer);
+    recordBufferOfMemory(buffer, this);
+  }
+
+  /**
+   * Reserves `requested` bytes (rounded up to a multiple of 64) and returns the address, or null
+   * when the memory cannot grow that far while keeping `headroom` bytes below its limit.
+   */
+  private allocate(requested: number, headroom = 0): number | null {
     const size = alignUp(Math.max(requested, 1));
     const list = this.freeList;
     for (let index = 0; index < list.length; index++) {
@@ -156,7 +178,7 @@ export class KernelMemory {
     }
     const address = this.top;
     const end = address + size;
-    if (end > this.maximumBytes) return null;
+    if (end > this.maximumBytes - headroom) return null;
     const missing = end - this.memory.buffer.byteLength;
     if (missing > 0) {
       try {
@@ -179,6 +201,11 @@ export class KernelMemory {
     const size = this.live.get(address);
     if (size === undefined) return;
     this.live.delete(address);
+    const token = this.tokens.get(address);
+    if (token !== undefined) {
+      this.tokens.delete(address);
+      this.finalizers?.unregister(token);
+    }
     const list = this.freeList;
     let index = 0;
     while (index < list.length && list[index].address < address) index++;

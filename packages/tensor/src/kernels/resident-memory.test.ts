@@ -134,6 +134,16 @@ describe('KernelMemory (the allocator)', () => {
     expect(memory.allocateFloat32(1_000_000)).not.toBeNull();
   });
 
+  it('keeps headroom for scratch: resident arrays stop short of the limit, so products still find packing space', () => {
+    // 32 MiB limit, an eighth (4 MiB) kept for scratch: resident arrays may use up to 28 MiB.
+    const memory = memoryFor();
+    expect(memory.allocateFloat32(7_500_000)).toBeNull(); // 30 MB would leave under 4 MiB
+    const big = memory.allocateFloat32(7_000_000); // 28 MB fits below the headroom
+    expect(big).not.toBeNull();
+    expect(() => memory.scratch(3 * 1024 * 1024)).not.toThrow();
+  });
+
+
   it('hands out nothing over an ordinary memory, whose growth would detach the arrays', () => {
     const ordinary = new KernelMemory(new WebAssembly.Memory({ initial: 1 }), 0, false);
     expect(ordinary.allocateFloat32(4)).toBeNull();
@@ -149,6 +159,27 @@ describe('KernelMemory (the allocator)', () => {
 });
 
 describe('garbage collection of resident arrays', () => {
+  it('does not free a block twice: a block freed by hand is not freed again when its old array is collected', async () => {
+    const collect = (globalThis as { gc?: () => void }).gc!;
+    const memory = new KernelMemory(createSharedKernelMemory()!, 0, true, 512);
+    const freeByHand = (): number => {
+      const first = memory.allocateFloat32(16)!;
+      const address = memory.addressOf(first);
+      memory.free(address);
+      return address; // `first` becomes garbage when this returns
+    };
+    const address = freeByHand();
+    const second = memory.allocateFloat32(16)!; // reuses the block
+    expect(memory.addressOf(second)).toBe(address);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      collect();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Had the first array's finalizer run, it would have freed the block under `second`.
+    expect(memory.bytesInUse).toBe(64);
+    expect(memory.addressOf(memory.allocateFloat32(16)!)).toBe(address + 64);
+  });
+
   it('returns a collected array\'s block to the allocator (no dispose needed)', async () => {
     const collect = (globalThis as { gc?: () => void }).gc;
     expect(collect, 'vitest.config.ts runs the tests with --expose-gc').toBeTypeOf('function');

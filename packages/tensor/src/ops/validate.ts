@@ -3,6 +3,7 @@ import { AnnetError, formatShape } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { newTensor } from './new-tensor.js';
+import { sameMemory } from '../kernels/memory-identity.js';
 
 /**
  * Throws unless `value` is a {@link Tensor}; `role` names the argument in the message.
@@ -61,21 +62,18 @@ export function prepareOut<D extends DType>(
 
 /**
  * Whether two tensors may touch the same bytes: their data lies in the same memory and the byte
- * spans they can reach overlap. Two SharedArrayBuffer objects can be views of one memory (a
- * growing WebAssembly memory hands out a new one each time, and resident tensors of the kernels
- * all live in it), so shared buffers are compared by byte address alone; ordinary ArrayBuffers
- * must be the same object. Tensors in one buffer whose spans are disjoint (say two resident
- * buffers, or two halves of one array) do not share memory.
+ * spans they can reach overlap. Two SharedArrayBuffer objects can be views of one kernel memory
+ * (a growing WebAssembly memory hands out a new one each time, and resident tensors all live in
+ * it): those are recognized through `memory-identity.ts`; other buffers must be the same object.
+ * Tensors in one memory whose spans are disjoint (say two resident buffers, or two halves of one
+ * array) do not share memory; tensors of two different kernel memories never do.
  *
  * @example
  * sharesMemory(out, input); // true when writing out could change input
  */
 export function sharesMemory(first: Tensor, second: Tensor | undefined): boolean {
   if (second === undefined || first.size === 0 || second.size === 0) return false;
-  const bufferOfFirst = first.data.buffer;
-  const bufferOfSecond = second.data.buffer;
-  const bothShared = typeof SharedArrayBuffer === 'function' && bufferOfFirst instanceof SharedArrayBuffer && bufferOfSecond instanceof SharedArrayBuffer;
-  if (!bothShared && bufferOfFirst !== bufferOfSecond) return false;
+  if (!sameMemory(first.data.buffer, second.data.buffer)) return false;
   return firstByte(first) < endByte(second) && firstByte(second) < endByte(first);
 }
 
