@@ -32,7 +32,7 @@ const spinsBeforeSleeping = 20_000;
  * default spin-wait policy does; after this long without work it sleeps.
  */
 const idleSpinMilliseconds = 3;
-/** Longest a caller waits for a helper before concluding it died. */
+/** Longest a caller waits for a helper before concluding it died (by default). */
 const helperTimeoutMilliseconds = 60_000;
 
 /**
@@ -84,14 +84,17 @@ export class KernelThreads {
   /** The number of the last job posted to each helper. */
   private readonly jobNumbers: number[];
   private stopped = false;
+  private readonly timeoutMilliseconds: number;
 
   /**
    * @param control the shared control words ({@link controlWords} per helper), also handed to the helpers
    * @param helpers how many helpers run {@link helperLoopSource} on it
+   * @param timeoutMilliseconds how long {@link KernelThreads.wait} waits for a helper before taking it for dead
    */
-  constructor(control: Int32Array, helpers: number) {
+  constructor(control: Int32Array, helpers: number, timeoutMilliseconds = helperTimeoutMilliseconds) {
     this.control = control;
     this.helpers = helpers;
+    this.timeoutMilliseconds = timeoutMilliseconds;
     this.jobNumbers = new Array<number>(helpers).fill(0);
   }
 
@@ -100,37 +103,49 @@ export class KernelThreads {
     return this.stopped;
   }
 
-  /** Posts `matmulF32` arguments `args[0..14]` to helper `index`; returns at once. */
+  /**
+   * Posts `matmulF32` arguments `args[0..14]` to helper `index`; returns at once. Only after
+   * {@link KernelThreads.wait} returned or threw for the previous job: the helper reads the
+   * argument words while it runs.
+   */
   post(index: number, args: ArrayLike<number>): void {
     const base = index * controlWords;
     for (let argument = 0; argument < 15; argument++) this.control[base + firstArgument + argument] = args[argument];
-    const job = ++this.jobNumbers[index];
+    this.control[base + failed] = 0;
+    // Job numbers stay positive int32s (a negative one means "stop"): wrap before 2^31.
+    const job = this.jobNumbers[index] >= 0x7ffffffe ? 1 : this.jobNumbers[index] + 1;
+    this.jobNumbers[index] = job;
     Atomics.store(this.control, base + posted, job);
     Atomics.notify(this.control, base + posted);
   }
 
-  /** Waits until helper `index` finished the job last posted to it; throws if the job threw or the helper stopped answering. */
+  /**
+   * Waits until helper `index` finished the job last posted to it; throws if the job threw. A
+   * helper that does not finish within a minute is taken for dead: every helper is stopped (so
+   * later products run on the calling thread alone, {@link KernelThreads.isStopped}) and this throws.
+   */
   wait(index: number): void {
     const base = index * controlWords;
     const word = base + finished;
     let spins = 0;
-    const deadline = Date.now() + helperTimeoutMilliseconds;
+    const deadline = Date.now() + this.timeoutMilliseconds;
     for (;;) {
       const done = Atomics.load(this.control, word);
       if (done === this.jobNumbers[index]) break;
       if (++spins > spinsBeforeSleeping) {
         Atomics.wait(this.control, word, done, 100);
-        if (Date.now() > deadline) throw new Error(`kernel thread ${index} did not finish a matmul within ${helperTimeoutMilliseconds} ms`);
+        if (Date.now() > deadline) {
+          this.stop();
+          throw new Error(`kernel thread ${index} did not finish a matmul within ${this.timeoutMilliseconds} ms; kernel threads are stopped, products run on one thread from now on`);
+        }
       }
     }
-    if (Atomics.load(this.control, base + failed) !== 0) {
-      Atomics.store(this.control, base + failed, 0);
-      throw new Error(`kernel thread ${index} failed while running a matmul slice`);
-    }
+    if (Atomics.load(this.control, base + failed) !== 0) throw new Error(`kernel thread ${index} failed while running a matmul slice`);
   }
 
-  /** Tells every helper to leave its loop (the threads then end). */
+  /** Tells every helper to leave its loop (the threads then end); later products run on the calling thread. Idempotent. */
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
     for (let index = 0; index < this.helpers; index++) {
       Atomics.store(this.control, index * controlWords + posted, -1);

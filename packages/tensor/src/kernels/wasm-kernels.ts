@@ -119,7 +119,14 @@ function runSplit(
   } catch (error) {
     failure = error;
   }
-  for (let helper = 0; helper < posted; helper++) threads!.wait(helper); // always wait: helpers write into C
+  // Wait for every helper, even after a failure: each writes into C and reads its argument words until it is done.
+  for (let helper = 0; helper < posted; helper++) {
+    try {
+      threads!.wait(helper);
+    } catch (error) {
+      failure ??= error;
+    }
+  }
   if (failure !== null) throw failure;
 }
 

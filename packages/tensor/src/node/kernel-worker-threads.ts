@@ -101,6 +101,19 @@ export async function startKernelThreads(options: KernelThreadsOptions = {}): Pr
   }
   const pool = new KernelThreads(control, helpers);
   kernels.useThreads(pool);
+  // A helper that dies later (out of memory, terminated from outside) stops the pool: products go
+  // back to one thread instead of waiting for it. (A product already waiting notices by its timeout.)
+  const helperDied = (): void => {
+    if (pool.isStopped) return;
+    pool.stop();
+    if (current?.pool !== pool) return; // a later pool is attached now: leave it
+    current = null;
+    kernels.useThreads(null);
+  };
+  for (const worker of workers) {
+    worker.on('exit', helperDied);
+    worker.on('error', helperDied);
+  }
   const stop = async (): Promise<void> => {
     if (pool.isStopped) return;
     pool.stop();
