@@ -10,10 +10,10 @@ function roundUp(value: i32, multiple: i32): i32 {
   return (value + multiple - 1) / multiple * multiple;
 }
 
-/** Bytes of scratch `matmulF32` needs for an [m, k] x [k, n] product: one packed B block, one packed A block and an edge tile. */
+/** Bytes of scratch `matmulF32` needs for an [m, k] x [k, n] product: one packed B block, one packed A block and a 16-byte aligned edge tile. */
 export function matmulScratchBytes(m: i32, n: i32, k: i32): i32 {
   const depth = min(KC, k);
-  return (roundUp(min(NC, n), NR) + roundUp(min(MC, m), MR)) * depth * 4 + MR * NR * 4;
+  return (roundUp(min(NC, n), NR) + roundUp(min(MC, m), MR)) * depth * 4 + 16 + MR * NR * 4;
 }
 
 /** Applies the epilogue alone to an [m, n] block when there is no product to fuse it into (k = 0). */
@@ -52,7 +52,8 @@ export function matmulF32(
   }
   const packedB = scratch;
   const packedA = scratch + (<usize>(roundUp(min(NC, n), NR) * min(KC, k)) << 2);
-  const edgeTile = packedA + (<usize>(roundUp(min(MC, m), MR) * min(KC, k)) << 2);
+  // 16-byte aligned (the packed blocks end on any 4-byte boundary when the depth is odd).
+  const edgeTile = (packedA + (<usize>(roundUp(min(MC, m), MR) * min(KC, k)) << 2) + 15) & ~(<usize>15);
   for (let column0 = 0; column0 < n; column0 += NC) {
     const columns = min(NC, n - column0);
     for (let depth0 = 0; depth0 < k; depth0 += KC) {
