@@ -11,7 +11,13 @@ const scratchHeadroomBytes = 64 * 1024 * 1024;
 /** Every block starts on a cache line, so SIMD loads never straddle one at a block's start. */
 const alignment = 64;
 
-function alignUp(value: number): number {
+/**
+ * `value` rounded up to a multiple of 64 bytes (a cache line): how blocks and scratch regions are aligned.
+ *
+ * @example
+ * alignUp(65); // 128
+ */
+export function alignUp(value: number): number {
   return Math.ceil(value / alignment) * alignment;
 }
 

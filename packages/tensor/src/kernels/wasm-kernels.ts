@@ -1,7 +1,7 @@
 import type { Kernels, MatmulActivation, MatmulArguments } from './kernels.js';
-import { KernelMemory } from './kernel-memory.js';
+import { alignUp, KernelMemory } from './kernel-memory.js';
 import type { KernelThreads } from './kernel-threads.js';
-import { createSharedKernelMemory, instantiateWasmKernels, sharedMaximumPages, wasmActivationCode, wasmModuleBytes, type WasmKernelExports, type WasmVariant } from './wasm-module.js';
+import { compileWasmKernels, createSharedKernelMemory, instantiateKernelModule, sharedMaximumPages, wasmActivationCode, type WasmVariant, type WasmKernelExports } from './wasm-module.js';
 
 /**
  * The WebAssembly backend's kernels: {@link Kernels} with the fused Dense forward and the
@@ -70,10 +70,6 @@ interface MatmulScratch {
   job: number[];
   /** Helper threads, or null for one thread. */
   threads: KernelThreads | null;
-}
-
-function alignUp(value: number): number {
-  return Math.ceil(value / 64) * 64;
 }
 
 /**
@@ -232,8 +228,8 @@ function runMatmul(
  */
 export function createWasmKernels(variant: WasmVariant, reference: Kernels, options: { shared?: boolean } = {}): WasmKernels {
   const sharedMemory = options.shared === false ? null : createSharedKernelMemory();
-  const sharedModule = sharedMemory === null ? null : new WebAssembly.Module(wasmModuleBytes(variant, true));
-  const exports = sharedMemory === null ? instantiateWasmKernels(variant) : new WebAssembly.Instance(sharedModule!, { env: { memory: sharedMemory } }).exports as unknown as WasmKernelExports;
+  const sharedModule = sharedMemory === null ? null : compileWasmKernels(variant, true);
+  const exports = instantiateKernelModule(sharedModule ?? compileWasmKernels(variant, false), sharedMemory);
   const memory = sharedMemory === null
     ? new KernelMemory(exports.memory, exports.heapBase(), false)
     : new KernelMemory(sharedMemory, exports.heapBase(), true, sharedMaximumPages);

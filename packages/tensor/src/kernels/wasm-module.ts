@@ -13,7 +13,7 @@ export type WasmVariant = 'simd' | 'relaxed-simd';
  * The exports of the AssemblyScript kernel module (`assembly/index.ts`). Pointers are byte addresses in `memory`.
  *
  * @example
- * const exports: WasmKernelExports = instantiateWasmKernels('simd');
+ * const exports: WasmKernelExports = instantiateKernelModule(compileWasmKernels('simd', false), null);
  * exports.matmulScratchBytes(64, 128, 784); // bytes of packed panels for [64,784] x [784,128]
  */
 export interface WasmKernelExports {
@@ -118,7 +118,7 @@ export function detectWasmVariant(validate: ValidateWasm = defaultValidate): Was
  *
  * @example
  * const memory = createSharedKernelMemory();
- * const kernels = memory === null ? instantiateWasmKernels('simd') : instantiateWasmKernels('simd', memory);
+ * const kernels = instantiateKernelModule(compileWasmKernels('simd', memory !== null), memory);
  */
 export function createSharedKernelMemory(): WebAssembly.Memory | null {
   if (typeof SharedArrayBuffer !== 'function') return null;
@@ -131,17 +131,27 @@ export function createSharedKernelMemory(): WebAssembly.Memory | null {
 }
 
 /**
- * Compiles and instantiates a kernel module variant synchronously: with a shared `memory`, the
- * build that imports it (so arrays over that memory are read in place, and several instances,
- * one per thread, can share it); without, the build that owns an ordinary memory. The modules
- * are under 4 KiB, the size up to which browsers allow synchronous compilation on the main thread.
+ * Compiles a kernel module variant synchronously: with `shared`, the build that imports a shared
+ * memory (so arrays over it are read in place, and several instances, one per thread, can share
+ * it); otherwise the build that owns an ordinary memory. The modules are under 4 KiB, the size up
+ * to which browsers allow synchronous compilation on the main thread.
  *
  * @example
- * const kernels = instantiateWasmKernels('simd');
+ * const module = compileWasmKernels('simd', true); // what helper threads are handed too
+ */
+export function compileWasmKernels(variant: WasmVariant, shared: boolean): WebAssembly.Module {
+  return new WebAssembly.Module(wasmModuleBytes(variant, shared));
+}
+
+/**
+ * Instantiates a compiled kernel module: on `memory` for a shared build, with no imports (`null`)
+ * for a build that owns its memory.
+ *
+ * @example
+ * const kernels = instantiateKernelModule(compileWasmKernels('simd', false), null);
  * kernels.heapBase(); // a few bytes: the module has no static data
  */
-export function instantiateWasmKernels(variant: WasmVariant, memory?: WebAssembly.Memory): WasmKernelExports {
-  const module = new WebAssembly.Module(wasmModuleBytes(variant, memory !== undefined));
-  const imports: WebAssembly.Imports = memory === undefined ? {} : { env: { memory } };
+export function instantiateKernelModule(module: WebAssembly.Module, memory: WebAssembly.Memory | null): WasmKernelExports {
+  const imports: WebAssembly.Imports = memory === null ? {} : { env: { memory } };
   return new WebAssembly.Instance(module, imports).exports as unknown as WasmKernelExports;
 }
