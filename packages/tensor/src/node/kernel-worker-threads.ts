@@ -101,24 +101,22 @@ export async function startKernelThreads(options: KernelThreadsOptions = {}): Pr
   }
   const pool = new KernelThreads(control, helpers);
   kernels.useThreads(pool);
-  // A helper that dies later (out of memory, terminated from outside) stops the pool: products go
-  // back to one thread instead of waiting for it. (A product already waiting notices by its timeout.)
-  const helperDied = (): void => {
-    if (pool.isStopped) return;
+  // Stops the pool and, unless a later pool replaced it, goes back to one thread. Runs when a
+  // helper dies later (out of memory, terminated from outside: products must not wait for it; a
+  // product already waiting notices by its timeout) and from stop(). Idempotent.
+  const detach = (): void => {
     pool.stop();
-    if (current?.pool !== pool) return; // a later pool is attached now: leave it
+    if (current?.pool !== pool) return;
     current = null;
     kernels.useThreads(null);
   };
   for (const worker of workers) {
-    worker.on('exit', helperDied);
-    worker.on('error', helperDied);
+    worker.on('exit', detach);
+    worker.on('error', detach);
   }
+  // Terminates the workers even when the pool already stopped itself (a helper that timed out may still run).
   const stop = async (): Promise<void> => {
-    if (pool.isStopped) return;
-    pool.stop();
-    if (current?.pool === pool) current = null;
-    kernels.useThreads(null);
+    detach();
     await Promise.all(workers.map((worker) => worker.terminate()));
   };
   current = { pool, stop };
