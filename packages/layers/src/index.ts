@@ -1,7 +1,6 @@
 export { BaseLayer, initialRng, seedConfig, type LayerOptions, type SeededLayerOptions } from './base-layer.js';
 export { LayerBuffer, LayerParameter } from './layer-parameter.js';
 export { contiguousInput, reuseBuffer } from './buffers.js';
-export { describeShape } from './layer-errors.js';
 
 export { ElementwiseActivation } from './activations/elementwise-activation.js';
 export { ReLU } from './activations/relu.js';

@@ -89,6 +89,6 @@ describe('window geometry', () => {
   it('rejects windows larger than the input and too much padding', () => {
     expect(() => new MaxPool2D(5, { name: 'pool' }).forward(randomInput([1, 1, 3, 3], 1))).toThrow('MaxPool2D "pool": a 5x5 window (dilation 1x1) does not fit a 3x3 input with padding "valid"');
     expect(() => new MaxPool2D(2, { padding: 2 })).toThrow(AnnetError);
-    expect(() => new AvgPool2D(2).forward(randomInput([2, 4], 1))).toThrow('AvgPool2D "avg_pool2d": expected input [N, C, H, W], got [2, 4]');
+    expect(() => new AvgPool2D(2).forward(randomInput([2, 4], 1))).toThrow('AvgPool2D "avg_pool2d": expected input [N,C,H,W], got [2,4]');
   });
 });

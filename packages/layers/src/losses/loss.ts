@@ -1,7 +1,6 @@
 import type { FloatDType } from '@annet/layer-api';
-import { AnnetError, shapesEqual, zeros, type Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, shapesEqual, zeros, type Tensor } from '@annet/tensor';
 import { contiguousInput, type FloatData } from '../buffers.js';
-import { describeShape } from '../layer-errors.js';
 
 /**
  * Options of every loss.
@@ -74,7 +73,7 @@ export function readPredictions(operation: string, predictions: Tensor): Tensor<
  */
 export function readMatchingTargets(operation: string, predictions: Tensor, targets: Tensor): Tensor<FloatDType> {
   if (!shapesEqual(predictions.shape, targets.shape)) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `expected targets shaped like the predictions ${describeShape(predictions.shape)}, got ${describeShape(targets.shape)}`);
+    throw new AnnetError('SHAPE_MISMATCH', operation, `expected targets shaped like the predictions ${formatShape(predictions.shape)}, got ${formatShape(targets.shape)}`);
   }
   if (targets.dtype !== 'float32' && targets.dtype !== 'float64') {
     throw new AnnetError('DTYPE_MISMATCH', operation, `expected float32 or float64 targets, got ${targets.dtype}`);
@@ -94,7 +93,7 @@ export function gradientBuffer(operation: string, predictions: Tensor<FloatDType
     throw new AnnetError(
       'SHAPE_MISMATCH',
       operation,
-      `expected out to be a contiguous ${predictions.dtype} tensor of shape ${describeShape(predictions.shape)}, got ${out.dtype} ${describeShape(out.shape)}${out.isContiguous ? '' : ' (not contiguous)'}`,
+      `expected out to be a contiguous ${predictions.dtype} tensor of shape ${formatShape(predictions.shape)}, got ${out.dtype} ${formatShape(out.shape)}${out.isContiguous ? '' : ' (not contiguous)'}`,
     );
   }
   return out as Tensor<FloatDType>;

@@ -73,7 +73,7 @@ describe('elementwise losses', () => {
   });
 
   it('rejects targets of another shape and unknown reductions', () => {
-    expect(() => meanSquaredError(randomInput([2, 3], 1), randomInput([2, 1], 2))).toThrow('meanSquaredError: expected targets shaped like the predictions [2, 3], got [2, 1]');
+    expect(() => meanSquaredError(randomInput([2, 3], 1), randomInput([2, 1], 2))).toThrow('meanSquaredError: expected targets shaped like the predictions [2,3], got [2,1]');
     expect(() => huber(randomInput([2], 1), randomInput([2], 1), { reduction: 'max' as 'mean' })).toThrow("huber: reduction must be 'mean' or 'sum'");
   });
 });

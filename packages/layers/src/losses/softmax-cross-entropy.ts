@@ -1,6 +1,5 @@
-import { AnnetError, logSoftmax, shapesEqual, type Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, logSoftmax, shapesEqual, type Tensor } from '@annet/tensor';
 import { contiguousInput } from '../buffers.js';
-import { describeShape } from '../layer-errors.js';
 import { gradientBuffer, readPredictions, readReduction, type LossOptions, type LossResult } from './loss.js';
 
 /**
@@ -20,7 +19,7 @@ import { gradientBuffer, readPredictions, readReduction, type LossOptions, type 
 export function softmaxCrossEntropy(predictions: Tensor, targets: Tensor, options: LossOptions = {}): LossResult {
   const operation = 'softmaxCrossEntropy';
   const reduction = readReduction(operation, options);
-  if (predictions.shape.length < 1) throw new AnnetError('SHAPE_MISMATCH', operation, `expected logits [N, C], got ${describeShape(predictions.shape)}`);
+  if (predictions.shape.length < 1) throw new AnnetError('SHAPE_MISMATCH', operation, `expected logits [N,C], got ${formatShape(predictions.shape)}`);
   const logits = readPredictions(operation, predictions);
   const classes = logits.shape[logits.shape.length - 1];
   const rows = classes === 0 ? 0 : logits.size / classes;
@@ -48,7 +47,7 @@ export function softmaxCrossEntropy(predictions: Tensor, targets: Tensor, option
     throw new AnnetError(
       'SHAPE_MISMATCH',
       operation,
-      `expected class labels ${describeShape(logits.shape.slice(0, -1))} or probabilities ${describeShape(logits.shape)} for logits ${describeShape(logits.shape)}, got ${describeShape(targets.shape)}`,
+      `expected class labels ${formatShape(logits.shape.slice(0, -1))} or probabilities ${formatShape(logits.shape)} for logits ${formatShape(logits.shape)}, got ${formatShape(targets.shape)}`,
     );
   }
   const probabilities = contiguousInput(targets);
