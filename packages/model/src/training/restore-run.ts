@@ -131,9 +131,9 @@ function readPosition(checkpoint: Checkpoint, operation: string): { epoch: numbe
 function readEpochInProgress(checkpoint: Checkpoint, operation: string): EpochInProgress | null {
   const training = (checkpoint.extra as { training?: unknown } | undefined)?.training ?? { midEpoch: false };
   const fail = (what: string): never => {
-    throw new AnnetError('INVALID_STATE', operation, `the checkpoint's extra.training ${what}; resumeFrom needs a checkpoint taken by fit`);
+    throw new AnnetError('INVALID_STATE', operation, `the checkpoint's extra.training${what}; resumeFrom needs a checkpoint taken by fit`);
   };
-  if (!isObject(training) || typeof training.midEpoch !== 'boolean') return fail(`must be { midEpoch: true | false, ... }, got ${JSON.stringify(training)?.slice(0, 80)}`);
+  if (!isObject(training) || typeof training.midEpoch !== 'boolean') return fail(` must be { midEpoch: true | false, ... }, got ${JSON.stringify(training)?.slice(0, 80)}`);
   if (!training.midEpoch) return null;
   const count = (key: string) => {
     const value = training[key];
