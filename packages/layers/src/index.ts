@@ -31,12 +31,13 @@ export { windowGeometry, type Padding, type PairOption, type WindowGeometry } fr
 export { BatchNorm, type BatchNormOptions } from './normalization/batch-norm.js';
 export { LayerNorm, type LayerNormOptions } from './normalization/layer-norm.js';
 
-export type { LossFunction, LossOptions, LossResult } from './losses/loss.js';
+export type { LossFunction, LossOptions, LossReduction, LossResult } from './losses/loss.js';
+export type { ClassWeights } from './losses/class-weights.js';
 export { meanSquaredError } from './losses/mean-squared-error.js';
 export { meanAbsoluteError } from './losses/mean-absolute-error.js';
 export { huber, type HuberOptions } from './losses/huber.js';
-export { binaryCrossEntropy } from './losses/binary-cross-entropy.js';
-export { softmaxCrossEntropy } from './losses/softmax-cross-entropy.js';
+export { binaryCrossEntropy, type BinaryCrossEntropyOptions } from './losses/binary-cross-entropy.js';
+export { softmaxCrossEntropy, type SoftmaxCrossEntropyOptions } from './losses/softmax-cross-entropy.js';
 export { lossFromName, losses, type LossName } from './losses/loss-registry.js';
 
 export type { Fans, Initializer, InitializerConfig, InitializerName } from './initializers/initializer.js';
