@@ -24,7 +24,7 @@ export { Embedding, type EmbeddingOptions } from './core/embedding.js';
 
 export { Conv2D, type Conv2DOptions } from './convolution/conv2d.js';
 export { MaxPool2D } from './convolution/max-pool2d.js';
-export { AvgPool2D } from './convolution/avg-pool2d.js';
+export { AvgPool2D, type AvgPool2DOptions } from './convolution/avg-pool2d.js';
 export { Pool2D, type Pool2DOptions } from './convolution/pool2d.js';
 export { windowGeometry, type Padding, type PairOption, type WindowGeometry } from './convolution/geometry.js';
 
