@@ -67,7 +67,12 @@ describe('Embedding', () => {
         const projection = randomInput([2, 3, embeddingSize], seed + 1);
         // L = Σ output·R; the numeric gradient of the padding row is R summed over its positions,
         // which PyTorch (and this layer) deliberately drop: compare every other row, and the padding row with 0.
-        const loss = (): number => embedding.forward(indices).data.reduce((sum, value, index) => sum + value * projection.data[index], 0);
+        const loss = (): number => {
+          const output = embedding.forward(indices).data;
+          let sum = 0;
+          for (let index = 0; index < output.length; index++) sum += output[index] * projection.data[index];
+          return sum;
+        };
         embedding.forward(indices);
         embedding.backward(projection);
         const analytic = Float64Array.from(embedding.parameters()[0].grad);
