@@ -20,7 +20,7 @@ export interface Pool2DOptions extends LayerOptions {
 
 /**
  * The shared part of the 2-D pooling layers on NCHW input: options, shapes and buffers. Padded
- * positions never win a max and are not counted in an average.
+ * positions never win a max and are not counted in an average (unless AvgPool2D's `countPadding`).
  *
  * @example
  * class MinPool2D extends Pool2D { ... } // implement pool() and unpool()
