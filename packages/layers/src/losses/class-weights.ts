@@ -1,4 +1,4 @@
-import { AnnetError, Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, Tensor } from '@annet/tensor';
 
 /**
  * Per-class numbers a loss takes (a class `weight`, binary cross-entropy's `positiveWeight`):
@@ -22,7 +22,7 @@ export function readClassWeights(operation: string, name: string, weights: Class
   if (typeof weights === 'number') return checkedEntries(operation, name, new Float64Array(classes).fill(weights));
   if (weights instanceof Tensor) {
     if (weights.rank !== 1 || weights.size !== classes) {
-      throw new AnnetError('SHAPE_MISMATCH', operation, `expected ${name} of shape [${classes}] (one per class on the last axis), got a tensor of shape [${weights.shape.join(', ')}]`);
+      throw new AnnetError('SHAPE_MISMATCH', operation, `expected ${name} of shape [${classes}] (one per class on the last axis), got a tensor of shape ${formatShape(weights.shape)}`);
     }
     return checkedEntries(operation, name, Float64Array.from(weights.contiguous(true).data));
   }

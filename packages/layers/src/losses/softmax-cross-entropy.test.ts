@@ -204,9 +204,9 @@ describe('softmaxCrossEntropy options (weight, labelSmoothing, ignoreIndex, mask
     expect(() => softmaxCrossEntropy(logits, labels, { ignoreIndex: 0.5 })).toThrow('softmaxCrossEntropy: ignoreIndex must be an integer (such as -100), got 0.5');
     expect(() => softmaxCrossEntropy(logits, labels, { mask: tensor([1, 1, 1], { dtype: 'int32' }) })).toThrow('softmaxCrossEntropy: expected a mask of shape [2] (the logits without the class axis), got [3]');
     expect(() => softmaxCrossEntropy(logits, labels, { mask: tensor([1, 0.5]) })).toThrow('softmaxCrossEntropy: mask values must be 0 or 1, got 0.5 at position 1');
-    expect(() => softmaxCrossEntropy(logits, randomInput([2, 3], 2), { ignoreIndex: -100 })).toThrow('softmaxCrossEntropy: ignoreIndex applies to class labels, but the targets are probabilities [2, 3]; pass a mask instead');
+    expect(() => softmaxCrossEntropy(logits, randomInput([2, 3], 2), { ignoreIndex: -100 })).toThrow('softmaxCrossEntropy: ignoreIndex applies to class labels, but the targets are probabilities [2,3]; pass a mask instead');
     expect(() => softmaxCrossEntropy(logits, tensor([0, -1], { dtype: 'int32' }), { ignoreIndex: -100 })).toThrow('softmaxCrossEntropy: label -1 at row 1 is not a class index in [0, 3) or the ignoreIndex -100');
-    expect(() => softmaxCrossEntropy(new Tensor(new Float64Array(0), [2, 0]), tensor([0, 0], { dtype: 'int32' }))).toThrow('softmaxCrossEntropy: expected logits [..., C] with at least one class on the last axis, got [2, 0]');
+    expect(() => softmaxCrossEntropy(new Tensor(new Float64Array(0), [2, 0]), tensor([0, 0], { dtype: 'int32' }))).toThrow('softmaxCrossEntropy: expected logits [..., C] with at least one class on the last axis, got [2,0]');
   });
 
   it('writes nothing into out when it refuses the call', () => {
