@@ -1,6 +1,7 @@
 import type { JsonObject } from '@annet/layer-api';
 import { AnnetError } from '@annet/tensor';
-import type { Callback, EpochLogs } from './callback.js';
+import type { Callback } from './callback.js';
+import type { EpochHistory, EpochLogs } from './epoch-logs.js';
 
 /**
  * Records every epoch's logs (loss, metrics, validation figures, learning rate, timing). `fit`
@@ -11,7 +12,7 @@ import type { Callback, EpochLogs } from './callback.js';
  * const history = await model.fit(train, { optimizer, loss: 'crossEntropy', epochs: 5 });
  * history.values('validationAccuracy'); // one number per epoch
  */
-export class History implements Callback {
+export class History implements Callback, EpochHistory {
   readonly name = 'history';
   /** One entry per completed epoch, in order. */
   readonly epochs: EpochLogs[] = [];
@@ -38,10 +39,21 @@ export class History implements Callback {
 
   setState(state: JsonObject): void {
     const epochs = state.epochs;
-    if (!Array.isArray(epochs)) throw new AnnetError('INVALID_STATE', 'History', `expected { epochs: [...] }, got ${JSON.stringify(state).slice(0, 80)}`);
+    if (typeof state !== 'object' || state === null || !Array.isArray(epochs)) throw new AnnetError('INVALID_STATE', 'History', `expected { epochs: [...] }, got ${JSON.stringify(state)?.slice(0, 80)}`);
+    // Decoded in full before the history changes, so a bad entry leaves it as it was.
+    const decoded = epochs.map((logs, index) => {
+      const valid = typeof logs === 'object' && logs !== null && !Array.isArray(logs) && Object.values(logs).every(isLogValue);
+      if (!valid) throw new AnnetError('INVALID_STATE', 'History', `epoch ${index} must be an object of numbers, got ${JSON.stringify(logs)?.slice(0, 80)}`);
+      return decodeLogs(logs as JsonObject);
+    });
     this.epochs.length = 0;
-    for (const logs of epochs) this.epochs.push(decodeLogs(logs as JsonObject));
+    this.epochs.push(...decoded);
   }
+}
+
+/** A number, or a non-finite one as `encodeLogs` writes it (`"NaN"`, `"Infinity"`, `"-Infinity"`). */
+function isLogValue(value: unknown): boolean {
+  return typeof value === 'number' || value === 'NaN' || value === 'Infinity' || value === '-Infinity';
 }
 
 /**

@@ -1,29 +1,29 @@
 import type { Batch, DataLoader } from '@annet/dataset';
 import { AnnetError } from '@annet/tensor';
 import { RunningMean } from '../metrics/mean.js';
-import type { Sequential } from '../sequential/sequential.js';
-import { toLoader, type TrainingData } from './data-source.js';
+import { isDataLoader, toLoader, type TrainingData } from './data-source.js';
 import { LossComputer, type LossSpec } from './loss-spec.js';
 import { MetricSet, type MetricSpec } from './metric-set.js';
+import type { TrainableModel } from './training-model.js';
 
 /**
  * Runs every batch of `loader` through `model` in inference mode and returns the mean loss
- * (weighted by batch size) and each metric, keyed `prefix + Name` (`validationLoss`,
- * `validationAccuracy`) or plain names without a prefix.
+ * (weighted by batch size; omitted when `loss` is `null`) and each metric, keyed `prefix + Name`
+ * (`validationLoss`, `validationAccuracy`) or plain names without a prefix.
  *
  * @example
  * evaluateLoader(model, loader, new LossComputer('softmaxCrossEntropy'), new MetricSet(['accuracy']), 'validation');
  * // { validationLoss: 0.21, validationAccuracy: 0.94 }
  */
-export function evaluateLoader(model: Sequential, loader: DataLoader<unknown, Batch>, loss: LossComputer, metrics: MetricSet, prefix = ''): Record<string, number> {
+export function evaluateLoader(model: Pick<TrainableModel, 'forward'>, loader: DataLoader<unknown, Batch>, loss: LossComputer | null, metrics: MetricSet, prefix = ''): Record<string, number> {
   const mean = new RunningMean();
   metrics.reset();
   for (const { inputs, targets } of loader) {
     const predictions = model.forward(inputs, { training: false });
-    mean.add(loss.compute(predictions, targets).loss, inputs.shape[0]);
+    if (loss !== null) mean.add(loss.compute(predictions, targets).loss, inputs.shape[0]);
     metrics.update(predictions, targets);
   }
-  const logs: Record<string, number> = { [prefix === '' ? 'loss' : `${prefix}Loss`]: mean.result() };
+  const logs: Record<string, number> = loss === null ? {} : { [prefix === '' ? 'loss' : `${prefix}Loss`]: mean.result() };
   metrics.writeResults(logs, prefix);
   return logs;
 }
@@ -35,7 +35,7 @@ export function evaluateLoader(model: Sequential, loader: DataLoader<unknown, Ba
  * model.evaluate(test, { loss: 'softmaxCrossEntropy', metrics: ['accuracy', 'f1'], batchSize: 500 });
  */
 export interface EvaluateOptions {
-  /** The loss to report; default: the loss of the model's last `fit`. */
+  /** The loss to report; default: the loss of the model's last `fit`. Without either, only the metrics are reported. */
   readonly loss?: LossSpec;
   /** Metrics to report; default: the metrics of the model's last `fit`. */
   readonly metrics?: readonly MetricSpec[];
@@ -56,18 +56,23 @@ export interface TrainingSetup {
 
 /**
  * The work behind `Sequential.evaluate`: mean loss and metrics over `data`, in inference mode.
+ * With no loss given and no `fit` before, the result holds the metrics alone; with neither a
+ * loss nor metrics there is nothing to compute, and it throws.
  *
  * @example
  * evaluateModel(model, { inputs, targets }, { loss: 'meanSquaredError' }, null); // { loss: 0.03 }
  */
-export function evaluateModel(model: Sequential, data: TrainingData, options: EvaluateOptions, setup: TrainingSetup | null): Record<string, number> {
-  const operation = `Sequential "${model.name}".evaluate`;
+export function evaluateModel(model: TrainableModel, data: TrainingData, options: EvaluateOptions, setup: TrainingSetup | null, operation = `model "${model.name}".evaluate`): Record<string, number> {
   const lossSpec = options.loss ?? setup?.loss;
-  if (lossSpec === undefined) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, "no loss: pass { loss: 'softmaxCrossEntropy' } (or another loss), or call fit first");
+  const metricSpecs = options.metrics ?? setup?.metrics ?? [];
+  if (lossSpec === undefined && metricSpecs.length === 0) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, "nothing to evaluate: pass { loss: 'softmaxCrossEntropy' } (or another loss) and/or { metrics: ['accuracy'] }, or call fit first (its loss and metrics are the defaults)");
+  }
+  if (isDataLoader(data) && options.batchSize !== undefined && options.batchSize !== data.batchSize) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize is ${options.batchSize} but the DataLoader passed as data batches ${data.batchSize} samples, and a DataLoader is used as it is; drop batchSize, or build the loader with { batchSize: ${options.batchSize} }`);
   }
   const batchSize = options.batchSize ?? 256;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize must be a positive integer, got ${batchSize}`);
   const loader = toLoader(data, { batchSize, shuffle: false, seed: 0 }, operation);
-  return evaluateLoader(model, loader, new LossComputer(lossSpec), new MetricSet(options.metrics ?? setup?.metrics ?? [], operation));
+  return evaluateLoader(model, loader, lossSpec === undefined ? null : new LossComputer(lossSpec), new MetricSet(metricSpecs, operation));
 }
