@@ -44,4 +44,4 @@ export { constantInitializer, initializers, normalInitializer, uniformInitialize
 export { initializerFromConfig } from './initializers/initializer-from-config.js';
 
 export { defaultLayerRegistry, layerFromConfig, type LayerClass, type LayerRegistry } from './registry/layer-registry.js';
-export { collectWeights, loadWeights, type LoadWeightsOptions } from './registry/load-weights.js';
+export { collectWeights, loadWeights, type LoadWeightsOptions, type WeightSource } from './registry/load-weights.js';

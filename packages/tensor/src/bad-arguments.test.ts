@@ -10,6 +10,7 @@ import { argmax, argmin, max, mean, min, prod, sum } from './ops/reduce.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import { split } from './ops/split.js';
 import { createRng, randomNormal, randomUniform } from './random.js';
+import { residentZeros } from './resident.js';
 import type { Tensor } from './tensor.js';
 
 /** The AnnetError `run` throws (fails the test if it throws anything else, or nothing). */
@@ -118,5 +119,12 @@ describe('cast to int32 refuses values int32 cannot hold', () => {
     expect(cast(tensor([2 ** 31 - 0.5, -(2 ** 31) - 0.5, -1.7], { dtype: 'float64' }), 'int32').toArray()).toEqual([2 ** 31 - 1, -(2 ** 31), -1]);
     expect(cast(tensor([1e10, NaN], { dtype: 'float64' }), 'int32', { outOfRange: 'wrap' }).toArray()).toEqual([1410065408, 0]);
     expect(annetErrorOf(() => cast(tensor([1]), 'int32', { outOfRange: 'clamp' as never })).message).toBe("cast: outOfRange must be 'error' or 'wrap', got clamp");
+  });
+});
+
+describe('residentZeros refuses what cannot be allocated', () => {
+  it('names residentZeros', () => {
+    const error = annetErrorOf(() => residentZeros([1e10], 'float64'));
+    expect([error.code, error.operation]).toEqual(['INVALID_ARGUMENT', 'residentZeros']);
   });
 });

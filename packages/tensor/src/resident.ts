@@ -30,6 +30,6 @@ export function residentZeros<D extends FloatDType = 'float32'>(shape: readonly 
   }
   const checked = checkShape(shape, 'residentZeros');
   const size = sizeOf(checked);
-  const data = (dtype === 'float32' ? activeKernels().allocateFloat32?.(size) : null) ?? allocate(dtype, size);
+  const data = (dtype === 'float32' ? activeKernels().allocateFloat32?.(size) : null) ?? allocate(dtype, size, 'residentZeros');
   return new Tensor(data as TypedArrayFor[D], checked);
 }

@@ -108,7 +108,7 @@ describe('@annet/dataset/node file readers', () => {
     await expect(readCsvFile(missing, { lable: 'y' } as never)).rejects.toThrow(/^readCsv: unknown option "lable"/);
     expect(() => streamCsvFile(missing, { chunkSize: 2 } as never)).toThrow(/^streamCsv: unknown option "chunkSize" \(did you mean "chunkRows"\?\)/);
     expect(() => csvFileDataset(missing, { label: 'y', batchSize: 2 } as never)).toThrow(/^csvDataset: unknown option "batchSize"/);
-    await expect(readJsonLinesFile(missing, { delimiter: ',' } as never)).rejects.toThrow(/^parseJsonLines: unknown option "delimiter"; the options are source$/);
+    await expect(readJsonLinesFile(missing, { delimiter: ',' } as never)).rejects.toThrow(/^parseJsonLines: unknown option "delimiter"; the options are source, maxLineLength$/);
     expect(() => streamJsonLinesFile(missing, { encoding: 'utf8' } as never)).toThrow(/^streamJsonLines: unknown option "encoding"/);
     await expect(readNpyFile(missing, { dtyp: 'float32' } as never)).rejects.toThrow(/^readNpy: unknown option "dtyp" \(did you mean "dtype"\?\)/);
     await expect(readNpzFile(missing, { member: {} } as never)).rejects.toThrow(/^readNpz: unknown option "member" \(did you mean "members"\?\)/);

@@ -80,9 +80,10 @@ describe('loadWeights', () => {
 
   it('rejects missing entries unless not strict, and wrong lengths', () => {
     const dense = new Dense(2, 2, { name: 'dense_1' });
-    expect(() => loadWeights(dense, { 'dense_1.weights': new Float32Array(4) })).toThrow('loadWeights "dense_1": no array named "dense_1.biases" among 1 entries; pass { strict: false } to skip it');
-    expect(loadWeights(dense, { 'dense_1.weights': new Float32Array(4) }, { strict: false })).toEqual(['dense_1.weights']);
-    expect(() => loadWeights(dense, { 'dense_1.weights': new Float32Array(3), 'dense_1.biases': new Float32Array(2) })).toThrow(AnnetError);
+    const weights = { data: new Float32Array(4), shape: [2, 2] };
+    expect(() => loadWeights(dense, { 'dense_1.weights': weights })).toThrow('loadWeights "dense_1": no array named "dense_1.biases" among 1 entries; pass { strict: false } to skip it');
+    expect(loadWeights(dense, { 'dense_1.weights': weights }, { strict: false })).toEqual(['dense_1.weights']);
+    expect(() => loadWeights(dense, { 'dense_1.weights': { data: new Float32Array(3), shape: [3] }, 'dense_1.biases': new Float32Array(2) })).toThrow(AnnetError);
   });
 
   it('restores a layer exactly from collected weights after a rename', () => {

@@ -16,7 +16,7 @@ function twoByTwo() {
 describe('fit and weights that were set', () => {
   it('keeps weights loaded with loadWeights (issue 21 item 1: it drew them again)', async () => {
     const model = twoByTwo();
-    loadWeights(model.layers[0], { 'dense_1.weights': Float32Array.of(1, 2, 3, 4), 'dense_1.biases': Float32Array.of(0.5, -0.5) });
+    loadWeights(model.layers[0], { 'dense_1.weights': { data: Float32Array.of(1, 2, 3, 4), shape: [2, 2] }, 'dense_1.biases': Float32Array.of(0.5, -0.5) });
     expect(model.isInitialized).toBe(true);
     await model.fit(data, { ...frozenFit, optimizer: new SGD({ learningRate: 0 }) });
     expect(Array.from(model.parameters()[0].value)).toEqual([1, 2, 3, 4]);

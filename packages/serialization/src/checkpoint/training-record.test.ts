@@ -28,8 +28,7 @@ function refusal(extra: JsonObject): AnnetError {
 
 describe('the training record in a checkpoint with valid checksums', () => {
   it('refuses extra.training.epochLoss: null, naming the field', () => {
-    const extra = midEpoch();
-    (extra.training as Record<string, unknown>).epochLoss = null;
+    const extra = { ...midEpoch(), training: { ...(midEpoch().training as JsonObject), epochLoss: null } };
     expect(refusal(extra).message).toBe(
       "decodeCheckpoint: run/model.ckpt: extra.training.epochLoss must be { sum, weight } (the running loss of the epoch), got null (the checkpoint's checksums hold, but this field was not written by fit)",
     );

@@ -14,7 +14,18 @@ import { checkOptionNames } from '../check-options.js';
 export interface JsonLinesOptions {
   /** Name used in error messages (the file name for the file forms). Default `'input'`. */
   readonly source?: string;
+  /**
+   * Longest line, in characters (default 16,777,216). A longer line is an error naming it, so
+   * input without line breaks cannot make a streaming read buffer the whole file.
+   */
+  readonly maxLineLength?: number;
 }
+
+/** Every option name of {@link JsonLinesOptions}. */
+export const jsonLinesOptionNames: readonly string[] = ['source', 'maxLineLength'];
+
+/** The default {@link JsonLinesOptions.maxLineLength}: 16 Mi characters. */
+const defaultMaxLineLength = 1 << 24;
 
 function parseLine(text: string, line: number, source: string, operation: string): JsonValue {
   try {
@@ -26,13 +37,21 @@ function parseLine(text: string, line: number, source: string, operation: string
 
 /**
  * Splits text into lines (LF or CRLF) across chunk boundaries, calling `onLine` for each
- * non-blank one with its 1-based line number. Holds at most one partial line.
+ * non-blank one with its 1-based line number. Holds at most one partial line, of at most
+ * `maxLineLength` characters.
  */
 class LineSplitter {
   private carry = '';
   private line = 0;
+  private readonly maxLineLength: number;
 
-  constructor(private readonly onLine: (text: string, line: number) => void) {}
+  constructor(private readonly onLine: (text: string, line: number) => void, options: JsonLinesOptions, private readonly source: string, private readonly operation: string) {
+    const maxLineLength = options.maxLineLength ?? defaultMaxLineLength;
+    if (!Number.isSafeInteger(maxLineLength) || maxLineLength < 1) {
+      throw sourceError('INVALID_ARGUMENT', operation, source, {}, `maxLineLength must be a positive integer, got ${String(maxLineLength)}`);
+    }
+    this.maxLineLength = maxLineLength;
+  }
 
   push(text: string): void {
     if (this.line === 0 && this.carry === '' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -43,6 +62,11 @@ class LineSplitter {
       start = end + 1;
     }
     this.carry += text.slice(start);
+    if (this.carry.length > this.maxLineLength) this.tooLong(this.line + 1);
+  }
+
+  private tooLong(line: number): never {
+    throw sourceError('PARSE_ERROR', this.operation, this.source, { line }, `the line is longer than maxLineLength (${this.maxLineLength} characters); raise maxLineLength for longer lines`);
   }
 
   finish(): void {
@@ -51,6 +75,7 @@ class LineSplitter {
   }
 
   private emit(raw: string): void {
+    if (raw.length > this.maxLineLength + 1) this.tooLong(this.line + 1);
     this.line++;
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (text.trim().length > 0) this.onLine(text, this.line);
@@ -65,10 +90,10 @@ class LineSplitter {
  * parseJsonLines('{"x": [1, 2], "y": 0}\n{"x": [3, 4], "y": 1}\n'); // two objects
  */
 export function parseJsonLines(input: string | ByteInput, options: JsonLinesOptions = {}): JsonValue[] {
-  checkOptionNames(options, ['source'], 'parseJsonLines');
+  checkOptionNames(options, jsonLinesOptionNames, 'parseJsonLines');
   const source = options.source ?? 'input';
   const values: JsonValue[] = [];
-  const splitter = new LineSplitter((text, line) => values.push(parseLine(text, line, source, 'parseJsonLines')));
+  const splitter = new LineSplitter((text, line) => values.push(parseLine(text, line, source, 'parseJsonLines')), options, source, 'parseJsonLines');
   splitter.push(typeof input === 'string' ? input : decodeUtf8(input, source, 'parseJsonLines'));
   splitter.finish();
   return values;
@@ -83,10 +108,10 @@ export function parseJsonLines(input: string | ByteInput, options: JsonLinesOpti
  *   .map((row) => ({ input: tensor(row.x), target: row.y }));
  */
 export async function* streamJsonLines(chunks: StreamSource<TextChunk>, options: JsonLinesOptions = {}): AsyncGenerator<JsonValue> {
-  checkOptionNames(options, ['source'], 'streamJsonLines');
+  checkOptionNames(options, jsonLinesOptionNames, 'streamJsonLines');
   const source = options.source ?? 'input';
   const ready: JsonValue[] = [];
-  const splitter = new LineSplitter((text, line) => ready.push(parseLine(text, line, source, 'streamJsonLines')));
+  const splitter = new LineSplitter((text, line) => ready.push(parseLine(text, line, source, 'streamJsonLines')), options, source, 'streamJsonLines');
   const input = typeof chunks === 'string' || ArrayBuffer.isView(chunks) || chunks instanceof ArrayBuffer ? [chunks as TextChunk] : chunks;
   for await (const text of textChunks(input, source, 'streamJsonLines')) {
     splitter.push(text);
