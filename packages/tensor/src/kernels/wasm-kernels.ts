@@ -163,39 +163,33 @@ function runMatmul(
   const packing = alignUp(kernels.matmulScratchBytes(m, n, k)); // enough for any slice of the product too
   const scratch = memory.scratch(offsets[4] + partsFor(scratchState.threads, m, n, k) * packing);
   const heap = memory.float32(); // after scratch(), which may have grown the memory
-  const aAddress = residentA ? memory.addressOf(a) + aOffset * 4 : scratch;
-  const bAddress = residentB ? memory.addressOf(b) + bOffset * 4 : scratch + offsets[1];
-  const cAddress = residentOut ? memory.addressOf(out) + outOffset * 4 : scratch + offsets[2];
-  const cLeading = residentOut ? ldc : n;
-  let biasAddress = 0;
-  if (bias !== null) biasAddress = residentBias ? memory.addressOf(bias) + biasOffset * 4 : scratch + offsets[3];
-  if (!residentA) heap.set(viewOf(a, aOffset, aOffset + aSpan), aAddress >> 2);
-  if (!residentB) heap.set(viewOf(b, bOffset, bOffset + bSpan), bAddress >> 2);
-  if (bias !== null && !residentBias) heap.set(viewOf(bias, biasOffset, biasOffset + n), biasAddress >> 2);
-  const contiguousOut = ldc === n;
-  if (accumulate && !residentOut) {
-    if (contiguousOut) heap.set(viewOf(out, outOffset, outOffset + cSize), cAddress >> 2);
-    else for (let row = 0; row < m; row++) heap.set(out.subarray(outOffset + row * ldc, outOffset + row * ldc + n), (cAddress >> 2) + row * n);
-  }
   const job = scratchState.whole;
-  job.a = aAddress;
+  job.a = residentA ? memory.addressOf(a) + aOffset * 4 : scratch;
+  job.b = residentB ? memory.addressOf(b) + bOffset * 4 : scratch + offsets[1];
+  job.c = residentOut ? memory.addressOf(out) + outOffset * 4 : scratch + offsets[2];
+  job.bias = bias === null ? 0 : residentBias ? memory.addressOf(bias) + biasOffset * 4 : scratch + offsets[3];
+  job.scratch = scratch + offsets[4];
   job.lda = lda;
-  job.transposeA = transposeA ? 1 : 0;
-  job.b = bAddress;
   job.ldb = ldb;
+  job.ldc = residentOut ? ldc : n;
+  job.transposeA = transposeA ? 1 : 0;
   job.transposeB = transposeB ? 1 : 0;
-  job.c = cAddress;
-  job.ldc = cLeading;
   job.m = m;
   job.n = n;
   job.k = k;
   job.accumulate = accumulate ? 1 : 0;
-  job.bias = biasAddress;
   job.activation = activation;
-  job.scratch = scratch + offsets[4];
+  if (!residentA) heap.set(viewOf(a, aOffset, aOffset + aSpan), job.a >> 2);
+  if (!residentB) heap.set(viewOf(b, bOffset, bOffset + bSpan), job.b >> 2);
+  if (bias !== null && !residentBias) heap.set(viewOf(bias, biasOffset, biasOffset + n), job.bias >> 2);
+  const contiguousOut = ldc === n;
+  if (accumulate && !residentOut) {
+    if (contiguousOut) heap.set(viewOf(out, outOffset, outOffset + cSize), job.c >> 2);
+    else for (let row = 0; row < m; row++) heap.set(out.subarray(outOffset + row * ldc, outOffset + row * ldc + n), (job.c >> 2) + row * n);
+  }
   runSplit(kernels, scratchState, packing);
   if (residentOut) return;
-  const result = viewOf(heap, cAddress >> 2, (cAddress >> 2) + cSize);
+  const result = viewOf(heap, job.c >> 2, (job.c >> 2) + cSize);
   if (contiguousOut) out.set(result, outOffset);
   else for (let row = 0; row < m; row++) out.set(result.subarray(row * n, row * n + n), outOffset + row * ldc);
 }
