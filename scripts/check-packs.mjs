@@ -35,6 +35,19 @@ for (const { manifest } of libraries) {
     lines.push(`import * as m${lines.length} from '${specifier}'; console.log('${specifier}: ' + Object.keys(m${lines.length}).length + ' exports');`);
   }
 }
+// The kernel worker threads start from the installed package's own files (their entry module is
+// a file beside the code that starts them), and a split product equals the one-thread product.
+lines.push(`
+import { matmul, Tensor } from '@annet/tensor';
+import { startKernelThreads } from '@annet/tensor/node';
+const a = new Tensor(Float32Array.from({ length: 64 * 784 }, (_, i) => (i % 13) / 13 - 0.5), [64, 784]);
+const b = new Tensor(Float32Array.from({ length: 784 * 128 }, (_, i) => (i % 7) / 7 - 0.5), [784, 128]);
+const single = matmul(a, b).data;
+const threads = await startKernelThreads({ threads: 2 });
+const split = matmul(a, b).data;
+await threads.stop();
+if (threads.threads !== 2 || !single.every((value, i) => Object.is(value, split[i]))) throw new Error('check-packs: kernel threads from the installed @annet/tensor gave a different product');
+console.log('@annet/tensor/node: startKernelThreads ran a split matmul, bit-identical to one thread');`);
 fs.writeFileSync(path.join(project, 'check.mjs'), lines.join('\n') + '\n');
 const report = execFileSync('node', ['check.mjs'], { cwd: project, encoding: 'utf8' });
 process.stdout.write(report);

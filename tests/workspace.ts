@@ -57,7 +57,7 @@ export function sourceFiles(folder: string, root = repositoryRoot): string[] {
       // Test-only code (tests and src/testing/ helpers) is excluded from the build, like here.
       if (entry.isDirectory()) {
         if (entry.name !== 'testing') walk(child);
-      } else if (entry.name.endsWith('.ts') && !/\.test(-d)?\.ts$/.test(entry.name)) found.push(child);
+      } else if (/\.(ts|js)$/.test(entry.name) && !/\.test(-d)?\.ts$/.test(entry.name)) found.push(child);
     }
   };
   walk(folder);

@@ -2,7 +2,7 @@ import { KC, MC, MR, NC, NR } from './blocking';
 import { microKernel } from './micro-kernel';
 import { packA, packB } from './pack';
 
-/** Activation codes shared with the TypeScript loader (`wasm-abi.ts`). */
+/** Activation codes shared with the TypeScript loader (`wasmActivationCode` in `src/kernels/wasm-module.ts`). */
 export const ACTIVATION_NONE: i32 = 0;
 export const ACTIVATION_RELU: i32 = 1;
 
@@ -79,10 +79,4 @@ export function matmulF32(
       }
     }
   }
-}
-
-/** C[i, j] = act(C[i, j] + bias[j]) over an [m, n] block: the epilogue on its own, for a product computed elsewhere. */
-export function biasActivationF32(c: usize, ldc: i32, m: i32, n: i32, bias: usize, activation: i32): void {
-  if (m <= 0 || n <= 0) return;
-  epilogueOnly(c, ldc, m, n, true, bias, activation == ACTIVATION_RELU);
 }

@@ -5,7 +5,7 @@
  * growth over 200 calls, divided by 200). Printed by `pnpm bench` after the op tables.
  */
 import { tensor, zeros } from '../src/create.js';
-import { useKernels } from '../src/kernels/backend.js';
+import { useKernels } from '../src/kernels/kernel-selection.js';
 import { jsKernels } from '../src/kernels/js-kernels.js';
 import { add } from '../src/ops/elementwise-binary.js';
 import { gather } from '../src/ops/gather.js';

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Kernels, MatmulArguments } from '../src/kernels/kernels.js';
-import { activeKernels } from '../src/kernels/backend.js';
+import { activeKernels } from '../src/kernels/kernel-selection.js';
 import { jsKernels } from '../src/kernels/js-kernels.js';
 import { startKernelThreads } from '../src/node.js';
 import { createWasmKernels, type WasmKernels } from '../src/kernels/wasm-kernels.js';

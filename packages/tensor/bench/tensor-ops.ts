@@ -5,7 +5,7 @@
  * cache and memory-bandwidth contention still do. Compare numbers from one run.
  */
 import { tensor, zeros } from '../src/create.js';
-import { activeKernels, useKernels } from '../src/kernels/backend.js';
+import { activeKernels, useKernels } from '../src/kernels/kernel-selection.js';
 import { jsKernels } from '../src/kernels/js-kernels.js';
 import { matmulNaive } from '../src/kernels/matmul-naive.js';
 import { add } from '../src/ops/elementwise-binary.js';

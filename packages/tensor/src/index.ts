@@ -6,7 +6,7 @@ export { arange, eye, full, linspace, ones, onesLike, tensor, zeros, zerosLike, 
 export { residentZeros } from './resident.js';
 export { Rng, createRng, randomNormal, randomUniform, rngFromState, type RngState } from './random.js';
 export type { Kernels, MatmulArguments } from './kernels/kernels.js';
-export { activeKernels, registerKernelsCandidate, useKernels, type KernelsSelector } from './kernels/backend.js';
+export { activeKernels, registerKernelsCandidate, useKernels, type KernelsSelector } from './kernels/kernel-selection.js';
 export { jsKernels } from './kernels/js-kernels.js';
 export { matmul, type FusedActivation, type MatmulOptions } from './ops/matmul.js';
 export { dot, outer } from './ops/dot.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnnetError } from './errors.js';
-import { activeKernels, useKernels } from './kernels/backend.js';
+import { activeKernels, useKernels } from './kernels/kernel-selection.js';
 import { jsKernels } from './kernels/js-kernels.js';
 import { matmul } from './ops/matmul.js';
 import { sharesMemory } from './ops/validate.js';

@@ -1,7 +1,7 @@
 import type { FloatDType, TypedArrayFor } from './dtype.js';
 import { allocate } from './dtype.js';
 import { AnnetError } from './errors.js';
-import { activeKernels } from './kernels/backend.js';
+import { activeKernels } from './kernels/kernel-selection.js';
 import { checkShape, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 

@@ -1,3 +1,4 @@
+import { AnnetError } from '../errors.js';
 import { recordBufferOfMemory } from './memory-identity.js';
 
 const pageBytes = 65536;
@@ -96,6 +97,19 @@ export class KernelMemory {
     return total;
   }
 
+  /**
+   * The allocator's bookkeeping, copied, for tests and diagnostics: the live blocks and the free
+   * blocks in address order, and the bump pointer (the first byte never handed out since the
+   * blocks above it were freed).
+   *
+   * @example
+   * memory.blockLayout(); // { live: [{ address: 0, size: 64 }], free: [], top: 64 }
+   */
+  blockLayout(): { live: { address: number; size: number }[]; free: { address: number; size: number }[]; top: number } {
+    const live = [...this.live].map(([address, size]) => ({ address, size })).sort((first, second) => first.address - second.address);
+    return { live, free: this.freeList.map(({ address, size }) => ({ address, size })), top: this.top };
+  }
+
   /** Whether `array` is a view of this memory: kernels then read and write it in place at {@link KernelMemory.addressOf}. */
   owns(array: Float32Array): boolean {
     return this.buffers.has(array.buffer);
@@ -127,8 +141,8 @@ export class KernelMemory {
   /**
    * The scratch region: at least `byteLength` bytes at a 64-byte aligned address, valid until the
    * next call. Kept and reused; reallocated (larger) only when a product needs more, so a
-   * training loop of fixed shapes allocates it on the first step only. Throws when the memory
-   * cannot grow enough.
+   * training loop of fixed shapes allocates it on the first step only. Throws an AnnetError
+   * (`UNSUPPORTED`) when the memory cannot grow enough.
    */
   scratch(byteLength: number): number {
     if (byteLength <= this.scratchSize) return this.scratchAddress;
@@ -137,7 +151,7 @@ export class KernelMemory {
     const address = this.allocate(size) ?? this.allocate(byteLength);
     if (address === null) {
       this.scratchSize = 0;
-      throw new RangeError(`kernel memory: cannot reserve ${byteLength} bytes of scratch (memory limit ${this.maximumBytes} bytes)`);
+      throw new AnnetError('UNSUPPORTED', 'kernel memory', `cannot reserve ${byteLength} bytes of scratch (memory limit ${this.maximumBytes} bytes); split the product into smaller ones`);
     }
     this.scratchAddress = address;
     this.scratchSize = this.live.get(address)!;

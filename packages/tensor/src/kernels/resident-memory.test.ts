@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AnnetError } from '../errors.js';
 import { jsKernels } from './js-kernels.js';
 import type { MatmulActivation, MatmulArguments } from './kernels.js';
 import { KernelMemory } from './kernel-memory.js';
@@ -155,6 +156,7 @@ describe('KernelMemory (the allocator)', () => {
   it('throws a clear error when even the scratch region cannot be reserved', () => {
     const memory = memoryFor();
     expect(() => memory.scratch(64 * 1024 * 1024)).toThrow(/cannot reserve 67108864 bytes of scratch/);
+    expect(() => memory.scratch(64 * 1024 * 1024)).toThrow(AnnetError);
   });
 });
 

@@ -49,7 +49,7 @@ export function backendChoiceFromEnvironment(): BackendChoice {
  * TypeScript kernels), which is also the fallback when instantiation fails (for example a
  * Content-Security-Policy without `wasm-unsafe-eval`). `wasm` insists on WebAssembly and throws
  * when it cannot run; `js` always returns `reference`. Each call instantiates a fresh module:
- * callers cache the result (`backend.ts` does).
+ * callers cache the result (`kernel-selection.ts` does).
  *
  * @example
  * const kernels = selectKernels(jsKernels);                        // wasm-simd on Node 20

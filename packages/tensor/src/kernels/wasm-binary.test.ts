@@ -20,7 +20,7 @@ describe('the embedded WebAssembly kernel modules', () => {
     expect([...bytes.subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]); // "\0asm"
     const module = new WebAssembly.Module(bytes);
     const exports = WebAssembly.Module.exports(module).map((entry) => entry.name).sort();
-    expect(exports).toEqual(['biasActivationF32', 'heapBase', 'matmulF32', 'matmulScratchBytes', 'memory']);
+    expect(exports).toEqual(['heapBase', 'matmulF32', 'matmulScratchBytes', 'memory', 'tileColumns', 'tileRows']);
     // The shared build imports its memory (env.memory); the other owns one and imports nothing.
     expect(WebAssembly.Module.imports(module)).toEqual(shared ? [{ module: 'env', name: 'memory', kind: 'memory' }] : []);
   });

@@ -1,6 +1,8 @@
+import { AnnetError } from '../errors.js';
 import type { Kernels, MatmulActivation, MatmulArguments } from './kernels.js';
 import { alignUp, KernelMemory } from './kernel-memory.js';
 import type { KernelThreads } from './kernel-threads.js';
+import { createMatmulJob, runMatmulJob, sliceMatmulJob, type MatmulJob } from './matmul-job.js';
 import { compileWasmKernels, createSharedKernelMemory, instantiateKernelModule, sharedMaximumPages, wasmActivationCode, type WasmVariant, type WasmKernelExports } from './wasm-module.js';
 
 /**
@@ -66,10 +68,15 @@ function viewOf(array: Float32Array, start: number, end: number): Float32Array {
 interface MatmulScratch {
   /** Byte offsets inside the scratch region: copied A, copied B, compact C, copied bias, packing. */
   offsets: number[];
-  /** The 15 arguments of one `matmulF32` call, for posting to a helper. */
-  job: number[];
+  /** The whole product, as prepared by `runMatmul`. */
+  whole: MatmulJob;
+  /** One thread's part of it, filled before each post (a helper copies it into its words) and for the calling thread's own part. */
+  slice: MatmulJob;
   /** Helper threads, or null for one thread. */
   threads: KernelThreads | null;
+  /** The register tile the kernel module was built with (`tileRows`, `tileColumns` exports): slices are multiples of it. */
+  tileRows: number;
+  tileColumns: number;
 }
 
 /**
@@ -79,43 +86,38 @@ interface MatmulScratch {
 const parallelMinimumMultiplyAdds = 1 << 19;
 
 /**
- * Runs `matmulF32` on the prepared addresses, split between the caller and its helper threads
- * when there are any and the product is large enough: by rows when m >= n (every part then packs
- * all of op(B)), by columns otherwise (every part packs all of op(A)), in slices that are
- * multiples of the register tile (5 rows, 8 columns). Each output element is computed by one
- * thread in the same order as on one thread, so the result is bit-identical.
- * `scratch` points at `parts` packing regions of `packing` bytes each.
+ * Runs the prepared product `state.whole`, split between the caller and its helper threads when
+ * there are any and the product is large enough: by rows when m >= n (every part then packs all
+ * of op(B)), by columns otherwise (every part packs all of op(A)), in slices that are multiples
+ * of the register tile. Each output element is computed by one thread in the same order as on
+ * one thread, so the result is bit-identical. `whole.scratch` points at as many packing regions
+ * of `packing` bytes as there are parts.
  */
-function runSplit(
-  kernels: WasmKernelExports, state: MatmulScratch,
-  a: number, lda: number, transposeA: boolean, b: number, ldb: number, transposeB: boolean, c: number, ldc: number,
-  m: number, n: number, k: number, accumulate: boolean, bias: number, activation: number, scratch: number, packing: number,
-): void {
-  const threads = state.threads;
-  const parts = partsFor(threads, m, n, k);
+function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: number): void {
+  const { whole, slice: part, threads } = state;
+  const parts = partsFor(threads, whole.m, whole.n, whole.k);
   if (parts === 1) {
-    kernels.matmulF32(a, lda, transposeA ? 1 : 0, b, ldb, transposeB ? 1 : 0, c, ldc, m, n, k, accumulate ? 1 : 0, bias, activation, scratch);
+    runMatmulJob(kernels, whole);
     return;
   }
-  const byRows = m >= n;
-  const extent = byRows ? m : n;
-  const tile = byRows ? 5 : 8;
+  const byRows = whole.m >= whole.n;
+  const extent = byRows ? whole.m : whole.n;
+  const tile = byRows ? state.tileRows : state.tileColumns;
   const slice = Math.ceil(extent / parts / tile) * tile;
-  const job = state.job;
   let posted = 0;
   let start = 0;
   for (; posted < parts - 1 && start + slice < extent; posted++, start += slice) {
-    sliceArguments(job, byRows, start, slice, a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, accumulate, bias, activation, scratch + (posted + 1) * packing);
-    threads!.post(posted, job);
+    sliceMatmulJob(whole, part, byRows, start, slice, whole.scratch + (posted + 1) * packing);
+    threads!.post(posted, part);
   }
-  sliceArguments(job, byRows, start, extent - start, a, lda, transposeA, b, ldb, transposeB, c, ldc, m, n, k, accumulate, bias, activation, scratch);
+  sliceMatmulJob(whole, part, byRows, start, extent - start, whole.scratch);
   let failure: unknown = null;
   try {
-    kernels.matmulF32(job[0], job[1], job[2], job[3], job[4], job[5], job[6], job[7], job[8], job[9], job[10], job[11], job[12], job[13], job[14]);
+    runMatmulJob(kernels, part);
   } catch (error) {
     failure = error;
   }
-  // Wait for every helper, even after a failure: each writes into C and reads its argument words until it is done.
+  // Wait for every helper, even after a failure: each writes into C and reads its job words until it is done.
   for (let helper = 0; helper < posted; helper++) {
     try {
       threads!.wait(helper);
@@ -130,30 +132,6 @@ function runSplit(
 function partsFor(threads: KernelThreads | null, m: number, n: number, k: number): number {
   if (threads === null || threads.isStopped || m * n * k < parallelMinimumMultiplyAdds) return 1;
   return threads.helpers + 1;
-}
-
-/** Fills `job` with the `matmulF32` arguments of rows (or columns) [start, start + count) of the product. */
-function sliceArguments(
-  job: number[], byRows: boolean, start: number, count: number,
-  a: number, lda: number, transposeA: boolean, b: number, ldb: number, transposeB: boolean, c: number, ldc: number,
-  m: number, n: number, k: number, accumulate: boolean, bias: number, activation: number, scratch: number,
-): void {
-  // Rows of op(A) start at a + i·lda (or a + i when transposed); columns of op(B) at b + j (or b + j·ldb).
-  job[0] = byRows ? a + 4 * start * (transposeA ? 1 : lda) : a;
-  job[1] = lda;
-  job[2] = transposeA ? 1 : 0;
-  job[3] = byRows ? b : b + 4 * start * (transposeB ? ldb : 1);
-  job[4] = ldb;
-  job[5] = transposeB ? 1 : 0;
-  job[6] = c + 4 * start * (byRows ? ldc : 1);
-  job[7] = ldc;
-  job[8] = byRows ? count : m;
-  job[9] = byRows ? n : count;
-  job[10] = k;
-  job[11] = accumulate ? 1 : 0;
-  job[12] = bias === 0 || byRows ? bias : bias + 4 * start;
-  job[13] = activation;
-  job[14] = scratch;
 }
 
 /**
@@ -185,23 +163,33 @@ function runMatmul(
   const packing = alignUp(kernels.matmulScratchBytes(m, n, k)); // enough for any slice of the product too
   const scratch = memory.scratch(offsets[4] + partsFor(scratchState.threads, m, n, k) * packing);
   const heap = memory.float32(); // after scratch(), which may have grown the memory
-  const aAddress = residentA ? memory.addressOf(a) + aOffset * 4 : scratch;
-  const bAddress = residentB ? memory.addressOf(b) + bOffset * 4 : scratch + offsets[1];
-  const cAddress = residentOut ? memory.addressOf(out) + outOffset * 4 : scratch + offsets[2];
-  const cLeading = residentOut ? ldc : n;
-  let biasAddress = 0;
-  if (bias !== null) biasAddress = residentBias ? memory.addressOf(bias) + biasOffset * 4 : scratch + offsets[3];
-  if (!residentA) heap.set(viewOf(a, aOffset, aOffset + aSpan), aAddress >> 2);
-  if (!residentB) heap.set(viewOf(b, bOffset, bOffset + bSpan), bAddress >> 2);
-  if (bias !== null && !residentBias) heap.set(viewOf(bias, biasOffset, biasOffset + n), biasAddress >> 2);
+  const job = scratchState.whole;
+  job.a = residentA ? memory.addressOf(a) + aOffset * 4 : scratch;
+  job.b = residentB ? memory.addressOf(b) + bOffset * 4 : scratch + offsets[1];
+  job.c = residentOut ? memory.addressOf(out) + outOffset * 4 : scratch + offsets[2];
+  job.bias = bias === null ? 0 : residentBias ? memory.addressOf(bias) + biasOffset * 4 : scratch + offsets[3];
+  job.scratch = scratch + offsets[4];
+  job.lda = lda;
+  job.ldb = ldb;
+  job.ldc = residentOut ? ldc : n;
+  job.transposeA = transposeA ? 1 : 0;
+  job.transposeB = transposeB ? 1 : 0;
+  job.m = m;
+  job.n = n;
+  job.k = k;
+  job.accumulate = accumulate ? 1 : 0;
+  job.activation = activation;
+  if (!residentA) heap.set(viewOf(a, aOffset, aOffset + aSpan), job.a >> 2);
+  if (!residentB) heap.set(viewOf(b, bOffset, bOffset + bSpan), job.b >> 2);
+  if (bias !== null && !residentBias) heap.set(viewOf(bias, biasOffset, biasOffset + n), job.bias >> 2);
   const contiguousOut = ldc === n;
   if (accumulate && !residentOut) {
-    if (contiguousOut) heap.set(viewOf(out, outOffset, outOffset + cSize), cAddress >> 2);
-    else for (let row = 0; row < m; row++) heap.set(out.subarray(outOffset + row * ldc, outOffset + row * ldc + n), (cAddress >> 2) + row * n);
+    if (contiguousOut) heap.set(viewOf(out, outOffset, outOffset + cSize), job.c >> 2);
+    else for (let row = 0; row < m; row++) heap.set(out.subarray(outOffset + row * ldc, outOffset + row * ldc + n), (job.c >> 2) + row * n);
   }
-  runSplit(kernels, scratchState, aAddress, lda, transposeA, bAddress, ldb, transposeB, cAddress, cLeading, m, n, k, accumulate, biasAddress, activation, scratch + offsets[4], packing);
+  runSplit(kernels, scratchState, packing);
   if (residentOut) return;
-  const result = viewOf(heap, cAddress >> 2, (cAddress >> 2) + cSize);
+  const result = viewOf(heap, job.c >> 2, (job.c >> 2) + cSize);
   if (contiguousOut) out.set(result, outOffset);
   else for (let row = 0; row < m; row++) out.set(result.subarray(row * n, row * n + n), outOffset + row * ldc);
 }
@@ -233,7 +221,10 @@ export function createWasmKernels(variant: WasmVariant, reference: Kernels, opti
   const memory = sharedMemory === null
     ? new KernelMemory(exports.memory, exports.heapBase(), false)
     : new KernelMemory(sharedMemory, exports.heapBase(), true, sharedMaximumPages);
-  const scratchState: MatmulScratch = { offsets: [0, 0, 0, 0, 0], job: new Array<number>(15).fill(0), threads: null };
+  const scratchState: MatmulScratch = {
+    offsets: [0, 0, 0, 0, 0], whole: createMatmulJob(), slice: createMatmulJob(), threads: null,
+    tileRows: exports.tileRows.value as number, tileColumns: exports.tileColumns.value as number,
+  };
   return {
     name: variant === 'simd' ? 'wasm-simd' : 'wasm-relaxed-simd',
     matmulFloat32: (args) => runMatmul(exports, memory, scratchState, args, null, 0, wasmActivationCode.none),
@@ -244,7 +235,7 @@ export function createWasmKernels(variant: WasmVariant, reference: Kernels, opti
     sharedMemory,
     sharedModule,
     useThreads: (threads) => {
-      if (threads !== null && sharedMemory === null) throw new Error('kernel threads need the shared-memory kernel module; this backend owns an ordinary memory');
+      if (threads !== null && sharedMemory === null) throw new AnnetError('UNSUPPORTED', 'useThreads', 'kernel threads need the shared-memory kernel module; this backend owns an ordinary memory');
       scratchState.threads = threads;
     },
   };

@@ -22,7 +22,7 @@ export interface WasmKernelExports {
   heapBase(): number;
   /** Bytes of packing scratch `matmulF32` needs for an [m, k] x [k, n] product. */
   matmulScratchBytes(m: number, n: number, k: number): number;
-  /** C (+)= op(A)·op(B) [+ bias] [ReLU]; see `assembly/matmul.ts`. Booleans are passed as 0 or 1. */
+  /** C (+)= op(A)·op(B) [+ bias] [ReLU]; see `assembly/matmul.ts`. Booleans are passed as 0 or 1. Call it through `runMatmulJob` (`matmul-job.ts`), which names the arguments. */
   matmulF32(
     a: number, lda: number, transposeA: number,
     b: number, ldb: number, transposeB: number,
@@ -30,15 +30,17 @@ export interface WasmKernelExports {
     m: number, n: number, k: number,
     accumulate: number, bias: number, activation: number, scratch: number,
   ): void;
-  /** C[i, j] = act(C[i, j] + bias[j]) over an [m, n] block. */
-  biasActivationF32(c: number, ldc: number, m: number, n: number, bias: number, activation: number): void;
+  /** Rows of the register tile (`MR` in `assembly/blocking.ts`): split products get row slices in multiples of it. */
+  readonly tileRows: WebAssembly.Global;
+  /** Columns of the register tile (`NR`): split products get column slices in multiples of it. */
+  readonly tileColumns: WebAssembly.Global;
 }
 
 /**
  * Activation codes understood by the kernel module (`assembly/matmul.ts`), by {@link MatmulActivation}.
  *
  * @example
- * exports.matmulF32(a, k, 0, b, n, 0, c, n, m, n, k, 0, bias, wasmActivationCode.relu, scratch);
+ * runMatmulJob(exports, { ...job, bias, activation: wasmActivationCode.relu });
  */
 export const wasmActivationCode: Readonly<Record<MatmulActivation, number>> = { none: 0, relu: 1 };
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnnetError } from '../errors.js';
-import { activeKernels, useKernels } from '../kernels/backend.js';
+import { activeKernels, useKernels } from '../kernels/kernel-selection.js';
 import { jsKernels } from '../kernels/js-kernels.js';
 import type { MatmulArguments } from '../kernels/kernels.js';
 import type { WasmKernels } from '../kernels/wasm-kernels.js';

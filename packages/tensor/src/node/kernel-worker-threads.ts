@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AnnetError } from '../errors.js';
-import { activeKernels } from '../kernels/backend.js';
-import { controlWords, helperLoopSource, KernelThreads } from '../kernels/kernel-threads.js';
+import { activeKernels } from '../kernels/kernel-selection.js';
+import { controlWords, kernelThreadLayout, KernelThreads, type KernelThreadLayout } from '../kernels/kernel-threads.js';
 import type { WasmKernels } from '../kernels/wasm-kernels.js';
 
 /**
@@ -36,14 +36,30 @@ export interface KernelThreadsHandle {
 
 const operation = 'startKernelThreads';
 
-/** A helper: the shared kernel module instantiated on the shared memory, then the loop of kernel-threads.ts. */
-const workerSource = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, control, index } = workerData;
-const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-parentPort.postMessage('ready');
-(function (exports, control, index) {${helperLoopSource}})(exports, control, index);
-`;
+/**
+ * What a kernel worker thread is started with (`kernel-thread-worker.js` reads it).
+ *
+ * @example
+ * const data: KernelThreadWorkerData = { module, memory, control, index: 0, layout: kernelThreadLayout };
+ */
+export interface KernelThreadWorkerData {
+  /** The compiled shared-memory kernel module, instantiated again in the worker. */
+  readonly module: WebAssembly.Module;
+  /** The shared kernel memory every instance runs on. */
+  readonly memory: WebAssembly.Memory;
+  /** The shared control words of every helper. */
+  readonly control: Int32Array;
+  /** This helper's number. */
+  readonly index: number;
+  /** Where the words of a control block are. */
+  readonly layout: KernelThreadLayout;
+}
+
+/**
+ * The worker's entry module, beside this file in src/ and in dist/ alike (a JavaScript file, so
+ * Node starts it from the TypeScript sources too).
+ */
+const workerEntry = new URL('./kernel-thread-worker.js', import.meta.url);
 
 function isThreadable(kernels: unknown): kernels is WasmKernels {
   return typeof kernels === 'object' && kernels !== null && 'useThreads' in kernels && (kernels as WasmKernels).sharedMemory !== null;
@@ -85,7 +101,8 @@ export async function startKernelThreads(options: KernelThreadsOptions = {}): Pr
   const workers: Worker[] = [];
   try {
     await Promise.all(Array.from({ length: helpers }, (_, index) => new Promise<void>((resolve, reject) => {
-      const worker = new Worker(workerSource, { eval: true, workerData: { module: kernels.sharedModule, memory: kernels.sharedMemory, control, index } });
+      const workerData: KernelThreadWorkerData = { module: kernels.sharedModule!, memory: kernels.sharedMemory!, control, index, layout: kernelThreadLayout };
+      const worker = new Worker(workerEntry, { workerData });
       workers.push(worker);
       // Referenced until ready (an unreferenced worker would let the process exit before answering), then unreferenced.
       worker.once('message', () => {

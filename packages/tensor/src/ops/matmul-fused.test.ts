@@ -5,7 +5,7 @@ import { createRng, randomNormal } from '../random.js';
 import { add } from './elementwise-binary.js';
 import { relu } from './unary.js';
 import { AnnetError } from '../errors.js';
-import { activeKernels, useKernels } from '../kernels/backend.js';
+import { activeKernels, useKernels } from '../kernels/kernel-selection.js';
 import { jsKernels } from '../kernels/js-kernels.js';
 import type { Kernels, MatmulActivation, MatmulArguments } from '../kernels/kernels.js';
 import { Tensor } from '../tensor.js';

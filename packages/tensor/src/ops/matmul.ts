@@ -1,6 +1,6 @@
 import type { FloatDType } from '../dtype.js';
 import { AnnetError, formatShape } from '../errors.js';
-import { activeKernels } from '../kernels/backend.js';
+import { activeKernels } from '../kernels/kernel-selection.js';
 import type { Kernels, MatmulArguments } from '../kernels/kernels.js';
 import { contiguousStrides, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { activeKernels, registerKernelsCandidate, useKernels } from './backend.js';
+import { activeKernels, registerKernelsCandidate, useKernels } from './kernel-selection.js';
 import { jsKernels } from './js-kernels.js';
 import type { Kernels } from './kernels.js';
 import { wasmModuleBytes } from './wasm-module.js';
