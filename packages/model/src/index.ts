@@ -5,7 +5,7 @@
  */
 export { Sequential, type SequentialConfig, type SequentialOptions } from './sequential/sequential.js';
 export type { ModelLayer } from './sequential/model-layer.js';
-export { readModelState, writeModelState, type ModelState } from './sequential/model-state.js';
+export { checkModelState, readModelState, writeModelState, type ModelState, type ModelStateChecks } from './sequential/model-state.js';
 export type { LayerSummary, ModelSummary } from './sequential/summary.js';
 
 export { Model, type ModelOptions } from './graph/model.js';
@@ -23,6 +23,7 @@ export type { TensorPair, TrainingData } from './training/data-source.js';
 export type { LossSpec } from './training/loss-spec.js';
 export type { MetricSpec } from './training/metric-set.js';
 export type { TrainingContext } from './training/training-context.js';
+export type { CallbackModel, TrainableModel } from './training/training-model.js';
 
 export * from './callbacks/index.js';
 export * from './metrics/index.js';

@@ -2,13 +2,9 @@ import type { JsonObject } from '@annet/layer-api';
 import type { Tensor } from '@annet/tensor';
 import type { TrainingContext } from '../training/training-context.js';
 
-/**
- * Figures logged by `fit`: `loss`, metric names, `validationLoss`, `learningRate`, `seconds`…
- *
- * @example
- * const logs: EpochLogs = { loss: 0.31, accuracy: 0.91, validationLoss: 0.35, validationAccuracy: 0.9 };
- */
-export type EpochLogs = Readonly<Record<string, number>>;
+import type { EpochLogs } from './epoch-logs.js';
+
+export type { EpochLogs } from './epoch-logs.js';
 
 /**
  * What a hook may return: nothing, or a promise `fit` waits for (synchronous hooks cost no await).

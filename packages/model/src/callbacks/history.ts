@@ -1,6 +1,7 @@
 import type { JsonObject } from '@annet/layer-api';
 import { AnnetError } from '@annet/tensor';
-import type { Callback, EpochLogs } from './callback.js';
+import type { Callback } from './callback.js';
+import type { EpochHistory, EpochLogs } from './epoch-logs.js';
 
 /**
  * Records every epoch's logs (loss, metrics, validation figures, learning rate, timing). `fit`
@@ -11,7 +12,7 @@ import type { Callback, EpochLogs } from './callback.js';
  * const history = await model.fit(train, { optimizer, loss: 'crossEntropy', epochs: 5 });
  * history.values('validationAccuracy'); // one number per epoch
  */
-export class History implements Callback {
+export class History implements Callback, EpochHistory {
   readonly name = 'history';
   /** One entry per completed epoch, in order. */
   readonly epochs: EpochLogs[] = [];

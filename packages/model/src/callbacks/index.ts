@@ -1,4 +1,5 @@
 export type { Callback, EpochLogs, HookResult } from './callback.js';
+export type { EpochHistory } from './epoch-logs.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { History } from './history.js';
 export { LearningRateScheduler, type LearningRateSchedulerOptions } from './learning-rate-scheduler.js';

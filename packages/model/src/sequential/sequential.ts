@@ -1,4 +1,4 @@
-import type { BackwardOptions, JsonObject, LayerConfig, Parameter, StateBuffer, Trainable } from '@annet/layer-api';
+import type { BackwardOptions, JsonObject, LayerConfig, Parameter, StateBuffer } from '@annet/layer-api';
 import { defaultLayerRegistry, layerFromConfig, type LayerRegistry } from '@annet/layers';
 import { AnnetError, createRng, rngFromState, type Rng, type RngState, type Tensor } from '@annet/tensor';
 import type { History } from '../callbacks/history.js';
@@ -6,10 +6,12 @@ import { evaluateModel, type EvaluateOptions, type TrainingSetup } from '../trai
 import type { TrainingData } from '../training/data-source.js';
 import { fitModel } from '../training/fit.js';
 import type { FitOptions } from '../training/fit-options.js';
+import type { TrainableModel } from '../training/training-model.js';
 import { assignUniqueNames } from './layer-naming.js';
 import type { ModelLayer } from './model-layer.js';
 import { predictInBatches } from './predict.js';
 import { formatSummary, summarizeLayers, type ModelSummary } from './summary.js';
+import { fingerprintsEqual, valueFingerprint } from './value-fingerprint.js';
 
 /**
  * Options of {@link Sequential}.
@@ -48,7 +50,7 @@ export interface SequentialConfig extends JsonObject {
  * console.log(model.summary());
  * const probabilities = model.predict(images, { batchSize: 256 });
  */
-export class Sequential implements Trainable {
+export class Sequential implements TrainableModel {
   readonly name: string;
   /** The layers, in order. */
   readonly layers: readonly ModelLayer[];
@@ -57,6 +59,10 @@ export class Sequential implements Trainable {
   private readonly parameterList: readonly Parameter[];
   private readonly bufferList: readonly StateBuffer[];
   private initializationRng: Rng | null = null;
+  /** `true` once `initialize` ran or weights were loaded through the model. */
+  private initialized = false;
+  /** Each parameter's and buffer's fingerprint as constructed, to tell whether one was set since. */
+  private readonly constructedFingerprints: readonly (readonly [number, number])[];
   private trainingSetup: TrainingSetup | null = null;
 
   constructor(layers: readonly ModelLayer[], options: SequentialOptions = {}) {
@@ -70,6 +76,7 @@ export class Sequential implements Trainable {
     this.knownInputShape = this.declaredInputShape;
     this.parameterList = this.layers.flatMap((layer) => layer.parameters());
     this.bufferList = this.layers.flatMap((layer) => layer.buffers());
+    this.constructedFingerprints = this.arrays().map((array) => valueFingerprint(array.value));
   }
 
   /**
@@ -98,6 +105,10 @@ export class Sequential implements Trainable {
     return this.bufferList;
   }
 
+  private arrays(): (Parameter | StateBuffer)[] {
+    return [...this.parameterList, ...this.bufferList];
+  }
+
   /** The input shape given or learned from the first forward pass (no batch dimension). */
   get inputShape(): readonly number[] | null {
     return this.knownInputShape;
@@ -112,12 +123,34 @@ export class Sequential implements Trainable {
     const rng = createRng(seed);
     for (const layer of this.layers) layer.initialize?.(rng);
     this.initializationRng = rng;
+    this.initialized = true;
     return this;
   }
 
-  /** `true` once {@link Sequential.initialize} ran (`fit` initializes with its seed otherwise). */
+  /**
+   * `true` once the parameters were drawn or set: {@link Sequential.initialize} ran, weights were
+   * loaded (`writeModelState`, {@link Sequential.markInitialized}), or any parameter or buffer
+   * differs from its value at construction (`loadWeights` of `@annet/layers`, or values written by
+   * hand). `fit` initializes with its seed only a model for which this is `false`, so it never
+   * overwrites weights that were set.
+   */
   get isInitialized(): boolean {
-    return this.initializationRng !== null;
+    if (this.initialized) return true;
+    const arrays = this.arrays();
+    return arrays.some((array, index) => !fingerprintsEqual(valueFingerprint(array.value), this.constructedFingerprints[index]));
+  }
+
+  /**
+   * Records that the weights were set from outside, so `fit` keeps them (even where they happen to
+   * equal the values the layers were constructed with).
+   *
+   * @example
+   * loadWeights(model, pretrained); // @annet/layers
+   * model.markInitialized();        // needed only if the loaded values could equal the constructed ones
+   */
+  markInitialized(): this {
+    this.initialized = true;
+    return this;
   }
 
   /** The state of the initialization stream after {@link Sequential.initialize}, or `null`. */
@@ -173,7 +206,7 @@ export class Sequential implements Trainable {
    */
   async fit(trainData: TrainingData, options: FitOptions): Promise<History> {
     this.trainingSetup = { loss: options.loss, metrics: options.metrics ?? [] };
-    return fitModel(this, trainData, options);
+    return fitModel(this, trainData, options, `Sequential "${this.name}".fit`);
   }
 
   /**
@@ -184,7 +217,7 @@ export class Sequential implements Trainable {
    * model.evaluate({ inputs: testImages, targets: testLabels }); // { loss: 0.08, accuracy: 0.975 }
    */
   evaluate(data: TrainingData, options: EvaluateOptions = {}): Record<string, number> {
-    return evaluateModel(this, data, options, this.trainingSetup);
+    return evaluateModel(this, data, options, this.trainingSetup, `Sequential "${this.name}".evaluate`);
   }
 
   /** Per-layer output shapes and parameter counts as data. */

@@ -1,10 +1,10 @@
 import type { Batch, DataLoader } from '@annet/dataset';
 import { AnnetError } from '@annet/tensor';
 import { RunningMean } from '../metrics/mean.js';
-import type { Sequential } from '../sequential/sequential.js';
 import { toLoader, type TrainingData } from './data-source.js';
 import { LossComputer, type LossSpec } from './loss-spec.js';
 import { MetricSet, type MetricSpec } from './metric-set.js';
+import type { TrainableModel } from './training-model.js';
 
 /**
  * Runs every batch of `loader` through `model` in inference mode and returns the mean loss
@@ -15,7 +15,7 @@ import { MetricSet, type MetricSpec } from './metric-set.js';
  * evaluateLoader(model, loader, new LossComputer('softmaxCrossEntropy'), new MetricSet(['accuracy']), 'validation');
  * // { validationLoss: 0.21, validationAccuracy: 0.94 }
  */
-export function evaluateLoader(model: Sequential, loader: DataLoader<unknown, Batch>, loss: LossComputer, metrics: MetricSet, prefix = ''): Record<string, number> {
+export function evaluateLoader(model: Pick<TrainableModel, 'forward'>, loader: DataLoader<unknown, Batch>, loss: LossComputer, metrics: MetricSet, prefix = ''): Record<string, number> {
   const mean = new RunningMean();
   metrics.reset();
   for (const { inputs, targets } of loader) {
@@ -60,8 +60,7 @@ export interface TrainingSetup {
  * @example
  * evaluateModel(model, { inputs, targets }, { loss: 'meanSquaredError' }, null); // { loss: 0.03 }
  */
-export function evaluateModel(model: Sequential, data: TrainingData, options: EvaluateOptions, setup: TrainingSetup | null): Record<string, number> {
-  const operation = `Sequential "${model.name}".evaluate`;
+export function evaluateModel(model: TrainableModel, data: TrainingData, options: EvaluateOptions, setup: TrainingSetup | null, operation = `model "${model.name}".evaluate`): Record<string, number> {
   const lossSpec = options.loss ?? setup?.loss;
   if (lossSpec === undefined) {
     throw new AnnetError('INVALID_ARGUMENT', operation, "no loss: pass { loss: 'softmaxCrossEntropy' } (or another loss), or call fit first");

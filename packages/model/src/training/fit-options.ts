@@ -1,3 +1,4 @@
+import type { JsonObject } from '@annet/layer-api';
 import type { Optimizer } from '@annet/optimizers';
 import type { Checkpoint } from '@annet/serialization';
 import { AnnetError } from '@annet/tensor';
@@ -19,7 +20,7 @@ export interface FitOptions {
   readonly loss: LossSpec;
   /** Train until this many epochs are done in total (counting `initialEpoch` or a resumed checkpoint's). */
   readonly epochs: number;
-  /** Samples per batch when `trainData` is not a loader; default 32. */
+  /** Samples per batch when `trainData` is not a loader; default 32. A loader keeps its own (a different value here is refused). */
   readonly batchSize?: number;
   /** Data to evaluate after every epoch (`validationLoss`, `validationAccuracy`…). */
   readonly validationData?: TrainingData;
@@ -42,6 +43,17 @@ export interface FitOptions {
   readonly initialEpoch?: number;
   /** Continue exactly where this checkpoint (taken by `fit`) stopped, at an epoch boundary or mid-epoch. */
   readonly resumeFrom?: Checkpoint;
+  /**
+   * Settings outside `fit` that change the result, such as data augmentation or the data source
+   * (`{ shift: 2, data: 'mnist' }`): recorded in every checkpoint (`extra.fit.runSettings`), and a
+   * `resumeFrom` whose recorded settings differ (or are missing) is refused, naming the setting.
+   */
+  readonly runSettings?: JsonObject;
+  /**
+   * Resume from a checkpoint whose weights, buffers or optimizer arrays hold NaN or infinity (a
+   * diverged run); refused by default. Default false.
+   */
+  readonly allowNonFiniteResume?: boolean;
 }
 
 /**
@@ -56,6 +68,8 @@ export interface ResolvedFitOptions extends FitOptions {
   readonly shuffle: boolean;
   readonly seed: number;
   readonly initialEpoch: number;
+  /** `batchSize` as given (undefined when defaulted), to refuse a conflict with a passed loader. */
+  readonly givenBatchSize: number | undefined;
 }
 
 /**
@@ -79,6 +93,7 @@ export function resolveFitOptions(options: FitOptions, operation: string): Resol
   return {
     ...options,
     batchSize: integer('batchSize', options.batchSize ?? 32, 1),
+    givenBatchSize: options.batchSize,
     validationBatchSize: integer('validationBatchSize', options.validationBatchSize ?? 256, 1),
     shuffle: options.shuffle ?? true,
     seed: integer('seed', options.seed ?? 0, 0),

@@ -1,10 +1,10 @@
 import type { History } from '../callbacks/history.js';
-import type { Sequential } from '../sequential/sequential.js';
-import { restoreTraining } from './checkpoint-state.js';
 import type { TrainingData } from './data-source.js';
 import { callHooks, trainEpoch } from './epoch.js';
 import { resolveFitOptions, type FitOptions } from './fit-options.js';
+import { restoreCallbackStates } from './restore-callbacks.js';
 import { setUpRun } from './run-setup.js';
+import type { TrainableModel } from './training-model.js';
 
 /**
  * The training loop behind `Sequential.fit`: sets the run up (or restores it from a checkpoint),
@@ -15,14 +15,13 @@ import { setUpRun } from './run-setup.js';
  * @example
  * const history = await fitModel(model, { inputs, targets }, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 5 });
  */
-export async function fitModel(model: Sequential, trainData: TrainingData, rawOptions: FitOptions): Promise<History> {
-  const operation = `Sequential "${model.name}".fit`;
+export async function fitModel(model: TrainableModel, trainData: TrainingData, rawOptions: FitOptions, operation = `model "${model.name}".fit`): Promise<History> {
   const options = resolveFitOptions(rawOptions, operation);
   const run = setUpRun(model, trainData, options, operation);
   const { state, callbacks } = run;
   await callHooks(callbacks, (callback) => callback.onTrainBegin?.(state));
   // Callback states come back after onTrainBegin, which may reset them.
-  if (options.resumeFrom !== undefined) restoreTraining(options.resumeFrom, run.parts, operation, { callbacksOnly: true });
+  if (options.resumeFrom !== undefined) restoreCallbackStates(options.resumeFrom, callbacks);
   const batchLogs: Record<string, number> = {};
   let continuing = run.resumeMidEpoch;
   while (state.epoch < options.epochs && state.stopReason === null) {

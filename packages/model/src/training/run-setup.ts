@@ -3,13 +3,15 @@ import { AnnetError } from '@annet/tensor';
 import type { Callback } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { RunningMean } from '../metrics/mean.js';
-import type { Sequential } from '../sequential/sequential.js';
-import { captureCheckpoint, restoreTraining, type TrainingParts } from './checkpoint-state.js';
-import { splitForValidation, toLoader, type TrainingData } from './data-source.js';
+import { captureCheckpoint } from './capture-checkpoint.js';
+import { isDataLoader, splitForValidation, toLoader, type TrainingData } from './data-source.js';
 import type { ResolvedFitOptions } from './fit-options.js';
 import { LossComputer } from './loss-spec.js';
 import { MetricSet } from './metric-set.js';
+import { restoreRun } from './restore-run.js';
 import { RunState } from './run-state.js';
+import type { TrainableModel } from './training-model.js';
+import type { TrainingParts } from './training-parts.js';
 
 /** Everything one `fit` call works with, set up and (when resuming) restored. */
 export interface Run {
@@ -34,7 +36,8 @@ export interface Run {
  * @example
  * const run = setUpRun(model, { inputs, targets }, resolveFitOptions(options, 'fit'), 'fit');
  */
-export function setUpRun(model: Sequential, trainData: TrainingData, options: ResolvedFitOptions, operation: string): Run {
+export function setUpRun(model: TrainableModel, trainData: TrainingData, options: ResolvedFitOptions, operation: string): Run {
+  checkLoaderConflicts(trainData, options, operation);
   if (!model.isInitialized) model.initialize(options.seed);
   let train = trainData;
   let validation = options.validationData;
@@ -56,18 +59,25 @@ export function setUpRun(model: Sequential, trainData: TrainingData, options: Re
     metrics: new MetricSet(options.metrics, operation),
     epochLoss: new RunningMean(),
     callbacks,
-    settings: { seed: options.seed, batchSize: loader.batchSize, epochs: options.epochs },
+    settings: { seed: options.seed, batchSize: loader.batchSize, epochs: options.epochs, ...(options.runSettings === undefined ? {} : { runSettings: options.runSettings }) },
   };
   const state = new RunState(model, options.optimizer, options.epochs, batchesPerEpoch, samplesPerEpoch(loader, batchesPerEpoch), history, (current) => captureCheckpoint(parts, current));
-  parts.state = state;
   let resumeMidEpoch = false;
   if (options.resumeFrom !== undefined) {
-    resumeMidEpoch = restoreTraining(options.resumeFrom, parts, operation).midEpoch;
+    resumeMidEpoch = restoreRun(options.resumeFrom, parts, state, operation, { runSettings: options.runSettings, allowNonFinite: options.allowNonFiniteResume }).midEpoch;
   } else {
     state.epoch = options.initialEpoch;
     if (loader !== trainData) loader.setEpoch(options.initialEpoch);
   }
   return { parts, state, history, callbacks, validationLoader, loss: new LossComputer(options.loss), validationLoss: new LossComputer(options.loss), resumeMidEpoch };
+}
+
+/** A loader brings its own batch size and order: a different `batchSize` or `shuffle` beside it would be ignored, so it is refused. */
+function checkLoaderConflicts(trainData: TrainingData, options: ResolvedFitOptions, operation: string): void {
+  if (!isDataLoader(trainData)) return;
+  if (options.givenBatchSize !== undefined && options.givenBatchSize !== trainData.batchSize) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize is ${options.givenBatchSize} but the DataLoader passed as data batches ${trainData.batchSize} samples, and a DataLoader is used as it is; drop batchSize, or build the loader with { batchSize: ${options.givenBatchSize} }`);
+  }
 }
 
 /** History first, then the given callbacks in order, those marked `runLast` at the end; names must be unique. */

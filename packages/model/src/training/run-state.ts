@@ -1,8 +1,8 @@
 import type { Optimizer } from '@annet/optimizers';
 import type { Checkpoint } from '@annet/serialization';
 import type { History } from '../callbacks/history.js';
-import type { Sequential } from '../sequential/sequential.js';
 import type { TrainingContext } from './training-context.js';
+import type { TrainableModel } from './training-model.js';
 
 /**
  * The mutable {@link TrainingContext} one `fit` call updates as it goes.
@@ -21,7 +21,7 @@ export class RunState implements TrainingContext {
   atEpochEnd = false;
 
   constructor(
-    readonly model: Sequential,
+    readonly model: TrainableModel,
     readonly optimizer: Optimizer,
     readonly epochs: number,
     readonly batchesPerEpoch: number,

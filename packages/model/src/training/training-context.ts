@@ -1,7 +1,7 @@
 import type { Optimizer } from '@annet/optimizers';
 import type { Checkpoint } from '@annet/serialization';
-import type { History } from '../callbacks/history.js';
-import type { Sequential } from '../sequential/sequential.js';
+import type { EpochHistory } from '../callbacks/epoch-logs.js';
+import type { CallbackModel } from './training-model.js';
 
 /**
  * What callbacks see of a running `fit`: the model and optimizer, where training is (epoch,
@@ -15,7 +15,8 @@ import type { Sequential } from '../sequential/sequential.js';
  * };
  */
 export interface TrainingContext {
-  readonly model: Sequential;
+  /** The model being trained, as callbacks see it (a `Sequential` or another {@link TrainableModel}). */
+  readonly model: CallbackModel;
   readonly optimizer: Optimizer;
   /** The epoch `fit` trains up to (exclusive, zero-based): the `epochs` option. */
   readonly epochs: number;
@@ -36,7 +37,7 @@ export interface TrainingContext {
   /** The learning rate the next step will use. */
   readonly learningRate: number;
   /** Completed epochs' logs. */
-  readonly history: History;
+  readonly history: EpochHistory;
   /** Why training stops, once something asked it to; `null` otherwise. */
   readonly stopReason: string | null;
   /** Asks `fit` to stop after the current batch (mid-epoch, without validation) or epoch. */
