@@ -1,6 +1,12 @@
 import type { Parameter, StateBuffer, Trainable } from '@annet/layer-api';
 import { defaultLayerRegistry, type LayerRegistry } from '@annet/layers';
 import { AnnetError, createRng, rngFromState, type Rng, type RngState, type Tensor } from '@annet/tensor';
+import type { History } from '../callbacks/history.js';
+import type { TrainingData } from '../training/data-source.js';
+import { evaluateModel, type EvaluateOptions, type TrainingSetup } from '../training/evaluate.js';
+import { fitModel } from '../training/fit.js';
+import type { FitOptions } from '../training/fit-options.js';
+import type { TrainableModel } from '../training/training-model.js';
 import type { GraphLayer } from './graph-layer.js';
 import { GraphExecutor } from './graph-executor.js';
 import { buildPlan, type GraphPlan } from './graph-plan.js';
@@ -38,7 +44,7 @@ export interface ModelOptions {
  * model.initialize(42);
  * const logits = model.predict(features);
  */
-export class Model implements Trainable {
+export class Model implements Trainable, TrainableModel {
   readonly name: string;
   /** Every distinct layer, in the order of its first call. */
   readonly layers: readonly GraphLayer[];
@@ -54,6 +60,8 @@ export class Model implements Trainable {
   private readonly orderedInputs: Tensor[] = [];
   private readonly namedOutputs: Record<string, Tensor> = {};
   private initializationRng: Rng | null = null;
+  private initialized = false;
+  private trainingSetup: TrainingSetup | null = null;
 
   constructor(options: ModelOptions) {
     this.name = options?.name ?? 'model';
@@ -97,12 +105,19 @@ export class Model implements Trainable {
     const rng = createRng(seed);
     for (const layer of this.layers) layer.initialize?.(rng);
     this.initializationRng = rng;
+    this.initialized = true;
     return this;
   }
 
-  /** `true` once {@link Model.initialize} ran. */
+  /** `true` once {@link Model.initialize} ran or weights were loaded (`fit` initializes with its seed otherwise). */
   get isInitialized(): boolean {
-    return this.initializationRng !== null;
+    return this.initialized;
+  }
+
+  /** Records that the weights were set from outside (a checkpoint was loaded), so `fit` keeps them. */
+  markInitialized(): this {
+    this.initialized = true;
+    return this;
   }
 
   /** The state of the initialization stream after {@link Model.initialize}, or `null`. */
@@ -181,6 +196,36 @@ export class Model implements Trainable {
   predict(inputs: ModelInputs, options: { readonly batchSize?: number } = {}): Tensor {
     if (this.outputNames.length !== 1) throw new AnnetError('INVALID_ARGUMENT', `Model "${this.name}".predict`, `the model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}); use predictNamed`);
     return this.predictNamed(inputs, options)[this.outputNames[0]];
+  }
+
+  /**
+   * Trains the model with the one training loop `Sequential` uses: per batch forward, the loss of
+   * every output (weighted), backward through the graph, an optimizer step; per epoch validation,
+   * logs and callbacks; checkpoints and exact resume. Data gives inputs and targets by name
+   * (`{ inputs: { image, extra }, targets: { digit } }`, or a loader of such batches); a model of
+   * one input or output also takes plain tensors.
+   *
+   * @example
+   * await model.fit({ inputs: { image, extra }, targets: { digit: labels, box: boxes } }, {
+   *   optimizer: new Adam(), loss: { digit: 'softmaxCrossEntropy', box: 'meanSquaredError' },
+   *   lossWeights: { box: 0.5 }, metrics: { digit: ['accuracy'] }, epochs: 5,
+   * });
+   */
+  async fit(trainData: TrainingData, options: FitOptions): Promise<History> {
+    this.trainingSetup = { loss: options.loss, lossWeights: options.lossWeights, metrics: options.metrics ?? [] };
+    return fitModel(this, trainData, options, `Model "${this.name}".fit`);
+  }
+
+  /**
+   * The mean loss and metrics over `data` in inference mode; loss, weights and metrics default to
+   * those of the last `fit`. With several outputs the logs hold `loss` (the weighted total),
+   * `loss.<output>` and `<metric>.<output>`.
+   *
+   * @example
+   * model.evaluate({ inputs: { image, extra }, targets: { digit } }); // { loss: 0.05, accuracy: 0.99 }
+   */
+  evaluate(data: TrainingData, options: EvaluateOptions = {}): Record<string, number> {
+    return evaluateModel(this, data, options, this.trainingSetup, `Model "${this.name}".evaluate`);
   }
 
   /** Per-call rows (output shape, parameters, inbound tensors) and totals, as data. */
