@@ -7,7 +7,7 @@ import { UsageError } from './errors.js';
  * @example
  * modelNames.includes('cnn'); // true
  */
-export const modelNames = ['mlp', 'cnn'] as const;
+export const modelNames = ['mlp', 'cnn', 'resnet'] as const;
 /**
  * The optimizers the demo can use (all from `@annet/optimizers`).
  *

