@@ -26,12 +26,21 @@ Flags:
   --data DIR           read MNIST IDX files from DIR instead (train-images-idx3-ubyte,
                        train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte,
                        each optionally .gz): train on every training image, report t10k accuracy
-  --checkpoint FILE    write a checkpoint to FILE (atomically) after every epoch, and on Ctrl-C
-  --resume FILE        continue exactly where the checkpoint FILE stopped (same flags)
+  --checkpoint FILE    write a checkpoint to FILE (atomically) after every epoch, and on Ctrl-C;
+                       an existing FILE is refused unless --resume or --overwrite
+  --overwrite          let a fresh run replace the checkpoint already at --checkpoint FILE
+  --resume FILE        continue exactly where the checkpoint FILE stopped (same flags; a
+                       different --seed, --shift, --limit, --data or optimizer is refused)
+  --allow-nonfinite    resume even from a checkpoint holding NaN or infinite values
   --out DIR            where to write metrics.json and curves.svg (default runs/<timestamp>)
   --threads N          split large matrix products across N threads (default 1; results are
                        bit-identical whatever N)
   -h, --help           show this help
 
-Exit codes: 0 done, 1 runtime error (data, checkpoint, output folder), 2 bad flags.
+Paths are relative to the folder the command was run from (under pnpm too). Every output path
+is proven (folders created, a probe file written) before training starts.
+
+Exit codes: 0 done; 1 runtime error (data, checkpoint, output folder), nothing trained;
+2 bad flags; 3 training diverged (the loss became NaN or infinite); 130 interrupted by Ctrl-C
+(after saving a mid-epoch checkpoint with --checkpoint; the last line says where it is).
 `;

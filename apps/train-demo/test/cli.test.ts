@@ -20,7 +20,8 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 function run(args: readonly string[]) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: scratch, encoding: 'utf8' });
+  // A bound on every run: a hang fails the test (status null) instead of stalling the suite.
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: scratch, encoding: 'utf8', timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -104,9 +105,13 @@ describe('annet-train, run as a command', () => {
     expect(straight.status).toBe(0);
     const interruptedFile = path.join(scratch, 'interrupted.ckpt');
     // Interrupt as soon as the first epoch is reported: training stops within the second epoch.
-    const interrupted = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+    const interrupted = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [cli, ...args, '--out', path.join(scratch, 'interrupted'), '--checkpoint', interruptedFile], { cwd: scratch });
       let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
       let signalled = false;
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
@@ -116,10 +121,12 @@ describe('annet-train, run as a command', () => {
           child.kill('SIGINT');
         }
       });
-      child.on('close', (status) => resolve({ status, stdout }));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
-    expect(interrupted.status).toBe(0);
+    // Exit code 130 (as a shell reports a Ctrl-C), and the last line says where the checkpoint is.
+    expect(interrupted.status).toBe(130);
     expect(interrupted.stdout).toMatch(/Stopped early: interrupted at step \d+ \(epoch 2, batch \d+\)/);
+    expect(interrupted.stderr).toMatch(new RegExp(`^annet-train: interrupted at step \\d+; checkpoint saved to ${interruptedFile.replaceAll('.', '\\.')} \\(mid-epoch 2, step \\d+\\); continue with --resume ${interruptedFile.replaceAll('.', '\\.')} and the same flags\n$`));
     const saved = checkpointTensors(interruptedFile);
     expect(saved.epoch).toBe(1);
     expect(saved.step).toBeGreaterThan(stepsPerEpoch);
@@ -132,6 +139,7 @@ describe('annet-train, run as a command', () => {
   }, 240_000);
 
   it.each([
+    [['--epochs', '-1'], 2, 'annet-train: --epochs must be an integer from 1 to 100000; got "-1" (see annet-train --help)'],
     [['--epochs', 'ten'], 2, 'annet-train: --epochs must be an integer from 1 to 100000; got "ten" (see annet-train --help)'],
     [['--frobnicate'], 2, 'annet-train: unknown flag --frobnicate (see annet-train --help)'],
     [['--model', 'rnn'], 2, 'annet-train: --model must be one of mlp, cnn, resnet; got "rnn" (see annet-train --help)'],
@@ -189,6 +197,7 @@ describe('annet-train, run as a command', () => {
     const result = run(['--help']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Usage: annet-train \[flags\]/);
-    for (const flag of ['--model', '--epochs', '--batch-size', '--optimizer', '--lr', '--schedule', '--seed', '--limit', '--data', '--checkpoint', '--resume', '--out', '--help']) expect(result.stdout).toContain(flag);
+    for (const flag of ['--model', '--epochs', '--batch-size', '--optimizer', '--lr', '--schedule', '--seed', '--limit', '--data', '--checkpoint', '--resume', '--out', '--overwrite', '--allow-nonfinite', '--help']) expect(result.stdout).toContain(flag);
+    expect(result.stdout).toContain('3 training diverged (the loss became NaN or infinite); 130 interrupted by Ctrl-C');
   });
 });

@@ -39,10 +39,21 @@ export class History implements Callback, EpochHistory {
 
   setState(state: JsonObject): void {
     const epochs = state.epochs;
-    if (!Array.isArray(epochs)) throw new AnnetError('INVALID_STATE', 'History', `expected { epochs: [...] }, got ${JSON.stringify(state).slice(0, 80)}`);
+    if (typeof state !== 'object' || state === null || !Array.isArray(epochs)) throw new AnnetError('INVALID_STATE', 'History', `expected { epochs: [...] }, got ${JSON.stringify(state)?.slice(0, 80)}`);
+    // Decoded in full before the history changes, so a bad entry leaves it as it was.
+    const decoded = epochs.map((logs, index) => {
+      const valid = typeof logs === 'object' && logs !== null && !Array.isArray(logs) && Object.values(logs).every(isLogValue);
+      if (!valid) throw new AnnetError('INVALID_STATE', 'History', `epoch ${index} must be an object of numbers, got ${JSON.stringify(logs)?.slice(0, 80)}`);
+      return decodeLogs(logs as JsonObject);
+    });
     this.epochs.length = 0;
-    for (const logs of epochs) this.epochs.push(decodeLogs(logs as JsonObject));
+    this.epochs.push(...decoded);
   }
+}
+
+/** A number, or a non-finite one as `encodeLogs` writes it (`"NaN"`, `"Infinity"`, `"-Infinity"`). */
+function isLogValue(value: unknown): boolean {
+  return typeof value === 'number' || value === 'NaN' || value === 'Infinity' || value === '-Infinity';
 }
 
 /**

@@ -46,7 +46,7 @@ export class OutputMetrics {
   update(predictions: readonly Tensor[], targets: readonly Tensor[], outputLosses: readonly number[], rows: number): void {
     for (let index = 0; index < this.sets.length; index++) {
       this.sets[index].update(predictions[index], targets[index]);
-      if (this.sets.length > 1) this.means[index].add(outputLosses[index], rows);
+      if (this.sets.length > 1 && index < outputLosses.length) this.means[index].add(outputLosses[index], rows);
     }
   }
 
@@ -55,14 +55,14 @@ export class OutputMetrics {
     for (const mean of this.means) mean.reset();
   }
 
-  /** Writes every result into `logs`; see the class for the keys. */
-  writeResults(logs: Record<string, number>, prefix = ''): void {
+  /** Writes every result into `logs` (each output's loss only with `losses`); see the class for the keys. */
+  writeResults(logs: Record<string, number>, prefix = '', losses = true): void {
     if (this.sets.length === 1) {
       this.sets[0].writeResults(logs, prefix);
       return;
     }
     for (let index = 0; index < this.sets.length; index++) {
-      logs[prefixed(prefix, this.keys[index])] = this.means[index].result();
+      if (losses) logs[prefixed(prefix, this.keys[index])] = this.means[index].result();
       for (const metric of this.sets[index].metrics) logs[prefixed(prefix, `${metric.name}.${this.outputNames[index]}`)] = metric.result();
     }
   }
