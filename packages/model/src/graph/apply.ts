@@ -29,9 +29,21 @@ export function apply(layer: GraphLayer, inputs: SymbolicTensor | readonly Symbo
   } else if (Array.isArray(inputs)) {
     if (inputs.length !== 1) throw new AnnetError('INVALID_ARGUMENT', operation, `takes one input, got an array of ${inputs.length}; merge them first (Add, Concatenate…)`);
   }
+  checkDTypes(layer, list, operation);
   const shapes = list.map((tensor) => tensor.shape);
   const shape = isMultiInput(layer) ? layer.outputShape(shapes) : layer.outputShape(shapes[0]);
   return new SymbolicTensor(shape, outputDType(layer, list[0].dtype), { layer, inputs: list.slice() }, null);
+}
+
+/** A layer with float parameters needs float inputs of its own dtype (int32 inputs are indices, as an Embedding reads). */
+function checkDTypes(layer: GraphLayer, inputs: readonly SymbolicTensor[], operation: string): void {
+  const own = (layer as { dtype?: unknown }).dtype;
+  if (layer.parameters().length === 0 || (own !== 'float32' && own !== 'float64')) return;
+  for (const entry of inputs) {
+    if (entry.dtype !== 'int32' && entry.dtype !== own) {
+      throw new AnnetError('DTYPE_MISMATCH', operation, `its parameters are ${own} but its input (${entry.describe()}) is ${entry.dtype}; build the layer with { dtype: '${entry.dtype}' } or the input with dtype '${own}'`);
+    }
+  }
 }
 
 /** Layers with parameters compute in their own dtype (an Embedding of int32 indices gives floats); the rest keep their input's. */

@@ -35,6 +35,13 @@ describe('building a graph', () => {
     expect(() => apply(new Dense(16, 4, { name: 'head' }), a)).toThrow(/Dense "head".*64/);
   });
 
+  it('refuses a layer whose parameters have another float dtype than its input, and keeps a parameter-free layer in its input\'s dtype', () => {
+    const x = input({ name: 'x', shape: [4], dtype: 'float64' });
+    expect(() => apply(new Dense(4, 2, { name: 'head' }), x)).toThrow('Dense "head": its parameters are float32 but its input (input "x") is float64');
+    expect(apply(new ReLU(), x).dtype).toBe('float64');
+    expect(apply(new Dense(4, 2, { dtype: 'float64' }), x).dtype).toBe('float64');
+  });
+
   it('gives auto-named layers unique names in call order, and shared layers one name', () => {
     const x = input({ name: 'x', shape: [4] });
     const shared = new Dense(4, 4);
