@@ -88,7 +88,7 @@ export class GraphExecutor {
    * returns the gradient with respect to each model input; otherwise layers that read only model
    * inputs skip that product and the result holds `undefined`s.
    */
-  backward(outputGradients: readonly Tensor[], options: { readonly inputGradients?: boolean } = {}): readonly (Tensor | undefined)[] {
+  backward(outputGradients: readonly Tensor[], options: { readonly inputGradients?: boolean } = withoutInputGradients): readonly (Tensor | undefined)[] {
     const { plan } = this;
     const wantInputs = options.inputGradients === true;
     this.contributions.fill(0);
@@ -99,7 +99,7 @@ export class GraphExecutor {
       const node = plan.nodes[index];
       const gradient = this.gradients[node.outputSlot]!;
       let needed = wantInputs;
-      for (const slot of node.inputSlots) if (slot >= inputCount) needed = true;
+      for (let position = 0; position < node.inputSlots.length; position++) if (node.inputSlots[position] >= inputCount) needed = true;
       const shared = node.calls > 1;
       const result = shared ? this.backwardSharedCall(node, index, gradient, needed) : this.runBackward(node, gradient, needed);
       for (let position = 0; position < node.inputSlots.length; position++) {
@@ -181,4 +181,5 @@ export class GraphExecutor {
 }
 
 const trainingMode = { training: true } as const;
+const withoutInputGradients = { inputGradients: false } as const;
 const inferenceMode = { training: false } as const;
