@@ -48,6 +48,11 @@ describe('the rules themselves', () => {
     const loose = { ...library('model'), manifest: { ...library('model').manifest, engines: { node: '>=20' } } };
     expect(formatViolations(hygieneViolations([loose]))).toContain('packages/model/package.json: [engines] "engines.node" must be "^20.19.0 || >=22.12.0"');
   });
+  it('let @annet/tensor depend on @annet/layer-api but not the other way round', () => {
+    expect(manifestViolations([library('tensor', { '@annet/layer-api': '1' })])).toEqual([]);
+    const report = formatViolations(manifestViolations([library('layer-api', { '@annet/tensor': '1' })]));
+    expect(report).toContain('packages/layer-api/package.json: [allowed-edges] @annet/layer-api may not depend on @annet/tensor');
+  });
   it('reject a third-party runtime dependency of a library', () => {
     expect(formatViolations(manifestViolations([library('tensor', { lodash: '4' })]))).toContain('[no-third-party-runtime-dependencies]');
   });

@@ -4,12 +4,13 @@ import { builtinModules } from 'node:module';
 import { importSpecifiers, packageOfSpecifier, repositoryRoot, sourceFiles, type WorkspacePackage } from './workspace.js';
 
 /**
- * The allowed dependency edges between annet packages (DEVELOPERS.md). `'*'` means any library
- * package. Apps may depend on anything.
+ * The allowed dependency edges between annet packages (the root README's packages table). `'*'`
+ * means any library package. Apps may depend on anything. `@annet/layer-api` is the spec at the
+ * bottom (types and the one `AnnetError` class); `@annet/tensor` builds on it.
  */
 export const allowedEdges: Readonly<Record<string, readonly string[] | '*'>> = {
-  '@annet/tensor': [],
   '@annet/layer-api': [],
+  '@annet/tensor': ['@annet/layer-api'],
   '@annet/layers': ['@annet/tensor', '@annet/layer-api'],
   '@annet/optimizers': ['@annet/layer-api'],
   '@annet/dataset': ['@annet/tensor'],

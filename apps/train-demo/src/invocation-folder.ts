@@ -6,16 +6,18 @@ import type { CliOptions } from './args.js';
 const appFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * The folder the user ran the command from, which relative paths are resolved against. `pnpm demo`
- * (like any pnpm or npm script) runs the app inside its package folder and puts the caller's
- * folder in `INIT_CWD`; run directly, it is the current folder.
+ * The folder the user ran the command from, which relative paths are resolved against. A pnpm or
+ * npm script runs the app inside its package folder and puts the caller's folder in `INIT_CWD`;
+ * the root `pnpm demo` script goes through a second pnpm (which sets `INIT_CWD` to the root), so
+ * it passes the caller's folder on as `ANNET_TRAIN_CWD`. Run directly, it is the current folder.
  *
  * @example
  * invocationFolder({ INIT_CWD: '/home/me', npm_lifecycle_event: 'start' }, '/repo/apps/train-demo'); // '/home/me'
  */
 export function invocationFolder(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): string {
-  const fromScript = env.INIT_CWD !== undefined && env.INIT_CWD !== '' && env.npm_lifecycle_event !== undefined && path.resolve(cwd) === appFolder;
-  return fromScript ? path.resolve(env.INIT_CWD!) : cwd;
+  if (env.npm_lifecycle_event === undefined || path.resolve(cwd) !== appFolder) return cwd;
+  const caller = [env.ANNET_TRAIN_CWD, env.INIT_CWD].find((folder) => folder !== undefined && folder !== '');
+  return caller === undefined ? cwd : path.resolve(caller);
 }
 
 /**

@@ -8,7 +8,7 @@ import { apply, input, Model, type SymbolicTensor } from '@annet/model';
  * changes channels or strides. Convolutions before BatchNorm carry no bias (BatchNorm's β is one).
  *
  * @example
- * const y = residualBlock(x, 16, 32, 2); // [*, 16, 14, 14] → [*, 32, 7, 7]
+ * const y = residualBlock(x, 16, 32, 2); // [*,16,14,14] → [*,32,7,7]
  */
 export function residualBlock(x: SymbolicTensor, inChannels: number, outChannels: number, stride: number): SymbolicTensor {
   const convolution = (from: number, to: number, kernel: number, step: number) => new Conv2D(from, to, kernel, { stride: step, padding: 'same', useBias: false, activationHint: 'relu' });

@@ -102,6 +102,13 @@ describe('annet-train resolves paths against the folder it was run from (issue 2
     expect(result.stdout).toContain(path.join(caller, 'myout', 'metrics.json'));
     expect(result.stdout).toContain(`IDX files in ${path.join(caller, 'digits')}`);
   });
+  it('through the root `pnpm demo` script (a nested pnpm resets INIT_CWD) uses the folder it passes as ANNET_TRAIN_CWD', () => {
+    const caller = path.join(scratch, 'caller');
+    const env = { ...process.env, INIT_CWD: path.dirname(path.dirname(appFolder)), ANNET_TRAIN_CWD: caller, npm_lifecycle_event: 'start' };
+    const result = run(['--data', 'digits', '--epochs', '1', '--out', 'nested'], { cwd: appFolder, env });
+    expect(result.stderr).toBe('');
+    expect(fs.existsSync(path.join(caller, 'nested', 'metrics.json'))).toBe(true);
+  });
   it('run directly, resolves against the current folder even when INIT_CWD is set by an outer pnpm', () => {
     const env = { ...process.env, INIT_CWD: path.join(scratch, 'elsewhere'), npm_lifecycle_event: 'test' };
     const result = run(['--data', 'digits', '--epochs', '1', '--out', 'direct'], { cwd: path.join(scratch, 'caller'), env });

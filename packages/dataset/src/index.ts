@@ -36,7 +36,7 @@ export { LabelEncoder, type LabelEncoderState } from './preprocessing/label-enco
 
 // Readers (byte-level; file forms are in '@annet/dataset/node')
 export { decodeIdx, readIdx, type IdxOptions } from './readers/idx.js';
-export { gunzip } from './readers/gunzip.js';
+export { gunzip, type DeclaredSize, type GunzipOptions } from './readers/gunzip.js';
 export { readNpy, readNpz, type ArrayConversion, type NpyOptions, type NpzOptions } from './readers/npy.js';
 export { readCsv, type CsvTable } from './readers/csv/read-csv.js';
 export { streamCsv, csvDataset, type CsvChunk, type CsvStreamOptions, type CsvStreamSource } from './readers/csv/stream-csv.js';

@@ -1,8 +1,7 @@
 import type { BackwardOptions, FloatDType, JsonObject, JsonValue, Layer, LayerConfig } from '@annet/layer-api';
-import { AnnetError, createRng, shapesEqual, type Rng, type Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, createRng, shapesEqual, type Rng, type Tensor } from '@annet/tensor';
 import type { Fans, Initializer } from './initializers/initializer.js';
 import { reuseBuffer } from './buffers.js';
-import { describeShape } from './layer-errors.js';
 import { LayerBuffer, LayerParameter } from './layer-parameter.js';
 
 /**
@@ -191,7 +190,7 @@ export abstract class BaseLayer implements Layer<Tensor> {
       throw new AnnetError('INVALID_STATE', this.operation, 'backward was called before forward; call forward(input) first');
     }
     if (!shapesEqual(outputGradient.shape, outputShape)) {
-      throw new AnnetError('SHAPE_MISMATCH', this.operation, `expected an output gradient of shape ${describeShape(outputShape)} (the last output's shape), got ${describeShape(outputGradient.shape)}`);
+      throw new AnnetError('SHAPE_MISMATCH', this.operation, `expected an output gradient of shape ${formatShape(outputShape)} (the last output's shape), got ${formatShape(outputGradient.shape)}`);
     }
     if (outputGradient.dtype !== outputDType) {
       throw new AnnetError('DTYPE_MISMATCH', this.operation, `expected a ${outputDType} output gradient (the last output's dtype), got ${outputGradient.dtype}`);

@@ -1,7 +1,6 @@
 export { BaseLayer, initialRng, seedConfig, type LayerOptions, type SeededLayerOptions } from './base-layer.js';
 export { LayerBuffer, LayerParameter } from './layer-parameter.js';
 export { contiguousInput, reuseBuffer } from './buffers.js';
-export { describeShape } from './layer-errors.js';
 
 export { ElementwiseActivation } from './activations/elementwise-activation.js';
 export { ReLU } from './activations/relu.js';
@@ -24,7 +23,7 @@ export { Embedding, type EmbeddingOptions } from './core/embedding.js';
 
 export { Conv2D, type Conv2DOptions } from './convolution/conv2d.js';
 export { MaxPool2D } from './convolution/max-pool2d.js';
-export { AvgPool2D } from './convolution/avg-pool2d.js';
+export { AvgPool2D, type AvgPool2DOptions } from './convolution/avg-pool2d.js';
 export { GlobalAveragePooling2D } from './convolution/global-average-pooling2d.js';
 export { Pool2D, type Pool2DOptions } from './convolution/pool2d.js';
 export { windowGeometry, type Padding, type PairOption, type WindowGeometry } from './convolution/geometry.js';
@@ -41,12 +40,13 @@ export { Concatenate } from './merge/concatenate.js';
 export { BatchNorm, type BatchNormOptions } from './normalization/batch-norm.js';
 export { LayerNorm, type LayerNormOptions } from './normalization/layer-norm.js';
 
-export type { LossFunction, LossOptions, LossResult } from './losses/loss.js';
+export type { LossFunction, LossOptions, LossReduction, LossResult } from './losses/loss.js';
+export type { ClassWeights } from './losses/class-weights.js';
 export { meanSquaredError } from './losses/mean-squared-error.js';
 export { meanAbsoluteError } from './losses/mean-absolute-error.js';
 export { huber, type HuberOptions } from './losses/huber.js';
-export { binaryCrossEntropy } from './losses/binary-cross-entropy.js';
-export { softmaxCrossEntropy } from './losses/softmax-cross-entropy.js';
+export { binaryCrossEntropy, type BinaryCrossEntropyOptions } from './losses/binary-cross-entropy.js';
+export { softmaxCrossEntropy, type SoftmaxCrossEntropyOptions } from './losses/softmax-cross-entropy.js';
 export { lossFromName, losses, type LossName } from './losses/loss-registry.js';
 
 export type { Fans, Initializer, InitializerConfig, InitializerName } from './initializers/initializer.js';

@@ -1,24 +1,14 @@
-import { AnnetError, type Tensor } from '@annet/tensor';
-
-/**
- * Formats a shape the way layer messages print it: `[32, 28, 28]`.
- *
- * @example
- * describeShape([32, 28, 28]); // '[32, 28, 28]'
- */
-export function describeShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
+import { AnnetError, formatShape, type Tensor } from '@annet/tensor';
 
 /**
  * The error for an input of the wrong shape, e.g.
- * `Dense "dense_1": expected input [*, 784], got [32, 28, 28]`.
+ * `Dense "dense_1": expected input [*,784], got [32,28,28]`.
  *
  * @example
- * throw inputShapeError('Dense "dense_1"', '[*, 784]', input.shape);
+ * throw inputShapeError('Dense "dense_1"', '[*,784]', input.shape);
  */
 export function inputShapeError(operation: string, expected: string, got: readonly number[]): AnnetError {
-  return new AnnetError('SHAPE_MISMATCH', operation, `expected input ${expected}, got ${describeShape(got)}`);
+  return new AnnetError('SHAPE_MISMATCH', operation, `expected input ${expected}, got ${formatShape(got)}`);
 }
 
 /**

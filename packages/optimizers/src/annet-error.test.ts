@@ -1,8 +1,9 @@
+import * as layerApi from '@annet/layer-api';
 import { describe, expect, it } from 'vitest';
 import { AnnetError } from './annet-error.js';
 import { Adam } from './optimizers/adam.js';
 
-/** A twin of the class as another annet package (such as @annet/tensor) defines it. */
+/** A twin of the class as another installed copy of @annet/layer-api defines it. */
 class OtherPackageError extends Error {
   constructor(readonly code: string, readonly operation: string, detail: string) {
     super(`${operation}: ${detail}`);
@@ -21,7 +22,11 @@ describe('AnnetError', () => {
     expect(error).toBeInstanceOf(Error);
   });
 
-  it('is recognized by another package\'s AnnetError class, and recognizes its errors', () => {
+  it('is the one class of @annet/layer-api, not a copy', () => {
+    expect(AnnetError).toBe(layerApi.AnnetError);
+  });
+
+  it('is recognized by another installed copy of the class, and recognizes its errors', () => {
     let thrown: unknown;
     try {
       new Adam({ beta1: 1.2 });

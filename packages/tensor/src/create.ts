@@ -69,7 +69,7 @@ export function tensor<D extends DType = 'float32'>(values: number | NestedArray
   if (flat.length !== needed) {
     throw new AnnetError('SHAPE_MISMATCH', operation, `${flat.length} values do not fill shape ${formatShape(shape)} (${needed} needed)`);
   }
-  const data = allocate(dtype, needed) as TypedArrayFor[D];
+  const data = allocate(dtype, needed, operation) as TypedArrayFor[D];
   for (let index = 0; index < needed; index++) {
     const value = flat[index];
     if (dtype === 'int32' && !isInt32(value)) {
@@ -100,7 +100,7 @@ function filled<D extends DType>(shape: readonly number[], value: number, dtype:
   if (dtype === 'int32' && !isInt32(value)) {
     throw new AnnetError('DTYPE_MISMATCH', operation, `int32 tensors hold integers in [-2^31, 2^31), got ${value}`);
   }
-  const data = allocate(dtype, sizeOf(checked)) as TypedArrayFor[D];
+  const data = allocate(dtype, sizeOf(checked), operation) as TypedArrayFor[D];
   if (value !== 0) data.fill(value);
   return new Tensor(data, checked);
 }
@@ -167,6 +167,9 @@ export function arange<D extends DType = 'float32'>(start: number, stop?: number
     throw new AnnetError('DTYPE_MISMATCH', 'arange', `an int32 range needs integer start and step, got ${start} and ${step}`);
   }
   const length = Math.max(0, Math.ceil((stop - start) / step));
+  if (!Number.isSafeInteger(length)) {
+    throw new AnnetError('INVALID_ARGUMENT', 'arange', `the range from ${start} to ${stop} by ${step} has ${length} elements, more than any array can hold`);
+  }
   const result = filled([length], 0, dtype, 'arange');
   for (let index = 0; index < length; index++) result.data[index] = start + index * step;
   return result;

@@ -19,13 +19,34 @@ export type TypedArray = Float32Array | Float64Array | Int32Array;
 const constructors = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
 
 /**
- * Allocates a zero-filled typed array of `dtype` with `length` elements.
+ * Allocates a zero-filled typed array of `dtype` with `length` elements. A length the
+ * JavaScript engine cannot allocate (V8 caps a typed array at 2^32 elements, and memory may run
+ * out first) is an {@link AnnetError} naming `operation`, not the engine's bare `RangeError`.
  *
  * @example
- * allocate('float64', 3); // Float64Array [0, 0, 0]
+ * allocate('float64', 3);               // Float64Array [0, 0, 0]
+ * allocate('float32', 1e10, 'zeros');   // throws 'zeros: cannot allocate 10000000000 float32 elements (40 GB) ...'
  */
-export function allocate<D extends DType>(dtype: D, length: number): TypedArrayFor[D] {
-  return new constructors[dtype](length) as TypedArrayFor[D];
+export function allocate<D extends DType>(dtype: D, length: number, operation = 'allocate'): TypedArrayFor[D] {
+  try {
+    return new constructors[dtype](length) as TypedArrayFor[D];
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const bytes = length * bytesPerElement[dtype];
+    throw new AnnetError('INVALID_ARGUMENT', operation, `cannot allocate ${length} ${dtype} elements (${formatBytes(bytes)}): the JavaScript engine refused (${error.message}); use a smaller shape`, { cause: error });
+  }
+}
+
+/** `40 GB`, `1.5 MB`: a byte count for messages (decimal units). */
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${value} bytes` : `${Number(value.toPrecision(3))} ${units[unit]}`;
 }
 
 /**

@@ -14,7 +14,7 @@ export { add, div, maximum, minimum, mul, pow, sub, type ArithmeticOp } from './
 export { equal, greater, greaterEqual, less, lessEqual, notEqual } from './ops/compare.js';
 export { where } from './ops/where.js';
 export { abs, clip, exp, log, log1p, neg, reciprocal, relu, sigmoid, sign, sqrt, square, tanh } from './ops/unary.js';
-export { cast } from './ops/cast.js';
+export { cast, type CastOptions } from './ops/cast.js';
 export { divisionDType, promoteDTypes, type FloatResult } from './ops/dtype-rules.js';
 export type { ElementwiseOptions } from './ops/binary-engine.js';
 export type { TensorOrNumber } from './ops/operands.js';

@@ -1,4 +1,5 @@
 import { allocate, assertDType, type DType, type FloatDType, type TypedArrayFor } from './dtype.js';
+import { describeValue } from './describe-value.js';
 import { AnnetError } from './errors.js';
 import { checkShape, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -170,6 +171,13 @@ export function rngFromState(state: RngState): Rng {
   return rng;
 }
 
+/** Throws unless `rng` is a generator (`createRng(seed)`): `{ seed: 1 }` is a common slip. */
+function assertRng(rng: unknown, operation: string): asserts rng is Rng {
+  if (!(rng instanceof Rng) && !(typeof rng === 'object' && rng !== null && typeof (rng as Rng).uniform === 'function' && typeof (rng as Rng).normal === 'function')) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `rng must be a generator, got ${describeValue(rng)}; pass createRng(seed), e.g. ${operation}(shape, createRng(1))`);
+  }
+}
+
 /**
  * A tensor of samples uniform in `[low, high)` (default `[0, 1)`). For float32, a draw that
  * rounds up to `high` (about 1 in 2^25 for `[0, 1)`) is redrawn, so `high` never appears.
@@ -179,6 +187,7 @@ export function rngFromState(state: RngState): Rng {
  */
 export function randomUniform<D extends DType = 'float32'>(shape: readonly number[], rng: Rng, options: { low?: number; high?: number; dtype?: D } = {}): Tensor<D> {
   const checked = checkShape(shape, 'randomUniform');
+  assertRng(rng, 'randomUniform');
   const dtype = options.dtype ?? ('float32' as D);
   assertDType(dtype, 'randomUniform');
   const low = options.low ?? 0;
@@ -186,7 +195,7 @@ export function randomUniform<D extends DType = 'float32'>(shape: readonly numbe
   if (!(Number.isFinite(low) && Number.isFinite(high) && low < high)) {
     throw new AnnetError('INVALID_ARGUMENT', 'randomUniform', `expected finite low < high, got low ${low} and high ${high}`);
   }
-  const data = allocate(dtype, sizeOf(checked)) as TypedArrayFor[D];
+  const data = allocate(dtype, sizeOf(checked), 'randomUniform') as TypedArrayFor[D];
   for (let index = 0; index < data.length; index++) {
     let value = rng.uniform(low, high);
     if (dtype === 'int32') value = Math.floor(value);
@@ -205,11 +214,12 @@ export function randomUniform<D extends DType = 'float32'>(shape: readonly numbe
  */
 export function randomNormal<D extends FloatDType = 'float32'>(shape: readonly number[], rng: Rng, options: { mean?: number; standardDeviation?: number; dtype?: D } = {}): Tensor<D> {
   const checked = checkShape(shape, 'randomNormal');
+  assertRng(rng, 'randomNormal');
   const dtype = options.dtype ?? ('float32' as D);
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new AnnetError('DTYPE_MISMATCH', 'randomNormal', `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
   }
-  const data = allocate(dtype, sizeOf(checked)) as TypedArrayFor[D];
+  const data = allocate(dtype, sizeOf(checked), 'randomNormal') as TypedArrayFor[D];
   for (let index = 0; index < data.length; index++) data[index] = rng.normal(options.mean ?? 0, options.standardDeviation ?? 1);
   return new Tensor(data, checked);
 }

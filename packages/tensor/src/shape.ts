@@ -1,11 +1,13 @@
+import { describeValue } from './describe-value.js';
 import { AnnetError, formatShape } from './errors.js';
 
 /**
- * Checks every dimension is a non-negative safe integer and returns a copy.
+ * Checks every dimension is a non-negative safe integer, and so is their product, and returns a copy.
  *
  * @example
  * checkShape([2, 3], 'zeros');   // [2, 3]
  * checkShape([2, -1], 'zeros');  // throws INVALID_ARGUMENT
+ * checkShape([2 ** 30, 2 ** 30, 2 ** 30], 'zeros'); // throws: more elements than any array can hold
  */
 export function checkShape(shape: readonly number[], operation: string): number[] {
   if (!Array.isArray(shape)) {
@@ -15,6 +17,10 @@ export function checkShape(shape: readonly number[], operation: string): number[
     if (!Number.isSafeInteger(dimension) || dimension < 0) {
       throw new AnnetError('INVALID_ARGUMENT', operation, `shape ${formatShape(shape)} has an invalid dimension ${dimension}; dimensions must be non-negative integers`);
     }
+  }
+  const size = sizeOf(shape);
+  if (!Number.isSafeInteger(size)) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `shape ${formatShape(shape)} has ${size} elements, more than any array can hold; use a smaller shape`);
   }
   return shape.slice();
 }
@@ -54,9 +60,13 @@ export function contiguousStrides(shape: readonly number[]): number[] {
  * @example
  * normalizeAxis(-1, 3, 'sum'); // 2
  * normalizeAxis(3, 2, 'sum');  // throws 'sum: axis 3 is out of range for a tensor of rank 2'
+ * normalizeAxis({} as number, 2, 'sum'); // throws 'sum: axis must be an integer in [-2, 2), got an object'
  */
 export function normalizeAxis(axis: number, rank: number, operation: string): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) {
+    throw new AnnetError('INVALID_AXIS', operation, `axis must be an integer in [${-rank}, ${rank}), got ${describeValue(axis)}`);
+  }
+  if (axis < -rank || axis >= rank) {
     throw new AnnetError('INVALID_AXIS', operation, `axis ${axis} is out of range for a tensor of rank ${rank}`);
   }
   return axis < 0 ? axis + rank : axis;

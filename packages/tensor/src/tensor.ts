@@ -1,4 +1,5 @@
 import { allocate, dtypeOfArray, type DType, type TypedArray, type TypedArrayFor } from './dtype.js';
+import { describeValue } from './describe-value.js';
 import { AnnetError, formatShape } from './errors.js';
 import { RowIterator } from './ops/row-iterator.js';
 import { broadcastShapes, checkShape, contiguousStrides, normalizeAxis, shapesEqual, sizeOf } from './shape.js';
@@ -135,7 +136,7 @@ export class Tensor<D extends DType = DType> {
   /** A row-major copy in a fresh array (or `this` when already contiguous and `always` is false). */
   contiguous(always = false): Tensor<D> {
     if (!always && this.isContiguous && this.offset === 0 && this.data.length === this.size) return this;
-    const result = allocate(this.dtype, this.size) as TypedArrayFor[D];
+    const result = allocate(this.dtype, this.size, 'contiguous') as TypedArrayFor[D];
     const source = this.data;
     // Row by row with plain loops: this copy sits under matmul, reshape and every op's slow path.
     const rows = new RowIterator(this.shape, [this.strides], [this.offset]);
@@ -203,6 +204,9 @@ export class Tensor<D extends DType = DType> {
   /** Permutes the axes (reverses them by default). A view. */
   transpose(permutation?: readonly number[]): Tensor<D> {
     const rank = this.shape.length;
+    if (permutation !== undefined && !Array.isArray(permutation)) {
+      throw new AnnetError('INVALID_AXIS', 'transpose', `permutation must be an array of ${rank} axes, got ${describeValue(permutation)}`);
+    }
     const order = permutation ? permutation.map((axis) => normalizeAxis(axis, rank, 'transpose')) : [...Array(rank).keys()].reverse();
     if (order.length !== rank || new Set(order).size !== rank) {
       throw new AnnetError('INVALID_ARGUMENT', 'transpose', `permutation ${formatShape(permutation ?? [])} is not a permutation of the ${rank} axes`);
@@ -256,6 +260,9 @@ export class Tensor<D extends DType = DType> {
   /** Removes axes of size 1 (all of them, or the given ones). A view. */
   squeeze(axes?: number | readonly number[]): Tensor<D> {
     const rank = this.shape.length;
+    if (axes !== undefined && typeof axes !== 'number' && !Array.isArray(axes)) {
+      throw new AnnetError('INVALID_AXIS', 'squeeze', `axes must be an integer or an array of integers, got ${describeValue(axes)}`);
+    }
     const selected = axes === undefined ? null : new Set((typeof axes === 'number' ? [axes] : axes).map((axis) => normalizeAxis(axis, rank, 'squeeze')));
     const shape: number[] = [];
     const strides: number[] = [];

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readIdxFile } from '@annet/dataset/node';
+import { formatShape } from '@annet/tensor';
 import { RuntimeError } from '../errors.js';
 import type { LabelledImages } from './labelled-images.js';
 
@@ -58,8 +59,8 @@ function locate(folder: string, name: string): string {
 async function readPair(imageFile: string, labelFile: string): Promise<LabelledImages> {
   const images = await readOrFail(imageFile, { dtype: 'float32', scale: 1 / 255 });
   const labels = await readOrFail(labelFile, { numClasses: 10 });
-  if (images.rank !== 3) throw new RuntimeError(`${imageFile}: expected images of shape [count, rows, columns], found [${images.shape.join(', ')}]`);
-  if (labels.rank !== 1) throw new RuntimeError(`${labelFile}: expected labels of shape [count], found [${labels.shape.join(', ')}]`);
+  if (images.rank !== 3) throw new RuntimeError(`${imageFile}: expected images of shape [count,rows,columns], found ${formatShape(images.shape)}`);
+  if (labels.rank !== 1) throw new RuntimeError(`${labelFile}: expected labels of shape [count], found ${formatShape(labels.shape)}`);
   if (images.shape[0] !== labels.shape[0]) {
     throw new RuntimeError(`${imageFile} holds ${images.shape[0]} images but ${labelFile} holds ${labels.shape[0]} labels; they must pair up`);
   }

@@ -203,7 +203,7 @@ describe('DataLoader state', () => {
     const loader = new DataLoader(numbered(10), { batchSize: 3, shuffle: true, seed: 4 });
     run(loader, 1, 2);
     const state = loader.state();
-    expect(state).toMatchObject({ format: 'annet.dataloader', version: 1, seed: 4, epoch: 0, position: 6, batchSize: 3, length: 10, sampler: null });
+    expect(state).toMatchObject({ format: 'annet.dataloader', version: 2, seed: 4, epoch: 0, position: 6, batchSize: 3, dropLast: false, order: 'shuffle: true', length: 10, sampler: null });
     expect(state.rng.algorithm).toBe('xoshiro128**');
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
   });
@@ -260,7 +260,9 @@ describe('DataLoader state', () => {
     const load = (value: unknown) => () => new DataLoader(numbered(10), { batchSize: 3 }).loadState(value as never);
     expect(() => new DataLoader(numbered(11), { batchSize: 3 }).loadState(state)).toThrow(/saved for a dataset of 10 samples, but this loader reads a dataset of 11/);
     expect(load({ ...state, format: 'other' })).toThrow(/format is "other"/);
-    expect(load({ ...state, version: 2 })).toThrow(/version 2 is not supported/);
+    expect(load({ ...state, version: 3 })).toThrow(/version 3 is not supported \(this build reads versions 1 and 2\)/);
+    expect(load({ ...state, dropLast: 'no' })).toThrow(/dropLast must be a boolean, got "no"/);
+    expect(load({ ...state, order: {} })).toThrow(/order must be a string, got an object/);
     expect(load({ ...state, position: 11 })).toThrow(/position 11 is past the end of the epoch \(10 samples\)/);
     expect(load({ ...state, epoch: -1 })).toThrow(/epoch must be a non-negative integer/);
     expect(load({ ...state, rng: { algorithm: 'xoshiro128**', words: [0, 0, 0, 0] } })).toThrow(/rng is not a generator state/);

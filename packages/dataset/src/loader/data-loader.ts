@@ -8,6 +8,7 @@ import { BatchBuffers, freshArrays, type BatchAllocator } from './batch-buffers.
 import { defaultCollate } from './collate.js';
 import { epochRngState } from './epoch-rng.js';
 import { checkInteger, resolveOptions, type DataLoaderOptions } from './loader-options.js';
+import { checkSettings, describeOrder } from './loader-settings.js';
 import { checkLoaderState, type DataLoaderState } from './loader-state.js';
 import { runAhead } from './prefetch.js';
 import { isThenable, readSamples, rowBatch, streamBatches, type Produced } from './producers.js';
@@ -40,6 +41,8 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
   private readonly prefetch: number;
   private readonly reuseBuffers: boolean;
   private readonly shuffleBufferSize: number | undefined;
+  /** How this loader orders an epoch (see {@link describeOrder}): saved in the state and checked on restore. */
+  private readonly orderDescription: string;
   private currentSeed: number;
   private currentEpoch = 0;
   private position = 0;
@@ -57,6 +60,7 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
     this.reuseBuffers = resolved.reuseBuffers;
     this.shuffleBufferSize = resolved.shuffleBufferSize;
     this.sampler = resolved.sampler;
+    this.orderDescription = describeOrder(resolved.sampler, resolved.shuffleBufferSize);
     const dtypes = options.dtypes ?? {};
     const custom = options.collate;
     this.customCollate = custom !== undefined;
@@ -100,11 +104,13 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
     if (!isStream) this.epochOrder();
     return {
       format: 'annet.dataloader',
-      version: 1,
+      version: 2,
       seed: this.currentSeed,
       epoch: this.currentEpoch,
       position: this.position,
       batchSize: this.batchSize,
+      dropLast: this.dropLast,
+      order: this.orderDescription,
       length: isStream ? null : (this.dataset as MapDataset<T>).length,
       rng: { algorithm: this.epochRng.algorithm, words: [...this.epochRng.words] as [number, number, number, number] },
       sampler: this.samplerState,
@@ -113,10 +119,13 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
 
   /**
    * Continues from a saved state: the next batches are the ones the saving loader would have
-   * yielded next. A rejected state leaves the loader as it was.
+   * yielded next. The state must come from a loader with the same batch size, `dropLast`,
+   * `shuffle` and sampler (the seed may differ: the saved one wins); anything else is refused
+   * naming the setting. A rejected state leaves the loader as it was.
    */
   loadState(saved: DataLoaderState): void {
     const state = checkLoaderState(saved);
+    checkSettings(state, { batchSize: this.batchSize, dropLast: this.dropLast, order: this.orderDescription });
     const isStream = this.dataset instanceof IterableDataset;
     const length = isStream ? null : (this.dataset as MapDataset<T>).length;
     if (state.length !== length) {

@@ -1,9 +1,10 @@
 import type { IterableDataset } from '../datasets/iterable-dataset.js';
 import type { Sample } from '../datasets/sample.js';
-import type { CsvOptions } from '../readers/csv/csv-options.js';
+import { csvOptionNames, type CsvOptions } from '../readers/csv/csv-options.js';
 import { readCsv, type CsvTable } from '../readers/csv/read-csv.js';
-import { csvDataset, streamCsv, type CsvChunk, type CsvStreamOptions } from '../readers/csv/stream-csv.js';
+import { csvDataset, csvStreamOptionNames, streamCsv, type CsvChunk, type CsvStreamOptions } from '../readers/csv/stream-csv.js';
 import { fileChunks, fileSource, readFileBytes } from './files.js';
+import { checkOptionNames } from '../readers/check-options.js';
 
 /**
  * Reads a whole CSV file (`.gz` decompressed) into tensors; see {@link readCsv}. Errors name the
@@ -13,6 +14,7 @@ import { fileChunks, fileSource, readFileBytes } from './files.js';
  * const { inputs, targets, classes } = await readCsvFile('iris.csv', { label: 'species', labelType: 'string' });
  */
 export async function readCsvFile(path: string, options: CsvOptions = {}): Promise<CsvTable> {
+  checkOptionNames(options, csvOptionNames, 'readCsv');
   const source = fileSource(path, options);
   return readCsv(await readFileBytes(path, 'readCsv', source), { ...options, source });
 }
@@ -25,6 +27,7 @@ export async function readCsvFile(path: string, options: CsvOptions = {}): Promi
  * for await (const chunk of streamCsvFile('big.csv', { label: 'y', labelType: 'number' })) scaler.partialFit(chunk.inputs);
  */
 export function streamCsvFile(path: string, options: CsvStreamOptions = {}): AsyncGenerator<CsvChunk> {
+  checkOptionNames(options, csvStreamOptionNames, 'streamCsv');
   return streamCsv(fileChunks(path, 'streamCsv'), { ...options, source: fileSource(path, options) });
 }
 
@@ -37,5 +40,6 @@ export function streamCsvFile(path: string, options: CsvStreamOptions = {}): Asy
  * for await (const { inputs, targets } of loader) trainStep(inputs, targets);
  */
 export function csvFileDataset(path: string, options: CsvStreamOptions): IterableDataset<Sample> {
+  checkOptionNames(options, csvStreamOptionNames, 'csvDataset');
   return csvDataset(() => fileChunks(path, 'streamCsv'), { ...options, source: fileSource(path, options) });
 }

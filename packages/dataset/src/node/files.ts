@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { promisify } from 'node:util';
-import { createGunzip, gunzip as gunzipCallback } from 'node:zlib';
+import { constants, createGunzip, gunzip as gunzipCallback, gunzipSync } from 'node:zlib';
+import { kMaxLength } from 'node:buffer';
 import { AnnetError } from '@annet/tensor';
 import { isGzip } from '../bytes.js';
 import { sourceError } from '../errors.js';
@@ -21,8 +22,11 @@ export function fileError(error: unknown, path: string, operation: string): Anne
   return new AnnetError('IO_ERROR', operation, `${path}: cannot read the file (${(error as Error)?.message ?? String(error)})`, { cause: error });
 }
 
-/** The file's bytes; gzip (by `.gz` name or the `1f 8b` magic) is decompressed with node:zlib. */
-export async function readFileBytes(path: string, operation: string, source: string): Promise<Uint8Array> {
+/**
+ * The file's bytes; gzip (by `.gz` name or the `1f 8b` magic) is decompressed with node:zlib, or
+ * with `inflate` (a format whose header bounds the inflated size passes a bounded inflater).
+ */
+export async function readFileBytes(path: string, operation: string, source: string, inflate?: (bytes: Uint8Array) => Promise<Uint8Array>): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -33,10 +37,39 @@ export async function readFileBytes(path: string, operation: string, source: str
     if (path.endsWith('.gz')) throw sourceError('PARSE_ERROR', operation, source, {}, `the name ends in .gz but the file does not start with the gzip magic number 1f 8b`);
     return bytes;
   }
+  if (inflate) return inflate(bytes);
   try {
     return await gunzipAsync(bytes);
   } catch (error) {
     throw sourceError('PARSE_ERROR', operation, source, {}, `not a valid gzip stream (${(error as Error).message})`, error);
+  }
+}
+
+/** Compressed bytes inflated to read a header: deflate expands at most about 1032:1, so at most ~4 MB. */
+const headCompressedBytes = 4096;
+
+/**
+ * Inflates gzip `bytes` with node:zlib, never past the size the file's own header declares:
+ * the first compressed bytes are inflated (a truncated stream, flushed) to read the header,
+ * then the whole stream with zlib's `maxOutputLength` at that size, so a small gzip declaring
+ * 10 bytes stops after 11 instead of inflating to a gigabyte.
+ */
+export async function boundedGunzip(bytes: Uint8Array, operation: string, source: string, declaredSize: (head: Uint8Array) => number | undefined, declaredBy: string): Promise<Uint8Array> {
+  const invalid = (error: unknown) => sourceError('PARSE_ERROR', operation, source, {}, `not a valid gzip stream (${(error as Error).message})`, error);
+  let head: Uint8Array;
+  try {
+    head = gunzipSync(bytes.subarray(0, headCompressedBytes), { finishFlush: constants.Z_SYNC_FLUSH });
+  } catch (error) {
+    throw invalid(error);
+  }
+  const limit = declaredSize(head);
+  try {
+    return await gunzipAsync(bytes, limit === undefined ? {} : { maxOutputLength: Math.max(1, Math.min(limit, kMaxLength)) });
+  } catch (error) {
+    if (limit !== undefined && (error as NodeJS.ErrnoException)?.code === 'ERR_BUFFER_TOO_LARGE') {
+      throw sourceError('PARSE_ERROR', operation, source, {}, `the gzip data inflates past the ${limit} bytes ${declaredBy} declares (inflation stopped there)`, error);
+    }
+    throw invalid(error);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { JsonValue } from '../json.js';
+import { checkOptionNames } from '../readers/check-options.js';
 import { parseJsonLines, streamJsonLines, type JsonLinesOptions } from '../readers/json/json-lines.js';
 import { fileChunks, fileSource, readFileBytes } from './files.js';
 
@@ -9,6 +10,7 @@ import { fileChunks, fileSource, readFileBytes } from './files.js';
  * const rows = await readJsonLinesFile('train.jsonl');
  */
 export async function readJsonLinesFile(path: string, options: JsonLinesOptions = {}): Promise<JsonValue[]> {
+  checkOptionNames(options, ['source'], 'parseJsonLines');
   const source = fileSource(path, options);
   return parseJsonLines(await readFileBytes(path, 'parseJsonLines', source), { source });
 }
@@ -20,5 +22,6 @@ export async function readJsonLinesFile(path: string, options: JsonLinesOptions 
  * for await (const row of streamJsonLinesFile('events.jsonl')) count++;
  */
 export function streamJsonLinesFile(path: string, options: JsonLinesOptions = {}): AsyncGenerator<JsonValue> {
+  checkOptionNames(options, ['source'], 'streamJsonLines');
   return streamJsonLines(fileChunks(path, 'streamJsonLines'), { source: fileSource(path, options) });
 }

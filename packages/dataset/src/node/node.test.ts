@@ -90,4 +90,27 @@ describe('@annet/dataset/node file readers', () => {
     await expect(readNpyFile(file('not.npy', 'hello world!'))).rejects.toThrow(/not.npy: not an NPY file/);
     await expect(readNpzFile(join(folder, 'none.npz'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('refuses a gzip IDX file whose inflated size passes what its header declares, after a bounded amount of inflation', async () => {
+    // Header 00 00 08 01 | 00 00 00 02 and two bytes: 10 bytes declared; then 16 MiB of zeros.
+    const raw = new Uint8Array(10 + (16 << 20));
+    raw.set(idx([2], [1, 2]));
+    const path = file('bomb-idx1-ubyte.gz', gzipSync(raw, { level: 9 }));
+    const error = await readIdxFile(path).then(() => undefined, (caught: unknown) => caught as AnnetError);
+    expect(error).toBeInstanceOf(AnnetError);
+    // node:zlib's maxOutputLength stops the inflation at the declared size (Node's documented bound).
+    expect(error!.message).toBe(`readIdx: ${path}: the gzip data inflates past the 10 bytes its IDX header declares (inflation stopped there)`);
+  });
+
+  it('refuses unknown options in every file reader before reading the file', async () => {
+    const missing = join(folder, 'never-read');
+    await expect(readIdxFile(missing, { scal: 2 } as never)).rejects.toThrow(/^readIdx: unknown option "scal"/);
+    await expect(readCsvFile(missing, { lable: 'y' } as never)).rejects.toThrow(/^readCsv: unknown option "lable"/);
+    expect(() => streamCsvFile(missing, { chunkSize: 2 } as never)).toThrow(/^streamCsv: unknown option "chunkSize" \(did you mean "chunkRows"\?\)/);
+    expect(() => csvFileDataset(missing, { label: 'y', batchSize: 2 } as never)).toThrow(/^csvDataset: unknown option "batchSize"/);
+    await expect(readJsonLinesFile(missing, { delimiter: ',' } as never)).rejects.toThrow(/^parseJsonLines: unknown option "delimiter"; the options are source$/);
+    expect(() => streamJsonLinesFile(missing, { encoding: 'utf8' } as never)).toThrow(/^streamJsonLines: unknown option "encoding"/);
+    await expect(readNpyFile(missing, { dtyp: 'float32' } as never)).rejects.toThrow(/^readNpy: unknown option "dtyp" \(did you mean "dtype"\?\)/);
+    await expect(readNpzFile(missing, { member: {} } as never)).rejects.toThrow(/^readNpz: unknown option "member" \(did you mean "members"\?\)/);
+  });
 });

@@ -109,6 +109,43 @@ describe('readIdx', () => {
 
   it('names the source of a corrupt gzip stream', async () => {
     const zipped = gzipSync(idxBytes(0x08, [100], Array(100).fill(7)));
-    await expect(readIdx(zipped.subarray(0, zipped.length - 10), { source: 'images.gz' })).rejects.toThrow(/gunzip: images.gz: not a valid gzip stream/);
+    await expect(readIdx(zipped.subarray(0, zipped.length - 10), { source: 'images.gz' })).rejects.toThrow(/readIdx: images.gz: not a valid gzip stream/);
+  });
+});
+
+describe('readIdx inflation is bounded by the IDX header', () => {
+  /** A gzip whose IDX header declares 2 uint8 items (10 bytes in all) followed by `extra` zero bytes. */
+  function overlongGzip(extra: number): Uint8Array {
+    const declared = idxBytes(0x08, [2], [1, 2]);
+    const raw = new Uint8Array(declared.length + extra);
+    raw.set(declared);
+    return gzipSync(raw, { level: 9 });
+  }
+
+  it('refuses a gzip whose header declares 10 bytes after the first inflated chunk, not after inflating 16 MiB', async () => {
+    const zipped = overlongGzip(16 << 20);
+    expect(zipped.length).toBeLessThan(1 << 20);
+    const error = await readIdx(zipped, { source: 'bomb.gz' }).then(() => undefined, (caught: unknown) => caught as AnnetError);
+    expect(error).toBeInstanceOf(AnnetError);
+    const match = /^readIdx: bomb\.gz: the gzip data inflates past the 10 bytes its IDX header declares \(stopped at (\d+) bytes\)$/.exec(error!.message);
+    expect(match, error!.message).not.toBeNull();
+    // DecompressionStream hands out chunks of at most 64 KiB, so the refusal comes within a few of them.
+    expect(Number(match![1])).toBeLessThanOrEqual(1 << 20);
+  });
+
+  it('refuses a bad magic number as soon as the first inflated bytes show it', async () => {
+    const raw = new Uint8Array(16 << 20);
+    raw[0] = 0x50;
+    await expect(readIdx(gzipSync(raw), { source: 'junk.gz' })).rejects.toThrow(/^readIdx: junk\.gz: bad magic number 0x50000000/);
+  });
+
+  it('still reads gzip files whose size matches the header, bit for bit as the plain file', async () => {
+    const plain = idxBytes(0x08, [3, 2], [1, 2, 3, 4, 5, 250]);
+    expect((await readIdx(gzipSync(plain))).toArray()).toEqual(decodeIdx(plain).toArray());
+  });
+
+  it('refuses unknown options', async () => {
+    expect(() => decodeIdx(idxBytes(0x08, [1], [1]), { scal: 2 } as never)).toThrow(/^readIdx: unknown option "scal" \(did you mean "scale"\?\); the options are source, dtype, scale, numClasses$/);
+    await expect(readIdx(idxBytes(0x08, [1], [1]), { classes: 2 } as never)).rejects.toThrow(/^readIdx: unknown option "classes"/);
   });
 });

@@ -1,5 +1,6 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { encodeNpy, encodeNpz, tensor } from '@annet/tensor';
 import { readNpy, readNpz } from './npy.js';
 
 /**
@@ -136,5 +137,14 @@ describe('readNpz', () => {
     const corrupted = archive.slice();
     corrupted[60] ^= 0xff; // inside the member's data: the CRC-32 no longer matches
     await expect(readNpz(corrupted, { source: 'bad.npz' })).rejects.toThrow(/bad.npz/);
+  });
+});
+
+describe('NPY and NPZ reader options', () => {
+  it('refuses unknown options and unknown per-member conversion options', async () => {
+    const npy = encodeNpy(tensor([1, 2]));
+    expect(() => readNpy(npy, { numclasses: 3 } as never)).toThrow(/^readNpy: unknown option "numclasses" \(did you mean "numClasses"\?\); the options are dtype, scale, numClasses, source$/);
+    const npz = encodeNpz({ x: tensor([1, 2]) });
+    await expect(readNpz(npz, { members: { x: { scal: 2 } } } as never)).rejects.toThrow(/^readNpz \(members\["x"\]\): unknown option "scal"/);
   });
 });

@@ -1,6 +1,7 @@
 import { AnnetError, Tensor, allocate, decodeNpyArray, decodeNpzArrays, type DType, type NpyArray } from '@annet/tensor';
 import { asBytes, type ByteInput } from '../bytes.js';
 import { checkLabels } from '../preprocessing/check-labels.js';
+import { checkOptionNames } from './check-options.js';
 
 /**
  * How one array becomes a tensor: the same conversions as the IDX reader.
@@ -16,6 +17,13 @@ export interface ArrayConversion {
   /** Check every value is a class index in `[0, numClasses)` (label arrays). */
   readonly numClasses?: number;
 }
+
+/** Every option name of {@link ArrayConversion}. */
+const conversionNames: readonly string[] = ['dtype', 'scale', 'numClasses'];
+/** Every option name of {@link NpyOptions}. */
+export const npyOptionNames: readonly string[] = [...conversionNames, 'source'];
+/** Every option name of {@link NpzOptions}. */
+export const npzOptionNames: readonly string[] = ['source', 'members'];
 
 /**
  * Options of {@link readNpy}.
@@ -66,6 +74,7 @@ export function convertArray(array: NpyArray, conversion: ArrayConversion, opera
  * const images = readNpy(bytes, { dtype: 'float32', scale: 1 / 255, source: 'x_train.npy' });
  */
 export function readNpy(input: ByteInput, options: NpyOptions = {}): Tensor {
+  checkOptionNames(options, npyOptionNames, 'readNpy');
   const source = options.source ?? 'input';
   return convertArray(decodeNpyArray(asBytes(input, 'readNpy'), source), options, 'readNpy', source);
 }
@@ -80,6 +89,8 @@ export function readNpy(input: ByteInput, options: NpyOptions = {}): Tensor {
  * });
  */
 export async function readNpz(input: ByteInput, options: NpzOptions = {}): Promise<Record<string, Tensor>> {
+  checkOptionNames(options, npzOptionNames, 'readNpz');
+  for (const [name, conversion] of Object.entries(options.members ?? {})) checkOptionNames(conversion, conversionNames, `readNpz (members[${JSON.stringify(name)}])`);
   const source = options.source ?? 'input';
   const arrays = await decodeNpzArrays(asBytes(input, 'readNpz'), source);
   for (const name of Object.keys(options.members ?? {})) {

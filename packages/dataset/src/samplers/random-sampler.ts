@@ -37,6 +37,10 @@ export class RandomSampler implements Sampler {
     }
   }
 
+  describe(): string {
+    return this.replacement ? `RandomSampler { replacement: true, numSamples: ${this.numSamples ?? 'the dataset length'} }` : 'RandomSampler';
+  }
+
   epochIndices(length: number, rng: Rng): Int32Array {
     if (!this.replacement) return rng.permutation(length);
     const count = this.numSamples ?? length;

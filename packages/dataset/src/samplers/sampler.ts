@@ -20,4 +20,10 @@ export interface Sampler {
   state?(): JsonValue;
   /** Restores what {@link Sampler.state} returned. */
   loadState?(state: JsonValue): void;
+  /**
+   * The sampler and the options that change its order, in one short line
+   * (`RandomSampler { replacement: true, numSamples: 100 }`). A loader's state records it and a
+   * loader with a sampler described otherwise refuses the state. Default: the class name.
+   */
+  describe?(): string;
 }

@@ -37,6 +37,10 @@ export class StratifiedSampler implements Sampler {
     this.length = labels.length;
   }
 
+  describe(): string {
+    return `StratifiedSampler { labels: ${this.length}, classes: ${this.groups.length} }`;
+  }
+
   epochIndices(length: number, rng: Rng): Int32Array {
     if (length !== this.length) {
       throw new AnnetError('SHAPE_MISMATCH', 'StratifiedSampler', `the sampler has ${this.length} labels but the dataset has ${length} samples`);

@@ -57,6 +57,10 @@ export class WeightedRandomSampler implements Sampler {
     }
   }
 
+  describe(): string {
+    return `WeightedRandomSampler { weights: ${this.weights.length} (fingerprint ${fingerprint(this.weights)}), numSamples: ${this.numSamples}, replacement: ${this.replacement} }`;
+  }
+
   epochIndices(length: number, rng: Rng): Int32Array {
     if (length !== this.weights.length) {
       throw new AnnetError('SHAPE_MISMATCH', 'WeightedRandomSampler', `the sampler has ${this.weights.length} weights but the dataset has ${length} samples`);
@@ -94,4 +98,12 @@ export class WeightedRandomSampler implements Sampler {
     order.sort((a, b) => keys[b] - keys[a] || a - b);
     return order.slice(0, this.numSamples);
   }
+}
+
+/** FNV-1a over the weights' float64 bytes, as 8 hex digits: two samplers with other weights differ (almost surely). */
+function fingerprint(weights: Float64Array): string {
+  const bytes = new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength);
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < bytes.length; index++) hash = Math.imul(hash ^ bytes[index], 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }

@@ -142,7 +142,7 @@ describe('Conv2D', () => {
 
   it('names the layer and shapes on bad input', () => {
     const conv = new Conv2D(3, 8, 3, { name: 'conv2d_1' });
-    expect(() => conv.forward(randomInput([2, 1, 8, 8], 0))).toThrow('Conv2D "conv2d_1": expected input [N, 3, H, W], got [2, 1, 8, 8]');
+    expect(() => conv.forward(randomInput([2, 1, 8, 8], 0))).toThrow('Conv2D "conv2d_1": expected input [N,3,H,W], got [2,1,8,8]');
     expect(() => new Conv2D(1, 1, 5).forward(tensor([[[[1, 2], [3, 4]]]]))).toThrow(AnnetError);
     expect(() => new Conv2D(1, 1, 0)).toThrow(AnnetError);
   });

@@ -150,7 +150,7 @@ export class Conv2D extends BaseLayer {
 
   /** y = f(W ⊛ x + b) over [N, inChannels, H, W]; the returned tensor is reused by the next call. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
-    if (input.shape.length !== 4 || input.shape[1] !== this.inChannels) throw inputShapeError(this.operation, `[N, ${this.inChannels}, H, W]`, input.shape);
+    if (input.shape.length !== 4 || input.shape[1] !== this.inChannels) throw inputShapeError(this.operation, `[N,${this.inChannels},H,W]`, input.shape);
     requireDType(this.operation, input, this.dtype);
     const workspace = this.workspaceFor(input.shape);
     im2col(input as Tensor<FloatDType>, workspace.im2colOptions);
@@ -229,7 +229,7 @@ export class Conv2D extends BaseLayer {
 
   /** [N, inChannels, H, W] → [N, outChannels, H′, W′]. */
   outputShape(inputShape: readonly number[]): number[] {
-    if (inputShape.length !== 4 || (inputShape[1] !== this.inChannels && inputShape[1] !== -1)) throw inputShapeError(this.operation, `[N, ${this.inChannels}, H, W]`, inputShape);
+    if (inputShape.length !== 4 || (inputShape[1] !== this.inChannels && inputShape[1] !== -1)) throw inputShapeError(this.operation, `[N,${this.inChannels},H,W]`, inputShape);
     const geometry = windowGeometry(this.operation, inputShape[2], inputShape[3], this.kernelSize, this.stride, this.dilation, this.padding);
     return [inputShape[0], this.outChannels, geometry.outputHeight, geometry.outputWidth];
   }

@@ -20,7 +20,7 @@ export interface Pool2DOptions extends LayerOptions {
 
 /**
  * The shared part of the 2-D pooling layers on NCHW input: options, shapes and buffers. Padded
- * positions never win a max and are not counted in an average.
+ * positions never win a max and are not counted in an average (unless AvgPool2D's `countPadding`).
  *
  * @example
  * class MinPool2D extends Pool2D { ... } // implement pool() and unpool()
@@ -60,7 +60,7 @@ export abstract class Pool2D extends BaseLayer {
 
   /** Pools every channel of [N, C, H, W] into [N, C, H′, W′]. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
-    if (input.shape.length !== 4) throw inputShapeError(this.operation, '[N, C, H, W]', input.shape);
+    if (input.shape.length !== 4) throw inputShapeError(this.operation, '[N,C,H,W]', input.shape);
     requireFloatInput(this.operation, input);
     const x = contiguousInput(input);
     const geometry = this.geometryFor(x.shape[2], x.shape[3]);
@@ -92,7 +92,7 @@ export abstract class Pool2D extends BaseLayer {
 
   /** [N, C, H, W] → [N, C, H′, W′]. */
   outputShape(inputShape: readonly number[]): number[] {
-    if (inputShape.length !== 4) throw inputShapeError(this.operation, '[N, C, H, W]', inputShape);
+    if (inputShape.length !== 4) throw inputShapeError(this.operation, '[N,C,H,W]', inputShape);
     const geometry = windowGeometry(this.operation, inputShape[2], inputShape[3], this.poolSize, this.stride, [1, 1], this.padding);
     return [inputShape[0], inputShape[1], geometry.outputHeight, geometry.outputWidth];
   }

@@ -118,7 +118,7 @@ export class Dense extends BaseLayer {
   /** y = f(x·W + b); the returned tensor is reused by the next call. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     const rank = input.shape.length;
-    if (rank < 2 || input.shape[rank - 1] !== this.inputSize) throw inputShapeError(this.operation, `[*, ${this.inputSize}]`, input.shape);
+    if (rank < 2 || input.shape[rank - 1] !== this.inputSize) throw inputShapeError(this.operation, `[*,${this.inputSize}]`, input.shape);
     requireDType(this.operation, input, this.dtype);
     const output = this.outputBuffer(input);
     matmul(input as Tensor<FloatDType>, this.weights as Tensor<FloatDType>, this.forwardOptions);
@@ -164,7 +164,7 @@ export class Dense extends BaseLayer {
   /** [..., inputSize] → [..., outputSize]. */
   outputShape(inputShape: readonly number[]): number[] {
     const rank = inputShape.length;
-    if (rank < 2 || inputShape[rank - 1] !== this.inputSize) throw inputShapeError(this.operation, `[*, ${this.inputSize}]`, inputShape);
+    if (rank < 2 || inputShape[rank - 1] !== this.inputSize) throw inputShapeError(this.operation, `[*,${this.inputSize}]`, inputShape);
     return [...inputShape.slice(0, -1), this.outputSize];
   }
 

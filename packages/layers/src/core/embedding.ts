@@ -1,5 +1,5 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, gather, zeros, type GatherOptions, type Tensor } from '@annet/tensor';
+import { AnnetError, gather, zeros, type GatherOptions, type Rng, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData } from '../buffers.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
@@ -15,6 +15,12 @@ import type { LayerParameter } from '../layer-parameter.js';
 export interface EmbeddingOptions extends SeededLayerOptions {
   /** Initializer of the table; default `'uniform'` (U(−0.05, 0.05), as Keras). */
   readonly embeddingsInitializer?: InitializerConfig;
+  /**
+   * The index of a padding token (PyTorch's `padding_idx`; negative counts from the end): its row
+   * starts as zeros (again after every `initialize`) and receives no gradient, so it stays what it
+   * is unless set or loaded. Default: none.
+   */
+  readonly paddingIndex?: number;
 }
 
 /**
@@ -23,8 +29,9 @@ export interface EmbeddingOptions extends SeededLayerOptions {
  * while the indices' shape stays the same).
  *
  * Backward adds each output-gradient row into the gradient row of its index (repeated indices
- * accumulate within a step; the whole gradient is still overwritten on every backward). Indices
- * are not differentiable: backward returns zeros shaped like the indices, in the layer's dtype.
+ * accumulate within a step; the whole gradient is still overwritten on every backward), except
+ * at `paddingIndex`, whose gradient row stays 0. Indices are not differentiable: backward
+ * returns zeros shaped like the indices, in the layer's dtype.
  *
  * Parameter `<name>.embeddings`.
  *
@@ -39,6 +46,8 @@ export class Embedding extends BaseLayer {
   readonly embeddingSize: number;
   /** The table, [vocabularySize, embeddingSize], over the `<name>.embeddings` parameter's array. */
   readonly embeddings: Tensor;
+  /** The padding row in [0, vocabularySize), or −1 when there is none. */
+  readonly paddingIndex: number;
   private readonly embeddingsParameter: LayerParameter;
   private readonly embeddingsInitializer: InitializerConfig;
   private readonly seedEntries: Record<string, JsonValue>;
@@ -54,6 +63,7 @@ export class Embedding extends BaseLayer {
     this.vocabularySize = vocabularySize;
     this.embeddingSize = embeddingSize;
     this.embeddingsInitializer = options.embeddingsInitializer ?? 'uniform';
+    this.paddingIndex = readPaddingIndex(this.operation, options.paddingIndex, vocabularySize);
     this.seedEntries = seedConfig(options);
     this.embeddingsParameter = this.addParameter('embeddings', [vocabularySize, embeddingSize], initializerFromConfig(this.embeddingsInitializer), { fanIn: vocabularySize, fanOut: embeddingSize });
     this.embeddings = this.embeddingsParameter.tensor;
@@ -66,7 +76,14 @@ export class Embedding extends BaseLayer {
   }
 
   protected override configEntries(): Record<string, JsonValue> {
-    return { vocabularySize: this.vocabularySize, embeddingSize: this.embeddingSize, embeddingsInitializer: this.embeddingsInitializer, ...this.seedEntries };
+    const padding: Record<string, JsonValue> = this.paddingIndex < 0 ? {} : { paddingIndex: this.paddingIndex };
+    return { vocabularySize: this.vocabularySize, embeddingSize: this.embeddingSize, embeddingsInitializer: this.embeddingsInitializer, ...padding, ...this.seedEntries };
+  }
+
+  /** Redraws the table from `rng`, then zeroes the padding row (as PyTorch's `reset_parameters`). */
+  override initialize(rng: Rng): void {
+    super.initialize(rng);
+    if (this.paddingIndex >= 0) this.embeddingsParameter.value.fill(0, this.paddingIndex * this.embeddingSize, (this.paddingIndex + 1) * this.embeddingSize);
   }
 
   /** The table rows at `input` (int32 indices of any shape). */
@@ -96,9 +113,12 @@ export class Embedding extends BaseLayer {
     const table = this.embeddingsParameter.grad;
     const rowLength = this.embeddingSize;
     const source = floatData(gradient);
+    const padding = this.paddingIndex;
     table.fill(0);
     for (let position = 0; position < indices.size; position++) {
-      const row = indices.data[indices.offset + position] * rowLength;
+      const index = indices.data[indices.offset + position];
+      if (index === padding) continue;
+      const row = index * rowLength;
       const from = gradient.offset + position * rowLength;
       for (let column = 0; column < rowLength; column++) table[row + column] += source[from + column];
     }
@@ -121,6 +141,15 @@ export class Embedding extends BaseLayer {
   }
 }
 
+
+/** `paddingIndex` in [0, vocabularySize) (a negative one counted from the end), or −1 for none. */
+function readPaddingIndex(operation: string, paddingIndex: number | undefined, vocabularySize: number): number {
+  if (paddingIndex === undefined) return -1;
+  if (!Number.isSafeInteger(paddingIndex) || paddingIndex < -vocabularySize || paddingIndex >= vocabularySize) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `paddingIndex must be an integer in [${-vocabularySize}, ${vocabularySize}) (an index of the table), got ${String(paddingIndex)}`);
+  }
+  return paddingIndex < 0 ? paddingIndex + vocabularySize : paddingIndex;
+}
 
 function leadingShapeEquals(shape: readonly number[], leading: readonly number[]): boolean {
   for (let axis = 0; axis < leading.length; axis++) if (shape[axis] !== leading[axis]) return false;

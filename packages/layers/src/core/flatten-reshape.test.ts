@@ -47,7 +47,7 @@ describe('Reshape', () => {
   });
 
   it('rejects samples that do not fit and bad target shapes', () => {
-    expect(() => new Reshape([5], { name: 'r' }).forward(zeros([2, 6]))).toThrow('Reshape "r": cannot reshape samples of input [2, 6] into [5]');
+    expect(() => new Reshape([5], { name: 'r' }).forward(zeros([2, 6]))).toThrow('Reshape "r": cannot reshape samples of input [2,6] into [5]');
     expect(() => new Reshape([-1, -1])).toThrow(AnnetError);
     expect(() => new Reshape([2.5])).toThrow(AnnetError);
   });

@@ -22,7 +22,7 @@ export class Flatten extends ReshapingLayer {
 
   /** [N, d₁, …, dₖ] → [N, d₁·…·dₖ]. */
   outputShape(inputShape: readonly number[]): number[] {
-    if (inputShape.length < 1) throw inputShapeError(this.operation, '[N, ...]', inputShape);
+    if (inputShape.length < 1) throw inputShapeError(this.operation, '[N,...]', inputShape);
     return [inputShape[0], inputShape.slice(1).reduce((product, dimension) => product * dimension, 1)];
   }
 }

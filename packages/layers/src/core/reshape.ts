@@ -1,7 +1,7 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError } from '@annet/tensor';
+import { AnnetError, formatShape } from '@annet/tensor';
 import type { LayerOptions } from '../base-layer.js';
-import { describeShape, inputShapeError } from '../layer-errors.js';
+import { inputShapeError } from '../layer-errors.js';
 import { ReshapingLayer } from './reshaping-layer.js';
 
 /**
@@ -37,7 +37,7 @@ export class Reshape extends ReshapingLayer {
 
   /** [N, …] → [N, ...targetShape] with −1 resolved (kept −1 when N is unknown). */
   outputShape(inputShape: readonly number[]): number[] {
-    const expected = `[*, ${this.targetShape.join(', ')}] worth of elements`;
+    const expected = `[*,${this.targetShape.join(',')}] worth of elements`;
     if (inputShape.length < 1) throw inputShapeError(this.operation, expected, inputShape);
     const sampleSize = inputShape.slice(1).reduce((product, dimension) => product * dimension, 1);
     const known = this.targetShape.reduce((product, dimension) => (dimension === -1 ? product : product * dimension), 1);
@@ -53,6 +53,6 @@ export class Reshape extends ReshapingLayer {
   }
 
   private mismatch(inputShape: readonly number[]): AnnetError {
-    return new AnnetError('SHAPE_MISMATCH', this.operation, `cannot reshape samples of input ${describeShape(inputShape)} into ${describeShape(this.targetShape)}`);
+    return new AnnetError('SHAPE_MISMATCH', this.operation, `cannot reshape samples of input ${formatShape(inputShape)} into ${formatShape(this.targetShape)}`);
   }
 }

@@ -13,24 +13,27 @@ export interface HuberOptions extends LossOptions {
 }
 
 /** Σ ℓ(p − t) with δ = `delta`, gradient scale·dℓ/dd. */
-const huberKernel: ElementwiseLossKernel = (p, pOffset, t, tOffset, gradient, gradientOffset, size, scale, delta) => {
+const huberKernel: ElementwiseLossKernel = (p, pOffset, t, tOffset, gradient, gradientOffset, size, scale, delta, losses) => {
   let sum = 0;
   for (let index = 0; index < size; index++) {
     const difference = p[pOffset + index] - t[tOffset + index];
     const magnitude = Math.abs(difference);
+    let loss: number;
     if (magnitude <= delta) {
-      sum += 0.5 * difference * difference;
+      loss = 0.5 * difference * difference;
       gradient[gradientOffset + index] = scale * difference;
     } else {
-      sum += delta * (magnitude - 0.5 * delta);
+      loss = delta * (magnitude - 0.5 * delta);
       gradient[gradientOffset + index] = difference > 0 ? scale * delta : -scale * delta;
     }
+    sum += loss;
+    if (losses !== undefined) losses[index] = loss;
   }
   return sum;
 };
 
 /**
- * Huber loss (Huber, 1964), averaged over all n elements (`'sum'`: without 1/n). With d = p − t:
+ * Huber loss (Huber, 1964), averaged over all n elements (`'sum'`: without 1/n; `'none'`: each ℓ in `losses`). With d = p − t:
  * ℓ(d) = ½d² for |d| ≤ δ and δ(|d| − ½δ) otherwise; dℓ/dd = d, or δ·sign(d).
  *
  * @example

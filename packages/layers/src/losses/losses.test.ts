@@ -72,8 +72,34 @@ describe('elementwise losses', () => {
     expect(() => meanSquaredError(p, randomInput([3, 2], 2), { out: new Tensor(new Float64Array(5), [5]) })).toThrow(AnnetError);
   });
 
+  for (const [name, loss] of Object.entries(elementwiseLosses)) {
+    it(`${name} with reduction 'none' returns each element's loss, summing to the 'sum' loss, with the same gradient`, () => {
+      const predictions = randomInput([3, 4], 5, 2);
+      const targets = name === 'binaryCrossEntropy' ? uniformTargets([3, 4], 5) : randomInput([3, 4], 6, 2);
+      const none = loss(predictions, targets, { reduction: 'none' });
+      const sum = loss(predictions, targets, { reduction: 'sum' });
+      expect(none.losses?.shape).toEqual([3, 4]);
+      expect(none.loss).toBe(sum.loss);
+      expect(Array.from(none.gradient.data)).toEqual(Array.from(sum.gradient.data));
+      // Each element's loss is the loss of that element alone.
+      for (const index of [0, 5, 11]) {
+        const single = loss(new Tensor(Float64Array.of(predictions.data[index]), [1]), new Tensor(Float64Array.of(targets.data[index]), [1]), { reduction: 'sum' });
+        expect(none.losses!.data[index]).toBe(single.loss);
+      }
+      expect(sum.losses).toBeUndefined();
+    });
+
+    it(`${name}: a 'mean' over an empty batch is an error, a 'sum' is 0`, () => {
+      const empty = new Tensor(new Float64Array(0), [0, 3]);
+      expect(() => loss(empty, empty)).toThrow(`${name}: reduction 'mean' divides by the number of elements, which is 0`);
+      expect(() => loss(empty, empty)).toThrow(AnnetError);
+      expect(loss(empty, empty, { reduction: 'sum' }).loss).toBe(0);
+      expect(loss(empty, empty, { reduction: 'none' }).losses?.shape).toEqual([0, 3]);
+    });
+  }
+
   it('rejects targets of another shape and unknown reductions', () => {
-    expect(() => meanSquaredError(randomInput([2, 3], 1), randomInput([2, 1], 2))).toThrow('meanSquaredError: expected targets shaped like the predictions [2, 3], got [2, 1]');
-    expect(() => huber(randomInput([2], 1), randomInput([2], 1), { reduction: 'max' as 'mean' })).toThrow("huber: reduction must be 'mean' or 'sum'");
+    expect(() => meanSquaredError(randomInput([2, 3], 1), randomInput([2, 1], 2))).toThrow('meanSquaredError: expected targets shaped like the predictions [2,3], got [2,1]');
+    expect(() => huber(randomInput([2], 1), randomInput([2], 1), { reduction: 'max' as 'mean' })).toThrow("huber: reduction must be 'mean', 'sum' or 'none', got \"max\"");
   });
 });

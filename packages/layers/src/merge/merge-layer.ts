@@ -3,13 +3,13 @@ import { AnnetError, type Tensor } from '@annet/tensor';
 import type { LayerOptions } from '../base-layer.js';
 
 /**
- * `[*, 64]`: a shape as merge-layer messages print it, `*` for an unknown (batch) dimension.
+ * `[*,64]`: a shape as merge-layer messages print it, `*` for an unknown (batch) dimension.
  *
  * @example
- * describeSymbolicShape([-1, 64]); // '[*, 64]'
+ * describeSymbolicShape([-1, 64]); // '[*,64]'
  */
 export function describeSymbolicShape(shape: readonly number[]): string {
-  return `[${shape.map((dimension) => (dimension < 0 ? '*' : String(dimension))).join(', ')}]`;
+  return `[${shape.map((dimension) => (dimension < 0 ? '*' : String(dimension))).join(',')}]`;
 }
 
 /**

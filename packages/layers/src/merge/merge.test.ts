@@ -124,12 +124,12 @@ describe('merge layers: float64 gradient checks', () => {
 describe('merge layers: bad input', () => {
   it('names the layer and both shapes when shapes differ, symbolically and on real tensors', () => {
     const add = new Add({ name: 'add_1' });
-    expect(() => add.outputShape([[-1, 64], [-1, 32]])).toThrow('Add "add_1": shapes [*, 64] and [*, 32] do not broadcast');
+    expect(() => add.outputShape([[-1, 64], [-1, 32]])).toThrow('Add "add_1": shapes [*,64] and [*,32] do not broadcast');
     expect(add.outputShape([[-1, 64], [-1, 64]])).toEqual([-1, 64]);
     const error = (() => { try { add.forward([f64([[1, 2]]), f64([[1, 2, 3]])]); } catch (caught) { return caught; } })();
     expect(error).toBeInstanceOf(AnnetError);
     expect((error as AnnetError).code).toBe('SHAPE_MISMATCH');
-    expect(() => new Concatenate(-1, { name: 'join' }).outputShape([[-1, 2, 3], [-1, 4, 3]])).toThrow('Concatenate "join": shapes [*, 2, 3] and [*, 4, 3] cannot be joined along axis -1');
+    expect(() => new Concatenate(-1, { name: 'join' }).outputShape([[-1, 2, 3], [-1, 4, 3]])).toThrow('Concatenate "join": shapes [*,2,3] and [*,4,3] cannot be joined along axis -1');
     expect(new Concatenate(1).outputShape([[-1, 2, 3], [-1, 4, 3]])).toEqual([-1, 6, 3]);
   });
   it('refuses too few inputs, mixed dtypes, the batch axis, and backward before forward', () => {

@@ -1,9 +1,9 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, createRng, type Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, createRng, type Tensor } from '@annet/tensor';
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
 import { initializers } from '../initializers/initializers.js';
-import { describeShape, inputShapeError, requireDType } from '../layer-errors.js';
+import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerBuffer, LayerParameter } from '../layer-parameter.js';
 
 /**
@@ -100,7 +100,7 @@ export class BatchNorm extends BaseLayer {
   /** Normalizes with batch statistics while training (updating the running ones), running statistics otherwise. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     if (input.shape.length < 2 || input.shape[1] !== this.featureCount) {
-      throw inputShapeError(this.operation, `[N, ${this.featureCount}] or [N, ${this.featureCount}, H, W]`, input.shape);
+      throw inputShapeError(this.operation, `[N,${this.featureCount}] or [N,${this.featureCount},H,W]`, input.shape);
     }
     requireDType(this.operation, input, this.dtype);
     const training = options?.training ?? false;
@@ -108,7 +108,7 @@ export class BatchNorm extends BaseLayer {
     const inner = x.size / (x.shape[0] * this.featureCount) || 0;
     const count = x.shape[0] * inner;
     if (training) {
-      if (count < 2) throw new AnnetError('SHAPE_MISMATCH', this.operation, `training needs more than one value per channel, got input ${describeShape(x.shape)}`);
+      if (count < 2) throw new AnnetError('SHAPE_MISMATCH', this.operation, `training needs more than one value per channel, got input ${formatShape(x.shape)}`);
       this.batchStatistics(floatData(x), x.offset, x.shape[0], inner);
     } else {
       this.runningStatistics();
@@ -162,7 +162,7 @@ export class BatchNorm extends BaseLayer {
   /** The same shape as the input. */
   outputShape(inputShape: readonly number[]): number[] {
     if (inputShape.length < 2 || (inputShape[1] !== this.featureCount && inputShape[1] !== -1)) {
-      throw inputShapeError(this.operation, `[N, ${this.featureCount}] or [N, ${this.featureCount}, H, W]`, inputShape);
+      throw inputShapeError(this.operation, `[N,${this.featureCount}] or [N,${this.featureCount},H,W]`, inputShape);
     }
     return inputShape.slice();
   }

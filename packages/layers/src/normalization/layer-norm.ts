@@ -1,9 +1,9 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, createRng, type Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, createRng, type Tensor } from '@annet/tensor';
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
 import { initializers } from '../initializers/initializers.js';
-import { describeShape, inputShapeError, requireDType } from '../layer-errors.js';
+import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
 
 /**
@@ -138,7 +138,7 @@ export class LayerNorm extends BaseLayer {
     const lead = shape.length - this.normalizedShape.length;
     let matches = lead >= 0;
     for (let axis = 0; matches && axis < this.normalizedShape.length; axis++) matches = shape[lead + axis] === this.normalizedShape[axis];
-    if (!matches) throw inputShapeError(this.operation, `[..., ${describeShape(this.normalizedShape).slice(1, -1)}]`, shape);
+    if (!matches) throw inputShapeError(this.operation, `[...,${formatShape(this.normalizedShape).slice(1, -1)}]`, shape);
   }
 
   private normalize(input: FloatData, inputOffset: number, output: FloatData, rows: number): void {

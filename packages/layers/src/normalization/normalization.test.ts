@@ -74,7 +74,7 @@ describe('BatchNorm', () => {
   });
 
   it('rejects the wrong channel count and a single value per channel while training', () => {
-    expect(() => new BatchNorm(3).forward(tensor([[1, 2]]))).toThrow('BatchNorm "batch_norm": expected input [N, 3] or [N, 3, H, W], got [1, 2]');
+    expect(() => new BatchNorm(3).forward(tensor([[1, 2]]))).toThrow('BatchNorm "batch_norm": expected input [N,3] or [N,3,H,W], got [1,2]');
     expect(() => new BatchNorm(2).forward(tensor([[1, 2]]), { training: true })).toThrow(AnnetError);
     expect(() => new BatchNorm(2, { momentum: 2 })).toThrow(AnnetError);
   });
@@ -102,6 +102,6 @@ describe('LayerNorm', () => {
     const norm = new LayerNorm([2, 3], { dtype: 'float64' });
     randomizeParameters(norm, 3);
     expectGradientsToMatch(checkLayerGradients(norm, randomInput([2, 2, 3], 4)));
-    expect(() => norm.forward(randomInput([2, 3, 2], 1))).toThrow('LayerNorm "layer_norm": expected input [..., 2, 3], got [2, 3, 2]');
+    expect(() => norm.forward(randomInput([2, 3, 2], 1))).toThrow('LayerNorm "layer_norm": expected input [...,2,3], got [2,3,2]');
   });
 });

@@ -1,5 +1,5 @@
 import type { FloatArray, Layer, TensorLike } from '@annet/layer-api';
-import { AnnetError } from '@annet/tensor';
+import { AnnetError, formatShape } from '@annet/tensor';
 
 /**
  * Options of {@link loadWeights}.
@@ -37,7 +37,7 @@ export function loadWeights(layer: Layer<TensorLike>, weights: Readonly<Record<s
       throw new AnnetError('DTYPE_MISMATCH', operation, `"${target.name}" must be a Float32Array or Float64Array, got ${Object.prototype.toString.call(source)}`);
     }
     if (source.length !== target.value.length) {
-      throw new AnnetError('SHAPE_MISMATCH', operation, `"${target.name}" has ${source.length} values, expected ${target.value.length} (shape [${target.shape.join(', ')}])`);
+      throw new AnnetError('SHAPE_MISMATCH', operation, `"${target.name}" has ${source.length} values, expected ${target.value.length} (shape ${formatShape(target.shape)})`);
     }
     target.value.set(source);
     loaded.push(target.name);

@@ -25,6 +25,6 @@ describe('formatConfusionMatrix', () => {
     ]);
   });
   it('rejects a matrix that is not square', () => {
-    expect(() => formatConfusionMatrix(tensor([[1, 2, 3]]))).toThrow(/formatConfusionMatrix: expected a square matrix \[classes, classes\], got \[1,3\]/);
+    expect(() => formatConfusionMatrix(tensor([[1, 2, 3]]))).toThrow(/formatConfusionMatrix: expected a square matrix \[classes,classes\], got \[1,3\]/);
   });
 });

@@ -31,7 +31,7 @@ describe('building a graph', () => {
     const b = apply(new Dense(8, 32), x);
     const error = errorOf(() => apply(new Add({ name: 'add_1' }), [a, b]));
     expect(error.code).toBe('SHAPE_MISMATCH');
-    expect(error.message).toContain('Add "add_1": shapes [*, 64] and [*, 32] do not broadcast');
+    expect(error.message).toContain('Add "add_1": shapes [*,64] and [*,32] do not broadcast');
     expect(() => apply(new Dense(16, 4, { name: 'head' }), a)).toThrow(/Dense "head".*64/);
   });
 
@@ -99,7 +99,7 @@ describe('building a graph', () => {
     const extra = input({ name: 'extra', shape: [1] });
     const model = new Model({ inputs: [image, extra], outputs: apply(new Concatenate(), [image, extra]), name: 'two' });
     expect(() => model.forward({ image: normalTensor([2, 4], 1) as never })).toThrow('Model "two".forward: input "extra" is missing; expected { image, extra }');
-    expect(() => model.forward([tensor([[1, 2, 3]]), tensor([[1]])])).toThrow('input "image" has shape [1,3], expected [batch, 4]');
+    expect(() => model.forward([tensor([[1, 2, 3]]), tensor([[1]])])).toThrow('input "image" has shape [1,3], expected [batch,4]');
     expect(() => model.forward([tensor([[1, 2, 3, 4]]), tensor([[1]], { dtype: 'float64' })])).toThrow('input "extra" is float64, expected float32');
     expect(() => model.forward([tensor([[1, 2, 3, 4]]), tensor([[1], [2]])])).toThrow('input "extra" has 2 rows but input "image" has 1');
     expect(model.forward({ image: tensor([[1, 2, 3, 4]]), extra: tensor([[9]]) }).concatenate_1.toArray()).toEqual([[1, 2, 3, 4, 9]]);

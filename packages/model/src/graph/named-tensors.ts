@@ -48,7 +48,7 @@ export function orderInputs(given: ModelInputs, names: readonly string[], symbol
     const expected = symbolic[index];
     if (!(value instanceof Tensor)) throw new AnnetError('INVALID_ARGUMENT', operation, `input ${JSON.stringify(names[index])} is not a tensor`);
     const fits = value.rank === expected.shape.length && expected.shape.every((dimension, axis) => axis === 0 || dimension === value.shape[axis]);
-    if (!fits) throw new AnnetError('SHAPE_MISMATCH', operation, `input ${JSON.stringify(names[index])} has shape ${formatShape(value.shape)}, expected [batch, ${expected.shape.slice(1).join(', ')}]`);
+    if (!fits) throw new AnnetError('SHAPE_MISMATCH', operation, `input ${JSON.stringify(names[index])} has shape ${formatShape(value.shape)}, expected [batch,${expected.shape.slice(1).join(',')}]`);
     if (value.dtype !== expected.dtype) throw new AnnetError('DTYPE_MISMATCH', operation, `input ${JSON.stringify(names[index])} is ${value.dtype}, expected ${expected.dtype}`);
     if (batch >= 0 && value.shape[0] !== batch) throw new AnnetError('SHAPE_MISMATCH', operation, `input ${JSON.stringify(names[index])} has ${value.shape[0]} rows but input ${JSON.stringify(names[0])} has ${batch}; every input needs one row per sample`);
     batch = value.shape[0];

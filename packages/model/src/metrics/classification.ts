@@ -71,7 +71,7 @@ export function classCount(predictions: Tensor): number {
  */
 export function checkClassificationInputs(predictions: Tensor, targets: Tensor, operation: string): void {
   if (predictions.shape.length !== 2 || predictions.shape[1] < 1) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `expected predictions of shape [batch, classes], got ${formatShape(predictions.shape)}`);
+    throw new AnnetError('SHAPE_MISMATCH', operation, `expected predictions of shape [batch,classes], got ${formatShape(predictions.shape)}`);
   }
   const rows = predictions.shape[0];
   const targetsFit =

@@ -1,4 +1,4 @@
-import { AnnetError, type Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, type Tensor } from '@annet/tensor';
 import { checkedTargetClass } from './classification.js';
 import { HitRateMetric } from './hit-rate.js';
 
@@ -42,7 +42,7 @@ export class TopKAccuracy extends HitRateMetric {
   protected countHits(predictions: Tensor, targets: Tensor): number {
     const [rows, classes] = predictions.shape;
     if (classes < 2) {
-      throw new AnnetError('SHAPE_MISMATCH', this.name, `top-k accuracy needs one score per class, [batch, classes >= 2]; got [${rows},${classes}]`);
+      throw new AnnetError('SHAPE_MISMATCH', this.name, `top-k accuracy needs one score per class, [batch,classes] with classes >= 2; got ${formatShape(predictions.shape)}`);
     }
     const data = predictions.data;
     const [rowStride, columnStride] = predictions.strides;

@@ -124,6 +124,7 @@ describe('resumeFrom checks recorded run settings (issue 21 item 4)', () => {
     await expectRefusedUnchanged(atEpochEnd, /trained with runSettings\.shift = 2, this fit uses null/);
     const { atEpochEnd: unrecorded } = await checkpoints();
     await expectRefusedUnchanged(unrecorded, /trained with runSettings\.shift = null, this fit uses 2/, { runSettings: { shift: 2 } });
+    // Equal settings in another key order are the same settings.
     const adam = new Adam({ learningRate: 0.01 });
     await model(1).fit(data, options({ optimizer: adam, resumeFrom: atEpochEnd, runSettings: { data: 'mnist', shift: 2 } }));
     expect(adam.stepCount).toBe(9);

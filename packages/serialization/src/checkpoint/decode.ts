@@ -5,6 +5,7 @@ import { readSafetensorsLayout } from '../safetensors/header.js';
 import { checkpointFormat, checkpointFormatVersion, type Checkpoint, type OptimizerDocument } from './checkpoint.js';
 import { dataChecksumKey, formatChecksum, headerChecksum, headerChecksumKey } from './checksums.js';
 import { jsonDepth, maximumJsonDepth } from './json-check.js';
+import { checkTrainingRecord } from './training-record.js';
 
 /** Options of {@link decodeCheckpoint}. */
 export interface DecodeCheckpointOptions {
@@ -12,6 +13,11 @@ export interface DecodeCheckpointOptions {
   readonly source?: string;
   /** Give every tensor its own array instead of viewing `bytes` (see `decodeSafetensors`). */
   readonly copy?: boolean;
+}
+
+/** A string for a message, quoted and cut at 60 characters (metadata values can be 100 MB long). */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 }
 
 function required(metadata: Readonly<Record<string, string>>, key: string, context: IoContext): string {
@@ -24,15 +30,15 @@ function checkFormat(metadata: Readonly<Record<string, string>>, context: IoCont
   if (!Object.hasOwn(metadata, 'format')) {
     throw ioError(context, 'PARSE_ERROR', "not an annet checkpoint: its metadata has no 'format' (a plain safetensors file? read it with decodeSafetensors)");
   }
-  if (metadata.format !== checkpointFormat) throw ioError(context, 'PARSE_ERROR', `not an annet checkpoint: format is ${JSON.stringify(metadata.format)}, expected '${checkpointFormat}'`);
+  if (metadata.format !== checkpointFormat) throw ioError(context, 'PARSE_ERROR', `not an annet checkpoint: format is ${quoted(metadata.format)}, expected '${checkpointFormat}'`);
   const version = required(metadata, 'formatVersion', context);
   if (version !== String(checkpointFormatVersion)) {
-    throw ioError(context, /^[1-9][0-9]*$/.test(version) ? 'UNSUPPORTED' : 'PARSE_ERROR', `checkpoint format version ${JSON.stringify(version)} is not supported; this reader knows version ${checkpointFormatVersion} (a newer annet wrote it? upgrade @annet/serialization)`);
+    throw ioError(context, /^[1-9][0-9]*$/.test(version) ? 'UNSUPPORTED' : 'PARSE_ERROR', `checkpoint format version ${quoted(version)} is not supported; this reader knows version ${checkpointFormatVersion} (a newer annet wrote it? upgrade @annet/serialization)`);
   }
 }
 
 function verifyChecksum(stored: string, computed: number, what: string, context: IoContext): void {
-  if (!/^[0-9a-f]{8}$/.test(stored)) throw ioError(context, 'PARSE_ERROR', `the stored ${what} checksum ${JSON.stringify(stored)} is not eight hex digits`);
+  if (!/^[0-9a-f]{8}$/.test(stored)) throw ioError(context, 'PARSE_ERROR', `the stored ${what} checksum ${quoted(stored)} is not eight hex digits`);
   if (stored !== formatChecksum(computed)) {
     throw ioError(context, 'CHECKSUM_MISMATCH', `${what} checksum mismatch (stored ${stored}, computed ${formatChecksum(computed)}): the file is corrupt; load an earlier checkpoint`);
   }
@@ -57,7 +63,7 @@ function isObject(value: JsonValue): value is JsonObject {
 function parseCount(metadata: Readonly<Record<string, string>>, key: string, context: IoContext): number {
   const text = required(metadata, key, context);
   const value = Number(text);
-  if (!/^(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(value)) throw ioError(context, 'PARSE_ERROR', `metadata '${key}' must be a non-negative integer, got ${JSON.stringify(text)}`);
+  if (!/^(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(value)) throw ioError(context, 'PARSE_ERROR', `metadata '${key}' must be a non-negative integer, got ${quoted(text)}`);
   return value;
 }
 
@@ -73,7 +79,8 @@ function parseOptimizer(metadata: Readonly<Record<string, string>>, context: IoC
 /**
  * Decodes a checkpoint written by {@link encodeCheckpoint}. In order: the safetensors structure
  * (see `decodeSafetensors`), the format name and version, the header checksum, the data
- * checksum, then each JSON document's type. Any failure is an AnnetError naming `source` and the
+ * checksum, then each JSON document's type (and the types of the training record `fit` keeps in
+ * `extra`: see `checkTrainingRecord`). Any failure is an AnnetError naming `source` and the
  * problem (a checksum mismatch has code `CHECKSUM_MISMATCH`); there is no partial result.
  *
  * @example
@@ -104,6 +111,7 @@ export function decodeCheckpointWith(bytes: Uint8Array, options: DecodeCheckpoin
   if (Object.hasOwn(metadata, 'extra')) {
     const parsed = parseDocument(metadata, 'extra', context);
     if (!isObject(parsed)) throw ioError(context, 'PARSE_ERROR', "metadata 'extra' must be an object");
+    checkTrainingRecord(parsed, context);
     extra = parsed;
   }
   const annetVersion = required(metadata, 'annetVersion', context);

@@ -113,6 +113,7 @@ describe('saveCheckpoint killed at random moments', () => {
     let lastSaved = 0;
     let killsInsideSave = 0;
     let temporaryFilesLeft = 0;
+    const seen = new Set<string>();
     // Kill until enough kills have landed inside a save: on a loaded machine (CI runs suites in
     // parallel) fewer random moments fall inside one, so the count of trials adapts, within a cap.
     let trial = 0;
@@ -129,7 +130,12 @@ describe('saveCheckpoint killed at random moments', () => {
       let newer = latest.step;
       for (let index = 1; index < keepLast; index++) {
         const previous = rotatedPath(file, index);
-        if (!existsSync(previous)) continue;
+        // Once a kept name has held a version, it must hold one after every kill (no gap).
+        if (!existsSync(previous)) {
+          expect(seen.has(previous), `trial ${trial}: ${previous} disappeared`).toBe(false);
+          continue;
+        }
+        seen.add(previous);
         const version = await loadCheckpoint(previous);
         expectStepContent(version, `trial ${trial}: ${previous}`);
         expect(version.step).toBeLessThanOrEqual(newer);

@@ -1,5 +1,5 @@
-import { link, readdir, rename, unlink, copyFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { FileOperations } from './file-operations.js';
 
 /**
  * The name of the `index`-th previous version of a checkpoint: the index goes before the
@@ -22,38 +22,55 @@ function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
 }
 
-async function ignoreMissing(operation: Promise<unknown>): Promise<void> {
+/**
+ * Makes `target` name the same content as `source` without `target` ever being absent: a hard
+ * link (or, on file systems without them, a copy) of `source` under the temporary name
+ * `temporary`, renamed over `target`. rename(2) replaces its target atomically, so a reader (or
+ * a process killed at any point) sees the old `target` or the new one, never no file. Returns
+ * false, touching nothing, when `source` does not exist.
+ */
+async function replaceWithCopyOf(source: string, target: string, temporary: string, files: FileOperations): Promise<boolean> {
   try {
-    await operation;
+    await files.link(source, temporary);
+  } catch (error) {
+    if (isMissing(error)) return false;
+    // No hard links here (FAT, some network shares): copy to the temporary name instead.
+    try {
+      await files.copyFile(source, temporary);
+    } catch (copyError) {
+      if (isMissing(copyError)) return false;
+      throw copyError;
+    }
+  }
+  await files.rename(temporary, target);
+  // rename(2) does nothing when both names are links to one file (neighbours left equal by an
+  // interrupted rotation): the temporary link is then still there.
+  try {
+    await files.unlink(temporary);
   } catch (error) {
     if (!isMissing(error)) throw error;
   }
+  return true;
 }
 
 /**
- * Shifts the previous versions of `file` up by one (`.1` → `.2`, …, dropping the one that would
- * exceed `keepLast − 1`) and makes `.1` a hard link to the current `file`, which is left in place.
- * The caller then renames the new version over `file`, so `file` always names a complete
- * checkpoint, even if the process dies between any two steps (at worst two numbered files are
- * briefly the same checkpoint). Falls back to a copy on file systems without hard links.
+ * Shifts the previous versions of `file` up by one (`.1` → `.2`, …, the oldest kept one,
+ * `.(keepLast − 1)`, replaced) and makes `.1` the current `file`, which is left in place. The
+ * caller then renames the new version over `file`.
+ *
+ * Every step replaces one name atomically (a link to a temporary name, renamed over the target;
+ * see `replaceWithCopyOf`) and nothing is ever unlinked or renamed away, so every kept name that
+ * holds a checkpoint holds a complete one at every moment, wherever the process dies: at worst
+ * two neighbouring names briefly hold the same checkpoint, and a temporary link is left for the
+ * next write to clean up. `temporaryName()` gives a fresh temporary path next to `file`.
  *
  * @example
- * await rotateVersions('run/model.ckpt', 3); // model.1.ckpt → model.2.ckpt; model.ckpt linked as model.1.ckpt
+ * await rotateVersions('run/model.ckpt', 3, nodeFileOperations, () => temporaryPath('run/model.ckpt'));
+ * // model.2.ckpt ← model.1.ckpt, then model.1.ckpt ← model.ckpt
  */
-export async function rotateVersions(file: string, keepLast: number): Promise<void> {
-  for (let index = keepLast - 1; index >= 2; index--) {
-    await ignoreMissing(rename(rotatedPath(file, index - 1), rotatedPath(file, index)));
-  }
-  const first = rotatedPath(file, 1);
-  await ignoreMissing(unlink(first));
-  try {
-    await link(file, first);
-  } catch (error) {
-    if (isMissing(error)) return;
-    // No hard links here (FAT, some network shares): copy to a temporary name, then rename.
-    const copy = `${first}.copy-${process.pid}`;
-    await copyFile(file, copy);
-    await rename(copy, first);
+export async function rotateVersions(file: string, keepLast: number, files: FileOperations, temporaryName: () => string): Promise<void> {
+  for (let index = keepLast - 1; index >= 1; index--) {
+    await replaceWithCopyOf(rotatedPath(file, index - 1), rotatedPath(file, index), temporaryName(), files);
   }
 }
 
@@ -62,15 +79,21 @@ export async function rotateVersions(file: string, keepLast: number): Promise<vo
  * more). Only names that match the scheme of {@link rotatedPath} exactly are touched.
  *
  * @example
- * await pruneVersions('run/model.ckpt', 2); // deletes model.2.ckpt, model.3.ckpt, …
+ * await pruneVersions('run/model.ckpt', 2, nodeFileOperations); // deletes model.2.ckpt, model.3.ckpt, …
  */
-export async function pruneVersions(file: string, keepLast: number): Promise<void> {
+export async function pruneVersions(file: string, keepLast: number, files: FileOperations): Promise<void> {
   const directory = path.dirname(file);
   const pattern = rotatedPath(path.basename(file), 987654321).split('987654321');
-  const entries = await readdir(directory);
+  const entries = await files.readdir(directory);
   for (const entry of entries) {
     if (!entry.startsWith(pattern[0]) || !entry.endsWith(pattern[1])) continue;
     const index = entry.slice(pattern[0].length, entry.length - pattern[1].length);
-    if (/^[1-9][0-9]*$/.test(index) && Number(index) >= keepLast) await ignoreMissing(unlink(path.join(directory, entry)));
+    if (/^[1-9][0-9]*$/.test(index) && Number(index) >= keepLast) {
+      try {
+        await files.unlink(path.join(directory, entry));
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+      }
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,14 @@ export function compileNodeEntry(outFolder: string): { nodeEntry: string; tensor
       verbatimModuleSyntax: true,
     },
     // Listed as roots: files reached only through node_modules would not be emitted.
-    files: ['serialization', 'tensor', 'layer-api'].map((name) => path.join(packagesFolder, name, 'src', name === 'serialization' ? 'node.ts' : 'index.ts')),
+    // layer-api's runtime files are reached first through tensor's node_modules link, so they
+    // are listed too (its `.test-d.ts` and test files are not sources).
+    files: [
+      ...['serialization', 'tensor', 'layer-api'].map((name) => path.join(packagesFolder, name, 'src', name === 'serialization' ? 'node.ts' : 'index.ts')),
+      ...readdirSync(path.join(packagesFolder, 'layer-api', 'src'))
+        .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.endsWith('.test-d.ts'))
+        .map((file) => path.join(packagesFolder, 'layer-api', 'src', file)),
+    ],
   };
   mkdirSync(outFolder, { recursive: true });
   const configFile = path.join(outFolder, 'tsconfig.json');

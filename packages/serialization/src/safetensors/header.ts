@@ -1,4 +1,5 @@
 import { formatShape, ioError, storageByteSize, type IoContext } from '@annet/tensor';
+import { jsonDepth } from '../checkpoint/json-check.js';
 import { safetensorsDTypes, storageOf, type SafetensorsDType } from './dtypes.js';
 
 /** One tensor as a safetensors header describes it, checked against the file. */
@@ -34,6 +35,23 @@ export interface SafetensorsLayout {
  */
 export const maximumHeaderLength = 100_000_000;
 const maximumRank = 64;
+
+/**
+ * How deep a header may nest. The format needs 3 levels (the header object, a tensor's entry,
+ * its shape or offsets array); 16 leaves room for unknown fields. Checked right after parsing,
+ * without recursion, so a hostile header nested 100,000 levels deep is an error, not a stack
+ * overflow in whatever walks or prints it later.
+ */
+const maximumHeaderDepth = 16;
+
+/** A short, bounded description of a header value for messages: never serializes it (a hostile value may nest without end). */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.length <= 8 && value.every((item) => typeof item === 'number') ? `[${value.join(',')}]` : `an array of length ${value.length}`;
+  return typeof value === 'object' ? 'an object' : String(value);
+}
 
 /**
  * Reads and checks the header of a safetensors file without touching the data: the 8-byte
@@ -87,6 +105,9 @@ function parseHeaderJson(headerBytes: Uint8Array, context: IoContext): Record<st
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw ioError(context, 'PARSE_ERROR', `the header must be a JSON object, got ${Array.isArray(header) ? 'an array' : String(header)}`);
   }
+  if (jsonDepth(header, maximumHeaderDepth) > maximumHeaderDepth) {
+    throw ioError(context, 'PARSE_ERROR', `the header nests more than ${maximumHeaderDepth} levels deep (the format needs 3: the header, a tensor's entry, its shape); not a safetensors header, or a hostile one`);
+  }
   return header as Record<string, unknown>;
 }
 
@@ -95,7 +116,7 @@ function checkMetadata(value: unknown, context: IoContext): Record<string, strin
     throw ioError(context, 'PARSE_ERROR', '__metadata__ must be an object mapping strings to strings');
   }
   for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry !== 'string') throw ioError(context, 'PARSE_ERROR', `__metadata__ values must be strings, but '${key}' is ${JSON.stringify(entry)}`);
+    if (typeof entry !== 'string') throw ioError(context, 'PARSE_ERROR', `__metadata__ values must be strings, but '${key}' is ${describe(entry)}`);
   }
   return Object.fromEntries(Object.entries(value as Record<string, string>));
 }
@@ -105,19 +126,20 @@ function isCount(value: unknown): value is number {
 }
 
 function checkEntry(name: string, value: unknown, dataLength: number, context: IoContext): SafetensorsEntry {
-  const fail = (detail: string) => ioError(context, 'PARSE_ERROR', `tensor '${name}': ${detail}`);
+  const label = name.length > 80 ? `${name.slice(0, 80)}…` : name;
+  const fail = (detail: string) => ioError(context, 'PARSE_ERROR', `tensor '${label}': ${detail}`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('its header entry must be an object with dtype, shape and data_offsets');
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   if (typeof dtype !== 'string' || !(safetensorsDTypes as readonly string[]).includes(dtype)) {
-    throw ioError(context, 'UNSUPPORTED', `tensor '${name}': unknown dtype ${JSON.stringify(dtype)}; expected one of ${safetensorsDTypes.join(', ')}`);
+    throw ioError(context, 'UNSUPPORTED', `tensor '${label}': unknown dtype ${describe(dtype)}; expected one of ${safetensorsDTypes.join(', ')}`);
   }
   const storage = storageOf[dtype as SafetensorsDType];
-  if (storage === null) throw ioError(context, 'UNSUPPORTED', `tensor '${name}': dtype ${dtype} (8-bit float) cannot be read into an annet tensor`);
+  if (storage === null) throw ioError(context, 'UNSUPPORTED', `tensor '${label}': dtype ${dtype} (8-bit float) cannot be read into an annet tensor`);
   if (!Array.isArray(shape) || shape.length > maximumRank || !shape.every(isCount)) {
-    throw fail(`shape must be an array of at most ${maximumRank} non-negative integers, got ${JSON.stringify(shape)?.slice(0, 200)}`);
+    throw fail(`shape must be an array of at most ${maximumRank} non-negative integers, got ${describe(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !isCount(offsets[0]) || !isCount(offsets[1]) || offsets[0] > offsets[1]) {
-    throw fail(`data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)?.slice(0, 200)}`);
+    throw fail(`data_offsets must be [begin, end] with 0 <= begin <= end, got ${describe(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (end > dataLength) throw fail(`data_offsets [${begin},${end}] run past the ${dataLength}-byte data section (truncated?)`);

@@ -1,3 +1,4 @@
+import { describeValue } from '../describe-value.js';
 import { AnnetError, formatShape } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -26,7 +27,7 @@ export interface ReductionPlan {
  */
 export function planReduction(shape: readonly number[], axes: Axes, keepDims: boolean, operation: string): ReductionPlan {
   const rank = shape.length;
-  const list = axes === null || axes === undefined ? [...Array(rank).keys()] : typeof axes === 'number' ? [axes] : Array.from(axes);
+  const list = axes === null || axes === undefined ? [...Array(rank).keys()] : axisList(axes, rank, operation);
   const normalized = list.map((axis) => normalizeAxis(axis, rank, operation));
   if (new Set(normalized).size !== normalized.length) {
     throw new AnnetError('INVALID_AXIS', operation, `axes ${formatShape(list)} repeat an axis`);
@@ -38,6 +39,13 @@ export function planReduction(shape: readonly number[], axes: Axes, keepDims: bo
   let blockSize = 1;
   for (const axis of normalized) blockSize *= shape[axis];
   return { axes: normalized, kept, outShape, blockSize };
+}
+
+/** `axes` as a list: one axis, or an array (or typed array) of them; anything else is an error, not "no axes". */
+function axisList(axes: number | readonly number[], rank: number, operation: string): number[] {
+  if (typeof axes === 'number') return [axes];
+  if (Array.isArray(axes) || axes instanceof Int32Array) return Array.from(axes);
+  throw new AnnetError('INVALID_AXIS', operation, `axis must be an integer in [${-rank}, ${rank}), a list of them, or null for all axes, got ${describeValue(axes)}`);
 }
 
 /**

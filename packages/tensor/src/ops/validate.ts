@@ -43,7 +43,7 @@ export function prepareOut<D extends DType>(
   out: Tensor | undefined, shape: readonly number[], dtype: D, operation: string,
   exclusiveOf?: Tensor, alsoExclusiveOf?: Tensor,
 ): Tensor<D> {
-  if (out === undefined) return newTensor(dtype, shape);
+  if (out === undefined) return newTensor(dtype, shape, operation);
   assertTensor(out, operation, 'out');
   if (!shapesEqual(out.shape, shape)) {
     throw new AnnetError('SHAPE_MISMATCH', operation, `out has shape ${formatShape(out.shape)}; expected ${formatShape(shape)}`);

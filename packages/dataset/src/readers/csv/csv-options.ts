@@ -45,8 +45,30 @@ export interface CsvOptions {
   readonly missingValues?: readonly string[];
   /** A missing value: `'error'` (default), `'drop'` the row, or a number to fill numeric feature columns with. */
   readonly missing?: 'error' | 'drop' | number;
-  /** A NaN (`NaN`, `nan`) in a numeric column: `'error'` (default) or `'drop'` the row. */
-  readonly nan?: 'error' | 'drop';
+  /** A NaN (`NaN`, `nan`) in a numeric column: `'error'` (default), `'drop'` the row, or `'keep'` it as NaN (not in integer columns). */
+  readonly nan?: 'error' | 'drop' | 'keep';
+  /**
+   * An infinite value in a numeric column: `inf`/`Infinity` spellings, a decimal beyond the
+   * float64 range (`1e400`), or one beyond the float32 range when `dtype` is `'float32'`
+   * (`1e39`, which float32 stores as Infinity). `'error'` (default), `'drop'` the row, or
+   * `'keep'` it as ±Infinity (not in integer columns).
+   */
+  readonly infinity?: 'error' | 'drop' | 'keep';
+  /**
+   * Longest field, in characters (default 1,048,576). A longer field is an error naming the
+   * line where it starts, so an unclosed quote cannot make a streaming read buffer the rest of
+   * the file.
+   */
+  readonly maxFieldLength?: number;
   /** dtype of `inputs` (and of `'number'` targets): `'float32'` (default) or `'float64'`. */
   readonly dtype?: 'float32' | 'float64';
 }
+
+/** Every option name of {@link CsvOptions}: a name not listed here is refused, not ignored. */
+export const csvOptionNames: readonly string[] = [
+  'source', 'delimiter', 'header', 'columns', 'types', 'categories', 'label', 'labelType', 'classes', 'numClasses',
+  'missingValues', 'missing', 'nan', 'infinity', 'maxFieldLength', 'dtype',
+];
+
+/** The default {@link CsvOptions.maxFieldLength}: 1 Mi characters. */
+export const defaultMaxFieldLength = 1 << 20;

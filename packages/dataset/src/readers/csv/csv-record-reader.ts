@@ -24,7 +24,7 @@ export class CsvRecordReader {
 
   constructor(private readonly options: CsvOptions, private readonly streaming: boolean, private readonly sink: RowSink) {
     this.source = options.source ?? 'input';
-    this.tokenizer = new CsvTokenizer({ delimiter: options.delimiter ?? ',', source: this.source }, (fields, line) => this.record(fields, line));
+    this.tokenizer = new CsvTokenizer({ delimiter: options.delimiter ?? ',', source: this.source, maxFieldLength: options.maxFieldLength }, (fields, line) => this.record(fields, line));
     if (Array.isArray(options.header)) this.start(options.header as readonly string[]);
   }
 

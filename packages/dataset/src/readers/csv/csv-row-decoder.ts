@@ -19,7 +19,10 @@ export class CsvRowDecoder {
   private readonly missingValues: ReadonlySet<string>;
   private readonly onlyEmptyIsMissing: boolean;
   private readonly missing: 'error' | 'drop' | number;
-  private readonly nan: 'error' | 'drop';
+  private readonly nan: 'error' | 'drop' | 'keep';
+  private readonly infinity: 'error' | 'drop' | 'keep';
+  /** Whether decoded numbers are stored in float32, so finite float64 values beyond its range become Infinity. */
+  private readonly float32: boolean;
   private readonly numClasses: number | undefined;
 
   constructor(private readonly plan: CsvPlan, options: CsvOptions, private readonly source: string) {
@@ -29,6 +32,8 @@ export class CsvRowDecoder {
     this.onlyEmptyIsMissing = missingValues.length === 1 && missingValues[0] === '';
     this.missing = options.missing ?? 'error';
     this.nan = options.nan ?? 'error';
+    this.infinity = options.infinity ?? 'error';
+    this.float32 = (options.dtype ?? 'float32') === 'float32';
     this.numClasses = options.numClasses;
     if (options.dtype !== undefined && options.dtype !== 'float32' && options.dtype !== 'float64') {
       throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `dtype must be 'float32' or 'float64', got ${JSON.stringify(options.dtype)}`);
@@ -39,7 +44,8 @@ export class CsvRowDecoder {
     if (typeof this.missing === 'number' ? !Number.isFinite(this.missing) : this.missing !== 'error' && this.missing !== 'drop') {
       throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `missing must be 'error', 'drop' or a finite fill number, got ${JSON.stringify(this.missing)}`);
     }
-    if (this.nan !== 'error' && this.nan !== 'drop') throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `nan must be 'error' or 'drop', got ${JSON.stringify(this.nan)}`);
+    if (this.nan !== 'error' && this.nan !== 'drop' && this.nan !== 'keep') throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `nan must be 'error', 'drop' or 'keep', got ${JSON.stringify(this.nan)}`);
+    if (this.infinity !== 'error' && this.infinity !== 'drop' && this.infinity !== 'keep') throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `infinity must be 'error', 'drop' or 'keep', got ${JSON.stringify(this.infinity)}`);
   }
 
   /** Decodes `fields` (from `line`); false when the row is dropped. */
@@ -66,7 +72,7 @@ export class CsvRowDecoder {
         this.features[feature] = code;
         continue;
       }
-      const value = this.number(text, line, column, plan.featureTypes[feature] === 'integer');
+      const value = this.number(text, line, column, plan.featureTypes[feature] === 'integer', true);
       if (value === undefined) return this.drop();
       this.features[feature] = value;
     }
@@ -86,8 +92,12 @@ export class CsvRowDecoder {
       this.label = code;
       return true;
     }
-    const value = this.number(text, line, column, plan.labelType === 'integer');
+    const integer = plan.labelType === 'integer';
+    const value = this.number(text, line, column, integer, !integer);
     if (value === undefined) return this.drop();
+    if (integer && (value < -2147483648 || value > 2147483647)) {
+      throw sourceError('INDEX_OUT_OF_RANGE', 'readCsv', this.source, { line, column: column + 1, columnName: plan.names[column] }, `label ${text.trim()} is outside the int32 range [-2^31, 2^31) of integer labels; for regression targets set labelType: 'number'`);
+    }
     if (this.numClasses !== undefined && plan.labelType === 'integer' && (value < 0 || value >= this.numClasses)) {
       throw sourceError('INDEX_OUT_OF_RANGE', 'readCsv', this.source, { line, column: column + 1, columnName: plan.names[column] }, `label ${value} is outside the class range [0, ${this.numClasses})`);
     }
@@ -95,13 +105,27 @@ export class CsvRowDecoder {
     return true;
   }
 
-  /** The field's number, `undefined` for a NaN the policy drops, or an error. */
-  private number(text: string, line: number, column: number, integer: boolean): number | undefined {
+  /**
+   * The field's number, `undefined` for a NaN or infinity the policy drops, or an error.
+   * `inDType` says the value is stored in the read's dtype (features, `'number'` labels), where
+   * float32 turns a finite value beyond ±3.4028235e38 into ±Infinity.
+   */
+  private number(text: string, line: number, column: number, integer: boolean, inDType: boolean): number | undefined {
     const value = parseNumber(text);
     if (value === undefined) throw this.error(line, column, `expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(text)}${this.plan.labelColumn === column && this.plan.labelType === 'integer' ? "; for class names set labelType: 'string'" : ''}`);
     if (value !== value) {
       if (this.nan === 'drop') return undefined;
-      throw this.error(line, column, `NaN in a numeric column; set nan: 'drop' to skip such rows`);
+      if (this.nan === 'error' || integer) throw this.error(line, column, `NaN in a${integer ? 'n integer' : ' numeric'} column; set nan: 'drop' to skip such rows${integer ? '' : " or nan: 'keep' to keep them"}`);
+      return value;
+    }
+    const overflows = inDType && this.float32 && Number.isFinite(value) && !Number.isFinite(Math.fround(value));
+    if (!Number.isFinite(value) || overflows) {
+      if (this.infinity === 'drop') return undefined;
+      if (this.infinity === 'error' || integer) {
+        const what = overflows ? `${text.trim()} is beyond the float32 range (±3.4028235e38) and would be stored as ${value > 0 ? '' : '-'}Infinity` : `${JSON.stringify(text)} is ${value > 0 ? '' : '-'}Infinity${/inf/i.test(text) ? '' : ' (beyond the float64 range)'}`;
+        throw this.error(line, column, `${what}; set infinity: 'drop' to skip such rows${integer ? '' : ` or infinity: 'keep' to keep them${overflows ? ", or dtype: 'float64'" : ''}`}`);
+      }
+      return value;
     }
     if (integer && !Number.isInteger(value)) throw this.error(line, column, `expected an integer, got ${JSON.stringify(text)}`);
     return value;

@@ -1,5 +1,6 @@
 import { AnnetError } from '@annet/tensor';
 import { sourceError } from '../../errors.js';
+import { defaultMaxFieldLength } from './csv-options.js';
 
 const QUOTE = 0x22;
 const LINE_FEED = 0x0a;
@@ -24,7 +25,8 @@ export type RecordSink = (fields: string[], line: number) => void;
  * An incremental RFC 4180 tokenizer: feed text in chunks of any size with `push`, then call
  * `finish`. Quoted fields may hold delimiters, line breaks and doubled quotes (`""`). Line
  * breaks are LF, CRLF or CR. Blank lines are skipped. Memory is one record, whatever the input
- * size. Malformed input throws an error naming the source, line and column.
+ * size, and a field longer than `maxFieldLength` characters (default 1 Mi) is an error naming the
+ * line it starts on (an unclosed quote would otherwise swallow the rest of the input). Malformed input throws an error naming the source, line and column.
  *
  * @example
  * const tokenizer = new CsvTokenizer({ delimiter: ',', source: 'inline' }, (fields, line) => console.log(line, fields));
@@ -34,6 +36,7 @@ export type RecordSink = (fields: string[], line: number) => void;
 export class CsvTokenizer {
   private readonly delimiter: number;
   private readonly source: string;
+  private readonly maxFieldLength: number;
   private state = State.FieldStart;
   private readonly fields: string[] = [];
   private field = '';
@@ -44,8 +47,12 @@ export class CsvTokenizer {
   private pendingCarriageReturn = false;
   private quotedCarriageReturn = false;
 
-  constructor(options: { delimiter: string; source: string }, private readonly onRecord: RecordSink) {
-    const { delimiter } = options;
+  constructor(options: { delimiter: string; source: string; maxFieldLength?: number }, private readonly onRecord: RecordSink) {
+    const { delimiter, maxFieldLength = defaultMaxFieldLength } = options;
+    if (!Number.isSafeInteger(maxFieldLength) || maxFieldLength < 1) {
+      throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `maxFieldLength must be a positive integer, got ${String(maxFieldLength)}`);
+    }
+    this.maxFieldLength = maxFieldLength;
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
       throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `delimiter must be one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`);
     }
@@ -89,6 +96,7 @@ export class CsvTokenizer {
           end++;
         }
         this.field = this.field === '' ? chunk.slice(index, end) : this.field + chunk.slice(index, end);
+        if (this.field.length > this.maxFieldLength) throw this.tooLong(this.line, 'a field');
         if (end === length) return;
         if (code === QUOTE) {
           throw this.error(this.line, `a quote inside an unquoted field; quote the whole field and double inner quotes ("")`);
@@ -101,6 +109,7 @@ export class CsvTokenizer {
         const end = close === -1 ? length : close;
         this.countLineBreaks(chunk, index, end);
         this.field += chunk.slice(index, end);
+        if (this.field.length > this.maxFieldLength) throw this.tooLong(this.quoteLine, 'a quoted field');
         if (close === -1) return;
         this.state = State.QuoteInQuoted;
         index = close + 1;
@@ -162,6 +171,11 @@ export class CsvTokenizer {
         else if (chunk.charCodeAt(index + 1) !== LINE_FEED) this.line++;
       }
     }
+  }
+
+  private tooLong(line: number, what: string): AnnetError {
+    const hint = what === 'a quoted field' ? 'a quote that is never closed reads the rest of the file into one field; close it, or ' : '';
+    return this.error(line, `${what} starting here is longer than maxFieldLength (${this.maxFieldLength} characters); ${hint}raise maxFieldLength for longer fields`);
   }
 
   private error(line: number, detail: string): AnnetError {

@@ -1,6 +1,12 @@
-const nanText = /^\s*[+-]?nan\s*$/i;
-const infinityText = /^\s*([+-]?)inf(inity)?\s*$/i;
-const digit = /[0-9]/;
+/**
+ * Decimal number syntax, as NumPy's `loadtxt`/pandas' `read_csv` read it: an optional sign,
+ * digits with an optional fraction (`5.` and `.5` included, as in Python, NumPy and pandas), an
+ * optional exponent, and optional ASCII spaces around it. No hex, binary or octal prefixes, no
+ * underscores, no tabs or other whitespace (JavaScript's `Number` accepts all of these).
+ */
+const decimalText = /^ *[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)? *$/;
+const nanText = /^ *[+-]?nan *$/i;
+const infinityText = /^ *([+-]?)inf(inity)? *$/i;
 
 /** Exact powers of ten: every `10^k` with `k <= 22` is a double without rounding. */
 const powersOfTen = Array.from({ length: 23 }, (_, exponent) => 10 ** exponent);
@@ -38,19 +44,19 @@ function parsePlainDecimal(text: string): number | undefined {
 }
 
 /**
- * The number a CSV field holds, `NaN` for a literal NaN (`NaN`, `nan`), or `undefined` when the
- * text is not a number. Accepts what `Number` accepts (decimal, exponent, hex) plus `inf`
- * spellings; rejects blank text, which `Number` would read as 0.
+ * The number a CSV field holds, `NaN` for a literal NaN (`NaN`, `nan`), ±Infinity for `inf`
+ * spellings and for decimals beyond the float64 range (`1e400`), or `undefined` when the text is
+ * not a decimal number (see `decimalText`: `0x10`, `0b1`, `1_000`, `\t7` and blanks are not).
+ * Decimal text gives exactly what `Number` gives.
+ *
+ * @example
+ * parseNumber('-1.5e3'); // -1500
+ * parseNumber('0x10');   // undefined
  */
 export function parseNumber(text: string): number | undefined {
   const fast = parsePlainDecimal(text);
   if (fast !== undefined) return fast;
-  const value = +text;
-  if (value === value) {
-    // `+''` and `+'  '` are 0: a zero must come from a digit.
-    if (value === 0 && text !== '0' && !digit.test(text)) return undefined;
-    return value;
-  }
+  if (decimalText.test(text)) return +text;
   if (nanText.test(text)) return Number.NaN;
   const infinity = infinityText.exec(text);
   if (infinity) return infinity[1] === '-' ? -Infinity : Infinity;

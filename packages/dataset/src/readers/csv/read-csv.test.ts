@@ -67,7 +67,8 @@ describe('readCsv', () => {
     const dropped = readCsv(text, { nan: 'drop' });
     expect(dropped.inputs.toArray()).toEqual([[1, 2], [5, 6]]);
     expect(dropped.droppedRows).toBe(2);
-    expect(readCsv('a\ninf\n-Infinity\n1e3\n0x10\n', {}).inputs.toArray()).toEqual([[Infinity], [-Infinity], [1000], [16]]);
+    expect(readCsv('a\ninf\n-Infinity\n1e3\n', { infinity: 'keep' }).inputs.toArray()).toEqual([[Infinity], [-Infinity], [1000]]);
+    expect(readCsv('a,b\n1,2\nNaN,3\n', { nan: 'keep' }).inputs.toArray()).toEqual([[1, 2], [NaN, 3]]);
   });
 
   it('reads files without a header, with given names, and other delimiters', () => {
@@ -117,7 +118,7 @@ describe('readCsv', () => {
     expect(() => readCsv(iris, { types: { sepal_length: 'text' as never } })).toThrow(/expected 'number', 'integer' or 'category'/);
     expect(() => readCsv(iris, { labelType: 'class' as never })).toThrow(/labelType must be/);
     expect(() => readCsv(iris, { missing: 'skip' as never })).toThrow(/missing must be 'error', 'drop' or a finite fill number/);
-    expect(() => readCsv(iris, { nan: 'keep' as never })).toThrow(/nan must be 'error' or 'drop'/);
+    expect(() => readCsv(iris, { nan: 'skip' as never })).toThrow(/nan must be 'error', 'drop' or 'keep'/);
     expect(() => readCsv(iris, { dtype: 'int32' as never })).toThrow(/dtype must be 'float32' or 'float64'/);
     expect(() => readCsv(iris, { header: 'yes' as never })).toThrow(/header must be true, false or an array/);
     expect(() => readCsv(iris, { numClasses: 0 })).toThrow(/numClasses must be a positive integer/);

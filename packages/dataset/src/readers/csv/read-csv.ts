@@ -2,9 +2,10 @@ import type { Tensor } from '@annet/tensor';
 import type { ByteInput } from '../../bytes.js';
 import { decodeUtf8 } from '../text/text-chunks.js';
 import type { CsvPlan } from './csv-columns.js';
-import type { CsvOptions } from './csv-options.js';
+import { csvOptionNames, type CsvOptions } from './csv-options.js';
 import { CsvRecordReader } from './csv-record-reader.js';
 import { CsvRows } from './csv-rows.js';
+import { checkOptionNames } from '../check-options.js';
 
 /**
  * A CSV file read into tensors: `inputs[i]` holds row `i`'s features (in `columns` order),
@@ -62,6 +63,7 @@ function sortCodes(plan: CsvPlan, rows: CsvRows): void {
  * table.inputs.toArray(); // [[1, 2], [3, 4]]
  */
 export function readCsv(input: string | ByteInput, options: CsvOptions = {}): CsvTable {
+  checkOptionNames(options, csvOptionNames, 'readCsv');
   const source = options.source ?? 'input';
   const text = typeof input === 'string' ? input : decodeUtf8(input, source, 'readCsv');
   const dtype = options.dtype ?? 'float32';

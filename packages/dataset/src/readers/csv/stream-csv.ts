@@ -4,10 +4,11 @@ import type { Sample } from '../../datasets/sample.js';
 import type { StreamSource } from '../../datasets/stream-values.js';
 import { textChunks, type TextChunk } from '../text/text-chunks.js';
 import type { CsvPlan } from './csv-columns.js';
-import type { CsvOptions } from './csv-options.js';
+import { csvOptionNames, type CsvOptions } from './csv-options.js';
 import { CsvRecordReader } from './csv-record-reader.js';
 import { CsvRows } from './csv-rows.js';
 import { describePlan, type CsvTable } from './read-csv.js';
+import { checkOptionNames } from '../check-options.js';
 
 /**
  * Options of {@link streamCsv}: the CSV options plus the chunk size.
@@ -19,6 +20,9 @@ export interface CsvStreamOptions extends CsvOptions {
   /** Rows per yielded chunk (default 1024). */
   readonly chunkRows?: number;
 }
+
+/** Every option name of {@link CsvStreamOptions}. */
+export const csvStreamOptionNames: readonly string[] = [...csvOptionNames, 'chunkRows'];
 
 /**
  * One block of rows from {@link streamCsv}: the same fields as a {@link CsvTable}, for `rows` rows.
@@ -57,6 +61,7 @@ function asChunks(source: CsvStreamSource): StreamSource<TextChunk> {
  * for await (const chunk of streamCsv(response.body!, { label: 'y', labelType: 'number' })) scaler.partialFit(chunk.inputs);
  */
 export async function* streamCsv(source: CsvStreamSource, options: CsvStreamOptions = {}): AsyncGenerator<CsvChunk> {
+  checkOptionNames(options, csvStreamOptionNames, 'streamCsv');
   const chunkRows = options.chunkRows ?? 1024;
   if (!Number.isSafeInteger(chunkRows) || chunkRows < 1) throw new AnnetError('INVALID_ARGUMENT', 'streamCsv', `chunkRows must be a positive integer, got ${chunkRows}`);
   const dtype = options.dtype ?? 'float32';
@@ -90,6 +95,7 @@ export async function* streamCsv(source: CsvStreamSource, options: CsvStreamOpti
  * const loader = new DataLoader(rows, { batchSize: 256, shuffle: true, shuffleBufferSize: 10_000 });
  */
 export function csvDataset(open: () => CsvStreamSource, options: CsvStreamOptions): IterableDataset<Sample> {
+  checkOptionNames(options, csvStreamOptionNames, 'csvDataset');
   if (options?.label === undefined) throw new AnnetError('INVALID_ARGUMENT', 'csvDataset', 'a dataset of samples needs a label column (options.label); use streamCsv for unlabeled data');
   return new IterableDataset(async function* () {
     for await (const chunk of streamCsv(open(), options)) {

@@ -3,6 +3,7 @@ import type { StreamSource } from '../../datasets/stream-values.js';
 import { sourceError } from '../../errors.js';
 import type { JsonValue } from '../../json.js';
 import { decodeUtf8, textChunks, type TextChunk } from '../text/text-chunks.js';
+import { checkOptionNames } from '../check-options.js';
 
 /**
  * Options of the JSON lines readers.
@@ -64,6 +65,7 @@ class LineSplitter {
  * parseJsonLines('{"x": [1, 2], "y": 0}\n{"x": [3, 4], "y": 1}\n'); // two objects
  */
 export function parseJsonLines(input: string | ByteInput, options: JsonLinesOptions = {}): JsonValue[] {
+  checkOptionNames(options, ['source'], 'parseJsonLines');
   const source = options.source ?? 'input';
   const values: JsonValue[] = [];
   const splitter = new LineSplitter((text, line) => values.push(parseLine(text, line, source, 'parseJsonLines')));
@@ -81,6 +83,7 @@ export function parseJsonLines(input: string | ByteInput, options: JsonLinesOpti
  *   .map((row) => ({ input: tensor(row.x), target: row.y }));
  */
 export async function* streamJsonLines(chunks: StreamSource<TextChunk>, options: JsonLinesOptions = {}): AsyncGenerator<JsonValue> {
+  checkOptionNames(options, ['source'], 'streamJsonLines');
   const source = options.source ?? 'input';
   const ready: JsonValue[] = [];
   const splitter = new LineSplitter((text, line) => ready.push(parseLine(text, line, source, 'streamJsonLines')));
