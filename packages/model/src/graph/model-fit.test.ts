@@ -61,6 +61,15 @@ describe('Model.fit with several inputs and outputs', () => {
     expect(evaluation['accuracy.digit']).toBeGreaterThan(0.5);
   });
 
+  it('takes inputs and targets as arrays in name order, training exactly as with records', async () => {
+    const byName = twoHeaded(1);
+    const byPosition = twoHeaded(1);
+    const options = { ...fitOptions(), validationSplit: undefined, epochs: 1 };
+    await byName.fit(twoInputData, options);
+    await byPosition.fit({ inputs: [data.inputs, extra], targets: [data.targets, sums] }, { ...fitOptions(), validationSplit: undefined, epochs: 1 });
+    byName.parameters().forEach((parameter, index) => expect(Array.from(byPosition.parameters()[index].value), parameter.name).toEqual(Array.from(parameter.value)));
+  });
+
   it('a loss weight scales that output\'s gradient (weight 2 with SGD equals twice the learning rate, bit for bit)', async () => {
     const build = () => {
       const x = input({ name: 'x', shape: [4] });

@@ -1,7 +1,7 @@
 import { AnnetError, Tensor } from '@annet/tensor';
 
 /**
- * Reads one side of a batch (a tensor, or a record of named tensors) into an array in the
+ * Reads one side of a batch (a tensor, a record of named tensors, or an array in name order) into an array in the
  * model's name order, reusing the array, so a training step allocates nothing for it.
  *
  * @example
@@ -26,7 +26,8 @@ export class BatchArrays {
     if (typeof value !== 'object' || value === null) throw new AnnetError('INVALID_ARGUMENT', this.operation, `a batch's ${this.side}s must be a tensor or { ${names.join(', ')} }, got ${value === null ? 'null' : typeof value}`);
     const record = value as Record<string, unknown>;
     for (let index = 0; index < names.length; index++) {
-      const entry = record[names[index]];
+      // Arrays (and the records a dataset makes of them, keyed '0', '1', ...) are in name order.
+      const entry = record[names[index]] ?? record[index];
       if (!(entry instanceof Tensor)) {
         throw new AnnetError('INVALID_ARGUMENT', this.operation, `a batch has no ${this.side} tensor named ${JSON.stringify(names[index])}; expected { ${names.join(', ')} }, got { ${Object.keys(record).join(', ')} }`);
       }

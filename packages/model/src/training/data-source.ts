@@ -10,8 +10,10 @@ import { AnnetError, Tensor } from '@annet/tensor';
  * await graph.fit({ inputs: { image: images, extra: ages }, targets: { digit: labels } }, options);
  */
 export interface TensorPair {
-  readonly inputs: Tensor | TensorRecord;
-  readonly targets: Tensor | TensorRecord;
+  /** One tensor, tensors by input name, or an array of them in input order. */
+  readonly inputs: Tensor | TensorRecord | readonly Tensor[];
+  /** One tensor, tensors by output name, or an array of them in output order. */
+  readonly targets: Tensor | TensorRecord | readonly Tensor[];
 }
 
 /**
@@ -62,7 +64,7 @@ export function toDataset(data: TrainingData, operation: string, purpose: string
   if (isTensorPair(data)) {
     const { inputs, targets } = data;
     // Plain tensors keep TensorDataset's row-copy fast path; records go through the default collate.
-    return inputs instanceof Tensor && targets instanceof Tensor ? new TensorDataset(inputs, targets) : (new NamedTensorDataset(inputs, targets) as unknown as MapDataset<Sample>);
+    return inputs instanceof Tensor && targets instanceof Tensor ? new TensorDataset(inputs, targets) : (new NamedTensorDataset(inputs as TensorRecord, targets as TensorRecord) as unknown as MapDataset<Sample>);
   }
   throw new AnnetError('INVALID_ARGUMENT', operation, `expected a DataLoader, a dataset or { inputs, targets } tensors, got ${describe(data)}`);
 }
