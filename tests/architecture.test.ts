@@ -44,6 +44,10 @@ describe('the rules themselves', () => {
     expect(report).toContain('packages/optimizers/package.json: [allowed-edges] @annet/optimizers may not depend on @annet/tensor');
     expect(report).toContain('[exact-dependencies]');
   });
+  it('reject a library whose engines admit Node versions where require() of ESM fails', () => {
+    const loose = { ...library('model'), manifest: { ...library('model').manifest, engines: { node: '>=20' } } };
+    expect(formatViolations(hygieneViolations([loose]))).toContain('packages/model/package.json: [engines] "engines.node" must be "^20.19.0 || >=22.12.0"');
+  });
   it('let @annet/tensor depend on @annet/layer-api but not the other way round', () => {
     expect(manifestViolations([library('tensor', { '@annet/layer-api': '1' })])).toEqual([]);
     const report = formatViolations(manifestViolations([library('layer-api', { '@annet/tensor': '1' })]));

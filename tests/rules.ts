@@ -140,6 +140,12 @@ export function mainEntryViolations(packages: readonly WorkspacePackage[], root 
   return violations;
 }
 
+/**
+ * The Node versions the packages run on: `require()` of an ES module works from Node 20.19 and
+ * 22.12 (21.x and 22.0 to 22.11 need a flag), so CommonJS callers on older versions get ERR_REQUIRE_ESM.
+ */
+export const supportedNodeRange = '^20.19.0 || >=22.12.0';
+
 /** Package hygiene for every library: ESM, types, source condition, files, sideEffects and so on. */
 export function hygieneViolations(packages: readonly WorkspacePackage[], root = repositoryRoot): Violation[] {
   const violations: Violation[] = [];
@@ -150,7 +156,7 @@ export function hygieneViolations(packages: readonly WorkspacePackage[], root = 
     const fail = (rule: string, detail: string) => violations.push({ file, rule, detail });
     if (m.type !== 'module') fail('esm', `"type" must be "module", got ${JSON.stringify(m.type)}`);
     if (m.sideEffects !== false) fail('side-effects', '"sideEffects" must be false so bundlers can tree-shake');
-    if (!m.engines?.node) fail('engines', '"engines.node" is missing');
+    if (m.engines?.node !== supportedNodeRange) fail('engines', `"engines.node" must be ${JSON.stringify(supportedNodeRange)} (require() of ESM packages needs Node 20.19+ or 22.12+), got ${JSON.stringify(m.engines?.node)}`);
     if (m.license !== 'MIT') fail('license', `"license" must be "MIT", got ${JSON.stringify(m.license)}`);
     if (m.repository?.directory !== pkg.folder) fail('repository', `"repository.directory" must be "${pkg.folder}"`);
     if (!Array.isArray(m.files) || !m.files.includes('dist')) fail('files', '"files" must list "dist"');

@@ -13,6 +13,8 @@ describe('parseCliArguments', () => {
     const options = parseCliArguments(['--model=cnn', '--epochs', '3', '--batch-size', '16', '--optimizer', 'rmsprop', '--lr', '1e-4', '--schedule', 'onecycle', '--seed', '0', '--limit', '500', '--shift', '0', '--data', 'd', '--checkpoint', 'c.ckpt', '--resume', 'r.ckpt', '--out', 'o', '--threads', '2']);
     expect(options).toMatchObject({ model: 'cnn', epochs: 3, batchSize: 16, optimizer: 'rmsprop', learningRate: 1e-4, schedule: 'onecycle', seed: 0, limit: 500, shift: 0, data: 'd', checkpoint: 'c.ckpt', resume: 'r.ckpt', out: 'o', threads: 2 });
     expect(parseCliArguments([]).threads).toBe(1);
+    expect(parseCliArguments(['--overwrite', '--allow-nonfinite'])).toMatchObject({ overwrite: true, allowNonFinite: true });
+    expect(parseCliArguments([])).toMatchObject({ overwrite: false, allowNonFinite: false });
   });
   it('ignores one leading -- (as `pnpm demo -- --epochs 3` passes it)', () => {
     expect(parseCliArguments(['--', '--epochs', '3']).epochs).toBe(3);
@@ -25,7 +27,10 @@ describe('parseCliArguments', () => {
     [['--lr', 'fast'], '--lr must be a positive number such as 0.001 or 1e-3; got "fast"'],
     [['--optimizer', 'lbfgs'], '--optimizer must be one of sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad; got "lbfgs"'],
     [['--schedule', 'linear'], '--schedule must be one of constant, cosine, step, onecycle; got "linear"'],
-    [['--seed', '-1'], '--seed needs a value'],
+    [['--seed', '-1'], '--seed must be an integer from 0 to 9007199254740991; got "-1"'],
+    [['--epochs', '-1'], '--epochs must be an integer from 1 to 100000; got "-1"'],
+    [['--lr', '-0.5'], '--lr must be a positive number such as 0.001 or 1e-3; got "-0.5"'],
+    [['--out', '-x'], '--out needs a value'],
     [['--seed=-1'], '--seed must be an integer from 0 to 9007199254740991; got "-1"'],
     [['--out'], '--out needs a value'],
     [['train'], 'unexpected argument "train"; every setting is a --flag'],

@@ -7,7 +7,7 @@ import { UsageError } from './errors.js';
  * @example
  * modelNames.includes('cnn'); // true
  */
-export const modelNames = ['mlp', 'cnn'] as const;
+export const modelNames = ['mlp', 'cnn', 'resnet'] as const;
 /**
  * The optimizers the demo can use (all from `@annet/optimizers`).
  *
@@ -44,6 +44,10 @@ export interface CliOptions {
   readonly checkpoint: string | undefined;
   readonly resume: string | undefined;
   readonly out: string | undefined;
+  /** Replace an existing `--checkpoint` file of another run (refused otherwise). */
+  readonly overwrite: boolean;
+  /** Resume from a checkpoint holding NaN or infinite values (refused otherwise). */
+  readonly allowNonFinite: boolean;
   /** Threads sharing each large matrix product (1: none besides the main thread). */
   readonly threads: number;
 }
@@ -64,6 +68,8 @@ const flags = {
   checkpoint: { type: 'string' },
   resume: { type: 'string' },
   out: { type: 'string' },
+  overwrite: { type: 'boolean' },
+  'allow-nonfinite': { type: 'boolean' },
 } as const;
 
 /**
@@ -76,7 +82,7 @@ const flags = {
 export function parseCliArguments(argv: readonly string[]): CliOptions {
   let values: Record<string, string | boolean | undefined>;
   // `pnpm demo -- --model cnn` hands the separator through; a leading `--` means nothing here.
-  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  const args = joinNegativeNumbers(argv[0] === '--' ? argv.slice(1) : [...argv]);
   try {
     ({ values } = parseArgs({ args, options: flags, strict: true, allowPositionals: false }));
   } catch (error) {
@@ -98,8 +104,27 @@ export function parseCliArguments(argv: readonly string[]): CliOptions {
     checkpoint: path('--checkpoint', text('checkpoint')),
     resume: path('--resume', text('resume')),
     out: path('--out', text('out')),
+    overwrite: values.overwrite === true,
+    allowNonFinite: values['allow-nonfinite'] === true,
     threads: integer('--threads', text('threads'), 1, 64) ?? 1,
   };
+}
+
+/**
+ * `--epochs -1` as `--epochs=-1`: parseArgs reads a value starting with `-` as a flag, which would
+ * make the message "needs a value" when the value is there but out of range.
+ */
+function joinNegativeNumbers(args: string[]): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const name = /^--([\w-]+)$/.exec(args[index])?.[1];
+    const next = args[index + 1];
+    if (name !== undefined && (flags as Record<string, { type: string }>)[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+      joined.push(`${args[index]}=${next}`);
+      index++;
+    } else joined.push(args[index]);
+  }
+  return joined;
 }
 
 function describeParseError(error: unknown): string {

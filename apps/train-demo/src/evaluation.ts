@@ -1,6 +1,7 @@
 import { DataLoader, type Batch, type MapDataset, type Sample } from '@annet/dataset';
 import { softmaxCrossEntropy } from '@annet/layers';
-import { accuracy, ConfusionMatrix, macroScores, type Sequential } from '@annet/model';
+import { accuracy, ConfusionMatrix, macroScores } from '@annet/model';
+import type { DemoModel } from './models.js';
 
 /**
  * A model's figures on one dataset.
@@ -25,7 +26,7 @@ export interface Evaluation {
  * @example
  * const { accuracy } = evaluateDataset(model, validation);
  */
-export function evaluateDataset(model: Sequential, dataset: MapDataset<Sample>): Evaluation {
+export function evaluateDataset(model: DemoModel, dataset: MapDataset<Sample>): Evaluation {
   const { inputs, targets } = wholeDataset(dataset);
   const predictions = model.predict(inputs, { batchSize: 500 });
   const matrix = new ConfusionMatrix(predictions.shape[1]);

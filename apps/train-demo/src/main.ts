@@ -4,8 +4,9 @@ import { runTraining, type Io } from './train.js';
 import { usage } from './usage.js';
 
 /**
- * Runs the command line and returns the exit code: 0 done, 1 runtime error, 2 usage error.
- * Errors print one line on stderr (`annet-train: …`).
+ * Runs the command line and returns the exit code: 0 done, 1 runtime error, 2 usage error,
+ * 3 training diverged (the loss became NaN or infinite), 130 interrupted by Ctrl-C. Errors, a
+ * diverged run and an interruption print one line on stderr (`annet-train: …`).
  *
  * @example
  * process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
@@ -17,8 +18,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(usage);
       return 0;
     }
-    await runTraining(options, io);
-    return 0;
+    const outcome = await runTraining(options, io);
+    if (outcome.kind === 'done') return 0;
+    io.stderr.write(`annet-train: ${outcome.message}\n`);
+    return outcome.kind === 'interrupted' ? 130 : 3;
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`annet-train: ${error.message} (see annet-train --help)\n`);

@@ -24,6 +24,7 @@ export interface Settings {
 const modelDefaults = {
   mlp: { epochs: 15, batchSize: 32, adamLearningRate: 2e-3 },
   cnn: { epochs: 12, batchSize: 64, adamLearningRate: 1e-3 },
+  resnet: { epochs: 15, batchSize: 64, adamLearningRate: 2e-3 },
 } as const;
 
 /** Usual learning rates of the other optimizers (0.05 for SGD variants, PyTorch's for the rest). */

@@ -1,21 +1,21 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { formatCount, ModelCheckpoint, ProgressBar, TerminateOnNaN, type Callback, type History, type ProgressOutput, type Sequential } from '@annet/model';
-import { fileCheckpointStore } from '@annet/model/node';
+import { formatCount, ModelCheckpoint, ProgressBar, TerminateOnNaN, type Callback, type History, type ProgressOutput } from '@annet/model';
 import type { Optimizer } from '@annet/optimizers';
-import { architectureDifferences, type Checkpoint } from '@annet/serialization';
+import type { Checkpoint } from '@annet/serialization';
 import { startKernelThreads } from '@annet/tensor/node';
-import { loadCheckpoint, saveCheckpoint } from '@annet/serialization/node';
 import type { CliOptions } from './args.js';
+import { CheckpointLog } from './checkpoint-log.js';
 import { loadDemoData, type DemoData } from './data/load-data.js';
 import { RuntimeError } from './errors.js';
 import { evaluateDataset } from './evaluation.js';
 import { InterruptHandler } from './interrupt.js';
-import { buildModel, modelTitle } from './models.js';
+import { invocationFolder, resolveCliPaths } from './invocation-folder.js';
+import { buildModel, modelTitle, type DemoModel } from './models.js';
 import { buildOptimizer } from './optimizer-factory.js';
-import { checkWritableFile, checkWritableFolder, createFolder, defaultOutputFolder } from './output-paths.js';
+import { defaultOutputFolder, proveWritableFile, proveWritableFolder, removeCreatedFolders } from './output-paths.js';
 import { printResults, writeOutputs } from './report/outputs.js';
 import { epochRecord, type RunReport } from './report/run-report.js';
+import { checkResumable, readResumeCheckpoint, refuseOverwrite, type RunSettings } from './resume-checks.js';
 import { resolveSettings, type Settings } from './settings.js';
 
 /**
@@ -29,67 +29,95 @@ export interface Io {
   readonly stderr: { write(text: string): unknown };
 }
 
+/**
+ * How a run ended: all its epochs (or an early stop), Ctrl-C, or a loss that became NaN or
+ * infinite. `message` is the line to print on stderr for the last two.
+ *
+ * @example
+ * const outcome = await runTraining(options, io); // { kind: 'done' }
+ */
+export type RunOutcome = { readonly kind: 'done' } | { readonly kind: 'interrupted' | 'diverged'; readonly message: string };
+
 /** Everything a run needs, checked before any training starts. */
 interface Plan {
+  readonly options: CliOptions;
   readonly settings: Settings;
+  readonly runSettings: RunSettings;
   readonly out: string;
   readonly data: DemoData;
-  readonly model: Sequential;
+  readonly model: DemoModel;
   readonly optimizer: Optimizer;
   readonly resume: Checkpoint | null;
 }
 
 /**
- * One run of the demo: checks every path and the resume checkpoint before training, loads the
- * data, builds the model and optimizer, trains with a progress bar, evaluates, writes
- * `metrics.json` and `curves.svg`, and prints the summary, the confusion matrix and what it wrote.
+ * One run of the demo: proves every output path (creating folders and writing a probe file) and
+ * checks the resume checkpoint before training, loads the data, builds the model and optimizer,
+ * trains with a progress bar, evaluates, writes `metrics.json` and `curves.svg`, and prints the
+ * summary, the confusion matrix and what it wrote. A run that fails before training removes the
+ * folders it created. Relative paths are resolved against the folder the command was run from.
  *
  * @example
  * await runTraining(parseCliArguments(['--epochs', '3']), { stdout: process.stdout, stderr: process.stderr });
  */
-export async function runTraining(options: CliOptions, io: Io): Promise<void> {
+export async function runTraining(cliOptions: CliOptions, io: Io): Promise<RunOutcome> {
   const started = performance.now();
-  const plan = await preparePlan(options);
-  const print = (text = '') => io.stdout.write(`${text}\n`);
-  printHeader(plan, options, print);
-  // The checks allowed a checkpoint folder that does not exist yet; create it now that the run is sure to start.
-  if (options.checkpoint !== undefined) createFolder(path.dirname(path.resolve(options.checkpoint)), '--checkpoint');
-  const interrupt = new InterruptHandler(options.checkpoint === undefined ? null : (checkpoint) => saveCheckpoint(options.checkpoint!, checkpoint));
-  const threads = options.threads > 1 ? await startKernelThreads({ threads: options.threads }) : null;
-  const history = await plan.model.fit(plan.data.train, {
-    optimizer: plan.optimizer,
-    loss: 'softmaxCrossEntropy',
-    epochs: plan.settings.epochs,
-    batchSize: plan.settings.batchSize,
-    validationData: plan.data.validation,
-    seed: plan.settings.seed,
-    metrics: ['accuracy'],
-    callbacks: trainingCallbacks(plan, options, io, interrupt),
-    resumeFrom: plan.resume ?? undefined,
-  }).finally(() => threads?.stop());
-  const report = buildReport(plan, options, history, started);
-  const written = writeOutputs(plan.out, report);
-  if (options.checkpoint !== undefined && fs.existsSync(options.checkpoint)) {
-    written.push(`${options.checkpoint} (checkpoint${interrupt.interruptedAtStep !== null ? `, mid-epoch at step ${interrupt.interruptedAtStep}; continue with --resume ${options.checkpoint}` : ''})`);
+  const base = invocationFolder();
+  const options = resolveCliPaths(cliOptions, base);
+  const created: string[] = [];
+  let trainingBegan = false;
+  try {
+    const plan = await preparePlan(options, base, created);
+    const print = (text = '') => io.stdout.write(`${text}\n`);
+    printHeader(plan, print);
+    const log = options.checkpoint === undefined ? null : new CheckpointLog(options.checkpoint);
+    const interrupt = new InterruptHandler(log === null ? null : (checkpoint) => log.save(checkpoint));
+    const guard = new TerminateOnNaN();
+    const began: Callback = { name: 'trainingBegan', onTrainBegin: () => void (trainingBegan = true) };
+    const threads = options.threads > 1 ? await startKernelThreads({ threads: options.threads }) : null;
+    const history = await plan.model.fit(plan.data.train, {
+      optimizer: plan.optimizer,
+      loss: 'softmaxCrossEntropy',
+      epochs: plan.settings.epochs,
+      batchSize: plan.settings.batchSize,
+      validationData: plan.data.validation,
+      seed: plan.settings.seed,
+      metrics: ['accuracy'],
+      callbacks: [began, ...trainingCallbacks(plan, io, interrupt, guard, log)],
+      resumeFrom: plan.resume ?? undefined,
+      runSettings: { ...plan.runSettings },
+      allowNonFiniteResume: options.allowNonFinite,
+    }).finally(() => threads?.stop());
+    const report = buildReport(plan, history, started);
+    const written = writeOutputs(plan.out, report);
+    if (log?.last != null) written.push(`${log.file} (checkpoint ${log.describe(log.last)}${log.last.midEpoch ? `; continue with --resume ${log.file}` : ''})`);
+    printResults(report, written, print);
+    return outcome(interrupt, guard, log);
+  } catch (error) {
+    if (!trainingBegan) removeCreatedFolders(created);
+    // The library checks a resume checkpoint in fit, before the first batch: name the file.
+    if (!trainingBegan && options.resume !== undefined && error instanceof Error && error.name === 'AnnetError') throw new RuntimeError(`--resume ${options.resume}: ${error.message}`);
+    throw error;
   }
-  printResults(report, written, print);
 }
 
-async function preparePlan(options: CliOptions): Promise<Plan> {
+async function preparePlan(options: CliOptions, base: string, created: string[]): Promise<Plan> {
   const settings = resolveSettings(options);
-  const out = options.out ?? defaultOutputFolder();
-  checkWritableFolder(out, '--out');
-  if (options.checkpoint !== undefined) checkWritableFile(options.checkpoint, '--checkpoint');
+  const out = options.out ?? (path.resolve(base) === process.cwd() ? defaultOutputFolder() : path.resolve(base, defaultOutputFolder()));
+  if (options.checkpoint !== undefined) await refuseOverwrite(options.checkpoint, options);
+  proveWritableFolder(out, '--out', created);
+  if (options.checkpoint !== undefined) proveWritableFile(options.checkpoint, '--checkpoint', created);
   const resume = options.resume === undefined ? null : await readResumeCheckpoint(options.resume);
   const data = await loadDemoData(settings);
   const model = buildModel(settings.model).initialize(settings.seed);
   const stepsPerEpoch = Math.ceil(data.train.length / settings.batchSize);
   const optimizer = buildOptimizer(settings, stepsPerEpoch * settings.epochs, stepsPerEpoch);
-  if (resume !== null) checkResumable(resume, options.resume!, model, optimizer, settings.seed);
-  return { settings, out, data, model, optimizer, resume };
+  const runSettings: RunSettings = { shift: settings.shift, limit: settings.limit, data: settings.data === null ? null : path.resolve(settings.data) };
+  if (resume !== null) checkResumable(resume, options.resume!, { model, optimizer, seed: settings.seed, runSettings, allowNonFinite: options.allowNonFinite });
+  return { options, settings, runSettings, out, data, model, optimizer, resume };
 }
 
-function printHeader({ settings, data, model, resume }: Plan, options: CliOptions, print: (text?: string) => void): void {
+function printHeader({ options, settings, data, model, resume }: Plan, print: (text?: string) => void): void {
   const augmentation = settings.shift > 0 ? `random shifts up to ${settings.shift} px` : 'no augmentation';
   const resuming = resume === null ? '' : `, resuming from ${options.resume} (epoch ${resume.epoch}, step ${resume.step})`;
   print(`annet-train: ${modelTitle(settings.model)} on MNIST digits`);
@@ -99,14 +127,29 @@ function printHeader({ settings, data, model, resume }: Plan, options: CliOption
   print();
 }
 
-function trainingCallbacks(plan: Plan, options: CliOptions, io: Io, interrupt: InterruptHandler): Callback[] {
-  const callbacks: Callback[] = [new ProgressBar({ output: io.stdout }), new TerminateOnNaN(), interrupt];
+function trainingCallbacks(plan: Plan, io: Io, interrupt: InterruptHandler, guard: TerminateOnNaN, log: CheckpointLog | null): Callback[] {
+  const callbacks: Callback[] = [new ProgressBar({ output: io.stdout }), guard, interrupt];
   if (plan.data.epochTracker !== null) callbacks.unshift(plan.data.epochTracker);
-  if (options.checkpoint !== undefined) callbacks.push(new ModelCheckpoint({ store: fileCheckpointStore(options.checkpoint), everyEpochs: 1 }));
+  if (log !== null) callbacks.push(new ModelCheckpoint({ store: log.store(), everyEpochs: 1 }));
   return callbacks;
 }
 
-function buildReport({ settings, data, model }: Plan, options: CliOptions, history: History, started: number): RunReport {
+function outcome(interrupt: InterruptHandler, guard: TerminateOnNaN, log: CheckpointLog | null): RunOutcome {
+  const saved = log?.last ?? null;
+  if (interrupt.interruptedAtStep !== null) {
+    const where = log === null
+      ? 'no checkpoint was saved (pass --checkpoint FILE to be able to resume)'
+      : saved === null ? `the checkpoint ${log.file} could not be saved` : `checkpoint saved to ${log.file} (${log.describe(saved)}); continue with --resume ${log.file} and the same flags`;
+    return { kind: 'interrupted', message: `interrupted at step ${interrupt.interruptedAtStep}; ${where}` };
+  }
+  if (guard.stoppedAtStep !== null) {
+    const where = log === null ? 'no checkpoint' : saved === null ? `${log.file} was not written by this run` : `${log.file} holds the last finite weights (${log.describe(saved)})`;
+    return { kind: 'diverged', message: `training diverged: the loss became non-finite at step ${guard.stoppedAtStep}; ${where}; try a lower --lr` };
+  }
+  return { kind: 'done' };
+}
+
+function buildReport({ options, settings, data, model }: Plan, history: History, started: number): RunReport {
   const validation = evaluateDataset(model, data.validation);
   const test = data.test === null ? null : data.validationIsTest ? validation : evaluateDataset(model, data.test);
   return {
@@ -121,29 +164,4 @@ function buildReport({ settings, data, model }: Plan, options: CliOptions, histo
     stopReason: history.stopReason,
     resumedFrom: options.resume ?? null,
   };
-}
-
-async function readResumeCheckpoint(file: string): Promise<Checkpoint> {
-  try {
-    return await loadCheckpoint(file);
-  } catch (error) {
-    const missing = (error as { code?: string }).code === 'NOT_FOUND';
-    throw new RuntimeError(missing ? `--resume ${file}: no such file` : `--resume ${file}: ${(error as Error).message}`);
-  }
-}
-
-function checkResumable(checkpoint: Checkpoint, file: string, model: Sequential, optimizer: Optimizer, seed: number): void {
-  const layers = architectureDifferences(checkpoint.architecture, model.getConfig());
-  if (layers.length > 0) {
-    throw new RuntimeError(`--resume ${file}: the checkpoint holds a different architecture than --model builds (${layers.slice(0, 3).join('; ')}); pass the --model it was trained with`);
-  }
-  const settings = architectureDifferences(checkpoint.optimizer?.config ?? null, optimizer.config);
-  if (checkpoint.optimizer?.type !== optimizer.type || settings.length > 0) {
-    throw new RuntimeError(`--resume ${file}: the checkpoint was trained with other optimizer settings (${[checkpoint.optimizer?.type !== optimizer.type ? `${checkpoint.optimizer?.type} vs ${optimizer.type}` : '', ...settings.slice(0, 3)].filter(Boolean).join('; ')}); pass the same --optimizer, --lr, --schedule, --epochs, --batch-size, --limit and --data`);
-  }
-  // The seed chose the training/validation split: another one would train on digits the first run validated on.
-  const savedSeed = (checkpoint.extra?.fit as { seed?: unknown } | undefined)?.seed;
-  if (typeof savedSeed === 'number' && savedSeed !== seed) {
-    throw new RuntimeError(`--resume ${file}: the checkpoint was trained with --seed ${savedSeed}, not ${seed}; pass the same --seed`);
-  }
 }

@@ -10,6 +10,7 @@ import { writeMnistFolder } from './idx-fixtures.js';
 
 let cli = '';
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-train-cli-'));
+const scratchRoot = scratch;
 const data = path.join(scratch, 'mnist');
 
 beforeAll(() => {
@@ -19,7 +20,8 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 function run(args: readonly string[]) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: scratch, encoding: 'utf8' });
+  // A bound on every run: a hang fails the test (status null) instead of stalling the suite.
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: scratch, encoding: 'utf8', timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -91,15 +93,25 @@ describe('annet-train, run as a command', () => {
     expect(result.stdout).toMatch(/Test \(t10k\): loss \d\.\d{4}  accuracy \d+\.\d\d%/);
   });
 
-  it('resumes mid-epoch after Ctrl-C and ends bit-identical to an uninterrupted run', async () => {
-    const args = ['--limit', '2000', '--epochs', '3', '--seed', '7'];
+  // The graph model (residual blocks with BatchNorm) goes through the same training loop as the Sequential MLP.
+  it.each([
+    ['mlp', ['--limit', '2000', '--epochs', '3', '--seed', '7'], 63],
+    // 300 fixture digits (10 steps of 32 per epoch) and 100 for validation keep the convolutional run short.
+    ['resnet', ['--model', 'resnet', '--data', data, '--batch-size', '32', '--epochs', '3', '--seed', '7'], 10],
+  ] as const)('resumes mid-epoch after Ctrl-C and ends bit-identical to an uninterrupted run (%s)', async (name, args, stepsPerEpoch) => {
+    const scratch = path.join(scratchRoot, name);
+    fs.mkdirSync(scratch, { recursive: true });
     const straight = run([...args, '--out', path.join(scratch, 'straight'), '--checkpoint', path.join(scratch, 'straight.ckpt')]);
     expect(straight.status).toBe(0);
     const interruptedFile = path.join(scratch, 'interrupted.ckpt');
     // Interrupt as soon as the first epoch is reported: training stops within the second epoch.
-    const interrupted = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+    const interrupted = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [cli, ...args, '--out', path.join(scratch, 'interrupted'), '--checkpoint', interruptedFile], { cwd: scratch });
       let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
       let signalled = false;
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
@@ -109,25 +121,28 @@ describe('annet-train, run as a command', () => {
           child.kill('SIGINT');
         }
       });
-      child.on('close', (status) => resolve({ status, stdout }));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
-    expect(interrupted.status).toBe(0);
+    // Exit code 130 (as a shell reports a Ctrl-C), and the last line says where the checkpoint is.
+    expect(interrupted.status).toBe(130);
     expect(interrupted.stdout).toMatch(/Stopped early: interrupted at step \d+ \(epoch 2, batch \d+\)/);
+    expect(interrupted.stderr).toMatch(new RegExp(`^annet-train: interrupted at step \\d+; checkpoint saved to ${interruptedFile.replaceAll('.', '\\.')} \\(mid-epoch 2, step \\d+\\); continue with --resume ${interruptedFile.replaceAll('.', '\\.')} and the same flags\n$`));
     const saved = checkpointTensors(interruptedFile);
     expect(saved.epoch).toBe(1);
-    expect(saved.step).toBeGreaterThan(63);
+    expect(saved.step).toBeGreaterThan(stepsPerEpoch);
     const resumed = run([...args, '--out', path.join(scratch, 'resumed'), '--checkpoint', interruptedFile, '--resume', interruptedFile]);
     expect(resumed.stderr).toBe('');
     expect(resumed.status).toBe(0);
     expect(checkpointTensors(interruptedFile)).toEqual(checkpointTensors(path.join(scratch, 'straight.ckpt')));
     const figures = (folder: string) => readMetrics(path.join(scratch, folder)).epochs.map(({ loss, accuracy, validationLoss, validationAccuracy }: Record<string, number>) => ({ loss, accuracy, validationLoss, validationAccuracy }));
     expect(figures('resumed')).toEqual(figures('straight'));
-  }, 120_000);
+  }, 240_000);
 
   it.each([
+    [['--epochs', '-1'], 2, 'annet-train: --epochs must be an integer from 1 to 100000; got "-1" (see annet-train --help)'],
     [['--epochs', 'ten'], 2, 'annet-train: --epochs must be an integer from 1 to 100000; got "ten" (see annet-train --help)'],
     [['--frobnicate'], 2, 'annet-train: unknown flag --frobnicate (see annet-train --help)'],
-    [['--model', 'rnn'], 2, 'annet-train: --model must be one of mlp, cnn; got "rnn" (see annet-train --help)'],
+    [['--model', 'rnn'], 2, 'annet-train: --model must be one of mlp, cnn, resnet; got "rnn" (see annet-train --help)'],
     [['--data', 'no-such-folder'], 1, 'annet-train: --data no-such-folder: no such folder'],
     [['--resume', 'missing.ckpt'], 1, 'annet-train: --resume missing.ckpt: no such file'],
   ])('rejects %j with exit code %i and one line on stderr', (args, status, message) => {
@@ -182,6 +197,7 @@ describe('annet-train, run as a command', () => {
     const result = run(['--help']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Usage: annet-train \[flags\]/);
-    for (const flag of ['--model', '--epochs', '--batch-size', '--optimizer', '--lr', '--schedule', '--seed', '--limit', '--data', '--checkpoint', '--resume', '--out', '--help']) expect(result.stdout).toContain(flag);
+    for (const flag of ['--model', '--epochs', '--batch-size', '--optimizer', '--lr', '--schedule', '--seed', '--limit', '--data', '--checkpoint', '--resume', '--out', '--overwrite', '--allow-nonfinite', '--help']) expect(result.stdout).toContain(flag);
+    expect(result.stdout).toContain('3 training diverged (the loss became NaN or infinite); 130 interrupted by Ctrl-C');
   });
 });

@@ -4,7 +4,8 @@ export { TensorDataset, type TensorDatasetOptions, type TensorSource } from './d
 export { ArrayDataset } from './datasets/array-dataset.js';
 export { IterableDataset } from './datasets/iterable-dataset.js';
 export type { StreamSource } from './datasets/stream-values.js';
-export type { Batch, RowLayout, RowSource, Sample } from './datasets/sample.js';
+export type { Batch, NamedBatch, RowLayout, RowSource, Sample, TensorRecord } from './datasets/sample.js';
+export { NamedTensorDataset, type NamedSample } from './datasets/named-tensor-dataset.js';
 
 // Loading
 export { DataLoader } from './loader/data-loader.js';

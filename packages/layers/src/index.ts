@@ -24,8 +24,18 @@ export { Embedding, type EmbeddingOptions } from './core/embedding.js';
 export { Conv2D, type Conv2DOptions } from './convolution/conv2d.js';
 export { MaxPool2D } from './convolution/max-pool2d.js';
 export { AvgPool2D, type AvgPool2DOptions } from './convolution/avg-pool2d.js';
+export { GlobalAveragePooling2D } from './convolution/global-average-pooling2d.js';
 export { Pool2D, type Pool2DOptions } from './convolution/pool2d.js';
 export { windowGeometry, type Padding, type PairOption, type WindowGeometry } from './convolution/geometry.js';
+
+export { MergeLayer, describeSymbolicShape } from './merge/merge-layer.js';
+export { ElementwiseMerge } from './merge/elementwise-merge.js';
+export { Add } from './merge/add.js';
+export { Subtract } from './merge/subtract.js';
+export { Multiply } from './merge/multiply.js';
+export { Average } from './merge/average.js';
+export { Maximum } from './merge/maximum.js';
+export { Concatenate } from './merge/concatenate.js';
 
 export { BatchNorm, type BatchNormOptions } from './normalization/batch-norm.js';
 export { LayerNorm, type LayerNormOptions } from './normalization/layer-norm.js';
@@ -43,5 +53,5 @@ export type { Fans, Initializer, InitializerConfig, InitializerName } from './in
 export { constantInitializer, initializers, normalInitializer, uniformInitializer } from './initializers/initializers.js';
 export { initializerFromConfig } from './initializers/initializer-from-config.js';
 
-export { defaultLayerRegistry, layerFromConfig, type LayerClass, type LayerRegistry } from './registry/layer-registry.js';
+export { defaultLayerRegistry, graphLayerFromConfig, layerFromConfig, type LayerClass, type LayerRegistry } from './registry/layer-registry.js';
 export { collectWeights, loadWeights, type LoadWeightsOptions, type WeightSource } from './registry/load-weights.js';

@@ -1,5 +1,5 @@
 /**
- * @annet/model: Sequential models with fit, evaluate and predict (methods on the model), streaming
+ * @annet/model: Sequential and graph (functional) models with fit, evaluate and predict (methods on the model), streaming
  * metrics, checkpointable callbacks and exact resume from a checkpoint. Browser-safe; file-writing
  * parts (file checkpoint store, CSV logger) are in `@annet/model/node`.
  */
@@ -7,6 +7,14 @@ export { Sequential, type SequentialConfig, type SequentialOptions } from './seq
 export type { ModelLayer } from './sequential/model-layer.js';
 export { checkModelState, readModelState, writeModelState, type ModelState, type ModelStateChecks } from './sequential/model-state.js';
 export type { LayerSummary, ModelSummary } from './sequential/summary.js';
+
+export { Model, type ModelOptions } from './graph/model.js';
+export { input, SymbolicTensor, type GraphNode, type InputOptions } from './graph/symbolic-tensor.js';
+export { apply } from './graph/apply.js';
+export { isMultiInput, type GraphLayer, type MultiInputModelLayer } from './graph/graph-layer.js';
+export type { ModelConfig } from './graph/model-config.js';
+export type { GraphSummary, GraphSummaryRow } from './graph/graph-summary.js';
+export type { ModelInputs, NamedTensors } from './graph/named-tensors.js';
 export { WeightSnapshot, weightsAreFinite, type WeightOwner } from './sequential/weights.js';
 
 export type { FitOptions } from './training/fit-options.js';

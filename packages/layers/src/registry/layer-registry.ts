@@ -18,6 +18,14 @@ import { Flatten } from '../core/flatten.js';
 import { Reshape } from '../core/reshape.js';
 import { BatchNorm } from '../normalization/batch-norm.js';
 import { LayerNorm } from '../normalization/layer-norm.js';
+import { GlobalAveragePooling2D } from '../convolution/global-average-pooling2d.js';
+import { Add } from '../merge/add.js';
+import { Average } from '../merge/average.js';
+import { Concatenate } from '../merge/concatenate.js';
+import { Maximum } from '../merge/maximum.js';
+import { MergeLayer } from '../merge/merge-layer.js';
+import { Multiply } from '../merge/multiply.js';
+import { Subtract } from '../merge/subtract.js';
 
 /**
  * Anything that rebuilds a layer from its config: every annet layer class has a static
@@ -27,8 +35,8 @@ import { LayerNorm } from '../normalization/layer-norm.js';
  * const entry: LayerClass = Dense;
  */
 export interface LayerClass {
-  /** Rebuilds the layer from what its `getConfig()` returned. */
-  fromConfig(config: LayerConfig): BaseLayer;
+  /** Rebuilds the layer from what its `getConfig()` returned (a merge layer for `Add`, `Concatenate`…). */
+  fromConfig(config: LayerConfig): BaseLayer | MergeLayer;
 }
 
 /**
@@ -51,6 +59,7 @@ export const defaultLayerRegistry = {
   Conv2D,
   MaxPool2D,
   AvgPool2D,
+  GlobalAveragePooling2D,
   BatchNorm,
   LayerNorm,
   Embedding,
@@ -64,6 +73,12 @@ export const defaultLayerRegistry = {
   Sigmoid,
   Tanh,
   Softmax,
+  Add,
+  Subtract,
+  Multiply,
+  Average,
+  Maximum,
+  Concatenate,
 } as const satisfies LayerRegistry;
 
 /**
@@ -75,6 +90,21 @@ export const defaultLayerRegistry = {
  * loadWeights(copy, collectWeights(dense));
  */
 export function layerFromConfig(config: LayerConfig, registry: LayerRegistry = defaultLayerRegistry): BaseLayer {
+  const layer = graphLayerFromConfig(config, registry);
+  if (layer instanceof MergeLayer) {
+    throw new AnnetError('INVALID_ARGUMENT', 'layerFromConfig', `${layer.className} takes several inputs, so it only fits in a graph model; rebuild it with graphLayerFromConfig(config) (or Model.fromConfig)`);
+  }
+  return layer;
+}
+
+/**
+ * Rebuilds any layer from its config, single-input or merge (`Add`, `Concatenate`…), through an
+ * explicit registry: what a graph model's `fromConfig` uses.
+ *
+ * @example
+ * const add = graphLayerFromConfig({ className: 'Add', name: 'add_1' }); // an Add
+ */
+export function graphLayerFromConfig(config: LayerConfig, registry: LayerRegistry = defaultLayerRegistry): BaseLayer | MergeLayer {
   const className = config?.className;
   if (typeof className !== 'string' || !Object.hasOwn(registry, className)) {
     throw new AnnetError(

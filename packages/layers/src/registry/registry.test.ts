@@ -13,6 +13,7 @@ const examples = () => [
   { layer: new defaultLayerRegistry.Conv2D(2, 3, [3, 1], { stride: [1, 2], padding: 'same', dilation: 1, useBias: false, dtype: 'float64' }), input: [1, 2, 5, 5] },
   { layer: new defaultLayerRegistry.MaxPool2D(2, { stride: 1, padding: 'valid', dtype: 'float64' }), input: [1, 2, 4, 4] },
   { layer: new defaultLayerRegistry.AvgPool2D([2, 3], { padding: 'same', dtype: 'float64' }), input: [1, 2, 4, 4] },
+  { layer: new defaultLayerRegistry.GlobalAveragePooling2D({ dtype: 'float64' }), input: [2, 3, 2, 2] },
   { layer: new defaultLayerRegistry.BatchNorm(3, { momentum: 0.2, epsilon: 1e-3, dtype: 'float64' }), input: [4, 3] },
   { layer: new defaultLayerRegistry.LayerNorm([2, 3], { epsilon: 1e-6, dtype: 'float64' }), input: [2, 2, 3] },
   { layer: new defaultLayerRegistry.Dropout(0.3, { seed: 9, dtype: 'float64' }), input: [2, 3] },
@@ -42,7 +43,13 @@ describe('layerFromConfig', () => {
       expect(Array.from(copy.forward(x, { training }).data)).toEqual(Array.from(layer.forward(x, { training }).data));
       checked.add(layer.className);
     }
-    expect([...checked, 'Embedding'].sort()).toEqual(Object.keys(defaultLayerRegistry).sort());
+    // Embedding has its own test below; the merge layers round-trip in merge/merge.test.ts.
+    const merges = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Concatenate'];
+    expect([...checked, 'Embedding', ...merges].sort()).toEqual(Object.keys(defaultLayerRegistry).sort());
+  });
+
+  it('refuses a merge layer, which only fits in a graph model', () => {
+    expect(() => layerFromConfig({ className: 'Add', name: 'add_1' })).toThrow('Add takes several inputs, so it only fits in a graph model; rebuild it with graphLayerFromConfig');
   });
 
   it('rebuilds Embedding', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { JsonObject } from '@annet/layer-api';
 import type { Callback, EpochLogs } from '../callbacks/callback.js';
 import type { TrainingContext } from '../training/training-context.js';
+import { createFolders } from './create-folders.js';
 
 /**
  * Options of {@link CSVLogger}.
@@ -77,7 +78,7 @@ export class CSVLogger implements Callback {
   }
 
   private start(): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    createFolders(path.dirname(this.file), 'CSVLogger');
     if (!this.append || !fs.existsSync(this.file)) fs.writeFileSync(this.file, '');
     this.started = true;
   }

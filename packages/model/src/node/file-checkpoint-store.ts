@@ -1,9 +1,10 @@
-import { mkdir, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { saveCheckpoint } from '@annet/serialization/node';
 import type { Checkpoint } from '@annet/serialization';
 import { AnnetError } from '@annet/tensor';
 import type { CheckpointMoment, CheckpointStore } from '../callbacks/model-checkpoint.js';
+import { createFolders } from './create-folders.js';
 
 /**
  * Options of {@link fileCheckpointStore}.
@@ -36,7 +37,7 @@ export function fileCheckpointStore(pathTemplate: string, options: FileCheckpoin
   return {
     location: (moment: CheckpointMoment) => expandTemplate(pathTemplate, moment),
     async save(location: string, checkpoint: Checkpoint) {
-      await mkdir(path.dirname(location), { recursive: true });
+      createFolders(path.dirname(location), 'fileCheckpointStore');
       await saveCheckpoint(location, checkpoint, { keepLast: options.keepVersions });
     },
     async remove(location: string) {

@@ -1,6 +1,9 @@
 import { AnnetError } from '@annet/tensor';
 import type { ModelLayer } from './model-layer.js';
 
+/** What naming needs of a layer: its name, arrays, and (optionally) how to rename it. */
+type NamedLayer = Pick<ModelLayer, 'name' | 'rename' | 'hasExplicitName' | 'defaultName' | 'parameters' | 'buffers'>;
+
 /**
  * Gives every auto-named layer a unique Keras-style name, `<defaultName>_<n>` with `n` counting
  * from 1 per default name in layer order (`dense_1`, `dense_2`, `dropout_1`), skipping names that
@@ -11,7 +14,7 @@ import type { ModelLayer } from './model-layer.js';
  * assignUniqueNames([new Dense(784, 128), new ReLU(), new Dense(128, 10)]);
  * // dense_1, relu_1, dense_2
  */
-export function assignUniqueNames(layers: readonly ModelLayer[], operation: string): void {
+export function assignUniqueNames(layers: readonly NamedLayer[], operation: string): void {
   const taken = new Set<string>();
   for (const layer of layers) {
     if (isAutoNamed(layer)) continue;
@@ -35,11 +38,11 @@ export function assignUniqueNames(layers: readonly ModelLayer[], operation: stri
   checkUniqueArrayNames(layers, operation);
 }
 
-function isAutoNamed(layer: ModelLayer): boolean {
+function isAutoNamed(layer: NamedLayer): boolean {
   return layer.hasExplicitName === false && typeof layer.rename === 'function';
 }
 
-function checkUniqueArrayNames(layers: readonly ModelLayer[], operation: string): void {
+function checkUniqueArrayNames(layers: readonly NamedLayer[], operation: string): void {
   const owners = new Map<string, string>();
   for (const layer of layers) {
     for (const array of [...layer.parameters(), ...layer.buffers()]) {

@@ -64,6 +64,7 @@ export class Sequential implements TrainableModel {
   /** Each parameter's and buffer's fingerprint as constructed, to tell whether one was set since. */
   private readonly constructedFingerprints: readonly (readonly [number, number])[];
   private trainingSetup: TrainingSetup | null = null;
+  private readonly outputArray: Tensor[] = [];
 
   constructor(layers: readonly ModelLayer[], options: SequentialOptions = {}) {
     if (!Array.isArray(layers) || layers.length === 0) {
@@ -185,6 +186,27 @@ export class Sequential implements TrainableModel {
     return this.layers.length === 0 ? gradient : this.layers[0].backward(gradient, options);
   }
 
+  /** One input, named `input` (what {@link TrainableModel} needs; batches pass it as a plain tensor). */
+  get inputNames(): readonly string[] {
+    return sequentialInputNames;
+  }
+
+  /** One output, named `output`. */
+  get outputNames(): readonly string[] {
+    return sequentialOutputNames;
+  }
+
+  /** The training loop's forward: {@link Sequential.forward} of the one input, as a one-element array (reused). */
+  forwardArrays(inputs: readonly Tensor[], training: boolean): readonly Tensor[] {
+    this.outputArray[0] = this.forward(inputs[0], training ? trainingMode : inferenceMode);
+    return this.outputArray;
+  }
+
+  /** The training loop's backward: {@link Sequential.backward} of the one output gradient, the first layer skipping the input gradient. */
+  backwardArrays(outputGradients: readonly Tensor[]): void {
+    this.backward(outputGradients[0], skipInputGradient);
+  }
+
   /**
    * Outputs for `inputs` (inference mode: no dropout, BatchNorm uses running statistics),
    * computed `batchSize` rows at a time (default 32), in a fresh tensor.
@@ -205,7 +227,7 @@ export class Sequential implements TrainableModel {
    * });
    */
   async fit(trainData: TrainingData, options: FitOptions): Promise<History> {
-    this.trainingSetup = { loss: options.loss, metrics: options.metrics ?? [] };
+    this.trainingSetup = { loss: options.loss, lossWeights: options.lossWeights, metrics: options.metrics ?? [] };
     return fitModel(this, trainData, options, `Sequential "${this.name}".fit`);
   }
 
@@ -238,3 +260,10 @@ export class Sequential implements TrainableModel {
     return { className: 'Sequential', name: this.name, inputShape: this.declaredInputShape ? this.declaredInputShape.slice() : null, layers: this.layers.map((layer) => layer.getConfig()) };
   }
 }
+
+const sequentialInputNames: readonly string[] = Object.freeze(['input']);
+const sequentialOutputNames: readonly string[] = Object.freeze(['output']);
+const trainingMode = { training: true } as const;
+const inferenceMode = { training: false } as const;
+/** Training never uses the gradient with respect to the model's input: let the first layer skip it. */
+const skipInputGradient = { inputGradient: false } as const;

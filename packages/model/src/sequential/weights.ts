@@ -51,12 +51,15 @@ export class WeightSnapshot {
 
   /** Fills the snapshot from tensors keyed by name, as {@link WeightSnapshot.tensors} returned them. */
   load(tensors: Readonly<Record<string, Tensor>>): void {
+    // Every array is checked before any is copied, so a refused load leaves the snapshot as it was.
     for (const { source, copy } of this.arrays) {
       const saved = tensors[source.name];
-      if (saved === undefined || saved.size !== copy.length) {
-        throw new AnnetError('INVALID_STATE', 'WeightSnapshot.load', `no saved array of ${copy.length} elements for ${JSON.stringify(source.name)}`);
+      if (saved === undefined || saved.size !== copy.length || saved.dtype === 'int32') {
+        throw new AnnetError('INVALID_STATE', 'WeightSnapshot.load', `no saved float array of ${copy.length} elements for ${JSON.stringify(source.name)}${saved === undefined ? '' : ` (got ${saved.dtype} with ${saved.size})`}`);
       }
-      const contiguous = saved.contiguous();
+    }
+    for (const { source, copy } of this.arrays) {
+      const contiguous = tensors[source.name].contiguous();
       copy.set(contiguous.data.subarray(contiguous.offset, contiguous.offset + contiguous.size));
     }
     this.filled = true;

@@ -1,15 +1,19 @@
-import { DataLoader, MapDataset, TensorDataset, trainTestSplit, type Batch, type Sample } from '@annet/dataset';
+import { DataLoader, MapDataset, NamedTensorDataset, TensorDataset, trainTestSplit, type Batch, type Sample, type TensorRecord } from '@annet/dataset';
 import { AnnetError, Tensor } from '@annet/tensor';
 
 /**
- * Inputs and targets as two tensors whose first dimension indexes samples.
+ * Inputs and targets as tensors whose first dimension indexes samples: one tensor each, or, for a
+ * model of several inputs or outputs, records of tensors keyed by input and output name.
  *
  * @example
  * await model.fit({ inputs: images, targets: labels }, options);
+ * await graph.fit({ inputs: { image: images, extra: ages }, targets: { digit: labels } }, options);
  */
 export interface TensorPair {
-  readonly inputs: Tensor;
-  readonly targets: Tensor;
+  /** One tensor, tensors by input name, or an array of them in input order. */
+  readonly inputs: Tensor | TensorRecord | readonly Tensor[];
+  /** One tensor, tensors by output name, or an array of them in output order. */
+  readonly targets: Tensor | TensorRecord | readonly Tensor[];
 }
 
 /**
@@ -57,7 +61,11 @@ export function toDataset(data: TrainingData, operation: string, purpose: string
   if (isDataLoader(data)) {
     throw new AnnetError('INVALID_ARGUMENT', operation, `${purpose} needs a dataset or tensors, got a DataLoader; pass the loader's dataset, or give validationData explicitly`);
   }
-  if (isTensorPair(data)) return new TensorDataset(data.inputs, data.targets);
+  if (isTensorPair(data)) {
+    const { inputs, targets } = data;
+    // Plain tensors keep TensorDataset's row-copy fast path; records go through the default collate.
+    return inputs instanceof Tensor && targets instanceof Tensor ? new TensorDataset(inputs, targets) : (new NamedTensorDataset(inputs as TensorRecord, targets as TensorRecord) as unknown as MapDataset<Sample>);
+  }
   throw new AnnetError('INVALID_ARGUMENT', operation, `expected a DataLoader, a dataset or { inputs, targets } tensors, got ${describe(data)}`);
 }
 
@@ -90,7 +98,14 @@ export function splitForValidation(data: TrainingData, fraction: number, seed: n
 }
 
 function isTensorPair(data: unknown): data is TensorPair {
-  return typeof data === 'object' && data !== null && (data as TensorPair).inputs instanceof Tensor && (data as TensorPair).targets instanceof Tensor;
+  if (typeof data !== 'object' || data === null || data instanceof MapDataset || data instanceof DataLoader) return false;
+  const { inputs, targets } = data as { inputs?: unknown; targets?: unknown };
+  return isTensorSide(inputs) && isTensorSide(targets);
+}
+
+function isTensorSide(value: unknown): boolean {
+  if (value instanceof Tensor) return true;
+  return typeof value === 'object' && value !== null && Object.keys(value).length > 0 && Object.values(value).every((entry) => entry instanceof Tensor);
 }
 
 function describe(value: unknown): string {

@@ -2,9 +2,6 @@ import type { Callback, EpochLogs, HookResult } from '../callbacks/callback.js';
 import { evaluateLoader } from './evaluate.js';
 import type { Run } from './run-setup.js';
 
-/** Training never uses the gradient with respect to the model's input: let the first layer skip it. */
-const skipInputGradient = { inputGradient: false } as const;
-
 /**
  * Calls one hook of every callback in order, awaiting only the hooks that return a promise, so
  * synchronous callbacks cost no await.
@@ -40,13 +37,15 @@ export async function trainEpoch(run: Run, batchLogs: Record<string, number>, co
   }
   const started = performance.now();
   const samplesAtStart = state.samplesInEpoch;
-  for (const { inputs, targets } of loader) {
-    const predictions = model.forward(inputs, { training: true });
-    const { loss, gradient } = run.loss.compute(predictions, targets);
-    metrics.update(predictions, targets);
-    model.backward(gradient, skipInputGradient);
+  for (const batch of loader) {
+    const inputs = run.inputs.read(batch.inputs);
+    const targets = run.targets.read(batch.targets);
+    const predictions = model.forwardArrays(inputs, true);
+    const loss = run.loss.compute(predictions, targets);
+    const rows = inputs[0].shape[0];
+    metrics.update(predictions, targets, run.loss.outputLosses, rows);
+    model.backwardArrays(run.loss.gradients);
     optimizer.step(model);
-    const rows = inputs.shape[0];
     state.step++;
     state.batch++;
     state.samplesInEpoch += rows;

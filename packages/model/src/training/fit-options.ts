@@ -5,7 +5,7 @@ import { AnnetError } from '@annet/tensor';
 import type { Callback } from '../callbacks/callback.js';
 import type { TrainingData } from './data-source.js';
 import type { LossSpec } from './loss-spec.js';
-import type { MetricSpec } from './metric-set.js';
+import type { MetricsOption } from './output-metrics.js';
 
 /**
  * Options of `Sequential.fit`.
@@ -16,8 +16,13 @@ import type { MetricSpec } from './metric-set.js';
 export interface FitOptions {
   /** Updates the weights after each batch; its schedule sets the learning rate. */
   readonly optimizer: Optimizer;
-  /** A loss name from `@annet/layers` (`'softmaxCrossEntropy'`, `'meanSquaredError'`…) or a loss function. */
-  readonly loss: LossSpec;
+  /**
+   * A loss name from `@annet/layers` (`'softmaxCrossEntropy'`, `'meanSquaredError'`…) or a loss
+   * function, for every output; or one per output name (`{ digit: 'softmaxCrossEntropy', box: 'huber' }`).
+   */
+  readonly loss: LossSpec | Readonly<Record<string, LossSpec>>;
+  /** Per output name, the weight of its loss in the total `loss = Σ weight·loss` (default 1 each). */
+  readonly lossWeights?: Readonly<Record<string, number>>;
   /** Train until this many epochs are done in total (counting `initialEpoch` or a resumed checkpoint's). */
   readonly epochs: number;
   /** Samples per batch when `trainData` is not a loader; default 32. A loader keeps its own (a different value here is refused). */
@@ -35,8 +40,12 @@ export interface FitOptions {
    * with `initialize(seed)`, it is initialized with this seed first. Default 0.
    */
   readonly seed?: number;
-  /** Metrics to log besides the loss: names (`'accuracy'`, `'top5Accuracy'`, `'f1'`…) or objects. */
-  readonly metrics?: readonly MetricSpec[];
+  /**
+   * Metrics to log besides the loss: names (`'accuracy'`, `'top5Accuracy'`, `'f1'`…) or objects,
+   * for every output; or lists per output name (`{ digit: ['accuracy'] }`). With several outputs,
+   * logs name the output after a dot (`accuracy.digit`, `validationLoss.box`).
+   */
+  readonly metrics?: MetricsOption;
   /** Hooks: progress, early stopping, checkpoints… A `History` is always added first. */
   readonly callbacks?: readonly Callback[];
   /** Zero-based epoch to start at (the data order of that epoch is used); default 0. */

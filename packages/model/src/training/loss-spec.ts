@@ -30,6 +30,8 @@ export function resolveLoss(spec: LossSpec): LossFunction {
 export class LossComputer {
   readonly loss: LossFunction;
   private gradient: Tensor | undefined;
+  /** The options of the loss call, rebuilt only with the gradient buffer (an object per call would be garbage per step). */
+  private options: { readonly reduction: 'mean'; readonly out: Tensor } | undefined;
 
   constructor(spec: LossSpec) {
     this.loss = resolveLoss(spec);
@@ -40,7 +42,8 @@ export class LossComputer {
     const current = this.gradient;
     if (current === undefined || current.dtype !== predictions.dtype || !shapesEqual(current.shape, predictions.shape)) {
       this.gradient = zeros(predictions.shape, predictions.dtype as FloatDType);
+      this.options = { reduction: 'mean', out: this.gradient };
     }
-    return this.loss(predictions, targets, { reduction: 'mean', out: this.gradient });
+    return this.loss(predictions, targets, this.options);
   }
 }

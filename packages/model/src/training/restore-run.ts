@@ -2,7 +2,7 @@ import type { JsonObject } from '@annet/layer-api';
 import type { DataLoaderState } from '@annet/dataset';
 import { parseCheckpointTensorName, type Checkpoint } from '@annet/serialization';
 import type { OptimizerStateDict, StateArray } from '@annet/optimizers';
-import { AnnetError, type Tensor } from '@annet/tensor';
+import { AnnetError, type RngState, type Tensor } from '@annet/tensor';
 import { History } from '../callbacks/history.js';
 import { RunningMean } from '../metrics/mean.js';
 import { checkModelState, writeModelState } from '../sequential/model-state.js';
@@ -58,14 +58,26 @@ export function restoreRun(checkpoint: Checkpoint, parts: TrainingParts, state: 
     new RunningMean().setState(epochInProgress.epochLoss);
     parts.metrics.setState(epochInProgress.metrics);
   }
-  // Applied in an order that can be undone: the metric sums and the loader first, then the
-  // optimizer (which applies fully or not at all); what follows cannot fail.
+  // Applied in an order that can be undone: the metric sums, the layers' states (Dropout's mask
+  // generator), the initialization stream and the loader first, then the optimizer (which
+  // applies fully or not at all); what follows cannot fail.
+  const { model } = parts;
   const loaderBefore = parts.loader.state();
+  const layerStatesBefore = model.layers.map((layer) => layer.getState?.());
+  const initializationBefore = model.initializationState();
   try {
+    for (const layer of model.layers) layer.setState?.(checkpoint.rng[layer.name] as JsonObject);
+    const initialization = checkpoint.rng.initialization;
+    if (typeof initialization === 'object' && initialization !== null) model.restoreInitializationState(initialization as unknown as RngState);
     parts.loader.loadState(checkpoint.dataLoader as unknown as DataLoaderState);
     const saved = checkpoint.optimizer!;
     parts.optimizer.loadStateDict({ type: saved.type, config: saved.config, state: saved.state, arrays: optimizerArrays } as OptimizerStateDict, { strict: true, target: parts.model });
   } catch (error) {
+    model.layers.forEach((layer, index) => {
+      const before = layerStatesBefore[index];
+      if (before !== undefined) layer.setState?.(before);
+    });
+    if (initializationBefore !== null) model.restoreInitializationState(initializationBefore);
     parts.loader.loadState(loaderBefore);
     parts.metrics.reset();
     throw error;

@@ -60,6 +60,16 @@ describe('resumeFrom is all or nothing (issue 21 item 2)', () => {
     await expectRefusedUnchanged(withTraining(midEpoch, { metrics: {} }), /no state for metric "accuracy"/);
     await expectRefusedUnchanged(withTraining(midEpoch, { batch: -1 }), /extra\.training\.batch must be a non-negative integer, got -1/);
   });
+  it("refuses a bad Dropout generator state, leaving the model's masks as they were", async () => {
+    const { atEpochEnd } = await checkpoints();
+    const fresh = model(1);
+    const dropout = fresh.layers[2];
+    const stateBefore = dropout.getState!();
+    const bad = { ...atEpochEnd, rng: { ...atEpochEnd.rng, dropout_1: { rng: 'x' } } } as unknown as Checkpoint;
+    await expect(fresh.fit(data, options({ resumeFrom: bad }))).rejects.toThrow(/setState: expected \{ rng: \{ algorithm, words \} \}/);
+    expect(dropout.getState!()).toEqual(stateBefore);
+    await expectRefusedUnchanged(bad, /setState: expected \{ rng: \{ algorithm, words \} \}/);
+  });
   it('still resumes the unmodified checkpoints', async () => {
     const { atEpochEnd, midEpoch } = await checkpoints();
     for (const checkpoint of [atEpochEnd, midEpoch]) {
@@ -114,6 +124,7 @@ describe('resumeFrom checks recorded run settings (issue 21 item 4)', () => {
     await expectRefusedUnchanged(atEpochEnd, /trained with runSettings\.shift = 2, this fit uses null/);
     const { atEpochEnd: unrecorded } = await checkpoints();
     await expectRefusedUnchanged(unrecorded, /trained with runSettings\.shift = null, this fit uses 2/, { runSettings: { shift: 2 } });
+    // Equal settings in another key order are the same settings.
     const adam = new Adam({ learningRate: 0.01 });
     await model(1).fit(data, options({ optimizer: adam, resumeFrom: atEpochEnd, runSettings: { data: 'mnist', shift: 2 } }));
     expect(adam.stepCount).toBe(9);

@@ -38,10 +38,19 @@ function checkRunSettings(saved: unknown, given: JsonObject | undefined, operati
   const recorded = (typeof saved === 'object' && saved !== null && !Array.isArray(saved) ? saved : {}) as JsonObject;
   const current = given ?? {};
   for (const name of new Set([...Object.keys(recorded), ...Object.keys(current)])) {
-    const before = JSON.stringify(recorded[name] ?? null);
-    const now = JSON.stringify(current[name] ?? null);
+    const before = canonicalJson(recorded[name] ?? null);
+    const now = canonicalJson(current[name] ?? null);
     if (before !== now) {
       throw new AnnetError('INVALID_ARGUMENT', operation, `the checkpoint was trained with runSettings.${name} = ${before}, this fit uses ${now}; use the same setting to resume exactly`);
     }
   }
+}
+
+/** JSON with object keys sorted, so equal settings compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -6,8 +6,9 @@ import { RunningMean } from '../metrics/mean.js';
 import { captureCheckpoint } from './capture-checkpoint.js';
 import { isDataLoader, splitForValidation, toLoader, type TrainingData } from './data-source.js';
 import type { ResolvedFitOptions } from './fit-options.js';
-import { LossComputer } from './loss-spec.js';
-import { MetricSet } from './metric-set.js';
+import { BatchArrays } from './batch-arrays.js';
+import { Objective } from './objective.js';
+import { OutputMetrics } from './output-metrics.js';
 import { restoreRun } from './restore-run.js';
 import { RunState } from './run-state.js';
 import type { TrainableModel } from './training-model.js';
@@ -20,10 +21,14 @@ export interface Run {
   readonly history: History;
   readonly callbacks: readonly Callback[];
   readonly validationLoader: DataLoader<unknown, Batch> | null;
-  /** Computes the training loss and its gradient into a reused buffer. */
-  readonly loss: LossComputer;
-  /** The same loss for validation batches, with a buffer of their own shape. */
-  readonly validationLoss: LossComputer;
+  /** Computes the training loss (every output's, weighted) and its gradients into reused buffers. */
+  readonly loss: Objective;
+  /** The same loss for validation batches, with buffers of their own shape. */
+  readonly validationLoss: Objective;
+  /** Reads a batch's inputs into the model's input order. */
+  readonly inputs: BatchArrays;
+  /** Reads a batch's targets into the model's output order. */
+  readonly targets: BatchArrays;
   /** `true` when a mid-epoch checkpoint was restored: the first epoch continues rather than starts. */
   readonly resumeMidEpoch: boolean;
 }
@@ -56,7 +61,7 @@ export function setUpRun(model: TrainableModel, trainData: TrainingData, options
     model,
     optimizer: options.optimizer,
     loader,
-    metrics: new MetricSet(options.metrics, operation),
+    metrics: new OutputMetrics(model.outputNames, options.metrics, operation),
     epochLoss: new RunningMean(),
     callbacks,
     settings: { seed: options.seed, batchSize: loader.batchSize, epochs: options.epochs, ...(options.runSettings === undefined ? {} : { runSettings: options.runSettings }) },
@@ -69,7 +74,9 @@ export function setUpRun(model: TrainableModel, trainData: TrainingData, options
     state.epoch = options.initialEpoch;
     if (loader !== trainData) loader.setEpoch(options.initialEpoch);
   }
-  return { parts, state, history, callbacks, validationLoader, loss: new LossComputer(options.loss), validationLoss: new LossComputer(options.loss), resumeMidEpoch };
+  const loss = new Objective(model.outputNames, options, operation);
+  const validationLoss = new Objective(model.outputNames, options, operation);
+  return { parts, state, history, callbacks, validationLoader, loss, validationLoss, inputs: new BatchArrays(model.inputNames, 'input', operation), targets: new BatchArrays(model.outputNames, 'target', operation), resumeMidEpoch };
 }
 
 /** A loader brings its own batch size and order: a different `batchSize` or `shuffle` beside it would be ignored, so it is refused. */

@@ -1,4 +1,4 @@
-import type { BackwardOptions, JsonObject, Parameter, StateBuffer } from '@annet/layer-api';
+import type { JsonObject, Parameter, StateBuffer } from '@annet/layer-api';
 import type { RngState, Tensor } from '@annet/tensor';
 import type { ModelLayer } from '../sequential/model-layer.js';
 
@@ -17,7 +17,7 @@ export interface CallbackModel {
   parameters(): readonly Parameter[];
   /** Every buffer (such as BatchNorm running statistics), in a stable order. */
   buffers(): readonly StateBuffer[];
-  /** Outputs for `inputs` in inference mode, in a fresh tensor. */
+  /** Outputs for `inputs` in inference mode, in a fresh tensor (a model of one output). */
   predict(inputs: Tensor, options?: { readonly batchSize?: number }): Tensor;
 }
 
@@ -32,11 +32,22 @@ export interface CallbackModel {
  */
 export interface TrainableModel extends CallbackModel {
   /** The layers; a layer with `getState`/`setState` (Dropout's mask generator) has its state saved under its name. */
-  readonly layers: readonly ModelLayer[];
-  /** Runs the model; the result may be a buffer reused by the next call. */
-  forward(input: Tensor, options: { readonly training: boolean }): Tensor;
-  /** Back-propagates `outputGradient`, writing every parameter's gradient. */
-  backward(outputGradient: Tensor, options?: BackwardOptions): Tensor;
+  readonly layers: readonly Pick<ModelLayer, 'name' | 'getState' | 'setState'>[];
+  /** The inputs' names: the keys of a batch's `inputs` record (a model of one input also takes a plain tensor). */
+  readonly inputNames: readonly string[];
+  /** The outputs' names: the keys of a batch's `targets` record, of per-output losses, metrics and logs. */
+  readonly outputNames: readonly string[];
+  /**
+   * Runs the model on one tensor per input (in {@link TrainableModel.inputNames} order) and returns
+   * one per output (in {@link TrainableModel.outputNames} order); results may be buffers, and the
+   * array itself, reused by the next call.
+   */
+  forwardArrays(inputs: readonly Tensor[], training: boolean): readonly Tensor[];
+  /**
+   * Back-propagates one gradient per output, writing every parameter's gradient; the gradient with
+   * respect to the inputs is not needed (layers may skip it).
+   */
+  backwardArrays(outputGradients: readonly Tensor[]): void;
   /** The architecture as JSON; a resume compares it with the checkpoint's. */
   getConfig(): JsonObject;
   /** `true` once the parameters were drawn or set, so `fit` must not draw them again. */

@@ -3,7 +3,7 @@ import type { Batch, DataLoader } from '@annet/dataset';
 import type { Optimizer } from '@annet/optimizers';
 import type { Callback } from '../callbacks/callback.js';
 import type { RunningMean } from '../metrics/mean.js';
-import type { MetricSet } from './metric-set.js';
+import type { OutputMetrics } from './output-metrics.js';
 import type { TrainableModel } from './training-model.js';
 
 /**
@@ -32,7 +32,7 @@ export interface TrainingParts {
   readonly model: TrainableModel;
   readonly optimizer: Optimizer;
   readonly loader: DataLoader<unknown, Batch>;
-  readonly metrics: MetricSet;
+  readonly metrics: OutputMetrics;
   readonly epochLoss: RunningMean;
   readonly callbacks: readonly Callback[];
   readonly settings: FitSettings;
