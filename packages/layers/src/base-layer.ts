@@ -1,8 +1,8 @@
 import type { BackwardOptions, FloatDType, JsonObject, JsonValue, Layer, LayerConfig } from '@annet/layer-api';
 import { AnnetError, formatShape, createRng, shapesEqual, type Rng, type Tensor } from '@annet/tensor';
 import type { Fans, Initializer } from './initializers/initializer.js';
-import { reuseBuffer } from './buffers.js';
 import { LayerBuffer, LayerParameter } from './layer-parameter.js';
+import { Workspace } from './workspace.js';
 
 /**
  * Options every layer takes.
@@ -37,8 +37,9 @@ export interface SeededLayerOptions extends LayerOptions {
  * The base of every annet layer: naming, parameters and buffers, config and the bookkeeping that
  * makes `backward` safe. Subclasses put forward and backward side by side in one file.
  *
- * Outputs and gradients live in buffers allocated once per input shape and reused: the tensor
- * `forward` or `backward` returns is overwritten by the next call. Copy it (`clone()`) to keep it.
+ * Outputs, gradients and scratch space live in the layer's {@link Workspace} (`this.workspace`),
+ * allocated once per input shape and reused: the tensor `forward` or `backward` returns is
+ * overwritten by the next call. Copy it (`clone()`) to keep it.
  * `backward` overwrites parameter gradients; it never accumulates.
  *
  * @example
@@ -60,8 +61,8 @@ export abstract class BaseLayer implements Layer<Tensor> {
   protected lastInput: Tensor | undefined;
   /** Whether the last forward pass was in training mode. */
   protected lastTraining = false;
-  /** Backing store of {@link BaseLayer.inputGradientFor}. */
-  private inputGradientBuffer: Tensor | undefined;
+  /** The layer's reusable buffers, scratch arrays and cached views, by name (see {@link Workspace}). */
+  protected readonly workspace: Workspace = new Workspace(this);
   private layerName: string;
   private readonly parameterList: LayerParameter[] = [];
   private readonly bufferList: LayerBuffer[] = [];
@@ -157,16 +158,6 @@ export abstract class BaseLayer implements Layer<Tensor> {
   }
 
   /** Records what backward needs from a forward pass: its input and whether it was training. */
-  /**
-   * The layer's input-gradient tensor for this dtype and shape: one buffer per layer, reallocated
-   * only when the dtype or shape changes, so a steady-state backward allocates nothing.
-   */
-  protected inputGradientFor<D extends FloatDType>(dtype: D, shape: readonly number[]): Tensor<D> {
-    const buffer = reuseBuffer(this.inputGradientBuffer, dtype, shape);
-    this.inputGradientBuffer = buffer;
-    return buffer;
-  }
-
   protected recordForward(input: Tensor, options: { readonly training: boolean } | undefined): void {
     this.lastInput = input;
     this.lastTraining = options?.training ?? false;

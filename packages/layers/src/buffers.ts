@@ -1,21 +1,4 @@
-import type { FloatDType } from '@annet/layer-api';
-import { residentZeros, shapesEqual, type Tensor } from '@annet/tensor';
-
-/**
- * Returns `current` when it already has `dtype` and `shape`, otherwise a new zero-filled tensor,
- * resident (`residentZeros`: in the WebAssembly kernels' memory when they have a shared one, so
- * the next layer's matmul reads it in place). Layers keep their outputs and gradients in such
- * buffers, so a steady state allocates nothing.
- *
- * @example
- * let output: Tensor | undefined;
- * output = reuseBuffer(output, 'float32', [64, 128]); // allocates
- * output = reuseBuffer(output, 'float32', [64, 128]); // the same tensor
- */
-export function reuseBuffer<D extends FloatDType>(current: Tensor | undefined, dtype: D, shape: readonly number[]): Tensor<D> {
-  if (current !== undefined && current.dtype === dtype && shapesEqual(current.shape, shape)) return current as Tensor<D>;
-  return residentZeros(shape, dtype);
-}
+import type { Tensor } from '@annet/tensor';
 
 /**
  * `tensor` itself when its elements are row-major without gaps (from `tensor.offset`),

@@ -1,6 +1,7 @@
 export { BaseLayer, initialRng, seedConfig, type LayerOptions, type SeededLayerOptions } from './base-layer.js';
 export { LayerBuffer, LayerParameter } from './layer-parameter.js';
-export { contiguousInput, reuseBuffer } from './buffers.js';
+export { contiguousInput } from './buffers.js';
+export { Workspace } from './workspace.js';
 
 export { ElementwiseActivation } from './activations/elementwise-activation.js';
 export { ReLU } from './activations/relu.js';

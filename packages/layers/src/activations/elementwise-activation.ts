@@ -1,6 +1,6 @@
 import type { Tensor } from '@annet/tensor';
 import { BaseLayer } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { requireFloatInput } from '../layer-errors.js';
 
 /**
@@ -16,14 +16,11 @@ import { requireFloatInput } from '../layer-errors.js';
  * }
  */
 export abstract class ElementwiseActivation extends BaseLayer {
-  private output: Tensor | undefined;
-
   /** y = f(x), element by element; the returned tensor is reused by the next call. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     requireFloatInput(this.operation, input);
     const x = contiguousInput(input);
-    const output = reuseBuffer(this.output, x.dtype as 'float32' | 'float64', x.shape);
-    this.output = output;
+    const output = this.workspace.buffer('output', x.dtype as 'float32' | 'float64', x.shape);
     this.activate(floatData(x), x.offset, floatData(output), x.size);
     this.recordForward(x, options);
     return output;
@@ -31,10 +28,10 @@ export abstract class ElementwiseActivation extends BaseLayer {
 
   /** dx = f′(x) ⊙ dy; the returned tensor is reused by the next call. */
   backward(outputGradient: Tensor): Tensor {
-    const output = this.output;
+    const output = this.workspace.current('output');
     const x = this.checkBackwardAgainst(outputGradient, output);
     const gradient = contiguousInput(outputGradient);
-    const inputGradient = this.inputGradientFor(x.dtype as 'float32' | 'float64', x.shape);
+    const inputGradient = this.workspace.buffer('inputGradient', x.dtype as 'float32' | 'float64', x.shape);
     this.differentiate(floatData(x), x.offset, floatData(output as Tensor), floatData(gradient), gradient.offset, floatData(inputGradient), x.size);
     return inputGradient;
   }

@@ -1,7 +1,6 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, mul, normalizeAxis, softmax, sub, sum, zeros, type Tensor } from '@annet/tensor';
+import { AnnetError, mul, normalizeAxis, residentZeros, softmax, sub, sum, type Tensor } from '@annet/tensor';
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
-import { reuseBuffer } from '../buffers.js';
 import { requireFloatInput } from '../layer-errors.js';
 
 /**
@@ -28,9 +27,6 @@ export interface SoftmaxOptions extends LayerOptions {
 export class Softmax extends BaseLayer {
   /** The axis that sums to 1, as given (may be negative). */
   readonly axis: number;
-  private output: Tensor | undefined;
-  private inputGradient: Tensor | undefined;
-  private rowSums: Tensor | undefined;
   private readonly forwardOptions: { out?: Tensor } = {};
   private readonly productOptions: { out?: Tensor } = {};
   private readonly sumOptions: { out?: Tensor } = {};
@@ -55,35 +51,40 @@ export class Softmax extends BaseLayer {
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     requireFloatInput(this.operation, input);
     const axis = normalizeAxis(this.axis, input.shape.length, this.operation);
-    const output = reuseBuffer(this.output, input.dtype as 'float32' | 'float64', input.shape);
-    if (output !== this.output) {
-      this.output = output;
-      this.forwardOptions.out = output;
-      this.productOptions.out = reuseBuffer(undefined, output.dtype as 'float32' | 'float64', output.shape);
-      this.inputGradient = this.productOptions.out;
-      const reducedShape = output.shape.slice();
-      reducedShape[axis] = 1;
-      this.rowSums = zeros(reducedShape, output.dtype as 'float32' | 'float64');
-      this.sumOptions.out = this.rowSums;
-    }
+    const output = this.workspace.output(input.dtype as 'float32' | 'float64', input.shape);
+    this.forwardOptions.out = output;
     softmax(input, axis, this.forwardOptions);
     this.lastInput = input;
     this.lastTraining = options?.training ?? false;
     return output;
   }
 
-  /** dx = y ⊙ (dy − Σ_axis dy ⊙ y), with the tensor ops writing into reused buffers. */
+  /**
+   * dx = y ⊙ (dy − Σ_axis dy ⊙ y), with the tensor ops writing into workspace buffers: dx holds
+   * dy ⊙ y first, then the row sums s are taken, then dx = (dy − s) ⊙ y.
+   */
   backward(outputGradient: Tensor): Tensor {
-    const output = this.output as Tensor;
+    const output = this.workspace.current('output') as Tensor;
     this.checkBackward(outputGradient, output?.shape ?? [], output?.dtype ?? this.dtype);
-    const inputGradient = this.inputGradient as Tensor;
+    const dtype = output.dtype as 'float32' | 'float64';
     const axis = normalizeAxis(this.axis, output.shape.length, this.operation);
+    const inputGradient = this.workspace.buffer('inputGradient', dtype, output.shape);
+    const rowSums = this.workspace.derive('rowSums', dtype, output.shape, this.rowSumsFor);
+    this.productOptions.out = inputGradient;
+    this.sumOptions.out = rowSums;
     mul(outputGradient, output, this.productOptions);
     sum(inputGradient, axis, true, this.sumOptions);
-    sub(outputGradient, this.rowSums as Tensor, this.productOptions);
+    sub(outputGradient, rowSums, this.productOptions);
     mul(inputGradient, output, this.productOptions);
     return inputGradient;
   }
+
+  /** The buffer of the sums along the axis for an output of `shape`: its shape with 1 there (a field, so `derive` always gets the same function). */
+  private readonly rowSumsFor = (shape: readonly number[], dtype: 'float32' | 'float64'): Tensor => {
+    const reducedShape = shape.slice();
+    reducedShape[normalizeAxis(this.axis, shape.length, this.operation)] = 1;
+    return residentZeros(reducedShape, dtype);
+  };
 
   /** The same shape as the input. */
   outputShape(inputShape: readonly number[]): number[] {

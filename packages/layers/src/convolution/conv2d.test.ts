@@ -3,6 +3,8 @@ import { add, AnnetError, col2im, im2col, matmul, sum, tensor, Tensor } from '@a
 import { describe, expect, it } from 'vitest';
 import { checkLayerGradients, expectGradientsToMatch, randomInput } from '../testing/gradient-check.js';
 import { Conv2D } from './conv2d.js';
+import type { Workspace } from '../workspace.js';
+import type { ConvBuffers } from './conv-buffers.js';
 
 /** Direct cross-correlation with explicit padding, the textbook seven nested loops. */
 function naiveConvolution(x: Tensor, conv: Conv2D, pad: [number, number, number, number]): number[] {
@@ -61,7 +63,7 @@ describe('Conv2D', () => {
           const conv = new Conv2D(inChannels, outChannels, kernelSize, { stride, dilation: fits ? dilation : 1, padding, dtype: 'float64', seed, biasInitializer: 'normal' });
           const x = randomInput([batchSize, inChannels, size, size + 1], seed);
           const output = conv.forward(x);
-          const geometry = (conv as unknown as { workspace: { geometry: { padTop: number; padBottom: number; padLeft: number; padRight: number } } }).workspace.geometry;
+          const geometry = (conv as unknown as { workspace: Workspace }).workspace.current<ConvBuffers>('buffers')!.geometry;
           const expected = naiveConvolution(x, conv, [geometry.padTop, geometry.padBottom, geometry.padLeft, geometry.padRight]);
           expect(output.size).toBe(expected.length);
           expected.forEach((value, index) => expect(output.data[index]).toBeCloseTo(value, 12));
@@ -105,7 +107,7 @@ describe('Conv2D', () => {
           const y = conv.forward(input, { training: true });
           const dy = new Tensor(Float32Array.from(randomInput(y.shape, seed + 1).data), y.shape);
           const dx = conv.backward(dy);
-          const geometry = (conv as unknown as { workspace: { geometry: { padTop: number; padBottom: number; padLeft: number; padRight: number } } }).workspace.geometry;
+          const geometry = (conv as unknown as { workspace: Workspace }).workspace.current<ConvBuffers>('buffers')!.geometry;
           const options = { kernelSize: conv.kernelSize, stride: conv.stride, padding: [geometry.padTop, geometry.padBottom, geometry.padLeft, geometry.padRight] as [number, number, number, number] };
           const weights = conv.weights.reshape([outChannels, -1]) as Tensor<'float32'>;
           const columns = im2col(input, options) as Tensor<'float32'>;

@@ -1,17 +1,16 @@
 import type { BackwardOptions, FloatDType, JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, col2im, im2col, matmul, residentZeros, type MatmulOptions, type Tensor } from '@annet/tensor';
+import { AnnetError, col2im, im2col, matmul, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData } from '../buffers.js';
 import { differentiateActivation, type DenseActivation } from '../core/dense-activation.js';
 import { defaultKernelInitializer, kernelConfigEntries, type KernelOptions } from '../core/kernel-options.js';
-import { ViewCache } from '../core/view-cache.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
 import type { InitializerConfig } from '../initializers/initializer.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
 import { accumulate, reluGradientAndBiasSum, storeSums, sumOverBatchAndPositions } from './channel-sums.js';
 import { checkConvActivation, convEpilogue } from './conv-activation.js';
-import { createConvWorkspace, type ConvWorkspace } from './conv-workspace.js';
+import { createConvBuffers, type ConvBuffers } from './conv-buffers.js';
 import { pairConfig, readPadding, readPair, windowGeometry, type Padding, type PairOption } from './geometry.js';
 
 /**
@@ -81,19 +80,10 @@ export class Conv2D extends BaseLayer {
   private readonly biasesParameter: LayerParameter | undefined;
   private readonly weightMatrix: Tensor;
   private readonly weightGradientMatrix: Tensor;
-  private readonly weightGradientSample: Tensor;
   private readonly kernelInitializer: InitializerConfig;
   private readonly biasInitializer: InitializerConfig;
   private readonly activationHint: string | undefined;
   private readonly seedEntries: Record<string, JsonValue>;
-  private readonly gradientColumns = new ViewCache();
-  private gradientSamples: { source: Tensor | undefined; samples: Tensor[] } = { source: undefined, samples: [] };
-  private workspace: ConvWorkspace | undefined;
-  private readonly sampleOptions: MatmulOptions;
-  /** float64 running sums behind dW, [F·C·kH·kW]. */
-  private readonly weightGradientSums: Float64Array;
-  /** float64 running sums behind db, [F]. */
-  private readonly channelSums: Float64Array;
 
   constructor(inChannels: number, outChannels: number, kernelSize: PairOption, options: Conv2DOptions = {}) {
     super('Conv2D', 'conv2d', options);
@@ -121,10 +111,6 @@ export class Conv2D extends BaseLayer {
     this.biases = this.biasesParameter?.tensor;
     this.weightMatrix = this.weights.reshape([outChannels, patchSize]);
     this.weightGradientMatrix = this.weightsParameter.gradient.reshape([outChannels, patchSize]);
-    this.weightGradientSample = residentZeros([outChannels, patchSize], this.dtype);
-    this.sampleOptions = { transposeB: true, out: this.weightGradientSample };
-    this.weightGradientSums = new Float64Array(outChannels * patchSize);
-    this.channelSums = new Float64Array(outChannels);
     this.initialize(initialRng(options));
   }
 
@@ -152,13 +138,13 @@ export class Conv2D extends BaseLayer {
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     if (input.shape.length !== 4 || input.shape[1] !== this.inChannels) throw inputShapeError(this.operation, `[N,${this.inChannels},H,W]`, input.shape);
     requireDType(this.operation, input, this.dtype);
-    const workspace = this.workspaceFor(input.shape);
-    im2col(input as Tensor<FloatDType>, workspace.im2colOptions);
-    matmul(this.weightMatrix as Tensor<FloatDType>, workspace.columns as Tensor<FloatDType>, workspace.forwardOptions);
-    if (this.activation !== 'linear' || this.biases !== undefined) convEpilogue(this.activation, workspace.outputColumns, this.biases);
+    const buffers = this.workspace.derive('buffers', this.dtype, input.shape, this.createBuffers);
+    im2col(input as Tensor<FloatDType>, buffers.im2colOptions);
+    matmul(this.weightMatrix as Tensor<FloatDType>, buffers.columns as Tensor<FloatDType>, buffers.forwardOptions);
+    if (this.activation !== 'linear' || this.biases !== undefined) convEpilogue(this.activation, buffers.outputColumns, this.biases);
     this.lastInput = input;
     this.lastTraining = options?.training ?? false;
-    return workspace.output;
+    return buffers.output;
   }
 
   /**
@@ -167,11 +153,11 @@ export class Conv2D extends BaseLayer {
    * layer of a model needs none).
    */
   backward(outputGradient: Tensor, options?: BackwardOptions): Tensor {
-    const workspace = this.workspace;
-    this.checkBackward(outputGradient, workspace?.output.shape ?? [], this.dtype);
-    const space = workspace as ConvWorkspace;
+    const buffers = this.workspace.current<ConvBuffers>('buffers');
+    this.checkBackward(outputGradient, buffers?.output.shape ?? [], this.dtype);
+    const space = buffers as ConvBuffers;
     const gradientColumns = space.preActivationGradient === undefined
-      ? this.gradientColumns.lookup(outputGradient) ?? this.gradientColumns.store(outputGradient, outputGradient.reshape(space.outputColumns.shape))
+      ? this.workspace.view('gradientColumns', outputGradient) ?? this.workspace.keepView('gradientColumns', outputGradient, outputGradient.reshape(space.outputColumns.shape))
       : this.throughActivation(outputGradient, space, space.preActivationGradient);
     this.computeWeightGradient(space, gradientColumns);
     if (this.biasesParameter !== undefined && this.activation !== 'relu') {
@@ -189,13 +175,13 @@ export class Conv2D extends BaseLayer {
    * dZ = dY ⊙ f′(y), from the output y, into the workspace's [N, F, H′W′] buffer; for ReLU the
    * bias gradient Σ dZ is taken in the same sweep.
    */
-  private throughActivation(outputGradient: Tensor, space: ConvWorkspace, preActivationGradient: Tensor): Tensor {
+  private throughActivation(outputGradient: Tensor, space: ConvBuffers, preActivationGradient: Tensor): Tensor {
     const dy = contiguousInput(outputGradient);
     if (this.activation === 'relu') {
       const biasGradient = this.biasesParameter?.gradient;
       reluGradientAndBiasSum(
         floatData(space.output), floatData(dy), dy.offset, floatData(preActivationGradient), space.batchSize, this.outChannels, space.positions,
-        this.channelSums, biasGradient === undefined ? undefined : floatData(biasGradient), biasGradient?.offset ?? 0,
+        this.workspace.scratch('channelSums', 'float64', this.outChannels), biasGradient === undefined ? undefined : floatData(biasGradient), biasGradient?.offset ?? 0,
       );
     } else {
       differentiateActivation(this.activation as 'sigmoid' | 'tanh', floatData(space.output), floatData(dy), dy.offset, floatData(preActivationGradient), preActivationGradient.size);
@@ -208,8 +194,9 @@ export class Conv2D extends BaseLayer {
    * batched matmul into [N, F, C·kH·kW] scratch when that is no larger than the columns
    * (F ≤ H′W′), otherwise one matmul per sample into [F, C·kH·kW] scratch.
    */
-  private computeWeightGradient(space: ConvWorkspace, gradientColumns: Tensor): void {
-    const sums = this.weightGradientSums;
+  private computeWeightGradient(space: ConvBuffers, gradientColumns: Tensor): void {
+    // float64 running sums behind dW, [F·C·kH·kW].
+    const sums = this.workspace.scratch('weightGradientSums', 'float64', this.weightGradientMatrix.size);
     const size = sums.length;
     sums.fill(0);
     const perSample = space.sampleWeightGradients;
@@ -217,10 +204,11 @@ export class Conv2D extends BaseLayer {
       matmul(gradientColumns as Tensor<FloatDType>, space.columns as Tensor<FloatDType>, space.sampleWeightGradientOptions);
       for (let n = 0; n < space.batchSize; n++) accumulate(sums, floatData(perSample), perSample.offset + n * size, size);
     } else {
-      const samples = this.samplesOf(gradientColumns, space.batchSize);
-      const scratch = this.weightGradientSample;
+      const samples = this.workspace.view<Tensor[]>('gradientSamples', gradientColumns)
+        ?? this.workspace.keepView('gradientSamples', gradientColumns, Array.from({ length: space.batchSize }, (_, n) => gradientColumns.slice(n)));
+      const scratch = space.weightGradientSample;
       for (let n = 0; n < space.batchSize; n++) {
-        matmul(samples[n] as Tensor<FloatDType>, space.columnSamples[n] as Tensor<FloatDType>, this.sampleOptions);
+        matmul(samples[n] as Tensor<FloatDType>, space.columnSamples[n] as Tensor<FloatDType>, space.weightGradientSampleOptions);
         accumulate(sums, floatData(scratch), scratch.offset, size);
       }
     }
@@ -234,22 +222,9 @@ export class Conv2D extends BaseLayer {
     return [inputShape[0], this.outChannels, geometry.outputHeight, geometry.outputWidth];
   }
 
-  /** The buffers for this input shape, reallocated only when N, H or W change. */
-  private workspaceFor(shape: readonly number[]): ConvWorkspace {
-    const current = this.workspace;
-    if (current !== undefined && current.batchSize === shape[0] && current.height === shape[2] && current.width === shape[3]) return current;
-    this.workspace = createConvWorkspace({
-      operation: this.operation, outChannels: this.outChannels, kernelSize: this.kernelSize, stride: this.stride,
-      dilation: this.dilation, padding: this.padding, dtype: this.dtype, withActivation: this.activation !== 'linear',
-    }, shape);
-    return this.workspace;
-  }
-
-  /** Per-sample [F, H′W′] views of the output gradient, kept while the same gradient tensor comes back. */
-  private samplesOf(gradientColumns: Tensor, batchSize: number): readonly Tensor[] {
-    if (this.gradientSamples.source !== gradientColumns || this.gradientSamples.samples.length !== batchSize) {
-      this.gradientSamples = { source: gradientColumns, samples: Array.from({ length: batchSize }, (_, n) => gradientColumns.slice(n)) };
-    }
-    return this.gradientSamples.samples;
-  }
+  /** The {@link ConvBuffers} for an input shape; a field, so `workspace.derive` gets the same function on every step. */
+  private readonly createBuffers = (shape: readonly number[]): ConvBuffers => createConvBuffers({
+    operation: this.operation, outChannels: this.outChannels, kernelSize: this.kernelSize, stride: this.stride,
+    dilation: this.dilation, padding: this.padding, dtype: this.dtype, withActivation: this.activation !== 'linear',
+  }, shape);
 }

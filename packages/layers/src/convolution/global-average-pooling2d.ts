@@ -1,7 +1,7 @@
 import type { BackwardOptions, LayerConfig } from '@annet/layer-api';
 import type { Tensor } from '@annet/tensor';
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer } from '../buffers.js';
+import { contiguousInput, floatData } from '../buffers.js';
 import { inputShapeError, requireFloatInput } from '../layer-errors.js';
 
 /**
@@ -35,7 +35,7 @@ export class GlobalAveragePooling2D extends BaseLayer {
     requireFloatInput(this.operation, input);
     const [batch, channels, height, width] = this.outputShapeOf(input);
     const x = contiguousInput(input);
-    const output = reuseBuffer(this.output, x.dtype as 'float32' | 'float64', [batch, channels]);
+    const output = this.workspace.buffer('output', x.dtype as 'float32' | 'float64', [batch, channels]);
     this.output = output;
     const source = floatData(x);
     const target = floatData(output);
@@ -55,7 +55,7 @@ export class GlobalAveragePooling2D extends BaseLayer {
     const input = this.checkBackwardAgainst(outputGradient, this.output);
     const [, , height, width] = input.shape;
     const gradient = contiguousInput(outputGradient);
-    const inputGradient = this.inputGradientFor(gradient.dtype as 'float32' | 'float64', input.shape);
+    const inputGradient = this.workspace.buffer('inputGradient', gradient.dtype as 'float32' | 'float64', input.shape);
     const source = floatData(gradient);
     const target = floatData(inputGradient);
     const plane = height * width;

@@ -14,8 +14,6 @@ import { Pool2D, type Pool2DOptions } from './pool2d.js';
  * new MaxPool2D(2).forward(zeros([8, 3, 28, 28])).shape; // [8, 3, 14, 14]
  */
 export class MaxPool2D extends Pool2D {
-  private winners = new Int32Array(0);
-
   constructor(poolSize: PairOption, options: Pool2DOptions = {}) {
     super('MaxPool2D', 'max_pool2d', poolSize, options);
   }
@@ -25,12 +23,13 @@ export class MaxPool2D extends Pool2D {
     return new MaxPool2D(config.poolSize as PairOption, config as Pool2DOptions);
   }
 
-  protected override resizeWorkspace(outputSize: number): void {
-    if (this.winners.length !== outputSize) this.winners = new Int32Array(outputSize);
+  /** The input position that won each window of the last forward, one per output element. */
+  private winners(planes: number, geometry: WindowGeometry): Int32Array {
+    return this.workspace.scratch('winners', 'int32', planes * geometry.outputHeight * geometry.outputWidth);
   }
 
   protected pool(input: FloatData, inputOffset: number, output: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void {
-    const winners = this.winners;
+    const winners = this.winners(planes, geometry);
     if (isFull2x2(geometry, height, width)) {
       maxPool2x2(input, inputOffset, output, winners, planes, height, width, geometry.outputHeight, geometry.outputWidth);
       return;
@@ -63,7 +62,7 @@ export class MaxPool2D extends Pool2D {
 
   protected unpool(_input: FloatData, _inputOffset: number, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, planes: number, _height: number, _width: number, geometry: WindowGeometry): void {
     const outputsPerPlane = geometry.outputHeight * geometry.outputWidth;
-    const winners = this.winners;
+    const winners = this.winners(planes, geometry);
     for (let out = 0; out < planes * outputsPerPlane; out++) inputGradient[winners[out]] += outputGradient[gradientOffset + out];
   }
 }

@@ -1,7 +1,7 @@
 import type { JsonValue } from '@annet/layer-api';
 import { AnnetError, type Tensor } from '@annet/tensor';
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { inputShapeError, requireFloatInput } from '../layer-errors.js';
 import { pairConfig, readPadding, readPair, windowGeometry, type Padding, type PairOption, type WindowGeometry } from './geometry.js';
 
@@ -36,7 +36,6 @@ export abstract class Pool2D extends BaseLayer {
   protected geometry: WindowGeometry | undefined;
   /** Each window's clipped input rows and columns for {@link Pool2D.geometry} (padding excluded). */
   protected windows: WindowBounds = emptyBounds;
-  private output: Tensor | undefined;
   private geometryHeight = -1;
   private geometryWidth = -1;
 
@@ -66,13 +65,7 @@ export abstract class Pool2D extends BaseLayer {
     const geometry = this.geometryFor(x.shape[2], x.shape[3]);
     const batchSize = x.shape[0];
     const channels = x.shape[1];
-    const dtype = x.dtype as 'float32' | 'float64';
-    let output = this.output;
-    if (output === undefined || output.dtype !== dtype || output.shape[0] !== batchSize || output.shape[1] !== channels || output.shape[2] !== geometry.outputHeight || output.shape[3] !== geometry.outputWidth) {
-      output = reuseBuffer(undefined, dtype, [batchSize, channels, geometry.outputHeight, geometry.outputWidth]);
-      this.resizeWorkspace(output.size);
-    }
-    this.output = output;
+    const output = this.workspace.output(x.dtype as 'float32' | 'float64', x.shape);
     this.pool(floatData(x), x.offset, floatData(output), batchSize * channels, x.shape[2], x.shape[3], geometry);
     this.recordForward(x, options);
     return output;
@@ -80,10 +73,9 @@ export abstract class Pool2D extends BaseLayer {
 
   /** Routes each output gradient back to the inputs of its window. */
   backward(outputGradient: Tensor): Tensor {
-    const output = this.output;
-    const x = this.checkBackwardAgainst(outputGradient, output);
+    const x = this.checkBackwardAgainst(outputGradient, this.workspace.current('output'));
     const gradient = contiguousInput(outputGradient);
-    const inputGradient = this.inputGradientFor(x.dtype as 'float32' | 'float64', x.shape);
+    const inputGradient = this.workspace.buffer('inputGradient', x.dtype as 'float32' | 'float64', x.shape);
     const dx = floatData(inputGradient);
     dx.fill(0);
     this.unpool(floatData(x), x.offset, floatData(gradient), gradient.offset, dx, x.shape[0] * x.shape[1], x.shape[2], x.shape[3], this.geometry as WindowGeometry);
@@ -97,10 +89,7 @@ export abstract class Pool2D extends BaseLayer {
     return [inputShape[0], inputShape[1], geometry.outputHeight, geometry.outputWidth];
   }
 
-  /** Sizes per-output scratch space (MaxPool2D keeps the winning index of each window). */
-  protected resizeWorkspace(_outputSize: number): void {}
-
-  /** Writes every window's pooled value; `planes` = N·C images of `height × width`. */
+  /** Writes every window's pooled value; `planes` = N·C images of `height × width`; per-window scratch goes in `this.workspace`. */
   protected abstract pool(input: FloatData, inputOffset: number, output: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void;
 
   /** Adds every output gradient into `inputGradient` (zeroed by the caller). */

@@ -1,15 +1,14 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
 import type { BackwardOptions, FloatDType } from '@annet/layer-api';
-import { AnnetError, matmul, residentZeros, shapesEqual, sum, type MatmulOptions, type Tensor } from '@annet/tensor';
+import { AnnetError, matmul, sum, type MatmulOptions, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer } from '../buffers.js';
+import { contiguousInput, floatData } from '../buffers.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
 import type { InitializerConfig } from '../initializers/initializer.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
 import { activateInPlace, checkDenseActivation, differentiateActivation, type DenseActivation } from './dense-activation.js';
 import { defaultKernelInitializer, kernelConfigEntries, type KernelOptions } from './kernel-options.js';
-import { ViewCache } from './view-cache.js';
 
 /**
  * Options of {@link Dense}.
@@ -63,12 +62,7 @@ export class Dense extends BaseLayer {
   private readonly seedEntries: Record<string, JsonValue>;
   private readonly weightsParameter: LayerParameter;
   private readonly biasesParameter: LayerParameter | undefined;
-  private readonly inputRows = new ViewCache();
-  private readonly gradientRows = new ViewCache();
-  private output: Tensor | undefined;
-  private inputGradient: Tensor | undefined;
-  /** dZ = dY ⊙ f′ for a non-linear activation, reused across steps. */
-  private preActivationGradient: Tensor | undefined;
+  // The matmul options, made once; their `out` is pointed at this step's workspace buffer.
   private readonly forwardOptions: MatmulOptions;
   private readonly weightGradientOptions: MatmulOptions;
   private readonly biasGradientOptions: { out?: Tensor };
@@ -120,7 +114,8 @@ export class Dense extends BaseLayer {
     const rank = input.shape.length;
     if (rank < 2 || input.shape[rank - 1] !== this.inputSize) throw inputShapeError(this.operation, `[*,${this.inputSize}]`, input.shape);
     requireDType(this.operation, input, this.dtype);
-    const output = this.outputBuffer(input);
+    const output = this.workspace.output(this.dtype, input.shape);
+    this.forwardOptions.out = output;
     matmul(input as Tensor<FloatDType>, this.weights as Tensor<FloatDType>, this.forwardOptions);
     if (this.activation === 'sigmoid' || this.activation === 'tanh') activateInPlace(this.activation, floatData(output), output.size);
     this.lastInput = input;
@@ -134,29 +129,24 @@ export class Dense extends BaseLayer {
    * of a model needs none).
    */
   backward(outputGradient: Tensor, options?: BackwardOptions): Tensor {
-    const output = this.output;
+    const output = this.workspace.current('output');
     const input = this.checkBackward(outputGradient, output?.shape ?? [], this.dtype);
     const gradient = this.activation === 'linear' ? outputGradient : this.throughActivation(outputGradient, output as Tensor);
-    const inputRows = this.rows(this.inputRows, input, this.inputSize);
-    const gradientRows = this.rows(this.gradientRows, gradient, this.outputSize);
+    const inputRows = this.rows('inputRows', input, this.inputSize);
+    const gradientRows = this.rows('gradientRows', gradient, this.outputSize);
     matmul(inputRows as Tensor<FloatDType>, gradientRows as Tensor<FloatDType>, this.weightGradientOptions);
     if (this.biasesParameter !== undefined) sum(gradientRows, 0, false, this.biasGradientOptions);
-    let inputGradient = this.inputGradient;
-    if (inputGradient === undefined || !shapesEqual(inputGradient.shape, input.shape)) {
-      inputGradient = this.allocateLike(input.shape);
-      this.inputGradient = inputGradient;
-      this.inputGradientOptions.out = inputGradient;
-    }
+    const inputGradient = this.workspace.buffer('inputGradient', this.dtype, input.shape);
+    this.inputGradientOptions.out = inputGradient;
     if (options?.inputGradient === false) return inputGradient;
     matmul(gradient as Tensor<FloatDType>, this.weights as Tensor<FloatDType>, this.inputGradientOptions);
     return inputGradient;
   }
 
-  /** dZ = dY ⊙ f′(Z), computed from the output Y, in a buffer reused while the shape holds. */
+  /** dZ = dY ⊙ f′(Z), computed from the output Y, in the workspace buffer `preActivationGradient`. */
   private throughActivation(outputGradient: Tensor, output: Tensor): Tensor {
     const dy = contiguousInput(outputGradient);
-    const dz = reuseBuffer(this.preActivationGradient, this.dtype, output.shape);
-    this.preActivationGradient = dz;
+    const dz = this.workspace.buffer('preActivationGradient', this.dtype, output.shape);
     differentiateActivation(this.activation as 'relu' | 'sigmoid' | 'tanh', floatData(output), floatData(dy), dy.offset, floatData(dz), output.size);
     return dz;
   }
@@ -168,29 +158,9 @@ export class Dense extends BaseLayer {
     return [...inputShape.slice(0, -1), this.outputSize];
   }
 
-  /** The output buffer for this input, reallocated only when the leading shape changes. */
-  private outputBuffer(input: Tensor): Tensor {
-    const output = this.output;
-    if (output !== undefined && output.shape.length === input.shape.length && sameLeading(output.shape, input.shape)) return output;
-    const fresh = this.allocateLike(this.outputShape(input.shape));
-    this.output = fresh;
-    this.forwardOptions.out = fresh;
-    return fresh;
-  }
-
-  /** Output and input-gradient buffers are resident: the next layer's products read them in place. */
-  private allocateLike(shape: readonly number[]): Tensor {
-    return residentZeros(shape, this.dtype);
-  }
-
-  /** `tensor` viewed as rows [product of leading axes, width]; itself when already 2-D. */
-  private rows(cache: ViewCache, tensor: Tensor, width: number): Tensor {
+  /** `tensor` viewed as rows [product of leading axes, width] (a workspace view); itself when already 2-D. */
+  private rows(name: 'inputRows' | 'gradientRows', tensor: Tensor, width: number): Tensor {
     if (tensor.shape.length === 2) return tensor;
-    return cache.lookup(tensor) ?? cache.store(tensor, tensor.reshape([-1, width]));
+    return this.workspace.view(name, tensor) ?? this.workspace.keepView(name, tensor, tensor.reshape([-1, width]));
   }
-}
-
-function sameLeading(a: readonly number[], b: readonly number[]): boolean {
-  for (let axis = 0; axis < a.length - 1; axis++) if (a[axis] !== b[axis]) return false;
-  return true;
 }

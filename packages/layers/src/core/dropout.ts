@@ -1,7 +1,7 @@
 import type { JsonObject, JsonValue, LayerConfig } from '@annet/layer-api';
 import { AnnetError, createRng, type Rng, type RngState, type Tensor } from '@annet/tensor';
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer } from '../buffers.js';
+import { contiguousInput, floatData } from '../buffers.js';
 import { requireFloatInput } from '../layer-errors.js';
 
 /**
@@ -36,8 +36,6 @@ export class Dropout extends BaseLayer {
   readonly rate: number;
   private readonly seed: number | undefined;
   private rng: Rng;
-  private mask: Tensor | undefined;
-  private output: Tensor | undefined;
 
   constructor(rate: number, options: DropoutOptions = {}) {
     super('Dropout', 'dropout', options);
@@ -86,10 +84,8 @@ export class Dropout extends BaseLayer {
     if (!this.lastTraining) return input;
     const x = contiguousInput(input);
     const dtype = x.dtype as 'float32' | 'float64';
-    const mask = reuseBuffer(this.mask, dtype, x.shape);
-    const output = reuseBuffer(this.output, dtype, x.shape);
-    this.mask = mask;
-    this.output = output;
+    const mask = this.workspace.buffer('mask', dtype, x.shape);
+    const output = this.workspace.buffer('output', dtype, x.shape);
     const keep = 1 - this.rate;
     const scale = 1 / keep;
     const maskData = floatData(mask);
@@ -108,8 +104,8 @@ export class Dropout extends BaseLayer {
     const input = this.checkBackward(outputGradient, this.lastInput?.shape ?? [], this.lastInput?.dtype ?? this.dtype);
     if (!this.lastTraining) return outputGradient;
     const gradient = contiguousInput(outputGradient);
-    const inputGradient = this.inputGradientFor(input.dtype as 'float32' | 'float64', input.shape);
-    const maskData = floatData(this.mask as Tensor);
+    const inputGradient = this.workspace.buffer('inputGradient', input.dtype as 'float32' | 'float64', input.shape);
+    const maskData = floatData(this.workspace.current('mask') as Tensor);
     const gradientData = floatData(gradient);
     const inputGradientData = floatData(inputGradient);
     for (let index = 0; index < gradient.size; index++) inputGradientData[index] = maskData[index] * gradientData[gradient.offset + index];

@@ -1,5 +1,5 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, gather, zeros, type GatherOptions, type Rng, type Tensor } from '@annet/tensor';
+import { AnnetError, gather, type GatherOptions, type Rng, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData } from '../buffers.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
@@ -25,8 +25,8 @@ export interface EmbeddingOptions extends SeededLayerOptions {
 
 /**
  * A lookup table: int32 indices of any shape → their rows of the `[vocabularySize, embeddingSize]`
- * table, shape `[...indices.shape, embeddingSize]` (the `gather` op, into an output buffer reused
- * while the indices' shape stays the same).
+ * table, shape `[...indices.shape, embeddingSize]` (the `gather` op, into the workspace's output
+ * buffer, reused while the indices' shape stays the same).
  *
  * Backward adds each output-gradient row into the gradient row of its index (repeated indices
  * accumulate within a step; the whole gradient is still overwritten on every backward), except
@@ -51,8 +51,6 @@ export class Embedding extends BaseLayer {
   private readonly embeddingsParameter: LayerParameter;
   private readonly embeddingsInitializer: InitializerConfig;
   private readonly seedEntries: Record<string, JsonValue>;
-  private outputShapeCache: readonly number[] = [];
-  private output: Tensor | undefined;
   private readonly gatherOptions: GatherOptions = {};
 
   constructor(vocabularySize: number, embeddingSize: number, options: EmbeddingOptions = {}) {
@@ -98,9 +96,9 @@ export class Embedding extends BaseLayer {
         throw new AnnetError('INDEX_OUT_OF_RANGE', this.operation, `index ${index} at position ${position} is outside [0, ${this.vocabularySize})`);
       }
     }
-    const output = this.outputFor(indices.shape);
+    const output = this.workspace.output(this.dtype, indices.shape);
+    this.gatherOptions.out = output;
     gather(this.embeddings, indices as Tensor<'int32'>, 0, this.gatherOptions);
-    this.outputShapeCache = output.shape;
     this.lastInput = indices;
     this.lastTraining = options?.training ?? false;
     return output;
@@ -108,7 +106,7 @@ export class Embedding extends BaseLayer {
 
   /** Writes the table gradient (overwriting) and returns zeros shaped like the indices. */
   backward(outputGradient: Tensor): Tensor {
-    const indices = this.checkBackward(outputGradient, this.outputShapeCache, this.dtype);
+    const indices = this.checkBackward(outputGradient, this.workspace.current('output')?.shape ?? [], this.dtype);
     const gradient = contiguousInput(outputGradient);
     const table = this.embeddingsParameter.grad;
     const rowLength = this.embeddingSize;
@@ -122,17 +120,7 @@ export class Embedding extends BaseLayer {
       const from = gradient.offset + position * rowLength;
       for (let column = 0; column < rowLength; column++) table[row + column] += source[from + column];
     }
-    return this.inputGradientFor(this.dtype, indices.shape);
-  }
-
-  /** The output buffer for indices of `shape`, reallocated only when that shape changes. */
-  private outputFor(shape: readonly number[]): Tensor {
-    const output = this.output;
-    if (output !== undefined && output.shape.length === shape.length + 1 && leadingShapeEquals(output.shape, shape)) return output;
-    const fresh = zeros(this.outputShape(shape), this.dtype);
-    this.output = fresh;
-    this.gatherOptions.out = fresh;
-    return fresh;
+    return this.workspace.buffer('inputGradient', this.dtype, indices.shape);
   }
 
   /** [...] → [..., embeddingSize]. */
@@ -149,9 +137,4 @@ function readPaddingIndex(operation: string, paddingIndex: number | undefined, v
     throw new AnnetError('INVALID_ARGUMENT', operation, `paddingIndex must be an integer in [${-vocabularySize}, ${vocabularySize}) (an index of the table), got ${String(paddingIndex)}`);
   }
   return paddingIndex < 0 ? paddingIndex + vocabularySize : paddingIndex;
-}
-
-function leadingShapeEquals(shape: readonly number[], leading: readonly number[]): boolean {
-  for (let axis = 0; axis < leading.length; axis++) if (shape[axis] !== leading[axis]) return false;
-  return true;
 }

@@ -1,12 +1,11 @@
 import type { Tensor } from '@annet/tensor';
 import { BaseLayer } from '../base-layer.js';
-import { ViewCache } from './view-cache.js';
 
 /**
  * The base of layers that only change the shape of each sample (Flatten, Reshape): forward
  * returns the input viewed with {@link BaseLayer.outputShape}'s shape (a view of a contiguous
- * input, a copy otherwise), backward the gradient viewed with the input's shape. Views are cached
- * per source tensor, so a step with reused buffers allocates nothing.
+ * input, a copy otherwise), backward the gradient viewed with the input's shape. The views are
+ * workspace views, kept per source tensor, so a step with reused buffers allocates nothing.
  *
  * @example
  * class Squeeze2 extends ReshapingLayer {
@@ -15,21 +14,16 @@ import { ViewCache } from './view-cache.js';
  * }
  */
 export abstract class ReshapingLayer extends BaseLayer {
-  private readonly forwardViews = new ViewCache();
-  private readonly backwardViews = new ViewCache();
-  private output: Tensor | undefined;
-
   /** The input viewed with the output shape. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
-    const output = this.forwardViews.lookup(input) ?? this.forwardViews.store(input, input.reshape(this.outputShape(input.shape)));
+    const output = this.workspace.view('output', input) ?? this.workspace.keepView('output', input, input.reshape(this.outputShape(input.shape)));
     this.recordForward(input, options);
-    this.output = output;
     return output;
   }
 
   /** The gradient reshaped to the input's shape. */
   backward(outputGradient: Tensor): Tensor {
-    const input = this.checkBackwardAgainst(outputGradient, this.output);
-    return this.backwardViews.lookup(outputGradient) ?? this.backwardViews.store(outputGradient, outputGradient.reshape(input.shape));
+    const input = this.checkBackwardAgainst(outputGradient, this.workspace.current('output'));
+    return this.workspace.view('inputGradient', outputGradient) ?? this.workspace.keepView('inputGradient', outputGradient, outputGradient.reshape(input.shape));
   }
 }

@@ -1,4 +1,4 @@
-import { AnnetError, formatShape, logSoftmax, shapesEqual, zeros, type Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, logSoftmax, shapesEqual, zeros, type FloatDType, type Tensor } from '@annet/tensor';
 import { contiguousInput, type FloatData } from '../buffers.js';
 import { readClassWeights, type ClassWeights } from './class-weights.js';
 import { gradientBuffer, readPredictions, readReduction, reductionScale, type LossOptions, type LossResult } from './loss.js';
@@ -29,7 +29,6 @@ export interface SoftmaxCrossEntropyOptions extends LossOptions {
 
 /** The options after checking, for the row loops. */
 interface RowSettings {
-  readonly classes: number;
   readonly weight: Float64Array | undefined;
   readonly smoothing: number;
   readonly ignoreIndex: number | undefined;
@@ -64,11 +63,13 @@ export function softmaxCrossEntropy(predictions: Tensor, targets: Tensor, option
     throw new AnnetError('SHAPE_MISMATCH', operation, `expected logits [..., C] with at least one class on the last axis, got ${formatShape(predictions.shape)}`);
   }
   const logits = readPredictions(operation, predictions);
-  const settings = readSettings(operation, options, logits.shape);
-  const rows = logits.size / settings.classes;
+  const classes = logits.shape[logits.shape.length - 1];
+  const settings = readSettings(operation, options, logits.shape, classes);
+  const rows = logits.size / classes;
   const labels = isLabelShape(targets.shape, logits.shape) ? contiguousInput(targets) : undefined;
+  if (labels !== undefined && settings === plainSettings && reduction !== 'none') return plainLabelLoss(logits, labels, classes, rows, reduction, options.out);
   if (labels === undefined) checkProbabilityTargets(operation, targets, logits.shape, settings);
-  const denominator = labels === undefined ? countedRows(operation, rows, settings) : countedLabelWeight(operation, labels, rows, settings);
+  const denominator = labels === undefined ? countedRows(operation, rows, settings) : countedLabelWeight(operation, labels, rows, classes, settings);
   const what = labels !== undefined && settings.weight !== undefined ? 'the sum of the class weights of the positions not ignored or masked' : 'the number of positions not ignored or masked';
   const scale = reductionScale(operation, reduction, denominator, what);
   const gradient = gradientBuffer(operation, logits, options.out);
@@ -76,13 +77,46 @@ export function softmaxCrossEntropy(predictions: Tensor, targets: Tensor, option
   const losses = reduction === 'none' ? zeros(logits.shape.slice(0, -1), logits.dtype) : undefined;
   const lossData = losses?.data as FloatData | undefined;
   const total = labels === undefined
-    ? probabilityRows(gradient.data as FloatData, gradient.offset, contiguousInput(targets), rows, scale, settings, lossData)
-    : labelRows(gradient.data as FloatData, gradient.offset, labels, rows, scale, settings, lossData);
+    ? probabilityRows(gradient.data as FloatData, gradient.offset, contiguousInput(targets), rows, classes, scale, settings, lossData)
+    : labelRows(gradient.data as FloatData, gradient.offset, labels, rows, classes, scale, settings, lossData);
   return losses === undefined ? { loss: total * scale, gradient } : { loss: total, gradient, losses };
 }
 
-function readSettings(operation: string, options: SoftmaxCrossEntropyOptions, logitsShape: readonly number[]): RowSettings {
-  const classes = logitsShape[logitsShape.length - 1];
+/**
+ * The common case (class labels, no weight, smoothing, ignore index or mask; `'mean'` or `'sum'`)
+ * in one function, the loop of {@link labelRows}'s plain branch, so a training step spends and
+ * allocates no more than before the options existed: scale·p_c, then −scale at the label.
+ */
+function plainLabelLoss(logits: Tensor<FloatDType>, labels: Tensor, classes: number, rows: number, reduction: 'mean' | 'sum', out: Tensor | undefined): LossResult {
+  const operation = 'softmaxCrossEntropy';
+  for (let row = 0; row < rows; row++) {
+    const label = labels.data[labels.offset + row];
+    if (!Number.isInteger(label) || label < 0 || label >= classes) {
+      throw new AnnetError('INDEX_OUT_OF_RANGE', operation, `label ${label} at row ${row} is not a class index in [0, ${classes})`);
+    }
+  }
+  if (reduction === 'mean' && rows === 0) reductionScale(operation, reduction, 0, 'the number of positions not ignored or masked');
+  const gradient = gradientBuffer(operation, logits, out);
+  logSoftmax(logits, -1, { out: gradient });
+  const logProbabilities = gradient.data as FloatData;
+  const base = gradient.offset;
+  const scale = reduction === 'mean' ? 1 / rows : 1;
+  let total = 0;
+  for (let row = 0; row < rows; row++) {
+    const label = labels.data[labels.offset + row];
+    const start = base + row * classes;
+    total -= logProbabilities[start + label];
+    for (let index = start; index < start + classes; index++) logProbabilities[index] = scale * Math.exp(logProbabilities[index]);
+    logProbabilities[start + label] -= scale;
+  }
+  return { loss: total * scale, gradient };
+}
+
+/** Shared by every call without options, so a plain training step allocates no settings. */
+const plainSettings: RowSettings = { weight: undefined, smoothing: 0, ignoreIndex: undefined, mask: undefined };
+
+function readSettings(operation: string, options: SoftmaxCrossEntropyOptions, logitsShape: readonly number[], classes: number): RowSettings {
+  if (options.weight === undefined && options.labelSmoothing === undefined && options.ignoreIndex === undefined && options.mask === undefined) return plainSettings;
   const smoothing = options.labelSmoothing ?? 0;
   if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing <= 1)) {
     throw new AnnetError('INVALID_ARGUMENT', operation, `labelSmoothing must be a number in [0, 1], got ${String(smoothing)}`);
@@ -95,7 +129,7 @@ function readSettings(operation: string, options: SoftmaxCrossEntropyOptions, lo
   if (mask !== undefined && !isLabelShape(mask.shape, logitsShape)) {
     throw new AnnetError('SHAPE_MISMATCH', operation, `expected a mask of shape ${formatShape(logitsShape.slice(0, -1))} (the logits without the class axis), got ${formatShape(mask.shape)}`);
   }
-  return { classes, weight: readClassWeights(operation, 'weight', options.weight, classes), smoothing, ignoreIndex, mask };
+  return { weight: readClassWeights(operation, 'weight', options.weight, classes), smoothing, ignoreIndex, mask };
 }
 
 /** False where the mask holds 0; throws on a mask value other than 0 or 1. */
@@ -107,8 +141,8 @@ function isKept(operation: string, mask: Tensor | undefined, row: number): boole
 }
 
 /** D for labels: Σ w_y over the counted positions; checks every counted label. */
-function countedLabelWeight(operation: string, labels: Tensor, rows: number, settings: RowSettings): number {
-  const { classes, weight, ignoreIndex, mask } = settings;
+function countedLabelWeight(operation: string, labels: Tensor, rows: number, classes: number, settings: RowSettings): number {
+  const { weight, ignoreIndex, mask } = settings;
   let denominator = 0;
   for (let row = 0; row < rows; row++) {
     if (!isKept(operation, mask, row)) continue;
@@ -148,8 +182,8 @@ function checkProbabilityTargets(operation: string, targets: Tensor, logitsShape
  * labels; returns Σ ℓₙ. The plain case (no weight, no smoothing) keeps its own loop:
  * scale·p_c, then −scale at the label.
  */
-function labelRows(logProbabilities: FloatData, base: number, labels: Tensor, rows: number, scale: number, settings: RowSettings, losses: FloatData | undefined): number {
-  const { classes, weight, smoothing, ignoreIndex, mask } = settings;
+function labelRows(logProbabilities: FloatData, base: number, labels: Tensor, rows: number, classes: number, scale: number, settings: RowSettings, losses: FloatData | undefined): number {
+  const { weight, smoothing, ignoreIndex, mask } = settings;
   const plain = weight === undefined && smoothing === 0;
   const spread = smoothing / classes;
   let total = 0;
@@ -184,8 +218,8 @@ function labelRows(logProbabilities: FloatData, base: number, labels: Tensor, ro
 }
 
 /** As {@link labelRows} for probability targets t: aₙ,c = w_c·((1 − ε)·t_c + ε/C). */
-function probabilityRows(logProbabilities: FloatData, base: number, probabilities: Tensor, rows: number, scale: number, settings: RowSettings, losses: FloatData | undefined): number {
-  const { classes, weight, smoothing, mask } = settings;
+function probabilityRows(logProbabilities: FloatData, base: number, probabilities: Tensor, rows: number, classes: number, scale: number, settings: RowSettings, losses: FloatData | undefined): number {
+  const { weight, smoothing, mask } = settings;
   const t = probabilities.data;
   const spread = smoothing / classes;
   let total = 0;

@@ -1,7 +1,7 @@
 import type { BackwardOptions, LayerConfig } from '@annet/layer-api';
 import type { Tensor } from '@annet/tensor';
 import type { LayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { ElementwiseMerge } from './elementwise-merge.js';
 
 /**
@@ -12,7 +12,6 @@ import { ElementwiseMerge } from './elementwise-merge.js';
  * new Average().forward([tensor([1, 2]), tensor([3, 6])]); // [2, 4]
  */
 export class Average extends ElementwiseMerge {
-  private scaled: Tensor | undefined;
   private readonly gradients: Tensor[] = [];
 
   constructor(options: LayerOptions = {}) {
@@ -38,8 +37,7 @@ export class Average extends ElementwiseMerge {
   backward(outputGradient: Tensor, _options?: BackwardOptions): readonly Tensor[] {
     const inputs = this.inputsForBackward(outputGradient, this.output);
     const gradient = contiguousInput(outputGradient);
-    const scaled = reuseBuffer(this.scaled, gradient.dtype as 'float32' | 'float64', gradient.shape);
-    this.scaled = scaled;
+    const scaled = this.workspace.buffer('scaled', gradient.dtype as 'float32' | 'float64', gradient.shape);
     const source = floatData(gradient);
     const target = floatData(scaled);
     const count = inputs.length;

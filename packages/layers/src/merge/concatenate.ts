@@ -1,7 +1,7 @@
 import type { BackwardOptions, JsonValue, LayerConfig } from '@annet/layer-api';
 import { AnnetError, type Tensor } from '@annet/tensor';
 import type { LayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer } from '../buffers.js';
+import { contiguousInput, floatData } from '../buffers.js';
 import { describeSymbolicShape, MergeLayer } from './merge-layer.js';
 
 /**
@@ -19,7 +19,6 @@ export class Concatenate extends MergeLayer {
   /** The axis as given (may be negative). */
   readonly axis: number;
   private output: Tensor | undefined;
-  private readonly gradientBuffers: (Tensor | undefined)[] = [];
   private readonly gradients: Tensor[] = [];
 
   constructor(axis = -1, options: LayerOptions = {}) {
@@ -62,7 +61,7 @@ export class Concatenate extends MergeLayer {
     this.recordInputs(inputs);
     const shape = this.outputShape(inputs.map((input) => input.shape));
     const axis = this.resolvedAxis(shape.length);
-    const output = reuseBuffer(this.output, inputs[0].dtype as 'float32' | 'float64', shape);
+    const output = this.workspace.buffer('output', inputs[0].dtype as 'float32' | 'float64', shape);
     this.output = output;
     const target = floatData(output);
     const { outer, inner } = this.blocks(shape, axis);
@@ -93,8 +92,7 @@ export class Concatenate extends MergeLayer {
     this.gradients.length = 0;
     let start = 0;
     inputs.forEach((input, index) => {
-      const buffer = reuseBuffer(this.gradientBuffers[index], gradient.dtype as 'float32' | 'float64', input.shape);
-      this.gradientBuffers[index] = buffer;
+      const buffer = this.workspace.buffer(`inputGradient${index}`, gradient.dtype as 'float32' | 'float64', input.shape);
       const target = floatData(buffer);
       const block = input.shape[axis] * inner;
       for (let row = 0; row < outer; row++) {

@@ -1,6 +1,6 @@
 import { AnnetError, type Tensor } from '@annet/tensor';
 import type { LayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { describeSymbolicShape, MergeLayer } from './merge-layer.js';
 
 /**
@@ -44,7 +44,7 @@ export abstract class ElementwiseMerge extends MergeLayer {
     this.outputShape(inputs.map((input) => input.shape));
     this.inputs.length = 0;
     for (const input of inputs) this.inputs.push(contiguousInput(input));
-    const output = reuseBuffer(this.output, inputs[0].dtype as 'float32' | 'float64', inputs[0].shape);
+    const output = this.workspace.buffer('output', inputs[0].dtype as 'float32' | 'float64', inputs[0].shape);
     this.output = output;
     this.combine(this.inputs, floatData(output), output.size);
     return output;

@@ -1,7 +1,7 @@
 import type { BackwardOptions, LayerConfig } from '@annet/layer-api';
 import type { Tensor } from '@annet/tensor';
 import type { LayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { ElementwiseMerge } from './elementwise-merge.js';
 
 /**
@@ -14,7 +14,6 @@ import { ElementwiseMerge } from './elementwise-merge.js';
  */
 export class Maximum extends ElementwiseMerge {
   private winners = new Int32Array(0);
-  private readonly gradientBuffers: (Tensor | undefined)[] = [];
   private readonly gradients: Tensor[] = [];
 
   constructor(options: LayerOptions = {}) {
@@ -57,8 +56,7 @@ export class Maximum extends ElementwiseMerge {
     const winners = this.winners;
     this.gradients.length = 0;
     for (let input = 0; input < inputs.length; input++) {
-      const buffer = reuseBuffer(this.gradientBuffers[input], gradient.dtype as 'float32' | 'float64', gradient.shape);
-      this.gradientBuffers[input] = buffer;
+      const buffer = this.workspace.buffer(`inputGradient${input}`, gradient.dtype as 'float32' | 'float64', gradient.shape);
       const target = floatData(buffer);
       for (let index = 0; index < buffer.size; index++) target[index] = winners[index] === input ? source[gradient.offset + index] : 0;
       this.gradients.push(buffer);

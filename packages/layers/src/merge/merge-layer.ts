@@ -1,6 +1,7 @@
 import type { BackwardOptions, JsonValue, LayerConfig, MultiInputLayer } from '@annet/layer-api';
 import { AnnetError, type Tensor } from '@annet/tensor';
 import type { LayerOptions } from '../base-layer.js';
+import { Workspace } from '../workspace.js';
 
 /**
  * `[*,64]`: a shape as merge-layer messages print it, `*` for an unknown (batch) dimension.
@@ -36,6 +37,8 @@ export abstract class MergeLayer implements MultiInputLayer<Tensor> {
   hasExplicitName: boolean;
   /** The inputs of the last forward pass, which backward needs (the caller's tensors, not copies). */
   protected lastInputs: readonly Tensor[] | undefined;
+  /** The layer's outputs and gradients, reused from step to step (see {@link Workspace}). */
+  protected readonly workspace = new Workspace();
   private layerName: string;
 
   protected constructor(className: string, defaultName: string, options: LayerOptions, inputs: { minimum: number; maximum: number } = { minimum: 2, maximum: Infinity }) {

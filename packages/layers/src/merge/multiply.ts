@@ -1,7 +1,7 @@
 import type { BackwardOptions, LayerConfig } from '@annet/layer-api';
 import type { Tensor } from '@annet/tensor';
 import type { LayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { ElementwiseMerge } from './elementwise-merge.js';
 
 /**
@@ -13,7 +13,6 @@ import { ElementwiseMerge } from './elementwise-merge.js';
  * new Multiply().forward([tensor([2, 3]), tensor([4, 5])]); // [8, 15]
  */
 export class Multiply extends ElementwiseMerge {
-  private readonly gradientBuffers: (Tensor | undefined)[] = [];
   private readonly gradients: Tensor[] = [];
 
   constructor(options: LayerOptions = {}) {
@@ -43,8 +42,7 @@ export class Multiply extends ElementwiseMerge {
     const source = floatData(gradient);
     this.gradients.length = 0;
     for (let input = 0; input < inputs.length; input++) {
-      const buffer = reuseBuffer(this.gradientBuffers[input], gradient.dtype as 'float32' | 'float64', gradient.shape);
-      this.gradientBuffers[input] = buffer;
+      const buffer = this.workspace.buffer(`inputGradient${input}`, gradient.dtype as 'float32' | 'float64', gradient.shape);
       const target = floatData(buffer);
       for (let index = 0; index < buffer.size; index++) target[index] = source[gradient.offset + index];
       for (let other = 0; other < inputs.length; other++) {

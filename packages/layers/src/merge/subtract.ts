@@ -1,7 +1,7 @@
 import type { BackwardOptions, LayerConfig } from '@annet/layer-api';
 import type { Tensor } from '@annet/tensor';
 import type { LayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { ElementwiseMerge } from './elementwise-merge.js';
 
 /**
@@ -11,7 +11,6 @@ import { ElementwiseMerge } from './elementwise-merge.js';
  * new Subtract().forward([tensor([5, 7]), tensor([1, 2])]); // [4, 5]
  */
 export class Subtract extends ElementwiseMerge {
-  private negated: Tensor | undefined;
   private readonly gradients: Tensor[] = [];
 
   constructor(options: LayerOptions = {}) {
@@ -34,8 +33,7 @@ export class Subtract extends ElementwiseMerge {
   backward(outputGradient: Tensor, _options?: BackwardOptions): readonly Tensor[] {
     this.inputsForBackward(outputGradient, this.output);
     const gradient = contiguousInput(outputGradient);
-    const negated = reuseBuffer(this.negated, gradient.dtype as 'float32' | 'float64', gradient.shape);
-    this.negated = negated;
+    const negated = this.workspace.buffer('negated', gradient.dtype as 'float32' | 'float64', gradient.shape);
     const source = floatData(gradient);
     const target = floatData(negated);
     for (let index = 0; index < negated.size; index++) target[index] = -source[gradient.offset + index];

@@ -1,7 +1,7 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
 import { AnnetError, formatShape, createRng, type Tensor } from '@annet/tensor';
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { initializers } from '../initializers/initializers.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerBuffer, LayerParameter } from '../layer-parameter.js';
@@ -56,11 +56,6 @@ export class BatchNorm extends BaseLayer {
   private readonly betaParameter: LayerParameter;
   private readonly runningMeanBuffer: LayerBuffer;
   private readonly runningVarianceBuffer: LayerBuffer;
-  private readonly mean: Float64Array;
-  private readonly inverseDeviation: Float64Array;
-  private readonly sumGradient: Float64Array;
-  private readonly sumGradientNormalized: Float64Array;
-  private output: Tensor | undefined;
 
   constructor(featureCount: number, options: BatchNormOptions = {}) {
     super('BatchNorm', 'batch_norm', options);
@@ -81,10 +76,6 @@ export class BatchNorm extends BaseLayer {
     this.beta = this.betaParameter.tensor;
     this.runningMean = this.runningMeanBuffer.tensor;
     this.runningVariance = this.runningVarianceBuffer.tensor;
-    this.mean = new Float64Array(featureCount);
-    this.inverseDeviation = new Float64Array(featureCount);
-    this.sumGradient = new Float64Array(featureCount);
-    this.sumGradientNormalized = new Float64Array(featureCount);
     this.initialize(createRng(0)); // ones and zeros: nothing is drawn
   }
 
@@ -113,8 +104,7 @@ export class BatchNorm extends BaseLayer {
     } else {
       this.runningStatistics();
     }
-    const output = reuseBuffer(this.output, this.dtype, x.shape);
-    this.output = output;
+    const output = this.workspace.buffer('output', this.dtype, x.shape);
     this.normalize(floatData(x), x.offset, floatData(output), x.shape[0], inner);
     this.lastInput = x;
     this.lastTraining = training;
@@ -123,14 +113,17 @@ export class BatchNorm extends BaseLayer {
 
   /** Writes dγ and dβ (overwriting) and returns dx; see the class formula. */
   backward(outputGradient: Tensor): Tensor {
-    const x = this.checkBackward(outputGradient, this.output?.shape ?? [], this.dtype);
+    const x = this.checkBackward(outputGradient, this.workspace.current('output')?.shape ?? [], this.dtype);
     const gradient = contiguousInput(outputGradient);
     const batchSize = x.shape[0];
     const channels = this.featureCount;
     const inner = x.size / (batchSize * channels) || 0;
     const input = floatData(x);
     const dy = floatData(gradient);
-    const { mean, inverseDeviation, sumGradient, sumGradientNormalized } = this;
+    const mean = this.statistic('mean');
+    const inverseDeviation = this.statistic('inverseDeviation');
+    const sumGradient = this.statistic('sumGradient');
+    const sumGradientNormalized = this.statistic('sumGradientNormalized');
     sumGradient.fill(0);
     sumGradientNormalized.fill(0);
     for (let n = 0; n < batchSize; n++) {
@@ -154,7 +147,7 @@ export class BatchNorm extends BaseLayer {
       this.gammaParameter.grad[c] = sumGradientNormalized[c];
       this.betaParameter.grad[c] = sumGradient[c];
     }
-    const inputGradient = this.inputGradientFor(this.dtype, x.shape);
+    const inputGradient = this.workspace.buffer('inputGradient', this.dtype, x.shape);
     this.inputGradientLoop(input, x.offset, dy, gradient.offset, floatData(inputGradient), gamma, batchSize, inner);
     return inputGradient;
   }
@@ -167,22 +160,34 @@ export class BatchNorm extends BaseLayer {
     return inputShape.slice();
   }
 
+  /**
+   * A per-channel float64 array of the workspace: `mean` and `inverseDeviation` (1/√(σ² + ε)) from
+   * the last forward, `sumGradient` (Σ dy) and `sumGradientNormalized` (Σ dy·x̂) from backward.
+   */
+  private statistic(name: 'mean' | 'inverseDeviation' | 'sumGradient' | 'sumGradientNormalized'): Float64Array {
+    return this.workspace.scratch(name, 'float64', this.featureCount);
+  }
+
   private inputGradientLoop(input: FloatData, inputOffset: number, dy: FloatData, gradientOffset: number, dx: FloatData, gamma: FloatData, batchSize: number, inner: number): void {
     const channels = this.featureCount;
     const count = batchSize * inner;
+    const mean = this.statistic('mean');
+    const inverseDeviation = this.statistic('inverseDeviation');
+    const sumGradient = this.statistic('sumGradient');
+    const sumGradientNormalized = this.statistic('sumGradientNormalized');
     for (let n = 0; n < batchSize; n++) {
       for (let c = 0; c < channels; c++) {
         const base = (n * channels + c) * inner;
-        const mu = this.mean[c];
-        const scale = this.inverseDeviation[c];
+        const mu = mean[c];
+        const scale = inverseDeviation[c];
         const factor = gamma[c] * scale;
         if (!this.lastTraining) {
           // Running statistics are constants: dx = γ·dy/√(runningVariance + ε).
           for (let i = 0; i < inner; i++) dx[base + i] = factor * dy[gradientOffset + base + i];
           continue;
         }
-        const meanGradient = this.sumGradient[c] / count;
-        const meanGradientNormalized = this.sumGradientNormalized[c] / count;
+        const meanGradient = sumGradient[c] / count;
+        const meanGradientNormalized = sumGradientNormalized[c] / count;
         for (let i = 0; i < inner; i++) {
           const normalized = (input[inputOffset + base + i] - mu) * scale;
           dx[base + i] = factor * (dy[gradientOffset + base + i] - meanGradient - normalized * meanGradientNormalized);
@@ -194,7 +199,8 @@ export class BatchNorm extends BaseLayer {
   private batchStatistics(input: FloatData, offset: number, batchSize: number, inner: number): void {
     const channels = this.featureCount;
     const count = batchSize * inner;
-    const { mean, inverseDeviation } = this;
+    const mean = this.statistic('mean');
+    const inverseDeviation = this.statistic('inverseDeviation');
     mean.fill(0);
     inverseDeviation.fill(0);
     for (let n = 0; n < batchSize; n++) {
@@ -233,9 +239,11 @@ export class BatchNorm extends BaseLayer {
   private runningStatistics(): void {
     const runningMean = this.runningMeanBuffer.value;
     const runningVariance = this.runningVarianceBuffer.value;
+    const mean = this.statistic('mean');
+    const inverseDeviation = this.statistic('inverseDeviation');
     for (let c = 0; c < this.featureCount; c++) {
-      this.mean[c] = runningMean[c];
-      this.inverseDeviation[c] = 1 / Math.sqrt(runningVariance[c] + this.epsilon);
+      mean[c] = runningMean[c];
+      inverseDeviation[c] = 1 / Math.sqrt(runningVariance[c] + this.epsilon);
     }
   }
 
@@ -243,11 +251,13 @@ export class BatchNorm extends BaseLayer {
     const channels = this.featureCount;
     const gamma = this.gammaParameter.value;
     const beta = this.betaParameter.value;
+    const mean = this.statistic('mean');
+    const inverseDeviation = this.statistic('inverseDeviation');
     for (let n = 0; n < batchSize; n++) {
       for (let c = 0; c < channels; c++) {
         const base = (n * channels + c) * inner;
-        const mu = this.mean[c];
-        const scale = this.inverseDeviation[c] * gamma[c];
+        const mu = mean[c];
+        const scale = inverseDeviation[c] * gamma[c];
         const shift = beta[c];
         for (let i = 0; i < inner; i++) output[base + i] = (input[inputOffset + base + i] - mu) * scale + shift;
       }

@@ -1,7 +1,7 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
 import { AnnetError, formatShape, createRng, type Tensor } from '@annet/tensor';
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
-import { contiguousInput, floatData, reuseBuffer, type FloatData } from '../buffers.js';
+import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { initializers } from '../initializers/initializers.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
@@ -41,9 +41,6 @@ export class LayerNorm extends BaseLayer {
   private readonly gammaParameter: LayerParameter;
   private readonly betaParameter: LayerParameter;
   private readonly featureSize: number;
-  private mean = new Float64Array(0);
-  private inverseDeviation = new Float64Array(0);
-  private output: Tensor | undefined;
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super('LayerNorm', 'layer_norm', options);
@@ -78,12 +75,7 @@ export class LayerNorm extends BaseLayer {
     requireDType(this.operation, input, this.dtype);
     const x = contiguousInput(input);
     const rows = x.size / this.featureSize;
-    if (this.mean.length !== rows) {
-      this.mean = new Float64Array(rows);
-      this.inverseDeviation = new Float64Array(rows);
-    }
-    const output = reuseBuffer(this.output, this.dtype, x.shape);
-    this.output = output;
+    const output = this.workspace.buffer('output', this.dtype, x.shape);
     this.normalize(floatData(x), x.offset, floatData(output), rows);
     this.lastInput = x;
     this.lastTraining = options?.training ?? false;
@@ -92,9 +84,13 @@ export class LayerNorm extends BaseLayer {
 
   /** Writes dγ and dβ (overwriting) and returns dx; see the class formula. */
   backward(outputGradient: Tensor): Tensor {
-    const x = this.checkBackward(outputGradient, this.output?.shape ?? [], this.dtype);
+    const x = this.checkBackward(outputGradient, this.workspace.current('output')?.shape ?? [], this.dtype);
     const gradient = contiguousInput(outputGradient);
-    const inputGradient = this.inputGradientFor(this.dtype, x.shape);
+    const inputGradient = this.workspace.buffer('inputGradient', this.dtype, x.shape);
+    const rows = x.size / this.featureSize;
+    // Per-row μ and 1/√(σ² + ε) from the forward pass.
+    const mean = this.workspace.scratch('mean', 'float64', rows);
+    const inverseDeviation = this.workspace.scratch('inverseDeviation', 'float64', rows);
     const input = floatData(x);
     const dy = floatData(gradient);
     const dx = floatData(inputGradient);
@@ -104,10 +100,10 @@ export class LayerNorm extends BaseLayer {
     const size = this.featureSize;
     gammaGradient.fill(0);
     betaGradient.fill(0);
-    for (let row = 0; row < this.mean.length; row++) {
+    for (let row = 0; row < rows; row++) {
       const base = row * size;
-      const mu = this.mean[row];
-      const scale = this.inverseDeviation[row];
+      const mu = mean[row];
+      const scale = inverseDeviation[row];
       let sumG = 0;
       let sumGNormalized = 0;
       for (let i = 0; i < size; i++) {
@@ -145,6 +141,8 @@ export class LayerNorm extends BaseLayer {
     const size = this.featureSize;
     const gamma = this.gammaParameter.value;
     const beta = this.betaParameter.value;
+    const mean = this.workspace.scratch('mean', 'float64', rows);
+    const inverseDeviation = this.workspace.scratch('inverseDeviation', 'float64', rows);
     for (let row = 0; row < rows; row++) {
       const base = inputOffset + row * size;
       let sum = 0;
@@ -156,8 +154,8 @@ export class LayerNorm extends BaseLayer {
         squares += deviation * deviation;
       }
       const scale = 1 / Math.sqrt(squares / size + this.epsilon);
-      this.mean[row] = mu;
-      this.inverseDeviation[row] = scale;
+      mean[row] = mu;
+      inverseDeviation[row] = scale;
       for (let i = 0; i < size; i++) output[row * size + i] = (input[base + i] - mu) * scale * gamma[i] + beta[i];
     }
   }

@@ -4,14 +4,15 @@ import { windowGeometry, type Padding, type WindowGeometry } from './geometry.js
 
 /**
  * A Conv2D's buffers for one input shape, and the op options that point at them, so a training
- * step allocates nothing. Every buffer a matmul reads or writes is resident (in the WebAssembly
- * kernels' memory when they have one), so products need no copies.
+ * step allocates nothing; the layer keeps them in its workspace (`workspace.derive`), made again
+ * when the input shape changes. Every buffer a matmul reads or writes is resident (in the
+ * WebAssembly kernels' memory when they have one), so products need no copies.
  *
  * @example
- * const workspace = createConvWorkspace(layout, [64, 1, 28, 28]);
- * im2col(x, workspace.im2colOptions); // writes workspace.columns
+ * const buffers = createConvBuffers(layout, [64, 1, 28, 28]);
+ * im2col(x, buffers.im2colOptions); // writes buffers.columns
  */
-export interface ConvWorkspace {
+export interface ConvBuffers {
   readonly batchSize: number;
   readonly height: number;
   readonly width: number;
@@ -37,10 +38,13 @@ export interface ConvWorkspace {
   /** [N, F, C·kH·kW] per-sample weight gradients when they fit in the columns' size (F ≤ H′W′), else undefined. */
   readonly sampleWeightGradients: Tensor | undefined;
   readonly sampleWeightGradientOptions: MatmulOptions;
+  /** [F, C·kH·kW] scratch of one sample's weight gradient, for the per-sample way (F > H′W′). */
+  readonly weightGradientSample: Tensor;
+  readonly weightGradientSampleOptions: MatmulOptions;
 }
 
 /**
- * What of a Conv2D decides its workspace.
+ * What of a Conv2D decides its buffers.
  *
  * @example
  * const layout: ConvLayout = { operation: 'Conv2D "c"', outChannels: 8, kernelSize: [3, 3], stride: [1, 1], dilation: [1, 1], padding: 'same', dtype: 'float32', withActivation: false };
@@ -58,12 +62,12 @@ export interface ConvLayout {
 }
 
 /**
- * Allocates the {@link ConvWorkspace} of a Conv2D for an [N, C, H, W] input shape.
+ * Allocates the {@link ConvBuffers} of a Conv2D for an [N, C, H, W] input shape.
  *
  * @example
- * const workspace = createConvWorkspace(layout, [64, 1, 28, 28]);
+ * const buffers = createConvBuffers(layout, [64, 1, 28, 28]);
  */
-export function createConvWorkspace(layout: ConvLayout, shape: readonly number[]): ConvWorkspace {
+export function createConvBuffers(layout: ConvLayout, shape: readonly number[]): ConvBuffers {
   const [batchSize, channels, height, width] = shape;
   const { outChannels, dtype } = layout;
   const geometry = windowGeometry(layout.operation, height, width, layout.kernelSize, layout.stride, layout.dilation, layout.padding);
@@ -75,6 +79,7 @@ export function createConvWorkspace(layout: ConvLayout, shape: readonly number[]
   const columnGradient = residentZeros([batchSize, patchSize, positions], dtype);
   const inputGradient = residentZeros(shape, dtype);
   const sampleWeightGradients = outChannels <= positions ? residentZeros([batchSize, outChannels, patchSize], dtype) : undefined;
+  const weightGradientSample = residentZeros([outChannels, patchSize], dtype);
   const geometryOptions = {
     kernelSize: layout.kernelSize,
     stride: layout.stride,
@@ -100,5 +105,7 @@ export function createConvWorkspace(layout: ConvLayout, shape: readonly number[]
     columnGradientOptions: { transposeA: true, out: columnGradient },
     sampleWeightGradients,
     sampleWeightGradientOptions: { transposeB: true, out: sampleWeightGradients },
+    weightGradientSample,
+    weightGradientSampleOptions: { transposeB: true, out: weightGradientSample },
   };
 }
