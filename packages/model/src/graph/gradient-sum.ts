@@ -1,5 +1,4 @@
-import { reuseBuffer } from '@annet/layers';
-import type { FloatDType, Tensor } from '@annet/tensor';
+import { residentZeros, shapesEqual, type FloatDType, type Tensor } from '@annet/tensor';
 
 /**
  * `target` (a contiguous buffer) ← `source`, elementwise, reading `source` through its strides
@@ -46,7 +45,8 @@ export function addInto(target: Tensor, source: Tensor): void {
  * owned = copyOf(owned, firstGradient);
  */
 export function copyOf(current: Tensor | undefined, source: Tensor): Tensor {
-  const buffer = reuseBuffer(current, source.dtype as FloatDType, source.shape);
+  const reusable = current !== undefined && current.dtype === source.dtype && shapesEqual(current.shape, source.shape);
+  const buffer = reusable ? current : residentZeros(source.shape, source.dtype as FloatDType);
   copyInto(buffer, source);
   return buffer;
 }
