@@ -10,7 +10,10 @@
 //          (the CNN does ~25x the MLP's work per sample: on the TypeScript kernels 3 epochs take
 //          many minutes, and about one minute per run with WebAssembly: add relaxed or js on
 //          purpose), --no-numpy, --phases (adds ms per step of each phase: batch copy, forward,
-//          loss, backward, optimizer).
+//          loss, backward, optimizer), --node VERSION (also runs the annet part under that Node,
+//          taken from the npm registry's `node` package with `npx -y node@VERSION`, in the same
+//          run: Node 22+ has relaxed SIMD on by default; the project itself stays on Node 20).
+// Every line carries "node": the version that ran it.
 // Backends: "auto" is what activeKernels() selects in this process (plain WebAssembly SIMD on
 // Node 20); "threads" is the same with startKernelThreads() from @annet/tensor/node (large
 // matmuls split across os.availableParallelism() threads; the lines then carry "threads": N); "relaxed" reruns the auto selection in a child `node --experimental-wasm-relaxed-simd`
@@ -45,9 +48,11 @@ const backends = option('backends', 'auto,threads,relaxed,js').split(',');
 const cnnBackends = option('cnn-backends', 'auto,threads').split(',');
 const withNumpy = !process.argv.includes('--no-numpy');
 const withPhases = process.argv.includes('--phases');
+const otherNode = option('node', '');
 
 function print(line: object): void {
-  console.log(JSON.stringify(line));
+  const fields = line as { node?: string; backend?: string };
+  console.log(JSON.stringify(fields.backend === 'numpy' ? line : { ...line, node: fields.node ?? process.versions.node }));
 }
 
 /** Runs bench/numpy_mlp.py on the same bytes; returns its JSON lines (or one "skipped" line). */
@@ -100,6 +105,30 @@ for (const model of models) {
 }
 useKernels(null);
 
+/**
+ * The same annet runs under another Node (`--node 22`): `npx -y node@VERSION` fetches the npm
+ * package `node`, which carries the binary, so nothing comes from outside the registry. Relaxed
+ * SIMD needs no flag there, so the "relaxed" backend is left out (its "auto" selects it).
+ */
+function runOtherNode(version: string): TrainResult[] {
+  const self = fileURLToPath(import.meta.url);
+  const childBackends = backends.filter((backend) => backend !== 'relaxed').join(',');
+  const childCnnBackends = cnnBackends.filter((backend) => backend !== 'relaxed').join(',');
+  const argumentsOfChild = ['-y', `node@${version}`, self, '--epochs', String(epochs), '--samples', String(samples), '--seed', String(seed), '--batches', batches.join(','), '--models', models.join(','), '--backends', childBackends, '--cnn-backends', childCnnBackends, '--no-numpy', ...(withPhases ? ['--phases'] : [])];
+  const result = spawnSync('npx', argumentsOfChild, { encoding: 'utf8' });
+  if (result.status !== 0) {
+    print({ node: version, skipped: `npx -y node@${version} failed: ${(result.error?.message ?? result.stderr ?? '').trim().split('\n').pop()}` });
+    return [];
+  }
+  return result.stdout.trim().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as TrainResult & { node: string }).filter((line) => 'samplesPerSecond' in line);
+}
+if (otherNode !== '') {
+  for (const result of runOtherNode(otherNode)) {
+    results.push(result);
+    print(result);
+  }
+}
+
 let numpy: Array<Record<string, unknown>> = [];
 if (withNumpy && models.includes('mlp')) {
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-bench-'));
@@ -115,11 +144,12 @@ if (withNumpy && models.includes('mlp')) {
     const reference = numpy.find((line) => line.batch === result.batch && typeof line.samplesPerSecond === 'number');
     if (reference === undefined) continue;
     const numpySamplesPerSecond = reference.samplesPerSecond as number;
-    print({ model: 'mlp', batch: result.batch, annetBackend: result.backend, ...(result.threads === undefined ? {} : { threads: result.threads }), annetSamplesPerSecond: result.samplesPerSecond, numpySamplesPerSecond, ratioAnnetToNumpy: Number((result.samplesPerSecond / numpySamplesPerSecond).toFixed(3)) });
+    print({ model: 'mlp', batch: result.batch, node: (result as { node?: string }).node, annetBackend: result.backend, ...(result.threads === undefined ? {} : { threads: result.threads }), annetSamplesPerSecond: result.samplesPerSecond, numpySamplesPerSecond, ratioAnnetToNumpy: Number((result.samplesPerSecond / numpySamplesPerSecond).toFixed(3)) });
   }
 }
 
-const rows = [...results.map((entry) => [entry.model, String(entry.batch), entry.threads === undefined ? entry.backend : `${entry.backend}, ${entry.threads} threads`, String(entry.samplesPerSecond), entry.msPerStep.toFixed(3), entry.finalLoss.toFixed(4)]),
+const nodeOf = (entry: TrainResult): string => (entry as { node?: string }).node ?? process.versions.node;
+const rows = [...results.map((entry) => [entry.model, String(entry.batch), `${entry.threads === undefined ? entry.backend : `${entry.backend}, ${entry.threads} threads`}${nodeOf(entry) === process.versions.node ? '' : ` (Node ${nodeOf(entry)})`}`, String(entry.samplesPerSecond), entry.msPerStep.toFixed(3), entry.finalLoss.toFixed(4)]),
   ...numpy.filter((line) => typeof line.samplesPerSecond === 'number').map((line) => ['mlp', String(line.batch), 'numpy (1 thread)', String(line.samplesPerSecond), (line.msPerStep as number).toFixed(3), (line.finalLoss as number).toFixed(4)])];
 if (!withNumpy) process.exit(0);
 console.error(`\n${samples} samples, ${epochs} epochs, seed ${seed}, Node ${process.versions.node}`);
