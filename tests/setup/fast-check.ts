@@ -10,8 +10,13 @@
  *    instead of shrinking for ever.
  * 3. A predicate that changes the values it was given fails, naming the argument: fast-check replays
  *    those values while shrinking, so a mutated value makes shrinking wander (issue 13).
+ *
+ * fast-check is loaded only for a test file that uses it (directly or through the relative imports
+ * it reaches): a worker that never loads it keeps the smaller heap the memory tests measure.
  */
-import fc from 'fast-check';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
 import { describeMutation, snapshotValue } from './generated-values.ts';
 
 /** The seed of every property unless `ANNET_TEST_SEED` says otherwise. */
@@ -28,11 +33,28 @@ export function resolveTestSeed(requested: string | undefined, draw: () => numbe
   return seed | 0;
 }
 
+/** Whether `file` or a module it imports by relative path (followed `depth` levels) names fast-check. */
+export function usesFastCheck(file: string, depth = 4, seen = new Set<string>()): boolean {
+  if (seen.has(file) || !fs.existsSync(file)) return false;
+  seen.add(file);
+  const text = fs.readFileSync(file, 'utf8');
+  if (/from\s+['"]fast-check['"]|import\(\s*['"]fast-check['"]/.test(text)) return true;
+  if (depth === 0) return false;
+  for (const [, specifier] of text.matchAll(/(?:from|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    const resolved = path.resolve(path.dirname(file), specifier);
+    const candidates = [resolved, resolved.replace(/\.js$/, '.ts'), `${resolved}.ts`, path.join(resolved, 'index.ts')];
+    if (candidates.some((candidate) => candidate.endsWith('.ts') && usesFastCheck(candidate, depth - 1, seen))) return true;
+  }
+  return false;
+}
+
 const installed = Symbol.for('annet.test-setup.fast-check');
 const registry = globalThis as typeof globalThis & { [installed]?: number };
+const testFile = expect.getState().testPath;
 
 // fast-check is loaded once per worker while this file runs before every test file: configure it once.
-if (registry[installed] === undefined) {
+if (registry[installed] === undefined && (testFile === undefined || usesFastCheck(testFile))) {
+  const { default: fc } = await import('fast-check');
   const seed = resolveTestSeed(process.env.ANNET_TEST_SEED);
   registry[installed] = seed;
   if (seed !== DEFAULT_TEST_SEED) process.stderr.write(`fast-check: seed ${seed} (replay with ANNET_TEST_SEED=${seed})\n`);
