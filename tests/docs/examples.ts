@@ -86,7 +86,7 @@ export function typeCheckExamples(examples: readonly Example[], folder = generat
     const example = match === null ? undefined : examples.find((candidate) => path.resolve(repositoryRoot, match[1]) === candidate.file);
     if (match === null || example === undefined) {
       if (/^\s/.test(line) && unmatched.length === 0) {
-        const last = [...errors.values()].findLast((list) => list.length > 0);
+        const last = [...errors.values()].filter((list) => list.length > 0).pop();
         if (last !== undefined) last[last.length - 1] += `\n${line}`;
         continue;
       }
