@@ -72,8 +72,10 @@ export function exportedNames(file: string, seen = new Set<string>()): Map<strin
   seen.add(file);
   const text = fs.readFileSync(file, 'utf8');
   const target = (specifier: string) => path.resolve(path.dirname(file), specifier.replace(/\.js$/, '.ts'));
-  for (const match of text.matchAll(/^export\s+(?:declare\s+)?(?:abstract\s+)?(const|let|function\*?|async\s+function|class|interface|type|enum)\s+([A-Za-z_$][\w$]*)/gm)) {
-    names.set(match[2], match[1] === 'interface' || match[1] === 'type' ? 'type' : 'value');
+  for (const match of text.matchAll(/^export\s+(?:declare\s+)?(?:abstract\s+)?(const\s+enum|enum|const|let|function\*?|async\s+function|class|interface|type)\s+([A-Za-z_$][\w$]*)/gm)) {
+    // A name that is both a value and a type (`const BinaryCode` and `type BinaryCode`) imports as the value, which carries both.
+    if (match[1] !== 'interface' && match[1] !== 'type') names.set(match[2], 'value');
+    else if (!names.has(match[2])) names.set(match[2], 'type');
   }
   for (const match of text.matchAll(/^export\s+(type\s+)?\{([^}]*)\}(?:\s*from\s*['"]([^'"]+)['"])?/gm)) {
     for (const item of match[2].split(',').map((part) => part.trim()).filter(Boolean)) {
@@ -88,19 +90,69 @@ export function exportedNames(file: string, seen = new Set<string>()): Map<strin
   return names;
 }
 
-/** Every export of every workspace library entry, by the package specifier that provides it (first wins). */
-function packageExports(root: string): Map<string, { specifier: string; kind: 'value' | 'type' }> {
-  const all = new Map<string, { specifier: string; kind: 'value' | 'type' }>();
+interface Provided {
+  readonly specifier: string;
+  readonly kind: 'value' | 'type';
+}
+
+/** The package folder (`packages/layers`) of a source file. */
+function packageFolderOf(source: string): string {
+  return source.split(path.sep).slice(0, 2).join(path.sep);
+}
+
+/** The names in scope for an example of `source`: its own file, its package (public, then internal), then the packages it depends on. */
+function scopeFor(source: string, root: string, sources: readonly string[]): Map<string, Provided> {
+  const scope = new Map<string, Provided>();
+  const relativeSpecifier = (file: string) => {
+    const specifier = path.relative(tsdocFolder, path.join(root, file)).replace(/\.ts$/, '.js');
+    return specifier.startsWith('.') ? specifier : `./${specifier}`;
+  };
+  const addAll = (names: Map<string, 'value' | 'type'>, specifier: string) => {
+    for (const [name, kind] of names) if (!scope.has(name)) scope.set(name, { specifier, kind });
+  };
+  addAll(exportedNames(path.join(root, source)), relativeSpecifier(source));
+  const folder = packageFolderOf(source);
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, folder, 'package.json'), 'utf8'));
+  const entries = (folderOfPackage: string, packageManifest: { name: string; exports?: Record<string, unknown> }) =>
+    Object.entries(packageManifest.exports ?? {}).flatMap(([entry, conditions]) => {
+      const sourceEntry = (conditions as { source?: string } | null)?.source;
+      return typeof sourceEntry === 'string' ? [{ specifier: entry === '.' ? packageManifest.name : `${packageManifest.name}/${entry.slice(2)}`, file: path.join(root, folderOfPackage, sourceEntry) }] : [];
+    });
+  for (const { specifier, file } of entries(folder, manifest)) addAll(exportedNames(file), specifier);
+  for (const file of sources.filter((candidate) => packageFolderOf(candidate) === folder)) addAll(exportedNames(path.join(root, file)), relativeSpecifier(file));
+  const dependencies = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((name) => name.startsWith('@annet/'));
+  for (const readme of readmeFiles(root)) {
+    const other = path.dirname(readme);
+    const otherManifest = JSON.parse(fs.readFileSync(path.join(root, other, 'package.json'), 'utf8'));
+    if (dependencies.includes(otherManifest.name)) for (const { specifier, file } of entries(other, otherManifest)) addAll(exportedNames(file), specifier);
+  }
+  // Last, the classes and types of every package (a spec package's examples show it used by the
+  // others); functions and variables stay out, so that a placeholder `input` is not model's input().
   for (const readme of readmeFiles(root).filter((file) => file.startsWith('packages/'))) {
-    const folder = path.join(root, path.dirname(readme));
-    const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8'));
-    for (const [entry, conditions] of Object.entries(manifest.exports ?? {}) as [string, { source?: string }][]) {
-      if (typeof conditions !== 'object' || conditions.source === undefined) continue;
-      const specifier = entry === '.' ? manifest.name : `${manifest.name}/${entry.slice(2)}`;
-      for (const [name, kind] of exportedNames(path.join(folder, conditions.source))) if (!all.has(name)) all.set(name, { specifier, kind });
+    const other = path.dirname(readme);
+    const otherManifest = JSON.parse(fs.readFileSync(path.join(root, other, 'package.json'), 'utf8'));
+    for (const { specifier, file } of entries(other, otherManifest)) {
+      addAll(new Map([...exportedNames(file)].filter(([name]) => /^[A-Z]/.test(name))), specifier);
     }
   }
-  return all;
+  return scope;
+}
+
+/** What pass 1 learned about one example: names to declare, imports to leave out. */
+interface Placeholders {
+  readonly names: Set<string>;
+  readonly withoutImport: Set<string>;
+}
+
+/**
+ * Browser and Node globals that examples use as ordinary placeholder names (`history`, `module`):
+ * the compiler finds the global, so pass 1 never reports them; an example that uses one without
+ * declaring it means its own variable.
+ */
+const GLOBAL_NAMES = ['history', 'module', 'name', 'length', 'event', 'status', 'origin', 'parent', 'self', 'top', 'screen', 'location', 'external', 'frames', 'closed', 'global', 'exports'];
+
+function globalsUsedAsPlaceholders(code: string): string[] {
+  return GLOBAL_NAMES.filter((name) => new RegExp(`(?<![.\\w$])${name}\\b(?!\\s*:)`).test(code) && !new RegExp(`\\b(const|let|var|function|class)\\s+${name}\\b|[{,]\\s*${name}\\s*[,}]\\s*=`).test(code));
 }
 
 interface Generated {
@@ -110,38 +162,37 @@ interface Generated {
   readonly codeLines: number;
 }
 
-function generate(examples: readonly TsdocExample[], root: string, placeholders: Map<string, string[]>): Generated[] {
+function generate(examples: readonly TsdocExample[], root: string, sources: readonly string[], placeholders: Map<string, Placeholders>): Generated[] {
   fs.rmSync(tsdocFolder, { recursive: true, force: true });
   fs.mkdirSync(tsdocFolder, { recursive: true });
-  const shared = packageExports(root);
+  const scopes = new Map<string, Map<string, Provided>>();
   const generated: Generated[] = [];
   examples.forEach((example, index) => {
     const file = path.join(tsdocFolder, `example-${String(index).padStart(4, '0')}.ts`);
-    const own = exportedNames(path.join(root, example.source));
+    if (!scopes.has(example.source)) scopes.set(example.source, scopeFor(example.source, root, sources));
+    const scope = scopes.get(example.source)!;
+    const known = placeholders.get(file) ?? { names: new Set<string>(), withoutImport: new Set<string>() };
     const explicitImports = example.code.split('\n').filter((line) => /^\s*import\s/.test(line));
     const body = example.code.split('\n').filter((line) => !/^\s*import\s/.test(line)).map((line) => line.replace(/^(\s*)export\s+/, '$1'));
     const imported = new Set(explicitImports.flatMap((line) => [...line.matchAll(/([A-Za-z_$][\w$]*)\s*(?:,|\}|$)/g)].map((match) => match[1])));
     const bySpecifier = new Map<string, string[]>();
-    const add = (specifier: string, name: string, kind: 'value' | 'type') => {
-      if (imported.has(name)) return;
+    for (const [name, { specifier, kind }] of scope) {
+      if (imported.has(name) || known.withoutImport.has(name)) continue;
       bySpecifier.set(specifier, [...(bySpecifier.get(specifier) ?? []), kind === 'type' ? `type ${name}` : name]);
-    };
-    const ownSpecifier = path.relative(tsdocFolder, path.join(root, example.source)).replace(/\.ts$/, '.js');
-    for (const [name, kind] of own) add(ownSpecifier.startsWith('.') ? ownSpecifier : `./${ownSpecifier}`, name, kind);
-    for (const [name, { specifier, kind }] of shared) if (!own.has(name)) add(specifier, name, kind);
+    }
     const header = [
       `// Generated by tests/docs/tsdoc.ts from ${example.source}, the @example at line ${example.line}. Do not edit.`,
       ...explicitImports,
       ...[...bySpecifier].map(([specifier, names]) => `import { ${names.join(', ')} } from '${specifier}';`),
-      'export async function example(): Promise<void> {',
-      ...(placeholders.get(file) ?? []).map((name) => `  const ${name}: any = undefined;`),
+      'export async function example(): Promise<any> {',
+      ...[...known.names, ...globalsUsedAsPlaceholders(example.code)].map((name) => `  let ${name}: any;`),
     ];
     fs.writeFileSync(file, [...header, ...body, '}', ''].join('\n'));
     generated.push({ example, file, codeStart: header.length + 1, codeLines: body.length });
   });
   fs.writeFileSync(path.join(tsdocFolder, 'tsconfig.json'), JSON.stringify({
     extends: path.relative(tsdocFolder, path.join(root, 'tsconfig.base.json')),
-    compilerOptions: { noEmit: true, types: ['node'], allowUnreachableCode: true, noImplicitAny: false },
+    compilerOptions: { noEmit: true, types: ['node'], allowUnreachableCode: true, noImplicitAny: false, noImplicitThis: false },
     include: ['*.ts'],
   }, null, 2));
   return generated;
@@ -159,21 +210,27 @@ function compile(): { file: string; line: number; column: number; code: string; 
 
 /** Type-checks every `@example`; returns the errors, each as `source.ts:line (@example): TSxxxx message`. */
 export function checkTsdocExamples(root = repositoryRoot): { examples: number; errors: string[] } {
-  const examples = sourceFilesWithExamples(root).flatMap((source) => tsdocExamples(source, fs.readFileSync(path.join(root, source), 'utf8')));
-  // Pass 1 finds the placeholders: names never defined, and not called or constructed.
-  let generated = generate(examples, root, new Map());
-  const placeholders = new Map<string, string[]>();
+  const sources = sourceFilesWithExamples(root);
+  const examples = sources.flatMap((source) => tsdocExamples(source, fs.readFileSync(path.join(root, source), 'utf8')));
+  // Pass 1 finds the placeholders: names used but never defined (not constructed with `new`), and
+  // imported names the example assigns to as if they were its own variables.
+  let generated = generate(examples, root, sources, new Map());
+  const placeholders = new Map<string, Placeholders>();
   for (const error of compile()) {
     const entry = generated.find((candidate) => candidate.file === error.file);
-    const name = /^Cannot find name '([^']+)'/.exec(error.message)?.[1];
-    if (entry === undefined || name === undefined || (error.code !== 'TS2304' && error.code !== 'TS2552')) continue;
+    if (entry === undefined) continue;
+    const missing = /^Cannot find name '([^']+)'/.exec(error.message)?.[1] ?? /^No value exists in scope for the shorthand property '([^']+)'/.exec(error.message)?.[1];
+    const assignedImport = error.code === 'TS2632' ? /^Cannot assign to '([^']+)'/.exec(error.message)?.[1] : undefined;
+    const name = missing ?? assignedImport;
+    if (name === undefined) continue;
     const text = fs.readFileSync(error.file, 'utf8').split('\n')[error.line - 1] ?? '';
-    const before = text.slice(0, error.column - 1);
-    const after = text.slice(error.column - 1 + name.length);
-    if (/^\s*\(/.test(after) || /\bnew\s+$/.test(before) || /^\s*</.test(after)) continue;
-    placeholders.set(error.file, [...new Set([...(placeholders.get(error.file) ?? []), name])]);
+    if (missing !== undefined && /\bnew\s+$/.test(text.slice(0, error.column - 1))) continue;
+    const known = placeholders.get(error.file) ?? { names: new Set<string>(), withoutImport: new Set<string>() };
+    known.names.add(name);
+    if (assignedImport !== undefined) known.withoutImport.add(name);
+    placeholders.set(error.file, known);
   }
-  generated = generate(examples, root, placeholders);
+  generated = generate(examples, root, sources, placeholders);
   const errors = compile().map((error) => {
     const entry = generated.find((candidate) => candidate.file === error.file);
     if (entry === undefined) return `${path.relative(root, error.file)}:${error.line}: ${error.code} ${error.message}`;
