@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { setupFiles } from './vitest.shared.ts';
 
 export default defineConfig({
-  test: { include: ['tests/**/*.test.ts'], testTimeout: 120_000 },
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: { include: ['tests/**/*.test.ts'], setupFiles, testTimeout: 120_000 },
 });

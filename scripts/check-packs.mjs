@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { findBrokenSourceMaps } from './source-maps.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-packs-'));
@@ -26,6 +27,11 @@ const project = path.join(scratch, 'project');
 fs.mkdirSync(project);
 fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'annet-pack-check', private: true, type: 'module' }));
 execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--offline', ...files], { cwd: project, stdio: ['ignore', 'ignore', 'inherit'] });
+
+// No published file may point at a source map, or a map at a source, that is not in the tarball.
+const mapProblems = libraries.flatMap(({ manifest }) => findBrokenSourceMaps(path.join(project, 'node_modules', manifest.name)).map((problem) => `${manifest.name}/${problem}`));
+if (mapProblems.length > 0) throw new Error(`check-packs: broken source maps in the tarballs:\n  ${mapProblems.join('\n  ')}`);
+console.log('check-packs: no source map points at a missing file');
 
 const lines = [];
 for (const { manifest } of libraries) {

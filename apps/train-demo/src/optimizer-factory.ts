@@ -7,7 +7,7 @@ import type { Settings } from './settings.js';
  * run); `onecycle` (Smith's one-cycle policy peaking at the learning rate).
  *
  * @example
- * learningRateFor(settings, 1500); // { type: 'cosine', ... }
+ * learningRateFor(settings, 1500, 100); // 1500 steps of 100 per epoch: { type: 'cosine', ... }
  */
 export function learningRateFor(settings: Settings, totalSteps: number, stepsPerEpoch: number): LearningRate {
   const peak = settings.learningRate;

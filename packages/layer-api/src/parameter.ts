@@ -32,7 +32,7 @@ export interface Trainable {
  * Same naming rules as {@link Parameter}.
  */
 export interface StateBuffer {
-  /** Stable name, unique within a model, such as `batch_norm_1.running_mean`. */
+  /** Stable name, unique within a model, such as `batch_norm_1.runningMean`. */
   readonly name: string;
   /** Logical shape of the array. */
   readonly shape: readonly number[];

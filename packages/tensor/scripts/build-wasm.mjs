@@ -80,7 +80,7 @@ function render(hash, binaries) {
       ` * The kernel module compiled with ${variant.name.startsWith('relaxed') ? 'relaxed SIMD (fused multiply-add)' : 'WebAssembly SIMD'}${variant.name.endsWith('shared') ? ', importing a shared memory,' : ''} (${bytes.length} bytes), base64.`,
       ' *',
       ' * @example',
-      ` * const bytes = wasmModuleBytes('${variant.name}'); // decoded once, by wasm-module.ts`,
+      ` * const bytes = wasmModuleBytes(${variant.name.endsWith('-shared') ? `'${variant.name.slice(0, -'-shared'.length)}', true` : `'${variant.name}'`}); // decoded once, by wasm-module.ts`,
       ' */',
       `export const ${variant.exportName} =`,
       `  '${bytes.toString('base64')}';`,

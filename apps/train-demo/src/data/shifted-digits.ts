@@ -24,7 +24,7 @@ function mix(value: number): number {
  *
  * @example
  * const train = new ShiftedDigits(trainSet, { seed: 42, maxShift: 2, side: 28 });
- * await model.fit(train, { ..., callbacks: [train.epochTracker()] });
+ * await model.fit(train, { ...options, callbacks: [train.epochTracker()] });
  */
 export class ShiftedDigits extends MapDataset<Sample> {
   /** The epoch whose shifts `rows()` applies; set by the epoch tracker. */

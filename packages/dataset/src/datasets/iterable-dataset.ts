@@ -10,7 +10,7 @@ import { isOneShot, streamValues, type StreamSource } from './stream-values.js';
  *
  * @example
  * const rows = new IterableDataset(() => streamCsvFile('big.csv', { label: 'y' }));
- * for await (const row of rows.filter((row) => row.target.item() !== 0).take(5)) console.log(row);
+ * for await (const row of rows.filter((chunk) => chunk.inputs.size > 0).take(5)) console.log(row);
  */
 export class IterableDataset<T> implements AsyncIterable<T> {
   private passes = 0;

@@ -20,7 +20,7 @@ export type NamedSample = Sample<Tensor | TensorRecord, Tensor | TensorRecord>;
  * @example
  * const dataset = new NamedTensorDataset({ image: images, extra: ages }, { digit: labels });
  * dataset.get(0); // { input: { image: [1, 28, 28] view, extra: [1] view }, target: { digit: scalar view } }
- * for (const { inputs, targets } of new DataLoader(dataset, { batchSize: 64 }) as Iterable<NamedBatch>) ...
+ * for (const { inputs, targets } of new DataLoader(dataset, { batchSize: 64 }) as Iterable<NamedBatch>) trainStep(inputs, targets);
  */
 export class NamedTensorDataset extends MapDataset<NamedSample> {
   readonly length: number;

@@ -20,7 +20,7 @@ export interface RandomSamplerOptions {
  * indices. What `shuffle: true` uses.
  *
  * @example
- * new RandomSampler().epochIndices(5, createRng(7), 0); // a permutation of 0..4
+ * new RandomSampler().epochIndices(5, createRng(7)); // a permutation of 0..4
  */
 export class RandomSampler implements Sampler {
   private readonly replacement: boolean;

@@ -23,7 +23,7 @@ export interface Pool2DOptions extends LayerOptions {
  * positions never win a max and are not counted in an average (unless AvgPool2D's `countPadding`).
  *
  * @example
- * class MinPool2D extends Pool2D { ... } // implement pool() and unpool()
+ * abstract class MinPool2D extends Pool2D {} // a concrete subclass implements pool() and unpool()
  */
 export abstract class Pool2D extends BaseLayer {
   /** Window size `[height, width]`. */

@@ -144,7 +144,7 @@ export function gradientBuffer(operation: string, predictions: Tensor<FloatDType
  * `parameter` is a loss-specific constant (huber's δ, binary cross-entropy's weights).
  *
  * @example
- * const squared: ElementwiseLossKernel = (p, pOffset, t, tOffset, gradient, gradientOffset, size, scale) => { ... };
+ * const squared: ElementwiseLossKernel = (p, pOffset, t, tOffset, gradient, gradientOffset, size, scale) => 0; // returns the summed loss
  */
 export type ElementwiseLossKernel<Parameter = number> = (
   p: FloatData, pOffset: number, t: FloatData, tOffset: number,

@@ -9,7 +9,7 @@ import { describeSymbolicShape, MergeLayer } from './merge-layer.js';
  * Shapes must be equal (no broadcasting, as in Keras); `-1` (unknown) matches any size.
  *
  * @example
- * class Sum extends ElementwiseMerge { protected combine(inputs, output, size) { ... } ... }
+ * abstract class Sum extends ElementwiseMerge {} // a concrete subclass implements combine(inputs, output, size) and its gradients
  */
 export abstract class ElementwiseMerge extends MergeLayer {
   /** The last forward's inputs, contiguous (the same objects when they already were). */

@@ -21,7 +21,7 @@ export function describeSymbolicShape(shape: readonly number[]): string {
  * the next call, as for every annet layer.
  *
  * @example
- * class Sum3 extends MergeLayer { ... } // forward(inputs), backward(gradient), outputShape(shapes)
+ * abstract class Sum3 extends MergeLayer {} // a concrete subclass implements forward(inputs), backward(gradient), outputShape(shapes)
  */
 export abstract class MergeLayer implements MultiInputLayer<Tensor> {
   readonly multiInput = true as const;

@@ -27,7 +27,7 @@ export interface PlanNode {
  * A validated graph in execution order: what the executor runs and what config and summary read.
  *
  * @example
- * const plan = buildPlan([image], { digit: logits }, 'Model "classifier"');
+ * const plan = buildPlan([image], [['digit', logits]], 'Model "classifier"');
  */
 export interface GraphPlan {
   readonly inputs: readonly SymbolicTensor[];
@@ -51,7 +51,7 @@ export interface GraphPlan {
  * output depends on, and reused input, layer, output or array names.
  *
  * @example
- * const plan = buildPlan([image, extra], { digit: logits }, 'Model "two_inputs"');
+ * const plan = buildPlan([image, extra], [['digit', logits]], 'Model "two_inputs"');
  */
 export function buildPlan(inputs: readonly SymbolicTensor[], outputs: readonly (readonly [string | null, SymbolicTensor])[], operation: string): GraphPlan {
   const order = executionOrder(outputs.map(([, tensor]) => tensor), operation);

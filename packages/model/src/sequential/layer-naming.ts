@@ -11,7 +11,7 @@ type NamedLayer = Pick<ModelLayer, 'name' | 'rename' | 'hasExplicitName' | 'defa
  * names, whatever other models exist. Then checks every layer, parameter and buffer name is unique.
  *
  * @example
- * assignUniqueNames([new Dense(784, 128), new ReLU(), new Dense(128, 10)]);
+ * assignUniqueNames([new Dense(784, 128), new ReLU(), new Dense(128, 10)], 'Sequential');
  * // dense_1, relu_1, dense_2
  */
 export function assignUniqueNames(layers: readonly NamedLayer[], operation: string): void {

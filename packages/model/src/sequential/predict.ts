@@ -13,7 +13,7 @@ export type ForwardPass = (inputs: Tensor) => Tensor;
  * fresh tensor (layer outputs are reused buffers, so each batch's rows are copied out at once).
  *
  * @example
- * const probabilities = predictInBatches((batch) => model.forward(batch), images, 256);
+ * const probabilities = predictInBatches((batch) => model.forward(batch), images, 256, 'predict');
  */
 export function predictInBatches(forward: ForwardPass, inputs: Tensor, batchSize: number, operation: string): Tensor {
   if (!Number.isInteger(batchSize) || batchSize < 1) {

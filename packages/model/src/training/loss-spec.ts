@@ -13,7 +13,7 @@ export type LossSpec = string | LossFunction;
  * The loss function for a spec.
  *
  * @example
- * resolveLoss('meanSquaredError') === meanSquaredError; // true
+ * resolveLoss('meanSquaredError'); // the meanSquaredError function of @annet/layers
  */
 export function resolveLoss(spec: LossSpec): LossFunction {
   return typeof spec === 'function' ? spec : lossFromName(spec);

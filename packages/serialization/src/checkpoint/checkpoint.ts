@@ -82,7 +82,7 @@ export function modelTensorName(name: string): string {
  * contain no dot, so the name splits unambiguously at its last dot.
  *
  * @example
- * optimizerTensorName('dense_1.weights', 'm'); // 'optimizer.dense_1.weights.m'
+ * optimizerTensorName('dense_1.weights', 'firstMoment'); // 'optimizer.dense_1.weights.firstMoment'
  */
 export function optimizerTensorName(parameterName: string, slot: string): string {
   if (slot === '' || slot.includes('.')) {
@@ -102,7 +102,7 @@ export type CheckpointTensorName =
  * {@link optimizerTensorName}).
  *
  * @example
- * parseCheckpointTensorName('optimizer.dense_1.weights.v'); // { kind: 'optimizer', parameterName: 'dense_1.weights', slot: 'v' }
+ * parseCheckpointTensorName('optimizer.dense_1.weights.secondMoment'); // { kind: 'optimizer', parameterName: 'dense_1.weights', slot: 'secondMoment' }
  */
 export function parseCheckpointTensorName(name: string): CheckpointTensorName {
   if (name.startsWith('model.') && name.length > 6) return { kind: 'model', name: name.slice(6) };

@@ -79,7 +79,7 @@ function isThreadable(kernels: unknown): kernels is WasmKernels {
  * @example
  * import { startKernelThreads } from '@annet/tensor/node';
  * const threads = await startKernelThreads({ threads: 2 });
- * model.fit(...);            // matmuls use both cores
+ * await model.fit(data, options); // matmuls use both cores
  * await threads.stop();
  */
 export async function startKernelThreads(options: KernelThreadsOptions = {}): Promise<KernelThreadsHandle> {

@@ -12,7 +12,7 @@ import type { RowIterator } from './row-iterator.js';
  * Σ x.
  *
  * @example
- * reduceBlocks(x, plan, out, blockSum);
+ * reduceBlocks(x, blockSize, walkers, out, blockSum);
  */
 export function blockSum(data: TypedArray, block: RowIterator): number {
   let sum = 0;
@@ -27,7 +27,7 @@ export function blockSum(data: TypedArray, block: RowIterator): number {
  * Σ x / n (NaN for no elements).
  *
  * @example
- * reduceBlocks(x, plan, out, blockMean);
+ * reduceBlocks(x, blockSize, walkers, out, blockMean);
  */
 export function blockMean(data: TypedArray, block: RowIterator, _base: number, count: number): number {
   return blockSum(data, block) / count;
@@ -37,7 +37,7 @@ export function blockMean(data: TypedArray, block: RowIterator, _base: number, c
  * Π x.
  *
  * @example
- * reduceBlocks(x, plan, out, blockProduct);
+ * reduceBlocks(x, blockSize, walkers, out, blockProduct);
  */
 export function blockProduct(data: TypedArray, block: RowIterator): number {
   let product = 1;
@@ -80,7 +80,7 @@ const found = new Float64Array(2);
  * max x; NaN if any element is NaN.
  *
  * @example
- * reduceBlocks(x, plan, out, blockMax);
+ * reduceBlocks(x, blockSize, walkers, out, blockMax);
  */
 export function blockMax(data: TypedArray, block: RowIterator): number {
   blockExtreme(data, block, 1, found);
@@ -91,7 +91,7 @@ export function blockMax(data: TypedArray, block: RowIterator): number {
  * min x; NaN if any element is NaN.
  *
  * @example
- * reduceBlocks(x, plan, out, blockMin);
+ * reduceBlocks(x, blockSize, walkers, out, blockMin);
  */
 export function blockMin(data: TypedArray, block: RowIterator): number {
   blockExtreme(data, block, -1, found);
@@ -102,7 +102,7 @@ export function blockMin(data: TypedArray, block: RowIterator): number {
  * Position of the first maximum in the block (the first NaN, if any, as NumPy does).
  *
  * @example
- * reduceBlocks(x, plan, indices, blockArgmax);
+ * reduceBlocks(x, blockSize, walkers, indices, blockArgmax);
  */
 export function blockArgmax(data: TypedArray, block: RowIterator): number {
   blockExtreme(data, block, 1, found);
@@ -113,7 +113,7 @@ export function blockArgmax(data: TypedArray, block: RowIterator): number {
  * Position of the first minimum in the block (the first NaN, if any, as NumPy does).
  *
  * @example
- * reduceBlocks(x, plan, indices, blockArgmin);
+ * reduceBlocks(x, blockSize, walkers, indices, blockArgmin);
  */
 export function blockArgmin(data: TypedArray, block: RowIterator): number {
   blockExtreme(data, block, -1, found);
@@ -124,7 +124,7 @@ export function blockArgmin(data: TypedArray, block: RowIterator): number {
  * Σ (x − mean)² / n, with `mean` computed in a first pass: the two-pass population variance.
  *
  * @example
- * reduceBlocks(x, plan, out, blockVariance);
+ * reduceBlocks(x, blockSize, walkers, out, blockVariance);
  */
 export function blockVariance(data: TypedArray, block: RowIterator, base: number, count: number): number {
   const mean = blockSum(data, block) / count;
@@ -144,7 +144,7 @@ export function blockVariance(data: TypedArray, block: RowIterator, base: number
  * √variance (see {@link blockVariance}).
  *
  * @example
- * reduceBlocks(x, plan, out, blockStandardDeviation);
+ * reduceBlocks(x, blockSize, walkers, out, blockStandardDeviation);
  */
 export function blockStandardDeviation(data: TypedArray, block: RowIterator, base: number, count: number): number {
   return Math.sqrt(blockVariance(data, block, base, count));
@@ -155,7 +155,7 @@ export function blockStandardDeviation(data: TypedArray, block: RowIterator, bas
  * −Infinity (or empty) block gives −Infinity; a +Infinity element gives +Infinity.
  *
  * @example
- * reduceBlocks(x, plan, out, blockLogSumExp);
+ * reduceBlocks(x, blockSize, walkers, out, blockLogSumExp);
  */
 export function blockLogSumExp(data: TypedArray, block: RowIterator, base: number): number {
   const max = blockMax(data, block);

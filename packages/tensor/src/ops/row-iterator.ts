@@ -9,7 +9,7 @@
  * const rows = new RowIterator(out.shape, [a.strides, out.strides], [a.offset, out.offset]);
  * for (let row = 0; row < rows.rowCount; row++, rows.next()) {
  *   let source = rows.position[0], target = rows.position[1];
- *   for (let j = 0; j < rows.rowLength; j++, source += rows.innerStride[0], target += rows.innerStride[1]) ...
+ *   for (let j = 0; j < rows.rowLength; j++, source += rows.innerStride[0], target += rows.innerStride[1]) out.data[target] = a.data[source];
  * }
  */
 export class RowIterator {

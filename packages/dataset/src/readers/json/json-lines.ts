@@ -105,6 +105,7 @@ export function parseJsonLines(input: string | ByteInput, options: JsonLinesOpti
  *
  * @example
  * const samples = new IterableDataset(() => streamJsonLines(openStream()))
+ *   .map((row) => row as { x: number[]; y: number })
  *   .map((row) => ({ input: tensor(row.x), target: row.y }));
  */
 export async function* streamJsonLines(chunks: StreamSource<TextChunk>, options: JsonLinesOptions = {}): AsyncGenerator<JsonValue> {
