@@ -60,10 +60,10 @@ export { exponentialSchedule, exponentialLearningRate } from './schedules/expone
 export { cosineSchedule, cosineLearningRate } from './schedules/cosine.js';
 export { linearWarmupSchedule, linearWarmupLearningRate } from './schedules/linear-warmup.js';
 export { polynomialSchedule, polynomialLearningRate } from './schedules/polynomial.js';
-export { oneCycleSchedule, oneCycleLearningRate } from './schedules/one-cycle.js';
+export { oneCycleSchedule, oneCycleLearningRate, oneCycleMomentum } from './schedules/one-cycle.js';
 export { sequentialSchedule } from './schedules/sequential.js';
 export { reduceLROnPlateau, initialPlateauState, observePlateau, type ReduceLROnPlateauOptions } from './schedules/reduce-lr-on-plateau.js';
-export { learningRateAt } from './schedules/learning-rate-at.js';
+export { cycledMomentumAt, learningRateAt } from './schedules/learning-rate-at.js';
 export { checkSchedule } from './schedules/check-schedule.js';
 
 export { clipGradNorm, type ClipGradNormOptions } from './gradients/clip-grad-norm.js';

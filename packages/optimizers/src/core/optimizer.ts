@@ -62,7 +62,8 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
     const normalized = normalizeOptions(rule, options);
     const plateaus = new Map<string, ReturnType<typeof initialPlateauState>>();
     for (const group of [normalized.base, ...normalized.groups]) {
-      if (typeof group.learningRate === 'object' && group.learningRate.type === 'reduceLROnPlateau') {
+      // Groups with a numeric rate share the optimizer's schedule key; the top-level schedule registers it.
+      if (typeof group.learningRate === 'object' && group.learningRate.type === 'reduceLROnPlateau' && !plateaus.has(group.scheduleKey)) {
         plateaus.set(group.scheduleKey, initialPlateauState());
         this.#plateauSchedules.set(group.scheduleKey, group.learningRate);
       }

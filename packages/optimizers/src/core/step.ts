@@ -1,6 +1,6 @@
 import type { FloatArray, Parameter } from '@annet/layer-api';
 import { AnnetError, formatShape } from '../annet-error.js';
-import { learningRateAt } from '../schedules/learning-rate-at.js';
+import { cycledMomentumAt, learningRateAt } from '../schedules/learning-rate-at.js';
 import { groupOf } from './config.js';
 import type { OptimizerCore } from './optimizer-core.js';
 import { parametersOf } from './parameters-of.js';
@@ -98,6 +98,11 @@ export function applyStep<H extends Hyperparameters>(core: OptimizerCore<H>, tar
     if (cache[0] !== stepCount) {
       cache[1] = learningRateAt(group.learningRate, stepCount, core.plateaus.get(group.scheduleKey));
       cache[0] = stepCount;
+      const cycled = group.cycledMomentum;
+      if (cycled !== undefined) {
+        const momentum = cycledMomentumAt(group.learningRate, stepCount);
+        (group.hyperparameters as Record<string, number>)[cycled.name] = Number.isNaN(momentum) ? cycled.configured : momentum;
+      }
     }
     const context = core.context;
     context.step = state.step;

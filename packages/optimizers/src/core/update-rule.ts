@@ -39,6 +39,11 @@ export interface UpdateRule<H extends Hyperparameters> {
   readonly fields: { readonly [K in keyof H & string]: FieldSpec };
   /** Checks that span several hyperparameters (such as Nesterov needing momentum); throws through `invalid`. */
   checkCombination?(hyperparameters: H, operation: string, prefix: string): void;
+  /**
+   * The hyperparameter a one-cycle schedule cycles (PyTorch's `momentum`, or `beta1` for its
+   * `betas[0]`); absent when the algorithm has no momentum, which then follows only the rate.
+   */
+  readonly cycledMomentum?: keyof H & string;
   /** Names of the per-parameter state arrays these hyperparameters need, in the order `update` receives them. */
   slotNames(hyperparameters: H): readonly string[];
   /** Value a fresh state array starts from; 0 when absent. */

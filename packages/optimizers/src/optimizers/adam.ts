@@ -88,6 +88,7 @@ export function adamSlotNames(h: AdamHyperparameters): readonly string[] {
  */
 export const adamRule: UpdateRule<AdamHyperparameters> = {
   type: 'Adam',
+  cycledMomentum: 'beta1',
   defaultLearningRate: 1e-3,
   fields: adamFields,
   slotNames: adamSlotNames,

@@ -53,6 +53,7 @@ export function adamaxUpdate(value: FloatArray, gradient: FloatArray, firstMomen
  */
 export const adamaxRule: UpdateRule<AdamaxHyperparameters> = {
   type: 'Adamax',
+  cycledMomentum: 'beta1',
   defaultLearningRate: 2e-3,
   fields: {
     ...adamFamilyFields,

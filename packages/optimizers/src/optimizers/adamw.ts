@@ -14,6 +14,7 @@ export type AdamWOptions = AdamOptions;
  */
 export const adamWRule: UpdateRule<AdamHyperparameters> = {
   type: 'AdamW',
+  cycledMomentum: 'beta1',
   defaultLearningRate: 1e-3,
   fields: { ...adamFields, weightDecay: nonNegativeField(0.01) },
   slotNames: adamSlotNames,

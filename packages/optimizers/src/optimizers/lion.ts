@@ -50,6 +50,7 @@ export function lionUpdate(value: FloatArray, gradient: FloatArray, momentum: Fl
  */
 export const lionRule: UpdateRule<LionHyperparameters> = {
   type: 'Lion',
+  cycledMomentum: 'beta1',
   defaultLearningRate: 1e-4,
   fields: {
     beta1: { rule: numberIn(0, 1), default: 0.9 },

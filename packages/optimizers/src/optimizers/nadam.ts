@@ -73,6 +73,7 @@ export function nadamUpdate(
  */
 export const nadamRule: UpdateRule<NAdamHyperparameters> = {
   type: 'NAdam',
+  cycledMomentum: 'beta1',
   defaultLearningRate: 2e-3,
   fields: {
     ...adamFamilyFields,

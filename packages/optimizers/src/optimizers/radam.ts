@@ -70,6 +70,7 @@ export function radamUpdate(value: FloatArray, gradient: FloatArray, firstMoment
  */
 export const radamRule: UpdateRule<RAdamHyperparameters> = {
   type: 'RAdam',
+  cycledMomentum: 'beta1',
   defaultLearningRate: 1e-3,
   fields: {
     ...adamFamilyFields,

@@ -75,6 +75,7 @@ export function rmspropUpdate(
  */
 export const rmspropRule: UpdateRule<RMSpropHyperparameters> = {
   type: 'RMSprop',
+  cycledMomentum: 'momentum',
   defaultLearningRate: 1e-2,
   fields: {
     alpha: { rule: numberIn(0, 1), default: 0.99 },
@@ -93,8 +94,10 @@ export const rmspropRule: UpdateRule<RMSpropHyperparameters> = {
   scalarNames: [],
   initialScalars: [],
   update(value, gradient, slots, _scalars, context, h) {
-    const momentumBuffer = h.momentum > 0 ? slots[1] : undefined;
-    const gradientAverage = h.centered ? slots[h.momentum > 0 ? 2 : 1] : undefined;
+    // The buffer exists when momentum was ever > 0 (a one-cycle schedule may set it per step).
+    const hasBuffer = slots.length === (h.centered ? 3 : 2);
+    const momentumBuffer = hasBuffer ? slots[1] : undefined;
+    const gradientAverage = h.centered ? slots[hasBuffer ? 2 : 1] : undefined;
     rmspropUpdate(value, gradient, slots[0], momentumBuffer, gradientAverage, context, h);
   },
 };

@@ -90,6 +90,7 @@ export function sgdUpdate(value: FloatArray, gradient: FloatArray, momentumBuffe
  */
 export const sgdRule: UpdateRule<SGDHyperparameters> = {
   type: 'SGD',
+  cycledMomentum: 'momentum',
   defaultLearningRate: 1e-3,
   fields: {
     momentum: nonNegativeField(0),
