@@ -1,7 +1,7 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { StepContext, UpdateRule } from '../core/update-rule.js';
+import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { flagField, nonNegativeField } from './common-fields.js';
 
 /** {@link Adagrad}'s hyperparameters besides the learning rate. */
@@ -22,13 +22,15 @@ export type AdagradHyperparameters = {
 export type AdagradOptions = OptimizerOptions<AdagradHyperparameters>;
 
 /**
- * One Adagrad update of `value` in place, for the parameter's `context.step`-th update.
+ * One Adagrad update of `value` in place, for the parameter's `context.step`-th update: the
+ * algorithm below, line by line in one pass (slot `sum`).
  *
  * @example
- * adagradUpdate(value, gradient, sum, { step: 1, learningRate: 0.01 }, hyperparameters);
+ * adagradUpdate(value, gradient, { slots: { sum }, scalars: {} }, { step: 1, learningRate: 0.01 }, hyperparameters);
  */
-export function adagradUpdate(value: FloatArray, gradient: FloatArray, sum: FloatArray, context: StepContext, h: AdagradHyperparameters): void {
+export function adagradUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: AdagradHyperparameters): void {
   const { step, learningRate } = context;
+  const { sum } = state.slots;
   const { weightDecay, epsilon } = h;
   const sign = h.maximize ? -1 : 1;
   const rate = learningRate / (1 + (step - 1) * h.lrDecay);
@@ -60,11 +62,8 @@ export const adagradRule: UpdateRule<AdagradHyperparameters> = {
   },
   slotNames: () => ['sum'],
   initialSlotValue: (_slot, h) => h.initialAccumulatorValue,
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    adagradUpdate(value, gradient, slots[0], context, h);
-  },
+  initialScalars: {},
+  update: adagradUpdate,
 };
 
 /**

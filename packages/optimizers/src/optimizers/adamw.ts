@@ -18,10 +18,9 @@ export const adamWRule: UpdateRule<AdamHyperparameters> = {
   defaultLearningRate: 1e-3,
   fields: { ...adamFields, weightDecay: nonNegativeField(0.01) },
   slotNames: adamSlotNames,
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    adamUpdate(value, gradient, slots[0], slots[1], slots[2], context, h, true);
+  initialScalars: {},
+  update(value, gradient, state, context, h) {
+    adamUpdate(value, gradient, state, context, h, true);
   },
 };
 

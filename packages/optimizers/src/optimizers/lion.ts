@@ -1,7 +1,7 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { StepContext, UpdateRule } from '../core/update-rule.js';
+import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { numberIn } from '../validation/rules.js';
 import { flagField, nonNegativeField } from './common-fields.js';
 
@@ -21,13 +21,15 @@ export type LionHyperparameters = {
 export type LionOptions = OptimizerOptions<LionHyperparameters>;
 
 /**
- * One Lion update of `value` in place.
+ * One Lion update of `value` in place: the algorithm below, line by line in one pass (slot
+ * `momentum`).
  *
  * @example
- * lionUpdate(value, gradient, momentum, { step: 1, learningRate: 1e-4 }, { beta1: 0.9, beta2: 0.99, weightDecay: 0, maximize: false });
+ * lionUpdate(value, gradient, { slots: { momentum }, scalars: {} }, { step: 1, learningRate: 1e-4 }, { beta1: 0.9, beta2: 0.99, weightDecay: 0, maximize: false });
  */
-export function lionUpdate(value: FloatArray, gradient: FloatArray, momentum: FloatArray, context: StepContext, h: LionHyperparameters): void {
+export function lionUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: LionHyperparameters): void {
   const { learningRate } = context;
+  const { momentum } = state.slots;
   const { beta1, beta2, weightDecay } = h;
   const sign = h.maximize ? -1 : 1;
   const keep1 = 1 - beta1;
@@ -59,11 +61,8 @@ export const lionRule: UpdateRule<LionHyperparameters> = {
     maximize: flagField(),
   },
   slotNames: () => ['momentum'],
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    lionUpdate(value, gradient, slots[0], context, h);
-  },
+  initialScalars: {},
+  update: lionUpdate,
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { StepContext, UpdateRule } from '../core/update-rule.js';
+import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { numberIn } from '../validation/rules.js';
 import { flagField, nonNegativeField } from './common-fields.js';
 
@@ -25,21 +25,15 @@ export type RMSpropHyperparameters = {
 export type RMSpropOptions = OptimizerOptions<RMSpropHyperparameters>;
 
 /**
- * One RMSprop update of `value` in place. `momentumBuffer` is needed when momentum > 0 and
- * `gradientAverage` when centered.
+ * One RMSprop update of `value` in place: the algorithm below, line by line in one pass. Slots by
+ * name: `squareAverage`, `momentumBuffer` (present when momentum is or may become > 0) and
+ * `gradientAverage` (centered).
  *
  * @example
- * rmspropUpdate(value, gradient, squareAverage, undefined, undefined, { step: 1, learningRate: 0.01 }, hyperparameters);
+ * rmspropUpdate(value, gradient, { slots: { squareAverage }, scalars: {} }, { step: 1, learningRate: 0.01 }, hyperparameters);
  */
-export function rmspropUpdate(
-  value: FloatArray,
-  gradient: FloatArray,
-  squareAverage: FloatArray,
-  momentumBuffer: FloatArray | undefined,
-  gradientAverage: FloatArray | undefined,
-  context: StepContext,
-  h: RMSpropHyperparameters,
-): void {
+export function rmspropUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: RMSpropHyperparameters): void {
+  const { squareAverage, momentumBuffer, gradientAverage } = state.slots;
   const { learningRate } = context;
   const { alpha, epsilon, weightDecay, momentum, centered } = h;
   const sign = h.maximize ? -1 : 1;
@@ -52,14 +46,14 @@ export function rmspropUpdate(
     squareAverage[i] = v;
     let variance = v;
     if (centered) {
-      const average = alpha * (gradientAverage as FloatArray)[i] + keep * g;
-      (gradientAverage as FloatArray)[i] = average;
+      const average = alpha * gradientAverage[i] + keep * g;
+      gradientAverage[i] = average;
       variance = v - average * average;
     }
     const scaled = g / (Math.sqrt(variance) + epsilon);
     if (momentum > 0) {
-      const buffer = momentum * (momentumBuffer as FloatArray)[i] + scaled;
-      (momentumBuffer as FloatArray)[i] = buffer;
+      const buffer = momentum * momentumBuffer[i] + scaled;
+      momentumBuffer[i] = buffer;
       value[i] = theta - learningRate * buffer;
     } else {
       value[i] = theta - learningRate * scaled;
@@ -91,15 +85,8 @@ export const rmspropRule: UpdateRule<RMSpropHyperparameters> = {
     if (h.centered) slots.push('gradientAverage');
     return slots;
   },
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    // The buffer exists when momentum was ever > 0 (a one-cycle schedule may set it per step).
-    const hasBuffer = slots.length === (h.centered ? 3 : 2);
-    const momentumBuffer = hasBuffer ? slots[1] : undefined;
-    const gradientAverage = h.centered ? slots[hasBuffer ? 2 : 1] : undefined;
-    rmspropUpdate(value, gradient, slots[0], momentumBuffer, gradientAverage, context, h);
-  },
+  initialScalars: {},
+  update: rmspropUpdate,
 };
 
 /**
