@@ -5,7 +5,7 @@ import type { PlateauState } from '../schedules/schedule-types.js';
 import { decodeArray, decodeNumber, encodeArray, encodeNumber } from '../serialization/json-numbers.js';
 import type { OptimizerCore } from './optimizer.js';
 import { forgetLearningRates, groupOf, type ResolvedGroup } from './options.js';
-import { parametersOf, sameShape } from './step.js';
+import { parametersOf, sameShape, scalarRecord } from './step.js';
 import type { Hyperparameters, LoadOptions, LoadReport, OptimizerJson, OptimizerStateDict, StateArray } from './types.js';
 
 /*
@@ -149,7 +149,7 @@ export function parseEntry(raw: unknown, scalarNames: readonly string[]): Parsed
   }
   const extra = Object.keys(scalars).filter((scalar) => !scalarNames.includes(scalar));
   if (extra.length > 0) return `scalars has unknown ${extra.join(', ')} (expected ${scalarNames.length === 0 ? 'none' : scalarNames.join(', ')})`;
-  return { step, dtype, shape: [...shape], scalars: values };
+  return { step, dtype, shape: [...shape], scalars: scalarRecord(values) };
 }
 
 /**

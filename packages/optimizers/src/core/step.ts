@@ -83,6 +83,23 @@ export function allocateArray(dtype: FloatDType, length: number): FloatArray {
 }
 
 /**
+ * A parameter's scalars as an object of doubles. Each field is written a non-integer first, so V8
+ * gives it a double representation and later writes of a step's value update it in place (a field
+ * first holding a small integer such as NAdam's starting `muProduct` of 1 would box every write).
+ *
+ * @example
+ * scalarRecord({ muProduct: 1 }); // { muProduct: 1 }
+ */
+export function scalarRecord(values: { readonly [name: string]: number }): { [name: string]: number } {
+  const scalars: { [name: string]: number } = {};
+  for (const name of Object.keys(values)) {
+    scalars[name] = 0.5;
+    scalars[name] = values[name];
+  }
+  return scalars;
+}
+
+/**
  * Fresh state for a parameter: zeroed arrays (or the rule's initial value), initial scalars, step 0.
  *
  * @example
@@ -103,7 +120,7 @@ export function createParameterState<H extends Hyperparameters>(
     if (initial !== 0) array.fill(initial);
     slots[slot] = array;
   }
-  return { name, step: 0, shape: [...shape], dtype, slots, scalars: { ...rule.initialScalars }, group, visit: 0 };
+  return { name, step: 0, shape: [...shape], dtype, slots, scalars: scalarRecord(rule.initialScalars), group, visit: 0 };
 }
 
 function fail(core: OptimizerCore<Hyperparameters>, code: 'SHAPE_MISMATCH' | 'DTYPE_MISMATCH' | 'INVALID_ARGUMENT', detail: string): never {

@@ -81,10 +81,22 @@ export function nadamUpdate(value: FloatArray, gradient: FloatArray, state: Rule
   const rootScale = 1 / Math.sqrt(1 - beta2 ** step);
   const keep1 = 1 - beta1;
   const keep2 = 1 - beta2;
-  for (let i = 0; i < value.length; i++) {
+  const length = value.length;
+  if (l2 === 0) {
+    // The common case, without per-element branches.
+    for (let i = 0; i < length; i++) {
+      const g = sign * gradient[i];
+      const m = beta1 * firstMoment[i] + keep1 * g;
+      firstMoment[i] = m;
+      const v = beta2 * secondMoment[i] + keep2 * g * g;
+      secondMoment[i] = v;
+      value[i] = value[i] * decay - (gradientWeight * g + momentWeight * m) / (Math.sqrt(v) * rootScale + epsilon);
+    }
+    return;
+  }
+  for (let i = 0; i < length; i++) {
     const previous = value[i];
-    let g = sign * gradient[i];
-    if (l2 !== 0) g += l2 * previous; // skipped at 0 so that −0 stays −0
+    const g = sign * gradient[i] + l2 * previous;
     const m = beta1 * firstMoment[i] + keep1 * g;
     firstMoment[i] = m;
     const v = beta2 * secondMoment[i] + keep2 * g * g;
