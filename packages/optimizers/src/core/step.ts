@@ -3,6 +3,7 @@ import { AnnetError, formatShape, formatValue } from '../annet-error.js';
 import { cycledMomentumAt, learningRateAt } from '../schedules/learning-rate-at.js';
 import type { OptimizerCore } from './optimizer.js';
 import { groupOf, type ResolvedGroup } from './options.js';
+import { optimizerKernelsFor, type OptimizerKernels } from '../kernels/optimizer-kernels.js';
 import type { GradientsByName, Hyperparameters, StepTarget } from './types.js';
 import type { RuleState, UpdateRule } from './update-rule.js';
 
@@ -38,8 +39,10 @@ export interface ParameterState<H extends Hyperparameters = Hyperparameters> ext
   readonly shape: readonly number[];
   /** Element type of the state arrays: the parameter's own. */
   readonly dtype: FloatDType;
-  /** The state arrays by slot name (`group.slotNames`). */
-  readonly slots: { readonly [slot: string]: FloatArray };
+  /** The state arrays by slot name (`group.slotNames`); moved into the parameter's memory for the SIMD kernels. */
+  readonly slots: { [slot: string]: FloatArray };
+  /** The SIMD kernels this state's arrays were placed for; `undefined` until a step decides, `null` for the TypeScript update. */
+  kernels?: OptimizerKernels | null;
   /** Extra float64 scalars by name (the rule's `initialScalars` keys). */
   readonly scalars: { [name: string]: number };
   /** The options that apply to this parameter. */
@@ -187,6 +190,30 @@ function validate(core: OptimizerCore<Hyperparameters>, parameters: readonly Par
 }
 
 /**
+ * The SIMD kernels for this parameter's step, or `null` for the TypeScript update: only for a
+ * float32 parameter with a `memory`, stepped from its own `grad`, under a rule with a
+ * `simdUpdate`. The first time, the state arrays move into the parameter's memory (one copy); a
+ * memory without room, or a runtime without WebAssembly SIMD, keeps the TypeScript update.
+ */
+function kernelsFor(rule: UpdateRule<Hyperparameters>, parameter: Parameter, gradient: FloatArray, state: ParameterState): OptimizerKernels | null {
+  const memory = parameter.memory;
+  if (memory === undefined || rule.simdUpdate === undefined || gradient !== parameter.grad || !(parameter.value instanceof Float32Array)) return null;
+  if (state.kernels !== undefined) return state.kernels;
+  let kernels = optimizerKernelsFor(memory.memory);
+  for (const slot of state.group.slotNames) {
+    if (kernels === null) break;
+    const resident = memory.allocateFloat32(state.slots[slot].length);
+    if (resident === null) kernels = null;
+    else {
+      resident.set(state.slots[slot]);
+      state.slots[slot] = resident;
+    }
+  }
+  state.kernels = kernels;
+  return kernels;
+}
+
+/**
  * One optimizer step: checks every trainable parameter first, then updates each in place with the
  * rule, its own state and step count, and its group's learning rate at the global step count.
  * Nothing is allocated once every parameter has state.
@@ -223,7 +250,9 @@ export function applyStep<H extends Hyperparameters>(core: OptimizerCore<H>, tar
     const context = core.context;
     context.step = state.step;
     context.learningRate = cache[1];
-    core.rule.update(parameter.value, gradient, state, context, group.hyperparameters);
+    const kernels = parameter.memory === undefined ? null : kernelsFor(core.rule as unknown as UpdateRule<Hyperparameters>, parameter, gradient, state as unknown as ParameterState);
+    if (kernels === null) core.rule.update(parameter.value, gradient, state, context, group.hyperparameters);
+    else (core.rule.simdUpdate as NonNullable<UpdateRule<H>['simdUpdate']>)(kernels, parameter.value as Float32Array, gradient as Float32Array, state, context, group.hyperparameters);
   }
   core.stepCount = stepCount + 1;
 }

@@ -1,4 +1,5 @@
 import type { FloatArray } from '@annet/layer-api';
+import type { OptimizerKernels } from '../kernels/optimizer-kernels.js';
 import type { FieldSpec } from '../validation/fields.js';
 import type { Hyperparameters } from './types.js';
 
@@ -67,4 +68,11 @@ export interface UpdateRule<H extends Hyperparameters> {
    * name. One fused loop; allocates nothing.
    */
   update(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, hyperparameters: H): void;
+  /**
+   * The same update with the WebAssembly SIMD kernels (float32 arithmetic, four elements at a
+   * time), for a float32 parameter whose value, gradient and state arrays all live in the memory
+   * `kernels` is bound to (a parameter with a `memory`). Optional: without it, or where the
+   * kernels cannot run, `update` runs. Arguments as for `update`; addresses are `byteOffset`s.
+   */
+  simdUpdate?(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, hyperparameters: H): void;
 }

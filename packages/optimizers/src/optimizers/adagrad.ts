@@ -3,6 +3,7 @@ import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
 import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { flagField, nonNegativeField } from './common-fields.js';
+import type { OptimizerKernels } from '../kernels/optimizer-kernels.js';
 
 /** {@link Adagrad}'s hyperparameters besides the learning rate. */
 export type AdagradHyperparameters = {
@@ -45,6 +46,18 @@ export function adagradUpdate(value: FloatArray, gradient: FloatArray, state: Ru
 }
 
 /**
+ * {@link adagradUpdate} with the WebAssembly SIMD kernels, in float32, one fused pass four elements
+ * at a time.
+ *
+ * @example
+ * adagradSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.01 }, hyperparameters);
+ */
+export function adagradSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: AdagradHyperparameters): void {
+  const rate = context.learningRate / (1 + (context.step - 1) * h.lrDecay);
+  kernels.adagrad(value.byteOffset, gradient.byteOffset, state.slots.sum.byteOffset, value.length, rate, h.maximize ? -1 : 1, h.weightDecay, h.epsilon);
+}
+
+/**
  * The Adagrad algorithm as an {@link UpdateRule}: options with PyTorch's defaults, state slots, update.
  *
  * @example
@@ -64,6 +77,7 @@ export const adagradRule: UpdateRule<AdagradHyperparameters> = {
   initialSlotValue: (_slot, h) => h.initialAccumulatorValue,
   initialScalars: {},
   update: adagradUpdate,
+  simdUpdate: adagradSimdUpdate,
 };
 
 /**

@@ -1,6 +1,6 @@
 import { Optimizer } from '../core/optimizer.js';
 import type { UpdateRule } from '../core/update-rule.js';
-import { adamFields, adamSlotNames, adamUpdate, type AdamHyperparameters, type AdamOptions } from './adam.js';
+import { adamFields, adamSimdUpdate, adamSlotNames, adamUpdate, type AdamHyperparameters, type AdamOptions } from './adam.js';
 import { nonNegativeField } from './common-fields.js';
 
 /** Options of {@link AdamW}: Adam's, with weightDecay defaulting to 0.01. */
@@ -21,6 +21,9 @@ export const adamWRule: UpdateRule<AdamHyperparameters> = {
   initialScalars: {},
   update(value, gradient, state, context, h) {
     adamUpdate(value, gradient, state, context, h, true);
+  },
+  simdUpdate(kernels, value, gradient, state, context, h) {
+    adamSimdUpdate(kernels, value, gradient, state, context, h, true);
   },
 };
 

@@ -4,6 +4,7 @@ import type { OptimizerOptions } from '../core/types.js';
 import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { numberIn } from '../validation/rules.js';
 import { flagField, nonNegativeField } from './common-fields.js';
+import type { OptimizerKernels } from '../kernels/optimizer-kernels.js';
 
 /** {@link Lion}'s hyperparameters besides the learning rate. */
 export type LionHyperparameters = {
@@ -45,6 +46,18 @@ export function lionUpdate(value: FloatArray, gradient: FloatArray, state: RuleS
 }
 
 /**
+ * {@link lionUpdate} with the WebAssembly SIMD kernels, in float32, one fused pass four elements at
+ * a time.
+ *
+ * @example
+ * lionSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-4 }, hyperparameters);
+ */
+export function lionSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: LionHyperparameters): void {
+  const { beta1, beta2 } = h;
+  kernels.lion(value.byteOffset, gradient.byteOffset, state.slots.momentum.byteOffset, value.length, context.learningRate, h.maximize ? -1 : 1, beta1, 1 - beta1, beta2, 1 - beta2, h.weightDecay);
+}
+
+/**
  * The Lion algorithm as an {@link UpdateRule}: options with the paper's defaults, state slot, update.
  *
  * @example
@@ -63,6 +76,7 @@ export const lionRule: UpdateRule<LionHyperparameters> = {
   slotNames: () => ['momentum'],
   initialScalars: {},
   update: lionUpdate,
+  simdUpdate: lionSimdUpdate,
 };
 
 /**

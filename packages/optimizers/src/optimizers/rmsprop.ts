@@ -4,6 +4,7 @@ import type { OptimizerOptions } from '../core/types.js';
 import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { numberIn } from '../validation/rules.js';
 import { flagField, nonNegativeField } from './common-fields.js';
+import type { OptimizerKernels } from '../kernels/optimizer-kernels.js';
 
 /** {@link RMSprop}'s hyperparameters besides the learning rate. */
 export type RMSpropHyperparameters = {
@@ -62,6 +63,22 @@ export function rmspropUpdate(value: FloatArray, gradient: FloatArray, state: Ru
 }
 
 /**
+ * {@link rmspropUpdate} with the WebAssembly SIMD kernels, in float32, one fused pass four elements
+ * at a time.
+ *
+ * @example
+ * rmspropSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.01 }, hyperparameters);
+ */
+export function rmspropSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: RMSpropHyperparameters): void {
+  const { squareAverage, momentumBuffer, gradientAverage } = state.slots;
+  kernels.rmsprop(
+    value.byteOffset, gradient.byteOffset, squareAverage.byteOffset, momentumBuffer === undefined ? 0 : momentumBuffer.byteOffset,
+    gradientAverage === undefined ? 0 : gradientAverage.byteOffset, value.length, context.learningRate, h.maximize ? -1 : 1, h.weightDecay,
+    h.alpha, 1 - h.alpha, h.epsilon, momentumBuffer === undefined ? 0 : h.momentum, h.centered ? 1 : 0,
+  );
+}
+
+/**
  * The RMSprop algorithm as an {@link UpdateRule}: options with PyTorch's defaults, state slots, update.
  *
  * @example
@@ -87,6 +104,7 @@ export const rmspropRule: UpdateRule<RMSpropHyperparameters> = {
   },
   initialScalars: {},
   update: rmspropUpdate,
+  simdUpdate: rmspropSimdUpdate,
 };
 
 /**

@@ -5,6 +5,7 @@ import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js'
 import { invalid } from '../validation/fields.js';
 import { numberIn } from '../validation/rules.js';
 import { flagField, nonNegativeField } from './common-fields.js';
+import type { OptimizerKernels } from '../kernels/optimizer-kernels.js';
 
 /** {@link SGD}'s hyperparameters besides the learning rate. */
 export type SGDHyperparameters = {
@@ -109,6 +110,22 @@ export function sgdUpdate(value: FloatArray, gradient: FloatArray, state: RuleSt
 }
 
 /**
+ * {@link sgdUpdate} with the WebAssembly SIMD kernels, in float32, one fused pass four elements at
+ * a time.
+ *
+ * @example
+ * sgdSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.1 }, hyperparameters);
+ */
+export function sgdSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: SGDHyperparameters): void {
+  const { momentumBuffer } = state.slots;
+  const momentum = momentumBuffer === undefined ? 0 : h.momentum;
+  kernels.sgd(
+    value.byteOffset, gradient.byteOffset, momentumBuffer === undefined ? 0 : momentumBuffer.byteOffset, value.length,
+    context.learningRate, h.maximize ? -1 : 1, h.weightDecay, momentum, 1 - h.dampening, context.step === 1 ? 1 : 0, h.nesterov ? 1 : 0,
+  );
+}
+
+/**
  * The SGD rule: fields with PyTorch's defaults, the `momentumBuffer` slot when momentum is on.
  *
  * @example
@@ -133,6 +150,7 @@ export const sgdRule: UpdateRule<SGDHyperparameters> = {
   slotNames: (h) => (h.momentum !== 0 ? ['momentumBuffer'] : []),
   initialScalars: {},
   update: sgdUpdate,
+  simdUpdate: sgdSimdUpdate,
 };
 
 /**
