@@ -43,6 +43,8 @@ export interface ParameterState<H extends Hyperparameters = Hyperparameters> ext
   readonly slots: { [slot: string]: FloatArray };
   /** The SIMD kernels this state's arrays were placed for; `undefined` until a step decides, `null` for the TypeScript update. */
   kernels?: OptimizerKernels | null;
+  /** The memory that decision was made for (a parameter moved to another memory is placed again). */
+  kernelsMemory?: WebAssembly.Memory;
   /** Extra float64 scalars by name (the rule's `initialScalars` keys). */
   readonly scalars: { [name: string]: number };
   /** The options that apply to this parameter. */
@@ -198,7 +200,8 @@ function validate(core: OptimizerCore<Hyperparameters>, parameters: readonly Par
 function kernelsFor(rule: UpdateRule<Hyperparameters>, parameter: Parameter, gradient: FloatArray, state: ParameterState): OptimizerKernels | null {
   const memory = parameter.memory;
   if (memory === undefined || rule.simdUpdate === undefined || gradient !== parameter.grad || !(parameter.value instanceof Float32Array)) return null;
-  if (state.kernels !== undefined) return state.kernels;
+  if (state.kernels !== undefined && state.kernelsMemory === memory.memory) return state.kernels;
+  state.kernelsMemory = memory.memory;
   let kernels = optimizerKernelsFor(memory.memory);
   for (const slot of state.group.slotNames) {
     if (kernels === null) break;

@@ -75,6 +75,22 @@ describe('the WebAssembly SIMD updates', () => {
     expect(bitsEqual(parameter.value, straight.values[19])).toBe(true);
   });
 
+  it('places the state again when the parameter moves to another memory', () => {
+    const gradients = variedGradients(steps, size, 17);
+    const straight = trajectory(() => new Adam({ learningRate: 0.01 }) as never, true, gradients);
+    const first = testMemory().parameter('layer.weights', [size], initialValues(size, 3));
+    const adam = new Adam({ learningRate: 0.01 });
+    let parameter = first;
+    gradients.forEach((gradient, step) => {
+      if (step === 6) parameter = testMemory().parameter('layer.weights', [size], first.value);
+      parameter.grad.set(gradient);
+      adam.step([parameter]);
+      // Once the state has moved, the old memory is dead: nothing may read it any more.
+      if (step === 6) new Float32Array(first.value.buffer).fill(Number.NaN);
+    });
+    expect(bitsEqual(parameter.value, straight.values[steps - 1])).toBe(true);
+  });
+
   it('runs the TypeScript update, bit for bit, for gradients given by name or a memory without room', () => {
     const gradients = variedGradients(steps, size, 13);
     const typescript = trajectory(() => new Adam({ learningRate: 0.01 }) as never, false, gradients);
