@@ -17,6 +17,33 @@ export interface Parameter {
   readonly grad: FloatArray;
   /** When `false` the parameter is frozen and optimizers skip it; absent means trainable. */
   trainable?: boolean;
+  /**
+   * Where `value` and `grad` live when they are views of a WebAssembly memory (optional; absent
+   * for ordinary arrays). With it an optimizer may update the parameter in place with its own
+   * WebAssembly kernels, which import this memory: `value.byteOffset` and `grad.byteOffset` are
+   * the addresses, and the optimizer keeps its state arrays in the same memory through
+   * {@link ParameterMemory.allocateFloat32}. Set it only when both arrays are views of
+   * `memory.buffer`.
+   */
+  readonly memory?: ParameterMemory;
+}
+
+/**
+ * A WebAssembly memory that holds parameters, and a way to place more float32 arrays in it (for
+ * the optimizer state that kernels update next to the parameters). Filled by whoever allocates
+ * the parameters (for example a layer whose arrays come from `@annet/tensor`'s resident memory).
+ *
+ * @example
+ * const parameter: Parameter = { name: 'dense.weights', shape: [2, 3], value, grad, memory: { memory: kernelMemory, allocateFloat32: (length) => allocator.float32(length) } };
+ */
+export interface ParameterMemory {
+  /** The memory whose `buffer` holds the parameter's arrays (a shared memory, so views survive its growth). */
+  readonly memory: WebAssembly.Memory;
+  /**
+   * A zero-filled float32 array of `length` elements in `memory`, kept alive while the array is
+   * reachable, or `null` when the memory has no room (the caller then uses an ordinary array).
+   */
+  allocateFloat32(length: number): Float32Array | null;
 }
 
 /** Anything that owns parameters: a layer or a whole model. This is all an optimizer needs. */

@@ -10,6 +10,7 @@ import {
   Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, NAdam, RAdam, RMSprop, SGD, cosineSchedule,
   type Optimizer,
 } from '../src/index.js';
+import { testMemory } from '../src/testing/resident-memory.js';
 
 const size = 1_000_000;
 
@@ -26,6 +27,27 @@ function model(total: number, parts: number): Parameter[] {
   });
 }
 
+/** The MLP 784-128-64-10's parameter shapes: 109,386 parameters in six tensors. */
+const mlpShapes = [[784, 128], [128], [128, 64], [64], [64, 10], [10]];
+
+/** Float32 parameters of these shapes in one shared WebAssembly memory (`memory` set), as resident tensors are. */
+function residentModel(shapes: readonly number[][]): Parameter[] {
+  const total = shapes.reduce((sum, shape) => sum + shape.reduce((product, dimension) => product * dimension, 1), 0);
+  const memory = testMemory({ pages: Math.ceil((total * 4 * 5 + 65536) / 65536) });
+  return shapes.map((shape, part) => {
+    const length = shape.reduce((product, dimension) => product * dimension, 1);
+    const values = Array.from({ length }, (_, i) => Math.sin(i + part) * 0.1);
+    const parameter = memory.parameter(`layer_${part}.weights`, shape, values);
+    for (let i = 0; i < length; i++) parameter.grad[i] = Math.cos(i * 0.37 + part) * 0.01;
+    return parameter;
+  });
+}
+
+/** The same shapes as ordinary arrays (the TypeScript updates). */
+function ordinaryModel(shapes: readonly number[][]): Parameter[] {
+  return residentModel(shapes).map(({ name, shape, value, grad }) => ({ name, shape, value: value.slice(), grad: grad.slice() }));
+}
+
 let collections = 0;
 new PerformanceObserver((list) => { collections += list.getEntries().length; }).observe({ entryTypes: ['gc'] });
 
@@ -34,8 +56,8 @@ new PerformanceObserver((list) => { collections += list.getEntries().length; }).
  * time (what the code costs when neighbours disturb it least; on a shared machine a median measures
  * them as much as the code) and the median round's wall-clock time.
  */
-function millisecondsPerStep(create: () => Optimizer<never>, parts: number): { wall: number; cpu: number } {
-  const parameters = model(size, parts);
+function millisecondsPerStep(create: () => Optimizer<never>, parts: number | (() => Parameter[])): { wall: number; cpu: number } {
+  const parameters = typeof parts === 'number' ? model(size, parts) : parts();
   const optimizer = create();
   for (let step = 0; step < 30; step++) optimizer.step(parameters); // state allocation and JIT warm-up
   const wall: number[] = [];
@@ -56,8 +78,8 @@ function millisecondsPerStep(create: () => Optimizer<never>, parts: number): { w
  * of a small model (10 tensors of 1,000), so per-step allocations add up while one-off JIT work
  * in any single window does not count.
  */
-function bytesPerStep(create: () => Optimizer<never>): { bytes: number; collections: number } {
-  const parameters = model(10_000, 10);
+function bytesPerStep(create: () => Optimizer<never>, resident = false): { bytes: number; collections: number } {
+  const parameters = resident ? residentModel(Array.from({ length: 10 }, () => [1000])) : model(10_000, 10);
   const optimizer = create();
   for (let step = 0; step < 2000; step++) optimizer.step(parameters);
   let bytes = Number.POSITIVE_INFINITY;
@@ -169,5 +191,22 @@ for (const [name, create] of cases) {
   const whole = millisecondsPerStep(create, 1);
   const parts = millisecondsPerStep(create, 100);
   console.log(`| ${name} | ${whole.cpu.toFixed(2)} | ${whole.wall.toFixed(2)} | ${parts.cpu.toFixed(2)} | ${parts.wall.toFixed(2)} | ${bytes} | ${allocation?.collections ?? 'n/a'} |`);
+}
+console.log(`\nload average at the end: ${load()}`);
+
+// The WebAssembly SIMD kernels: the same optimizers on parameters that live in a WebAssembly memory
+// (as @annet/tensor's resident tensors do), against the TypeScript updates on ordinary arrays.
+const simdCases = cases.filter(([name]) => /^(SGD|Adam|AdamW|RMSprop|Adagrad|NAdam|RAdam|Lion)( |$)/.test(name) && !name.includes('cosine'));
+console.log('\nSIMD kernels (parameters in a WebAssembly memory) against the TypeScript updates (ordinary arrays), best CPU ms/step');
+console.log('| optimizer | 1 tensor of 1M: TypeScript | SIMD | MLP 784-128-64-10 (109,386 in 6 tensors): TypeScript | SIMD | SIMD heap bytes/step |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const [, create] of simdCases) bytesPerStep(create, true);
+for (const [name, create] of simdCases) {
+  const typescriptWhole = millisecondsPerStep(create, () => ordinaryModel([[size]]));
+  const simdWhole = millisecondsPerStep(create, () => residentModel([[size]]));
+  const typescriptMlp = millisecondsPerStep(create, () => ordinaryModel(mlpShapes));
+  const simdMlp = millisecondsPerStep(create, () => residentModel(mlpShapes));
+  const bytes = bytesPerStep(create, true).bytes;
+  console.log(`| ${name} | ${typescriptWhole.cpu.toFixed(2)} | ${simdWhole.cpu.toFixed(2)} | ${typescriptMlp.cpu.toFixed(3)} | ${simdMlp.cpu.toFixed(3)} | ${bytes.toFixed(1)} |`);
 }
 console.log(`\nload average at the end: ${load()}`);

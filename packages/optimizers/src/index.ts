@@ -7,7 +7,7 @@
 export { AnnetError } from './annet-error.js';
 
 export { Optimizer, type ParameterStateView } from './core/optimizer.js';
-export type { StepContext, UpdateRule } from './core/update-rule.js';
+export type { RuleState, StepContext, UpdateRule } from './core/update-rule.js';
 export type {
   GradientsByName,
   GroupSelector,
@@ -22,15 +22,15 @@ export type {
   StepTarget,
 } from './core/types.js';
 
-export { SGD, sgdRule, sgdUpdate, type SGDHyperparameters, type SGDOptions } from './optimizers/sgd.js';
-export { Adam, adamRule, adamUpdate, type AdamHyperparameters, type AdamOptions } from './optimizers/adam.js';
+export { SGD, sgdReference, sgdRule, sgdUpdate, type SGDHyperparameters, type SGDOptions } from './optimizers/sgd.js';
+export { Adam, adamReference, adamRule, adamUpdate, type AdamHyperparameters, type AdamOptions } from './optimizers/adam.js';
 export { AdamW, adamWRule, type AdamWOptions } from './optimizers/adamw.js';
 export { RMSprop, rmspropRule, rmspropUpdate, type RMSpropHyperparameters, type RMSpropOptions } from './optimizers/rmsprop.js';
 export { Adagrad, adagradRule, adagradUpdate, type AdagradHyperparameters, type AdagradOptions } from './optimizers/adagrad.js';
 export { Adadelta, adadeltaRule, adadeltaUpdate, type AdadeltaHyperparameters, type AdadeltaOptions } from './optimizers/adadelta.js';
 export { Adamax, adamaxRule, adamaxUpdate, type AdamaxHyperparameters, type AdamaxOptions } from './optimizers/adamax.js';
-export { NAdam, nadamRule, nadamUpdate, type NAdamHyperparameters, type NAdamOptions } from './optimizers/nadam.js';
-export { RAdam, radamRule, radamUpdate, type RAdamHyperparameters, type RAdamOptions } from './optimizers/radam.js';
+export { NAdam, nadamReference, nadamRule, nadamUpdate, type NAdamHyperparameters, type NAdamOptions } from './optimizers/nadam.js';
+export { RAdam, radamReference, radamRule, radamUpdate, type RAdamHyperparameters, type RAdamOptions } from './optimizers/radam.js';
 export { Lion, lionRule, lionUpdate, type LionHyperparameters, type LionOptions } from './optimizers/lion.js';
 
 export { defaultOptimizerRegistry, type OptimizerClass, type OptimizerRegistry } from './serialization/registry.js';
@@ -60,10 +60,10 @@ export { exponentialSchedule, exponentialLearningRate } from './schedules/expone
 export { cosineSchedule, cosineLearningRate } from './schedules/cosine.js';
 export { linearWarmupSchedule, linearWarmupLearningRate } from './schedules/linear-warmup.js';
 export { polynomialSchedule, polynomialLearningRate } from './schedules/polynomial.js';
-export { oneCycleSchedule, oneCycleLearningRate } from './schedules/one-cycle.js';
+export { oneCycleSchedule, oneCycleLearningRate, oneCycleMomentum } from './schedules/one-cycle.js';
 export { sequentialSchedule } from './schedules/sequential.js';
 export { reduceLROnPlateau, initialPlateauState, observePlateau, type ReduceLROnPlateauOptions } from './schedules/reduce-lr-on-plateau.js';
-export { learningRateAt } from './schedules/learning-rate-at.js';
+export { cycledMomentumAt, learningRateAt } from './schedules/learning-rate-at.js';
 export { checkSchedule } from './schedules/check-schedule.js';
 
 export { clipGradNorm, type ClipGradNormOptions } from './gradients/clip-grad-norm.js';

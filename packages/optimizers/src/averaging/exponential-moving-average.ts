@@ -1,7 +1,7 @@
 import type { FloatArray, FloatDType, JsonObject, JsonValue } from '@annet/layer-api';
 import { AnnetError, formatShape, formatValue } from '../annet-error.js';
-import { parametersOf } from '../core/parameters-of.js';
-import { allocateArray, sameShape } from '../core/parameter-state.js';
+import { parametersOf } from '../core/step.js';
+import { allocateArray, sameShape } from '../core/step.js';
 import type { StateArray, StepTarget } from '../core/types.js';
 import { decodeArray, encodeArray } from '../serialization/json-numbers.js';
 import { checkFields } from '../validation/fields.js';

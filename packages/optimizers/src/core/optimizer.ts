@@ -2,15 +2,35 @@ import type { FloatArray, JsonObject } from '@annet/layer-api';
 import { AnnetError, formatValue } from '../annet-error.js';
 import { learningRateAt } from '../schedules/learning-rate-at.js';
 import { initialPlateauState, observePlateau } from '../schedules/reduce-lr-on-plateau.js';
-import type { ReduceLROnPlateauSchedule } from '../schedules/schedule-types.js';
-import { forgetLearningRates, groupOf, normalizeOptions } from './config.js';
-import { loadIntoCore } from './load-state.js';
-import { stateDictFromJson } from './state-from-json.js';
-import type { OptimizerCore } from './optimizer-core.js';
-import { saveStateDict, stateDictToJson } from './save-state.js';
-import { applyStep } from './step.js';
+import type { PlateauState, ReduceLROnPlateauSchedule } from '../schedules/schedule-types.js';
+import { forgetLearningRates, groupOf, normalizeOptions, type NormalizedOptions } from './options.js';
+import { loadIntoCore, saveStateDict, stateDictFromJson, stateDictToJson } from './state.js';
+import { applyStep, type ParameterState } from './step.js';
 import type { GradientsByName, Hyperparameters, LoadOptions, LoadReport, OptimizerJson, OptimizerStateDict, StepTarget } from './types.js';
 import type { UpdateRule } from './update-rule.js';
+
+/**
+ * An optimizer's data, apart from the class that wraps it: the rule, the checked options, the
+ * global step count and the state by parameter name. The step, save and load functions work on it.
+ */
+export interface OptimizerCore<H extends Hyperparameters> {
+  /** The algorithm. */
+  readonly rule: UpdateRule<H>;
+  /** The checked options and groups. */
+  readonly options: NormalizedOptions<H>;
+  /** Number of `step` calls so far; learning-rate schedules are evaluated at it. */
+  stepCount: number;
+  /** Per-parameter state, by name, in the order parameters were first seen. */
+  readonly states: Map<string, ParameterState<H>>;
+  /** State of each stateful (`reduceLROnPlateau`) schedule, by schedule key. */
+  readonly plateaus: Map<string, PlateauState>;
+  /** Counter stamped on states during validation, to find duplicate names. */
+  visit: number;
+  /** `${type}.step`, built once so a step allocates no string. */
+  readonly stepOperation: string;
+  /** The one step context handed to every update (written, never reallocated). */
+  readonly context: { step: number; learningRate: number };
+}
 
 /** A read-only view of one parameter's optimizer state, as {@link Optimizer.parameterState} returns it. */
 export interface ParameterStateView {
@@ -62,7 +82,8 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
     const normalized = normalizeOptions(rule, options);
     const plateaus = new Map<string, ReturnType<typeof initialPlateauState>>();
     for (const group of [normalized.base, ...normalized.groups]) {
-      if (typeof group.learningRate === 'object' && group.learningRate.type === 'reduceLROnPlateau') {
+      // Groups with a numeric rate share the optimizer's schedule key; the top-level schedule registers it.
+      if (typeof group.learningRate === 'object' && group.learningRate.type === 'reduceLROnPlateau' && !plateaus.has(group.scheduleKey)) {
         plateaus.set(group.scheduleKey, initialPlateauState());
         this.#plateauSchedules.set(group.scheduleKey, group.learningRate);
       }
@@ -126,15 +147,7 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
   parameterState(name: string): ParameterStateView | undefined {
     const state = this.#core.states.get(name);
     if (state === undefined) return undefined;
-    const slots: Record<string, FloatArray> = {};
-    state.group.slotNames.forEach((slot, index) => {
-      slots[slot] = state.slots[index];
-    });
-    const scalars: Record<string, number> = {};
-    this.#core.rule.scalarNames.forEach((scalar, index) => {
-      scalars[scalar] = state.scalars[index];
-    });
-    return { step: state.step, shape: state.shape, slots, scalars };
+    return { step: state.step, shape: state.shape, slots: { ...state.slots }, scalars: { ...state.scalars } };
   }
 
   /** Forgets one parameter's state (it restarts from zero at its next step), or all state and the step count when no name is given. */

@@ -4,6 +4,7 @@ import { SGD } from '../optimizers/sgd.js';
 import { reduceLROnPlateau } from '../schedules/reduce-lr-on-plateau.js';
 import { optimizerFromJSON } from '../serialization/optimizer-from-json.js';
 import { makeParameter } from '../testing/fixtures.js';
+import { torchFixtures } from '../testing/torch-fixtures.js';
 
 describe('parameter groups', () => {
   it('exempt biases from weight decay by pattern: only the weights shrink', () => {
@@ -51,4 +52,32 @@ describe('parameter groups', () => {
     const restored = optimizerFromJSON(saved);
     expect([restored.currentLearningRate('a'), restored.currentLearningRate('b')]).toEqual([0.5, 0.1]);
   });
+
+  it('scale a group\'s own numeric rate by the optimizer\'s plateau schedule, sharing its state', () => {
+    // PyTorch's ReduceLROnPlateau multiplies every group's lr by factor: 1 → 0.5 and 0.2 → 0.1.
+    const sgd = new SGD({ learningRate: reduceLROnPlateau({ learningRate: 1, patience: 0, factor: 0.5 }), groups: [{ names: ['b'], learningRate: 0.2 }] });
+    sgd.observeMetric(1);
+    sgd.observeMetric(2);
+    expect([sgd.currentLearningRate('a'), sgd.currentLearningRate('b')]).toEqual([0.5, 0.1]);
+    expect(Object.keys(JSON.parse(JSON.stringify(sgd)).state.schedules)).toEqual(['learningRate']);
+    expect(sgd.config.groups).toEqual([{ names: ['b'], learningRate: 0.2 }]);
+  });
+});
+
+describe('a group with its own numeric learning rate under a schedule (PyTorch 1.13 fixtures)', () => {
+  // PyTorch: SGD([{params: [a]}, {params: [b], lr: 0.02}], lr=0.1) under each scheduler; the lr of
+  // each group before every step. annet: the same schedule as learningRate, the group's 0.02 as its rate.
+  for (const fixture of torchFixtures.groupRates) {
+    it(`follows the ${fixture.name} schedule from its own base rate, as PyTorch's scheduler does`, () => {
+      const sgd = new SGD({ learningRate: fixture.schedule as never, groups: [{ names: ['b'], learningRate: 0.02 }] });
+      const a = makeParameter('a', [2], [0, 0]);
+      const b = makeParameter('b', [2], [0, 0]);
+      fixture.rates.forEach(([rateA, rateB]) => {
+        expect(sgd.currentLearningRate('a')).toBeCloseTo(rateA, 14);
+        expect(sgd.currentLearningRate('b')).toBeCloseTo(rateB, 14);
+        expect(Math.abs(sgd.currentLearningRate('b') - rateB)).toBeLessThanOrEqual(1e-12 * rateB);
+        sgd.step([a, b]);
+      });
+    });
+  }
 });

@@ -1,10 +1,15 @@
 import { AnnetError, formatValue } from '../annet-error.js';
-import { parametersOf } from '../core/parameters-of.js';
+import { parametersOf } from '../core/step.js';
 import type { StepTarget } from '../core/types.js';
 
 /** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {
-  /** Throw when the total norm is NaN or infinite instead of scaling by it. Default false. */
+  /**
+   * Throw (`INVALID_STATE`, nothing changed) when the total norm is NaN or infinite. Default false,
+   * as PyTorch's `error_if_nonfinite` (1.13 and 2.x): the gradients are then scaled by the
+   * non-finite norm exactly as PyTorch does, so a NaN anywhere makes every gradient NaN, and an
+   * infinite norm zeroes the finite gradients and turns the infinite ones into NaN.
+   */
   readonly errorIfNonfinite?: boolean;
 }
 
@@ -13,6 +18,11 @@ export interface ClipGradNormOptions {
  * `maxNorm` (PyTorch `clip_grad_norm_`), and returns the norm before clipping. With
  * `total = (Σ |g|^p)^(1/p)` over every gradient element (`max |g|` when `normType` is `Infinity`),
  * every gradient is multiplied by `maxNorm / (total + 1e-6)` when that is below 1.
+ *
+ * A non-finite norm follows PyTorch (with the default `errorIfNonfinite: false`): a NaN norm makes
+ * the coefficient NaN and every gradient NaN; an infinite norm makes it 0, so finite gradients
+ * become ±0 and infinite ones NaN. The next optimizer step then writes NaN into the parameters it
+ * touches; pass `errorIfNonfinite: true` to stop before that instead.
  *
  * @example
  * model.backward(lossGradient);
@@ -43,7 +53,8 @@ export function clipGradNorm(target: StepTarget, maxNorm: number, normType = 2, 
     throw new AnnetError('INVALID_STATE', operation, `the total gradient norm is ${total}; check the loss for NaN or infinity, or pass errorIfNonfinite: false`);
   }
   const coefficient = maxNorm / (total + 1e-6);
-  if (coefficient < 1) {
+  // Not `coefficient < 1`: a NaN coefficient (NaN norm) must scale too, as PyTorch's clamp keeps NaN.
+  if (!(coefficient >= 1)) {
     for (const parameter of parameters) {
       if (parameter.trainable === false) continue;
       const gradient = parameter.grad;

@@ -1,5 +1,5 @@
 import { AnnetError, formatValue } from '../annet-error.js';
-import { parametersOf } from '../core/parameters-of.js';
+import { parametersOf } from '../core/step.js';
 import type { StepTarget } from '../core/types.js';
 
 /** Options of {@link GradientAccumulator}. */

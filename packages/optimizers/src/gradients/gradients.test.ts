@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SGD } from '../optimizers/sgd.js';
 import { makeParameter, makeTrainable } from '../testing/fixtures.js';
+import { fixtureNumber, torchFixtures } from '../testing/torch-fixtures.js';
 import { clipGradNorm } from './clip-grad-norm.js';
 import { clipGradValue } from './clip-grad-value.js';
 import { GradientAccumulator } from './gradient-accumulator.js';
@@ -43,6 +44,32 @@ describe('clipGradNorm', () => {
       expect(after).toBeLessThanOrEqual(Math.max(maxNorm, before) * (1 + 1e-12));
       if (before > maxNorm) values.forEach((value, index) => expect(parameter.grad[index] * before).toBeCloseTo(value * after, 6));
     }), { numRuns: 100 });
+  });
+});
+
+describe('clipGradNorm with a NaN or infinite gradient (PyTorch 1.13 fixtures)', () => {
+  for (const fixture of torchFixtures.clipGradNorm) {
+    it(`scales by the non-finite norm as clip_grad_norm_ does: ${fixture.name}`, () => {
+      const parameters = fixture.gradients.map((values, index) => {
+        const parameter = makeParameter(`p${index}`, [values.length], values.map(() => 0));
+        parameter.grad.set(values.map(fixtureNumber));
+        return parameter;
+      });
+      const norm = clipGradNorm(parameters, fixture.maxNorm, fixtureNumber(fixture.normType));
+      expect(Object.is(norm, fixtureNumber(fixture.norm))).toBe(true);
+      // Exactly, signs of zero included (Object.is; any NaN equals NaN): the same multiplication by the same coefficient.
+      parameters.forEach((parameter, index) => {
+        expect([...parameter.grad]).toEqual(fixture.clipped[index].map(fixtureNumber));
+        parameter.grad.forEach((value, i) => expect(Object.is(value, fixtureNumber(fixture.clipped[index][i]))).toBe(true));
+      });
+    });
+  }
+
+  it('throws INVALID_STATE with errorIfNonfinite: true and leaves the gradients as they were', () => {
+    const parameter = makeParameter('p', [3], [0, 0, 0]);
+    parameter.grad.set([1, Number.NaN, -2]);
+    expect(() => clipGradNorm([parameter], 1, 2, { errorIfNonfinite: true })).toThrow(/total gradient norm is NaN/);
+    expect([...parameter.grad]).toEqual([1, Number.NaN, -2]);
   });
 });
 

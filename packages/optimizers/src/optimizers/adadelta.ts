@@ -1,7 +1,7 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { StepContext, UpdateRule } from '../core/update-rule.js';
+import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { numberIn } from '../validation/rules.js';
 import { flagField, nonNegativeField } from './common-fields.js';
 
@@ -21,13 +21,15 @@ export type AdadeltaHyperparameters = {
 export type AdadeltaOptions = OptimizerOptions<AdadeltaHyperparameters>;
 
 /**
- * One Adadelta update of `value` in place.
+ * One Adadelta update of `value` in place: the algorithm below, line by line in one pass (slots
+ * `squareAverage`, `accumulatedDelta`).
  *
  * @example
- * adadeltaUpdate(value, gradient, squareAverage, accumulatedDelta, { step: 1, learningRate: 1 }, hyperparameters);
+ * adadeltaUpdate(value, gradient, { slots: { squareAverage, accumulatedDelta }, scalars: {} }, { step: 1, learningRate: 1 }, hyperparameters);
  */
-export function adadeltaUpdate(value: FloatArray, gradient: FloatArray, squareAverage: FloatArray, accumulatedDelta: FloatArray, context: StepContext, h: AdadeltaHyperparameters): void {
+export function adadeltaUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: AdadeltaHyperparameters): void {
   const { learningRate } = context;
+  const { squareAverage, accumulatedDelta } = state.slots;
   const { rho, epsilon, weightDecay } = h;
   const sign = h.maximize ? -1 : 1;
   const keep = 1 - rho;
@@ -59,11 +61,8 @@ export const adadeltaRule: UpdateRule<AdadeltaHyperparameters> = {
     maximize: flagField(),
   },
   slotNames: () => ['squareAverage', 'accumulatedDelta'],
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    adadeltaUpdate(value, gradient, slots[0], slots[1], context, h);
-  },
+  initialScalars: {},
+  update: adadeltaUpdate,
 };
 
 /**

@@ -1,8 +1,9 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { StepContext, UpdateRule } from '../core/update-rule.js';
+import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { flagField, nonNegativeField } from './common-fields.js';
+import type { OptimizerKernels } from '../kernels/optimizer-kernels.js';
 
 /** {@link Adagrad}'s hyperparameters besides the learning rate. */
 export type AdagradHyperparameters = {
@@ -22,13 +23,15 @@ export type AdagradHyperparameters = {
 export type AdagradOptions = OptimizerOptions<AdagradHyperparameters>;
 
 /**
- * One Adagrad update of `value` in place, for the parameter's `context.step`-th update.
+ * One Adagrad update of `value` in place, for the parameter's `context.step`-th update: the
+ * algorithm below, line by line in one pass (slot `sum`).
  *
  * @example
- * adagradUpdate(value, gradient, sum, { step: 1, learningRate: 0.01 }, hyperparameters);
+ * adagradUpdate(value, gradient, { slots: { sum }, scalars: {} }, { step: 1, learningRate: 0.01 }, hyperparameters);
  */
-export function adagradUpdate(value: FloatArray, gradient: FloatArray, sum: FloatArray, context: StepContext, h: AdagradHyperparameters): void {
+export function adagradUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: AdagradHyperparameters): void {
   const { step, learningRate } = context;
+  const { sum } = state.slots;
   const { weightDecay, epsilon } = h;
   const sign = h.maximize ? -1 : 1;
   const rate = learningRate / (1 + (step - 1) * h.lrDecay);
@@ -40,6 +43,18 @@ export function adagradUpdate(value: FloatArray, gradient: FloatArray, sum: Floa
     sum[i] = total;
     value[i] = theta - rate * g / (Math.sqrt(total) + epsilon);
   }
+}
+
+/**
+ * {@link adagradUpdate} with the WebAssembly SIMD kernels, in float32, one fused pass four elements
+ * at a time.
+ *
+ * @example
+ * adagradSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.01 }, hyperparameters);
+ */
+export function adagradSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: AdagradHyperparameters): void {
+  const rate = context.learningRate / (1 + (context.step - 1) * h.lrDecay);
+  kernels.adagrad(value.byteOffset, gradient.byteOffset, state.slots.sum.byteOffset, value.length, rate, h.maximize ? -1 : 1, h.weightDecay, h.epsilon);
 }
 
 /**
@@ -60,11 +75,9 @@ export const adagradRule: UpdateRule<AdagradHyperparameters> = {
   },
   slotNames: () => ['sum'],
   initialSlotValue: (_slot, h) => h.initialAccumulatorValue,
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    adagradUpdate(value, gradient, slots[0], context, h);
-  },
+  initialScalars: {},
+  update: adagradUpdate,
+  simdUpdate: adagradSimdUpdate,
 };
 
 /**

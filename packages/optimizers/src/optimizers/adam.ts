@@ -1,11 +1,9 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { StepContext, UpdateRule } from '../core/update-rule.js';
-import { adaptiveMomentUpdate, createAdaptiveMomentCoefficients } from './adaptive-moments.js';
+import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { adamFamilyFields, flagField } from './common-fields.js';
-
-const coefficients = createAdaptiveMomentCoefficients();
+import type { OptimizerKernels } from '../kernels/optimizer-kernels.js';
 
 /** {@link Adam}'s (and {@link AdamW}'s) hyperparameters besides the learning rate. */
 export type AdamHyperparameters = {
@@ -27,35 +25,101 @@ export type AdamHyperparameters = {
 export type AdamOptions = OptimizerOptions<AdamHyperparameters>;
 
 /**
- * One Adam (or, with `decoupledWeightDecay`, AdamW) update of `value` in place, for the parameter's
- * `step`-th update. `maxSecondMoment` is needed only with `amsgrad`.
+ * Adam's update (AdamW's with `decoupledWeightDecay`) element by element as PyTorch's docstring
+ * writes it, every line in the same order: the readable reference the fast {@link adamUpdate} is
+ * tested against. Slow (bias corrections per element, state rounded to its dtype between lines).
  *
  * @example
- * adamUpdate(value, gradient, firstMoment, secondMoment, undefined, { step: 1, learningRate: 1e-3 }, hyperparameters, false);
+ * adamReference(value, gradient, { firstMoment, secondMoment }, { step: 1, learningRate: 1e-3 }, hyperparameters, false);
  */
-export function adamUpdate(
-  value: FloatArray,
-  gradient: FloatArray,
-  firstMoment: FloatArray,
-  secondMoment: FloatArray,
-  maxSecondMoment: FloatArray | undefined,
-  context: StepContext,
-  h: AdamHyperparameters,
-  decoupledWeightDecay: boolean,
-): void {
+export function adamReference(value: FloatArray, gradient: FloatArray, slots: RuleState['slots'], context: StepContext, h: AdamHyperparameters, decoupledWeightDecay: boolean): void {
+  const { step: t, learningRate: lr } = context;
+  const { beta1, beta2, epsilon, weightDecay } = h;
+  const { firstMoment: m, secondMoment: v, maxSecondMoment: vMax } = slots;
+  for (let i = 0; i < value.length; i++) {
+    let g = h.maximize ? -gradient[i] : gradient[i];
+    if (decoupledWeightDecay) value[i] = value[i] * (1 - lr * weightDecay);
+    else if (weightDecay !== 0) g = g + weightDecay * value[i];
+    m[i] = beta1 * m[i] + (1 - beta1) * g;
+    v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+    const mHat = m[i] / (1 - beta1 ** t);
+    let vHat: number;
+    if (h.amsgrad) {
+      vMax[i] = Math.max(vMax[i], v[i]);
+      vHat = vMax[i] / (1 - beta2 ** t);
+    } else {
+      vHat = v[i] / (1 - beta2 ** t);
+    }
+    value[i] = value[i] - lr * mHat / (Math.sqrt(vHat) + epsilon);
+  }
+}
+
+/**
+ * One Adam update of `value` in place (AdamW's with `decoupledWeightDecay`), for the parameter's
+ * `context.step`-th update: {@link adamReference} fused into one pass. The bias corrections are
+ * folded into two numbers per step (`stepSize = γ / (1 − β1^t)`, and `√v̂ = √v · rootScale` with
+ * `rootScale = 1 / √(1 − β2^t)`, one division fewer per element); m and v enter the last line
+ * unrounded (float64). Slots: `firstMoment`, `secondMoment`, and `maxSecondMoment` with amsgrad.
+ *
+ * @example
+ * adamUpdate(value, gradient, { slots: { firstMoment, secondMoment }, scalars: {} }, { step: 1, learningRate: 1e-3 }, hyperparameters);
+ */
+export function adamUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: AdamHyperparameters, decoupledWeightDecay = false): void {
   const { step, learningRate } = context;
-  const c = coefficients;
-  c.sign = h.maximize ? -1 : 1;
-  c.l2 = decoupledWeightDecay ? 0 : h.weightDecay;
-  c.decay = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1;
-  c.beta1 = h.beta1;
-  c.beta2 = h.beta2;
-  c.gradientWeight = 0;
-  c.momentWeight = learningRate / (1 - h.beta1 ** step);
-  // sqrt(v / (1 - β2^t)) = sqrt(v) * rootScale, one division fewer per element.
-  c.rootScale = 1 / Math.sqrt(1 - h.beta2 ** step);
-  c.epsilon = h.epsilon;
-  adaptiveMomentUpdate(value, gradient, firstMoment, secondMoment, h.amsgrad ? maxSecondMoment : undefined, c);
+  const { beta1, beta2, epsilon } = h;
+  const { firstMoment, secondMoment, maxSecondMoment } = state.slots;
+  const sign = h.maximize ? -1 : 1;
+  const l2 = decoupledWeightDecay ? 0 : h.weightDecay;
+  const decay = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1;
+  const stepSize = learningRate / (1 - beta1 ** step);
+  const rootScale = 1 / Math.sqrt(1 - beta2 ** step);
+  const keep1 = 1 - beta1;
+  const keep2 = 1 - beta2;
+  const length = value.length;
+  if (!h.amsgrad && l2 === 0) {
+    // The common case, without per-element branches.
+    for (let i = 0; i < length; i++) {
+      const g = sign * gradient[i];
+      const m = beta1 * firstMoment[i] + keep1 * g;
+      firstMoment[i] = m;
+      const v = beta2 * secondMoment[i] + keep2 * g * g;
+      secondMoment[i] = v;
+      value[i] = value[i] * decay - stepSize * m / (Math.sqrt(v) * rootScale + epsilon);
+    }
+    return;
+  }
+  for (let i = 0; i < length; i++) {
+    const previous = value[i];
+    let g = sign * gradient[i];
+    if (l2 !== 0) g += l2 * previous; // skipped at 0 so that −0 stays −0, bit for bit as the fast path
+    const m = beta1 * firstMoment[i] + keep1 * g;
+    firstMoment[i] = m;
+    let v = beta2 * secondMoment[i] + keep2 * g * g;
+    secondMoment[i] = v;
+    if (h.amsgrad) {
+      v = Math.max(maxSecondMoment[i], v);
+      maxSecondMoment[i] = v;
+    }
+    value[i] = previous * decay - stepSize * m / (Math.sqrt(v) * rootScale + epsilon);
+  }
+}
+
+/**
+ * {@link adamUpdate} with the WebAssembly SIMD kernels, in float32, for a parameter and state in
+ * one WebAssembly memory: the same per-step numbers, one fused pass four elements at a time.
+ *
+ * @example
+ * adamSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-3 }, hyperparameters);
+ */
+export function adamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: AdamHyperparameters, decoupledWeightDecay = false): void {
+  const { step, learningRate } = context;
+  const { beta1, beta2 } = h;
+  const { firstMoment, secondMoment, maxSecondMoment } = state.slots;
+  kernels.adaptiveMoments(
+    value.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, h.amsgrad ? maxSecondMoment.byteOffset : 0, value.length,
+    h.maximize ? -1 : 1, decoupledWeightDecay ? 0 : h.weightDecay, decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1,
+    beta1, beta2, 1 - beta1, 1 - beta2, 0, learningRate / (1 - beta1 ** step), 1 / Math.sqrt(1 - beta2 ** step), h.epsilon, h.amsgrad ? 1 : 0,
+  );
 }
 
 /**
@@ -88,14 +152,13 @@ export function adamSlotNames(h: AdamHyperparameters): readonly string[] {
  */
 export const adamRule: UpdateRule<AdamHyperparameters> = {
   type: 'Adam',
+  cycledMomentum: 'beta1',
   defaultLearningRate: 1e-3,
   fields: adamFields,
   slotNames: adamSlotNames,
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    adamUpdate(value, gradient, slots[0], slots[1], slots[2], context, h, false);
-  },
+  initialScalars: {},
+  update: adamUpdate,
+  simdUpdate: adamSimdUpdate,
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { StepContext, UpdateRule } from '../core/update-rule.js';
+import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { adamFamilyFields, flagField } from './common-fields.js';
 
 /** {@link Adamax}'s hyperparameters besides the learning rate. */
@@ -22,13 +22,15 @@ export type AdamaxHyperparameters = {
 export type AdamaxOptions = OptimizerOptions<AdamaxHyperparameters>;
 
 /**
- * One Adamax update of `value` in place, for the parameter's `context.step`-th update.
+ * One Adamax update of `value` in place, for the parameter's `context.step`-th update: the
+ * algorithm below, line by line in one pass (the bias correction folded into one step size).
  *
  * @example
- * adamaxUpdate(value, gradient, firstMoment, infinityNorm, { step: 1, learningRate: 2e-3 }, hyperparameters);
+ * adamaxUpdate(value, gradient, { slots: { firstMoment, infinityNorm }, scalars: {} }, { step: 1, learningRate: 2e-3 }, hyperparameters);
  */
-export function adamaxUpdate(value: FloatArray, gradient: FloatArray, firstMoment: FloatArray, infinityNorm: FloatArray, context: StepContext, h: AdamaxHyperparameters): void {
+export function adamaxUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: AdamaxHyperparameters): void {
   const { step, learningRate } = context;
+  const { firstMoment, infinityNorm } = state.slots;
   const { beta1, beta2, epsilon, weightDecay } = h;
   const sign = h.maximize ? -1 : 1;
   const stepSize = learningRate / (1 - beta1 ** step);
@@ -53,17 +55,15 @@ export function adamaxUpdate(value: FloatArray, gradient: FloatArray, firstMomen
  */
 export const adamaxRule: UpdateRule<AdamaxHyperparameters> = {
   type: 'Adamax',
+  cycledMomentum: 'beta1',
   defaultLearningRate: 2e-3,
   fields: {
     ...adamFamilyFields,
     maximize: flagField(),
   },
   slotNames: () => ['firstMoment', 'infinityNorm'],
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    adamaxUpdate(value, gradient, slots[0], slots[1], context, h);
-  },
+  initialScalars: {},
+  update: adamaxUpdate,
 };
 
 /**

@@ -1,6 +1,6 @@
 import { Optimizer } from '../core/optimizer.js';
 import type { UpdateRule } from '../core/update-rule.js';
-import { adamFields, adamSlotNames, adamUpdate, type AdamHyperparameters, type AdamOptions } from './adam.js';
+import { adamFields, adamSimdUpdate, adamSlotNames, adamUpdate, type AdamHyperparameters, type AdamOptions } from './adam.js';
 import { nonNegativeField } from './common-fields.js';
 
 /** Options of {@link AdamW}: Adam's, with weightDecay defaulting to 0.01. */
@@ -14,13 +14,16 @@ export type AdamWOptions = AdamOptions;
  */
 export const adamWRule: UpdateRule<AdamHyperparameters> = {
   type: 'AdamW',
+  cycledMomentum: 'beta1',
   defaultLearningRate: 1e-3,
   fields: { ...adamFields, weightDecay: nonNegativeField(0.01) },
   slotNames: adamSlotNames,
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    adamUpdate(value, gradient, slots[0], slots[1], slots[2], context, h, true);
+  initialScalars: {},
+  update(value, gradient, state, context, h) {
+    adamUpdate(value, gradient, state, context, h, true);
+  },
+  simdUpdate(kernels, value, gradient, state, context, h) {
+    adamSimdUpdate(kernels, value, gradient, state, context, h, true);
   },
 };
 

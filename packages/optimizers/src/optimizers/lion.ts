@@ -1,9 +1,10 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { StepContext, UpdateRule } from '../core/update-rule.js';
+import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { numberIn } from '../validation/rules.js';
 import { flagField, nonNegativeField } from './common-fields.js';
+import type { OptimizerKernels } from '../kernels/optimizer-kernels.js';
 
 /** {@link Lion}'s hyperparameters besides the learning rate. */
 export type LionHyperparameters = {
@@ -21,13 +22,15 @@ export type LionHyperparameters = {
 export type LionOptions = OptimizerOptions<LionHyperparameters>;
 
 /**
- * One Lion update of `value` in place.
+ * One Lion update of `value` in place: the algorithm below, line by line in one pass (slot
+ * `momentum`).
  *
  * @example
- * lionUpdate(value, gradient, momentum, { step: 1, learningRate: 1e-4 }, { beta1: 0.9, beta2: 0.99, weightDecay: 0, maximize: false });
+ * lionUpdate(value, gradient, { slots: { momentum }, scalars: {} }, { step: 1, learningRate: 1e-4 }, { beta1: 0.9, beta2: 0.99, weightDecay: 0, maximize: false });
  */
-export function lionUpdate(value: FloatArray, gradient: FloatArray, momentum: FloatArray, context: StepContext, h: LionHyperparameters): void {
+export function lionUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: LionHyperparameters): void {
   const { learningRate } = context;
+  const { momentum } = state.slots;
   const { beta1, beta2, weightDecay } = h;
   const sign = h.maximize ? -1 : 1;
   const keep1 = 1 - beta1;
@@ -43,6 +46,18 @@ export function lionUpdate(value: FloatArray, gradient: FloatArray, momentum: Fl
 }
 
 /**
+ * {@link lionUpdate} with the WebAssembly SIMD kernels, in float32, one fused pass four elements at
+ * a time.
+ *
+ * @example
+ * lionSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-4 }, hyperparameters);
+ */
+export function lionSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: LionHyperparameters): void {
+  const { beta1, beta2 } = h;
+  kernels.lion(value.byteOffset, gradient.byteOffset, state.slots.momentum.byteOffset, value.length, context.learningRate, h.maximize ? -1 : 1, beta1, 1 - beta1, beta2, 1 - beta2, h.weightDecay);
+}
+
+/**
  * The Lion algorithm as an {@link UpdateRule}: options with the paper's defaults, state slot, update.
  *
  * @example
@@ -50,6 +65,7 @@ export function lionUpdate(value: FloatArray, gradient: FloatArray, momentum: Fl
  */
 export const lionRule: UpdateRule<LionHyperparameters> = {
   type: 'Lion',
+  cycledMomentum: 'beta1',
   defaultLearningRate: 1e-4,
   fields: {
     beta1: { rule: numberIn(0, 1), default: 0.9 },
@@ -58,11 +74,9 @@ export const lionRule: UpdateRule<LionHyperparameters> = {
     maximize: flagField(),
   },
   slotNames: () => ['momentum'],
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    lionUpdate(value, gradient, slots[0], context, h);
-  },
+  initialScalars: {},
+  update: lionUpdate,
+  simdUpdate: lionSimdUpdate,
 };
 
 /**

@@ -1,11 +1,9 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { StepContext, UpdateRule } from '../core/update-rule.js';
-import { adaptiveMomentUpdate, createAdaptiveMomentCoefficients } from './adaptive-moments.js';
+import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { adamFamilyFields, flagField, nonNegativeField } from './common-fields.js';
-
-const coefficients = createAdaptiveMomentCoefficients();
+import type { OptimizerKernels } from '../kernels/optimizer-kernels.js';
 
 /** {@link NAdam}'s hyperparameters besides the learning rate. */
 export type NAdamHyperparameters = {
@@ -29,40 +27,106 @@ export type NAdamHyperparameters = {
 export type NAdamOptions = OptimizerOptions<NAdamHyperparameters>;
 
 /**
- * One NAdam update of `value` in place, for the parameter's `context.step`-th update. `scalars[0]` is the
- * parameter's running product of μ_i (`muProduct`), updated here; it is saved with the state so a
- * resumed run continues it exactly.
+ * NAdam's update element by element as PyTorch's (2.x) docstring writes it, every line in the same
+ * order: the readable reference the fast {@link nadamUpdate} is tested against. Updates
+ * `scalars.muProduct` (∏ μ_i) like the fast path.
  *
  * @example
- * const scalars = Float64Array.of(1); // muProduct starts at 1
- * nadamUpdate(value, gradient, firstMoment, secondMoment, scalars, { step: 1, learningRate: 2e-3 }, hyperparameters);
+ * nadamReference(value, gradient, { slots: { firstMoment, secondMoment }, scalars: { muProduct: 1 } }, { step: 1, learningRate: 2e-3 }, hyperparameters);
  */
-export function nadamUpdate(
-  value: FloatArray,
-  gradient: FloatArray,
-  firstMoment: FloatArray,
-  secondMoment: FloatArray,
-  scalars: Float64Array,
-  context: StepContext,
-  h: NAdamHyperparameters,
-): void {
+export function nadamReference(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: NAdamHyperparameters): void {
+  const { step: t, learningRate: lr } = context;
+  const { beta1, beta2, epsilon, weightDecay, momentumDecay: psi } = h;
+  const { firstMoment: m, secondMoment: v } = state.slots;
+  const mu = beta1 * (1 - 0.5 * 0.96 ** (t * psi));
+  const muNext = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi));
+  const muProduct = state.scalars.muProduct * mu;
+  state.scalars.muProduct = muProduct;
+  for (let i = 0; i < value.length; i++) {
+    let g = h.maximize ? -gradient[i] : gradient[i];
+    if (weightDecay !== 0) {
+      if (h.decoupledWeightDecay) value[i] = value[i] * (1 - lr * weightDecay);
+      else g = g + weightDecay * value[i];
+    }
+    m[i] = beta1 * m[i] + (1 - beta1) * g;
+    v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+    const mHat = muNext * m[i] / (1 - muProduct * muNext) + (1 - mu) * g / (1 - muProduct);
+    const vHat = v[i] / (1 - beta2 ** t);
+    value[i] = value[i] - lr * mHat / (Math.sqrt(vHat) + epsilon);
+  }
+}
+
+/**
+ * One NAdam update of `value` in place, for the parameter's `context.step`-th update:
+ * {@link nadamReference} fused into one pass, its per-step numbers folded first (the numerator
+ * `a·g + b·m` with `a = γ(1 − μ_t) / (1 − ∏μ)` and `b = γ μ_{t+1} / (1 − ∏μ · μ_{t+1})`, and
+ * `√v̂ = √v · rootScale`). `scalars.muProduct`, the running product of μ_i, is updated here; it is
+ * saved with the state so a resumed run continues it exactly.
+ *
+ * @example
+ * nadamUpdate(value, gradient, { slots: { firstMoment, secondMoment }, scalars: { muProduct: 1 } }, { step: 1, learningRate: 2e-3 }, hyperparameters);
+ */
+export function nadamUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: NAdamHyperparameters): void {
   const { step, learningRate } = context;
-  const { beta1, momentumDecay, decoupledWeightDecay } = h;
+  const { beta1, beta2, epsilon, momentumDecay, decoupledWeightDecay } = h;
+  const { firstMoment, secondMoment } = state.slots;
   const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
   const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
-  const muProduct = scalars[0] * mu;
-  scalars[0] = muProduct;
-  const c = coefficients;
-  c.sign = h.maximize ? -1 : 1;
-  c.l2 = decoupledWeightDecay ? 0 : h.weightDecay;
-  c.decay = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1;
-  c.beta1 = beta1;
-  c.beta2 = h.beta2;
-  c.gradientWeight = learningRate * (1 - mu) / (1 - muProduct);
-  c.momentWeight = learningRate * muNext / (1 - muProduct * muNext);
-  c.rootScale = 1 / Math.sqrt(1 - h.beta2 ** step);
-  c.epsilon = h.epsilon;
-  adaptiveMomentUpdate(value, gradient, firstMoment, secondMoment, undefined, c);
+  const muProduct = state.scalars.muProduct * mu;
+  state.scalars.muProduct = muProduct;
+  const sign = h.maximize ? -1 : 1;
+  const l2 = decoupledWeightDecay ? 0 : h.weightDecay;
+  const decay = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1;
+  const gradientWeight = learningRate * (1 - mu) / (1 - muProduct);
+  const momentWeight = learningRate * muNext / (1 - muProduct * muNext);
+  const rootScale = 1 / Math.sqrt(1 - beta2 ** step);
+  const keep1 = 1 - beta1;
+  const keep2 = 1 - beta2;
+  const length = value.length;
+  if (l2 === 0) {
+    // The common case, without per-element branches.
+    for (let i = 0; i < length; i++) {
+      const g = sign * gradient[i];
+      const m = beta1 * firstMoment[i] + keep1 * g;
+      firstMoment[i] = m;
+      const v = beta2 * secondMoment[i] + keep2 * g * g;
+      secondMoment[i] = v;
+      value[i] = value[i] * decay - (gradientWeight * g + momentWeight * m) / (Math.sqrt(v) * rootScale + epsilon);
+    }
+    return;
+  }
+  for (let i = 0; i < length; i++) {
+    const previous = value[i];
+    const g = sign * gradient[i] + l2 * previous;
+    const m = beta1 * firstMoment[i] + keep1 * g;
+    firstMoment[i] = m;
+    const v = beta2 * secondMoment[i] + keep2 * g * g;
+    secondMoment[i] = v;
+    value[i] = previous * decay - (gradientWeight * g + momentWeight * m) / (Math.sqrt(v) * rootScale + epsilon);
+  }
+}
+
+/**
+ * {@link nadamUpdate} with the WebAssembly SIMD kernels, in float32: the same per-step numbers
+ * (`muProduct` updated here, in float64), one fused pass four elements at a time.
+ *
+ * @example
+ * nadamSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 2e-3 }, hyperparameters);
+ */
+export function nadamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: NAdamHyperparameters): void {
+  const { step, learningRate } = context;
+  const { beta1, beta2, momentumDecay, decoupledWeightDecay } = h;
+  const { firstMoment, secondMoment } = state.slots;
+  const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
+  const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
+  const muProduct = state.scalars.muProduct * mu;
+  state.scalars.muProduct = muProduct;
+  kernels.adaptiveMoments(
+    value.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, 0, value.length,
+    h.maximize ? -1 : 1, decoupledWeightDecay ? 0 : h.weightDecay, decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1,
+    beta1, beta2, 1 - beta1, 1 - beta2, learningRate * (1 - mu) / (1 - muProduct), learningRate * muNext / (1 - muProduct * muNext),
+    1 / Math.sqrt(1 - beta2 ** step), h.epsilon, 0,
+  );
 }
 
 /**
@@ -73,6 +137,7 @@ export function nadamUpdate(
  */
 export const nadamRule: UpdateRule<NAdamHyperparameters> = {
   type: 'NAdam',
+  cycledMomentum: 'beta1',
   defaultLearningRate: 2e-3,
   fields: {
     ...adamFamilyFields,
@@ -81,11 +146,9 @@ export const nadamRule: UpdateRule<NAdamHyperparameters> = {
     maximize: flagField(),
   },
   slotNames: () => ['firstMoment', 'secondMoment'],
-  scalarNames: ['muProduct'],
-  initialScalars: [1],
-  update(value, gradient, slots, scalars, context, h) {
-    nadamUpdate(value, gradient, slots[0], slots[1], scalars, context, h);
-  },
+  initialScalars: { muProduct: 1 },
+  update: nadamUpdate,
+  simdUpdate: nadamSimdUpdate,
 };
 
 /**

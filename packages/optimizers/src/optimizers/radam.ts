@@ -1,11 +1,9 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { StepContext, UpdateRule } from '../core/update-rule.js';
-import { adaptiveMomentUpdate, createAdaptiveMomentCoefficients } from './adaptive-moments.js';
+import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { adamFamilyFields, flagField } from './common-fields.js';
-
-const coefficients = createAdaptiveMomentCoefficients();
+import type { OptimizerKernels } from '../kernels/optimizer-kernels.js';
 
 /** {@link RAdam}'s hyperparameters besides the learning rate. */
 export type RAdamHyperparameters = {
@@ -27,39 +25,124 @@ export type RAdamHyperparameters = {
 export type RAdamOptions = OptimizerOptions<RAdamHyperparameters>;
 
 /**
- * One RAdam update of `value` in place, for the parameter's `context.step`-th update.
+ * RAdam's update element by element as PyTorch's docstring writes it, every line in the same
+ * order: the readable reference the fast {@link radamUpdate} is tested against.
  *
  * @example
- * radamUpdate(value, gradient, firstMoment, secondMoment, { step: 1, learningRate: 1e-3 }, hyperparameters);
+ * radamReference(value, gradient, { firstMoment, secondMoment }, { step: 1, learningRate: 1e-3 }, hyperparameters);
  */
-export function radamUpdate(value: FloatArray, gradient: FloatArray, firstMoment: FloatArray, secondMoment: FloatArray, context: StepContext, h: RAdamHyperparameters): void {
+export function radamReference(value: FloatArray, gradient: FloatArray, slots: RuleState['slots'], context: StepContext, h: RAdamHyperparameters): void {
+  const { step: t, learningRate: lr } = context;
+  const { beta1, beta2, epsilon, weightDecay } = h;
+  const { firstMoment: m, secondMoment: v } = slots;
+  for (let i = 0; i < value.length; i++) {
+    let g = h.maximize ? -gradient[i] : gradient[i];
+    if (weightDecay !== 0) {
+      if (h.decoupledWeightDecay) value[i] = value[i] * (1 - lr * weightDecay);
+      else g = g + weightDecay * value[i];
+    }
+    m[i] = beta1 * m[i] + (1 - beta1) * g;
+    v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+    const mHat = m[i] / (1 - beta1 ** t);
+    const rhoInfinity = 2 / (1 - beta2) - 1;
+    const rho = rhoInfinity - 2 * t * beta2 ** t / (1 - beta2 ** t);
+    if (rho > 5) {
+      const l = Math.sqrt(1 - beta2 ** t) / (Math.sqrt(v[i]) + epsilon);
+      const r = Math.sqrt((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho));
+      value[i] = value[i] - lr * mHat * r * l;
+    } else {
+      value[i] = value[i] - lr * mHat;
+    }
+  }
+}
+
+/**
+ * One RAdam update of `value` in place, for the parameter's `context.step`-th update:
+ * {@link radamReference} fused into one pass, with ρ_t, the rectification r and the bias
+ * corrections folded into one step size per step.
+ *
+ * @example
+ * radamUpdate(value, gradient, { slots: { firstMoment, secondMoment }, scalars: {} }, { step: 1, learningRate: 1e-3 }, hyperparameters);
+ */
+export function radamUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: RAdamHyperparameters): void {
   const { step, learningRate } = context;
-  const { beta1, beta2, decoupledWeightDecay } = h;
+  const { beta1, beta2, epsilon, decoupledWeightDecay } = h;
+  const { firstMoment, secondMoment } = state.slots;
   const firstCorrection = 1 - beta1 ** step;
   const secondCorrection = 1 - beta2 ** step;
   const rhoInfinity = 2 / (1 - beta2) - 1;
   const rho = rhoInfinity - 2 * step * beta2 ** step / secondCorrection;
-  const stepSize = learningRate / firstCorrection;
-  const c = coefficients;
-  c.sign = h.maximize ? -1 : 1;
-  c.l2 = decoupledWeightDecay ? 0 : h.weightDecay;
-  c.decay = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1;
-  c.beta1 = beta1;
-  c.beta2 = beta2;
-  c.gradientWeight = 0;
-  if (rho > 5) {
-    // Rectified: θ − γ m̂ r √(1 − β2^t) / (√v + ε).
-    const rectification = Math.sqrt((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho));
-    c.momentWeight = stepSize * rectification * Math.sqrt(secondCorrection);
-    c.rootScale = 1;
-    c.epsilon = h.epsilon;
-  } else {
-    // Plain momentum θ − γ m̂: the denominator 0·√v + 1 is exactly 1.
-    c.momentWeight = stepSize;
-    c.rootScale = 0;
-    c.epsilon = 1;
+  const sign = h.maximize ? -1 : 1;
+  const l2 = decoupledWeightDecay ? 0 : h.weightDecay;
+  const decay = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1;
+  const rectified = rho > 5;
+  // Rectified: θ − γ m̂ r √(1 − β2^t) / (√v + ε); otherwise plain momentum θ − γ m̂.
+  const stepSize = rectified
+    ? learningRate / firstCorrection * Math.sqrt((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)) * Math.sqrt(secondCorrection)
+    : learningRate / firstCorrection;
+  const keep1 = 1 - beta1;
+  const keep2 = 1 - beta2;
+  const length = value.length;
+  if (!rectified) {
+    // The first steps (ρ_t ≤ 5): plain momentum, no denominator.
+    for (let i = 0; i < length; i++) {
+      const previous = value[i];
+      let g = sign * gradient[i];
+      if (l2 !== 0) g += l2 * previous; // skipped at 0 so that −0 stays −0
+      const m = beta1 * firstMoment[i] + keep1 * g;
+      firstMoment[i] = m;
+      secondMoment[i] = beta2 * secondMoment[i] + keep2 * g * g;
+      value[i] = previous * decay - stepSize * m;
+    }
+    return;
   }
-  adaptiveMomentUpdate(value, gradient, firstMoment, secondMoment, undefined, c);
+  if (l2 === 0) {
+    // The common case, without per-element branches.
+    for (let i = 0; i < length; i++) {
+      const g = sign * gradient[i];
+      const m = beta1 * firstMoment[i] + keep1 * g;
+      firstMoment[i] = m;
+      const v = beta2 * secondMoment[i] + keep2 * g * g;
+      secondMoment[i] = v;
+      value[i] = value[i] * decay - stepSize * m / (Math.sqrt(v) + epsilon);
+    }
+    return;
+  }
+  for (let i = 0; i < length; i++) {
+    const previous = value[i];
+    const g = sign * gradient[i] + l2 * previous;
+    const m = beta1 * firstMoment[i] + keep1 * g;
+    firstMoment[i] = m;
+    const v = beta2 * secondMoment[i] + keep2 * g * g;
+    secondMoment[i] = v;
+    value[i] = previous * decay - stepSize * m / (Math.sqrt(v) + epsilon);
+  }
+}
+
+/**
+ * {@link radamUpdate} with the WebAssembly SIMD kernels, in float32: the same step size, one fused
+ * pass four elements at a time (unrectified steps as `(b·m) / (0·√v + 1)`).
+ *
+ * @example
+ * radamSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-3 }, hyperparameters);
+ */
+export function radamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: RAdamHyperparameters): void {
+  const { step, learningRate } = context;
+  const { beta1, beta2, decoupledWeightDecay } = h;
+  const { firstMoment, secondMoment } = state.slots;
+  const firstCorrection = 1 - beta1 ** step;
+  const secondCorrection = 1 - beta2 ** step;
+  const rhoInfinity = 2 / (1 - beta2) - 1;
+  const rho = rhoInfinity - 2 * step * beta2 ** step / secondCorrection;
+  const rectified = rho > 5;
+  const stepSize = rectified
+    ? learningRate / firstCorrection * Math.sqrt((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)) * Math.sqrt(secondCorrection)
+    : learningRate / firstCorrection;
+  kernels.adaptiveMoments(
+    value.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, 0, value.length,
+    h.maximize ? -1 : 1, decoupledWeightDecay ? 0 : h.weightDecay, decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1,
+    beta1, beta2, 1 - beta1, 1 - beta2, 0, stepSize, rectified ? 1 : 0, rectified ? h.epsilon : 1, 0,
+  );
 }
 
 /**
@@ -70,6 +153,7 @@ export function radamUpdate(value: FloatArray, gradient: FloatArray, firstMoment
  */
 export const radamRule: UpdateRule<RAdamHyperparameters> = {
   type: 'RAdam',
+  cycledMomentum: 'beta1',
   defaultLearningRate: 1e-3,
   fields: {
     ...adamFamilyFields,
@@ -77,11 +161,9 @@ export const radamRule: UpdateRule<RAdamHyperparameters> = {
     maximize: flagField(),
   },
   slotNames: () => ['firstMoment', 'secondMoment'],
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    radamUpdate(value, gradient, slots[0], slots[1], context, h);
-  },
+  initialScalars: {},
+  update: radamUpdate,
+  simdUpdate: radamSimdUpdate,
 };
 
 /**

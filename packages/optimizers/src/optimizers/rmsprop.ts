@@ -1,9 +1,10 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { StepContext, UpdateRule } from '../core/update-rule.js';
+import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { numberIn } from '../validation/rules.js';
 import { flagField, nonNegativeField } from './common-fields.js';
+import type { OptimizerKernels } from '../kernels/optimizer-kernels.js';
 
 /** {@link RMSprop}'s hyperparameters besides the learning rate. */
 export type RMSpropHyperparameters = {
@@ -25,21 +26,15 @@ export type RMSpropHyperparameters = {
 export type RMSpropOptions = OptimizerOptions<RMSpropHyperparameters>;
 
 /**
- * One RMSprop update of `value` in place. `momentumBuffer` is needed when momentum > 0 and
- * `gradientAverage` when centered.
+ * One RMSprop update of `value` in place: the algorithm below, line by line in one pass. Slots by
+ * name: `squareAverage`, `momentumBuffer` (present when momentum is or may become > 0) and
+ * `gradientAverage` (centered).
  *
  * @example
- * rmspropUpdate(value, gradient, squareAverage, undefined, undefined, { step: 1, learningRate: 0.01 }, hyperparameters);
+ * rmspropUpdate(value, gradient, { slots: { squareAverage }, scalars: {} }, { step: 1, learningRate: 0.01 }, hyperparameters);
  */
-export function rmspropUpdate(
-  value: FloatArray,
-  gradient: FloatArray,
-  squareAverage: FloatArray,
-  momentumBuffer: FloatArray | undefined,
-  gradientAverage: FloatArray | undefined,
-  context: StepContext,
-  h: RMSpropHyperparameters,
-): void {
+export function rmspropUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: RMSpropHyperparameters): void {
+  const { squareAverage, momentumBuffer, gradientAverage } = state.slots;
   const { learningRate } = context;
   const { alpha, epsilon, weightDecay, momentum, centered } = h;
   const sign = h.maximize ? -1 : 1;
@@ -52,19 +47,35 @@ export function rmspropUpdate(
     squareAverage[i] = v;
     let variance = v;
     if (centered) {
-      const average = alpha * (gradientAverage as FloatArray)[i] + keep * g;
-      (gradientAverage as FloatArray)[i] = average;
+      const average = alpha * gradientAverage[i] + keep * g;
+      gradientAverage[i] = average;
       variance = v - average * average;
     }
     const scaled = g / (Math.sqrt(variance) + epsilon);
     if (momentum > 0) {
-      const buffer = momentum * (momentumBuffer as FloatArray)[i] + scaled;
-      (momentumBuffer as FloatArray)[i] = buffer;
+      const buffer = momentum * momentumBuffer[i] + scaled;
+      momentumBuffer[i] = buffer;
       value[i] = theta - learningRate * buffer;
     } else {
       value[i] = theta - learningRate * scaled;
     }
   }
+}
+
+/**
+ * {@link rmspropUpdate} with the WebAssembly SIMD kernels, in float32, one fused pass four elements
+ * at a time.
+ *
+ * @example
+ * rmspropSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.01 }, hyperparameters);
+ */
+export function rmspropSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: RMSpropHyperparameters): void {
+  const { squareAverage, momentumBuffer, gradientAverage } = state.slots;
+  kernels.rmsprop(
+    value.byteOffset, gradient.byteOffset, squareAverage.byteOffset, momentumBuffer === undefined ? 0 : momentumBuffer.byteOffset,
+    gradientAverage === undefined ? 0 : gradientAverage.byteOffset, value.length, context.learningRate, h.maximize ? -1 : 1, h.weightDecay,
+    h.alpha, 1 - h.alpha, h.epsilon, momentumBuffer === undefined ? 0 : h.momentum, h.centered ? 1 : 0,
+  );
 }
 
 /**
@@ -75,6 +86,7 @@ export function rmspropUpdate(
  */
 export const rmspropRule: UpdateRule<RMSpropHyperparameters> = {
   type: 'RMSprop',
+  cycledMomentum: 'momentum',
   defaultLearningRate: 1e-2,
   fields: {
     alpha: { rule: numberIn(0, 1), default: 0.99 },
@@ -90,13 +102,9 @@ export const rmspropRule: UpdateRule<RMSpropHyperparameters> = {
     if (h.centered) slots.push('gradientAverage');
     return slots;
   },
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    const momentumBuffer = h.momentum > 0 ? slots[1] : undefined;
-    const gradientAverage = h.centered ? slots[h.momentum > 0 ? 2 : 1] : undefined;
-    rmspropUpdate(value, gradient, slots[0], momentumBuffer, gradientAverage, context, h);
-  },
+  initialScalars: {},
+  update: rmspropUpdate,
+  simdUpdate: rmspropSimdUpdate,
 };
 
 /**

@@ -1,10 +1,11 @@
 import type { FloatArray } from '@annet/layer-api';
 import { Optimizer } from '../core/optimizer.js';
 import type { OptimizerOptions } from '../core/types.js';
-import type { StepContext, UpdateRule } from '../core/update-rule.js';
+import type { RuleState, StepContext, UpdateRule } from '../core/update-rule.js';
 import { invalid } from '../validation/fields.js';
 import { numberIn } from '../validation/rules.js';
 import { flagField, nonNegativeField } from './common-fields.js';
+import type { OptimizerKernels } from '../kernels/optimizer-kernels.js';
 
 /** {@link SGD}'s hyperparameters besides the learning rate. */
 export type SGDHyperparameters = {
@@ -24,13 +25,39 @@ export type SGDHyperparameters = {
 export type SGDOptions = OptimizerOptions<SGDHyperparameters>;
 
 /**
- * One SGD update of `value` in place (PyTorch `torch.optim.SGD`). `momentumBuffer` is needed only
- * when momentum is non-zero; `context.step` is this parameter's update count (1 for the first).
+ * SGD's update element by element as PyTorch's docstring writes it, every line in the same order:
+ * the readable reference the fast {@link sgdUpdate} (unrolled and branch-free where it can be) is
+ * tested against.
  *
  * @example
- * sgdUpdate(value, gradient, undefined, { step: 1, learningRate: 0.1 }, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false });
+ * sgdReference(value, gradient, { momentumBuffer }, { step: 1, learningRate: 0.1 }, hyperparameters);
  */
-export function sgdUpdate(value: FloatArray, gradient: FloatArray, momentumBuffer: FloatArray | undefined, context: StepContext, h: SGDHyperparameters): void {
+export function sgdReference(value: FloatArray, gradient: FloatArray, slots: RuleState['slots'], context: StepContext, h: SGDHyperparameters): void {
+  const { step: t, learningRate: lr } = context;
+  const { momentum: mu, dampening: tau, weightDecay: lambda } = h;
+  const b = slots.momentumBuffer;
+  for (let i = 0; i < value.length; i++) {
+    let g = h.maximize ? -gradient[i] : gradient[i];
+    if (lambda !== 0) g = g + lambda * value[i];
+    if (mu !== 0) {
+      b[i] = t > 1 ? mu * b[i] + (1 - tau) * g : g;
+      g = h.nesterov ? g + mu * b[i] : b[i];
+    }
+    value[i] = value[i] - lr * g;
+  }
+}
+
+/**
+ * One SGD update of `value` in place (PyTorch `torch.optim.SGD`): {@link sgdReference} in one
+ * pass, with branch-free loops for the common settings. Slot `momentumBuffer`, present when
+ * momentum is (or a one-cycle schedule makes it) non-zero; `context.step` is this parameter's
+ * update count (1 for the first).
+ *
+ * @example
+ * sgdUpdate(value, gradient, { slots: {}, scalars: {} }, { step: 1, learningRate: 0.1 }, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false });
+ */
+export function sgdUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: SGDHyperparameters): void {
+  const { momentumBuffer } = state.slots;
   const { step, learningRate } = context;
   const { momentum, weightDecay, nesterov } = h;
   const sign = h.maximize ? -1 : 1;
@@ -83,6 +110,22 @@ export function sgdUpdate(value: FloatArray, gradient: FloatArray, momentumBuffe
 }
 
 /**
+ * {@link sgdUpdate} with the WebAssembly SIMD kernels, in float32, one fused pass four elements at
+ * a time.
+ *
+ * @example
+ * sgdSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.1 }, hyperparameters);
+ */
+export function sgdSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: SGDHyperparameters): void {
+  const { momentumBuffer } = state.slots;
+  const momentum = momentumBuffer === undefined ? 0 : h.momentum;
+  kernels.sgd(
+    value.byteOffset, gradient.byteOffset, momentumBuffer === undefined ? 0 : momentumBuffer.byteOffset, value.length,
+    context.learningRate, h.maximize ? -1 : 1, h.weightDecay, momentum, 1 - h.dampening, context.step === 1 ? 1 : 0, h.nesterov ? 1 : 0,
+  );
+}
+
+/**
  * The SGD rule: fields with PyTorch's defaults, the `momentumBuffer` slot when momentum is on.
  *
  * @example
@@ -90,6 +133,7 @@ export function sgdUpdate(value: FloatArray, gradient: FloatArray, momentumBuffe
  */
 export const sgdRule: UpdateRule<SGDHyperparameters> = {
   type: 'SGD',
+  cycledMomentum: 'momentum',
   defaultLearningRate: 1e-3,
   fields: {
     momentum: nonNegativeField(0),
@@ -104,11 +148,9 @@ export const sgdRule: UpdateRule<SGDHyperparameters> = {
     }
   },
   slotNames: (h) => (h.momentum !== 0 ? ['momentumBuffer'] : []),
-  scalarNames: [],
-  initialScalars: [],
-  update(value, gradient, slots, _scalars, context, h) {
-    sgdUpdate(value, gradient, slots[0], context, h);
-  },
+  initialScalars: {},
+  update: sgdUpdate,
+  simdUpdate: sgdSimdUpdate,
 };
 
 /**

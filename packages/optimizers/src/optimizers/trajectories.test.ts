@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Optimizer } from '../core/optimizer.js';
 import { initialValues, makeParameter, maxDifference, variedGradients } from '../testing/fixtures.js';
+import { testMemory } from '../testing/resident-memory.js';
 import { Adadelta } from './adadelta.js';
 import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
@@ -292,8 +293,9 @@ describe.each(cases)('$label follows PyTorch\'s documented algorithm', ({ create
     const theta0 = initialValues(12, 7);
     const gradients = variedGradients(steps, 12, 11);
     const expected = reference(theta0, gradients, option);
-    for (const dtype of ['float64', 'float32'] as const) {
-      const parameter = makeParameter('layer.weights', shape, theta0, dtype);
+    // 'simd': float32 in a WebAssembly memory, so the optimizer runs its SIMD kernels (float32 arithmetic).
+    for (const dtype of ['float64', 'float32', 'simd'] as const) {
+      const parameter = dtype === 'simd' ? testMemory().parameter('layer.weights', shape, theta0) : makeParameter('layer.weights', shape, theta0, dtype);
       const optimizer = create(option);
       gradients.forEach((gradient, step) => {
         parameter.grad.set(gradient);

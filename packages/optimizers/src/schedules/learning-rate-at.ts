@@ -3,7 +3,7 @@ import { cosineLearningRate } from './cosine.js';
 import { exponentialLearningRate } from './exponential.js';
 import { linearWarmupLearningRate } from './linear-warmup.js';
 import { multiStepLearningRate } from './multi-step.js';
-import { oneCycleLearningRate } from './one-cycle.js';
+import { oneCycleLearningRate, oneCycleMomentum } from './one-cycle.js';
 import { polynomialLearningRate } from './polynomial.js';
 import type { LearningRate, PlateauState, PureSchedule } from './schedule-types.js';
 import { stepLearningRate } from './step.js';
@@ -45,4 +45,50 @@ export function learningRateAt(learningRate: LearningRate, step: number, plateau
   if (learningRate.type !== 'reduceLROnPlateau') return pureLearningRate(learningRate, step);
   const base = learningRateAt(learningRate.learningRate, step) * (plateauState === undefined ? 1 : plateauState.scale);
   return Math.max(base, learningRate.minLearningRate);
+}
+
+function pureMomentum(schedule: PureSchedule, step: number): number {
+  if (schedule.type === 'oneCycle') return oneCycleMomentum(schedule, step);
+  if (schedule.type !== 'sequential') return Number.NaN;
+  let part = 0;
+  while (part < schedule.milestones.length && step >= schedule.milestones[part]) part++;
+  return pureMomentum(schedule.schedules[part], step - (part === 0 ? 0 : schedule.milestones[part - 1]));
+}
+
+/**
+ * The momentum a schedule sets before optimizer step `step` (0 for the first): a one-cycle
+ * schedule's cycled momentum ({@link oneCycleMomentum}), also as the active part of a sequential
+ * schedule or as a plateau schedule's base; NaN when the schedule sets none at this step (the
+ * optimizer then uses its configured momentum). Allocation-free.
+ *
+ * @example
+ * cycledMomentumAt(oneCycleSchedule({ maxLearningRate: 0.1, totalSteps: 100 }), 0); // 0.95
+ * cycledMomentumAt(0.01, 5); // NaN
+ */
+export function cycledMomentumAt(learningRate: LearningRate, step: number): number {
+  if (typeof learningRate === 'number') return Number.NaN;
+  if (learningRate.type !== 'reduceLROnPlateau') return pureMomentum(learningRate, step);
+  return typeof learningRate.learningRate === 'number' ? Number.NaN : pureMomentum(learningRate.learningRate, step);
+}
+
+function pureMomentumBound(schedule: PureSchedule): number {
+  if (schedule.type === 'oneCycle') return schedule.cycleMomentum ? Math.max(schedule.baseMomentum, schedule.maxMomentum) : Number.NaN;
+  if (schedule.type !== 'sequential') return Number.NaN;
+  return schedule.schedules.reduce((bound, part) => {
+    const partBound = pureMomentumBound(part);
+    return Number.isNaN(bound) || partBound > bound ? partBound : bound;
+  }, Number.NaN);
+}
+
+/**
+ * The largest momentum a schedule ever sets, NaN when it sets none: what decides whether a
+ * parameter needs a momentum buffer (SGD, RMSprop) before the first step.
+ *
+ * @example
+ * cycledMomentumBound(oneCycleSchedule({ maxLearningRate: 0.1, totalSteps: 100 })); // 0.95
+ */
+export function cycledMomentumBound(learningRate: LearningRate): number {
+  if (typeof learningRate === 'number') return Number.NaN;
+  if (learningRate.type !== 'reduceLROnPlateau') return pureMomentumBound(learningRate);
+  return typeof learningRate.learningRate === 'number' ? Number.NaN : pureMomentumBound(learningRate.learningRate);
 }

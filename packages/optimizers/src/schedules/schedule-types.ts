@@ -70,6 +70,12 @@ export interface OneCycleSchedule {
   readonly divFactor: number;
   readonly finalDivFactor: number;
   readonly threePhase: boolean;
+  /** Cycle the optimizer's momentum (SGD's and RMSprop's `momentum`, the Adam family's and Lion's `beta1`) inversely to the rate. */
+  readonly cycleMomentum: boolean;
+  /** The momentum at the rate's peak. */
+  readonly baseMomentum: number;
+  /** The momentum at the start and the end of the cycle. */
+  readonly maxMomentum: number;
 }
 
 /** `schedules[i]` from `milestones[i - 1]` on, evaluated at the step since its start (PyTorch `SequentialLR`). */

@@ -2,6 +2,8 @@ import type { JsonObject, JsonValue } from '@annet/layer-api';
 import { formatValue } from '../annet-error.js';
 import { checkLearningRate } from '../schedules/check-schedule.js';
 import type { LearningRate } from '../schedules/schedule-types.js';
+import { withBaseRate } from '../schedules/with-base-rate.js';
+import { cycledMomentumBound } from '../schedules/learning-rate-at.js';
 import { checkFields, invalid } from '../validation/fields.js';
 import type { Hyperparameters } from './types.js';
 import type { UpdateRule } from './update-rule.js';
@@ -16,6 +18,8 @@ export interface ResolvedGroup<H extends Hyperparameters> {
   readonly scheduleKey: string;
   /** The state arrays its parameters carry, in update order. */
   readonly slotNames: readonly string[];
+  /** With a momentum-cycling schedule: the rule's cycled hyperparameter and its configured value (written into `hyperparameters` each step). */
+  readonly cycledMomentum: { readonly name: string; readonly configured: number } | undefined;
   /** Whether a parameter name belongs to this group. */
   matches(name: string): boolean;
   /** `[stepCount, learningRate]` of the last evaluation, so a step evaluates the schedule once per group; `[-1, 0]` when stale. */
@@ -56,6 +60,21 @@ function selector(operation: string, prefix: string, group: Record<string, unkno
 }
 
 /**
+ * A group's hyperparameters and slot names under its learning rate: when the schedule cycles the
+ * rule's momentum, a copy whose momentum the step overwrites, and slots sized for the largest
+ * momentum the cycle reaches (SGD and RMSprop need a buffer even when configured without one).
+ */
+function underSchedule<H extends Hyperparameters>(rule: UpdateRule<H>, hyperparameters: H, learningRate: LearningRate): Pick<ResolvedGroup<H>, 'hyperparameters' | 'slotNames' | 'cycledMomentum'> {
+  const name = rule.cycledMomentum;
+  const bound = cycledMomentumBound(learningRate);
+  if (name === undefined || Number.isNaN(bound)) return { hyperparameters, slotNames: rule.slotNames(hyperparameters), cycledMomentum: undefined };
+  const configured = hyperparameters[name] as number;
+  const cycled = { ...hyperparameters };
+  const slotNames = rule.slotNames({ ...hyperparameters, [name]: Math.max(bound, configured) });
+  return { hyperparameters: cycled, slotNames, cycledMomentum: { name, configured } };
+}
+
+/**
  * Checks an optimizer's options against its rule (unknown keys, every value, combinations, every
  * group) and resolves them. Throws `INVALID_ARGUMENT` errors such as
  * `Adam: groups[0].beta1 must be in [0, 1), got 1.2`.
@@ -70,7 +89,7 @@ export function normalizeOptions<H extends Hyperparameters>(rule: UpdateRule<H>,
   const hyperparameters = checkFields(operation, '', rest, rule.fields, ['learningRate', 'groups']) as unknown as H;
   rule.checkCombination?.(hyperparameters, operation, '');
   const learningRate = checkLearningRate(operation, 'learningRate', rawLearningRate);
-  const base: ResolvedGroup<H> = { hyperparameters, learningRate, scheduleKey: 'learningRate', slotNames: rule.slotNames(hyperparameters), matches: () => true, rateCache: Float64Array.of(-1, 0) };
+  const base: ResolvedGroup<H> = { ...underSchedule(rule, hyperparameters, learningRate), learningRate, scheduleKey: 'learningRate', matches: () => true, rateCache: Float64Array.of(-1, 0) };
   if (!Array.isArray(rawGroups)) invalid(operation, `groups must be a list of parameter groups, got ${formatValue(rawGroups)}`);
   const groups: ResolvedGroup<H>[] = [];
   const groupsJson: JsonValue[] = [];
@@ -83,11 +102,14 @@ export function normalizeOptions<H extends Hyperparameters>(rule: UpdateRule<H>,
     const merged = { ...hyperparameters, ...checked } as unknown as H;
     rule.checkCombination?.(merged, operation, prefix);
     const ownRate = groupRate === undefined ? undefined : checkLearningRate(operation, `${prefix}learningRate`, groupRate);
+    // A numeric group rate under a scheduled optimizer follows the schedule from its own base rate
+    // (PyTorch's schedulers scale each group's initial_lr), sharing the schedule's plateau state.
+    const ownSchedule = ownRate !== undefined && typeof ownRate === 'object';
+    const resolvedRate = ownRate === undefined ? learningRate : ownSchedule ? ownRate : withBaseRate(learningRate, ownRate);
     groups.push({
-      hyperparameters: merged,
-      learningRate: ownRate ?? learningRate,
-      scheduleKey: ownRate === undefined ? 'learningRate' : `${prefix}learningRate`,
-      slotNames: rule.slotNames(merged),
+      ...underSchedule(rule, merged, resolvedRate),
+      learningRate: resolvedRate,
+      scheduleKey: ownSchedule ? `${prefix}learningRate` : 'learningRate',
       matches,
       rateCache: Float64Array.of(-1, 0),
     });

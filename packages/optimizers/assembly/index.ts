@@ -1,0 +1,188 @@
+// The WebAssembly SIMD kernels of @annet/optimizers: one fused pass per parameter over float32
+// arrays that live in an imported memory (the parameters' own; see Parameter.memory in
+// @annet/layer-api). Byte addresses come in, nothing is allocated, and the module has no data of
+// its own, so instantiating it writes nothing into the memory it imports. Each kernel computes in
+// float32, four elements per instruction, with a scalar tail doing the same float32 operations;
+// the TypeScript updates in src/optimizers/*.ts are the reference (they compute in float64).
+
+// @ts-ignore: decorator
+@inline function splat(x: f32): v128 {
+  return f32x4.splat(x);
+}
+
+/**
+ * SGD (PyTorch torch.optim.SGD): g ← sign·∇ + λθ; with momentum b ← first ? g : μb + (1 − τ)g and
+ * g ← nesterov ? g + μb : b; θ ← θ − γg. `buffer` is read only when `momentum` ≠ 0.
+ */
+export function sgd(value: usize, gradient: usize, buffer: usize, length: i32, learningRate: f32, sign: f32, weightDecay: f32, momentum: f32, keep: f32, first: i32, nesterov: i32): void {
+  const vRate = splat(learningRate), vSign = splat(sign), vDecay = splat(weightDecay), vMomentum = splat(momentum), vKeep = splat(keep);
+  const useMomentum = momentum != 0;
+  const end = length & ~3;
+  let i = 0;
+  for (; i < end; i += 4) {
+    const at = <usize>i << 2;
+    const theta = v128.load(value + at);
+    let g = f32x4.add(f32x4.mul(vSign, v128.load(gradient + at)), f32x4.mul(vDecay, theta));
+    if (useMomentum) {
+      const b = first ? g : f32x4.add(f32x4.mul(vMomentum, v128.load(buffer + at)), f32x4.mul(vKeep, g));
+      v128.store(buffer + at, b);
+      g = nesterov ? f32x4.add(g, f32x4.mul(vMomentum, b)) : b;
+    }
+    v128.store(value + at, f32x4.sub(theta, f32x4.mul(vRate, g)));
+  }
+  for (; i < length; i++) {
+    const at = <usize>i << 2;
+    const theta = load<f32>(value + at);
+    let g = sign * load<f32>(gradient + at) + weightDecay * theta;
+    if (useMomentum) {
+      const b = first ? g : momentum * load<f32>(buffer + at) + keep * g;
+      store<f32>(buffer + at, b);
+      g = nesterov ? g + momentum * b : b;
+    }
+    store<f32>(value + at, theta - learningRate * g);
+  }
+}
+
+/**
+ * Adam, AdamW, NAdam and RAdam as one pass, their differences folded into per-step numbers:
+ * g ← sign·∇ + λθ;  m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  v̂ ← max(v_max, v) with AMSGrad;
+ * θ ← θ·decay − (a·g + b·m) / (c·√v̂ + ε).
+ */
+export function adaptiveMoments(value: usize, gradient: usize, firstMoment: usize, secondMoment: usize, maxSecondMoment: usize, length: i32, sign: f32, l2: f32, decay: f32, beta1: f32, beta2: f32, keep1: f32, keep2: f32, gradientWeight: f32, momentWeight: f32, rootScale: f32, epsilon: f32, amsgrad: i32): void {
+  const vSign = splat(sign), vL2 = splat(l2), vDecay = splat(decay), vBeta1 = splat(beta1), vBeta2 = splat(beta2), vKeep1 = splat(keep1), vKeep2 = splat(keep2);
+  const vA = splat(gradientWeight), vB = splat(momentWeight), vC = splat(rootScale), vEpsilon = splat(epsilon);
+  const end = length & ~3;
+  let i = 0;
+  for (; i < end; i += 4) {
+    const at = <usize>i << 2;
+    const theta = v128.load(value + at);
+    const g = f32x4.add(f32x4.mul(vSign, v128.load(gradient + at)), f32x4.mul(vL2, theta));
+    const m = f32x4.add(f32x4.mul(vBeta1, v128.load(firstMoment + at)), f32x4.mul(vKeep1, g));
+    v128.store(firstMoment + at, m);
+    let v = f32x4.add(f32x4.mul(vBeta2, v128.load(secondMoment + at)), f32x4.mul(f32x4.mul(vKeep2, g), g));
+    v128.store(secondMoment + at, v);
+    if (amsgrad) {
+      v = f32x4.max(v128.load(maxSecondMoment + at), v);
+      v128.store(maxSecondMoment + at, v);
+    }
+    const numerator = f32x4.add(f32x4.mul(vA, g), f32x4.mul(vB, m));
+    const denominator = f32x4.add(f32x4.mul(f32x4.sqrt(v), vC), vEpsilon);
+    v128.store(value + at, f32x4.sub(f32x4.mul(theta, vDecay), f32x4.div(numerator, denominator)));
+  }
+  for (; i < length; i++) {
+    const at = <usize>i << 2;
+    const theta = load<f32>(value + at);
+    const g = sign * load<f32>(gradient + at) + l2 * theta;
+    const m = beta1 * load<f32>(firstMoment + at) + keep1 * g;
+    store<f32>(firstMoment + at, m);
+    let v = beta2 * load<f32>(secondMoment + at) + keep2 * g * g;
+    store<f32>(secondMoment + at, v);
+    if (amsgrad) {
+      v = max<f32>(load<f32>(maxSecondMoment + at), v);
+      store<f32>(maxSecondMoment + at, v);
+    }
+    store<f32>(value + at, theta * decay - (gradientWeight * g + momentWeight * m) / (sqrt<f32>(v) * rootScale + epsilon));
+  }
+}
+
+/**
+ * RMSprop (PyTorch torch.optim.RMSprop): g ← sign·∇ + λθ;  v ← αv + (1 − α)g²;  centered:
+ * a ← αa + (1 − α)g, v̄ ← v − a²;  s ← g / (√v̄ + ε);  momentum > 0: b ← μb + s, θ ← θ − γb;  else θ ← θ − γs.
+ */
+export function rmsprop(value: usize, gradient: usize, squareAverage: usize, momentumBuffer: usize, gradientAverage: usize, length: i32, learningRate: f32, sign: f32, weightDecay: f32, alpha: f32, keep: f32, epsilon: f32, momentum: f32, centered: i32): void {
+  const vRate = splat(learningRate), vSign = splat(sign), vDecay = splat(weightDecay), vAlpha = splat(alpha), vKeep = splat(keep), vEpsilon = splat(epsilon), vMomentum = splat(momentum);
+  const useMomentum = momentum > 0;
+  const end = length & ~3;
+  let i = 0;
+  for (; i < end; i += 4) {
+    const at = <usize>i << 2;
+    const theta = v128.load(value + at);
+    const g = f32x4.add(f32x4.mul(vSign, v128.load(gradient + at)), f32x4.mul(vDecay, theta));
+    const v = f32x4.add(f32x4.mul(vAlpha, v128.load(squareAverage + at)), f32x4.mul(f32x4.mul(vKeep, g), g));
+    v128.store(squareAverage + at, v);
+    let variance = v;
+    if (centered) {
+      const average = f32x4.add(f32x4.mul(vAlpha, v128.load(gradientAverage + at)), f32x4.mul(vKeep, g));
+      v128.store(gradientAverage + at, average);
+      variance = f32x4.sub(v, f32x4.mul(average, average));
+    }
+    let step = f32x4.div(g, f32x4.add(f32x4.sqrt(variance), vEpsilon));
+    if (useMomentum) {
+      step = f32x4.add(f32x4.mul(vMomentum, v128.load(momentumBuffer + at)), step);
+      v128.store(momentumBuffer + at, step);
+    }
+    v128.store(value + at, f32x4.sub(theta, f32x4.mul(vRate, step)));
+  }
+  for (; i < length; i++) {
+    const at = <usize>i << 2;
+    const theta = load<f32>(value + at);
+    const g = sign * load<f32>(gradient + at) + weightDecay * theta;
+    const v = alpha * load<f32>(squareAverage + at) + keep * g * g;
+    store<f32>(squareAverage + at, v);
+    let variance = v;
+    if (centered) {
+      const average = alpha * load<f32>(gradientAverage + at) + keep * g;
+      store<f32>(gradientAverage + at, average);
+      variance = v - average * average;
+    }
+    let step = g / (sqrt<f32>(variance) + epsilon);
+    if (useMomentum) {
+      step = momentum * load<f32>(momentumBuffer + at) + step;
+      store<f32>(momentumBuffer + at, step);
+    }
+    store<f32>(value + at, theta - learningRate * step);
+  }
+}
+
+/** Adagrad (PyTorch torch.optim.Adagrad): g ← sign·∇ + λθ;  s ← s + g²;  θ ← θ − γ̃ g / (√s + ε). */
+export function adagrad(value: usize, gradient: usize, sum: usize, length: i32, rate: f32, sign: f32, weightDecay: f32, epsilon: f32): void {
+  const vRate = splat(rate), vSign = splat(sign), vDecay = splat(weightDecay), vEpsilon = splat(epsilon);
+  const end = length & ~3;
+  let i = 0;
+  for (; i < end; i += 4) {
+    const at = <usize>i << 2;
+    const theta = v128.load(value + at);
+    const g = f32x4.add(f32x4.mul(vSign, v128.load(gradient + at)), f32x4.mul(vDecay, theta));
+    const total = f32x4.add(v128.load(sum + at), f32x4.mul(g, g));
+    v128.store(sum + at, total);
+    v128.store(value + at, f32x4.sub(theta, f32x4.div(f32x4.mul(vRate, g), f32x4.add(f32x4.sqrt(total), vEpsilon))));
+  }
+  for (; i < length; i++) {
+    const at = <usize>i << 2;
+    const theta = load<f32>(value + at);
+    const g = sign * load<f32>(gradient + at) + weightDecay * theta;
+    const total = load<f32>(sum + at) + g * g;
+    store<f32>(sum + at, total);
+    store<f32>(value + at, theta - rate * g / (sqrt<f32>(total) + epsilon));
+  }
+}
+
+/** Lion (Chen et al., 2023): c ← β1 m + (1 − β1) g;  θ ← θ − η (sign(c) + λθ);  m ← β2 m + (1 − β2) g. */
+export function lion(value: usize, gradient: usize, momentum: usize, length: i32, learningRate: f32, sign: f32, beta1: f32, keep1: f32, beta2: f32, keep2: f32, weightDecay: f32): void {
+  const vRate = splat(learningRate), vSign = splat(sign), vBeta1 = splat(beta1), vKeep1 = splat(keep1), vBeta2 = splat(beta2), vKeep2 = splat(keep2), vDecay = splat(weightDecay);
+  const one = splat(1), zero = splat(0);
+  const end = length & ~3;
+  let i = 0;
+  for (; i < end; i += 4) {
+    const at = <usize>i << 2;
+    const theta = v128.load(value + at);
+    const g = f32x4.mul(vSign, v128.load(gradient + at));
+    const m = v128.load(momentum + at);
+    const c = f32x4.add(f32x4.mul(vBeta1, m), f32x4.mul(vKeep1, g));
+    // sign(c): 1, −1 or 0, and NaN for NaN (as Math.sign).
+    let direction = f32x4.sub(v128.bitselect(one, zero, f32x4.gt(c, zero)), v128.bitselect(one, zero, f32x4.lt(c, zero)));
+    direction = v128.bitselect(c, direction, f32x4.ne(c, c));
+    v128.store(value + at, f32x4.sub(theta, f32x4.mul(vRate, f32x4.add(direction, f32x4.mul(vDecay, theta)))));
+    v128.store(momentum + at, f32x4.add(f32x4.mul(vBeta2, m), f32x4.mul(vKeep2, g)));
+  }
+  for (; i < length; i++) {
+    const at = <usize>i << 2;
+    const theta = load<f32>(value + at);
+    const g = sign * load<f32>(gradient + at);
+    const m = load<f32>(momentum + at);
+    const c = beta1 * m + keep1 * g;
+    const direction: f32 = c != c ? c : c > 0 ? 1 : c < 0 ? -1 : 0;
+    store<f32>(value + at, theta - learningRate * (direction + weightDecay * theta));
+    store<f32>(momentum + at, beta2 * m + keep2 * g);
+  }
+}
