@@ -2,7 +2,7 @@ import type { LayerConfig } from '@annet/layer-api';
 import { floatData } from '../buffers.js';
 import { RecurrentLayer, type RecurrentOptions } from './recurrent-layer.js';
 import type { RecurrentRun } from './recurrent-run.js';
-import { sigmoid } from './sigmoid.js';
+import { sigmoid, tanh } from './gate-activations.js';
 
 /**
  * Gated recurrent unit over `[batch, time, inputSize]`, PyTorch's `torch.nn.GRU` for one layer and
@@ -60,7 +60,7 @@ export class GRU extends RecurrentLayer {
         const hn = (projection[a + 2 * H + unit] += bias[2 * H + unit]);
         const r = sigmoid(gates[a + unit] + hr);
         const z = sigmoid(gates[a + H + unit] + hz);
-        const n = Math.tanh(gates[a + 2 * H + unit] + r * hn);
+        const n = tanh(gates[a + 2 * H + unit] + r * hn);
         gates[a + unit] = r;
         gates[a + H + unit] = z;
         gates[a + 2 * H + unit] = n;

@@ -2,7 +2,7 @@ import type { LayerConfig } from '@annet/layer-api';
 import { floatData } from '../buffers.js';
 import { RecurrentLayer, type RecurrentOptions } from './recurrent-layer.js';
 import type { RecurrentRun } from './recurrent-run.js';
-import { sigmoid } from './sigmoid.js';
+import { sigmoid, tanh } from './gate-activations.js';
 
 /**
  * Long short-term memory over `[batch, time, inputSize]`, PyTorch's `torch.nn.LSTM` for one layer
@@ -28,7 +28,7 @@ export class LSTM extends RecurrentLayer {
   protected readonly foldsHiddenBias = true;
 
   constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
-    super('LSTM', 'lstm', inputSize, hiddenSize, { gates: 4, states: 2, hiddenProjection: false }, options);
+    super('LSTM', 'lstm', inputSize, hiddenSize, { gates: 4, states: 2, hiddenProjection: false, cellActivations: true }, options);
   }
 
   /** Rebuilds an LSTM from {@link LSTM.getConfig} (weights are loaded separately). */
@@ -39,6 +39,7 @@ export class LSTM extends RecurrentLayer {
   protected stepForward(run: RecurrentRun, step: number): void {
     const { batch, time, gates, mask } = run;
     const [hidden, cell] = run.states;
+    const cellTanh = run.cellActivations!;
     const H = this.hiddenSize;
     const width = 4 * H;
     const previous = step * batch * H;
@@ -56,15 +57,17 @@ export class LSTM extends RecurrentLayer {
       for (let unit = 0; unit < H; unit++) {
         const i = sigmoid(gates[a + unit]);
         const f = sigmoid(gates[a + H + unit]);
-        const g = Math.tanh(gates[a + 2 * H + unit]);
+        const g = tanh(gates[a + 2 * H + unit]);
         const o = sigmoid(gates[a + 3 * H + unit]);
         gates[a + unit] = i;
         gates[a + H + unit] = f;
         gates[a + 2 * H + unit] = g;
         gates[a + 3 * H + unit] = o;
         const c = f * cell[before + unit] + i * g;
+        const tanhC = tanh(c);
         cell[after + unit] = c;
-        hidden[after + unit] = o * Math.tanh(c);
+        cellTanh[before + unit] = tanhC;
+        hidden[after + unit] = o * tanhC;
       }
     }
   }
@@ -72,6 +75,7 @@ export class LSTM extends RecurrentLayer {
   protected stepBackward(run: RecurrentRun, step: number): void {
     const { batch, time, gates, mask, gateGradients } = run;
     const cell = run.states[1];
+    const cellTanh = run.cellActivations!;
     const [dh, dc] = run.stateGradients;
     const previousDh = run.spareHiddenGradient;
     const H = this.hiddenSize;
@@ -86,13 +90,12 @@ export class LSTM extends RecurrentLayer {
         continue;
       }
       const before = (step * batch + row) * H;
-      const after = before + batch * H;
       for (let unit = 0; unit < H; unit++) {
         const i = gates[a + unit];
         const f = gates[a + H + unit];
         const g = gates[a + 2 * H + unit];
         const o = gates[a + 3 * H + unit];
-        const tanhC = Math.tanh(cell[after + unit]);
+        const tanhC = cellTanh[before + unit];
         const dhUnit = dh[r + unit];
         const dcUnit = dc[r + unit] + dhUnit * o * (1 - tanhC * tanhC);
         gateGradients[a + unit] = dcUnit * g * i * (1 - i);

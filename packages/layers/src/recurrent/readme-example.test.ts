@@ -1,4 +1,4 @@
-import { createRng, tensor } from '@annet/tensor';
+import { createRng, tensor, type Tensor } from '@annet/tensor';
 import { expect, it } from 'vitest';
 import { Bidirectional, Dense, Embedding, LSTM, softmaxCrossEntropy } from '../index.js';
 
@@ -19,7 +19,7 @@ it('runs the README tagger example: padded sequences, Bidirectional LSTM, masked
     new Dense(32, 5, { rng }),
   ];
   for (let step = 0; step <= 200; step++) {
-    let activation = ids;
+    let activation: Tensor = ids;
     for (const layer of layers) activation = layer.forward(activation, { training: true });
     const { loss, gradient } = softmaxCrossEntropy(activation, tags, { ignoreIndex: -1 });
     let upstream = gradient;

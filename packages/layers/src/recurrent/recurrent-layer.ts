@@ -92,7 +92,7 @@ export abstract class RecurrentLayer extends BaseLayer {
   private readonly combinedBias: FloatData;
   private initialStates: readonly Tensor[] | undefined;
 
-  protected constructor(className: string, defaultName: string, inputSize: number, hiddenSize: number, cell: { gates: number; states: number; hiddenProjection: boolean }, options: RecurrentOptions) {
+  protected constructor(className: string, defaultName: string, inputSize: number, hiddenSize: number, cell: { gates: number; states: number; hiddenProjection: boolean; cellActivations?: boolean }, options: RecurrentOptions) {
     super(className, defaultName, options);
     for (const [what, size] of [['inputSize', inputSize], ['hiddenSize', hiddenSize]] as const) {
       if (!Number.isSafeInteger(size) || size < 1) throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
@@ -121,7 +121,7 @@ export abstract class RecurrentLayer extends BaseLayer {
     [this.weightIH, this.weightHH, this.biasIH, this.biasHH] = this.parameterSet.map((parameter) => parameter.tensor);
     this.product = new StepProduct(this.dtype);
     this.combinedBias = this.dtype === 'float32' ? new Float32Array(width) : new Float64Array(width);
-    const sizes = { hiddenSize, gates: cell.gates, states: cell.states, hiddenProjection: cell.hiddenProjection };
+    const sizes = { hiddenSize, gates: cell.gates, states: cell.states, hiddenProjection: cell.hiddenProjection, cellActivations: cell.cellActivations ?? false };
     this.makeRun = (shape, dtype) => makeRecurrentRun(shape, dtype, sizes);
     this.initialize(initialRng(options));
   }

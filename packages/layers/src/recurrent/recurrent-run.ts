@@ -11,7 +11,7 @@ import type { FloatData } from '../buffers.js';
  * steps at once reads blocks in place.
  *
  * @example
- * const run = makeRecurrentRun([32, 64, 128], 'float32', { hiddenSize: 128, gates: 4, states: 2, hiddenProjection: false });
+ * const run = makeRecurrentRun([32, 64, 128], 'float32', { hiddenSize: 128, gates: 4, states: 2, hiddenProjection: false, cellActivations: true });
  */
 export interface RecurrentRun {
   readonly batch: number;
@@ -22,6 +22,8 @@ export interface RecurrentRun {
   readonly gates: FloatData;
   /** GRU only: W_hh·h + b_hh per step, [time, batch, 3·hidden] (its n part is what the reset gate scales). */
   readonly hiddenProjection: FloatData | undefined;
+  /** LSTM only: tanh c′ per step, [time, batch, hidden], which backward reads instead of recomputing it. */
+  readonly cellActivations: FloatData | undefined;
   /** Per state (h, then c for an LSTM), [time + 1, batch, hidden]: block s is the state before step s. */
   readonly states: readonly FloatData[];
   /** d loss / d gate pre-activations on the input side, [time, batch, gates·hidden]. */
@@ -46,13 +48,14 @@ export interface RecurrentRunSizes {
   readonly gates: number;
   readonly states: number;
   readonly hiddenProjection: boolean;
+  readonly cellActivations: boolean;
 }
 
 /**
  * Allocates a {@link RecurrentRun} for an input of `shape` (resident buffers, zero-filled).
  *
  * @example
- * const run = makeRecurrentRun([2, 5, 3], 'float64', { hiddenSize: 4, gates: 3, states: 1, hiddenProjection: true });
+ * const run = makeRecurrentRun([2, 5, 3], 'float64', { hiddenSize: 4, gates: 3, states: 1, hiddenProjection: true, cellActivations: false });
  */
 export function makeRecurrentRun(shape: readonly number[], dtype: FloatDType, sizes: RecurrentRunSizes): RecurrentRun {
   const [batch, time, inputSize] = shape;
@@ -65,6 +68,7 @@ export function makeRecurrentRun(shape: readonly number[], dtype: FloatDType, si
     inputs: buffer(time, batch, inputSize),
     gates: buffer(time, batch, width),
     hiddenProjection: sizes.hiddenProjection ? buffer(time, batch, width) : undefined,
+    cellActivations: sizes.cellActivations ? buffer(time, batch, hiddenSize) : undefined,
     states: Array.from({ length: states }, () => buffer(time + 1, batch, hiddenSize)),
     gateGradients: buffer(time, batch, width),
     hiddenGateGradients: sizes.hiddenProjection ? buffer(time, batch, width) : undefined,

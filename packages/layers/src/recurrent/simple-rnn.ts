@@ -1,6 +1,7 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
 import { AnnetError } from '@annet/tensor';
 import { floatData } from '../buffers.js';
+import { tanh } from './gate-activations.js';
 import { RecurrentLayer, type RecurrentOptions } from './recurrent-layer.js';
 import type { RecurrentRun } from './recurrent-run.js';
 
@@ -68,7 +69,7 @@ export class SimpleRNN extends RecurrentLayer {
       }
       for (let unit = 0; unit < H; unit++) {
         const z = gates[before + unit];
-        const h = relu ? (z > 0 ? z : 0) : Math.tanh(z);
+        const h = relu ? (z > 0 ? z : 0) : tanh(z);
         gates[before + unit] = h;
         hidden[after + unit] = h;
       }
