@@ -44,7 +44,7 @@ export class GRU extends RecurrentLayer {
     const width = 3 * H;
     const previous = step * batch * H;
     const bias = floatData(this.biasHH);
-    this.product.run(hidden, previous, H, false, floatData(this.weightHH), 0, H, true, projection, step * batch * width, width, batch, width, H, false);
+    this.product.run(hidden, previous, H, false, this.transposedHiddenWeights, 0, width, false, projection, step * batch * width, width, batch, width, H, false);
     const t = this.position(step, time);
     for (let row = 0; row < batch; row++) {
       const before = previous + row * H;

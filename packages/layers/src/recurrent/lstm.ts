@@ -43,7 +43,7 @@ export class LSTM extends RecurrentLayer {
     const H = this.hiddenSize;
     const width = 4 * H;
     const previous = step * batch * H;
-    this.product.run(hidden, previous, H, false, floatData(this.weightHH), 0, H, true, gates, step * batch * width, width, batch, width, H, true);
+    this.product.run(hidden, previous, H, false, this.transposedHiddenWeights, 0, width, false, gates, step * batch * width, width, batch, width, H, true);
     const t = this.position(step, time);
     for (let row = 0; row < batch; row++) {
       const before = previous + row * H;

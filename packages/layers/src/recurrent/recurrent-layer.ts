@@ -1,5 +1,5 @@
 import type { BackwardOptions, FloatDType, JsonValue } from '@annet/layer-api';
-import { AnnetError, formatShape, type Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, residentZeros, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { uniformInitializer } from '../initializers/initializers.js';
@@ -86,6 +86,14 @@ export abstract class RecurrentLayer extends BaseLayer {
   readonly biasHH: Tensor;
   /** The per-step products. */
   protected readonly product: StepProduct;
+  /**
+   * W_hhᵀ, [hidden, gates·hidden], refreshed at every forward: the kernels multiply by a
+   * row-major right operand about twice as fast as by a transposed one, and the step product
+   * h·W_hhᵀ runs once per step.
+   */
+  protected readonly transposedHiddenWeights: FloatData;
+  /** W_ihᵀ, [inputSize, gates·hidden], refreshed at every forward, for the input projection. */
+  private readonly transposedInputWeights: FloatData;
   private readonly seedEntries: Record<string, JsonValue>;
   private readonly parameterSet: readonly LayerParameter[];
   private readonly makeRun: (shape: readonly number[], dtype: FloatDType) => RecurrentRun;
@@ -121,6 +129,8 @@ export abstract class RecurrentLayer extends BaseLayer {
     [this.weightIH, this.weightHH, this.biasIH, this.biasHH] = this.parameterSet.map((parameter) => parameter.tensor);
     this.product = new StepProduct(this.dtype);
     this.combinedBias = this.dtype === 'float32' ? new Float32Array(width) : new Float64Array(width);
+    this.transposedHiddenWeights = floatData(residentZeros([hiddenSize, width], this.dtype));
+    this.transposedInputWeights = floatData(residentZeros([inputSize, width], this.dtype));
     const sizes = { hiddenSize, gates: cell.gates, states: cell.states, hiddenProjection: cell.hiddenProjection, cellActivations: cell.cellActivations ?? false };
     this.makeRun = (shape, dtype) => makeRecurrentRun(shape, dtype, sizes);
     this.initialize(initialRng(options));
@@ -201,7 +211,9 @@ export abstract class RecurrentLayer extends BaseLayer {
     if (!run.masked) run.mask.fill(1);
     this.copyInputs(input, run);
     const width = this.gateCount * this.hiddenSize;
-    this.product.run(run.inputs, 0, this.inputSize, false, floatData(this.weightIH), 0, this.inputSize, true, run.gates, 0, width, time * batch, width, this.inputSize, false);
+    transposeInto(floatData(this.weightIH), width, this.inputSize, this.transposedInputWeights);
+    transposeInto(floatData(this.weightHH), width, this.hiddenSize, this.transposedHiddenWeights);
+    this.product.run(run.inputs, 0, this.inputSize, false, this.transposedInputWeights, 0, width, false, run.gates, 0, width, time * batch, width, this.inputSize, false);
     this.addInputBias(run.gates, time * batch);
     this.startStates(run);
     for (let step = 0; step < time; step++) this.stepForward(run, step);
@@ -418,6 +430,14 @@ export abstract class RecurrentLayer extends BaseLayer {
         target.set(rows.subarray(from, from + I), (row * time + t) * I);
       }
     }
+  }
+}
+
+/** target = sourceᵀ for a row-major source [rows, columns]. */
+function transposeInto(source: FloatData, rows: number, columns: number, target: FloatData): void {
+  for (let row = 0; row < rows; row++) {
+    const start = row * columns;
+    for (let column = 0; column < columns; column++) target[column * rows + row] = source[start + column];
   }
 }
 

@@ -57,7 +57,7 @@ export class SimpleRNN extends RecurrentLayer {
     const hidden = run.states[0];
     const H = this.hiddenSize;
     const previous = step * batch * H;
-    this.product.run(hidden, previous, H, false, floatData(this.weightHH), 0, H, true, gates, previous, H, batch, H, H, true);
+    this.product.run(hidden, previous, H, false, this.transposedHiddenWeights, 0, H, false, gates, previous, H, batch, H, H, true);
     const t = this.position(step, time);
     const relu = this.activation === 'relu';
     for (let row = 0; row < batch; row++) {
