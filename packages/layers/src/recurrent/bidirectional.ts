@@ -130,8 +130,10 @@ export class Bidirectional extends BaseLayer {
     const rows = forwardOutput.length / H;
     if (this.merge === 'concat') {
       for (let row = 0; row < rows; row++) {
-        target.set(forwardOutput.subarray(row * H, (row + 1) * H), row * 2 * H);
-        target.set(backwardOutput.subarray(row * H, (row + 1) * H), row * 2 * H + H);
+        for (let unit = 0; unit < H; unit++) {
+          target[row * 2 * H + unit] = forwardOutput[row * H + unit];
+          target[row * 2 * H + H + unit] = backwardOutput[row * H + unit];
+        }
       }
     } else {
       for (let index = 0; index < forwardOutput.length; index++) target[index] = mergeValues(this.merge, forwardOutput[index], backwardOutput[index]);
@@ -165,7 +167,7 @@ export class Bidirectional extends BaseLayer {
     const gradient = contiguousInput(outputGradient);
     const dy = floatData(gradient);
     const base = gradient.offset;
-    const single = this.forwardLayer.outputShape(input.shape);
+    const single = this.directionOutputs[0]!.shape;
     const forwardGradient = this.workspace.buffer('forwardGradient', this.dtype, single);
     const backwardGradient = this.workspace.buffer('backwardGradient', this.dtype, single);
     const dForward = floatData(forwardGradient);
@@ -173,8 +175,11 @@ export class Bidirectional extends BaseLayer {
     const H = this.forwardLayer.hiddenSize;
     if (this.merge === 'concat') {
       for (let row = 0; row < dForward.length / H; row++) {
-        dForward.set(dy.subarray(base + row * 2 * H, base + row * 2 * H + H), row * H);
-        dBackward.set(dy.subarray(base + row * 2 * H + H, base + (row + 1) * 2 * H), row * H);
+        const from = base + row * 2 * H;
+        for (let unit = 0; unit < H; unit++) {
+          dForward[row * H + unit] = dy[from + unit];
+          dBackward[row * H + unit] = dy[from + H + unit];
+        }
       }
     } else {
       const yForward = floatData(this.directionOutputs[0]!);

@@ -205,7 +205,8 @@ export abstract class RecurrentLayer extends BaseLayer {
   /** Runs every step (see the class description); the returned tensor is reused by the next call. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     this.checkInput(input);
-    const [batch, time] = input.shape;
+    const batch = input.shape[0];
+    const time = input.shape[1];
     const run = this.workspace.derive('run', this.dtype, input.shape, this.makeRun);
     run.masked = readMask(this.operation, input, run.mask);
     if (!run.masked) run.mask.fill(1);
@@ -236,7 +237,7 @@ export abstract class RecurrentLayer extends BaseLayer {
     const H = this.hiddenSize;
     const gradient = contiguousInput(outputGradient);
     const dy = floatData(gradient);
-    for (const state of run.stateGradients) state.fill(0);
+    for (let index = 0; index < run.stateGradients.length; index++) run.stateGradients[index].fill(0);
     if (!this.returnSequences) for (let index = 0; index < batch * H; index++) run.stateGradients[0][index] = dy[gradient.offset + index];
     this.addFinalStateGradients(run, options?.finalStateGradients);
     for (let step = time - 1; step >= 0; step--) {
@@ -306,7 +307,9 @@ export abstract class RecurrentLayer extends BaseLayer {
     const { batch, time } = run;
     const I = this.inputSize;
     const source = floatData(input);
-    const [batchStride, timeStride, featureStride] = input.strides;
+    const batchStride = input.strides[0];
+    const timeStride = input.strides[1];
+    const featureStride = input.strides[2];
     const target = run.inputs;
     for (let step = 0; step < time; step++) {
       const t = this.position(step, time);
@@ -334,18 +337,20 @@ export abstract class RecurrentLayer extends BaseLayer {
   /** Block 0 of every state: the initial state, or zeros. */
   private startStates(run: RecurrentRun): void {
     const block = run.batch * this.hiddenSize;
-    run.states.forEach((state, index) => {
+    for (let index = 0; index < run.states.length; index++) {
+      const state = run.states[index];
       const initial = this.initialStates?.[index];
       if (initial === undefined) {
         state.fill(0, 0, block);
-        return;
+        continue;
       }
-      const [rowStride, columnStride] = initial.strides;
+      const rowStride = initial.strides[0];
+      const columnStride = initial.strides[1];
       const values = floatData(initial);
       for (let row = 0; row < run.batch; row++) {
         for (let unit = 0; unit < this.hiddenSize; unit++) state[row * this.hiddenSize + unit] = values[initial.offset + row * rowStride + unit * columnStride];
       }
-    });
+    }
   }
 
   /** Every step's h into [batch, time, hidden] (zeros where masked), or the final h into [batch, hidden]. */
@@ -354,7 +359,8 @@ export abstract class RecurrentLayer extends BaseLayer {
     const H = this.hiddenSize;
     const hidden = states[0];
     if (!this.returnSequences) {
-      output.set(hidden.subarray(time * batch * H, (time + 1) * batch * H));
+      const last = time * batch * H;
+      for (let index = 0; index < batch * H; index++) output[index] = hidden[last + index];
       return;
     }
     for (let step = 0; step < time; step++) {
@@ -427,7 +433,8 @@ export abstract class RecurrentLayer extends BaseLayer {
       const t = this.position(step, time);
       for (let row = 0; row < batch; row++) {
         const from = (step * batch + row) * I;
-        target.set(rows.subarray(from, from + I), (row * time + t) * I);
+        const to = (row * time + t) * I;
+        for (let feature = 0; feature < I; feature++) target[to + feature] = rows[from + feature];
       }
     }
   }
