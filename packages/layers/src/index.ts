@@ -45,6 +45,8 @@ export { GRU } from './recurrent/gru.js';
 export { Bidirectional, type BidirectionalMerge, type BidirectionalOptions } from './recurrent/bidirectional.js';
 export { attachMask, maskOf } from './recurrent/sequence-mask.js';
 export { SequenceMask } from './recurrent/sequence-mask-layer.js';
+export { InitialState } from './recurrent/initial-state.js';
+export { FinalState, type FinalStateOptions } from './recurrent/final-state.js';
 
 export { BatchNorm, type BatchNormOptions } from './normalization/batch-norm.js';
 export { LayerNorm, type LayerNormOptions } from './normalization/layer-norm.js';

@@ -1,4 +1,4 @@
-import { Bidirectional, Dense, Embedding, GRU, LSTM, SequenceMask, SimpleRNN, softmaxCrossEntropy, type LossOptions } from '@annet/layers';
+import { Bidirectional, Dense, Embedding, FinalState, GRU, InitialState, LSTM, SequenceMask, SimpleRNN, softmaxCrossEntropy, type LossOptions } from '@annet/layers';
 import { Adam } from '@annet/optimizers';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '@annet/serialization';
 import { createRng, Tensor } from '@annet/tensor';
@@ -50,6 +50,45 @@ describe('recurrent layers in a graph model', () => {
     const changed = inputs.steps.clone();
     for (let step = 2; step < 5; step++) for (let feature = 0; feature < 3; feature++) changed.data[(1 * 5 + step) * 3 + feature] = 50;
     expect(Array.from(model.predict({ steps: changed, lengths: inputs.lengths }).data)).toEqual(before);
+  });
+
+  it('pass states between layers: an encoder LSTM\'s h_n and c_n (FinalState) start a decoder (InitialState); float64 gradient check through the states', () => {
+    const source = input({ name: 'source', shape: [4, 3], dtype: 'float64' });
+    const target = input({ name: 'target', shape: [3, 2], dtype: 'float64' });
+    const encoder = new LSTM(3, 4, { dtype: 'float64', name: 'encoder' });
+    const encoded = apply(encoder, source);
+    const h = apply(new FinalState(4), encoded);
+    const c = apply(new FinalState(4, { state: 1 }), encoded);
+    const decoded = apply(new LSTM(2, 4, { returnSequences: true, dtype: 'float64', name: 'decoder' }), apply(new InitialState(), [target, h, c]));
+    const model = new Model({ inputs: [source, target], outputs: { y: apply(new Dense(4, 2, { dtype: 'float64' }), decoded) } }).initialize(5);
+    const inputs = { source: normalTensor([2, 4, 3], 1), target: normalTensor([2, 3, 2], 2) };
+    const errors = checkGraphGradients(model, inputs);
+    expect(errors.map((error) => error.name)).toEqual(expect.arrayContaining(['input source', 'encoder.weightIH', 'encoder.weightHH']));
+    for (const error of errors) {
+      expect(error.relativeError, error.name).toBeLessThan(1e-6);
+      expect(error.largest, error.name).toBeGreaterThan(0);
+    }
+    // The encoder's states are the decoder's start: changing the source changes the output.
+    const before = Array.from(model.predict(inputs).data);
+    const other = inputs.source.clone();
+    other.data[0] += 1;
+    expect(Array.from(model.predict({ source: other, target: inputs.target }).data)).not.toEqual(before);
+    expect(Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig()))).getConfig()).toEqual(model.getConfig());
+  });
+
+  it('pass all four states of a Bidirectional LSTM through InitialState and FinalState; float64 gradient check', () => {
+    const steps = input({ name: 'steps', shape: [4, 3], dtype: 'float64' });
+    const state = input({ name: 'state', shape: [2], dtype: 'float64' });
+    const bidirectional = new Bidirectional(new LSTM(3, 2, { returnSequences: true, dtype: 'float64' }));
+    const output = apply(bidirectional, apply(new InitialState(), [steps, state, state, state, state]));
+    const backwardCell = apply(new FinalState(2, { state: 3 }), output);
+    const model = new Model({ inputs: [steps, state], outputs: { y: output, c: backwardCell } }).initialize(2);
+    const errors = checkGraphGradients(model, { steps: normalTensor([2, 4, 3], 3), state: normalTensor([2, 2], 4, 0.5) });
+    expect(errors.map((error) => error.name)).toContain('input state');
+    for (const error of errors) {
+      expect(error.relativeError, error.name).toBeLessThan(1e-6);
+      expect(error.largest, error.name).toBeGreaterThan(0);
+    }
   });
 
   it('rebuilds from its config', () => {

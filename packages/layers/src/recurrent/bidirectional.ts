@@ -7,6 +7,7 @@ import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import type { RecurrentBackwardOptions, RecurrentLayer } from './recurrent-layer.js';
 import { attachMask, maskOf } from './sequence-mask.js';
+import { attachFinalStateSource, initialStatesOf, type FinalStateSource, type InitialStateLink } from './state-links.js';
 import { SimpleRNN } from './simple-rnn.js';
 
 /**
@@ -51,7 +52,7 @@ const merges: readonly BidirectionalMerge[] = ['concat', 'sum', 'average', 'mult
  * const tagger = new Bidirectional(new LSTM(64, 128, { returnSequences: true }));
  * tagger.forward(x).shape; // x [32, 40, 64] → [32, 40, 256]
  */
-export class Bidirectional extends BaseLayer {
+export class Bidirectional extends BaseLayer implements FinalStateSource {
   /** The direction that reads t = 0, 1, …. */
   readonly forwardLayer: RecurrentLayer;
   /** The direction that reads t = time − 1, …, 0. */
@@ -62,6 +63,7 @@ export class Bidirectional extends BaseLayer {
   private readonly seedEntries: Record<string, JsonValue>;
   // Each direction's last output (its own reused buffer), which the 'multiply' backward reads.
   private readonly directionOutputs: [Tensor | undefined, Tensor | undefined] = [undefined, undefined];
+  private initialLink: InitialStateLink | undefined;
 
   constructor(layer: RecurrentLayer, options: BidirectionalOptions = {}) {
     super('Bidirectional', 'bidirectional', { ...options, dtype: layer?.dtype });
@@ -120,8 +122,19 @@ export class Bidirectional extends BaseLayer {
 
   /** Both directions over `input`, merged; the returned tensor is reused by the next call. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
-    this.directionOutputs[0] = this.forwardLayer.forward(input, options);
-    this.directionOutputs[1] = this.backwardLayer.forward(input, options);
+    const link = initialStatesOf(input);
+    const count = this.forwardLayer.stateCount;
+    if (link !== undefined && link.states.length !== 2 * count) {
+      throw new AnnetError('INVALID_ARGUMENT', this.operation, `its input carries ${link.states.length} initial states (from InitialState) but a bidirectional ${this.forwardLayer.className} takes ${2 * count}: the forward direction's ${this.forwardLayer.stateNames()}, then the backward one's`);
+    }
+    this.initialLink = link;
+    if (link === undefined) {
+      this.directionOutputs[0] = this.forwardLayer.forward(input, options);
+      this.directionOutputs[1] = this.backwardLayer.forward(input, options);
+    } else {
+      this.directionOutputs[0] = this.forwardLayer.forwardFrom(input, link.states.slice(0, count), options);
+      this.directionOutputs[1] = this.backwardLayer.forwardFrom(input, link.states.slice(count), options);
+    }
     const forwardOutput = floatData(this.directionOutputs[0]);
     const backwardOutput = floatData(this.directionOutputs[1]);
     const output = this.workspace.output(this.dtype, input.shape);
@@ -139,8 +152,21 @@ export class Bidirectional extends BaseLayer {
       for (let index = 0; index < forwardOutput.length; index++) target[index] = mergeValues(this.merge, forwardOutput[index], backwardOutput[index]);
     }
     attachMask(output, this.forwardLayer.returnSequences ? maskOf(input) : undefined);
+    attachFinalStateSource(output, this);
     this.recordForward(input, options);
     return output;
+  }
+
+  /** The forward direction's final states, then the backward one's (h→, c→, h←, c← for an LSTM). */
+  finalStates(): readonly Tensor[] {
+    return [...this.forwardLayer.finalStates(), ...this.backwardLayer.finalStates()];
+  }
+
+  /** Hands d loss / d final state `index` (numbered as in {@link Bidirectional.finalStates}) to its direction. */
+  receiveFinalStateGradient(index: number, gradient: Tensor): void {
+    const count = this.forwardLayer.stateCount;
+    if (!Number.isInteger(index) || index < 0 || index >= 2 * count) throw new AnnetError('INVALID_ARGUMENT', this.operation, `state index ${index} is outside [0, ${2 * count}) (the forward direction's ${this.forwardLayer.stateNames()}, then the backward one's)`);
+    (index < count ? this.forwardLayer : this.backwardLayer).receiveFinalStateGradient(index % count, gradient);
   }
 
   /** Each direction's backward options: `finalStateGradients` lists the forward direction's states, then the backward one's. */
@@ -193,6 +219,11 @@ export class Bidirectional extends BaseLayer {
     const [forwardOptions, backwardOptions] = this.directionOptions(options);
     const dxForward = floatData(this.forwardLayer.backward(forwardGradient, forwardOptions));
     const dxBackward = floatData(this.backwardLayer.backward(backwardGradient, backwardOptions));
+    const link = this.initialLink;
+    if (link !== undefined) {
+      const states = [...this.forwardLayer.initialStateGradients(), ...this.backwardLayer.initialStateGradients()];
+      link.gradients.forEach((gradient, index) => floatData(gradient).set(floatData(states[index])));
+    }
     const inputGradient = this.workspace.buffer('inputGradient', this.dtype, input.shape);
     if (options?.inputGradient === false) return inputGradient;
     const target = floatData(inputGradient);

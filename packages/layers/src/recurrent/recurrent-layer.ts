@@ -7,6 +7,7 @@ import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
 import { makeRecurrentRun, type RecurrentRun } from './recurrent-run.js';
 import { attachMask, maskOf, readMask } from './sequence-mask.js';
+import { attachFinalStateSource, initialStatesOf, type FinalStateSource, type InitialStateLink } from './state-links.js';
 import { StepProduct } from './step-product.js';
 
 /**
@@ -61,7 +62,7 @@ export interface RecurrentBackwardOptions extends BackwardOptions {
  * const lstm = new LSTM(16, 32, { returnSequences: true });
  * const y = lstm.forward(x); // x [8, 20, 16] → y [8, 20, 32]
  */
-export abstract class RecurrentLayer extends BaseLayer {
+export abstract class RecurrentLayer extends BaseLayer implements FinalStateSource {
   /** Features per step of the input. */
   readonly inputSize: number;
   /** Size of the hidden state h (and of c for an LSTM). */
@@ -99,6 +100,12 @@ export abstract class RecurrentLayer extends BaseLayer {
   private readonly makeRun: (shape: readonly number[], dtype: FloatDType) => RecurrentRun;
   private readonly combinedBias: FloatData;
   private initialStates: readonly Tensor[] | undefined;
+  // The states the last forward started from (an InitialState input's, setInitialState's, or none).
+  private activeInitialStates: readonly Tensor[] | undefined;
+  // The InitialState link of the last forward's input, whose gradient buffers backward fills.
+  private initialLink: InitialStateLink | undefined;
+  // Gradients FinalState layers handed over for the next backward, by state index.
+  private readonly pendingFinalStateGradients: (Tensor | undefined)[] = [];
 
   protected constructor(className: string, defaultName: string, inputSize: number, hiddenSize: number, cell: { gates: number; states: number; hiddenProjection: boolean; cellActivations?: boolean }, options: RecurrentOptions) {
     super(className, defaultName, options);
@@ -204,6 +211,22 @@ export abstract class RecurrentLayer extends BaseLayer {
 
   /** Runs every step (see the class description); the returned tensor is reused by the next call. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
+    const link = initialStatesOf(input);
+    if (link !== undefined && link.states.length !== this.stateCount) {
+      throw new AnnetError('INVALID_ARGUMENT', this.operation, `its input carries ${link.states.length} initial state${link.states.length === 1 ? '' : 's'} (from InitialState) but the layer has ${this.stateCount} (${this.stateNames()})`);
+    }
+    const output = this.forwardFrom(input, link?.states ?? this.initialStates, options);
+    this.initialLink = link;
+    return output;
+  }
+
+  /**
+   * {@link RecurrentLayer.forward} from the given initial states (or zeros), ignoring
+   * `setInitialState` and any `InitialState` input: what `Bidirectional` runs each direction with.
+   */
+  forwardFrom(input: Tensor, initialStates: readonly Tensor[] | undefined, options?: { readonly training: boolean }): Tensor {
+    this.activeInitialStates = initialStates;
+    this.initialLink = undefined;
     this.checkInput(input);
     const batch = input.shape[0];
     const time = input.shape[1];
@@ -221,6 +244,8 @@ export abstract class RecurrentLayer extends BaseLayer {
     const output = this.workspace.output(this.dtype, input.shape);
     this.writeOutput(run, floatData(output));
     attachMask(output, this.returnSequences && run.masked ? maskOf(input) : undefined);
+    attachFinalStateSource(output, this);
+    this.pendingFinalStateGradients.length = 0;
     this.recordForward(input, options);
     return output;
   }
@@ -240,6 +265,7 @@ export abstract class RecurrentLayer extends BaseLayer {
     for (let index = 0; index < run.stateGradients.length; index++) run.stateGradients[index].fill(0);
     if (!this.returnSequences) for (let index = 0; index < batch * H; index++) run.stateGradients[0][index] = dy[gradient.offset + index];
     this.addFinalStateGradients(run, options?.finalStateGradients);
+    this.addPendingFinalStateGradients(run);
     for (let step = time - 1; step >= 0; step--) {
       if (this.returnSequences) this.addOutputGradient(run, step, dy, gradient.offset);
       this.stepBackward(run, step);
@@ -250,6 +276,7 @@ export abstract class RecurrentLayer extends BaseLayer {
     this.parameterGradients(run);
     const inputGradient = this.workspace.buffer('inputGradient', this.dtype, input.shape);
     if (options?.inputGradient !== false) this.writeInputGradient(run, floatData(inputGradient));
+    if (this.initialLink !== undefined) this.initialLink.gradients.forEach((gradient, index) => floatData(gradient).set(run.stateGradients[index]));
     return inputGradient;
   }
 
@@ -272,7 +299,7 @@ export abstract class RecurrentLayer extends BaseLayer {
   }
 
   /** `h` or `h, c`, for messages. */
-  protected stateNames(): string {
+  stateNames(): string {
     return this.stateCount === 1 ? 'h' : 'h, c';
   }
 
@@ -284,7 +311,7 @@ export abstract class RecurrentLayer extends BaseLayer {
     if (this.maxLength !== undefined && time > this.maxLength) {
       throw new AnnetError('SHAPE_MISMATCH', this.operation, `the input has ${time} steps (shape ${formatShape(input.shape)}) but the layer's maxLength is ${this.maxLength}; truncate or split the sequences, or raise maxLength`);
     }
-    const states = this.initialStates;
+    const states = this.activeInitialStates;
     if (states !== undefined) {
       const expected = [input.shape[0], this.hiddenSize];
       states.forEach((state, index) => {
@@ -339,7 +366,7 @@ export abstract class RecurrentLayer extends BaseLayer {
     const block = run.batch * this.hiddenSize;
     for (let index = 0; index < run.states.length; index++) {
       const state = run.states[index];
-      const initial = this.initialStates?.[index];
+      const initial = this.activeInitialStates?.[index];
       if (initial === undefined) {
         state.fill(0, 0, block);
         continue;
@@ -394,6 +421,41 @@ export abstract class RecurrentLayer extends BaseLayer {
         for (let unit = 0; unit < this.hiddenSize; unit++) target[row * this.hiddenSize + unit] += values[gradient.offset + row * rowStride + unit * columnStride];
       }
     });
+  }
+
+  /**
+   * Adds `gradient` (d loss / d final state `index`, [batch, hidden]) to what the next backward
+   * propagates, once: how a `FinalState` layer downstream in a graph hands its gradient back.
+   */
+  receiveFinalStateGradient(index: number, gradient: Tensor): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.stateCount) throw new AnnetError('INVALID_ARGUMENT', this.operation, `state index ${index} is outside [0, ${this.stateCount}) (${this.stateNames()})`);
+    const pending = this.pendingFinalStateGradients[index];
+    if (pending === undefined) {
+      this.pendingFinalStateGradients[index] = gradient;
+      return;
+    }
+    // Two FinalState layers read the same state: sum their gradients in a buffer of our own.
+    const sum = this.workspace.buffer(`pendingFinalStateGradient${index}`, this.dtype, gradient.shape);
+    const target = floatData(sum);
+    const first = contiguousInput(pending);
+    const second = contiguousInput(gradient);
+    for (let element = 0; element < target.length; element++) target[element] = first.data[first.offset + element] + second.data[second.offset + element];
+    this.pendingFinalStateGradients[index] = sum;
+  }
+
+  private addPendingFinalStateGradients(run: RecurrentRun): void {
+    const pending = this.pendingFinalStateGradients;
+    for (let index = 0; index < pending.length; index++) {
+      const gradient = pending[index];
+      if (gradient === undefined) continue;
+      if (gradient.shape.length !== 2 || gradient.shape[0] !== run.batch || gradient.shape[1] !== this.hiddenSize) {
+        throw new AnnetError('SHAPE_MISMATCH', this.operation, `a final state gradient handed over for state ${index} must be ${formatShape([run.batch, this.hiddenSize])}, got ${formatShape(gradient.shape)}`);
+      }
+      const values = contiguousInput(gradient);
+      const target = run.stateGradients[index];
+      for (let element = 0; element < target.length; element++) target[element] += values.data[values.offset + element];
+      pending[index] = undefined;
+    }
   }
 
   /** d h += dy at this step's position, for the samples whose step is real (a padded step's output is the constant 0). */

@@ -11,6 +11,8 @@ import type { RecurrentLayer, RecurrentOptions } from './recurrent-layer.js';
 import { attachMask, maskOf } from './sequence-mask.js';
 import { SequenceMask } from './sequence-mask-layer.js';
 import { SimpleRNN } from './simple-rnn.js';
+import { FinalState } from './final-state.js';
+import { InitialState } from './initial-state.js';
 
 const kinds: Record<string, (options: RecurrentOptions) => RecurrentLayer> = {
   SimpleRNN: (options) => new SimpleRNN(3, 4, options),
@@ -197,6 +199,18 @@ describe('bad input: one typed error naming the layer and the shapes', () => {
     const wrong = new Tensor(new Float32Array(4), [1, 4]);
     expectError(() => lstm.backward(y, { finalStateGradients: [y, wrong] }), 'SHAPE_MISMATCH', /final state gradient 1 must be \[2,4\], got \[1,4\]/);
     expectError(() => lstm.backward(y, { finalStateGradients: [y] }), 'INVALID_ARGUMENT', /expected 2 final state gradients \(h, c\), got 1/);
+  });
+
+  it('FinalState on a tensor no recurrent layer made, or asking a state the layer lacks; InitialState with the wrong number of states', () => {
+    expectError(() => new FinalState(4).forward(new Tensor(new Float32Array(8), [2, 4])), 'INVALID_ARGUMENT', /^FinalState "final_state": its input \[2,4\] is not the output of a recurrent layer/);
+    const gru = new GRU(3, 4, { name: 'gru_2' });
+    const output = gru.forward(new Tensor(new Float32Array(18), [2, 3, 3]));
+    expectError(() => new FinalState(4, { state: 1 }).forward(output), 'INVALID_ARGUMENT', /state 1 asked, but "gru_2" has 1 state$/);
+    expectError(() => new FinalState(5).forward(output), 'SHAPE_MISMATCH', /"gru_2"'s state 0 is \[2,4\], but this layer was built for hiddenSize 5/);
+    const h = new Tensor(new Float32Array(8), [2, 4]);
+    const withStates = new InitialState().forward([new Tensor(new Float32Array(18), [2, 3, 3]), h, h]);
+    expectError(() => gru.forward(withStates), 'INVALID_ARGUMENT', /^GRU "gru_2": its input carries 2 initial states \(from InitialState\) but the layer has 1 \(h\)$/);
+    expectError(() => new InitialState().forward([new Tensor(new Float32Array(18), [2, 3, 3]), new Tensor(new Float32Array(12), [3, 4])]), 'SHAPE_MISMATCH', /initial state 0 must be \[batch, hidden\] with the sequence's batch \(sequence \[2,3,3\]\), got \[3,4\]/);
   });
 
   it('backward before forward, and a wrapped layer that is not recurrent or already reversed', () => {

@@ -29,6 +29,8 @@ import { Subtract } from '../merge/subtract.js';
 import { Bidirectional } from '../recurrent/bidirectional.js';
 import { GRU } from '../recurrent/gru.js';
 import { LSTM } from '../recurrent/lstm.js';
+import { FinalState } from '../recurrent/final-state.js';
+import { InitialState } from '../recurrent/initial-state.js';
 import { SequenceMask } from '../recurrent/sequence-mask-layer.js';
 import { SimpleRNN } from '../recurrent/simple-rnn.js';
 
@@ -89,6 +91,8 @@ export const defaultLayerRegistry = {
   GRU,
   Bidirectional,
   SequenceMask,
+  InitialState,
+  FinalState,
 } as const satisfies LayerRegistry;
 
 /**
