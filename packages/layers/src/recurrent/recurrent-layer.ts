@@ -138,7 +138,7 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     this.combinedBias = this.dtype === 'float32' ? new Float32Array(width) : new Float64Array(width);
     this.transposedHiddenWeights = floatData(residentZeros([hiddenSize, width], this.dtype));
     this.transposedInputWeights = floatData(residentZeros([inputSize, width], this.dtype));
-    const sizes = { hiddenSize, gates: cell.gates, states: cell.states, hiddenProjection: cell.hiddenProjection, cellActivations: cell.cellActivations ?? false };
+    const sizes = { inputSize, hiddenSize, gates: cell.gates, states: cell.states, hiddenProjection: cell.hiddenProjection, cellActivations: cell.cellActivations ?? false };
     this.makeRun = (shape, dtype) => makeRecurrentRun(shape, dtype, sizes);
     this.initialize(initialRng(options));
   }
@@ -198,7 +198,8 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     const run = this.currentRun('initialStateGradients');
     return run.stateGradients.map((gradient, index) => {
       const buffer = this.workspace.buffer(`initialStateGradient${index}`, this.dtype, [run.batch, this.hiddenSize]);
-      floatData(buffer).set(gradient);
+      const target = floatData(buffer);
+      for (let element = 0; element < target.length; element++) target[element] = gradient[element];
       return buffer;
     });
   }
@@ -230,7 +231,7 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     this.checkInput(input);
     const batch = input.shape[0];
     const time = input.shape[1];
-    const run = this.workspace.derive('run', this.dtype, input.shape, this.makeRun);
+    const run = this.runFor(batch, time);
     run.masked = readMask(this.operation, input, run.mask);
     if (!run.masked) run.mask.fill(1);
     this.copyInputs(input, run);
@@ -276,7 +277,13 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     this.parameterGradients(run);
     const inputGradient = this.workspace.buffer('inputGradient', this.dtype, input.shape);
     if (options?.inputGradient !== false) this.writeInputGradient(run, floatData(inputGradient));
-    if (this.initialLink !== undefined) this.initialLink.gradients.forEach((gradient, index) => floatData(gradient).set(run.stateGradients[index]));
+    if (this.initialLink !== undefined) {
+      this.initialLink.gradients.forEach((gradient, index) => {
+        const target = floatData(gradient);
+        const source = run.stateGradients[index];
+        for (let element = 0; element < batch * H; element++) target[element] = source[element];
+      });
+    }
     return inputGradient;
   }
 
@@ -321,6 +328,19 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
         requireDType(this.operation, state, this.dtype, 'initial state');
       });
     }
+  }
+
+  /** The run record, reused while it has room for batch·time rows and the batch, else a larger one. */
+  private runFor(batch: number, time: number): RecurrentRun {
+    const current = this.workspace.current<RecurrentRun>('run');
+    let run = current;
+    if (current === undefined || current.capacity[0] < batch * time || current.capacity[1] < batch) {
+      const capacity = [Math.max(batch * time, current?.capacity[0] ?? 0), Math.max(batch, current?.capacity[1] ?? 0)];
+      run = this.workspace.derive('run', this.dtype, capacity, this.makeRun);
+    }
+    run!.batch = batch;
+    run!.time = time;
+    return run!;
   }
 
   private currentRun(what: string): RecurrentRun {
@@ -453,7 +473,7 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
       }
       const values = contiguousInput(gradient);
       const target = run.stateGradients[index];
-      for (let element = 0; element < target.length; element++) target[element] += values.data[values.offset + element];
+      for (let element = 0; element < run.batch * this.hiddenSize; element++) target[element] += values.data[values.offset + element];
       pending[index] = undefined;
     }
   }
@@ -481,7 +501,9 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     this.product.run(inputSide, 0, width, true, run.inputs, 0, this.inputSize, false, weightIH.grad, 0, this.inputSize, width, this.inputSize, rows, false);
     this.product.run(hiddenSide, 0, width, true, run.states[0], 0, this.hiddenSize, false, weightHH.grad, 0, this.hiddenSize, width, this.hiddenSize, rows, false);
     columnSums(inputSide, rows, width, biasIH.grad);
-    columnSums(hiddenSide, rows, width, biasHH.grad);
+    // Both biases feed the same pre-activations unless the cell keeps b_hh apart (GRU).
+    if (hiddenSide === inputSide) biasHH.grad.set(biasIH.grad);
+    else columnSums(hiddenSide, rows, width, biasHH.grad);
   }
 
   /** dX = dA·W_ih in processing order, then back to [batch, time, input]. */

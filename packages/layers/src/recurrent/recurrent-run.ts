@@ -3,8 +3,9 @@ import { residentZeros, type Tensor } from '@annet/tensor';
 import type { FloatData } from '../buffers.js';
 
 /**
- * Everything one forward and backward pass of a recurrent layer keeps, for one input shape
- * `[batch, time, inputSize]` (made once per shape through the layer's workspace, then reused).
+ * Everything one forward and backward pass of a recurrent layer keeps. Its arrays are sized for
+ * a capacity (batch·time rows, batch) and reused by every smaller input, so bucketed batches
+ * of varying lengths allocate only when a longer or larger batch than any before arrives.
  * Time-indexed buffers are in processing order s = 0 … time − 1 (position t = s, or
  * time − 1 − s for a reversed layer), batch-major inside a step, so the rows of step s are one
  * contiguous block `[batch, ·]` at offset s·batch·width: every product over a step and over all
@@ -14,8 +15,12 @@ import type { FloatData } from '../buffers.js';
  * const run = makeRecurrentRun([32, 64, 128], 'float32', { hiddenSize: 128, gates: 4, states: 2, hiddenProjection: false, cellActivations: true });
  */
 export interface RecurrentRun {
-  readonly batch: number;
-  readonly time: number;
+  /** [batch·time rows, batch] the arrays hold room for. */
+  readonly capacity: readonly [number, number];
+  /** The batch of the last forward. */
+  batch: number;
+  /** The steps of the last forward. */
+  time: number;
   /** The input in processing order, [time, batch, inputSize]. */
   readonly inputs: FloatData;
   /** Per step the gate pre-activations, then (in place) their activations, [time, batch, gates·hidden]. */
@@ -44,6 +49,7 @@ export interface RecurrentRun {
 
 /** The sizes that shape a {@link RecurrentRun}. */
 export interface RecurrentRunSizes {
+  readonly inputSize: number;
   readonly hiddenSize: number;
   readonly gates: number;
   readonly states: number;
@@ -52,30 +58,32 @@ export interface RecurrentRunSizes {
 }
 
 /**
- * Allocates a {@link RecurrentRun} for an input of `shape` (resident buffers, zero-filled).
+ * Allocates a {@link RecurrentRun} with room for `capacity` = [batch·time rows, batch] (resident
+ * buffers, zero-filled).
  *
  * @example
- * const run = makeRecurrentRun([2, 5, 3], 'float64', { hiddenSize: 4, gates: 3, states: 1, hiddenProjection: true, cellActivations: false });
+ * const run = makeRecurrentRun([10, 2], 'float64', { inputSize: 3, hiddenSize: 4, gates: 3, states: 1, hiddenProjection: true, cellActivations: false });
  */
-export function makeRecurrentRun(shape: readonly number[], dtype: FloatDType, sizes: RecurrentRunSizes): RecurrentRun {
-  const [batch, time, inputSize] = shape;
-  const { hiddenSize, gates, states } = sizes;
-  const buffer = (...dimensions: number[]): FloatData => (residentZeros(dimensions, dtype) as Tensor).data as FloatData;
+export function makeRecurrentRun(capacity: readonly number[], dtype: FloatDType, sizes: RecurrentRunSizes): RecurrentRun {
+  const [rows, batch] = capacity;
+  const { inputSize, hiddenSize, gates, states } = sizes;
+  const buffer = (length: number): FloatData => (residentZeros([length], dtype) as Tensor).data as FloatData;
   const width = gates * hiddenSize;
   return {
+    capacity: [rows, batch],
     batch,
-    time,
-    inputs: buffer(time, batch, inputSize),
-    gates: buffer(time, batch, width),
-    hiddenProjection: sizes.hiddenProjection ? buffer(time, batch, width) : undefined,
-    cellActivations: sizes.cellActivations ? buffer(time, batch, hiddenSize) : undefined,
-    states: Array.from({ length: states }, () => buffer(time + 1, batch, hiddenSize)),
-    gateGradients: buffer(time, batch, width),
-    hiddenGateGradients: sizes.hiddenProjection ? buffer(time, batch, width) : undefined,
-    stateGradients: Array.from({ length: states }, () => buffer(batch, hiddenSize)),
-    spareHiddenGradient: buffer(batch, hiddenSize),
-    inputGradientRows: buffer(time, batch, inputSize),
-    mask: new Int32Array(batch * time),
+    time: rows / batch,
+    inputs: buffer(rows * inputSize),
+    gates: buffer(rows * width),
+    hiddenProjection: sizes.hiddenProjection ? buffer(rows * width) : undefined,
+    cellActivations: sizes.cellActivations ? buffer(rows * hiddenSize) : undefined,
+    states: Array.from({ length: states }, () => buffer((rows + batch) * hiddenSize)),
+    gateGradients: buffer(rows * width),
+    hiddenGateGradients: sizes.hiddenProjection ? buffer(rows * width) : undefined,
+    stateGradients: Array.from({ length: states }, () => buffer(batch * hiddenSize)),
+    spareHiddenGradient: buffer(batch * hiddenSize),
+    inputGradientRows: buffer(rows * inputSize),
+    mask: new Int32Array(rows),
     masked: false,
   };
 }

@@ -137,6 +137,24 @@ describe('parameters, config and checkpoints', () => {
   }
 });
 
+describe('inputs of varying shapes (bucketed batches)', () => {
+  for (const [kind, make] of Object.entries(kinds)) {
+    it(`${kind}: a smaller or shorter batch after a larger one gives what a fresh layer gives, gradients included`, () => {
+      const reused = make({ dtype: 'float64', returnSequences: true, seed: 3 });
+      const shapes = [[4, 6, 3], [2, 3, 3], [3, 7, 3], [1, 2, 3]];
+      for (const [index, shape] of shapes.entries()) {
+        const fresh = make({ dtype: 'float64', returnSequences: true, seed: 3 });
+        const x = randomInput(shape, 10 + index);
+        const dy = randomInput([shape[0], shape[1], 4], 20 + index);
+        expect(Array.from(reused.forward(x).data)).toEqual(Array.from(fresh.forward(x).data));
+        expect(Array.from(reused.backward(dy).data)).toEqual(Array.from(fresh.backward(dy).data));
+        reused.parameters().forEach((parameter, position) => expect(Array.from(parameter.grad)).toEqual(Array.from(fresh.parameters()[position].grad)));
+        expect(reused.finalStates().map((state) => Array.from(state.data))).toEqual(fresh.finalStates().map((state) => Array.from(state.data)));
+      }
+    });
+  }
+});
+
 describe('steady state', () => {
   it('returns the same output and gradient tensors and parameter-gradient arrays on every step', () => {
     for (const layer of [new LSTM(3, 4, { returnSequences: true }), new GRU(3, 4), new Bidirectional(new SimpleRNN(3, 4, { returnSequences: true }))]) {
