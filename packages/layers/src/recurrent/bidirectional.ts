@@ -2,11 +2,12 @@ import type { JsonValue, LayerConfig } from '@annet/layer-api';
 import { AnnetError, type Rng, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData } from '../buffers.js';
+import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import type { RecurrentBackwardOptions, RecurrentLayer } from './recurrent-layer.js';
-import { attachMask, maskOf } from './sequence-mask.js';
+import { attachMask, checkMaskShape, maskOf } from './sequence-mask.js';
 import { attachFinalStateSource, initialStatesOf, type FinalStateSource, type InitialStateLink } from './state-links.js';
 import { SimpleRNN } from './simple-rnn.js';
 
@@ -122,6 +123,11 @@ export class Bidirectional extends BaseLayer implements FinalStateSource {
 
   /** Both directions over `input`, merged; the returned tensor is reused by the next call. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
+    // Checked here too, so a bad input is reported as this layer's, not as a direction's.
+    const inputSize = this.forwardLayer.inputSize;
+    if (input.shape.length !== 3 || input.shape[2] !== inputSize) throw inputShapeError(this.operation, `[batch,time,${inputSize}] (rank 3)`, input.shape);
+    requireDType(this.operation, input, this.dtype);
+    checkMaskShape(this.operation, input);
     const link = initialStatesOf(input);
     const count = this.forwardLayer.stateCount;
     if (link !== undefined && link.states.length !== 2 * count) {

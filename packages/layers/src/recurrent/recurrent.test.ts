@@ -197,6 +197,9 @@ describe('bad input: one typed error naming the layer and the shapes', () => {
     const x = new Tensor(new Float32Array(18), [2, 3, 3]);
     attachMask(x, tensor([[1, 1], [1, 0]]));
     expectError(() => gru.forward(x), 'SHAPE_MISMATCH', /^GRU "gru_1": expected a mask of shape \[2,3\] \(batch, time\) for an input of shape \[2,3,3\], got a mask of shape \[2,2\]$/);
+    const bidirectional = new Bidirectional(new GRU(3, 4), { name: 'tagger' });
+    expectError(() => bidirectional.forward(x), 'SHAPE_MISMATCH', /^Bidirectional "tagger": expected a mask of shape \[2,3\]/);
+    expectError(() => bidirectional.forward(new Tensor(new Float32Array(12), [2, 3, 2])), 'SHAPE_MISMATCH', /^Bidirectional "tagger": expected input \[batch,time,3\] \(rank 3\), got \[2,3,2\]$/);
     attachMask(x, tensor([[1, 1, 1], [1, 0.5, 0]]));
     expectError(() => gru.forward(x), 'INVALID_ARGUMENT', /mask values must be 0 or 1, got 0.5 at \[1,1\]/);
   });

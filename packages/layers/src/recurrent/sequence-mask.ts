@@ -43,12 +43,10 @@ export function maskOf(tensor: Tensor): Tensor | undefined {
  * const masked = readMask('LSTM "lstm"', input, workspace.scratch('mask', 'int32', batch * time));
  */
 export function readMask(operation: string, sequence: Tensor, target: Int32Array): boolean {
-  const mask = masks.get(sequence);
+  const mask = checkMaskShape(operation, sequence);
   if (mask === undefined) return false;
-  const [batch, time] = sequence.shape;
-  if (mask.shape.length !== 2 || mask.shape[0] !== batch || mask.shape[1] !== time) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `expected a mask of shape ${formatShape([batch, time])} (batch, time) for an input of shape ${formatShape(sequence.shape)}, got a mask of shape ${formatShape(mask.shape)}`);
-  }
+  const batch = sequence.shape[0];
+  const time = sequence.shape[1];
   const [rowStride, columnStride] = mask.strides;
   for (let row = 0; row < batch; row++) {
     for (let step = 0; step < time; step++) {
@@ -60,4 +58,21 @@ export function readMask(operation: string, sequence: Tensor, target: Int32Array
     }
   }
   return true;
+}
+
+/**
+ * The mask attached to `sequence` (or undefined) after checking it is [batch, time] for it;
+ * throws a `SHAPE_MISMATCH` naming `operation` and both shapes otherwise.
+ *
+ * @example
+ * checkMaskShape('Bidirectional "tagger"', input);
+ */
+export function checkMaskShape(operation: string, sequence: Tensor): Tensor | undefined {
+  const mask = masks.get(sequence);
+  if (mask === undefined) return undefined;
+  const [batch, time] = sequence.shape;
+  if (mask.shape.length !== 2 || mask.shape[0] !== batch || mask.shape[1] !== time) {
+    throw new AnnetError('SHAPE_MISMATCH', operation, `expected a mask of shape ${formatShape([batch, time])} (batch, time) for an input of shape ${formatShape(sequence.shape)}, got a mask of shape ${formatShape(mask.shape)}`);
+  }
+  return mask;
 }
