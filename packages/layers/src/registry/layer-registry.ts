@@ -26,6 +26,11 @@ import { Maximum } from '../merge/maximum.js';
 import { MergeLayer } from '../merge/merge-layer.js';
 import { Multiply } from '../merge/multiply.js';
 import { Subtract } from '../merge/subtract.js';
+import { Bidirectional } from '../recurrent/bidirectional.js';
+import { GRU } from '../recurrent/gru.js';
+import { LSTM } from '../recurrent/lstm.js';
+import { SequenceMask } from '../recurrent/sequence-mask-layer.js';
+import { SimpleRNN } from '../recurrent/simple-rnn.js';
 
 /**
  * Anything that rebuilds a layer from its config: every annet layer class has a static
@@ -79,6 +84,11 @@ export const defaultLayerRegistry = {
   Average,
   Maximum,
   Concatenate,
+  SimpleRNN,
+  LSTM,
+  GRU,
+  Bidirectional,
+  SequenceMask,
 } as const satisfies LayerRegistry;
 
 /**
