@@ -1,10 +1,21 @@
-import { ArrayDataset, BucketSampler, DataLoader, paddedCollate, type PaddedBatch, type SequenceSample } from '@annet/dataset';
+import { ArrayDataset, BucketSampler, DataLoader, paddedCollate, type Batch } from '@annet/dataset';
 import { createRng } from '@annet/tensor';
 import { readBrownCorpus, type TaggedSentence } from '../text/brown-corpus.js';
 import { splitBrownDocuments } from '../text/brown-split.js';
 import { MostFrequentTag } from './most-frequent-tag.js';
 import type { TagSettings } from './tag-settings.js';
 import { buildTagVocabularies, encodeWords, type TagVocabularies } from './tag-vocabularies.js';
+
+/**
+ * One encoded sentence: word ids and tag ids, one per word.
+ *
+ * @example
+ * const sample: TagSample = { input: Int32Array.from([2, 40]), target: Int32Array.from([5, 17]) };
+ */
+export interface TagSample {
+  readonly input: Int32Array;
+  readonly target: Int32Array;
+}
 
 /**
  * One part of the split: its sentences and their encoded samples.
@@ -15,7 +26,7 @@ import { buildTagVocabularies, encodeWords, type TagVocabularies } from './tag-v
 export interface TagPart {
   readonly documents: number;
   readonly sentences: readonly TaggedSentence[];
-  readonly samples: readonly SequenceSample[];
+  readonly samples: readonly TagSample[];
   readonly tokens: number;
 }
 
@@ -32,9 +43,9 @@ export interface TagData {
   readonly vocabularies: TagVocabularies;
   readonly baseline: MostFrequentTag;
   /** Batches of training sentences of similar lengths, seeded, resumable mid-epoch. */
-  readonly trainLoader: DataLoader<SequenceSample, PaddedBatch>;
+  readonly trainLoader: DataLoader<TagSample, Batch>;
   /** The validation sentences sorted by length, in batches. */
-  readonly validationLoader: DataLoader<SequenceSample, PaddedBatch>;
+  readonly validationLoader: DataLoader<TagSample, Batch>;
   readonly source: string;
 }
 
@@ -66,8 +77,9 @@ export function loadTagData(settings: TagSettings): TagData {
   const train = part(split.train.length, trainSentences);
   const validation = part(split.validation.length, sentencesOf(split.validation, heldOutLimit, 2));
   const test = part(split.test.length, sentencesOf(split.test, heldOutLimit, 3));
-  const collate = paddedCollate({ maxLength: settings.maxLength });
-  const lengths = (samples: readonly SequenceSample[]) => samples.map((sample) => sample.target.length);
+  // Single-tensor inputs: the padded batch's inputs are one tensor (paddedCollate types them as tensor or record).
+  const collate = paddedCollate({ maxLength: settings.maxLength }) as unknown as (samples: TagSample[]) => Batch;
+  const lengths = (samples: readonly TagSample[]) => samples.map((sample) => sample.target.length);
   const trainLoader = new DataLoader(new ArrayDataset(train.samples), { batchSize: settings.batchSize, sampler: new BucketSampler(lengths(train.samples), { batchSize: settings.batchSize }), collate, seed: settings.seed });
   const validationLoader = new DataLoader(new ArrayDataset(validation.samples), { batchSize: 64, sampler: new BucketSampler(lengths(validation.samples), { batchSize: 64, shuffle: false }), collate, seed: settings.seed });
   const limited = settings.limit === null ? '' : ` (--limit: ${train.sentences.length} training sentences, ${validation.sentences.length} and ${test.sentences.length} held out)`;

@@ -1,7 +1,7 @@
 import { Bidirectional, Dense, Dropout, Embedding, LSTM, softmaxCrossEntropy, type LossFunction } from '@annet/layers';
 import { Sequential } from '@annet/model';
 import type { TagSettings } from './tag-settings.js';
-import { ignoredLabel } from './token-accuracy.js';
+import { ignoredLabel } from './tag-predictions.js';
 
 /**
  * The tagger: word ids `[batch, time]` → an embedding per word (id 0, padding, masked:
