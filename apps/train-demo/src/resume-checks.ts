@@ -96,6 +96,20 @@ export function checkResumable(checkpoint: Checkpoint, file: string, run: { mode
   if (!run.allowNonFinite) checkFinite(checkpoint, file);
 }
 
+/**
+ * Refuses a checkpoint of another task or with other recorded run settings, naming the flag;
+ * `checkResumable` does this after comparing architectures, a task whose architecture follows
+ * from its settings (the tagger's vocabulary sizes from `--seed` and `--limit`) calls it first.
+ *
+ * @example
+ * checkRecordedSettings(checkpoint, 'run.ckpt', { task: 'tag', limit: 300, vocabulary });
+ */
+export function checkRecordedSettings(checkpoint: Checkpoint, file: string, runSettings: Readonly<Record<string, unknown>>): void {
+  const fit = (checkpoint.extra?.fit ?? {}) as { runSettings?: unknown };
+  checkTask((fit.runSettings as { task?: unknown } | undefined)?.task, runSettings.task, file);
+  checkRunSettings(fit.runSettings, runSettings, file);
+}
+
 /** Refuses a checkpoint of another task (MNIST checkpoints record no task). */
 function checkTask(saved: unknown, current: unknown, file: string): void {
   const before = saved ?? 'mnist';

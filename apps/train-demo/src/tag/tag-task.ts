@@ -2,7 +2,7 @@ import { formatCount, TokenAccuracy, type History } from '@annet/model';
 import type { CliOptions } from '../args.js';
 import { buildOptimizer } from '../optimizer-factory.js';
 import { epochRecord } from '../report/run-report.js';
-import { checkResumable } from '../resume-checks.js';
+import { checkRecordedSettings, checkResumable } from '../resume-checks.js';
 import { checkpointWritten, prepareOutputs, runTask, startThreads, trainingHandlers, type Io, type RunOutcome, type TaskContext } from '../train.js';
 import { loadTagData } from './tag-data.js';
 import { evaluateTagger } from './tag-evaluation.js';
@@ -34,6 +34,7 @@ async function trainTagger({ options, base, created, started, io, began }: TaskC
   const optimizer = buildOptimizer(settings, stepsPerEpoch * settings.epochs, stepsPerEpoch);
   // The vocabularies go into every checkpoint (fit's runSettings): a checkpoint is self-describing, and a resume with other vocabularies is refused.
   const runSettings = { task: 'tag', limit: settings.limit, vocabulary: { words: words.toJSON(), tags: tags.toJSON() } };
+  if (resume !== null) checkRecordedSettings(resume, options.resume!, runSettings);
   if (resume !== null) checkResumable(resume, options.resume!, { model, optimizer, seed: settings.seed, runSettings, allowNonFinite: options.allowNonFinite });
   const print = (text = '') => io.stdout.write(`${text}\n`);
   const resuming = resume === null ? '' : `, resuming from ${options.resume} (epoch ${resume.epoch}, step ${resume.step})`;
