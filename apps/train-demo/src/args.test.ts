@@ -39,3 +39,13 @@ describe('parseCliArguments', () => {
     expect(() => parseCliArguments(argv)).toThrow(message);
   });
 });
+
+describe('--task', () => {
+  it('defaults to mnist and takes tag, refusing the MNIST-only flags with it', () => {
+    expect(parseCliArguments([]).task).toBe('mnist');
+    expect(parseCliArguments(['--task', 'tag', '--epochs', '2']).task).toBe('tag');
+    expect(() => parseCliArguments(['--task', 'tag', '--shift', '1'])).toThrow('--shift is a flag of the MNIST task; --task tag does not take it');
+    expect(() => parseCliArguments(['--task', 'tag', '--data', 'd'])).toThrow(UsageError);
+    expect(() => parseCliArguments(['--task', 'poetry'])).toThrow('--task must be one of mnist, tag; got "poetry"');
+  });
+});

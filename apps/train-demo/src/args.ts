@@ -2,6 +2,21 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 
 /**
+ * The tasks the demo can train: `mnist` (digits, the default) and `tag` (part-of-speech tagging
+ * of the Brown corpus with a bidirectional LSTM).
+ *
+ * @example
+ * taskNames.includes('tag'); // true
+ */
+export const taskNames = ['mnist', 'tag'] as const;
+/**
+ * Flags that only mean something for the MNIST task (a `--task tag` run refuses them).
+ *
+ * @example
+ * mnistOnlyFlags.includes('--shift'); // true
+ */
+export const mnistOnlyFlags = ['--model', '--shift', '--data'] as const;
+/**
  * The model architectures the demo can build.
  *
  * @example
@@ -31,6 +46,8 @@ export const scheduleNames = ['constant', 'cosine', 'step', 'onecycle'] as const
  */
 export interface CliOptions {
   readonly help: boolean;
+  /** What to train (default `mnist`). */
+  readonly task: (typeof taskNames)[number];
   readonly model: (typeof modelNames)[number];
   readonly epochs: number | undefined;
   readonly batchSize: number | undefined;
@@ -54,6 +71,7 @@ export interface CliOptions {
 
 const flags = {
   help: { type: 'boolean', short: 'h' },
+  task: { type: 'string' },
   model: { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
@@ -89,8 +107,14 @@ export function parseCliArguments(argv: readonly string[]): CliOptions {
     throw new UsageError(describeParseError(error));
   }
   const text = (name: keyof typeof flags) => values[name] as string | undefined;
+  const task = oneOf('--task', text('task') ?? 'mnist', taskNames);
+  if (task !== 'mnist') {
+    const given = mnistOnlyFlags.find((flag) => values[flag.slice(2)] !== undefined);
+    if (given !== undefined) throw new UsageError(`${given} is a flag of the MNIST task; --task ${task} does not take it`);
+  }
   return {
     help: values.help === true,
+    task,
     model: oneOf('--model', text('model') ?? 'mlp', modelNames),
     epochs: integer('--epochs', text('epochs'), 1, 100_000),
     batchSize: integer('--batch-size', text('batch-size'), 1, 1_000_000),

@@ -2,6 +2,14 @@ import { Adagrad, Adam, AdamW, RMSprop, SGD, cosineSchedule, oneCycleSchedule, s
 import type { Settings } from './settings.js';
 
 /**
+ * The settings an optimizer is built from (a task's settings hold more).
+ *
+ * @example
+ * const settings: ScheduleSettings = { optimizer: 'adam', learningRate: 2e-3, schedule: 'cosine' };
+ */
+export type ScheduleSettings = Pick<Settings, 'optimizer' | 'learningRate' | 'schedule'>;
+
+/**
  * The learning-rate schedule of a run, over `totalSteps` optimizer steps: `constant`; `cosine`
  * (one warmup epoch, then cosine decay to 1% of the peak); `step` (÷10 after each third of the
  * run); `onecycle` (Smith's one-cycle policy peaking at the learning rate).
@@ -9,7 +17,7 @@ import type { Settings } from './settings.js';
  * @example
  * learningRateFor(settings, 1500, 100); // 1500 steps of 100 per epoch: { type: 'cosine', ... }
  */
-export function learningRateFor(settings: Settings, totalSteps: number, stepsPerEpoch: number): LearningRate {
+export function learningRateFor(settings: ScheduleSettings, totalSteps: number, stepsPerEpoch: number): LearningRate {
   const peak = settings.learningRate;
   switch (settings.schedule) {
     case 'constant':
@@ -30,7 +38,7 @@ export function learningRateFor(settings: Settings, totalSteps: number, stepsPer
  * @example
  * const optimizer = buildOptimizer(settings, 250 * 15, 250); // AdamW with a cosine schedule over 3750 steps
  */
-export function buildOptimizer(settings: Settings, totalSteps: number, stepsPerEpoch: number): Optimizer {
+export function buildOptimizer(settings: ScheduleSettings, totalSteps: number, stepsPerEpoch: number): Optimizer {
   const learningRate = learningRateFor(settings, totalSteps, stepsPerEpoch);
   switch (settings.optimizer) {
     case 'sgd':

@@ -20,12 +20,19 @@ export type RunSettings = {
   readonly data: string | null;
 };
 
-/** How each recorded setting is named on the command line and printed. */
-const flagOf: Record<keyof RunSettings, { readonly flag: string; readonly show: (value: unknown) => string }> = {
+/** How each recorded setting is named on the command line and printed (other tasks' settings are printed by name). */
+const flagOf: Record<string, { readonly flag: string; readonly show: (value: unknown) => string }> = {
   shift: { flag: '--shift', show: (value) => `--shift ${value}` },
   limit: { flag: '--limit', show: (value) => (value === null ? 'no --limit' : `--limit ${value}`) },
   data: { flag: '--data', show: (value) => (value === null ? 'no --data (the mnist package)' : `--data ${value}`) },
+  vocabulary: { flag: '--seed and --limit', show: (value) => `a vocabulary of ${describeVocabularies(value)}` },
 };
+
+/** `24,315 words and 190 tags` for the tag task's recorded vocabularies. */
+function describeVocabularies(value: unknown): string {
+  const sizes = Object.entries((value ?? {}) as Record<string, { tokens?: unknown }>).map(([name, vocabulary]) => `${Array.isArray(vocabulary?.tokens) ? vocabulary.tokens.length : '?'} ${name}`);
+  return sizes.length === 0 ? 'nothing' : sizes.join(' and ');
+}
 
 /**
  * Reads the `--resume` checkpoint, or throws a {@link RuntimeError} naming the file.
@@ -69,7 +76,9 @@ export async function refuseOverwrite(file: string, options: { readonly resume: 
  * @example
  * checkResumable(checkpoint, 'run.ckpt', { model, optimizer, seed: 42, runSettings, allowNonFinite: false });
  */
-export function checkResumable(checkpoint: Checkpoint, file: string, run: { model: DemoModel; optimizer: Optimizer; seed: number; runSettings: RunSettings; allowNonFinite: boolean }): void {
+export function checkResumable(checkpoint: Checkpoint, file: string, run: { model: DemoModel; optimizer: Optimizer; seed: number; runSettings: Readonly<Record<string, unknown>>; allowNonFinite: boolean }): void {
+  const fit = (checkpoint.extra?.fit ?? {}) as { seed?: unknown; runSettings?: unknown };
+  checkTask((fit.runSettings as { task?: unknown } | undefined)?.task, run.runSettings.task, file);
   const layers = architectureDifferences(checkpoint.architecture, run.model.getConfig());
   if (layers.length > 0) {
     throw new RuntimeError(`--resume ${file}: the checkpoint holds a different architecture than --model builds (${layers.slice(0, 3).join('; ')}); pass the --model it was trained with`);
@@ -79,7 +88,6 @@ export function checkResumable(checkpoint: Checkpoint, file: string, run: { mode
   if (checkpoint.optimizer?.type !== optimizer.type || settings.length > 0) {
     throw new RuntimeError(`--resume ${file}: the checkpoint was trained with other optimizer settings (${[checkpoint.optimizer?.type !== optimizer.type ? `${checkpoint.optimizer?.type} vs ${optimizer.type}` : '', ...settings.slice(0, 3)].filter(Boolean).join('; ')}); pass the same --optimizer, --lr, --schedule, --epochs, --batch-size, --limit and --data`);
   }
-  const fit = (checkpoint.extra?.fit ?? {}) as { seed?: unknown; runSettings?: unknown };
   // The seed chose the training/validation split: another one would train on digits the first run validated on.
   if (typeof fit.seed === 'number' && fit.seed !== run.seed) {
     throw new RuntimeError(`--resume ${file}: the checkpoint was trained with --seed ${fit.seed}, not ${run.seed}; pass the same --seed`);
@@ -88,14 +96,35 @@ export function checkResumable(checkpoint: Checkpoint, file: string, run: { mode
   if (!run.allowNonFinite) checkFinite(checkpoint, file);
 }
 
-function checkRunSettings(saved: unknown, current: RunSettings, file: string): void {
+/**
+ * Refuses a checkpoint of another task or with other recorded run settings, naming the flag;
+ * `checkResumable` does this after comparing architectures, a task whose architecture follows
+ * from its settings (the tagger's vocabulary sizes from `--seed` and `--limit`) calls it first.
+ *
+ * @example
+ * checkRecordedSettings(checkpoint, 'run.ckpt', { task: 'tag', limit: 300, vocabulary });
+ */
+export function checkRecordedSettings(checkpoint: Checkpoint, file: string, runSettings: Readonly<Record<string, unknown>>): void {
+  const fit = (checkpoint.extra?.fit ?? {}) as { runSettings?: unknown };
+  checkTask((fit.runSettings as { task?: unknown } | undefined)?.task, runSettings.task, file);
+  checkRunSettings(fit.runSettings, runSettings, file);
+}
+
+/** Refuses a checkpoint of another task (MNIST checkpoints record no task). */
+function checkTask(saved: unknown, current: unknown, file: string): void {
+  const before = saved ?? 'mnist';
+  const now = current ?? 'mnist';
+  if (before !== now) throw new RuntimeError(`--resume ${file}: the checkpoint is of the ${String(before)} task, not --task ${String(now)}; pass --task ${String(before)}`);
+}
+
+function checkRunSettings(saved: unknown, current: Readonly<Record<string, unknown>>, file: string): void {
   if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) {
     throw new RuntimeError(`--resume ${file}: the checkpoint does not record --shift, --limit and --data (an older annet-train wrote it), so the run cannot be continued exactly; start a new run`);
   }
-  for (const key of Object.keys(flagOf) as (keyof RunSettings)[]) {
+  for (const key of Object.keys(current)) {
     const before = (saved as Record<string, unknown>)[key] ?? null;
     if (JSON.stringify(before) !== JSON.stringify(current[key])) {
-      const { flag, show } = flagOf[key];
+      const { flag, show } = flagOf[key] ?? { flag: key, show: (value: unknown) => `${key} ${JSON.stringify(value)}` };
       throw new RuntimeError(`--resume ${file}: the checkpoint was trained with ${show(before)}, not ${show(current[key])}; pass the same ${flag}`);
     }
   }

@@ -61,53 +61,142 @@ interface Plan {
  * await runTraining(parseCliArguments(['--epochs', '3']), { stdout: process.stdout, stderr: process.stderr });
  */
 export async function runTraining(cliOptions: CliOptions, io: Io): Promise<RunOutcome> {
+  return runTask(cliOptions, io, trainMnist);
+}
+
+/**
+ * What a task of the app receives: the options with paths resolved, the folder they are relative
+ * to, the list of folders created so far (removed again if the run fails before training), and
+ * the run's start time.
+ *
+ * @example
+ * const task: Task = async ({ options, base, created }) => ({ kind: 'done' });
+ */
+export interface TaskContext {
+  readonly options: CliOptions;
+  readonly base: string;
+  readonly created: string[];
+  readonly started: number;
+  readonly io: Io;
+  /** A callback to put first in `fit`'s callbacks: it records that training began. */
+  readonly began: Callback;
+}
+
+/**
+ * One task's run (MNIST digits, Brown tagging), from checks to outputs.
+ *
+ * @example
+ * await runTask(options, io, trainMnist);
+ */
+export type Task = (context: TaskContext) => Promise<RunOutcome>;
+
+/**
+ * Runs a task with the app's common handling: paths resolved against the invocation folder, the
+ * folders created for a run that fails before training removed again, and a library error about
+ * the `--resume` checkpoint (found by `fit` before the first batch) reported with the file's name.
+ *
+ * @example
+ * await runTask(parseCliArguments(['--task', 'tag']), io, trainTagger);
+ */
+export async function runTask(cliOptions: CliOptions, io: Io, task: Task): Promise<RunOutcome> {
   const started = performance.now();
   const base = invocationFolder();
   const options = resolveCliPaths(cliOptions, base);
   const created: string[] = [];
   let trainingBegan = false;
+  const began: Callback = { name: 'trainingBegan', onTrainBegin: () => void (trainingBegan = true) };
   try {
-    const plan = await preparePlan(options, base, created);
-    const print = (text = '') => io.stdout.write(`${text}\n`);
-    printHeader(plan, print);
-    const log = options.checkpoint === undefined ? null : new CheckpointLog(options.checkpoint);
-    const interrupt = new InterruptHandler(log === null ? null : (checkpoint) => log.save(checkpoint));
-    const guard = new TerminateOnNaN();
-    const began: Callback = { name: 'trainingBegan', onTrainBegin: () => void (trainingBegan = true) };
-    const threads = options.threads > 1 ? await startKernelThreads({ threads: options.threads }) : null;
-    const history = await plan.model.fit(plan.data.train, {
-      optimizer: plan.optimizer,
-      loss: 'softmaxCrossEntropy',
-      epochs: plan.settings.epochs,
-      batchSize: plan.settings.batchSize,
-      validationData: plan.data.validation,
-      seed: plan.settings.seed,
-      metrics: ['accuracy'],
-      callbacks: [began, ...trainingCallbacks(plan, io, interrupt, guard, log)],
-      resumeFrom: plan.resume ?? undefined,
-      runSettings: { ...plan.runSettings },
-      allowNonFiniteResume: options.allowNonFinite,
-    }).finally(() => threads?.stop());
-    const report = buildReport(plan, history, started);
-    const written = writeOutputs(plan.out, report);
-    if (log?.last != null) written.push(`${log.file} (checkpoint ${log.describe(log.last)}${log.last.midEpoch ? `; continue with --resume ${log.file}` : ''})`);
-    printResults(report, written, print);
-    return outcome(interrupt, guard, log);
+    return await task({ options, base, created, started, io, began });
   } catch (error) {
     if (!trainingBegan) removeCreatedFolders(created);
-    // The library checks a resume checkpoint in fit, before the first batch: name the file.
     if (!trainingBegan && options.resume !== undefined && error instanceof Error && error.name === 'AnnetError') throw new RuntimeError(`--resume ${options.resume}: ${error.message}`);
     throw error;
   }
 }
 
-async function preparePlan(options: CliOptions, base: string, created: string[]): Promise<Plan> {
-  const settings = resolveSettings(options);
+/**
+ * The checks every task makes before loading anything: an existing `--checkpoint` is not
+ * replaced without `--resume`/`--overwrite`, the output folder and the checkpoint's folder are
+ * proven writable, and the `--resume` checkpoint is read. Returns the output folder and it.
+ *
+ * @example
+ * const { out, resume } = await prepareOutputs(options, base, created);
+ */
+export async function prepareOutputs(options: CliOptions, base: string, created: string[]): Promise<{ readonly out: string; readonly resume: Checkpoint | null }> {
   const out = options.out ?? (path.resolve(base) === process.cwd() ? defaultOutputFolder() : path.resolve(base, defaultOutputFolder()));
   if (options.checkpoint !== undefined) await refuseOverwrite(options.checkpoint, options);
   proveWritableFolder(out, '--out', created);
   if (options.checkpoint !== undefined) proveWritableFile(options.checkpoint, '--checkpoint', created);
   const resume = options.resume === undefined ? null : await readResumeCheckpoint(options.resume);
+  return { out, resume };
+}
+
+/**
+ * The callbacks and handlers every task trains with: a progress bar, the NaN guard, Ctrl-C
+ * (saving a mid-epoch checkpoint with `--checkpoint`), and a checkpoint after every epoch.
+ *
+ * @example
+ * const run = trainingHandlers(options, io); // then fit(..., { callbacks: [began, ...run.callbacks] }) and run.outcome()
+ */
+export function trainingHandlers(options: CliOptions, io: Io): { readonly callbacks: Callback[]; readonly log: CheckpointLog | null; readonly outcome: () => RunOutcome } {
+  const log = options.checkpoint === undefined ? null : new CheckpointLog(options.checkpoint);
+  const interrupt = new InterruptHandler(log === null ? null : (checkpoint) => log.save(checkpoint));
+  const guard = new TerminateOnNaN();
+  const callbacks: Callback[] = [new ProgressBar({ output: io.stdout }), guard, interrupt];
+  if (log !== null) callbacks.push(new ModelCheckpoint({ store: log.store(), everyEpochs: 1 }));
+  return { callbacks, log, outcome: () => outcome(interrupt, guard, log) };
+}
+
+/**
+ * Starts the `--threads` kernel threads (none for 1); stop them when training ends.
+ *
+ * @example
+ * const threads = await startThreads(options); try { ... } finally { threads?.stop(); }
+ */
+export async function startThreads(options: CliOptions): Promise<{ stop(): void } | null> {
+  return options.threads > 1 ? await startKernelThreads({ threads: options.threads }) : null;
+}
+
+/**
+ * The "Wrote" line of the checkpoint, saying how to continue after a mid-epoch save.
+ *
+ * @example
+ * written.push(...checkpointWritten(log));
+ */
+export function checkpointWritten(log: CheckpointLog | null): string[] {
+  return log?.last == null ? [] : [`${log.file} (checkpoint ${log.describe(log.last)}${log.last.midEpoch ? `; continue with --resume ${log.file}` : ''})`];
+}
+
+/** The MNIST task: digits, an MLP, a CNN or a ResNet. */
+async function trainMnist({ options, base, created, started, io, began }: TaskContext): Promise<RunOutcome> {
+  const plan = await preparePlan(options, base, created);
+  const print = (text = '') => io.stdout.write(`${text}\n`);
+  printHeader(plan, print);
+  const handlers = trainingHandlers(options, io);
+  const threads = await startThreads(options);
+  const history = await plan.model.fit(plan.data.train, {
+    optimizer: plan.optimizer,
+    loss: 'softmaxCrossEntropy',
+    epochs: plan.settings.epochs,
+    batchSize: plan.settings.batchSize,
+    validationData: plan.data.validation,
+    seed: plan.settings.seed,
+    metrics: ['accuracy'],
+    callbacks: [began, ...(plan.data.epochTracker === null ? [] : [plan.data.epochTracker]), ...handlers.callbacks],
+    resumeFrom: plan.resume ?? undefined,
+    runSettings: { ...plan.runSettings },
+    allowNonFiniteResume: options.allowNonFinite,
+  }).finally(() => threads?.stop());
+  const report = buildReport(plan, history, started);
+  const written = writeOutputs(plan.out, report);
+  written.push(...checkpointWritten(handlers.log));
+  printResults(report, written, print);
+  return handlers.outcome();
+}
+
+async function preparePlan(options: CliOptions, base: string, created: string[]): Promise<Plan> {
+  const settings = resolveSettings(options);
+  const { out, resume } = await prepareOutputs(options, base, created);
   const data = await loadDemoData(settings);
   const model = buildModel(settings.model).initialize(settings.seed);
   const stepsPerEpoch = Math.ceil(data.train.length / settings.batchSize);
@@ -125,13 +214,6 @@ function printHeader({ options, settings, data, model, resume }: Plan, print: (t
   print(`training   ${settings.optimizer}, learning rate ${settings.learningRate} (${settings.schedule} schedule), batch ${settings.batchSize}, ${settings.epochs} epochs, ${augmentation}, seed ${settings.seed}${resuming}${options.threads > 1 ? `, ${options.threads} threads` : ''}`);
   print(model.summary());
   print();
-}
-
-function trainingCallbacks(plan: Plan, io: Io, interrupt: InterruptHandler, guard: TerminateOnNaN, log: CheckpointLog | null): Callback[] {
-  const callbacks: Callback[] = [new ProgressBar({ output: io.stdout }), guard, interrupt];
-  if (plan.data.epochTracker !== null) callbacks.unshift(plan.data.epochTracker);
-  if (log !== null) callbacks.push(new ModelCheckpoint({ store: log.store(), everyEpochs: 1 }));
-  return callbacks;
 }
 
 function outcome(interrupt: InterruptHandler, guard: TerminateOnNaN, log: CheckpointLog | null): RunOutcome {

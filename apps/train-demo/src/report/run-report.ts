@@ -62,7 +62,7 @@ export function epochRecord(index: number, logs: EpochLogs): EpochRecord {
  * @example
  * metricsJson(report); // pretty JSON, NaN written as "NaN"
  */
-export function metricsJson(report: RunReport): string {
+export function metricsJson(report: object): string {
   return `${JSON.stringify(report, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2)}\n`;
 }
 
