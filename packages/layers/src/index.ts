@@ -38,6 +38,12 @@ export { Average } from './merge/average.js';
 export { Maximum } from './merge/maximum.js';
 export { Concatenate } from './merge/concatenate.js';
 
+export { MultiHeadAttention, type AttentionForwardOptions, type MultiHeadAttentionOptions } from './attention/multi-head-attention.js';
+export { maskedSoftmax, maskedSoftmaxBackward, type AttentionMaskGeometry, type FullyMaskedRows } from './attention/masked-softmax.js';
+export { PositionalEmbedding, type PositionalEmbeddingOptions } from './attention/positional-embedding.js';
+export { SinusoidalPositionalEncoding, type SinusoidalPositionalEncodingOptions } from './attention/sinusoidal-positional-encoding.js';
+export { TransposedEmbedding, type TransposedEmbeddingOptions } from './attention/transposed-embedding.js';
+
 export { BatchNorm, type BatchNormOptions } from './normalization/batch-norm.js';
 export { LayerNorm, type LayerNormOptions } from './normalization/layer-norm.js';
 

@@ -26,6 +26,9 @@ const examples = () => [
   { layer: new defaultLayerRegistry.Sigmoid({ dtype: 'float64' }), input: [2, 3] },
   { layer: new defaultLayerRegistry.Tanh({ dtype: 'float64' }), input: [2, 3] },
   { layer: new defaultLayerRegistry.Softmax({ axis: 0, dtype: 'float64' }), input: [2, 3] },
+  { layer: new defaultLayerRegistry.MultiHeadAttention(4, { numHeads: 2, causal: true, dtype: 'float64', seed: 2 }), input: [2, 3, 4] },
+  { layer: new defaultLayerRegistry.PositionalEmbedding(5, 4, { dtype: 'float64' }), input: [2, 3, 4] },
+  { layer: new defaultLayerRegistry.SinusoidalPositionalEncoding(5, 4, { base: 100, dtype: 'float64' }), input: [2, 3, 4] },
 ];
 
 describe('layerFromConfig', () => {
@@ -43,9 +46,10 @@ describe('layerFromConfig', () => {
       expect(Array.from(copy.forward(x, { training }).data)).toEqual(Array.from(layer.forward(x, { training }).data));
       checked.add(layer.className);
     }
-    // Embedding has its own test below; the merge layers round-trip in merge/merge.test.ts.
+    // Embedding has its own test below, TransposedEmbedding (tied to an Embedding) in attention/;
+    // the merge layers round-trip in merge/merge.test.ts.
     const merges = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Concatenate'];
-    expect([...checked, 'Embedding', ...merges].sort()).toEqual(Object.keys(defaultLayerRegistry).sort());
+    expect([...checked, 'Embedding', 'TransposedEmbedding', ...merges].sort()).toEqual(Object.keys(defaultLayerRegistry).sort());
   });
 
   it('refuses a merge layer, which only fits in a graph model', () => {
