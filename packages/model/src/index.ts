@@ -17,6 +17,7 @@ export type { GraphSummary, GraphSummaryRow } from './graph/graph-summary.js';
 export type { ModelInputs, NamedTensors } from './graph/named-tensors.js';
 export { transformerBlock, type TransformerBlockOptions } from './transformer/transformer-block.js';
 export { gptModel, type GptOptions } from './transformer/gpt.js';
+export { generate, type GenerateOptions } from './generation/generate.js';
 export { WeightSnapshot, weightsAreFinite, type WeightOwner } from './sequential/weights.js';
 
 export type { FitOptions } from './training/fit-options.js';

@@ -13,7 +13,7 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch-gpt.json', imp
 };
 
 function fixtureModel(): Model {
-  const model = gptModel({ ...fixture.config, dtype: 'float64' }).initialize(0);
+  const model = gptModel({ ...fixture.config, gelu: 'none', dtype: 'float64' }).initialize(0);
   for (const parameter of model.parameters()) parameter.value.set(fixture.weights[parameter.name]);
   return model;
 }

@@ -25,6 +25,8 @@ export interface GptOptions {
   readonly dropout?: number;
   /** Biases in the attention and MLP layers; default true. */
   readonly useBias?: boolean;
+  /** The MLP's GELU: `'tanh'` (GPT-2's own approximation; default, several times cheaper than erf) or `'none'` (exact, as nanoGPT's `nn.GELU()`). */
+  readonly gelu?: 'none' | 'tanh';
   /** Output projection = the token embedding's transpose (GPT-2's weight tying); default true. */
   readonly tieWeights?: boolean;
   readonly dtype?: FloatDType;
@@ -67,7 +69,7 @@ export function gptModel(options: GptOptions): Model {
   if (dropout > 0) h = apply(new Dropout(dropout, { name: 'embedding_dropout', dtype }), h);
   const residualInitializer = { name: 'normal', standardDeviation: 0.02 / Math.sqrt(2 * numLayers) } as const;
   for (let layer = 0; layer < numLayers; layer++) {
-    h = transformerBlock(h, { name: `h${layer}`, numHeads, dropout, useBias: options.useBias, kernelInitializer: normal, residualInitializer, dtype });
+    h = transformerBlock(h, { name: `h${layer}`, numHeads, dropout, useBias: options.useBias, kernelInitializer: normal, residualInitializer, gelu: options.gelu ?? 'tanh', dtype });
   }
   h = apply(new LayerNorm(embeddingSize, { name: 'ln_f', dtype }), h);
   const head = options.tieWeights === false ? new Dense(embeddingSize, vocabularySize, { name: 'lm_head', useBias: false, kernelInitializer: normal, dtype }) : new TransposedEmbedding(wte, { name: 'lm_head' });

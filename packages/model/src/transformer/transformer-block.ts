@@ -21,6 +21,8 @@ export interface TransformerBlockOptions {
   readonly dropout?: number;
   /** Biases in the four attention projections and the two MLP layers; default true. */
   readonly useBias?: boolean;
+  /** The MLP's GELU: `'none'` (exact, erf; default) or `'tanh'` (GPT-2's approximation, several times cheaper). */
+  readonly gelu?: 'none' | 'tanh';
   /** LayerNorm's ε; default 1e-5. */
   readonly epsilon?: number;
   /** Initializer of the attention's q/k/v projection and the MLP's first layer; default N(0, 0.02²) (GPT-2). */
@@ -62,7 +64,7 @@ export function transformerBlock(x: SymbolicTensor, options: TransformerBlockOpt
   if (dropout > 0) attended = apply(new Dropout(dropout, { name: `${name}_attention_dropout`, dtype }), attended);
   const h = apply(new Add({ name: `${name}_residual1` }), [x, attended]);
   const normalized = apply(new LayerNorm(embedding, { name: `${name}_ln2`, epsilon, dtype }), h);
-  const hidden = apply(new GELU({ name: `${name}_gelu`, dtype }), apply(new Dense(embedding, ratio * embedding, { name: `${name}_fc`, useBias, kernelInitializer: kernel, dtype }), normalized));
+  const hidden = apply(new GELU({ name: `${name}_gelu`, approximate: options.gelu ?? 'none', dtype }), apply(new Dense(embedding, ratio * embedding, { name: `${name}_fc`, useBias, kernelInitializer: kernel, dtype }), normalized));
   let projected = apply(new Dense(ratio * embedding, embedding, { name: `${name}_projection`, useBias, kernelInitializer: residual, dtype }), hidden);
   if (dropout > 0) projected = apply(new Dropout(dropout, { name: `${name}_mlp_dropout`, dtype }), projected);
   return apply(new Add({ name: `${name}_residual2` }), [h, projected]);
