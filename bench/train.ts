@@ -159,7 +159,10 @@ function runTorchGpt(tokens: Int32Array, vocabulary: number): Record<string, unk
     fs.writeFileSync(file, new Uint8Array(tokens.buffer, tokens.byteOffset, tokens.byteLength));
     const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_gpt.py');
     const threads = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-    const result = spawnSync('python3', [script, file, String(vocabulary), String(gptIterations), '3', String(seed)], { encoding: 'utf8', env: { ...process.env, ...threads } });
+    // The first python3 on PATH may lack torch while Debian's /usr/bin/python3 (python3-torch) has it.
+    const runWith = (python: string) => spawnSync(python, [script, file, String(vocabulary), String(gptIterations), '3', String(seed)], { encoding: 'utf8', env: { ...process.env, ...threads } });
+    let result = runWith('python3');
+    if (result.status !== 0 && fs.existsSync('/usr/bin/python3')) result = runWith('/usr/bin/python3');
     if (result.error !== undefined) return { model: 'gpt', backend: 'pytorch', skipped: `python3 not runnable (${result.error.message})` };
     if (result.status !== 0) return { model: 'gpt', backend: 'pytorch', skipped: `torch_gpt.py failed: ${(result.stderr ?? '').trim().split('\n').pop()}` };
     return JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
