@@ -1,0 +1,1 @@
+// @annet/interop/torch: PyTorch state dicts in and out, as safetensors files.
