@@ -1,4 +1,5 @@
-import { BatchNorm, Dense, LayerNorm, ReLU, type LayerConfig } from '@annet/layers';
+import type { LayerConfig } from '@annet/layer-api';
+import { BatchNorm, Dense, LayerNorm, ReLU } from '@annet/layers';
 import { Sequential } from '@annet/model';
 import { encodeSafetensors } from '@annet/serialization';
 import { AnnetError, zeros } from '@annet/tensor';
