@@ -1,5 +1,5 @@
 import type { LayerConfig } from '@annet/layer-api';
-import { BatchNorm, Dense, LayerNorm, ReLU } from '@annet/layers';
+import { BatchNorm, defaultLayerRegistry, Dense, LayerNorm, ReLU } from '@annet/layers';
 import { Sequential } from '@annet/model';
 import { encodeSafetensors } from '@annet/serialization';
 import { AnnetError, zeros } from '@annet/tensor';
@@ -28,6 +28,12 @@ function errorOf(run: () => unknown): AnnetError {
 }
 
 describe('exportOnnx', () => {
+  it('has a conversion for every layer of @annet/layers, and the runtime tests use each of them', () => {
+    expect(Object.keys(onnxConverters).sort()).toEqual(Object.keys(defaultLayerRegistry).sort());
+    const used = new Set([everyImageLayer(), tokenModel(), mergeGraph()].flatMap((model) => model.layers.map((layer) => layer.getConfig().className as string)));
+    expect([...used].sort()).toEqual(Object.keys(onnxConverters).sort());
+  });
+
   it('writes the MLP as Gemm/Relu nodes (ReLU fused in Dense, Dropout gone) with named, batch-dynamic input and output, weights named after annet parameters', () => {
     const summary = inspectOnnx(exportOnnx(demoModel('mlp').initialize(1)));
     expect(summary).toMatchObject({ irVersion: 8, producerName: 'annet', opset: 17, graphName: 'mlp' });

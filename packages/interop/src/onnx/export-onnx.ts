@@ -15,6 +15,12 @@ export interface ExportOnnxOptions {
   /** A Sequential's input and output names (default `input` and `output`); a graph model's come from its config. */
   readonly inputName?: string;
   readonly outputName?: string;
+  /**
+   * The float type of the file's weights, inputs and outputs: `float32` (default, what engines
+   * serve; a float64 model's weights are rounded) or `float64` (ONNX Runtime's CPU provider has no
+   * double Conv or pooling kernels, so keep it for models without them).
+   */
+  readonly floatType?: 'float32' | 'float64';
   /** `className` → conversion; default {@link onnxConverters}. Spread it to add your own layers. */
   readonly converters?: Readonly<Record<string, LayerConverter>>;
 }
@@ -75,12 +81,13 @@ export function exportOnnx(model: Sequential | Model, options: ExportOnnxOptions
   if (unexportable.length > 0) {
     throw new AnnetError('UNSUPPORTED', operation, `model "${model.name}" has layers without an ONNX conversion: ${unexportable.map((layer) => `${layer.name} (${layer.className})`).join(', ')}; exportable layer classes: ${Object.keys(converters).join(', ')} (pass { converters: { ...onnxConverters, MyLayer: convert } } for your own)`);
   }
-  const floatType: 'float32' | 'float64' = model.parameters()[0]?.value instanceof Float64Array ? 'float64' : 'float32';
+  const floatType = options.floatType ?? 'float32';
+  if (floatType !== 'float32' && floatType !== 'float64') throw new AnnetError('INVALID_ARGUMENT', operation, `floatType must be 'float32' or 'float64', got ${JSON.stringify(floatType)}`);
   const graph = new OnnxGraph(opset, floatType);
   const tensors = new Map<string, { name: string; shape: readonly number[] }>();
   const inputInfos: OnnxValueInfo[] = inputs.map((input) => {
     tensors.set(input.name, { name: graph.reserve(input.name), shape: [-1, ...input.shape] });
-    return { name: input.name, type: elementType(input.dtype, operation, input.name), dims: ['batch', ...input.shape] };
+    return { name: input.name, type: inputType(input, floatType, operation), dims: ['batch', ...input.shape] };
   });
   for (const output of outputs) if (graph.reserve(output.name) !== output.name) throw new AnnetError('INVALID_ARGUMENT', operation, `output name "${output.name}" is also an input name; rename one`);
   const configs = new Map(layers.map((layer) => [layer.name, layer as JsonObject]));
@@ -115,7 +122,9 @@ export function exportOnnx(model: Sequential | Model, options: ExportOnnxOptions
   });
 }
 
-function elementType(dtype: string, operation: string, name: string): OnnxElementType {
-  if (dtype === 'float32' || dtype === 'float64' || dtype === 'int32') return dtype;
-  throw new AnnetError('UNSUPPORTED', operation, `input "${name}" has dtype ${dtype}; ONNX export takes float32, float64 or int32 inputs`);
+/** An input's ONNX type: int32 ids stay int32; float inputs take the file's float type. */
+function inputType(input: GraphInput, floatType: 'float32' | 'float64', operation: string): OnnxElementType {
+  if (input.dtype === 'int32') return 'int32';
+  if (input.dtype === 'float32' || input.dtype === 'float64') return floatType;
+  throw new AnnetError('UNSUPPORTED', operation, `input "${input.name}" has dtype ${input.dtype}; ONNX export takes float32, float64 or int32 inputs`);
 }

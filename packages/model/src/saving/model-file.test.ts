@@ -59,6 +59,11 @@ function errorOf(run: () => unknown): AnnetError {
 }
 
 describe('saveModel / loadModel', () => {
+  it('the round trip below uses every layer of the default registry', () => {
+    const used = new Set([imageStack(), tokenStack(), mergeGraph()].flatMap((model) => model.layers.map((layer) => layer.getConfig().className as string)));
+    expect([...used].sort()).toEqual(Object.keys(defaultLayerRegistry).sort());
+  });
+
   it('round-trips every layer: same config, same weights bit for bit, same predictions (Sequential and graph)', () => {
     const cases: Array<[SavedModel, (model: SavedModel) => Tensor]> = [
       [scramble(imageStack(), 4), (model) => (model as Sequential).predict(images)],
