@@ -54,6 +54,6 @@ export type { Fans, Initializer, InitializerConfig, InitializerName } from './in
 export { constantInitializer, initializers, normalInitializer, uniformInitializer } from './initializers/initializers.js';
 export { initializerFromConfig } from './initializers/initializer-from-config.js';
 
-export { defaultLayerRegistry, graphLayerFromConfig, layerFromConfig } from './registry/layer-registry.js';
-export { graphLayerFromRegistry, layerFromRegistry, type LayerClass, type LayerRegistry } from './registry/layer-lookup.js';
+export { defaultLayerRegistry, graphLayerFromConfig, layerFromConfig, type LayerClass, type LayerRegistry } from './registry/layer-registry.js';
+export { graphLayerFromRegistry, layerFromRegistry } from './registry/layer-lookup.js';
 export { collectWeights, loadWeights, type LoadWeightsOptions, type WeightSource } from './registry/load-weights.js';

@@ -2,27 +2,8 @@ import type { LayerConfig } from '@annet/layer-api';
 import { AnnetError } from '@annet/tensor';
 import type { BaseLayer } from '../base-layer.js';
 import { MergeLayer } from '../merge/merge-layer.js';
-
-/**
- * Anything that rebuilds a layer from its config: every annet layer class has a static
- * `fromConfig`, and a custom layer class only needs one too.
- *
- * @example
- * const entry: LayerClass = Dense;
- */
-export interface LayerClass {
-  /** Rebuilds the layer from what its `getConfig()` returned (a merge layer for `Add`, `Concatenate`…). */
-  fromConfig(config: LayerConfig): BaseLayer | MergeLayer;
-}
-
-/**
- * Class name → layer class, as {@link layerFromRegistry} looks them up. An explicit object (no
- * registration at import time), so bundles keep only the layers they use.
- *
- * @example
- * const registry: LayerRegistry = { ...defaultLayerRegistry, MyLayer };
- */
-export type LayerRegistry = Readonly<Record<string, LayerClass>>;
+// Types only: erased at compile time, so this module imports no layer class.
+import type { LayerRegistry } from './layer-registry.js';
 
 /**
  * Rebuilds a single-input layer from its config through `registry`, which is required: this file

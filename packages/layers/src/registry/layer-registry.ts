@@ -1,5 +1,5 @@
 import type { LayerConfig } from '@annet/layer-api';
-export type { LayerClass, LayerRegistry } from './layer-lookup.js';
+import { graphLayerFromRegistry, layerFromRegistry } from './layer-lookup.js';
 import { ELU } from '../activations/elu.js';
 import { GELU } from '../activations/gelu.js';
 import { LeakyReLU } from '../activations/leaky-relu.js';
@@ -26,7 +26,27 @@ import { Maximum } from '../merge/maximum.js';
 import type { MergeLayer } from '../merge/merge-layer.js';
 import { Multiply } from '../merge/multiply.js';
 import { Subtract } from '../merge/subtract.js';
-import { graphLayerFromRegistry, layerFromRegistry, type LayerRegistry } from './layer-lookup.js';
+
+/**
+ * Anything that rebuilds a layer from its config: every annet layer class has a static
+ * `fromConfig`, and a custom layer class only needs one too.
+ *
+ * @example
+ * const entry: LayerClass = Dense;
+ */
+export interface LayerClass {
+  /** Rebuilds the layer from what its `getConfig()` returned (a merge layer for `Add`, `Concatenate`…). */
+  fromConfig(config: LayerConfig): BaseLayer | MergeLayer;
+}
+
+/**
+ * Class name → layer class, as {@link layerFromConfig} looks them up. An explicit object (no
+ * registration at import time), so bundles keep only the layers they use.
+ *
+ * @example
+ * const registry: LayerRegistry = { ...defaultLayerRegistry, MyLayer };
+ */
+export type LayerRegistry = Readonly<Record<string, LayerClass>>;
 
 /**
  * Every layer of this package, keyed by `className`.
@@ -64,7 +84,7 @@ export const defaultLayerRegistry = {
 /**
  * Rebuilds a layer from its config through a registry (default: every layer of this package).
  * Weights are not part of a config: load them afterwards by name with {@link loadWeights}. To
- * keep a bundle to the layers it uses, call {@link layerFromRegistry} with your own registry.
+ * keep a bundle to the layers it uses, call `layerFromRegistry` with your own registry.
  *
  * @example
  * const copy = layerFromConfig(dense.getConfig());
