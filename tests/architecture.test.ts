@@ -12,9 +12,9 @@ function expectNone(violations: ReturnType<typeof manifestViolations>) {
 }
 
 describe('the repository', () => {
-  it('has all seven library packages and the demo app', () => {
+  it('has all eight library packages and the demo app', () => {
     expect(packages.map((pkg) => pkg.manifest.name).sort()).toEqual([
-      '@annet/dataset', '@annet/layer-api', '@annet/layers', '@annet/model', '@annet/optimizers',
+      '@annet/dataset', '@annet/interop', '@annet/layer-api', '@annet/layers', '@annet/model', '@annet/optimizers',
       '@annet/serialization', '@annet/tensor', '@annet/train-demo',
     ]);
   });

@@ -16,6 +16,7 @@ export const allowedEdges: Readonly<Record<string, readonly string[] | '*'>> = {
   '@annet/dataset': ['@annet/tensor'],
   '@annet/serialization': ['@annet/tensor', '@annet/layer-api'],
   '@annet/model': '*',
+  '@annet/interop': ['@annet/layer-api', '@annet/tensor', '@annet/layers', '@annet/model', '@annet/serialization'],
 };
 
 /** Packages whose dependency list must be exactly this (the optimizers promise). */

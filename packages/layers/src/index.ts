@@ -70,4 +70,5 @@ export { constantInitializer, initializers, normalInitializer, uniformInitialize
 export { initializerFromConfig } from './initializers/initializer-from-config.js';
 
 export { defaultLayerRegistry, graphLayerFromConfig, layerFromConfig, type LayerClass, type LayerRegistry } from './registry/layer-registry.js';
+export { graphLayerFromRegistry, layerFromRegistry } from './registry/layer-lookup.js';
 export { collectWeights, loadWeights, type LoadWeightsOptions, type WeightSource } from './registry/load-weights.js';

@@ -33,3 +33,4 @@ export * from './metrics/index.js';
 export { formatConfusionMatrix } from './format/confusion-matrix.js';
 export { formatCount, formatTable, type ColumnAlignment } from './format/table.js';
 export { annetVersion } from './version.js';
+export { loadModel, modelFileFormat, modelFileFormatVersion, saveModel, type LoadModelOptions, type SavedModel } from './saving/model-file.js';

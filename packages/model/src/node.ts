@@ -2,3 +2,4 @@
 export { CSVLogger, type CSVLoggerOptions } from './node/csv-logger.js';
 export { expandTemplate, fileCheckpointStore, type FileCheckpointStoreOptions } from './node/file-checkpoint-store.js';
 export { createFolders, describeError, removeFolders } from './node/create-folders.js';
+export { loadModelFile, saveModelFile } from './node/model-files.js';

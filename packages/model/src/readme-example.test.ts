@@ -24,3 +24,13 @@ it('runs the README example and learns the toy problem', async () => {
   expect(model.predict(tensor([[0.5, 0.5]])).shape).toEqual([1, 2]);
   expect(lines.join('')).toContain('Epoch 1/30');
 });
+
+// The "Saving a model for inference" example, line for line.
+it('runs the saveModel / loadModel example', async () => {
+  const { Dense: DenseLayer, ReLU: ReLULayer } = await import('@annet/layers');
+  const { loadModel, saveModel } = await import('./index.js');
+  const model = new Sequential([new DenseLayer(2, 8, { activation: 'relu' }), new DenseLayer(8, 2), new ReLULayer()], { inputShape: [2] }).initialize(7);
+  const bytes = saveModel(model);
+  const copy = loadModel(bytes, { Dense: DenseLayer, ReLU: ReLULayer }) as Sequential;
+  expect(copy.predict(tensor([[0.5, -1]])).toArray()).toEqual(model.predict(tensor([[0.5, -1]])).toArray());
+});

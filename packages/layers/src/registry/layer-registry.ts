@@ -1,5 +1,5 @@
 import type { LayerConfig } from '@annet/layer-api';
-import { AnnetError } from '@annet/tensor';
+import { graphLayerFromRegistry, layerFromRegistry } from './layer-lookup.js';
 import { ELU } from '../activations/elu.js';
 import { GELU } from '../activations/gelu.js';
 import { LeakyReLU } from '../activations/leaky-relu.js';
@@ -27,7 +27,7 @@ import { Add } from '../merge/add.js';
 import { Average } from '../merge/average.js';
 import { Concatenate } from '../merge/concatenate.js';
 import { Maximum } from '../merge/maximum.js';
-import { MergeLayer } from '../merge/merge-layer.js';
+import type { MergeLayer } from '../merge/merge-layer.js';
 import { Multiply } from '../merge/multiply.js';
 import { Subtract } from '../merge/subtract.js';
 import { Bidirectional } from '../recurrent/bidirectional.js';
@@ -104,36 +104,25 @@ export const defaultLayerRegistry = {
 } as const satisfies LayerRegistry;
 
 /**
- * Rebuilds a layer from its config through an explicit registry. Weights are not part of a
- * config: load them afterwards by name with {@link loadWeights}.
+ * Rebuilds a layer from its config through a registry (default: every layer of this package).
+ * Weights are not part of a config: load them afterwards by name with {@link loadWeights}. To
+ * keep a bundle to the layers it uses, call `layerFromRegistry` with your own registry.
  *
  * @example
  * const copy = layerFromConfig(dense.getConfig());
  * loadWeights(copy, collectWeights(dense));
  */
 export function layerFromConfig(config: LayerConfig, registry: LayerRegistry = defaultLayerRegistry): BaseLayer {
-  const layer = graphLayerFromConfig(config, registry);
-  if (layer instanceof MergeLayer) {
-    throw new AnnetError('INVALID_ARGUMENT', 'layerFromConfig', `${layer.className} takes several inputs, so it only fits in a graph model; rebuild it with graphLayerFromConfig(config) (or Model.fromConfig)`);
-  }
-  return layer;
+  return layerFromRegistry(config, registry, 'layerFromConfig');
 }
 
 /**
- * Rebuilds any layer from its config, single-input or merge (`Add`, `Concatenate`…), through an
- * explicit registry: what a graph model's `fromConfig` uses.
+ * Rebuilds any layer from its config, single-input or merge (`Add`, `Concatenate`…), through a
+ * registry (default: every layer of this package): what a graph model's `fromConfig` uses.
  *
  * @example
  * const add = graphLayerFromConfig({ className: 'Add', name: 'add_1' }); // an Add
  */
 export function graphLayerFromConfig(config: LayerConfig, registry: LayerRegistry = defaultLayerRegistry): BaseLayer | MergeLayer {
-  const className = config?.className;
-  if (typeof className !== 'string' || !Object.hasOwn(registry, className)) {
-    throw new AnnetError(
-      'NOT_FOUND',
-      'layerFromConfig',
-      `unknown layer className ${JSON.stringify(className)}; the registry knows ${Object.keys(registry).join(', ')}. Pass a registry that includes it: layerFromConfig(config, { ...defaultLayerRegistry, ${typeof className === 'string' ? className : 'MyLayer'} })`,
-    );
-  }
-  return registry[className].fromConfig(config);
+  return graphLayerFromRegistry(config, registry, 'layerFromConfig');
 }

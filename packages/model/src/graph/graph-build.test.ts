@@ -90,8 +90,8 @@ describe('building a graph', () => {
     const x = input({ name: 'x', shape: [2] });
     const config = new Model({ inputs: x, outputs: apply(new ReLU(), apply(new Dense(2, 2), x)) }).getConfig();
     const cyclic = { ...config, nodes: [{ layer: 'dense_1', inputs: ['relu_1'] }, { layer: 'relu_1', inputs: ['dense_1'] }] };
-    expect(() => Model.fromConfig(cyclic)).toThrow('the graph has a cycle: dense_1 → relu_1 → dense_1');
-    expect(() => Model.fromConfig({ ...config, nodes: [{ layer: 'dense_1', inputs: ['nowhere'] }, config.nodes[1]] })).toThrow('reads "nowhere", which is neither an input nor a node');
+    expect(() => Model.fromConfig(cyclic, { Dense, ReLU })).toThrow('the graph has a cycle: dense_1 → relu_1 → dense_1');
+    expect(() => Model.fromConfig({ ...config, nodes: [{ layer: 'dense_1', inputs: ['nowhere'] }, config.nodes[1]] }, { Dense, ReLU })).toThrow('reads "nowhere", which is neither an input nor a node');
   });
 
   it('checks inputs at the boundary: missing names, sample shapes, dtypes and row counts', () => {

@@ -1,5 +1,5 @@
 import type { JsonObject, LayerConfig } from '@annet/layer-api';
-import { defaultLayerRegistry, graphLayerFromConfig, type LayerRegistry } from '@annet/layers';
+import { graphLayerFromRegistry, type LayerRegistry } from '@annet/layers';
 import { AnnetError, type DType } from '@annet/tensor';
 import { apply } from './apply.js';
 import type { GraphLayer } from './graph-layer.js';
@@ -46,9 +46,9 @@ export function planConfig(name: string, plan: GraphPlan): ModelConfig {
  * the calls in dependency order. Refuses unknown references and cycles, naming them.
  *
  * @example
- * const { inputs, outputs } = graphFromConfig(config);
+ * const { inputs, outputs } = graphFromConfig(config, defaultLayerRegistry);
  */
-export function graphFromConfig(config: ModelConfig, registry: LayerRegistry = defaultLayerRegistry): { inputs: SymbolicTensor[]; outputs: Record<string, SymbolicTensor> } {
+export function graphFromConfig(config: ModelConfig, registry: LayerRegistry): { inputs: SymbolicTensor[]; outputs: Record<string, SymbolicTensor> } {
   const operation = 'Model.fromConfig';
   if (typeof config !== 'object' || config === null || config.className !== 'Model' || !Array.isArray(config.inputs) || !Array.isArray(config.layers) || !Array.isArray(config.nodes) || !Array.isArray(config.outputs)) {
     throw new AnnetError('INVALID_ARGUMENT', operation, `expected { className: 'Model', name, inputs, layers, nodes, outputs }, got ${JSON.stringify(config)?.slice(0, 120)}`);
@@ -60,7 +60,7 @@ export function graphFromConfig(config: ModelConfig, registry: LayerRegistry = d
     return tensor;
   });
   const layers = new Map<string, GraphLayer>();
-  for (const layerConfig of config.layers) layers.set(layerConfig.name, graphLayerFromConfig(layerConfig, registry) as GraphLayer);
+  for (const layerConfig of config.layers) layers.set(layerConfig.name, graphLayerFromRegistry(layerConfig, registry, operation) as GraphLayer);
   // Layers that refer to other layers by name (a TransposedEmbedding tied to its Embedding) find them now.
   for (const layer of layers.values()) (layer as { linkLayers?: (lookup: (name: string) => unknown) => void }).linkLayers?.((name) => layers.get(name));
   // Name every node's output the way planConfig does, then build them in dependency order.

@@ -1,4 +1,4 @@
-import { Add, BatchNorm, Concatenate, Dense, Dropout, ReLU } from '@annet/layers';
+import { Add, BatchNorm, Concatenate, defaultLayerRegistry, Dense, Dropout, ReLU } from '@annet/layers';
 import { Adam, cosineSchedule, SGD } from '@annet/optimizers';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '@annet/serialization';
 import { Tensor } from '@annet/tensor';
@@ -149,7 +149,7 @@ describe('Model checkpoints and exact resume', () => {
 
   it('round-trips through getConfig/fromConfig and its checkpoint weights, predicting the same', async () => {
     const { model } = await train();
-    const copy = Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig())));
+    const copy = Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig())), defaultLayerRegistry);
     expect(copy.getConfig()).toEqual(model.getConfig());
     const state = readModelState(model);
     writeModelState(copy, state.tensors, state.rng, 'test');

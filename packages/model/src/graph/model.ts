@@ -1,5 +1,5 @@
 import type { Parameter, StateBuffer, Trainable } from '@annet/layer-api';
-import { defaultLayerRegistry, type LayerRegistry } from '@annet/layers';
+import type { LayerRegistry } from '@annet/layers';
 import { AnnetError, createRng, rngFromState, Tensor, type Rng, type RngState } from '@annet/tensor';
 import type { History } from '../callbacks/history.js';
 import type { TrainingData } from '../training/data-source.js';
@@ -80,13 +80,14 @@ export class Model implements Trainable, TrainableModel {
   }
 
   /**
-   * Rebuilds a model from {@link Model.getConfig} output, each layer through `registry` (default:
-   * every layer of `@annet/layers`). Names come from the config, so checkpoints of the original load.
+   * Rebuilds a model from {@link Model.getConfig} output, each layer through `registry` (required:
+   * `defaultLayerRegistry` of `@annet/layers`, or only the classes used, so a bundle keeps only
+   * those). Names come from the config, so checkpoints of the original load.
    *
    * @example
-   * const copy = Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig())));
+   * const copy = Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig())), defaultLayerRegistry);
    */
-  static fromConfig(config: ModelConfig, registry: LayerRegistry = defaultLayerRegistry): Model {
+  static fromConfig(config: ModelConfig, registry: LayerRegistry): Model {
     const { inputs, outputs } = graphFromConfig(config, registry);
     return new Model({ inputs, outputs, name: config.name });
   }

@@ -1,4 +1,4 @@
-import { Dense, Dropout, ReLU } from '@annet/layers';
+import { defaultLayerRegistry, Dense, Dropout, ReLU } from '@annet/layers';
 import { tensor } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
 import { Sequential } from './sequential.js';
@@ -45,9 +45,9 @@ describe('Sequential', () => {
   });
   it('rebuilds from its JSON config with the same names', () => {
     const model = mlp();
-    const copy = Sequential.fromConfig(JSON.parse(JSON.stringify(model.getConfig())));
+    const copy = Sequential.fromConfig(JSON.parse(JSON.stringify(model.getConfig())), defaultLayerRegistry);
     expect(copy.getConfig()).toEqual(model.getConfig());
     expect(copy.parameters().map((parameter) => parameter.name)).toEqual(model.parameters().map((parameter) => parameter.name));
-    expect(() => Sequential.fromConfig({ className: 'Nope' } as never)).toThrow(/Sequential.fromConfig: expected \{ className: 'Sequential'/);
+    expect(() => Sequential.fromConfig({ className: 'Nope' } as never, defaultLayerRegistry)).toThrow(/Sequential.fromConfig: expected \{ className: 'Sequential'/);
   });
 });

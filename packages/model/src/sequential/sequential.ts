@@ -1,5 +1,5 @@
 import type { BackwardOptions, JsonObject, LayerConfig, Parameter, StateBuffer } from '@annet/layer-api';
-import { defaultLayerRegistry, layerFromConfig, type LayerRegistry } from '@annet/layers';
+import { layerFromRegistry, type LayerRegistry } from '@annet/layers';
 import { AnnetError, createRng, rngFromState, type Rng, type RngState, type Tensor } from '@annet/tensor';
 import type { History } from '../callbacks/history.js';
 import { evaluateModel, type EvaluateOptions, type TrainingSetup } from '../training/evaluate.js';
@@ -82,17 +82,18 @@ export class Sequential implements TrainableModel {
 
   /**
    * Rebuilds a model from {@link Sequential.getConfig} output, each layer through `registry`
-   * (default: every layer of `@annet/layers`; spread it and add your own classes). Layer names come
-   * from the config, so parameter names match the original's and its checkpoints load.
+   * (required: `defaultLayerRegistry` of `@annet/layers` for every layer, spread with your own
+   * classes, or just the classes the model uses, `{ Dense, ReLU }`, so a bundle keeps only those).
+   * Layer names come from the config, so parameter names match the original's and its checkpoints load.
    *
    * @example
-   * const copy = Sequential.fromConfig(JSON.parse(JSON.stringify(model.getConfig())));
+   * const copy = Sequential.fromConfig(JSON.parse(JSON.stringify(model.getConfig())), { Dense, ReLU });
    */
-  static fromConfig(config: SequentialConfig, registry: LayerRegistry = defaultLayerRegistry): Sequential {
+  static fromConfig(config: SequentialConfig, registry: LayerRegistry): Sequential {
     if (typeof config !== 'object' || config === null || config.className !== 'Sequential' || !Array.isArray(config.layers)) {
       throw new AnnetError('INVALID_ARGUMENT', 'Sequential.fromConfig', `expected { className: 'Sequential', name, inputShape, layers: [...] }, got ${JSON.stringify(config)?.slice(0, 120)}`);
     }
-    const layers = config.layers.map((layerConfig) => layerFromConfig(layerConfig, registry));
+    const layers = config.layers.map((layerConfig) => layerFromRegistry(layerConfig, registry, 'Sequential.fromConfig'));
     return new Sequential(layers, { name: config.name, inputShape: config.inputShape ?? undefined });
   }
 
