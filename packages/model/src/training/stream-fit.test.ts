@@ -1,4 +1,4 @@
-import { csvDataset, DataLoader, IterableDataset, TensorDataset } from '@annet/dataset';
+import { csvDataset, DataLoader, IterableDataset, TensorDataset, type Sample } from '@annet/dataset';
 import { Dense, ReLU } from '@annet/layers';
 import { Adam } from '@annet/optimizers';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '@annet/serialization';
@@ -93,7 +93,7 @@ describe('fit on a stream', () => {
     })();
     const oneShot = new DataLoader(new IterableDataset(once), { batchSize: 4 });
     await expect(model().fit(oneShot, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 2 })).rejects.toThrow('this source can be read only once');
-    const empty = new DataLoader(new IterableDataset(() => []), { batchSize: 4 });
+    const empty = new DataLoader(new IterableDataset<Sample>(() => []), { batchSize: 4 });
     await expect(model().fit(empty, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 1, stepsPerEpoch: 2 })).rejects.toThrow('a pass of the training data yielded no batches, so the 2 steps of an epoch cannot be filled');
     await expect(model().fit(empty, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 1 })).rejects.toThrow('a pass of the training data yielded no batches (an empty stream');
   });
