@@ -5,7 +5,7 @@ import { encodeCheckpoint } from '../checkpoint/encode.js';
 import { sampleCheckpoint } from '../checkpoint/test-checkpoints.js';
 import { MemoryByteStore } from './byte-store.js';
 import { downloadCheckpoint, loadCheckpointFrom, readCheckpoint, saveCheckpointTo } from './checkpoint-store.js';
-import { downloadBytes } from './download.js';
+import { downloadBytes, downloadStore } from './download.js';
 import { openIndexedDbStore } from './indexed-db-store.js';
 import { readBytes } from './read-bytes.js';
 
@@ -99,6 +99,17 @@ describe('downloads and picked files', () => {
     expect(downloads.map((download) => download.name)).toEqual(['run.ckpt']);
     const file = new File([await downloads[0].blob.arrayBuffer()], 'run.ckpt');
     expect(encodeCheckpoint(await readCheckpoint(file))).toEqual(encodeCheckpoint(checkpoint));
+  });
+
+  it('downloadStore turns each write into a download and lists what it downloaded', async () => {
+    const { document, downloads } = fakeDocument();
+    const store = downloadStore({ document });
+    await store.write('epoch-2.ckpt', bytes(2));
+    await store.write('epoch-1.ckpt', bytes(1, 1));
+    expect(downloads.map((download) => download.name)).toEqual(['epoch-2.ckpt', 'epoch-1.ckpt']);
+    expect(new Uint8Array(await downloads[1].blob.arrayBuffer())).toEqual(bytes(1, 1));
+    await store.delete('epoch-2.ckpt');
+    expect(await store.list()).toEqual(['epoch-1.ckpt']);
   });
 
   it('refuses to download without a document (a worker), naming the way out', () => {

@@ -47,3 +47,28 @@ export function downloadBytes(name: string, bytes: Uint8Array, options: Download
     setTimeout(() => URL.revokeObjectURL(url), 0);
   }
 }
+
+/**
+ * Downloads as a write-only store, for `ModelCheckpoint` through `byteCheckpointStore` of
+ * `@annet/model` (each save becomes a file download). `list()` gives the names downloaded by
+ * this store in this session; `delete` forgets a name (files the user saved cannot be deleted
+ * from a page). There is no `read`: the user picks a file, and `readCheckpoint(file)` reads it.
+ *
+ * @example
+ * const saver = new ModelCheckpoint({ store: byteCheckpointStore(downloadStore(), (moment) => `epoch-${moment.epoch}.ckpt`), saveOnAbort: true });
+ */
+export function downloadStore(options: DownloadOptions = {}): { write(name: string, bytes: Uint8Array): Promise<void>; list(): Promise<string[]>; delete(name: string): Promise<void> } {
+  const names = new Set<string>();
+  return {
+    async write(name: string, bytes: Uint8Array) {
+      downloadBytes(name, bytes, options);
+      names.add(name);
+    },
+    async list() {
+      return [...names].sort();
+    },
+    async delete(name: string) {
+      names.delete(name);
+    },
+  };
+}
