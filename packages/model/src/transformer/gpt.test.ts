@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { softmaxCrossEntropy } from '@annet/layers';
+import { defaultLayerRegistry, softmaxCrossEntropy } from '@annet/layers';
 import { Tensor } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
 import { Model } from '../graph/model.js';
@@ -56,7 +56,7 @@ describe('gptModel', () => {
 
   it('rebuilds from its config with the tie intact and computes the same logits', () => {
     const model = fixtureModel();
-    const copy = Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig())));
+    const copy = Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig())), defaultLayerRegistry);
     expect(copy.parameters().map((parameter) => parameter.name)).toEqual(model.parameters().map((parameter) => parameter.name));
     copy.parameters().forEach((parameter, index) => parameter.value.set(model.parameters()[index].value));
     const tokens = new Tensor(Int32Array.from(fixture.tokens), [fixture.batch, fixture.config.blockSize]);
