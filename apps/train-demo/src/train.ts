@@ -151,7 +151,7 @@ export function trainingHandlers(options: CliOptions, io: Io): { readonly callba
  * Starts the `--threads` kernel threads (none for 1); stop them when training ends.
  *
  * @example
- * const threads = await startThreads(options); try { ... } finally { threads?.stop(); }
+ * const threads = await startThreads(options); try { await train(); } finally { threads?.stop(); }
  */
 export async function startThreads(options: CliOptions): Promise<{ stop(): void } | null> {
   return options.threads > 1 ? await startKernelThreads({ threads: options.threads }) : null;
