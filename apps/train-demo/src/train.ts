@@ -151,7 +151,8 @@ export function trainingHandlers(options: CliOptions, io: Io): { readonly callba
  * Starts the `--threads` kernel threads (none for 1); stop them when training ends.
  *
  * @example
- * const threads = await startThreads(options); try { await train(); } finally { threads?.stop(); }
+ * const threads = await startThreads(options);
+ * threads?.stop(); // when training ends
  */
 export async function startThreads(options: CliOptions): Promise<{ stop(): void } | null> {
   return options.threads > 1 ? await startKernelThreads({ threads: options.threads }) : null;
@@ -161,7 +162,7 @@ export async function startThreads(options: CliOptions): Promise<{ stop(): void 
  * The "Wrote" line of the checkpoint, saying how to continue after a mid-epoch save.
  *
  * @example
- * written.push(...checkpointWritten(log));
+ * written.push(...checkpointWritten(handlers.log));
  */
 export function checkpointWritten(log: CheckpointLog | null): string[] {
   return log?.last == null ? [] : [`${log.file} (checkpoint ${log.describe(log.last)}${log.last.midEpoch ? `; continue with --resume ${log.file}` : ''})`];

@@ -29,7 +29,7 @@ export function buildTagger(settings: TagSettings, words: number, tags: number):
  * Softmax cross-entropy over `[batch, time, tags]` that skips padded steps (labels −100).
  *
  * @example
- * await model.fit(loader, { loss: taggingLoss, ... });
+ * await model.fit(loader, { optimizer: new AdamW(), loss: taggingLoss, epochs: 3 });
  */
 export const taggingLoss: LossFunction = (predictions, targets, options) => softmaxCrossEntropy(predictions, targets, { ...options, ignoreIndex: ignoredLabel });
 

@@ -8,7 +8,7 @@ import { allWordSignatures, wordSignature } from './word-signature.js';
  * and tags (every tag of the corpus in code-unit order, no reserved ids: tag `k` is class `k`).
  *
  * @example
- * const { words, tags } = buildTagVocabularies(split.train.flatMap((d) => d.sentences), allTags, 2);
+ * const { words, tags } = buildTagVocabularies(trainSentences, ['at', 'nn', 'vbd'], 2);
  */
 export interface TagVocabularies {
   readonly words: Vocabulary;

@@ -63,7 +63,7 @@ export interface PaddedCollateOptions {
  *
  * @example
  * const loader = new DataLoader(sentences, { batchSize: 32, sampler: new BucketSampler(lengths, { batchSize: 32 }), collate: paddedCollate({ maxLength: 200 }) });
- * for (const { inputs, targets, lengths } of loader) { ... }
+ * for (const { targets, lengths } of loader) console.log(targets.shape, lengths.toArray());
  */
 export function paddedCollate(options: PaddedCollateOptions = {}): (samples: SequenceSample[]) => PaddedBatch {
   const operation = 'paddedCollate';

@@ -42,7 +42,7 @@ function compareCodeUnits(a: string, b: string): number {
  * text), in the chosen order.
  *
  * @example
- * buildTokenList(new Map([['b', 3], ['a', 3], ['c', 1]]), { minFrequency: 2, order: 'frequency' }); // ['a', 'b']
+ * buildTokenList(new Map([['b', 3], ['a', 3], ['c', 1]]), { minFrequency: 2, order: 'frequency' }, 'fit'); // ['a', 'b']
  */
 export function buildTokenList(counts: ReadonlyMap<string, number>, options: TokenListOptions, operation: string): string[] {
   const minFrequency = checkCountOption(options.minFrequency ?? 1, 1, 'minFrequency', operation);
