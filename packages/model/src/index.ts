@@ -18,7 +18,9 @@ export type { ModelInputs, NamedTensors } from './graph/named-tensors.js';
 export { WeightSnapshot, weightsAreFinite, type WeightOwner } from './sequential/weights.js';
 
 export type { FitOptions } from './training/fit-options.js';
-export type { EvaluateOptions } from './training/evaluate.js';
+export type { AsyncEvaluateOptions, EvaluateOptions } from './training/evaluate.js';
+export { autoYieldMilliseconds, autoYieldMillisecondsWithSignal, isBrowserLike, resolveYieldEvery, type YieldEvery, type YieldPolicy } from './training/yield-every.js';
+export { EventLoopYielder, YieldScheduler, type YieldMechanism } from './training/event-loop-yielder.js';
 export type { TensorPair, TrainingData } from './training/data-source.js';
 export type { LossSpec } from './training/loss-spec.js';
 export type { MetricSpec } from './training/metric-set.js';

@@ -9,3 +9,4 @@ export { ProgressBar, type ProgressBarOptions, type ProgressOutput } from './pro
 export { formatDuration, formatProgressLine, type ProgressLine } from './progress-format.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
 export { TerminateOnNaN } from './terminate-on-nan.js';
+export { ProgressReporter, type FitProgress, type ProgressReporterOptions } from './progress-reporter.js';

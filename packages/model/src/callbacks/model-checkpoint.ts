@@ -17,8 +17,8 @@ export interface CheckpointMoment {
   readonly epoch: number;
   /** Optimizer steps taken. */
   readonly step: number;
-  /** `epoch` at an epoch's end, `step` for an every-N-steps save. */
-  readonly trigger: 'epoch' | 'step';
+  /** `epoch` at an epoch's end, `step` for an every-N-steps save, `abort` when `fit`'s `AbortSignal` stopped it. */
+  readonly trigger: 'epoch' | 'step' | 'abort';
 }
 
 /**
@@ -61,6 +61,12 @@ export interface ModelCheckpointOptions {
   readonly keepLast?: number;
   /** Key of this callback's state in checkpoints; default `modelCheckpoint` (give two savers different names). */
   readonly name?: string;
+  /**
+   * When `fit`'s `AbortSignal` stops training, save a (mid-epoch) checkpoint where it stopped, as
+   * Ctrl-C does in the train demo: `saveBestOnly` does not apply to it, non-finite weights are
+   * still never saved. Default true.
+   */
+  readonly saveOnAbort?: boolean;
 }
 
 /**
@@ -86,6 +92,7 @@ export class ModelCheckpoint implements Callback {
   readonly monitor: string;
   readonly mode: 'min' | 'max';
   readonly keepLast: number | null;
+  readonly saveOnAbort: boolean;
   /** Locations written and not removed, oldest first. */
   saved: string[] = [];
   /** Best monitored value among saved checkpoints (with `saveBestOnly`), or `null`. */
@@ -103,6 +110,7 @@ export class ModelCheckpoint implements Callback {
     this.everyEpochs = positiveOrNull(options.everyEpochs ?? (this.everySteps === null ? 1 : undefined), 'everyEpochs');
     this.keepLast = positiveOrNull(options.keepLast, 'keepLast');
     this.saveBestOnly = options.saveBestOnly ?? false;
+    this.saveOnAbort = options.saveOnAbort ?? true;
     this.monitor = options.monitor ?? 'validationLoss';
     this.mode = resolveMode(this.monitor, options.mode ?? 'auto');
     if (this.saveBestOnly && this.everySteps !== null && this.monitor.startsWith('validation')) {
@@ -120,6 +128,11 @@ export class ModelCheckpoint implements Callback {
     return this.everyEpochs !== null && (context.epoch + 1) % this.everyEpochs === 0 ? this.maybeSave(logs, context, 'epoch') : undefined;
   }
 
+  onTrainEnd(context: TrainingContext): Promise<void> | undefined {
+    // Aborted before any step of this run: there is nothing new to save.
+    return this.saveOnAbort && context.aborted && !Number.isNaN(context.batchLoss) ? this.maybeSave({}, context, 'abort') : undefined;
+  }
+
   getState(): JsonObject {
     return { saved: this.saved.slice(), best: this.best, skippedNonFinite: this.skippedNonFinite };
   }
@@ -130,12 +143,12 @@ export class ModelCheckpoint implements Callback {
     this.skippedNonFinite = typeof state.skippedNonFinite === 'number' ? state.skippedNonFinite : 0;
   }
 
-  private async maybeSave(logs: EpochLogs, context: TrainingContext, trigger: 'epoch' | 'step'): Promise<void> {
+  private async maybeSave(logs: EpochLogs, context: TrainingContext, trigger: CheckpointMoment['trigger']): Promise<void> {
     if (!Number.isFinite(context.batchLoss) || !weightsAreFinite(context.model)) {
       this.skippedNonFinite++;
       return;
     }
-    if (this.saveBestOnly) {
+    if (this.saveBestOnly && trigger !== 'abort') {
       const value = readMonitored(logs, this.monitor, 'ModelCheckpoint');
       if (!isImprovement(value, this.best, this.mode, 0)) return;
       this.best = value;

@@ -3,7 +3,9 @@ import { defaultLayerRegistry, type LayerRegistry } from '@annet/layers';
 import { AnnetError, createRng, rngFromState, Tensor, type Rng, type RngState } from '@annet/tensor';
 import type { History } from '../callbacks/history.js';
 import type { TrainingData } from '../training/data-source.js';
-import { evaluateModel, type EvaluateOptions, type TrainingSetup } from '../training/evaluate.js';
+import { evaluateModel, evaluateModelAsync, type AsyncEvaluateOptions, type EvaluateOptions, type TrainingSetup } from '../training/evaluate.js';
+import { runStepsYielding } from '../training/yielding-steps.js';
+import { resolveYieldEvery, type YieldEvery } from '../training/yield-every.js';
 import { fitModel } from '../training/fit.js';
 import type { FitOptions } from '../training/fit-options.js';
 import type { TrainableModel } from '../training/training-model.js';
@@ -13,7 +15,7 @@ import { buildPlan, type GraphPlan } from './graph-plan.js';
 import { formatGraphSummary, summarizePlan, type GraphSummary } from './graph-summary.js';
 import { graphFromConfig, planConfig, type ModelConfig } from './model-config.js';
 import { orderInputs, type ModelInputs, type NamedTensors } from './named-tensors.js';
-import { predictArraysInBatches } from './predict-batches.js';
+import { predictArraysInBatches, predictArraySteps } from './predict-batches.js';
 import { SymbolicTensor } from './symbolic-tensor.js';
 
 /**
@@ -187,6 +189,34 @@ export class Model implements Trainable, TrainableModel {
   }
 
   /**
+   * {@link Model.predictNamed} that yields to the event loop between batches as `yieldEvery` says
+   * (default `'auto'`: every 20 ms in browsers, never in Node). Same numbers as `predictNamed`.
+   *
+   * @example
+   * const { digit } = await model.predictNamedAsync({ image, extra }, { yieldEvery: 'batch' });
+   */
+  async predictNamedAsync(inputs: ModelInputs, options: { readonly batchSize?: number; readonly yieldEvery?: YieldEvery } = {}): Promise<NamedTensors> {
+    const operation = `Model "${this.name}".predictAsync`;
+    const ordered = orderInputs(inputs, this.inputNames, this.plan.inputs, [], operation);
+    const policy = resolveYieldEvery(options.yieldEvery, false, operation);
+    const outputs = await runStepsYielding(predictArraySteps((batch) => this.forwardArrays(batch, false), ordered, options.batchSize ?? 32, operation), policy);
+    const result: Record<string, Tensor> = {};
+    this.outputNames.forEach((outputName, index) => (result[outputName] = outputs[index]));
+    return result;
+  }
+
+  /**
+   * {@link Model.predict} that yields to the event loop between batches (see {@link Model.predictNamedAsync}).
+   *
+   * @example
+   * const probabilities = await model.predictAsync(images, { batchSize: 256 });
+   */
+  async predictAsync(inputs: ModelInputs, options: { readonly batchSize?: number; readonly yieldEvery?: YieldEvery } = {}): Promise<Tensor> {
+    if (this.outputNames.length !== 1) throw new AnnetError('INVALID_ARGUMENT', `Model "${this.name}".predictAsync`, `the model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}); use predictNamedAsync`);
+    return (await this.predictNamedAsync(inputs, options))[this.outputNames[0]];
+  }
+
+  /**
    * The output of a model with one output for `inputs` (inference mode), `batchSize` rows at a
    * time (default 32), in a fresh tensor. Use {@link Model.predictNamed} for several outputs.
    *
@@ -226,6 +256,16 @@ export class Model implements Trainable, TrainableModel {
    */
   evaluate(data: TrainingData, options: EvaluateOptions = {}): Record<string, number> {
     return evaluateModel(this, data, options, this.trainingSetup, `Model "${this.name}".evaluate`);
+  }
+
+  /**
+   * {@link Model.evaluate} that yields to the event loop as `yieldEvery` says, and also reads streams.
+   *
+   * @example
+   * await model.evaluateAsync({ inputs: { image, extra }, targets: { digit } }, { yieldEvery: 'batch' });
+   */
+  evaluateAsync(data: TrainingData, options: AsyncEvaluateOptions = {}): Promise<Record<string, number>> {
+    return evaluateModelAsync(this, data, options, this.trainingSetup, `Model "${this.name}".evaluateAsync`);
   }
 
   /** Per-call rows (output shape, parameters, inbound tensors) and totals, as data. */

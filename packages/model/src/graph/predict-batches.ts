@@ -1,4 +1,5 @@
 import { AnnetError, allocate, Tensor, type FloatDType } from '@annet/tensor';
+import { runSteps, type BatchSteps } from '../training/yielding-steps.js';
 
 /**
  * Runs `inputs` (one tensor per model input, same rows) through `forward` in slices of `batchSize`
@@ -9,6 +10,16 @@ import { AnnetError, allocate, Tensor, type FloatDType } from '@annet/tensor';
  * const [digits, boxes] = predictArraysInBatches((batch) => model.forwardArrays(batch, false), [images, ages], 256, 'predict');
  */
 export function predictArraysInBatches(forward: (inputs: readonly Tensor[]) => readonly Tensor[], inputs: readonly Tensor[], batchSize: number, operation: string): Tensor[] {
+  return runSteps(predictArraySteps(forward, inputs, batchSize, operation));
+}
+
+/**
+ * {@link predictArraysInBatches} as steps that yield after each batch (see `runStepsYielding`).
+ *
+ * @example
+ * const outputs = await runStepsYielding(predictArraySteps(forward, [images], 256, 'predict'), { kind: 'batches', every: 4 });
+ */
+export function* predictArraySteps(forward: (inputs: readonly Tensor[]) => readonly Tensor[], inputs: readonly Tensor[], batchSize: number, operation: string): BatchSteps<Tensor[]> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize must be a positive integer, got ${batchSize}`);
   const count = inputs[0].shape[0];
   if (count === 0) throw new AnnetError('SHAPE_MISMATCH', operation, 'expected at least one input row, got 0');
@@ -20,6 +31,7 @@ export function predictArraysInBatches(forward: (inputs: readonly Tensor[]) => r
     const outputs = forward(batch);
     if (start === 0) results = outputs.map((output) => new Tensor(allocate(output.dtype as FloatDType, (count * output.size) / (end - start)), [count, ...output.shape.slice(1)]));
     outputs.forEach((output, index) => copyRows(output, results[index], (start * output.size) / (end - start)));
+    if (end < count) yield;
   }
   return results;
 }

@@ -1,4 +1,5 @@
 import { AnnetError, allocate, formatShape, Tensor, type FloatDType } from '@annet/tensor';
+import { runSteps, type BatchSteps } from '../training/yielding-steps.js';
 
 /**
  * Runs one batch through a model in inference mode.
@@ -16,6 +17,16 @@ export type ForwardPass = (inputs: Tensor) => Tensor;
  * const probabilities = predictInBatches((batch) => model.forward(batch), images, 256);
  */
 export function predictInBatches(forward: ForwardPass, inputs: Tensor, batchSize: number, operation: string): Tensor {
+  return runSteps(predictSteps(forward, inputs, batchSize, operation));
+}
+
+/**
+ * {@link predictInBatches} as steps that yield after each batch (see {@link runStepsYielding}).
+ *
+ * @example
+ * const probabilities = await runStepsYielding(predictSteps((batch) => model.forward(batch), images, 256, 'predict'), { kind: 'batches', every: 4 });
+ */
+export function* predictSteps(forward: ForwardPass, inputs: Tensor, batchSize: number, operation: string): BatchSteps<Tensor> {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize must be a positive integer, got ${batchSize}`);
   }
@@ -33,6 +44,7 @@ export function predictInBatches(forward: ForwardPass, inputs: Tensor, batchSize
       result = new Tensor(allocate(output.dtype as FloatDType, count * rowSize), [count, ...output.shape.slice(1)]);
     }
     copyRows(output, result, start * rowSize);
+    if (end < count) yield;
   }
   if (result === null) {
     throw new AnnetError('SHAPE_MISMATCH', operation, `expected at least one input row, got shape ${formatShape(inputs.shape)}`);

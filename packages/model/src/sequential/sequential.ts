@@ -2,14 +2,16 @@ import type { BackwardOptions, JsonObject, LayerConfig, Parameter, StateBuffer }
 import { defaultLayerRegistry, layerFromConfig, type LayerRegistry } from '@annet/layers';
 import { AnnetError, createRng, rngFromState, type Rng, type RngState, type Tensor } from '@annet/tensor';
 import type { History } from '../callbacks/history.js';
-import { evaluateModel, type EvaluateOptions, type TrainingSetup } from '../training/evaluate.js';
+import { evaluateModel, evaluateModelAsync, type AsyncEvaluateOptions, type EvaluateOptions, type TrainingSetup } from '../training/evaluate.js';
+import { runStepsYielding } from '../training/yielding-steps.js';
+import { resolveYieldEvery, type YieldEvery } from '../training/yield-every.js';
 import type { TrainingData } from '../training/data-source.js';
 import { fitModel } from '../training/fit.js';
 import type { FitOptions } from '../training/fit-options.js';
 import type { TrainableModel } from '../training/training-model.js';
 import { assignUniqueNames } from './layer-naming.js';
 import type { ModelLayer } from './model-layer.js';
-import { predictInBatches } from './predict.js';
+import { predictInBatches, predictSteps } from './predict.js';
 import { formatSummary, summarizeLayers, type ModelSummary } from './summary.js';
 import { fingerprintsEqual, valueFingerprint } from './value-fingerprint.js';
 
@@ -216,6 +218,20 @@ export class Sequential implements TrainableModel {
   }
 
   /**
+   * {@link Sequential.predict} that hands the thread back to the event loop between batches as
+   * `yieldEvery` says (default `'auto'`: every 20 ms in browsers, never in Node), so a page stays
+   * responsive while a large input runs. Same numbers as `predict`.
+   *
+   * @example
+   * const probabilities = await model.predictAsync(images, { batchSize: 256, yieldEvery: 'batch' });
+   */
+  predictAsync(inputs: Tensor, options: { readonly batchSize?: number; readonly yieldEvery?: YieldEvery } = {}): Promise<Tensor> {
+    const operation = `Sequential "${this.name}".predictAsync`;
+    const policy = resolveYieldEvery(options.yieldEvery, false, operation);
+    return runStepsYielding(predictSteps((batch) => this.forward(batch, { training: false }), inputs, options.batchSize ?? 32, operation), policy);
+  }
+
+  /**
    * Trains the model: per batch forward, loss, backward and an optimizer step; per epoch optional
    * validation, logs and callbacks. Resolves to the {@link History} of the whole run (a resumed
    * run's includes the epochs before the checkpoint). See {@link FitOptions}.
@@ -240,6 +256,17 @@ export class Sequential implements TrainableModel {
    */
   evaluate(data: TrainingData, options: EvaluateOptions = {}): Record<string, number> {
     return evaluateModel(this, data, options, this.trainingSetup, `Sequential "${this.name}".evaluate`);
+  }
+
+  /**
+   * {@link Sequential.evaluate} that yields to the event loop as `yieldEvery` says, and also reads
+   * streams (a DataLoader over an `IterableDataset`).
+   *
+   * @example
+   * await model.evaluateAsync({ inputs: testImages, targets: testLabels }, { yieldEvery: { batches: 4 } }); // { loss: 0.08, accuracy: 0.975 }
+   */
+  evaluateAsync(data: TrainingData, options: AsyncEvaluateOptions = {}): Promise<Record<string, number>> {
+    return evaluateModelAsync(this, data, options, this.trainingSetup, `Sequential "${this.name}".evaluateAsync`);
   }
 
   /** Per-layer output shapes and parameter counts as data. */

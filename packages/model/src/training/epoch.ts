@@ -1,5 +1,6 @@
 import type { Callback, EpochLogs, HookResult } from '../callbacks/callback.js';
-import { evaluateLoader } from './evaluate.js';
+import type { Batch } from '@annet/dataset';
+import { evaluateLoaderAsync } from './evaluate.js';
 import type { Run } from './run-setup.js';
 
 /**
@@ -27,7 +28,7 @@ export async function callHooks(callbacks: readonly Callback[], invoke: (callbac
  */
 export async function trainEpoch(run: Run, batchLogs: Record<string, number>, continuing: boolean): Promise<boolean> {
   const { parts, state, callbacks } = run;
-  const { model, optimizer, loader, metrics, epochLoss } = parts;
+  const { model, optimizer, metrics, epochLoss } = parts;
   if (!continuing) {
     epochLoss.reset();
     metrics.reset();
@@ -37,7 +38,15 @@ export async function trainEpoch(run: Run, batchLogs: Record<string, number>, co
   }
   const started = performance.now();
   const samplesAtStart = state.samplesInEpoch;
-  for (const batch of loader) {
+  const { feed, scheduler, signal } = run;
+  for (;;) {
+    if (signal?.aborted) {
+      state.abort(signal.reason);
+      return false;
+    }
+    const next = feed.next(state.batch);
+    const batch = feed.isAsync ? await next : (next as Batch | null);
+    if (batch === null) break;
     const inputs = run.inputs.read(batch.inputs);
     const targets = run.targets.read(batch.targets);
     const predictions = model.forwardArrays(inputs, true);
@@ -59,16 +68,21 @@ export async function trainEpoch(run: Run, batchLogs: Record<string, number>, co
       if (result !== undefined) await result;
     }
     if (state.stopReason !== null) return false;
+    const pause = scheduler.afterBatch();
+    if (pause !== undefined) await pause;
   }
+  state.learnEpochLength();
   const trainingSeconds = (performance.now() - started) / 1000;
   const logs: Record<string, number> = { loss: epochLoss.result() };
   metrics.writeResults(logs);
-  if (run.validationLoader !== null) Object.assign(logs, evaluateLoader(model, run.validationLoader, run.validationLoss, metrics, 'validation'));
+  if (run.validationLoader !== null) Object.assign(logs, await evaluateLoaderAsync(model, run.validationLoader, run.validationLoss, metrics, 'validation', run.operation, scheduler));
   logs.learningRate = optimizer.currentLearningRate();
   logs.seconds = (performance.now() - started) / 1000;
   logs.samplesPerSecond = trainingSeconds > 0 ? (state.samplesInEpoch - samplesAtStart) / trainingSeconds : 0;
   state.atEpochEnd = true;
   await callHooks(callbacks, (callback) => callback.onEpochEnd?.(logs as EpochLogs, state));
   state.atEpochEnd = false;
+  const pause = scheduler.afterEpoch();
+  if (pause !== undefined) await pause;
   return true;
 }

@@ -7,6 +7,8 @@ import type { LossSpec } from './loss-spec.js';
 import { Objective } from './objective.js';
 import { OutputMetrics, type MetricsOption } from './output-metrics.js';
 import type { TrainableModel } from './training-model.js';
+import { YieldScheduler } from './event-loop-yielder.js';
+import { resolveYieldEvery, type YieldEvery } from './yield-every.js';
 
 /**
  * Runs every batch of `loader` through `model` in inference mode and returns the mean loss
@@ -19,21 +21,64 @@ import type { TrainableModel } from './training-model.js';
  * // { validationLoss: 0.21, validationAccuracy: 0.94 }
  */
 export function evaluateLoader(model: Pick<TrainableModel, 'forwardArrays' | 'inputNames' | 'outputNames'>, loader: DataLoader<unknown, Batch>, loss: Objective | null, metrics: OutputMetrics, prefix = '', operation = 'evaluate'): Record<string, number> {
-  const mean = new RunningMean();
-  const inputs = new BatchArrays(model.inputNames, 'input', operation);
-  const targets = new BatchArrays(model.outputNames, 'target', operation);
-  metrics.reset();
-  for (const batch of loader) {
-    const inputArrays = inputs.read(batch.inputs);
-    const targetArrays = targets.read(batch.targets);
-    const predictions = model.forwardArrays(inputArrays, false);
-    const rows = inputArrays[0].shape[0];
-    if (loss !== null) mean.add(loss.compute(predictions, targetArrays), rows);
-    metrics.update(predictions, targetArrays, loss?.outputLosses ?? noLosses, rows);
+  const evaluation = new Evaluation(model, loss, metrics, prefix, operation);
+  for (const batch of loader) evaluation.add(batch);
+  return evaluation.result();
+}
+
+/**
+ * {@link evaluateLoader} that hands the thread back to the event loop as `scheduler` says, and
+ * reads streams (loaders over an `IterableDataset`) with `for await`.
+ *
+ * @example
+ * await evaluateLoaderAsync(model, loader, objective, metrics, 'validation', 'fit', new YieldScheduler({ kind: 'batches', every: 8 }));
+ */
+export async function evaluateLoaderAsync(model: Pick<TrainableModel, 'forwardArrays' | 'inputNames' | 'outputNames'>, loader: DataLoader<unknown, Batch>, loss: Objective | null, metrics: OutputMetrics, prefix: string, operation: string, scheduler: YieldScheduler): Promise<Record<string, number>> {
+  const evaluation = new Evaluation(model, loss, metrics, prefix, operation);
+  if (loader.batchesPerEpoch === undefined) {
+    for await (const batch of loader) {
+      evaluation.add(batch);
+      const pause = scheduler.afterBatch();
+      if (pause !== undefined) await pause;
+    }
+    return evaluation.result();
   }
-  const logs: Record<string, number> = loss === null ? {} : { [prefix === '' ? 'loss' : `${prefix}Loss`]: mean.result() };
-  metrics.writeResults(logs, prefix, loss !== null);
-  return logs;
+  // Map-style: the synchronous iterator (for await would take the loader's async one, which prefetches).
+  for (const batch of loader) {
+    evaluation.add(batch);
+    const pause = scheduler.afterBatch();
+    if (pause !== undefined) await pause;
+  }
+  return evaluation.result();
+}
+
+/** One evaluation pass: batch by batch, the running loss and metrics. */
+class Evaluation {
+  private readonly mean = new RunningMean();
+  private readonly inputs: BatchArrays;
+  private readonly targets: BatchArrays;
+
+  constructor(private readonly model: Pick<TrainableModel, 'forwardArrays' | 'inputNames' | 'outputNames'>, private readonly loss: Objective | null, private readonly metrics: OutputMetrics, private readonly prefix: string, operation: string) {
+    this.inputs = new BatchArrays(model.inputNames, 'input', operation);
+    this.targets = new BatchArrays(model.outputNames, 'target', operation);
+    metrics.reset();
+  }
+
+  add(batch: Batch): void {
+    const inputArrays = this.inputs.read(batch.inputs);
+    const targetArrays = this.targets.read(batch.targets);
+    const predictions = this.model.forwardArrays(inputArrays, false);
+    const rows = inputArrays[0].shape[0];
+    if (this.loss !== null) this.mean.add(this.loss.compute(predictions, targetArrays), rows);
+    this.metrics.update(predictions, targetArrays, this.loss?.outputLosses ?? noLosses, rows);
+  }
+
+  result(): Record<string, number> {
+    const { loss, prefix } = this;
+    const logs: Record<string, number> = loss === null ? {} : { [prefix === '' ? 'loss' : `${prefix}Loss`]: this.mean.result() };
+    this.metrics.writeResults(logs, prefix, loss !== null);
+    return logs;
+  }
 }
 
 /**
@@ -74,6 +119,40 @@ export interface TrainingSetup {
  * evaluateModel(model, { inputs, targets }, { loss: 'meanSquaredError' }, null); // { loss: 0.03 }
  */
 export function evaluateModel(model: TrainableModel, data: TrainingData, options: EvaluateOptions, setup: TrainingSetup | null, operation = `model "${model.name}".evaluate`): Record<string, number> {
+  const { loader, objective, metrics } = prepareEvaluation(model, data, options, setup, operation);
+  if (loader.batchesPerEpoch === undefined) throw new AnnetError('INVALID_ARGUMENT', operation, 'the data is a stream (a DataLoader over an IterableDataset); use evaluateAsync, which reads it with for await');
+  return evaluateLoader(model, loader, objective, metrics, '', operation);
+}
+
+/**
+ * Options of `evaluateAsync`: those of `evaluate`, and how often to yield to the event loop.
+ *
+ * @example
+ * await model.evaluateAsync(test, { metrics: ['accuracy'], yieldEvery: { batches: 4 } });
+ */
+export interface AsyncEvaluateOptions extends EvaluateOptions {
+  /** When to hand the thread back to the event loop; default `'auto'` (see {@link YieldEvery}). */
+  readonly yieldEvery?: YieldEvery;
+}
+
+/**
+ * The work behind `evaluateAsync`: {@link evaluateModel} that yields to the event loop as
+ * `yieldEvery` says (so a page stays responsive) and also reads streams.
+ *
+ * @example
+ * await evaluateModelAsync(model, { inputs, targets }, { loss: 'meanSquaredError', yieldEvery: 'batch' }, null); // { loss: 0.03 }
+ */
+export async function evaluateModelAsync(model: TrainableModel, data: TrainingData, options: AsyncEvaluateOptions, setup: TrainingSetup | null, operation = `model "${model.name}".evaluateAsync`): Promise<Record<string, number>> {
+  const { loader, objective, metrics } = prepareEvaluation(model, data, options, setup, operation);
+  const scheduler = new YieldScheduler(resolveYieldEvery(options.yieldEvery, false, operation));
+  try {
+    return await evaluateLoaderAsync(model, loader, objective, metrics, '', operation, scheduler);
+  } finally {
+    scheduler.close();
+  }
+}
+
+function prepareEvaluation(model: TrainableModel, data: TrainingData, options: EvaluateOptions, setup: TrainingSetup | null, operation: string): { loader: DataLoader<unknown, Batch>; objective: Objective | null; metrics: OutputMetrics } {
   const lossSpec = options.loss ?? setup?.loss;
   const metricSpecs = options.metrics ?? setup?.metrics ?? [];
   const noMetrics = Array.isArray(metricSpecs) ? metricSpecs.length === 0 : Object.values(metricSpecs).every((list) => list.length === 0);
@@ -87,7 +166,7 @@ export function evaluateModel(model: TrainableModel, data: TrainingData, options
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize must be a positive integer, got ${batchSize}`);
   const loader = toLoader(data, { batchSize, shuffle: false, seed: 0 }, operation);
   const objective = lossSpec === undefined ? null : new Objective(model.outputNames, { loss: lossSpec, lossWeights: options.lossWeights ?? (options.loss === undefined ? setup?.lossWeights : undefined) }, operation);
-  return evaluateLoader(model, loader, objective, new OutputMetrics(model.outputNames, metricSpecs, operation), '', operation);
+  return { loader, objective, metrics: new OutputMetrics(model.outputNames, metricSpecs, operation) };
 }
 
 /** What metrics see as the outputs' losses when no loss is computed. */

@@ -6,6 +6,7 @@ import type { Callback } from '../callbacks/callback.js';
 import type { TrainingData } from './data-source.js';
 import type { LossSpec } from './loss-spec.js';
 import type { MetricsOption } from './output-metrics.js';
+import { resolveYieldEvery, type YieldEvery, type YieldPolicy } from './yield-every.js';
 
 /**
  * Options of `Sequential.fit`.
@@ -63,6 +64,27 @@ export interface FitOptions {
    * diverged run); refused by default. Default false.
    */
   readonly allowNonFiniteResume?: boolean;
+  /**
+   * When to hand the thread back to the event loop so a page stays responsive and a worker hears
+   * its messages (see {@link YieldEvery}); default `'auto'`: every 20 ms in browsers and workers,
+   * in Node only when `signal` is given (every 200 ms).
+   */
+  readonly yieldEvery?: YieldEvery;
+  /**
+   * Stops training at the next batch boundary once aborted: `fit` returns normally with
+   * `history.stopReason` saying where (`aborted at step 40 (epoch 2, batch 15)`), and every
+   * `ModelCheckpoint` (unless `saveOnAbort: false`) saves a mid-epoch checkpoint there, from which
+   * `resumeFrom` continues exactly, as after Ctrl-C in the train demo. An already aborted signal
+   * stops before the first step.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Batches per epoch. Needed for nothing, but with it an epoch is that many batches and the data
+   * runs on across epochs (a pass ending mid-epoch starts the loader's next pass), as Keras's
+   * `steps_per_epoch` and tfjs's `batchesPerEpoch`. Without it an epoch is one full pass of the
+   * data: for a stream (a DataLoader over an `IterableDataset`), reading it to its end.
+   */
+  readonly stepsPerEpoch?: number;
 }
 
 /**
@@ -71,7 +93,7 @@ export interface FitOptions {
  * @example
  * resolveFitOptions({ optimizer, loss, epochs: 3 }, 'fit').batchSize; // 32
  */
-export interface ResolvedFitOptions extends FitOptions {
+export interface ResolvedFitOptions extends Omit<FitOptions, 'stepsPerEpoch'> {
   readonly batchSize: number;
   readonly validationBatchSize: number;
   readonly shuffle: boolean;
@@ -79,6 +101,8 @@ export interface ResolvedFitOptions extends FitOptions {
   readonly initialEpoch: number;
   /** `batchSize` as given (undefined when defaulted), to refuse a conflict with a passed loader. */
   readonly givenBatchSize: number | undefined;
+  readonly stepsPerEpoch: number | null;
+  readonly yieldPolicy: YieldPolicy;
 }
 
 /**
@@ -96,6 +120,7 @@ export function resolveFitOptions(options: FitOptions, operation: string): Resol
     return value;
   };
   integer('epochs', options.epochs, 1);
+  if (options.signal !== undefined && typeof options.signal?.aborted !== 'boolean') throw new AnnetError('INVALID_ARGUMENT', operation, 'options.signal must be an AbortSignal (new AbortController().signal)');
   if (options.validationData !== undefined && options.validationSplit !== undefined) {
     throw new AnnetError('INVALID_ARGUMENT', operation, 'pass validationData or validationSplit, not both');
   }
@@ -107,5 +132,7 @@ export function resolveFitOptions(options: FitOptions, operation: string): Resol
     shuffle: options.shuffle ?? true,
     seed: integer('seed', options.seed ?? 0, 0),
     initialEpoch: integer('initialEpoch', options.initialEpoch ?? 0, 0),
+    stepsPerEpoch: options.stepsPerEpoch === undefined ? null : integer('stepsPerEpoch', options.stepsPerEpoch, 1),
+    yieldPolicy: resolveYieldEvery(options.yieldEvery, options.signal !== undefined, operation),
   };
 }

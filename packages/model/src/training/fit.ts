@@ -24,10 +24,15 @@ export async function fitModel(model: TrainableModel, trainData: TrainingData, r
   if (options.resumeFrom !== undefined) restoreCallbackStates(options.resumeFrom, callbacks);
   const batchLogs: Record<string, number> = {};
   let continuing = run.resumeMidEpoch;
-  while (state.epoch < options.epochs && state.stopReason === null) {
-    if (!(await trainEpoch(run, batchLogs, continuing))) break;
-    continuing = false;
-    state.epoch++;
+  try {
+    while (state.epoch < options.epochs && state.stopReason === null) {
+      if (!(await trainEpoch(run, batchLogs, continuing))) break;
+      continuing = false;
+      state.epoch++;
+    }
+  } finally {
+    run.scheduler.close();
+    await run.feed.close();
   }
   await callHooks(callbacks, (callback) => callback.onTrainEnd?.(state));
   run.history.stopReason = state.stopReason;

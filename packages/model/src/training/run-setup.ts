@@ -7,6 +7,8 @@ import { captureCheckpoint } from './capture-checkpoint.js';
 import { isDataLoader, splitForValidation, toLoader, type TrainingData } from './data-source.js';
 import type { ResolvedFitOptions } from './fit-options.js';
 import { BatchArrays } from './batch-arrays.js';
+import { BatchFeed } from './batch-feed.js';
+import { YieldScheduler } from './event-loop-yielder.js';
 import { Objective } from './objective.js';
 import { OutputMetrics } from './output-metrics.js';
 import { restoreRun } from './restore-run.js';
@@ -31,6 +33,14 @@ export interface Run {
   readonly targets: BatchArrays;
   /** `true` when a mid-epoch checkpoint was restored: the first epoch continues rather than starts. */
   readonly resumeMidEpoch: boolean;
+  /** Hands out each epoch's batches (a pass of the loader, or `stepsPerEpoch` of them). */
+  readonly feed: BatchFeed;
+  /** When to yield to the event loop. */
+  readonly scheduler: YieldScheduler;
+  /** `fit`'s `signal`, checked before every batch. */
+  readonly signal: AbortSignal | undefined;
+  /** The operation named in errors. */
+  readonly operation: string;
 }
 
 /**
@@ -51,10 +61,12 @@ export function setUpRun(model: TrainableModel, trainData: TrainingData, options
   }
   const loader = toLoader(train, options, operation);
   const validationLoader = validation === undefined ? null : toLoader(validation, { batchSize: options.validationBatchSize, shuffle: false, seed: 0 }, operation);
-  const batchesPerEpoch = loader.batchesPerEpoch;
-  if (batchesPerEpoch === undefined || batchesPerEpoch === 0) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `the training data yields no batches per epoch (${batchesPerEpoch === undefined ? 'a stream of unknown length' : 'empty, or fewer samples than batchSize with dropLast'}); fit needs a map-style dataset with at least one batch`);
+  const passBatches = loader.batchesPerEpoch;
+  if (passBatches === 0) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, 'the training data yields no batches per epoch (empty, or fewer samples than batchSize with dropLast); fit needs at least one batch');
   }
+  // NaN while unknown: a stream without stepsPerEpoch, until its first pass ends.
+  const batchesPerEpoch = options.stepsPerEpoch ?? passBatches ?? Number.NaN;
   const history = new History();
   const callbacks = orderCallbacks(history, options.callbacks ?? [], operation);
   const parts: TrainingParts = {
@@ -66,7 +78,7 @@ export function setUpRun(model: TrainableModel, trainData: TrainingData, options
     callbacks,
     settings: { seed: options.seed, batchSize: loader.batchSize, epochs: options.epochs, ...(options.runSettings === undefined ? {} : { runSettings: options.runSettings }) },
   };
-  const state = new RunState(model, options.optimizer, options.epochs, batchesPerEpoch, samplesPerEpoch(loader, batchesPerEpoch), history, (current) => captureCheckpoint(parts, current));
+  const state = new RunState(model, options.optimizer, options.epochs, batchesPerEpoch, epochSamples(loader, passBatches, options.stepsPerEpoch), history, (current) => captureCheckpoint(parts, current));
   let resumeMidEpoch = false;
   if (options.resumeFrom !== undefined) {
     resumeMidEpoch = restoreRun(options.resumeFrom, parts, state, operation, { runSettings: options.runSettings, allowNonFinite: options.allowNonFiniteResume }).midEpoch;
@@ -76,7 +88,10 @@ export function setUpRun(model: TrainableModel, trainData: TrainingData, options
   }
   const loss = new Objective(model.outputNames, options, operation);
   const validationLoss = new Objective(model.outputNames, options, operation);
-  return { parts, state, history, callbacks, validationLoader, loss, validationLoss, inputs: new BatchArrays(model.inputNames, 'input', operation), targets: new BatchArrays(model.outputNames, 'target', operation), resumeMidEpoch };
+  const feed = new BatchFeed(loader, options.stepsPerEpoch, operation);
+  const scheduler = new YieldScheduler(options.yieldPolicy);
+  const arrays = { inputs: new BatchArrays(model.inputNames, 'input', operation), targets: new BatchArrays(model.outputNames, 'target', operation) };
+  return { parts, state, history, callbacks, validationLoader, loss, validationLoss, ...arrays, resumeMidEpoch, feed, scheduler, signal: options.signal, operation };
 }
 
 /** A loader brings its own batch size and order: a different `batchSize` or `shuffle` beside it would be ignored, so it is refused. */
@@ -101,7 +116,13 @@ function orderCallbacks(history: History, given: readonly Callback[], operation:
   return ordered;
 }
 
-function samplesPerEpoch(loader: DataLoader<unknown, Batch>, batches: number): number {
+function epochSamples(loader: DataLoader<unknown, Batch>, passBatches: number | undefined, stepsPerEpoch: number | null): number {
+  if (stepsPerEpoch !== null) return stepsPerEpoch * loader.batchSize;
+  if (passBatches === undefined) return Number.NaN;
+  return samplesPerPass(loader, passBatches);
+}
+
+function samplesPerPass(loader: DataLoader<unknown, Batch>, batches: number): number {
   const length = (loader.dataset as { length?: number }).length ?? batches * loader.batchSize;
   return loader.dropLast ? batches * loader.batchSize : length;
 }

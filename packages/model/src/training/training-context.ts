@@ -24,11 +24,11 @@ export interface TrainingContext {
   readonly epoch: number;
   /** Batches finished in the current epoch. */
   readonly batch: number;
-  /** Batches in one epoch. */
+  /** Batches in one epoch: `stepsPerEpoch` when given; `NaN` while unknown (a stream, until its first pass ends). */
   readonly batchesPerEpoch: number;
   /** Samples finished in the current epoch. */
   readonly samplesInEpoch: number;
-  /** Samples in one epoch. */
+  /** Samples in one epoch (with `stepsPerEpoch`: steps × batch size, an upper bound); `NaN` while unknown. */
   readonly samplesPerEpoch: number;
   /** Optimizer steps taken since the run began (across resumes). */
   readonly step: number;
@@ -40,6 +40,8 @@ export interface TrainingContext {
   readonly history: EpochHistory;
   /** Why training stops, once something asked it to; `null` otherwise. */
   readonly stopReason: string | null;
+  /** `true` when `fit`'s `AbortSignal` stopped training (at a batch boundary; `stopReason` says where). */
+  readonly aborted: boolean;
   /** Asks `fit` to stop after the current batch (mid-epoch, without validation) or epoch. */
   requestStop(reason: string): void;
   /**
