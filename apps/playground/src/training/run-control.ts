@@ -2,29 +2,32 @@ import type { Callback, TrainingContext } from '@annet/model';
 import type { Checkpoint } from '@annet/serialization';
 
 /**
- * Pause, resume and stop for a running `fit`, driven from outside (the worker's messages). Between
- * batches it gives the event loop a turn at most every `yieldMilliseconds`, so that messages get
- * through; while paused it waits inside the batch (or epoch) hook, where a checkpoint taken with
- * {@link RunControl.checkpoint} resumes exactly. Stopping ends `fit` after the current batch.
+ * Pause, resume and stop for a running `fit`, driven from outside (the worker's messages, which
+ * get through because `fit` yields to the event loop between batches). A pause waits inside the
+ * batch (or epoch-end) hook, where {@link RunControl.checkpoint} takes a checkpoint that resumes
+ * exactly; {@link RunControl.stop} aborts `fit`'s signal, which ends the run at the next batch
+ * boundary (a paused run stops at once).
  *
  * @example
  * const control = new RunControl();
- * const run = model.fit(train, { ...options, callbacks: [control] });
+ * const run = model.fit(train, { ...options, signal: control.signal, callbacks: [control] });
  * control.pause(); // later: control.checkpoint(), control.resume() or control.stop()
  */
 export class RunControl implements Callback {
   readonly name = 'playgroundControl';
-  /** Pause by itself once this many epochs are done (`null`: never). */
+  /** Pause by itself once this many epochs are done, unless it is the last (`null`: never). */
   pauseAfterEpoch: number | null = null;
+  private readonly aborter = new AbortController();
   private pauseRequested = false;
-  private stopRequested = false;
   private release: (() => void) | null = null;
   private context: TrainingContext | null = null;
-  private lastYield = 0;
-  /** Called after every batch hook once any yield or pause is over (to restart a clock). */
-  afterWait: (() => void) | null = null;
 
-  constructor(private readonly options: RunControlOptions = {}) {}
+  constructor(private readonly onPaused: (where: PausePoint) => void = () => {}) {}
+
+  /** The signal to pass to `fit`: aborted by {@link RunControl.stop}. */
+  get signal(): AbortSignal {
+    return this.aborter.signal;
+  }
 
   /** Whether training waits in a hook now. */
   get paused(): boolean {
@@ -42,9 +45,9 @@ export class RunControl implements Callback {
     this.wake();
   }
 
-  /** End the run after the current batch (a paused run stops at once). */
+  /** End the run at the next batch boundary. */
   stop(): void {
-    this.stopRequested = true;
+    this.aborter.abort();
     this.wake();
   }
 
@@ -53,32 +56,20 @@ export class RunControl implements Callback {
     return this.paused && this.context !== null ? this.context.checkpoint() : null;
   }
 
-  onTrainBegin(context: TrainingContext): void {
-    this.context = context;
+  onBatchEnd(_logs: unknown, context: TrainingContext): Promise<void> | undefined {
+    return this.pauseRequested && !this.signal.aborted ? this.wait(context, 'batch') : undefined;
   }
 
-  async onBatchEnd(_logs: unknown, context: TrainingContext): Promise<void> {
-    const now = performance.now();
-    if (now - this.lastYield >= (this.options.yieldMilliseconds ?? 30)) {
-      this.lastYield = now;
-      await yieldToEventLoop();
-    }
-    if (this.pauseRequested && !this.stopRequested) await this.wait(context, 'batch');
-    this.afterWait?.();
-    if (this.stopRequested) context.requestStop(`stopped at step ${context.step} (epoch ${context.epoch + 1}, batch ${context.batch})`);
-  }
-
-  async onEpochEnd(_logs: unknown, context: TrainingContext): Promise<void> {
+  onEpochEnd(_logs: unknown, context: TrainingContext): Promise<void> | undefined {
     if (this.pauseAfterEpoch === context.epoch + 1 && context.epoch + 1 < context.epochs) this.pauseRequested = true;
-    if (this.pauseRequested && !this.stopRequested) await this.wait(context, 'epoch');
-    if (this.stopRequested) context.requestStop(`stopped after epoch ${context.epoch + 1}`);
+    return this.pauseRequested && !this.signal.aborted ? this.wait(context, 'epoch') : undefined;
   }
 
-  private async wait(context: TrainingContext, at: 'batch' | 'epoch'): Promise<void> {
+  private wait(context: TrainingContext, at: PausePoint['at']): Promise<void> {
     this.context = context;
     const released = new Promise<void>((resolve) => (this.release = resolve));
-    this.options.onPaused?.({ at, epoch: context.epoch, step: context.step });
-    await released;
+    this.onPaused({ at, epoch: context.epoch, step: context.step });
+    return released;
   }
 
   private wake(): void {
@@ -86,19 +77,6 @@ export class RunControl implements Callback {
     this.release = null;
     release?.();
   }
-}
-
-/**
- * Options of {@link RunControl}.
- *
- * @example
- * new RunControl({ yieldMilliseconds: 50, onPaused: (where) => postMessage({ type: 'paused', where }) });
- */
-export interface RunControlOptions {
-  /** Least time between two turns given to the event loop; default 30 ms. */
-  readonly yieldMilliseconds?: number;
-  /** Called when the run starts waiting. */
-  readonly onPaused?: (where: PausePoint) => void;
 }
 
 /**
@@ -111,22 +89,4 @@ export interface PausePoint {
   readonly at: 'batch' | 'epoch';
   readonly epoch: number;
   readonly step: number;
-}
-
-/**
- * Resolves after one turn of the event loop: a MessageChannel message, which (unlike
- * `setTimeout(0)`) is not clamped to 4 ms once nested.
- *
- * @example
- * await yieldToEventLoop(); // pending messages and timers have run
- */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }

@@ -1,4 +1,4 @@
-import type { Callback, EpochLogs, History, Sequential, TrainingContext } from '@annet/model';
+import { ProgressReporter, type Callback, type FitProgress, type History, type Sequential, type TrainingContext } from '@annet/model';
 import type { JsonObject } from '@annet/layer-api';
 import type { Optimizer } from '@annet/optimizers';
 import type { Checkpoint } from '@annet/serialization';
@@ -6,7 +6,6 @@ import { digitDatasets, type DigitDatasets } from '../data/digit-datasets.js';
 import type { Digits } from '../data/digits-file.js';
 import { buildModel } from './models.js';
 import { buildOptimizer } from './optimizer.js';
-import { ProgressReporter, type TrainingProgress } from './progress-reporter.js';
 import { RunControl } from './run-control.js';
 import { checkSettings, type TrainingSettings } from './settings.js';
 
@@ -14,15 +13,15 @@ import { checkSettings, type TrainingSettings } from './settings.js';
  * Hooks of one {@link TrainingSession.train} call.
  *
  * @example
- * await session.train({ onEpoch: (epoch, logs) => console.log(epoch + 1, logs.loss) });
+ * await session.train({ onProgress: (progress) => progress.phase === 'epoch' && console.log(progress.epoch, progress.loss) });
  */
 export interface TrainHooks {
   /** Continue exactly where this checkpoint (of a run with the same settings) stopped. */
   readonly resumeFrom?: Checkpoint;
   /** Pause, resume and stop from outside. */
   readonly control?: RunControl;
-  readonly onProgress?: (progress: TrainingProgress) => void;
-  readonly onEpoch?: (epoch: number, logs: EpochLogs) => void;
+  /** Progress as plain data: after batches (at most every 100 ms), at each epoch's end, at the end. */
+  readonly onProgress?: (progress: FitProgress) => void;
 }
 
 /**
@@ -74,13 +73,9 @@ export class TrainingSession {
   async train(hooks: TrainHooks = {}): Promise<TrainResult> {
     let checkpoint: Checkpoint | null = null;
     const final: Callback = { name: 'playgroundFinal', onTrainEnd: (context: TrainingContext) => void (checkpoint = context.checkpoint()) };
-    const reporter = hooks.onProgress === undefined && hooks.onEpoch === undefined ? null : new ProgressReporter({ onProgress: hooks.onProgress ?? (() => {}), onEpoch: hooks.onEpoch ?? (() => {}) });
     const callbacks: Callback[] = [];
-    if (reporter !== null) callbacks.push(reporter);
-    if (hooks.control !== undefined) {
-      hooks.control.afterWait = () => reporter?.restartClock();
-      callbacks.push(hooks.control);
-    }
+    if (hooks.onProgress !== undefined) callbacks.push(new ProgressReporter(hooks.onProgress));
+    if (hooks.control !== undefined) callbacks.push(hooks.control);
     callbacks.push(final);
     const history = await this.model.fit(this.data.train, {
       optimizer: this.optimizer,
@@ -92,6 +87,7 @@ export class TrainingSession {
       seed: this.settings.seed,
       callbacks,
       resumeFrom: hooks.resumeFrom,
+      signal: hooks.control?.signal,
       runSettings: this.runSettings,
     });
     return { history, checkpoint: checkpoint!, stopReason: history.stopReason };

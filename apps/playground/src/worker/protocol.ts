@@ -1,5 +1,4 @@
-import type { EpochLogs } from '@annet/model';
-import type { TrainingProgress } from '../training/progress-reporter.js';
+import type { EpochLogs, FitProgress } from '@annet/model';
 import type { PausePoint } from '../training/run-control.js';
 import type { TrainingSettings } from '../training/settings.js';
 
@@ -77,8 +76,7 @@ export type ToWorker =
 export type FromWorker =
   | { readonly type: 'ready'; readonly kernels: KernelReport; readonly digits: number; readonly loadMilliseconds: number }
   | { readonly type: 'started'; readonly settings: TrainingSettings; readonly resumedFrom: CheckpointSummary | null }
-  | { readonly type: 'progress'; readonly progress: TrainingProgress }
-  | { readonly type: 'epoch'; readonly epoch: number; readonly logs: EpochLogs }
+  | { readonly type: 'progress'; readonly progress: FitProgress }
   | { readonly type: 'paused'; readonly where: PausePoint }
   | { readonly type: 'resumed' }
   | { readonly type: 'done'; readonly stopReason: string | null; readonly summary: CheckpointSummary }

@@ -87,7 +87,7 @@ async function train(settings: TrainingSettings, pauseAfterEpoch: number | null,
   const resumeFrom = resume ? state.loaded : null;
   if (resume && resumeFrom === null) throw new Error('no checkpoint is loaded: load one from IndexedDB or a file first');
   const session = new TrainingSession(resumeFrom === null ? settings : settingsOfCheckpoint(resumeFrom), state.digits);
-  const control = new RunControl({ onPaused: (where) => post({ type: 'paused', where }) });
+  const control = new RunControl((where) => post({ type: 'paused', where }));
   control.pauseAfterEpoch = pauseAfterEpoch;
   state.session = session;
   state.control = control;
@@ -98,7 +98,6 @@ async function train(settings: TrainingSettings, pauseAfterEpoch: number | null,
       resumeFrom: resumeFrom ?? undefined,
       control,
       onProgress: (progress) => post({ type: 'progress', progress }),
-      onEpoch: (epoch, logs) => post({ type: 'epoch', epoch, logs }),
     });
     state.ended = result.checkpoint;
     post({ type: 'done', stopReason: result.stopReason, summary: summarize(result.checkpoint, 0) });
