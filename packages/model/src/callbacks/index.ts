@@ -10,3 +10,4 @@ export { formatDuration, formatProgressLine, type ProgressLine } from './progres
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
 export { TerminateOnNaN } from './terminate-on-nan.js';
 export { ProgressReporter, type FitProgress, type ProgressReporterOptions } from './progress-reporter.js';
+export { byteCheckpointStore } from './byte-checkpoint-store.js';

@@ -1,0 +1,49 @@
+import { AnnetError } from '@annet/tensor';
+import { checkBytes, checkEntryName } from './byte-store.js';
+
+/**
+ * What {@link downloadBytes} needs of a page: `document.createElement('a')` and
+ * `URL.createObjectURL`. Tests pass stand-ins; a worker has no document (send the bytes to the
+ * page with `postMessage` and download there).
+ *
+ * @example
+ * downloadBytes('run.ckpt', bytes, { document: window.document });
+ */
+export interface DownloadOptions {
+  /** Default `globalThis.document`. */
+  readonly document?: Pick<Document, 'createElement'> & { readonly body?: { append(node: Node): void } | null };
+  /** MIME type of the file; default `application/octet-stream`. */
+  readonly mimeType?: string;
+}
+
+/**
+ * Offers `bytes` to the user as a file download named `name` (an `<a download>` clicked on a
+ * blob URL, revoked afterwards). The browser writes downloads to a temporary name and renames
+ * them when complete, so an interrupted download never replaces an earlier file of that name;
+ * re-open it with {@link readBytes} on the `File` the user picks.
+ *
+ * @example
+ * downloadBytes('mnist-epoch-3.ckpt', encodeCheckpoint(checkpoint));
+ */
+export function downloadBytes(name: string, bytes: Uint8Array, options: DownloadOptions = {}): void {
+  checkEntryName(name, 'downloadBytes');
+  checkBytes(bytes, 'downloadBytes');
+  const page = options.document ?? (globalThis as { document?: DownloadOptions['document'] }).document;
+  if (page === undefined || typeof page.createElement !== 'function') {
+    throw new AnnetError('UNSUPPORTED', 'downloadBytes', 'there is no document here (a worker or Node); send the bytes to the page with postMessage and download them there, or save with @annet/serialization/node');
+  }
+  const url = URL.createObjectURL(new Blob([bytes.slice()], { type: options.mimeType ?? 'application/octet-stream' }));
+  const anchor = page.createElement('a');
+  anchor.href = url;
+  anchor.download = name;
+  anchor.rel = 'noopener';
+  // Firefox ignores clicks on anchors outside the document.
+  page.body?.append(anchor);
+  try {
+    anchor.click();
+  } finally {
+    anchor.remove?.();
+    // Revoke after the click has been handled, or the download may find the URL gone.
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  }
+}
