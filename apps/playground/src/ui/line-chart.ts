@@ -1,5 +1,6 @@
 /**
- * One line of a {@link LineChart}: points as `[x, y]`, drawn in `color`.
+ * One line of a {@link LineChart}: points as `[x, y]`, drawn in `color`; a point with a
+ * non-finite coordinate breaks the line there.
  *
  * @example
  * const series: ChartSeries = { label: 'validation', color: '#d2691e', points: [[1, 0.4], [2, 0.3]], dots: true };
@@ -59,9 +60,18 @@ export class LineChart {
       context.fillStyle = line.color;
       context.lineWidth = 1.5;
       context.beginPath();
-      line.points.forEach(([x, y], point) => (point === 0 ? context.moveTo(toX(x), toY(y)) : context.lineTo(toX(x), toY(y))));
+      // A non-finite point lifts the pen: the line continues from the next point.
+      let penDown = false;
+      for (const [x, y] of line.points) {
+        if (!Number.isFinite(x) || !Number.isFinite(y)) penDown = false;
+        else if (penDown) context.lineTo(toX(x), toY(y));
+        else {
+          context.moveTo(toX(x), toY(y));
+          penDown = true;
+        }
+      }
       context.stroke();
-      if (line.dots) for (const [x, y] of line.points) context.fillRect(toX(x) - 2, toY(y) - 2, 4, 4);
+      if (line.dots) for (const [x, y] of line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))) context.fillRect(toX(x) - 2, toY(y) - 2, 4, 4);
       context.fillText(`— ${line.label}`, margin.left + width - 150 + index * 75, 13);
     });
     context.lineWidth = 1;

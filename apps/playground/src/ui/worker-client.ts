@@ -19,6 +19,13 @@ export class WorkerClient {
     worker.onerror = (event) => this.onEvent({ type: 'error', id: null, message: `the training worker failed: ${event.message}` });
   }
 
+  /** Ends the worker; pending requests are rejected. */
+  terminate(): void {
+    this.worker.terminate();
+    for (const waiting of this.pending.values()) waiting.reject(new Error('the worker was restarted'));
+    this.pending.clear();
+  }
+
   send(message: ToWorker, transfer: Transferable[] = []): void {
     this.worker.postMessage(message, transfer);
   }
