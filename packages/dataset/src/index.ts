@@ -48,4 +48,5 @@ export type { TextChunk } from './readers/text/text-chunks.js';
 // Shared
 export { sourceError, formatPlace, type Place } from './errors.js';
 export type { ByteInput } from './bytes.js';
+export { isBrowserByteSource, readByteSource, type BrowserByteSource, type ByteSource } from './byte-source.js';
 export type { JsonObject, JsonValue } from './json.js';

@@ -25,6 +25,7 @@ export type { TensorPair, TrainingData } from './training/data-source.js';
 export type { LossSpec } from './training/loss-spec.js';
 export type { MetricSpec } from './training/metric-set.js';
 export type { TrainingContext } from './training/training-context.js';
+export { withoutWallClock } from './training/wall-clock.js';
 export type { CallbackModel, TrainableModel } from './training/training-model.js';
 
 export * from './callbacks/index.js';

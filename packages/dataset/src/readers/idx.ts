@@ -1,4 +1,5 @@
 import { AnnetError, Tensor, allocate, formatShape, type DType } from '@annet/tensor';
+import { readByteSource, sourceNameOf, type ByteSource } from '../byte-source.js';
 import { asBytes, isGzip, type ByteInput } from '../bytes.js';
 import { sourceError } from '../errors.js';
 import { checkLabels } from '../preprocessing/check-labels.js';
@@ -120,17 +121,18 @@ function decodeBody(bytes: Uint8Array, view: DataView, start: number, typeCode: 
 }
 
 /**
- * Reads IDX bytes, gzip-compressed (detected from the `1f 8b` magic, decompressed with
+ * Reads IDX bytes (or a `File`, `Blob`, `Response` or `ReadableStream` of them), gzip-compressed (detected from the `1f 8b` magic, decompressed with
  * `DecompressionStream`) or not; see {@link decodeIdx}.
  *
  * @example
  * const response = await fetch('/mnist/train-labels-idx1-ubyte.gz');
  * const labels = await readIdx(await response.arrayBuffer(), { numClasses: 10, source: 'train-labels' });
  */
-export async function readIdx(input: ByteInput, options: IdxOptions = {}): Promise<Tensor> {
+export async function readIdx(input: ByteSource, options: IdxOptions = {}): Promise<Tensor> {
   checkOptionNames(options, idxOptionNames, 'readIdx');
-  const bytes = asBytes(input, 'readIdx');
-  return decodeIdx(isGzip(bytes) ? await gunzipIdx(bytes, options.source ?? 'input') : bytes, options);
+  const bytes = await readByteSource(input, 'readIdx');
+  const source = sourceNameOf(input, options.source);
+  return decodeIdx(isGzip(bytes) ? await gunzipIdx(bytes, source) : bytes, { ...options, source });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { AnnetError, Tensor, allocate, decodeNpyArray, decodeNpzArrays, type DType, type NpyArray } from '@annet/tensor';
+import { isBrowserByteSource, readByteSource, sourceNameOf, type BrowserByteSource, type ByteSource } from '../byte-source.js';
 import { asBytes, type ByteInput } from '../bytes.js';
 import { checkLabels } from '../preprocessing/check-labels.js';
 import { checkOptionNames } from './check-options.js';
@@ -68,31 +69,38 @@ export function convertArray(array: NpyArray, conversion: ArrayConversion, opera
 /**
  * Reads an NPY file (format 1.0, 2.0 and 3.0 headers; float32, float64, int32, uint8 and the
  * other numeric types @annet/tensor decodes; C or Fortran order) into a tensor, through
- * `decodeNpyArray` from @annet/tensor. Errors name the source.
+ * `decodeNpyArray` from @annet/tensor. Errors name the source. Given a `File`, `Blob`, `Response`
+ * or `ReadableStream`, it reads it first and returns a promise.
  *
  * @example
  * const images = readNpy(bytes, { dtype: 'float32', scale: 1 / 255, source: 'x_train.npy' });
  */
-export function readNpy(input: ByteInput, options: NpyOptions = {}): Tensor {
+export function readNpy(input: ByteInput, options?: NpyOptions): Tensor;
+/** A `File`, `Blob`, `Response` or `ReadableStream` is read first, so the tensor comes as a promise. */
+export function readNpy(input: BrowserByteSource, options?: NpyOptions): Promise<Tensor>;
+export function readNpy(input: ByteSource, options?: NpyOptions): Tensor | Promise<Tensor>;
+export function readNpy(input: ByteSource, options: NpyOptions = {}): Tensor | Promise<Tensor> {
   checkOptionNames(options, npyOptionNames, 'readNpy');
+  if (isBrowserByteSource(input)) return readByteSource(input, 'readNpy').then((bytes) => readNpy(bytes, { ...options, source: sourceNameOf(input, options.source) }));
   const source = options.source ?? 'input';
   return convertArray(decodeNpyArray(asBytes(input, 'readNpy'), source), options, 'readNpy', source);
 }
 
 /**
  * Reads an NPZ archive (`numpy.savez`, and `savez_compressed` through `DecompressionStream`)
- * into tensors keyed by member name, with optional per-member conversions.
+ * into tensors keyed by member name, with optional per-member conversions. Takes bytes, or a
+ * `File`, `Blob`, `Response` or `ReadableStream`.
  *
  * @example
  * const { x_train, y_train } = await readNpz(bytes, {
  *   members: { x_train: { dtype: 'float32', scale: 1 / 255 }, y_train: { numClasses: 10 } },
  * });
  */
-export async function readNpz(input: ByteInput, options: NpzOptions = {}): Promise<Record<string, Tensor>> {
+export async function readNpz(input: ByteSource, options: NpzOptions = {}): Promise<Record<string, Tensor>> {
   checkOptionNames(options, npzOptionNames, 'readNpz');
   for (const [name, conversion] of Object.entries(options.members ?? {})) checkOptionNames(conversion, conversionNames, `readNpz (members[${JSON.stringify(name)}])`);
-  const source = options.source ?? 'input';
-  const arrays = await decodeNpzArrays(asBytes(input, 'readNpz'), source);
+  const source = sourceNameOf(input, options.source);
+  const arrays = await decodeNpzArrays(await readByteSource(input, 'readNpz'), source);
   for (const name of Object.keys(options.members ?? {})) {
     if (!Object.hasOwn(arrays, name)) throw new AnnetError('NOT_FOUND', 'readNpz', `${source}: no member ${JSON.stringify(name)}; the archive holds ${JSON.stringify(Object.keys(arrays))}`);
   }

@@ -33,8 +33,13 @@ export class History implements Callback, EpochHistory {
     return this.epochs[this.epochs.length - 1];
   }
 
+  /**
+   * The epochs' logs as JSON, with the wall-clock figures ({@link wallClockLogKeys}) apart in
+   * `wallClock`, so two identical runs have identical `epochs` and only `wallClock` differs
+   * (`withoutWallClock` drops it from a checkpoint).
+   */
   getState(): JsonObject {
-    return { epochs: this.epochs.map((logs) => encodeLogs(logs)) };
+    return { epochs: this.epochs.map((logs) => encodeLogs(pick(logs, false))), wallClock: this.epochs.map((logs) => encodeLogs(pick(logs, true))) };
   }
 
   setState(state: JsonObject): void {
@@ -46,9 +51,32 @@ export class History implements Callback, EpochHistory {
       if (!valid) throw new AnnetError('INVALID_STATE', 'History', `epoch ${index} must be an object of numbers, got ${JSON.stringify(logs)?.slice(0, 80)}`);
       return decodeLogs(logs as JsonObject);
     });
+    // Wall-clock figures are optional (withoutWallClock drops them; older checkpoints keep them inline).
+    const wallClock = Array.isArray(state.wallClock) && state.wallClock.length === decoded.length ? state.wallClock : null;
+    if (wallClock !== null) {
+      wallClock.forEach((logs, index) => {
+        if (typeof logs === 'object' && logs !== null && !Array.isArray(logs) && Object.values(logs).every(isLogValue)) Object.assign(decoded[index], decodeLogs(logs as JsonObject));
+      });
+    }
     this.epochs.length = 0;
     this.epochs.push(...decoded);
   }
+}
+
+/**
+ * The log keys measured with a clock (`seconds`, `samplesPerSecond`): they differ between two
+ * otherwise identical runs, so checkpoints keep them apart from everything a resume depends on.
+ *
+ * @example
+ * wallClockLogKeys.includes('seconds'); // true
+ */
+export const wallClockLogKeys: readonly string[] = ['seconds', 'samplesPerSecond'];
+
+/** The logs with (`wallClock` true) only, or without, the wall-clock keys. */
+function pick(logs: EpochLogs, wallClock: boolean): EpochLogs {
+  const result: Record<string, number> = {};
+  for (const [key, value] of Object.entries(logs)) if (wallClockLogKeys.includes(key) === wallClock) result[key] = value;
+  return result;
 }
 
 /** A number, or a non-finite one as `encodeLogs` writes it (`"NaN"`, `"Infinity"`, `"-Infinity"`). */

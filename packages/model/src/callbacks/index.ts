@@ -1,7 +1,7 @@
 export type { Callback, EpochLogs, HookResult } from './callback.js';
 export type { EpochHistory } from './epoch-logs.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
-export { History } from './history.js';
+export { History, wallClockLogKeys } from './history.js';
 export { LearningRateScheduler, type LearningRateSchedulerOptions } from './learning-rate-scheduler.js';
 export { MemoryCheckpointStore, ModelCheckpoint, type CheckpointMoment, type CheckpointStore, type ModelCheckpointOptions } from './model-checkpoint.js';
 export { isImprovement, resolveMode, type MonitorMode } from './monitor.js';

@@ -1,6 +1,6 @@
 import { jsKernels } from './js-kernels.js';
 import type { Kernels } from './kernels.js';
-import { selectKernels } from './wasm-backend.js';
+import { selectKernelsWithReason } from './kernel-choice.js';
 
 /**
  * Picks a kernel set given the reference one; it may return `reference` itself (for example
@@ -11,11 +11,12 @@ export type KernelsSelector = (reference: Kernels) => Kernels;
 /** Set by {@link useKernels}: wins over any selection. */
 let forced: Kernels | null = null;
 /**
- * Consulted once, on first use. By default the WebAssembly SIMD selection of `wasm-backend.ts`
- * (relaxed SIMD, plain SIMD, else the reference; `ANNET_BACKEND=js|wasm` forces); replaced by
+ * Consulted once, on first use. By default the WebAssembly SIMD selection of `kernel-choice.ts`
+ * (relaxed SIMD, plain SIMD, else the reference, with its reason and a one-time warning when
+ * WebAssembly is blocked; `ANNET_BACKEND=js|wasm` forces); replaced by
  * {@link registerKernelsCandidate}. Referencing a function is no side effect: nothing runs at import.
  */
-let selector: KernelsSelector | null = selectKernels;
+let selector: KernelsSelector | null = selectKernelsWithReason;
 /** The cached result of the selection. */
 let selected: Kernels | null = null;
 

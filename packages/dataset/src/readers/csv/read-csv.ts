@@ -1,4 +1,5 @@
 import type { Tensor } from '@annet/tensor';
+import { isBrowserByteSource, readByteSource, sourceNameOf, type BrowserByteSource, type ByteSource } from '../../byte-source.js';
 import type { ByteInput } from '../../bytes.js';
 import { decodeUtf8 } from '../text/text-chunks.js';
 import type { CsvPlan } from './csv-columns.js';
@@ -56,14 +57,20 @@ function sortCodes(plan: CsvPlan, rows: CsvRows): void {
  * Reads a whole CSV text (a string, or UTF-8 bytes) into tensors: RFC 4180 quoting (delimiters,
  * line breaks and doubled quotes inside quoted fields), a header, column selection, typed and
  * category columns, a label column, and missing-value and NaN policies. Errors name the source,
- * line and column. For files larger than memory use {@link streamCsv}.
+ * line and column. For files larger than memory use {@link streamCsv}. Given a `File`, `Blob`,
+ * `Response` or `ReadableStream`, it reads it first and returns a promise.
  *
  * @example
  * const table = readCsv('x,y,label\n1,2,0\n3,4,1\n', { label: 'label', numClasses: 2 });
  * table.inputs.toArray(); // [[1, 2], [3, 4]]
  */
-export function readCsv(input: string | ByteInput, options: CsvOptions = {}): CsvTable {
+export function readCsv(input: string | ByteInput, options?: CsvOptions): CsvTable;
+/** A `File`, `Blob`, `Response` or `ReadableStream` is read first, so the table comes as a promise. */
+export function readCsv(input: BrowserByteSource, options?: CsvOptions): Promise<CsvTable>;
+export function readCsv(input: string | ByteSource, options?: CsvOptions): CsvTable | Promise<CsvTable>;
+export function readCsv(input: string | ByteSource, options: CsvOptions = {}): CsvTable | Promise<CsvTable> {
   checkOptionNames(options, csvOptionNames, 'readCsv');
+  if (isBrowserByteSource(input)) return readByteSource(input, 'readCsv').then((bytes) => readCsv(bytes, { ...options, source: sourceNameOf(input, options.source) }));
   const source = options.source ?? 'input';
   const text = typeof input === 'string' ? input : decodeUtf8(input, source, 'readCsv');
   const dtype = options.dtype ?? 'float32';

@@ -2,6 +2,7 @@ import { AnnetError, Tensor } from '@annet/tensor';
 import { IterableDataset } from '../../datasets/iterable-dataset.js';
 import type { Sample } from '../../datasets/sample.js';
 import type { StreamSource } from '../../datasets/stream-values.js';
+import { byteStream, isBlob, isResponse } from '../../byte-source.js';
 import { textChunks, type TextChunk } from '../text/text-chunks.js';
 import type { CsvPlan } from './csv-columns.js';
 import { csvOptionNames, type CsvOptions } from './csv-options.js';
@@ -38,15 +39,18 @@ export interface CsvChunk extends Omit<CsvTable, 'droppedRows'> {
 }
 
 /**
- * What the streaming CSV readers accept: text or byte chunks, or a whole string or byte array.
+ * What the streaming CSV readers accept: text or byte chunks, a whole string or byte array, or a
+ * `File`/`Blob`/`Response` (read in chunks: a `File` is re-readable, so `csvDataset(() => file)`
+ * re-reads it every epoch and resumes exactly).
  *
  * @example
  * const source: CsvStreamSource = fs.createReadStream('big.csv');
  */
-export type CsvStreamSource = StreamSource<TextChunk> | string | Uint8Array | ArrayBuffer;
+export type CsvStreamSource = StreamSource<TextChunk> | string | Uint8Array | ArrayBuffer | Blob | Response;
 
-/** Wraps a whole string or byte array as a one-chunk stream (both are iterable element by element). */
+/** Wraps a whole string or byte array as a one-chunk stream (both are iterable element by element); reads a `File`, `Blob` or `Response` as a byte stream. */
 function asChunks(source: CsvStreamSource): StreamSource<TextChunk> {
+  if (isBlob(source) || isResponse(source)) return byteStream(source, 'streamCsv');
   return typeof source === 'string' || source instanceof ArrayBuffer || ArrayBuffer.isView(source) ? [source as TextChunk] : source;
 }
 

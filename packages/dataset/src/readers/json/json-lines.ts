@@ -1,3 +1,4 @@
+import { byteStream, isBlob, isBrowserByteSource, isResponse, readByteSource, sourceNameOf, type BrowserByteSource, type ByteSource } from '../../byte-source.js';
 import type { ByteInput } from '../../bytes.js';
 import type { StreamSource } from '../../datasets/stream-values.js';
 import { sourceError } from '../../errors.js';
@@ -89,8 +90,13 @@ class LineSplitter {
  * @example
  * parseJsonLines('{"x": [1, 2], "y": 0}\n{"x": [3, 4], "y": 1}\n'); // two objects
  */
-export function parseJsonLines(input: string | ByteInput, options: JsonLinesOptions = {}): JsonValue[] {
+export function parseJsonLines(input: string | ByteInput, options?: JsonLinesOptions): JsonValue[];
+/** A `File`, `Blob`, `Response` or `ReadableStream` is read first, so the values come as a promise. */
+export function parseJsonLines(input: BrowserByteSource, options?: JsonLinesOptions): Promise<JsonValue[]>;
+export function parseJsonLines(input: string | ByteSource, options?: JsonLinesOptions): JsonValue[] | Promise<JsonValue[]>;
+export function parseJsonLines(input: string | ByteSource, options: JsonLinesOptions = {}): JsonValue[] | Promise<JsonValue[]> {
   checkOptionNames(options, jsonLinesOptionNames, 'parseJsonLines');
+  if (isBrowserByteSource(input)) return readByteSource(input, 'parseJsonLines').then((bytes) => parseJsonLines(bytes, { ...options, source: sourceNameOf(input, options.source) }));
   const source = options.source ?? 'input';
   const values: JsonValue[] = [];
   const splitter = new LineSplitter((text, line) => values.push(parseLine(text, line, source, 'parseJsonLines')), options, source, 'parseJsonLines');
@@ -100,19 +106,20 @@ export function parseJsonLines(input: string | ByteInput, options: JsonLinesOpti
 }
 
 /**
- * Streams JSON lines from an async iterable of strings or bytes, or a web `ReadableStream`,
+ * Streams JSON lines from an async iterable of strings or bytes, a web `ReadableStream`, or a
+ * `File`/`Blob`/`Response` (read in chunks),
  * one value at a time; memory is one chunk plus one line.
  *
  * @example
  * const samples = new IterableDataset(() => streamJsonLines(openStream()))
  *   .map((row) => ({ input: tensor(row.x), target: row.y }));
  */
-export async function* streamJsonLines(chunks: StreamSource<TextChunk>, options: JsonLinesOptions = {}): AsyncGenerator<JsonValue> {
+export async function* streamJsonLines(chunks: StreamSource<TextChunk> | Blob | Response, options: JsonLinesOptions = {}): AsyncGenerator<JsonValue> {
   checkOptionNames(options, jsonLinesOptionNames, 'streamJsonLines');
   const source = options.source ?? 'input';
   const ready: JsonValue[] = [];
   const splitter = new LineSplitter((text, line) => ready.push(parseLine(text, line, source, 'streamJsonLines')), options, source, 'streamJsonLines');
-  const input = typeof chunks === 'string' || ArrayBuffer.isView(chunks) || chunks instanceof ArrayBuffer ? [chunks as TextChunk] : chunks;
+  const input = isBlob(chunks) || isResponse(chunks) ? byteStream(chunks, 'streamJsonLines') : typeof chunks === 'string' || ArrayBuffer.isView(chunks) || chunks instanceof ArrayBuffer ? [chunks as TextChunk] : chunks;
   for await (const text of textChunks(input, source, 'streamJsonLines')) {
     splitter.push(text);
     while (ready.length > 0) yield ready.shift()!;
