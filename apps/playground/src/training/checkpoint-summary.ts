@@ -23,10 +23,12 @@ export function settingsOfCheckpoint(checkpoint: Checkpoint): TrainingSettings {
  * historyOfCheckpoint(checkpoint).map((logs) => logs.loss);
  */
 export function historyOfCheckpoint(checkpoint: Checkpoint): EpochLogs[] {
-  const epochs = (checkpoint.history as { epochs?: unknown } | null)?.epochs;
+  const { epochs, wallClock } = (checkpoint.history ?? {}) as { epochs?: unknown; wallClock?: unknown };
   if (!Array.isArray(epochs)) return [];
-  // History writes non-finite figures as strings ("NaN", "Infinity"), which JSON cannot hold as numbers.
-  return epochs.map((logs) => Object.fromEntries(Object.entries(logs as Record<string, number | string>).map(([key, value]) => [key, Number(value)])));
+  // History writes non-finite figures as strings ("NaN", "Infinity"), which JSON cannot hold as
+  // numbers, and keeps the wall-clock figures (seconds, samples/s) apart in `wallClock`.
+  const decode = (logs: unknown) => Object.fromEntries(Object.entries((logs ?? {}) as Record<string, number | string>).map(([key, value]) => [key, Number(value)]));
+  return epochs.map((logs, index) => ({ ...decode(logs), ...(Array.isArray(wallClock) ? decode(wallClock[index]) : {}) }));
 }
 
 /**

@@ -1,24 +1,26 @@
 import type { KernelReport } from '../worker/protocol.js';
 
 /**
- * Shows which kernels run in the worker, on which memory, and why; and the header badge.
+ * Shows which kernels run in the worker, on which memory, and why; and the header badge (whose
+ * `data-*` attributes the browser tests read).
  *
  * @example
  * showKernels(document, report);
  */
 export function showKernels(page: Document, report: KernelReport): void {
   const badge = page.querySelector('#kernel-badge') as HTMLElement;
-  badge.textContent = `kernels: ${report.name} · ${report.sharedMemory ? 'shared memory' : 'copied memory'}`;
+  badge.textContent = `kernels: ${report.name} · ${report.memory === 'typescript' ? 'typed arrays' : `${report.memory} memory`}`;
   badge.dataset.kernels = report.name;
-  badge.dataset.sharedMemory = String(report.sharedMemory);
+  badge.dataset.memory = report.memory;
   const facts: [string, string][] = [
-    ['kernels', report.name],
-    ['chosen', report.choice === 'auto' ? 'automatically' : 'by hand'],
-    ['memory', report.sharedMemory ? 'shared WebAssembly memory' : report.name === 'js' ? 'typed arrays' : 'copied per product'],
-    ['isolated', report.crossOriginIsolated ? 'yes (COOP + COEP)' : 'no'],
-    ['threads', String(report.threads)],
+    ['kernels', `${report.name} (${report.forced ? 'forced' : 'chosen automatically'})`],
     ['why', report.reason],
+    ['memory', report.memory],
+    ['why', report.memoryReason],
+    ['isolated', report.crossOriginIsolated === true ? 'yes (COOP + COEP)' : 'no'],
+    ['threads', String(report.threads)],
   ];
+  if (report.webAssemblyBlocked) facts.push(['warning', 'WebAssembly is blocked by this page’s Content-Security-Policy']);
   page.querySelector('#kernel-facts')!.replaceChildren(
     ...facts.flatMap(([term, value]) => {
       const dt = page.createElement('dt');

@@ -1,31 +1,17 @@
 import type { EpochLogs, FitProgress } from '@annet/model';
+import type { KernelInfo, KernelKind } from '@annet/tensor';
 import type { PausePoint } from '../training/run-control.js';
 import type { TrainingSettings } from '../training/settings.js';
 
 /**
- * Which kernels to run: the fastest available (`auto`), or one forced by name.
+ * Which kernels run in the worker and why (the library's {@link KernelInfo}), with the choice
+ * that was asked for and the number of threads, as the kernels panel shows it.
  *
  * @example
- * const choice: KernelChoice = 'wasm-simd'; // the same kernels Node 20 runs, for bit-identical runs
+ * const report: KernelReport = { ...kernelInfo(), choice: 'auto', threads: 1 };
  */
-export type KernelChoice = 'auto' | 'wasm-relaxed-simd' | 'wasm-simd' | 'js';
-
-/**
- * Which kernels run in the worker and why, as the kernels panel shows it.
- *
- * @example
- * const report: KernelReport = { name: 'wasm-relaxed-simd', sharedMemory: true, crossOriginIsolated: true, choice: 'auto', reason: '…', threads: 1 };
- */
-export interface KernelReport {
-  /** `'js'`, `'wasm-simd'` or `'wasm-relaxed-simd'`. */
-  readonly name: string;
-  /** Tensors live in the kernels' shared WebAssembly memory (no copy per product). */
-  readonly sharedMemory: boolean;
-  /** The page is cross-origin isolated (COOP and COEP headers), so SharedArrayBuffer exists. */
-  readonly crossOriginIsolated: boolean;
-  readonly choice: KernelChoice;
-  /** Why these kernels and this memory, in a sentence. */
-  readonly reason: string;
+export interface KernelReport extends KernelInfo {
+  readonly choice: KernelKind;
   /** Threads the kernels use (1: the worker alone). */
   readonly threads: number;
 }
@@ -55,7 +41,7 @@ export interface CheckpointSummary {
  * worker.postMessage({ type: 'train', settings, pauseAfterEpoch: null, resume: false } satisfies ToWorker);
  */
 export type ToWorker =
-  | { readonly type: 'init'; readonly digitsUrl: string; readonly kernels: KernelChoice }
+  | { readonly type: 'init'; readonly digitsUrl: string; readonly kernels: KernelKind }
   /** Train from the start, or (`resume`) from the checkpoint loaded last. */
   | { readonly type: 'train'; readonly settings: TrainingSettings; readonly pauseAfterEpoch: number | null; readonly resume: boolean }
   | { readonly type: 'pause' }

@@ -8,7 +8,7 @@ import { buildModel, inputShapeOf } from '../training/models.js';
 import { RunControl } from '../training/run-control.js';
 import { TrainingSession } from '../training/session.js';
 import type { TrainingSettings } from '../training/settings.js';
-import { chooseKernels } from './kernel-report.js';
+import { applyKernels } from './kernel-report.js';
 import type { CheckpointSummary, FromWorker, ToWorker } from './protocol.js';
 
 /** The worker's whole state: the digits, the run (if any), and the checkpoint loaded last. */
@@ -34,7 +34,7 @@ async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init': {
       const started = performance.now();
-      const kernels = chooseKernels(message.kernels);
+      const kernels = applyKernels(message.kernels);
       const response = await fetch(message.digitsUrl);
       if (!response.ok) throw new Error(`${message.digitsUrl}: HTTP ${response.status}`);
       state.digits = decodeDigits(new Uint8Array(await response.arrayBuffer()));
