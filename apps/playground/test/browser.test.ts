@@ -99,14 +99,14 @@ async function samplesPerSecond(page: Page): Promise<number> {
 }
 
 /** Clicks Download and returns the file Chromium wrote. */
-async function download(page: Page, folder: string): Promise<Uint8Array> {
+async function download(page: Page, folder: string): Promise<{ bytes: Uint8Array; file: string }> {
   const session = await browser!.target().createCDPSession();
   await session.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: folder });
   await page.click('#download');
   const deadline = Date.now() + wait.timeout;
   while (Date.now() < deadline) {
     const done = fs.readdirSync(folder).filter((name) => name.endsWith('.ckpt'));
-    if (done.length === 1) return new Uint8Array(fs.readFileSync(path.join(folder, done[0])));
+    if (done.length === 1) return { bytes: new Uint8Array(fs.readFileSync(path.join(folder, done[0]))), file: path.join(folder, done[0]) };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no checkpoint was downloaded into ${folder} within ${wait.timeout} ms`);
@@ -203,7 +203,13 @@ describe('the playground in Chromium', () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-download-'));
     let browserRun: Checkpoint;
     try {
-      browserRun = decodeCheckpoint(await download(page, folder));
+      const { bytes, file } = await download(page, folder);
+      browserRun = decodeCheckpoint(bytes);
+      // The downloaded file uploads back into a fresh page.
+      await page.reload(wait);
+      await page.waitForSelector('#status[data-state=ready]', wait);
+      await (await page.$<HTMLInputElement>('#upload'))!.uploadFile(file);
+      await page.waitForFunction(() => document.querySelector('#checkpoint-text')!.textContent!.startsWith('loaded from playground-mlp-epoch-3'), wait);
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
     }
