@@ -8,6 +8,7 @@ export { Rng, createRng, randomNormal, randomUniform, rngFromState, type RngStat
 export type { Kernels, MatmulArguments } from './kernels/kernels.js';
 export { activeKernels, registerKernelsCandidate, useKernels, type KernelsSelector } from './kernels/kernel-selection.js';
 export { jsKernels } from './kernels/js-kernels.js';
+export { canBlockThisThread, startBrowserKernelThreads, type BrowserKernelThreadsHandle, type BrowserKernelThreadsOptions, type BrowserKernelThreadStart, type KernelWorker } from './kernels/browser-kernel-threads.js';
 export { kernelInfo, setKernels, type KernelInfo, type KernelKind } from './kernels/kernel-info.js';
 export { chooseKernels, type KernelChoice, type KernelChoiceOptions } from './kernels/kernel-choice.js';
 export { matmul, type FusedActivation, type MatmulOptions } from './ops/matmul.js';

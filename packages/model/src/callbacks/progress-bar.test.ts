@@ -45,6 +45,9 @@ describe('formatProgressLine', () => {
       'Epoch 1/2   50/100 [=====>....]  loss 0.5000  25 samples/s  ETA 2.0s',
     );
   });
+  it('shows done/? without a bar or ETA while a stream epoch has no known total', () => {
+    expect(formatProgressLine({ epoch: 1, epochs: 2, done: 48, total: Number.NaN, elapsedSeconds: 2, samplesPerSecond: 24, logs: { loss: 0.5 }, barWidth: 10, finished: false })).toBe('Epoch 1/2  48/?  loss 0.5000  24 samples/s  ETA ?');
+  });
   it('formats durations as seconds, m:ss and h:mm:ss', () => {
     expect(formatDuration(4.25)).toBe('4.3s');
     expect(formatDuration(75)).toBe('1:15');

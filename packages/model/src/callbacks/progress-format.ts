@@ -33,12 +33,14 @@ export interface ProgressLine {
  * // 'Epoch 1/2   50/100 [=====>....]  loss 0.5000  50 samples/s  ETA 1.0s'
  */
 export function formatProgressLine(line: ProgressLine): string {
-  const digits = String(line.total).length;
-  const parts = [`Epoch ${line.epoch}/${line.epochs}`, `${String(line.done).padStart(digits)}/${line.total}${line.barWidth > 0 ? ` ${bar(line.done, line.total, line.barWidth)}` : ''}`];
+  // A stream's first epoch has no known total (NaN): show `done/?` without a bar or an ETA.
+  const known = Number.isFinite(line.total);
+  const digits = known ? String(line.total).length : 0;
+  const parts = [`Epoch ${line.epoch}/${line.epochs}`, `${String(line.done).padStart(digits)}/${known ? line.total : '?'}${line.barWidth > 0 && known ? ` ${bar(line.done, line.total, line.barWidth)}` : ''}`];
   for (const [key, value] of Object.entries(line.logs)) parts.push(key === 'learningRate' ? `lr ${Number(value.toPrecision(3))}` : `${key} ${formatLogValue(value)}`);
   parts.push(`${Math.round(line.samplesPerSecond)} samples/s`);
   if (line.finished) parts.push(formatDuration(line.elapsedSeconds));
-  else parts.push(`ETA ${line.samplesPerSecond > 0 ? formatDuration((line.total - line.done) / line.samplesPerSecond) : '?'}`);
+  else parts.push(`ETA ${line.samplesPerSecond > 0 && known ? formatDuration((line.total - line.done) / line.samplesPerSecond) : '?'}`);
   return parts.join('  ');
 }
 
