@@ -22,18 +22,20 @@ const pauseField = $<HTMLInputElement>('[name=pauseAfterEpoch]');
 if (query.pauseAfterEpoch !== null) pauseField.value = String(query.pauseAfterEpoch);
 const kernelSelect = $<HTMLSelectElement>('#kernel-choice');
 kernelSelect.value = query.kernels;
+const threadSelect = $<HTMLSelectElement>('#thread-choice');
+threadSelect.value = String(query.threads);
 const view = new RunView(document);
 let state: PageState = 'loading';
 let loaded: CheckpointSummary | null = null;
 let drawing: Float32Array | null = null;
-let client = startWorker(query.kernels);
+let client = startWorker(query.kernels, query.threads);
 let storePromise: Promise<ByteStore> | null = null;
 const store = () => (storePromise ??= openIndexedDbStore({ database: 'annet-playground' }));
 
-function startWorker(kernels: KernelKind): WorkerClient {
+function startWorker(kernels: KernelKind, threads: number): WorkerClient {
   const worker = new Worker(new URL('./worker/training-worker.ts', import.meta.url), { type: 'module', name: 'annet-training' });
   const created = new WorkerClient(worker, onWorkerEvent);
-  created.send({ type: 'init', digitsUrl: new URL('mnist-digits.bin', document.baseURI).href, kernels });
+  created.send({ type: 'init', digitsUrl: new URL('mnist-digits.bin', document.baseURI).href, kernels, threads });
   return created;
 }
 
@@ -86,6 +88,7 @@ function setState(next: PageState, text: string, isError = false): void {
   $<HTMLButtonElement>('#download').disabled = !buttons.save;
   $<HTMLButtonElement>('#continue').disabled = !buttons.continue;
   kernelSelect.disabled = next === 'training' || next === 'paused';
+  threadSelect.disabled = kernelSelect.disabled;
   form.setLocked(next === 'training' || next === 'paused');
 }
 
@@ -153,14 +156,16 @@ function describe(summary: CheckpointSummary): string {
   return `${summary.settings.task} with ${summary.settings.optimizer}, epoch ${summary.epoch}/${summary.settings.epochs}${summary.midEpoch ? ' (mid-epoch)' : ''}, step ${summary.step}${size}`;
 }
 
-kernelSelect.onchange = act(() => {
+const restartWorker = act(() => {
   if (state === 'training' || state === 'paused') throw new Error('stop the run before changing kernels');
   // Kernels are chosen once per thread: a new worker runs the new choice.
   client.terminate();
   loaded = null;
   setState('loading', 'restarting the worker with the new kernels');
-  client = startWorker(kernelSelect.value as KernelKind);
+  client = startWorker(kernelSelect.value as KernelKind, Number(threadSelect.value));
 });
+kernelSelect.onchange = restartWorker;
+threadSelect.onchange = restartWorker;
 
 const pad = new DrawPad($<HTMLCanvasElement>('#draw-pad'), (pixels) => {
   drawing = pixels;

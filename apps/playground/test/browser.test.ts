@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { decodeCheckpoint, type Checkpoint } from '@annet/serialization';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeDigits } from '../src/data/digits-file.js';
@@ -87,10 +87,10 @@ async function epochLosses(page: Page): Promise<number[]> {
   return page.$$eval('#epochs tbody tr', (rows) => rows.map((row) => Number((row as HTMLElement).dataset.loss)));
 }
 
-async function kernelBadge(page: Page): Promise<{ kernels: string; memory: string; isolated: boolean }> {
+async function kernelBadge(page: Page): Promise<{ kernels: string; memory: string; threads: number; isolated: boolean }> {
   return page.evaluate(() => {
     const badge = document.querySelector('#kernel-badge') as HTMLElement;
-    return { kernels: badge.dataset.kernels!, memory: badge.dataset.memory!, isolated: crossOriginIsolated };
+    return { kernels: badge.dataset.kernels!, memory: badge.dataset.memory!, threads: Number(badge.dataset.threads), isolated: crossOriginIsolated };
   });
 }
 
@@ -174,12 +174,13 @@ describe('the playground in Chromium', () => {
     }, 60_000);
   }
 
-  it('trains in the worker with COOP/COEP, pauses, saves to IndexedDB, resumes after a reload, and ends with the weights of a Node run bit for bit', async () => {
-    const { page, errors } = await openPage(pageUrl(isolatedServer!, sharedKernels, { pauseAfterEpoch: 2 }));
-    expect(await kernelBadge(page)).toEqual({ kernels: 'wasm-simd', memory: 'shared', isolated: true });
+  it('trains in the worker on two kernel threads with COOP/COEP, pauses, saves to IndexedDB, resumes after a reload, and ends with the weights of a one-thread Node run bit for bit', async () => {
+    const { page, errors } = await openPage(pageUrl(isolatedServer!, sharedKernels, { pauseAfterEpoch: 2, threads: 2 }));
+    expect(await kernelBadge(page)).toEqual({ kernels: 'wasm-simd', memory: 'shared', threads: 2, isolated: true });
     await startTicking(page);
     await page.click('#train');
     await page.waitForSelector('#status[data-state=paused]', wait);
+    figures.push({ ...(await kernelBadge(page)), samplesPerSecond: Math.round(await samplesPerSecond(page)) });
     const losses = await epochLosses(page);
     expect(losses).toHaveLength(2);
     expect(losses[1]).toBeLessThan(losses[0]);
@@ -193,6 +194,7 @@ describe('the playground in Chromium', () => {
 
     await page.reload(wait);
     await page.waitForSelector('#status[data-state=ready]', wait);
+    expect((await kernelBadge(page)).threads).toBe(2);
     await page.click('#load-idb');
     await page.waitForFunction(() => document.querySelector('#checkpoint-text')!.textContent!.startsWith('loaded from IndexedDB'), wait);
     expect(await page.$$eval('#epochs tbody tr', (rows) => rows.length)).toBe(2);
@@ -208,7 +210,7 @@ describe('the playground in Chromium', () => {
       // The downloaded file uploads back into a fresh page.
       await page.reload(wait);
       await page.waitForSelector('#status[data-state=ready]', wait);
-      await (await page.$<HTMLInputElement>('#upload'))!.uploadFile(file);
+      await ((await page.$('#upload')) as ElementHandle<HTMLInputElement>).uploadFile(file);
       await page.waitForFunction(() => document.querySelector('#checkpoint-text')!.textContent!.startsWith('loaded from playground-mlp-epoch-3'), wait);
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });

@@ -9,9 +9,10 @@ import type { KernelReport } from '../worker/protocol.js';
  */
 export function showKernels(page: Document, report: KernelReport): void {
   const badge = page.querySelector('#kernel-badge') as HTMLElement;
-  badge.textContent = `kernels: ${report.name} · ${report.memory === 'typescript' ? 'typed arrays' : `${report.memory} memory`}`;
+  badge.textContent = `kernels: ${report.name} · ${report.memory === 'typescript' ? 'typed arrays' : `${report.memory} memory`} · ${report.threads} thread${report.threads === 1 ? '' : 's'}`;
   badge.dataset.kernels = report.name;
   badge.dataset.memory = report.memory;
+  badge.dataset.threads = String(report.threads);
   const facts: [string, string][] = [
     ['kernels', `${report.name} (${report.forced ? 'forced' : 'chosen automatically'})`],
     ['why', report.reason],
@@ -19,6 +20,7 @@ export function showKernels(page: Document, report: KernelReport): void {
     ['why', report.memoryReason],
     ['isolated', report.crossOriginIsolated === true ? 'yes (COOP + COEP)' : 'no'],
     ['threads', String(report.threads)],
+    ['why', report.threadsReason],
   ];
   if (report.webAssemblyBlocked) facts.push(['warning', 'WebAssembly is blocked by this page’s Content-Security-Policy']);
   page.querySelector('#kernel-facts')!.replaceChildren(

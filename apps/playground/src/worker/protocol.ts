@@ -14,6 +14,8 @@ export interface KernelReport extends KernelInfo {
   readonly choice: KernelKind;
   /** Threads the kernels use (1: the worker alone). */
   readonly threads: number;
+  /** Why that many threads. */
+  readonly threadsReason: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface CheckpointSummary {
  * worker.postMessage({ type: 'train', settings, pauseAfterEpoch: null, resume: false } satisfies ToWorker);
  */
 export type ToWorker =
-  | { readonly type: 'init'; readonly digitsUrl: string; readonly kernels: KernelKind }
+  | { readonly type: 'init'; readonly digitsUrl: string; readonly kernels: KernelKind; readonly threads: number }
   /** Train from the start, or (`resume`) from the checkpoint loaded last. */
   | { readonly type: 'train'; readonly settings: TrainingSettings; readonly pauseAfterEpoch: number | null; readonly resume: boolean }
   | { readonly type: 'pause' }

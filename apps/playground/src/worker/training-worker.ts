@@ -34,7 +34,7 @@ async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init': {
       const started = performance.now();
-      const kernels = applyKernels(message.kernels);
+      const kernels = await applyKernels(message.kernels, message.threads);
       const response = await fetch(message.digitsUrl);
       if (!response.ok) throw new Error(`${message.digitsUrl}: HTTP ${response.status}`);
       state.digits = decodeDigits(new Uint8Array(await response.arrayBuffer()));
