@@ -19,7 +19,7 @@ import { serveFolder, type StaticServer } from './static-server.js';
 const settings: TrainingSettings = { ...defaultSettings, task: 'mlp', optimizer: 'adam', epochs: 3, batchSize: 50, trainSamples: 1000, validationSamples: 300, seed: 7 };
 /** The kernels both the browser and Node run for the bit-for-bit comparison. */
 const sharedKernels: KernelKind = 'simd';
-const wait = { timeout: 30_000 };
+const wait = { timeout: 45_000 };
 /** Where the screenshot of the trained page goes (a test artifact; not committed). */
 const artifacts = path.join(appFolder, 'test-results');
 
@@ -167,11 +167,11 @@ describe('the playground in Chromium', () => {
       figures.push({ ...kernels, samplesPerSecond: Math.round(await samplesPerSecond(page)), ticks: count, longestTickGapMs: Math.round(longestGap) });
       if (isolated) {
         fs.mkdirSync(artifacts, { recursive: true });
-        await page.screenshot({ path: path.join(artifacts, 'trained-page.png') });
+        await page.screenshot({ path: path.join(artifacts, 'trained-page.png'), fullPage: true });
       }
       expect(errors).toEqual([]);
       await page.close();
-    }, 60_000);
+    }, 90_000);
   }
 
   it('trains in the worker on two kernel threads with COOP/COEP, pauses, saves to IndexedDB, resumes after a reload, and ends with the weights of a one-thread Node run bit for bit', async () => {
@@ -231,5 +231,5 @@ describe('the playground in Chromium', () => {
       expect(fromBrowser.size).toBeGreaterThan(0);
       for (const [name, bytes] of fromNode) expect(fromBrowser.get(name)!.equals(bytes), `${name} differs`).toBe(true);
     }
-  }, 120_000);
+  }, 180_000);
 });
