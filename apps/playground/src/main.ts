@@ -46,9 +46,11 @@ function onWorkerEvent(message: FromWorker): void {
       setState('ready', `${message.digits.toLocaleString('en')} digits loaded in ${Math.round(message.loadMilliseconds)} ms`);
       return;
     case 'started':
+      // A resumed run goes on from here; its end (or a pause) gives the next checkpoint.
+      loaded = null;
       form.show(message.settings);
       view.reset(message.settings.epochs, message.resumedFrom?.history ?? []);
-      setState('training', message.resumedFrom === null ? 'training' : `resumed at epoch ${message.resumedFrom.epoch}, step ${message.resumedFrom.step}`);
+      setState('training', message.resumedFrom === null ? 'training' : `resumed ${where(message.resumedFrom)}`);
       return;
     case 'progress':
       view.showProgress(message.progress);
@@ -153,7 +155,12 @@ function showCheckpoint(text: string, summary: CheckpointSummary): void {
 
 function describe(summary: CheckpointSummary): string {
   const size = summary.bytes > 0 ? `, ${(summary.bytes / 1e6).toFixed(2)} MB` : '';
-  return `${summary.settings.task} with ${summary.settings.optimizer}, epoch ${summary.epoch}/${summary.settings.epochs}${summary.midEpoch ? ' (mid-epoch)' : ''}, step ${summary.step}${size}`;
+  return `${summary.settings.task} with ${summary.settings.optimizer}, ${where(summary)}${size}`;
+}
+
+function where(summary: CheckpointSummary): string {
+  const { epoch, step, midEpoch, settings } = summary;
+  return midEpoch ? `in epoch ${epoch + 1}/${settings.epochs} at step ${step}` : `after epoch ${epoch}/${settings.epochs} (step ${step})`;
 }
 
 const restartWorker = act(() => {

@@ -45,9 +45,9 @@ export class RunControl implements Callback {
     this.wake();
   }
 
-  /** End the run at the next batch boundary. */
-  stop(): void {
-    this.aborter.abort();
+  /** End the run at the next batch boundary; `fit`'s stop reason ends with `reason`. */
+  stop(reason = 'stopped by the user'): void {
+    this.aborter.abort(reason);
     this.wake();
   }
 

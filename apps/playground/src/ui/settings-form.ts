@@ -42,7 +42,7 @@ export class SettingsForm {
 
   /** Locks the fields while a run trains (its settings cannot change mid-run). */
   setLocked(locked: boolean): void {
-    for (const element of Array.from(this.form.elements)) if (element instanceof HTMLInputElement || element instanceof HTMLSelectElement) element.disabled = locked && element.name !== 'pauseAfterEpoch';
+    for (const element of Array.from(this.form.elements)) if (element instanceof HTMLInputElement || element instanceof HTMLSelectElement) element.disabled = locked;
   }
 
   private field(name: string): HTMLInputElement | HTMLSelectElement {
