@@ -33,12 +33,12 @@ describe('readers given a File, Blob, Response or ReadableStream', () => {
 
   it('readNpy returns a promise for a Blob and the tensor at once for bytes; readNpz reads a Response', async () => {
     const array = tensor([[1.5, -2], [3, 4]], { dtype: 'float32' });
-    const bytes = encodeNpy(array);
+    const bytes = encodeNpy(array).slice();
     const fromBlob = readNpy(new Blob([bytes]));
     expect(fromBlob).toBeInstanceOf(Promise);
     expect((await fromBlob).toArray()).toEqual(array.toArray());
     expect(readNpy(bytes).toArray()).toEqual(array.toArray());
-    const archive = await readNpz(new Response(encodeNpz({ x: array, y: tensor([1, 0], { dtype: 'int32' }) })));
+    const archive = await readNpz(new Response(encodeNpz({ x: array, y: tensor([1, 0], { dtype: 'int32' }) }).slice()));
     expect(archive.y.toArray()).toEqual([1, 0]);
     await expect(readNpz(new Response('missing', { status: 404, statusText: 'Not Found' }))).rejects.toThrow('readNpz: the response has status 404 Not Found');
   });

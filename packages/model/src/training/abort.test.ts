@@ -68,6 +68,18 @@ describe('fit with an AbortSignal', () => {
     expect(resumed.history.values('accuracy')).toEqual(uninterrupted.history.values('accuracy'));
   });
 
+  it("an abort during an epoch end (validation, hooks) stops before the next epoch's first batch and resumes exactly", async () => {
+    const uninterrupted = await train();
+    const controller = new AbortController();
+    const atEpochEnd: Callback = { name: 'stopAtEpochEnd', onEpochEnd: (_logs, context) => (context.epoch === 0 ? controller.abort('closed') : undefined) };
+    const stopped = await train({ signal: controller.signal, extra: [atEpochEnd] });
+    expect(stopped.history.stopReason).toBe('aborted at step 8 (epoch 2, batch 0): closed');
+    expect(stopped.moments.map((moment) => `${moment.trigger}-${moment.step}`)).toEqual(['epoch-8', 'abort-8']);
+    const resumed = await train({ resumeFrom: decodeCheckpoint(encodeCheckpoint(stopped.store.get('abort-8')!)) });
+    expect(weights(resumed.trained)).toEqual(weights(uninterrupted.trained));
+    expect(resumed.history.values('loss')).toEqual(uninterrupted.history.values('loss'));
+  });
+
   it('an already aborted signal takes no step and saves nothing', async () => {
     const controller = new AbortController();
     controller.abort();

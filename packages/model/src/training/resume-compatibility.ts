@@ -29,6 +29,13 @@ export function checkResumeCompatible(checkpoint: Checkpoint, parts: TrainingPar
   if (typeof fit.seed === 'number' && fit.seed !== parts.settings.seed) {
     throw new AnnetError('INVALID_ARGUMENT', operation, `the checkpoint was trained with seed ${fit.seed}, this fit uses ${parts.settings.seed}; use the same seed to resume exactly (it chooses the validationSplit samples)`);
   }
+  // stepsPerEpoch moves epoch boundaries (validation, epoch-end callbacks, the loader's passes): it must match.
+  const savedSteps = typeof fit.stepsPerEpoch === 'number' ? fit.stepsPerEpoch : null;
+  const steps = parts.settings.stepsPerEpoch ?? null;
+  if (savedSteps !== steps) {
+    const describe = (value: number | null) => (value === null ? 'no stepsPerEpoch (an epoch is a pass of the data)' : `stepsPerEpoch ${value}`);
+    throw new AnnetError('INVALID_ARGUMENT', operation, `the checkpoint was trained with ${describe(savedSteps)}, this fit uses ${describe(steps)}; use the same to resume exactly`);
+  }
   checkRunSettings(fit.runSettings, runSettings, operation);
   if (checkpoint.dataLoader === null) throw new AnnetError('INVALID_ARGUMENT', operation, 'the checkpoint holds no data-loader state; resumeFrom needs a checkpoint taken by fit');
 }

@@ -76,7 +76,13 @@ export function setUpRun(model: TrainableModel, trainData: TrainingData, options
     metrics: new OutputMetrics(model.outputNames, options.metrics, operation),
     epochLoss: new RunningMean(),
     callbacks,
-    settings: { seed: options.seed, batchSize: loader.batchSize, epochs: options.epochs, ...(options.runSettings === undefined ? {} : { runSettings: options.runSettings }) },
+    settings: {
+      seed: options.seed,
+      batchSize: loader.batchSize,
+      epochs: options.epochs,
+      ...(options.runSettings === undefined ? {} : { runSettings: options.runSettings }),
+      ...(options.stepsPerEpoch === null ? {} : { stepsPerEpoch: options.stepsPerEpoch }),
+    },
   };
   const state = new RunState(model, options.optimizer, options.epochs, batchesPerEpoch, epochSamples(loader, passBatches, options.stepsPerEpoch), history, (current) => captureCheckpoint(parts, current));
   let resumeMidEpoch = false;

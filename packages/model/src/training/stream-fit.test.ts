@@ -74,6 +74,12 @@ describe('fit on a stream', () => {
     }
   });
 
+  it('refuses to resume with another stepsPerEpoch than the checkpoint was trained with', async () => {
+    const straight = await trainStream({ stepsPerEpoch: 3 });
+    await expect(trainStream({ resumeFrom: roundTrip(straight.steps.get('step-4')) })).rejects.toThrow('the checkpoint was trained with stepsPerEpoch 3, this fit uses no stepsPerEpoch (an epoch is a pass of the data); use the same to resume exactly');
+    await expect(trainStream({ stepsPerEpoch: 2, resumeFrom: roundTrip(straight.steps.get('step-4')) })).rejects.toThrow('with stepsPerEpoch 3, this fit uses stepsPerEpoch 2');
+  });
+
   it('stepsPerEpoch over a map-style dataset resumes bit for bit too', async () => {
     const train = async (resumeFrom?: Checkpoint) => {
       const steps = new MemoryCheckpointStore();

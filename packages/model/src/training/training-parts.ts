@@ -19,6 +19,8 @@ export interface FitSettings {
   readonly epochs: number;
   /** `FitOptions.runSettings`, when given. */
   readonly runSettings?: JsonObject;
+  /** `FitOptions.stepsPerEpoch`, when given. */
+  readonly stepsPerEpoch?: number;
 }
 
 /**

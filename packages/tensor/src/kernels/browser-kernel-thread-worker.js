@@ -8,10 +8,11 @@ import { runHelperLoop } from './kernel-thread-loop.js';
 /** @import { BrowserKernelThreadStart } from './browser-kernel-threads.js' */
 /** @import { HelperKernels } from './kernel-thread-loop.js' */
 
-/** @type {{ addEventListener(type: 'message', listener: (event: MessageEvent) => void, options?: { once: boolean }): void; postMessage(message: unknown): void; close(): void }} */
+/** @type {{ addEventListener?: (type: 'message', listener: (event: MessageEvent) => void, options?: { once: boolean }) => void; postMessage(message: unknown): void; close(): void }} */
 const scope = /** @type {any} */ (globalThis);
 
-scope.addEventListener(
+// Imported outside a worker (a tool that loads every export), it does nothing.
+if (typeof scope.addEventListener === 'function') scope.addEventListener(
   'message',
   (event) => {
     const { module, memory, control, index, layout } = /** @type {BrowserKernelThreadStart} */ (event.data);
