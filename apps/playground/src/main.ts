@@ -63,7 +63,7 @@ function onWorkerEvent(message: FromWorker): void {
       setState('training', 'training');
       return;
     case 'done':
-      setState('done', message.stopReason ?? `trained ${message.summary.epoch} epochs (${message.summary.step} steps)`);
+      setState('done', message.stopReason ?? `trained ${message.summary?.epoch} epochs (${message.summary?.step} steps)`);
       void refreshPrediction();
       return;
     case 'error':

@@ -43,4 +43,29 @@ describe('TrainingSession', () => {
     expect(weightBytes(second).equals(weightBytes(straight))).toBe(true);
     expect(weightBytes(second).equals(afterTwoEpochs)).toBe(false);
   });
+
+  it('stopped mid-epoch, ends with a checkpoint there that resumes to the straight run\'s weights bit for bit', async () => {
+    const straight = new TrainingSession(settings, digits);
+    await straight.train();
+
+    const first = new TrainingSession(settings, digits);
+    // Paused after epoch 1, continued for one batch, paused again, stopped: the abort lands after
+    // batch 1 of epoch 2 (12 batches an epoch, so step 13), where the library's saver takes the checkpoint.
+    const control = new RunControl((where) => {
+      if (where.at === 'batch') return control.stop();
+      control.resume();
+      control.pause();
+    });
+    control.pauseAfterEpoch = 1;
+    const stopped = await first.train({ control });
+    expect(stopped.stopReason).toBe('aborted at step 13 (epoch 2, batch 1): stopped by the user');
+    const checkpoint = stopped.checkpoint!;
+    expect((checkpoint.extra as { training: { midEpoch: boolean } }).training.midEpoch).toBe(true);
+    expect(checkpoint.step).toBe(13);
+
+    const second = new TrainingSession(settings, digits);
+    const resumed = await second.train({ resumeFrom: checkpoint });
+    expect(resumed.history.epochs).toHaveLength(3);
+    expect(weightBytes(second).equals(weightBytes(straight))).toBe(true);
+  });
 });

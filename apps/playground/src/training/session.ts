@@ -1,4 +1,4 @@
-import { ProgressReporter, type Callback, type FitProgress, type History, type Sequential, type TrainingContext } from '@annet/model';
+import { MemoryCheckpointStore, ModelCheckpoint, ProgressReporter, type Callback, type FitProgress, type History, type Sequential } from '@annet/model';
 import type { JsonObject } from '@annet/layer-api';
 import type { Optimizer } from '@annet/optimizers';
 import type { Checkpoint } from '@annet/serialization';
@@ -32,8 +32,12 @@ export interface TrainHooks {
  */
 export interface TrainResult {
   readonly history: History;
-  /** Everything needed to continue (or inspect) the run where it ended: all epochs, or a stop mid-epoch. */
-  readonly checkpoint: Checkpoint;
+  /**
+   * Everything needed to continue (or inspect) the run where it ended: after its last epoch, or
+   * where it was stopped (mid-epoch or at an epoch's end); `null` when it was stopped before its
+   * first step (a resumed run then ends where its checkpoint was).
+   */
+  readonly checkpoint: Checkpoint | null;
   /** Why training stopped before its last epoch, or `null`. */
   readonly stopReason: string | null;
 }
@@ -71,12 +75,13 @@ export class TrainingSession {
 
   /** Trains up to the settings' epochs (from the start, or from `hooks.resumeFrom`). */
   async train(hooks: TrainHooks = {}): Promise<TrainResult> {
-    let checkpoint: Checkpoint | null = null;
-    const final: Callback = { name: 'playgroundFinal', onTrainEnd: (context: TrainingContext) => void (checkpoint = context.checkpoint()) };
+    // The library's saver, in memory: at every epoch's end, and where a stop aborts the run.
+    const store = new MemoryCheckpointStore(() => 'latest');
+    const saver = new ModelCheckpoint({ store, everyEpochs: 1 });
     const callbacks: Callback[] = [];
     if (hooks.onProgress !== undefined) callbacks.push(new ProgressReporter(hooks.onProgress));
     if (hooks.control !== undefined) callbacks.push(hooks.control);
-    callbacks.push(final);
+    callbacks.push(saver);
     const history = await this.model.fit(this.data.train, {
       optimizer: this.optimizer,
       loss: 'softmaxCrossEntropy',
@@ -90,6 +95,6 @@ export class TrainingSession {
       signal: hooks.control?.signal,
       runSettings: this.runSettings,
     });
-    return { history, checkpoint: checkpoint!, stopReason: history.stopReason };
+    return { history, checkpoint: store.get('latest') ?? hooks.resumeFrom ?? null, stopReason: history.stopReason };
   }
 }

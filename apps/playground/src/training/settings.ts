@@ -70,8 +70,8 @@ const schedules: readonly ScheduleName[] = ['constant', 'cosine', 'step', 'onecy
 export const digitCount = 10000;
 
 /**
- * Checks settings (from a form, a URL or a message) and returns them, or throws an Error that
- * names the field, what it got and what it accepts.
+ * Checks settings (from a form, a URL or a message) and returns them (only the known fields, in
+ * one order), or throws an Error that names the field, what it got and what it accepts.
  *
  * @example
  * checkSettings({ ...defaultSettings, epochs: 0 }); // throws: epochs must be an integer from 1 to 1000, got 0
@@ -92,7 +92,9 @@ export function checkSettings(settings: TrainingSettings): TrainingSettings {
   integer('training digits', settings.trainSamples, 1, digitCount - 1);
   integer('validation digits', settings.validationSamples, 1, digitCount - settings.trainSamples);
   integer('seed', settings.seed, 0, 2 ** 31 - 1);
-  return settings;
+  // A fresh object in one key order, so equal settings record equal JSON in checkpoints.
+  const { task, optimizer, learningRate, schedule, epochs, batchSize, trainSamples, validationSamples, seed } = settings;
+  return { task, optimizer, learningRate, schedule, epochs, batchSize, trainSamples, validationSamples, seed };
 }
 
 /**

@@ -67,7 +67,8 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly progress: FitProgress }
   | { readonly type: 'paused'; readonly where: PausePoint }
   | { readonly type: 'resumed' }
-  | { readonly type: 'done'; readonly stopReason: string | null; readonly summary: CheckpointSummary }
+  /** `summary` describes the run's last checkpoint (`null` when stopped before its first step). */
+  | { readonly type: 'done'; readonly stopReason: string | null; readonly summary: CheckpointSummary | null }
   | { readonly type: 'checkpoint'; readonly id: number; readonly bytes: Uint8Array; readonly summary: CheckpointSummary }
   | { readonly type: 'loaded'; readonly id: number; readonly summary: CheckpointSummary }
   | { readonly type: 'prediction'; readonly id: number; readonly probabilities: Float32Array }

@@ -100,7 +100,7 @@ async function train(settings: TrainingSettings, pauseAfterEpoch: number | null,
       onProgress: (progress) => post({ type: 'progress', progress }),
     });
     state.ended = result.checkpoint;
-    post({ type: 'done', stopReason: result.stopReason, summary: summarize(result.checkpoint, 0) });
+    post({ type: 'done', stopReason: result.stopReason, summary: result.checkpoint === null ? null : summarize(result.checkpoint, 0) });
   } finally {
     state.control = null;
   }
