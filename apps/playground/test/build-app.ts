@@ -9,7 +9,7 @@ export const appFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /**
  * Builds the app with its own Vite config into a fresh temporary folder and returns the folder
- * (the caller removes it). The tests build the current sources rather than trust a `dist` that
+ * (the caller removes it; a failed build removes it itself). The tests build the current sources rather than trust a `dist` that
  * may be stale.
  *
  * @example
@@ -17,6 +17,11 @@ export const appFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url
  */
 export async function buildApp(): Promise<string> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-playground-'));
-  await build({ root: appFolder, configFile: path.join(appFolder, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  try {
+    await build({ root: appFolder, configFile: path.join(appFolder, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } catch (error) {
+    fs.rmSync(outDir, { recursive: true, force: true });
+    throw error;
+  }
   return outDir;
 }
