@@ -24,24 +24,16 @@ export function chromiumPath(): string {
  * try { … } finally { await close(); }
  */
 export async function launchChromium(): Promise<{ readonly browser: Browser; readonly close: () => Promise<void> }> {
+  const executablePath = chromiumPath();
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-chromium-'));
-  const browser = await puppeteer.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    timeout: 30_000,
-    protocolTimeout: 60_000,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${profile}`,
-    ],
-  });
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({ executablePath, headless: true, timeout: 30_000, protocolTimeout: 60_000, args: flags });
+  } catch (error) {
+    fs.rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
   return {
     browser,
     close: async () => {
