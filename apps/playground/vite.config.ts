@@ -6,7 +6,10 @@ import { mnistDigits } from './vite/mnist-digits-plugin.js';
  * exists and the kernels keep tensors in shared WebAssembly memory. Without them the app still
  * works, copying operands into WebAssembly memory per product.
  */
-export const isolationHeaders = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
 export default defineConfig({
   // Libraries from their TypeScript sources (the `source` export condition), as the tests use them.

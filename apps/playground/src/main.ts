@@ -33,7 +33,10 @@ let storePromise: Promise<ByteStore> | null = null;
 const store = () => (storePromise ??= openIndexedDbStore({ database: 'annet-playground' }));
 
 function startWorker(kernels: KernelKind, threads: number): WorkerClient {
-  const worker = new Worker(new URL('./worker/training-worker.ts', import.meta.url), { type: 'module', name: 'annet-training' });
+  const worker = new Worker(new URL('./worker/training-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'annet-training',
+  });
   const created = new WorkerClient(worker, onWorkerEvent);
   created.send({ type: 'init', digitsUrl: new URL('mnist-digits.bin', document.baseURI).href, kernels, threads });
   return created;
@@ -43,7 +46,10 @@ function onWorkerEvent(message: FromWorker): void {
   switch (message.type) {
     case 'ready':
       showKernels(document, message.kernels);
-      setState('ready', `${message.digits.toLocaleString('en')} digits loaded in ${Math.round(message.loadMilliseconds)} ms`);
+      setState(
+        'ready',
+        `${message.digits.toLocaleString('en')} digits loaded in ${Math.round(message.loadMilliseconds)} ms`,
+      );
       return;
     case 'started':
       // A resumed run goes on from here; its end (or a pause) gives the next checkpoint.
@@ -57,17 +63,27 @@ function onWorkerEvent(message: FromWorker): void {
       if (message.progress.phase === 'epoch') void refreshPrediction();
       return;
     case 'paused':
-      setState('paused', `paused at ${message.where.at === 'epoch' ? `the end of epoch ${message.where.epoch + 1}` : `step ${message.where.step}`}`);
+      setState(
+        'paused',
+        `paused at ${message.where.at === 'epoch' ? `the end of epoch ${message.where.epoch + 1}` : `step ${message.where.step}`}`,
+      );
       return;
     case 'resumed':
       setState('training', 'training');
       return;
     case 'done':
-      setState('done', message.stopReason ?? `trained ${message.summary?.epoch} epochs (${message.summary?.step} steps)`);
+      setState(
+        'done',
+        message.stopReason ?? `trained ${message.summary?.epoch} epochs (${message.summary?.step} steps)`,
+      );
       void refreshPrediction();
       return;
     case 'error':
-      setState(state === 'loading' ? 'error' : state === 'training' || state === 'paused' ? 'done' : state, message.message, true);
+      setState(
+        state === 'loading' ? 'error' : state === 'training' || state === 'paused' ? 'done' : state,
+        message.message,
+        true,
+      );
       return;
     default:
       return;
@@ -107,7 +123,9 @@ $('#train').onclick = act(() => {
   const settings: TrainingSettings = form.read();
   client.send({ type: 'train', settings, pauseAfterEpoch: form.pauseAfterEpoch(), resume: false });
 });
-$('#continue').onclick = act(() => client.send({ type: 'train', settings: loaded!.settings, pauseAfterEpoch: form.pauseAfterEpoch(), resume: true }));
+$('#continue').onclick = act(() =>
+  client.send({ type: 'train', settings: loaded!.settings, pauseAfterEpoch: form.pauseAfterEpoch(), resume: true }),
+);
 $('#pause').onclick = act(() => client.send({ type: 'pause' }));
 $('#resume').onclick = act(() => client.send({ type: 'resume' }));
 $('#stop').onclick = act(() => client.send({ type: 'stop' }));
@@ -142,7 +160,12 @@ async function load(bytes: Uint8Array, from: string): Promise<void> {
   form.show(summary.settings);
   view.reset(summary.settings.epochs, summary.history);
   showCheckpoint(`loaded from ${from}: ${describe(summary)}`, summary);
-  setState('ready', summary.epoch < summary.settings.epochs ? 'checkpoint loaded: resume training from it, or draw a digit' : 'checkpoint loaded (all its epochs are trained): draw a digit');
+  setState(
+    'ready',
+    summary.epoch < summary.settings.epochs
+      ? 'checkpoint loaded: resume training from it, or draw a digit'
+      : 'checkpoint loaded (all its epochs are trained): draw a digit',
+  );
   void refreshPrediction();
 }
 
@@ -160,7 +183,9 @@ function describe(summary: CheckpointSummary): string {
 
 function where(summary: CheckpointSummary): string {
   const { epoch, step, midEpoch, settings } = summary;
-  return midEpoch ? `in epoch ${epoch + 1}/${settings.epochs} at step ${step}` : `after epoch ${epoch}/${settings.epochs} (step ${step})`;
+  return midEpoch
+    ? `in epoch ${epoch + 1}/${settings.epochs} at step ${step}`
+    : `after epoch ${epoch}/${settings.epochs} (step ${step})`;
 }
 
 const restartWorker = act(() => {

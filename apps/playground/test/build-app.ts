@@ -18,7 +18,12 @@ export const appFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export async function buildApp(): Promise<string> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-playground-'));
   try {
-    await build({ root: appFolder, configFile: path.join(appFolder, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    await build({
+      root: appFolder,
+      configFile: path.join(appFolder, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
   } catch (error) {
     fs.rmSync(outDir, { recursive: true, force: true });
     throw error;

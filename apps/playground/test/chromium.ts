@@ -12,7 +12,10 @@ import puppeteer, { type Browser } from 'puppeteer-core';
  */
 export function chromiumPath(): string {
   const file = process.env.CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
-  if (!fs.existsSync(file)) throw new Error(`no Chromium at ${file}: install Debian's chromium package (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  if (!fs.existsSync(file))
+    throw new Error(
+      `no Chromium at ${file}: install Debian's chromium package (apt-get install -y chromium) or set CHROMIUM_PATH`,
+    );
   return file;
 }
 
@@ -26,10 +29,26 @@ export function chromiumPath(): string {
 export async function launchChromium(): Promise<{ readonly browser: Browser; readonly close: () => Promise<void> }> {
   const executablePath = chromiumPath();
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-chromium-'));
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+  ];
   let browser: Browser;
   try {
-    browser = await puppeteer.launch({ executablePath, headless: true, timeout: 30_000, protocolTimeout: 60_000, args: flags });
+    browser = await puppeteer.launch({
+      executablePath,
+      headless: true,
+      timeout: 30_000,
+      protocolTimeout: 60_000,
+      args: flags,
+    });
   } catch (error) {
     fs.rmSync(profile, { recursive: true, force: true });
     throw error;

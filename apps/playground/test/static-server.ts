@@ -46,7 +46,10 @@ export async function serveFolder(folder: string, options: { readonly isolated: 
       response.writeHead(404).end('not found');
       return;
     }
-    response.writeHead(200, { 'Content-Type': contentTypes[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    response.writeHead(200, {
+      'Content-Type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': 'no-store',
+    });
     fs.createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve, reject) => {

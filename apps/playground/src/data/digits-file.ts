@@ -31,7 +31,9 @@ export interface Digits {
 export function encodeDigits(digits: Digits): Uint8Array<ArrayBuffer> {
   const { count, rows, columns, labels, pixels } = digits;
   if (labels.length !== count || pixels.length !== count * rows * columns) {
-    throw new Error(`encodeDigits: expected ${count} labels and ${count * rows * columns} pixels, got ${labels.length} and ${pixels.length}`);
+    throw new Error(
+      `encodeDigits: expected ${count} labels and ${count * rows * columns} pixels, got ${labels.length} and ${pixels.length}`,
+    );
   }
   const bytes = new Uint8Array(headerBytes + labels.length + pixels.length);
   bytes.set(magic, 0);
@@ -53,14 +55,19 @@ export function encodeDigits(digits: Digits): Uint8Array<ArrayBuffer> {
 export function decodeDigits(bytes: Uint8Array): Digits {
   const operation = 'decodeDigits';
   if (bytes.length < headerBytes || magic.some((byte, index) => bytes[index] !== byte)) {
-    throw new Error(`${operation}: expected a digits file starting with "ANMD", got ${bytes.length} bytes starting with [${Array.from(bytes.subarray(0, 4)).join(',')}]`);
+    throw new Error(
+      `${operation}: expected a digits file starting with "ANMD", got ${bytes.length} bytes starting with [${Array.from(bytes.subarray(0, 4)).join(',')}]`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = view.getUint32(4, true);
   const rows = view.getUint32(8, true);
   const columns = view.getUint32(12, true);
   const expected = headerBytes + count * (1 + rows * columns);
-  if (bytes.length !== expected) throw new Error(`${operation}: a file of ${count} digits of ${rows}×${columns} holds ${expected} bytes, got ${bytes.length}`);
+  if (bytes.length !== expected)
+    throw new Error(
+      `${operation}: a file of ${count} digits of ${rows}×${columns} holds ${expected} bytes, got ${bytes.length}`,
+    );
   const labels = bytes.subarray(headerBytes, headerBytes + count);
   const bad = labels.findIndex((label) => label > 9);
   if (bad >= 0) throw new Error(`${operation}: label ${bad} is ${labels[bad]}, expected 0-9`);

@@ -21,7 +21,8 @@ export function readMnistPackage(): Digits {
   for (let digit = 0; digit < 10; digit++) {
     const file = path.join(folder, `${digit}.json`);
     const data = (JSON.parse(fs.readFileSync(file, 'utf8')) as { data?: unknown }).data;
-    if (!Array.isArray(data) || data.length % pixelsPerImage !== 0) throw new Error(`${file}: expected { data: [...] } with a multiple of ${pixelsPerImage} values`);
+    if (!Array.isArray(data) || data.length % pixelsPerImage !== 0)
+      throw new Error(`${file}: expected { data: [...] } with a multiple of ${pixelsPerImage} values`);
     const pixels = new Uint8Array(data.length);
     for (let index = 0; index < data.length; index++) pixels[index] = Math.round((data[index] as number) * 255);
     perDigit.push(pixels);

@@ -12,7 +12,10 @@ import { checkSettings, type TrainingSettings } from './settings.js';
 export function settingsOfCheckpoint(checkpoint: Checkpoint): TrainingSettings {
   const fit = (checkpoint.extra as { fit?: { runSettings?: { playground?: unknown } } } | undefined)?.fit;
   const settings = fit?.runSettings?.playground;
-  if (typeof settings !== 'object' || settings === null) throw new Error('this checkpoint was not saved by the playground (it records no playground settings); load a checkpoint the playground saved');
+  if (typeof settings !== 'object' || settings === null)
+    throw new Error(
+      'this checkpoint was not saved by the playground (it records no playground settings); load a checkpoint the playground saved',
+    );
   return checkSettings(settings as TrainingSettings);
 }
 
@@ -27,8 +30,14 @@ export function historyOfCheckpoint(checkpoint: Checkpoint): EpochLogs[] {
   if (!Array.isArray(epochs)) return [];
   // History writes non-finite figures as strings ("NaN", "Infinity"), which JSON cannot hold as
   // numbers, and keeps the wall-clock figures (seconds, samples/s) apart in `wallClock`.
-  const decode = (logs: unknown) => Object.fromEntries(Object.entries((logs ?? {}) as Record<string, number | string>).map(([key, value]) => [key, Number(value)]));
-  return epochs.map((logs, index) => ({ ...decode(logs), ...(Array.isArray(wallClock) ? decode(wallClock[index]) : {}) }));
+  const decode = (logs: unknown) =>
+    Object.fromEntries(
+      Object.entries((logs ?? {}) as Record<string, number | string>).map(([key, value]) => [key, Number(value)]),
+    );
+  return epochs.map((logs, index) => ({
+    ...decode(logs),
+    ...(Array.isArray(wallClock) ? decode(wallClock[index]) : {}),
+  }));
 }
 
 /**

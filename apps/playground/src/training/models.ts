@@ -15,7 +15,13 @@ import type { TaskName } from './settings.js';
 export function buildModel(task: TaskName): Sequential {
   if (task === 'mlp') {
     return new Sequential(
-      [new Dense(784, 256, { activation: 'relu', activationHint: 'relu' }), new Dropout(0.2), new Dense(256, 128, { activation: 'relu', activationHint: 'relu' }), new Dropout(0.2), new Dense(128, 10)],
+      [
+        new Dense(784, 256, { activation: 'relu', activationHint: 'relu' }),
+        new Dropout(0.2),
+        new Dense(256, 128, { activation: 'relu', activationHint: 'relu' }),
+        new Dropout(0.2),
+        new Dense(128, 10),
+      ],
       { name: 'mlp', inputShape: [784] },
     );
   }

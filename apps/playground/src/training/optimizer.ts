@@ -1,4 +1,14 @@
-import { Adam, AdamW, RMSprop, SGD, cosineSchedule, oneCycleSchedule, stepSchedule, type LearningRate, type Optimizer } from '@annet/optimizers';
+import {
+  Adam,
+  AdamW,
+  RMSprop,
+  SGD,
+  cosineSchedule,
+  oneCycleSchedule,
+  stepSchedule,
+  type LearningRate,
+  type Optimizer,
+} from '@annet/optimizers';
 import type { TrainingSettings } from './settings.js';
 
 /**
@@ -15,7 +25,13 @@ export function learningRateOf(settings: TrainingSettings, totalSteps: number, s
     case 'constant':
       return peak;
     case 'cosine':
-      return cosineSchedule({ initialLearningRate: peak, totalSteps, minLearningRate: peak / 100, warmupSteps: Math.min(stepsPerEpoch, Math.floor(totalSteps / 10)), warmupStartLearningRate: peak / 10 });
+      return cosineSchedule({
+        initialLearningRate: peak,
+        totalSteps,
+        minLearningRate: peak / 100,
+        warmupSteps: Math.min(stepsPerEpoch, Math.floor(totalSteps / 10)),
+        warmupStartLearningRate: peak / 10,
+      });
     case 'step':
       return stepSchedule({ initialLearningRate: peak, stepSize: Math.max(1, Math.ceil(totalSteps / 3)), gamma: 0.1 });
     case 'onecycle':

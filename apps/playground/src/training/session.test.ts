@@ -6,11 +6,19 @@ import { TrainingSession } from './session.js';
 import { defaultSettings, type TrainingSettings } from './settings.js';
 
 const digits = readMnistPackage();
-const settings: TrainingSettings = { ...defaultSettings, epochs: 3, trainSamples: 600, validationSamples: 200, batchSize: 50 };
+const settings: TrainingSettings = {
+  ...defaultSettings,
+  epochs: 3,
+  trainSamples: 600,
+  validationSamples: 200,
+  batchSize: 50,
+};
 
 /** All parameters' bytes, in order, so that equality is bit equality (-0 and 0, NaN payloads). */
 function weightBytes(session: TrainingSession): Buffer {
-  return Buffer.concat(session.model.parameters().map((parameter) => Buffer.from(Float32Array.from(parameter.value).buffer)));
+  return Buffer.concat(
+    session.model.parameters().map((parameter) => Buffer.from(Float32Array.from(parameter.value).buffer)),
+  );
 }
 
 describe('TrainingSession', () => {
@@ -44,7 +52,7 @@ describe('TrainingSession', () => {
     expect(weightBytes(second).equals(afterTwoEpochs)).toBe(false);
   });
 
-  it('stopped mid-epoch, ends with a checkpoint there that resumes to the straight run\'s weights bit for bit', async () => {
+  it("stopped mid-epoch, ends with a checkpoint there that resumes to the straight run's weights bit for bit", async () => {
     const straight = new TrainingSession(settings, digits);
     await straight.train();
 

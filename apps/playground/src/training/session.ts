@@ -1,4 +1,12 @@
-import { MemoryCheckpointStore, ModelCheckpoint, ProgressReporter, type Callback, type FitProgress, type History, type Sequential } from '@annet/model';
+import {
+  MemoryCheckpointStore,
+  ModelCheckpoint,
+  ProgressReporter,
+  type Callback,
+  type FitProgress,
+  type History,
+  type Sequential,
+} from '@annet/model';
 import type { JsonObject } from '@annet/layer-api';
 import type { Optimizer } from '@annet/optimizers';
 import type { Checkpoint } from '@annet/serialization';

@@ -78,22 +78,26 @@ export const digitCount = 10000;
  */
 export function checkSettings(settings: TrainingSettings): TrainingSettings {
   const oneOf = <T extends string>(name: string, value: T, allowed: readonly T[]) => {
-    if (!allowed.includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+    if (!allowed.includes(value))
+      throw new Error(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
   };
   const integer = (name: string, value: number, minimum: number, maximum: number) => {
-    if (!Number.isSafeInteger(value) || value < minimum || value > maximum) throw new Error(`${name} must be an integer from ${minimum} to ${maximum}, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < minimum || value > maximum)
+      throw new Error(`${name} must be an integer from ${minimum} to ${maximum}, got ${value}`);
   };
   oneOf('task', settings.task, tasks);
   oneOf('optimizer', settings.optimizer, optimizers);
   oneOf('schedule', settings.schedule, schedules);
-  if (!(settings.learningRate > 0 && settings.learningRate <= 10)) throw new Error(`learning rate must be a number in (0, 10], got ${settings.learningRate}`);
+  if (!(settings.learningRate > 0 && settings.learningRate <= 10))
+    throw new Error(`learning rate must be a number in (0, 10], got ${settings.learningRate}`);
   integer('epochs', settings.epochs, 1, 1000);
   integer('batch size', settings.batchSize, 1, 4096);
   integer('training digits', settings.trainSamples, 1, digitCount - 1);
   integer('validation digits', settings.validationSamples, 1, digitCount - settings.trainSamples);
   integer('seed', settings.seed, 0, 2 ** 31 - 1);
   // A fresh object in one key order, so equal settings record equal JSON in checkpoints.
-  const { task, optimizer, learningRate, schedule, epochs, batchSize, trainSamples, validationSamples, seed } = settings;
+  const { task, optimizer, learningRate, schedule, epochs, batchSize, trainSamples, validationSamples, seed } =
+    settings;
   return { task, optimizer, learningRate, schedule, epochs, batchSize, trainSamples, validationSamples, seed };
 }
 

@@ -31,7 +31,8 @@ export function mnistPixelsOf(ink: Float32Array, side: number): Float32Array | n
   const height = Math.max(1, Math.round((bottom - top + 1) * scale));
   const small = new Float32Array(width * height);
   for (let row = 0; row < height; row++) {
-    for (let column = 0; column < width; column++) small[row * width + column] = boxAverage(ink, side, top + row / scale, left + column / scale, 1 / scale);
+    for (let column = 0; column < width; column++)
+      small[row * width + column] = boxAverage(ink, side, top + row / scale, left + column / scale, 1 / scale);
   }
   let mass = 0;
   let rowMass = 0;
@@ -51,7 +52,8 @@ export function mnistPixelsOf(ink: Float32Array, side: number): Float32Array | n
     for (let column = 0; column < width; column++) {
       const targetRow = row + rowShift;
       const targetColumn = column + columnShift;
-      if (targetRow >= 0 && targetRow < 28 && targetColumn >= 0 && targetColumn < 28) pixels[targetRow * 28 + targetColumn] = Math.min(1, small[row * width + column]);
+      if (targetRow >= 0 && targetRow < 28 && targetColumn >= 0 && targetColumn < 28)
+        pixels[targetRow * 28 + targetColumn] = Math.min(1, small[row * width + column]);
     }
   }
   return pixels;

@@ -11,7 +11,10 @@ export class DrawPad {
   private readonly context: CanvasRenderingContext2D;
   private drawing = false;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly onDrawn: (pixels: Float32Array | null) => void) {
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly onDrawn: (pixels: Float32Array | null) => void,
+  ) {
     this.context = canvas.getContext('2d', { willReadFrequently: true })!;
     this.clear();
     canvas.addEventListener('pointerdown', (event) => {
@@ -59,6 +62,9 @@ export class DrawPad {
 
   private point(event: PointerEvent): [number, number] {
     const box = this.canvas.getBoundingClientRect();
-    return [((event.clientX - box.left) / box.width) * this.canvas.width, ((event.clientY - box.top) / box.height) * this.canvas.height];
+    return [
+      ((event.clientX - box.left) / box.width) * this.canvas.width,
+      ((event.clientY - box.top) / box.height) * this.canvas.height,
+    ];
   }
 }

@@ -22,7 +22,8 @@ export function showKernels(page: Document, report: KernelReport): void {
     ['threads', String(report.threads)],
     ['why', report.threadsReason],
   ];
-  if (report.webAssemblyBlocked) facts.push(['warning', 'WebAssembly is blocked by this page’s Content-Security-Policy']);
+  if (report.webAssemblyBlocked)
+    facts.push(['warning', 'WebAssembly is blocked by this page’s Content-Security-Policy']);
   page.querySelector('#kernel-facts')!.replaceChildren(
     ...facts.flatMap(([term, value]) => {
       const dt = page.createElement('dt');

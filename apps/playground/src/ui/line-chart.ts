@@ -27,7 +27,11 @@ const margin = { left: 44, right: 10, top: 22, bottom: 24 };
 export class LineChart {
   private readonly context: CanvasRenderingContext2D;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly title: string, private readonly fixedRange: readonly [number, number] | null = null) {
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly title: string,
+    private readonly fixedRange: readonly [number, number] | null = null,
+  ) {
     this.context = canvas.getContext('2d')!;
   }
 
@@ -54,7 +58,8 @@ export class LineChart {
       context.stroke();
       context.fillText(formatTick(y), 4, toY(y) + 4);
     }
-    for (let epoch = 0; epoch <= maxX; epoch += Math.max(1, Math.ceil(maxX / 10))) context.fillText(String(epoch), toX(epoch) - 3, canvas.height - 8);
+    for (let epoch = 0; epoch <= maxX; epoch += Math.max(1, Math.ceil(maxX / 10)))
+      context.fillText(String(epoch), toX(epoch) - 3, canvas.height - 8);
     series.forEach((line, index) => {
       context.strokeStyle = line.color;
       context.fillStyle = line.color;
@@ -71,7 +76,9 @@ export class LineChart {
         }
       }
       context.stroke();
-      if (line.dots) for (const [x, y] of line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))) context.fillRect(toX(x) - 2, toY(y) - 2, 4, 4);
+      if (line.dots)
+        for (const [x, y] of line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)))
+          context.fillRect(toX(x) - 2, toY(y) - 2, 4, 4);
       context.fillText(`— ${line.label}`, margin.left + width - 150 + index * 75, 13);
     });
     context.lineWidth = 1;

@@ -12,7 +12,10 @@ export type PageState = 'loading' | 'ready' | 'training' | 'paused' | 'done' | '
  * @example
  * buttonsFor('paused', false).resume; // true
  */
-export function buttonsFor(state: PageState, loaded: boolean): Record<'train' | 'pause' | 'resume' | 'stop' | 'save' | 'continue', boolean> {
+export function buttonsFor(
+  state: PageState,
+  loaded: boolean,
+): Record<'train' | 'pause' | 'resume' | 'stop' | 'save' | 'continue', boolean> {
   const idle = state === 'ready' || state === 'done';
   return {
     train: idle,

@@ -48,7 +48,8 @@ export class RunView {
     if (progress.phase === 'end') return;
     const { epoch, epochs, batch, batchesPerEpoch } = progress;
     const done = batchesPerEpoch === null ? epoch - 1 : epoch - 1 + batch / batchesPerEpoch;
-    (this.page.querySelector('#progress-bar') as HTMLElement).style.width = `${Math.min(100, (done / epochs) * 100).toFixed(1)}%`;
+    (this.page.querySelector('#progress-bar') as HTMLElement).style.width =
+      `${Math.min(100, (done / epochs) * 100).toFixed(1)}%`;
     const eta = progress.etaSeconds === null ? '' : `, ${progress.etaSeconds.toFixed(0)} s left`;
     this.page.querySelector('#progress-text')!.textContent =
       `epoch ${epoch}/${epochs}, batch ${batch}/${batchesPerEpoch ?? '?'}, step ${progress.step} · loss ${format(progress.loss)} · accuracy ${format(progress.metrics.accuracy)} · ${Math.round(progress.samplesPerSecond).toLocaleString('en')} samples/s${eta}`;
@@ -61,7 +62,8 @@ export class RunView {
       this.trainingLoss.push([done, progress.loss]);
       if (progress.metrics.accuracy !== undefined) this.trainingAccuracy.push([done, progress.metrics.accuracy]);
     }
-    if (progress.phase === 'epoch' && progress.loss !== null) this.addEpoch(epoch, { loss: progress.loss, ...progress.metrics, samplesPerSecond: progress.samplesPerSecond });
+    if (progress.phase === 'epoch' && progress.loss !== null)
+      this.addEpoch(epoch, { loss: progress.loss, ...progress.metrics, samplesPerSecond: progress.samplesPerSecond });
     this.draw();
   }
 
@@ -81,7 +83,14 @@ export class RunView {
     row.dataset.epoch = String(epoch);
     row.dataset.loss = String(logs.loss);
     row.dataset.validationAccuracy = String(logs.validationAccuracy);
-    for (const value of [String(epoch), format(logs.loss), format(logs.accuracy), format(logs.validationLoss), format(logs.validationAccuracy), logs.samplesPerSecond === undefined ? '' : Math.round(logs.samplesPerSecond).toLocaleString('en')]) {
+    for (const value of [
+      String(epoch),
+      format(logs.loss),
+      format(logs.accuracy),
+      format(logs.validationLoss),
+      format(logs.validationAccuracy),
+      logs.samplesPerSecond === undefined ? '' : Math.round(logs.samplesPerSecond).toLocaleString('en'),
+    ]) {
       const cell = this.page.createElement('td');
       cell.textContent = value;
       row.append(cell);

@@ -1,7 +1,11 @@
 import { checkSettings, settingChoices, type TrainingSettings } from '../training/settings.js';
 
 const numberFields = ['learningRate', 'epochs', 'batchSize', 'trainSamples', 'validationSamples', 'seed'] as const;
-const choiceFields = { task: settingChoices.tasks, optimizer: settingChoices.optimizers, schedule: settingChoices.schedules } as const;
+const choiceFields = {
+  task: settingChoices.tasks,
+  optimizer: settingChoices.optimizers,
+  schedule: settingChoices.schedules,
+} as const;
 
 /**
  * The settings form: fills the selects, shows settings, and reads them back checked.
@@ -36,13 +40,15 @@ export class SettingsForm {
     const text = this.field('pauseAfterEpoch').value.trim();
     if (text === '') return null;
     const value = Number(text);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`pause after epoch must be empty or an integer >= 1, got ${JSON.stringify(text)}`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new Error(`pause after epoch must be empty or an integer >= 1, got ${JSON.stringify(text)}`);
     return value;
   }
 
   /** Locks the fields while a run trains (its settings cannot change mid-run). */
   setLocked(locked: boolean): void {
-    for (const element of Array.from(this.form.elements)) if (element instanceof HTMLInputElement || element instanceof HTMLSelectElement) element.disabled = locked;
+    for (const element of Array.from(this.form.elements))
+      if (element instanceof HTMLInputElement || element instanceof HTMLSelectElement) element.disabled = locked;
   }
 
   private field(name: string): HTMLInputElement | HTMLSelectElement {

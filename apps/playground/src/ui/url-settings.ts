@@ -11,7 +11,10 @@ const kernelKinds: readonly KernelKind[] = ['auto', 'relaxed-simd', 'simd', 'typ
  * @example
  * settingsFromQuery(new URLSearchParams('epochs=3'), defaultSettings).settings.epochs; // 3
  */
-export function settingsFromQuery(query: URLSearchParams, defaults: TrainingSettings): { settings: TrainingSettings; kernels: KernelKind; threads: number; pauseAfterEpoch: number | null } {
+export function settingsFromQuery(
+  query: URLSearchParams,
+  defaults: TrainingSettings,
+): { settings: TrainingSettings; kernels: KernelKind; threads: number; pauseAfterEpoch: number | null } {
   const settings: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(defaults)) {
     const given = query.get(key);

@@ -12,11 +12,18 @@ type Reply<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
  */
 export class WorkerClient {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (message: FromWorker) => void; reject: (error: Error) => void; expected: FromWorker['type'] }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (message: FromWorker) => void; reject: (error: Error) => void; expected: FromWorker['type'] }
+  >();
 
-  constructor(private readonly worker: Worker, private readonly onEvent: (message: FromWorker) => void) {
+  constructor(
+    private readonly worker: Worker,
+    private readonly onEvent: (message: FromWorker) => void,
+  ) {
     worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
-    worker.onerror = (event) => this.onEvent({ type: 'error', id: null, message: `the training worker failed: ${event.message}` });
+    worker.onerror = (event) =>
+      this.onEvent({ type: 'error', id: null, message: `the training worker failed: ${event.message}` });
   }
 
   /** Ends the worker; pending requests are rejected. */
@@ -31,7 +38,11 @@ export class WorkerClient {
   }
 
   /** Sends a request (`id` is filled in) and resolves with its reply of type `expected`, or rejects with the worker's error. */
-  request<T extends FromWorker['type']>(message: DistributiveOmit<Extract<ToWorker, { id: number }>, 'id'>, expected: T, transfer: Transferable[] = []): Promise<Reply<T>> {
+  request<T extends FromWorker['type']>(
+    message: DistributiveOmit<Extract<ToWorker, { id: number }>, 'id'>,
+    expected: T,
+    transfer: Transferable[] = [],
+  ): Promise<Reply<T>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (message: FromWorker) => void, reject, expected });

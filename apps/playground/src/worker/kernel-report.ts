@@ -1,4 +1,10 @@
-import { kernelInfo, setKernels, startBrowserKernelThreads, type BrowserKernelThreadsHandle, type KernelKind } from '@annet/tensor';
+import {
+  kernelInfo,
+  setKernels,
+  startBrowserKernelThreads,
+  type BrowserKernelThreadsHandle,
+  type KernelKind,
+} from '@annet/tensor';
 import KernelThreadWorker from '@annet/tensor/kernel-thread-worker?worker';
 import type { KernelReport } from './protocol.js';
 
@@ -23,7 +29,10 @@ export async function applyKernels(choice: KernelKind, threads: number): Promise
   if (threads > 1) {
     try {
       // Vite bundles the library's kernel-thread entry as a worker of its own (the `?worker` import).
-      running = await startBrowserKernelThreads({ threads, createWorker: () => new KernelThreadWorker() as unknown as Worker });
+      running = await startBrowserKernelThreads({
+        threads,
+        createWorker: () => new KernelThreadWorker() as unknown as Worker,
+      });
       threadsReason = `${running.threads - 1} Web Workers share each large product with this one, on the shared kernel memory`;
     } catch (error) {
       threadsReason = error instanceof Error ? error.message : String(error);

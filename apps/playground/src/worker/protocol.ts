@@ -8,7 +8,7 @@ import type { TrainingSettings } from '../training/settings.js';
  * that was asked for and the number of threads, as the kernels panel shows it.
  *
  * @example
- * const report: KernelReport = { ...kernelInfo(), choice: 'auto', threads: 1 };
+ * const report: KernelReport = { ...kernelInfo(), choice: 'auto', threads: 1, threadsReason: 'one thread was asked for' };
  */
 export interface KernelReport extends KernelInfo {
   readonly choice: KernelKind;
@@ -45,7 +45,12 @@ export interface CheckpointSummary {
 export type ToWorker =
   | { readonly type: 'init'; readonly digitsUrl: string; readonly kernels: KernelKind; readonly threads: number }
   /** Train from the start, or (`resume`) from the checkpoint loaded last. */
-  | { readonly type: 'train'; readonly settings: TrainingSettings; readonly pauseAfterEpoch: number | null; readonly resume: boolean }
+  | {
+      readonly type: 'train';
+      readonly settings: TrainingSettings;
+      readonly pauseAfterEpoch: number | null;
+      readonly resume: boolean;
+    }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'stop' }
@@ -62,14 +67,24 @@ export type ToWorker =
  * worker.onmessage = (event: MessageEvent<FromWorker>) => { if (event.data.type === 'progress') draw(event.data.progress); };
  */
 export type FromWorker =
-  | { readonly type: 'ready'; readonly kernels: KernelReport; readonly digits: number; readonly loadMilliseconds: number }
+  | {
+      readonly type: 'ready';
+      readonly kernels: KernelReport;
+      readonly digits: number;
+      readonly loadMilliseconds: number;
+    }
   | { readonly type: 'started'; readonly settings: TrainingSettings; readonly resumedFrom: CheckpointSummary | null }
   | { readonly type: 'progress'; readonly progress: FitProgress }
   | { readonly type: 'paused'; readonly where: PausePoint }
   | { readonly type: 'resumed' }
   /** `summary` describes the run's last checkpoint (`null` when stopped before its first step). */
   | { readonly type: 'done'; readonly stopReason: string | null; readonly summary: CheckpointSummary | null }
-  | { readonly type: 'checkpoint'; readonly id: number; readonly bytes: Uint8Array; readonly summary: CheckpointSummary }
+  | {
+      readonly type: 'checkpoint';
+      readonly id: number;
+      readonly bytes: Uint8Array;
+      readonly summary: CheckpointSummary;
+    }
   | { readonly type: 'loaded'; readonly id: number; readonly summary: CheckpointSummary }
   | { readonly type: 'prediction'; readonly id: number; readonly probabilities: Float32Array }
   /** A request failed (`id` when it answered one) or training failed. */

@@ -23,11 +23,18 @@ const state = {
   predictor: null as { readonly task: TrainingSettings['task']; readonly model: Sequential } | null,
 };
 
-const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message, transfer);
+const post = (message: FromWorker, transfer: Transferable[] = []) =>
+  (self as unknown as DedicatedWorkerGlobalScope).postMessage(message, transfer);
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
-  handle(message).catch((error: unknown) => post({ type: 'error', id: 'id' in message ? message.id : null, message: error instanceof Error ? error.message : String(error) }));
+  handle(message).catch((error: unknown) =>
+    post({
+      type: 'error',
+      id: 'id' in message ? message.id : null,
+      message: error instanceof Error ? error.message : String(error),
+    }),
+  );
 };
 
 async function handle(message: ToWorker): Promise<void> {
@@ -55,8 +62,13 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     case 'checkpoint': {
       const running = state.control !== null;
-      const checkpoint = running ? state.control!.checkpoint() : state.ended ?? state.loaded;
-      if (checkpoint === null) throw new Error(running ? 'the run is training: pause it first (a checkpoint is taken between batches)' : 'there is no checkpoint yet: train, or load one');
+      const checkpoint = running ? state.control!.checkpoint() : (state.ended ?? state.loaded);
+      if (checkpoint === null)
+        throw new Error(
+          running
+            ? 'the run is training: pause it first (a checkpoint is taken between batches)'
+            : 'there is no checkpoint yet: train, or load one',
+        );
       const bytes = encodeCheckpoint(checkpoint) as Uint8Array<ArrayBuffer>;
       post({ type: 'checkpoint', id: message.id, bytes, summary: summarize(checkpoint, bytes.length) }, [bytes.buffer]);
       return;
@@ -85,14 +97,19 @@ async function train(settings: TrainingSettings, pauseAfterEpoch: number | null,
   if (state.digits === null) throw new Error('the digits are not loaded yet');
   if (state.control !== null) throw new Error('a run is in progress: stop it first');
   const resumeFrom = resume ? state.loaded : null;
-  if (resume && resumeFrom === null) throw new Error('no checkpoint is loaded: load one from IndexedDB or a file first');
+  if (resume && resumeFrom === null)
+    throw new Error('no checkpoint is loaded: load one from IndexedDB or a file first');
   const session = new TrainingSession(resumeFrom === null ? settings : settingsOfCheckpoint(resumeFrom), state.digits);
   const control = new RunControl((where) => post({ type: 'paused', where }));
   control.pauseAfterEpoch = pauseAfterEpoch;
   state.session = session;
   state.control = control;
   state.predictor = { task: session.settings.task, model: buildModel(session.settings.task) };
-  post({ type: 'started', settings: session.settings, resumedFrom: resumeFrom === null ? null : summarize(resumeFrom, 0) });
+  post({
+    type: 'started',
+    settings: session.settings,
+    resumedFrom: resumeFrom === null ? null : summarize(resumeFrom, 0),
+  });
   try {
     const result = await session.train({
       resumeFrom: resumeFrom ?? undefined,
@@ -100,7 +117,11 @@ async function train(settings: TrainingSettings, pauseAfterEpoch: number | null,
       onProgress: (progress) => post({ type: 'progress', progress }),
     });
     state.ended = result.checkpoint;
-    post({ type: 'done', stopReason: result.stopReason, summary: result.checkpoint === null ? null : summarize(result.checkpoint, 0) });
+    post({
+      type: 'done',
+      stopReason: result.stopReason,
+      summary: result.checkpoint === null ? null : summarize(result.checkpoint, 0),
+    });
   } finally {
     state.control = null;
   }
@@ -122,5 +143,12 @@ function predict(pixels: Float32Array): Float32Array {
 }
 
 function summarize(checkpoint: Checkpoint, bytes: number): CheckpointSummary {
-  return { epoch: checkpoint.epoch, step: checkpoint.step, midEpoch: isMidEpoch(checkpoint), settings: settingsOfCheckpoint(checkpoint), history: historyOfCheckpoint(checkpoint), bytes };
+  return {
+    epoch: checkpoint.epoch,
+    step: checkpoint.step,
+    midEpoch: isMidEpoch(checkpoint),
+    settings: settingsOfCheckpoint(checkpoint),
+    history: historyOfCheckpoint(checkpoint),
+    bytes,
+  };
 }
