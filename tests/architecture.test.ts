@@ -12,10 +12,10 @@ function expectNone(violations: ReturnType<typeof manifestViolations>) {
 }
 
 describe('the repository', () => {
-  it('has all eight library packages and the demo app', () => {
+  it('has all eight library packages, the demo app and the playground', () => {
     expect(packages.map((pkg) => pkg.manifest.name).sort()).toEqual([
       '@annet/dataset', '@annet/interop', '@annet/layer-api', '@annet/layers', '@annet/model', '@annet/optimizers',
-      '@annet/serialization', '@annet/tensor', '@annet/train-demo',
+      '@annet/playground', '@annet/serialization', '@annet/tensor', '@annet/train-demo',
     ]);
   });
   it('declares only allowed dependency edges in package.json files', () => expectNone(manifestViolations(packages)));
