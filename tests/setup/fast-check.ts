@@ -22,7 +22,7 @@ import { describeMutation, snapshotValue } from './generated-values.ts';
 /** The seed of every property unless `ANNET_TEST_SEED` says otherwise. */
 export const DEFAULT_TEST_SEED = 20_261_203;
 /** A property (all its runs and its shrinking) that takes longer than this fails. */
-export const PROPERTY_TIME_LIMIT_MS = 45_000;
+export const PROPERTY_TIME_LIMIT_MS = 120_000;
 
 /** The seed `ANNET_TEST_SEED` asks for: unset or empty → the default, `random` → a fresh one, else an integer. */
 export function resolveTestSeed(requested: string | undefined, draw: () => number = () => Math.floor(Math.random() * 2 ** 31)): number {
