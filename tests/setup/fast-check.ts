@@ -68,28 +68,28 @@ if (registry[installed] === undefined && (testFile === undefined || usesFastChec
     // Once a run has mutated its values, shrinking from them is meaningless: stop at the first one.
     let mutated = false;
     return {
-    decorateRun: (nestedRun) => (value) => {
-      if (mutated) return new fc.PreconditionFailure(true);
-      let before: unknown;
-      try {
-        before = snapshotValue(value);
-      } catch {
-        return nestedRun(value);
-      }
-      // fast-check asks that a decorated run never throws: a failed comparison keeps the run's outcome.
-      const verdict = <Outcome>(outcome: Outcome): Outcome | { error: Error } => {
+      decorateRun: (nestedRun) => (value) => {
+        if (mutated) return new fc.PreconditionFailure(true);
+        let before: unknown;
         try {
-          const mutation = describeMutation(before, value);
-          if (mutation === undefined) return outcome;
-          mutated = true;
-          return { error: new Error(mutation) };
+          before = snapshotValue(value);
         } catch {
-          return outcome;
+          return nestedRun(value);
         }
-      };
-      const outcome = nestedRun(value);
-      return outcome instanceof Promise ? outcome.then(verdict) : (verdict(outcome) as typeof outcome);
-    },
-  };
+        // fast-check asks that a decorated run never throws: a failed comparison keeps the run's outcome.
+        const verdict = <Outcome>(outcome: Outcome): Outcome | { error: Error } => {
+          try {
+            const mutation = describeMutation(before, value);
+            if (mutation === undefined) return outcome;
+            mutated = true;
+            return { error: new Error(mutation) };
+          } catch {
+            return outcome;
+          }
+        };
+        const outcome = nestedRun(value);
+        return outcome instanceof Promise ? outcome.then(verdict) : (verdict(outcome) as typeof outcome);
+      },
+    };
   });
 }
