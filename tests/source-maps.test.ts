@@ -45,3 +45,17 @@ describe('check-packs: source maps', () => {
     expect(findBrokenSourceMaps(folder)).toEqual([]);
   });
 });
+
+describe('the build settings', () => {
+  it('emit no source maps for any library (a map of ../src/*.ts would point at files the tarball does not ship)', () => {
+    const root = path.resolve(import.meta.dirname, '..');
+    const base = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions;
+    expect([base.sourceMap, base.declarationMap]).toEqual([false, false]);
+    for (const name of fs.readdirSync(path.join(root, 'packages'))) {
+      const file = path.join(root, 'packages', name, 'tsconfig.build.json');
+      if (!fs.existsSync(file)) continue;
+      const options = JSON.parse(fs.readFileSync(file, 'utf8')).compilerOptions ?? {};
+      expect([options.sourceMap ?? base.sourceMap, options.declarationMap ?? base.declarationMap, options.inlineSourceMap ?? false], `packages/${name}/tsconfig.build.json`).toEqual([false, false, false]);
+    }
+  });
+});

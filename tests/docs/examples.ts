@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { codeBlocks, REFUSED_LANGUAGES, RUNNABLE_LANGUAGES, type CodeBlock } from './markdown.ts';
+import { codeBlocks, NOT_RUN_LANGUAGES, RUNNABLE_LANGUAGES, type CodeBlock } from './markdown.ts';
 
 export const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 export const generatedFolder = path.join(import.meta.dirname, '.generated');
@@ -37,7 +37,7 @@ export function readmeFiles(root = repositoryRoot): string[] {
 export function blockProblems(readme: string, blocks: readonly CodeBlock[]): string[] {
   const problems: string[] = [];
   for (const block of blocks) {
-    if (REFUSED_LANGUAGES.includes(block.language)) problems.push(`${readme}:${block.line}: a \`\`\`${block.language} block cannot be checked; write the example in TypeScript (\`\`\`ts), which the docs test compiles and runs`);
+    if (!RUNNABLE_LANGUAGES.includes(block.language) && !NOT_RUN_LANGUAGES.includes(block.language)) problems.push(`${readme}:${block.line}: a \`\`\`${block.language} block is neither run nor plain text or shell; write an example in TypeScript (\`\`\`ts), which the docs test compiles and runs, or mark output as \`\`\`text`);
     if (RUNNABLE_LANGUAGES.includes(block.language) && block.info.toLowerCase() !== block.language) problems.push(`${readme}:${block.line}: "\`\`\`${block.info}": a TypeScript block takes no attributes (every one is compiled and run; give a fragment a hidden <!-- prelude --> instead)`);
   }
   return problems;

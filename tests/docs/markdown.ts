@@ -12,9 +12,9 @@
  *     await model.fit(...);
  *     ```
  *
- * Blocks in other languages are not run: data and output (`json`, `jsonc`, `text`, untagged),
- * shell commands (`sh`, `bash`, `console`) and other languages (`python`). JavaScript blocks are
- * refused: an example in JavaScript could not be type-checked, write it in TypeScript.
+ * Blocks in a few other languages are not run (see NOT_RUN_LANGUAGES): data and output (`json`,
+ * `text`, untagged), shell commands (`sh`, `console`) and other languages (`python`). Any other
+ * language is refused: an example in JavaScript could not be type-checked, write it in TypeScript.
  */
 
 /** One fenced block. */
@@ -35,8 +35,11 @@ export interface CodeBlock {
 
 /** The languages whose blocks are type-checked and run. */
 export const RUNNABLE_LANGUAGES = ['ts', 'typescript'];
-/** The languages refused in a README: examples are written in TypeScript so they can be checked. */
-export const REFUSED_LANGUAGES = ['js', 'javascript', 'mjs', 'cjs', 'jsx', 'tsx', 'mts', 'cts'];
+/**
+ * The languages of blocks that are not run: data, output, shell commands, other languages. Any
+ * other language (```js, ```tsx, ```ts-skip, ...) is refused, so no block can opt out of the check.
+ */
+export const NOT_RUN_LANGUAGES = ['', 'text', 'txt', 'plaintext', 'output', 'sh', 'bash', 'shell', 'console', 'json', 'jsonc', 'json5', 'yaml', 'yml', 'toml', 'ini', 'csv', 'diff', 'html', 'xml', 'svg', 'python', 'py', 'c', 'wat', 'markdown', 'md'];
 
 function dedent(lines: string[]): string {
   const indents = lines.filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)![0].length);

@@ -74,3 +74,16 @@ describe('library READMEs', () => {
 });
 
 afterAll(() => undefined);
+
+describe('the block rules', () => {
+  it('refuse a JavaScript block, an unknown language and attributes on a TypeScript block', () => {
+    const markdown = ['```js', 'x()', '```', '```ts-skip', 'x()', '```', '```ts no-run', 'x()', '```', '```sh', 'npm i', '```', '```text', 'out', '```'].join('\n');
+    expect(blockProblems('README.md', codeBlocks(markdown)).map((problem) => problem.split(':').slice(0, 2).join(':'))).toEqual(['README.md:1', 'README.md:4', 'README.md:7']);
+  });
+
+  it('attach a hidden prelude to the block right after it, and refuse a dangling one', () => {
+    const blocks = codeBlocks(['<!-- prelude: setup', 'const x = 1;', '-->', '', '```ts', 'console.log(x);', '```'].join('\n'));
+    expect(blocks).toEqual([{ language: 'ts', info: 'ts', line: 5, code: 'console.log(x);', prelude: 'const x = 1;', preludeLine: 2 }]);
+    expect(() => codeBlocks(['<!-- prelude', 'const x = 1;', '-->', 'prose', '```ts', 'x', '```'].join('\n'))).toThrow(/a prelude must come right before/);
+  });
+});

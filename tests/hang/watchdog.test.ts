@@ -11,15 +11,18 @@ describe('the suite cannot hang', () => {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, ANNET_TEST_HANG_LIMIT_MS: '2000', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' },
-      timeout: 90_000, // a watchdog that failed would otherwise hang this test too: spawnSync kills at 90 s
+      timeout: 240_000, // a watchdog that failed would otherwise hang this test too: spawnSync kills at 240 s
     });
     const seconds = (Date.now() - started) / 1000;
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.error, 'spawnSync had to kill vitest: the watchdog did not').toBeUndefined();
     expect(run.status).not.toBe(0);
-    expect(output).toContain('[test watchdog] STUCK: stuck.fixture.ts > a scratch test that loops forever has run for');
-    // A 2 s limit, polled every 0.25 s, plus starting vitest (a few seconds on a loaded machine).
-    expect(seconds).toBeLessThan(60);
-    process.stdout.write(`the stuck test was killed and vitest exited ${run.status} after ${seconds.toFixed(1)} s\n`);
-  }, 120_000);
+    const report = /\[test watchdog\] STUCK: stuck\.fixture\.ts > a scratch test that loops forever has run for ([\d.]+) s/.exec(output);
+    expect(report, output).not.toBeNull();
+    // The limit is 2 s and the watchdog looks every 0.25 s: the loop is killed soon after 2 s of running,
+    // however long vitest took to start (tens of seconds on a machine shared by many runs).
+    expect(Number(report![1])).toBeGreaterThanOrEqual(2);
+    expect(Number(report![1])).toBeLessThan(10);
+    process.stdout.write(`the stuck test was killed after ${report![1]} s of looping; vitest exited ${run.status} after ${seconds.toFixed(1)} s in all\n`);
+  }, 300_000);
 });

@@ -22,7 +22,7 @@ import { describeMutation, snapshotValue } from './generated-values.ts';
 /** The seed of every property unless `ANNET_TEST_SEED` says otherwise. */
 export const DEFAULT_TEST_SEED = 20_261_203;
 /** A property (all its runs and its shrinking) that takes longer than this fails. */
-export const PROPERTY_TIME_LIMIT_MS = 45_000;
+export const PROPERTY_TIME_LIMIT_MS = 120_000;
 
 /** The seed `ANNET_TEST_SEED` asks for: unset or empty → the default, `random` → a fresh one, else an integer. */
 export function resolveTestSeed(requested: string | undefined, draw: () => number = () => Math.floor(Math.random() * 2 ** 31)): number {
@@ -68,28 +68,28 @@ if (registry[installed] === undefined && (testFile === undefined || usesFastChec
     // Once a run has mutated its values, shrinking from them is meaningless: stop at the first one.
     let mutated = false;
     return {
-    decorateRun: (nestedRun) => (value) => {
-      if (mutated) return new fc.PreconditionFailure(true);
-      let before: unknown;
-      try {
-        before = snapshotValue(value);
-      } catch {
-        return nestedRun(value);
-      }
-      // fast-check asks that a decorated run never throws: a failed comparison keeps the run's outcome.
-      const verdict = <Outcome>(outcome: Outcome): Outcome | { error: Error } => {
+      decorateRun: (nestedRun) => (value) => {
+        if (mutated) return new fc.PreconditionFailure(true);
+        let before: unknown;
         try {
-          const mutation = describeMutation(before, value);
-          if (mutation === undefined) return outcome;
-          mutated = true;
-          return { error: new Error(mutation) };
+          before = snapshotValue(value);
         } catch {
-          return outcome;
+          return nestedRun(value);
         }
-      };
-      const outcome = nestedRun(value);
-      return outcome instanceof Promise ? outcome.then(verdict) : (verdict(outcome) as typeof outcome);
-    },
-  };
+        // fast-check asks that a decorated run never throws: a failed comparison keeps the run's outcome.
+        const verdict = <Outcome>(outcome: Outcome): Outcome | { error: Error } => {
+          try {
+            const mutation = describeMutation(before, value);
+            if (mutation === undefined) return outcome;
+            mutated = true;
+            return { error: new Error(mutation) };
+          } catch {
+            return outcome;
+          }
+        };
+        const outcome = nestedRun(value);
+        return outcome instanceof Promise ? outcome.then(verdict) : (verdict(outcome) as typeof outcome);
+      },
+    };
   });
 }

@@ -5,7 +5,7 @@
  * returns is never interrupted, and the run hangs until CI's limit. Here a separate thread (whose
  * event loop the stuck test cannot block) watches what the test worker is doing through shared
  * memory: when one test (or the loading of one test file, or its hooks) has run for longer than
- * `ANNET_TEST_HANG_LIMIT_MS` (default 180 s: above the largest `testTimeout`, 120 s, so whatever
+ * `ANNET_TEST_HANG_LIMIT_MS` (default 300 s: well above the largest `testTimeout`, 120 s, so whatever
  * vitest can time out itself is reported by vitest), it writes the file and the test's name to
  * stderr and kills the test process. vitest then reports the worker as crashed and the run fails.
  */
@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeEach, expect } from 'vitest';
 
 /** How long one test may run before the watchdog kills its process, unless `ANNET_TEST_HANG_LIMIT_MS` says otherwise. */
-export const DEFAULT_HANG_LIMIT_MS = 180_000;
+export const DEFAULT_HANG_LIMIT_MS = 300_000;
 
 const NAME_BYTES = 4096;
 // Shared layout: [0] phase (0 idle, 1 running), [1] name length; then the start time (ms) as float64; then the name (UTF-8).
