@@ -28,7 +28,7 @@ interface StoredEntry {
  * @example
  * const store = await openIndexedDbStore({ database: 'annet-playground' });
  * await store.write('latest.ckpt', encodeCheckpoint(checkpoint));
- * const checkpoint = decodeCheckpoint(await store.read('latest.ckpt'));
+ * const restored = decodeCheckpoint(await store.read('latest.ckpt'));
  */
 export async function openIndexedDbStore(options: IndexedDbStoreOptions = {}): Promise<IndexedDbStore> {
   const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
