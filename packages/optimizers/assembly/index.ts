@@ -4,6 +4,8 @@
 // its own, so instantiating it writes nothing into the memory it imports. Each kernel computes in
 // float32, four elements per instruction, with a scalar tail doing the same float32 operations;
 // the TypeScript updates in src/optimizers/*.ts are the reference (they compute in float64).
+// A step's numbers (learning rate, betas, ...) come in a small float32 block in the same memory,
+// at `numbers`, so a call passes only integers and allocates nothing on the JavaScript side.
 
 // @ts-ignore: decorator
 @inline function splat(x: f32): v128 {
@@ -14,7 +16,12 @@
  * SGD (PyTorch torch.optim.SGD): g ← sign·∇ + λθ; with momentum b ← first ? g : μb + (1 − τ)g and
  * g ← nesterov ? g + μb : b; θ ← θ − γg. `buffer` is read only when `momentum` ≠ 0.
  */
-export function sgd(value: usize, gradient: usize, buffer: usize, length: i32, learningRate: f32, sign: f32, weightDecay: f32, momentum: f32, keep: f32, first: i32, nesterov: i32): void {
+export function sgd(value: usize, gradient: usize, buffer: usize, length: i32, numbers: usize, first: i32, nesterov: i32): void {
+  const learningRate = load<f32>(numbers, 0);
+  const sign = load<f32>(numbers, 4);
+  const weightDecay = load<f32>(numbers, 8);
+  const momentum = load<f32>(numbers, 12);
+  const keep = load<f32>(numbers, 16);
   const vRate = splat(learningRate), vSign = splat(sign), vDecay = splat(weightDecay), vMomentum = splat(momentum), vKeep = splat(keep);
   const useMomentum = momentum != 0;
   const end = length & ~3;
@@ -48,7 +55,18 @@ export function sgd(value: usize, gradient: usize, buffer: usize, length: i32, l
  * g ← sign·∇ + λθ;  m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  v̂ ← max(v_max, v) with AMSGrad;
  * θ ← θ·decay − (a·g + b·m) / (c·√v̂ + ε).
  */
-export function adaptiveMoments(value: usize, gradient: usize, firstMoment: usize, secondMoment: usize, maxSecondMoment: usize, length: i32, sign: f32, l2: f32, decay: f32, beta1: f32, beta2: f32, keep1: f32, keep2: f32, gradientWeight: f32, momentWeight: f32, rootScale: f32, epsilon: f32, amsgrad: i32): void {
+export function adaptiveMoments(value: usize, gradient: usize, firstMoment: usize, secondMoment: usize, maxSecondMoment: usize, length: i32, numbers: usize, amsgrad: i32): void {
+  const sign = load<f32>(numbers, 0);
+  const l2 = load<f32>(numbers, 4);
+  const decay = load<f32>(numbers, 8);
+  const beta1 = load<f32>(numbers, 12);
+  const beta2 = load<f32>(numbers, 16);
+  const keep1 = load<f32>(numbers, 20);
+  const keep2 = load<f32>(numbers, 24);
+  const gradientWeight = load<f32>(numbers, 28);
+  const momentWeight = load<f32>(numbers, 32);
+  const rootScale = load<f32>(numbers, 36);
+  const epsilon = load<f32>(numbers, 40);
   const vSign = splat(sign), vL2 = splat(l2), vDecay = splat(decay), vBeta1 = splat(beta1), vBeta2 = splat(beta2), vKeep1 = splat(keep1), vKeep2 = splat(keep2);
   const vA = splat(gradientWeight), vB = splat(momentWeight), vC = splat(rootScale), vEpsilon = splat(epsilon);
   const end = length & ~3;
@@ -89,7 +107,14 @@ export function adaptiveMoments(value: usize, gradient: usize, firstMoment: usiz
  * RMSprop (PyTorch torch.optim.RMSprop): g ← sign·∇ + λθ;  v ← αv + (1 − α)g²;  centered:
  * a ← αa + (1 − α)g, v̄ ← v − a²;  s ← g / (√v̄ + ε);  momentum > 0: b ← μb + s, θ ← θ − γb;  else θ ← θ − γs.
  */
-export function rmsprop(value: usize, gradient: usize, squareAverage: usize, momentumBuffer: usize, gradientAverage: usize, length: i32, learningRate: f32, sign: f32, weightDecay: f32, alpha: f32, keep: f32, epsilon: f32, momentum: f32, centered: i32): void {
+export function rmsprop(value: usize, gradient: usize, squareAverage: usize, momentumBuffer: usize, gradientAverage: usize, length: i32, numbers: usize, centered: i32): void {
+  const learningRate = load<f32>(numbers, 0);
+  const sign = load<f32>(numbers, 4);
+  const weightDecay = load<f32>(numbers, 8);
+  const alpha = load<f32>(numbers, 12);
+  const keep = load<f32>(numbers, 16);
+  const epsilon = load<f32>(numbers, 20);
+  const momentum = load<f32>(numbers, 24);
   const vRate = splat(learningRate), vSign = splat(sign), vDecay = splat(weightDecay), vAlpha = splat(alpha), vKeep = splat(keep), vEpsilon = splat(epsilon), vMomentum = splat(momentum);
   const useMomentum = momentum > 0;
   const end = length & ~3;
@@ -135,7 +160,11 @@ export function rmsprop(value: usize, gradient: usize, squareAverage: usize, mom
 }
 
 /** Adagrad (PyTorch torch.optim.Adagrad): g ← sign·∇ + λθ;  s ← s + g²;  θ ← θ − γ̃ g / (√s + ε). */
-export function adagrad(value: usize, gradient: usize, sum: usize, length: i32, rate: f32, sign: f32, weightDecay: f32, epsilon: f32): void {
+export function adagrad(value: usize, gradient: usize, sum: usize, length: i32, numbers: usize): void {
+  const rate = load<f32>(numbers, 0);
+  const sign = load<f32>(numbers, 4);
+  const weightDecay = load<f32>(numbers, 8);
+  const epsilon = load<f32>(numbers, 12);
   const vRate = splat(rate), vSign = splat(sign), vDecay = splat(weightDecay), vEpsilon = splat(epsilon);
   const end = length & ~3;
   let i = 0;
@@ -158,7 +187,14 @@ export function adagrad(value: usize, gradient: usize, sum: usize, length: i32, 
 }
 
 /** Lion (Chen et al., 2023): c ← β1 m + (1 − β1) g;  θ ← θ − η (sign(c) + λθ);  m ← β2 m + (1 − β2) g. */
-export function lion(value: usize, gradient: usize, momentum: usize, length: i32, learningRate: f32, sign: f32, beta1: f32, keep1: f32, beta2: f32, keep2: f32, weightDecay: f32): void {
+export function lion(value: usize, gradient: usize, momentum: usize, length: i32, numbers: usize): void {
+  const learningRate = load<f32>(numbers, 0);
+  const sign = load<f32>(numbers, 4);
+  const beta1 = load<f32>(numbers, 8);
+  const keep1 = load<f32>(numbers, 12);
+  const beta2 = load<f32>(numbers, 16);
+  const keep2 = load<f32>(numbers, 20);
+  const weightDecay = load<f32>(numbers, 24);
   const vRate = splat(learningRate), vSign = splat(sign), vBeta1 = splat(beta1), vKeep1 = splat(keep1), vBeta2 = splat(beta2), vKeep2 = splat(keep2), vDecay = splat(weightDecay);
   const one = splat(1), zero = splat(0);
   const end = length & ~3;

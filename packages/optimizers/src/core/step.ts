@@ -45,6 +45,8 @@ export interface ParameterState<H extends Hyperparameters = Hyperparameters> ext
   kernels?: OptimizerKernels | null;
   /** The memory that decision was made for (a parameter moved to another memory is placed again). */
   kernelsMemory?: WebAssembly.Memory;
+  /** 16 float32s in that memory for a step's numbers, which the kernels read there. */
+  kernelNumbers?: Float32Array;
   /** Extra float64 scalars by name (the rule's `initialScalars` keys). */
   readonly scalars: { [name: string]: number };
   /** The options that apply to this parameter. */
@@ -203,6 +205,9 @@ function kernelsFor(rule: UpdateRule<Hyperparameters>, parameter: Parameter, gra
   if (state.kernels !== undefined && state.kernelsMemory === memory.memory) return state.kernels;
   state.kernelsMemory = memory.memory;
   let kernels = optimizerKernelsFor(memory.memory);
+  const numbers = kernels === null ? null : memory.allocateFloat32(16);
+  if (numbers === null) kernels = null;
+  else state.kernelNumbers = numbers;
   for (const slot of state.group.slotNames) {
     if (kernels === null) break;
     const resident = memory.allocateFloat32(state.slots[slot].length);
@@ -255,7 +260,7 @@ export function applyStep<H extends Hyperparameters>(core: OptimizerCore<H>, tar
     context.learningRate = cache[1];
     const kernels = parameter.memory === undefined ? null : kernelsFor(core.rule as unknown as UpdateRule<Hyperparameters>, parameter, gradient, state as unknown as ParameterState);
     if (kernels === null) core.rule.update(parameter.value, gradient, state, context, group.hyperparameters);
-    else (core.rule.simdUpdate as NonNullable<UpdateRule<H>['simdUpdate']>)(kernels, parameter.value as Float32Array, gradient as Float32Array, state, context, group.hyperparameters);
+    else (core.rule.simdUpdate as NonNullable<UpdateRule<H>['simdUpdate']>)(kernels, parameter.value as Float32Array, gradient as Float32Array, state, context, group.hyperparameters, state.kernelNumbers as Float32Array);
   }
   core.stepCount = stepCount + 1;
 }

@@ -72,7 +72,8 @@ export interface UpdateRule<H extends Hyperparameters> {
    * The same update with the WebAssembly SIMD kernels (float32 arithmetic, four elements at a
    * time), for a float32 parameter whose value, gradient and state arrays all live in the memory
    * `kernels` is bound to (a parameter with a `memory`). Optional: without it, or where the
-   * kernels cannot run, `update` runs. Arguments as for `update`; addresses are `byteOffset`s.
+   * kernels cannot run, `update` runs. Arguments as for `update`, plus `numbers`: 16 float32s in
+   * the same memory for the step's numbers (the kernels read them there); addresses are `byteOffset`s.
    */
-  simdUpdate?(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, hyperparameters: H): void;
+  simdUpdate?(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, hyperparameters: H, numbers: Float32Array): void;
 }

@@ -7,16 +7,16 @@ import { optimizerKernelsBase64, optimizerKernelsSharedBase64 } from './wasm-bin
  * one parameter, computing in float32.
  */
 export interface OptimizerKernels {
-  /** SGD with optional weight decay, momentum (`first` = 1 on the parameter's first step) and Nesterov. */
-  sgd(value: number, gradient: number, buffer: number, length: number, learningRate: number, sign: number, weightDecay: number, momentum: number, keep: number, first: number, nesterov: number): void;
-  /** Adam, AdamW, NAdam, RAdam: `θ·decay − (a·g + b·m) / (c·√v̂ + ε)` after the moment updates. */
-  adaptiveMoments(value: number, gradient: number, firstMoment: number, secondMoment: number, maxSecondMoment: number, length: number, sign: number, l2: number, decay: number, beta1: number, beta2: number, keep1: number, keep2: number, gradientWeight: number, momentWeight: number, rootScale: number, epsilon: number, amsgrad: number): void;
-  /** RMSprop, optionally centered and with momentum. */
-  rmsprop(value: number, gradient: number, squareAverage: number, momentumBuffer: number, gradientAverage: number, length: number, learningRate: number, sign: number, weightDecay: number, alpha: number, keep: number, epsilon: number, momentum: number, centered: number): void;
-  /** Adagrad at the step's decayed rate. */
-  adagrad(value: number, gradient: number, sum: number, length: number, rate: number, sign: number, weightDecay: number, epsilon: number): void;
-  /** Lion. */
-  lion(value: number, gradient: number, momentum: number, length: number, learningRate: number, sign: number, beta1: number, keep1: number, beta2: number, keep2: number, weightDecay: number): void;
+  /** SGD with weight decay, momentum (`first` = 1 on the parameter's first step) and Nesterov; numbers: learning rate, sign, weight decay, momentum, 1 − dampening. */
+  sgd(value: number, gradient: number, buffer: number, length: number, numbers: number, first: number, nesterov: number): void;
+  /** Adam, AdamW, NAdam, RAdam: `θ·decay − (a·g + b·m) / (c·√v̂ + ε)` after the moment updates; numbers: sign, λ (L2), decay, β1, β2, 1 − β1, 1 − β2, a, b, c, ε. */
+  adaptiveMoments(value: number, gradient: number, firstMoment: number, secondMoment: number, maxSecondMoment: number, length: number, numbers: number, amsgrad: number): void;
+  /** RMSprop, optionally centered and with momentum; numbers: learning rate, sign, weight decay, α, 1 − α, ε, momentum. */
+  rmsprop(value: number, gradient: number, squareAverage: number, momentumBuffer: number, gradientAverage: number, length: number, numbers: number, centered: number): void;
+  /** Adagrad; numbers: the step's decayed rate, sign, weight decay, ε. */
+  adagrad(value: number, gradient: number, sum: number, length: number, numbers: number): void;
+  /** Lion; numbers: learning rate, sign, β1, 1 − β1, β2, 1 − β2, weight decay. */
+  lion(value: number, gradient: number, momentum: number, length: number, numbers: number): void;
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -57,7 +57,8 @@ function compiledModules(): typeof modules {
  *
  * @example
  * const kernels = optimizerKernelsFor(parameter.memory.memory);
- * kernels?.adagrad(value.byteOffset, grad.byteOffset, sum.byteOffset, value.length, 0.01, 1, 0, 1e-10);
+ * numbers.set([0.01, 1, 0, 1e-10]); // rate, sign, weight decay, ε, in a Float32Array in the same memory
+ * kernels?.adagrad(value.byteOffset, grad.byteOffset, sum.byteOffset, value.length, numbers.byteOffset);
  */
 export function optimizerKernelsFor(memory: WebAssembly.Memory): OptimizerKernels | null {
   const known = bound.get(memory);

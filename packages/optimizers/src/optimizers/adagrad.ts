@@ -50,11 +50,14 @@ export function adagradUpdate(value: FloatArray, gradient: FloatArray, state: Ru
  * at a time.
  *
  * @example
- * adagradSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.01 }, hyperparameters);
+ * adagradSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.01 }, hyperparameters, numbers);
  */
-export function adagradSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: AdagradHyperparameters): void {
-  const rate = context.learningRate / (1 + (context.step - 1) * h.lrDecay);
-  kernels.adagrad(value.byteOffset, gradient.byteOffset, state.slots.sum.byteOffset, value.length, rate, h.maximize ? -1 : 1, h.weightDecay, h.epsilon);
+export function adagradSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: AdagradHyperparameters, numbers: Float32Array): void {
+  numbers[0] = context.learningRate / (1 + (context.step - 1) * h.lrDecay);
+  numbers[1] = h.maximize ? -1 : 1;
+  numbers[2] = h.weightDecay;
+  numbers[3] = h.epsilon;
+  kernels.adagrad(value.byteOffset, gradient.byteOffset, state.slots.sum.byteOffset, value.length, numbers.byteOffset);
 }
 
 /**

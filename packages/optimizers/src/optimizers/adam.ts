@@ -109,17 +109,24 @@ export function adamUpdate(value: FloatArray, gradient: FloatArray, state: RuleS
  * one WebAssembly memory: the same per-step numbers, one fused pass four elements at a time.
  *
  * @example
- * adamSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-3 }, hyperparameters);
+ * adamSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-3 }, hyperparameters, numbers);
  */
-export function adamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: AdamHyperparameters, decoupledWeightDecay = false): void {
+export function adamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: AdamHyperparameters, numbers: Float32Array, decoupledWeightDecay = false): void {
   const { step, learningRate } = context;
   const { beta1, beta2 } = h;
   const { firstMoment, secondMoment, maxSecondMoment } = state.slots;
-  kernels.adaptiveMoments(
-    value.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, h.amsgrad ? maxSecondMoment.byteOffset : 0, value.length,
-    h.maximize ? -1 : 1, decoupledWeightDecay ? 0 : h.weightDecay, decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1,
-    beta1, beta2, 1 - beta1, 1 - beta2, 0, learningRate / (1 - beta1 ** step), 1 / Math.sqrt(1 - beta2 ** step), h.epsilon, h.amsgrad ? 1 : 0,
-  );
+  numbers[0] = h.maximize ? -1 : 1;
+  numbers[1] = decoupledWeightDecay ? 0 : h.weightDecay; // L2
+  numbers[2] = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1; // decay
+  numbers[3] = beta1;
+  numbers[4] = beta2;
+  numbers[5] = 1 - beta1;
+  numbers[6] = 1 - beta2;
+  numbers[7] = 0; // no gradient term in the numerator
+  numbers[8] = learningRate / (1 - beta1 ** step); // step size
+  numbers[9] = 1 / Math.sqrt(1 - beta2 ** step); // √v̂ = √v · rootScale
+  numbers[10] = h.epsilon;
+  kernels.adaptiveMoments(value.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, h.amsgrad ? maxSecondMoment.byteOffset : 0, value.length, numbers.byteOffset, h.amsgrad ? 1 : 0);
 }
 
 /**

@@ -22,8 +22,8 @@ export const adamWRule: UpdateRule<AdamHyperparameters> = {
   update(value, gradient, state, context, h) {
     adamUpdate(value, gradient, state, context, h, true);
   },
-  simdUpdate(kernels, value, gradient, state, context, h) {
-    adamSimdUpdate(kernels, value, gradient, state, context, h, true);
+  simdUpdate(kernels, value, gradient, state, context, h, numbers) {
+    adamSimdUpdate(kernels, value, gradient, state, context, h, numbers, true);
   },
 };
 

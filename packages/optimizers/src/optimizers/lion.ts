@@ -50,11 +50,17 @@ export function lionUpdate(value: FloatArray, gradient: FloatArray, state: RuleS
  * a time.
  *
  * @example
- * lionSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-4 }, hyperparameters);
+ * lionSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-4 }, hyperparameters, numbers);
  */
-export function lionSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: LionHyperparameters): void {
-  const { beta1, beta2 } = h;
-  kernels.lion(value.byteOffset, gradient.byteOffset, state.slots.momentum.byteOffset, value.length, context.learningRate, h.maximize ? -1 : 1, beta1, 1 - beta1, beta2, 1 - beta2, h.weightDecay);
+export function lionSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: LionHyperparameters, numbers: Float32Array): void {
+  numbers[0] = context.learningRate;
+  numbers[1] = h.maximize ? -1 : 1;
+  numbers[2] = h.beta1;
+  numbers[3] = 1 - h.beta1;
+  numbers[4] = h.beta2;
+  numbers[5] = 1 - h.beta2;
+  numbers[6] = h.weightDecay;
+  kernels.lion(value.byteOffset, gradient.byteOffset, state.slots.momentum.byteOffset, value.length, numbers.byteOffset);
 }
 
 /**

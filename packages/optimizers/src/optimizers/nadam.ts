@@ -111,9 +111,9 @@ export function nadamUpdate(value: FloatArray, gradient: FloatArray, state: Rule
  * (`muProduct` updated here, in float64), one fused pass four elements at a time.
  *
  * @example
- * nadamSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 2e-3 }, hyperparameters);
+ * nadamSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 2e-3 }, hyperparameters, numbers);
  */
-export function nadamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: NAdamHyperparameters): void {
+export function nadamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: NAdamHyperparameters, numbers: Float32Array): void {
   const { step, learningRate } = context;
   const { beta1, beta2, momentumDecay, decoupledWeightDecay } = h;
   const { firstMoment, secondMoment } = state.slots;
@@ -121,12 +121,18 @@ export function nadamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, 
   const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
   const muProduct = state.scalars.muProduct * mu;
   state.scalars.muProduct = muProduct;
-  kernels.adaptiveMoments(
-    value.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, 0, value.length,
-    h.maximize ? -1 : 1, decoupledWeightDecay ? 0 : h.weightDecay, decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1,
-    beta1, beta2, 1 - beta1, 1 - beta2, learningRate * (1 - mu) / (1 - muProduct), learningRate * muNext / (1 - muProduct * muNext),
-    1 / Math.sqrt(1 - beta2 ** step), h.epsilon, 0,
-  );
+  numbers[0] = h.maximize ? -1 : 1;
+  numbers[1] = decoupledWeightDecay ? 0 : h.weightDecay; // L2
+  numbers[2] = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1; // decay
+  numbers[3] = beta1;
+  numbers[4] = beta2;
+  numbers[5] = 1 - beta1;
+  numbers[6] = 1 - beta2;
+  numbers[7] = learningRate * (1 - mu) / (1 - muProduct); // a, on g
+  numbers[8] = learningRate * muNext / (1 - muProduct * muNext); // b, on m
+  numbers[9] = 1 / Math.sqrt(1 - beta2 ** step);
+  numbers[10] = h.epsilon;
+  kernels.adaptiveMoments(value.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, 0, value.length, numbers.byteOffset, 0);
 }
 
 /**

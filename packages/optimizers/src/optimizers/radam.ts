@@ -124,9 +124,9 @@ export function radamUpdate(value: FloatArray, gradient: FloatArray, state: Rule
  * pass four elements at a time (unrectified steps as `(b·m) / (0·√v + 1)`).
  *
  * @example
- * radamSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-3 }, hyperparameters);
+ * radamSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-3 }, hyperparameters, numbers);
  */
-export function radamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: RAdamHyperparameters): void {
+export function radamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: RAdamHyperparameters, numbers: Float32Array): void {
   const { step, learningRate } = context;
   const { beta1, beta2, decoupledWeightDecay } = h;
   const { firstMoment, secondMoment } = state.slots;
@@ -138,11 +138,18 @@ export function radamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, 
   const stepSize = rectified
     ? learningRate / firstCorrection * Math.sqrt((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)) * Math.sqrt(secondCorrection)
     : learningRate / firstCorrection;
-  kernels.adaptiveMoments(
-    value.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, 0, value.length,
-    h.maximize ? -1 : 1, decoupledWeightDecay ? 0 : h.weightDecay, decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1,
-    beta1, beta2, 1 - beta1, 1 - beta2, 0, stepSize, rectified ? 1 : 0, rectified ? h.epsilon : 1, 0,
-  );
+  numbers[0] = h.maximize ? -1 : 1;
+  numbers[1] = decoupledWeightDecay ? 0 : h.weightDecay; // L2
+  numbers[2] = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1; // decay
+  numbers[3] = beta1;
+  numbers[4] = beta2;
+  numbers[5] = 1 - beta1;
+  numbers[6] = 1 - beta2;
+  numbers[7] = 0;
+  numbers[8] = stepSize;
+  numbers[9] = rectified ? 1 : 0; // unrectified: 0·√v + 1 = 1
+  numbers[10] = rectified ? h.epsilon : 1;
+  kernels.adaptiveMoments(value.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, 0, value.length, numbers.byteOffset, 0);
 }
 
 /**

@@ -67,15 +67,20 @@ export function rmspropUpdate(value: FloatArray, gradient: FloatArray, state: Ru
  * at a time.
  *
  * @example
- * rmspropSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.01 }, hyperparameters);
+ * rmspropSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.01 }, hyperparameters, numbers);
  */
-export function rmspropSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: RMSpropHyperparameters): void {
+export function rmspropSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: RMSpropHyperparameters, numbers: Float32Array): void {
   const { squareAverage, momentumBuffer, gradientAverage } = state.slots;
-  kernels.rmsprop(
-    value.byteOffset, gradient.byteOffset, squareAverage.byteOffset, momentumBuffer === undefined ? 0 : momentumBuffer.byteOffset,
-    gradientAverage === undefined ? 0 : gradientAverage.byteOffset, value.length, context.learningRate, h.maximize ? -1 : 1, h.weightDecay,
-    h.alpha, 1 - h.alpha, h.epsilon, momentumBuffer === undefined ? 0 : h.momentum, h.centered ? 1 : 0,
-  );
+  numbers[0] = context.learningRate;
+  numbers[1] = h.maximize ? -1 : 1;
+  numbers[2] = h.weightDecay;
+  numbers[3] = h.alpha;
+  numbers[4] = 1 - h.alpha;
+  numbers[5] = h.epsilon;
+  numbers[6] = momentumBuffer === undefined ? 0 : h.momentum;
+  const buffer = momentumBuffer === undefined ? 0 : momentumBuffer.byteOffset;
+  const average = gradientAverage === undefined ? 0 : gradientAverage.byteOffset;
+  kernels.rmsprop(value.byteOffset, gradient.byteOffset, squareAverage.byteOffset, buffer, average, value.length, numbers.byteOffset, h.centered ? 1 : 0);
 }
 
 /**

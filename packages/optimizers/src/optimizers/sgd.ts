@@ -114,15 +114,17 @@ export function sgdUpdate(value: FloatArray, gradient: FloatArray, state: RuleSt
  * a time.
  *
  * @example
- * sgdSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.1 }, hyperparameters);
+ * sgdSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.1 }, hyperparameters, numbers);
  */
-export function sgdSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: SGDHyperparameters): void {
+export function sgdSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: SGDHyperparameters, numbers: Float32Array): void {
   const { momentumBuffer } = state.slots;
-  const momentum = momentumBuffer === undefined ? 0 : h.momentum;
-  kernels.sgd(
-    value.byteOffset, gradient.byteOffset, momentumBuffer === undefined ? 0 : momentumBuffer.byteOffset, value.length,
-    context.learningRate, h.maximize ? -1 : 1, h.weightDecay, momentum, 1 - h.dampening, context.step === 1 ? 1 : 0, h.nesterov ? 1 : 0,
-  );
+  numbers[0] = context.learningRate;
+  numbers[1] = h.maximize ? -1 : 1;
+  numbers[2] = h.weightDecay;
+  numbers[3] = momentumBuffer === undefined ? 0 : h.momentum;
+  numbers[4] = 1 - h.dampening;
+  const buffer = momentumBuffer === undefined ? 0 : momentumBuffer.byteOffset;
+  kernels.sgd(value.byteOffset, gradient.byteOffset, buffer, value.length, numbers.byteOffset, context.step === 1 ? 1 : 0, h.nesterov ? 1 : 0);
 }
 
 /**
