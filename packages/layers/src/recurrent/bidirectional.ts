@@ -222,9 +222,9 @@ export class Bidirectional extends BaseLayer implements FinalStateSource {
         dBackward[index] = this.merge === 'sum' ? value : this.merge === 'average' ? value / 2 : value * yForward[index];
       }
     }
-    const [forwardOptions, backwardOptions] = this.directionOptions(options);
-    const dxForward = floatData(this.forwardLayer.backward(forwardGradient, forwardOptions));
-    const dxBackward = floatData(this.backwardLayer.backward(backwardGradient, backwardOptions));
+    const directionOptions = options?.finalStateGradients === undefined ? undefined : this.directionOptions(options);
+    const dxForward = floatData(this.forwardLayer.backward(forwardGradient, directionOptions?.[0] ?? options));
+    const dxBackward = floatData(this.backwardLayer.backward(backwardGradient, directionOptions?.[1] ?? options));
     const link = this.initialLink;
     if (link !== undefined) {
       const states = [...this.forwardLayer.initialStateGradients(), ...this.backwardLayer.initialStateGradients()];

@@ -38,7 +38,8 @@ export class LSTM extends RecurrentLayer {
 
   protected stepForward(run: RecurrentRun, step: number): void {
     const { batch, time, gates, mask } = run;
-    const [hidden, cell] = run.states;
+    const hidden = run.states[0];
+    const cell = run.states[1];
     const cellTanh = run.cellActivations!;
     const H = this.hiddenSize;
     const width = 4 * H;
@@ -76,7 +77,8 @@ export class LSTM extends RecurrentLayer {
     const { batch, time, gates, mask, gateGradients } = run;
     const cell = run.states[1];
     const cellTanh = run.cellActivations!;
-    const [dh, dc] = run.stateGradients;
+    const dh = run.stateGradients[0];
+    const dc = run.stateGradients[1];
     const previousDh = run.spareHiddenGradient;
     const H = this.hiddenSize;
     const width = 4 * H;

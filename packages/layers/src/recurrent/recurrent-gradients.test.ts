@@ -55,9 +55,9 @@ describe('recurrent layers: float64 central differences', () => {
       }
     }
 
-    for (const withMask of [false, true]) {
-      it(`${kind}${withMask ? ', masked' : ''}: initial state, with a gradient on the final state too`, () => {
-        const layer = make({ dtype: 'float64', returnSequences: true, seed: 11 });
+    for (const [withMask, reverse] of [[false, false], [true, false], [false, true], [true, true]]) {
+      it(`${kind}${reverse ? ', reversed' : ''}${withMask ? ', masked' : ''}: initial state, with a gradient on the final state too`, () => {
+        const layer = make({ dtype: 'float64', returnSequences: true, reverse, seed: 11 });
         const x = randomInput([batch, time, inputSize], 5);
         if (withMask) attachMask(x, mask);
         const initial = Array.from({ length: layer.stateCount }, (_, index) => randomInput([batch, hiddenSize], 20 + index, 0.5));

@@ -495,7 +495,11 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
   private parameterGradients(run: RecurrentRun): void {
     const rows = run.time * run.batch;
     const width = this.gateCount * this.hiddenSize;
-    const [weightIH, weightHH, biasIH, biasHH] = this.parameterSet;
+    const parameters = this.parameterSet;
+    const weightIH = parameters[0];
+    const weightHH = parameters[1];
+    const biasIH = parameters[2];
+    const biasHH = parameters[3];
     const inputSide = run.gateGradients;
     const hiddenSide = run.hiddenGateGradients ?? inputSide;
     this.product.run(inputSide, 0, width, true, run.inputs, 0, this.inputSize, false, weightIH.grad, 0, this.inputSize, width, this.inputSize, rows, false);
