@@ -12,7 +12,7 @@ import type { FloatData } from '../buffers.js';
  * steps at once reads blocks in place.
  *
  * @example
- * const run = makeRecurrentRun([32, 64, 128], 'float32', { hiddenSize: 128, gates: 4, states: 2, hiddenProjection: false, cellActivations: true });
+ * const run = makeRecurrentRun([32, 64, 128], 'float32', { inputSize: 64, hiddenSize: 128, gates: 4, states: 2, hiddenProjection: false, cellActivations: true });
  */
 export interface RecurrentRun {
   /** [batch·time rows, batch] the arrays hold room for. */
