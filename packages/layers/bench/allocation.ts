@@ -16,7 +16,7 @@
  */
 import { activeKernels, createRng, randomNormal, randomUniform, tensor, zeros, type Tensor } from '@annet/tensor';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { AvgPool2D, BatchNorm, Conv2D, Dense, Dropout, Embedding, Flatten, LayerNorm, MaxPool2D, ReLU, Softmax, softmaxCrossEntropy, type BaseLayer } from '../src/index.js';
+import { AvgPool2D, BatchNorm, Bidirectional, Conv2D, Dense, Dropout, Embedding, Flatten, GRU, LayerNorm, LSTM, MaxPool2D, ReLU, Softmax, softmaxCrossEntropy, type BaseLayer } from '../src/index.js';
 
 interface Case {
   readonly name: string;
@@ -118,6 +118,12 @@ const cases: Case[] = [
   ),
   layerCase('LayerNorm 128, [64, 128]', [new LayerNorm(128)], randomNormal([64, 128], rng)),
   layerCase('AvgPool2D 2, [64, 8, 28, 28]', [new AvgPool2D(2)], randomNormal([64, 8, 28, 28], rng)),
+  layerCase('LSTM 32→32, every step, [8, 16, 32]', [new LSTM(32, 32, { returnSequences: true, rng })], randomNormal([8, 16, 32], rng)),
+  layerCase(
+    'Embedding maskZero + Bidirectional GRU 16→16, [8, 16] indices',
+    [new Embedding(50, 16, { maskZero: true, rng }), new Bidirectional(new GRU(16, 16, { returnSequences: true }), { rng })],
+    tensor(Array.from({ length: 8 * 16 }, (_, index) => (index % 16 < 4 + (index >> 4) ? (index * 7) % 50 : 0)), { shape: [8, 16], dtype: 'int32' }),
+  ),
 ];
 
 const header = ['case (float32, training)', 'steps/window', 'JS heap bytes/step (median)', 'JS heap bytes/step (min)', 'typed-array bytes/step'];

@@ -38,6 +38,16 @@ export { Average } from './merge/average.js';
 export { Maximum } from './merge/maximum.js';
 export { Concatenate } from './merge/concatenate.js';
 
+export { RecurrentLayer, type RecurrentBackwardOptions, type RecurrentOptions } from './recurrent/recurrent-layer.js';
+export { SimpleRNN, type SimpleRNNOptions } from './recurrent/simple-rnn.js';
+export { LSTM } from './recurrent/lstm.js';
+export { GRU } from './recurrent/gru.js';
+export { Bidirectional, type BidirectionalMerge, type BidirectionalOptions } from './recurrent/bidirectional.js';
+export { attachMask, maskOf } from './recurrent/sequence-mask.js';
+export { SequenceMask } from './recurrent/sequence-mask-layer.js';
+export { InitialState } from './recurrent/initial-state.js';
+export { FinalState, type FinalStateOptions } from './recurrent/final-state.js';
+
 export { BatchNorm, type BatchNormOptions } from './normalization/batch-norm.js';
 export { LayerNorm, type LayerNormOptions } from './normalization/layer-norm.js';
 

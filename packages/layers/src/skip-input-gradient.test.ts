@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { BaseLayer } from './base-layer.js';
 import { Conv2D } from './convolution/conv2d.js';
 import { Dense } from './core/dense.js';
+import { Bidirectional } from './recurrent/bidirectional.js';
+import { GRU } from './recurrent/gru.js';
+import { LSTM } from './recurrent/lstm.js';
 
 /**
  * `{ inputGradient: false }` must change nothing but the skipped product: the parameter gradients
@@ -33,5 +36,9 @@ describe('backward with { inputGradient: false }', () => {
   });
   it('Conv2D writes the same parameter gradients and skips dX', () => {
     compareSkipped(() => new Conv2D(2, 3, 3, { seed: 5, padding: 'same' }), [2, 2, 5, 5], 12);
+  });
+  it('LSTM and Bidirectional GRU write the same parameter gradients and skip dX', () => {
+    compareSkipped(() => new LSTM(3, 4, { seed: 2, returnSequences: true }), [2, 5, 3], 13);
+    compareSkipped(() => new Bidirectional(new GRU(3, 4, { returnSequences: true }), { seed: 4 }), [2, 5, 3], 14);
   });
 });

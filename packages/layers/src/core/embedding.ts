@@ -1,10 +1,11 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, gather, type GatherOptions, type Rng, type Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, gather, type GatherOptions, type Rng, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData } from '../buffers.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
 import type { InitializerConfig } from '../initializers/initializer.js';
 import type { LayerParameter } from '../layer-parameter.js';
+import { attachMask } from '../recurrent/sequence-mask.js';
 
 /**
  * Options of {@link Embedding}.
@@ -21,6 +22,13 @@ export interface EmbeddingOptions extends SeededLayerOptions {
    * is unless set or loaded. Default: none.
    */
   readonly paddingIndex?: number;
+  /**
+   * Treat index 0 as padding of variable-length sequences (Keras's `mask_zero`): the output of
+   * indices [batch, time] carries a [batch, time] mask, 1 where the index is not 0 (see
+   * `attachMask`), which recurrent layers read to skip padded steps. Usually combined with
+   * `paddingIndex: 0`. Default false.
+   */
+  readonly maskZero?: boolean;
 }
 
 /**
@@ -32,6 +40,9 @@ export interface EmbeddingOptions extends SeededLayerOptions {
  * accumulate within a step; the whole gradient is still overwritten on every backward), except
  * at `paddingIndex`, whose gradient row stays 0. Indices are not differentiable: backward
  * returns zeros shaped like the indices, in the layer's dtype.
+ *
+ * With `maskZero`, the output of [batch, time] indices carries the mask (index ≠ 0) that
+ * recurrent layers read, so padded steps are skipped.
  *
  * Parameter `<name>.embeddings`.
  *
@@ -48,6 +59,8 @@ export class Embedding extends BaseLayer {
   readonly embeddings: Tensor;
   /** The padding row in [0, vocabularySize), or −1 when there is none. */
   readonly paddingIndex: number;
+  /** Whether outputs carry a mask of the non-zero indices (see {@link EmbeddingOptions.maskZero}). */
+  readonly maskZero: boolean;
   private readonly embeddingsParameter: LayerParameter;
   private readonly embeddingsInitializer: InitializerConfig;
   private readonly seedEntries: Record<string, JsonValue>;
@@ -62,6 +75,8 @@ export class Embedding extends BaseLayer {
     this.embeddingSize = embeddingSize;
     this.embeddingsInitializer = options.embeddingsInitializer ?? 'uniform';
     this.paddingIndex = readPaddingIndex(this.operation, options.paddingIndex, vocabularySize);
+    this.maskZero = options.maskZero ?? false;
+    if (typeof this.maskZero !== 'boolean') throw new AnnetError('INVALID_ARGUMENT', this.operation, `maskZero must be true or false, got ${JSON.stringify(options.maskZero)}`);
     this.seedEntries = seedConfig(options);
     this.embeddingsParameter = this.addParameter('embeddings', [vocabularySize, embeddingSize], initializerFromConfig(this.embeddingsInitializer), { fanIn: vocabularySize, fanOut: embeddingSize });
     this.embeddings = this.embeddingsParameter.tensor;
@@ -75,7 +90,8 @@ export class Embedding extends BaseLayer {
 
   protected override configEntries(): Record<string, JsonValue> {
     const padding: Record<string, JsonValue> = this.paddingIndex < 0 ? {} : { paddingIndex: this.paddingIndex };
-    return { vocabularySize: this.vocabularySize, embeddingSize: this.embeddingSize, embeddingsInitializer: this.embeddingsInitializer, ...padding, ...this.seedEntries };
+    const mask: Record<string, JsonValue> = this.maskZero ? { maskZero: true } : {};
+    return { vocabularySize: this.vocabularySize, embeddingSize: this.embeddingSize, embeddingsInitializer: this.embeddingsInitializer, ...padding, ...mask, ...this.seedEntries };
   }
 
   /** Redraws the table from `rng`, then zeroes the padding row (as PyTorch's `reset_parameters`). */
@@ -96,12 +112,24 @@ export class Embedding extends BaseLayer {
         throw new AnnetError('INDEX_OUT_OF_RANGE', this.operation, `index ${index} at position ${position} is outside [0, ${this.vocabularySize})`);
       }
     }
+    if (this.maskZero && indices.shape.length !== 2) {
+      throw new AnnetError('SHAPE_MISMATCH', this.operation, `maskZero masks sequences of indices [batch, time], got indices of shape ${formatShape(indices.shape)}`);
+    }
     const output = this.workspace.output(this.dtype, indices.shape);
     this.gatherOptions.out = output;
     gather(this.embeddings, indices as Tensor<'int32'>, 0, this.gatherOptions);
     this.lastInput = indices;
     this.lastTraining = options?.training ?? false;
+    if (this.maskZero) attachMask(output, this.nonZeroMask(indices));
     return output;
+  }
+
+  /** 1 where the index is not 0, shaped like the indices [batch, time] (a workspace buffer). */
+  private nonZeroMask(indices: Tensor): Tensor {
+    const mask = this.workspace.buffer('mask', this.dtype, indices.shape);
+    const values = mask.data;
+    for (let position = 0; position < indices.size; position++) values[position] = indices.data[indices.offset + position] === 0 ? 0 : 1;
+    return mask;
   }
 
   /** Writes the table gradient (overwriting) and returns zeros shaped like the indices. */

@@ -26,6 +26,13 @@ import { Maximum } from '../merge/maximum.js';
 import type { MergeLayer } from '../merge/merge-layer.js';
 import { Multiply } from '../merge/multiply.js';
 import { Subtract } from '../merge/subtract.js';
+import { Bidirectional } from '../recurrent/bidirectional.js';
+import { GRU } from '../recurrent/gru.js';
+import { LSTM } from '../recurrent/lstm.js';
+import { FinalState } from '../recurrent/final-state.js';
+import { InitialState } from '../recurrent/initial-state.js';
+import { SequenceMask } from '../recurrent/sequence-mask-layer.js';
+import { SimpleRNN } from '../recurrent/simple-rnn.js';
 
 /**
  * Anything that rebuilds a layer from its config: every annet layer class has a static
@@ -79,6 +86,13 @@ export const defaultLayerRegistry = {
   Average,
   Maximum,
   Concatenate,
+  SimpleRNN,
+  LSTM,
+  GRU,
+  Bidirectional,
+  SequenceMask,
+  InitialState,
+  FinalState,
 } as const satisfies LayerRegistry;
 
 /**

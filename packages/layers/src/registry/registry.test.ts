@@ -26,6 +26,10 @@ const examples = () => [
   { layer: new defaultLayerRegistry.Sigmoid({ dtype: 'float64' }), input: [2, 3] },
   { layer: new defaultLayerRegistry.Tanh({ dtype: 'float64' }), input: [2, 3] },
   { layer: new defaultLayerRegistry.Softmax({ axis: 0, dtype: 'float64' }), input: [2, 3] },
+  { layer: new defaultLayerRegistry.SimpleRNN(3, 2, { activation: 'relu', returnSequences: true, dtype: 'float64' }), input: [2, 4, 3] },
+  { layer: new defaultLayerRegistry.LSTM(3, 2, { reverse: true, maxLength: 8, dtype: 'float64' }), input: [2, 4, 3] },
+  { layer: new defaultLayerRegistry.GRU(3, 2, { returnSequences: true, seed: 5, dtype: 'float64' }), input: [2, 4, 3] },
+  { layer: new defaultLayerRegistry.Bidirectional(new defaultLayerRegistry.GRU(3, 2, { dtype: 'float64' }), { merge: 'multiply', seed: 2 }), input: [2, 4, 3] },
 ];
 
 describe('layerFromConfig', () => {
@@ -43,9 +47,10 @@ describe('layerFromConfig', () => {
       expect(Array.from(copy.forward(x, { training }).data)).toEqual(Array.from(layer.forward(x, { training }).data));
       checked.add(layer.className);
     }
-    // Embedding has its own test below; the merge layers round-trip in merge/merge.test.ts.
-    const merges = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Concatenate'];
-    expect([...checked, 'Embedding', ...merges].sort()).toEqual(Object.keys(defaultLayerRegistry).sort());
+    // Embedding has its own test below; the merge layers round-trip in merge/merge.test.ts; SequenceMask,
+    // InitialState and FinalState (which reads a recurrent layer's output) in @annet/model's recurrent-models.test.ts.
+    const merges = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Concatenate', 'SequenceMask', 'InitialState'];
+    expect([...checked, 'Embedding', 'FinalState', ...merges].sort()).toEqual(Object.keys(defaultLayerRegistry).sort());
   });
 
   it('refuses a merge layer, which only fits in a graph model', () => {

@@ -6,3 +6,4 @@ export { f1Score, MacroScoreMetric, macroScores, precision, recall, type MacroSc
 export { metricFromName, metricNames, type MetricName } from './registry.js';
 export { MeanErrorMetric, meanAbsoluteError, meanSquaredError } from './regression.js';
 export { TopKAccuracy, topKAccuracy } from './top-k-accuracy.js';
+export { TokenAccuracy, tokenAccuracy, type TokenAccuracyOptions } from './token-accuracy.js';

@@ -3,6 +3,7 @@ import { Accuracy } from './accuracy.js';
 import type { Metric } from './metric.js';
 import { MacroScoreMetric } from './precision-recall-f1.js';
 import { MeanErrorMetric } from './regression.js';
+import { TokenAccuracy } from './token-accuracy.js';
 import { TopKAccuracy } from './top-k-accuracy.js';
 
 /**
@@ -14,6 +15,7 @@ import { TopKAccuracy } from './top-k-accuracy.js';
 export const metricNames = {
   accuracy: () => new Accuracy(),
   topKAccuracy: () => new TopKAccuracy(),
+  tokenAccuracy: () => new TokenAccuracy(),
   precision: () => new MacroScoreMetric('precision'),
   recall: () => new MacroScoreMetric('recall'),
   f1: () => new MacroScoreMetric('f1'),
@@ -32,7 +34,8 @@ export const metricNames = {
 export type MetricName = keyof typeof metricNames | `top${number}Accuracy`;
 
 /**
- * A fresh metric for a name: `accuracy`, `topKAccuracy` (k = 5), `top<k>Accuracy`, `precision`,
+ * A fresh metric for a name: `accuracy`, `tokenAccuracy` (no ignored label; build
+ * `new TokenAccuracy({ ignoreIndex })` for padding), `topKAccuracy` (k = 5), `top<k>Accuracy`, `precision`,
  * `recall`, `f1` (all three macro), `meanSquaredError`/`mse`, `meanAbsoluteError`/`mae`.
  *
  * @example
