@@ -5,8 +5,11 @@
 // Prints one JSON line per run, then one per batch size with the ratio annet/NumPy; a Markdown
 // summary goes to stderr.
 //
+// Then (model "gpt") nanoGPT's CPU baby GPT (bench/gpt-loop.ts) for --gpt-iterations steps (30,
+// after 3 warm-up steps) on seeded synthetic tokens, and the same model, optimizer and tokens in
+// PyTorch (bench/torch_gpt.py, one thread) when python3 has torch, with the ratio.
 // Options: --epochs N (3), --samples N (10000), --seed N (1), --batches 64,256,
-//          --models mlp,cnn, --backends auto,threads,relaxed,js (MLP), --cnn-backends auto,threads
+//          --models mlp,cnn,gpt, --backends auto,threads,relaxed,js (MLP), --cnn-backends auto,threads
 //          (the CNN does ~25x the MLP's work per sample: on the TypeScript kernels 3 epochs take
 //          many minutes, and about one minute per run with WebAssembly: add relaxed or js on
 //          purpose), --no-numpy, --phases (adds ms per step of each phase: batch copy, forward,
@@ -27,6 +30,7 @@ import { jsKernels, useKernels, type Kernels } from '../packages/tensor/dist/ind
 import { startKernelThreads } from '../packages/tensor/dist/node.js';
 import type { ModelName } from './models.js';
 import { syntheticMnist } from './synthetic-mnist.js';
+import { syntheticTokens, trainGpt, type GptResult } from './gpt-loop.js';
 import { train, type TrainResult } from './train-loop.js';
 
 function option(name: string, fallback: string): string {
@@ -40,7 +44,9 @@ const epochs = Number(option('epochs', '3'));
 const samples = Number(option('samples', '10000'));
 const seed = Number(option('seed', '1'));
 const batches = option('batches', '64,256').split(',').map(Number);
-const models = option('models', 'mlp,cnn').split(',') as ModelName[];
+const requestedModels = option('models', 'mlp,cnn,gpt').split(',');
+const models = requestedModels.filter((name) => name !== 'gpt') as ModelName[];
+const gptIterations = Number(option('gpt-iterations', '30'));
 const backends = option('backends', 'auto,threads,relaxed,js').split(',');
 const cnnBackends = option('cnn-backends', 'auto,threads').split(',');
 const withNumpy = !process.argv.includes('--no-numpy');
@@ -121,8 +127,46 @@ if (withNumpy && models.includes('mlp')) {
 
 const rows = [...results.map((entry) => [entry.model, String(entry.batch), entry.threads === undefined ? entry.backend : `${entry.backend}, ${entry.threads} threads`, String(entry.samplesPerSecond), entry.msPerStep.toFixed(3), entry.finalLoss.toFixed(4)]),
   ...numpy.filter((line) => typeof line.samplesPerSecond === 'number').map((line) => ['mlp', String(line.batch), 'numpy (1 thread)', String(line.samplesPerSecond), (line.msPerStep as number).toFixed(3), (line.finalLoss as number).toFixed(4)])];
-if (!withNumpy) process.exit(0);
-console.error(`\n${samples} samples, ${epochs} epochs, seed ${seed}, Node ${process.versions.node}`);
-console.error('| model | batch | backend | samples/s | ms/step | final loss |');
-console.error('| --- | ---: | --- | ---: | ---: | ---: |');
-for (const row of rows) console.error(`| ${row.join(' | ')} |`);
+if (withNumpy && rows.length > 0) {
+  console.error(`\n${samples} samples, ${epochs} epochs, seed ${seed}, Node ${process.versions.node}`);
+  console.error('| model | batch | backend | samples/s | ms/step | final loss |');
+  console.error('| --- | ---: | --- | ---: | ---: | ---: |');
+  for (const row of rows) console.error(`| ${row.join(' | ')} |`);
+}
+
+if (requestedModels.includes('gpt')) {
+  useKernels(null);
+  const vocabulary = 85;
+  const tokens = syntheticTokens(200_000, vocabulary, seed);
+  const annet: GptResult = trainGpt(tokens, vocabulary, gptIterations, 3, seed);
+  print(annet);
+  const torchLine = withNumpy ? runTorchGpt(tokens, vocabulary) : { model: 'gpt', backend: 'pytorch', skipped: '--no-numpy' };
+  print(torchLine);
+  if (typeof torchLine.tokensPerSecond === 'number') {
+    print({ model: 'gpt', annetTokensPerSecond: annet.tokensPerSecond, torchTokensPerSecond: torchLine.tokensPerSecond, ratioAnnetToTorch: Number((annet.tokensPerSecond / torchLine.tokensPerSecond).toFixed(3)) });
+  }
+  console.error(`\n| model | backend | tokens/s | ms/iteration | loss (last 10) |\n| --- | --- | ---: | ---: | ---: |`);
+  for (const line of [annet, torchLine] as Array<Record<string, unknown>>) {
+    if (typeof line.tokensPerSecond === 'number') console.error(`| gpt | ${line.backend} | ${line.tokensPerSecond} | ${line.msPerIteration} | ${line.finalLoss} |`);
+  }
+}
+
+/** Runs bench/torch_gpt.py on the same tokens (one thread); its JSON line, or a "skipped" line. */
+function runTorchGpt(tokens: Int32Array, vocabulary: number): Record<string, unknown> {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-bench-gpt-'));
+  try {
+    const file = path.join(directory, 'tokens.i32');
+    fs.writeFileSync(file, new Uint8Array(tokens.buffer, tokens.byteOffset, tokens.byteLength));
+    const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_gpt.py');
+    const threads = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+    // The first python3 on PATH may lack torch while Debian's /usr/bin/python3 (python3-torch) has it.
+    const runWith = (python: string) => spawnSync(python, [script, file, String(vocabulary), String(gptIterations), '3', String(seed)], { encoding: 'utf8', env: { ...process.env, ...threads } });
+    let result = runWith('python3');
+    if (result.status !== 0 && fs.existsSync('/usr/bin/python3')) result = runWith('/usr/bin/python3');
+    if (result.error !== undefined) return { model: 'gpt', backend: 'pytorch', skipped: `python3 not runnable (${result.error.message})` };
+    if (result.status !== 0) return { model: 'gpt', backend: 'pytorch', skipped: `torch_gpt.py failed: ${(result.stderr ?? '').trim().split('\n').pop()}` };
+    return JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+  } finally {
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+}

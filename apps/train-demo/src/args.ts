@@ -22,6 +22,13 @@ export const optimizerNames = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', '
  * scheduleNames[1]; // 'cosine'
  */
 export const scheduleNames = ['constant', 'cosine', 'step', 'onecycle'] as const;
+/**
+ * What the demo trains: MNIST digits (the default) or a character-level GPT on Brown (`text`).
+ *
+ * @example
+ * taskNames[1]; // 'text'
+ */
+export const taskNames = ['mnist', 'text'] as const;
 
 /**
  * Everything the command line chose, validated.
@@ -50,6 +57,21 @@ export interface CliOptions {
   readonly allowNonFinite: boolean;
   /** Threads sharing each large matrix product (1: none besides the main thread). */
   readonly threads: number;
+  /** What to train (`--task`); default `mnist`. */
+  readonly task: (typeof taskNames)[number];
+  /** `--task text`: optimizer steps, steps between validations, model shape, corpus slice, sampling. */
+  readonly iterations: number | undefined;
+  readonly evalInterval: number | undefined;
+  readonly blockSize: number | undefined;
+  readonly layers: number | undefined;
+  readonly heads: number | undefined;
+  readonly embedding: number | undefined;
+  readonly characters: number | undefined;
+  readonly validationWindows: number | undefined;
+  readonly prompt: string | undefined;
+  readonly sampleTokens: number | undefined;
+  readonly temperature: number | undefined;
+  readonly topK: number | undefined;
 }
 
 const flags = {
@@ -70,6 +92,19 @@ const flags = {
   out: { type: 'string' },
   overwrite: { type: 'boolean' },
   'allow-nonfinite': { type: 'boolean' },
+  task: { type: 'string' },
+  iterations: { type: 'string' },
+  'eval-interval': { type: 'string' },
+  'block-size': { type: 'string' },
+  layers: { type: 'string' },
+  heads: { type: 'string' },
+  embedding: { type: 'string' },
+  chars: { type: 'string' },
+  'validation-windows': { type: 'string' },
+  prompt: { type: 'string' },
+  'sample-tokens': { type: 'string' },
+  temperature: { type: 'string' },
+  'top-k': { type: 'string' },
 } as const;
 
 /**
@@ -107,7 +142,27 @@ export function parseCliArguments(argv: readonly string[]): CliOptions {
     overwrite: values.overwrite === true,
     allowNonFinite: values['allow-nonfinite'] === true,
     threads: integer('--threads', text('threads'), 1, 64) ?? 1,
+    task: oneOf('--task', text('task') ?? 'mnist', taskNames),
+    iterations: integer('--iterations', text('iterations'), 1, 10_000_000),
+    evalInterval: integer('--eval-interval', text('eval-interval'), 1, 10_000_000),
+    blockSize: integer('--block-size', text('block-size'), 1, 4096),
+    layers: integer('--layers', text('layers'), 1, 64),
+    heads: integer('--heads', text('heads'), 1, 64),
+    embedding: integer('--embedding', text('embedding'), 1, 4096),
+    characters: integer('--chars', text('chars'), 1000, 100_000_000),
+    validationWindows: integer('--validation-windows', text('validation-windows'), 1, 1_000_000),
+    prompt: text('prompt'),
+    sampleTokens: integer('--sample-tokens', text('sample-tokens'), 0, 100_000),
+    temperature: nonNegativeNumber('--temperature', text('temperature')),
+    topK: integer('--top-k', text('top-k'), 1, 1_000_000),
   };
+}
+
+function nonNegativeNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new UsageError(`${flag} must be a number >= 0 such as 0.8 (0 is greedy); got ${JSON.stringify(value)}`);
+  return parsed;
 }
 
 /**

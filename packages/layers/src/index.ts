@@ -47,6 +47,11 @@ export { attachMask, maskOf } from './recurrent/sequence-mask.js';
 export { SequenceMask } from './recurrent/sequence-mask-layer.js';
 export { InitialState } from './recurrent/initial-state.js';
 export { FinalState, type FinalStateOptions } from './recurrent/final-state.js';
+export { MultiHeadAttention, type AttentionForwardOptions, type MultiHeadAttentionOptions } from './attention/multi-head-attention.js';
+export { maskedSoftmax, maskedSoftmaxBackward, type AttentionMaskGeometry, type FullyMaskedRows } from './attention/masked-softmax.js';
+export { PositionalEmbedding, type PositionalEmbeddingOptions } from './attention/positional-embedding.js';
+export { SinusoidalPositionalEncoding, type SinusoidalPositionalEncodingOptions } from './attention/sinusoidal-positional-encoding.js';
+export { TransposedEmbedding, type TransposedEmbeddingOptions } from './attention/transposed-embedding.js';
 
 export { BatchNorm, type BatchNormOptions } from './normalization/batch-norm.js';
 export { LayerNorm, type LayerNormOptions } from './normalization/layer-norm.js';

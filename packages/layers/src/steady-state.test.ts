@@ -16,6 +16,11 @@ import { Sigmoid } from './activations/sigmoid.js';
 import { Softmax } from './activations/softmax.js';
 import { Tanh } from './activations/tanh.js';
 import type { BaseLayer } from './base-layer.js';
+import { MultiHeadAttention } from './attention/multi-head-attention.js';
+import { PositionalEmbedding } from './attention/positional-embedding.js';
+import { SinusoidalPositionalEncoding } from './attention/sinusoidal-positional-encoding.js';
+import { TransposedEmbedding } from './attention/transposed-embedding.js';
+import { Embedding } from './core/embedding.js';
 import { randomInput } from './testing/gradient-check.js';
 
 // Embedding is left out: its forward is the `gather` op, which has no `out` option yet.
@@ -37,6 +42,10 @@ const cases: Array<{ layer: BaseLayer; input: number[] }> = [
   { layer: new Sigmoid(), input: [3, 4] },
   { layer: new Tanh(), input: [3, 4] },
   { layer: new Softmax(), input: [3, 4] },
+  { layer: new MultiHeadAttention(4, { numHeads: 2, causal: true, dropout: 0.2, dtype: 'float64' }), input: [2, 3, 4] },
+  { layer: new PositionalEmbedding(5, 4, { dtype: 'float64' }), input: [2, 3, 4] },
+  { layer: new SinusoidalPositionalEncoding(5, 4), input: [2, 3, 4] },
+  { layer: new TransposedEmbedding(new Embedding(5, 4, { dtype: 'float64' })), input: [2, 3, 4] },
 ];
 
 describe('steady state', () => {

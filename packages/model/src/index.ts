@@ -15,6 +15,9 @@ export { isMultiInput, type GraphLayer, type MultiInputModelLayer } from './grap
 export type { ModelConfig } from './graph/model-config.js';
 export type { GraphSummary, GraphSummaryRow } from './graph/graph-summary.js';
 export type { ModelInputs, NamedTensors } from './graph/named-tensors.js';
+export { transformerBlock, type TransformerBlockOptions } from './transformer/transformer-block.js';
+export { gptModel, type GptOptions } from './transformer/gpt.js';
+export { generate, type GenerateOptions } from './generation/generate.js';
 export { WeightSnapshot, weightsAreFinite, type WeightOwner } from './sequential/weights.js';
 
 export type { FitOptions } from './training/fit-options.js';

@@ -1,4 +1,4 @@
-import { Bidirectional, Dense, Embedding, FinalState, GRU, InitialState, LSTM, SequenceMask, SimpleRNN, softmaxCrossEntropy, type LossOptions } from '@annet/layers';
+import { Bidirectional, defaultLayerRegistry, Dense, Embedding, FinalState, GRU, InitialState, LSTM, SequenceMask, SimpleRNN, softmaxCrossEntropy, type LossOptions } from '@annet/layers';
 import { Adam } from '@annet/optimizers';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '@annet/serialization';
 import { createRng, Tensor } from '@annet/tensor';
@@ -73,7 +73,7 @@ describe('recurrent layers in a graph model', () => {
     const other = inputs.source.clone();
     other.data[0] += 1;
     expect(Array.from(model.predict({ source: other, target: inputs.target }).data)).not.toEqual(before);
-    expect(Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig()))).getConfig()).toEqual(model.getConfig());
+    expect(Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig())), defaultLayerRegistry).getConfig()).toEqual(model.getConfig());
   });
 
   it('pass all four states of a Bidirectional LSTM through InitialState and FinalState; float64 gradient check', () => {
@@ -96,7 +96,7 @@ describe('recurrent layers in a graph model', () => {
     const lengths = input({ name: 'lengths', shape: [] , dtype: 'int32' });
     const output = apply(new SimpleRNN(2, 3), apply(new SequenceMask(), [steps, lengths]));
     const model = new Model({ inputs: [steps, lengths], outputs: { y: output } }).initialize(1);
-    const copy = Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig())));
+    const copy = Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig())), defaultLayerRegistry);
     expect(copy.getConfig()).toEqual(model.getConfig());
   });
 });

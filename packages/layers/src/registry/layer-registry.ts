@@ -16,6 +16,10 @@ import { Dropout } from '../core/dropout.js';
 import { Embedding } from '../core/embedding.js';
 import { Flatten } from '../core/flatten.js';
 import { Reshape } from '../core/reshape.js';
+import { MultiHeadAttention } from '../attention/multi-head-attention.js';
+import { PositionalEmbedding } from '../attention/positional-embedding.js';
+import { SinusoidalPositionalEncoding } from '../attention/sinusoidal-positional-encoding.js';
+import { TransposedEmbedding } from '../attention/transposed-embedding.js';
 import { BatchNorm } from '../normalization/batch-norm.js';
 import { LayerNorm } from '../normalization/layer-norm.js';
 import { GlobalAveragePooling2D } from '../convolution/global-average-pooling2d.js';
@@ -93,6 +97,10 @@ export const defaultLayerRegistry = {
   SequenceMask,
   InitialState,
   FinalState,
+  MultiHeadAttention,
+  PositionalEmbedding,
+  SinusoidalPositionalEncoding,
+  TransposedEmbedding,
 } as const satisfies LayerRegistry;
 
 /**

@@ -30,6 +30,9 @@ const examples = () => [
   { layer: new defaultLayerRegistry.LSTM(3, 2, { reverse: true, maxLength: 8, dtype: 'float64' }), input: [2, 4, 3] },
   { layer: new defaultLayerRegistry.GRU(3, 2, { returnSequences: true, seed: 5, dtype: 'float64' }), input: [2, 4, 3] },
   { layer: new defaultLayerRegistry.Bidirectional(new defaultLayerRegistry.GRU(3, 2, { dtype: 'float64' }), { merge: 'multiply', seed: 2 }), input: [2, 4, 3] },
+  { layer: new defaultLayerRegistry.MultiHeadAttention(4, { numHeads: 2, causal: true, dtype: 'float64', seed: 2 }), input: [2, 3, 4] },
+  { layer: new defaultLayerRegistry.PositionalEmbedding(5, 4, { dtype: 'float64' }), input: [2, 3, 4] },
+  { layer: new defaultLayerRegistry.SinusoidalPositionalEncoding(5, 4, { base: 100, dtype: 'float64' }), input: [2, 3, 4] },
 ];
 
 describe('layerFromConfig', () => {
@@ -47,10 +50,11 @@ describe('layerFromConfig', () => {
       expect(Array.from(copy.forward(x, { training }).data)).toEqual(Array.from(layer.forward(x, { training }).data));
       checked.add(layer.className);
     }
-    // Embedding has its own test below; the merge layers round-trip in merge/merge.test.ts; SequenceMask,
-    // InitialState and FinalState (which reads a recurrent layer's output) in @annet/model's recurrent-models.test.ts.
+    // Embedding has its own test below, TransposedEmbedding (tied to an Embedding) in attention/; the merge
+    // layers round-trip in merge/merge.test.ts; SequenceMask, InitialState and FinalState (which reads a
+    // recurrent layer's output) in @annet/model's recurrent-models.test.ts.
     const merges = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Concatenate', 'SequenceMask', 'InitialState'];
-    expect([...checked, 'Embedding', 'FinalState', ...merges].sort()).toEqual(Object.keys(defaultLayerRegistry).sort());
+    expect([...checked, 'Embedding', 'FinalState', 'TransposedEmbedding', ...merges].sort()).toEqual(Object.keys(defaultLayerRegistry).sort());
   });
 
   it('refuses a merge layer, which only fits in a graph model', () => {

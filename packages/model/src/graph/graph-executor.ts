@@ -1,4 +1,4 @@
-import type { FloatArray } from '@annet/layer-api';
+import type { FloatArray, Parameter } from '@annet/layer-api';
 import type { Tensor } from '@annet/tensor';
 import type { GraphLayer, MultiInputModelLayer } from './graph-layer.js';
 import type { ModelLayer } from '../sequential/model-layer.js';
@@ -23,10 +23,14 @@ const withInputGradient = { inputGradient: true } as const;
  * - in backward (reverse order: the last call first, whose forward is still the layer's own)
  *   recomputes each earlier call's forward from the snapshot with the same input before its
  *   backward (the same Dropout mask; BatchNorm's running statistics put back afterwards), and
- * - accumulates: before each backward after the first it saves the `grad` arrays, and adds them
- *   back after, so `grad` ends as the sum over all calls.
+ * - accumulates (see below).
  * The price of this per-call context without changing the layer contract is one extra forward per
  * extra call (the recomputation that gradient checkpointing also pays).
+ *
+ * **Shared parameters.** A parameter object may belong to several layers (a `TransposedEmbedding`
+ * reads its `Embedding`'s table: weight tying) or to a layer called several times. Every layer's
+ * backward overwrites `grad`, so before a backward that meets a parameter already written in this
+ * pass, the executor saves that `grad` and adds it back after: `grad` ends as the sum over every use.
  *
  * @example
  * const executor = new GraphExecutor(plan);
@@ -42,7 +46,10 @@ export class GraphExecutor {
   private readonly nodeInputs: Tensor[][];
   private readonly snapshots: (LayerSnapshot | undefined)[];
   private readonly currentState = new Map<GraphLayer, LayerSnapshot>();
-  private readonly savedGradients = new Map<GraphLayer, FloatArray[]>();
+  private readonly savedGradients = new Map<object, FloatArray>();
+  /** The backward pass that last wrote each parameter's `grad` (compared with {@link GraphExecutor.pass}). */
+  private readonly writtenInPass = new Map<object, number>();
+  private pass = 0;
   private readonly outputValues: Tensor[];
   private readonly inputGradientValues: (Tensor | undefined)[];
   private lastTraining = false;
@@ -90,6 +97,7 @@ export class GraphExecutor {
    */
   backward(outputGradients: readonly Tensor[], options: { readonly inputGradients?: boolean } = withoutInputGradients): readonly (Tensor | undefined)[] {
     const { plan } = this;
+    this.pass++;
     const wantInputs = options.inputGradients === true;
     this.contributions.fill(0);
     this.gradients.fill(undefined);
@@ -101,7 +109,10 @@ export class GraphExecutor {
       let needed = wantInputs;
       for (let position = 0; position < node.inputSlots.length; position++) if (node.inputSlots[position] >= inputCount) needed = true;
       const shared = node.calls > 1;
+      const parameters = node.layer.parameters();
+      const saved = this.saveWrittenGradients(parameters);
       const result = shared ? this.backwardSharedCall(node, index, gradient, needed) : this.runBackward(node, gradient, needed);
+      this.addSavedGradients(parameters, saved);
       for (let position = 0; position < node.inputSlots.length; position++) {
         const slot = node.inputSlots[position];
         if (slot < inputCount && !wantInputs) continue;
@@ -126,7 +137,7 @@ export class GraphExecutor {
     return node.multiInput ? (node.layer as MultiInputModelLayer).backward(gradient, options) : (node.layer as ModelLayer).backward(gradient, options);
   }
 
-  /** Backward of one call of a shared layer: recompute its forward unless it is the last call, and accumulate `grad`. */
+  /** Backward of one call of a shared layer: recompute its forward unless it is the last call (the caller accumulates `grad`). */
   private backwardSharedCall(node: PlanNode, index: number, gradient: Tensor, needed: boolean): Tensor | readonly Tensor[] {
     const { layer } = node;
     const recompute = node.call < node.calls - 1;
@@ -135,32 +146,38 @@ export class GraphExecutor {
       restoreLayer(layer, this.snapshots[index]!);
       this.runForward(node, index, this.lastTraining ? trainingMode : inferenceMode);
     }
-    // Reverse order reaches the last call first: every other call adds to the grads it left.
-    const accumulate = recompute;
-    const saved = accumulate ? this.saveGradients(layer) : undefined;
     const result = this.runBackward(node, gradient, needed);
-    if (saved !== undefined) {
-      const parameters = layer.parameters();
-      for (let position = 0; position < parameters.length; position++) {
-        const grad = parameters[position].grad;
-        const previous = saved[position];
-        for (let element = 0; element < grad.length; element++) grad[element] += previous[element];
-      }
-    }
     if (recompute) restoreLayer(layer, this.currentState.get(layer)!);
     return result;
   }
 
-  private saveGradients(layer: GraphLayer): FloatArray[] {
-    const parameters = layer.parameters();
-    let saved = this.savedGradients.get(layer);
-    if (saved === undefined) {
-      saved = parameters.map((parameter) => parameter.grad.slice());
-      this.savedGradients.set(layer, saved);
-    } else {
-      for (let position = 0; position < parameters.length; position++) saved[position].set(parameters[position].grad);
+  /** Copies the `grad` of every parameter already written in this pass (a shared one) aside; returns whether any was. */
+  private saveWrittenGradients(parameters: readonly Parameter[]): boolean {
+    let any = false;
+    for (let position = 0; position < parameters.length; position++) {
+      const parameter = parameters[position];
+      if (this.writtenInPass.get(parameter) !== this.pass) continue;
+      let saved = this.savedGradients.get(parameter);
+      if (saved === undefined) {
+        saved = parameter.grad.slice();
+        this.savedGradients.set(parameter, saved);
+      } else saved.set(parameter.grad);
+      any = true;
     }
-    return saved;
+    return any;
+  }
+
+  /** Adds the saved gradients back (so `grad` sums every use) and marks every parameter as written in this pass. */
+  private addSavedGradients(parameters: readonly Parameter[], anySaved: boolean): void {
+    for (let position = 0; position < parameters.length; position++) {
+      const parameter = parameters[position];
+      if (anySaved && this.writtenInPass.get(parameter) === this.pass) {
+        const grad = parameter.grad;
+        const previous = this.savedGradients.get(parameter)!;
+        for (let element = 0; element < grad.length; element++) grad[element] += previous[element];
+      }
+      this.writtenInPass.set(parameter, this.pass);
+    }
   }
 
   /** Adds one gradient into a slot: borrowed when the slot has one use and the tensor stays valid, summed into an owned buffer otherwise. */

@@ -39,10 +39,14 @@ export interface GraphSummary {
 export function summarizePlan(plan: GraphPlan): GraphSummary {
   let trainable = 0;
   let nonTrainable = 0;
+  const counted = new Set<object>();
   const rows = plan.nodes.map((node) => {
     let count = 0;
     if (node.call === 0) {
       for (const parameter of node.layer.parameters()) {
+        // A parameter shared by two layers (a tied output projection) counts where it first appears.
+        if (counted.has(parameter)) continue;
+        counted.add(parameter);
         count += parameter.value.length;
         if (parameter.trainable === false) nonTrainable += parameter.value.length;
         else trainable += parameter.value.length;

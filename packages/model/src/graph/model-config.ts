@@ -61,6 +61,8 @@ export function graphFromConfig(config: ModelConfig, registry: LayerRegistry): {
   });
   const layers = new Map<string, GraphLayer>();
   for (const layerConfig of config.layers) layers.set(layerConfig.name, graphLayerFromRegistry(layerConfig, registry, operation) as GraphLayer);
+  // Layers that refer to other layers by name (a TransposedEmbedding tied to its Embedding) find them now.
+  for (const layer of layers.values()) (layer as { linkLayers?: (lookup: (name: string) => unknown) => void }).linkLayers?.((name) => layers.get(name));
   // Name every node's output the way planConfig does, then build them in dependency order.
   const calls = new Map<string, number>();
   const producers = new Map<string, number>();

@@ -74,7 +74,8 @@ export class Model implements Trainable, TrainableModel {
     this.inputNames = this.plan.inputNames;
     this.outputNames = this.plan.outputNames;
     this.executor = new GraphExecutor(this.plan);
-    this.parameterList = this.layers.flatMap((layer) => layer.parameters());
+    // A parameter shared by two layers (weight tying) is listed, trained and saved once.
+    this.parameterList = [...new Set(this.layers.flatMap((layer) => layer.parameters()))];
     this.bufferList = this.layers.flatMap((layer) => layer.buffers());
   }
 
@@ -91,7 +92,7 @@ export class Model implements Trainable, TrainableModel {
     return new Model({ inputs, outputs, name: config.name });
   }
 
-  /** Every parameter of every layer, in layer order (a shared layer's once); the same objects on every call. */
+  /** Every parameter of every layer, in layer order (a shared layer's, or a parameter shared by layers, once); the same objects on every call. */
   parameters(): readonly Parameter[] {
     return this.parameterList;
   }

@@ -44,13 +44,16 @@ function isAutoNamed(layer: NamedLayer): boolean {
 
 function checkUniqueArrayNames(layers: readonly NamedLayer[], operation: string): void {
   const owners = new Map<string, string>();
+  const arrays = new Map<string, object>();
   for (const layer of layers) {
     for (const array of [...layer.parameters(), ...layer.buffers()]) {
       const owner = owners.get(array.name);
-      if (owner !== undefined) {
+      // The same array object in two layers is one parameter shared by them (weight tying), not a clash.
+      if (owner !== undefined && arrays.get(array.name) !== array) {
         throw new AnnetError('INVALID_ARGUMENT', operation, `layers ${JSON.stringify(owner)} and ${JSON.stringify(layer.name)} both own an array named ${JSON.stringify(array.name)}; rename one of them`);
       }
       owners.set(array.name, layer.name);
+      arrays.set(array.name, array);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { clipGradNorm } from '@annet/optimizers';
 import type { Callback, EpochLogs, HookResult } from '../callbacks/callback.js';
 import { evaluateLoader } from './evaluate.js';
 import type { Run } from './run-setup.js';
@@ -45,6 +46,7 @@ export async function trainEpoch(run: Run, batchLogs: Record<string, number>, co
     const rows = inputs[0].shape[0];
     metrics.update(predictions, targets, run.loss.outputLosses, rows);
     model.backwardArrays(run.loss.gradients);
+    if (run.gradientClipNorm !== undefined) clipGradNorm(model, run.gradientClipNorm);
     optimizer.step(model);
     state.step++;
     state.batch++;

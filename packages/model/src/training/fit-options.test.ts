@@ -49,3 +49,19 @@ describe('evaluate on a model that was never fit (issue 21 item 19)', () => {
     expect(() => model().evaluate(data)).toThrow(/nothing to evaluate: pass \{ loss: 'softmaxCrossEntropy' \} \(or another loss\) and\/or \{ metrics: \['accuracy'\] \}, or call fit first/);
   });
 });
+
+describe('gradientClipNorm', () => {
+  it('scales the whole gradient to the given global norm before each step (SGD with learning rate 1 moves the weights by exactly that norm)', async () => {
+    const trained = model();
+    const before = trained.parameters().map((parameter) => Float64Array.from(parameter.value));
+    await trained.fit(loader(24), { optimizer: new SGD({ learningRate: 1 }), loss: 'softmaxCrossEntropy', epochs: 1, gradientClipNorm: 1e-3, shuffle: false });
+    // One step: Δθ = −g·c with c = 1e-3/(‖g‖ + 1e-6), so ‖Δθ‖ = 1e-3·‖g‖/(‖g‖ + 1e-6) ≈ 1e-3.
+    let squares = 0;
+    trained.parameters().forEach((parameter, index) => parameter.value.forEach((value, element) => (squares += (value - before[index][element]) ** 2)));
+    expect(Math.sqrt(squares)).toBeCloseTo(1e-3, 7);
+  });
+
+  it('refuses a norm that is not a positive number', async () => {
+    await expect(model().fit(loader(8), { optimizer: new SGD(), loss: 'softmaxCrossEntropy', epochs: 1, gradientClipNorm: 0 })).rejects.toThrow(/gradientClipNorm must be a positive number/);
+  });
+});

@@ -59,6 +59,11 @@ export interface FitOptions {
    */
   readonly runSettings?: JsonObject;
   /**
+   * Before every optimizer step, scale all gradients together so that their global L2 norm is at
+   * most this (`clipGradNorm` of `@annet/optimizers`, PyTorch's `clip_grad_norm_`). Default: no clipping.
+   */
+  readonly gradientClipNorm?: number;
+  /**
    * Resume from a checkpoint whose weights, buffers or optimizer arrays hold NaN or infinity (a
    * diverged run); refused by default. Default false.
    */
@@ -96,6 +101,10 @@ export function resolveFitOptions(options: FitOptions, operation: string): Resol
     return value;
   };
   integer('epochs', options.epochs, 1);
+  const clip = options.gradientClipNorm;
+  if (clip !== undefined && !(typeof clip === 'number' && clip > 0 && Number.isFinite(clip))) {
+    throw new AnnetError('INVALID_ARGUMENT', operation, `gradientClipNorm must be a positive number (1 is common), got ${String(clip)}`);
+  }
   if (options.validationData !== undefined && options.validationSplit !== undefined) {
     throw new AnnetError('INVALID_ARGUMENT', operation, 'pass validationData or validationSplit, not both');
   }

@@ -31,6 +31,8 @@ export interface Run {
   readonly targets: BatchArrays;
   /** `true` when a mid-epoch checkpoint was restored: the first epoch continues rather than starts. */
   readonly resumeMidEpoch: boolean;
+  /** The global gradient norm each step is clipped to, or undefined. */
+  readonly gradientClipNorm: number | undefined;
 }
 
 /**
@@ -76,7 +78,7 @@ export function setUpRun(model: TrainableModel, trainData: TrainingData, options
   }
   const loss = new Objective(model.outputNames, options, operation);
   const validationLoss = new Objective(model.outputNames, options, operation);
-  return { parts, state, history, callbacks, validationLoader, loss, validationLoss, inputs: new BatchArrays(model.inputNames, 'input', operation), targets: new BatchArrays(model.outputNames, 'target', operation), resumeMidEpoch };
+  return { parts, state, history, callbacks, validationLoader, loss, validationLoss, inputs: new BatchArrays(model.inputNames, 'input', operation), targets: new BatchArrays(model.outputNames, 'target', operation), resumeMidEpoch, gradientClipNorm: options.gradientClipNorm };
 }
 
 /** A loader brings its own batch size and order: a different `batchSize` or `shuffle` beside it would be ignored, so it is refused. */
