@@ -120,7 +120,13 @@ function valueInfoMessage(value: OnnxValueInfo): ProtoWriter {
  * (nodes, initializers as raw data, inputs and outputs with their shapes), plus metadata.
  *
  * @example
- * const bytes = encodeModelProto({ irVersion: 8, opset: 17, producerVersion: '0.1.0', graphName: 'g', nodes, initializers, inputs, outputs, metadata: {} });
+ * const graph = new OnnxGraph(17, 'float32');
+ * const x = graph.reserve('x');
+ * graph.nodeWithReservedOutput('Relu', [x], 'y');
+ * const bytes = encodeModelProto({
+ *   irVersion: 8, opset: 17, producerVersion: '0.1.0', graphName: 'g', nodes: graph.nodes, initializers: graph.initializers,
+ *   inputs: [{ name: 'x', type: 'float32', dims: ['batch', 3] }], outputs: [{ name: 'y', type: 'float32', dims: ['batch', 3] }], metadata: {},
+ * });
  */
 export function encodeModelProto(parts: OnnxModelParts): Uint8Array {
   const { model, graph } = onnxFields;
