@@ -1,3 +1,4 @@
+import { AnnetError } from '@annet/tensor';
 import { weightInitializer, fusedActivation, type LayerConverter } from './layer-conversion.js';
 
 const linearName = (call: { outputName: string; config: { activation?: unknown } }) => (call.config.activation === undefined || call.config.activation === 'linear' ? call.outputName : `${call.outputName}/linear`);
@@ -14,7 +15,12 @@ export const convertDense: LayerConverter = (call, graph) => {
 };
 
 /** Embedding: the table's rows at the int32 indices, Gather along axis 0. */
-export const convertEmbedding: LayerConverter = (call, graph) => graph.node('Gather', [weightInitializer(call, 'embeddings', graph), call.inputs[0]], { axis: 0 }, call.outputName);
+export const convertEmbedding: LayerConverter = (call, graph) => {
+  if (call.config.maskZero === true) {
+    throw new AnnetError('UNSUPPORTED', 'exportOnnx', `layer "${call.layer.name}" (Embedding with maskZero) masks the steps that follow it; masks have no ONNX form here, so the exported model would run the padded steps: export a model built without maskZero (the weights are the same)`);
+  }
+  return graph.node('Gather', [weightInitializer(call, 'embeddings', graph), call.inputs[0]], { axis: 0 }, call.outputName);
+};
 
 /** Flatten: [N, …] → [N, Π…], ONNX Flatten with axis 1. */
 export const convertFlatten: LayerConverter = (call, graph) => graph.node('Flatten', call.inputs, { axis: 1 }, call.outputName);

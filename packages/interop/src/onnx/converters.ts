@@ -2,6 +2,8 @@ import { convertDense, convertDropout, convertELU, convertEmbedding, convertFlat
 import { convertAdd, convertAverage, convertConcatenate, convertMaximum, convertMultiply, convertSubtract } from './convert-merge.js';
 import { convertBatchNorm, convertLayerNorm } from './convert-normalization.js';
 import { convertAvgPool2D, convertConv2D, convertGlobalAveragePooling2D, convertMaxPool2D } from './convert-spatial.js';
+import { convertMultiHeadAttention, convertPositionalEmbedding, convertSinusoidalPositionalEncoding, convertTransposedEmbedding } from './convert-attention.js';
+import { convertBidirectional, convertRecurrent } from './convert-recurrent.js';
 import type { LayerConverter } from './layer-conversion.js';
 
 /**
@@ -36,4 +38,12 @@ export const onnxConverters: Readonly<Record<string, LayerConverter>> = {
   Average: convertAverage,
   Maximum: convertMaximum,
   Concatenate: convertConcatenate,
+  SimpleRNN: convertRecurrent,
+  LSTM: convertRecurrent,
+  GRU: convertRecurrent,
+  Bidirectional: convertBidirectional,
+  MultiHeadAttention: convertMultiHeadAttention,
+  PositionalEmbedding: convertPositionalEmbedding,
+  SinusoidalPositionalEncoding: convertSinusoidalPositionalEncoding,
+  TransposedEmbedding: convertTransposedEmbedding,
 };

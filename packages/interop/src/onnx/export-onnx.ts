@@ -35,7 +35,8 @@ interface GraphCall { readonly layer: string; readonly inputs: readonly string[]
 
 /** A Sequential or a graph Model as inputs, layer calls and outputs, the way a graph config lists them. */
 function callsOf(model: Sequential | Model, options: ExportOnnxOptions): { inputs: GraphInput[]; layers: LayerConfig[]; nodes: GraphCall[]; outputs: { name: string; tensor: string }[]; objects: Map<string, ModelLayer | GraphLayer> } {
-  const objects = new Map<string, ModelLayer | GraphLayer>(model.layers.map((layer) => [layer.name, layer as ModelLayer | GraphLayer]));
+  const objects = new Map<string, ModelLayer | GraphLayer>();
+  for (const layer of model.layers as readonly (ModelLayer | GraphLayer)[]) objects.set(layer.name, layer);
   if (model instanceof Model) {
     const config: ModelConfig = model.getConfig();
     return { inputs: config.inputs.slice(), layers: config.layers.slice(), nodes: config.nodes.slice(), outputs: config.outputs.slice(), objects };

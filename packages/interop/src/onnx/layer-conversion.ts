@@ -25,10 +25,11 @@ export interface LayerCall {
  */
 export type LayerConverter = (call: LayerCall, graph: OnnxGraph) => string;
 
-/** The layer's parameter or buffer `<layer name>.<local>`, which must exist. */
+/** The layer's parameter or buffer `<layer name>.<local>` (or, for a tied weight, any of its arrays named `….<local>`), which must exist. */
 export function weightOf(call: LayerCall, local: string): Parameter | StateBuffer {
   const name = `${call.layer.name}.${local}`;
-  const found = [...call.layer.parameters(), ...call.layer.buffers()].find((entry) => entry.name === name);
+  const arrays = [...call.layer.parameters(), ...call.layer.buffers()];
+  const found = arrays.find((entry) => entry.name === name) ?? arrays.find((entry) => entry.name.endsWith(`.${local}`));
   if (found === undefined) throw new AnnetError('INVALID_STATE', 'exportOnnx', `layer "${call.layer.name}" has no array "${name}"`);
   return found;
 }
@@ -36,7 +37,7 @@ export function weightOf(call: LayerCall, local: string): Parameter | StateBuffe
 /** Adds the layer's array `local` as an initializer named after it and returns that name. */
 export function weightInitializer(call: LayerCall, local: string, graph: OnnxGraph): string {
   const weight = weightOf(call, local);
-  return graph.floats(weight.name, weight.value, weight.shape);
+  return graph.parameter(weight.name, weight.value, weight.shape);
 }
 
 /** Applies a Dense/Conv2D fused activation (`linear`, `relu`, `sigmoid`, `tanh`) after `input`. */

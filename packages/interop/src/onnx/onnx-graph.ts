@@ -12,6 +12,7 @@ export class OnnxGraph {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxInitializer[] = [];
   private readonly names = new Set<string>();
+  private readonly parameterInitializers = new Map<FloatArray, string>();
 
   /**
    * @param opset The default-domain opset the graph targets; converters pick ops by it.
@@ -49,6 +50,18 @@ export class OnnxGraph {
       else view.setFloat32(index * 4, values[index], true);
     }
     return this.initializer(name, this.floatType, dims, raw);
+  }
+
+  /**
+   * The initializer of a parameter or buffer, added once per array: a weight shared by two layers
+   * (an output projection tied to its embedding) is stored once.
+   */
+  parameter(name: string, values: FloatArray, dims: readonly number[]): string {
+    const known = this.parameterInitializers.get(values);
+    if (known !== undefined) return known;
+    const added = this.floats(name, values, dims);
+    this.parameterInitializers.set(values, added);
+    return added;
   }
 
   /** Adds an int64 initializer (shapes, axes). */

@@ -9,7 +9,7 @@ export const onnxFields = {
   operatorSet: { domain: 1, version: 2 },
   graph: { node: 1, name: 2, initializer: 5, docString: 10, input: 11, output: 12 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 },
-  attribute: { name: 1, f: 2, i: 3, s: 4, floats: 7, ints: 8, type: 20 },
+  attribute: { name: 1, f: 2, i: 3, s: 4, floats: 7, ints: 8, strings: 9, type: 20 },
   tensor: { dims: 1, dataType: 2, name: 8, rawData: 9 },
   valueInfo: { name: 1, type: 2 },
   type: { tensorType: 1 },
@@ -20,7 +20,7 @@ export const onnxFields = {
 } as const;
 
 /** `AttributeProto.AttributeType` values. */
-export const attributeType = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;
+export const attributeType = { float: 1, int: 2, string: 3, floats: 6, ints: 7, strings: 8 } as const;
 
 /** `TensorProto.DataType` values of the element types annet tensors have. */
 export const onnxDataType = { float32: 1, int32: 6, int64: 7, float64: 11 } as const;
@@ -29,7 +29,7 @@ export const onnxDataType = { float32: 1, int32: 6, int64: 7, float64: 11 } as c
 export type OnnxElementType = keyof typeof onnxDataType;
 
 /** One node attribute: a number is an int unless `float` is set; arrays are `ints` (or `floats`). */
-export type OnnxAttribute = number | string | readonly number[] | { readonly float: number } | { readonly floats: readonly number[] };
+export type OnnxAttribute = number | string | readonly number[] | { readonly float: number } | { readonly floats: readonly number[] } | { readonly strings: readonly string[] };
 
 /** A node of the graph being built. */
 export interface OnnxNode {
@@ -79,6 +79,10 @@ function attributeMessage(name: string, value: OnnxAttribute): ProtoWriter {
   if (typeof value === 'string') return message.string(attribute.s, value).int(attribute.type, attributeType.string);
   if (isIntList(value)) return message.packedInts(attribute.ints, value).int(attribute.type, attributeType.ints);
   if ('float' in value) return message.float(attribute.f, value.float).int(attribute.type, attributeType.float);
+  if ('strings' in value) {
+    for (const entry of value.strings) message.string(attribute.strings, entry);
+    return message.int(attribute.type, attributeType.strings);
+  }
   for (const entry of value.floats) message.float(attribute.floats, entry); // repeated, unpacked (proto2)
   return message.int(attribute.type, attributeType.floats);
 }
@@ -116,7 +120,13 @@ function valueInfoMessage(value: OnnxValueInfo): ProtoWriter {
  * (nodes, initializers as raw data, inputs and outputs with their shapes), plus metadata.
  *
  * @example
- * const bytes = encodeModelProto({ irVersion: 8, opset: 17, producerVersion: '0.1.0', graphName: 'g', nodes, initializers, inputs, outputs, metadata: {} });
+ * const graph = new OnnxGraph(17, 'float32');
+ * const x = graph.reserve('x');
+ * graph.nodeWithReservedOutput('Relu', [x], 'y');
+ * const bytes = encodeModelProto({
+ *   irVersion: 8, opset: 17, producerVersion: '0.1.0', graphName: 'g', nodes: graph.nodes, initializers: graph.initializers,
+ *   inputs: [{ name: 'x', type: 'float32', dims: ['batch', 3] }], outputs: [{ name: 'y', type: 'float32', dims: ['batch', 3] }], metadata: {},
+ * });
  */
 export function encodeModelProto(parts: OnnxModelParts): Uint8Array {
   const { model, graph } = onnxFields;

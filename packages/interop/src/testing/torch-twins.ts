@@ -1,4 +1,4 @@
-import { BatchNorm, Conv2D, Dense, Dropout, Embedding, Flatten, LayerNorm, MaxPool2D, ReLU } from '@annet/layers';
+import { BatchNorm, Bidirectional, Conv2D, Dense, Dropout, Embedding, Flatten, GRU, LayerNorm, LSTM, MaxPool2D, MultiHeadAttention, PositionalEmbedding, ReLU } from '@annet/layers';
 import { Sequential } from '@annet/model';
 
 /**
@@ -23,6 +23,9 @@ export const torchTwins = {
     ], { name: 'norms', inputShape: [1, 8, 8] }),
   },
   tokens: { sample: [5], build: () => new Sequential([new Embedding(11, 4), new Flatten(), new Dense(20, 3)], { name: 'tokens', inputShape: [5] }) },
+  tagger: { sample: [7], build: () => new Sequential([new Embedding(30, 8), new Bidirectional(new LSTM(8, 6, { returnSequences: true })), new Dense(12, 5)], { name: 'tagger', inputShape: [7] }) },
+  gru: { sample: [6, 4], build: () => new Sequential([new GRU(4, 5), new Dense(5, 3)], { name: 'gru', inputShape: [6, 4] }) },
+  attention: { sample: [5, 8], build: () => new Sequential([new PositionalEmbedding(5, 8), new MultiHeadAttention(8, { numHeads: 2, causal: true }), new Dense(8, 3)], { name: 'attention', inputShape: [5, 8] }) },
 } as const;
 
 /** The fixture models by name. */

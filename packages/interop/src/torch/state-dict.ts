@@ -16,9 +16,10 @@ interface MappedArray {
 }
 
 /** Every array of the model with its torch name and layout, and the torch-only buffers; refuses layers with arrays and no mapping. */
-function mappedArrays(model: TorchMappedModel, operation: string): { arrays: MappedArray[]; extras: Map<string, number> } {
+function mappedArrays(model: TorchMappedModel, operation: string): { arrays: MappedArray[]; extras: Map<string, number>; tied: Map<string, MappedArray> } {
   const arrays: MappedArray[] = [];
   const extras = new Map<string, number>();
+  const tied = new Map<string, MappedArray>();
   const unmapped: string[] = [];
   for (const layer of model.layers) {
     const owned = [...layer.parameters(), ...layer.buffers()];
@@ -30,6 +31,11 @@ function mappedArrays(model: TorchMappedModel, operation: string): { arrays: Map
       continue;
     }
     for (const array of owned) {
+      if (!array.name.startsWith(`${layer.name}.`)) {
+        // A weight of another layer shared with this one: its owner maps it; torch lists it again under this layer.
+        if (mapping.tiedAs !== undefined) tied.set(`${layer.name}.${mapping.tiedAs}`, { torchName: `${layer.name}.${mapping.tiedAs}`, annetName: array.name, value: array.value as Float32Array | Float64Array, shape: array.shape, transpose: false });
+        continue;
+      }
       const local = array.name.slice(layer.name.length + 1);
       const entry = mapping.arrays.find((candidate) => candidate.annet === local);
       if (entry === undefined) {
@@ -43,7 +49,7 @@ function mappedArrays(model: TorchMappedModel, operation: string): { arrays: Map
   if (unmapped.length > 0) {
     throw new AnnetError('UNSUPPORTED', operation, `model "${model.name}" has arrays without a PyTorch mapping: ${unmapped.join(', ')}; mapped layer classes: ${Object.keys(torchLayerMappings).join(', ')}`);
   }
-  return { arrays, extras };
+  return { arrays, extras, tied };
 }
 
 const torchShape = (array: MappedArray) => (array.transpose ? [array.shape[1], array.shape[0]] : array.shape.slice());
@@ -58,13 +64,14 @@ const torchShape = (array: MappedArray) => (array.transpose ? [array.shape[1], a
  * const tensors = toTorchStateDict(model); // { 'dense_1.weight': Tensor [256, 784], 'dense_1.bias': Tensor [256], ... }
  */
 export function toTorchStateDict(model: TorchMappedModel): Record<string, Tensor> {
-  const { arrays, extras } = mappedArrays(model, 'toTorchStateDict');
+  const { arrays, extras, tied } = mappedArrays(model, 'toTorchStateDict');
   const tensors: Record<string, Tensor> = {};
   for (const array of arrays) {
     const annet = new Tensor(array.value, array.shape);
     tensors[array.torchName] = array.transpose ? annet.transpose().contiguous() : annet.clone();
   }
   for (const [name, value] of extras) tensors[name] = new Tensor(Int32Array.of(value), []);
+  for (const [name, array] of tied) tensors[name] = new Tensor(array.value, array.shape).clone();
   return tensors;
 }
 
@@ -79,7 +86,7 @@ export function toTorchStateDict(model: TorchMappedModel): Record<string, Tensor
  */
 export function fromTorchStateDict(model: TorchMappedModel, tensors: Readonly<Record<string, Tensor>>): void {
   const operation = 'fromTorchStateDict';
-  const { arrays, extras } = mappedArrays(model, operation);
+  const { arrays, extras, tied } = mappedArrays(model, operation);
   const problems: string[] = [];
   for (const array of arrays) {
     const source = Object.hasOwn(tensors, array.torchName) ? tensors[array.torchName] : undefined;
@@ -89,7 +96,7 @@ export function fromTorchStateDict(model: TorchMappedModel, tensors: Readonly<Re
     else if (!shapesEqual(source.shape, expected)) problems.push(`${array.torchName} has shape ${formatShape(source.shape)}, expected ${formatShape(expected)}${array.transpose && shapesEqual(source.shape, array.shape) ? " (annet's [in, out] layout: a torch nn.Linear weight is [out, in])" : ''}`);
     else if (source.dtype !== 'float32' && source.dtype !== 'float64') problems.push(`${array.torchName} is ${source.dtype}, expected float32 or float64`);
   }
-  const known = new Set([...arrays.map((array) => array.torchName), ...extras.keys()]);
+  const known = new Set([...arrays.map((array) => array.torchName), ...extras.keys(), ...tied.keys()]);
   for (const name of Object.keys(tensors)) if (!known.has(name)) problems.push(`${name} is not in the model (unexpected)`);
   if (problems.length > 0) throw new AnnetError('INVALID_STATE', operation, `the state dict does not fit model "${model.name}" (nothing was loaded): ${problems.join('; ')}`);
   for (const array of arrays) {

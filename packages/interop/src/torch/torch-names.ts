@@ -21,7 +21,20 @@ export interface TorchLayerMapping {
   readonly module: string;
   readonly arrays: readonly TorchArrayName[];
   readonly extras?: readonly TorchExtraBuffer[];
+  /**
+   * The torch name under which a weight this layer shares with another layer (an output
+   * projection tied to an embedding) appears again: written as a copy, accepted and ignored on
+   * read (the owner's entry loads it), as torch's `state_dict` lists a tied weight under both names.
+   */
+  readonly tiedAs?: string;
 }
+
+const recurrentArrays: readonly TorchArrayName[] = ['', '_reverse'].flatMap((suffix) => [
+  { annet: `weightIH${suffix}`, torch: `weight_ih_l0${suffix}` },
+  { annet: `weightHH${suffix}`, torch: `weight_hh_l0${suffix}` },
+  { annet: `biasIH${suffix}`, torch: `bias_ih_l0${suffix}` },
+  { annet: `biasHH${suffix}`, torch: `bias_hh_l0${suffix}` },
+]);
 
 /**
  * Layer `className` → its torch twin's names. Layers without parameters or buffers (activations,
@@ -40,4 +53,17 @@ export const torchLayerMappings: Readonly<Record<string, TorchLayerMapping>> = {
   },
   LayerNorm: { module: 'nn.LayerNorm(shape, eps)', arrays: [{ annet: 'gamma', torch: 'weight' }, { annet: 'beta', torch: 'bias' }] },
   Embedding: { module: 'nn.Embedding(V, D)', arrays: [{ annet: 'embeddings', torch: 'weight' }] },
+  SimpleRNN: { module: 'nn.RNN(in, H, batch_first=True)', arrays: recurrentArrays },
+  LSTM: { module: 'nn.LSTM(in, H, batch_first=True)', arrays: recurrentArrays },
+  GRU: { module: 'nn.GRU(in, H, batch_first=True)', arrays: recurrentArrays },
+  Bidirectional: { module: 'nn.LSTM / nn.GRU / nn.RNN(in, H, batch_first=True, bidirectional=True)', arrays: recurrentArrays },
+  MultiHeadAttention: {
+    module: 'nn.MultiheadAttention(E, heads, batch_first=True)',
+    arrays: [
+      { annet: 'queryKeyValueWeights', torch: 'in_proj_weight', transpose: true }, { annet: 'queryKeyValueBiases', torch: 'in_proj_bias' },
+      { annet: 'outputWeights', torch: 'out_proj.weight', transpose: true }, { annet: 'outputBiases', torch: 'out_proj.bias' },
+    ],
+  },
+  PositionalEmbedding: { module: 'nn.Embedding(maxLength, E) (GPT-2\'s wpe)', arrays: [{ annet: 'positions', torch: 'weight' }] },
+  TransposedEmbedding: { module: 'nn.Linear(E, V, bias=False) tied to the embedding (lm_head.weight = wte.weight)', arrays: [], tiedAs: 'weight' },
 };

@@ -1,4 +1,5 @@
 import {
+  Bidirectional, FinalState, GRU, InitialState, LSTM, MultiHeadAttention, PositionalEmbedding, SequenceMask, SimpleRNN, SinusoidalPositionalEncoding, TransposedEmbedding,
   Add, AvgPool2D, Average, BatchNorm, Concatenate, Conv2D, defaultLayerRegistry, Dense, Dropout, ELU, Embedding, Flatten, GELU,
   GlobalAveragePooling2D, LayerNorm, LeakyReLU, Maximum, MaxPool2D, Multiply, ReLU, Reshape, Sigmoid, Softmax, Subtract, Tanh,
 } from '@annet/layers';
@@ -44,8 +45,23 @@ function mergeGraph(): Model {
   return new Model({ inputs: [x, image], outputs: { y: apply(new Dense(20, 3), apply(new Concatenate(), merged)) }, name: 'merges' });
 }
 
+/** Every recurrent and attention layer: masked tokens, RNN, bidirectional GRU, LSTM, positions, causal attention, a head tied to the embedding. */
+function sequenceGraph(): Model {
+  const tokens = input({ name: 'tokens', shape: [4], dtype: 'int32' });
+  const lengths = input({ name: 'lengths', shape: [], dtype: 'int32' });
+  const wte = new Embedding(10, 6, { name: 'wte' });
+  const masked = apply(new SequenceMask(), [apply(wte, tokens), lengths]);
+  const encoded = apply(new LSTM(6, 6, { returnSequences: true }), apply(new Bidirectional(new GRU(6, 3, { returnSequences: true })), apply(new SimpleRNN(6, 6, { returnSequences: true }), masked)));
+  // The LSTM's h_n starts the GRU (FinalState → InitialState).
+  const recurrent = apply(new GRU(6, 6, { returnSequences: true }), apply(new InitialState(), [encoded, apply(new FinalState(6), encoded)]));
+  const positioned = apply(new SinusoidalPositionalEncoding(4, 6), apply(new PositionalEmbedding(4, 6), recurrent));
+  const attended = apply(new MultiHeadAttention(6, { numHeads: 2, causal: true }), positioned);
+  return new Model({ inputs: [tokens, lengths], outputs: { logits: apply(new TransposedEmbedding(wte, { name: 'lm_head' }), attended) }, name: 'sequences' });
+}
+
 const images = randomUniform([5, 2, 8, 8], createRng(1), { low: -1, high: 1 });
 const tokens = tensor([[1, 2, 3], [9, 0, 4]], { dtype: 'int32' });
+const sequenceInputs = { tokens: tensor([[1, 2, 3, 4], [9, 0, 4, 0], [5, 5, 5, 5]], { dtype: 'int32' }), lengths: tensor([4, 2, 3], { dtype: 'int32' }) };
 const graphInputs = { x: randomUniform([5, 6], createRng(2), { low: -1, high: 1 }), image: randomUniform([5, 2, 4, 4], createRng(3), { low: -1, high: 1 }) };
 
 function errorOf(run: () => unknown): AnnetError {
@@ -60,7 +76,7 @@ function errorOf(run: () => unknown): AnnetError {
 
 describe('saveModel / loadModel', () => {
   it('the round trip below uses every layer of the default registry', () => {
-    const used = new Set([imageStack(), tokenStack(), mergeGraph()].flatMap((model) => model.layers.map((layer) => layer.getConfig().className as string)));
+    const used = new Set([imageStack(), tokenStack(), mergeGraph(), sequenceGraph()].flatMap((model) => model.layers.map((layer) => layer.getConfig().className as string)));
     expect([...used].sort()).toEqual(Object.keys(defaultLayerRegistry).sort());
   });
 
@@ -69,6 +85,7 @@ describe('saveModel / loadModel', () => {
       [scramble(imageStack(), 4), (model) => (model as Sequential).predict(images)],
       [scramble(tokenStack(), 5), (model) => (model as Sequential).predict(tokens)],
       [scramble(mergeGraph(), 6), (model) => (model as Model).predict(graphInputs)],
+      [scramble(sequenceGraph(), 8), (model) => (model as Model).predict(sequenceInputs)],
     ];
     for (const [model, predict] of cases) {
       const copy = loadModel(saveModel(model), defaultLayerRegistry);
