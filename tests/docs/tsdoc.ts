@@ -190,6 +190,9 @@ function generate(examples: readonly TsdocExample[], root: string, sources: read
     fs.writeFileSync(file, [...header, ...body, '}', ''].join('\n'));
     generated.push({ example, file, codeStart: header.length + 1, codeLines: body.length });
   });
+  // The playground's sources import Vite's `?worker` modules (typed by vite/client in the app's own
+  // tsconfig, which is not reachable from here): declare that one form so its examples check.
+  fs.writeFileSync(path.join(tsdocFolder, 'vite-worker-modules.d.ts'), "declare module '*?worker' {\n  const WorkerConstructor: new (options?: { name?: string }) => Worker;\n  export default WorkerConstructor;\n}\n");
   fs.writeFileSync(path.join(tsdocFolder, 'tsconfig.json'), JSON.stringify({
     extends: path.relative(tsdocFolder, path.join(root, 'tsconfig.base.json')),
     compilerOptions: { noEmit: true, types: ['node'], allowUnreachableCode: true, noImplicitAny: false, noImplicitThis: false },

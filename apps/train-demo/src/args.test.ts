@@ -46,6 +46,6 @@ describe('--task', () => {
     expect(parseCliArguments(['--task', 'tag', '--epochs', '2']).task).toBe('tag');
     expect(() => parseCliArguments(['--task', 'tag', '--shift', '1'])).toThrow('--shift is a flag of the MNIST task; --task tag does not take it');
     expect(() => parseCliArguments(['--task', 'tag', '--data', 'd'])).toThrow(UsageError);
-    expect(() => parseCliArguments(['--task', 'poetry'])).toThrow('--task must be one of mnist, tag; got "poetry"');
+    expect(() => parseCliArguments(['--task', 'poetry'])).toThrow('--task must be one of mnist, tag, text; got "poetry"');
   });
 });

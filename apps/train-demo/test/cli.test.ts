@@ -80,7 +80,7 @@ describe('annet-train, run as a command', () => {
     const two = trained('2');
     expect(two.stdout).toContain(', 2 threads');
     expect(two.checkpoint).toEqual(one.checkpoint);
-  });
+  }, 240_000); // two trainings; with every package testing at once on two cores, two kernel threads wait on each other
 
   it('reads IDX files with --data and reports t10k test accuracy', () => {
     const out = path.join(scratch, 'idx');
