@@ -3,8 +3,9 @@ embedding 128, block 64, batch 12, dropout 0, lm_head tied to wte, tanh GELU as 
 default), AdamW (lr 1e-3, betas 0.9/0.99, weight decay 0.1 on parameters of rank >= 2 only),
 gradient clipping at norm 1, random windows of the same tokens annet trains on.
 
-Usage: python3 torch_gpt.py TOKENS.i32 VOCABULARY ITERATIONS WARMUP SEED
-Prints one JSON line like bench/gpt-loop.ts's.
+Usage: python3 torch_gpt.py TOKENS.i32 VOCABULARY ITERATIONS WARMUP SEED [VALIDATION.i32]
+Prints one JSON line like bench/gpt-loop.ts's; with VALIDATION.i32 it adds the mean loss over
+every non-overlapping validation window (the figure annet-train --task text reports last).
 """
 import json
 import math
@@ -83,7 +84,20 @@ for iteration in range(warmup + iterations):
     optimizer.step()
     losses.append(loss.item())
 seconds = time.perf_counter() - start
-print(json.dumps({
+extra = {}
+if len(sys.argv) > 6:
+    with open(sys.argv[6], 'rb') as file:
+        validation = torch.frombuffer(bytearray(file.read()), dtype=torch.int32).long()
+    count = (len(validation) - 1) // T
+    total = 0.0
+    with torch.no_grad():
+        for first in range(0, count, 60):
+            rows = range(first, min(count, first + 60))
+            x = torch.stack([validation[r * T:r * T + T] for r in rows])
+            y = torch.stack([validation[r * T + 1:r * T + T + 1] for r in rows])
+            total += F.cross_entropy(model(x).view(-1, vocabulary), y.view(-1), reduction='sum').item()
+    extra = {'validationLoss': round(total / (count * T), 4), 'validationWindows': count}
+print(json.dumps({**extra, 
     'model': 'gpt', 'backend': f'pytorch {torch.__version__} (1 thread)', 'batch': B, 'blockSize': T, 'iterations': iterations,
     'tokensPerSecond': round(iterations * B * T / seconds), 'msPerIteration': round(seconds * 1000 / iterations, 2),
     'finalLoss': round(sum(losses[-10:]) / 10, 4), 'parameters': sum(p.numel() for p in model.parameters()),
