@@ -1,6 +1,7 @@
 import { AnnetError, Tensor } from '@annet/tensor';
-import { buildTokenList, checkCountOption } from './token-counts.js';
-import { checkLength, idsToTokens, type DecodeOptions, type EncodeOptions } from './token-ids.js';
+import { buildTokenList } from './token-counts.js';
+import { checkTokenizerOptions, vocabularyOfKind } from './tokenizer-setup.js';
+import { idsToTokens, tokensToIds, type DecodeOptions, type EncodeOptions } from './token-ids.js';
 import { Vocabulary, type VocabularyState } from './vocabulary.js';
 
 /**
@@ -41,19 +42,13 @@ export class CharacterTokenizer {
   private fitted: Vocabulary | null = null;
 
   constructor(options: CharacterTokenizerOptions = {}) {
-    const operation = 'CharacterTokenizer';
-    checkCountOption(options.minFrequency ?? 1, 1, 'minFrequency', operation);
-    if (options.maxTokens !== undefined) checkCountOption(options.maxTokens, 0, 'maxTokens', operation);
-    if (options.maxLength !== undefined) checkCountOption(options.maxLength, 1, 'maxLength', operation);
+    checkTokenizerOptions(options, 'CharacterTokenizer');
     this.options = { ...options };
   }
 
   /** A tokenizer using a saved vocabulary; a vocabulary of another tokenizer kind is refused. */
   static fromVocabulary(vocabulary: Vocabulary | VocabularyState, options: { readonly maxLength?: number } = {}): CharacterTokenizer {
-    const loaded = vocabulary instanceof Vocabulary ? vocabulary : Vocabulary.fromJSON(vocabulary, { tokenizer: 'character' });
-    if (loaded.tokenizer !== 'character') {
-      throw new AnnetError('INVALID_STATE', 'CharacterTokenizer.fromVocabulary', `the vocabulary belongs to a ${loaded.tokenizer} tokenizer, not a character tokenizer; load it with the WordTokenizer`);
-    }
+    const loaded = vocabularyOfKind(vocabulary, 'character', 'CharacterTokenizer.fromVocabulary');
     const tokenizer = new CharacterTokenizer({ lowercase: loaded.lowercase, maxLength: options.maxLength });
     tokenizer.fitted = loaded;
     return tokenizer;
@@ -81,12 +76,7 @@ export class CharacterTokenizer {
   encode(text: string, options: EncodeOptions = {}): Int32Array {
     const operation = 'CharacterTokenizer.encode';
     if (typeof text !== 'string') throw new AnnetError('INVALID_ARGUMENT', operation, `expected a string, got ${Object.prototype.toString.call(text)}`);
-    const vocabulary = this.vocabulary;
-    const characters = Array.from(this.prepare(text));
-    checkLength(characters.length, options.maxLength ?? this.options.maxLength, operation);
-    const ids = new Int32Array(characters.length);
-    for (let position = 0; position < characters.length; position++) ids[position] = vocabulary.idOf(characters[position], operation);
-    return ids;
+    return tokensToIds(Array.from(this.prepare(text)), this.vocabulary, options.maxLength ?? this.options.maxLength, operation);
   }
 
   /** The text of `ids` (padding dropped by default); an id outside the vocabulary is refused. */

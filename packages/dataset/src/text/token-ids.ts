@@ -56,3 +56,11 @@ export function checkLength(length: number, maxLength: number | undefined, opera
     throw new AnnetError('INVALID_ARGUMENT', operation, `the sequence has ${length} tokens, more than the maximum of ${maxLength}; split or truncate it, or raise maxLength`);
   }
 }
+
+/** The ids of `tokens` (already lowercased if the tokenizer lowercases), refusing more than `maxLength` and unknown tokens. */
+export function tokensToIds(tokens: readonly string[], vocabulary: Vocabulary, maxLength: number | undefined, operation: string): Int32Array {
+  checkLength(tokens.length, maxLength, operation);
+  const ids = new Int32Array(tokens.length);
+  for (let position = 0; position < tokens.length; position++) ids[position] = vocabulary.idOf(tokens[position], operation);
+  return ids;
+}

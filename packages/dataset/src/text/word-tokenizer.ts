@@ -1,6 +1,7 @@
 import { AnnetError, Tensor } from '@annet/tensor';
-import { buildTokenList, checkCountOption } from './token-counts.js';
-import { checkLength, idsToTokens, type DecodeOptions, type EncodeOptions } from './token-ids.js';
+import { buildTokenList } from './token-counts.js';
+import { checkTokenizerOptions, vocabularyOfKind } from './tokenizer-setup.js';
+import { idsToTokens, tokensToIds, type DecodeOptions, type EncodeOptions } from './token-ids.js';
 import { Vocabulary, type VocabularyState } from './vocabulary.js';
 
 /**
@@ -50,19 +51,13 @@ export class WordTokenizer {
   private fitted: Vocabulary | null = null;
 
   constructor(options: WordTokenizerOptions = {}) {
-    const operation = 'WordTokenizer';
-    checkCountOption(options.minFrequency ?? 1, 1, 'minFrequency', operation);
-    if (options.maxTokens !== undefined) checkCountOption(options.maxTokens, 0, 'maxTokens', operation);
-    if (options.maxLength !== undefined) checkCountOption(options.maxLength, 1, 'maxLength', operation);
+    checkTokenizerOptions(options, 'WordTokenizer');
     this.options = { ...options };
   }
 
   /** A tokenizer using a saved vocabulary; a vocabulary of another tokenizer kind is refused. */
   static fromVocabulary(vocabulary: Vocabulary | VocabularyState, options: { readonly maxLength?: number } = {}): WordTokenizer {
-    const loaded = vocabulary instanceof Vocabulary ? vocabulary : Vocabulary.fromJSON(vocabulary, { tokenizer: 'word' });
-    if (loaded.tokenizer !== 'word') {
-      throw new AnnetError('INVALID_STATE', 'WordTokenizer.fromVocabulary', `the vocabulary belongs to a ${loaded.tokenizer} tokenizer, not a word tokenizer; load it with the CharacterTokenizer`);
-    }
+    const loaded = vocabularyOfKind(vocabulary, 'word', 'WordTokenizer.fromVocabulary');
     const tokenizer = new WordTokenizer({ lowercase: loaded.lowercase, maxLength: options.maxLength });
     tokenizer.fitted = loaded;
     return tokenizer;
@@ -95,10 +90,7 @@ export class WordTokenizer {
     const operation = 'WordTokenizer.encode';
     const words = wordsOf(text, operation);
     const vocabulary = this.vocabulary;
-    checkLength(words.length, options.maxLength ?? this.options.maxLength, operation);
-    const ids = new Int32Array(words.length);
-    for (let position = 0; position < words.length; position++) ids[position] = vocabulary.idOf(this.prepare(words[position]), operation);
-    return ids;
+    return tokensToIds(words.map((word) => this.prepare(word)), vocabulary, options.maxLength ?? this.options.maxLength, operation);
   }
 
   /** The words of `ids` (padding dropped by default); an id outside the vocabulary is refused. */
