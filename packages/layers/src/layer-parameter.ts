@@ -1,5 +1,5 @@
-import type { FloatArray, FloatDType, Parameter, StateBuffer } from '@annet/layer-api';
-import { createRng, residentZeros, type Rng, type Tensor } from '@annet/tensor';
+import type { FloatArray, FloatDType, Parameter, ParameterMemory, StateBuffer } from '@annet/layer-api';
+import { createRng, residentParameterMemory, residentZeros, type Rng, type Tensor } from '@annet/tensor';
 import type { Fans, Initializer } from './initializers/initializer.js';
 
 /**
@@ -48,6 +48,12 @@ export abstract class LayerArray {
  * `value` is owned and contiguous, so optimizers may update it in place; `grad` has the same
  * type and length and is overwritten (not accumulated) by the layer's backward pass.
  *
+ * Both arrays are resident (`residentZeros` of `@annet/tensor`). When both landed in the
+ * WebAssembly kernels' shared memory (float32 under the WebAssembly backend, with room left),
+ * `memory` says so, and `@annet/optimizers` then updates the parameter with its SIMD kernels in
+ * place; otherwise (float64, the TypeScript kernels, no shared memory, a full memory) `memory` is
+ * absent and optimizers run their TypeScript updates.
+ *
  * @example
  * const weights = new LayerParameter('dense', 'weights', [2, 3], 'float64', initializers.glorotUniform, { fanIn: 2, fanOut: 3 });
  * weights.initialize(createRng(0));
@@ -60,6 +66,8 @@ export class LayerParameter extends LayerArray implements Parameter {
   readonly gradient: Tensor<FloatDType>;
   /** When `false`, optimizers skip this parameter. */
   trainable?: boolean;
+  /** The WebAssembly memory holding `value` and `grad`, when both are in the kernels' shared memory (see above); absent otherwise. */
+  declare readonly memory?: ParameterMemory;
 
   constructor(
     layerName: string,
@@ -74,6 +82,8 @@ export class LayerParameter extends LayerArray implements Parameter {
     super(layerName, localName, shape, dtype);
     this.gradient = residentZeros(this.shape, dtype);
     this.grad = this.gradient.data;
+    const memory = residentParameterMemory(this.value, this.grad);
+    if (memory !== undefined) this.memory = memory;
   }
 
   /** Redraws the values from `rng` and zeroes the gradient. */

@@ -3,7 +3,7 @@ export { allocate, bytesPerElement, type DType, type FloatDType, type TypedArray
 export { broadcastShapes, checkShape, contiguousStrides, normalizeAxis, shapesEqual, sizeOf } from './shape.js';
 export { Tensor, type NestedArray, type SliceSpec } from './tensor.js';
 export { arange, eye, full, linspace, ones, onesLike, tensor, zeros, zerosLike, type TensorOptions } from './create.js';
-export { residentZeros } from './resident.js';
+export { residentParameterMemory, residentZeros } from './resident.js';
 export { Rng, createRng, randomNormal, randomUniform, rngFromState, type RngState } from './random.js';
 export type { Kernels, MatmulArguments } from './kernels/kernels.js';
 export { activeKernels, registerKernelsCandidate, useKernels, type KernelsSelector } from './kernels/kernel-selection.js';

@@ -4,7 +4,7 @@ import { activeKernels, useKernels } from './kernels/kernel-selection.js';
 import { jsKernels } from './kernels/js-kernels.js';
 import { matmul } from './ops/matmul.js';
 import { sharesMemory } from './ops/validate.js';
-import { residentZeros } from './resident.js';
+import { residentParameterMemory, residentZeros } from './resident.js';
 import { tensor } from './create.js';
 import { createWasmKernels } from './kernels/wasm-kernels.js';
 import { Tensor } from './tensor.js';
@@ -86,5 +86,62 @@ describe('residentZeros', () => {
     expect(() => residentZeros([2], 'int32' as 'float32')).toThrow(AnnetError);
     expect(() => residentZeros([2], 'int32' as 'float32')).toThrow(`residentZeros: dtype must be 'float32' or 'float64', got "int32"`);
     expect(() => residentZeros([-1])).toThrow(/^residentZeros: /);
+  });
+});
+
+describe('residentParameterMemory', () => {
+  it('is the shared kernel memory for resident float32 arrays: their addresses are byte offsets into it', () => {
+    const value = residentZeros([3, 5]).data;
+    const grad = residentZeros([3, 5]).data;
+    const parameterMemory = residentParameterMemory(value, grad);
+    expect(parameterMemory).toBeDefined();
+    const memory = parameterMemory!.memory;
+    expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // A write through the memory at the array's address is seen by the array: the same bytes.
+    new Float32Array(memory.buffer, value.byteOffset, 1)[0] = 2.5;
+    new Float32Array(memory.buffer, grad.byteOffset + 4 * 14, 1)[0] = -7;
+    expect(value[0]).toBe(2.5);
+    expect(grad[14]).toBe(-7);
+    // One object per backend: every parameter names the same memory.
+    expect(residentParameterMemory(residentZeros([2]).data)).toBe(parameterMemory);
+  });
+
+  it('lends zero-filled float32 arrays in the same memory, which survive its growth', () => {
+    const value = residentZeros([4]).data;
+    const parameterMemory = residentParameterMemory(value)!;
+    const state = parameterMemory.allocateFloat32(6)!;
+    expect(state).toBeInstanceOf(Float32Array);
+    expect([...state]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(residentParameterMemory(value, state)).toBe(parameterMemory); // a view of the memory like a resident tensor
+    state.set([1, 2, 3, 4, 5, 6]);
+    const bytesBefore = parameterMemory.memory.buffer.byteLength;
+    // 8 MiB more than is mapped forces the memory to grow; the earlier views keep their bytes.
+    const large = parameterMemory.allocateFloat32(bytesBefore / 4 + 2 * 1024 * 1024);
+    expect(large).not.toBeNull();
+    expect(parameterMemory.memory.buffer.byteLength).toBeGreaterThan(bytesBefore);
+    expect([...state]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(new Float32Array(parameterMemory.memory.buffer, state.byteOffset, 6)[5]).toBe(6);
+  });
+
+  it('is undefined unless every array is a float32 view of a shared kernel memory', () => {
+    const resident = residentZeros([2]).data;
+    expect(residentParameterMemory(residentZeros([2], 'float64').data)).toBeUndefined();
+    expect(residentParameterMemory(new Float32Array(2))).toBeUndefined();
+    expect(residentParameterMemory(resident, new Float32Array(2))).toBeUndefined(); // one array fell back to ordinary memory
+    // Another backend's memory is not the active one's.
+    const other = createWasmKernels('simd', jsKernels);
+    expect(residentParameterMemory(other.allocateFloat32(2)!)).toBeUndefined();
+    // The TypeScript kernels have no memory; the copying backend's ordinary memory detaches views when it grows.
+    for (const kernels of [jsKernels, createWasmKernels('simd', jsKernels, { shared: false })]) {
+      const previous = useKernels(kernels);
+      try {
+        const value = residentZeros([2]).data;
+        expect(value.buffer).toBeInstanceOf(ArrayBuffer);
+        expect(residentParameterMemory(value)).toBeUndefined();
+        expect(residentParameterMemory(resident)).toBeUndefined();
+      } finally {
+        useKernels(previous);
+      }
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type { FloatArray, ParameterMemory } from '@annet/layer-api';
 import type { FloatDType, TypedArrayFor } from './dtype.js';
 import { allocate } from './dtype.js';
 import { AnnetError } from './errors.js';
@@ -32,4 +33,26 @@ export function residentZeros<D extends FloatDType = 'float32'>(shape: readonly 
   const size = sizeOf(checked);
   const data = (dtype === 'float32' ? activeKernels().allocateFloat32?.(size) : null) ?? allocate(dtype, size, 'residentZeros');
   return new Tensor(data as TypedArrayFor[D], checked);
+}
+
+/**
+ * The active kernels' memory as a `ParameterMemory` (the optional `Parameter.memory` of
+ * `@annet/layer-api`, through which an optimizer runs its own WebAssembly kernels in place), when
+ * it is safe to hand out, else `undefined`. Safe means all of:
+ * - the active kernels are the WebAssembly backend on a **shared** memory (Node; browsers with
+ *   cross-origin isolation), so every view of it stays valid when it grows: never for the
+ *   TypeScript kernels or the copying backend whose ordinary memory detaches views on growth;
+ * - every one of `arrays` is a float32 view of that memory (allocated by {@link residentZeros}):
+ *   float64 arrays, ordinary arrays and arrays that fell back to ordinary memory because the
+ *   memory was full give `undefined`.
+ * Its `allocateFloat32` hands out zero-filled arrays in the same memory (freed when collected,
+ * like resident tensors) or `null` when the memory keeps no room for them.
+ *
+ * @example
+ * const value = residentZeros([784, 128]).data;
+ * const grad = residentZeros([784, 128]).data;
+ * const parameter = { name: 'dense.weights', shape: [784, 128], value, grad, memory: residentParameterMemory(value, grad) };
+ */
+export function residentParameterMemory(...arrays: readonly FloatArray[]): ParameterMemory | undefined {
+  return activeKernels().parameterMemoryOf?.(arrays) ?? undefined;
 }

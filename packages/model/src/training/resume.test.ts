@@ -25,8 +25,9 @@ async function train(resumeFrom?: Checkpoint, seed = 3) {
   const steps = new MemoryCheckpointStore((moment) => `step-${moment.step}`);
   const ends = new MemoryCheckpointStore((moment) => `epoch-${moment.epoch}`);
   const trained = model(resumeFrom ? 999 : 7);
+  const adam = optimizer();
   const history = await trained.fit(data, {
-    optimizer: optimizer(),
+    optimizer: adam,
     loss: 'softmaxCrossEntropy',
     epochs,
     batchSize: 16,
@@ -36,7 +37,7 @@ async function train(resumeFrom?: Checkpoint, seed = 3) {
     callbacks: [new ModelCheckpoint({ store: steps, everySteps: 1, name: 'everyStep' }), new ModelCheckpoint({ store: ends, everyEpochs: 1, name: 'everyEpoch' })],
     resumeFrom,
   });
-  return { steps, ends, history, model: trained };
+  return { steps, ends, history, model: trained, optimizer: adam };
 }
 
 /** A checkpoint through bytes, as it would come back from a file. */
@@ -64,11 +65,25 @@ function expectSameTensors(actual: Checkpoint, expected: Checkpoint) {
 const figures = (history: { epochs: readonly Record<string, number>[] }) => history.epochs.map(({ loss, accuracy, validationLoss, validationAccuracy, learningRate }) => ({ loss, accuracy, validationLoss, validationAccuracy, learningRate }));
 
 describe('resuming fit from a checkpoint', () => {
+  it('runs the SIMD optimizer updates here: the layers lend their kernel memory, Adam keeps its moments in it', async () => {
+    const { model: trained, optimizer: adam } = await train();
+    for (const parameter of trained.parameters()) {
+      expect(parameter.memory, parameter.name).toBeDefined();
+      const slots = adam.parameterState(parameter.name)!.slots;
+      expect(Object.keys(slots).length).toBeGreaterThan(0);
+      // Only the kernel path moves the state into the parameters' (shared) memory; the TypeScript update keeps ordinary arrays.
+      for (const array of Object.values(slots)) expect(array.buffer, parameter.name).toBeInstanceOf(SharedArrayBuffer);
+    }
+  });
   it('ends with bit-identical weights and optimizer state when resumed at an epoch boundary', async () => {
     const uninterrupted = await train();
     const resumed = await train(roundTrip(uninterrupted.ends.get('epoch-1')));
     expectSameTensors(resumed.ends.get('epoch-3')!, uninterrupted.ends.get('epoch-3')!);
     expect(figures(resumed.history)).toEqual(figures(uninterrupted.history));
+    // The loaded state moved into the kernel memory too: both runs stepped with the same SIMD kernels.
+    for (const parameter of resumed.model.parameters()) {
+      for (const array of Object.values(resumed.optimizer.parameterState(parameter.name)!.slots)) expect(array.buffer, parameter.name).toBeInstanceOf(SharedArrayBuffer);
+    }
   });
   it('ends with bit-identical weights when resumed mid-epoch (same batches, dropout masks, learning rates)', async () => {
     const uninterrupted = await train();

@@ -1,3 +1,5 @@
+import type { ParameterMemory } from '@annet/layer-api';
+
 /**
  * The internal kernel interface: the hot loops that a faster backend (WebAssembly SIMD) can
  * replace without touching the public API. The TypeScript implementation (`js-kernels.ts`) is
@@ -49,6 +51,12 @@ export interface Kernels {
    * else are copied per product. Used through {@link residentZeros}.
    */
   allocateFloat32?(length: number): Float32Array | null;
+  /**
+   * Optional: the kernels' memory as a `ParameterMemory` of `@annet/layer-api` when every one of
+   * `arrays` is a view of it and views of it survive its growth (a shared memory), else `null`.
+   * Used through {@link residentParameterMemory}.
+   */
+  parameterMemoryOf?(arrays: readonly (Float32Array | Float64Array)[]): ParameterMemory | null;
 }
 
 /** The activation a fused matmul epilogue applies after the bias: identity or max(0, x). */

@@ -1,3 +1,4 @@
+import type { ParameterMemory } from '@annet/layer-api';
 import { AnnetError } from '../errors.js';
 import type { Kernels, MatmulActivation, MatmulArguments } from './kernels.js';
 import { alignUp, KernelMemory } from './kernel-memory.js';
@@ -25,6 +26,12 @@ export interface WasmKernels extends Kernels {
    * reads and writes in place; `null` where the memory is not shared or is full.
    */
   allocateFloat32(length: number): Float32Array | null;
+  /**
+   * The shared memory as a `ParameterMemory` when every one of `arrays` is a Float32Array view of
+   * it; `null` otherwise, and always `null` for the ordinary (copying) memory, whose growth
+   * detaches views.
+   */
+  parameterMemoryOf(arrays: readonly (Float32Array | Float64Array)[]): ParameterMemory | null;
   /** The kernel memory (resident arrays and the scratch region), for tests and benchmarks. */
   readonly memory: KernelMemory;
   /** The shared memory helper threads must instantiate the module with; `null` when the memory is not shared (no threads possible). */
@@ -221,6 +228,10 @@ export function createWasmKernels(variant: WasmVariant, reference: Kernels, opti
   const memory = sharedMemory === null
     ? new KernelMemory(exports.memory, exports.heapBase(), false)
     : new KernelMemory(sharedMemory, exports.heapBase(), true, sharedMaximumPages);
+  // Only a shared memory, whose views survive growth, and only while the allocator hands out resident arrays.
+  const parameterMemory: ParameterMemory | null = sharedMemory !== null && memory.resident
+    ? { memory: sharedMemory, allocateFloat32: (length) => memory.allocateFloat32(length) }
+    : null;
   const scratchState: MatmulScratch = {
     offsets: [0, 0, 0, 0, 0], whole: createMatmulJob(), slice: createMatmulJob(), threads: null,
     tileRows: exports.tileRows.value as number, tileColumns: exports.tileColumns.value as number,
@@ -231,6 +242,11 @@ export function createWasmKernels(variant: WasmVariant, reference: Kernels, opti
     matmulFloat64: (args) => reference.matmulFloat64(args),
     matmulBiasActivationFloat32: (args, bias, biasOffset, activation) => runMatmul(exports, memory, scratchState, args, bias, biasOffset, wasmActivationCode[activation]),
     allocateFloat32: (length) => memory.allocateFloat32(length),
+    parameterMemoryOf: (arrays) => {
+      if (parameterMemory === null) return null;
+      for (const array of arrays) if (!(array instanceof Float32Array) || !memory.owns(array)) return null;
+      return parameterMemory;
+    },
     memory,
     sharedMemory,
     sharedModule,
