@@ -8,7 +8,9 @@ import { defineConfig } from 'vitest/config';
  * and kills a test that is stuck for longer than `ANNET_TEST_HANG_LIMIT_MS` (default 300 s),
  * naming it.
  */
-export const setupFiles = ['./tests/setup/watchdog.ts', './tests/setup/fast-check.ts'].map((file) => fileURLToPath(new URL(file, import.meta.url)));
+export const setupFiles = ['./tests/setup/watchdog.ts', './tests/setup/fast-check.ts'].map((file) =>
+  fileURLToPath(new URL(file, import.meta.url)),
+);
 
 export default defineConfig({
   resolve: { conditions: ['source'] },

@@ -27,10 +27,15 @@ export interface GptResult {
  */
 export function syntheticTokens(length: number, vocabulary: number, seed: number): Int32Array {
   const rng = createRng(seed);
-  const successors = Array.from({ length: vocabulary }, () => [0, 1, 2, 3].map(() => Math.floor(rng.uniform() * vocabulary)));
+  const successors = Array.from({ length: vocabulary }, () =>
+    [0, 1, 2, 3].map(() => Math.floor(rng.uniform() * vocabulary)),
+  );
   const tokens = new Int32Array(length);
   for (let index = 1; index < length; index++) {
-    tokens[index] = rng.uniform() < 0.8 ? successors[tokens[index - 1]][Math.floor(rng.uniform() * 4)] : Math.floor(rng.uniform() * vocabulary);
+    tokens[index] =
+      rng.uniform() < 0.8
+        ? successors[tokens[index - 1]][Math.floor(rng.uniform() * 4)]
+        : Math.floor(rng.uniform() * vocabulary);
   }
   return tokens;
 }
@@ -43,10 +48,27 @@ export function syntheticTokens(length: number, vocabulary: number, seed: number
  * @example
  * const result = trainGpt(syntheticTokens(200_000, 85, 1), 85, 30, 3, 1);
  */
-export function trainGpt(tokens: Int32Array, vocabulary: number, iterations: number, warmup: number, seed: number, batch = 12, blockSize = 64): GptResult {
+export function trainGpt(
+  tokens: Int32Array,
+  vocabulary: number,
+  iterations: number,
+  warmup: number,
+  seed: number,
+  batch = 12,
+  blockSize = 64,
+): GptResult {
   const model = gptModel({ vocabularySize: vocabulary, blockSize }).initialize(seed);
-  const noDecay = model.parameters().filter((parameter) => (parameter as unknown as { shape: number[] }).shape.length < 2).map((parameter) => parameter.name);
-  const optimizer = new AdamW({ learningRate: 1e-3, beta1: 0.9, beta2: 0.99, weightDecay: 0.1, groups: [{ names: noDecay, weightDecay: 0 }] });
+  const noDecay = model
+    .parameters()
+    .filter((parameter) => (parameter as unknown as { shape: number[] }).shape.length < 2)
+    .map((parameter) => parameter.name);
+  const optimizer = new AdamW({
+    learningRate: 1e-3,
+    beta1: 0.9,
+    beta2: 0.99,
+    weightDecay: 0.1,
+    groups: [{ names: noDecay, weightDecay: 0 }],
+  });
   const rng = createRng(seed);
   const inputs = new Tensor(new Int32Array(batch * blockSize), [batch, blockSize]);
   const targets = new Tensor(new Int32Array(batch * blockSize), [batch, blockSize]);
@@ -61,7 +83,11 @@ export function trainGpt(tokens: Int32Array, vocabulary: number, iterations: num
       (targets.data as Int32Array).set(tokens.subarray(offset + 1, offset + blockSize + 1), row * blockSize);
     }
     const { logits } = model.forward(inputs, { training: true });
-    const { loss, gradient } = softmaxCrossEntropy(logits, targets, lossGradient === undefined ? {} : { out: lossGradient });
+    const { loss, gradient } = softmaxCrossEntropy(
+      logits,
+      targets,
+      lossGradient === undefined ? {} : { out: lossGradient },
+    );
     lossGradient = gradient;
     losses.push(loss);
     model.backward({ logits: gradient });
@@ -71,7 +97,11 @@ export function trainGpt(tokens: Int32Array, vocabulary: number, iterations: num
   const seconds = (performance.now() - start) / 1000;
   const last = losses.slice(-10);
   return {
-    model: 'gpt', backend: activeKernels().name, batch, blockSize, iterations,
+    model: 'gpt',
+    backend: activeKernels().name,
+    batch,
+    blockSize,
+    iterations,
     tokensPerSecond: Math.round((iterations * batch * blockSize) / seconds),
     msPerIteration: Number(((seconds * 1000) / iterations).toFixed(2)),
     finalLoss: Number((last.reduce((sum, value) => sum + value, 0) / last.length).toFixed(4)),

@@ -34,10 +34,19 @@ export function buildModel(name: ModelName, seed: number): BenchModel {
   }
   return {
     layers: [
-      new Conv2D(1, 16, 5, { name: 'conv2d_1', padding: 'same', seed, activation: 'relu', activationHint: 'relu' }), new MaxPool2D(2),
-      new Conv2D(16, 32, 5, { name: 'conv2d_2', padding: 'same', seed: seed + 1, activation: 'relu', activationHint: 'relu' }), new MaxPool2D(2),
+      new Conv2D(1, 16, 5, { name: 'conv2d_1', padding: 'same', seed, activation: 'relu', activationHint: 'relu' }),
+      new MaxPool2D(2),
+      new Conv2D(16, 32, 5, {
+        name: 'conv2d_2',
+        padding: 'same',
+        seed: seed + 1,
+        activation: 'relu',
+        activationHint: 'relu',
+      }),
+      new MaxPool2D(2),
       new Flatten(),
-      new Dense(32 * 7 * 7, 128, { name: 'dense_1', seed: seed + 2, activation: 'relu', activationHint: 'relu' }), new Dropout(0.3, { seed: seed + 3 }),
+      new Dense(32 * 7 * 7, 128, { name: 'dense_1', seed: seed + 2, activation: 'relu', activationHint: 'relu' }),
+      new Dropout(0.3, { seed: seed + 3 }),
       new Dense(128, 10, { name: 'dense_2', seed: seed + 4 }),
     ],
     sampleShape: [1, 28, 28],

@@ -33,7 +33,14 @@ const phaseNames = ['batch', 'forward', 'loss', 'backward', 'optimizer'] as cons
  * @example
  * const result = train('mlp', syntheticMnist(10_000, 1), 64, 3, 1);
  */
-export function train(model: ModelName, data: SyntheticMnist, batch: number, epochs: number, seed: number, phases = false): TrainResult {
+export function train(
+  model: ModelName,
+  data: SyntheticMnist,
+  batch: number,
+  epochs: number,
+  seed: number,
+  phases = false,
+): TrainResult {
   const { layers, sampleShape } = buildModel(model, seed);
   const parameters = layers.flatMap((layer) => layer.parameters());
   const optimizer = new Adam({ learningRate: 1e-3 });
@@ -69,12 +76,17 @@ export function train(model: ModelName, data: SyntheticMnist, batch: number, epo
       let activation: Tensor = inputs;
       for (const layer of layers) activation = layer.forward(activation, { training: true });
       lap(1);
-      const { loss, gradient } = softmaxCrossEntropy(activation, labels, lossGradient === undefined ? {} : { out: lossGradient });
+      const { loss, gradient } = softmaxCrossEntropy(
+        activation,
+        labels,
+        lossGradient === undefined ? {} : { out: lossGradient },
+      );
       lossGradient = gradient;
       epochLoss += loss;
       lap(2);
       let outputGradient: Tensor = gradient;
-      for (let index = layers.length - 1; index >= 0; index--) outputGradient = layers[index].backward(outputGradient, index === 0 ? skipInputGradient : undefined);
+      for (let index = layers.length - 1; index >= 0; index--)
+        outputGradient = layers[index].backward(outputGradient, index === 0 ? skipInputGradient : undefined);
       lap(3);
       optimizer.step(parameters);
       lap(4);
@@ -89,6 +101,12 @@ export function train(model: ModelName, data: SyntheticMnist, batch: number, epo
     msPerStep: Number(((seconds * 1000) / steps).toFixed(4)),
     finalLoss: Number((epochLoss / stepsPerEpoch).toFixed(6)),
     backend: activeKernels().name,
-    ...(phases ? { phases: Object.fromEntries(phaseNames.map((name, index) => [name, Number((phaseTotals[index] / steps).toFixed(4))])) } : {}),
+    ...(phases
+      ? {
+          phases: Object.fromEntries(
+            phaseNames.map((name, index) => [name, Number((phaseTotals[index] / steps).toFixed(4))]),
+          ),
+        }
+      : {}),
   };
 }

@@ -58,31 +58,72 @@ const otherNode = option('node', '');
 
 function print(line: object): void {
   const fields = line as { node?: string; backend?: string };
-  console.log(JSON.stringify(fields.backend === 'numpy' ? line : { ...line, node: fields.node ?? process.versions.node }));
+  console.log(
+    JSON.stringify(fields.backend === 'numpy' ? line : { ...line, node: fields.node ?? process.versions.node }),
+  );
 }
 
 /** Runs bench/numpy_mlp.py on the same bytes; returns its JSON lines (or one "skipped" line). */
 function runNumpy(dataDirectory: string): Array<Record<string, unknown>> {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'numpy_mlp.py');
   const threads = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const result = spawnSync('python3', [script, dataDirectory, String(samples), String(epochs), String(seed), ...batches.map(String)], {
-    encoding: 'utf8', env: { ...process.env, ...threads },
-  });
-  if (result.error !== undefined) return [{ model: 'mlp', backend: 'numpy', skipped: `python3 not runnable (${result.error.message})` }];
-  if (result.status !== 0) return [{ model: 'mlp', backend: 'numpy', skipped: `numpy_mlp.py failed: ${result.stderr.trim().split('\n').pop()}` }];
-  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const result = spawnSync(
+    'python3',
+    [script, dataDirectory, String(samples), String(epochs), String(seed), ...batches.map(String)],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, ...threads },
+    },
+  );
+  if (result.error !== undefined)
+    return [{ model: 'mlp', backend: 'numpy', skipped: `python3 not runnable (${result.error.message})` }];
+  if (result.status !== 0)
+    return [
+      { model: 'mlp', backend: 'numpy', skipped: `numpy_mlp.py failed: ${result.stderr.trim().split('\n').pop()}` },
+    ];
+  return result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** The same runs in a child with relaxed SIMD enabled; its JSON lines, or a note when it cannot run. */
 function runRelaxedChild(model: ModelName): TrainResult[] {
   const self = fileURLToPath(import.meta.url);
-  const argumentsOfChild = ['--experimental-wasm-relaxed-simd', self, '--epochs', String(epochs), '--samples', String(samples), '--seed', String(seed), '--batches', batches.join(','), '--models', model, '--backends', 'auto', '--cnn-backends', 'auto', '--no-numpy', ...(withPhases ? ['--phases'] : [])];
+  const argumentsOfChild = [
+    '--experimental-wasm-relaxed-simd',
+    self,
+    '--epochs',
+    String(epochs),
+    '--samples',
+    String(samples),
+    '--seed',
+    String(seed),
+    '--batches',
+    batches.join(','),
+    '--models',
+    model,
+    '--backends',
+    'auto',
+    '--cnn-backends',
+    'auto',
+    '--no-numpy',
+    ...(withPhases ? ['--phases'] : []),
+  ];
   const result = spawnSync(process.execPath, argumentsOfChild, { encoding: 'utf8' });
   if (result.status !== 0) {
-    print({ model, backend: 'wasm-relaxed-simd', skipped: `child failed: ${(result.stderr ?? '').trim().split('\n').pop()}` });
+    print({
+      model,
+      backend: 'wasm-relaxed-simd',
+      skipped: `child failed: ${(result.stderr ?? '').trim().split('\n').pop()}`,
+    });
     return [];
   }
-  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as TrainResult).filter((line) => line.backend === 'wasm-relaxed-simd');
+  return result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as TrainResult)
+    .filter((line) => line.backend === 'wasm-relaxed-simd');
 }
 
 /** The seed's design: one float64 dot product per output element, no blocking. */
@@ -102,7 +143,10 @@ for (const model of models) {
     useKernels(backend === 'js' ? jsKernels : backend === 'naive' ? naiveKernels : null);
     const threads = backend === 'threads' ? await startKernelThreads() : null;
     for (const batch of batches) {
-      const result: TrainResult = { ...train(model, data, batch, epochs, seed, withPhases), ...(threads === null ? {} : { threads: threads.threads }) };
+      const result: TrainResult = {
+        ...train(model, data, batch, epochs, seed, withPhases),
+        ...(threads === null ? {} : { threads: threads.threads }),
+      };
       results.push(result);
       print(result);
     }
@@ -120,13 +164,41 @@ function runOtherNode(version: string): TrainResult[] {
   const self = fileURLToPath(import.meta.url);
   const childBackends = backends.filter((backend) => backend !== 'relaxed').join(',');
   const childCnnBackends = cnnBackends.filter((backend) => backend !== 'relaxed').join(',');
-  const argumentsOfChild = ['-y', `node@${version}`, self, '--epochs', String(epochs), '--samples', String(samples), '--seed', String(seed), '--batches', batches.join(','), '--models', models.join(','), '--backends', childBackends, '--cnn-backends', childCnnBackends, '--no-numpy', ...(withPhases ? ['--phases'] : [])];
+  const argumentsOfChild = [
+    '-y',
+    `node@${version}`,
+    self,
+    '--epochs',
+    String(epochs),
+    '--samples',
+    String(samples),
+    '--seed',
+    String(seed),
+    '--batches',
+    batches.join(','),
+    '--models',
+    models.join(','),
+    '--backends',
+    childBackends,
+    '--cnn-backends',
+    childCnnBackends,
+    '--no-numpy',
+    ...(withPhases ? ['--phases'] : []),
+  ];
   const result = spawnSync('npx', argumentsOfChild, { encoding: 'utf8' });
   if (result.status !== 0) {
-    print({ node: version, skipped: `npx -y node@${version} failed: ${(result.error?.message ?? result.stderr ?? '').trim().split('\n').pop()}` });
+    print({
+      node: version,
+      skipped: `npx -y node@${version} failed: ${(result.error?.message ?? result.stderr ?? '').trim().split('\n').pop()}`,
+    });
     return [];
   }
-  return result.stdout.trim().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as TrainResult & { node: string }).filter((line) => 'samplesPerSecond' in line);
+  return result.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as TrainResult & { node: string })
+    .filter((line) => 'samplesPerSecond' in line);
 }
 if (otherNode !== '') {
   for (const result of runOtherNode(otherNode)) {
@@ -139,8 +211,14 @@ let numpy: Array<Record<string, unknown>> = [];
 if (withNumpy && models.includes('mlp')) {
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-bench-'));
   try {
-    fs.writeFileSync(path.join(dataDirectory, 'inputs.f32'), new Uint8Array(data.inputs.buffer, data.inputs.byteOffset, data.inputs.byteLength));
-    fs.writeFileSync(path.join(dataDirectory, 'labels.i32'), new Uint8Array(data.labels.buffer, data.labels.byteOffset, data.labels.byteLength));
+    fs.writeFileSync(
+      path.join(dataDirectory, 'inputs.f32'),
+      new Uint8Array(data.inputs.buffer, data.inputs.byteOffset, data.inputs.byteLength),
+    );
+    fs.writeFileSync(
+      path.join(dataDirectory, 'labels.i32'),
+      new Uint8Array(data.labels.buffer, data.labels.byteOffset, data.labels.byteLength),
+    );
     numpy = runNumpy(dataDirectory);
   } finally {
     fs.rmSync(dataDirectory, { recursive: true, force: true });
@@ -150,13 +228,40 @@ if (withNumpy && models.includes('mlp')) {
     const reference = numpy.find((line) => line.batch === result.batch && typeof line.samplesPerSecond === 'number');
     if (reference === undefined) continue;
     const numpySamplesPerSecond = reference.samplesPerSecond as number;
-    print({ model: 'mlp', batch: result.batch, node: (result as { node?: string }).node, annetBackend: result.backend, ...(result.threads === undefined ? {} : { threads: result.threads }), annetSamplesPerSecond: result.samplesPerSecond, numpySamplesPerSecond, ratioAnnetToNumpy: Number((result.samplesPerSecond / numpySamplesPerSecond).toFixed(3)) });
+    print({
+      model: 'mlp',
+      batch: result.batch,
+      node: (result as { node?: string }).node,
+      annetBackend: result.backend,
+      ...(result.threads === undefined ? {} : { threads: result.threads }),
+      annetSamplesPerSecond: result.samplesPerSecond,
+      numpySamplesPerSecond,
+      ratioAnnetToNumpy: Number((result.samplesPerSecond / numpySamplesPerSecond).toFixed(3)),
+    });
   }
 }
 
 const nodeOf = (entry: TrainResult): string => (entry as { node?: string }).node ?? process.versions.node;
-const rows = [...results.map((entry) => [entry.model, String(entry.batch), `${entry.threads === undefined ? entry.backend : `${entry.backend}, ${entry.threads} threads`}${nodeOf(entry) === process.versions.node ? '' : ` (Node ${nodeOf(entry)})`}`, String(entry.samplesPerSecond), entry.msPerStep.toFixed(3), entry.finalLoss.toFixed(4)]),
-  ...numpy.filter((line) => typeof line.samplesPerSecond === 'number').map((line) => ['mlp', String(line.batch), 'numpy (1 thread)', String(line.samplesPerSecond), (line.msPerStep as number).toFixed(3), (line.finalLoss as number).toFixed(4)])];
+const rows = [
+  ...results.map((entry) => [
+    entry.model,
+    String(entry.batch),
+    `${entry.threads === undefined ? entry.backend : `${entry.backend}, ${entry.threads} threads`}${nodeOf(entry) === process.versions.node ? '' : ` (Node ${nodeOf(entry)})`}`,
+    String(entry.samplesPerSecond),
+    entry.msPerStep.toFixed(3),
+    entry.finalLoss.toFixed(4),
+  ]),
+  ...numpy
+    .filter((line) => typeof line.samplesPerSecond === 'number')
+    .map((line) => [
+      'mlp',
+      String(line.batch),
+      'numpy (1 thread)',
+      String(line.samplesPerSecond),
+      (line.msPerStep as number).toFixed(3),
+      (line.finalLoss as number).toFixed(4),
+    ]),
+];
 if (withNumpy && rows.length > 0) {
   console.error(`\n${samples} samples, ${epochs} epochs, seed ${seed}, Node ${process.versions.node}`);
   console.error('| model | batch | backend | samples/s | ms/step | final loss |');
@@ -170,14 +275,22 @@ if (requestedModels.includes('gpt')) {
   const tokens = syntheticTokens(200_000, vocabulary, seed);
   const annet: GptResult = trainGpt(tokens, vocabulary, gptIterations, 3, seed);
   print(annet);
-  const torchLine = withNumpy ? runTorchGpt(tokens, vocabulary) : { model: 'gpt', backend: 'pytorch', skipped: '--no-numpy' };
+  const torchLine = withNumpy
+    ? runTorchGpt(tokens, vocabulary)
+    : { model: 'gpt', backend: 'pytorch', skipped: '--no-numpy' };
   print(torchLine);
   if (typeof torchLine.tokensPerSecond === 'number') {
-    print({ model: 'gpt', annetTokensPerSecond: annet.tokensPerSecond, torchTokensPerSecond: torchLine.tokensPerSecond, ratioAnnetToTorch: Number((annet.tokensPerSecond / torchLine.tokensPerSecond).toFixed(3)) });
+    print({
+      model: 'gpt',
+      annetTokensPerSecond: annet.tokensPerSecond,
+      torchTokensPerSecond: torchLine.tokensPerSecond,
+      ratioAnnetToTorch: Number((annet.tokensPerSecond / torchLine.tokensPerSecond).toFixed(3)),
+    });
   }
   console.error(`\n| model | backend | tokens/s | ms/iteration | loss (last 10) |\n| --- | --- | ---: | ---: | ---: |`);
   for (const line of [annet, torchLine] as Array<Record<string, unknown>>) {
-    if (typeof line.tokensPerSecond === 'number') console.error(`| gpt | ${line.backend} | ${line.tokensPerSecond} | ${line.msPerIteration} | ${line.finalLoss} |`);
+    if (typeof line.tokensPerSecond === 'number')
+      console.error(`| gpt | ${line.backend} | ${line.tokensPerSecond} | ${line.msPerIteration} | ${line.finalLoss} |`);
   }
 }
 
@@ -190,11 +303,21 @@ function runTorchGpt(tokens: Int32Array, vocabulary: number): Record<string, unk
     const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_gpt.py');
     const threads = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
     // The first python3 on PATH may lack torch while Debian's /usr/bin/python3 (python3-torch) has it.
-    const runWith = (python: string) => spawnSync(python, [script, file, String(vocabulary), String(gptIterations), '3', String(seed)], { encoding: 'utf8', env: { ...process.env, ...threads } });
+    const runWith = (python: string) =>
+      spawnSync(python, [script, file, String(vocabulary), String(gptIterations), '3', String(seed)], {
+        encoding: 'utf8',
+        env: { ...process.env, ...threads },
+      });
     let result = runWith('python3');
     if (result.status !== 0 && fs.existsSync('/usr/bin/python3')) result = runWith('/usr/bin/python3');
-    if (result.error !== undefined) return { model: 'gpt', backend: 'pytorch', skipped: `python3 not runnable (${result.error.message})` };
-    if (result.status !== 0) return { model: 'gpt', backend: 'pytorch', skipped: `torch_gpt.py failed: ${(result.stderr ?? '').trim().split('\n').pop()}` };
+    if (result.error !== undefined)
+      return { model: 'gpt', backend: 'pytorch', skipped: `python3 not runnable (${result.error.message})` };
+    if (result.status !== 0)
+      return {
+        model: 'gpt',
+        backend: 'pytorch',
+        skipped: `torch_gpt.py failed: ${(result.stderr ?? '').trim().split('\n').pop()}`,
+      };
     return JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
   } finally {
     fs.rmSync(directory, { recursive: true, force: true });

@@ -12,12 +12,20 @@ const root = path.resolve(import.meta.dirname, '..');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-packs-'));
 const tarballs = path.join(scratch, 'tarballs');
 fs.mkdirSync(tarballs);
-const libraries = fs.readdirSync(path.join(root, 'packages')).sort()
-  .map((folder) => ({ folder, manifest: JSON.parse(fs.readFileSync(path.join(root, 'packages', folder, 'package.json'), 'utf8')) }));
+const libraries = fs
+  .readdirSync(path.join(root, 'packages'))
+  .sort()
+  .map((folder) => ({
+    folder,
+    manifest: JSON.parse(fs.readFileSync(path.join(root, 'packages', folder, 'package.json'), 'utf8')),
+  }));
 
 const files = [];
 for (const { folder, manifest } of libraries) {
-  execFileSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: path.join(root, 'packages', folder), stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('pnpm', ['pack', '--pack-destination', tarballs], {
+    cwd: path.join(root, 'packages', folder),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const file = `${manifest.name.replace('@', '').replace('/', '-')}-${manifest.version}.tgz`;
   if (!fs.existsSync(path.join(tarballs, file))) throw new Error(`check-packs: pnpm pack did not write ${file}`);
   files.push(path.join(tarballs, file));
@@ -25,20 +33,35 @@ for (const { folder, manifest } of libraries) {
 
 const project = path.join(scratch, 'project');
 fs.mkdirSync(project);
-fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'annet-pack-check', private: true, type: 'module' }));
-execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--offline', ...files], { cwd: project, stdio: ['ignore', 'ignore', 'inherit'] });
+fs.writeFileSync(
+  path.join(project, 'package.json'),
+  JSON.stringify({ name: 'annet-pack-check', private: true, type: 'module' }),
+);
+execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--offline', ...files], {
+  cwd: project,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 
 // No published file may point at a source map, or a map at a source, that is not in the tarball.
-const mapProblems = libraries.flatMap(({ manifest }) => findBrokenSourceMaps(path.join(project, 'node_modules', manifest.name)).map((problem) => `${manifest.name}/${problem}`));
-if (mapProblems.length > 0) throw new Error(`check-packs: broken source maps in the tarballs:\n  ${mapProblems.join('\n  ')}`);
+const mapProblems = libraries.flatMap(({ manifest }) =>
+  findBrokenSourceMaps(path.join(project, 'node_modules', manifest.name)).map(
+    (problem) => `${manifest.name}/${problem}`,
+  ),
+);
+if (mapProblems.length > 0)
+  throw new Error(`check-packs: broken source maps in the tarballs:\n  ${mapProblems.join('\n  ')}`);
 console.log('check-packs: no source map points at a missing file');
 
 const lines = [];
 for (const { manifest } of libraries) {
-  const entries = Object.keys(manifest.publishConfig?.exports ?? manifest.exports).filter((key) => key !== './package.json');
+  const entries = Object.keys(manifest.publishConfig?.exports ?? manifest.exports).filter(
+    (key) => key !== './package.json',
+  );
   for (const entry of entries) {
     const specifier = entry === '.' ? manifest.name : `${manifest.name}/${entry.slice(2)}`;
-    lines.push(`import * as m${lines.length} from '${specifier}'; console.log('${specifier}: ' + Object.keys(m${lines.length}).length + ' exports');`);
+    lines.push(
+      `import * as m${lines.length} from '${specifier}'; console.log('${specifier}: ' + Object.keys(m${lines.length}).length + ' exports');`,
+    );
   }
 }
 // The kernel worker threads start from the installed package's own files (their entry module is
@@ -58,5 +81,7 @@ fs.writeFileSync(path.join(project, 'check.mjs'), lines.join('\n') + '\n');
 const report = execFileSync('node', ['check.mjs'], { cwd: project, encoding: 'utf8' });
 process.stdout.write(report);
 const installed = fs.readdirSync(path.join(project, 'node_modules', '@annet'));
-console.log(`check-packs: ${libraries.length} tarballs installed with npm into ${project} and imported from plain Node (${installed.join(', ')})`);
+console.log(
+  `check-packs: ${libraries.length} tarballs installed with npm into ${project} and imported from plain Node (${installed.join(', ')})`,
+);
 fs.rmSync(scratch, { recursive: true, force: true });

@@ -26,7 +26,8 @@ export function findBrokenSourceMaps(packageFolder) {
     const match = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text);
     if (match === null || match[1].startsWith('data:')) continue;
     const target = path.join(path.dirname(file), match[1]);
-    if (!fs.existsSync(path.join(packageFolder, target))) problems.push(`${file}: its sourceMappingURL names ${target}, which the package does not contain`);
+    if (!fs.existsSync(path.join(packageFolder, target)))
+      problems.push(`${file}: its sourceMappingURL names ${target}, which the package does not contain`);
   }
   for (const file of files.filter((name) => name.endsWith('.map'))) {
     let map;
@@ -40,7 +41,9 @@ export function findBrokenSourceMaps(packageFolder) {
       if (typeof map.sourcesContent?.[index] === 'string') return;
       const target = path.normalize(path.join(path.dirname(file), map.sourceRoot ?? '', source));
       if (target.startsWith('..') || !fs.existsSync(path.join(packageFolder, target))) {
-        problems.push(`${file}: points at ${source} (${target}), which the package does not contain and the map does not embed (sourcesContent); a stale map from an earlier build? rm -rf dist and rebuild`);
+        problems.push(
+          `${file}: points at ${source} (${target}), which the package does not contain and the map does not embed (sourcesContent); a stale map from an earlier build? rm -rf dist and rebuild`,
+        );
       }
     });
   }

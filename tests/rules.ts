@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
-import { importSpecifiers, packageOfSpecifier, repositoryRoot, sourceFiles, type WorkspacePackage } from './workspace.js';
+import {
+  importSpecifiers,
+  packageOfSpecifier,
+  repositoryRoot,
+  sourceFiles,
+  type WorkspacePackage,
+} from './workspace.js';
 
 /**
  * The allowed dependency edges between annet packages (the root README's packages table). `'*'`
@@ -36,7 +42,9 @@ const nodeBuiltins = new Set(builtinModules.flatMap((name) => [name, `node:${nam
 
 function declaredDependencies(pkg: WorkspacePackage): string[] {
   const { dependencies = {}, peerDependencies = {}, optionalDependencies = {} } = pkg.manifest;
-  return [...new Set([...Object.keys(dependencies), ...Object.keys(peerDependencies), ...Object.keys(optionalDependencies)])].sort();
+  return [
+    ...new Set([...Object.keys(dependencies), ...Object.keys(peerDependencies), ...Object.keys(optionalDependencies)]),
+  ].sort();
 }
 
 function edgeAllowed(from: string, to: string): boolean {
@@ -55,18 +63,34 @@ export function manifestViolations(packages: readonly WorkspacePackage[]): Viola
     const dependencies = declaredDependencies(pkg);
     if (!pkg.isLibrary) continue;
     if (!(name in allowedEdges)) {
-      violations.push({ file, rule: 'known-package', detail: `${name} is not in the architecture's package list; add it through an issue` });
+      violations.push({
+        file,
+        rule: 'known-package',
+        detail: `${name} is not in the architecture's package list; add it through an issue`,
+      });
     }
     for (const dependency of dependencies) {
       if (!dependency.startsWith('@annet/')) {
-        violations.push({ file, rule: 'no-third-party-runtime-dependencies', detail: `${name} depends on third-party package ${dependency}; libraries take no runtime dependencies` });
+        violations.push({
+          file,
+          rule: 'no-third-party-runtime-dependencies',
+          detail: `${name} depends on third-party package ${dependency}; libraries take no runtime dependencies`,
+        });
       } else if (!edgeAllowed(name, dependency)) {
-        violations.push({ file, rule: 'allowed-edges', detail: `${name} may not depend on ${dependency} (allowed: ${JSON.stringify(allowedEdges[name])})` });
+        violations.push({
+          file,
+          rule: 'allowed-edges',
+          detail: `${name} may not depend on ${dependency} (allowed: ${JSON.stringify(allowedEdges[name])})`,
+        });
       }
     }
     const exact = exactDependencies[name];
     if (exact && dependencies.join(',') !== exact.join(',')) {
-      violations.push({ file, rule: 'exact-dependencies', detail: `${name} must list exactly [${exact.join(', ')}], lists [${dependencies.join(', ')}]` });
+      violations.push({
+        file,
+        rule: 'exact-dependencies',
+        detail: `${name} must list exactly [${exact.join(', ')}], lists [${dependencies.join(', ')}]`,
+      });
     }
   }
   return violations;
@@ -82,15 +106,27 @@ export function sourceViolations(packages: readonly WorkspacePackage[], root = r
     for (const file of sourceFiles(`${pkg.folder}/src`, root)) {
       const text = fs.readFileSync(path.join(root, file), 'utf8');
       if (/\bMath\s*\.\s*random\b/.test(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))) {
-        violations.push({ file, rule: 'no-math-random', detail: 'library code draws randomness from a seeded Rng, never Math.random' });
+        violations.push({
+          file,
+          rule: 'no-math-random',
+          detail: 'library code draws randomness from a seeded Rng, never Math.random',
+        });
       }
       for (const specifier of importSpecifiers(text)) {
         const target = packageOfSpecifier(specifier);
         if (target === null || target === 'node:' || nodeBuiltins.has(specifier) || target === name) continue;
         if (!declared.has(target)) {
-          violations.push({ file, rule: 'declared-imports', detail: `imports ${specifier}, but ${name} does not declare ${target} in package.json` });
+          violations.push({
+            file,
+            rule: 'declared-imports',
+            detail: `imports ${specifier}, but ${name} does not declare ${target} in package.json`,
+          });
         } else if (target.startsWith('@annet/') && !edgeAllowed(name, target)) {
-          violations.push({ file, rule: 'allowed-edges', detail: `imports ${specifier}; ${name} may not depend on ${target}` });
+          violations.push({
+            file,
+            rule: 'allowed-edges',
+            detail: `imports ${specifier}; ${name} may not depend on ${target}`,
+          });
         }
       }
     }
@@ -129,11 +165,19 @@ export function mainEntryViolations(packages: readonly WorkspacePackage[], root 
     if (!fs.existsSync(path.join(root, entry))) continue;
     for (const file of reachableFiles(entry, root)) {
       if (file.includes('/testing/') || /\.test(-d)?\.ts$/.test(file)) {
-        violations.push({ file, rule: 'no-test-code-in-entry', detail: `test-only code is reachable from ${entry}; it is not built or shipped` });
+        violations.push({
+          file,
+          rule: 'no-test-code-in-entry',
+          detail: `test-only code is reachable from ${entry}; it is not built or shipped`,
+        });
       }
       for (const specifier of importSpecifiers(fs.readFileSync(path.join(root, file), 'utf8'))) {
         if (specifier.startsWith('node:') || nodeBuiltins.has(specifier)) {
-          violations.push({ file, rule: 'browser-safe-main-entry', detail: `imports ${specifier} and is reachable from ${entry}; move Node-only code behind the ./node subpath export` });
+          violations.push({
+            file,
+            rule: 'browser-safe-main-entry',
+            detail: `imports ${specifier} and is reachable from ${entry}; move Node-only code behind the ./node subpath export`,
+          });
         }
       }
     }
@@ -157,7 +201,11 @@ export function hygieneViolations(packages: readonly WorkspacePackage[], root = 
     const fail = (rule: string, detail: string) => violations.push({ file, rule, detail });
     if (m.type !== 'module') fail('esm', `"type" must be "module", got ${JSON.stringify(m.type)}`);
     if (m.sideEffects !== false) fail('side-effects', '"sideEffects" must be false so bundlers can tree-shake');
-    if (m.engines?.node !== supportedNodeRange) fail('engines', `"engines.node" must be ${JSON.stringify(supportedNodeRange)} (require() of ESM packages needs Node 20.19+ or 22.12+), got ${JSON.stringify(m.engines?.node)}`);
+    if (m.engines?.node !== supportedNodeRange)
+      fail(
+        'engines',
+        `"engines.node" must be ${JSON.stringify(supportedNodeRange)} (require() of ESM packages needs Node 20.19+ or 22.12+), got ${JSON.stringify(m.engines?.node)}`,
+      );
     if (m.license !== 'MIT') fail('license', `"license" must be "MIT", got ${JSON.stringify(m.license)}`);
     if (m.repository?.directory !== pkg.folder) fail('repository', `"repository.directory" must be "${pkg.folder}"`);
     if (!Array.isArray(m.files) || !m.files.includes('dist')) fail('files', '"files" must list "dist"');

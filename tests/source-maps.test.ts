@@ -29,14 +29,23 @@ describe('check-packs: source maps', () => {
   });
 
   it('fails a sourceMappingURL comment naming a map that is not there', () => {
-    const folder = packageWith({ 'dist/index.d.ts': 'export declare const a = 1;\n//# sourceMappingURL=index.d.ts.map\n' });
-    expect(findBrokenSourceMaps(folder)).toEqual(['dist/index.d.ts: its sourceMappingURL names dist/index.d.ts.map, which the package does not contain']);
+    const folder = packageWith({
+      'dist/index.d.ts': 'export declare const a = 1;\n//# sourceMappingURL=index.d.ts.map\n',
+    });
+    expect(findBrokenSourceMaps(folder)).toEqual([
+      'dist/index.d.ts: its sourceMappingURL names dist/index.d.ts.map, which the package does not contain',
+    ]);
   });
 
   it('accepts a map that embeds its sources, a map whose source is shipped, and no maps at all', () => {
     const folder = packageWith({
       'dist/a.js': 'export const a = 1;\n//# sourceMappingURL=a.js.map\n',
-      'dist/a.js.map': JSON.stringify({ version: 3, sources: ['../src/a.ts'], sourcesContent: ['export const a = 1;'], mappings: 'AAAA' }),
+      'dist/a.js.map': JSON.stringify({
+        version: 3,
+        sources: ['../src/a.ts'],
+        sourcesContent: ['export const a = 1;'],
+        mappings: 'AAAA',
+      }),
       'dist/b.js': 'export const b = 1;\n//# sourceMappingURL=b.js.map\n',
       'dist/b.js.map': JSON.stringify({ version: 3, sources: ['../src/b.ts'], mappings: 'AAAA' }),
       'src/b.ts': 'export const b = 1;',
@@ -55,7 +64,14 @@ describe('the build settings', () => {
       const file = path.join(root, 'packages', name, 'tsconfig.build.json');
       if (!fs.existsSync(file)) continue;
       const options = JSON.parse(fs.readFileSync(file, 'utf8')).compilerOptions ?? {};
-      expect([options.sourceMap ?? base.sourceMap, options.declarationMap ?? base.declarationMap, options.inlineSourceMap ?? false], `packages/${name}/tsconfig.build.json`).toEqual([false, false, false]);
+      expect(
+        [
+          options.sourceMap ?? base.sourceMap,
+          options.declarationMap ?? base.declarationMap,
+          options.inlineSourceMap ?? false,
+        ],
+        `packages/${name}/tsconfig.build.json`,
+      ).toEqual([false, false, false]);
     }
   });
 });

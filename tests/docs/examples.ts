@@ -27,7 +27,9 @@ export function readmeFiles(root = repositoryRoot): string[] {
   return ['packages', 'apps'].flatMap((group) => {
     const folder = path.join(root, group);
     if (!fs.existsSync(folder)) return [];
-    return fs.readdirSync(folder).sort()
+    return fs
+      .readdirSync(folder)
+      .sort()
       .map((name) => path.join(group, name, 'README.md'))
       .filter((file) => fs.existsSync(path.join(root, file)));
   });
@@ -37,8 +39,14 @@ export function readmeFiles(root = repositoryRoot): string[] {
 export function blockProblems(readme: string, blocks: readonly CodeBlock[]): string[] {
   const problems: string[] = [];
   for (const block of blocks) {
-    if (!RUNNABLE_LANGUAGES.includes(block.language) && !NOT_RUN_LANGUAGES.includes(block.language)) problems.push(`${readme}:${block.line}: a \`\`\`${block.language} block is neither run nor plain text or shell; write an example in TypeScript (\`\`\`ts), which the docs test compiles and runs, or mark output as \`\`\`text`);
-    if (RUNNABLE_LANGUAGES.includes(block.language) && block.info.toLowerCase() !== block.language) problems.push(`${readme}:${block.line}: "\`\`\`${block.info}": a TypeScript block takes no attributes (every one is compiled and run; give a fragment a hidden <!-- prelude --> instead)`);
+    if (!RUNNABLE_LANGUAGES.includes(block.language) && !NOT_RUN_LANGUAGES.includes(block.language))
+      problems.push(
+        `${readme}:${block.line}: a \`\`\`${block.language} block is neither run nor plain text or shell; write an example in TypeScript (\`\`\`ts), which the docs test compiles and runs, or mark output as \`\`\`text`,
+      );
+    if (RUNNABLE_LANGUAGES.includes(block.language) && block.info.toLowerCase() !== block.language)
+      problems.push(
+        `${readme}:${block.line}: "\`\`\`${block.info}": a TypeScript block takes no attributes (every one is compiled and run; give a fragment a hidden <!-- prelude --> instead)`,
+      );
   }
   return problems;
 }
@@ -59,31 +67,47 @@ export function writeExamples(root = repositoryRoot, folder = generatedFolder): 
       fs.writeFileSync(file, [...header, ...preludeLines, ...codeLines, 'export {};', ''].join('\n'));
       const codeStart = header.length + preludeLines.length + 1;
       const locate = (generatedLine: number): string => {
-        if (generatedLine >= codeStart && generatedLine < codeStart + codeLines.length) return `${readme}:${block.line + 1 + generatedLine - codeStart}`;
-        if (block.preludeLine !== undefined && generatedLine > header.length && generatedLine < codeStart) return `${readme}:${block.preludeLine + generatedLine - header.length - 1} (prelude)`;
+        if (generatedLine >= codeStart && generatedLine < codeStart + codeLines.length)
+          return `${readme}:${block.line + 1 + generatedLine - codeStart}`;
+        if (block.preludeLine !== undefined && generatedLine > header.length && generatedLine < codeStart)
+          return `${readme}:${block.preludeLine + generatedLine - header.length - 1} (prelude)`;
         return `${readme} (block at line ${block.line})`;
       };
       examples.push({ readme, block, file, locate });
     }
   }
-  fs.writeFileSync(path.join(folder, 'tsconfig.json'), JSON.stringify({
-    extends: path.relative(folder, path.join(root, 'tsconfig.base.json')),
-    compilerOptions: { noEmit: true, types: ['node'], noUnusedLocals: false },
-    include: ['*.ts'],
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(folder, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        extends: path.relative(folder, path.join(root, 'tsconfig.base.json')),
+        compilerOptions: { noEmit: true, types: ['node'], noUnusedLocals: false },
+        include: ['*.ts'],
+      },
+      null,
+      2,
+    ),
+  );
   return examples;
 }
 
 /** Runs tsc over the generated modules; returns its errors by generated file, each as `README.md:line: message`. */
 export function typeCheckExamples(examples: readonly Example[], folder = generatedFolder): Map<string, string[]> {
   const tsc = path.join(repositoryRoot, 'node_modules', '.bin', 'tsc');
-  const run = spawnSync(tsc, ['--noEmit', '-p', path.join(folder, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8', cwd: repositoryRoot, timeout: 300_000 });
+  const run = spawnSync(tsc, ['--noEmit', '-p', path.join(folder, 'tsconfig.json'), '--pretty', 'false'], {
+    encoding: 'utf8',
+    cwd: repositoryRoot,
+    timeout: 300_000,
+  });
   if (run.error !== undefined) throw run.error;
   const errors = new Map<string, string[]>(examples.map((example) => [example.file, []]));
   const unmatched: string[] = [];
   for (const line of `${run.stdout}${run.stderr}`.split('\n').filter((text) => text.trim() !== '')) {
     const match = /^(.*?\.ts)\((\d+),(\d+)\): (error .*)$/.exec(line);
-    const example = match === null ? undefined : examples.find((candidate) => path.resolve(repositoryRoot, match[1]) === candidate.file);
+    const example =
+      match === null
+        ? undefined
+        : examples.find((candidate) => path.resolve(repositoryRoot, match[1]) === candidate.file);
     if (match === null || example === undefined) {
       if (/^\s/.test(line) && unmatched.length === 0) {
         const last = [...errors.values()].filter((list) => list.length > 0).pop();

@@ -39,7 +39,35 @@ export const RUNNABLE_LANGUAGES = ['ts', 'typescript'];
  * The languages of blocks that are not run: data, output, shell commands, other languages. Any
  * other language (```js, ```tsx, ```ts-skip, ...) is refused, so no block can opt out of the check.
  */
-export const NOT_RUN_LANGUAGES = ['', 'text', 'txt', 'plaintext', 'output', 'sh', 'bash', 'shell', 'console', 'json', 'jsonc', 'json5', 'yaml', 'yml', 'toml', 'ini', 'csv', 'diff', 'html', 'xml', 'svg', 'python', 'py', 'c', 'wat', 'markdown', 'md'];
+export const NOT_RUN_LANGUAGES = [
+  '',
+  'text',
+  'txt',
+  'plaintext',
+  'output',
+  'sh',
+  'bash',
+  'shell',
+  'console',
+  'json',
+  'jsonc',
+  'json5',
+  'yaml',
+  'yml',
+  'toml',
+  'ini',
+  'csv',
+  'diff',
+  'html',
+  'xml',
+  'svg',
+  'python',
+  'py',
+  'c',
+  'wat',
+  'markdown',
+  'md',
+];
 
 function dedent(lines: string[]): string {
   const indents = lines.filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)![0].length);
@@ -58,7 +86,8 @@ export function codeBlocks(markdown: string): CodeBlock[] {
       const start = index;
       const body: string[] = [];
       const rest = line.replace(/^\s*<!--\s*prelude\b/, '');
-      if (rest.includes('-->')) throw new Error(`line ${index + 1}: a prelude needs its code on the lines between "<!-- prelude" and "-->"`);
+      if (rest.includes('-->'))
+        throw new Error(`line ${index + 1}: a prelude needs its code on the lines between "<!-- prelude" and "-->"`);
       for (index++; index < lines.length && !lines[index].includes('-->'); index++) body.push(lines[index]);
       if (index === lines.length) throw new Error(`line ${start + 1}: the prelude comment is never closed with -->`);
       prelude = { text: dedent(body), line: start + 2, endsAt: index };
@@ -66,7 +95,10 @@ export function codeBlocks(markdown: string): CodeBlock[] {
     }
     const fence = /^(\s*)(`{3,}|~{3,})(.*)$/.exec(line);
     if (fence === null) {
-      if (prelude !== undefined && line.trim() !== '') throw new Error(`line ${prelude.line - 1}: a prelude must come right before a \`\`\`ts block (blank lines only in between)`);
+      if (prelude !== undefined && line.trim() !== '')
+        throw new Error(
+          `line ${prelude.line - 1}: a prelude must come right before a \`\`\`ts block (blank lines only in between)`,
+        );
       continue;
     }
     const [, indent, marker, infoText] = fence;
@@ -83,7 +115,9 @@ export function codeBlocks(markdown: string): CodeBlock[] {
     if (prelude !== undefined) {
       const between = lines.slice(prelude.endsAt + 1, opening);
       if (!between.every((text) => text.trim() === '') || !RUNNABLE_LANGUAGES.includes(language)) {
-        throw new Error(`line ${prelude.line - 1}: a prelude must come right before a \`\`\`ts block (blank lines only in between)`);
+        throw new Error(
+          `line ${prelude.line - 1}: a prelude must come right before a \`\`\`ts block (blank lines only in between)`,
+        );
       }
     }
     blocks.push({
@@ -95,6 +129,7 @@ export function codeBlocks(markdown: string): CodeBlock[] {
     });
     prelude = undefined;
   }
-  if (prelude !== undefined) throw new Error(`line ${prelude.line - 1}: a prelude must come right before a \`\`\`ts block`);
+  if (prelude !== undefined)
+    throw new Error(`line ${prelude.line - 1}: a prelude must come right before a \`\`\`ts block`);
   return blocks;
 }

@@ -22,13 +22,18 @@ describe('README examples', () => {
     const readmes = readmeFiles();
     expect(readmes.length).toBeGreaterThanOrEqual(8);
     for (const readme of readmes.filter((file) => file.startsWith('packages/'))) {
-      expect(examples.filter((example) => example.readme === readme).length, `${readme}: a library README has a runnable example`).toBeGreaterThan(0);
+      expect(
+        examples.filter((example) => example.readme === readme).length,
+        `${readme}: a library README has a runnable example`,
+      ).toBeGreaterThan(0);
     }
     process.stdout.write(`docs: ${examples.length} TypeScript blocks in ${readmes.length} READMEs\n`);
   });
 
   it('use only languages that are checked or are not code (no ```js, no attributes on ```ts)', () => {
-    const problems = readmeFiles().flatMap((readme) => blockProblems(readme, codeBlocks(fs.readFileSync(path.join(repositoryRoot, readme), 'utf8'))));
+    const problems = readmeFiles().flatMap((readme) =>
+      blockProblems(readme, codeBlocks(fs.readFileSync(path.join(repositoryRoot, readme), 'utf8'))),
+    );
     expect(problems).toEqual([]);
   });
 
@@ -65,7 +70,8 @@ describe('README examples', () => {
 describe('library READMEs', () => {
   for (const readme of readmeFiles().filter((file) => file.startsWith('packages/'))) {
     it(`${readme} says the package is ESM-only and shows import() for CommonJS`, () => {
-      const name = JSON.parse(fs.readFileSync(path.join(repositoryRoot, path.dirname(readme), 'package.json'), 'utf8')).name as string;
+      const name = JSON.parse(fs.readFileSync(path.join(repositoryRoot, path.dirname(readme), 'package.json'), 'utf8'))
+        .name as string;
       const text = fs.readFileSync(path.join(repositoryRoot, readme), 'utf8');
       expect(text).toMatch(/ESM[- ]only/);
       expect(text).toContain(`await import('${name}')`);
@@ -77,13 +83,37 @@ afterAll(() => undefined);
 
 describe('the block rules', () => {
   it('refuse a JavaScript block, an unknown language and attributes on a TypeScript block', () => {
-    const markdown = ['```js', 'x()', '```', '```ts-skip', 'x()', '```', '```ts no-run', 'x()', '```', '```sh', 'npm i', '```', '```text', 'out', '```'].join('\n');
-    expect(blockProblems('README.md', codeBlocks(markdown)).map((problem) => problem.split(':').slice(0, 2).join(':'))).toEqual(['README.md:1', 'README.md:4', 'README.md:7']);
+    const markdown = [
+      '```js',
+      'x()',
+      '```',
+      '```ts-skip',
+      'x()',
+      '```',
+      '```ts no-run',
+      'x()',
+      '```',
+      '```sh',
+      'npm i',
+      '```',
+      '```text',
+      'out',
+      '```',
+    ].join('\n');
+    expect(
+      blockProblems('README.md', codeBlocks(markdown)).map((problem) => problem.split(':').slice(0, 2).join(':')),
+    ).toEqual(['README.md:1', 'README.md:4', 'README.md:7']);
   });
 
   it('attach a hidden prelude to the block right after it, and refuse a dangling one', () => {
-    const blocks = codeBlocks(['<!-- prelude: setup', 'const x = 1;', '-->', '', '```ts', 'console.log(x);', '```'].join('\n'));
-    expect(blocks).toEqual([{ language: 'ts', info: 'ts', line: 5, code: 'console.log(x);', prelude: 'const x = 1;', preludeLine: 2 }]);
-    expect(() => codeBlocks(['<!-- prelude', 'const x = 1;', '-->', 'prose', '```ts', 'x', '```'].join('\n'))).toThrow(/a prelude must come right before/);
+    const blocks = codeBlocks(
+      ['<!-- prelude: setup', 'const x = 1;', '-->', '', '```ts', 'console.log(x);', '```'].join('\n'),
+    );
+    expect(blocks).toEqual([
+      { language: 'ts', info: 'ts', line: 5, code: 'console.log(x);', prelude: 'const x = 1;', preludeLine: 2 },
+    ]);
+    expect(() => codeBlocks(['<!-- prelude', 'const x = 1;', '-->', 'prose', '```ts', 'x', '```'].join('\n'))).toThrow(
+      /a prelude must come right before/,
+    );
   });
 });

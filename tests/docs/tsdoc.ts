@@ -37,7 +37,10 @@ export function tsdocExamples(source: string, text: string): TsdocExample[] {
       const body: string[] = tag[1].trim() === '' ? [] : [tag[1].trim()];
       let end = index + 1;
       for (; end < lines.length && !/^@\w/.test(lines[end]); end++) body.push(lines[end]);
-      const code = body.filter((line) => !/^\s*(```|~~~)/.test(line)).join('\n').trim();
+      const code = body
+        .filter((line) => !/^\s*(```|~~~)/.test(line))
+        .join('\n')
+        .trim();
       if (code !== '') examples.push({ source, line: commentLine + index, code });
       index = end - 1;
     }
@@ -53,7 +56,11 @@ export function sourceFilesWithExamples(root = repositoryRoot): string[] {
       const child = path.join(relative, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== 'testing' && entry.name !== 'fixtures' && entry.name !== 'node_modules') walk(child);
-      } else if (/\.ts$/.test(entry.name) && !/\.test(-d)?\.ts$|\.d\.ts$/.test(entry.name) && !entry.name.startsWith('test-')) {
+      } else if (
+        /\.ts$/.test(entry.name) &&
+        !/\.test(-d)?\.ts$|\.d\.ts$/.test(entry.name) &&
+        !entry.name.startsWith('test-')
+      ) {
         files.push(child);
       }
     }
@@ -72,15 +79,24 @@ export function exportedNames(file: string, seen = new Set<string>()): Map<strin
   seen.add(file);
   const text = fs.readFileSync(file, 'utf8');
   const target = (specifier: string) => path.resolve(path.dirname(file), specifier.replace(/\.js$/, '.ts'));
-  for (const match of text.matchAll(/^export\s+(?:declare\s+)?(?:abstract\s+)?(const\s+enum|enum|const|let|function\*?|async\s+function|class|interface|type)\s+([A-Za-z_$][\w$]*)/gm)) {
+  for (const match of text.matchAll(
+    /^export\s+(?:declare\s+)?(?:abstract\s+)?(const\s+enum|enum|const|let|function\*?|async\s+function|class|interface|type)\s+([A-Za-z_$][\w$]*)/gm,
+  )) {
     // A name that is both a value and a type (`const BinaryCode` and `type BinaryCode`) imports as the value, which carries both.
     if (match[1] !== 'interface' && match[1] !== 'type') names.set(match[2], 'value');
     else if (!names.has(match[2])) names.set(match[2], 'type');
   }
   for (const match of text.matchAll(/^export\s+(type\s+)?\{([^}]*)\}(?:\s*from\s*['"]([^'"]+)['"])?/gm)) {
-    for (const item of match[2].split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const item of match[2]
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const typeOnly = match[1] !== undefined || item.startsWith('type ');
-      const name = item.replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
+      const name = item
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim();
       if (name !== 'default') names.set(name, typeOnly ? 'type' : 'value');
     }
   }
@@ -116,15 +132,26 @@ function scopeFor(source: string, root: string, sources: readonly string[]): Map
   const entries = (folderOfPackage: string, packageManifest: { name: string; exports?: Record<string, unknown> }) =>
     Object.entries(packageManifest.exports ?? {}).flatMap(([entry, conditions]) => {
       const sourceEntry = (conditions as { source?: string } | null)?.source;
-      return typeof sourceEntry === 'string' ? [{ specifier: entry === '.' ? packageManifest.name : `${packageManifest.name}/${entry.slice(2)}`, file: path.join(root, folderOfPackage, sourceEntry) }] : [];
+      return typeof sourceEntry === 'string'
+        ? [
+            {
+              specifier: entry === '.' ? packageManifest.name : `${packageManifest.name}/${entry.slice(2)}`,
+              file: path.join(root, folderOfPackage, sourceEntry),
+            },
+          ]
+        : [];
     });
   for (const { specifier, file } of entries(folder, manifest)) addAll(exportedNames(file), specifier);
-  for (const file of sources.filter((candidate) => packageFolderOf(candidate) === folder)) addAll(exportedNames(path.join(root, file)), relativeSpecifier(file));
-  const dependencies = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((name) => name.startsWith('@annet/'));
+  for (const file of sources.filter((candidate) => packageFolderOf(candidate) === folder))
+    addAll(exportedNames(path.join(root, file)), relativeSpecifier(file));
+  const dependencies = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((name) =>
+    name.startsWith('@annet/'),
+  );
   for (const readme of readmeFiles(root)) {
     const other = path.dirname(readme);
     const otherManifest = JSON.parse(fs.readFileSync(path.join(root, other, 'package.json'), 'utf8'));
-    if (dependencies.includes(otherManifest.name)) for (const { specifier, file } of entries(other, otherManifest)) addAll(exportedNames(file), specifier);
+    if (dependencies.includes(otherManifest.name))
+      for (const { specifier, file } of entries(other, otherManifest)) addAll(exportedNames(file), specifier);
   }
   // Last, the classes and types of every package (a spec package's examples show it used by the
   // others); functions and variables stay out, so that a placeholder `input` is not model's input().
@@ -149,10 +176,32 @@ interface Placeholders {
  * the compiler finds the global, so pass 1 never reports them; an example that uses one without
  * declaring it means its own variable.
  */
-const GLOBAL_NAMES = ['history', 'module', 'name', 'length', 'event', 'status', 'origin', 'parent', 'self', 'top', 'screen', 'location', 'external', 'frames', 'closed', 'global', 'exports'];
+const GLOBAL_NAMES = [
+  'history',
+  'module',
+  'name',
+  'length',
+  'event',
+  'status',
+  'origin',
+  'parent',
+  'self',
+  'top',
+  'screen',
+  'location',
+  'external',
+  'frames',
+  'closed',
+  'global',
+  'exports',
+];
 
 function globalsUsedAsPlaceholders(code: string): string[] {
-  return GLOBAL_NAMES.filter((name) => new RegExp(`(?<![.\\w$])${name}\\b(?!\\s*:)`).test(code) && !new RegExp(`\\b(const|let|var|function|class)\\s+${name}\\b|[{,]\\s*${name}\\s*[,}]\\s*=`).test(code));
+  return GLOBAL_NAMES.filter(
+    (name) =>
+      new RegExp(`(?<![.\\w$])${name}\\b(?!\\s*:)`).test(code) &&
+      !new RegExp(`\\b(const|let|var|function|class)\\s+${name}\\b|[{,]\\s*${name}\\s*[,}]\\s*=`).test(code),
+  );
 }
 
 interface Generated {
@@ -162,7 +211,12 @@ interface Generated {
   readonly codeLines: number;
 }
 
-function generate(examples: readonly TsdocExample[], root: string, sources: readonly string[], placeholders: Map<string, Placeholders>): Generated[] {
+function generate(
+  examples: readonly TsdocExample[],
+  root: string,
+  sources: readonly string[],
+  placeholders: Map<string, Placeholders>,
+): Generated[] {
   fs.rmSync(tsdocFolder, { recursive: true, force: true });
   fs.mkdirSync(tsdocFolder, { recursive: true });
   const scopes = new Map<string, Map<string, Provided>>();
@@ -173,8 +227,15 @@ function generate(examples: readonly TsdocExample[], root: string, sources: read
     const scope = scopes.get(example.source)!;
     const known = placeholders.get(file) ?? { names: new Set<string>(), withoutImport: new Set<string>() };
     const explicitImports = example.code.split('\n').filter((line) => /^\s*import\s/.test(line));
-    const body = example.code.split('\n').filter((line) => !/^\s*import\s/.test(line)).map((line) => line.replace(/^(\s*)export\s+/, '$1'));
-    const imported = new Set(explicitImports.flatMap((line) => [...line.matchAll(/([A-Za-z_$][\w$]*)\s*(?:,|\}|$)/g)].map((match) => match[1])));
+    const body = example.code
+      .split('\n')
+      .filter((line) => !/^\s*import\s/.test(line))
+      .map((line) => line.replace(/^(\s*)export\s+/, '$1'));
+    const imported = new Set(
+      explicitImports.flatMap((line) =>
+        [...line.matchAll(/([A-Za-z_$][\w$]*)\s*(?:,|\}|$)/g)].map((match) => match[1]),
+      ),
+    );
     const bySpecifier = new Map<string, string[]>();
     for (const [name, { specifier, kind }] of scope) {
       if (imported.has(name) || known.withoutImport.has(name)) continue;
@@ -192,22 +253,53 @@ function generate(examples: readonly TsdocExample[], root: string, sources: read
   });
   // The playground's sources import Vite's `?worker` modules (typed by vite/client in the app's own
   // tsconfig, which is not reachable from here): declare that one form so its examples check.
-  fs.writeFileSync(path.join(tsdocFolder, 'vite-worker-modules.d.ts'), "declare module '*?worker' {\n  const WorkerConstructor: new (options?: { name?: string }) => Worker;\n  export default WorkerConstructor;\n}\n");
-  fs.writeFileSync(path.join(tsdocFolder, 'tsconfig.json'), JSON.stringify({
-    extends: path.relative(tsdocFolder, path.join(root, 'tsconfig.base.json')),
-    compilerOptions: { noEmit: true, types: ['node'], allowUnreachableCode: true, noImplicitAny: false, noImplicitThis: false },
-    include: ['*.ts'],
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(tsdocFolder, 'vite-worker-modules.d.ts'),
+    "declare module '*?worker' {\n  const WorkerConstructor: new (options?: { name?: string }) => Worker;\n  export default WorkerConstructor;\n}\n",
+  );
+  fs.writeFileSync(
+    path.join(tsdocFolder, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        extends: path.relative(tsdocFolder, path.join(root, 'tsconfig.base.json')),
+        compilerOptions: {
+          noEmit: true,
+          types: ['node'],
+          allowUnreachableCode: true,
+          noImplicitAny: false,
+          noImplicitThis: false,
+        },
+        include: ['*.ts'],
+      },
+      null,
+      2,
+    ),
+  );
   return generated;
 }
 
 function compile(): { file: string; line: number; column: number; code: string; message: string }[] {
   const tsc = path.join(repositoryRoot, 'node_modules', '.bin', 'tsc');
-  const run = spawnSync(tsc, ['--noEmit', '-p', path.join(tsdocFolder, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8', cwd: repositoryRoot, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(tsc, ['--noEmit', '-p', path.join(tsdocFolder, 'tsconfig.json'), '--pretty', 'false'], {
+    encoding: 'utf8',
+    cwd: repositoryRoot,
+    timeout: 600_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (run.error !== undefined) throw run.error;
   return `${run.stdout}${run.stderr}`.split('\n').flatMap((line) => {
     const match = /^(.*?\.ts)\((\d+),(\d+)\): error (TS\d+): (.*)$/.exec(line);
-    return match === null ? [] : [{ file: path.resolve(repositoryRoot, match[1]), line: Number(match[2]), column: Number(match[3]), code: match[4], message: match[5] }];
+    return match === null
+      ? []
+      : [
+          {
+            file: path.resolve(repositoryRoot, match[1]),
+            line: Number(match[2]),
+            column: Number(match[3]),
+            code: match[4],
+            message: match[5],
+          },
+        ];
   });
 }
 
@@ -222,7 +314,9 @@ export function checkTsdocExamples(root = repositoryRoot): { examples: number; e
   for (const error of compile()) {
     const entry = generated.find((candidate) => candidate.file === error.file);
     if (entry === undefined) continue;
-    const missing = /^Cannot find name '([^']+)'/.exec(error.message)?.[1] ?? /^No value exists in scope for the shorthand property '([^']+)'/.exec(error.message)?.[1];
+    const missing =
+      /^Cannot find name '([^']+)'/.exec(error.message)?.[1] ??
+      /^No value exists in scope for the shorthand property '([^']+)'/.exec(error.message)?.[1];
     const assignedImport = error.code === 'TS2632' ? /^Cannot assign to '([^']+)'/.exec(error.message)?.[1] : undefined;
     const name = missing ?? assignedImport;
     if (name === undefined) continue;
@@ -238,7 +332,10 @@ export function checkTsdocExamples(root = repositoryRoot): { examples: number; e
     const entry = generated.find((candidate) => candidate.file === error.file);
     if (entry === undefined) return `${path.relative(root, error.file)}:${error.line}: ${error.code} ${error.message}`;
     const offset = error.line - entry.codeStart;
-    const where = offset >= 0 && offset < entry.codeLines ? `line ${offset + 1} of the @example at ${entry.example.source}:${entry.example.line}` : `the @example at ${entry.example.source}:${entry.example.line}`;
+    const where =
+      offset >= 0 && offset < entry.codeLines
+        ? `line ${offset + 1} of the @example at ${entry.example.source}:${entry.example.line}`
+        : `the @example at ${entry.example.source}:${entry.example.line}`;
     return `${where}: ${error.code} ${error.message}\n    ${entry.example.code.split('\n').join('\n    ')}`;
   });
   return { examples: examples.length, errors };

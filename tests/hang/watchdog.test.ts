@@ -17,12 +17,17 @@ describe('the suite cannot hang', () => {
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.error, 'spawnSync had to kill vitest: the watchdog did not').toBeUndefined();
     expect(run.status).not.toBe(0);
-    const report = /\[test watchdog\] STUCK: stuck\.fixture\.ts > a scratch test that loops forever has run for ([\d.]+) s/.exec(output);
+    const report =
+      /\[test watchdog\] STUCK: stuck\.fixture\.ts > a scratch test that loops forever has run for ([\d.]+) s/.exec(
+        output,
+      );
     expect(report, output).not.toBeNull();
     // The limit is 2 s and the watchdog looks every 0.25 s: the loop is killed soon after 2 s of running,
     // however long vitest took to start (tens of seconds on a machine shared by many runs).
     expect(Number(report![1])).toBeGreaterThanOrEqual(2);
     expect(Number(report![1])).toBeLessThan(10);
-    process.stdout.write(`the stuck test was killed after ${report![1]} s of looping; vitest exited ${run.status} after ${seconds.toFixed(1)} s in all\n`);
+    process.stdout.write(
+      `the stuck test was killed after ${report![1]} s of looping; vitest exited ${run.status} after ${seconds.toFixed(1)} s in all\n`,
+    );
   }, 300_000);
 });

@@ -28,8 +28,14 @@ describe('the shared test setup', () => {
   it('draws the same values on every run (the seed is fixed)', () => {
     const first: number[][] = [];
     const second: number[][] = [];
-    fc.assert(fc.property(fc.array(fc.nat()), (values) => void first.push([...values])), { numRuns: 20 });
-    fc.assert(fc.property(fc.array(fc.nat()), (values) => void second.push([...values])), { numRuns: 20 });
+    fc.assert(
+      fc.property(fc.array(fc.nat()), (values) => void first.push([...values])),
+      { numRuns: 20 },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.nat()), (values) => void second.push([...values])),
+      { numRuns: 20 },
+    );
     expect(second).toEqual(first);
   });
 
@@ -52,13 +58,27 @@ describe('the shared test setup', () => {
   });
 
   it('catches in-place changes of typed arrays and nested objects, and lets copies through', async () => {
-    expect(await failureOf(() => fc.assert(fc.property(fc.float64Array({ minLength: 1, noNaN: true }), (values) => void values.fill(0.5))))).toMatch(/cause: .*changed argument 1/);
-    expect(await failureOf(() => fc.assert(fc.property(fc.record({ shape: fc.array(fc.nat(), { minLength: 1 }) }), ({ shape }) => void shape.push(1))))).toMatch(/cause: .*changed argument 1/);
+    expect(
+      await failureOf(() =>
+        fc.assert(fc.property(fc.float64Array({ minLength: 1, noNaN: true }), (values) => void values.fill(0.5))),
+      ),
+    ).toMatch(/cause: .*changed argument 1/);
+    expect(
+      await failureOf(() =>
+        fc.assert(
+          fc.property(fc.record({ shape: fc.array(fc.nat(), { minLength: 1 }) }), ({ shape }) => void shape.push(1)),
+        ),
+      ),
+    ).toMatch(/cause: .*changed argument 1/);
     fc.assert(fc.property(fc.array(fc.nat()), (values) => void [...values].sort().push(1)));
   });
 
   it('fails an async predicate that mutates its input too', async () => {
-    expect(await failureOf(() => fc.assert(fc.asyncProperty(fc.array(fc.nat(), { minLength: 1 }), async (values) => void values.pop())))).toMatch(/cause: .*changed argument 1/);
+    expect(
+      await failureOf(() =>
+        fc.assert(fc.asyncProperty(fc.array(fc.nat(), { minLength: 1 }), async (values) => void values.pop())),
+      ),
+    ).toMatch(/cause: .*changed argument 1/);
   });
 
   it('loads fast-check only for test files that use it, directly or through a helper', () => {

@@ -25,11 +25,15 @@ export const DEFAULT_TEST_SEED = 20_261_203;
 export const PROPERTY_TIME_LIMIT_MS = 120_000;
 
 /** The seed `ANNET_TEST_SEED` asks for: unset or empty → the default, `random` → a fresh one, else an integer. */
-export function resolveTestSeed(requested: string | undefined, draw: () => number = () => Math.floor(Math.random() * 2 ** 31)): number {
+export function resolveTestSeed(
+  requested: string | undefined,
+  draw: () => number = () => Math.floor(Math.random() * 2 ** 31),
+): number {
   if (requested === undefined || requested.trim() === '') return DEFAULT_TEST_SEED;
   if (requested.trim() === 'random') return draw();
   const seed = Number(requested);
-  if (!Number.isSafeInteger(seed)) throw new Error(`ANNET_TEST_SEED: got ${JSON.stringify(requested)}, expected an integer or "random"`);
+  if (!Number.isSafeInteger(seed))
+    throw new Error(`ANNET_TEST_SEED: got ${JSON.stringify(requested)}, expected an integer or "random"`);
   return seed | 0;
 }
 
@@ -43,7 +47,8 @@ export function usesFastCheck(file: string, depth = 4, seen = new Set<string>())
   for (const [, specifier] of text.matchAll(/(?:from|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
     const resolved = path.resolve(path.dirname(file), specifier);
     const candidates = [resolved, resolved.replace(/\.js$/, '.ts'), `${resolved}.ts`, path.join(resolved, 'index.ts')];
-    if (candidates.some((candidate) => candidate.endsWith('.ts') && usesFastCheck(candidate, depth - 1, seen))) return true;
+    if (candidates.some((candidate) => candidate.endsWith('.ts') && usesFastCheck(candidate, depth - 1, seen)))
+      return true;
   }
   return false;
 }
@@ -57,7 +62,8 @@ if (registry[installed] === undefined && (testFile === undefined || usesFastChec
   const { default: fc } = await import('fast-check');
   const seed = resolveTestSeed(process.env.ANNET_TEST_SEED);
   registry[installed] = seed;
-  if (seed !== DEFAULT_TEST_SEED) process.stderr.write(`fast-check: seed ${seed} (replay with ANNET_TEST_SEED=${seed})\n`);
+  if (seed !== DEFAULT_TEST_SEED)
+    process.stderr.write(`fast-check: seed ${seed} (replay with ANNET_TEST_SEED=${seed})\n`);
   fc.configureGlobal({
     ...fc.readConfigureGlobal(),
     seed,

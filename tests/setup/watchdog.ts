@@ -31,7 +31,10 @@ function hangLimit(): number {
   const requested = process.env.ANNET_TEST_HANG_LIMIT_MS;
   if (requested === undefined || requested.trim() === '') return DEFAULT_HANG_LIMIT_MS;
   const limit = Number(requested);
-  if (!Number.isFinite(limit) || limit <= 0) throw new Error(`ANNET_TEST_HANG_LIMIT_MS: got ${JSON.stringify(requested)}, expected a positive number of milliseconds`);
+  if (!Number.isFinite(limit) || limit <= 0)
+    throw new Error(
+      `ANNET_TEST_HANG_LIMIT_MS: got ${JSON.stringify(requested)}, expected a positive number of milliseconds`,
+    );
   return limit;
 }
 
@@ -56,7 +59,11 @@ setInterval(() => {
 
 function startWatchdog(): Heartbeat {
   const buffer = new SharedArrayBuffer(16 + NAME_BYTES);
-  const heartbeat = { state: new Int32Array(buffer, 0, 2), started: new Float64Array(buffer, 8, 1), name: new Uint8Array(buffer, 16) };
+  const heartbeat = {
+    state: new Int32Array(buffer, 0, 2),
+    started: new Float64Array(buffer, 8, 1),
+    name: new Uint8Array(buffer, 16),
+  };
   const worker = new Worker(WATCHDOG, { eval: true, workerData: { buffer, limit: hangLimit() } });
   worker.unref();
   return heartbeat;
@@ -75,9 +82,18 @@ function mark(heartbeat: Heartbeat, label: string | undefined): void {
 }
 
 /** `file > suite > test`, as vitest names a test. */
-function fullName(task: { name: string; suite?: { name: string; suite?: unknown } | undefined; file?: { name: string } }): string {
+function fullName(task: {
+  name: string;
+  suite?: { name: string; suite?: unknown } | undefined;
+  file?: { name: string };
+}): string {
   const names: string[] = [task.name];
-  for (let suite = task.suite as { name: string; suite?: unknown } | undefined; suite !== undefined && suite.name !== ''; suite = suite.suite as typeof suite) names.unshift(suite.name);
+  for (
+    let suite = task.suite as { name: string; suite?: unknown } | undefined;
+    suite !== undefined && suite.name !== '';
+    suite = suite.suite as typeof suite
+  )
+    names.unshift(suite.name);
   return `${task.file?.name ?? 'unknown file'} > ${names.join(' > ')}`;
 }
 

@@ -135,7 +135,8 @@ export function parseCliArguments(argv: readonly string[]): CliOptions {
   const task = oneOf('--task', text('task') ?? 'mnist', taskNames);
   if (task !== 'mnist') {
     const given = mnistOnlyFlags.find((flag) => values[flag.slice(2)] !== undefined);
-    if (given !== undefined) throw new UsageError(`${given} is a flag of the MNIST task; --task ${task} does not take it`);
+    if (given !== undefined)
+      throw new UsageError(`${given} is a flag of the MNIST task; --task ${task} does not take it`);
   }
   return {
     help: values.help === true,
@@ -174,7 +175,8 @@ export function parseCliArguments(argv: readonly string[]): CliOptions {
 function nonNegativeNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const parsed = value.trim() === '' ? Number.NaN : Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new UsageError(`${flag} must be a number >= 0 such as 0.8 (0 is greedy); got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(parsed) || parsed < 0)
+    throw new UsageError(`${flag} must be a number >= 0 such as 0.8 (0 is greedy); got ${JSON.stringify(value)}`);
   return parsed;
 }
 
@@ -187,7 +189,12 @@ function joinNegativeNumbers(args: string[]): string[] {
   for (let index = 0; index < args.length; index++) {
     const name = /^--([\w-]+)$/.exec(args[index])?.[1];
     const next = args[index + 1];
-    if (name !== undefined && (flags as Record<string, { type: string }>)[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+    if (
+      name !== undefined &&
+      (flags as Record<string, { type: string }>)[name]?.type === 'string' &&
+      next !== undefined &&
+      /^-(\d|\.\d|Infinity)/.test(next)
+    ) {
       joined.push(`${args[index]}=${next}`);
       index++;
     } else joined.push(args[index]);
@@ -201,7 +208,8 @@ function describeParseError(error: unknown): string {
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) return `unknown flag ${unknown[1]}`;
   const positional = /Unexpected argument '([^']+)'/.exec(message);
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && positional) return `unexpected argument ${JSON.stringify(positional[1])}; every setting is a --flag`;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && positional)
+    return `unexpected argument ${JSON.stringify(positional[1])}; every setting is a --flag`;
   const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && missing) return `${missing[1]} needs a value`;
   const ambiguous = /Option '(--[\w-]+)' argument is ambiguous/.exec(message);
@@ -236,6 +244,7 @@ function positiveNumber(flag: string, value: string | undefined): number | undef
 
 function path(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (value.trim() === '' || value.startsWith('--')) throw new UsageError(`${flag} needs a path; got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || value.startsWith('--'))
+    throw new UsageError(`${flag} needs a path; got ${JSON.stringify(value)}`);
   return value;
 }

@@ -53,7 +53,9 @@ export class CheckpointLog {
 
   /** What the file holds, for messages: `epoch 3, step 750` or `mid-epoch 2, step 300`. */
   describe(saved: SavedCheckpoint): string {
-    return saved.midEpoch ? `mid-epoch ${saved.epoch + 1}, step ${saved.step}` : `after epoch ${saved.epoch}, step ${saved.step}`;
+    return saved.midEpoch
+      ? `mid-epoch ${saved.epoch + 1}, step ${saved.step}`
+      : `after epoch ${saved.epoch}, step ${saved.step}`;
   }
 
   private record(checkpoint: Checkpoint): void {

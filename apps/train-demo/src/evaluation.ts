@@ -48,4 +48,3 @@ function wholeDataset(dataset: MapDataset<Sample>): Batch {
   for (const batch of loader) return batch;
   throw new Error('the dataset is empty');
 }
-

@@ -14,7 +14,10 @@ const appFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
  * @example
  * invocationFolder({ INIT_CWD: '/home/me', npm_lifecycle_event: 'start' }, '/repo/apps/train-demo'); // '/home/me'
  */
-export function invocationFolder(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): string {
+export function invocationFolder(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd = process.cwd(),
+): string {
   if (env.npm_lifecycle_event === undefined || path.resolve(cwd) !== appFolder) return cwd;
   const caller = [env.ANNET_TRAIN_CWD, env.INIT_CWD].find((folder) => folder !== undefined && folder !== '');
   return caller === undefined ? cwd : path.resolve(caller);
@@ -31,5 +34,11 @@ export function invocationFolder(env: Readonly<Record<string, string | undefined
 export function resolveCliPaths(options: CliOptions, base: string, cwd = process.cwd()): CliOptions {
   if (path.resolve(base) === path.resolve(cwd)) return options;
   const resolve = (value: string | undefined) => (value === undefined ? undefined : path.resolve(base, value));
-  return { ...options, data: resolve(options.data), checkpoint: resolve(options.checkpoint), resume: resolve(options.resume), out: resolve(options.out) };
+  return {
+    ...options,
+    data: resolve(options.data),
+    checkpoint: resolve(options.checkpoint),
+    resume: resolve(options.resume),
+    out: resolve(options.out),
+  };
 }

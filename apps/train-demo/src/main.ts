@@ -20,7 +20,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(usage);
       return 0;
     }
-    const outcome = options.task === 'tag' ? await runTagTraining(options, io) : options.task === 'text' ? await runTextTraining(options, io) : await runTraining(options, io);
+    const outcome =
+      options.task === 'tag'
+        ? await runTagTraining(options, io)
+        : options.task === 'text'
+          ? await runTextTraining(options, io)
+          : await runTraining(options, io);
     if (outcome.kind === 'done') return 0;
     io.stderr.write(`annet-train: ${outcome.message}\n`);
     return outcome.kind === 'interrupted' ? 130 : 3;
@@ -29,7 +34,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stderr.write(`annet-train: ${error.message} (see annet-train --help)\n`);
       return 2;
     }
-    const message = error instanceof RuntimeError || isAnnetError(error) ? (error as Error).message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`;
+    const message =
+      error instanceof RuntimeError || isAnnetError(error)
+        ? (error as Error).message
+        : `unexpected error: ${(error as Error)?.stack ?? String(error)}`;
     io.stderr.write(`annet-train: ${firstLine(message)}\n`);
     return 1;
   }

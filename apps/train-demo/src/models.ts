@@ -34,7 +34,13 @@ export function buildModel(name: ModelName): DemoModel {
   if (name === 'resnet') return buildResNet();
   if (name === 'mlp') {
     return new Sequential(
-      [new Dense(784, 256, { activation: 'relu', activationHint: 'relu' }), new Dropout(0.2), new Dense(256, 128, { activation: 'relu', activationHint: 'relu' }), new Dropout(0.2), new Dense(128, 10)],
+      [
+        new Dense(784, 256, { activation: 'relu', activationHint: 'relu' }),
+        new Dropout(0.2),
+        new Dense(256, 128, { activation: 'relu', activationHint: 'relu' }),
+        new Dropout(0.2),
+        new Dense(128, 10),
+      ],
       { name: 'mlp', inputShape: [784] },
     );
   }

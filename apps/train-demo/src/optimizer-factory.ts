@@ -1,4 +1,15 @@
-import { Adagrad, Adam, AdamW, RMSprop, SGD, cosineSchedule, oneCycleSchedule, stepSchedule, type LearningRate, type Optimizer } from '@annet/optimizers';
+import {
+  Adagrad,
+  Adam,
+  AdamW,
+  RMSprop,
+  SGD,
+  cosineSchedule,
+  oneCycleSchedule,
+  stepSchedule,
+  type LearningRate,
+  type Optimizer,
+} from '@annet/optimizers';
 import type { Settings } from './settings.js';
 
 /**
@@ -23,7 +34,13 @@ export function learningRateFor(settings: ScheduleSettings, totalSteps: number, 
     case 'constant':
       return peak;
     case 'cosine':
-      return cosineSchedule({ initialLearningRate: peak, totalSteps, minLearningRate: peak / 100, warmupSteps: Math.min(stepsPerEpoch, Math.floor(totalSteps / 10)), warmupStartLearningRate: peak / 10 });
+      return cosineSchedule({
+        initialLearningRate: peak,
+        totalSteps,
+        minLearningRate: peak / 100,
+        warmupSteps: Math.min(stepsPerEpoch, Math.floor(totalSteps / 10)),
+        warmupStartLearningRate: peak / 10,
+      });
     case 'step':
       return stepSchedule({ initialLearningRate: peak, stepSize: Math.max(1, Math.ceil(totalSteps / 3)), gamma: 0.1 });
     case 'onecycle':

@@ -31,7 +31,9 @@ export function proveWritableFolder(folder: string, flag: string, created: strin
   let existing = resolved;
   while (!fs.existsSync(existing)) existing = path.dirname(existing);
   if (!fs.statSync(existing).isDirectory()) {
-    throw new RuntimeError(`${flag} ${shown}: ${existing === resolved && shown === folder ? 'exists and is not a folder' : `${existing} is a file, so the folder cannot be created`}`);
+    throw new RuntimeError(
+      `${flag} ${shown}: ${existing === resolved && shown === folder ? 'exists and is not a folder' : `${existing} is a file, so the folder cannot be created`}`,
+    );
   }
   try {
     created.push(...createFolders(folder, flag));
@@ -55,7 +57,8 @@ export function proveWritableFolder(folder: string, flag: string, created: strin
  * proveWritableFile('runs/a/model.ckpt', '--checkpoint', created);
  */
 export function proveWritableFile(file: string, flag: string, created: string[]): void {
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new RuntimeError(`${flag} ${file}: is a folder, expected a file path`);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory())
+    throw new RuntimeError(`${flag} ${file}: is a folder, expected a file path`);
   proveWritableFolder(path.dirname(path.resolve(file)), flag, created, file);
 }
 

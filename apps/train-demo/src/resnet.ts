@@ -10,11 +10,23 @@ import { apply, input, Model, type SymbolicTensor } from '@annet/model';
  * @example
  * const y = residualBlock(x, 16, 32, 2); // [*,16,14,14] → [*,32,7,7]
  */
-export function residualBlock(x: SymbolicTensor, inChannels: number, outChannels: number, stride: number): SymbolicTensor {
-  const convolution = (from: number, to: number, kernel: number, step: number) => new Conv2D(from, to, kernel, { stride: step, padding: 'same', useBias: false, activationHint: 'relu' });
-  const first = apply(new ReLU(), apply(new BatchNorm(outChannels), apply(convolution(inChannels, outChannels, 3, stride), x)));
+export function residualBlock(
+  x: SymbolicTensor,
+  inChannels: number,
+  outChannels: number,
+  stride: number,
+): SymbolicTensor {
+  const convolution = (from: number, to: number, kernel: number, step: number) =>
+    new Conv2D(from, to, kernel, { stride: step, padding: 'same', useBias: false, activationHint: 'relu' });
+  const first = apply(
+    new ReLU(),
+    apply(new BatchNorm(outChannels), apply(convolution(inChannels, outChannels, 3, stride), x)),
+  );
   const second = apply(new BatchNorm(outChannels), apply(convolution(outChannels, outChannels, 3, 1), first));
-  const shortcut = stride === 1 && inChannels === outChannels ? x : apply(new BatchNorm(outChannels), apply(convolution(inChannels, outChannels, 1, stride), x));
+  const shortcut =
+    stride === 1 && inChannels === outChannels
+      ? x
+      : apply(new BatchNorm(outChannels), apply(convolution(inChannels, outChannels, 1, stride), x));
   return apply(new ReLU(), apply(new Add(), [second, shortcut]));
 }
 
@@ -28,7 +40,16 @@ export function residualBlock(x: SymbolicTensor, inChannels: number, outChannels
  */
 export function buildResNet(): Model {
   const image = input({ name: 'image', shape: [1, 28, 28] });
-  const stem = apply(new MaxPool2D(2), apply(new ReLU(), apply(new BatchNorm(16), apply(new Conv2D(1, 16, 3, { padding: 'same', useBias: false, activationHint: 'relu' }), image))));
+  const stem = apply(
+    new MaxPool2D(2),
+    apply(
+      new ReLU(),
+      apply(
+        new BatchNorm(16),
+        apply(new Conv2D(1, 16, 3, { padding: 'same', useBias: false, activationHint: 'relu' }), image),
+      ),
+    ),
+  );
   const features = residualBlock(residualBlock(residualBlock(stem, 16, 16, 1), 16, 32, 2), 32, 64, 2);
   const logits = apply(new Dense(64, 10), apply(new GlobalAveragePooling2D(), features));
   return new Model({ inputs: image, outputs: { digit: logits }, name: 'resnet' });

@@ -30,7 +30,9 @@ const flagOf: Record<string, { readonly flag: string; readonly show: (value: unk
 
 /** `24,315 words and 190 tags` for the tag task's recorded vocabularies. */
 function describeVocabularies(value: unknown): string {
-  const sizes = Object.entries((value ?? {}) as Record<string, { tokens?: unknown }>).map(([name, vocabulary]) => `${Array.isArray(vocabulary?.tokens) ? vocabulary.tokens.length : '?'} ${name}`);
+  const sizes = Object.entries((value ?? {}) as Record<string, { tokens?: unknown }>).map(
+    ([name, vocabulary]) => `${Array.isArray(vocabulary?.tokens) ? vocabulary.tokens.length : '?'} ${name}`,
+  );
   return sizes.length === 0 ? 'nothing' : sizes.join(' and ');
 }
 
@@ -45,7 +47,9 @@ export async function readResumeCheckpoint(file: string): Promise<Checkpoint> {
     return await loadCheckpoint(file);
   } catch (error) {
     const missing = (error as { code?: string }).code === 'NOT_FOUND';
-    throw new RuntimeError(missing ? `--resume ${file}: no such file` : `--resume ${file}: ${(error as Error).message}`);
+    throw new RuntimeError(
+      missing ? `--resume ${file}: no such file` : `--resume ${file}: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -56,8 +60,12 @@ export async function readResumeCheckpoint(file: string): Promise<Checkpoint> {
  * @example
  * refuseOverwrite('run.ckpt', { resume: undefined, overwrite: false }); // throws when run.ckpt exists
  */
-export async function refuseOverwrite(file: string, options: { readonly resume: string | undefined; readonly overwrite: boolean }): Promise<void> {
-  if (options.resume !== undefined || options.overwrite || !fs.existsSync(file) || fs.statSync(file).isDirectory()) return;
+export async function refuseOverwrite(
+  file: string,
+  options: { readonly resume: string | undefined; readonly overwrite: boolean },
+): Promise<void> {
+  if (options.resume !== undefined || options.overwrite || !fs.existsSync(file) || fs.statSync(file).isDirectory())
+    return;
   let holds = 'a file';
   try {
     const existing = await loadCheckpoint(file);
@@ -65,7 +73,9 @@ export async function refuseOverwrite(file: string, options: { readonly resume: 
   } catch {
     // Not a readable checkpoint: still a file this run would replace.
   }
-  throw new RuntimeError(`--checkpoint ${file}: ${holds} is already there; pass --resume ${file} to continue that run, --overwrite to replace it, or another path`);
+  throw new RuntimeError(
+    `--checkpoint ${file}: ${holds} is already there; pass --resume ${file} to continue that run, --overwrite to replace it, or another path`,
+  );
 }
 
 /**
@@ -76,21 +86,37 @@ export async function refuseOverwrite(file: string, options: { readonly resume: 
  * @example
  * checkResumable(checkpoint, 'run.ckpt', { model, optimizer, seed: 42, runSettings, allowNonFinite: false });
  */
-export function checkResumable(checkpoint: Checkpoint, file: string, run: { model: DemoModel; optimizer: Optimizer; seed: number; runSettings: Readonly<Record<string, unknown>>; allowNonFinite: boolean }): void {
+export function checkResumable(
+  checkpoint: Checkpoint,
+  file: string,
+  run: {
+    model: DemoModel;
+    optimizer: Optimizer;
+    seed: number;
+    runSettings: Readonly<Record<string, unknown>>;
+    allowNonFinite: boolean;
+  },
+): void {
   const fit = (checkpoint.extra?.fit ?? {}) as { seed?: unknown; runSettings?: unknown };
   checkTask((fit.runSettings as { task?: unknown } | undefined)?.task, run.runSettings.task, file);
   const layers = architectureDifferences(checkpoint.architecture, run.model.getConfig());
   if (layers.length > 0) {
-    throw new RuntimeError(`--resume ${file}: the checkpoint holds a different architecture than --model builds (${layers.slice(0, 3).join('; ')}); pass the --model it was trained with`);
+    throw new RuntimeError(
+      `--resume ${file}: the checkpoint holds a different architecture than --model builds (${layers.slice(0, 3).join('; ')}); pass the --model it was trained with`,
+    );
   }
   const { optimizer } = run;
   const settings = architectureDifferences(checkpoint.optimizer?.config ?? null, optimizer.config);
   if (checkpoint.optimizer?.type !== optimizer.type || settings.length > 0) {
-    throw new RuntimeError(`--resume ${file}: the checkpoint was trained with other optimizer settings (${[checkpoint.optimizer?.type !== optimizer.type ? `${checkpoint.optimizer?.type} vs ${optimizer.type}` : '', ...settings.slice(0, 3)].filter(Boolean).join('; ')}); pass the same --optimizer, --lr, --schedule, --epochs, --batch-size, --limit and --data`);
+    throw new RuntimeError(
+      `--resume ${file}: the checkpoint was trained with other optimizer settings (${[checkpoint.optimizer?.type !== optimizer.type ? `${checkpoint.optimizer?.type} vs ${optimizer.type}` : '', ...settings.slice(0, 3)].filter(Boolean).join('; ')}); pass the same --optimizer, --lr, --schedule, --epochs, --batch-size, --limit and --data`,
+    );
   }
   // The seed chose the training/validation split: another one would train on digits the first run validated on.
   if (typeof fit.seed === 'number' && fit.seed !== run.seed) {
-    throw new RuntimeError(`--resume ${file}: the checkpoint was trained with --seed ${fit.seed}, not ${run.seed}; pass the same --seed`);
+    throw new RuntimeError(
+      `--resume ${file}: the checkpoint was trained with --seed ${fit.seed}, not ${run.seed}; pass the same --seed`,
+    );
   }
   checkRunSettings(fit.runSettings, run.runSettings, file);
   if (!run.allowNonFinite) checkFinite(checkpoint, file);
@@ -104,7 +130,11 @@ export function checkResumable(checkpoint: Checkpoint, file: string, run: { mode
  * @example
  * checkRecordedSettings(checkpoint, 'run.ckpt', { task: 'tag', limit: 300, vocabulary });
  */
-export function checkRecordedSettings(checkpoint: Checkpoint, file: string, runSettings: Readonly<Record<string, unknown>>): void {
+export function checkRecordedSettings(
+  checkpoint: Checkpoint,
+  file: string,
+  runSettings: Readonly<Record<string, unknown>>,
+): void {
   const fit = (checkpoint.extra?.fit ?? {}) as { runSettings?: unknown };
   checkTask((fit.runSettings as { task?: unknown } | undefined)?.task, runSettings.task, file);
   checkRunSettings(fit.runSettings, runSettings, file);
@@ -114,18 +144,25 @@ export function checkRecordedSettings(checkpoint: Checkpoint, file: string, runS
 function checkTask(saved: unknown, current: unknown, file: string): void {
   const before = saved ?? 'mnist';
   const now = current ?? 'mnist';
-  if (before !== now) throw new RuntimeError(`--resume ${file}: the checkpoint is of the ${String(before)} task, not --task ${String(now)}; pass --task ${String(before)}`);
+  if (before !== now)
+    throw new RuntimeError(
+      `--resume ${file}: the checkpoint is of the ${String(before)} task, not --task ${String(now)}; pass --task ${String(before)}`,
+    );
 }
 
 function checkRunSettings(saved: unknown, current: Readonly<Record<string, unknown>>, file: string): void {
   if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) {
-    throw new RuntimeError(`--resume ${file}: the checkpoint does not record --shift, --limit and --data (an older annet-train wrote it), so the run cannot be continued exactly; start a new run`);
+    throw new RuntimeError(
+      `--resume ${file}: the checkpoint does not record --shift, --limit and --data (an older annet-train wrote it), so the run cannot be continued exactly; start a new run`,
+    );
   }
   for (const key of Object.keys(current)) {
     const before = (saved as Record<string, unknown>)[key] ?? null;
     if (JSON.stringify(before) !== JSON.stringify(current[key])) {
       const { flag, show } = flagOf[key] ?? { flag: key, show: (value: unknown) => `${key} ${JSON.stringify(value)}` };
-      throw new RuntimeError(`--resume ${file}: the checkpoint was trained with ${show(before)}, not ${show(current[key])}; pass the same ${flag}`);
+      throw new RuntimeError(
+        `--resume ${file}: the checkpoint was trained with ${show(before)}, not ${show(current[key])}; pass the same ${flag}`,
+      );
     }
   }
 }
@@ -136,7 +173,9 @@ function checkFinite(checkpoint: Checkpoint, file: string): void {
     if (kind !== 'model' && kind !== 'optimizer') continue;
     const data = tensor.contiguous().data;
     if (!data.every((value) => Number.isFinite(value))) {
-      throw new RuntimeError(`--resume ${file}: the checkpoint holds NaN or infinite values in ${name} (a diverged run); resume from an earlier checkpoint, or pass --allow-nonfinite to continue anyway`);
+      throw new RuntimeError(
+        `--resume ${file}: the checkpoint holds NaN or infinite values in ${name} (a diverged run); resume from an earlier checkpoint, or pass --allow-nonfinite to continue anyway`,
+      );
     }
   }
 }

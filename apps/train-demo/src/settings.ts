@@ -40,7 +40,8 @@ const otherLearningRates = { sgd: 0.05, momentum: 0.05, nesterov: 0.05, rmsprop:
 export function resolveSettings(options: CliOptions): Settings {
   const optimizer = options.optimizer ?? 'adamw';
   const defaults = modelDefaults[options.model];
-  const usualRate = optimizer === 'adam' || optimizer === 'adamw' ? defaults.adamLearningRate : otherLearningRates[optimizer];
+  const usualRate =
+    optimizer === 'adam' || optimizer === 'adamw' ? defaults.adamLearningRate : otherLearningRates[optimizer];
   return {
     model: options.model,
     epochs: options.epochs ?? defaults.epochs,

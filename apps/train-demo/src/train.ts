@@ -1,5 +1,13 @@
 import path from 'node:path';
-import { formatCount, ModelCheckpoint, ProgressBar, TerminateOnNaN, type Callback, type History, type ProgressOutput } from '@annet/model';
+import {
+  formatCount,
+  ModelCheckpoint,
+  ProgressBar,
+  TerminateOnNaN,
+  type Callback,
+  type History,
+  type ProgressOutput,
+} from '@annet/model';
 import type { Optimizer } from '@annet/optimizers';
 import type { Checkpoint } from '@annet/serialization';
 import { startKernelThreads } from '@annet/tensor/node';
@@ -36,7 +44,8 @@ export interface Io {
  * @example
  * const outcome = await runTraining(options, io); // { kind: 'done' }
  */
-export type RunOutcome = { readonly kind: 'done' } | { readonly kind: 'interrupted' | 'diverged'; readonly message: string };
+export type RunOutcome =
+  { readonly kind: 'done' } | { readonly kind: 'interrupted' | 'diverged'; readonly message: string };
 
 /** Everything a run needs, checked before any training starts. */
 interface Plan {
@@ -109,7 +118,8 @@ export async function runTask(cliOptions: CliOptions, io: Io, task: Task): Promi
     return await task({ options, base, created, started, io, began });
   } catch (error) {
     if (!trainingBegan) removeCreatedFolders(created);
-    if (!trainingBegan && options.resume !== undefined && error instanceof Error && error.name === 'AnnetError') throw new RuntimeError(`--resume ${options.resume}: ${error.message}`);
+    if (!trainingBegan && options.resume !== undefined && error instanceof Error && error.name === 'AnnetError')
+      throw new RuntimeError(`--resume ${options.resume}: ${error.message}`);
     throw error;
   }
 }
@@ -122,8 +132,14 @@ export async function runTask(cliOptions: CliOptions, io: Io, task: Task): Promi
  * @example
  * const { out, resume } = await prepareOutputs(options, base, created);
  */
-export async function prepareOutputs(options: CliOptions, base: string, created: string[]): Promise<{ readonly out: string; readonly resume: Checkpoint | null }> {
-  const out = options.out ?? (path.resolve(base) === process.cwd() ? defaultOutputFolder() : path.resolve(base, defaultOutputFolder()));
+export async function prepareOutputs(
+  options: CliOptions,
+  base: string,
+  created: string[],
+): Promise<{ readonly out: string; readonly resume: Checkpoint | null }> {
+  const out =
+    options.out ??
+    (path.resolve(base) === process.cwd() ? defaultOutputFolder() : path.resolve(base, defaultOutputFolder()));
   if (options.checkpoint !== undefined) await refuseOverwrite(options.checkpoint, options);
   proveWritableFolder(out, '--out', created);
   if (options.checkpoint !== undefined) proveWritableFile(options.checkpoint, '--checkpoint', created);
@@ -138,7 +154,10 @@ export async function prepareOutputs(options: CliOptions, base: string, created:
  * @example
  * const run = trainingHandlers(options, io); // then fit(..., { callbacks: [began, ...run.callbacks] }) and run.outcome()
  */
-export function trainingHandlers(options: CliOptions, io: Io): { readonly callbacks: Callback[]; readonly log: CheckpointLog | null; readonly outcome: () => RunOutcome } {
+export function trainingHandlers(
+  options: CliOptions,
+  io: Io,
+): { readonly callbacks: Callback[]; readonly log: CheckpointLog | null; readonly outcome: () => RunOutcome } {
   const log = options.checkpoint === undefined ? null : new CheckpointLog(options.checkpoint);
   const interrupt = new InterruptHandler(log === null ? null : (checkpoint) => log.save(checkpoint));
   const guard = new TerminateOnNaN();
@@ -165,7 +184,11 @@ export async function startThreads(options: CliOptions): Promise<{ stop(): void 
  * written.push(...checkpointWritten(handlers.log));
  */
 export function checkpointWritten(log: CheckpointLog | null): string[] {
-  return log?.last == null ? [] : [`${log.file} (checkpoint ${log.describe(log.last)}${log.last.midEpoch ? `; continue with --resume ${log.file}` : ''})`];
+  return log?.last == null
+    ? []
+    : [
+        `${log.file} (checkpoint ${log.describe(log.last)}${log.last.midEpoch ? `; continue with --resume ${log.file}` : ''})`,
+      ];
 }
 
 /** The MNIST task: digits, an MLP, a CNN or a ResNet. */
@@ -175,19 +198,21 @@ async function trainMnist({ options, base, created, started, io, began }: TaskCo
   printHeader(plan, print);
   const handlers = trainingHandlers(options, io);
   const threads = await startThreads(options);
-  const history = await plan.model.fit(plan.data.train, {
-    optimizer: plan.optimizer,
-    loss: 'softmaxCrossEntropy',
-    epochs: plan.settings.epochs,
-    batchSize: plan.settings.batchSize,
-    validationData: plan.data.validation,
-    seed: plan.settings.seed,
-    metrics: ['accuracy'],
-    callbacks: [began, ...(plan.data.epochTracker === null ? [] : [plan.data.epochTracker]), ...handlers.callbacks],
-    resumeFrom: plan.resume ?? undefined,
-    runSettings: { ...plan.runSettings },
-    allowNonFiniteResume: options.allowNonFinite,
-  }).finally(() => threads?.stop());
+  const history = await plan.model
+    .fit(plan.data.train, {
+      optimizer: plan.optimizer,
+      loss: 'softmaxCrossEntropy',
+      epochs: plan.settings.epochs,
+      batchSize: plan.settings.batchSize,
+      validationData: plan.data.validation,
+      seed: plan.settings.seed,
+      metrics: ['accuracy'],
+      callbacks: [began, ...(plan.data.epochTracker === null ? [] : [plan.data.epochTracker]), ...handlers.callbacks],
+      resumeFrom: plan.resume ?? undefined,
+      runSettings: { ...plan.runSettings },
+      allowNonFiniteResume: options.allowNonFinite,
+    })
+    .finally(() => threads?.stop());
   const report = buildReport(plan, history, started);
   const written = writeOutputs(plan.out, report);
   written.push(...checkpointWritten(handlers.log));
@@ -202,17 +227,33 @@ async function preparePlan(options: CliOptions, base: string, created: string[])
   const model = buildModel(settings.model).initialize(settings.seed);
   const stepsPerEpoch = Math.ceil(data.train.length / settings.batchSize);
   const optimizer = buildOptimizer(settings, stepsPerEpoch * settings.epochs, stepsPerEpoch);
-  const runSettings: RunSettings = { shift: settings.shift, limit: settings.limit, data: settings.data === null ? null : path.resolve(settings.data) };
-  if (resume !== null) checkResumable(resume, options.resume!, { model, optimizer, seed: settings.seed, runSettings, allowNonFinite: options.allowNonFinite });
+  const runSettings: RunSettings = {
+    shift: settings.shift,
+    limit: settings.limit,
+    data: settings.data === null ? null : path.resolve(settings.data),
+  };
+  if (resume !== null)
+    checkResumable(resume, options.resume!, {
+      model,
+      optimizer,
+      seed: settings.seed,
+      runSettings,
+      allowNonFinite: options.allowNonFinite,
+    });
   return { options, settings, runSettings, out, data, model, optimizer, resume };
 }
 
 function printHeader({ options, settings, data, model, resume }: Plan, print: (text?: string) => void): void {
   const augmentation = settings.shift > 0 ? `random shifts up to ${settings.shift} px` : 'no augmentation';
-  const resuming = resume === null ? '' : `, resuming from ${options.resume} (epoch ${resume.epoch}, step ${resume.step})`;
+  const resuming =
+    resume === null ? '' : `, resuming from ${options.resume} (epoch ${resume.epoch}, step ${resume.step})`;
   print(`annet-train: ${modelTitle(settings.model)} on MNIST digits`);
-  print(`data       ${data.source}: ${formatCount(data.train.length)} training, ${formatCount(data.validation.length)} ${data.validationIsTest ? 'test (used as validation)' : 'validation'}`);
-  print(`training   ${settings.optimizer}, learning rate ${settings.learningRate} (${settings.schedule} schedule), batch ${settings.batchSize}, ${settings.epochs} epochs, ${augmentation}, seed ${settings.seed}${resuming}${options.threads > 1 ? `, ${options.threads} threads` : ''}`);
+  print(
+    `data       ${data.source}: ${formatCount(data.train.length)} training, ${formatCount(data.validation.length)} ${data.validationIsTest ? 'test (used as validation)' : 'validation'}`,
+  );
+  print(
+    `training   ${settings.optimizer}, learning rate ${settings.learningRate} (${settings.schedule} schedule), batch ${settings.batchSize}, ${settings.epochs} epochs, ${augmentation}, seed ${settings.seed}${resuming}${options.threads > 1 ? `, ${options.threads} threads` : ''}`,
+  );
   print(model.summary());
   print();
 }
@@ -220,14 +261,25 @@ function printHeader({ options, settings, data, model, resume }: Plan, print: (t
 function outcome(interrupt: InterruptHandler, guard: TerminateOnNaN, log: CheckpointLog | null): RunOutcome {
   const saved = log?.last ?? null;
   if (interrupt.interruptedAtStep !== null) {
-    const where = log === null
-      ? 'no checkpoint was saved (pass --checkpoint FILE to be able to resume)'
-      : saved === null ? `the checkpoint ${log.file} could not be saved` : `checkpoint saved to ${log.file} (${log.describe(saved)}); continue with --resume ${log.file} and the same flags`;
+    const where =
+      log === null
+        ? 'no checkpoint was saved (pass --checkpoint FILE to be able to resume)'
+        : saved === null
+          ? `the checkpoint ${log.file} could not be saved`
+          : `checkpoint saved to ${log.file} (${log.describe(saved)}); continue with --resume ${log.file} and the same flags`;
     return { kind: 'interrupted', message: `interrupted at step ${interrupt.interruptedAtStep}; ${where}` };
   }
   if (guard.stoppedAtStep !== null) {
-    const where = log === null ? 'no checkpoint' : saved === null ? `${log.file} was not written by this run` : `${log.file} holds the last finite weights (${log.describe(saved)})`;
-    return { kind: 'diverged', message: `training diverged: the loss became non-finite at step ${guard.stoppedAtStep}; ${where}; try a lower --lr` };
+    const where =
+      log === null
+        ? 'no checkpoint'
+        : saved === null
+          ? `${log.file} was not written by this run`
+          : `${log.file} holds the last finite weights (${log.describe(saved)})`;
+    return {
+      kind: 'diverged',
+      message: `training diverged: the loss became non-finite at step ${guard.stoppedAtStep}; ${where}; try a lower --lr`,
+    };
   }
   return { kind: 'done' };
 }
@@ -238,8 +290,18 @@ function buildReport({ options, settings, data, model }: Plan, history: History,
   return {
     tool: 'annet-train',
     settings,
-    data: { source: data.source, train: data.train.length, validation: data.validation.length, test: data.test?.length ?? null, validationIsTest: data.validationIsTest },
-    model: { name: settings.model, parameters: model.parameters().reduce((sum, parameter) => sum + parameter.value.length, 0), architecture: model.getConfig() },
+    data: {
+      source: data.source,
+      train: data.train.length,
+      validation: data.validation.length,
+      test: data.test?.length ?? null,
+      validationIsTest: data.validationIsTest,
+    },
+    model: {
+      name: settings.model,
+      parameters: model.parameters().reduce((sum, parameter) => sum + parameter.value.length, 0),
+      architecture: model.getConfig(),
+    },
     epochs: history.epochs.map((logs, index) => epochRecord(index, logs)),
     ...(test === null ? {} : { test: { loss: test.loss, accuracy: test.accuracy } }),
     validation,

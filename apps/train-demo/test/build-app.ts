@@ -8,7 +8,16 @@ const appFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 const repository = path.resolve(appFolder, '..', '..');
 
 /** The app and the workspace packages it runs on, in build order. */
-const buildOrder = ['packages/layer-api', 'packages/tensor', 'packages/layers', 'packages/optimizers', 'packages/dataset', 'packages/serialization', 'packages/model', 'apps/train-demo'];
+const buildOrder = [
+  'packages/layer-api',
+  'packages/tensor',
+  'packages/layers',
+  'packages/optimizers',
+  'packages/dataset',
+  'packages/serialization',
+  'packages/model',
+  'apps/train-demo',
+];
 
 function newestSource(folder: string): number {
   let newest = 0;
@@ -16,11 +25,13 @@ function newestSource(folder: string): number {
     for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
       const full = path.join(directory, entry.name);
       if (entry.isDirectory()) visit(full);
-      else if (/\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+      else if (/\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.test.ts'))
+        newest = Math.max(newest, fs.statSync(full).mtimeMs);
     }
   };
   visit(path.join(folder, 'src'));
-  for (const file of ['package.json', 'tsconfig.build.json']) newest = Math.max(newest, fs.statSync(path.join(folder, file)).mtimeMs);
+  for (const file of ['package.json', 'tsconfig.build.json'])
+    newest = Math.max(newest, fs.statSync(path.join(folder, file)).mtimeMs);
   return newest;
 }
 

@@ -24,8 +24,16 @@ function makeReadOnlyFolder(): string {
       unmount = () => spawnSync('umount', [readOnly]);
       return readOnly;
     }
-    const mounted = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((line) => line.split(' ')).find((fields) => fields[3]?.split(',').includes('ro') && fs.statSync(fields[1], { throwIfNoEntry: false })?.isDirectory());
-    if (mounted === undefined) throw new Error('no read-only folder available: root without mount permission and no read-only mount');
+    const mounted = fs
+      .readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((line) => line.split(' '))
+      .find(
+        (fields) =>
+          fields[3]?.split(',').includes('ro') && fs.statSync(fields[1], { throwIfNoEntry: false })?.isDirectory(),
+      );
+    if (mounted === undefined)
+      throw new Error('no read-only folder available: root without mount permission and no read-only mount');
     return mounted[1];
   }
   fs.chmodSync(readOnly, 0o555);
@@ -45,17 +53,42 @@ afterAll(() => {
 });
 
 function run(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: options.cwd ?? scratch, env: options.env ?? process.env, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd: options.cwd ?? scratch,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('annet-train proves every output path before training (issue 13)', () => {
   it.each([
-    ['--out under /proc (recursive mkdirSync spun forever there as root)', ['--out', '/proc/annet-x'], /^annet-train: --out \/proc\/annet-x: cannot create \/proc\/annet-x \((ENOENT|EACCES|EPERM)/],
-    ['--checkpoint under /proc', ['--checkpoint', '/proc/annet-x/m.ckpt'], /^annet-train: --checkpoint \/proc\/annet-x\/m\.ckpt: cannot create \/proc\/annet-x \((ENOENT|EACCES|EPERM)/],
-    ['--out under /sys (it failed only after training)', ['--out', '/sys/annet-x'], /^annet-train: --out \/sys\/annet-x: cannot create \/sys\/annet-x \((EPERM|EACCES|EROFS)/],
-    ['--checkpoint in an existing /sys folder', ['--checkpoint', '/sys/kernel/m.ckpt'], /^annet-train: --checkpoint \/sys\/kernel\/m\.ckpt: cannot (write a file in|create) /],
-    ['a missing parent that cannot be created', ['--out', '/sys/annet-missing/deeper/run'], /^annet-train: --out \/sys\/annet-missing\/deeper\/run: cannot create \/sys\/annet-missing \(/],
+    [
+      '--out under /proc (recursive mkdirSync spun forever there as root)',
+      ['--out', '/proc/annet-x'],
+      /^annet-train: --out \/proc\/annet-x: cannot create \/proc\/annet-x \((ENOENT|EACCES|EPERM)/,
+    ],
+    [
+      '--checkpoint under /proc',
+      ['--checkpoint', '/proc/annet-x/m.ckpt'],
+      /^annet-train: --checkpoint \/proc\/annet-x\/m\.ckpt: cannot create \/proc\/annet-x \((ENOENT|EACCES|EPERM)/,
+    ],
+    [
+      '--out under /sys (it failed only after training)',
+      ['--out', '/sys/annet-x'],
+      /^annet-train: --out \/sys\/annet-x: cannot create \/sys\/annet-x \((EPERM|EACCES|EROFS)/,
+    ],
+    [
+      '--checkpoint in an existing /sys folder',
+      ['--checkpoint', '/sys/kernel/m.ckpt'],
+      /^annet-train: --checkpoint \/sys\/kernel\/m\.ckpt: cannot (write a file in|create) /,
+    ],
+    [
+      'a missing parent that cannot be created',
+      ['--out', '/sys/annet-missing/deeper/run'],
+      /^annet-train: --out \/sys\/annet-missing\/deeper\/run: cannot create \/sys\/annet-missing \(/,
+    ],
   ])('refuses %s at once: one line, exit 1, nothing trained or written', (_name, args, message) => {
     const result = run(['--limit', '50', '--epochs', '1', ...args]);
     expect(result.status).toBe(1);
@@ -69,10 +102,27 @@ describe('annet-train proves every output path before training (issue 13)', () =
   it('refuses a read-only folder for --out and --checkpoint, creating nothing', () => {
     const out = run(['--limit', '50', '--epochs', '1', '--out', path.join(unwritable, 'run')]);
     expect(out.status).toBe(1);
-    expect(out.stderr).toMatch(new RegExp(`^annet-train: --out ${path.join(unwritable, 'run')}: cannot create ${path.join(unwritable, 'run')} \\((EROFS|EACCES|EPERM)`));
-    const checkpoint = run(['--limit', '50', '--epochs', '1', '--out', path.join(scratch, 'ro-out'), '--checkpoint', path.join(unwritable, 'm.ckpt')]);
+    expect(out.stderr).toMatch(
+      new RegExp(
+        `^annet-train: --out ${path.join(unwritable, 'run')}: cannot create ${path.join(unwritable, 'run')} \\((EROFS|EACCES|EPERM)`,
+      ),
+    );
+    const checkpoint = run([
+      '--limit',
+      '50',
+      '--epochs',
+      '1',
+      '--out',
+      path.join(scratch, 'ro-out'),
+      '--checkpoint',
+      path.join(unwritable, 'm.ckpt'),
+    ]);
     expect(checkpoint.status).toBe(1);
-    expect(checkpoint.stderr).toMatch(new RegExp(`^annet-train: --checkpoint ${path.join(unwritable, 'm.ckpt')}: cannot write a file in ${unwritable} \\((EROFS|EACCES|EPERM)`));
+    expect(checkpoint.stderr).toMatch(
+      new RegExp(
+        `^annet-train: --checkpoint ${path.join(unwritable, 'm.ckpt')}: cannot write a file in ${unwritable} \\((EROFS|EACCES|EPERM)`,
+      ),
+    );
     expect(checkpoint.stdout).toBe('');
     // --out was proven (created) first; the run failed before training, so it is gone again.
     expect(fs.existsSync(path.join(scratch, 'ro-out'))).toBe(false);
@@ -104,14 +154,22 @@ describe('annet-train resolves paths against the folder it was run from (issue 2
   });
   it('through the root `pnpm demo` script (a nested pnpm resets INIT_CWD) uses the folder it passes as ANNET_TRAIN_CWD', () => {
     const caller = path.join(scratch, 'caller');
-    const env = { ...process.env, INIT_CWD: path.dirname(path.dirname(appFolder)), ANNET_TRAIN_CWD: caller, npm_lifecycle_event: 'start' };
+    const env = {
+      ...process.env,
+      INIT_CWD: path.dirname(path.dirname(appFolder)),
+      ANNET_TRAIN_CWD: caller,
+      npm_lifecycle_event: 'start',
+    };
     const result = run(['--data', 'digits', '--epochs', '1', '--out', 'nested'], { cwd: appFolder, env });
     expect(result.stderr).toBe('');
     expect(fs.existsSync(path.join(caller, 'nested', 'metrics.json'))).toBe(true);
   });
   it('run directly, resolves against the current folder even when INIT_CWD is set by an outer pnpm', () => {
     const env = { ...process.env, INIT_CWD: path.join(scratch, 'elsewhere'), npm_lifecycle_event: 'test' };
-    const result = run(['--data', 'digits', '--epochs', '1', '--out', 'direct'], { cwd: path.join(scratch, 'caller'), env });
+    const result = run(['--data', 'digits', '--epochs', '1', '--out', 'direct'], {
+      cwd: path.join(scratch, 'caller'),
+      env,
+    });
     expect(result.status).toBe(0);
     expect(fs.existsSync(path.join(scratch, 'caller', 'direct', 'metrics.json'))).toBe(true);
     expect(result.stdout).toContain(path.join('direct', 'metrics.json'));

@@ -71,7 +71,20 @@ describe('annet-train, run as a command', () => {
   it('trains bit-identically with --threads 2 (large matrix products split across two threads)', () => {
     const trained = (threads: string) => {
       const checkpoint = path.join(scratch, `threads-${threads}.ckpt`);
-      const result = run(['--limit', '300', '--epochs', '1', '--batch-size', '64', '--threads', threads, '--out', path.join(scratch, `threads-${threads}`), '--checkpoint', checkpoint]);
+      const result = run([
+        '--limit',
+        '300',
+        '--epochs',
+        '1',
+        '--batch-size',
+        '64',
+        '--threads',
+        threads,
+        '--out',
+        path.join(scratch, `threads-${threads}`),
+        '--checkpoint',
+        checkpoint,
+      ]);
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       return { stdout: result.stdout, checkpoint: checkpointTensors(checkpoint) };
@@ -98,49 +111,91 @@ describe('annet-train, run as a command', () => {
     ['mlp', ['--limit', '2000', '--epochs', '3', '--seed', '7'], 63],
     // 300 fixture digits (10 steps of 32 per epoch) and 100 for validation keep the convolutional run short.
     ['resnet', ['--model', 'resnet', '--data', data, '--batch-size', '32', '--epochs', '3', '--seed', '7'], 10],
-  ] as const)('resumes mid-epoch after Ctrl-C and ends bit-identical to an uninterrupted run (%s)', async (name, args, stepsPerEpoch) => {
-    const scratch = path.join(scratchRoot, name);
-    fs.mkdirSync(scratch, { recursive: true });
-    const straight = run([...args, '--out', path.join(scratch, 'straight'), '--checkpoint', path.join(scratch, 'straight.ckpt')]);
-    expect(straight.status).toBe(0);
-    const interruptedFile = path.join(scratch, 'interrupted.ckpt');
-    // Interrupt as soon as the first epoch is reported: training stops within the second epoch.
-    const interrupted = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cli, ...args, '--out', path.join(scratch, 'interrupted'), '--checkpoint', interruptedFile], { cwd: scratch });
-      let stdout = '';
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
+  ] as const)(
+    'resumes mid-epoch after Ctrl-C and ends bit-identical to an uninterrupted run (%s)',
+    async (name, args, stepsPerEpoch) => {
+      const scratch = path.join(scratchRoot, name);
+      fs.mkdirSync(scratch, { recursive: true });
+      const straight = run([
+        ...args,
+        '--out',
+        path.join(scratch, 'straight'),
+        '--checkpoint',
+        path.join(scratch, 'straight.ckpt'),
+      ]);
+      expect(straight.status).toBe(0);
+      const interruptedFile = path.join(scratch, 'interrupted.ckpt');
+      // Interrupt as soon as the first epoch is reported: training stops within the second epoch.
+      const interrupted = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [cli, ...args, '--out', path.join(scratch, 'interrupted'), '--checkpoint', interruptedFile],
+          { cwd: scratch },
+        );
+        let stdout = '';
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+        let signalled = false;
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (!signalled && stdout.includes('Epoch 1/3')) {
+            // Once: a second Ctrl-C would end the process at once (exit code 130).
+            signalled = true;
+            child.kill('SIGINT');
+          }
+        });
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
       });
-      let signalled = false;
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (!signalled && stdout.includes('Epoch 1/3')) {
-          // Once: a second Ctrl-C would end the process at once (exit code 130).
-          signalled = true;
-          child.kill('SIGINT');
-        }
-      });
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-    // Exit code 130 (as a shell reports a Ctrl-C), and the last line says where the checkpoint is.
-    expect(interrupted.status).toBe(130);
-    expect(interrupted.stdout).toMatch(/Stopped early: interrupted at step \d+ \(epoch 2, batch \d+\)/);
-    expect(interrupted.stderr).toMatch(new RegExp(`^annet-train: interrupted at step \\d+; checkpoint saved to ${interruptedFile.replaceAll('.', '\\.')} \\(mid-epoch 2, step \\d+\\); continue with --resume ${interruptedFile.replaceAll('.', '\\.')} and the same flags\n$`));
-    const saved = checkpointTensors(interruptedFile);
-    expect(saved.epoch).toBe(1);
-    expect(saved.step).toBeGreaterThan(stepsPerEpoch);
-    const resumed = run([...args, '--out', path.join(scratch, 'resumed'), '--checkpoint', interruptedFile, '--resume', interruptedFile]);
-    expect(resumed.stderr).toBe('');
-    expect(resumed.status).toBe(0);
-    expect(checkpointTensors(interruptedFile)).toEqual(checkpointTensors(path.join(scratch, 'straight.ckpt')));
-    const figures = (folder: string) => readMetrics(path.join(scratch, folder)).epochs.map(({ loss, accuracy, validationLoss, validationAccuracy }: Record<string, number>) => ({ loss, accuracy, validationLoss, validationAccuracy }));
-    expect(figures('resumed')).toEqual(figures('straight'));
-  }, 240_000);
+      // Exit code 130 (as a shell reports a Ctrl-C), and the last line says where the checkpoint is.
+      expect(interrupted.status).toBe(130);
+      expect(interrupted.stdout).toMatch(/Stopped early: interrupted at step \d+ \(epoch 2, batch \d+\)/);
+      expect(interrupted.stderr).toMatch(
+        new RegExp(
+          `^annet-train: interrupted at step \\d+; checkpoint saved to ${interruptedFile.replaceAll('.', '\\.')} \\(mid-epoch 2, step \\d+\\); continue with --resume ${interruptedFile.replaceAll('.', '\\.')} and the same flags\n$`,
+        ),
+      );
+      const saved = checkpointTensors(interruptedFile);
+      expect(saved.epoch).toBe(1);
+      expect(saved.step).toBeGreaterThan(stepsPerEpoch);
+      const resumed = run([
+        ...args,
+        '--out',
+        path.join(scratch, 'resumed'),
+        '--checkpoint',
+        interruptedFile,
+        '--resume',
+        interruptedFile,
+      ]);
+      expect(resumed.stderr).toBe('');
+      expect(resumed.status).toBe(0);
+      expect(checkpointTensors(interruptedFile)).toEqual(checkpointTensors(path.join(scratch, 'straight.ckpt')));
+      const figures = (folder: string) =>
+        readMetrics(path.join(scratch, folder)).epochs.map(
+          ({ loss, accuracy, validationLoss, validationAccuracy }: Record<string, number>) => ({
+            loss,
+            accuracy,
+            validationLoss,
+            validationAccuracy,
+          }),
+        );
+      expect(figures('resumed')).toEqual(figures('straight'));
+    },
+    240_000,
+  );
 
   it.each([
-    [['--epochs', '-1'], 2, 'annet-train: --epochs must be an integer from 1 to 100000; got "-1" (see annet-train --help)'],
-    [['--epochs', 'ten'], 2, 'annet-train: --epochs must be an integer from 1 to 100000; got "ten" (see annet-train --help)'],
+    [
+      ['--epochs', '-1'],
+      2,
+      'annet-train: --epochs must be an integer from 1 to 100000; got "-1" (see annet-train --help)',
+    ],
+    [
+      ['--epochs', 'ten'],
+      2,
+      'annet-train: --epochs must be an integer from 1 to 100000; got "ten" (see annet-train --help)',
+    ],
     [['--frobnicate'], 2, 'annet-train: unknown flag --frobnicate (see annet-train --help)'],
     [['--model', 'rnn'], 2, 'annet-train: --model must be one of mlp, cnn, resnet; got "rnn" (see annet-train --help)'],
     [['--data', 'no-such-folder'], 1, 'annet-train: --data no-such-folder: no such folder'],
@@ -163,7 +218,9 @@ describe('annet-train, run as a command', () => {
     fs.rmSync(path.join(broken, 't10k-labels-idx1-ubyte'));
     const missing = run(['--data', broken]);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/^annet-train: --data .*broken: missing t10k-labels-idx1-ubyte \(or t10k-labels-idx1-ubyte\.gz\)/);
+    expect(missing.stderr).toMatch(
+      /^annet-train: --data .*broken: missing t10k-labels-idx1-ubyte \(or t10k-labels-idx1-ubyte\.gz\)/,
+    );
   });
 
   it('refuses an unwritable output folder before training, writing nothing', () => {
@@ -171,24 +228,59 @@ describe('annet-train, run as a command', () => {
     fs.writeFileSync(file, 'not a folder');
     const result = run(['--out', path.join(file, 'run')]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`annet-train: --out ${path.join(file, 'run')}: ${file} is a file, so the folder cannot be created\n`);
+    expect(result.stderr).toBe(
+      `annet-train: --out ${path.join(file, 'run')}: ${file} is a file, so the folder cannot be created\n`,
+    );
     expect(fs.readFileSync(file, 'utf8')).toBe('not a folder');
   });
 
   it('refuses to resume a checkpoint of another architecture, leaving every file as it was', () => {
     const checkpoint = path.join(scratch, 'mlp.ckpt');
-    expect(run(['--limit', '100', '--epochs', '1', '--out', path.join(scratch, 'mlp-run'), '--checkpoint', checkpoint]).status).toBe(0);
+    expect(
+      run(['--limit', '100', '--epochs', '1', '--out', path.join(scratch, 'mlp-run'), '--checkpoint', checkpoint])
+        .status,
+    ).toBe(0);
     const before = digest(checkpoint);
     const out = path.join(scratch, 'never-written');
-    const result = run(['--model', 'cnn', '--limit', '100', '--epochs', '1', '--resume', checkpoint, '--checkpoint', checkpoint, '--out', out]);
+    const result = run([
+      '--model',
+      'cnn',
+      '--limit',
+      '100',
+      '--epochs',
+      '1',
+      '--resume',
+      checkpoint,
+      '--checkpoint',
+      checkpoint,
+      '--out',
+      out,
+    ]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^annet-train: --resume .*mlp\.ckpt: the checkpoint holds a different architecture than --model builds \(.+\); pass the --model it was trained with\n$/);
+    expect(result.stderr).toMatch(
+      /^annet-train: --resume .*mlp\.ckpt: the checkpoint holds a different architecture than --model builds \(.+\); pass the --model it was trained with\n$/,
+    );
     expect(digest(checkpoint)).toBe(before);
     expect(fs.existsSync(out)).toBe(false);
     // Another seed would split the digits differently: refused before training, naming the flag.
-    const reseeded = run(['--limit', '100', '--epochs', '1', '--seed', '7', '--resume', checkpoint, '--checkpoint', checkpoint, '--out', out]);
+    const reseeded = run([
+      '--limit',
+      '100',
+      '--epochs',
+      '1',
+      '--seed',
+      '7',
+      '--resume',
+      checkpoint,
+      '--checkpoint',
+      checkpoint,
+      '--out',
+      out,
+    ]);
     expect(reseeded.status).toBe(1);
-    expect(reseeded.stderr).toBe(`annet-train: --resume ${checkpoint}: the checkpoint was trained with --seed 42, not 7; pass the same --seed\n`);
+    expect(reseeded.stderr).toBe(
+      `annet-train: --resume ${checkpoint}: the checkpoint was trained with --seed 42, not 7; pass the same --seed\n`,
+    );
     expect(digest(checkpoint)).toBe(before);
     expect(fs.existsSync(out)).toBe(false);
   });
@@ -197,7 +289,24 @@ describe('annet-train, run as a command', () => {
     const result = run(['--help']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Usage: annet-train \[flags\]/);
-    for (const flag of ['--model', '--epochs', '--batch-size', '--optimizer', '--lr', '--schedule', '--seed', '--limit', '--data', '--checkpoint', '--resume', '--out', '--overwrite', '--allow-nonfinite', '--help']) expect(result.stdout).toContain(flag);
+    for (const flag of [
+      '--model',
+      '--epochs',
+      '--batch-size',
+      '--optimizer',
+      '--lr',
+      '--schedule',
+      '--seed',
+      '--limit',
+      '--data',
+      '--checkpoint',
+      '--resume',
+      '--out',
+      '--overwrite',
+      '--allow-nonfinite',
+      '--help',
+    ])
+      expect(result.stdout).toContain(flag);
     expect(result.stdout).toContain('3 training diverged (the loss became NaN or infinite); 130 interrupted by Ctrl-C');
   });
 });

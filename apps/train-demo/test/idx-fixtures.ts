@@ -33,14 +33,18 @@ export function writeMnistFolder(folder: string, trainPerDigit: number, testPerD
     const labels = new Uint8Array(chosen.length);
     chosen.forEach((index, position) => {
       labels[position] = all.labels[index];
-      for (let pixel = 0; pixel < 784; pixel++) images[position * 784 + pixel] = Math.round(all.images[index * 784 + pixel] * 255);
+      for (let pixel = 0; pixel < 784; pixel++)
+        images[position * 784 + pixel] = Math.round(all.images[index * 784 + pixel] * 255);
     });
     return { images, labels, count: chosen.length };
   };
   const train = pick(0, trainPerDigit);
   const test = pick(trainPerDigit, testPerDigit);
   fs.mkdirSync(folder, { recursive: true });
-  fs.writeFileSync(path.join(folder, 'train-images-idx3-ubyte.gz'), gzipSync(idxBytes([train.count, 28, 28], train.images)));
+  fs.writeFileSync(
+    path.join(folder, 'train-images-idx3-ubyte.gz'),
+    gzipSync(idxBytes([train.count, 28, 28], train.images)),
+  );
   fs.writeFileSync(path.join(folder, 'train-labels-idx1-ubyte.gz'), gzipSync(idxBytes([train.count], train.labels)));
   fs.writeFileSync(path.join(folder, 't10k-images-idx3-ubyte'), idxBytes([test.count, 28, 28], test.images));
   fs.writeFileSync(path.join(folder, 't10k-labels-idx1-ubyte'), idxBytes([test.count], test.labels));

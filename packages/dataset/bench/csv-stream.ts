@@ -64,8 +64,21 @@ for await (const chunk of streamCsv(generatedCsv(), { label: 'label', numClasses
 }
 peak = Math.max(peak, process.memoryUsage().rss);
 const seconds = (performance.now() - start) / 1000;
-console.log(`\nstreamCsv: ${formatNumber(sent / 1e6)} MB generated on the fly in 64 KiB pieces, ${columns} features + label, chunkRows 4096 (target: peak RSS < 200 MB)\n`);
+console.log(
+  `\nstreamCsv: ${formatNumber(sent / 1e6)} MB generated on the fly in 64 KiB pieces, ${columns} features + label, chunkRows 4096 (target: peak RSS < 200 MB)\n`,
+);
 printTable(
   ['bytes', 'rows', 'seconds', 'MB/s', 'rows/s', 'RSS before (MiB)', 'peak RSS (MiB)', 'checksum'],
-  [[formatNumber(sent), formatNumber(rows), formatNumber(seconds, 1), formatNumber(sent / 1e6 / seconds, 1), formatNumber(rows / seconds), formatNumber(baseline / megabyte, 1), formatNumber(peak / megabyte, 1), String(Math.round(checksum) % 1000)]],
+  [
+    [
+      formatNumber(sent),
+      formatNumber(rows),
+      formatNumber(seconds, 1),
+      formatNumber(sent / 1e6 / seconds, 1),
+      formatNumber(rows / seconds),
+      formatNumber(baseline / megabyte, 1),
+      formatNumber(peak / megabyte, 1),
+      String(Math.round(checksum) % 1000),
+    ],
+  ],
 );

@@ -11,7 +11,8 @@ import { decodeIdx, readIdx } from '../src/readers/idx.js';
 import { formatNumber, median, printTable } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const shared = process.env.ANNET_MNIST_IMAGES ?? resolve(here, '../../../../../shared/data/mnist/train10k-images-idx3-ubyte.gz');
+const shared =
+  process.env.ANNET_MNIST_IMAGES ?? resolve(here, '../../../../../shared/data/mnist/train10k-images-idx3-ubyte.gz');
 
 /** 10,000 synthetic 28×28 digits: about 19% non-zero pixels, like MNIST, so gzip works as hard. */
 function syntheticImages(): Uint8Array {
@@ -29,7 +30,9 @@ function syntheticImages(): Uint8Array {
 
 const fromShared = existsSync(shared);
 const zipped = fromShared ? new Uint8Array(readFileSync(shared)) : syntheticImages();
-const path = fromShared ? shared : join(mkdtempSync(join(tmpdir(), 'annet-idx-bench-')), 'train10k-images-idx3-ubyte.gz');
+const path = fromShared
+  ? shared
+  : join(mkdtempSync(join(tmpdir(), 'annet-idx-bench-')), 'train10k-images-idx3-ubyte.gz');
 if (!fromShared) writeFileSync(path, zipped);
 const raw = new Uint8Array(gunzipSync(zipped));
 
@@ -49,8 +52,14 @@ const rows = [
   await time('readIdxFile (node:zlib), int32', () => readIdxFile(path)),
   await time('readIdxFile (node:zlib), float32 / 255', () => readIdxFile(path, { dtype: 'float32', scale: 1 / 255 })),
   await time('readIdx bytes (DecompressionStream), int32', () => readIdx(zipped)),
-  await time('readIdx bytes (DecompressionStream), float32 / 255', () => readIdx(zipped, { dtype: 'float32', scale: 1 / 255 })),
-  await time('decodeIdx, already decompressed, float32 / 255', () => decodeIdx(raw, { dtype: 'float32', scale: 1 / 255 })),
+  await time('readIdx bytes (DecompressionStream), float32 / 255', () =>
+    readIdx(zipped, { dtype: 'float32', scale: 1 / 255 }),
+  ),
+  await time('decodeIdx, already decompressed, float32 / 255', () =>
+    decodeIdx(raw, { dtype: 'float32', scale: 1 / 255 }),
+  ),
 ];
-console.log(`\nIDX: 10,000 images 28×28 from .gz (${fromShared ? `real MNIST: ${shared}` : 'generated: shared MNIST file not found'}; ${formatNumber(zipped.length)} bytes gzip, ${formatNumber(raw.length)} raw; median of 7 runs)\n`);
+console.log(
+  `\nIDX: 10,000 images 28×28 from .gz (${fromShared ? `real MNIST: ${shared}` : 'generated: shared MNIST file not found'}; ${formatNumber(zipped.length)} bytes gzip, ${formatNumber(raw.length)} raw; median of 7 runs)\n`,
+);
 printTable(['path', 'ms', 'images/s'], rows);

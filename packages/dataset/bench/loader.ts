@@ -16,7 +16,11 @@ for (let index = 0; index < samples; index++) labels[index] = rng.randint(0, 10)
 const dataset = new TensorDataset(new Tensor(images, [samples, features]), labels);
 
 /** Runs whole epochs and returns samples per second per epoch (a checksum keeps the work observable). */
-async function measure(label: string, options: { reuseBuffers?: boolean; asynchronous?: boolean }, epochs = 4): Promise<string[]> {
+async function measure(
+  label: string,
+  options: { reuseBuffers?: boolean; asynchronous?: boolean },
+  epochs = 4,
+): Promise<string[]> {
   const loader = new DataLoader(dataset, { batchSize, shuffle: true, seed: 7, reuseBuffers: options.reuseBuffers });
   const rates: number[] = [];
   let checksum = 0;
@@ -37,7 +41,13 @@ async function measure(label: string, options: { reuseBuffers?: boolean; asynchr
     rates.push(seen / ((performance.now() - start) / 1000));
   }
   const steady = rates.slice(1); // the first epoch warms the JIT up
-  return [label, formatNumber(median(steady)), formatNumber(Math.min(...steady)), formatNumber(Math.max(...steady)), String(Math.round(checksum) % 1000)];
+  return [
+    label,
+    formatNumber(median(steady)),
+    formatNumber(Math.min(...steady)),
+    formatNumber(Math.max(...steady)),
+    String(Math.round(checksum) % 1000),
+  ];
 }
 
 const rows = [
@@ -46,5 +56,7 @@ const rows = [
   await measure('for await (prefetch 2), fresh arrays', { asynchronous: true }),
   await measure('for await (prefetch 2), reuseBuffers', { asynchronous: true, reuseBuffers: true }),
 ];
-console.log(`\nDataLoader: ${formatNumber(samples)} × ${features} float32, batch ${batchSize}, shuffle (median of 3 epochs after 1 warm-up; target >= 200,000 samples/s)\n`);
+console.log(
+  `\nDataLoader: ${formatNumber(samples)} × ${features} float32, batch ${batchSize}, shuffle (median of 3 epochs after 1 warm-up; target >= 200,000 samples/s)\n`,
+);
 printTable(['path', 'samples/s (median)', 'min', 'max', 'checksum'], rows);

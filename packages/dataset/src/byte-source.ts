@@ -76,7 +76,13 @@ export function sourceNameOf(source: unknown, given: string | undefined): string
  * isBlob(new Blob([])); // true
  */
 export function isBlob(value: unknown): value is Blob {
-  return typeof value === 'object' && value !== null && typeof (value as Blob).arrayBuffer === 'function' && typeof (value as Blob).stream === 'function' && typeof (value as Blob).size === 'number';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Blob).arrayBuffer === 'function' &&
+    typeof (value as Blob).stream === 'function' &&
+    typeof (value as Blob).size === 'number'
+  );
 }
 
 /**
@@ -86,11 +92,22 @@ export function isBlob(value: unknown): value is Blob {
  * isResponse(new Response('x')); // true
  */
 export function isResponse(value: unknown): value is Response {
-  return typeof value === 'object' && value !== null && typeof (value as Response).arrayBuffer === 'function' && typeof (value as Response).ok === 'boolean' && 'body' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Response).arrayBuffer === 'function' &&
+    typeof (value as Response).ok === 'boolean' &&
+    'body' in value
+  );
 }
 
 function checkedResponse(response: Response, operation: string): Response {
-  if (!response.ok) throw new AnnetError('IO_ERROR', operation, `${`the response has status ${response.status} ${response.statusText}`.trim()}${response.url ? ` (${response.url})` : ''}`);
+  if (!response.ok)
+    throw new AnnetError(
+      'IO_ERROR',
+      operation,
+      `${`the response has status ${response.status} ${response.statusText}`.trim()}${response.url ? ` (${response.url})` : ''}`,
+    );
   return response;
 }
 

@@ -13,7 +13,11 @@ export function asBytes(input: ByteInput, operation: string): Uint8Array {
   if (input instanceof Uint8Array) return input;
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  throw new AnnetError('INVALID_ARGUMENT', operation, `expected a Uint8Array, ArrayBuffer or typed array, got ${Object.prototype.toString.call(input)}`);
+  throw new AnnetError(
+    'INVALID_ARGUMENT',
+    operation,
+    `expected a Uint8Array, ArrayBuffer or typed array, got ${Object.prototype.toString.call(input)}`,
+  );
 }
 
 /** True when the bytes start with the gzip magic number `1f 8b`. */

@@ -27,7 +27,10 @@ export interface Place {
 export function formatPlace(place: Place): string {
   const parts: string[] = [];
   if (place.line !== undefined) parts.push(`line ${place.line}`);
-  if (place.column !== undefined) parts.push(`column ${place.column}${place.columnName !== undefined ? ` (${JSON.stringify(place.columnName)})` : ''}`);
+  if (place.column !== undefined)
+    parts.push(
+      `column ${place.column}${place.columnName !== undefined ? ` (${JSON.stringify(place.columnName)})` : ''}`,
+    );
   if (place.item !== undefined) parts.push(`item ${place.item}`);
   return parts.join(', ');
 }
@@ -39,7 +42,19 @@ export function formatPlace(place: Place): string {
  * @example
  * throw sourceError('PARSE_ERROR', 'readCsv', 'iris.csv', { line: 17, column: 3 }, 'expected a number, got "abc"');
  */
-export function sourceError(code: AnnetErrorCode, operation: string, source: string, place: Place, detail: string, cause?: unknown): AnnetError {
+export function sourceError(
+  code: AnnetErrorCode,
+  operation: string,
+  source: string,
+  place: Place,
+  detail: string,
+  cause?: unknown,
+): AnnetError {
   const where = formatPlace(place);
-  return new AnnetError(code, operation, `${source}${where ? ` ${where}` : ''}: ${detail}`, cause === undefined ? undefined : { cause });
+  return new AnnetError(
+    code,
+    operation,
+    `${source}${where ? ` ${where}` : ''}: ${detail}`,
+    cause === undefined ? undefined : { cause },
+  );
 }

@@ -35,13 +35,25 @@ export { checkLabels } from './preprocessing/check-labels.js';
 export { LabelEncoder, type LabelEncoderState } from './preprocessing/label-encoder.js';
 
 // Text
-export { Vocabulary, paddingToken, unknownToken, type TokenizerKind, type VocabularyOptions, type VocabularyState } from './text/vocabulary.js';
+export {
+  Vocabulary,
+  paddingToken,
+  unknownToken,
+  type TokenizerKind,
+  type VocabularyOptions,
+  type VocabularyState,
+} from './text/vocabulary.js';
 export { CharacterTokenizer, type CharacterTokenizerOptions } from './text/character-tokenizer.js';
 export { WordTokenizer, type WordTokenizerOptions } from './text/word-tokenizer.js';
 export type { DecodeOptions, EncodeOptions } from './text/token-ids.js';
 export { SlidingWindowDataset, type SlidingWindowOptions } from './text/sliding-window-dataset.js';
 export { padSequences, type PadOptions, type PaddedSequences, type SequenceValues } from './text/pad-sequences.js';
-export { paddedCollate, type PaddedBatch, type PaddedCollateOptions, type SequenceSample } from './text/padded-collate.js';
+export {
+  paddedCollate,
+  type PaddedBatch,
+  type PaddedCollateOptions,
+  type SequenceSample,
+} from './text/padded-collate.js';
 export { BucketSampler, type BucketSamplerOptions } from './text/bucket-sampler.js';
 
 // Readers (byte-level; file forms are in '@annet/dataset/node')
@@ -49,7 +61,13 @@ export { decodeIdx, readIdx, type IdxOptions } from './readers/idx.js';
 export { gunzip, type DeclaredSize, type GunzipOptions } from './readers/gunzip.js';
 export { readNpy, readNpz, type ArrayConversion, type NpyOptions, type NpzOptions } from './readers/npy.js';
 export { readCsv, type CsvTable } from './readers/csv/read-csv.js';
-export { streamCsv, csvDataset, type CsvChunk, type CsvStreamOptions, type CsvStreamSource } from './readers/csv/stream-csv.js';
+export {
+  streamCsv,
+  csvDataset,
+  type CsvChunk,
+  type CsvStreamOptions,
+  type CsvStreamSource,
+} from './readers/csv/stream-csv.js';
 export { CsvTokenizer, type RecordSink } from './readers/csv/csv-tokenizer.js';
 export type { CsvColumnType, CsvLabelType, CsvOptions } from './readers/csv/csv-options.js';
 export { parseJsonLines, streamJsonLines, type JsonLinesOptions } from './readers/json/json-lines.js';

@@ -6,7 +6,12 @@ describe('AnnetError', () => {
     const cause = new Error('disk full');
     const error = new AnnetError('IO_ERROR', 'saveCheckpoint', 'cannot write run.ckpt', { cause });
     expect(error.message).toBe('saveCheckpoint: cannot write run.ckpt');
-    expect([error.name, error.code, error.operation, error.cause]).toEqual(['AnnetError', 'IO_ERROR', 'saveCheckpoint', cause]);
+    expect([error.name, error.code, error.operation, error.cause]).toEqual([
+      'AnnetError',
+      'IO_ERROR',
+      'saveCheckpoint',
+      cause,
+    ]);
     expect(error).toBeInstanceOf(Error);
     expect(error).toBeInstanceOf(AnnetError);
   });
@@ -15,7 +20,9 @@ describe('AnnetError', () => {
     const twin = Object.assign(new Error('matmul: inner dimensions differ'), { [Symbol.for('annet.error')]: true });
     expect(twin instanceof AnnetError).toBe(true);
     expect(new Error('plain') instanceof AnnetError).toBe(false);
-    expect(Object.assign(new Error('fake'), { name: 'AnnetError', code: 'SHAPE_MISMATCH' }) instanceof AnnetError).toBe(false);
+    expect(Object.assign(new Error('fake'), { name: 'AnnetError', code: 'SHAPE_MISMATCH' }) instanceof AnnetError).toBe(
+      false,
+    );
     expect(AnnetError[Symbol.hasInstance](null)).toBe(false);
   });
 });

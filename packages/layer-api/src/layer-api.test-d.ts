@@ -15,9 +15,13 @@ test('Trainable is all an optimizer needs', () => {
 });
 
 test('Layer pins forward, backward, outputShape, getConfig and buffers', () => {
-  expectTypeOf<Layer['forward']>().parameters.toEqualTypeOf<[input: TensorLike, options?: { readonly training: boolean } | undefined]>();
+  expectTypeOf<Layer['forward']>().parameters.toEqualTypeOf<
+    [input: TensorLike, options?: { readonly training: boolean } | undefined]
+  >();
   expectTypeOf<Layer['backward']>().returns.toEqualTypeOf<TensorLike>();
-  expectTypeOf<Layer['backward']>().parameters.toEqualTypeOf<[outputGradient: TensorLike, options?: { readonly inputGradient?: boolean } | undefined]>();
+  expectTypeOf<Layer['backward']>().parameters.toEqualTypeOf<
+    [outputGradient: TensorLike, options?: { readonly inputGradient?: boolean } | undefined]
+  >();
   expectTypeOf<Layer['outputShape']>().returns.toEqualTypeOf<number[]>();
   expectTypeOf<ReturnType<Layer['getConfig']>['className']>().toEqualTypeOf<string>();
   expectTypeOf<Layer['buffers']>().returns.toEqualTypeOf<readonly StateBuffer[]>();

@@ -16,7 +16,24 @@
  */
 import { activeKernels, createRng, randomNormal, randomUniform, tensor, zeros, type Tensor } from '@annet/tensor';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { AvgPool2D, BatchNorm, Bidirectional, Conv2D, Dense, Dropout, Embedding, Flatten, GRU, LayerNorm, LSTM, MaxPool2D, ReLU, Softmax, softmaxCrossEntropy, type BaseLayer } from '../src/index.js';
+import {
+  AvgPool2D,
+  BatchNorm,
+  Bidirectional,
+  Conv2D,
+  Dense,
+  Dropout,
+  Embedding,
+  Flatten,
+  GRU,
+  LayerNorm,
+  LSTM,
+  MaxPool2D,
+  ReLU,
+  Softmax,
+  softmaxCrossEntropy,
+  type BaseLayer,
+} from '../src/index.js';
 
 interface Case {
   readonly name: string;
@@ -54,9 +71,18 @@ function layerCase(name: string, layers: readonly BaseLayer[], input: Tensor): C
 
 function mlpCase(): Case {
   const rng = createRng(3);
-  const layers = [new Dense(784, 128, { rng, activationHint: 'relu' }), new ReLU(), new Dense(128, 64, { rng, activationHint: 'relu' }), new ReLU(), new Dense(64, 10, { rng })];
+  const layers = [
+    new Dense(784, 128, { rng, activationHint: 'relu' }),
+    new ReLU(),
+    new Dense(128, 64, { rng, activationHint: 'relu' }),
+    new ReLU(),
+    new Dense(64, 10, { rng }),
+  ];
   const input = randomUniform([64, 784], rng);
-  const labels = tensor(Array.from({ length: 64 }, (_, row) => row % 10), { dtype: 'int32' });
+  const labels = tensor(
+    Array.from({ length: 64 }, (_, row) => row % 10),
+    { dtype: 'int32' },
+  );
   const lossGradient = zeros([64, 10]);
   const lossOptions = { out: lossGradient };
   return {
@@ -100,36 +126,75 @@ async function measure(benchCase: Case): Promise<string[]> {
   }
   if (heap.length === 0) return [benchCase.name, 'n/a (GC in every window)', '', '', ''];
   const median = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return [benchCase.name, `${steps}`, `${Math.round(median(heap))}`, `${Math.round(Math.min(...heap))}`, `${Math.round(median(arrays))}`];
+  return [
+    benchCase.name,
+    `${steps}`,
+    `${Math.round(median(heap))}`,
+    `${Math.round(Math.min(...heap))}`,
+    `${Math.round(median(arrays))}`,
+  ];
 }
 
 const rng = createRng(1);
 const cases: Case[] = [
-  { name: 'empty step (the method\'s floor)', step: () => {} },
+  { name: "empty step (the method's floor)", step: () => {} },
   layerCase('Dense 784→128, batch 64', [new Dense(784, 128, { rng })], randomNormal([64, 784], rng)),
   layerCase('Conv2D 1→8, 3x3, 28x28, batch 64', [new Conv2D(1, 8, 3, { rng })], randomNormal([64, 1, 28, 28], rng)),
   layerCase('BatchNorm 16 channels, [64, 16, 12, 12]', [new BatchNorm(16)], randomNormal([64, 16, 12, 12], rng)),
-  layerCase('Embedding 1000×32, indices [64, 20]', [new Embedding(1000, 32, { rng })], tensor(Array.from({ length: 64 * 20 }, (_, index) => (index * 37) % 1000), { shape: [64, 20], dtype: 'int32' })),
+  layerCase(
+    'Embedding 1000×32, indices [64, 20]',
+    [new Embedding(1000, 32, { rng })],
+    tensor(
+      Array.from({ length: 64 * 20 }, (_, index) => (index * 37) % 1000),
+      { shape: [64, 20], dtype: 'int32' },
+    ),
+  ),
   mlpCase(),
   layerCase(
     'CNN: Conv2D 1→8 same, ReLU, MaxPool2D 2, Flatten, Dropout 0.5, Dense 1568→10, Softmax, batch 64',
-    [new Conv2D(1, 8, 3, { padding: 'same', rng }), new ReLU(), new MaxPool2D(2), new Flatten(), new Dropout(0.5, { seed: 1 }), new Dense(1568, 10, { rng }), new Softmax()],
+    [
+      new Conv2D(1, 8, 3, { padding: 'same', rng }),
+      new ReLU(),
+      new MaxPool2D(2),
+      new Flatten(),
+      new Dropout(0.5, { seed: 1 }),
+      new Dense(1568, 10, { rng }),
+      new Softmax(),
+    ],
     randomNormal([64, 1, 28, 28], rng),
   ),
   layerCase('LayerNorm 128, [64, 128]', [new LayerNorm(128)], randomNormal([64, 128], rng)),
   layerCase('AvgPool2D 2, [64, 8, 28, 28]', [new AvgPool2D(2)], randomNormal([64, 8, 28, 28], rng)),
-  layerCase('LSTM 32→32, every step, [8, 16, 32]', [new LSTM(32, 32, { returnSequences: true, rng })], randomNormal([8, 16, 32], rng)),
+  layerCase(
+    'LSTM 32→32, every step, [8, 16, 32]',
+    [new LSTM(32, 32, { returnSequences: true, rng })],
+    randomNormal([8, 16, 32], rng),
+  ),
   layerCase(
     'Embedding maskZero + Bidirectional GRU 16→16, [8, 16] indices',
-    [new Embedding(50, 16, { maskZero: true, rng }), new Bidirectional(new GRU(16, 16, { returnSequences: true }), { rng })],
-    tensor(Array.from({ length: 8 * 16 }, (_, index) => (index % 16 < 4 + (index >> 4) ? (index * 7) % 50 : 0)), { shape: [8, 16], dtype: 'int32' }),
+    [
+      new Embedding(50, 16, { maskZero: true, rng }),
+      new Bidirectional(new GRU(16, 16, { returnSequences: true }), { rng }),
+    ],
+    tensor(
+      Array.from({ length: 8 * 16 }, (_, index) => (index % 16 < 4 + (index >> 4) ? (index * 7) % 50 : 0)),
+      { shape: [8, 16], dtype: 'int32' },
+    ),
   ),
 ];
 
-const header = ['case (float32, training)', 'steps/window', 'JS heap bytes/step (median)', 'JS heap bytes/step (min)', 'typed-array bytes/step'];
+const header = [
+  'case (float32, training)',
+  'steps/window',
+  'JS heap bytes/step (median)',
+  'JS heap bytes/step (min)',
+  'typed-array bytes/step',
+];
 const rows: string[][] = [];
 for (const benchCase of cases) rows.push(await measure(benchCase));
-console.log(`@annet/layers allocation per steady-state step, kernels: ${activeKernels().name}, node ${process.version}`);
+console.log(
+  `@annet/layers allocation per steady-state step, kernels: ${activeKernels().name}, node ${process.version}`,
+);
 const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
 const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
 console.log(line(header));

@@ -68,22 +68,47 @@ async function measure(benchCase: Case): Promise<string[]> {
   const [heapAfter, arraysAfter] = usedBytes();
   await new Promise((resolve) => setTimeout(resolve, 0));
   const clean = collections === collectionsBefore;
-  const perStep = (before: number, after: number) => (clean ? `${Math.round((after - before) / steps)}` : 'n/a (GC ran)');
-  return [benchCase.name, times[Math.floor(times.length / 2)].toFixed(3), times[0].toFixed(3), `${firstStep}`, perStep(arraysBefore, arraysAfter), perStep(heapBefore, heapAfter)];
+  const perStep = (before: number, after: number) =>
+    clean ? `${Math.round((after - before) / steps)}` : 'n/a (GC ran)';
+  return [
+    benchCase.name,
+    times[Math.floor(times.length / 2)].toFixed(3),
+    times[0].toFixed(3),
+    `${firstStep}`,
+    perStep(arraysBefore, arraysAfter),
+    perStep(heapBefore, heapAfter),
+  ];
 }
 
 const cases: Case[] = [
   { name: 'Dense 784→128, batch 64', layers: [new Dense(784, 128)], inputShape: [64, 784] },
   { name: 'Dense 784→128, batch 256', layers: [new Dense(784, 128)], inputShape: [256, 784] },
   { name: 'Conv2D 1→8, 3x3, 28x28, batch 64', layers: [new Conv2D(1, 8, 3)], inputShape: [64, 1, 28, 28] },
-  { name: 'MLP 784-128-ReLU-10, batch 64', layers: [new Dense(784, 128), new ReLU(), new Dense(128, 10)], inputShape: [64, 784] },
-  { name: 'Conv2D 1→8 same + ReLU + MaxPool2D 2, batch 64', layers: [new Conv2D(1, 8, 3, { padding: 'same' }), new ReLU(), new MaxPool2D(2)], inputShape: [64, 1, 28, 28] },
+  {
+    name: 'MLP 784-128-ReLU-10, batch 64',
+    layers: [new Dense(784, 128), new ReLU(), new Dense(128, 10)],
+    inputShape: [64, 784],
+  },
+  {
+    name: 'Conv2D 1→8 same + ReLU + MaxPool2D 2, batch 64',
+    layers: [new Conv2D(1, 8, 3, { padding: 'same' }), new ReLU(), new MaxPool2D(2)],
+    inputShape: [64, 1, 28, 28],
+  },
 ];
 
-const header = ['case (float32)', 'median ms/step', 'best ms/step', 'bytes, first step', 'typed-array bytes/step after', 'JS heap bytes/step after'];
+const header = [
+  'case (float32)',
+  'median ms/step',
+  'best ms/step',
+  'bytes, first step',
+  'typed-array bytes/step after',
+  'JS heap bytes/step after',
+];
 const rows: string[][] = [];
 for (const benchCase of cases) rows.push(await measure(benchCase));
-console.log(`@annet/layers forward+backward, kernels: ${activeKernels().name}, node ${process.version}${collect ? '' : ' (run with --expose-gc for exact allocation figures)'}`);
+console.log(
+  `@annet/layers forward+backward, kernels: ${activeKernels().name}, node ${process.version}${collect ? '' : ' (run with --expose-gc for exact allocation figures)'}`,
+);
 const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
 const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
 console.log(line(header));

@@ -36,12 +36,18 @@ function measure(layer: RecurrentLayer): { medianMs: number; bestMs: number } {
 
 function torchRun(): { torch: string; medianMs: number; bestMs: number } | string {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'lstm_torch.py');
-  const candidates = [process.env.TORCH_PYTHON, 'python3', '/usr/bin/python3'].filter((entry): entry is string => entry !== undefined && entry !== '');
+  const candidates = [process.env.TORCH_PYTHON, 'python3', '/usr/bin/python3'].filter(
+    (entry): entry is string => entry !== undefined && entry !== '',
+  );
   for (const python of candidates) {
     const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
     if (probe.status !== 0) continue;
-    const result = spawnSync(python, [script, ...[batch, time, inputSize, hidden, repeats].map(String)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
-    if (result.status !== 0) return `skipped: ${python} lstm_torch.py failed: ${result.stderr.trim().split('\n').pop()}`;
+    const result = spawnSync(python, [script, ...[batch, time, inputSize, hidden, repeats].map(String)], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    });
+    if (result.status !== 0)
+      return `skipped: ${python} lstm_torch.py failed: ${result.stderr.trim().split('\n').pop()}`;
     return JSON.parse(result.stdout.trim().split('\n').pop()!) as { torch: string; medianMs: number; bestMs: number };
   }
   return `skipped: no Python with torch among ${candidates.join(', ')}`;
@@ -51,7 +57,9 @@ const tokens = batch * time;
 const perSecond = (ms: number): string => Math.round(tokens / (ms / 1000)).toLocaleString('en-US');
 const lstm = measure(new LSTM(inputSize, hidden, { returnSequences: true }));
 const gru = measure(new GRU(inputSize, hidden, { returnSequences: true }));
-console.log(`\n@annet/layers recurrent forward+backward, batch ${batch}, ${time} steps, input ${inputSize}, hidden ${hidden}, float32, kernels: ${activeKernels().name}, node ${process.version}`);
+console.log(
+  `\n@annet/layers recurrent forward+backward, batch ${batch}, ${time} steps, input ${inputSize}, hidden ${hidden}, float32, kernels: ${activeKernels().name}, node ${process.version}`,
+);
 console.log(`| layer | median ms/step | best ms/step | tokens/s (median) |`);
 console.log(`|---|---|---|---|`);
 console.log(`| annet LSTM | ${lstm.medianMs.toFixed(1)} | ${lstm.bestMs.toFixed(1)} | ${perSecond(lstm.medianMs)} |`);
@@ -60,6 +68,10 @@ const torch = torchRun();
 if (typeof torch === 'string') {
   console.log(`| PyTorch LSTM (CPU, 1 thread) | ${torch} | | |`);
 } else {
-  console.log(`| PyTorch ${torch.torch} LSTM (CPU, 1 thread) | ${torch.medianMs.toFixed(1)} | ${torch.bestMs.toFixed(1)} | ${perSecond(torch.medianMs)} |`);
-  console.log(`annet LSTM / PyTorch LSTM throughput: ${(torch.medianMs / lstm.medianMs).toFixed(2)} on medians, ${(torch.bestMs / lstm.bestMs).toFixed(2)} on best times (above 1: annet is faster; on a shared machine the best times are the steadier figure)`);
+  console.log(
+    `| PyTorch ${torch.torch} LSTM (CPU, 1 thread) | ${torch.medianMs.toFixed(1)} | ${torch.bestMs.toFixed(1)} | ${perSecond(torch.medianMs)} |`,
+  );
+  console.log(
+    `annet LSTM / PyTorch LSTM throughput: ${(torch.medianMs / lstm.medianMs).toFixed(2)} on medians, ${(torch.bestMs / lstm.bestMs).toFixed(2)} on best times (above 1: annet is faster; on a shared machine the best times are the steadier figure)`,
+  );
 }

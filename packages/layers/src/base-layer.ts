@@ -74,7 +74,11 @@ export abstract class BaseLayer implements Layer<Tensor> {
     this.defaultName = defaultName;
     const dtype = options.dtype ?? 'float32';
     if (dtype !== 'float32' && dtype !== 'float64') {
-      throw new AnnetError('INVALID_ARGUMENT', className, `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        className,
+        `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`,
+      );
     }
     this.dtype = dtype;
     if (options.name !== undefined) checkName(className, options.name);
@@ -144,7 +148,12 @@ export abstract class BaseLayer implements Layer<Tensor> {
   }
 
   /** Registers a parameter; call in the constructor, in the order `initialize` draws them. */
-  protected addParameter(localName: string, shape: readonly number[], initializer: Initializer, fans: Fans): LayerParameter {
+  protected addParameter(
+    localName: string,
+    shape: readonly number[],
+    initializer: Initializer,
+    fans: Fans,
+  ): LayerParameter {
     const parameter = new LayerParameter(this.layerName, localName, shape, this.dtype, initializer, fans);
     this.parameterList.push(parameter);
     return parameter;
@@ -178,13 +187,25 @@ export abstract class BaseLayer implements Layer<Tensor> {
   protected checkBackward(outputGradient: Tensor, outputShape: readonly number[], outputDType: string): Tensor {
     const input = this.lastInput;
     if (input === undefined) {
-      throw new AnnetError('INVALID_STATE', this.operation, 'backward was called before forward; call forward(input) first');
+      throw new AnnetError(
+        'INVALID_STATE',
+        this.operation,
+        'backward was called before forward; call forward(input) first',
+      );
     }
     if (!shapesEqual(outputGradient.shape, outputShape)) {
-      throw new AnnetError('SHAPE_MISMATCH', this.operation, `expected an output gradient of shape ${formatShape(outputShape)} (the last output's shape), got ${formatShape(outputGradient.shape)}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.operation,
+        `expected an output gradient of shape ${formatShape(outputShape)} (the last output's shape), got ${formatShape(outputGradient.shape)}`,
+      );
     }
     if (outputGradient.dtype !== outputDType) {
-      throw new AnnetError('DTYPE_MISMATCH', this.operation, `expected a ${outputDType} output gradient (the last output's dtype), got ${outputGradient.dtype}`);
+      throw new AnnetError(
+        'DTYPE_MISMATCH',
+        this.operation,
+        `expected a ${outputDType} output gradient (the last output's dtype), got ${outputGradient.dtype}`,
+      );
     }
     return input;
   }
@@ -212,6 +233,10 @@ export function seedConfig(options: SeededLayerOptions): JsonObject {
 
 function checkName(operation: string, name: unknown): void {
   if (typeof name !== 'string' || name.length === 0) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `a layer name must be a non-empty string, got ${JSON.stringify(name)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `a layer name must be a non-empty string, got ${JSON.stringify(name)}`,
+    );
   }
 }

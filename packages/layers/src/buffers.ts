@@ -29,4 +29,3 @@ export type FloatData = Float32Array | Float64Array;
 export function floatData(tensor: Tensor): FloatData {
   return tensor.data as FloatData;
 }
-

@@ -31,9 +31,21 @@ function predict(layers: readonly BaseLayer[], inputs: Tensor): number[] {
 
 describe('end-to-end fits with plain gradient descent', () => {
   it('learns XOR with a 2-4-1 network', () => {
-    const inputs = tensor([[0, 0], [0, 1], [1, 0], [1, 1]], { dtype: 'float64' });
+    const inputs = tensor(
+      [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ],
+      { dtype: 'float64' },
+    );
     const targets = tensor([[0], [1], [1], [0]], { dtype: 'float64' });
-    const layers = [new Dense(2, 4, { dtype: 'float64', seed: 1 }), new Tanh(), new Dense(4, 1, { dtype: 'float64', seed: 2 })];
+    const layers = [
+      new Dense(2, 4, { dtype: 'float64', seed: 1 }),
+      new Tanh(),
+      new Dense(4, 1, { dtype: 'float64', seed: 2 }),
+    ];
     let loss = Infinity;
     for (let epoch = 0; epoch < 2000; epoch++) loss = step(layers, inputs, targets, 0.5);
     expect(loss).toBeLessThan(0.05);

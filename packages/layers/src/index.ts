@@ -47,10 +47,22 @@ export { attachMask, maskOf } from './recurrent/sequence-mask.js';
 export { SequenceMask } from './recurrent/sequence-mask-layer.js';
 export { InitialState } from './recurrent/initial-state.js';
 export { FinalState, type FinalStateOptions } from './recurrent/final-state.js';
-export { MultiHeadAttention, type AttentionForwardOptions, type MultiHeadAttentionOptions } from './attention/multi-head-attention.js';
-export { maskedSoftmax, maskedSoftmaxBackward, type AttentionMaskGeometry, type FullyMaskedRows } from './attention/masked-softmax.js';
+export {
+  MultiHeadAttention,
+  type AttentionForwardOptions,
+  type MultiHeadAttentionOptions,
+} from './attention/multi-head-attention.js';
+export {
+  maskedSoftmax,
+  maskedSoftmaxBackward,
+  type AttentionMaskGeometry,
+  type FullyMaskedRows,
+} from './attention/masked-softmax.js';
 export { PositionalEmbedding, type PositionalEmbeddingOptions } from './attention/positional-embedding.js';
-export { SinusoidalPositionalEncoding, type SinusoidalPositionalEncodingOptions } from './attention/sinusoidal-positional-encoding.js';
+export {
+  SinusoidalPositionalEncoding,
+  type SinusoidalPositionalEncodingOptions,
+} from './attention/sinusoidal-positional-encoding.js';
 export { TransposedEmbedding, type TransposedEmbeddingOptions } from './attention/transposed-embedding.js';
 
 export { BatchNorm, type BatchNormOptions } from './normalization/batch-norm.js';
@@ -66,9 +78,20 @@ export { softmaxCrossEntropy, type SoftmaxCrossEntropyOptions } from './losses/s
 export { lossFromName, losses, type LossName } from './losses/loss-registry.js';
 
 export type { Fans, Initializer, InitializerConfig, InitializerName } from './initializers/initializer.js';
-export { constantInitializer, initializers, normalInitializer, uniformInitializer } from './initializers/initializers.js';
+export {
+  constantInitializer,
+  initializers,
+  normalInitializer,
+  uniformInitializer,
+} from './initializers/initializers.js';
 export { initializerFromConfig } from './initializers/initializer-from-config.js';
 
-export { defaultLayerRegistry, graphLayerFromConfig, layerFromConfig, type LayerClass, type LayerRegistry } from './registry/layer-registry.js';
+export {
+  defaultLayerRegistry,
+  graphLayerFromConfig,
+  layerFromConfig,
+  type LayerClass,
+  type LayerRegistry,
+} from './registry/layer-registry.js';
 export { graphLayerFromRegistry, layerFromRegistry } from './registry/layer-lookup.js';
 export { collectWeights, loadWeights, type LoadWeightsOptions, type WeightSource } from './registry/load-weights.js';

@@ -31,6 +31,10 @@ export function requireFloatInput(operation: string, input: Tensor): void {
  */
 export function requireDType(operation: string, input: Tensor, dtype: string, what = 'input'): void {
   if (input.dtype !== dtype) {
-    throw new AnnetError('DTYPE_MISMATCH', operation, `expected a ${dtype} ${what}, got ${input.dtype}; build the layer with { dtype: '${input.dtype}' } or convert the ${what}`);
+    throw new AnnetError(
+      'DTYPE_MISMATCH',
+      operation,
+      `expected a ${dtype} ${what}, got ${input.dtype}; build the layer with { dtype: '${input.dtype}' } or convert the ${what}`,
+    );
   }
 }

@@ -51,7 +51,8 @@ export class Workspace {
   /** The float buffer `name`: the same tensor while `dtype` and `shape` hold, else a new zero-filled resident one. */
   buffer<D extends FloatDType>(name: string, dtype: D, shape: readonly number[]): Tensor<D> {
     const entry = this.entries.get(name);
-    if (entry !== undefined && entry.dtype === dtype && shapesEqual((entry.value as Tensor).shape, shape)) return entry.value as Tensor<D>;
+    if (entry !== undefined && entry.dtype === dtype && shapesEqual((entry.value as Tensor).shape, shape))
+      return entry.value as Tensor<D>;
     const tensor = residentZeros(shape, dtype);
     this.set(name, tensor, undefined, dtype);
     return tensor;
@@ -60,8 +61,14 @@ export class Workspace {
   /** The buffer `'output'` for an input of `inputShape`: shaped by the layer's `outputShape`, remade only when `inputShape` or `dtype` changes. */
   output<D extends FloatDType>(dtype: D, inputShape: readonly number[]): Tensor<D> {
     const entry = this.entries.get('output');
-    if (entry !== undefined && entry.dtype === dtype && shapesEqual(entry.key as readonly number[], inputShape)) return entry.value as Tensor<D>;
-    if (this.owner === undefined) throw new AnnetError('INVALID_STATE', 'Workspace.output', 'this workspace has no layer to size its output; use buffer(\'output\', dtype, shape)');
+    if (entry !== undefined && entry.dtype === dtype && shapesEqual(entry.key as readonly number[], inputShape))
+      return entry.value as Tensor<D>;
+    if (this.owner === undefined)
+      throw new AnnetError(
+        'INVALID_STATE',
+        'Workspace.output',
+        "this workspace has no layer to size its output; use buffer('output', dtype, shape)",
+      );
     const tensor = residentZeros(this.owner.outputShape(inputShape), dtype);
     this.set('output', tensor, inputShape.slice(), dtype);
     return tensor;
@@ -72,7 +79,8 @@ export class Workspace {
   scratch(name: string, kind: 'int32', length: number): Int32Array;
   scratch(name: string, kind: 'float64' | 'int32', length: number): Float64Array | Int32Array {
     const entry = this.entries.get(name);
-    if (entry !== undefined && entry.dtype === kind && (entry.value as Float64Array | Int32Array).length === length) return entry.value as Float64Array | Int32Array;
+    if (entry !== undefined && entry.dtype === kind && (entry.value as Float64Array | Int32Array).length === length)
+      return entry.value as Float64Array | Int32Array;
     const array = kind === 'float64' ? new Float64Array(length) : new Int32Array(length);
     this.set(name, array, undefined, kind);
     return array;
@@ -94,9 +102,15 @@ export class Workspace {
    * What `make(shape, dtype)` built, kept under `name`: remade only when `shape` or `dtype`
    * changes. Pass a function made once (a module function or a field), not a new arrow per call.
    */
-  derive<T, D extends FloatDType>(name: string, dtype: D, shape: readonly number[], make: (shape: readonly number[], dtype: D) => T): T {
+  derive<T, D extends FloatDType>(
+    name: string,
+    dtype: D,
+    shape: readonly number[],
+    make: (shape: readonly number[], dtype: D) => T,
+  ): T {
     const entry = this.entries.get(name);
-    if (entry !== undefined && entry.dtype === dtype && shapesEqual(entry.key as readonly number[], shape)) return entry.value as T;
+    if (entry !== undefined && entry.dtype === dtype && shapesEqual(entry.key as readonly number[], shape))
+      return entry.value as T;
     const value = make(shape, dtype);
     this.set(name, value, shape.slice(), dtype);
     return value;

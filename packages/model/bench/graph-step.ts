@@ -19,11 +19,20 @@ import type { TrainableModel } from '../src/training/training-model.js';
 
 const batch = 64;
 const rng = createRng(1);
-const images = new Tensor(Float32Array.from({ length: batch * 784 }, () => rng.uniform(0, 1)), [batch, 784]);
-const labels = new Tensor(Int32Array.from({ length: batch }, (_, row) => row % 10), [batch]);
+const images = new Tensor(
+  Float32Array.from({ length: batch * 784 }, () => rng.uniform(0, 1)),
+  [batch, 784],
+);
+const labels = new Tensor(
+  Int32Array.from({ length: batch }, (_, row) => row % 10),
+  [batch],
+);
 
 function sequential(): TrainableModel {
-  return new Sequential([new Dense(784, 256, { activation: 'relu' }), new Dense(256, 128), new ReLU(), new Dense(128, 10)], { inputShape: [784] }).initialize(3);
+  return new Sequential(
+    [new Dense(784, 256, { activation: 'relu' }), new Dense(256, 128), new ReLU(), new Dense(128, 10)],
+    { inputShape: [784] },
+  ).initialize(3);
 }
 
 function graph(): TrainableModel {
@@ -84,7 +93,13 @@ for (let repeat = 0; repeat < 30; repeat++) {
 }
 const best = times.map((list) => Math.min(...list));
 const median = times.map((list) => list.slice().sort((a, b) => a - b)[Math.floor(list.length / 2)]);
-console.log(`graph engine overhead: MLP 784-256-128-10, batch ${batch}, Adam, one training step (load average ${loadavg()[0].toFixed(2)})`);
-runs.forEach((run, index) => console.log(`  ${run.name.padEnd(12)} ${best[index].toFixed(3)} ms/step (fastest round), ${median[index].toFixed(3)} ms median, ${bytesPerStep(run).toFixed(1)} heap bytes/step`));
+console.log(
+  `graph engine overhead: MLP 784-256-128-10, batch ${batch}, Adam, one training step (load average ${loadavg()[0].toFixed(2)})`,
+);
+runs.forEach((run, index) =>
+  console.log(
+    `  ${run.name.padEnd(12)} ${best[index].toFixed(3)} ms/step (fastest round), ${median[index].toFixed(3)} ms median, ${bytesPerStep(run).toFixed(1)} heap bytes/step`,
+  ),
+);
 const overhead = (best[1] / best[0] - 1) * 100;
 console.log(`  graph vs Sequential: ${overhead >= 0 ? '+' : ''}${overhead.toFixed(2)} % (target: within 2 %)`);

@@ -9,11 +9,19 @@ import { EventLoopYielder, Sequential } from '../dist/index.js';
 
 const samples = 4096;
 const rng = createRng(1);
-const inputs = new Tensor(Float32Array.from({ length: samples * 784 }, () => rng.uniform(0, 1)), [samples, 784]);
-const targets = new Tensor(Int32Array.from({ length: samples }, (_, index) => index % 10), [samples]);
+const inputs = new Tensor(
+  Float32Array.from({ length: samples * 784 }, () => rng.uniform(0, 1)),
+  [samples, 784],
+);
+const targets = new Tensor(
+  Int32Array.from({ length: samples }, (_, index) => index % 10),
+  [samples],
+);
 
 async function run(yieldEvery) {
-  const model = new Sequential([new Dense(784, 128), new ReLU(), new Dense(128, 10)], { inputShape: [784] }).initialize(1);
+  const model = new Sequential([new Dense(784, 128), new ReLU(), new Dense(128, 10)], { inputShape: [784] }).initialize(
+    1,
+  );
   let ticks = 0;
   let last = performance.now();
   let longest = 0;
@@ -25,11 +33,19 @@ async function run(yieldEvery) {
   }, 1);
   const start = performance.now();
   last = start;
-  await model.fit({ inputs, targets }, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 2, batchSize: 64, yieldEvery });
+  await model.fit(
+    { inputs, targets },
+    { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 2, batchSize: 64, yieldEvery },
+  );
   const seconds = (performance.now() - start) / 1000;
   clearInterval(timer);
   longest = Math.max(longest, performance.now() - last);
-  return { yieldEvery: JSON.stringify(yieldEvery), samplesPerSecond: Math.round((2 * samples) / seconds), ticks, longestGapMs: Math.round(longest) };
+  return {
+    yieldEvery: JSON.stringify(yieldEvery),
+    samplesPerSecond: Math.round((2 * samples) / seconds),
+    ticks,
+    longestGapMs: Math.round(longest),
+  };
 }
 
 await run('never'); // warm-up

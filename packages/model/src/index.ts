@@ -5,7 +5,13 @@
  */
 export { Sequential, type SequentialConfig, type SequentialOptions } from './sequential/sequential.js';
 export type { ModelLayer } from './sequential/model-layer.js';
-export { checkModelState, readModelState, writeModelState, type ModelState, type ModelStateChecks } from './sequential/model-state.js';
+export {
+  checkModelState,
+  readModelState,
+  writeModelState,
+  type ModelState,
+  type ModelStateChecks,
+} from './sequential/model-state.js';
 export type { LayerSummary, ModelSummary } from './sequential/summary.js';
 
 export { Model, type ModelOptions } from './graph/model.js';
@@ -22,7 +28,14 @@ export { WeightSnapshot, weightsAreFinite, type WeightOwner } from './sequential
 
 export type { FitOptions } from './training/fit-options.js';
 export type { AsyncEvaluateOptions, EvaluateOptions } from './training/evaluate.js';
-export { autoYieldMilliseconds, autoYieldMillisecondsWithSignal, isBrowserLike, resolveYieldEvery, type YieldEvery, type YieldPolicy } from './training/yield-every.js';
+export {
+  autoYieldMilliseconds,
+  autoYieldMillisecondsWithSignal,
+  isBrowserLike,
+  resolveYieldEvery,
+  type YieldEvery,
+  type YieldPolicy,
+} from './training/yield-every.js';
 export { EventLoopYielder, YieldScheduler, type YieldMechanism } from './training/event-loop-yielder.js';
 export type { TensorPair, TrainingData } from './training/data-source.js';
 export type { LossSpec } from './training/loss-spec.js';
@@ -36,4 +49,11 @@ export * from './metrics/index.js';
 export { formatConfusionMatrix } from './format/confusion-matrix.js';
 export { formatCount, formatTable, type ColumnAlignment } from './format/table.js';
 export { annetVersion } from './version.js';
-export { loadModel, modelFileFormat, modelFileFormatVersion, saveModel, type LoadModelOptions, type SavedModel } from './saving/model-file.js';
+export {
+  loadModel,
+  modelFileFormat,
+  modelFileFormatVersion,
+  saveModel,
+  type LoadModelOptions,
+  type SavedModel,
+} from './saving/model-file.js';

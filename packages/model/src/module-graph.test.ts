@@ -14,7 +14,9 @@ function importGraph(): Map<string, string[]> {
       if (entry.isDirectory()) visit(full);
       else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
         const text = fs.readFileSync(full, 'utf8');
-        const targets = [...text.matchAll(/\bfrom\s+'(\.{1,2}\/[^']+)'/g)].map((match) => path.relative(sourceFolder, path.resolve(folder, match[1].replace(/\.js$/, '.ts'))));
+        const targets = [...text.matchAll(/\bfrom\s+'(\.{1,2}\/[^']+)'/g)].map((match) =>
+          path.relative(sourceFolder, path.resolve(folder, match[1].replace(/\.js$/, '.ts'))),
+        );
         graph.set(path.relative(sourceFolder, full), targets);
       }
     }
@@ -56,6 +58,14 @@ describe('the module graph of @annet/model', () => {
     expect(findCycle(graph)).toBeNull();
   });
   it('finds a cycle when there is one (the checker itself works)', () => {
-    expect(findCycle(new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']]]))).toEqual(['a.ts', 'b.ts', 'c.ts', 'a.ts']);
+    expect(
+      findCycle(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', ['c.ts']],
+          ['c.ts', ['a.ts']],
+        ]),
+      ),
+    ).toEqual(['a.ts', 'b.ts', 'c.ts', 'a.ts']);
   });
 });

@@ -1,4 +1,17 @@
-import { Bidirectional, defaultLayerRegistry, Dense, Embedding, FinalState, GRU, InitialState, LSTM, SequenceMask, SimpleRNN, softmaxCrossEntropy, type LossOptions } from '@annet/layers';
+import {
+  Bidirectional,
+  defaultLayerRegistry,
+  Dense,
+  Embedding,
+  FinalState,
+  GRU,
+  InitialState,
+  LSTM,
+  SequenceMask,
+  SimpleRNN,
+  softmaxCrossEntropy,
+  type LossOptions,
+} from '@annet/layers';
 import { Adam } from '@annet/optimizers';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '@annet/serialization';
 import { createRng, Tensor } from '@annet/tensor';
@@ -14,7 +27,10 @@ import { checkGraphGradients, normalTensor } from './testing/graph-gradient-chec
 describe('TokenAccuracy', () => {
   it('counts only the positions not labelled ignoreIndex (hand-derived)', () => {
     // Arg-maxes per position: 0, 1, 0 | 1, 1, 0; labels 0, 0, -1 | 1, -1, 0 → hits 0✓ 1✗ | 1✓ 0✓ of 4 counted.
-    const logits = new Tensor(Float32Array.from([0.9, 0.1, 0.2, 0.8, 0.6, 0.4, 0.1, 0.9, 0.3, 0.7, 0.5, 0.4]), [2, 3, 2]);
+    const logits = new Tensor(
+      Float32Array.from([0.9, 0.1, 0.2, 0.8, 0.6, 0.4, 0.1, 0.9, 0.3, 0.7, 0.5, 0.4]),
+      [2, 3, 2],
+    );
     const tags = new Tensor(Int32Array.from([0, 0, -1, 1, -1, 0]), [2, 3]);
     expect(tokenAccuracy(logits, tags, { ignoreIndex: -1 })).toBe(0.75);
     const metric = new TokenAccuracy({ ignoreIndex: -1 });
@@ -23,8 +39,12 @@ describe('TokenAccuracy', () => {
     resumed.setState(JSON.parse(JSON.stringify(metric.state())));
     resumed.update(logits, tags);
     expect(resumed.result()).toBe(0.75);
-    expect(() => tokenAccuracy(logits, tags)).toThrow(/tokenAccuracy: target -1 at position 2 is not a class index in \[0, 2\)/);
-    expect(() => tokenAccuracy(logits, new Tensor(Int32Array.from([0, 1]), [2]))).toThrow(/expected predictions \[\.\.\., classes\].*got predictions \[2,3,2\] and targets \[2\]/);
+    expect(() => tokenAccuracy(logits, tags)).toThrow(
+      /tokenAccuracy: target -1 at position 2 is not a class index in \[0, 2\)/,
+    );
+    expect(() => tokenAccuracy(logits, new Tensor(Int32Array.from([0, 1]), [2]))).toThrow(
+      /expected predictions \[\.\.\., classes\].*got predictions \[2,3,2\] and targets \[2\]/,
+    );
   });
 });
 
@@ -33,9 +53,15 @@ describe('recurrent layers in a graph model', () => {
     const steps = input({ name: 'steps', shape: [5, 3], dtype: 'float64' });
     const lengths = input({ name: 'lengths', shape: [], dtype: 'int32' });
     const masked = apply(new SequenceMask(), [steps, lengths]);
-    const both = apply(new Bidirectional(new GRU(3, 4, { returnSequences: true, dtype: 'float64' }), { merge: 'sum' }), masked);
+    const both = apply(
+      new Bidirectional(new GRU(3, 4, { returnSequences: true, dtype: 'float64' }), { merge: 'sum' }),
+      masked,
+    );
     const last = apply(new LSTM(4, 3, { dtype: 'float64' }), both);
-    const model = new Model({ inputs: [steps, lengths], outputs: { score: apply(new Dense(3, 2, { dtype: 'float64' }), last) } }).initialize(3);
+    const model = new Model({
+      inputs: [steps, lengths],
+      outputs: { score: apply(new Dense(3, 2, { dtype: 'float64' }), last) },
+    }).initialize(3);
     expect(model.summary()).toMatch(/bidirectional_1 \(Bidirectional\)\s+\[batch, 5, 4\]/);
     const inputs = { steps: normalTensor([3, 5, 3], 1), lengths: new Tensor(Int32Array.from([5, 2, 3]), [3]) };
     const errors = checkGraphGradients(model, inputs);
@@ -48,22 +74,31 @@ describe('recurrent layers in a graph model', () => {
     // The padding of sample 1 does not matter.
     const before = Array.from(model.predict(inputs).data);
     const changed = inputs.steps.clone();
-    for (let step = 2; step < 5; step++) for (let feature = 0; feature < 3; feature++) changed.data[(1 * 5 + step) * 3 + feature] = 50;
+    for (let step = 2; step < 5; step++)
+      for (let feature = 0; feature < 3; feature++) changed.data[(1 * 5 + step) * 3 + feature] = 50;
     expect(Array.from(model.predict({ steps: changed, lengths: inputs.lengths }).data)).toEqual(before);
   });
 
-  it('pass states between layers: an encoder LSTM\'s h_n and c_n (FinalState) start a decoder (InitialState); float64 gradient check through the states', () => {
+  it("pass states between layers: an encoder LSTM's h_n and c_n (FinalState) start a decoder (InitialState); float64 gradient check through the states", () => {
     const source = input({ name: 'source', shape: [4, 3], dtype: 'float64' });
     const target = input({ name: 'target', shape: [3, 2], dtype: 'float64' });
     const encoder = new LSTM(3, 4, { dtype: 'float64', name: 'encoder' });
     const encoded = apply(encoder, source);
     const h = apply(new FinalState(4), encoded);
     const c = apply(new FinalState(4, { state: 1 }), encoded);
-    const decoded = apply(new LSTM(2, 4, { returnSequences: true, dtype: 'float64', name: 'decoder' }), apply(new InitialState(), [target, h, c]));
-    const model = new Model({ inputs: [source, target], outputs: { y: apply(new Dense(4, 2, { dtype: 'float64' }), decoded) } }).initialize(5);
+    const decoded = apply(
+      new LSTM(2, 4, { returnSequences: true, dtype: 'float64', name: 'decoder' }),
+      apply(new InitialState(), [target, h, c]),
+    );
+    const model = new Model({
+      inputs: [source, target],
+      outputs: { y: apply(new Dense(4, 2, { dtype: 'float64' }), decoded) },
+    }).initialize(5);
     const inputs = { source: normalTensor([2, 4, 3], 1), target: normalTensor([2, 3, 2], 2) };
     const errors = checkGraphGradients(model, inputs);
-    expect(errors.map((error) => error.name)).toEqual(expect.arrayContaining(['input source', 'encoder.weightIH', 'encoder.weightHH']));
+    expect(errors.map((error) => error.name)).toEqual(
+      expect.arrayContaining(['input source', 'encoder.weightIH', 'encoder.weightHH']),
+    );
     for (const error of errors) {
       expect(error.relativeError, error.name).toBeLessThan(1e-6);
       expect(error.largest, error.name).toBeGreaterThan(0);
@@ -73,7 +108,9 @@ describe('recurrent layers in a graph model', () => {
     const other = inputs.source.clone();
     other.data[0] += 1;
     expect(Array.from(model.predict({ source: other, target: inputs.target }).data)).not.toEqual(before);
-    expect(Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig())), defaultLayerRegistry).getConfig()).toEqual(model.getConfig());
+    expect(Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig())), defaultLayerRegistry).getConfig()).toEqual(
+      model.getConfig(),
+    );
   });
 
   it('pass all four states of a Bidirectional LSTM through InitialState and FinalState; float64 gradient check', () => {
@@ -83,7 +120,10 @@ describe('recurrent layers in a graph model', () => {
     const output = apply(bidirectional, apply(new InitialState(), [steps, state, state, state, state]));
     const backwardCell = apply(new FinalState(2, { state: 3 }), output);
     const model = new Model({ inputs: [steps, state], outputs: { y: output, c: backwardCell } }).initialize(2);
-    const errors = checkGraphGradients(model, { steps: normalTensor([2, 4, 3], 3), state: normalTensor([2, 2], 4, 0.5) });
+    const errors = checkGraphGradients(model, {
+      steps: normalTensor([2, 4, 3], 3),
+      state: normalTensor([2, 2], 4, 0.5),
+    });
     expect(errors.map((error) => error.name)).toContain('input state');
     for (const error of errors) {
       expect(error.relativeError, error.name).toBeLessThan(1e-6);
@@ -93,7 +133,7 @@ describe('recurrent layers in a graph model', () => {
 
   it('rebuilds from its config', () => {
     const steps = input({ name: 'steps', shape: [4, 2] });
-    const lengths = input({ name: 'lengths', shape: [] , dtype: 'int32' });
+    const lengths = input({ name: 'lengths', shape: [], dtype: 'int32' });
     const output = apply(new SimpleRNN(2, 3), apply(new SequenceMask(), [steps, lengths]));
     const model = new Model({ inputs: [steps, lengths], outputs: { y: output } }).initialize(1);
     const copy = Model.fromConfig(JSON.parse(JSON.stringify(model.getConfig())), defaultLayerRegistry);
@@ -119,7 +159,8 @@ function taggingData(count: number, seed: number): { ids: Tensor; tags: Tensor }
 }
 
 const ignorePadding = { ignoreIndex: -1 } as const;
-const maskedLoss = (predictions: Tensor, targets: Tensor, options?: LossOptions) => softmaxCrossEntropy(predictions, targets, { ...options, ...ignorePadding });
+const maskedLoss = (predictions: Tensor, targets: Tensor, options?: LossOptions) =>
+  softmaxCrossEntropy(predictions, targets, { ...options, ...ignorePadding });
 
 function tagger(seed: number): Sequential {
   return new Sequential([
@@ -137,16 +178,19 @@ function bytesOf(tensor: Tensor): Uint8Array {
 describe('a Sequential tagger: Embedding({ maskZero }) → Bidirectional(LSTM) → Dense', () => {
   const data = taggingData(96, 5);
   const fit = (model: Sequential, resumeFrom?: Checkpoint, store?: MemoryCheckpointStore) =>
-    model.fit({ inputs: data.ids, targets: data.tags }, {
-      optimizer: new Adam({ learningRate: 0.05 }),
-      loss: maskedLoss,
-      metrics: [new TokenAccuracy(ignorePadding)],
-      epochs: 12,
-      batchSize: 16,
-      seed: 2,
-      callbacks: store === undefined ? [] : [new ModelCheckpoint({ store, everySteps: 1 })],
-      resumeFrom,
-    });
+    model.fit(
+      { inputs: data.ids, targets: data.tags },
+      {
+        optimizer: new Adam({ learningRate: 0.05 }),
+        loss: maskedLoss,
+        metrics: [new TokenAccuracy(ignorePadding)],
+        epochs: 12,
+        batchSize: 16,
+        seed: 2,
+        callbacks: store === undefined ? [] : [new ModelCheckpoint({ store, everySteps: 1 })],
+        resumeFrom,
+      },
+    );
 
   it('learns the task over the real tokens, and resumes mid-epoch bit for bit', async () => {
     const store = new MemoryCheckpointStore((moment) => `step-${moment.step}`);
@@ -159,6 +203,12 @@ describe('a Sequential tagger: Embedding({ maskZero }) → Bidirectional(LSTM) �
     await fit(resumed, middle);
     const names = model.parameters().map((parameter) => parameter.name);
     expect(names).toContain('bidirectional_1.weightIH_reverse');
-    model.parameters().forEach((parameter, index) => expect(bytesOf(new Tensor(resumed.parameters()[index].value, parameter.shape)), parameter.name).toEqual(bytesOf(new Tensor(parameter.value, parameter.shape))));
+    model
+      .parameters()
+      .forEach((parameter, index) =>
+        expect(bytesOf(new Tensor(resumed.parameters()[index].value, parameter.shape)), parameter.name).toEqual(
+          bytesOf(new Tensor(parameter.value, parameter.shape)),
+        ),
+      );
   });
 });

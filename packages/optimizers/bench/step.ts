@@ -7,7 +7,17 @@ import { loadavg } from 'node:os';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import type { Parameter } from '@annet/layer-api';
 import {
-  Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, NAdam, RAdam, RMSprop, SGD, cosineSchedule,
+  Adadelta,
+  Adagrad,
+  Adam,
+  Adamax,
+  AdamW,
+  Lion,
+  NAdam,
+  RAdam,
+  RMSprop,
+  SGD,
+  cosineSchedule,
   type Optimizer,
 } from '../src/index.js';
 import { testMemory } from '../src/testing/resident-memory.js';
@@ -45,18 +55,28 @@ function residentModel(shapes: readonly number[][]): Parameter[] {
 
 /** The same shapes as ordinary arrays (the TypeScript updates). */
 function ordinaryModel(shapes: readonly number[][]): Parameter[] {
-  return residentModel(shapes).map(({ name, shape, value, grad }) => ({ name, shape, value: value.slice(), grad: grad.slice() }));
+  return residentModel(shapes).map(({ name, shape, value, grad }) => ({
+    name,
+    shape,
+    value: value.slice(),
+    grad: grad.slice(),
+  }));
 }
 
 let collections = 0;
-new PerformanceObserver((list) => { collections += list.getEntries().length; }).observe({ entryTypes: ['gc'] });
+new PerformanceObserver((list) => {
+  collections += list.getEntries().length;
+}).observe({ entryTypes: ['gc'] });
 
 /**
  * Milliseconds per step over 9 rounds of 20 steps, after 30 warm-up steps: the fastest round's CPU
  * time (what the code costs when neighbours disturb it least; on a shared machine a median measures
  * them as much as the code) and the median round's wall-clock time.
  */
-function millisecondsPerStep(create: () => Optimizer<never>, parts: number | (() => Parameter[])): { wall: number; cpu: number } {
+function millisecondsPerStep(
+  create: () => Optimizer<never>,
+  parts: number | (() => Parameter[]),
+): { wall: number; cpu: number } {
   const parameters = typeof parts === 'number' ? model(size, parts) : parts();
   const optimizer = create();
   for (let step = 0; step < 30; step++) optimizer.step(parameters); // state allocation and JIT warm-up
@@ -110,7 +130,7 @@ function bareAdam(value: Float32Array, gradient: Float32Array, m: Float32Array, 
     m[i] = first;
     const second = 0.999 * v[i] + 0.001 * g * g;
     v[i] = second;
-    value[i] -= stepSize * first / (Math.sqrt(second) * inverse + 1e-8);
+    value[i] -= (stepSize * first) / (Math.sqrt(second) * inverse + 1e-8);
   }
 }
 
@@ -164,7 +184,13 @@ const cases: Array<[string, () => Optimizer<never>]> = [
   ['Adam', () => new Adam() as never],
   ['Adam amsgrad', () => new Adam({ amsgrad: true }) as never],
   ['AdamW', () => new AdamW() as never],
-  ['AdamW + cosine schedule', () => new AdamW({ learningRate: cosineSchedule({ initialLearningRate: 1e-3, totalSteps: 1000, warmupSteps: 10 }) }) as never],
+  [
+    'AdamW + cosine schedule',
+    () =>
+      new AdamW({
+        learningRate: cosineSchedule({ initialLearningRate: 1e-3, totalSteps: 1000, warmupSteps: 10 }),
+      }) as never,
+  ],
   ['RMSprop', () => new RMSprop() as never],
   ['RMSprop centered, momentum', () => new RMSprop({ centered: true, momentum: 0.9 }) as never],
   ['Adagrad', () => new Adagrad() as never],
@@ -175,10 +201,19 @@ const cases: Array<[string, () => Optimizer<never>]> = [
   ['Lion', () => new Lion() as never],
 ];
 
-const load = (): string => loadavg().map((average) => average.toFixed(2)).join(', ');
-console.log(`node ${process.version}, ${size.toLocaleString('en')} float32 parameters; 9 rounds of 20 steps; load average ${load()}`);
-console.log('best CPU ms: the fastest round\'s process CPU time per step; wall ms: the median round\'s wall-clock time per step\n');
-console.log('| optimizer | 1 tensor of 1M: best CPU ms/step | median wall ms/step | 100 tensors of 10k: best CPU ms/step | median wall ms/step | heap bytes/step after warm-up | GCs in 5,000 steps |');
+const load = (): string =>
+  loadavg()
+    .map((average) => average.toFixed(2))
+    .join(', ');
+console.log(
+  `node ${process.version}, ${size.toLocaleString('en')} float32 parameters; 9 rounds of 20 steps; load average ${load()}`,
+);
+console.log(
+  "best CPU ms: the fastest round's process CPU time per step; wall ms: the median round's wall-clock time per step\n",
+);
+console.log(
+  '| optimizer | 1 tensor of 1M: best CPU ms/step | median wall ms/step | 100 tensors of 10k: best CPU ms/step | median wall ms/step | heap bytes/step after warm-up | GCs in 5,000 steps |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 // Allocation is measured twice and the second pass reported: the first includes the JIT compiling
 // (and recompiling, as more optimizers share the step code) the library's functions.
@@ -190,15 +225,23 @@ for (const [name, create] of cases) {
   const bytes = allocation === undefined ? 'n/a' : allocation.bytes.toFixed(1);
   const whole = millisecondsPerStep(create, 1);
   const parts = millisecondsPerStep(create, 100);
-  console.log(`| ${name} | ${whole.cpu.toFixed(2)} | ${whole.wall.toFixed(2)} | ${parts.cpu.toFixed(2)} | ${parts.wall.toFixed(2)} | ${bytes} | ${allocation?.collections ?? 'n/a'} |`);
+  console.log(
+    `| ${name} | ${whole.cpu.toFixed(2)} | ${whole.wall.toFixed(2)} | ${parts.cpu.toFixed(2)} | ${parts.wall.toFixed(2)} | ${bytes} | ${allocation?.collections ?? 'n/a'} |`,
+  );
 }
 console.log(`\nload average at the end: ${load()}`);
 
 // The WebAssembly SIMD kernels: the same optimizers on parameters that live in a WebAssembly memory
 // (as @annet/tensor's resident tensors do), against the TypeScript updates on ordinary arrays.
-const simdCases = cases.filter(([name]) => /^(SGD|Adam|AdamW|RMSprop|Adagrad|NAdam|RAdam|Lion)( |$)/.test(name) && !name.includes('cosine'));
-console.log('\nSIMD kernels (parameters in a WebAssembly memory) against the TypeScript updates (ordinary arrays), best CPU ms/step');
-console.log('| optimizer | 1 tensor of 1M: TypeScript | SIMD | MLP 784-128-64-10 (109,386 in 6 tensors): TypeScript | SIMD | SIMD heap bytes/step |');
+const simdCases = cases.filter(
+  ([name]) => /^(SGD|Adam|AdamW|RMSprop|Adagrad|NAdam|RAdam|Lion)( |$)/.test(name) && !name.includes('cosine'),
+);
+console.log(
+  '\nSIMD kernels (parameters in a WebAssembly memory) against the TypeScript updates (ordinary arrays), best CPU ms/step',
+);
+console.log(
+  '| optimizer | 1 tensor of 1M: TypeScript | SIMD | MLP 784-128-64-10 (109,386 in 6 tensors): TypeScript | SIMD | SIMD heap bytes/step |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const [, create] of simdCases) bytesPerStep(create, true);
 for (const [name, create] of simdCases) {
@@ -207,6 +250,8 @@ for (const [name, create] of simdCases) {
   const typescriptMlp = millisecondsPerStep(create, () => ordinaryModel(mlpShapes));
   const simdMlp = millisecondsPerStep(create, () => residentModel(mlpShapes));
   const bytes = bytesPerStep(create, true).bytes;
-  console.log(`| ${name} | ${typescriptWhole.cpu.toFixed(2)} | ${simdWhole.cpu.toFixed(2)} | ${typescriptMlp.cpu.toFixed(3)} | ${simdMlp.cpu.toFixed(3)} | ${bytes.toFixed(1)} |`);
+  console.log(
+    `| ${name} | ${typescriptWhole.cpu.toFixed(2)} | ${simdWhole.cpu.toFixed(2)} | ${typescriptMlp.cpu.toFixed(3)} | ${simdMlp.cpu.toFixed(3)} | ${bytes.toFixed(1)} |`,
+  );
 }
 console.log(`\nload average at the end: ${load()}`);

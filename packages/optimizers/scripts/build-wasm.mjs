@@ -17,22 +17,41 @@ const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const assemblyFolder = path.join(packageRoot, 'assembly');
 const outputFile = path.join(packageRoot, 'src/kernels/wasm-binary.generated.ts');
 
-const commonFlags = ['assembly/index.ts', '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--importMemory', '--initialMemory', '0'];
+const commonFlags = [
+  'assembly/index.ts',
+  '-O3',
+  '--runtime',
+  'stub',
+  '--noAssert',
+  '--enable',
+  'simd',
+  '--importMemory',
+  '--initialMemory',
+  '0',
+];
 // A shared import must declare a maximum; 65536 pages (4 GiB) accepts every shared memory.
 const variants = [
-  { name: 'shared', exportName: 'optimizerKernelsSharedBase64', flags: ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'] },
+  {
+    name: 'shared',
+    exportName: 'optimizerKernelsSharedBase64',
+    flags: ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'],
+  },
   { name: 'unshared', exportName: 'optimizerKernelsBase64', flags: [] },
 ];
 
 function compilerVersion() {
-  return JSON.parse(fs.readFileSync(path.join(packageRoot, 'node_modules/assemblyscript/package.json'), 'utf8')).version;
+  return JSON.parse(fs.readFileSync(path.join(packageRoot, 'node_modules/assemblyscript/package.json'), 'utf8'))
+    .version;
 }
 
 function sourceHash() {
   const hash = createHash('sha256');
   hash.update(`assemblyscript ${compilerVersion()}\n`);
   hash.update(`${JSON.stringify([commonFlags, variants.map((variant) => variant.flags)])}\n`);
-  const files = fs.readdirSync(assemblyFolder).filter((file) => file.endsWith('.ts')).sort();
+  const files = fs
+    .readdirSync(assemblyFolder)
+    .filter((file) => file.endsWith('.ts'))
+    .sort();
   for (const file of files) hash.update(`${file}\0${fs.readFileSync(path.join(assemblyFolder, file), 'utf8')}\0`);
   return hash.digest('hex');
 }
@@ -63,14 +82,27 @@ async function compile(flags) {
   let log = '';
   const { error } = await asc.main([...commonFlags, ...flags, '-o', 'kernels.wasm'], {
     baseDir: packageRoot,
-    writeFile: (name, contents) => { outputs[name] = contents; },
-    stdout: { write: (text) => { log += text; } },
-    stderr: { write: (text) => { log += text; } },
+    writeFile: (name, contents) => {
+      outputs[name] = contents;
+    },
+    stdout: {
+      write: (text) => {
+        log += text;
+      },
+    },
+    stderr: {
+      write: (text) => {
+        log += text;
+      },
+    },
   });
   if (error) throw new Error(`asc failed: ${error.message}\n${log}`);
   const bytes = Buffer.from(outputs['kernels.wasm']);
   const ids = sectionIds(bytes);
-  if (ids.includes(11) || ids.includes(8)) throw new Error(`the kernel module has a ${ids.includes(11) ? 'data section' : 'start function'}: it would write into the parameters' memory`);
+  if (ids.includes(11) || ids.includes(8))
+    throw new Error(
+      `the kernel module has a ${ids.includes(11) ? 'data section' : 'start function'}: it would write into the parameters' memory`,
+    );
   return bytes;
 }
 
@@ -107,7 +139,9 @@ const current = fs.existsSync(outputFile) ? fs.readFileSync(outputFile, 'utf8') 
 const recorded = /optimizerKernelsSourceHash = '([0-9a-f]+)'/.exec(current)?.[1];
 if (process.argv.includes('--check')) {
   if (recorded !== hash) {
-    console.error(`${path.relative(packageRoot, outputFile)} is out of date with assembly/ (recorded ${recorded ?? 'nothing'}, sources ${hash}); run \`pnpm build:wasm\``);
+    console.error(
+      `${path.relative(packageRoot, outputFile)} is out of date with assembly/ (recorded ${recorded ?? 'nothing'}, sources ${hash}); run \`pnpm build:wasm\``,
+    );
     process.exit(1);
   }
   console.log('wasm binaries are up to date');
@@ -116,5 +150,7 @@ if (process.argv.includes('--check')) {
   for (const variant of variants) binaries.push({ variant, bytes: await compile(variant.flags) });
   const text = render(hash, binaries);
   if (text !== current) fs.writeFileSync(outputFile, text);
-  console.log(`wasm: ${binaries.map(({ variant, bytes }) => `${variant.name} ${bytes.length} B`).join(', ')}${text === current ? ' (unchanged)' : ''}`);
+  console.log(
+    `wasm: ${binaries.map(({ variant, bytes }) => `${variant.name} ${bytes.length} B`).join(', ')}${text === current ? ' (unchanged)' : ''}`,
+  );
 }

@@ -5,12 +5,20 @@ import { Adam } from './optimizers/adam.js';
 
 /** A twin of the class as another installed copy of @annet/layer-api defines it. */
 class OtherPackageError extends Error {
-  constructor(readonly code: string, readonly operation: string, detail: string) {
+  constructor(
+    readonly code: string,
+    readonly operation: string,
+    detail: string,
+  ) {
     super(`${operation}: ${detail}`);
     (this as unknown as Record<symbol, boolean>)[Symbol.for('annet.error')] = true;
   }
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[Symbol.for('annet.error')] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[Symbol.for('annet.error')] === true
+    );
   }
 }
 
@@ -34,7 +42,9 @@ describe('AnnetError', () => {
       thrown = error;
     }
     expect(thrown instanceof OtherPackageError).toBe(true);
-    expect(new OtherPackageError('SHAPE_MISMATCH', 'matmul', 'inner dimensions differ') instanceof AnnetError).toBe(true);
+    expect(new OtherPackageError('SHAPE_MISMATCH', 'matmul', 'inner dimensions differ') instanceof AnnetError).toBe(
+      true,
+    );
     expect(new Error('plain') instanceof AnnetError).toBe(false);
   });
 });

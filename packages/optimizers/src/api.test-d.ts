@@ -1,10 +1,23 @@
 import { expectTypeOf, test } from 'vitest';
 import type { FloatArray, JsonObject } from '@annet/layer-api';
-import { Adam, AdamW, SGD, cosineSchedule, optimizerFromJSON, type LoadReport, type OptimizerStateDict } from './index.js';
+import {
+  Adam,
+  AdamW,
+  SGD,
+  cosineSchedule,
+  optimizerFromJSON,
+  type LoadReport,
+  type OptimizerStateDict,
+} from './index.js';
 
 test('options take PyTorch names in camelCase and reject the originals', () => {
   new Adam({ learningRate: cosineSchedule({ initialLearningRate: 1e-3, totalSteps: 100 }), beta1: 0.9, amsgrad: true });
-  new AdamW({ groups: [{ pattern: '\\.biases$', weightDecay: 0 }, { names: ['head.weights'], learningRate: 1e-4 }] });
+  new AdamW({
+    groups: [
+      { pattern: '\\.biases$', weightDecay: 0 },
+      { names: ['head.weights'], learningRate: 1e-4 },
+    ],
+  });
   // @ts-expect-error lr is spelled learningRate
   new Adam({ lr: 1e-3 });
   // @ts-expect-error a group needs names or pattern, not a function
@@ -14,7 +27,12 @@ test('options take PyTorch names in camelCase and reject the originals', () => {
 });
 
 test('the state dict has the shape the checkpoint format relies on', () => {
-  expectTypeOf<OptimizerStateDict>().toExtend<{ type: string; config: JsonObject; state: JsonObject; arrays: Record<string, { shape: number[]; value: Float32Array | Float64Array }> }>();
+  expectTypeOf<OptimizerStateDict>().toExtend<{
+    type: string;
+    config: JsonObject;
+    state: JsonObject;
+    arrays: Record<string, { shape: number[]; value: Float32Array | Float64Array }>;
+  }>();
   expectTypeOf<SGD['loadStateDict']>().returns.toEqualTypeOf<LoadReport>();
   expectTypeOf<LoadReport['missing']>().toEqualTypeOf<readonly string[]>();
 });

@@ -23,14 +23,59 @@ export type {
 } from './core/types.js';
 
 export { SGD, sgdReference, sgdRule, sgdUpdate, type SGDHyperparameters, type SGDOptions } from './optimizers/sgd.js';
-export { Adam, adamReference, adamRule, adamUpdate, type AdamHyperparameters, type AdamOptions } from './optimizers/adam.js';
+export {
+  Adam,
+  adamReference,
+  adamRule,
+  adamUpdate,
+  type AdamHyperparameters,
+  type AdamOptions,
+} from './optimizers/adam.js';
 export { AdamW, adamWRule, type AdamWOptions } from './optimizers/adamw.js';
-export { RMSprop, rmspropRule, rmspropUpdate, type RMSpropHyperparameters, type RMSpropOptions } from './optimizers/rmsprop.js';
-export { Adagrad, adagradRule, adagradUpdate, type AdagradHyperparameters, type AdagradOptions } from './optimizers/adagrad.js';
-export { Adadelta, adadeltaRule, adadeltaUpdate, type AdadeltaHyperparameters, type AdadeltaOptions } from './optimizers/adadelta.js';
-export { Adamax, adamaxRule, adamaxUpdate, type AdamaxHyperparameters, type AdamaxOptions } from './optimizers/adamax.js';
-export { NAdam, nadamReference, nadamRule, nadamUpdate, type NAdamHyperparameters, type NAdamOptions } from './optimizers/nadam.js';
-export { RAdam, radamReference, radamRule, radamUpdate, type RAdamHyperparameters, type RAdamOptions } from './optimizers/radam.js';
+export {
+  RMSprop,
+  rmspropRule,
+  rmspropUpdate,
+  type RMSpropHyperparameters,
+  type RMSpropOptions,
+} from './optimizers/rmsprop.js';
+export {
+  Adagrad,
+  adagradRule,
+  adagradUpdate,
+  type AdagradHyperparameters,
+  type AdagradOptions,
+} from './optimizers/adagrad.js';
+export {
+  Adadelta,
+  adadeltaRule,
+  adadeltaUpdate,
+  type AdadeltaHyperparameters,
+  type AdadeltaOptions,
+} from './optimizers/adadelta.js';
+export {
+  Adamax,
+  adamaxRule,
+  adamaxUpdate,
+  type AdamaxHyperparameters,
+  type AdamaxOptions,
+} from './optimizers/adamax.js';
+export {
+  NAdam,
+  nadamReference,
+  nadamRule,
+  nadamUpdate,
+  type NAdamHyperparameters,
+  type NAdamOptions,
+} from './optimizers/nadam.js';
+export {
+  RAdam,
+  radamReference,
+  radamRule,
+  radamUpdate,
+  type RAdamHyperparameters,
+  type RAdamOptions,
+} from './optimizers/radam.js';
 export { Lion, lionRule, lionUpdate, type LionHyperparameters, type LionOptions } from './optimizers/lion.js';
 
 export { defaultOptimizerRegistry, type OptimizerClass, type OptimizerRegistry } from './serialization/registry.js';
@@ -62,7 +107,12 @@ export { linearWarmupSchedule, linearWarmupLearningRate } from './schedules/line
 export { polynomialSchedule, polynomialLearningRate } from './schedules/polynomial.js';
 export { oneCycleSchedule, oneCycleLearningRate, oneCycleMomentum } from './schedules/one-cycle.js';
 export { sequentialSchedule } from './schedules/sequential.js';
-export { reduceLROnPlateau, initialPlateauState, observePlateau, type ReduceLROnPlateauOptions } from './schedules/reduce-lr-on-plateau.js';
+export {
+  reduceLROnPlateau,
+  initialPlateauState,
+  observePlateau,
+  type ReduceLROnPlateauOptions,
+} from './schedules/reduce-lr-on-plateau.js';
 export { cycledMomentumAt, learningRateAt } from './schedules/learning-rate-at.js';
 export { checkSchedule } from './schedules/check-schedule.js';
 

@@ -4,12 +4,17 @@ import { Optimizer, type UpdateRule } from './index.js';
 
 /** The lines between two marker comments of this file, dedented. */
 function block(source: string, start: string, end: string): string {
-  const lines = source.slice(source.indexOf(start) + start.length, source.indexOf(end)).split('\n').slice(1, -1);
-  const indent = Math.min(...lines.filter((line) => line.trim() !== '').map((line) => line.length - line.trimStart().length));
+  const lines = source
+    .slice(source.indexOf(start) + start.length, source.indexOf(end))
+    .split('\n')
+    .slice(1, -1);
+  const indent = Math.min(
+    ...lines.filter((line) => line.trim() !== '').map((line) => line.length - line.trimStart().length),
+  );
   return lines.map((line) => line.slice(indent)).join('\n');
 }
 
-it('runs the README\'s custom-rule example, which is this code line for line', () => {
+it("runs the README's custom-rule example, which is this code line for line", () => {
   const logged: unknown[] = [];
   const console = { log: (value: unknown) => logged.push(value) };
   // readme:start
@@ -17,7 +22,12 @@ it('runs the README\'s custom-rule example, which is this code line for line', (
   const heavyBall: UpdateRule<{ readonly momentum: number }> = {
     type: 'HeavyBall',
     defaultLearningRate: 0.01,
-    fields: { momentum: { rule: (value) => (typeof value === 'number' && value >= 0 && value < 1 ? undefined : 'must be in [0, 1)'), default: 0.9 } },
+    fields: {
+      momentum: {
+        rule: (value) => (typeof value === 'number' && value >= 0 && value < 1 ? undefined : 'must be in [0, 1)'),
+        default: 0.9,
+      },
+    },
     slotNames: () => ['velocity'],
     initialScalars: {},
     update(value, gradient, state, context, h) {

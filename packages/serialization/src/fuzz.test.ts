@@ -13,7 +13,11 @@ function mutationsOf(valid: Uint8Array): fc.Arbitrary<Uint8Array> {
     fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat(7) }),
     fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.nat(255) }),
     fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+    }),
   );
   return fc.array(edit, { minLength: 1, maxLength: 4 }).map((edits) => {
     let bytes = valid.slice();
@@ -22,7 +26,8 @@ function mutationsOf(valid: Uint8Array): fc.Arbitrary<Uint8Array> {
       if (change.kind === 'flip' && bytes.length > 0) bytes[at] ^= 1 << change.bit;
       else if (change.kind === 'set' && bytes.length > 0) bytes[at] = change.value;
       else if (change.kind === 'truncate') bytes = bytes.slice(0, at);
-      else if (change.kind === 'insert') bytes = Uint8Array.from([...bytes.subarray(0, at), ...change.bytes, ...bytes.subarray(at)]);
+      else if (change.kind === 'insert')
+        bytes = Uint8Array.from([...bytes.subarray(0, at), ...change.bytes, ...bytes.subarray(at)]);
     }
     return bytes;
   });
@@ -45,16 +50,28 @@ const plausibleFiles = fc.uint8Array({ maxLength: 200 }).map((tail) => {
   bytes.set(tail, 8);
   return bytes;
 });
-const jsonishFiles = fc.string({ maxLength: 120, unit: fc.constantFrom(...'{}[]":,0123456789 dtypeshapdaofF32I_'.split('')) }).map((text) => {
-  const header = new TextEncoder().encode(text);
-  const bytes = new Uint8Array(8 + header.length + 8);
-  new DataView(bytes.buffer).setUint32(0, header.length, true);
-  bytes.set(header, 8);
-  return bytes;
-});
+const jsonishFiles = fc
+  .string({ maxLength: 120, unit: fc.constantFrom(...'{}[]":,0123456789 dtypeshapdaofF32I_'.split('')) })
+  .map((text) => {
+    const header = new TextEncoder().encode(text);
+    const bytes = new Uint8Array(8 + header.length + 8);
+    new DataView(bytes.buffer).setUint32(0, header.length, true);
+    bytes.set(header, 8);
+    return bytes;
+  });
 
 describe('the hardened readers under fuzzing', () => {
-  const validSafetensors = encodeSafetensors({ a: tensor([[1, 2], [3, 4]]), b: tensor([5], { dtype: 'float64' }), c: tensor([6], { dtype: 'int32' }) }, { note: 'x' });
+  const validSafetensors = encodeSafetensors(
+    {
+      a: tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      b: tensor([5], { dtype: 'float64' }),
+      c: tensor([6], { dtype: 'int32' }),
+    },
+    { note: 'x' },
+  );
   const checkpoint = sampleCheckpoint();
   const validCheckpoint = encodeCheckpoint(checkpoint);
 
@@ -69,7 +86,10 @@ describe('the hardened readers under fuzzing', () => {
   });
 
   it('answer mutations and truncations of a valid safetensors file with an AnnetError or a result', () => {
-    fc.assert(fc.property(mutationsOf(validSafetensors), (bytes) => void onlyAnnetErrors(() => decodeSafetensors(bytes))), { numRuns: 3000 });
+    fc.assert(
+      fc.property(mutationsOf(validSafetensors), (bytes) => void onlyAnnetErrors(() => decodeSafetensors(bytes))),
+      { numRuns: 3000 },
+    );
   });
 
   it('never load a mutated checkpoint as anything but the original: an AnnetError or identical content', () => {
@@ -83,7 +103,8 @@ describe('the hardened readers under fuzzing', () => {
         const { tensors, ...documents } = loaded;
         const { tensors: originalTensors, ...originalDocuments } = original;
         expect(documents).toEqual(originalDocuments);
-        for (const [name, value] of Object.entries(originalTensors)) expect(bits(tensors[name].data)).toEqual(bits(value.data));
+        for (const [name, value] of Object.entries(originalTensors))
+          expect(bits(tensors[name].data)).toEqual(bits(value.data));
       }),
       { numRuns: 2000 },
     );

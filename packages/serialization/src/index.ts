@@ -18,10 +18,24 @@ export {
 export { encodeCheckpoint } from './checkpoint/encode.js';
 export { decodeCheckpoint, type DecodeCheckpointOptions } from './checkpoint/decode.js';
 export { architectureDifferences, assertArchitectureMatches } from './checkpoint/architecture.js';
-export { crc32, decodeNpy, decodeNpyArray, decodeNpz, decodeNpzArrays, encodeNpy, encodeNpz, type NpyArray } from '@annet/tensor';
+export {
+  crc32,
+  decodeNpy,
+  decodeNpyArray,
+  decodeNpz,
+  decodeNpzArrays,
+  encodeNpy,
+  encodeNpz,
+  type NpyArray,
+} from '@annet/tensor';
 // Browser storage (no Node imports): IndexedDB, downloads, and bytes from Blob/File/Response/streams.
 export { MemoryByteStore, type ByteStore } from './browser/byte-store.js';
 export { IndexedDbStore, openIndexedDbStore, type IndexedDbStoreOptions } from './browser/indexed-db-store.js';
 export { downloadBytes, downloadStore, type DownloadOptions } from './browser/download.js';
 export { isBlob, readBytes, type ByteSource } from './browser/read-bytes.js';
-export { downloadCheckpoint, loadCheckpointFrom, readCheckpoint, saveCheckpointTo } from './browser/checkpoint-store.js';
+export {
+  downloadCheckpoint,
+  loadCheckpointFrom,
+  readCheckpoint,
+  saveCheckpointTo,
+} from './browser/checkpoint-store.js';

@@ -14,7 +14,10 @@ function nodeWebWorker() {
   worker.unref();
   return {
     postMessage: (message) => worker.postMessage(message),
-    addEventListener: (type, listener) => (type === 'message' ? worker.on('message', (data) => listener({ data })) : worker.on('error', (error) => listener({ message: error.message }))),
+    addEventListener: (type, listener) =>
+      type === 'message'
+        ? worker.on('message', (data) => listener({ data }))
+        : worker.on('error', (error) => listener({ message: error.message })),
     terminate: () => void worker.terminate(),
   };
 }
@@ -40,11 +43,17 @@ function gflops(a, b, seconds = 1) {
 }
 
 setKernels('simd');
-const shapes = [[64, 784, 256], [128, 784, 256], [256, 512, 512]];
+const shapes = [
+  [64, 784, 256],
+  [128, 784, 256],
+  [256, 512, 512],
+];
 const rows = [];
 for (let threads = 1; threads <= maxThreads; threads++) {
-  const handle = threads === 1 ? null : await startBrowserKernelThreads({ threads, createWorker: nodeWebWorker, canBlock: true });
-  for (const [m, k, n] of shapes) rows.push({ threads, shape: `${m}x${k}x${n}`, gflops: gflops(random(m, k, 1), random(k, n, 2)).toFixed(1) });
+  const handle =
+    threads === 1 ? null : await startBrowserKernelThreads({ threads, createWorker: nodeWebWorker, canBlock: true });
+  for (const [m, k, n] of shapes)
+    rows.push({ threads, shape: `${m}x${k}x${n}`, gflops: gflops(random(m, k, 1), random(k, n, 2)).toFixed(1) });
   handle?.stop();
 }
 console.table(rows);

@@ -18,7 +18,10 @@ import { cpuSecondsPerCall, printTable } from './timing.js';
 
 function filled(shape: number[], seed: number): Tensor<'float32'> {
   const size = shape.reduce((product, dimension) => product * dimension, 1);
-  return tensor(Array.from({ length: size }, (_, index) => Math.sin(seed + index * 0.37)), { shape });
+  return tensor(
+    Array.from({ length: size }, (_, index) => Math.sin(seed + index * 0.37)),
+    { shape },
+  );
 }
 
 /**
@@ -65,7 +68,10 @@ export function layerOpsTable(): void {
   const logits = filled([64, 10], 9);
   const logProbabilities = zeros([64, 10]);
   const table = filled([1000, 32], 10);
-  const ids = tensor(Array.from({ length: 64 * 20 }, (_, index) => (index * 37) % 1000), { shape: [64, 20], dtype: 'int32' });
+  const ids = tensor(
+    Array.from({ length: 64 * 20 }, (_, index) => (index * 37) % 1000),
+    { shape: [64, 20], dtype: 'int32' },
+  );
   const rows = zeros([64, 20, 32]);
   // One options object per call site, as a layer holds them.
   const into = (out: Tensor) => ({ out });
@@ -81,7 +87,10 @@ export function layerOpsTable(): void {
   const cases: Array<[string, () => void]> = [
     ['add [64,8,676] + [8,1] (conv bias)', () => add(convOutput, convBias, convOutputOptions)],
     ['add [64,128] + [128] (dense bias)', () => add(denseOutput, denseBias, denseOutputOptions)],
-    ['sum [64,8,26,26] over 0,2,3 (conv bias gradient)', () => sum(convGradient, spatialAndBatch, false, convBiasGradientOptions)],
+    [
+      'sum [64,8,26,26] over 0,2,3 (conv bias gradient)',
+      () => sum(convGradient, spatialAndBatch, false, convBiasGradientOptions),
+    ],
     ['sum [64,128] over 0 (dense bias gradient)', () => sum(denseOutput, 0, false, denseBiasGradientOptions)],
     ['matmul [8,9] x [64,9,676] (conv forward, batched)', () => matmul(weights, columns, convOutputOptions)],
     ['matmul [64,784] x [784,128] (dense forward)', () => matmul(denseInput, denseWeights, denseOutputOptions)],
@@ -90,6 +99,9 @@ export function layerOpsTable(): void {
     ['logSoftmax [64,10]', () => logSoftmax(logits, -1, logSoftmaxOptions)],
     ['gather [1000,32] at [64,20] (embedding)', () => gather(table, ids, 0, gatherOptions)],
   ];
-  printTable(['op with out (js kernels)', 'µs per call (CPU)', 'heap bytes per call'], cases.map(([name, body]) => [name, (cpuSecondsPerCall(body) * 1e6).toFixed(1), bytesPerCall(body)]));
+  printTable(
+    ['op with out (js kernels)', 'µs per call (CPU)', 'heap bytes per call'],
+    cases.map(([name, body]) => [name, (cpuSecondsPerCall(body) * 1e6).toFixed(1), bytesPerCall(body)]),
+  );
   useKernels(previous);
 }

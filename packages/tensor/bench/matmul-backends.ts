@@ -19,7 +19,14 @@ import { createWasmKernels, type WasmKernels } from '../src/kernels/wasm-kernels
 import { detectWasmVariant, type WasmVariant } from '../src/kernels/wasm-module.js';
 import { printTable } from './timing.js';
 
-interface Case { label: string; m: number; n: number; k: number; transposeA: boolean; transposeB: boolean }
+interface Case {
+  label: string;
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+}
 
 const cases: Case[] = [
   { label: 'n=64', m: 64, n: 64, k: 64, transposeA: false, transposeB: false },
@@ -39,7 +46,23 @@ function operands(testCase: Case): MatmulArguments<Float32Array> {
   const { m, n, k, transposeA, transposeB } = testCase;
   const a = new Float32Array(m * k).map((_, index) => ((index * 7) % 11) / 11 - 0.5);
   const b = new Float32Array(k * n).map((_, index) => ((index * 3) % 5) / 5 - 0.5);
-  return { a, aOffset: 0, lda: transposeA ? m : k, transposeA, b, bOffset: 0, ldb: transposeB ? k : n, transposeB, out: new Float32Array(m * n), outOffset: 0, ldc: n, m, n, k, accumulate: false };
+  return {
+    a,
+    aOffset: 0,
+    lda: transposeA ? m : k,
+    transposeA,
+    b,
+    bOffset: 0,
+    ldb: transposeB ? k : n,
+    transposeB,
+    out: new Float32Array(m * n),
+    outOffset: 0,
+    ldc: n,
+    m,
+    n,
+    k,
+    accumulate: false,
+  };
 }
 
 /**
@@ -90,7 +113,11 @@ function measureWasm(variant: WasmVariant): Array<[number, number]> {
 
 function relaxedInChild(): Array<[number, number]> | string {
   try {
-    const output = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', fileURLToPath(import.meta.url), '--child=relaxed-simd'], { encoding: 'utf8' });
+    const output = execFileSync(
+      process.execPath,
+      ['--experimental-wasm-relaxed-simd', fileURLToPath(import.meta.url), '--child=relaxed-simd'],
+      { encoding: 'utf8' },
+    );
     return JSON.parse(output) as Array<[number, number]>;
   } catch (error) {
     return `not runnable (${String(error).split('\n')[0]})`;
@@ -112,7 +139,10 @@ if (process.argv.includes('--child=relaxed-simd')) {
     return [testCase.label, js.toFixed(2), copied.toFixed(1), resident.toFixed(1), copyShare, ...relaxedCells];
   });
   console.log('float32 matmul, GFLOP/s, one thread (fastest of many short samples)');
-  printTable(['shape', 'js', 'wasm-simd', 'wasm-simd resident', 'copy share', 'wasm-relaxed-simd', 'relaxed resident'], rows);
+  printTable(
+    ['shape', 'js', 'wasm-simd', 'wasm-simd resident', 'copy share', 'wasm-relaxed-simd', 'relaxed resident'],
+    rows,
+  );
   if (typeof relaxed === 'string') console.log(`wasm-relaxed-simd: ${relaxed}`);
 
   const active = activeKernels() as WasmKernels;
@@ -121,8 +151,18 @@ if (process.argv.includes('--child=relaxed-simd')) {
     const threads = await startKernelThreads();
     const parallel = cases.map((testCase) => residentGflops(active, testCase, operands(testCase)));
     await threads.stop();
-    console.log(`\n${active.name} on resident operands: one thread and ${threads.threads} threads (startKernelThreads; products of at least 2^19 multiply-adds are split)`);
-    printTable(['shape', '1 thread', `${threads.threads} threads`, 'speed-up'], cases.map((testCase, index) => [testCase.label, single[index].toFixed(1), parallel[index].toFixed(1), (parallel[index] / single[index]).toFixed(2)]));
+    console.log(
+      `\n${active.name} on resident operands: one thread and ${threads.threads} threads (startKernelThreads; products of at least 2^19 multiply-adds are split)`,
+    );
+    printTable(
+      ['shape', '1 thread', `${threads.threads} threads`, 'speed-up'],
+      cases.map((testCase, index) => [
+        testCase.label,
+        single[index].toFixed(1),
+        parallel[index].toFixed(1),
+        (parallel[index] / single[index]).toFixed(2),
+      ]),
+    );
     console.log(`(${os.availableParallelism()} cores available; the figures hold only when they are otherwise idle)`);
   }
 }

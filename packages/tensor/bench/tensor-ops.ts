@@ -18,7 +18,10 @@ import { cpuSecondsPerCall as secondsPerCall, printTable } from './timing.js';
 
 function filled(shape: number[], seed: number): Tensor<'float32'> {
   const size = shape.reduce((a, b) => a * b, 1);
-  return tensor(new Float32Array(size).map((_, index) => Math.sin(index * 12.9898 + seed)), { shape }) as Tensor<'float32'>;
+  return tensor(
+    new Float32Array(size).map((_, index) => Math.sin(index * 12.9898 + seed)),
+    { shape },
+  ) as Tensor<'float32'>;
 }
 
 interface MatmulCase {
@@ -46,7 +49,23 @@ function matmulCases(): MatmulCase[] {
     const k = transposeA ? shapeA[0] : shapeA[1];
     const n = transposeB ? shapeB[0] : shapeB[1];
     const out = zeros([m, n]);
-    const naiveArgs = { a: a.data, aOffset: 0, lda: shapeA[1], transposeA, b: b.data, bOffset: 0, ldb: shapeB[1], transposeB, out: out.data, outOffset: 0, ldc: n, m, n, k, accumulate: false };
+    const naiveArgs = {
+      a: a.data,
+      aOffset: 0,
+      lda: shapeA[1],
+      transposeA,
+      b: b.data,
+      bOffset: 0,
+      ldb: shapeB[1],
+      transposeB,
+      out: out.data,
+      outOffset: 0,
+      ldc: n,
+      m,
+      n,
+      k,
+      accumulate: false,
+    };
     return { label, a, b, options: { transposeA, transposeB, out }, flops: 2 * m * n * k, naiveArgs };
   });
 }
@@ -67,7 +86,9 @@ function matmulTable(): void {
   if (active.name !== 'js') {
     headers.push(`${active.name} GFLOP/s`);
     for (let round = 0; round < 20; round++) for (const { a, b, options } of cases) matmul(a, b, options);
-    cases.forEach(({ a, b, options, flops }, index) => rows[index].push((flops / secondsPerCall(() => matmul(a, b, options)) / 1e9).toFixed(2)));
+    cases.forEach(({ a, b, options, flops }, index) =>
+      rows[index].push((flops / secondsPerCall(() => matmul(a, b, options)) / 1e9).toFixed(2)),
+    );
   }
   printTable(headers, rows);
 }
@@ -100,10 +121,31 @@ function elementwiseTable(): void {
   const reluBare = secondsPerCall(() => bareRelu(x.data, out.data));
   const reluOut = secondsPerCall(() => relu(x, { out }));
   const reluAllocating = secondsPerCall(() => relu(x));
-  printTable(['1M float32 (bytes read + written)', 'bare loop GB/s', 'op with out GB/s', 'op allocating GB/s', 'op time / bare time'], [
-    ['add(x, y)', gigabytes(12 * n, addBare), gigabytes(12 * n, addOut), gigabytes(12 * n, addAllocating), (addOut / addBare).toFixed(2)],
-    ['relu(x)', gigabytes(8 * n, reluBare), gigabytes(8 * n, reluOut), gigabytes(8 * n, reluAllocating), (reluOut / reluBare).toFixed(2)],
-  ]);
+  printTable(
+    [
+      '1M float32 (bytes read + written)',
+      'bare loop GB/s',
+      'op with out GB/s',
+      'op allocating GB/s',
+      'op time / bare time',
+    ],
+    [
+      [
+        'add(x, y)',
+        gigabytes(12 * n, addBare),
+        gigabytes(12 * n, addOut),
+        gigabytes(12 * n, addAllocating),
+        (addOut / addBare).toFixed(2),
+      ],
+      [
+        'relu(x)',
+        gigabytes(8 * n, reluBare),
+        gigabytes(8 * n, reluOut),
+        gigabytes(8 * n, reluAllocating),
+        (reluOut / reluBare).toFixed(2),
+      ],
+    ],
+  );
 }
 
 function softmaxTable(): void {
@@ -111,10 +153,13 @@ function softmaxTable(): void {
   const out = zeros([256, 10]);
   const seconds = secondsPerCall(() => softmax(logits, -1, { out }));
   const allocating = secondsPerCall(() => softmax(logits));
-  printTable(['softmax over [256,10] (last axis)', 'µs per call', 'M elements/s'], [
-    ['with out', (seconds * 1e6).toFixed(1), (2560 / seconds / 1e6).toFixed(1)],
-    ['allocating', (allocating * 1e6).toFixed(1), (2560 / allocating / 1e6).toFixed(1)],
-  ]);
+  printTable(
+    ['softmax over [256,10] (last axis)', 'µs per call', 'M elements/s'],
+    [
+      ['with out', (seconds * 1e6).toFixed(1), (2560 / seconds / 1e6).toFixed(1)],
+      ['allocating', (allocating * 1e6).toFixed(1), (2560 / allocating / 1e6).toFixed(1)],
+    ],
+  );
 }
 
 console.log(`@annet/tensor benchmark, Node ${process.version}, one thread, CPU time\n`);

@@ -19,7 +19,8 @@ export function secondsPerCall(body: () => void, milliseconds = 250, rounds = 4)
 /** Prints rows as a Markdown table with the given headers. */
 export function printTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): void {
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   console.log(line(headers));
   console.log(`| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`);
   for (const row of rows) console.log(line(row));

@@ -25,16 +25,30 @@ const commonFlags = ['assembly/index.ts', '-O3', '--runtime', 'stub', '--noAsser
 // worker threads can run kernels on the same bytes. The others own an ordinary memory, for
 // runtimes without shared memory (browsers without cross-origin isolation).
 const sharedMaximumPages = 32768; // 2 GiB; kept in sync with SHARED_MAXIMUM_PAGES in src/kernels/wasm-module.ts
-const sharedFlags = ['--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', String(sharedMaximumPages), '--enable', 'threads'];
+const sharedFlags = [
+  '--importMemory',
+  '--sharedMemory',
+  '--initialMemory',
+  '1',
+  '--maximumMemory',
+  String(sharedMaximumPages),
+  '--enable',
+  'threads',
+];
 const variants = [
   { name: 'simd', exportName: 'wasmSimdBase64', flags: [] },
   { name: 'relaxed-simd', exportName: 'wasmRelaxedSimdBase64', flags: ['--enable', 'relaxed-simd'] },
   { name: 'simd-shared', exportName: 'wasmSimdSharedBase64', flags: sharedFlags },
-  { name: 'relaxed-simd-shared', exportName: 'wasmRelaxedSimdSharedBase64', flags: ['--enable', 'relaxed-simd', ...sharedFlags] },
+  {
+    name: 'relaxed-simd-shared',
+    exportName: 'wasmRelaxedSimdSharedBase64',
+    flags: ['--enable', 'relaxed-simd', ...sharedFlags],
+  },
 ];
 
 function compilerVersion() {
-  return JSON.parse(fs.readFileSync(path.join(packageRoot, 'node_modules/assemblyscript/package.json'), 'utf8')).version;
+  return JSON.parse(fs.readFileSync(path.join(packageRoot, 'node_modules/assemblyscript/package.json'), 'utf8'))
+    .version;
 }
 
 /** sha256 over the compiler version, the flags and every assembly/*.ts file (sorted by name). */
@@ -42,7 +56,10 @@ function sourceHash() {
   const hash = createHash('sha256');
   hash.update(`assemblyscript ${compilerVersion()}\n`);
   hash.update(`${JSON.stringify([commonFlags, variants.map((variant) => variant.flags)])}\n`);
-  const files = fs.readdirSync(assemblyFolder).filter((file) => file.endsWith('.ts')).sort();
+  const files = fs
+    .readdirSync(assemblyFolder)
+    .filter((file) => file.endsWith('.ts'))
+    .sort();
   for (const file of files) hash.update(`${file}\0${fs.readFileSync(path.join(assemblyFolder, file), 'utf8')}\0`);
   return hash.digest('hex');
 }
@@ -53,9 +70,19 @@ async function compile(flags) {
   let log = '';
   const { error } = await asc.main([...commonFlags, ...flags, '-o', 'kernels.wasm'], {
     baseDir: packageRoot,
-    writeFile: (name, contents) => { outputs[name] = contents; },
-    stdout: { write: (text) => { log += text; } },
-    stderr: { write: (text) => { log += text; } },
+    writeFile: (name, contents) => {
+      outputs[name] = contents;
+    },
+    stdout: {
+      write: (text) => {
+        log += text;
+      },
+    },
+    stderr: {
+      write: (text) => {
+        log += text;
+      },
+    },
   });
   if (error) throw new Error(`asc failed: ${error.message}\n${log}`);
   return Buffer.from(outputs['kernels.wasm']);
@@ -94,7 +121,9 @@ const current = fs.existsSync(outputFile) ? fs.readFileSync(outputFile, 'utf8') 
 const recorded = /wasmSourceHash = '([0-9a-f]+)'/.exec(current)?.[1];
 if (process.argv.includes('--check')) {
   if (recorded !== hash) {
-    console.error(`${path.relative(packageRoot, outputFile)} is out of date with assembly/ (recorded ${recorded ?? 'nothing'}, sources ${hash}); run \`pnpm build:wasm\``);
+    console.error(
+      `${path.relative(packageRoot, outputFile)} is out of date with assembly/ (recorded ${recorded ?? 'nothing'}, sources ${hash}); run \`pnpm build:wasm\``,
+    );
     process.exit(1);
   }
   console.log('wasm binaries are up to date');
@@ -103,5 +132,7 @@ if (process.argv.includes('--check')) {
   for (const variant of variants) binaries.push({ variant, bytes: await compile(variant.flags) });
   const text = render(hash, binaries);
   if (text !== current) fs.writeFileSync(outputFile, text);
-  console.log(`wasm: ${binaries.map(({ variant, bytes }) => `${variant.name} ${bytes.length} B`).join(', ')}${text === current ? ' (unchanged)' : ''}`);
+  console.log(
+    `wasm: ${binaries.map(({ variant, bytes }) => `${variant.name} ${bytes.length} B`).join(', ')}${text === current ? ' (unchanged)' : ''}`,
+  );
 }

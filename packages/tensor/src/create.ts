@@ -21,11 +21,16 @@ function inferShape(values: NestedArray | number, operation: string): number[] {
   const flatSize = sizeOf(shape);
   const check = (node: unknown, axis: number): void => {
     if (axis === shape.length) {
-      if (typeof node !== 'number') throw new AnnetError('INVALID_ARGUMENT', operation, `expected a number at depth ${axis}, got ${typeof node}`);
+      if (typeof node !== 'number')
+        throw new AnnetError('INVALID_ARGUMENT', operation, `expected a number at depth ${axis}, got ${typeof node}`);
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[axis]) {
-      throw new AnnetError('SHAPE_MISMATCH', operation, `nested arrays are ragged: expected length ${shape[axis]} at depth ${axis}, got ${Array.isArray(node) ? node.length : typeof node}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        operation,
+        `nested arrays are ragged: expected length ${shape[axis]} at depth ${axis}, got ${Array.isArray(node) ? node.length : typeof node}`,
+      );
     }
     for (const child of node) check(child, axis + 1);
   };
@@ -50,7 +55,10 @@ function flatten(values: NestedArray): number[] {
  * tensor([[1, 2], [3, 4]]);                        // float32, shape [2, 2]
  * tensor([1, 2, 3, 4, 5, 6], { shape: [2, 3], dtype: 'float64' });
  */
-export function tensor<D extends DType = 'float32'>(values: number | NestedArray | ArrayLike<number>, options: TensorOptions<D> = {}): Tensor<D> {
+export function tensor<D extends DType = 'float32'>(
+  values: number | NestedArray | ArrayLike<number>,
+  options: TensorOptions<D> = {},
+): Tensor<D> {
   const operation = 'tensor';
   const isTyped = ArrayBuffer.isView(values);
   const dtype = (options.dtype ?? (isTyped ? dtypeOfArray(values as ArrayLike<number>, operation) : 'float32')) as D;
@@ -67,13 +75,21 @@ export function tensor<D extends DType = 'float32'>(values: number | NestedArray
   const shape = options.shape ? checkShape(options.shape, operation) : naturalShape;
   const needed = sizeOf(shape);
   if (flat.length !== needed) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `${flat.length} values do not fill shape ${formatShape(shape)} (${needed} needed)`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `${flat.length} values do not fill shape ${formatShape(shape)} (${needed} needed)`,
+    );
   }
   const data = allocate(dtype, needed, operation) as TypedArrayFor[D];
   for (let index = 0; index < needed; index++) {
     const value = flat[index];
     if (dtype === 'int32' && !isInt32(value)) {
-      throw new AnnetError('DTYPE_MISMATCH', operation, `int32 tensors hold integers in [-2^31, 2^31), got ${value} at index ${index}`);
+      throw new AnnetError(
+        'DTYPE_MISMATCH',
+        operation,
+        `int32 tensors hold integers in [-2^31, 2^31), got ${value} at index ${index}`,
+      );
     }
     data[index] = value;
   }
@@ -86,7 +102,11 @@ export function tensor<D extends DType = 'float32'>(values: number | NestedArray
  * @example
  * full([2, 2], 7); // [[7, 7], [7, 7]]
  */
-export function full<D extends DType = 'float32'>(shape: readonly number[], value: number, dtype: D = 'float32' as D): Tensor<D> {
+export function full<D extends DType = 'float32'>(
+  shape: readonly number[],
+  value: number,
+  dtype: D = 'float32' as D,
+): Tensor<D> {
   return filled(shape, value, dtype, 'full');
 }
 
@@ -155,20 +175,37 @@ export function onesLike<D extends DType>(like: Tensor<D>): Tensor<D> {
  * arange(1, 2, 0.25);       // [1, 1.25, 1.5, 1.75]
  * arange(0, 6, 2, 'int32'); // int32 [0, 2, 4]
  */
-export function arange<D extends DType = 'float32'>(start: number, stop?: number, step = 1, dtype: D = 'float32' as D): Tensor<D> {
+export function arange<D extends DType = 'float32'>(
+  start: number,
+  stop?: number,
+  step = 1,
+  dtype: D = 'float32' as D,
+): Tensor<D> {
   if (stop === undefined) {
     stop = start;
     start = 0;
   }
   if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isFinite(step) || step === 0) {
-    throw new AnnetError('INVALID_ARGUMENT', 'arange', `start, stop and step must be finite with step non-zero, got ${start}, ${stop}, ${step}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'arange',
+      `start, stop and step must be finite with step non-zero, got ${start}, ${stop}, ${step}`,
+    );
   }
   if (dtype === 'int32' && !(isInt32(start) && isInt32(step))) {
-    throw new AnnetError('DTYPE_MISMATCH', 'arange', `an int32 range needs integer start and step, got ${start} and ${step}`);
+    throw new AnnetError(
+      'DTYPE_MISMATCH',
+      'arange',
+      `an int32 range needs integer start and step, got ${start} and ${step}`,
+    );
   }
   const length = Math.max(0, Math.ceil((stop - start) / step));
   if (!Number.isSafeInteger(length)) {
-    throw new AnnetError('INVALID_ARGUMENT', 'arange', `the range from ${start} to ${stop} by ${step} has ${length} elements, more than any array can hold`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'arange',
+      `the range from ${start} to ${stop} by ${step} has ${length} elements, more than any array can hold`,
+    );
   }
   const result = filled([length], 0, dtype, 'arange');
   for (let index = 0; index < length; index++) result.data[index] = start + index * step;
@@ -181,13 +218,19 @@ export function arange<D extends DType = 'float32'>(start: number, stop?: number
  * @example
  * linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1]
  */
-export function linspace<D extends DType = 'float32'>(start: number, stop: number, count: number, dtype: D = 'float32' as D): Tensor<D> {
+export function linspace<D extends DType = 'float32'>(
+  start: number,
+  stop: number,
+  count: number,
+  dtype: D = 'float32' as D,
+): Tensor<D> {
   if (!Number.isSafeInteger(count) || count < 0) {
     throw new AnnetError('INVALID_ARGUMENT', 'linspace', `count must be a non-negative integer, got ${count}`);
   }
   const result = filled([count], 0, dtype, 'linspace');
   const step = count > 1 ? (stop - start) / (count - 1) : 0;
-  for (let index = 0; index < count; index++) result.data[index] = index === count - 1 && count > 1 ? stop : start + index * step;
+  for (let index = 0; index < count; index++)
+    result.data[index] = index === count - 1 && count > 1 ? stop : start + index * step;
   return result;
 }
 

@@ -33,7 +33,12 @@ export function allocate<D extends DType>(dtype: D, length: number, operation = 
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     const bytes = length * bytesPerElement[dtype];
-    throw new AnnetError('INVALID_ARGUMENT', operation, `cannot allocate ${length} ${dtype} elements (${formatBytes(bytes)}): the JavaScript engine refused (${error.message}); use a smaller shape`, { cause: error });
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `cannot allocate ${length} ${dtype} elements (${formatBytes(bytes)}): the JavaScript engine refused (${error.message}); use a smaller shape`,
+      { cause: error },
+    );
   }
 }
 
@@ -59,7 +64,11 @@ export function dtypeOfArray(array: ArrayLike<number>, operation: string): DType
   if (array instanceof Float32Array) return 'float32';
   if (array instanceof Float64Array) return 'float64';
   if (array instanceof Int32Array) return 'int32';
-  throw new AnnetError('DTYPE_MISMATCH', operation, `unsupported array type ${Object.prototype.toString.call(array)}; expected Float32Array, Float64Array or Int32Array`);
+  throw new AnnetError(
+    'DTYPE_MISMATCH',
+    operation,
+    `unsupported array type ${Object.prototype.toString.call(array)}; expected Float32Array, Float64Array or Int32Array`,
+  );
 }
 
 /**
@@ -70,7 +79,11 @@ export function dtypeOfArray(array: ArrayLike<number>, operation: string): DType
  */
 export function assertDType(dtype: unknown, operation: string): asserts dtype is DType {
   if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') {
-    throw new AnnetError('DTYPE_MISMATCH', operation, `unknown dtype ${JSON.stringify(dtype)}; expected 'float32', 'float64' or 'int32'`);
+    throw new AnnetError(
+      'DTYPE_MISMATCH',
+      operation,
+      `unknown dtype ${JSON.stringify(dtype)}; expected 'float32', 'float64' or 'int32'`,
+    );
   }
 }
 

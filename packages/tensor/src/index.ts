@@ -1,14 +1,33 @@
 export { AnnetError, formatShape, type AnnetErrorCode } from './errors.js';
-export { allocate, bytesPerElement, type DType, type FloatDType, type TypedArray, type TypedArrayFor } from './dtype.js';
+export {
+  allocate,
+  bytesPerElement,
+  type DType,
+  type FloatDType,
+  type TypedArray,
+  type TypedArrayFor,
+} from './dtype.js';
 export { broadcastShapes, checkShape, contiguousStrides, normalizeAxis, shapesEqual, sizeOf } from './shape.js';
 export { Tensor, type NestedArray, type SliceSpec } from './tensor.js';
 export { arange, eye, full, linspace, ones, onesLike, tensor, zeros, zerosLike, type TensorOptions } from './create.js';
 export { residentParameterMemory, residentZeros } from './resident.js';
 export { Rng, createRng, randomNormal, randomUniform, rngFromState, type RngState } from './random.js';
 export type { Kernels, MatmulArguments } from './kernels/kernels.js';
-export { activeKernels, registerKernelsCandidate, useKernels, type KernelsSelector } from './kernels/kernel-selection.js';
+export {
+  activeKernels,
+  registerKernelsCandidate,
+  useKernels,
+  type KernelsSelector,
+} from './kernels/kernel-selection.js';
 export { jsKernels } from './kernels/js-kernels.js';
-export { canBlockThisThread, startBrowserKernelThreads, type BrowserKernelThreadsHandle, type BrowserKernelThreadsOptions, type BrowserKernelThreadStart, type KernelWorker } from './kernels/browser-kernel-threads.js';
+export {
+  canBlockThisThread,
+  startBrowserKernelThreads,
+  type BrowserKernelThreadsHandle,
+  type BrowserKernelThreadsOptions,
+  type BrowserKernelThreadStart,
+  type KernelWorker,
+} from './kernels/browser-kernel-threads.js';
 export { kernelInfo, setKernels, type KernelInfo, type KernelKind } from './kernels/kernel-info.js';
 export { chooseKernels, type KernelChoice, type KernelChoiceOptions } from './kernels/kernel-choice.js';
 export { matmul, type FusedActivation, type MatmulOptions } from './ops/matmul.js';

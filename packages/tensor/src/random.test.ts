@@ -16,29 +16,38 @@ describe('createRng', () => {
     // The reference C implementation (prng.di.unimi.it) from s = {1, 2, 3, 4}; the same values
     // are pinned by the rand_xoshiro crate's tests.
     const rng = rngFromState({ algorithm: 'xoshiro128**', words: [1, 2, 3, 4] });
-    expect(Array.from({ length: 10 }, () => rng.nextUint32())).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597, 4258142804]);
+    expect(Array.from({ length: 10 }, () => rng.nextUint32())).toEqual([
+      11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597, 4258142804,
+    ]);
   });
 
   it('continues the same stream after state() and setState()', () => {
-    fc.assert(fc.property(fc.integer(), fc.nat(50), (seed, skip) => {
-      const rng = createRng(seed);
-      for (let index = 0; index < skip; index++) rng.uniform();
-      const saved = JSON.parse(JSON.stringify(rng.state()));
-      const expected = [rng.uniform(), rng.normal(), rng.randint(0, 7)];
-      const restored = rngFromState(saved);
-      expect([restored.uniform(), restored.normal(), restored.randint(0, 7)]).toEqual(expected);
-    }));
+    fc.assert(
+      fc.property(fc.integer(), fc.nat(50), (seed, skip) => {
+        const rng = createRng(seed);
+        for (let index = 0; index < skip; index++) rng.uniform();
+        const saved = JSON.parse(JSON.stringify(rng.state()));
+        const expected = [rng.uniform(), rng.normal(), rng.randint(0, 7)];
+        const restored = rngFromState(saved);
+        expect([restored.uniform(), restored.normal(), restored.randint(0, 7)]).toEqual(expected);
+      }),
+    );
   });
 
   it('draws uniforms with mean 1/2 and variance 1/12, normals with mean 0 and variance 1', () => {
     const rng = createRng(7);
     const n = 200_000;
-    let sum = 0, sumSquares = 0, normalSum = 0, normalSquares = 0;
+    let sum = 0,
+      sumSquares = 0,
+      normalSum = 0,
+      normalSquares = 0;
     for (let index = 0; index < n; index++) {
       const u = rng.uniform();
-      sum += u; sumSquares += u * u;
+      sum += u;
+      sumSquares += u * u;
       const z = rng.normal();
-      normalSum += z; normalSquares += z * z;
+      normalSum += z;
+      normalSquares += z * z;
     }
     expect(sum / n).toBeCloseTo(0.5, 2);
     expect(sumSquares / n - (sum / n) ** 2).toBeCloseTo(1 / 12, 2);
@@ -70,7 +79,10 @@ describe('createRng', () => {
     // words[1] = 2199679431 makes the next output 2^32 − 1, i.e. uniform() = 1 − 2^-32, which
     // rounds to exactly 1 in float32 (derived by inverting the output function: ×9⁻¹, rotate
     // right 7, ×5⁻¹ modulo 2^32).
-    const state = { algorithm: 'xoshiro128**' as const, words: [1, 2199679431, 3, 4] as [number, number, number, number] };
+    const state = {
+      algorithm: 'xoshiro128**' as const,
+      words: [1, 2199679431, 3, 4] as [number, number, number, number],
+    };
     const probe = rngFromState(state);
     expect(probe.nextUint32()).toBe(2 ** 32 - 1);
     const redraw = probe.uniform();
@@ -85,9 +97,13 @@ describe('createRng', () => {
     expect(Array.from(values.data)).toEqual(Array.from({ length: 6 }, () => rng.uniform(-1, 1)));
     const normals = randomNormal([4], createRng(6), { mean: 10, standardDeviation: 0 });
     expect(Array.from(normals.data)).toEqual([10, 10, 10, 10]);
-    expect(() => randomNormal([2], createRng(0), { dtype: 'int32' as never })).toThrow("randomNormal: dtype must be 'float32' or 'float64', got \"int32\"");
+    expect(() => randomNormal([2], createRng(0), { dtype: 'int32' as never })).toThrow(
+      "randomNormal: dtype must be 'float32' or 'float64', got \"int32\"",
+    );
     expect(() => randomUniform([2], createRng(0), { dtype: 'uint8' as never })).toThrow('randomUniform: unknown dtype');
-    expect(() => randomUniform([2], createRng(0), { low: 1, high: 1 })).toThrow('randomUniform: expected finite low < high, got low 1 and high 1');
+    expect(() => randomUniform([2], createRng(0), { low: 1, high: 1 })).toThrow(
+      'randomUniform: expected finite low < high, got low 1 and high 1',
+    );
   });
 
   it('rejects bad seeds, ranges, probabilities and states with AnnetError', () => {
@@ -119,7 +135,11 @@ function referenceStream(seed: number, count: number): number[] {
   for (let index = 0; index < count; index++) {
     out.push(Number(mul(rotl(mul(s[1], 5n), 7n), 9n)));
     const t = (s[1] << 9n) & mask;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
     s[3] = rotl(s[3], 11n);
   }
   return out;

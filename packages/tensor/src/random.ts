@@ -85,7 +85,11 @@ export class Rng {
   /** An integer uniform in `[low, high)`, without modulo bias. */
   randint(low: number, high: number): number {
     if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low || high - low > 4294967296) {
-      throw new AnnetError('INVALID_ARGUMENT', 'randint', `expected integers low < high with high - low <= 2^32, got [${low}, ${high})`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'randint',
+        `expected integers low < high with high - low <= 2^32, got [${low}, ${high})`,
+      );
     }
     const range = high - low;
     if (range === 4294967296) return low + this.nextUint32();
@@ -133,8 +137,18 @@ export class Rng {
   /** Restores a state returned by {@link Rng.state}; the stream continues from there. */
   setState(state: RngState): void {
     const words = state?.words;
-    if (state?.algorithm !== 'xoshiro128**' || !Array.isArray(words) || words.length !== 4 || !words.every((word) => Number.isInteger(word) && word >= 0 && word <= 0xffffffff) || words.every((word) => word === 0)) {
-      throw new AnnetError('INVALID_ARGUMENT', 'Rng.setState', `expected { algorithm: 'xoshiro128**', words: four unsigned 32-bit integers, not all zero }, got ${JSON.stringify(state)}`);
+    if (
+      state?.algorithm !== 'xoshiro128**' ||
+      !Array.isArray(words) ||
+      words.length !== 4 ||
+      !words.every((word) => Number.isInteger(word) && word >= 0 && word <= 0xffffffff) ||
+      words.every((word) => word === 0)
+    ) {
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'Rng.setState',
+        `expected { algorithm: 'xoshiro128**', words: four unsigned 32-bit integers, not all zero }, got ${JSON.stringify(state)}`,
+      );
     }
     this.s0 = words[0] | 0;
     this.s1 = words[1] | 0;
@@ -173,8 +187,20 @@ export function rngFromState(state: RngState): Rng {
 
 /** Throws unless `rng` is a generator (`createRng(seed)`): `{ seed: 1 }` is a common slip. */
 function assertRng(rng: unknown, operation: string): asserts rng is Rng {
-  if (!(rng instanceof Rng) && !(typeof rng === 'object' && rng !== null && typeof (rng as Rng).uniform === 'function' && typeof (rng as Rng).normal === 'function')) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `rng must be a generator, got ${describeValue(rng)}; pass createRng(seed), e.g. ${operation}(shape, createRng(1))`);
+  if (
+    !(rng instanceof Rng) &&
+    !(
+      typeof rng === 'object' &&
+      rng !== null &&
+      typeof (rng as Rng).uniform === 'function' &&
+      typeof (rng as Rng).normal === 'function'
+    )
+  ) {
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `rng must be a generator, got ${describeValue(rng)}; pass createRng(seed), e.g. ${operation}(shape, createRng(1))`,
+    );
   }
 }
 
@@ -185,7 +211,11 @@ function assertRng(rng: unknown, operation: string): asserts rng is Rng {
  * @example
  * const weights = randomUniform([784, 128], createRng(0), { low: -0.05, high: 0.05 });
  */
-export function randomUniform<D extends DType = 'float32'>(shape: readonly number[], rng: Rng, options: { low?: number; high?: number; dtype?: D } = {}): Tensor<D> {
+export function randomUniform<D extends DType = 'float32'>(
+  shape: readonly number[],
+  rng: Rng,
+  options: { low?: number; high?: number; dtype?: D } = {},
+): Tensor<D> {
   const checked = checkShape(shape, 'randomUniform');
   assertRng(rng, 'randomUniform');
   const dtype = options.dtype ?? ('float32' as D);
@@ -193,14 +223,19 @@ export function randomUniform<D extends DType = 'float32'>(shape: readonly numbe
   const low = options.low ?? 0;
   const high = options.high ?? 1;
   if (!(Number.isFinite(low) && Number.isFinite(high) && low < high)) {
-    throw new AnnetError('INVALID_ARGUMENT', 'randomUniform', `expected finite low < high, got low ${low} and high ${high}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'randomUniform',
+      `expected finite low < high, got low ${low} and high ${high}`,
+    );
   }
   const data = allocate(dtype, sizeOf(checked), 'randomUniform') as TypedArrayFor[D];
   for (let index = 0; index < data.length; index++) {
     let value = rng.uniform(low, high);
     if (dtype === 'int32') value = Math.floor(value);
     // Bounded: a range holding no float32 below `high` must not loop forever (it keeps `low`).
-    for (let attempt = 0; dtype === 'float32' && Math.fround(value) >= high && attempt < 64; attempt++) value = attempt === 63 ? low : rng.uniform(low, high);
+    for (let attempt = 0; dtype === 'float32' && Math.fround(value) >= high && attempt < 64; attempt++)
+      value = attempt === 63 ? low : rng.uniform(low, high);
     data[index] = value;
   }
   return new Tensor(data, checked);
@@ -212,14 +247,23 @@ export function randomUniform<D extends DType = 'float32'>(shape: readonly numbe
  * @example
  * const noise = randomNormal([64, 10], createRng(1), { standardDeviation: 0.1 });
  */
-export function randomNormal<D extends FloatDType = 'float32'>(shape: readonly number[], rng: Rng, options: { mean?: number; standardDeviation?: number; dtype?: D } = {}): Tensor<D> {
+export function randomNormal<D extends FloatDType = 'float32'>(
+  shape: readonly number[],
+  rng: Rng,
+  options: { mean?: number; standardDeviation?: number; dtype?: D } = {},
+): Tensor<D> {
   const checked = checkShape(shape, 'randomNormal');
   assertRng(rng, 'randomNormal');
   const dtype = options.dtype ?? ('float32' as D);
   if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new AnnetError('DTYPE_MISMATCH', 'randomNormal', `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+    throw new AnnetError(
+      'DTYPE_MISMATCH',
+      'randomNormal',
+      `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`,
+    );
   }
   const data = allocate(dtype, sizeOf(checked), 'randomNormal') as TypedArrayFor[D];
-  for (let index = 0; index < data.length; index++) data[index] = rng.normal(options.mean ?? 0, options.standardDeviation ?? 1);
+  for (let index = 0; index < data.length; index++)
+    data[index] = rng.normal(options.mean ?? 0, options.standardDeviation ?? 1);
   return new Tensor(data, checked);
 }

@@ -10,13 +10,16 @@ import { createWasmKernels } from './kernels/wasm-kernels.js';
 import { Tensor } from './tensor.js';
 
 describe('residentZeros', () => {
-  it('places float32 tensors in the wasm backend\'s shared memory, zero-filled, with the given shape', () => {
+  it("places float32 tensors in the wasm backend's shared memory, zero-filled, with the given shape", () => {
     expect(activeKernels().name).toMatch(/^wasm/); // Node 20 validates the SIMD module
     const x = residentZeros([2, 3]);
     expect(x.dtype).toBe('float32');
     expect(x.shape).toEqual([2, 3]);
     expect(x.data.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(x.toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(x.toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
   });
 
   it('gives ordinary arrays for float64 and under the TypeScript kernels', () => {
@@ -38,8 +41,25 @@ describe('residentZeros', () => {
     b.data.set([5, 6, 7, 8]);
     const out = residentZeros([2, 2]);
     expect(matmul(a, b, { out })).toBe(out);
-    expect(out.toArray()).toEqual([[19, 22], [43, 50]]);
-    expect(matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])).toArray()).toEqual([[19, 22], [43, 50]]);
+    expect(out.toArray()).toEqual([
+      [19, 22],
+      [43, 50],
+    ]);
+    expect(
+      matmul(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        tensor([
+          [5, 6],
+          [7, 8],
+        ]),
+      ).toArray(),
+    ).toEqual([
+      [19, 22],
+      [43, 50],
+    ]);
   });
 
   it('still refuses an out that overlaps an input, comparing byte spans in the one shared memory', () => {
@@ -76,7 +96,10 @@ describe('residentZeros', () => {
       const out = new Tensor<'float32'>(second.allocateFloat32(4)!, [2, 2]);
       a.data.set([1, 2, 3, 4]);
       b.data.set([1, 0, 0, 1]);
-      expect(matmul(a, b, { out }).toArray()).toEqual([[1, 2], [3, 4]]); // [[1,2],[3,4]]·I
+      expect(matmul(a, b, { out }).toArray()).toEqual([
+        [1, 2],
+        [3, 4],
+      ]); // [[1,2],[3,4]]·I
     } finally {
       useKernels(previous);
     }
@@ -84,7 +107,9 @@ describe('residentZeros', () => {
 
   it('rejects a non-float dtype and a bad shape with errors naming residentZeros', () => {
     expect(() => residentZeros([2], 'int32' as 'float32')).toThrow(AnnetError);
-    expect(() => residentZeros([2], 'int32' as 'float32')).toThrow(`residentZeros: dtype must be 'float32' or 'float64', got "int32"`);
+    expect(() => residentZeros([2], 'int32' as 'float32')).toThrow(
+      `residentZeros: dtype must be 'float32' or 'float64', got "int32"`,
+    );
     expect(() => residentZeros([-1])).toThrow(/^residentZeros: /);
   });
 });

@@ -25,13 +25,21 @@ import { Tensor } from './tensor.js';
  * const y = matmul(x, weights);                 // weights read in place
  * residentZeros([3], 'float64').data;           // Float64Array [0, 0, 0]: always an ordinary array
  */
-export function residentZeros<D extends FloatDType = 'float32'>(shape: readonly number[], dtype: D = 'float32' as D): Tensor<D> {
+export function residentZeros<D extends FloatDType = 'float32'>(
+  shape: readonly number[],
+  dtype: D = 'float32' as D,
+): Tensor<D> {
   if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new AnnetError('INVALID_ARGUMENT', 'residentZeros', `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'residentZeros',
+      `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`,
+    );
   }
   const checked = checkShape(shape, 'residentZeros');
   const size = sizeOf(checked);
-  const data = (dtype === 'float32' ? activeKernels().allocateFloat32?.(size) : null) ?? allocate(dtype, size, 'residentZeros');
+  const data =
+    (dtype === 'float32' ? activeKernels().allocateFloat32?.(size) : null) ?? allocate(dtype, size, 'residentZeros');
   return new Tensor(data as TypedArrayFor[D], checked);
 }
 

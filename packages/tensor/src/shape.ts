@@ -15,12 +15,20 @@ export function checkShape(shape: readonly number[], operation: string): number[
   }
   for (const dimension of shape) {
     if (!Number.isSafeInteger(dimension) || dimension < 0) {
-      throw new AnnetError('INVALID_ARGUMENT', operation, `shape ${formatShape(shape)} has an invalid dimension ${dimension}; dimensions must be non-negative integers`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `shape ${formatShape(shape)} has an invalid dimension ${dimension}; dimensions must be non-negative integers`,
+      );
     }
   }
   const size = sizeOf(shape);
   if (!Number.isSafeInteger(size)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `shape ${formatShape(shape)} has ${size} elements, more than any array can hold; use a smaller shape`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `shape ${formatShape(shape)} has ${size} elements, more than any array can hold; use a smaller shape`,
+    );
   }
   return shape.slice();
 }
@@ -64,7 +72,11 @@ export function contiguousStrides(shape: readonly number[]): number[] {
  */
 export function normalizeAxis(axis: number, rank: number, operation: string): number {
   if (typeof axis !== 'number' || !Number.isInteger(axis)) {
-    throw new AnnetError('INVALID_AXIS', operation, `axis must be an integer in [${-rank}, ${rank}), got ${describeValue(axis)}`);
+    throw new AnnetError(
+      'INVALID_AXIS',
+      operation,
+      `axis must be an integer in [${-rank}, ${rank}), got ${describeValue(axis)}`,
+    );
   }
   if (axis < -rank || axis >= rank) {
     throw new AnnetError('INVALID_AXIS', operation, `axis ${axis} is out of range for a tensor of rank ${rank}`);
@@ -85,7 +97,11 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], oper
     const da = a[a.length - rank + index] ?? 1;
     const db = b[b.length - rank + index] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new AnnetError('SHAPE_MISMATCH', operation, `shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        operation,
+        `shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`,
+      );
     }
     result[index] = da === 1 ? db : da;
   }

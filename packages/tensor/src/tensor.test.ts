@@ -6,15 +6,25 @@ import { Tensor } from './tensor.js';
 import { elementsOf, indicesOf, shapeArbitrary } from './testing/arbitraries.js';
 
 describe('Tensor views', () => {
-  const x = tensor([[1, 2, 3], [4, 5, 6]]);
+  const x = tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
 
   it('transposes without copying', () => {
     const t = x.transpose();
     expect(t.data).toBe(x.data);
-    expect(t.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(t.toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
   });
   it('slices with negative indices and steps', () => {
-    expect(x.slice(null, [null, null, -1]).toArray()).toEqual([[3, 2, 1], [6, 5, 4]]);
+    expect(x.slice(null, [null, null, -1]).toArray()).toEqual([
+      [3, 2, 1],
+      [6, 5, 4],
+    ]);
     expect(x.slice(-1, [0, 3, 2]).toArray()).toEqual([4, 6]);
   });
   it('reshapes contiguous tensors as views and copies strided ones', () => {
@@ -26,10 +36,15 @@ describe('Tensor views', () => {
   it('broadcasts with stride 0 and expands dims', () => {
     const b = tensor([1, 2]).expandDims(1).broadcastTo([2, 3]);
     expect(b.strides).toEqual([1, 0]);
-    expect(b.toArray()).toEqual([[1, 1, 1], [2, 2, 2]]);
+    expect(b.toArray()).toEqual([
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
   });
   it('reports bad shapes and sizes with the operation and the values', () => {
-    expect(() => tensor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], { shape: [5, 3] })).toThrow('tensor: 12 values do not fill shape [5,3] (15 needed)');
+    expect(() => tensor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], { shape: [5, 3] })).toThrow(
+      'tensor: 12 values do not fill shape [5,3] (15 needed)',
+    );
     expect(() => zeros([2, -1])).toThrow(AnnetError);
     expect(() => zeros([2.5])).toThrow('zeros');
     expect(() => x.reshape([4, 2])).toThrow('reshape: cannot reshape [2,3] (6 elements) into [4,2] (8 elements)');
@@ -42,19 +57,32 @@ describe('Tensor views', () => {
   });
 
   it('copies strided views row by row in contiguous()', () => {
-    const view = tensor([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]).slice([null, null, -2], [1, 4, 2]).transpose();
+    const view = tensor([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [9, 10, 11, 12],
+    ])
+      .slice([null, null, -2], [1, 4, 2])
+      .transpose();
     const copy = view.contiguous();
     expect(copy.strides).toEqual([2, 1]);
-    expect(copy.toArray()).toEqual([[10, 2], [12, 4]]);
+    expect(copy.toArray()).toEqual([
+      [10, 2],
+      [12, 4],
+    ]);
     expect(zeros([2, 0]).transpose().contiguous().shape).toEqual([0, 2]);
     expect(tensor(7).slice().contiguous(true).item()).toBe(7);
   });
 
   it('rejects int32 values outside [-2^31, 2^31) and non-integer int32 fills and ranges', () => {
-    expect(() => tensor([2 ** 31], { dtype: 'int32' })).toThrow('tensor: int32 tensors hold integers in [-2^31, 2^31), got 2147483648 at index 0');
+    expect(() => tensor([2 ** 31], { dtype: 'int32' })).toThrow(
+      'tensor: int32 tensors hold integers in [-2^31, 2^31), got 2147483648 at index 0',
+    );
     expect(tensor([-(2 ** 31)], { dtype: 'int32' }).item()).toBe(-(2 ** 31));
     expect(() => full([2], 0.5, 'int32')).toThrow('full: int32 tensors hold integers in [-2^31, 2^31), got 0.5');
-    expect(() => arange(0, 1, 0.5, 'int32')).toThrow('arange: an int32 range needs integer start and step, got 0 and 0.5');
+    expect(() => arange(0, 1, 0.5, 'int32')).toThrow(
+      'arange: an int32 range needs integer start and step, got 0 and 0.5',
+    );
     expect(arange(0, 6, 2, 'int32').toArray()).toEqual([0, 2, 4]);
     expect(() => eye(2.5)).toThrow('eye: shape [2.5,2.5] has an invalid dimension 2.5');
   });
@@ -79,30 +107,54 @@ function pythonRange(length: number, start: number | null, stop: number | null, 
 }
 
 describe('Tensor views (properties)', () => {
-  const specArbitrary = fc.tuple(fc.option(fc.integer({ min: -6, max: 6 })), fc.option(fc.integer({ min: -6, max: 6 })), fc.integer({ min: -3, max: 3 }).filter((step) => step !== 0));
+  const specArbitrary = fc.tuple(
+    fc.option(fc.integer({ min: -6, max: 6 })),
+    fc.option(fc.integer({ min: -6, max: 6 })),
+    fc.integer({ min: -3, max: 3 }).filter((step) => step !== 0),
+  );
 
   it('slice selects exactly the elements Python slicing would, without copying', () => {
-    fc.assert(fc.property(shapeArbitrary(1, 3, 5), fc.array(specArbitrary, { minLength: 3, maxLength: 3 }), (shape, specs) => {
-      const x = arange(shape.reduce((a, b) => a * b, 1)).reshape(shape);
-      const view = x.slice(...shape.map((_, axis) => specs[axis]));
-      const ranges = shape.map((dimension, axis) => pythonRange(dimension, specs[axis][0], specs[axis][1], specs[axis][2]));
-      expect(view.data).toBe(x.data);
-      expect(view.shape).toEqual(ranges.map((range) => range.length));
-      expect(elementsOf(view)).toEqual(indicesOf(view.shape).map((index) => x.get(...index.map((position, axis) => ranges[axis][position]))));
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(shapeArbitrary(1, 3, 5), fc.array(specArbitrary, { minLength: 3, maxLength: 3 }), (shape, specs) => {
+        const x = arange(shape.reduce((a, b) => a * b, 1)).reshape(shape);
+        const view = x.slice(...shape.map((_, axis) => specs[axis]));
+        const ranges = shape.map((dimension, axis) =>
+          pythonRange(dimension, specs[axis][0], specs[axis][1], specs[axis][2]),
+        );
+        expect(view.data).toBe(x.data);
+        expect(view.shape).toEqual(ranges.map((range) => range.length));
+        expect(elementsOf(view)).toEqual(
+          indicesOf(view.shape).map((index) => x.get(...index.map((position, axis) => ranges[axis][position]))),
+        );
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('transpose permutes indices, and reshape of the contiguous copy keeps row-major order', () => {
-    fc.assert(fc.property(shapeArbitrary(0, 4, 3).chain((shape) => fc.tuple(fc.constant(shape), fc.shuffledSubarray([...shape.keys()], { minLength: shape.length, maxLength: shape.length }))), ([shape, permutation]) => {
-      const x = arange(shape.reduce((a, b) => a * b, 1)).reshape(shape);
-      const t = x.transpose(permutation);
-      expect(t.data).toBe(x.data);
-      expect(elementsOf(t)).toEqual(indicesOf(t.shape).map((index) => {
-        const original = new Array<number>(shape.length);
-        permutation.forEach((axis, position) => (original[axis] = index[position]));
-        return x.get(...original);
-      }));
-      expect(Array.from(t.reshape([-1]).data.subarray(0, t.size))).toEqual(elementsOf(t));
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(
+        shapeArbitrary(0, 4, 3).chain((shape) =>
+          fc.tuple(
+            fc.constant(shape),
+            fc.shuffledSubarray([...shape.keys()], { minLength: shape.length, maxLength: shape.length }),
+          ),
+        ),
+        ([shape, permutation]) => {
+          const x = arange(shape.reduce((a, b) => a * b, 1)).reshape(shape);
+          const t = x.transpose(permutation);
+          expect(t.data).toBe(x.data);
+          expect(elementsOf(t)).toEqual(
+            indicesOf(t.shape).map((index) => {
+              const original = new Array<number>(shape.length);
+              permutation.forEach((axis, position) => (original[axis] = index[position]));
+              return x.get(...original);
+            }),
+          );
+          expect(Array.from(t.reshape([-1]).data.subarray(0, t.size))).toEqual(elementsOf(t));
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

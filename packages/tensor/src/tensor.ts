@@ -45,7 +45,11 @@ export class Tensor<D extends DType = DType> {
     this.offset = offset;
     this.size = sizeOf(checkedShape);
     if (this.strides.length !== checkedShape.length || !this.strides.every(Number.isSafeInteger)) {
-      throw new AnnetError('INVALID_ARGUMENT', 'Tensor', `strides ${formatShape(this.strides)} must be ${checkedShape.length} integers for shape ${formatShape(checkedShape)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'Tensor',
+        `strides ${formatShape(this.strides)} must be ${checkedShape.length} integers for shape ${formatShape(checkedShape)}`,
+      );
     }
     if (!Number.isSafeInteger(offset) || offset < 0) {
       throw new AnnetError('INVALID_ARGUMENT', 'Tensor', `offset must be a non-negative integer, got ${offset}`);
@@ -59,7 +63,11 @@ export class Tensor<D extends DType = DType> {
         else high += reach;
       }
       if (low < 0 || high >= data.length) {
-        throw new AnnetError('INDEX_OUT_OF_RANGE', 'Tensor', `a view of shape ${formatShape(checkedShape)} with strides ${formatShape(this.strides)} and offset ${offset} reads outside an array of length ${data.length}`);
+        throw new AnnetError(
+          'INDEX_OUT_OF_RANGE',
+          'Tensor',
+          `a view of shape ${formatShape(checkedShape)} with strides ${formatShape(this.strides)} and offset ${offset} reads outside an array of length ${data.length}`,
+        );
       }
     }
   }
@@ -82,14 +90,22 @@ export class Tensor<D extends DType = DType> {
   /** Index into `data` of the element at `indices` (negative indices count from the end). */
   indexOf(indices: readonly number[]): number {
     if (indices.length !== this.shape.length) {
-      throw new AnnetError('INDEX_OUT_OF_RANGE', 'get', `expected ${this.shape.length} indices for shape ${formatShape(this.shape)}, got ${indices.length}`);
+      throw new AnnetError(
+        'INDEX_OUT_OF_RANGE',
+        'get',
+        `expected ${this.shape.length} indices for shape ${formatShape(this.shape)}, got ${indices.length}`,
+      );
     }
     let position = this.offset;
     for (let axis = 0; axis < indices.length; axis++) {
       let index = indices[axis];
       const dimension = this.shape[axis];
       if (!Number.isInteger(index) || index < -dimension || index >= dimension) {
-        throw new AnnetError('INDEX_OUT_OF_RANGE', 'get', `index ${index} is out of range for axis ${axis} of size ${dimension}`);
+        throw new AnnetError(
+          'INDEX_OUT_OF_RANGE',
+          'get',
+          `index ${index} is out of range for axis ${axis} of size ${dimension}`,
+        );
       }
       if (index < 0) index += dimension;
       position += index * this.strides[axis];
@@ -110,7 +126,11 @@ export class Tensor<D extends DType = DType> {
   /** The only element of a one-element tensor. */
   item(): number {
     if (this.size !== 1) {
-      throw new AnnetError('SHAPE_MISMATCH', 'item', `expected a tensor with one element, got shape ${formatShape(this.shape)} (${this.size} elements)`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        'item',
+        `expected a tensor with one element, got shape ${formatShape(this.shape)} (${this.size} elements)`,
+      );
     }
     return this.data[this.offset];
   }
@@ -143,7 +163,8 @@ export class Tensor<D extends DType = DType> {
     const stride = rows.innerStride[0];
     let target = 0;
     for (let row = 0; row < rows.rowCount; row++, rows.next()) {
-      for (let j = 0, index = rows.position[0]; j < rows.rowLength; j++, index += stride) result[target++] = source[index];
+      for (let j = 0, index = rows.position[0]; j < rows.rowLength; j++, index += stride)
+        result[target++] = source[index];
     }
     return new Tensor(result, this.shape);
   }
@@ -189,13 +210,21 @@ export class Tensor<D extends DType = DType> {
       }
       const known = sizeOf(target.filter((_, index) => index !== unknown));
       if (known === 0 || this.size % known !== 0) {
-        throw new AnnetError('SHAPE_MISMATCH', 'reshape', `cannot reshape ${formatShape(this.shape)} (${this.size} elements) into ${formatShape(shape)}`);
+        throw new AnnetError(
+          'SHAPE_MISMATCH',
+          'reshape',
+          `cannot reshape ${formatShape(this.shape)} (${this.size} elements) into ${formatShape(shape)}`,
+        );
       }
       target[unknown] = this.size / known;
     }
     checkShape(target, 'reshape');
     if (sizeOf(target) !== this.size) {
-      throw new AnnetError('SHAPE_MISMATCH', 'reshape', `cannot reshape ${formatShape(this.shape)} (${this.size} elements) into ${formatShape(shape)} (${sizeOf(target)} elements)`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        'reshape',
+        `cannot reshape ${formatShape(this.shape)} (${this.size} elements) into ${formatShape(shape)} (${sizeOf(target)} elements)`,
+      );
     }
     const source = this.isContiguous ? this : this.contiguous(true);
     return new Tensor(source.data, target, contiguousStrides(target), source.offset);
@@ -205,13 +234,28 @@ export class Tensor<D extends DType = DType> {
   transpose(permutation?: readonly number[]): Tensor<D> {
     const rank = this.shape.length;
     if (permutation !== undefined && !Array.isArray(permutation)) {
-      throw new AnnetError('INVALID_AXIS', 'transpose', `permutation must be an array of ${rank} axes, got ${describeValue(permutation)}`);
+      throw new AnnetError(
+        'INVALID_AXIS',
+        'transpose',
+        `permutation must be an array of ${rank} axes, got ${describeValue(permutation)}`,
+      );
     }
-    const order = permutation ? permutation.map((axis) => normalizeAxis(axis, rank, 'transpose')) : [...Array(rank).keys()].reverse();
+    const order = permutation
+      ? permutation.map((axis) => normalizeAxis(axis, rank, 'transpose'))
+      : [...Array(rank).keys()].reverse();
     if (order.length !== rank || new Set(order).size !== rank) {
-      throw new AnnetError('INVALID_ARGUMENT', 'transpose', `permutation ${formatShape(permutation ?? [])} is not a permutation of the ${rank} axes`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'transpose',
+        `permutation ${formatShape(permutation ?? [])} is not a permutation of the ${rank} axes`,
+      );
     }
-    return new Tensor(this.data, order.map((axis) => this.shape[axis]), order.map((axis) => this.strides[axis]), this.offset);
+    return new Tensor(
+      this.data,
+      order.map((axis) => this.shape[axis]),
+      order.map((axis) => this.strides[axis]),
+      this.offset,
+    );
   }
 
   /**
@@ -233,7 +277,11 @@ export class Tensor<D extends DType = DType> {
       const stride = this.strides[axis];
       if (typeof spec === 'number') {
         if (!Number.isInteger(spec) || spec < -dimension || spec >= dimension) {
-          throw new AnnetError('INDEX_OUT_OF_RANGE', 'slice', `index ${spec} is out of range for axis ${axis} of size ${dimension}`);
+          throw new AnnetError(
+            'INDEX_OUT_OF_RANGE',
+            'slice',
+            `index ${spec} is out of range for axis ${axis} of size ${dimension}`,
+          );
         }
         offset += (spec < 0 ? spec + dimension : spec) * stride;
         continue;
@@ -241,15 +289,39 @@ export class Tensor<D extends DType = DType> {
       const [startRaw, stopRaw, stepRaw] = spec ?? [];
       const step = stepRaw ?? 1;
       if (!Number.isInteger(step) || step === 0) {
-        throw new AnnetError('INVALID_ARGUMENT', 'slice', `step must be a non-zero integer, got ${step} on axis ${axis}`);
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          'slice',
+          `step must be a non-zero integer, got ${step} on axis ${axis}`,
+        );
       }
       if ((startRaw != null && !Number.isInteger(startRaw)) || (stopRaw != null && !Number.isInteger(stopRaw))) {
-        throw new AnnetError('INVALID_ARGUMENT', 'slice', `start and stop must be integers or null, got [${startRaw}, ${stopRaw}] on axis ${axis}`);
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          'slice',
+          `start and stop must be integers or null, got [${startRaw}, ${stopRaw}] on axis ${axis}`,
+        );
       }
-      const clampIndex = (value: number, low: number, high: number) => Math.min(Math.max(value < 0 ? value + dimension : value, low), high);
-      const start = startRaw == null ? (step > 0 ? 0 : dimension - 1) : step > 0 ? clampIndex(startRaw, 0, dimension) : clampIndex(startRaw, -1, dimension - 1);
-      const stop = stopRaw == null ? (step > 0 ? dimension : -1) : step > 0 ? clampIndex(stopRaw, 0, dimension) : clampIndex(stopRaw, -1, dimension - 1);
-      const length = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
+      const clampIndex = (value: number, low: number, high: number) =>
+        Math.min(Math.max(value < 0 ? value + dimension : value, low), high);
+      const start =
+        startRaw == null
+          ? step > 0
+            ? 0
+            : dimension - 1
+          : step > 0
+            ? clampIndex(startRaw, 0, dimension)
+            : clampIndex(startRaw, -1, dimension - 1);
+      const stop =
+        stopRaw == null
+          ? step > 0
+            ? dimension
+            : -1
+          : step > 0
+            ? clampIndex(stopRaw, 0, dimension)
+            : clampIndex(stopRaw, -1, dimension - 1);
+      const length =
+        step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
       if (length > 0) offset += start * stride;
       shape.push(length);
       strides.push(stride * step);
@@ -261,15 +333,26 @@ export class Tensor<D extends DType = DType> {
   squeeze(axes?: number | readonly number[]): Tensor<D> {
     const rank = this.shape.length;
     if (axes !== undefined && typeof axes !== 'number' && !Array.isArray(axes)) {
-      throw new AnnetError('INVALID_AXIS', 'squeeze', `axes must be an integer or an array of integers, got ${describeValue(axes)}`);
+      throw new AnnetError(
+        'INVALID_AXIS',
+        'squeeze',
+        `axes must be an integer or an array of integers, got ${describeValue(axes)}`,
+      );
     }
-    const selected = axes === undefined ? null : new Set((typeof axes === 'number' ? [axes] : axes).map((axis) => normalizeAxis(axis, rank, 'squeeze')));
+    const selected =
+      axes === undefined
+        ? null
+        : new Set((typeof axes === 'number' ? [axes] : axes).map((axis) => normalizeAxis(axis, rank, 'squeeze')));
     const shape: number[] = [];
     const strides: number[] = [];
     for (let axis = 0; axis < rank; axis++) {
       const drop = selected ? selected.has(axis) : this.shape[axis] === 1;
       if (drop && this.shape[axis] !== 1) {
-        throw new AnnetError('SHAPE_MISMATCH', 'squeeze', `axis ${axis} has size ${this.shape[axis]}, not 1, in shape ${formatShape(this.shape)}`);
+        throw new AnnetError(
+          'SHAPE_MISMATCH',
+          'squeeze',
+          `axis ${axis} has size ${this.shape[axis]}, not 1, in shape ${formatShape(this.shape)}`,
+        );
       }
       if (!drop) {
         shape.push(this.shape[axis]);
@@ -294,7 +377,11 @@ export class Tensor<D extends DType = DType> {
     const target = checkShape(shape, 'broadcastTo');
     const result = broadcastShapes(this.shape, target, 'broadcastTo');
     if (!shapesEqual(result, target)) {
-      throw new AnnetError('SHAPE_MISMATCH', 'broadcastTo', `cannot broadcast shape ${formatShape(this.shape)} to ${formatShape(shape)}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        'broadcastTo',
+        `cannot broadcast shape ${formatShape(this.shape)} to ${formatShape(shape)}`,
+      );
     }
     const lead = target.length - this.shape.length;
     const strides = target.map((dimension, axis) => {
@@ -309,7 +396,12 @@ export class Tensor<D extends DType = DType> {
     const threshold = 1000;
     const edge = 3;
     const summarize = this.size > threshold;
-    const format = (value: number) => (this.dtype === 'int32' ? String(value) : Number.isInteger(value) ? `${value}.` : Number(value.toPrecision(6)).toString());
+    const format = (value: number) =>
+      this.dtype === 'int32'
+        ? String(value)
+        : Number.isInteger(value)
+          ? `${value}.`
+          : Number(value.toPrecision(6)).toString();
     const render = (axis: number, indices: number[]): string => {
       if (axis === this.shape.length) return format(this.data[this.indexOf(indices)]);
       const dimension = this.shape[axis];

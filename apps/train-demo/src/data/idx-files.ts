@@ -40,7 +40,8 @@ export interface IdxData {
  * const { train, test } = await readIdxFolder('/data/mnist');
  */
 export async function readIdxFolder(folder: string): Promise<IdxData> {
-  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new RuntimeError(`--data ${folder}: no such folder`);
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory())
+    throw new RuntimeError(`--data ${folder}: no such folder`);
   const files = Object.values(idxFileNames).map((name) => locate(folder, name));
   const [trainImages, trainLabels, testImages, testLabels] = files;
   const train = await readPair(trainImages, trainLabels);
@@ -53,21 +54,35 @@ function locate(folder: string, name: string): string {
     const file = path.join(folder, candidate);
     if (fs.existsSync(file)) return file;
   }
-  throw new RuntimeError(`--data ${folder}: missing ${name} (or ${name}.gz); the folder needs ${Object.values(idxFileNames).join(', ')}`);
+  throw new RuntimeError(
+    `--data ${folder}: missing ${name} (or ${name}.gz); the folder needs ${Object.values(idxFileNames).join(', ')}`,
+  );
 }
 
 async function readPair(imageFile: string, labelFile: string): Promise<LabelledImages> {
   const images = await readOrFail(imageFile, { dtype: 'float32', scale: 1 / 255 });
   const labels = await readOrFail(labelFile, { numClasses: 10 });
-  if (images.rank !== 3) throw new RuntimeError(`${imageFile}: expected images of shape [count,rows,columns], found ${formatShape(images.shape)}`);
-  if (labels.rank !== 1) throw new RuntimeError(`${labelFile}: expected labels of shape [count], found ${formatShape(labels.shape)}`);
+  if (images.rank !== 3)
+    throw new RuntimeError(
+      `${imageFile}: expected images of shape [count,rows,columns], found ${formatShape(images.shape)}`,
+    );
+  if (labels.rank !== 1)
+    throw new RuntimeError(`${labelFile}: expected labels of shape [count], found ${formatShape(labels.shape)}`);
   if (images.shape[0] !== labels.shape[0]) {
-    throw new RuntimeError(`${imageFile} holds ${images.shape[0]} images but ${labelFile} holds ${labels.shape[0]} labels; they must pair up`);
+    throw new RuntimeError(
+      `${imageFile} holds ${images.shape[0]} images but ${labelFile} holds ${labels.shape[0]} labels; they must pair up`,
+    );
   }
   const [count, rows, columns] = images.shape;
   const flatImages = images.contiguous().data as Float32Array;
   const flatLabels = labels.contiguous().data;
-  return { images: flatImages, labels: flatLabels instanceof Int32Array ? flatLabels : Int32Array.from(flatLabels), count, rows, columns };
+  return {
+    images: flatImages,
+    labels: flatLabels instanceof Int32Array ? flatLabels : Int32Array.from(flatLabels),
+    count,
+    rows,
+    columns,
+  };
 }
 
 async function readOrFail(file: string, options: Parameters<typeof readIdxFile>[1]) {

@@ -38,7 +38,8 @@ export interface DemoData {
  */
 export async function loadDemoData(settings: Settings): Promise<DemoData> {
   const inputShape = settings.model === 'mlp' ? [784] : [1, 28, 28];
-  const toDataset = (data: LabelledImages) => new TensorDataset(data.images, data.labels, { inputShape, targetShape: [] }) as MapDataset<Sample>;
+  const toDataset = (data: LabelledImages) =>
+    new TensorDataset(data.images, data.labels, { inputShape, targetShape: [] }) as MapDataset<Sample>;
   let train: MapDataset<Sample>;
   let validation: MapDataset<Sample>;
   let test: MapDataset<Sample> | null = null;
@@ -56,6 +57,14 @@ export async function loadDemoData(settings: Settings): Promise<DemoData> {
     source = `IDX files in ${settings.data} (training: ${folder.train.count}, t10k test: ${folder.test.count})`;
   }
   if (settings.limit !== null) train = train.take(settings.limit);
-  const shifted = settings.shift > 0 ? new ShiftedDigits(train, { seed: settings.seed, maxShift: settings.shift, side: 28 }) : null;
-  return { train: shifted ?? train, validation, test, validationIsTest: test !== null, source, epochTracker: shifted?.epochTracker() ?? null };
+  const shifted =
+    settings.shift > 0 ? new ShiftedDigits(train, { seed: settings.seed, maxShift: settings.shift, side: 28 }) : null;
+  return {
+    train: shifted ?? train,
+    validation,
+    test,
+    validationIsTest: test !== null,
+    source,
+    epochTracker: shifted?.epochTracker() ?? null,
+  };
 }

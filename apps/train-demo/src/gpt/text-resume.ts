@@ -29,14 +29,23 @@ export type TextRunSettings = {
  * checkTextResume(checkpoint, 'run.ckpt', runSettings);
  */
 export function checkTextResume(checkpoint: Checkpoint, file: string, settings: TextRunSettings): void {
-  const recorded = ((checkpoint.extra as { fit?: { runSettings?: Partial<TextRunSettings> } } | undefined)?.fit?.runSettings) ?? {};
-  if (recorded.task !== 'text') throw new RuntimeError(`--resume ${file}: the checkpoint is not from --task text (it records task ${JSON.stringify(recorded.task ?? 'mnist')}); resume it with its own task's flags`);
+  const recorded =
+    (checkpoint.extra as { fit?: { runSettings?: Partial<TextRunSettings> } } | undefined)?.fit?.runSettings ?? {};
+  if (recorded.task !== 'text')
+    throw new RuntimeError(
+      `--resume ${file}: the checkpoint is not from --task text (it records task ${JSON.stringify(recorded.task ?? 'mnist')}); resume it with its own task's flags`,
+    );
   if (recorded.vocabulary !== settings.vocabulary) {
     const size = recorded.vocabulary?.length ?? 0;
     const missing = Array.from(settings.vocabulary).filter((character) => !recorded.vocabulary?.includes(character));
-    throw new RuntimeError(`--resume ${file}: the checkpoint was trained on a vocabulary of ${size} characters, this run's text has ${settings.vocabulary.length}${missing.length > 0 ? ` (new: ${JSON.stringify(missing.join(''))})` : ''}; resume with the same --chars (the same text) as the run that wrote it`);
+    throw new RuntimeError(
+      `--resume ${file}: the checkpoint was trained on a vocabulary of ${size} characters, this run's text has ${settings.vocabulary.length}${missing.length > 0 ? ` (new: ${JSON.stringify(missing.join(''))})` : ''}; resume with the same --chars (the same text) as the run that wrote it`,
+    );
   }
   for (const key of ['characters', 'blockSize', 'layers', 'heads', 'embedding', 'schedule', 'iterations'] as const) {
-    if (recorded[key] !== settings[key]) throw new RuntimeError(`--resume ${file}: the checkpoint was trained with ${key} ${JSON.stringify(recorded[key])}, this run asks for ${JSON.stringify(settings[key])}; use the same flags to resume exactly`);
+    if (recorded[key] !== settings[key])
+      throw new RuntimeError(
+        `--resume ${file}: the checkpoint was trained with ${key} ${JSON.stringify(recorded[key])}, this run asks for ${JSON.stringify(settings[key])}; use the same flags to resume exactly`,
+      );
   }
 }

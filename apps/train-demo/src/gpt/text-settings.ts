@@ -45,14 +45,22 @@ export interface TextSettings {
 export function resolveTextSettings(options: CliOptions): TextSettings {
   const iterations = options.iterations ?? 2000;
   const evalInterval = options.evalInterval ?? Math.min(250, iterations);
-  if (iterations % evalInterval !== 0) throw new UsageError(`--iterations ${iterations} must be a multiple of --eval-interval ${evalInterval} (validations and checkpoints fall on interval boundaries)`);
+  if (iterations % evalInterval !== 0)
+    throw new UsageError(
+      `--iterations ${iterations} must be a multiple of --eval-interval ${evalInterval} (validations and checkpoints fall on interval boundaries)`,
+    );
   const embedding = options.embedding ?? 128;
   const heads = options.heads ?? 4;
   if (embedding % heads !== 0) throw new UsageError(`--embedding ${embedding} must be divisible by --heads ${heads}`);
   const schedule = options.schedule ?? 'constant';
-  if (schedule !== 'constant' && schedule !== 'cosine') throw new UsageError(`--schedule for --task text must be constant or cosine; got ${schedule}`);
+  if (schedule !== 'constant' && schedule !== 'cosine')
+    throw new UsageError(`--schedule for --task text must be constant or cosine; got ${schedule}`);
   return {
-    iterations, evalInterval, embedding, heads, schedule,
+    iterations,
+    evalInterval,
+    embedding,
+    heads,
+    schedule,
     batchSize: options.batchSize ?? 12,
     blockSize: options.blockSize ?? 64,
     layers: options.layers ?? 4,

@@ -13,12 +13,28 @@ describe('niceTicks', () => {
 });
 
 describe('renderCurvesSvg', () => {
-  const epochs = [1, 2, 3].map((epoch) => ({ epoch, loss: 1 / epoch, accuracy: 0.8 + epoch / 100, validationLoss: 1.1 / epoch, validationAccuracy: 0.79 + epoch / 100 }));
+  const epochs = [1, 2, 3].map((epoch) => ({
+    epoch,
+    loss: 1 / epoch,
+    accuracy: 0.8 + epoch / 100,
+    validationLoss: 1.1 / epoch,
+    validationAccuracy: 0.79 + epoch / 100,
+  }));
   const svg = renderCurvesSvg({ title: 'MLP <test> & co', epochs, testAccuracy: 0.815 });
   it('draws two panels with titles, axis labels, ticks, a legend and one line per series', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg).toContain('MLP &lt;test&gt; &amp; co');
-    for (const text of ['Loss (cross-entropy)', 'Accuracy', '>epoch<', '>loss<', '>accuracy<', '>training<', '>validation<', '>test (t10k)<']) expect(svg).toContain(text);
+    for (const text of [
+      'Loss (cross-entropy)',
+      'Accuracy',
+      '>epoch<',
+      '>loss<',
+      '>accuracy<',
+      '>training<',
+      '>validation<',
+      '>test (t10k)<',
+    ])
+      expect(svg).toContain(text);
     expect(svg.match(/<polyline /g)).toHaveLength(4);
     expect(svg.match(/<circle /g)).toHaveLength(12);
     expect(svg).toContain('stroke-dasharray="6 4"');

@@ -53,7 +53,8 @@ export function renderCurvesSvg(input: CurvesInput): string {
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${width / 2}" y="28" text-anchor="middle" font-size="17" font-weight="bold">${escapeXml(input.title)}</text>`,
   ];
-  const series = (key: keyof EpochCurvePoint) => input.epochs.map((point) => [point.epoch, point[key] as number | undefined] as const);
+  const series = (key: keyof EpochCurvePoint) =>
+    input.epochs.map((point) => [point.epoch, point[key] as number | undefined] as const);
   parts.push(
     panel(lefts[0], 'Loss (cross-entropy)', 'loss', count, [
       { label: 'training', color: colors.train, points: series('loss') },
@@ -76,8 +77,17 @@ interface Series {
   readonly points: readonly (readonly [number, number | undefined])[];
 }
 
-function panel(left: number, title: string, yLabel: string, epochs: number, series: readonly Series[], reference?: number): string {
-  const values = series.flatMap((line) => line.points.map(([, value]) => value)).filter((value): value is number => value !== undefined && Number.isFinite(value));
+function panel(
+  left: number,
+  title: string,
+  yLabel: string,
+  epochs: number,
+  series: readonly Series[],
+  reference?: number,
+): string {
+  const values = series
+    .flatMap((line) => line.points.map(([, value]) => value))
+    .filter((value): value is number => value !== undefined && Number.isFinite(value));
   if (reference !== undefined && Number.isFinite(reference)) values.push(reference);
   const yTicks = niceTicks(values.length ? Math.min(...values) : 0, values.length ? Math.max(...values) : 1, 5);
   const yMin = yTicks[0];
@@ -86,27 +96,41 @@ function panel(left: number, title: string, yLabel: string, epochs: number, seri
   const xMax = Math.max(epochs, 2);
   const x = (epoch: number) => left + ((epoch - 1) / (xMax - 1)) * panelWidth;
   const y = (value: number) => top + panelHeight - ((value - yMin) / (yMax - yMin)) * panelHeight;
-  const out: string[] = [`<g>`, `<text x="${left + panelWidth / 2}" y="${top - 14}" text-anchor="middle" font-size="14" font-weight="bold">${title}</text>`];
+  const out: string[] = [
+    `<g>`,
+    `<text x="${left + panelWidth / 2}" y="${top - 14}" text-anchor="middle" font-size="14" font-weight="bold">${title}</text>`,
+  ];
   for (const tick of yTicks) {
-    out.push(`<line x1="${left}" x2="${left + panelWidth}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}" stroke="#e5e5e5"/>`);
+    out.push(
+      `<line x1="${left}" x2="${left + panelWidth}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}" stroke="#e5e5e5"/>`,
+    );
     out.push(`<text x="${left - 8}" y="${(y(tick) + 4).toFixed(1)}" text-anchor="end">${formatTick(tick)}</text>`);
   }
   for (const tick of xTicks) {
-    out.push(`<line x1="${x(tick).toFixed(1)}" x2="${x(tick).toFixed(1)}" y1="${top + panelHeight}" y2="${top + panelHeight + 5}" stroke="#333"/>`);
+    out.push(
+      `<line x1="${x(tick).toFixed(1)}" x2="${x(tick).toFixed(1)}" y1="${top + panelHeight}" y2="${top + panelHeight + 5}" stroke="#333"/>`,
+    );
     out.push(`<text x="${x(tick).toFixed(1)}" y="${top + panelHeight + 19}" text-anchor="middle">${tick}</text>`);
   }
   out.push(`<rect x="${left}" y="${top}" width="${panelWidth}" height="${panelHeight}" fill="none" stroke="#333"/>`);
   out.push(`<text x="${left + panelWidth / 2}" y="${top + panelHeight + 40}" text-anchor="middle">epoch</text>`);
-  out.push(`<text transform="translate(${left - 52},${top + panelHeight / 2}) rotate(-90)" text-anchor="middle">${yLabel}</text>`);
+  out.push(
+    `<text transform="translate(${left - 52},${top + panelHeight / 2}) rotate(-90)" text-anchor="middle">${yLabel}</text>`,
+  );
   if (reference !== undefined && Number.isFinite(reference)) {
-    out.push(`<line x1="${left}" x2="${left + panelWidth}" y1="${y(reference).toFixed(1)}" y2="${y(reference).toFixed(1)}" stroke="${colors.test}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
+    out.push(
+      `<line x1="${left}" x2="${left + panelWidth}" y1="${y(reference).toFixed(1)}" y2="${y(reference).toFixed(1)}" stroke="${colors.test}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+    );
   }
   for (const line of series) {
-    const points = line.points.filter((point): point is readonly [number, number] => point[1] !== undefined && Number.isFinite(point[1]));
+    const points = line.points.filter(
+      (point): point is readonly [number, number] => point[1] !== undefined && Number.isFinite(point[1]),
+    );
     if (points.length === 0) continue;
     const path = points.map(([epoch, value]) => `${x(epoch).toFixed(1)},${y(value).toFixed(1)}`).join(' ');
     out.push(`<polyline points="${path}" fill="none" stroke="${line.color}" stroke-width="2"/>`);
-    for (const [epoch, value] of points) out.push(`<circle cx="${x(epoch).toFixed(1)}" cy="${y(value).toFixed(1)}" r="3" fill="${line.color}"/>`);
+    for (const [epoch, value] of points)
+      out.push(`<circle cx="${x(epoch).toFixed(1)}" cy="${y(value).toFixed(1)}" r="3" fill="${line.color}"/>`);
   }
   out.push('</g>');
   return out.join('\n');

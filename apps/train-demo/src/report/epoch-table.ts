@@ -11,7 +11,16 @@ export function formatEpochTable(epochs: readonly EpochRecord[], validationLabel
   const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(2)}%` : String(value));
   const fixed = (value: number) => (Number.isFinite(value) ? value.toFixed(4) : String(value));
   return formatTable(
-    ['epoch', 'loss', 'accuracy', `${validationLabel} loss`, `${validationLabel} accuracy`, 'learning rate', 'seconds', 'samples/s'],
+    [
+      'epoch',
+      'loss',
+      'accuracy',
+      `${validationLabel} loss`,
+      `${validationLabel} accuracy`,
+      'learning rate',
+      'seconds',
+      'samples/s',
+    ],
     epochs.map((record) => [
       String(record.epoch),
       fixed(record.loss),

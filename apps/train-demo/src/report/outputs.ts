@@ -23,7 +23,15 @@ export function writeOutputs(out: string, report: RunReport): string[] {
     fs.writeFileSync(metricsFile, metricsJson(report));
     const title = `${modelTitle(report.settings.model)} on MNIST: ${formatCount(report.data.train)} training digits`;
     const validationLabel = report.data.validationIsTest ? 'test (t10k)' : 'validation';
-    fs.writeFileSync(curvesFile, renderCurvesSvg({ title, epochs: report.epochs, validationLabel, testAccuracy: report.data.validationIsTest ? undefined : report.test?.accuracy }));
+    fs.writeFileSync(
+      curvesFile,
+      renderCurvesSvg({
+        title,
+        epochs: report.epochs,
+        validationLabel,
+        testAccuracy: report.data.validationIsTest ? undefined : report.test?.accuracy,
+      }),
+    );
     return [metricsFile, curvesFile];
   } catch (error) {
     throw new RuntimeError(`--out ${out}: ${(error as Error).message}`);
@@ -46,7 +54,9 @@ export function printResults(report: RunReport, written: readonly string[], prin
   print('Summary');
   print(formatEpochTable(report.epochs, label));
   print();
-  print(`${isTest ? 'Test (t10k)' : 'Validation'}: loss ${validation.loss.toFixed(4)}  accuracy ${percent(validation.accuracy)}  precision ${percent(validation.precision)}  recall ${percent(validation.recall)}  F1 ${percent(validation.f1)} (macro)`);
+  print(
+    `${isTest ? 'Test (t10k)' : 'Validation'}: loss ${validation.loss.toFixed(4)}  accuracy ${percent(validation.accuracy)}  precision ${percent(validation.precision)}  recall ${percent(validation.recall)}  F1 ${percent(validation.f1)} (macro)`,
+  );
   print();
   print(`Confusion matrix (${label}; rows: true digit, columns: predicted digit)`);
   print(formatConfusionMatrix(tensor(validation.confusionMatrix, { dtype: 'int32' })));

@@ -10,11 +10,24 @@ import type { Settings } from '../settings.js';
 export interface RunReport {
   readonly tool: 'annet-train';
   readonly settings: Settings;
-  readonly data: { readonly source: string; readonly train: number; readonly validation: number; readonly test: number | null; readonly validationIsTest: boolean };
+  readonly data: {
+    readonly source: string;
+    readonly train: number;
+    readonly validation: number;
+    readonly test: number | null;
+    readonly validationIsTest: boolean;
+  };
   readonly model: { readonly name: string; readonly parameters: number; readonly architecture: unknown };
   readonly epochs: readonly EpochRecord[];
   readonly test?: { readonly loss: number; readonly accuracy: number };
-  readonly validation: { readonly loss: number; readonly accuracy: number; readonly precision: number; readonly recall: number; readonly f1: number; readonly confusionMatrix: number[][] };
+  readonly validation: {
+    readonly loss: number;
+    readonly accuracy: number;
+    readonly precision: number;
+    readonly recall: number;
+    readonly f1: number;
+    readonly confusionMatrix: number[][];
+  };
   readonly totalSeconds: number;
   readonly stopReason: string | null;
   readonly resumedFrom: string | null;

@@ -29,7 +29,10 @@ export class MostFrequentTag {
         overall.set(tags[position], (overall.get(tags[position]) ?? 0) + 1);
       }
     }
-    const best = (perTag: ReadonlyMap<string, number>) => [...perTag].sort(([tagA, countA], [tagB, countB]) => countB - countA || (tagA < tagB ? -1 : tagA > tagB ? 1 : 0))[0][0];
+    const best = (perTag: ReadonlyMap<string, number>) =>
+      [...perTag].sort(
+        ([tagA, countA], [tagB, countB]) => countB - countA || (tagA < tagB ? -1 : tagA > tagB ? 1 : 0),
+      )[0][0];
     const byWord = new Map<string, string>();
     for (const [word, perTag] of counts) byWord.set(word, best(perTag));
     return new MostFrequentTag(byWord, overall.size === 0 ? 'nn' : best(overall));

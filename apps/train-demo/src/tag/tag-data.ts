@@ -62,16 +62,31 @@ export function loadTagData(settings: TagSettings): TagData {
   const sentencesOf = (documents: typeof split.train, limit: number | null, stream: number) => {
     const all = documents.flatMap((document) => document.sentences);
     if (limit === null || limit >= all.length) return all;
-    return Array.from(createRng(settings.seed + stream).permutation(all.length).subarray(0, limit)).sort((a, b) => a - b).map((index) => all[index]);
+    return Array.from(
+      createRng(settings.seed + stream)
+        .permutation(all.length)
+        .subarray(0, limit),
+    )
+      .sort((a, b) => a - b)
+      .map((index) => all[index]);
   };
   const heldOutLimit = settings.limit === null ? null : Math.max(1, Math.floor(settings.limit / 4));
   const trainSentences = sentencesOf(split.train, settings.limit, 1);
-  const allTags = [...new Set(split.train.concat(split.validation, split.test).flatMap((document) => document.sentences.flatMap((sentence) => sentence.tags)))];
+  const allTags = [
+    ...new Set(
+      split.train
+        .concat(split.validation, split.test)
+        .flatMap((document) => document.sentences.flatMap((sentence) => sentence.tags)),
+    ),
+  ];
   const vocabularies = buildTagVocabularies(trainSentences, allTags, settings.minFrequency);
   const part = (documents: number, sentences: readonly TaggedSentence[]): TagPart => ({
     documents,
     sentences,
-    samples: sentences.map((sentence) => ({ input: encodeWords(vocabularies.words, sentence.words), target: Int32Array.from(sentence.tags, (tag) => vocabularies.tags.idOf(tag)) })),
+    samples: sentences.map((sentence) => ({
+      input: encodeWords(vocabularies.words, sentence.words),
+      target: Int32Array.from(sentence.tags, (tag) => vocabularies.tags.idOf(tag)),
+    })),
     tokens: sentences.reduce((sum, sentence) => sum + sentence.words.length, 0),
   });
   const train = part(split.train.length, trainSentences);
@@ -80,9 +95,22 @@ export function loadTagData(settings: TagSettings): TagData {
   // Single-tensor inputs: the padded batch's inputs are one tensor (paddedCollate types them as tensor or record).
   const collate = paddedCollate({ maxLength: settings.maxLength }) as unknown as (samples: TagSample[]) => Batch;
   const lengths = (samples: readonly TagSample[]) => samples.map((sample) => sample.target.length);
-  const trainLoader = new DataLoader(new ArrayDataset(train.samples), { batchSize: settings.batchSize, sampler: new BucketSampler(lengths(train.samples), { batchSize: settings.batchSize }), collate, seed: settings.seed });
-  const validationLoader = new DataLoader(new ArrayDataset(validation.samples), { batchSize: 64, sampler: new BucketSampler(lengths(validation.samples), { batchSize: 64, shuffle: false }), collate, seed: settings.seed });
-  const limited = settings.limit === null ? '' : ` (--limit: ${train.sentences.length} training sentences, ${validation.sentences.length} and ${test.sentences.length} held out)`;
+  const trainLoader = new DataLoader(new ArrayDataset(train.samples), {
+    batchSize: settings.batchSize,
+    sampler: new BucketSampler(lengths(train.samples), { batchSize: settings.batchSize }),
+    collate,
+    seed: settings.seed,
+  });
+  const validationLoader = new DataLoader(new ArrayDataset(validation.samples), {
+    batchSize: 64,
+    sampler: new BucketSampler(lengths(validation.samples), { batchSize: 64, shuffle: false }),
+    collate,
+    seed: settings.seed,
+  });
+  const limited =
+    settings.limit === null
+      ? ''
+      : ` (--limit: ${train.sentences.length} training sentences, ${validation.sentences.length} and ${test.sentences.length} held out)`;
   return {
     train,
     validation,

@@ -46,7 +46,13 @@ export interface TagEvaluation {
  * @example
  * evaluateTagger(model, data.test, data.baseline, data.vocabularies.tags).accuracy; // 0.96
  */
-export function evaluateTagger(model: Sequential, part: TagPart, baseline: MostFrequentTag, tags: Vocabulary, top = 10): TagEvaluation {
+export function evaluateTagger(
+  model: Sequential,
+  part: TagPart,
+  baseline: MostFrequentTag,
+  tags: Vocabulary,
+  top = 10,
+): TagEvaluation {
   const predicted = predictTags(model, part.samples);
   let right = 0;
   let baselineRight = 0;

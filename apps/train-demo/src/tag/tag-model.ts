@@ -31,7 +31,8 @@ export function buildTagger(settings: TagSettings, words: number, tags: number):
  * @example
  * await model.fit(loader, { optimizer: new AdamW(), loss: taggingLoss, epochs: 3 });
  */
-export const taggingLoss: LossFunction = (predictions, targets, options) => softmaxCrossEntropy(predictions, targets, { ...options, ignoreIndex: ignoredLabel });
+export const taggingLoss: LossFunction = (predictions, targets, options) =>
+  softmaxCrossEntropy(predictions, targets, { ...options, ignoreIndex: ignoredLabel });
 
 /**
  * How the report names the tagger.

@@ -11,11 +11,19 @@ const sentences: TaggedSentence[] = [
   { words: ['the', 'jury', 'will', 'jury'], tags: ['at', 'nn', 'md', 'vb'] },
 ];
 
-describe('the tagger\'s pieces', () => {
+describe("the tagger's pieces", () => {
   it('gives unknown words signatures from their characters', () => {
     const cases: [string, string][] = [
-      ['outmoded', '<unk:low-ed>'], ['Sprayberry', '<unk:Cap-y>'], ['1,450', '<unk:num>'], ['--', '<unk:punct>'],
-      ['re-elected', '<unk:low-hyph-ed>'], ['NATO', '<unk:CAPS>'], ['1960s', '<unk:low-digit-s>'], ['running', '<unk:low-ing>'], ['A', '<unk:Cap>'], ['is', '<unk:low>'],
+      ['outmoded', '<unk:low-ed>'],
+      ['Sprayberry', '<unk:Cap-y>'],
+      ['1,450', '<unk:num>'],
+      ['--', '<unk:punct>'],
+      ['re-elected', '<unk:low-hyph-ed>'],
+      ['NATO', '<unk:CAPS>'],
+      ['1960s', '<unk:low-digit-s>'],
+      ['running', '<unk:low-ing>'],
+      ['A', '<unk:Cap>'],
+      ['is', '<unk:low>'],
     ];
     for (const [word, signature] of cases) expect([word, wordSignature(word)]).toEqual([word, signature]);
     const all = allWordSignatures();
@@ -42,7 +50,9 @@ describe('the tagger\'s pieces', () => {
     expect(baseline.fallback).toBe('at');
     expect(baseline.tagOf('unseen')).toBe('at');
     // Test: jury/vb wrong (nn), said/vbd right, Unseen/at right (fallback), will/md right → 3 of 4.
-    expect(baseline.accuracy([{ words: ['jury', 'said', 'Unseen', 'will'], tags: ['vb', 'vbd', 'at', 'md'] }])).toBe(0.75);
+    expect(baseline.accuracy([{ words: ['jury', 'said', 'Unseen', 'will'], tags: ['vb', 'vbd', 'at', 'md'] }])).toBe(
+      0.75,
+    );
   });
 
   it('takes the arg-max of each row, the first on ties', () => {

@@ -25,7 +25,12 @@ export interface TagRunReport {
     readonly tokens: { readonly train: number; readonly validation: number; readonly test: number };
   };
   readonly vocabulary: { readonly words: number; readonly tags: number };
-  readonly model: { readonly name: string; readonly title: string; readonly parameters: number; readonly architecture: unknown };
+  readonly model: {
+    readonly name: string;
+    readonly title: string;
+    readonly parameters: number;
+    readonly architecture: unknown;
+  };
   readonly epochs: readonly EpochRecord[];
   readonly validation: TagEvaluation;
   readonly test: TagEvaluation;
@@ -47,7 +52,15 @@ export function writeTagOutputs(out: string, report: TagRunReport): string[] {
     const curvesFile = path.join(out, 'curves.svg');
     fs.writeFileSync(metricsFile, metricsJson(report));
     const title = `${report.model.title} on Brown: ${formatCount(report.data.tokens.train)} training tokens`;
-    fs.writeFileSync(curvesFile, renderCurvesSvg({ title, epochs: report.epochs, validationLabel: 'validation', testAccuracy: report.test.accuracy }));
+    fs.writeFileSync(
+      curvesFile,
+      renderCurvesSvg({
+        title,
+        epochs: report.epochs,
+        validationLabel: 'validation',
+        testAccuracy: report.test.accuracy,
+      }),
+    );
     return [metricsFile, curvesFile];
   } catch (error) {
     throw new RuntimeError(`--out ${out}: ${(error as Error).message}`);
@@ -64,12 +77,18 @@ const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).to
  * @example
  * printTagResults(report, written, (text = '') => process.stdout.write(`${text}\n`));
  */
-export function printTagResults(report: TagRunReport, written: readonly string[], print: (text?: string) => void): void {
+export function printTagResults(
+  report: TagRunReport,
+  written: readonly string[],
+  print: (text?: string) => void,
+): void {
   print();
   print('Summary (samples are sentences)');
   print(formatEpochTable(report.epochs, 'validation'));
   print();
-  print('Token accuracy on the held-out documents (baseline: each word’s most frequent training tag, unseen words the most frequent tag overall):');
+  print(
+    'Token accuracy on the held-out documents (baseline: each word’s most frequent training tag, unseen words the most frequent tag overall):',
+  );
   const row = (name: string, evaluation: TagEvaluation, documents: number) => [
     name,
     String(documents),
@@ -80,14 +99,30 @@ export function printTagResults(report: TagRunReport, written: readonly string[]
     percent(evaluation.unknownWordAccuracy),
     percent(evaluation.unknownRate),
   ];
-  print(formatTable(
-    ['part', 'documents', 'tokens', 'tagger', 'baseline', 'known words', 'unknown words', 'unknown share'],
-    [row('validation', report.validation, report.data.documents.validation), row('test', report.test, report.data.documents.test)],
-    { align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
-  ));
+  print(
+    formatTable(
+      ['part', 'documents', 'tokens', 'tagger', 'baseline', 'known words', 'unknown words', 'unknown share'],
+      [
+        row('validation', report.validation, report.data.documents.validation),
+        row('test', report.test, report.data.documents.test),
+      ],
+      { align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
+    ),
+  );
   print();
   print('Most confused tags (test; true tag → predicted tag)');
-  print(formatTable(['true', 'predicted', 'count', 'share of errors'], report.test.mostConfused.map((pair) => [pair.expected, pair.predicted, String(pair.count), percent(pair.count / Math.max(1, Math.round((1 - report.test.accuracy) * report.test.tokens)))]), { align: ['left', 'left', 'right', 'right'] }));
+  print(
+    formatTable(
+      ['true', 'predicted', 'count', 'share of errors'],
+      report.test.mostConfused.map((pair) => [
+        pair.expected,
+        pair.predicted,
+        String(pair.count),
+        percent(pair.count / Math.max(1, Math.round((1 - report.test.accuracy) * report.test.tokens))),
+      ]),
+      { align: ['left', 'left', 'right', 'right'] },
+    ),
+  );
   print();
   if (report.stopReason !== null) print(`Stopped early: ${report.stopReason}`);
   print('Wrote');

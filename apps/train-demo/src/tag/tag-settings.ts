@@ -45,7 +45,8 @@ export function resolveTagSettings(options: CliOptions): TagSettings {
     epochs: options.epochs ?? 3,
     batchSize: options.batchSize ?? 32,
     optimizer,
-    learningRate: options.learningRate ?? (optimizer === 'adam' || optimizer === 'adamw' ? 3e-3 : otherLearningRates[optimizer]),
+    learningRate:
+      options.learningRate ?? (optimizer === 'adam' || optimizer === 'adamw' ? 3e-3 : otherLearningRates[optimizer]),
     schedule: options.schedule ?? 'cosine',
     seed: options.seed,
     limit: options.limit ?? null,

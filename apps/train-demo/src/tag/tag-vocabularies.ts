@@ -23,10 +23,23 @@ export interface TagVocabularies {
  * @example
  * buildTagVocabularies(trainSentences, ['at', 'nn', 'vbd'], 2).words.size;
  */
-export function buildTagVocabularies(train: readonly TaggedSentence[], tagSet: readonly string[], minFrequency: number): TagVocabularies {
-  const counted = new WordTokenizer({ minFrequency, padding: false, unknown: false }).fit(train.map((sentence) => sentence.words));
-  const words = new Vocabulary([...counted.vocabulary.tokens, ...allWordSignatures()], { tokenizer: 'word', padding: true, unknown: false });
-  const tags = new Vocabulary([...tagSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), { tokenizer: 'word', padding: false, unknown: false });
+export function buildTagVocabularies(
+  train: readonly TaggedSentence[],
+  tagSet: readonly string[],
+  minFrequency: number,
+): TagVocabularies {
+  const counted = new WordTokenizer({ minFrequency, padding: false, unknown: false }).fit(
+    train.map((sentence) => sentence.words),
+  );
+  const words = new Vocabulary([...counted.vocabulary.tokens, ...allWordSignatures()], {
+    tokenizer: 'word',
+    padding: true,
+    unknown: false,
+  });
+  const tags = new Vocabulary(
+    [...tagSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    { tokenizer: 'word', padding: false, unknown: false },
+  );
   return { words, tags };
 }
 

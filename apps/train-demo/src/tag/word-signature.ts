@@ -1,5 +1,32 @@
 /** Endings that mark a part of speech in English, longest first (checked in this order). */
-const suffixes = ['ing', 'ion', 'ity', 'ness', 'ment', 'able', 'ible', 'ous', 'ive', 'ful', 'less', 'ism', 'ist', 'ize', 'ise', 'est', 'ed', 'er', 'ly', 'al', 'ic', 'en', 'es', "'s", 's', 'y'];
+const suffixes = [
+  'ing',
+  'ion',
+  'ity',
+  'ness',
+  'ment',
+  'able',
+  'ible',
+  'ous',
+  'ive',
+  'ful',
+  'less',
+  'ism',
+  'ist',
+  'ize',
+  'ise',
+  'est',
+  'ed',
+  'er',
+  'ly',
+  'al',
+  'ic',
+  'en',
+  'es',
+  "'s",
+  's',
+  'y',
+];
 
 /**
  * The "unknown word signature" of a word (the classic trick of the Berkeley parser and of
@@ -21,7 +48,8 @@ export function wordSignature(word: string): string {
   const hasLetter = /[A-Za-z]/.test(word);
   if (!hasLetter) return hasDigit ? '<unk:num>' : '<unk:punct>';
   const letters = word.replace(/[^A-Za-z]/g, '');
-  const shape = letters === letters.toUpperCase() && letters.length > 1 ? 'CAPS' : /^[^A-Za-z]*[A-Z]/.test(word) ? 'Cap' : 'low';
+  const shape =
+    letters === letters.toUpperCase() && letters.length > 1 ? 'CAPS' : /^[^A-Za-z]*[A-Z]/.test(word) ? 'Cap' : 'low';
   const lower = word.toLowerCase();
   const ending = suffixes.find((suffix) => lower.length > suffix.length + 2 && lower.endsWith(suffix));
   return `<unk:${shape}${word.includes('-') ? '-hyph' : ''}${hasDigit ? '-digit' : ''}${ending === undefined ? '' : `-${ending}`}>`;
@@ -39,7 +67,8 @@ export function allWordSignatures(): string[] {
   for (const shape of ['CAPS', 'Cap', 'low']) {
     for (const hyphen of ['', '-hyph']) {
       for (const digit of ['', '-digit']) {
-        for (const ending of ['', ...suffixes.map((suffix) => `-${suffix}`)]) signatures.push(`<unk:${shape}${hyphen}${digit}${ending}>`);
+        for (const ending of ['', ...suffixes.map((suffix) => `-${suffix}`)])
+          signatures.push(`<unk:${shape}${hyphen}${digit}${ending}>`);
       }
     }
   }

@@ -26,7 +26,9 @@ export interface BrownCharacterText {
  * brownCharacterText(readBrownCorpus()).text.slice(0, 27); // 'The Fulton County Grand Jur'
  */
 export function brownCharacterText(documents: readonly BrownDocument[]): BrownCharacterText {
-  const text = documents.map((document) => document.sentences.map((sentence) => sentence.words.join(' ')).join(' ')).join('\n');
+  const text = documents
+    .map((document) => document.sentences.map((sentence) => sentence.words.join(' ')).join(' '))
+    .join('\n');
   const cut = Math.floor(text.length * 0.9);
   return { text, train: text.slice(0, cut), validation: text.slice(cut) };
 }

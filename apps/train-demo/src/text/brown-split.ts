@@ -26,7 +26,10 @@ export function splitBrownDocuments(documents: readonly BrownDocument[], seed: n
   const order = createRng(seed).permutation(documents.length);
   const trainCount = Math.floor(documents.length * 0.8);
   const validationCount = Math.floor(documents.length * 0.1);
-  const part = (start: number, end: number) => Array.from(order.subarray(start, end)).sort((a, b) => a - b).map((index) => documents[index]);
+  const part = (start: number, end: number) =>
+    Array.from(order.subarray(start, end))
+      .sort((a, b) => a - b)
+      .map((index) => documents[index]);
   return {
     train: part(0, trainCount),
     validation: part(trainCount, trainCount + validationCount),

@@ -15,14 +15,25 @@ export class ArrayDataset<T> extends MapDataset<T> {
   constructor(private readonly items: readonly T[]) {
     super();
     if (!Array.isArray(items)) {
-      throw new AnnetError('INVALID_ARGUMENT', 'ArrayDataset', `expected an array of samples, got ${Object.prototype.toString.call(items)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'ArrayDataset',
+        `expected an array of samples, got ${Object.prototype.toString.call(items)}`,
+      );
     }
   }
 
   /** Zips `inputs[i]` and `targets[i]` into samples; the arrays must have equal lengths. */
-  static fromPairs<Input, Target>(inputs: readonly Input[], targets: readonly Target[]): ArrayDataset<Sample<Input, Target>> {
+  static fromPairs<Input, Target>(
+    inputs: readonly Input[],
+    targets: readonly Target[],
+  ): ArrayDataset<Sample<Input, Target>> {
     if (inputs.length !== targets.length) {
-      throw new AnnetError('SHAPE_MISMATCH', 'ArrayDataset.fromPairs', `got ${inputs.length} inputs and ${targets.length} targets; expected equal counts`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        'ArrayDataset.fromPairs',
+        `got ${inputs.length} inputs and ${targets.length} targets; expected equal counts`,
+      );
     }
     return new ArrayDataset(inputs.map((input, index) => ({ input, target: targets[index] })));
   }

@@ -17,7 +17,11 @@ export class IterableDataset<T> implements AsyncIterable<T> {
 
   constructor(private readonly source: StreamSource<T> | (() => StreamSource<T>)) {
     if (typeof source !== 'function' && (typeof source !== 'object' || source === null)) {
-      throw new AnnetError('INVALID_ARGUMENT', 'IterableDataset', `expected an iterable, async iterable, ReadableStream or a function returning one, got ${String(source)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'IterableDataset',
+        `expected an iterable, async iterable, ReadableStream or a function returning one, got ${String(source)}`,
+      );
     }
   }
 
@@ -29,7 +33,11 @@ export class IterableDataset<T> implements AsyncIterable<T> {
   private open(): AsyncGenerator<T> {
     const source = typeof this.source === 'function' ? this.source() : this.source;
     if (typeof this.source !== 'function' && this.passes > 0 && isOneShot(source)) {
-      throw new AnnetError('INVALID_STATE', 'IterableDataset', 'this source can be read only once (it is an iterator or a stream); pass a function that opens it, e.g. new IterableDataset(() => open())');
+      throw new AnnetError(
+        'INVALID_STATE',
+        'IterableDataset',
+        'this source can be read only once (it is an iterator or a stream); pass a function that opens it, e.g. new IterableDataset(() => open())',
+      );
     }
     this.passes++;
     return streamValues(source);
@@ -66,12 +74,18 @@ export class IterableDataset<T> implements AsyncIterable<T> {
   }
 }
 
-async function* mapStream<T, U>(source: AsyncIterable<T>, transform: (sample: T, index: number) => U | Promise<U>): AsyncGenerator<U> {
+async function* mapStream<T, U>(
+  source: AsyncIterable<T>,
+  transform: (sample: T, index: number) => U | Promise<U>,
+): AsyncGenerator<U> {
   let index = 0;
   for await (const sample of source) yield await transform(sample, index++);
 }
 
-async function* filterStream<T>(source: AsyncIterable<T>, predicate: (sample: T, index: number) => boolean | Promise<boolean>): AsyncGenerator<T> {
+async function* filterStream<T>(
+  source: AsyncIterable<T>,
+  predicate: (sample: T, index: number) => boolean | Promise<boolean>,
+): AsyncGenerator<T> {
   let index = 0;
   for await (const sample of source) if (await predicate(sample, index++)) yield sample;
 }

@@ -16,7 +16,11 @@ describe('MapDataset compositions', () => {
     expect([...letters().skip(4)]).toEqual(['e', 'f']);
     expect([...letters().skip(9)]).toEqual([]);
     expect([...letters().subset([5, 0, 5])]).toEqual(['f', 'a', 'f']);
-    expect([...letters().take(1).concat(letters().skip(5), new ArrayDataset([]), new ArrayDataset(['z']))]).toEqual(['a', 'f', 'z']);
+    expect([
+      ...letters()
+        .take(1)
+        .concat(letters().skip(5), new ArrayDataset([]), new ArrayDataset(['z'])),
+    ]).toEqual(['a', 'f', 'z']);
   });
 
   it('chains lazily: the transform runs only for the samples read', () => {
@@ -44,28 +48,43 @@ describe('MapDataset compositions', () => {
       fc.record({ kind: fc.constant('subset' as const), picks: fc.array(fc.nat(100), { maxLength: 8 }) }),
     );
     fc.assert(
-      fc.property(fc.array(fc.integer(), { maxLength: 12 }), fc.array(operation, { maxLength: 5 }), (items, operations) => {
-        let dataset = new ArrayDataset(items) as MapDataset<number>;
-        let reference = items.slice();
-        for (const step of operations) {
-          if (step.kind === 'take') [dataset, reference] = [dataset.take(step.count), reference.slice(0, step.count)];
-          if (step.kind === 'skip') [dataset, reference] = [dataset.skip(step.count), reference.slice(step.count)];
-          if (step.kind === 'filter') [dataset, reference] = [dataset.filter((value) => Math.abs(value) % step.modulus === 0), reference.filter((value) => Math.abs(value) % step.modulus === 0)];
-          if (step.kind === 'concat') [dataset, reference] = [dataset.concat(new ArrayDataset(items.slice(0, step.count))), [...reference, ...items.slice(0, step.count)]];
-          if (step.kind === 'subset' && reference.length > 0) {
-            const picks = step.picks.map((pick) => pick % reference.length);
-            [dataset, reference] = [dataset.subset(picks), picks.map((pick) => reference[pick])];
+      fc.property(
+        fc.array(fc.integer(), { maxLength: 12 }),
+        fc.array(operation, { maxLength: 5 }),
+        (items, operations) => {
+          let dataset = new ArrayDataset(items) as MapDataset<number>;
+          let reference = items.slice();
+          for (const step of operations) {
+            if (step.kind === 'take') [dataset, reference] = [dataset.take(step.count), reference.slice(0, step.count)];
+            if (step.kind === 'skip') [dataset, reference] = [dataset.skip(step.count), reference.slice(step.count)];
+            if (step.kind === 'filter')
+              [dataset, reference] = [
+                dataset.filter((value) => Math.abs(value) % step.modulus === 0),
+                reference.filter((value) => Math.abs(value) % step.modulus === 0),
+              ];
+            if (step.kind === 'concat')
+              [dataset, reference] = [
+                dataset.concat(new ArrayDataset(items.slice(0, step.count))),
+                [...reference, ...items.slice(0, step.count)],
+              ];
+            if (step.kind === 'subset' && reference.length > 0) {
+              const picks = step.picks.map((pick) => pick % reference.length);
+              [dataset, reference] = [dataset.subset(picks), picks.map((pick) => reference[pick])];
+            }
           }
-        }
-        expect(dataset.length).toBe(reference.length);
-        expect([...dataset]).toEqual(reference);
-      }),
+          expect(dataset.length).toBe(reference.length);
+          expect([...dataset]).toEqual(reference);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('keeps the row fast path through subset, take, skip and concat, copying the right rows', () => {
-    const inputs = new Tensor(Float32Array.from({ length: 12 }, (_, index) => index), [6, 2]);
+    const inputs = new Tensor(
+      Float32Array.from({ length: 12 }, (_, index) => index),
+      [6, 2],
+    );
     const dataset = new TensorDataset(inputs, Int32Array.from([0, 1, 2, 3, 4, 5]));
     const chained = dataset.subset([5, 4, 3, 2]).skip(1).take(2).concat(dataset.take(1));
     const rows = chained.rows()!;
@@ -77,7 +96,13 @@ describe('MapDataset compositions', () => {
     expect(Array.from(copiedTargets)).toEqual([4, 3, 0]);
     expect(Array.from(copiedInputs)).toEqual([8, 9, 6, 7, 0, 1]);
     expect(dataset.map((sample) => sample).rows()).toBeUndefined();
-    expect(chained.concat(ArrayDataset.fromPairs([new Tensor(new Float32Array(2), [2])], [new Tensor(new Int32Array(1), [])]) as never).rows()).toBeUndefined();
+    expect(
+      chained
+        .concat(
+          ArrayDataset.fromPairs([new Tensor(new Float32Array(2), [2])], [new Tensor(new Int32Array(1), [])]) as never,
+        )
+        .rows(),
+    ).toBeUndefined();
   });
 
   it('rejects out-of-range indices and counts', () => {

@@ -25,7 +25,10 @@ export abstract class MapDataset<T> implements Iterable<T> {
 
   /** A view whose samples are `transform(sample, index)`, computed on each `get`. */
   map<U>(transform: (sample: T, index: number) => U): MapDataset<U> {
-    return new DerivedDataset(() => this.length, (index) => transform(this.get(index), index));
+    return new DerivedDataset(
+      () => this.length,
+      (index) => transform(this.get(index), index),
+    );
   }
 
   /** A view of the samples for which `predicate` holds; the predicate runs over all samples once, on first use. */
@@ -158,7 +161,11 @@ class ConcatDataset<T> extends MapDataset<T> {
     let total = 0;
     for (const part of parts) {
       if (!(part instanceof MapDataset)) {
-        throw new AnnetError('INVALID_ARGUMENT', 'concat', `expected map-style datasets, got ${Object.prototype.toString.call(part)}`);
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          'concat',
+          `expected map-style datasets, got ${Object.prototype.toString.call(part)}`,
+        );
       }
       this.starts.push(total);
       total += part.length;
@@ -187,7 +194,13 @@ class ConcatDataset<T> extends MapDataset<T> {
   override rows(): RowSource | undefined {
     const sources = this.parts.map((part) => part.rows());
     const first = sources[0];
-    if (!first || !sources.every((source) => source && sameLayout(source.input, first.input) && sameLayout(source.target, first.target))) return undefined;
+    if (
+      !first ||
+      !sources.every(
+        (source) => source && sameLayout(source.input, first.input) && sameLayout(source.target, first.target),
+      )
+    )
+      return undefined;
     const all = sources as RowSource[];
     return {
       input: first.input,

@@ -21,7 +21,9 @@ describe('NamedTensorDataset and collating records of named arrays', () => {
   });
 
   it('batches records into records of stacked tensors, keeping dtypes, through the loader', () => {
-    const loader = new DataLoader(new NamedTensorDataset({ image: images, age: ages }, { digit: labels }), { batchSize: 2 });
+    const loader = new DataLoader(new NamedTensorDataset({ image: images, age: ages }, { digit: labels }), {
+      batchSize: 2,
+    });
     const batches = [...loader] as NamedBatch[];
     expect(batches.length).toBe(2);
     const [first, second] = batches;
@@ -40,12 +42,22 @@ describe('NamedTensorDataset and collating records of named arrays', () => {
       { input: { point: [3, 4], flag: 0 }, target: 1 },
     ]);
     const inputs = batch.inputs as TensorRecord;
-    expect(inputs.point.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(inputs.point.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(inputs.flag.toArray()).toEqual([1, 0]);
   });
 
   it('refuses samples whose names differ and tensors whose row counts differ', () => {
-    expect(() => defaultCollate([{ input: { a: 1 }, target: 0 }, { input: { b: 1 }, target: 0 }])).toThrow('sample 1 of the batch has no input named "a" but sample 0 has { a }');
-    expect(() => new NamedTensorDataset({ image: images, age: tensor([[1], [2]]) }, labels)).toThrow('inputs.age has 2 rows but inputs.image has 3');
+    expect(() =>
+      defaultCollate([
+        { input: { a: 1 }, target: 0 },
+        { input: { b: 1 }, target: 0 },
+      ]),
+    ).toThrow('sample 1 of the batch has no input named "a" but sample 0 has { a }');
+    expect(() => new NamedTensorDataset({ image: images, age: tensor([[1], [2]]) }, labels)).toThrow(
+      'inputs.age has 2 rows but inputs.image has 3',
+    );
   });
 });

@@ -35,7 +35,11 @@ export class NamedTensorDataset extends MapDataset<NamedSample> {
     const [first] = counts;
     for (const entry of counts) {
       if (entry.count !== first.count) {
-        throw new AnnetError('SHAPE_MISMATCH', 'NamedTensorDataset', `${entry.name} has ${entry.count} rows but ${first.name} has ${first.count}; every tensor needs one row per sample`);
+        throw new AnnetError(
+          'SHAPE_MISMATCH',
+          'NamedTensorDataset',
+          `${entry.name} has ${entry.count} rows but ${first.name} has ${first.count}; every tensor needs one row per sample`,
+        );
       }
     }
     this.inputs = inputs;
@@ -51,10 +55,25 @@ export class NamedTensorDataset extends MapDataset<NamedSample> {
 }
 
 function sides(side: string, value: Tensor | TensorRecord): { name: string; count: number }[] {
-  const entries: [string, unknown][] = value instanceof Tensor ? [[side, value]] : typeof value === 'object' && value !== null ? Object.entries(value).map(([name, tensor]) => [`${side}.${name}`, tensor]) : [];
-  if (entries.length === 0) throw new AnnetError('INVALID_ARGUMENT', 'NamedTensorDataset', `${side} must be a tensor or a non-empty record of tensors, got ${value === null ? 'null' : typeof value}`);
+  const entries: [string, unknown][] =
+    value instanceof Tensor
+      ? [[side, value]]
+      : typeof value === 'object' && value !== null
+        ? Object.entries(value).map(([name, tensor]) => [`${side}.${name}`, tensor])
+        : [];
+  if (entries.length === 0)
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'NamedTensorDataset',
+      `${side} must be a tensor or a non-empty record of tensors, got ${value === null ? 'null' : typeof value}`,
+    );
   return entries.map(([name, tensor]) => {
-    if (!(tensor instanceof Tensor) || tensor.rank === 0) throw new AnnetError('INVALID_ARGUMENT', 'NamedTensorDataset', `${name} must be a tensor with a sample dimension first, got ${tensor instanceof Tensor ? `shape ${formatShape(tensor.shape)}` : typeof tensor}`);
+    if (!(tensor instanceof Tensor) || tensor.rank === 0)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'NamedTensorDataset',
+        `${name} must be a tensor with a sample dimension first, got ${tensor instanceof Tensor ? `shape ${formatShape(tensor.shape)}` : typeof tensor}`,
+      );
     return { name, count: tensor.shape[0] };
   });
 }

@@ -5,7 +5,11 @@ import { TensorDataset } from './tensor-dataset.js';
 
 describe('TensorDataset', () => {
   it('reads sample i as row i of inputs and targets, as views', () => {
-    const inputs = tensor([[1, 2], [3, 4], [5, 6]]);
+    const inputs = tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     const dataset = new TensorDataset(inputs, tensor([7, 8, 9], { dtype: 'int32' }));
     expect(dataset.length).toBe(3);
     const sample = dataset.get(1);
@@ -18,14 +22,24 @@ describe('TensorDataset', () => {
   });
 
   it('takes typed arrays with per-sample shapes', () => {
-    const dataset = new TensorDataset(Float64Array.from({ length: 12 }, (_, index) => index), new Int32Array([0, 1]), { inputShape: [2, 3] });
+    const dataset = new TensorDataset(
+      Float64Array.from({ length: 12 }, (_, index) => index),
+      new Int32Array([0, 1]),
+      { inputShape: [2, 3] },
+    );
     expect(dataset.length).toBe(2);
-    expect(dataset.get(1).input.toArray()).toEqual([[6, 7, 8], [9, 10, 11]]);
+    expect(dataset.get(1).input.toArray()).toEqual([
+      [6, 7, 8],
+      [9, 10, 11],
+    ]);
     expect(dataset.rows().input).toEqual({ dtype: 'float64', shape: [2, 3] });
   });
 
   it('reads non-contiguous and offset tensors correctly', () => {
-    const base = tensor([[1, 2, 3], [4, 5, 6]]);
+    const base = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const transposed = base.transpose(); // rows [1,4], [2,5], [3,6]
     const dataset = new TensorDataset(transposed, base.slice(0));
     expect(dataset.get(2).input.toArray()).toEqual([3, 6]);
@@ -39,7 +53,10 @@ describe('TensorDataset', () => {
 
   it('copies long rows (the subarray path) and short rows (the loop path) alike', () => {
     const width = 40;
-    const inputs = new Tensor(Float32Array.from({ length: 3 * width }, (_, index) => index), [3, width]);
+    const inputs = new Tensor(
+      Float32Array.from({ length: 3 * width }, (_, index) => index),
+      [3, width],
+    );
     const dataset = new TensorDataset(inputs, new Tensor(new Float32Array([1, 2, 3]), [3]));
     const target = new Float32Array(width + 1);
     const label = new Float32Array(2);
@@ -49,8 +66,12 @@ describe('TensorDataset', () => {
   });
 
   it('rejects inputs and targets that do not line up', () => {
-    expect(() => new TensorDataset(tensor([[1], [2]]), tensor([1, 2, 3]))).toThrow(/inputs have 2 samples but targets have 3/);
-    expect(() => new TensorDataset(new Float32Array(5), new Float32Array(2), { inputShape: [2] })).toThrow(/5 elements, which is not a whole number of samples of shape \[2\]/);
+    expect(() => new TensorDataset(tensor([[1], [2]]), tensor([1, 2, 3]))).toThrow(
+      /inputs have 2 samples but targets have 3/,
+    );
+    expect(() => new TensorDataset(new Float32Array(5), new Float32Array(2), { inputShape: [2] })).toThrow(
+      /5 elements, which is not a whole number of samples of shape \[2\]/,
+    );
     expect(() => new TensorDataset(tensor(3), tensor([1]))).toThrow(/must have a sample dimension first/);
     expect(() => new TensorDataset([1, 2] as never, tensor([1, 2]))).toThrow(/must be a Tensor, Float32Array/);
     expect(() => new TensorDataset(tensor([1]), tensor([1])).get(1)).toThrow(/outside the dataset's range \[0, 1\)/);

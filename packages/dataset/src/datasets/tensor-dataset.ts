@@ -39,7 +39,12 @@ function toRows(source: TensorSource, sampleShape: readonly number[] | undefined
   let shape: readonly number[];
   let start = 0;
   if (source instanceof Tensor) {
-    if (source.rank === 0) throw new AnnetError('SHAPE_MISMATCH', 'TensorDataset', `${side} must have a sample dimension first, got a scalar`);
+    if (source.rank === 0)
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        'TensorDataset',
+        `${side} must have a sample dimension first, got a scalar`,
+      );
     const contiguous = source.isContiguous ? source : source.contiguous(true);
     data = contiguous.data;
     start = contiguous.offset;
@@ -47,12 +52,20 @@ function toRows(source: TensorSource, sampleShape: readonly number[] | undefined
   } else if (source instanceof Float32Array || source instanceof Float64Array || source instanceof Int32Array) {
     const per = sizeOf(sampleShape ?? []);
     if (per === 0 || source.length % per !== 0) {
-      throw new AnnetError('SHAPE_MISMATCH', 'TensorDataset', `${side} has ${source.length} elements, which is not a whole number of samples of shape ${formatShape(sampleShape ?? [])}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        'TensorDataset',
+        `${side} has ${source.length} elements, which is not a whole number of samples of shape ${formatShape(sampleShape ?? [])}`,
+      );
     }
     data = source;
     shape = [source.length / per, ...(sampleShape ?? [])];
   } else {
-    throw new AnnetError('INVALID_ARGUMENT', 'TensorDataset', `${side} must be a Tensor, Float32Array, Float64Array or Int32Array, got ${Object.prototype.toString.call(source)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'TensorDataset',
+      `${side} must be a Tensor, Float32Array, Float64Array or Int32Array, got ${Object.prototype.toString.call(source)}`,
+    );
   }
   const dtype: DType = data instanceof Float32Array ? 'float32' : data instanceof Float64Array ? 'float64' : 'int32';
   return { data, start, dtype, sampleShape: shape.slice(1), rowSize: sizeOf(shape.slice(1)), count: shape[0] };
@@ -87,7 +100,11 @@ export class TensorDataset extends MapDataset<Sample> {
     this.inputRows = toRows(inputs, options.inputShape, 'inputs');
     this.targetRows = toRows(targets, options.targetShape, 'targets');
     if (this.inputRows.count !== this.targetRows.count) {
-      throw new AnnetError('SHAPE_MISMATCH', 'TensorDataset', `inputs have ${this.inputRows.count} samples but targets have ${this.targetRows.count}; the first dimensions must agree`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        'TensorDataset',
+        `inputs have ${this.inputRows.count} samples but targets have ${this.targetRows.count}; the first dimensions must agree`,
+      );
     }
     this.length = this.inputRows.count;
   }

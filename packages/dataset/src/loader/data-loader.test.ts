@@ -57,8 +57,16 @@ describe('DataLoader batches', () => {
     // 7 samples in batches of 3: [0,1,2], [3,4,5], [6].
     const loader = new DataLoader(numbered(7), { batchSize: 3 });
     const batches = [...loader];
-    expect(batches.map((batch) => batch.inputs.shape)).toEqual([[3, 2], [3, 2], [1, 2]]);
-    expect(batches[1].inputs.toArray()).toEqual([[3, 30], [4, 40], [5, 50]]);
+    expect(batches.map((batch) => batch.inputs.shape)).toEqual([
+      [3, 2],
+      [3, 2],
+      [1, 2],
+    ]);
+    expect(batches[1].inputs.toArray()).toEqual([
+      [3, 30],
+      [4, 40],
+      [5, 50],
+    ]);
     expect(batches[1].targets.dtype).toBe('int32');
     expect(batches.map(targetsOf)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
     expect(loader.epoch).toBe(1);
@@ -67,21 +75,37 @@ describe('DataLoader batches', () => {
 
   it('drops the short last batch with dropLast', () => {
     const loader = new DataLoader(numbered(7), { batchSize: 3, dropLast: true });
-    expect([...loader].map(targetsOf)).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect([...loader].map(targetsOf)).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     expect(loader.batchesPerEpoch).toBe(2);
   });
 
   it('stacks plain samples through the default collate, with dtypes for numbers', () => {
-    const dataset = ArrayDataset.fromPairs([[1, 2], [3, 4], [5, 6]], [0, 1, 0]);
+    const dataset = ArrayDataset.fromPairs(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      [0, 1, 0],
+    );
     const [first, second] = [...new DataLoader(dataset, { batchSize: 2, dtypes: { targets: 'int32' } })];
     expect(first.inputs.dtype).toBe('float32');
-    expect(first.inputs.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(first.inputs.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(first.targets.dtype).toBe('int32');
     expect(second.targets.toArray()).toEqual([0]);
   });
 
   it('passes the samples of each batch to a custom collate', () => {
-    const loader = new DataLoader(new ArrayDataset(['a', 'b', 'c', 'd', 'e']), { batchSize: 2, collate: (samples) => samples.join('') });
+    const loader = new DataLoader(new ArrayDataset(['a', 'b', 'c', 'd', 'e']), {
+      batchSize: 2,
+      collate: (samples) => samples.join(''),
+    });
     expect([...loader]).toEqual(['ab', 'cd', 'e']);
   });
 
@@ -100,7 +124,9 @@ describe('DataLoader batches', () => {
   it('gives the same batches through for await, with and without prefetch', async () => {
     for (const prefetch of [0, 1, 3]) {
       const loader = new DataLoader(numbered(23), { batchSize: 4, shuffle: true, seed: 9, prefetch });
-      expect(await runAsync(loader, 2)).toEqual(run(new DataLoader(numbered(23), { batchSize: 4, shuffle: true, seed: 9 }), 2));
+      expect(await runAsync(loader, 2)).toEqual(
+        run(new DataLoader(numbered(23), { batchSize: 4, shuffle: true, seed: 9 }), 2),
+      );
     }
   });
 
@@ -203,7 +229,18 @@ describe('DataLoader state', () => {
     const loader = new DataLoader(numbered(10), { batchSize: 3, shuffle: true, seed: 4 });
     run(loader, 1, 2);
     const state = loader.state();
-    expect(state).toMatchObject({ format: 'annet.dataloader', version: 2, seed: 4, epoch: 0, position: 6, batchSize: 3, dropLast: false, order: 'shuffle: true', length: 10, sampler: null });
+    expect(state).toMatchObject({
+      format: 'annet.dataloader',
+      version: 2,
+      seed: 4,
+      epoch: 0,
+      position: 6,
+      batchSize: 3,
+      dropLast: false,
+      order: 'shuffle: true',
+      length: 10,
+      sampler: null,
+    });
     expect(state.rng.algorithm).toBe('xoshiro128**');
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
   });
@@ -211,20 +248,33 @@ describe('DataLoader state', () => {
   it('resumes mid-epoch with the weighted, stratified and with-replacement samplers', () => {
     const labels = range(30).map((index) => index % 3);
     const samplers = [
-      () => new WeightedRandomSampler(range(30).map((index) => 1 + (index % 4)), { numSamples: 25 }),
-      () => new WeightedRandomSampler(range(30).map((index) => index % 5), { numSamples: 20, replacement: false }),
+      () =>
+        new WeightedRandomSampler(
+          range(30).map((index) => 1 + (index % 4)),
+          { numSamples: 25 },
+        ),
+      () =>
+        new WeightedRandomSampler(
+          range(30).map((index) => index % 5),
+          { numSamples: 20, replacement: false },
+        ),
       () => new StratifiedSampler(labels),
       () => new RandomSampler({ replacement: true, numSamples: 17 }),
     ];
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: samplers.length - 1 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 20 }), (which, batchSize, stopAfter) => {
-        const options = () => ({ batchSize, sampler: samplers[which](), seed: 13 });
-        const uninterrupted = run(new DataLoader(numbered(30), options()), 3);
-        const first = new DataLoader(numbered(30), options());
-        const before = run(first, 3, stopAfter);
-        const resumed = DataLoader.fromState(numbered(30), options(), JSON.parse(JSON.stringify(first.state())));
-        expect([...before, ...run(resumed, 3)]).toEqual(uninterrupted);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: samplers.length - 1 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 0, max: 20 }),
+        (which, batchSize, stopAfter) => {
+          const options = () => ({ batchSize, sampler: samplers[which](), seed: 13 });
+          const uninterrupted = run(new DataLoader(numbered(30), options()), 3);
+          const first = new DataLoader(numbered(30), options());
+          const before = run(first, 3, stopAfter);
+          const resumed = DataLoader.fromState(numbered(30), options(), JSON.parse(JSON.stringify(first.state())));
+          expect([...before, ...run(resumed, 3)]).toEqual(uninterrupted);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -258,14 +308,18 @@ describe('DataLoader state', () => {
     const loader = new DataLoader(numbered(10), { batchSize: 3 });
     const state = loader.state();
     const load = (value: unknown) => () => new DataLoader(numbered(10), { batchSize: 3 }).loadState(value as never);
-    expect(() => new DataLoader(numbered(11), { batchSize: 3 }).loadState(state)).toThrow(/saved for a dataset of 10 samples, but this loader reads a dataset of 11/);
+    expect(() => new DataLoader(numbered(11), { batchSize: 3 }).loadState(state)).toThrow(
+      /saved for a dataset of 10 samples, but this loader reads a dataset of 11/,
+    );
     expect(load({ ...state, format: 'other' })).toThrow(/format is "other"/);
     expect(load({ ...state, version: 3 })).toThrow(/version 3 is not supported \(this build reads versions 1 and 2\)/);
     expect(load({ ...state, dropLast: 'no' })).toThrow(/dropLast must be a boolean, got "no"/);
     expect(load({ ...state, order: {} })).toThrow(/order must be a string, got an object/);
     expect(load({ ...state, position: 11 })).toThrow(/position 11 is past the end of the epoch \(10 samples\)/);
     expect(load({ ...state, epoch: -1 })).toThrow(/epoch must be a non-negative integer/);
-    expect(load({ ...state, rng: { algorithm: 'xoshiro128**', words: [0, 0, 0, 0] } })).toThrow(/rng is not a generator state/);
+    expect(load({ ...state, rng: { algorithm: 'xoshiro128**', words: [0, 0, 0, 0] } })).toThrow(
+      /rng is not a generator state/,
+    );
     expect(load({ ...state, sampler: 3 })).toThrow(/sampler has no loadState/);
     expect(load(null)).toThrow(AnnetError);
   });
@@ -277,7 +331,11 @@ describe('DataLoader state', () => {
     iterator.return?.();
     const before = loader.state();
     // Epoch 4 of another seed, at a position past the end: rejected only after the epoch's order is drawn.
-    const bad = { ...new DataLoader(numbered(10), { batchSize: 3, shuffle: true, seed: 9 }).state(), epoch: 4, position: 11 };
+    const bad = {
+      ...new DataLoader(numbered(10), { batchSize: 3, shuffle: true, seed: 9 }).state(),
+      epoch: 4,
+      position: 11,
+    };
     expect(() => loader.loadState(bad)).toThrow(/position 11 is past the end/);
     expect(loader.state()).toEqual(before);
     expect(loader.epoch).toBe(0);
@@ -303,12 +361,19 @@ describe('DataLoader over async samples and streams', () => {
       }
       seen.push(targetsOf(batch));
     }
-    expect(seen).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11]]);
+    expect(seen).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+      [9, 10, 11],
+    ]);
   });
 
   it('refuses synchronous iteration of async samples and of streams', () => {
     const asyncSamples = numbered(3).map(async (sample) => sample);
-    expect(() => [...new DataLoader(asyncSamples, { batchSize: 2 })]).toThrow(/returned a Promise; iterate async samples with for await/);
+    expect(() => [...new DataLoader(asyncSamples, { batchSize: 2 })]).toThrow(
+      /returned a Promise; iterate async samples with for await/,
+    );
     const stream = new IterableDataset(() => numbered(3));
     expect(() => new DataLoader(stream)[Symbol.iterator]()).toThrow(/reads a stream; iterate it with for await/);
   });
@@ -322,7 +387,13 @@ describe('DataLoader over async samples and streams', () => {
   });
 
   it('shuffles a stream through a buffer: a permutation, reproducible, new every epoch', async () => {
-    const make = () => new DataLoader(new IterableDataset(() => numbered(40)), { batchSize: 5, shuffle: true, shuffleBufferSize: 8, seed: 6 });
+    const make = () =>
+      new DataLoader(new IterableDataset(() => numbered(40)), {
+        batchSize: 5,
+        shuffle: true,
+        shuffleBufferSize: 8,
+        seed: 6,
+      });
     const seen = await runAsync(make(), 2);
     const [first, second] = [seen.slice(0, 8).flat(), seen.slice(8).flat()];
     expect(sorted(first)).toEqual(range(40));
@@ -334,15 +405,21 @@ describe('DataLoader over async samples and streams', () => {
 
   it('restores a stream mid-epoch by replaying it to the saved position', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 25 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), fc.integer({ min: 0, max: 20 }), async (length, batchSize, dropLast, stopAfter) => {
-        const options = { batchSize, dropLast, shuffle: true, shuffleBufferSize: 4, seed: 8 };
-        const stream = () => new IterableDataset(() => numbered(length));
-        const uninterrupted = await runAsync(new DataLoader(stream(), options), 2);
-        const first = new DataLoader(stream(), options);
-        const before = await runAsync(first, 2, stopAfter);
-        const resumed = DataLoader.fromState(stream(), options, JSON.parse(JSON.stringify(first.state())));
-        expect([...before, ...(await runAsync(resumed, 2))]).toEqual(uninterrupted);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 25 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 20 }),
+        async (length, batchSize, dropLast, stopAfter) => {
+          const options = { batchSize, dropLast, shuffle: true, shuffleBufferSize: 4, seed: 8 };
+          const stream = () => new IterableDataset(() => numbered(length));
+          const uninterrupted = await runAsync(new DataLoader(stream(), options), 2);
+          const first = new DataLoader(stream(), options);
+          const before = await runAsync(first, 2, stopAfter);
+          const resumed = DataLoader.fromState(stream(), options, JSON.parse(JSON.stringify(first.state())));
+          expect([...before, ...(await runAsync(resumed, 2))]).toEqual(uninterrupted);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -361,8 +438,12 @@ describe('DataLoader validation', () => {
     expect(() => new DataLoader(numbered(3), { batchSize: 0 })).toThrow(/batchSize must be an integer >= 1, got 0/);
     expect(() => new DataLoader(numbered(3), { prefetch: -1 })).toThrow(/prefetch must be an integer >= 0/);
     expect(() => new DataLoader(numbered(3), { seed: 0.5 })).toThrow(/seed must be an integer/);
-    expect(() => new DataLoader(numbered(3), { shuffle: true, sampler: { epochIndices: () => new Int32Array(0) } })).toThrow(/either shuffle or sampler/);
-    expect(() => new DataLoader(stream, { sampler: { epochIndices: () => new Int32Array(0) } })).toThrow(/a sampler needs a map-style dataset/);
+    expect(
+      () => new DataLoader(numbered(3), { shuffle: true, sampler: { epochIndices: () => new Int32Array(0) } }),
+    ).toThrow(/either shuffle or sampler/);
+    expect(() => new DataLoader(stream, { sampler: { epochIndices: () => new Int32Array(0) } })).toThrow(
+      /a sampler needs a map-style dataset/,
+    );
     expect(() => new DataLoader(stream, { shuffle: true })).toThrow(/needs shuffleBufferSize/);
     expect(() => new DataLoader(numbered(3), { shuffleBufferSize: 4 })).toThrow(/shuffleBufferSize is for streams/);
     expect(() => new DataLoader([1, 2, 3] as never)).toThrow(/expected a MapDataset or IterableDataset/);
@@ -371,7 +452,9 @@ describe('DataLoader validation', () => {
 
   it('rejects a sampler index outside the dataset', () => {
     const loader = new DataLoader(numbered(3), { sampler: { epochIndices: () => Int32Array.from([0, 3]) } });
-    expect(() => [...loader]).toThrow(/sampler returned index 3 at position 1 of epoch 0, outside the dataset's range \[0, 3\)/);
+    expect(() => [...loader]).toThrow(
+      /sampler returned index 3 at position 1 of epoch 0, outside the dataset's range \[0, 3\)/,
+    );
   });
 
   it('stops an older loop once a newer one starts', () => {
@@ -384,9 +467,18 @@ describe('DataLoader validation', () => {
   });
 
   it('reports default collate errors naming the sample', () => {
-    const ragged = new ArrayDataset([{ input: [1, 2], target: 0 }, { input: [1], target: 0 }]);
-    expect(() => [...new DataLoader(ragged, { batchSize: 2 })]).toThrow(/sample 1 of the batch has input shape \[1\] but sample 0 has \[2\]/);
-    expect(() => [...new DataLoader(new ArrayDataset([1, 2]), { batchSize: 2 })]).toThrow(/not shaped \{ input, target \}/);
-    expect(() => [...new DataLoader(new ArrayDataset([{ input: 'x', target: 0 }]))]).toThrow(/has a input of type \[object String\]/);
+    const ragged = new ArrayDataset([
+      { input: [1, 2], target: 0 },
+      { input: [1], target: 0 },
+    ]);
+    expect(() => [...new DataLoader(ragged, { batchSize: 2 })]).toThrow(
+      /sample 1 of the batch has input shape \[1\] but sample 0 has \[2\]/,
+    );
+    expect(() => [...new DataLoader(new ArrayDataset([1, 2]), { batchSize: 2 })]).toThrow(
+      /not shaped \{ input, target \}/,
+    );
+    expect(() => [...new DataLoader(new ArrayDataset([{ input: 'x', target: 0 }]))]).toThrow(
+      /has a input of type \[object String\]/,
+    );
   });
 });

@@ -51,7 +51,10 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
   private order: Int32Array | null = null;
   private iteration = 0;
 
-  constructor(readonly dataset: MapDataset<T> | IterableDataset<T>, options: DataLoaderOptions<Awaited<T>, B> = {}) {
+  constructor(
+    readonly dataset: MapDataset<T> | IterableDataset<T>,
+    options: DataLoaderOptions<Awaited<T>, B> = {},
+  ) {
     const resolved = resolveOptions(dataset, options);
     this.batchSize = resolved.batchSize;
     this.currentSeed = resolved.seed;
@@ -64,12 +67,18 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
     const dtypes = options.dtypes ?? {};
     const custom = options.collate;
     this.customCollate = custom !== undefined;
-    this.collate = custom ? (samples) => custom(samples) : (samples, allocateArray) => defaultCollate(samples, dtypes, allocateArray) as B;
+    this.collate = custom
+      ? (samples) => custom(samples)
+      : (samples, allocateArray) => defaultCollate(samples, dtypes, allocateArray) as B;
     this.epochRng = epochRngState(this.currentSeed, 0);
   }
 
   /** A loader over `dataset` that continues from a saved {@link DataLoaderState}. */
-  static fromState<T, B = Batch>(dataset: MapDataset<T> | IterableDataset<T>, options: DataLoaderOptions<Awaited<T>, B>, state: DataLoaderState): DataLoader<T, B> {
+  static fromState<T, B = Batch>(
+    dataset: MapDataset<T> | IterableDataset<T>,
+    options: DataLoaderOptions<Awaited<T>, B>,
+    state: DataLoaderState,
+  ): DataLoader<T, B> {
     const loader = new DataLoader<T, B>(dataset, options);
     loader.loadState(state);
     return loader;
@@ -129,24 +138,50 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
     const isStream = this.dataset instanceof IterableDataset;
     const length = isStream ? null : (this.dataset as MapDataset<T>).length;
     if (state.length !== length) {
-      throw new AnnetError('INVALID_STATE', 'DataLoader.loadState', `the state was saved for ${state.length === null ? 'a stream' : `a dataset of ${state.length} samples`}, but this loader reads ${length === null ? 'a stream' : `a dataset of ${length} samples`}`);
+      throw new AnnetError(
+        'INVALID_STATE',
+        'DataLoader.loadState',
+        `the state was saved for ${state.length === null ? 'a stream' : `a dataset of ${state.length} samples`}, but this loader reads ${length === null ? 'a stream' : `a dataset of ${length} samples`}`,
+      );
     }
     if (state.sampler !== null && !this.sampler?.loadState) {
-      throw new AnnetError('INVALID_STATE', 'DataLoader.loadState', 'the state holds sampler state, but this loader\'s sampler has no loadState');
+      throw new AnnetError(
+        'INVALID_STATE',
+        'DataLoader.loadState',
+        "the state holds sampler state, but this loader's sampler has no loadState",
+      );
     }
     // The position can only be checked against the restored epoch's order: restore, check, and put everything back on failure.
-    const previous = { seed: this.currentSeed, epoch: this.currentEpoch, rng: this.epochRng, position: this.position, order: this.order, samplerState: this.samplerState };
+    const previous = {
+      seed: this.currentSeed,
+      epoch: this.currentEpoch,
+      rng: this.epochRng,
+      position: this.position,
+      order: this.order,
+      samplerState: this.samplerState,
+    };
     const previousSampler = state.sampler === null ? undefined : this.sampler!.state?.();
     try {
       if (state.sampler !== null) this.sampler!.loadState!(state.sampler);
       this.currentSeed = state.seed;
       this.startEpoch(state.epoch, state.rng);
       if (!isStream && state.position > this.epochOrder().length) {
-        throw new AnnetError('INVALID_STATE', 'DataLoader.loadState', `position ${state.position} is past the end of the epoch (${this.epochOrder().length} samples)`);
+        throw new AnnetError(
+          'INVALID_STATE',
+          'DataLoader.loadState',
+          `position ${state.position} is past the end of the epoch (${this.epochOrder().length} samples)`,
+        );
       }
     } catch (error) {
       if (previousSampler !== undefined) this.sampler!.loadState!(previousSampler);
-      ({ seed: this.currentSeed, epoch: this.currentEpoch, rng: this.epochRng, position: this.position, order: this.order, samplerState: this.samplerState } = previous);
+      ({
+        seed: this.currentSeed,
+        epoch: this.currentEpoch,
+        rng: this.epochRng,
+        position: this.position,
+        order: this.order,
+        samplerState: this.samplerState,
+      } = previous);
       throw error;
     }
     this.position = state.position;
@@ -155,7 +190,11 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
   /** One epoch's batches (the rest of the current one), for map-style datasets with synchronous samples. */
   [Symbol.iterator](): Iterator<B> {
     if (this.dataset instanceof IterableDataset) {
-      throw new AnnetError('INVALID_STATE', 'DataLoader', 'this loader reads a stream; iterate it with for await (const batch of loader)');
+      throw new AnnetError(
+        'INVALID_STATE',
+        'DataLoader',
+        'this loader reads a stream; iterate it with for await (const batch of loader)',
+      );
     }
     return this.syncBatches(this.dataset);
   }
@@ -164,7 +203,10 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
     const iteration = ++this.iteration;
     const buffers = this.reuseBuffers ? new BatchBuffers(this.prefetch + 2) : undefined;
-    const producer = this.dataset instanceof IterableDataset ? this.streamProducer(this.dataset, buffers) : this.mapProducer(this.dataset, buffers);
+    const producer =
+      this.dataset instanceof IterableDataset
+        ? this.streamProducer(this.dataset, buffers)
+        : this.mapProducer(this.dataset, buffers);
     const source = this.prefetch > 0 ? runAhead(producer, this.prefetch) : producer;
     for await (const { batch, count } of source) {
       this.checkCurrent(iteration);
@@ -190,7 +232,12 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
       else {
         const samples = readSamples(dataset, order, this.position, count);
         for (const sample of samples) {
-          if (isThenable(sample)) throw new AnnetError('INVALID_STATE', 'DataLoader', 'the dataset returned a Promise; iterate async samples with for await (const batch of loader)');
+          if (isThenable(sample))
+            throw new AnnetError(
+              'INVALID_STATE',
+              'DataLoader',
+              'the dataset returned a Promise; iterate async samples with for await (const batch of loader)',
+            );
         }
         batch = this.collate(samples as Awaited<T>[], allocateArray);
       }
@@ -253,7 +300,11 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
     for (let position = 0; position < order.length; position++) {
       const index = order[position];
       if (index < 0 || index >= length) {
-        throw new AnnetError('INDEX_OUT_OF_RANGE', 'DataLoader', `the sampler returned index ${index} at position ${position} of epoch ${this.currentEpoch}, outside the dataset's range [0, ${length})`);
+        throw new AnnetError(
+          'INDEX_OUT_OF_RANGE',
+          'DataLoader',
+          `the sampler returned index ${index} at position ${position} of epoch ${this.currentEpoch}, outside the dataset's range [0, ${length})`,
+        );
       }
     }
     this.order = order;
@@ -269,7 +320,11 @@ export class DataLoader<T, B = Batch> implements Iterable<B>, AsyncIterable<B> {
 
   private checkCurrent(iteration: number): void {
     if (iteration !== this.iteration) {
-      throw new AnnetError('INVALID_STATE', 'DataLoader', 'another loop over this loader started after this one; a loader serves one iteration at a time');
+      throw new AnnetError(
+        'INVALID_STATE',
+        'DataLoader',
+        'another loop over this loader started after this one; a loader serves one iteration at a time',
+      );
     }
   }
 }

@@ -63,18 +63,28 @@ export interface ResolvedOptions {
 export function resolveOptions<S, B>(dataset: unknown, options: DataLoaderOptions<S, B>): ResolvedOptions {
   const isStream = dataset instanceof IterableDataset;
   if (!isStream && !(dataset instanceof MapDataset)) {
-    throw new AnnetError('INVALID_ARGUMENT', 'DataLoader', `expected a MapDataset or IterableDataset, got ${Object.prototype.toString.call(dataset)}; wrap arrays in ArrayDataset and streams in IterableDataset`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'DataLoader',
+      `expected a MapDataset or IterableDataset, got ${Object.prototype.toString.call(dataset)}; wrap arrays in ArrayDataset and streams in IterableDataset`,
+    );
   }
   const fail = (detail: string) => new AnnetError('INVALID_ARGUMENT', 'DataLoader', detail);
-  if (options.shuffle && options.sampler) throw fail('pass either shuffle or sampler, not both (shuffle: true means sampler: new RandomSampler())');
+  if (options.shuffle && options.sampler)
+    throw fail('pass either shuffle or sampler, not both (shuffle: true means sampler: new RandomSampler())');
   let sampler: Sampler | undefined;
   let shuffleBufferSize: number | undefined;
   if (isStream) {
-    if (options.sampler) throw fail('a sampler needs a map-style dataset; a stream can only be shuffled through a buffer (shuffle with shuffleBufferSize)');
-    if (options.shuffle && options.shuffleBufferSize === undefined) throw fail('shuffling a stream needs shuffleBufferSize (samples held in memory to shuffle among)');
+    if (options.sampler)
+      throw fail(
+        'a sampler needs a map-style dataset; a stream can only be shuffled through a buffer (shuffle with shuffleBufferSize)',
+      );
+    if (options.shuffle && options.shuffleBufferSize === undefined)
+      throw fail('shuffling a stream needs shuffleBufferSize (samples held in memory to shuffle among)');
     shuffleBufferSize = options.shuffle ? checkInteger(options.shuffleBufferSize!, 1, 'shuffleBufferSize') : undefined;
   } else {
-    if (options.shuffleBufferSize !== undefined) throw fail('shuffleBufferSize is for streams; a map-style dataset shuffles with a full permutation');
+    if (options.shuffleBufferSize !== undefined)
+      throw fail('shuffleBufferSize is for streams; a map-style dataset shuffles with a full permutation');
     sampler = options.sampler ?? (options.shuffle ? new RandomSampler() : new SequentialSampler());
   }
   return {

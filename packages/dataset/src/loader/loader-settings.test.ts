@@ -12,7 +12,13 @@ import type { DataLoaderState } from './loader-state.js';
 
 /** n samples whose target is their index, so a batch shows which samples it holds. */
 function numbered(n: number): TensorDataset {
-  return new TensorDataset(new Tensor(Float32Array.from({ length: n }, (_, index) => index), [n, 1]), Int32Array.from({ length: n }, (_, index) => index));
+  return new TensorDataset(
+    new Tensor(
+      Float32Array.from({ length: n }, (_, index) => index),
+      [n, 1],
+    ),
+    Int32Array.from({ length: n }, (_, index) => index),
+  );
 }
 
 /** The state of a loader with `options` over 20 samples, after `batches` batches. */
@@ -46,7 +52,9 @@ describe('DataLoader.loadState refuses a state saved by a loader with other sett
     expect(refusal({ batchSize: 4 }, shuffled).message).toBe(
       'DataLoader.loadState: shuffle differs: the state was saved by a loader with shuffle: true, but this loader has shuffle: false; create the loader with the options it was saved with',
     );
-    expect(refusal({ batchSize: 4, shuffle: true }, savedAfter({ batchSize: 4 }, 2)).message).toContain('shuffle differs: the state was saved by a loader with shuffle: false, but this loader has shuffle: true');
+    expect(refusal({ batchSize: 4, shuffle: true }, savedAfter({ batchSize: 4 }, 2)).message).toContain(
+      'shuffle differs: the state was saved by a loader with shuffle: false, but this loader has shuffle: true',
+    );
   });
 
   it('refuses a different batch size, which the state records (batch 4 shuffled into batch 3 unshuffled)', () => {
@@ -57,26 +65,44 @@ describe('DataLoader.loadState refuses a state saved by a loader with other sett
   });
 
   it('refuses a different dropLast', () => {
-    expect(refusal({ batchSize: 3, dropLast: false }, savedAfter({ batchSize: 3, dropLast: true }, 1)).message).toContain('dropLast differs: the state was saved by a loader with dropLast: true, but this loader has dropLast: false');
+    expect(
+      refusal({ batchSize: 3, dropLast: false }, savedAfter({ batchSize: 3, dropLast: true }, 1)).message,
+    ).toContain(
+      'dropLast differs: the state was saved by a loader with dropLast: true, but this loader has dropLast: false',
+    );
   });
 
   it('refuses a different sampler or a sampler with other options, naming both', () => {
     const labels = Array.from({ length: 20 }, (_, index) => index % 2);
-    const weighted = savedAfter({ batchSize: 4, sampler: new WeightedRandomSampler(labels.map((label) => label + 1)) }, 1);
+    const weighted = savedAfter(
+      { batchSize: 4, sampler: new WeightedRandomSampler(labels.map((label) => label + 1)) },
+      1,
+    );
     expect(refusal({ batchSize: 4, shuffle: true }, weighted).message).toMatch(
       /^DataLoader\.loadState: the sampler differs: the state was saved by a loader with sampler: WeightedRandomSampler \{ weights: 20 \(fingerprint [0-9a-f]{8}\), numSamples: 20, replacement: true \}, but this loader has shuffle: true;/,
     );
-    expect(refusal({ batchSize: 4, sampler: new WeightedRandomSampler(labels.map((label) => 2 - label)) }, weighted).message).toContain('the sampler differs');
-    expect(refusal({ batchSize: 4, sampler: new StratifiedSampler(labels) }, weighted).message).toContain('but this loader has sampler: StratifiedSampler { labels: 20, classes: 2 }');
-    const withReplacement = savedAfter({ batchSize: 4, sampler: new RandomSampler({ replacement: true, numSamples: 12 }) }, 1);
-    expect(refusal({ batchSize: 4, shuffle: true }, withReplacement).message).toContain('saved by a loader with sampler: RandomSampler { replacement: true, numSamples: 12 }, but this loader has shuffle: true');
+    expect(
+      refusal({ batchSize: 4, sampler: new WeightedRandomSampler(labels.map((label) => 2 - label)) }, weighted).message,
+    ).toContain('the sampler differs');
+    expect(refusal({ batchSize: 4, sampler: new StratifiedSampler(labels) }, weighted).message).toContain(
+      'but this loader has sampler: StratifiedSampler { labels: 20, classes: 2 }',
+    );
+    const withReplacement = savedAfter(
+      { batchSize: 4, sampler: new RandomSampler({ replacement: true, numSamples: 12 }) },
+      1,
+    );
+    expect(refusal({ batchSize: 4, shuffle: true }, withReplacement).message).toContain(
+      'saved by a loader with sampler: RandomSampler { replacement: true, numSamples: 12 }, but this loader has shuffle: true',
+    );
   });
 
   it('refuses a stream state with another shuffle buffer', async () => {
     const stream = () => new IterableDataset(() => numbered(10));
     const saver = new DataLoader(stream(), { batchSize: 2, shuffle: true, shuffleBufferSize: 4 });
     const loader = new DataLoader(stream(), { batchSize: 2 });
-    expect(() => loader.loadState(saver.state())).toThrow('shuffle differs: the state was saved by a loader with shuffle: true, shuffleBufferSize: 4, but this loader has shuffle: false');
+    expect(() => loader.loadState(saver.state())).toThrow(
+      'shuffle differs: the state was saved by a loader with shuffle: true, shuffleBufferSize: 4, but this loader has shuffle: false',
+    );
   });
 
   it('accepts the same settings with another seed (the saved seed wins) and a shuffle: true state in a loader with sampler: new RandomSampler()', () => {

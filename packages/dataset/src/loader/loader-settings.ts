@@ -21,7 +21,10 @@ export interface LoaderSettings {
  * describeOrder(new RandomSampler(), undefined); // 'shuffle: true'
  */
 export function describeOrder(sampler: Sampler | undefined, shuffleBufferSize: number | undefined): string {
-  if (sampler === undefined) return shuffleBufferSize === undefined ? 'shuffle: false' : `shuffle: true, shuffleBufferSize: ${shuffleBufferSize}`;
+  if (sampler === undefined)
+    return shuffleBufferSize === undefined
+      ? 'shuffle: false'
+      : `shuffle: true, shuffleBufferSize: ${shuffleBufferSize}`;
   const description = sampler.describe?.() ?? samplerClassName(sampler);
   if (sampler instanceof SequentialSampler && description === 'SequentialSampler') return 'shuffle: false';
   if (sampler instanceof RandomSampler && description === 'RandomSampler') return 'shuffle: true';
@@ -43,13 +46,20 @@ function samplerClassName(sampler: Sampler): string {
  */
 export function checkSettings(state: DataLoaderState, settings: LoaderSettings): void {
   const mismatch = (setting: string, saved: string, current: string) =>
-    new AnnetError('INVALID_STATE', 'DataLoader.loadState', `${setting} differs: the state was saved by a loader with ${saved}, but this loader has ${current}; create the loader with the options it was saved with`);
-  if (state.batchSize !== settings.batchSize) throw mismatch('batchSize', `batchSize: ${state.batchSize}`, `batchSize: ${settings.batchSize}`);
+    new AnnetError(
+      'INVALID_STATE',
+      'DataLoader.loadState',
+      `${setting} differs: the state was saved by a loader with ${saved}, but this loader has ${current}; create the loader with the options it was saved with`,
+    );
+  if (state.batchSize !== settings.batchSize)
+    throw mismatch('batchSize', `batchSize: ${state.batchSize}`, `batchSize: ${settings.batchSize}`);
   if (state.version === 1) return;
-  if (state.dropLast !== settings.dropLast) throw mismatch('dropLast', `dropLast: ${state.dropLast}`, `dropLast: ${settings.dropLast}`);
+  if (state.dropLast !== settings.dropLast)
+    throw mismatch('dropLast', `dropLast: ${state.dropLast}`, `dropLast: ${settings.dropLast}`);
   const savedOrder = state.order ?? '';
   if (savedOrder !== settings.order) {
-    const setting = savedOrder.startsWith('sampler') || settings.order.startsWith('sampler') ? 'the sampler' : 'shuffle';
+    const setting =
+      savedOrder.startsWith('sampler') || settings.order.startsWith('sampler') ? 'the sampler' : 'shuffle';
     throw mismatch(setting, savedOrder, settings.order);
   }
 }

@@ -58,20 +58,29 @@ function isNonNegativeInteger(value: unknown): value is number {
 
 /** Checks a parsed state and returns it typed, or throws an error naming the bad field. */
 export function checkLoaderState(state: unknown): DataLoaderState {
-  const fail = (detail: string) => new AnnetError('INVALID_STATE', 'DataLoader.loadState', `${detail}; expected what DataLoader.state() returns`);
+  const fail = (detail: string) =>
+    new AnnetError('INVALID_STATE', 'DataLoader.loadState', `${detail}; expected what DataLoader.state() returns`);
   if (typeof state !== 'object' || state === null) throw fail(`got ${describe(state)}`);
   const value = state as Record<string, unknown>;
   if (value.format !== 'annet.dataloader') throw fail(`format is ${describe(value.format)}, not "annet.dataloader"`);
-  if (value.version !== 1 && value.version !== 2) throw fail(`version ${describe(value.version)} is not supported (this build reads versions 1 and 2)`);
+  if (value.version !== 1 && value.version !== 2)
+    throw fail(`version ${describe(value.version)} is not supported (this build reads versions 1 and 2)`);
   if (!Number.isSafeInteger(value.seed)) throw fail(`seed must be a safe integer, got ${describe(value.seed)}`);
   for (const field of ['epoch', 'position', 'batchSize'] as const) {
-    if (!isNonNegativeInteger(value[field])) throw fail(`${field} must be a non-negative integer, got ${describe(value[field])}`);
+    if (!isNonNegativeInteger(value[field]))
+      throw fail(`${field} must be a non-negative integer, got ${describe(value[field])}`);
   }
-  if (value.length !== null && !isNonNegativeInteger(value.length)) throw fail(`length must be a non-negative integer or null, got ${describe(value.length)}`);
+  if (value.length !== null && !isNonNegativeInteger(value.length))
+    throw fail(`length must be a non-negative integer or null, got ${describe(value.length)}`);
   try {
     rngFromState(value.rng as RngState);
   } catch (error) {
-    throw new AnnetError('INVALID_STATE', 'DataLoader.loadState', `rng is not a generator state: ${(error as Error).message}`, { cause: error });
+    throw new AnnetError(
+      'INVALID_STATE',
+      'DataLoader.loadState',
+      `rng is not a generator state: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   if (value.sampler === undefined) throw fail('sampler is missing (null when the sampler keeps no state)');
   if (value.version === 2) {

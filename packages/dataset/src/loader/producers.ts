@@ -12,7 +12,13 @@ export interface Produced<B> {
 }
 
 /** The fast path: copies rows `order[start … start + count)` straight into batch arrays. */
-export function rowBatch(rows: RowSource, order: Int32Array, start: number, count: number, allocateArray: BatchAllocator): Batch {
+export function rowBatch(
+  rows: RowSource,
+  order: Int32Array,
+  start: number,
+  count: number,
+  allocateArray: BatchAllocator,
+): Batch {
   const inputSize = rows.input.shape.reduce((product, dimension) => product * dimension, 1);
   const targetSize = rows.target.shape.reduce((product, dimension) => product * dimension, 1);
   const inputs = allocateArray('inputs', rows.input.dtype, count * inputSize);
@@ -20,12 +26,19 @@ export function rowBatch(rows: RowSource, order: Int32Array, start: number, coun
   for (let slot = 0; slot < count; slot++) {
     rows.copyRow(order[start + slot], inputs, slot * inputSize, targets, slot * targetSize);
   }
-  return { inputs: new Tensor(inputs, [count, ...rows.input.shape]), targets: new Tensor(targets, [count, ...rows.target.shape]) };
+  return {
+    inputs: new Tensor(inputs, [count, ...rows.input.shape]),
+    targets: new Tensor(targets, [count, ...rows.target.shape]),
+  };
 }
 
 /** True for a promise or any other thenable. */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }
 
 /** The samples `dataset.get(order[start … start + count))`, possibly promises. */
@@ -50,7 +63,10 @@ export interface StreamPlan<S, B> {
  * Batches of a stream from the start of the epoch: the samples (shuffled through a buffer when
  * asked) with the first `skip` dropped, which replays a saved position exactly.
  */
-export async function* streamBatches<S, B>(dataset: IterableDataset<unknown>, plan: StreamPlan<S, B>): AsyncGenerator<Produced<B>> {
+export async function* streamBatches<S, B>(
+  dataset: IterableDataset<unknown>,
+  plan: StreamPlan<S, B>,
+): AsyncGenerator<Produced<B>> {
   const samples = plan.shuffleBufferSize ? shuffleBuffer(dataset, plan.shuffleBufferSize, plan.rng) : dataset;
   let skipped = 0;
   let pending: S[] = [];
@@ -67,7 +83,11 @@ export async function* streamBatches<S, B>(dataset: IterableDataset<unknown>, pl
     }
   }
   if (skipped < plan.skip) {
-    throw new AnnetError('INVALID_STATE', 'DataLoader', `the stream ended after ${skipped} samples but the restored position is ${plan.skip}; the source changed since the state was saved`);
+    throw new AnnetError(
+      'INVALID_STATE',
+      'DataLoader',
+      `the stream ended after ${skipped} samples but the restored position is ${plan.skip}; the source changed since the state was saved`,
+    );
   }
   if (pending.length > 0 && !plan.dropLast) {
     plan.advance();

@@ -2,7 +2,13 @@ import type { IterableDataset } from '../datasets/iterable-dataset.js';
 import type { Sample } from '../datasets/sample.js';
 import { csvOptionNames, type CsvOptions } from '../readers/csv/csv-options.js';
 import { readCsv, type CsvTable } from '../readers/csv/read-csv.js';
-import { csvDataset, csvStreamOptionNames, streamCsv, type CsvChunk, type CsvStreamOptions } from '../readers/csv/stream-csv.js';
+import {
+  csvDataset,
+  csvStreamOptionNames,
+  streamCsv,
+  type CsvChunk,
+  type CsvStreamOptions,
+} from '../readers/csv/stream-csv.js';
 import { fileChunks, fileSource, readFileBytes } from './files.js';
 import { checkOptionNames } from '../readers/check-options.js';
 

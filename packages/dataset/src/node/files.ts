@@ -19,14 +19,24 @@ export function fileSource(path: string, options?: { source?: string }): string 
 export function fileError(error: unknown, path: string, operation: string): AnnetError {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT') return new AnnetError('NOT_FOUND', operation, `${path}: no such file`, { cause: error });
-  return new AnnetError('IO_ERROR', operation, `${path}: cannot read the file (${(error as Error)?.message ?? String(error)})`, { cause: error });
+  return new AnnetError(
+    'IO_ERROR',
+    operation,
+    `${path}: cannot read the file (${(error as Error)?.message ?? String(error)})`,
+    { cause: error },
+  );
 }
 
 /**
  * The file's bytes; gzip (by `.gz` name or the `1f 8b` magic) is decompressed with node:zlib, or
  * with `inflate` (a format whose header bounds the inflated size passes a bounded inflater).
  */
-export async function readFileBytes(path: string, operation: string, source: string, inflate?: (bytes: Uint8Array) => Promise<Uint8Array>): Promise<Uint8Array> {
+export async function readFileBytes(
+  path: string,
+  operation: string,
+  source: string,
+  inflate?: (bytes: Uint8Array) => Promise<Uint8Array>,
+): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -34,14 +44,28 @@ export async function readFileBytes(path: string, operation: string, source: str
     throw fileError(error, path, operation);
   }
   if (!isGzip(bytes)) {
-    if (path.endsWith('.gz')) throw sourceError('PARSE_ERROR', operation, source, {}, `the name ends in .gz but the file does not start with the gzip magic number 1f 8b`);
+    if (path.endsWith('.gz'))
+      throw sourceError(
+        'PARSE_ERROR',
+        operation,
+        source,
+        {},
+        `the name ends in .gz but the file does not start with the gzip magic number 1f 8b`,
+      );
     return bytes;
   }
   if (inflate) return inflate(bytes);
   try {
     return await gunzipAsync(bytes);
   } catch (error) {
-    throw sourceError('PARSE_ERROR', operation, source, {}, `not a valid gzip stream (${(error as Error).message})`, error);
+    throw sourceError(
+      'PARSE_ERROR',
+      operation,
+      source,
+      {},
+      `not a valid gzip stream (${(error as Error).message})`,
+      error,
+    );
   }
 }
 
@@ -54,8 +78,15 @@ const headCompressedBytes = 4096;
  * then the whole stream with zlib's `maxOutputLength` at that size, so a small gzip declaring
  * 10 bytes stops after 11 instead of inflating to a gigabyte.
  */
-export async function boundedGunzip(bytes: Uint8Array, operation: string, source: string, declaredSize: (head: Uint8Array) => number | undefined, declaredBy: string): Promise<Uint8Array> {
-  const invalid = (error: unknown) => sourceError('PARSE_ERROR', operation, source, {}, `not a valid gzip stream (${(error as Error).message})`, error);
+export async function boundedGunzip(
+  bytes: Uint8Array,
+  operation: string,
+  source: string,
+  declaredSize: (head: Uint8Array) => number | undefined,
+  declaredBy: string,
+): Promise<Uint8Array> {
+  const invalid = (error: unknown) =>
+    sourceError('PARSE_ERROR', operation, source, {}, `not a valid gzip stream (${(error as Error).message})`, error);
   let head: Uint8Array;
   try {
     head = gunzipSync(bytes.subarray(0, headCompressedBytes), { finishFlush: constants.Z_SYNC_FLUSH });
@@ -64,10 +95,20 @@ export async function boundedGunzip(bytes: Uint8Array, operation: string, source
   }
   const limit = declaredSize(head);
   try {
-    return await gunzipAsync(bytes, limit === undefined ? {} : { maxOutputLength: Math.max(1, Math.min(limit, kMaxLength)) });
+    return await gunzipAsync(
+      bytes,
+      limit === undefined ? {} : { maxOutputLength: Math.max(1, Math.min(limit, kMaxLength)) },
+    );
   } catch (error) {
     if (limit !== undefined && (error as NodeJS.ErrnoException)?.code === 'ERR_BUFFER_TOO_LARGE') {
-      throw sourceError('PARSE_ERROR', operation, source, {}, `the gzip data inflates past the ${limit} bytes ${declaredBy} declares (inflation stopped there)`, error);
+      throw sourceError(
+        'PARSE_ERROR',
+        operation,
+        source,
+        {},
+        `the gzip data inflates past the ${limit} bytes ${declaredBy} declares (inflation stopped there)`,
+        error,
+      );
     }
     throw invalid(error);
   }
@@ -84,7 +125,9 @@ export async function* fileChunks(path: string, operation: string): AsyncGenerat
   try {
     for await (const chunk of source) yield chunk as Uint8Array;
   } catch (error) {
-    throw (error as NodeJS.ErrnoException)?.code?.startsWith('Z_') ? sourceError('PARSE_ERROR', operation, path, {}, `not a valid gzip stream (${(error as Error).message})`, error) : fileError(error, path, operation);
+    throw (error as NodeJS.ErrnoException)?.code?.startsWith('Z_')
+      ? sourceError('PARSE_ERROR', operation, path, {}, `not a valid gzip stream (${(error as Error).message})`, error)
+      : fileError(error, path, operation);
   } finally {
     stream.destroy();
   }

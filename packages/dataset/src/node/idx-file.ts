@@ -16,6 +16,7 @@ export async function readIdxFile(path: string, options: IdxOptions = {}): Promi
   checkOptionNames(options, idxOptionNames, 'readIdx');
   const source = fileSource(path, options);
   // Inflation is bounded by the size the IDX header declares.
-  const inflate = (bytes: Uint8Array) => boundedGunzip(bytes, 'readIdx', source, (head) => idxDeclaredSize(head, source), 'its IDX header');
+  const inflate = (bytes: Uint8Array) =>
+    boundedGunzip(bytes, 'readIdx', source, (head) => idxDeclaredSize(head, source), 'its IDX header');
   return decodeIdx(await readFileBytes(path, 'readIdx', source, inflate), { ...options, source });
 }

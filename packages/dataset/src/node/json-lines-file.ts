@@ -1,6 +1,11 @@
 import type { JsonValue } from '../json.js';
 import { checkOptionNames } from '../readers/check-options.js';
-import { jsonLinesOptionNames, parseJsonLines, streamJsonLines, type JsonLinesOptions } from '../readers/json/json-lines.js';
+import {
+  jsonLinesOptionNames,
+  parseJsonLines,
+  streamJsonLines,
+  type JsonLinesOptions,
+} from '../readers/json/json-lines.js';
 import { fileChunks, fileSource, readFileBytes } from './files.js';
 
 /**

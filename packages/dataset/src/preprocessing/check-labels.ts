@@ -14,7 +14,11 @@ export function checkLabels(labels: ArrayLike<number>, numClasses: number, opera
   for (let position = 0; position < labels.length; position++) {
     const label = labels[position];
     if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
-      throw new AnnetError('INDEX_OUT_OF_RANGE', operation, `${source ? `${source} ` : ''}item ${position}: label ${label} is outside the class range [0, ${numClasses})`);
+      throw new AnnetError(
+        'INDEX_OUT_OF_RANGE',
+        operation,
+        `${source ? `${source} ` : ''}item ${position}: label ${label} is outside the class range [0, ${numClasses})`,
+      );
     }
   }
 }

@@ -45,7 +45,12 @@ export class LabelEncoder {
   fit(values: Iterable<string>): this {
     const distinct = [...new Set(values)];
     for (const value of distinct) {
-      if (typeof value !== 'string') throw new AnnetError('INVALID_ARGUMENT', 'LabelEncoder.fit', `expected string class names, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'string')
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          'LabelEncoder.fit',
+          `expected string class names, got ${JSON.stringify(value)}`,
+        );
     }
     this.setClasses(distinct.sort(), 'LabelEncoder.fit');
     return this;
@@ -55,8 +60,15 @@ export class LabelEncoder {
   encode(value: string, position?: number): number {
     const code = this.codes.get(value);
     if (code === undefined) {
-      const known = this.names.length > 10 ? `${JSON.stringify(this.names.slice(0, 10)).slice(0, -1)}, ...]` : JSON.stringify(this.names);
-      throw new AnnetError('INVALID_ARGUMENT', 'LabelEncoder.transform', `${JSON.stringify(value)}${position === undefined ? '' : ` at position ${position}`} is not a known class; known classes: ${known}`);
+      const known =
+        this.names.length > 10
+          ? `${JSON.stringify(this.names.slice(0, 10)).slice(0, -1)}, ...]`
+          : JSON.stringify(this.names);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'LabelEncoder.transform',
+        `${JSON.stringify(value)}${position === undefined ? '' : ` at position ${position}`} is not a known class; known classes: ${known}`,
+      );
     }
     return code;
   }
@@ -65,7 +77,8 @@ export class LabelEncoder {
   transform(values: readonly string[]): Tensor<'int32'> {
     this.checkFitted('transform');
     const codes = new Int32Array(values.length);
-    for (let position = 0; position < values.length; position++) codes[position] = this.encode(values[position], position);
+    for (let position = 0; position < values.length; position++)
+      codes[position] = this.encode(values[position], position);
     return new Tensor(codes, [values.length]);
   }
 
@@ -76,7 +89,11 @@ export class LabelEncoder {
     return Array.from({ length: values.length }, (_, position) => {
       const code = values[position];
       if (!Number.isInteger(code) || code < 0 || code >= this.names.length) {
-        throw new AnnetError('INDEX_OUT_OF_RANGE', 'LabelEncoder.inverseTransform', `code ${code} at position ${position} is outside the class range [0, ${this.names.length})`);
+        throw new AnnetError(
+          'INDEX_OUT_OF_RANGE',
+          'LabelEncoder.inverseTransform',
+          `code ${code} at position ${position} is outside the class range [0, ${this.names.length})`,
+        );
       }
       return this.names[code];
     });
@@ -90,19 +107,37 @@ export class LabelEncoder {
 
   /** An encoder with the classes of a {@link LabelEncoderState}. */
   static fromJSON(state: LabelEncoderState): LabelEncoder {
-    if (state?.kind !== 'LabelEncoder') throw new AnnetError('INVALID_STATE', 'LabelEncoder.fromJSON', `kind is ${JSON.stringify(state?.kind)}, expected "LabelEncoder"`);
+    if (state?.kind !== 'LabelEncoder')
+      throw new AnnetError(
+        'INVALID_STATE',
+        'LabelEncoder.fromJSON',
+        `kind is ${JSON.stringify(state?.kind)}, expected "LabelEncoder"`,
+      );
     return new LabelEncoder(state.classes);
   }
 
   private setClasses(classes: readonly string[], operation: string): void {
-    if (!Array.isArray(classes) || classes.some((name) => typeof name !== 'string') || new Set(classes).size !== classes.length) {
-      throw new AnnetError('INVALID_ARGUMENT', operation, `classes must be distinct strings, got ${JSON.stringify(classes)?.slice(0, 80)}`);
+    if (
+      !Array.isArray(classes) ||
+      classes.some((name) => typeof name !== 'string') ||
+      new Set(classes).size !== classes.length
+    ) {
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `classes must be distinct strings, got ${JSON.stringify(classes)?.slice(0, 80)}`,
+      );
     }
     this.names = classes.slice();
     this.codes = new Map(this.names.map((name, code) => [name, code]));
   }
 
   private checkFitted(operation: string): void {
-    if (this.names.length === 0) throw new AnnetError('INVALID_STATE', `LabelEncoder.${operation}`, 'the encoder has no classes; call fit(values) or pass classes first');
+    if (this.names.length === 0)
+      throw new AnnetError(
+        'INVALID_STATE',
+        `LabelEncoder.${operation}`,
+        'the encoder has no classes; call fit(values) or pass classes first',
+      );
   }
 }

@@ -50,7 +50,11 @@ export class MinMaxScaler {
   constructor(options: MinMaxScalerOptions = {}) {
     [this.low, this.high] = options.featureRange ?? [0, 1];
     if (!Number.isFinite(this.low) || !Number.isFinite(this.high) || this.low >= this.high) {
-      throw new AnnetError('INVALID_ARGUMENT', 'MinMaxScaler', `featureRange must be finite with low < high, got ${JSON.stringify(options.featureRange)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'MinMaxScaler',
+        `featureRange must be finite with low < high, got ${JSON.stringify(options.featureRange)}`,
+      );
     }
   }
 
@@ -92,31 +96,58 @@ export class MinMaxScaler {
   /** Undoes {@link MinMaxScaler.transform}. */
   inverseTransform(data: Tensor): Tensor {
     const matrix = this.checked(data, 'inverseTransform');
-    return affineFeatures(matrix, new Float64Array(this.min.length).fill(this.low), this.multipliers().map((multiplier) => 1 / multiplier), this.min);
+    return affineFeatures(
+      matrix,
+      new Float64Array(this.min.length).fill(this.low),
+      this.multipliers().map((multiplier) => 1 / multiplier),
+      this.min,
+    );
   }
 
   /** The fitted statistics as JSON. */
   toJSON(): MinMaxScalerState {
     this.checked(undefined, 'toJSON');
-    return { kind: 'MinMaxScaler', featureRange: [this.low, this.high], count: this.count, min: Array.from(this.min), max: Array.from(this.max) };
+    return {
+      kind: 'MinMaxScaler',
+      featureRange: [this.low, this.high],
+      count: this.count,
+      min: Array.from(this.min),
+      max: Array.from(this.max),
+    };
   }
 
   /** A scaler with the statistics of a {@link MinMaxScalerState}. */
   static fromJSON(state: MinMaxScalerState): MinMaxScaler {
     const operation = 'MinMaxScaler.fromJSON';
-    if (state?.kind !== 'MinMaxScaler') throw new AnnetError('INVALID_STATE', operation, `kind is ${JSON.stringify(state?.kind)}, expected "MinMaxScaler"`);
-    if (!Number.isSafeInteger(state.count) || state.count < 1) throw new AnnetError('INVALID_STATE', operation, `count must be a positive integer, got ${JSON.stringify(state.count)}`);
+    if (state?.kind !== 'MinMaxScaler')
+      throw new AnnetError(
+        'INVALID_STATE',
+        operation,
+        `kind is ${JSON.stringify(state?.kind)}, expected "MinMaxScaler"`,
+      );
+    if (!Number.isSafeInteger(state.count) || state.count < 1)
+      throw new AnnetError(
+        'INVALID_STATE',
+        operation,
+        `count must be a positive integer, got ${JSON.stringify(state.count)}`,
+      );
     const range = readNumbers(state.featureRange, 'featureRange', operation, 2);
     const scaler = new MinMaxScaler({ featureRange: [range[0], range[1]] });
     scaler.min = readNumbers(state.min, 'min', operation);
     scaler.max = readNumbers(state.max, 'max', operation, scaler.min.length);
-    if (scaler.min.some((minimum, feature) => minimum > scaler.max[feature])) throw new AnnetError('INVALID_STATE', operation, 'every min must be <= its max');
+    if (scaler.min.some((minimum, feature) => minimum > scaler.max[feature]))
+      throw new AnnetError('INVALID_STATE', operation, 'every min must be <= its max');
     scaler.count = state.count;
     return scaler;
   }
 
   private checked(data: Tensor | undefined, operation: string) {
-    if (this.count === 0) throw new AnnetError('INVALID_STATE', `MinMaxScaler.${operation}`, 'the scaler is not fitted; call fit(trainingInputs) first');
+    if (this.count === 0)
+      throw new AnnetError(
+        'INVALID_STATE',
+        `MinMaxScaler.${operation}`,
+        'the scaler is not fitted; call fit(trainingInputs) first',
+      );
     if (data === undefined) return undefined as never;
     const matrix = featureMatrix(data, `MinMaxScaler.${operation}`);
     checkFeatures(matrix, this.min.length, `MinMaxScaler.${operation}`);

@@ -9,7 +9,11 @@ import { checkLabels } from './check-labels.js';
  * @example
  * oneHot([2, 0], 3).toArray(); // [[0, 0, 1], [1, 0, 0]]
  */
-export function oneHot(labels: Tensor | ArrayLike<number>, numClasses: number, options: { dtype?: DType } = {}): Tensor {
+export function oneHot(
+  labels: Tensor | ArrayLike<number>,
+  numClasses: number,
+  options: { dtype?: DType } = {},
+): Tensor {
   const values = labels instanceof Tensor ? labels.toTypedArray() : labels;
   const shape = labels instanceof Tensor ? labels.shape : [labels.length];
   checkLabels(values, numClasses, 'oneHot');

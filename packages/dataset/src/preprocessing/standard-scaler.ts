@@ -85,7 +85,12 @@ export class StandardScaler {
     this.checkFitted('transform');
     const matrix = featureMatrix(data, 'StandardScaler.transform');
     checkFeatures(matrix, this.mean.length, 'StandardScaler.transform');
-    return affineFeatures(matrix, this.mean, this.scale.map((scale) => 1 / scale), new Float64Array(this.mean.length));
+    return affineFeatures(
+      matrix,
+      this.mean,
+      this.scale.map((scale) => 1 / scale),
+      new Float64Array(this.mean.length),
+    );
   }
 
   /** `z * scale + mean`: undoes {@link StandardScaler.transform}. */
@@ -99,17 +104,33 @@ export class StandardScaler {
   /** The fitted statistics as JSON. */
   toJSON(): StandardScalerState {
     this.checkFitted('toJSON');
-    return { kind: 'StandardScaler', count: this.count, mean: Array.from(this.mean), variance: Array.from(this.variance) };
+    return {
+      kind: 'StandardScaler',
+      count: this.count,
+      mean: Array.from(this.mean),
+      variance: Array.from(this.variance),
+    };
   }
 
   /** A scaler with the statistics of a {@link StandardScalerState}; `partialFit` can continue it. */
   static fromJSON(state: StandardScalerState): StandardScaler {
     const operation = 'StandardScaler.fromJSON';
-    if (state?.kind !== 'StandardScaler') throw new AnnetError('INVALID_STATE', operation, `kind is ${JSON.stringify(state?.kind)}, expected "StandardScaler"`);
-    if (!Number.isSafeInteger(state.count) || state.count < 1) throw new AnnetError('INVALID_STATE', operation, `count must be a positive integer, got ${JSON.stringify(state.count)}`);
+    if (state?.kind !== 'StandardScaler')
+      throw new AnnetError(
+        'INVALID_STATE',
+        operation,
+        `kind is ${JSON.stringify(state?.kind)}, expected "StandardScaler"`,
+      );
+    if (!Number.isSafeInteger(state.count) || state.count < 1)
+      throw new AnnetError(
+        'INVALID_STATE',
+        operation,
+        `count must be a positive integer, got ${JSON.stringify(state.count)}`,
+      );
     const mean = readNumbers(state.mean, 'mean', operation);
     const variance = readNumbers(state.variance, 'variance', operation, mean.length);
-    if (variance.some((value) => value < 0)) throw new AnnetError('INVALID_STATE', operation, 'variance must be non-negative');
+    if (variance.some((value) => value < 0))
+      throw new AnnetError('INVALID_STATE', operation, 'variance must be non-negative');
     const scaler = new StandardScaler();
     scaler.count = state.count;
     scaler.mean = mean;
@@ -118,6 +139,11 @@ export class StandardScaler {
   }
 
   private checkFitted(operation: string): void {
-    if (this.count === 0) throw new AnnetError('INVALID_STATE', `StandardScaler.${operation}`, 'the scaler is not fitted; call fit(trainingInputs) first');
+    if (this.count === 0)
+      throw new AnnetError(
+        'INVALID_STATE',
+        `StandardScaler.${operation}`,
+        'the scaler is not fitted; call fit(trainingInputs) first',
+      );
   }
 }

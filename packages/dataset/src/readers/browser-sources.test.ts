@@ -26,13 +26,24 @@ const text = (value: string) => new TextEncoder().encode(value);
 describe('readers given a File, Blob, Response or ReadableStream', () => {
   it('readIdx reads each like the bytes, and names a File in its errors', async () => {
     for (const source of [new File([idx], 'digits.idx'), new Blob([idx]), new Response(idx), chunked(idx, 5)]) {
-      expect((await readIdx(source)).toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+      expect((await readIdx(source)).toArray()).toEqual([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
     }
-    await expect(readIdx(new File([idx.subarray(0, 15)], 'short.idx'))).rejects.toThrow('readIdx: short.idx: truncated body');
+    await expect(readIdx(new File([idx.subarray(0, 15)], 'short.idx'))).rejects.toThrow(
+      'readIdx: short.idx: truncated body',
+    );
   });
 
   it('readNpy returns a promise for a Blob and the tensor at once for bytes; readNpz reads a Response', async () => {
-    const array = tensor([[1.5, -2], [3, 4]], { dtype: 'float32' });
+    const array = tensor(
+      [
+        [1.5, -2],
+        [3, 4],
+      ],
+      { dtype: 'float32' },
+    );
     const bytes = encodeNpy(array).slice();
     const fromBlob = readNpy(new Blob([bytes]));
     expect(fromBlob).toBeInstanceOf(Promise);
@@ -40,14 +51,21 @@ describe('readers given a File, Blob, Response or ReadableStream', () => {
     expect(readNpy(bytes).toArray()).toEqual(array.toArray());
     const archive = await readNpz(new Response(encodeNpz({ x: array, y: tensor([1, 0], { dtype: 'int32' }) }).slice()));
     expect(archive.y.toArray()).toEqual([1, 0]);
-    await expect(readNpz(new Response('missing', { status: 404, statusText: 'Not Found' }))).rejects.toThrow('readNpz: the response has status 404 Not Found');
+    await expect(readNpz(new Response('missing', { status: 404, statusText: 'Not Found' }))).rejects.toThrow(
+      'readNpz: the response has status 404 Not Found',
+    );
   });
 
   it('readCsv and parseJsonLines read Files and streams, naming the File in errors', async () => {
     const csv = 'x,y,label\n1,2,0\n3,4,1\n';
     const table = await readCsv(new File([csv], 'points.csv'), { label: 'label', numClasses: 2 });
-    expect(table.inputs.toArray()).toEqual([[1, 2], [3, 4]]);
-    await expect(readCsv(new File(['x,label\n1,0\nfoo,1\n'], 'bad.csv'), { label: 'label', numClasses: 2 })).rejects.toThrow(/bad\.csv/);
+    expect(table.inputs.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    await expect(
+      readCsv(new File(['x,label\n1,0\nfoo,1\n'], 'bad.csv'), { label: 'label', numClasses: 2 }),
+    ).rejects.toThrow(/bad\.csv/);
     expect(await parseJsonLines(chunked(text('{"a":1}\n{"a":2}\n'), 3))).toEqual([{ a: 1 }, { a: 2 }]);
   });
 

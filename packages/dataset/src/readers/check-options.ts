@@ -11,13 +11,21 @@ import { AnnetError } from '@annet/tensor';
 export function checkOptionNames(options: unknown, known: readonly string[], operation: string): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`,
+    );
   }
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
     const printable = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
     const suggestion = closest(name, known);
-    throw new AnnetError('INVALID_ARGUMENT', operation, `unknown option ${printable}${suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ''}; the options are ${known.join(', ')}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `unknown option ${printable}${suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ''}; the options are ${known.join(', ')}`,
+    );
   }
 }
 
@@ -38,7 +46,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length];

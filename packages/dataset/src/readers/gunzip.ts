@@ -34,7 +34,11 @@ const headLength = 1024;
 export async function gunzip(bytes: Uint8Array, source = 'input', options: GunzipOptions = {}): Promise<Uint8Array> {
   const operation = options.operation ?? 'gunzip';
   if (typeof DecompressionStream === 'undefined') {
-    throw new AnnetError('UNSUPPORTED', operation, `${source}: this runtime has no DecompressionStream; decompress the bytes first or use @annet/dataset/node`);
+    throw new AnnetError(
+      'UNSUPPORTED',
+      operation,
+      `${source}: this runtime has no DecompressionStream; decompress the bytes first or use @annet/dataset/node`,
+    );
   }
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
   const reader = stream.getReader();
@@ -47,14 +51,28 @@ export async function gunzip(bytes: Uint8Array, source = 'input', options: Gunzi
       try {
         chunk = await reader.read();
       } catch (error) {
-        throw sourceError('PARSE_ERROR', operation, source, {}, `not a valid gzip stream (${(error as Error).message})`, error);
+        throw sourceError(
+          'PARSE_ERROR',
+          operation,
+          source,
+          {},
+          `not a valid gzip stream (${(error as Error).message})`,
+          error,
+        );
       }
       if (chunk.done) break;
       parts.push(chunk.value);
       total += chunk.value.length;
-      if (options.declaredSize && limit === undefined) limit = options.declaredSize(concatenate(parts, Math.min(total, headLength)));
+      if (options.declaredSize && limit === undefined)
+        limit = options.declaredSize(concatenate(parts, Math.min(total, headLength)));
       if (limit !== undefined && total > limit) {
-        throw sourceError('PARSE_ERROR', operation, source, {}, `the gzip data inflates past the ${limit} bytes ${options.declaredBy ?? 'its header'} declares (stopped at ${total} bytes)`);
+        throw sourceError(
+          'PARSE_ERROR',
+          operation,
+          source,
+          {},
+          `the gzip data inflates past the ${limit} bytes ${options.declaredBy ?? 'its header'} declares (stopped at ${total} bytes)`,
+        );
       }
     }
   } catch (error) {

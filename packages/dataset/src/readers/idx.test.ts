@@ -61,14 +61,23 @@ describe('decodeIdx', () => {
 
   it('round-trips random arrays of any type and shape', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 3 }), fc.constantFrom(0x08, 0x09, 0x0b, 0x0c), (shape, typeCode) => {
-        const count = shape.reduce((product, dimension) => product * dimension, 1);
-        const limits = { 0x08: [0, 255], 0x09: [-128, 127], 0x0b: [-32768, 32767], 0x0c: [-(2 ** 31), 2 ** 31 - 1] }[typeCode]!;
-        const values = Array.from({ length: count }, (_, index) => limits[0] + ((index * 2654435761) % (limits[1] - limits[0] + 1)));
-        const decoded = decodeIdx(idxBytes(typeCode, shape, values));
-        expect(decoded.shape).toEqual(shape);
-        expect(Array.from(decoded.data)).toEqual(values);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(0x08, 0x09, 0x0b, 0x0c),
+        (shape, typeCode) => {
+          const count = shape.reduce((product, dimension) => product * dimension, 1);
+          const limits = { 0x08: [0, 255], 0x09: [-128, 127], 0x0b: [-32768, 32767], 0x0c: [-(2 ** 31), 2 ** 31 - 1] }[
+            typeCode
+          ]!;
+          const values = Array.from(
+            { length: count },
+            (_, index) => limits[0] + ((index * 2654435761) % (limits[1] - limits[0] + 1)),
+          );
+          const decoded = decodeIdx(idxBytes(typeCode, shape, values));
+          expect(decoded.shape).toEqual(shape);
+          expect(Array.from(decoded.data)).toEqual(values);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -76,12 +85,22 @@ describe('decodeIdx', () => {
   it('names what was expected and what was found in bad files', () => {
     const good = idxBytes(0x08, [2, 3], [1, 2, 3, 4, 5, 6]);
     const source = { source: 'labels.idx' };
-    expect(() => decodeIdx(new Uint8Array([0, 0]), source)).toThrow(/readIdx: labels.idx: expected at least the 4-byte IDX magic number, found 2 bytes/);
-    expect(() => decodeIdx(new Uint8Array([0, 1, 8, 1, 0, 0, 0, 0]), source)).toThrow(/labels.idx: bad magic number 0x00010801: expected 0x0000TTRR/);
+    expect(() => decodeIdx(new Uint8Array([0, 0]), source)).toThrow(
+      /readIdx: labels.idx: expected at least the 4-byte IDX magic number, found 2 bytes/,
+    );
+    expect(() => decodeIdx(new Uint8Array([0, 1, 8, 1, 0, 0, 0, 0]), source)).toThrow(
+      /labels.idx: bad magic number 0x00010801: expected 0x0000TTRR/,
+    );
     expect(() => decodeIdx(new Uint8Array([0, 0, 7, 1, 0, 0, 0, 0]), source)).toThrow(/bad magic number 0x00000701/);
-    expect(() => decodeIdx(good.subarray(0, 9), source)).toThrow(/truncated header: rank 2 needs 12 header bytes, found 9/);
-    expect(() => decodeIdx(good.subarray(0, 15), source)).toThrow(/truncated body: dimensions \[2,3\] of uint8 need 6 bytes of data after the 12-byte header, found 3/);
-    expect(() => decodeIdx(new Uint8Array([...good, 0]), source)).toThrow(/the dimensions disagree with the file size: dimensions \[2,3\] of uint8 need 6 bytes .* found 7/);
+    expect(() => decodeIdx(good.subarray(0, 9), source)).toThrow(
+      /truncated header: rank 2 needs 12 header bytes, found 9/,
+    );
+    expect(() => decodeIdx(good.subarray(0, 15), source)).toThrow(
+      /truncated body: dimensions \[2,3\] of uint8 need 6 bytes of data after the 12-byte header, found 3/,
+    );
+    expect(() => decodeIdx(new Uint8Array([...good, 0]), source)).toThrow(
+      /the dimensions disagree with the file size: dimensions \[2,3\] of uint8 need 6 bytes .* found 7/,
+    );
     expect(() => decodeIdx(gzipSync(good), source)).toThrow(/gzip-compressed: use readIdx/);
     expect(() => decodeIdx(good, { scale: 2 })).toThrow(/scale 2 needs a float dtype/);
     expect(() => decodeIdx('text' as never)).toThrow(/expected a Uint8Array, ArrayBuffer or typed array/);
@@ -95,7 +114,9 @@ describe('decodeIdx', () => {
 
   it('checks labels against numClasses, naming the item', () => {
     const labels = idxBytes(0x08, [4], [0, 9, 10, 3]);
-    expect(() => decodeIdx(labels, { numClasses: 10, source: 'train-labels' })).toThrow(/readIdx: train-labels item 2: label 10 is outside the class range \[0, 10\)/);
+    expect(() => decodeIdx(labels, { numClasses: 10, source: 'train-labels' })).toThrow(
+      /readIdx: train-labels item 2: label 10 is outside the class range \[0, 10\)/,
+    );
     expect(decodeIdx(labels, { numClasses: 11 }).toArray()).toEqual([0, 9, 10, 3]);
   });
 });
@@ -109,7 +130,9 @@ describe('readIdx', () => {
 
   it('names the source of a corrupt gzip stream', async () => {
     const zipped = gzipSync(idxBytes(0x08, [100], Array(100).fill(7)));
-    await expect(readIdx(zipped.subarray(0, zipped.length - 10), { source: 'images.gz' })).rejects.toThrow(/readIdx: images.gz: not a valid gzip stream/);
+    await expect(readIdx(zipped.subarray(0, zipped.length - 10), { source: 'images.gz' })).rejects.toThrow(
+      /readIdx: images.gz: not a valid gzip stream/,
+    );
   });
 });
 
@@ -125,9 +148,15 @@ describe('readIdx inflation is bounded by the IDX header', () => {
   it('refuses a gzip whose header declares 10 bytes after the first inflated chunk, not after inflating 16 MiB', async () => {
     const zipped = overlongGzip(16 << 20);
     expect(zipped.length).toBeLessThan(1 << 20);
-    const error = await readIdx(zipped, { source: 'bomb.gz' }).then(() => undefined, (caught: unknown) => caught as AnnetError);
+    const error = await readIdx(zipped, { source: 'bomb.gz' }).then(
+      () => undefined,
+      (caught: unknown) => caught as AnnetError,
+    );
     expect(error).toBeInstanceOf(AnnetError);
-    const match = /^readIdx: bomb\.gz: the gzip data inflates past the 10 bytes its IDX header declares \(stopped at (\d+) bytes\)$/.exec(error!.message);
+    const match =
+      /^readIdx: bomb\.gz: the gzip data inflates past the 10 bytes its IDX header declares \(stopped at (\d+) bytes\)$/.exec(
+        error!.message,
+      );
     expect(match, error!.message).not.toBeNull();
     // DecompressionStream hands out chunks of at most 64 KiB, so the refusal comes within a few of them.
     expect(Number(match![1])).toBeLessThanOrEqual(1 << 20);
@@ -136,7 +165,9 @@ describe('readIdx inflation is bounded by the IDX header', () => {
   it('refuses a bad magic number as soon as the first inflated bytes show it', async () => {
     const raw = new Uint8Array(16 << 20);
     raw[0] = 0x50;
-    await expect(readIdx(gzipSync(raw), { source: 'junk.gz' })).rejects.toThrow(/^readIdx: junk\.gz: bad magic number 0x50000000/);
+    await expect(readIdx(gzipSync(raw), { source: 'junk.gz' })).rejects.toThrow(
+      /^readIdx: junk\.gz: bad magic number 0x50000000/,
+    );
   });
 
   it('still reads gzip files whose size matches the header, bit for bit as the plain file', async () => {
@@ -145,7 +176,11 @@ describe('readIdx inflation is bounded by the IDX header', () => {
   });
 
   it('refuses unknown options', async () => {
-    expect(() => decodeIdx(idxBytes(0x08, [1], [1]), { scal: 2 } as never)).toThrow(/^readIdx: unknown option "scal" \(did you mean "scale"\?\); the options are source, dtype, scale, numClasses$/);
-    await expect(readIdx(idxBytes(0x08, [1], [1]), { classes: 2 } as never)).rejects.toThrow(/^readIdx: unknown option "classes"/);
+    expect(() => decodeIdx(idxBytes(0x08, [1], [1]), { scal: 2 } as never)).toThrow(
+      /^readIdx: unknown option "scal" \(did you mean "scale"\?\); the options are source, dtype, scale, numClasses$/,
+    );
+    await expect(readIdx(idxBytes(0x08, [1], [1]), { classes: 2 } as never)).rejects.toThrow(
+      /^readIdx: unknown option "classes"/,
+    );
   });
 });

@@ -57,18 +57,36 @@ interface IdxHeader {
 function readHeader(bytes: Uint8Array, source: string, operation: string, complete: boolean): IdxHeader | undefined {
   if (bytes.length < 4) {
     if (!complete) return undefined;
-    throw sourceError('PARSE_ERROR', operation, source, {}, `expected at least the 4-byte IDX magic number, found ${bytes.length} bytes`);
+    throw sourceError(
+      'PARSE_ERROR',
+      operation,
+      source,
+      {},
+      `expected at least the 4-byte IDX magic number, found ${bytes.length} bytes`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const type = elementTypes[bytes[2]];
   if (bytes[0] !== 0 || bytes[1] !== 0 || !type) {
-    throw sourceError('PARSE_ERROR', operation, source, {}, `bad magic number ${hex(view.getUint32(0, false), 8)}: expected 0x0000TTRR with element type TT one of 08, 09, 0b, 0c, 0d, 0e and rank RR${isGzip(bytes) ? ' (the bytes are gzip-compressed: use readIdx, which decompresses)' : ''}`);
+    throw sourceError(
+      'PARSE_ERROR',
+      operation,
+      source,
+      {},
+      `bad magic number ${hex(view.getUint32(0, false), 8)}: expected 0x0000TTRR with element type TT one of 08, 09, 0b, 0c, 0d, 0e and rank RR${isGzip(bytes) ? ' (the bytes are gzip-compressed: use readIdx, which decompresses)' : ''}`,
+    );
   }
   const rank = bytes[3];
   const headerSize = 4 + 4 * rank;
   if (bytes.length < headerSize) {
     if (!complete) return undefined;
-    throw sourceError('PARSE_ERROR', operation, source, {}, `truncated header: rank ${rank} needs ${headerSize} header bytes, found ${bytes.length}`);
+    throw sourceError(
+      'PARSE_ERROR',
+      operation,
+      source,
+      {},
+      `truncated header: rank ${rank} needs ${headerSize} header bytes, found ${bytes.length}`,
+    );
   }
   const shape = Array.from({ length: rank }, (_, axis) => view.getUint32(4 + 4 * axis, false));
   const dataSize = shape.reduce((product, dimension) => product * dimension, 1) * type.size;
@@ -96,12 +114,19 @@ export function decodeIdx(input: ByteInput, options: IdxOptions = {}): Tensor {
   const found = bytes.length - headerSize;
   if (found !== expected) {
     const what = found < expected ? 'truncated body' : 'the dimensions disagree with the file size';
-    throw sourceError('PARSE_ERROR', operation, source, {}, `${what}: dimensions ${formatShape(shape)} of ${type.name} need ${expected} bytes of data after the ${headerSize}-byte header, found ${found}`);
+    throw sourceError(
+      'PARSE_ERROR',
+      operation,
+      source,
+      {},
+      `${what}: dimensions ${formatShape(shape)} of ${type.name} need ${expected} bytes of data after the ${headerSize}-byte header, found ${found}`,
+    );
   }
   const isFloatFile = type.name === 'float32' || type.name === 'float64';
   const dtype: DType = options.dtype ?? (isFloatFile ? (type.name as DType) : 'int32');
   const scale = options.scale ?? 1;
-  if (scale !== 1 && dtype === 'int32') throw new AnnetError('INVALID_ARGUMENT', operation, `scale ${scale} needs a float dtype; pass dtype: 'float32'`);
+  if (scale !== 1 && dtype === 'int32')
+    throw new AnnetError('INVALID_ARGUMENT', operation, `scale ${scale} needs a float dtype; pass dtype: 'float32'`);
   const data = allocate(dtype, count);
   decodeBody(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), headerSize, bytes[2], data, scale);
   if (options.numClasses !== undefined) checkLabels(data, options.numClasses, operation, source);
@@ -109,7 +134,14 @@ export function decodeIdx(input: ByteInput, options: IdxOptions = {}): Tensor {
 }
 
 /** Copies the body into `data`; uint8, the MNIST case, reads bytes directly. */
-function decodeBody(bytes: Uint8Array, view: DataView, start: number, typeCode: number, data: Float32Array | Float64Array | Int32Array, scale: number): void {
+function decodeBody(
+  bytes: Uint8Array,
+  view: DataView,
+  start: number,
+  typeCode: number,
+  data: Float32Array | Float64Array | Int32Array,
+  scale: number,
+): void {
   const count = data.length;
   if (typeCode === 0x08) {
     if (scale === 1) data.set(bytes.subarray(start, start + count));

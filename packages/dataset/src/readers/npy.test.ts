@@ -85,11 +85,18 @@ function zipBytes(members: { name: string; data: Uint8Array; deflate?: boolean }
 describe('readNpy', () => {
   it('reads float32, float64, int32 and uint8 arrays from version 1.0 and 2.0 headers', () => {
     for (const version of [1, 2] as const) {
-      expect(readNpy(npyBytes('<f4', [2, 2], littleEndian(Float32Array.from([1.5, -2, 0.25, 8])), version)).toArray()).toEqual([[1.5, -2], [0.25, 8]]);
+      expect(
+        readNpy(npyBytes('<f4', [2, 2], littleEndian(Float32Array.from([1.5, -2, 0.25, 8])), version)).toArray(),
+      ).toEqual([
+        [1.5, -2],
+        [0.25, 8],
+      ]);
       const float64 = readNpy(npyBytes('<f8', [3], littleEndian(Float64Array.from([Math.PI, -1e300, 0.1])), version));
       expect(float64.dtype).toBe('float64');
       expect(Array.from(float64.data)).toEqual([Math.PI, -1e300, 0.1]);
-      expect(readNpy(npyBytes('<i4', [2], littleEndian(Int32Array.from([-7, 2147483647])), version)).toArray()).toEqual([-7, 2147483647]);
+      expect(readNpy(npyBytes('<i4', [2], littleEndian(Int32Array.from([-7, 2147483647])), version)).toArray()).toEqual(
+        [-7, 2147483647],
+      );
       const bytes = readNpy(npyBytes('|u1', [1, 3], Uint8Array.from([0, 128, 255]), version));
       expect(bytes.dtype).toBe('int32');
       expect(bytes.toArray()).toEqual([[0, 128, 255]]);
@@ -97,22 +104,34 @@ describe('readNpy', () => {
   });
 
   it('converts uint8 pixels straight to scaled float32, and big-endian and Fortran-order files', () => {
-    const pixels = readNpy(npyBytes('|u1', [2, 2], Uint8Array.from([0, 51, 102, 255])), { dtype: 'float32', scale: 1 / 255 });
+    const pixels = readNpy(npyBytes('|u1', [2, 2], Uint8Array.from([0, 51, 102, 255])), {
+      dtype: 'float32',
+      scale: 1 / 255,
+    });
     expect(pixels.dtype).toBe('float32');
     expect(Array.from(pixels.data)).toEqual(Array.from(Float32Array.from([0, 0.2, 0.4, 1])));
     const bigEndian = new Uint8Array(8);
     new DataView(bigEndian.buffer).setFloat64(0, 6.5, false);
     expect(readNpy(npyBytes('>f8', [1], bigEndian)).toArray()).toEqual([6.5]);
     // Fortran order stores column by column: [[1, 2, 3], [4, 5, 6]] is 1 4 2 5 3 6.
-    expect(readNpy(npyBytes('<i4', [2, 3], littleEndian(Int32Array.from([1, 4, 2, 5, 3, 6])), 1, true)).toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(
+      readNpy(npyBytes('<i4', [2, 3], littleEndian(Int32Array.from([1, 4, 2, 5, 3, 6])), 1, true)).toArray(),
+    ).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   });
 
   it('names the source of bad files and labels outside the class range', () => {
     expect(() => readNpy(new Uint8Array(12), { source: 'weights.npy' })).toThrow(/weights.npy: not an NPY file/);
     const truncated = npyBytes('<f4', [4], littleEndian(new Float32Array(4))).subarray(0, 70);
     expect(() => readNpy(truncated, { source: 'short.npy' })).toThrow(/short.npy/);
-    expect(() => readNpy(npyBytes('|u1', [3], Uint8Array.from([1, 9, 10])), { numClasses: 10, source: 'y.npy' })).toThrow(/readNpy: y.npy item 2: label 10 is outside the class range \[0, 10\)/);
-    expect(() => readNpy(npyBytes('|u1', [1], Uint8Array.from([1])), { scale: 0.5 })).toThrow(/scale 0.5 needs a float dtype/);
+    expect(() =>
+      readNpy(npyBytes('|u1', [3], Uint8Array.from([1, 9, 10])), { numClasses: 10, source: 'y.npy' }),
+    ).toThrow(/readNpy: y.npy item 2: label 10 is outside the class range \[0, 10\)/);
+    expect(() => readNpy(npyBytes('|u1', [1], Uint8Array.from([1])), { scale: 0.5 })).toThrow(
+      /scale 0.5 needs a float dtype/,
+    );
   });
 });
 
@@ -123,7 +142,9 @@ describe('readNpz', () => {
       { name: 'y_train.npy', data: npyBytes('|u1', [2], Uint8Array.from([3, 7])), deflate: true },
       { name: 'weights.npy', data: npyBytes('<f8', [1], littleEndian(Float64Array.from([0.5]))), deflate: true },
     ]);
-    const { x_train, y_train, weights } = await readNpz(archive, { members: { x_train: { dtype: 'float32', scale: 1 / 255 }, y_train: { numClasses: 10 } } });
+    const { x_train, y_train, weights } = await readNpz(archive, {
+      members: { x_train: { dtype: 'float32', scale: 1 / 255 }, y_train: { numClasses: 10 } },
+    });
     expect(Array.from(x_train.data)).toEqual(Array.from(Float32Array.from([0, 1, 0.2, 0])));
     expect(y_train.dtype).toBe('int32');
     expect(y_train.toArray()).toEqual([3, 7]);
@@ -132,8 +153,12 @@ describe('readNpz', () => {
 
   it('names the archive, the member and the problem', async () => {
     const archive = zipBytes([{ name: 'y.npy', data: npyBytes('|u1', [2], Uint8Array.from([3, 12])) }]);
-    await expect(readNpz(archive, { source: 'data.npz', members: { y: { numClasses: 10 } } })).rejects.toThrow(/readNpz: data.npz \[y\] item 1: label 12 is outside the class range/);
-    await expect(readNpz(archive, { source: 'data.npz', members: { x: {} } })).rejects.toThrow(/data.npz: no member "x"; the archive holds \["y"\]/);
+    await expect(readNpz(archive, { source: 'data.npz', members: { y: { numClasses: 10 } } })).rejects.toThrow(
+      /readNpz: data.npz \[y\] item 1: label 12 is outside the class range/,
+    );
+    await expect(readNpz(archive, { source: 'data.npz', members: { x: {} } })).rejects.toThrow(
+      /data.npz: no member "x"; the archive holds \["y"\]/,
+    );
     const corrupted = archive.slice();
     corrupted[60] ^= 0xff; // inside the member's data: the CRC-32 no longer matches
     await expect(readNpz(corrupted, { source: 'bad.npz' })).rejects.toThrow(/bad.npz/);
@@ -143,8 +168,12 @@ describe('readNpz', () => {
 describe('NPY and NPZ reader options', () => {
   it('refuses unknown options and unknown per-member conversion options', async () => {
     const npy = encodeNpy(tensor([1, 2]));
-    expect(() => readNpy(npy, { numclasses: 3 } as never)).toThrow(/^readNpy: unknown option "numclasses" \(did you mean "numClasses"\?\); the options are dtype, scale, numClasses, source$/);
+    expect(() => readNpy(npy, { numclasses: 3 } as never)).toThrow(
+      /^readNpy: unknown option "numclasses" \(did you mean "numClasses"\?\); the options are dtype, scale, numClasses, source$/,
+    );
     const npz = encodeNpz({ x: tensor([1, 2]) });
-    await expect(readNpz(npz, { members: { x: { scal: 2 } } } as never)).rejects.toThrow(/^readNpz \(members\["x"\]\): unknown option "scal"/);
+    await expect(readNpz(npz, { members: { x: { scal: 2 } } } as never)).rejects.toThrow(
+      /^readNpz \(members\["x"\]\): unknown option "scal"/,
+    );
   });
 });

@@ -1,5 +1,19 @@
-import { AnnetError, Tensor, allocate, decodeNpyArray, decodeNpzArrays, type DType, type NpyArray } from '@annet/tensor';
-import { isBrowserByteSource, readByteSource, sourceNameOf, type BrowserByteSource, type ByteSource } from '../byte-source.js';
+import {
+  AnnetError,
+  Tensor,
+  allocate,
+  decodeNpyArray,
+  decodeNpzArrays,
+  type DType,
+  type NpyArray,
+} from '@annet/tensor';
+import {
+  isBrowserByteSource,
+  readByteSource,
+  sourceNameOf,
+  type BrowserByteSource,
+  type ByteSource,
+} from '../byte-source.js';
 import { asBytes, type ByteInput } from '../bytes.js';
 import { checkLabels } from '../preprocessing/check-labels.js';
 import { checkOptionNames } from './check-options.js';
@@ -54,7 +68,8 @@ export interface NpzOptions {
 export function convertArray(array: NpyArray, conversion: ArrayConversion, operation: string, source: string): Tensor {
   const dtype: DType = conversion.dtype ?? (array.dtype === 'uint8' ? 'int32' : array.dtype);
   const scale = conversion.scale ?? 1;
-  if (scale !== 1 && dtype === 'int32') throw new AnnetError('INVALID_ARGUMENT', operation, `scale ${scale} needs a float dtype; pass dtype: 'float32'`);
+  if (scale !== 1 && dtype === 'int32')
+    throw new AnnetError('INVALID_ARGUMENT', operation, `scale ${scale} needs a float dtype; pass dtype: 'float32'`);
   let data = array.data;
   if (dtype !== array.dtype || scale !== 1) {
     const converted = allocate(dtype, data.length);
@@ -81,7 +96,10 @@ export function readNpy(input: BrowserByteSource, options?: NpyOptions): Promise
 export function readNpy(input: ByteSource, options?: NpyOptions): Tensor | Promise<Tensor>;
 export function readNpy(input: ByteSource, options: NpyOptions = {}): Tensor | Promise<Tensor> {
   checkOptionNames(options, npyOptionNames, 'readNpy');
-  if (isBrowserByteSource(input)) return readByteSource(input, 'readNpy').then((bytes) => readNpy(bytes, { ...options, source: sourceNameOf(input, options.source) }));
+  if (isBrowserByteSource(input))
+    return readByteSource(input, 'readNpy').then((bytes) =>
+      readNpy(bytes, { ...options, source: sourceNameOf(input, options.source) }),
+    );
   const source = options.source ?? 'input';
   return convertArray(decodeNpyArray(asBytes(input, 'readNpy'), source), options, 'readNpy', source);
 }
@@ -98,11 +116,22 @@ export function readNpy(input: ByteSource, options: NpyOptions = {}): Tensor | P
  */
 export async function readNpz(input: ByteSource, options: NpzOptions = {}): Promise<Record<string, Tensor>> {
   checkOptionNames(options, npzOptionNames, 'readNpz');
-  for (const [name, conversion] of Object.entries(options.members ?? {})) checkOptionNames(conversion, conversionNames, `readNpz (members[${JSON.stringify(name)}])`);
+  for (const [name, conversion] of Object.entries(options.members ?? {}))
+    checkOptionNames(conversion, conversionNames, `readNpz (members[${JSON.stringify(name)}])`);
   const source = sourceNameOf(input, options.source);
   const arrays = await decodeNpzArrays(await readByteSource(input, 'readNpz'), source);
   for (const name of Object.keys(options.members ?? {})) {
-    if (!Object.hasOwn(arrays, name)) throw new AnnetError('NOT_FOUND', 'readNpz', `${source}: no member ${JSON.stringify(name)}; the archive holds ${JSON.stringify(Object.keys(arrays))}`);
+    if (!Object.hasOwn(arrays, name))
+      throw new AnnetError(
+        'NOT_FOUND',
+        'readNpz',
+        `${source}: no member ${JSON.stringify(name)}; the archive holds ${JSON.stringify(Object.keys(arrays))}`,
+      );
   }
-  return Object.fromEntries(Object.entries(arrays).map(([name, array]) => [name, convertArray(array, options.members?.[name] ?? {}, 'readNpz', `${source} [${name}]`)]));
+  return Object.fromEntries(
+    Object.entries(arrays).map(([name, array]) => [
+      name,
+      convertArray(array, options.members?.[name] ?? {}, 'readNpz', `${source} [${name}]`),
+    ]),
+  );
 }

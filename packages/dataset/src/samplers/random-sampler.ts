@@ -30,22 +30,36 @@ export class RandomSampler implements Sampler {
     this.replacement = options.replacement ?? false;
     this.numSamples = options.numSamples;
     if (this.numSamples !== undefined && (!Number.isSafeInteger(this.numSamples) || this.numSamples < 0)) {
-      throw new AnnetError('INVALID_ARGUMENT', 'RandomSampler', `numSamples must be a non-negative integer, got ${this.numSamples}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'RandomSampler',
+        `numSamples must be a non-negative integer, got ${this.numSamples}`,
+      );
     }
     if (this.numSamples !== undefined && !this.replacement) {
-      throw new AnnetError('INVALID_ARGUMENT', 'RandomSampler', 'numSamples needs replacement: true; without replacement an epoch is a permutation of the whole dataset (use subset or take for fewer samples)');
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'RandomSampler',
+        'numSamples needs replacement: true; without replacement an epoch is a permutation of the whole dataset (use subset or take for fewer samples)',
+      );
     }
   }
 
   describe(): string {
-    return this.replacement ? `RandomSampler { replacement: true, numSamples: ${this.numSamples ?? 'the dataset length'} }` : 'RandomSampler';
+    return this.replacement
+      ? `RandomSampler { replacement: true, numSamples: ${this.numSamples ?? 'the dataset length'} }`
+      : 'RandomSampler';
   }
 
   epochIndices(length: number, rng: Rng): Int32Array {
     if (!this.replacement) return rng.permutation(length);
     const count = this.numSamples ?? length;
     if (length === 0 && count > 0) {
-      throw new AnnetError('INVALID_ARGUMENT', 'RandomSampler', `cannot draw ${count} samples with replacement from an empty dataset`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'RandomSampler',
+        `cannot draw ${count} samples with replacement from an empty dataset`,
+      );
     }
     const indices = new Int32Array(count);
     for (let position = 0; position < count; position++) indices[position] = rng.randint(0, length);

@@ -36,8 +36,12 @@ describe('SequentialSampler and RandomSampler', () => {
 
   it('rejects bad options', () => {
     expect(() => new RandomSampler({ numSamples: 3 })).toThrow(/numSamples needs replacement: true/);
-    expect(() => new RandomSampler({ replacement: true, numSamples: -1 })).toThrow(/numSamples must be a non-negative integer/);
-    expect(() => new RandomSampler({ replacement: true, numSamples: 2 }).epochIndices(0, createRng(0))).toThrow(/from an empty dataset/);
+    expect(() => new RandomSampler({ replacement: true, numSamples: -1 })).toThrow(
+      /numSamples must be a non-negative integer/,
+    );
+    expect(() => new RandomSampler({ replacement: true, numSamples: 2 }).epochIndices(0, createRng(0))).toThrow(
+      /from an empty dataset/,
+    );
   });
 });
 
@@ -86,30 +90,42 @@ describe('WeightedRandomSampler', () => {
     expect(() => new WeightedRandomSampler([1, -1])).toThrow(/finite and non-negative, got -1 at index 1/);
     expect(() => new WeightedRandomSampler([1, Infinity])).toThrow(/finite and non-negative/);
     expect(() => new WeightedRandomSampler([0, 0])).toThrow(/the weights sum to 0/);
-    expect(() => new WeightedRandomSampler([1, 0, 1], { numSamples: 3, replacement: false })).toThrow(/cannot draw 3 distinct samples without replacement: only 2 weights are positive/);
-    expect(() => new WeightedRandomSampler([1, 1], { numSamples: 1.5 })).toThrow(/numSamples must be a non-negative integer/);
-    expect(() => new WeightedRandomSampler([1, 1]).epochIndices(3, createRng(0))).toThrow(/has 2 weights but the dataset has 3 samples/);
+    expect(() => new WeightedRandomSampler([1, 0, 1], { numSamples: 3, replacement: false })).toThrow(
+      /cannot draw 3 distinct samples without replacement: only 2 weights are positive/,
+    );
+    expect(() => new WeightedRandomSampler([1, 1], { numSamples: 1.5 })).toThrow(
+      /numSamples must be a non-negative integer/,
+    );
+    expect(() => new WeightedRandomSampler([1, 1]).epochIndices(3, createRng(0))).toThrow(
+      /has 2 weights but the dataset has 3 samples/,
+    );
   });
 });
 
 describe('StratifiedSampler', () => {
   it('visits every sample once and spreads every class evenly through the epoch', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 120 }), fc.integer(), (labels, seed) => {
-        const order = new StratifiedSampler(labels).epochIndices(labels.length, createRng(seed));
-        expect(sorted(order)).toEqual(range(labels.length));
-        const classes = [...new Set(labels)];
-        const totals = new Map(classes.map((label) => [label, labels.filter((value) => value === label).length]));
-        const counts = new Map(classes.map((label) => [label, 0]));
-        // Every prefix of length L holds L · p_c samples of class c, give or take 1 + C · p_c.
-        order.forEach((index, position) => {
-          counts.set(labels[index], counts.get(labels[index])! + 1);
-          for (const label of classes) {
-            const share = totals.get(label)! / labels.length;
-            expect(Math.abs(counts.get(label)! - (position + 1) * share)).toBeLessThanOrEqual(1 + classes.length * share + 1e-9);
-          }
-        });
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 120 }),
+        fc.integer(),
+        (labels, seed) => {
+          const order = new StratifiedSampler(labels).epochIndices(labels.length, createRng(seed));
+          expect(sorted(order)).toEqual(range(labels.length));
+          const classes = [...new Set(labels)];
+          const totals = new Map(classes.map((label) => [label, labels.filter((value) => value === label).length]));
+          const counts = new Map(classes.map((label) => [label, 0]));
+          // Every prefix of length L holds L · p_c samples of class c, give or take 1 + C · p_c.
+          order.forEach((index, position) => {
+            counts.set(labels[index], counts.get(labels[index])! + 1);
+            for (const label of classes) {
+              const share = totals.get(label)! / labels.length;
+              expect(Math.abs(counts.get(label)! - (position + 1) * share)).toBeLessThanOrEqual(
+                1 + classes.length * share + 1e-9,
+              );
+            }
+          });
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -131,7 +147,9 @@ describe('StratifiedSampler', () => {
   });
 
   it('rejects a label count that does not match and NaN labels', () => {
-    expect(() => new StratifiedSampler([0, 1]).epochIndices(3, createRng(0))).toThrow(/has 2 labels but the dataset has 3 samples/);
+    expect(() => new StratifiedSampler([0, 1]).epochIndices(3, createRng(0))).toThrow(
+      /has 2 labels but the dataset has 3 samples/,
+    );
     expect(() => new StratifiedSampler([0, Number.NaN])).toThrow(/label at index 1 is NaN/);
   });
 });

@@ -7,7 +7,11 @@ export function groupByLabel(labels: ArrayLike<number | string>, operation: stri
   for (let index = 0; index < labels.length; index++) {
     const label = labels[index];
     if (typeof label === 'number' && Number.isNaN(label)) {
-      throw new AnnetError('INVALID_ARGUMENT', operation, `label at index ${index} is NaN; stratification needs a class for every sample`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `label at index ${index} is NaN; stratification needs a class for every sample`,
+      );
     }
     let group = groups.get(label);
     if (!group) groups.set(label, (group = []));
@@ -43,7 +47,11 @@ export class StratifiedSampler implements Sampler {
 
   epochIndices(length: number, rng: Rng): Int32Array {
     if (length !== this.length) {
-      throw new AnnetError('SHAPE_MISMATCH', 'StratifiedSampler', `the sampler has ${this.length} labels but the dataset has ${length} samples`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        'StratifiedSampler',
+        `the sampler has ${this.length} labels but the dataset has ${length} samples`,
+      );
     }
     const keys = new Float64Array(length);
     const order = new Int32Array(length);

@@ -38,7 +38,11 @@ export class WeightedRandomSampler implements Sampler {
     for (let index = 0; index < this.weights.length; index++) {
       const weight = this.weights[index];
       if (!(weight >= 0) || !Number.isFinite(weight)) {
-        throw new AnnetError('INVALID_ARGUMENT', 'WeightedRandomSampler', `weights must be finite and non-negative, got ${weight} at index ${index}`);
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          'WeightedRandomSampler',
+          `weights must be finite and non-negative, got ${weight} at index ${index}`,
+        );
       }
       if (weight > 0) positive++;
       total += weight;
@@ -47,13 +51,25 @@ export class WeightedRandomSampler implements Sampler {
     this.numSamples = options.numSamples ?? this.weights.length;
     this.replacement = options.replacement ?? true;
     if (!Number.isSafeInteger(this.numSamples) || this.numSamples < 0) {
-      throw new AnnetError('INVALID_ARGUMENT', 'WeightedRandomSampler', `numSamples must be a non-negative integer, got ${this.numSamples}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'WeightedRandomSampler',
+        `numSamples must be a non-negative integer, got ${this.numSamples}`,
+      );
     }
     if (this.numSamples > 0 && total === 0) {
-      throw new AnnetError('INVALID_ARGUMENT', 'WeightedRandomSampler', 'the weights sum to 0; at least one must be positive');
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'WeightedRandomSampler',
+        'the weights sum to 0; at least one must be positive',
+      );
     }
     if (!this.replacement && this.numSamples > positive) {
-      throw new AnnetError('INVALID_ARGUMENT', 'WeightedRandomSampler', `cannot draw ${this.numSamples} distinct samples without replacement: only ${positive} weights are positive`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'WeightedRandomSampler',
+        `cannot draw ${this.numSamples} distinct samples without replacement: only ${positive} weights are positive`,
+      );
     }
   }
 
@@ -63,7 +79,11 @@ export class WeightedRandomSampler implements Sampler {
 
   epochIndices(length: number, rng: Rng): Int32Array {
     if (length !== this.weights.length) {
-      throw new AnnetError('SHAPE_MISMATCH', 'WeightedRandomSampler', `the sampler has ${this.weights.length} weights but the dataset has ${length} samples`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        'WeightedRandomSampler',
+        `the sampler has ${this.weights.length} weights but the dataset has ${length} samples`,
+      );
     }
     return this.replacement ? this.withReplacement(rng) : this.withoutReplacement(rng);
   }

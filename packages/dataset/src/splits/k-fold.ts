@@ -33,13 +33,21 @@ export function kFold<T>(dataset: MapDataset<T>, options: KFoldOptions): TrainTe
   const length = dataset.length;
   const k = options.k;
   if (!Number.isSafeInteger(k) || k < 2 || k > length) {
-    throw new AnnetError('INVALID_ARGUMENT', 'kFold', `k must be an integer in [2, ${length}] (the number of samples), got ${k}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'kFold',
+      `k must be an integer in [2, ${length}] (the number of samples), got ${k}`,
+    );
   }
   const rng = createRng(options.seed ?? 0);
   const fold = new Int32Array(length);
   if (options.stratify) {
     if (options.stratify.length !== length) {
-      throw new AnnetError('SHAPE_MISMATCH', 'kFold', `stratify has ${options.stratify.length} labels but the dataset has ${length} samples`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        'kFold',
+        `stratify has ${options.stratify.length} labels but the dataset has ${length} samples`,
+      );
     }
     let dealt = 0;
     for (const group of groupByLabel(options.stratify, 'kFold')) {

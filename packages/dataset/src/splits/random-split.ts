@@ -9,7 +9,8 @@ import type { MapDataset, SubsetDataset } from '../datasets/map-dataset.js';
 export function splitLengths(sizes: readonly number[], length: number, operation: string): number[] {
   if (sizes.length === 0) throw new AnnetError('INVALID_ARGUMENT', operation, 'expected at least one split size');
   const total = sizes.reduce((sum, size) => sum + size, 0);
-  const fractions = sizes.every((size) => size >= 0 && size <= 1) && Math.abs(total - 1) < 1e-9 && !sizes.every(Number.isInteger);
+  const fractions =
+    sizes.every((size) => size >= 0 && size <= 1) && Math.abs(total - 1) < 1e-9 && !sizes.every(Number.isInteger);
   if (fractions) {
     const counts = sizes.map((fraction) => Math.floor(fraction * length));
     let remainder = length - counts.reduce((sum, count) => sum + count, 0);
@@ -17,7 +18,11 @@ export function splitLengths(sizes: readonly number[], length: number, operation
     return counts;
   }
   if (!sizes.every((size) => Number.isSafeInteger(size) && size >= 0) || total !== length) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `split sizes ${JSON.stringify(sizes)} must be fractions summing to 1 or non-negative integers summing to the dataset length ${length}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `split sizes ${JSON.stringify(sizes)} must be fractions summing to 1 or non-negative integers summing to the dataset length ${length}`,
+    );
   }
   return sizes.slice();
 }

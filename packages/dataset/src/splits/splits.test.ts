@@ -31,7 +31,9 @@ describe('randomSplit', () => {
   });
 
   it('rejects sizes that neither are fractions summing to 1 nor counts summing to the length', () => {
-    expect(() => randomSplit(numbers(10), [0.5, 0.4], 0)).toThrow(/must be fractions summing to 1 or non-negative integers summing to the dataset length 10/);
+    expect(() => randomSplit(numbers(10), [0.5, 0.4], 0)).toThrow(
+      /must be fractions summing to 1 or non-negative integers summing to the dataset length 10/,
+    );
     expect(() => randomSplit(numbers(10), [3, 3], 0)).toThrow(/summing to the dataset length 10/);
     expect(() => randomSplit(numbers(10), [], 0)).toThrow(/at least one split size/);
   });
@@ -55,17 +57,22 @@ describe('trainTestSplit', () => {
 
   it('keeps every class within one sample of its share when stratified', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { minLength: 2, maxLength: 200 }), fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.integer(), (labels, testSize, seed) => {
-        const { train, test } = trainTestSplit(numbers(labels.length), { testSize, seed, stratify: labels });
-        const testCount = Math.ceil(testSize * labels.length);
-        expect(test.length).toBe(testCount);
-        expect(sorted([...train, ...test])).toEqual(range(labels.length));
-        for (const label of new Set(labels)) {
-          const total = labels.filter((value) => value === label).length;
-          const inTest = [...test].filter((index) => labels[index] === label).length;
-          expect(Math.abs(inTest - (testCount * total) / labels.length)).toBeLessThan(1);
-        }
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { minLength: 2, maxLength: 200 }),
+        fc.double({ min: 0.05, max: 0.95, noNaN: true }),
+        fc.integer(),
+        (labels, testSize, seed) => {
+          const { train, test } = trainTestSplit(numbers(labels.length), { testSize, seed, stratify: labels });
+          const testCount = Math.ceil(testSize * labels.length);
+          expect(test.length).toBe(testCount);
+          expect(sorted([...train, ...test])).toEqual(range(labels.length));
+          for (const label of new Set(labels)) {
+            const total = labels.filter((value) => value === label).length;
+            const inTest = [...test].filter((index) => labels[index] === label).length;
+            expect(Math.abs(inTest - (testCount * total) / labels.length)).toBeLessThan(1);
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -79,10 +86,16 @@ describe('trainTestSplit', () => {
   });
 
   it('rejects bad sizes and mismatched labels', () => {
-    expect(() => trainTestSplit(numbers(10), { testSize: 11 })).toThrow(/testSize must be a fraction in \(0, 1\) or an integer in \[0, 10\], got 11/);
+    expect(() => trainTestSplit(numbers(10), { testSize: 11 })).toThrow(
+      /testSize must be a fraction in \(0, 1\) or an integer in \[0, 10\], got 11/,
+    );
     expect(() => trainTestSplit(numbers(10), { testSize: 1.5 })).toThrow(/testSize/);
-    expect(() => trainTestSplit(numbers(3), { testSize: 1, stratify: [0, 1] })).toThrow(/stratify has 2 labels but the dataset has 3 samples/);
-    expect(() => trainTestSplit(numbers(3), { testSize: 1, stratify: [0, 1, 0], shuffle: false })).toThrow(/stratify needs shuffle: true/);
+    expect(() => trainTestSplit(numbers(3), { testSize: 1, stratify: [0, 1] })).toThrow(
+      /stratify has 2 labels but the dataset has 3 samples/,
+    );
+    expect(() => trainTestSplit(numbers(3), { testSize: 1, stratify: [0, 1, 0], shuffle: false })).toThrow(
+      /stratify needs shuffle: true/,
+    );
   });
 });
 
@@ -90,29 +103,44 @@ describe('kFold', () => {
   it('gives disjoint test folds that cover the dataset, sizes differing by at most one (hand-derived)', () => {
     // 10 samples in 3 folds: sizes 4, 3, 3 of consecutive blocks without shuffling.
     const folds = kFold(numbers(10), { k: 3 });
-    expect(folds.map(({ test }) => [...test])).toEqual([[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+    expect(folds.map(({ test }) => [...test])).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
     expect([...folds[1].train]).toEqual([0, 1, 2, 3, 7, 8, 9]);
   });
 
   it('partitions any dataset, shuffled or stratified', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2, maxLength: 60 }), fc.integer({ min: 2, max: 6 }), fc.boolean(), fc.boolean(), (labels, k, shuffle, stratified) => {
-        fc.pre(k <= labels.length);
-        const folds = kFold(numbers(labels.length), { k, shuffle, seed: 4, stratify: stratified ? labels : undefined });
-        expect(sorted(folds.flatMap(({ test }) => [...test]))).toEqual(range(labels.length));
-        const sizes = folds.map(({ test }) => test.length);
-        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
-        for (const { train, test } of folds) expect(sorted([...train, ...test])).toEqual(range(labels.length));
-        if (stratified) {
-          for (const label of new Set(labels)) {
-            const total = labels.filter((value) => value === label).length;
-            for (const { test } of folds) {
-              const count = [...test].filter((index) => labels[index] === label).length;
-              expect(count === Math.floor(total / k) || count === Math.ceil(total / k)).toBe(true);
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2, maxLength: 60 }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.boolean(),
+        fc.boolean(),
+        (labels, k, shuffle, stratified) => {
+          fc.pre(k <= labels.length);
+          const folds = kFold(numbers(labels.length), {
+            k,
+            shuffle,
+            seed: 4,
+            stratify: stratified ? labels : undefined,
+          });
+          expect(sorted(folds.flatMap(({ test }) => [...test]))).toEqual(range(labels.length));
+          const sizes = folds.map(({ test }) => test.length);
+          expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+          for (const { train, test } of folds) expect(sorted([...train, ...test])).toEqual(range(labels.length));
+          if (stratified) {
+            for (const label of new Set(labels)) {
+              const total = labels.filter((value) => value === label).length;
+              for (const { test } of folds) {
+                const count = [...test].filter((index) => labels[index] === label).length;
+                expect(count === Math.floor(total / k) || count === Math.ceil(total / k)).toBe(true);
+              }
             }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -120,6 +148,8 @@ describe('kFold', () => {
   it('rejects k outside [2, n] and mismatched labels', () => {
     expect(() => kFold(numbers(3), { k: 4 })).toThrow(/k must be an integer in \[2, 3\]/);
     expect(() => kFold(numbers(3), { k: 1 })).toThrow(/k must be an integer/);
-    expect(() => kFold(numbers(3), { k: 2, stratify: [0] })).toThrow(/stratify has 1 labels but the dataset has 3 samples/);
+    expect(() => kFold(numbers(3), { k: 2, stratify: [0] })).toThrow(
+      /stratify has 1 labels but the dataset has 3 samples/,
+    );
   });
 });

@@ -33,7 +33,11 @@ export interface TrainTestSplit<T> {
 function testCount(testSize: number, length: number): number {
   if (testSize > 0 && testSize < 1) return Math.ceil(testSize * length);
   if (Number.isSafeInteger(testSize) && testSize >= 0 && testSize <= length) return testSize;
-  throw new AnnetError('INVALID_ARGUMENT', 'trainTestSplit', `testSize must be a fraction in (0, 1) or an integer in [0, ${length}], got ${testSize}`);
+  throw new AnnetError(
+    'INVALID_ARGUMENT',
+    'trainTestSplit',
+    `testSize must be a fraction in (0, 1) or an integer in [0, ${length}], got ${testSize}`,
+  );
 }
 
 /**
@@ -45,7 +49,9 @@ export function apportion(total: number, groupSizes: readonly number[]): number[
   const length = groupSizes.reduce((sum, size) => sum + size, 0);
   const exact = groupSizes.map((size) => (length === 0 ? 0 : (total * size) / length));
   const counts = exact.map(Math.floor);
-  const order = groupSizes.map((_, index) => index).sort((a, b) => exact[b] - counts[b] - (exact[a] - counts[a]) || groupSizes[b] - groupSizes[a] || a - b);
+  const order = groupSizes
+    .map((_, index) => index)
+    .sort((a, b) => exact[b] - counts[b] - (exact[a] - counts[a]) || groupSizes[b] - groupSizes[a] || a - b);
   let left = total - counts.reduce((sum, count) => sum + count, 0);
   for (const index of order) {
     if (left === 0) break;
@@ -57,10 +63,17 @@ export function apportion(total: number, groupSizes: readonly number[]): number[
 
 function stratifiedTest(labels: ArrayLike<number | string>, length: number, count: number, rng: Rng): Int32Array {
   if (labels.length !== length) {
-    throw new AnnetError('SHAPE_MISMATCH', 'trainTestSplit', `stratify has ${labels.length} labels but the dataset has ${length} samples`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      'trainTestSplit',
+      `stratify has ${labels.length} labels but the dataset has ${length} samples`,
+    );
   }
   const groups = groupByLabel(labels, 'trainTestSplit');
-  const counts = apportion(count, groups.map((group) => group.length));
+  const counts = apportion(
+    count,
+    groups.map((group) => group.length),
+  );
   const test: number[] = [];
   groups.forEach((group, index) => test.push(...rng.shuffle(Int32Array.from(group)).subarray(0, counts[index])));
   return Int32Array.from(test);
@@ -81,7 +94,12 @@ export function trainTestSplit<T>(dataset: MapDataset<T>, options: TrainTestSpli
   const rng = createRng(options.seed ?? 0);
   let test: Int32Array;
   if (options.stratify) {
-    if (!shuffle) throw new AnnetError('INVALID_ARGUMENT', 'trainTestSplit', 'stratify needs shuffle: true (a stratified split picks samples at random within each class)');
+    if (!shuffle)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'trainTestSplit',
+        'stratify needs shuffle: true (a stratified split picks samples at random within each class)',
+      );
     test = stratifiedTest(options.stratify, length, count, rng);
   } else {
     const order = shuffle ? rng.permutation(length) : Int32Array.from({ length }, (_, index) => index);

@@ -41,12 +41,15 @@ export class BucketSampler implements Sampler {
   constructor(lengths: ArrayLike<number>, options: BucketSamplerOptions) {
     const operation = 'BucketSampler';
     const integer = (name: string, value: number, minimum: number) => {
-      if (!Number.isSafeInteger(value) || value < minimum) throw new AnnetError('INVALID_ARGUMENT', operation, `${name} must be an integer >= ${minimum}, got ${value}`);
+      if (!Number.isSafeInteger(value) || value < minimum)
+        throw new AnnetError('INVALID_ARGUMENT', operation, `${name} must be an integer >= ${minimum}, got ${value}`);
       return value;
     };
-    if (lengths === null || typeof lengths !== 'object' || typeof lengths.length !== 'number') throw new AnnetError('INVALID_ARGUMENT', operation, 'expected the sample lengths as an array of integers');
+    if (lengths === null || typeof lengths !== 'object' || typeof lengths.length !== 'number')
+      throw new AnnetError('INVALID_ARGUMENT', operation, 'expected the sample lengths as an array of integers');
     this.lengths = new Int32Array(lengths.length);
-    for (let index = 0; index < lengths.length; index++) this.lengths[index] = integer(`length ${index}`, lengths[index], 0);
+    for (let index = 0; index < lengths.length; index++)
+      this.lengths[index] = integer(`length ${index}`, lengths[index], 0);
     this.batchSize = integer('batchSize', options?.batchSize, 1);
     this.bucketBatches = integer('bucketBatches', options.bucketBatches ?? 50, 1);
     this.shuffle = options.shuffle ?? true;
@@ -58,17 +61,26 @@ export class BucketSampler implements Sampler {
 
   epochIndices(length: number, rng: Rng): Int32Array {
     if (length !== this.lengths.length) {
-      throw new AnnetError('SHAPE_MISMATCH', 'BucketSampler', `the sampler knows the lengths of ${this.lengths.length} samples but the dataset has ${length}; build it from the dataset's lengths`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        'BucketSampler',
+        `the sampler knows the lengths of ${this.lengths.length} samples but the dataset has ${length}; build it from the dataset's lengths`,
+      );
     }
     const byLength = (a: number, b: number) => this.lengths[a] - this.lengths[b] || a - b;
     if (!this.shuffle) return Int32Array.from(Array.from({ length }, (_, index) => index).sort(byLength));
     const order = rng.permutation(length);
     const pool = this.batchSize * this.bucketBatches;
-    for (let start = 0; start < length; start += pool) order.subarray(start, Math.min(length, start + pool)).sort((a, b) => this.lengths[a] - this.lengths[b]);
+    for (let start = 0; start < length; start += pool)
+      order.subarray(start, Math.min(length, start + pool)).sort((a, b) => this.lengths[a] - this.lengths[b]);
     const fullBatches = Math.floor(length / this.batchSize);
     const batchOrder = rng.permutation(fullBatches);
     const result = new Int32Array(length);
-    for (let batch = 0; batch < fullBatches; batch++) result.set(order.subarray(batchOrder[batch] * this.batchSize, (batchOrder[batch] + 1) * this.batchSize), batch * this.batchSize);
+    for (let batch = 0; batch < fullBatches; batch++)
+      result.set(
+        order.subarray(batchOrder[batch] * this.batchSize, (batchOrder[batch] + 1) * this.batchSize),
+        batch * this.batchSize,
+      );
     result.set(order.subarray(fullBatches * this.batchSize), fullBatches * this.batchSize);
     return result;
   }

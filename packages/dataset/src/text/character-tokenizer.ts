@@ -47,7 +47,10 @@ export class CharacterTokenizer {
   }
 
   /** A tokenizer using a saved vocabulary; a vocabulary of another tokenizer kind is refused. */
-  static fromVocabulary(vocabulary: Vocabulary | VocabularyState, options: { readonly maxLength?: number } = {}): CharacterTokenizer {
+  static fromVocabulary(
+    vocabulary: Vocabulary | VocabularyState,
+    options: { readonly maxLength?: number } = {},
+  ): CharacterTokenizer {
     const loaded = vocabularyOfKind(vocabulary, 'character', 'CharacterTokenizer.fromVocabulary');
     const tokenizer = new CharacterTokenizer({ lowercase: loaded.lowercase, maxLength: options.maxLength });
     tokenizer.fitted = loaded;
@@ -56,7 +59,12 @@ export class CharacterTokenizer {
 
   /** The vocabulary (after `fit` or `fromVocabulary`). */
   get vocabulary(): Vocabulary {
-    if (this.fitted === null) throw new AnnetError('INVALID_STATE', 'CharacterTokenizer', 'the tokenizer has no vocabulary yet; call fit(texts) or use CharacterTokenizer.fromVocabulary(saved)');
+    if (this.fitted === null)
+      throw new AnnetError(
+        'INVALID_STATE',
+        'CharacterTokenizer',
+        'the tokenizer has no vocabulary yet; call fit(texts) or use CharacterTokenizer.fromVocabulary(saved)',
+      );
     return this.fitted;
   }
 
@@ -64,19 +72,43 @@ export class CharacterTokenizer {
   fit(texts: string | Iterable<string>): this {
     const counts = new Map<string, number>();
     for (const text of typeof texts === 'string' ? [texts] : texts) {
-      if (typeof text !== 'string') throw new AnnetError('INVALID_ARGUMENT', 'CharacterTokenizer.fit', `expected strings, got ${Object.prototype.toString.call(text)}`);
+      if (typeof text !== 'string')
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          'CharacterTokenizer.fit',
+          `expected strings, got ${Object.prototype.toString.call(text)}`,
+        );
       for (const character of this.prepare(text)) counts.set(character, (counts.get(character) ?? 0) + 1);
     }
-    const tokens = buildTokenList(counts, { minFrequency: this.options.minFrequency, maxTokens: this.options.maxTokens, order: 'sorted' }, 'CharacterTokenizer.fit');
-    this.fitted = new Vocabulary(tokens, { tokenizer: 'character', lowercase: this.options.lowercase, padding: this.options.padding, unknown: this.options.unknown });
+    const tokens = buildTokenList(
+      counts,
+      { minFrequency: this.options.minFrequency, maxTokens: this.options.maxTokens, order: 'sorted' },
+      'CharacterTokenizer.fit',
+    );
+    this.fitted = new Vocabulary(tokens, {
+      tokenizer: 'character',
+      lowercase: this.options.lowercase,
+      padding: this.options.padding,
+      unknown: this.options.unknown,
+    });
     return this;
   }
 
   /** The ids of the characters of `text`; over `maxLength` characters is refused. */
   encode(text: string, options: EncodeOptions = {}): Int32Array {
     const operation = 'CharacterTokenizer.encode';
-    if (typeof text !== 'string') throw new AnnetError('INVALID_ARGUMENT', operation, `expected a string, got ${Object.prototype.toString.call(text)}`);
-    return tokensToIds(Array.from(this.prepare(text)), this.vocabulary, options.maxLength ?? this.options.maxLength, operation);
+    if (typeof text !== 'string')
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `expected a string, got ${Object.prototype.toString.call(text)}`,
+      );
+    return tokensToIds(
+      Array.from(this.prepare(text)),
+      this.vocabulary,
+      options.maxLength ?? this.options.maxLength,
+      operation,
+    );
   }
 
   /** The text of `ids` (padding dropped by default); an id outside the vocabulary is refused. */

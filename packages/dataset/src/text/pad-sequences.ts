@@ -52,11 +52,25 @@ interface Flat {
 
 function flatten(sequence: SequenceValues, position: number, operation: string): Flat {
   if (sequence instanceof Tensor) {
-    if (sequence.shape.length === 0) throw new AnnetError('SHAPE_MISMATCH', operation, `sequence ${position} is a scalar; expected a tensor [length, ...features]`);
-    return { length: sequence.shape[0], features: sequence.shape.slice(1), data: sequence.toTypedArray(), dtype: sequence.dtype };
+    if (sequence.shape.length === 0)
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        operation,
+        `sequence ${position} is a scalar; expected a tensor [length, ...features]`,
+      );
+    return {
+      length: sequence.shape[0],
+      features: sequence.shape.slice(1),
+      data: sequence.toTypedArray(),
+      dtype: sequence.dtype,
+    };
   }
   if (sequence === null || typeof sequence !== 'object' || typeof sequence.length !== 'number') {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `sequence ${position} is ${Object.prototype.toString.call(sequence)}; expected an array of numbers or a tensor`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `sequence ${position} is ${Object.prototype.toString.call(sequence)}; expected an array of numbers or a tensor`,
+    );
   }
   return { length: sequence.length, features: [], data: sequence, dtype: undefined };
 }
@@ -74,21 +88,35 @@ function flatten(sequence: SequenceValues, position: number, operation: string):
  */
 export function padSequences(sequences: readonly SequenceValues[], options: PadOptions = {}): PaddedSequences {
   const operation = options.operation ?? 'padSequences';
-  if (!Array.isArray(sequences) || sequences.length === 0) throw new AnnetError('INVALID_ARGUMENT', operation, 'expected a non-empty array of sequences');
+  if (!Array.isArray(sequences) || sequences.length === 0)
+    throw new AnnetError('INVALID_ARGUMENT', operation, 'expected a non-empty array of sequences');
   const flats = sequences.map((sequence, position) => flatten(sequence, position, operation));
   const features = flats[0].features;
   let longest = 0;
   flats.forEach((flat, position) => {
     if (flat.features.length !== features.length || flat.features.some((size, axis) => size !== features[axis])) {
-      throw new AnnetError('SHAPE_MISMATCH', operation, `sequence ${position} has steps of shape [${flat.features.join(',')}] but sequence 0 has [${features.join(',')}]`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        operation,
+        `sequence ${position} has steps of shape [${flat.features.join(',')}] but sequence 0 has [${features.join(',')}]`,
+      );
     }
     if (options.maxLength !== undefined && flat.length > options.maxLength) {
-      throw new AnnetError('INVALID_ARGUMENT', operation, `sequence ${position} has ${flat.length} steps, more than the maximum of ${options.maxLength}; split or truncate it, or raise maxLength`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `sequence ${position} has ${flat.length} steps, more than the maximum of ${options.maxLength}; split or truncate it, or raise maxLength`,
+      );
     }
     longest = Math.max(longest, flat.length);
   });
   const time = options.length ?? longest;
-  if (!Number.isSafeInteger(time) || time < longest) throw new AnnetError('INVALID_ARGUMENT', operation, `length must be an integer >= the longest sequence (${longest}), got ${time}`);
+  if (!Number.isSafeInteger(time) || time < longest)
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `length must be an integer >= the longest sequence (${longest}), got ${time}`,
+    );
   const stepSize = features.reduce((product, size) => product * size, 1);
   const dtype = flats[0].dtype ?? options.dtype ?? 'int32';
   const values = allocate(dtype, sequences.length * time * stepSize);
@@ -103,7 +131,11 @@ export function padSequences(sequences: readonly SequenceValues[], options: PadO
     lengths[row] = flat.length;
     mask.fill(1, row * time, row * time + flat.length);
   });
-  return { values: new Tensor(values, [sequences.length, time, ...features]), lengths: new Tensor(lengths, [sequences.length]), mask: new Tensor(mask, [sequences.length, time]) };
+  return {
+    values: new Tensor(values, [sequences.length, time, ...features]),
+    lengths: new Tensor(lengths, [sequences.length]),
+    mask: new Tensor(mask, [sequences.length, time]),
+  };
 }
 
 function allocate(dtype: DType, size: number): TypedArray {

@@ -70,33 +70,65 @@ export function paddedCollate(options: PaddedCollateOptions = {}): (samples: Seq
   const inputPadding = options.inputPadding ?? 0;
   const targetPadding = options.targetPadding ?? -100;
   return (samples) => {
-    if (!Array.isArray(samples) || samples.length === 0) throw new AnnetError('INVALID_ARGUMENT', operation, 'cannot collate an empty batch');
+    if (!Array.isArray(samples) || samples.length === 0)
+      throw new AnnetError('INVALID_ARGUMENT', operation, 'cannot collate an empty batch');
     const lengthOf = (sequence: SequenceValues) => (sequence instanceof Tensor ? sequence.shape[0] : sequence?.length);
     const named = !(samples[0].input instanceof Tensor) && !isArrayLike(samples[0].input);
     const names = named ? Object.keys(samples[0].input) : [];
     samples.forEach((sample, position) => {
       if (typeof sample !== 'object' || sample === null || !('input' in sample) || !('target' in sample)) {
-        throw new AnnetError('INVALID_ARGUMENT', operation, `sample ${position} of the batch is not shaped { input, target }`);
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `sample ${position} of the batch is not shaped { input, target }`,
+        );
       }
-      const inputs = named ? names.map((name) => (sample.input as Record<string, SequenceValues>)[name]) : [sample.input as SequenceValues];
+      const inputs = named
+        ? names.map((name) => (sample.input as Record<string, SequenceValues>)[name])
+        : [sample.input as SequenceValues];
       const expected = lengthOf(sample.target);
       inputs.forEach((input, index) => {
-        if (input === undefined) throw new AnnetError('INVALID_ARGUMENT', operation, `sample ${position} has no input "${names[index]}" (sample 0 has ${names.join(', ')})`);
+        if (input === undefined)
+          throw new AnnetError(
+            'INVALID_ARGUMENT',
+            operation,
+            `sample ${position} has no input "${names[index]}" (sample 0 has ${names.join(', ')})`,
+          );
         if (lengthOf(input) !== expected) {
-          throw new AnnetError('SHAPE_MISMATCH', operation, `sample ${position} has ${lengthOf(input)} input steps${named ? ` in "${names[index]}"` : ''} but ${expected} target steps; a sequence task needs one target per step`);
+          throw new AnnetError(
+            'SHAPE_MISMATCH',
+            operation,
+            `sample ${position} has ${lengthOf(input)} input steps${named ? ` in "${names[index]}"` : ''} but ${expected} target steps; a sequence task needs one target per step`,
+          );
         }
       });
     });
     const pad = (sequences: SequenceValues[], value: number, dtype: DType | undefined, side: string) =>
       padSequences(sequences, { value, maxLength: options.maxLength, dtype, operation: `${operation} (${side})` });
-    const targets = pad(samples.map((sample) => sample.target), targetPadding, options.targetDType ?? 'int32', 'targets');
+    const targets = pad(
+      samples.map((sample) => sample.target),
+      targetPadding,
+      options.targetDType ?? 'int32',
+      'targets',
+    );
     let inputs: Tensor | TensorRecord;
     if (named) {
       const record: Record<string, Tensor> = {};
-      for (const name of names) record[name] = pad(samples.map((sample) => (sample.input as Record<string, SequenceValues>)[name]), inputPadding, options.inputDType ?? 'int32', `input "${name}"`).values;
+      for (const name of names)
+        record[name] = pad(
+          samples.map((sample) => (sample.input as Record<string, SequenceValues>)[name]),
+          inputPadding,
+          options.inputDType ?? 'int32',
+          `input "${name}"`,
+        ).values;
       inputs = record;
     } else {
-      inputs = pad(samples.map((sample) => sample.input as SequenceValues), inputPadding, options.inputDType ?? 'int32', 'inputs').values;
+      inputs = pad(
+        samples.map((sample) => sample.input as SequenceValues),
+        inputPadding,
+        options.inputDType ?? 'int32',
+        'inputs',
+      ).values;
     }
     return { inputs, targets: targets.values, lengths: targets.lengths, mask: targets.mask };
   };

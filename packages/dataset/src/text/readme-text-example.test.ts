@@ -1,6 +1,15 @@
 import { Tensor } from '@annet/tensor';
 import { expect, it } from 'vitest';
-import { ArrayDataset, BucketSampler, CharacterTokenizer, DataLoader, RandomSampler, SlidingWindowDataset, WordTokenizer, paddedCollate } from '../index.js';
+import {
+  ArrayDataset,
+  BucketSampler,
+  CharacterTokenizer,
+  DataLoader,
+  RandomSampler,
+  SlidingWindowDataset,
+  WordTokenizer,
+  paddedCollate,
+} from '../index.js';
 
 // The README's "Text data" example, line for line, with its comments checked.
 it('runs the README text example', () => {
@@ -15,9 +24,17 @@ it('runs the README text example', () => {
   const loaded = WordTokenizer.fromVocabulary(JSON.parse(saved));
   expect(() => CharacterTokenizer.fromVocabulary(JSON.parse(saved))).toThrow(/belongs to a word tokenizer/);
 
-  const sentences = corpus.map((text) => ({ input: loaded.encode(text), target: Int32Array.from(text.split(' '), (word) => word.length % 3) }));
+  const sentences = corpus.map((text) => ({
+    input: loaded.encode(text),
+    target: Int32Array.from(text.split(' '), (word) => word.length % 3),
+  }));
   const lengths = sentences.map((sentence) => sentence.input.length);
-  const loader = new DataLoader(new ArrayDataset(sentences), { batchSize: 2, sampler: new BucketSampler(lengths, { batchSize: 2 }), collate: paddedCollate({ maxLength: 64 }), seed: 1 });
+  const loader = new DataLoader(new ArrayDataset(sentences), {
+    batchSize: 2,
+    sampler: new BucketSampler(lengths, { batchSize: 2 }),
+    collate: paddedCollate({ maxLength: 64 }),
+    seed: 1,
+  });
   let seen = 0;
   for (const { inputs, targets, lengths: batchLengths, mask } of loader) {
     const time = Math.max(...(batchLengths.toArray() as number[]));
@@ -30,7 +47,11 @@ it('runs the README text example', () => {
 
   const characters = new CharacterTokenizer({ padding: false, unknown: false }).fit('to be or not to be');
   const windows = new SlidingWindowDataset(characters.encode('to be or not to be'), { blockSize: 8 });
-  const batches = new DataLoader(windows, { batchSize: 4, sampler: new RandomSampler({ replacement: true, numSamples: 4 * 100 }), seed: 7 });
+  const batches = new DataLoader(windows, {
+    batchSize: 4,
+    sampler: new RandomSampler({ replacement: true, numSamples: 4 * 100 }),
+    seed: 7,
+  });
   let count = 0;
   for (const { inputs, targets } of batches) {
     expect([inputs.dtype, inputs.shape, targets.shape]).toEqual(['int32', [4, 8], [4, 8]]);

@@ -46,17 +46,28 @@ export class SlidingWindowDataset extends MapDataset<Sample<Tensor<'int32'>, Ten
     super();
     const operation = 'SlidingWindowDataset';
     if (tokens instanceof Tensor) {
-      if (tokens.dtype !== 'int32' || tokens.shape.length !== 1) throw new AnnetError('INVALID_ARGUMENT', operation, `expected a rank-1 int32 tensor of token ids, got ${tokens.dtype} of rank ${tokens.shape.length}`);
+      if (tokens.dtype !== 'int32' || tokens.shape.length !== 1)
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `expected a rank-1 int32 tensor of token ids, got ${tokens.dtype} of rank ${tokens.shape.length}`,
+        );
       this.tokens = tokens.toTypedArray() as Int32Array;
     } else if (tokens instanceof Int32Array) {
       this.tokens = tokens;
     } else {
-      throw new AnnetError('INVALID_ARGUMENT', operation, `expected token ids as an Int32Array or a rank-1 int32 tensor, got ${Object.prototype.toString.call(tokens)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `expected token ids as an Int32Array or a rank-1 int32 tensor, got ${Object.prototype.toString.call(tokens)}`,
+      );
     }
     const blockSize = options?.blockSize;
     const stride = options?.stride ?? 1;
-    if (!Number.isSafeInteger(blockSize) || blockSize < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `blockSize must be an integer >= 1, got ${blockSize}`);
-    if (!Number.isSafeInteger(stride) || stride < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `stride must be an integer >= 1, got ${stride}`);
+    if (!Number.isSafeInteger(blockSize) || blockSize < 1)
+      throw new AnnetError('INVALID_ARGUMENT', operation, `blockSize must be an integer >= 1, got ${blockSize}`);
+    if (!Number.isSafeInteger(stride) || stride < 1)
+      throw new AnnetError('INVALID_ARGUMENT', operation, `stride must be an integer >= 1, got ${stride}`);
     this.blockSize = blockSize;
     this.stride = stride;
     const n = this.tokens.length;

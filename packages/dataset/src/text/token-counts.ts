@@ -27,7 +27,8 @@ export interface TokenListOptions {
 
 /** Throws unless `value` is an integer >= `minimum`. */
 export function checkCountOption(value: number, minimum: number, name: string, operation: string): number {
-  if (!Number.isSafeInteger(value) || value < minimum) throw new AnnetError('INVALID_ARGUMENT', operation, `${name} must be an integer >= ${minimum}, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < minimum)
+    throw new AnnetError('INVALID_ARGUMENT', operation, `${name} must be an integer >= ${minimum}, got ${value}`);
   return value;
 }
 
@@ -44,9 +45,16 @@ function compareCodeUnits(a: string, b: string): number {
  * @example
  * buildTokenList(new Map([['b', 3], ['a', 3], ['c', 1]]), { minFrequency: 2, order: 'frequency' }, 'fit'); // ['a', 'b']
  */
-export function buildTokenList(counts: ReadonlyMap<string, number>, options: TokenListOptions, operation: string): string[] {
+export function buildTokenList(
+  counts: ReadonlyMap<string, number>,
+  options: TokenListOptions,
+  operation: string,
+): string[] {
   const minFrequency = checkCountOption(options.minFrequency ?? 1, 1, 'minFrequency', operation);
-  const maxTokens = options.maxTokens === undefined ? Number.POSITIVE_INFINITY : checkCountOption(options.maxTokens, 0, 'maxTokens', operation);
+  const maxTokens =
+    options.maxTokens === undefined
+      ? Number.POSITIVE_INFINITY
+      : checkCountOption(options.maxTokens, 0, 'maxTokens', operation);
   const kept = [...counts].filter(([, count]) => count >= minFrequency);
   kept.sort(([tokenA, countA], [tokenB, countB]) => countB - countA || compareCodeUnits(tokenA, tokenB));
   const tokens = kept.slice(0, Math.min(kept.length, maxTokens)).map(([token]) => token);

@@ -27,19 +27,32 @@ export interface DecodeOptions {
 export function readIds(ids: Tensor | ArrayLike<number>, vocabulary: Vocabulary, operation: string): ArrayLike<number> {
   const values = ids instanceof Tensor ? ids.toTypedArray() : ids;
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `expected token ids as an array or tensor, got ${Object.prototype.toString.call(ids)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `expected token ids as an array or tensor, got ${Object.prototype.toString.call(ids)}`,
+    );
   }
   for (let position = 0; position < values.length; position++) {
     const id = values[position];
     if (!Number.isInteger(id) || id < 0 || id >= vocabulary.size) {
-      throw new AnnetError('INDEX_OUT_OF_RANGE', operation, `token id ${id} at position ${position} is outside the vocabulary's range [0, ${vocabulary.size})`);
+      throw new AnnetError(
+        'INDEX_OUT_OF_RANGE',
+        operation,
+        `token id ${id} at position ${position} is outside the vocabulary's range [0, ${vocabulary.size})`,
+      );
     }
   }
   return values;
 }
 
 /** The tokens of checked `ids`, padding dropped unless `keepPadding`. */
-export function idsToTokens(ids: Tensor | ArrayLike<number>, vocabulary: Vocabulary, options: DecodeOptions, operation: string): string[] {
+export function idsToTokens(
+  ids: Tensor | ArrayLike<number>,
+  vocabulary: Vocabulary,
+  options: DecodeOptions,
+  operation: string,
+): string[] {
   const values = readIds(ids, vocabulary, operation);
   const tokens: string[] = [];
   for (let position = 0; position < values.length; position++) {
@@ -53,14 +66,24 @@ export function idsToTokens(ids: Tensor | ArrayLike<number>, vocabulary: Vocabul
 /** Refuses a sequence of `length` tokens when it is over `maxLength`. */
 export function checkLength(length: number, maxLength: number | undefined, operation: string): void {
   if (maxLength !== undefined && length > maxLength) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `the sequence has ${length} tokens, more than the maximum of ${maxLength}; split or truncate it, or raise maxLength`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `the sequence has ${length} tokens, more than the maximum of ${maxLength}; split or truncate it, or raise maxLength`,
+    );
   }
 }
 
 /** The ids of `tokens` (already lowercased if the tokenizer lowercases), refusing more than `maxLength` and unknown tokens. */
-export function tokensToIds(tokens: readonly string[], vocabulary: Vocabulary, maxLength: number | undefined, operation: string): Int32Array {
+export function tokensToIds(
+  tokens: readonly string[],
+  vocabulary: Vocabulary,
+  maxLength: number | undefined,
+  operation: string,
+): Int32Array {
   checkLength(tokens.length, maxLength, operation);
   const ids = new Int32Array(tokens.length);
-  for (let position = 0; position < tokens.length; position++) ids[position] = vocabulary.idOf(tokens[position], operation);
+  for (let position = 0; position < tokens.length; position++)
+    ids[position] = vocabulary.idOf(tokens[position], operation);
   return ids;
 }

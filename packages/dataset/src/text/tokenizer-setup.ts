@@ -20,10 +20,18 @@ export function checkTokenizerOptions(options: CountOptions, operation: string):
 const loaderOf: Record<TokenizerKind, string> = { character: 'CharacterTokenizer', word: 'WordTokenizer' };
 
 /** `vocabulary` (or its JSON) checked to belong to a tokenizer of `kind`; another kind's is an INVALID_STATE naming the class that loads it. */
-export function vocabularyOfKind(vocabulary: Vocabulary | VocabularyState, kind: TokenizerKind, operation: string): Vocabulary {
+export function vocabularyOfKind(
+  vocabulary: Vocabulary | VocabularyState,
+  kind: TokenizerKind,
+  operation: string,
+): Vocabulary {
   const loaded = vocabulary instanceof Vocabulary ? vocabulary : Vocabulary.fromJSON(vocabulary, { tokenizer: kind });
   if (loaded.tokenizer !== kind) {
-    throw new AnnetError('INVALID_STATE', operation, `the vocabulary belongs to a ${loaded.tokenizer} tokenizer, not a ${kind} tokenizer; load it with the ${loaderOf[loaded.tokenizer]}`);
+    throw new AnnetError(
+      'INVALID_STATE',
+      operation,
+      `the vocabulary belongs to a ${loaded.tokenizer} tokenizer, not a ${kind} tokenizer; load it with the ${loaderOf[loaded.tokenizer]}`,
+    );
   }
   return loaded;
 }

@@ -79,22 +79,41 @@ export class Vocabulary {
   constructor(tokens: readonly string[], options: VocabularyOptions) {
     const operation = 'Vocabulary';
     if (options?.tokenizer !== 'character' && options?.tokenizer !== 'word') {
-      throw new AnnetError('INVALID_ARGUMENT', operation, `tokenizer must be "character" or "word", got ${JSON.stringify(options?.tokenizer)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `tokenizer must be "character" or "word", got ${JSON.stringify(options?.tokenizer)}`,
+      );
     }
     this.tokenizer = options.tokenizer;
     this.lowercase = options.lowercase ?? false;
     const reserved: string[] = [];
     if (options.padding ?? true) reserved.push(paddingToken);
     if (options.unknown ?? true) reserved.push(unknownToken);
-    this.paddingId = options.padding ?? true ? 0 : null;
-    this.unknownId = options.unknown ?? true ? reserved.length - 1 : null;
-    if (!Array.isArray(tokens)) throw new AnnetError('INVALID_ARGUMENT', operation, `expected an array of token strings, got ${Object.prototype.toString.call(tokens)}`);
+    this.paddingId = (options.padding ?? true) ? 0 : null;
+    this.unknownId = (options.unknown ?? true) ? reserved.length - 1 : null;
+    if (!Array.isArray(tokens))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `expected an array of token strings, got ${Object.prototype.toString.call(tokens)}`,
+      );
     this.list = [...reserved, ...tokens];
     this.ids = new Map();
     for (let id = 0; id < this.list.length; id++) {
       const token = this.list[id];
-      if (typeof token !== 'string' || token.length === 0) throw new AnnetError('INVALID_ARGUMENT', operation, `token ${id} must be a non-empty string, got ${JSON.stringify(token)}`);
-      if (this.ids.has(token)) throw new AnnetError('INVALID_ARGUMENT', operation, `token ${JSON.stringify(token)} appears twice (ids ${this.ids.get(token)} and ${id}); tokens must be distinct and must not repeat the reserved ${paddingToken} or ${unknownToken}`);
+      if (typeof token !== 'string' || token.length === 0)
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `token ${id} must be a non-empty string, got ${JSON.stringify(token)}`,
+        );
+      if (this.ids.has(token))
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `token ${JSON.stringify(token)} appears twice (ids ${this.ids.get(token)} and ${id}); tokens must be distinct and must not repeat the reserved ${paddingToken} or ${unknownToken}`,
+        );
       this.ids.set(token, id);
     }
   }
@@ -122,13 +141,21 @@ export class Vocabulary {
     const id = this.ids.get(token);
     if (id !== undefined) return id;
     if (this.unknownId !== null) return this.unknownId;
-    throw new AnnetError('NOT_FOUND', operation, `${JSON.stringify(token)} is not in the ${this.tokenizer} vocabulary of ${this.size} tokens, which has no unknown token; build the vocabulary with unknown: true, or from text that contains it`);
+    throw new AnnetError(
+      'NOT_FOUND',
+      operation,
+      `${JSON.stringify(token)} is not in the ${this.tokenizer} vocabulary of ${this.size} tokens, which has no unknown token; build the vocabulary with unknown: true, or from text that contains it`,
+    );
   }
 
   /** The token of `id`; an id outside `[0, size)` is refused. */
   tokenOf(id: number, operation = 'Vocabulary.tokenOf'): string {
     if (!Number.isInteger(id) || id < 0 || id >= this.list.length) {
-      throw new AnnetError('INDEX_OUT_OF_RANGE', operation, `token id ${id} is outside the vocabulary's range [0, ${this.list.length})`);
+      throw new AnnetError(
+        'INDEX_OUT_OF_RANGE',
+        operation,
+        `token id ${id} is outside the vocabulary's range [0, ${this.list.length})`,
+      );
     }
     return this.list[id];
   }
@@ -153,23 +180,42 @@ export class Vocabulary {
    */
   static fromJSON(state: unknown, expected?: { readonly tokenizer?: TokenizerKind }): Vocabulary {
     const operation = 'Vocabulary.fromJSON';
-    const fail = (detail: string) => new AnnetError('INVALID_STATE', operation, `${detail}; expected what Vocabulary.toJSON() returns`);
-    if (typeof state !== 'object' || state === null || Array.isArray(state)) throw fail(`got ${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}`);
+    const fail = (detail: string) =>
+      new AnnetError('INVALID_STATE', operation, `${detail}; expected what Vocabulary.toJSON() returns`);
+    if (typeof state !== 'object' || state === null || Array.isArray(state))
+      throw fail(`got ${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}`);
     const value = state as Record<string, unknown>;
-    if (value.format !== 'annet.vocabulary') throw fail(`format is ${JSON.stringify(value.format)?.slice(0, 60)}, not "annet.vocabulary"`);
-    if (value.version !== 1) throw fail(`version ${JSON.stringify(value.version)?.slice(0, 20)} is not supported (this build reads version 1)`);
-    if (value.tokenizer !== 'character' && value.tokenizer !== 'word') throw fail(`tokenizer is ${JSON.stringify(value.tokenizer)?.slice(0, 60)}, not "character" or "word"`);
+    if (value.format !== 'annet.vocabulary')
+      throw fail(`format is ${JSON.stringify(value.format)?.slice(0, 60)}, not "annet.vocabulary"`);
+    if (value.version !== 1)
+      throw fail(
+        `version ${JSON.stringify(value.version)?.slice(0, 20)} is not supported (this build reads version 1)`,
+      );
+    if (value.tokenizer !== 'character' && value.tokenizer !== 'word')
+      throw fail(`tokenizer is ${JSON.stringify(value.tokenizer)?.slice(0, 60)}, not "character" or "word"`);
     if (expected?.tokenizer !== undefined && value.tokenizer !== expected.tokenizer) {
-      throw new AnnetError('INVALID_STATE', operation, `the vocabulary belongs to a ${value.tokenizer} tokenizer, not a ${expected.tokenizer} tokenizer; load it with the ${value.tokenizer === 'word' ? 'WordTokenizer' : 'CharacterTokenizer'}`);
+      throw new AnnetError(
+        'INVALID_STATE',
+        operation,
+        `the vocabulary belongs to a ${value.tokenizer} tokenizer, not a ${expected.tokenizer} tokenizer; load it with the ${value.tokenizer === 'word' ? 'WordTokenizer' : 'CharacterTokenizer'}`,
+      );
     }
     for (const field of ['lowercase', 'padding', 'unknown'] as const) {
-      if (typeof value[field] !== 'boolean') throw fail(`${field} must be a boolean, got ${JSON.stringify(value[field])?.slice(0, 40)}`);
+      if (typeof value[field] !== 'boolean')
+        throw fail(`${field} must be a boolean, got ${JSON.stringify(value[field])?.slice(0, 40)}`);
     }
     if (!Array.isArray(value.tokens)) throw fail('tokens must be an array of strings');
     try {
-      return new Vocabulary(value.tokens as string[], { tokenizer: value.tokenizer, lowercase: value.lowercase as boolean, padding: value.padding as boolean, unknown: value.unknown as boolean });
+      return new Vocabulary(value.tokens as string[], {
+        tokenizer: value.tokenizer,
+        lowercase: value.lowercase as boolean,
+        padding: value.padding as boolean,
+        unknown: value.unknown as boolean,
+      });
     } catch (error) {
-      throw new AnnetError('INVALID_STATE', operation, (error as AnnetError).message.replace(/^Vocabulary: /, ''), { cause: error });
+      throw new AnnetError('INVALID_STATE', operation, (error as AnnetError).message.replace(/^Vocabulary: /, ''), {
+        cause: error,
+      });
     }
   }
 }

@@ -28,9 +28,19 @@ export interface WordTokenizerOptions {
 /** Words of a text split at white space, or a sequence of words already split. */
 function wordsOf(input: string | readonly string[], operation: string): readonly string[] {
   if (typeof input === 'string') return input.split(/\s+/u).filter((word) => word.length > 0);
-  if (!Array.isArray(input)) throw new AnnetError('INVALID_ARGUMENT', operation, `expected a string or an array of words, got ${Object.prototype.toString.call(input)}`);
+  if (!Array.isArray(input))
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `expected a string or an array of words, got ${Object.prototype.toString.call(input)}`,
+    );
   for (let position = 0; position < input.length; position++) {
-    if (typeof input[position] !== 'string') throw new AnnetError('INVALID_ARGUMENT', operation, `word ${position} is ${Object.prototype.toString.call(input[position])}, expected a string`);
+    if (typeof input[position] !== 'string')
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `word ${position} is ${Object.prototype.toString.call(input[position])}, expected a string`,
+      );
   }
   return input;
 }
@@ -56,7 +66,10 @@ export class WordTokenizer {
   }
 
   /** A tokenizer using a saved vocabulary; a vocabulary of another tokenizer kind is refused. */
-  static fromVocabulary(vocabulary: Vocabulary | VocabularyState, options: { readonly maxLength?: number } = {}): WordTokenizer {
+  static fromVocabulary(
+    vocabulary: Vocabulary | VocabularyState,
+    options: { readonly maxLength?: number } = {},
+  ): WordTokenizer {
     const loaded = vocabularyOfKind(vocabulary, 'word', 'WordTokenizer.fromVocabulary');
     const tokenizer = new WordTokenizer({ lowercase: loaded.lowercase, maxLength: options.maxLength });
     tokenizer.fitted = loaded;
@@ -65,14 +78,24 @@ export class WordTokenizer {
 
   /** The vocabulary (after `fit` or `fromVocabulary`). */
   get vocabulary(): Vocabulary {
-    if (this.fitted === null) throw new AnnetError('INVALID_STATE', 'WordTokenizer', 'the tokenizer has no vocabulary yet; call fit(texts) or use WordTokenizer.fromVocabulary(saved)');
+    if (this.fitted === null)
+      throw new AnnetError(
+        'INVALID_STATE',
+        'WordTokenizer',
+        'the tokenizer has no vocabulary yet; call fit(texts) or use WordTokenizer.fromVocabulary(saved)',
+      );
     return this.fitted;
   }
 
   /** Builds the vocabulary from texts (strings split at white space, or arrays of words). */
   fit(texts: Iterable<string | readonly string[]>): this {
     const operation = 'WordTokenizer.fit';
-    if (typeof texts === 'string') throw new AnnetError('INVALID_ARGUMENT', operation, 'expected several texts (an array of strings or of word arrays), got one string; wrap it in an array');
+    if (typeof texts === 'string')
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        'expected several texts (an array of strings or of word arrays), got one string; wrap it in an array',
+      );
     const counts = new Map<string, number>();
     for (const text of texts) {
       for (const word of wordsOf(text, operation)) {
@@ -80,8 +103,17 @@ export class WordTokenizer {
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
     }
-    const tokens = buildTokenList(counts, { minFrequency: this.options.minFrequency, maxTokens: this.options.maxTokens, order: 'frequency' }, operation);
-    this.fitted = new Vocabulary(tokens, { tokenizer: 'word', lowercase: this.options.lowercase, padding: this.options.padding, unknown: this.options.unknown });
+    const tokens = buildTokenList(
+      counts,
+      { minFrequency: this.options.minFrequency, maxTokens: this.options.maxTokens, order: 'frequency' },
+      operation,
+    );
+    this.fitted = new Vocabulary(tokens, {
+      tokenizer: 'word',
+      lowercase: this.options.lowercase,
+      padding: this.options.padding,
+      unknown: this.options.unknown,
+    });
     return this;
   }
 
@@ -90,7 +122,12 @@ export class WordTokenizer {
     const operation = 'WordTokenizer.encode';
     const words = wordsOf(text, operation);
     const vocabulary = this.vocabulary;
-    return tokensToIds(words.map((word) => this.prepare(word)), vocabulary, options.maxLength ?? this.options.maxLength, operation);
+    return tokensToIds(
+      words.map((word) => this.prepare(word)),
+      vocabulary,
+      options.maxLength ?? this.options.maxLength,
+      operation,
+    );
   }
 
   /** The words of `ids` (padding dropped by default); an id outside the vocabulary is refused. */

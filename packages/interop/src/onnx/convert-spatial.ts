@@ -1,12 +1,26 @@
 import { windowGeometry, type Padding } from '@annet/layers';
 import { fusedActivation, weightInitializer, type LayerCall, type LayerConverter } from './layer-conversion.js';
 
-const pair = (value: unknown): [number, number] => (typeof value === 'number' ? [value, value] : [(value as number[])[0], (value as number[])[1]]);
+const pair = (value: unknown): [number, number] =>
+  typeof value === 'number' ? [value, value] : [(value as number[])[0], (value as number[])[1]];
 
 /** ONNX `pads` ([top, left, bottom, right]) for the layer's padding on its (known) input size, as annet computes it ('same' pads the extra row and column at the bottom and right). */
-function padsOf(call: LayerCall, kernel: [number, number], stride: [number, number], dilation: [number, number]): number[] {
+function padsOf(
+  call: LayerCall,
+  kernel: [number, number],
+  stride: [number, number],
+  dilation: [number, number],
+): number[] {
   const [, , height, width] = call.inputShapes[0];
-  const geometry = windowGeometry(`exportOnnx "${call.layer.name}"`, height, width, kernel, stride, dilation, call.config.padding as Padding);
+  const geometry = windowGeometry(
+    `exportOnnx "${call.layer.name}"`,
+    height,
+    width,
+    kernel,
+    stride,
+    dilation,
+    call.config.padding as Padding,
+  );
   return [geometry.padTop, geometry.padLeft, geometry.padBottom, geometry.padRight];
 }
 
@@ -19,7 +33,12 @@ export const convertConv2D: LayerConverter = (call, graph) => {
   if (call.config.useBias !== false) inputs.push(weightInitializer(call, 'biases', graph));
   const activation = call.config.activation;
   const name = activation === undefined || activation === 'linear' ? call.outputName : `${call.outputName}/linear`;
-  const conv = graph.node('Conv', inputs, { kernel_shape: kernel, strides: stride, dilations: dilation, pads: padsOf(call, kernel, stride, dilation) }, name);
+  const conv = graph.node(
+    'Conv',
+    inputs,
+    { kernel_shape: kernel, strides: stride, dilations: dilation, pads: padsOf(call, kernel, stride, dilation) },
+    name,
+  );
   return fusedActivation(activation, conv, call, graph);
 };
 
@@ -27,14 +46,29 @@ export const convertConv2D: LayerConverter = (call, graph) => {
 export const convertMaxPool2D: LayerConverter = (call, graph) => {
   const kernel = pair(call.config.poolSize);
   const stride = pair(call.config.stride);
-  return graph.node('MaxPool', call.inputs, { kernel_shape: kernel, strides: stride, pads: padsOf(call, kernel, stride, [1, 1]) }, call.outputName);
+  return graph.node(
+    'MaxPool',
+    call.inputs,
+    { kernel_shape: kernel, strides: stride, pads: padsOf(call, kernel, stride, [1, 1]) },
+    call.outputName,
+  );
 };
 
 /** AvgPool2D: AveragePool, counting padded positions only with `countPadding`. */
 export const convertAvgPool2D: LayerConverter = (call, graph) => {
   const kernel = pair(call.config.poolSize);
   const stride = pair(call.config.stride);
-  return graph.node('AveragePool', call.inputs, { kernel_shape: kernel, strides: stride, pads: padsOf(call, kernel, stride, [1, 1]), count_include_pad: call.config.countPadding === true ? 1 : 0 }, call.outputName);
+  return graph.node(
+    'AveragePool',
+    call.inputs,
+    {
+      kernel_shape: kernel,
+      strides: stride,
+      pads: padsOf(call, kernel, stride, [1, 1]),
+      count_include_pad: call.config.countPadding === true ? 1 : 0,
+    },
+    call.outputName,
+  );
 };
 
 /** GlobalAveragePooling2D: [N, C, H, W] → [N, C], GlobalAveragePool then Flatten. */

@@ -1,8 +1,33 @@
-import { convertDense, convertDropout, convertELU, convertEmbedding, convertFlatten, convertGELU, convertLeakyReLU, convertReLU, convertReshape, convertSigmoid, convertSoftmax, convertTanh } from './convert-core.js';
-import { convertAdd, convertAverage, convertConcatenate, convertMaximum, convertMultiply, convertSubtract } from './convert-merge.js';
+import {
+  convertDense,
+  convertDropout,
+  convertELU,
+  convertEmbedding,
+  convertFlatten,
+  convertGELU,
+  convertLeakyReLU,
+  convertReLU,
+  convertReshape,
+  convertSigmoid,
+  convertSoftmax,
+  convertTanh,
+} from './convert-core.js';
+import {
+  convertAdd,
+  convertAverage,
+  convertConcatenate,
+  convertMaximum,
+  convertMultiply,
+  convertSubtract,
+} from './convert-merge.js';
 import { convertBatchNorm, convertLayerNorm } from './convert-normalization.js';
 import { convertAvgPool2D, convertConv2D, convertGlobalAveragePooling2D, convertMaxPool2D } from './convert-spatial.js';
-import { convertMultiHeadAttention, convertPositionalEmbedding, convertSinusoidalPositionalEncoding, convertTransposedEmbedding } from './convert-attention.js';
+import {
+  convertMultiHeadAttention,
+  convertPositionalEmbedding,
+  convertSinusoidalPositionalEncoding,
+  convertTransposedEmbedding,
+} from './convert-attention.js';
 import { convertBidirectional, convertRecurrent } from './convert-recurrent.js';
 import type { LayerConverter } from './layer-conversion.js';
 

@@ -30,10 +30,27 @@ function errorOf(run: () => unknown): AnnetError {
 describe('exportOnnx', () => {
   it('has a conversion for every layer of @annet/layers but SequenceMask, InitialState and FinalState (not exported yet)', () => {
     const notExported = ['SequenceMask', 'InitialState', 'FinalState'];
-    expect(Object.keys(onnxConverters).sort()).toEqual(Object.keys(defaultLayerRegistry).filter((name) => !notExported.includes(name)).sort());
+    expect(Object.keys(onnxConverters).sort()).toEqual(
+      Object.keys(defaultLayerRegistry)
+        .filter((name) => !notExported.includes(name))
+        .sort(),
+    );
     // The runtime tests use each converter: here the non-sequence ones, sequence-models.test.ts the rest.
-    const used = new Set([everyImageLayer(), tokenModel(), mergeGraph()].flatMap((model) => model.layers.map((layer) => layer.getConfig().className as string)));
-    const sequenceLayers = ['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'MultiHeadAttention', 'PositionalEmbedding', 'SinusoidalPositionalEncoding', 'TransposedEmbedding'];
+    const used = new Set(
+      [everyImageLayer(), tokenModel(), mergeGraph()].flatMap((model) =>
+        model.layers.map((layer) => layer.getConfig().className as string),
+      ),
+    );
+    const sequenceLayers = [
+      'SimpleRNN',
+      'LSTM',
+      'GRU',
+      'Bidirectional',
+      'MultiHeadAttention',
+      'PositionalEmbedding',
+      'SinusoidalPositionalEncoding',
+      'TransposedEmbedding',
+    ];
     expect([...used, ...sequenceLayers].sort()).toEqual(Object.keys(onnxConverters).sort());
   });
 
@@ -43,7 +60,14 @@ describe('exportOnnx', () => {
     expect(summary.operators).toEqual(['Gemm', 'Relu', 'Gemm', 'Relu', 'Gemm', 'Identity']);
     expect(summary.inputs).toEqual([{ name: 'input', dims: ['batch', 784] }]);
     expect(summary.outputs).toEqual([{ name: 'output', dims: ['batch', 10] }]);
-    expect(summary.initializers).toEqual(['dense_1.weights', 'dense_1.biases', 'dense_2.weights', 'dense_2.biases', 'dense_3.weights', 'dense_3.biases']);
+    expect(summary.initializers).toEqual([
+      'dense_1.weights',
+      'dense_1.biases',
+      'dense_2.weights',
+      'dense_2.biases',
+      'dense_3.weights',
+      'dense_3.biases',
+    ]);
   });
 
   it('uses LayerNormalization from opset 17 and Gelu from 20, decomposed ops below', () => {
@@ -55,14 +79,21 @@ describe('exportOnnx', () => {
     expect(operators(20)).toContain('Gelu');
     expect(operators(17).filter((op) => op === 'Dropout')).toEqual([]);
     expect(inspectOnnx(exportOnnx(tokenModel())).operators[0]).toBe('Gather');
-    expect(inspectOnnx(exportOnnx(mergeGraph())).operators).toEqual(expect.arrayContaining(['Sum', 'Sub', 'Mul', 'Mean', 'Max', 'Concat', 'GlobalAveragePool']));
+    expect(inspectOnnx(exportOnnx(mergeGraph())).operators).toEqual(
+      expect.arrayContaining(['Sum', 'Sub', 'Mul', 'Mean', 'Max', 'Concat', 'GlobalAveragePool']),
+    );
   });
 
   it('refuses every layer without a conversion in one UNSUPPORTED error naming each and the exportable classes', () => {
-    const model = new Sequential([new Dense(2, 3), new Square({ name: 'square_a' }), new Square({ name: 'square_b' })], { inputShape: [2] });
+    const model = new Sequential(
+      [new Dense(2, 3), new Square({ name: 'square_a' }), new Square({ name: 'square_b' })],
+      { inputShape: [2] },
+    );
     const error = errorOf(() => exportOnnx(model));
     expect(error.code).toBe('UNSUPPORTED');
-    expect(error.message).toContain('exportOnnx: model "sequential" has layers without an ONNX conversion: square_a (Square), square_b (Square); exportable layer classes: Dense, Conv2D,');
+    expect(error.message).toContain(
+      'exportOnnx: model "sequential" has layers without an ONNX conversion: square_a (Square), square_b (Square); exportable layer classes: Dense, Conv2D,',
+    );
   });
 
   it('exports a custom layer through an added converter, and runs it', async () => {
@@ -75,17 +106,28 @@ describe('exportOnnx', () => {
   });
 
   it('refuses an unknown opset, a Sequential of unknown input shape, and a non-model', () => {
-    expect(errorOf(() => exportOnnx(demoModel('mlp'), { opset: 9 })).message).toBe('exportOnnx: opset 9 is not supported; pass an opset from 13 to 21 (default 17)');
+    expect(errorOf(() => exportOnnx(demoModel('mlp'), { opset: 9 })).message).toBe(
+      'exportOnnx: opset 9 is not supported; pass an opset from 13 to 21 (default 17)',
+    );
     const unknownShape = new Sequential([new BatchNorm(3), new LayerNorm(3)]);
-    expect(errorOf(() => exportOnnx(unknownShape)).message).toContain('does not know its input shape; pass exportOnnx(model, { inputShape: [...] })');
-    expect(inspectOnnx(exportOnnx(unknownShape, { inputShape: [3], inputName: 'x', outputName: 'y' })).inputs).toEqual([{ name: 'x', dims: ['batch', 3] }]);
+    expect(errorOf(() => exportOnnx(unknownShape)).message).toContain(
+      'does not know its input shape; pass exportOnnx(model, { inputShape: [...] })',
+    );
+    expect(inspectOnnx(exportOnnx(unknownShape, { inputShape: [3], inputName: 'x', outputName: 'y' })).inputs).toEqual([
+      { name: 'x', dims: ['batch', 3] },
+    ]);
     expect(errorOf(() => exportOnnx({} as never)).code).toBe('INVALID_ARGUMENT');
   });
 });
 
 describe('inspectOnnx', () => {
   it('refuses bytes that are not an ONNX model with a PARSE_ERROR', () => {
-    for (const bytes of [encodeSafetensors({ w: zeros([2]) }), new TextEncoder().encode('{"not": "onnx"}'), new Uint8Array([0x08, 0x96]), new Uint8Array(0)]) {
+    for (const bytes of [
+      encodeSafetensors({ w: zeros([2]) }),
+      new TextEncoder().encode('{"not": "onnx"}'),
+      new Uint8Array([0x08, 0x96]),
+      new Uint8Array(0),
+    ]) {
       const error = errorOf(() => inspectOnnx(bytes, 'weights.bin'));
       expect(error.code).toBe('PARSE_ERROR');
       expect(error.message).toMatch(/^inspectOnnx: weights\.bin: not an ONNX model/);

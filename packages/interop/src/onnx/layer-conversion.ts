@@ -30,7 +30,8 @@ export function weightOf(call: LayerCall, local: string): Parameter | StateBuffe
   const name = `${call.layer.name}.${local}`;
   const arrays = [...call.layer.parameters(), ...call.layer.buffers()];
   const found = arrays.find((entry) => entry.name === name) ?? arrays.find((entry) => entry.name.endsWith(`.${local}`));
-  if (found === undefined) throw new AnnetError('INVALID_STATE', 'exportOnnx', `layer "${call.layer.name}" has no array "${name}"`);
+  if (found === undefined)
+    throw new AnnetError('INVALID_STATE', 'exportOnnx', `layer "${call.layer.name}" has no array "${name}"`);
   return found;
 }
 
@@ -43,7 +44,13 @@ export function weightInitializer(call: LayerCall, local: string, graph: OnnxGra
 /** Applies a Dense/Conv2D fused activation (`linear`, `relu`, `sigmoid`, `tanh`) after `input`. */
 export function fusedActivation(activation: unknown, input: string, call: LayerCall, graph: OnnxGraph): string {
   if (activation === undefined || activation === 'linear') return input;
-  const opType = activation === 'relu' ? 'Relu' : activation === 'sigmoid' ? 'Sigmoid' : activation === 'tanh' ? 'Tanh' : null;
-  if (opType === null) throw new AnnetError('UNSUPPORTED', 'exportOnnx', `layer "${call.layer.name}" has activation ${JSON.stringify(activation)}, which has no ONNX conversion`);
+  const opType =
+    activation === 'relu' ? 'Relu' : activation === 'sigmoid' ? 'Sigmoid' : activation === 'tanh' ? 'Tanh' : null;
+  if (opType === null)
+    throw new AnnetError(
+      'UNSUPPORTED',
+      'exportOnnx',
+      `layer "${call.layer.name}" has activation ${JSON.stringify(activation)}, which has no ONNX conversion`,
+    );
   return graph.node(opType, [input], {}, call.outputName);
 }

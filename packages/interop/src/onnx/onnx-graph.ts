@@ -18,7 +18,10 @@ export class OnnxGraph {
    * @param opset The default-domain opset the graph targets; converters pick ops by it.
    * @param floatType The element type of the model's float tensors.
    */
-  constructor(readonly opset: number, readonly floatType: 'float32' | 'float64') {}
+  constructor(
+    readonly opset: number,
+    readonly floatType: 'float32' | 'float64',
+  ) {}
 
   /** Reserves `name` (a graph input), or a numbered variant if it is taken, and returns it. */
   reserve(name: string): string {
@@ -29,7 +32,12 @@ export class OnnxGraph {
   }
 
   /** Adds a node with one output named `outputName` (made unique) and returns that name. */
-  node(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, OnnxAttribute>>, outputName: string): string {
+  node(
+    opType: string,
+    inputs: readonly string[],
+    attributes: Readonly<Record<string, OnnxAttribute>>,
+    outputName: string,
+  ): string {
     const output = this.reserve(outputName);
     this.nodes.push({ opType, inputs, outputs: [output], name: output, attributes });
     return output;

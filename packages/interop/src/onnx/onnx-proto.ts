@@ -5,7 +5,15 @@ import { ProtoWriter } from '../protobuf/proto-writer.js';
  * element types it uses (`TensorProto.DataType`). Facts from the specification, named as there.
  */
 export const onnxFields = {
-  model: { irVersion: 1, producerName: 2, producerVersion: 3, docString: 6, graph: 7, opsetImport: 8, metadataProps: 14 },
+  model: {
+    irVersion: 1,
+    producerName: 2,
+    producerVersion: 3,
+    docString: 6,
+    graph: 7,
+    opsetImport: 8,
+    metadataProps: 14,
+  },
   operatorSet: { domain: 1, version: 2 },
   graph: { node: 1, name: 2, initializer: 5, docString: 10, input: 11, output: 12 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 },
@@ -29,7 +37,13 @@ export const onnxDataType = { float32: 1, int32: 6, int64: 7, float64: 11 } as c
 export type OnnxElementType = keyof typeof onnxDataType;
 
 /** One node attribute: a number is an int unless `float` is set; arrays are `ints` (or `floats`). */
-export type OnnxAttribute = number | string | readonly number[] | { readonly float: number } | { readonly floats: readonly number[] } | { readonly strings: readonly string[] };
+export type OnnxAttribute =
+  | number
+  | string
+  | readonly number[]
+  | { readonly float: number }
+  | { readonly floats: readonly number[] }
+  | { readonly strings: readonly string[] };
 
 /** A node of the graph being built. */
 export interface OnnxNode {
@@ -93,13 +107,18 @@ function nodeMessage(node: OnnxNode): ProtoWriter {
   for (const input of node.inputs) message.string(fields.input, input);
   for (const output of node.outputs) message.string(fields.output, output);
   message.string(fields.name, node.name).string(fields.opType, node.opType);
-  for (const [name, value] of Object.entries(node.attributes ?? {})) message.message(fields.attribute, attributeMessage(name, value));
+  for (const [name, value] of Object.entries(node.attributes ?? {}))
+    message.message(fields.attribute, attributeMessage(name, value));
   return message;
 }
 
 function tensorMessage(initializer: OnnxInitializer): ProtoWriter {
   const fields = onnxFields.tensor;
-  return new ProtoWriter().packedInts(fields.dims, initializer.dims).int(fields.dataType, onnxDataType[initializer.type]).string(fields.name, initializer.name).bytes(fields.rawData, initializer.raw);
+  return new ProtoWriter()
+    .packedInts(fields.dims, initializer.dims)
+    .int(fields.dataType, onnxDataType[initializer.type])
+    .string(fields.name, initializer.name)
+    .bytes(fields.rawData, initializer.raw);
 }
 
 function valueInfoMessage(value: OnnxValueInfo): ProtoWriter {
@@ -110,7 +129,9 @@ function valueInfoMessage(value: OnnxValueInfo): ProtoWriter {
     else dimension.int(onnxFields.dimension.dimValue, dim);
     shape.message(onnxFields.shape.dim, dimension);
   }
-  const tensorType = new ProtoWriter().int(onnxFields.tensorType.elemType, onnxDataType[value.type]).message(onnxFields.tensorType.shape, shape);
+  const tensorType = new ProtoWriter()
+    .int(onnxFields.tensorType.elemType, onnxDataType[value.type])
+    .message(onnxFields.tensorType.shape, shape);
   const type = new ProtoWriter().message(onnxFields.type.tensorType, tensorType);
   return new ProtoWriter().string(onnxFields.valueInfo.name, value.name).message(onnxFields.valueInfo.type, type);
 }
@@ -141,7 +162,14 @@ export function encodeModelProto(parts: OnnxModelParts): Uint8Array {
     .string(model.producerName, 'annet')
     .string(model.producerVersion, parts.producerVersion)
     .message(model.graph, graphMessage)
-    .message(model.opsetImport, new ProtoWriter().string(onnxFields.operatorSet.domain, '').int(onnxFields.operatorSet.version, parts.opset));
-  for (const [key, value] of Object.entries(parts.metadata)) message.message(model.metadataProps, new ProtoWriter().string(onnxFields.stringEntry.key, key).string(onnxFields.stringEntry.value, value));
+    .message(
+      model.opsetImport,
+      new ProtoWriter().string(onnxFields.operatorSet.domain, '').int(onnxFields.operatorSet.version, parts.opset),
+    );
+  for (const [key, value] of Object.entries(parts.metadata))
+    message.message(
+      model.metadataProps,
+      new ProtoWriter().string(onnxFields.stringEntry.key, key).string(onnxFields.stringEntry.value, value),
+    );
   return message.finish();
 }

@@ -43,15 +43,23 @@ export function readProtoFields(bytes: Uint8Array): ProtoField[] {
     if (type === wireType.varint) fields.push({ field, wireType: type, value: varint() });
     else if (type === wireType.lengthDelimited) {
       const length = varint();
-      if (offset + length > bytes.length) throw new ProtoFormatError(`field ${field} at byte ${start} claims ${length} bytes, only ${bytes.length - offset} remain`);
+      if (offset + length > bytes.length)
+        throw new ProtoFormatError(
+          `field ${field} at byte ${start} claims ${length} bytes, only ${bytes.length - offset} remain`,
+        );
       fields.push({ field, wireType: type, value: bytes.subarray(offset, offset + length) });
       offset += length;
     } else if (type === wireType.fixed32 || type === wireType.fixed64) {
       const size = type === wireType.fixed32 ? 4 : 8;
       if (offset + size > bytes.length) throw new ProtoFormatError(`field ${field} at byte ${start} is truncated`);
-      fields.push({ field, wireType: type, value: type === wireType.fixed32 ? view.getFloat32(offset, true) : view.getFloat64(offset, true) });
+      fields.push({
+        field,
+        wireType: type,
+        value: type === wireType.fixed32 ? view.getFloat32(offset, true) : view.getFloat64(offset, true),
+      });
       offset += size;
-    } else throw new ProtoFormatError(`wire type ${type} (field ${field}) at byte ${start} is not one protobuf uses here`);
+    } else
+      throw new ProtoFormatError(`wire type ${type} (field ${field}) at byte ${start} is not one protobuf uses here`);
   }
   return fields;
 }

@@ -2,7 +2,10 @@ import * as ort from 'onnxruntime-node';
 import type { Tensor } from '@annet/tensor';
 
 /** Runs ONNX bytes in onnxruntime-node (CPU) on named annet tensors; returns each output's values and dims. */
-export async function runInOnnxRuntime(bytes: Uint8Array, inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, { data: Float32Array | Float64Array; dims: readonly number[] }>> {
+export async function runInOnnxRuntime(
+  bytes: Uint8Array,
+  inputs: Readonly<Record<string, Tensor>>,
+): Promise<Record<string, { data: Float32Array | Float64Array; dims: readonly number[] }>> {
   const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled' });
   try {
     const feeds: Record<string, ort.Tensor> = {};
@@ -12,7 +15,8 @@ export async function runInOnnxRuntime(bytes: Uint8Array, inputs: Readonly<Recor
     }
     const results = await session.run(feeds);
     const outputs: Record<string, { data: Float32Array | Float64Array; dims: readonly number[] }> = {};
-    for (const [name, value] of Object.entries(results)) outputs[name] = { data: value.data as Float32Array, dims: value.dims };
+    for (const [name, value] of Object.entries(results))
+      outputs[name] = { data: value.data as Float32Array, dims: value.dims };
     return outputs;
   } finally {
     await session.release();

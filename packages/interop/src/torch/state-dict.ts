@@ -16,7 +16,10 @@ interface MappedArray {
 }
 
 /** Every array of the model with its torch name and layout, and the torch-only buffers; refuses layers with arrays and no mapping. */
-function mappedArrays(model: TorchMappedModel, operation: string): { arrays: MappedArray[]; extras: Map<string, number>; tied: Map<string, MappedArray> } {
+function mappedArrays(
+  model: TorchMappedModel,
+  operation: string,
+): { arrays: MappedArray[]; extras: Map<string, number>; tied: Map<string, MappedArray> } {
   const arrays: MappedArray[] = [];
   const extras = new Map<string, number>();
   const tied = new Map<string, MappedArray>();
@@ -25,7 +28,9 @@ function mappedArrays(model: TorchMappedModel, operation: string): { arrays: Map
     const owned = [...layer.parameters(), ...layer.buffers()];
     if (owned.length === 0) continue;
     const className = (layer.getConfig() as JsonObject).className as string;
-    const mapping: TorchLayerMapping | undefined = Object.hasOwn(torchLayerMappings, className) ? torchLayerMappings[className] : undefined;
+    const mapping: TorchLayerMapping | undefined = Object.hasOwn(torchLayerMappings, className)
+      ? torchLayerMappings[className]
+      : undefined;
     if (mapping === undefined) {
       unmapped.push(`${layer.name} (${className})`);
       continue;
@@ -33,7 +38,14 @@ function mappedArrays(model: TorchMappedModel, operation: string): { arrays: Map
     for (const array of owned) {
       if (!array.name.startsWith(`${layer.name}.`)) {
         // A weight of another layer shared with this one: its owner maps it; torch lists it again under this layer.
-        if (mapping.tiedAs !== undefined) tied.set(`${layer.name}.${mapping.tiedAs}`, { torchName: `${layer.name}.${mapping.tiedAs}`, annetName: array.name, value: array.value as Float32Array | Float64Array, shape: array.shape, transpose: false });
+        if (mapping.tiedAs !== undefined)
+          tied.set(`${layer.name}.${mapping.tiedAs}`, {
+            torchName: `${layer.name}.${mapping.tiedAs}`,
+            annetName: array.name,
+            value: array.value as Float32Array | Float64Array,
+            shape: array.shape,
+            transpose: false,
+          });
         continue;
       }
       const local = array.name.slice(layer.name.length + 1);
@@ -42,12 +54,22 @@ function mappedArrays(model: TorchMappedModel, operation: string): { arrays: Map
         unmapped.push(`${array.name}`);
         continue;
       }
-      arrays.push({ torchName: `${layer.name}.${entry.torch}`, annetName: array.name, value: array.value as Float32Array | Float64Array, shape: array.shape, transpose: entry.transpose === true });
+      arrays.push({
+        torchName: `${layer.name}.${entry.torch}`,
+        annetName: array.name,
+        value: array.value as Float32Array | Float64Array,
+        shape: array.shape,
+        transpose: entry.transpose === true,
+      });
     }
     for (const extra of mapping.extras ?? []) extras.set(`${layer.name}.${extra.torch}`, extra.value);
   }
   if (unmapped.length > 0) {
-    throw new AnnetError('UNSUPPORTED', operation, `model "${model.name}" has arrays without a PyTorch mapping: ${unmapped.join(', ')}; mapped layer classes: ${Object.keys(torchLayerMappings).join(', ')}`);
+    throw new AnnetError(
+      'UNSUPPORTED',
+      operation,
+      `model "${model.name}" has arrays without a PyTorch mapping: ${unmapped.join(', ')}; mapped layer classes: ${Object.keys(torchLayerMappings).join(', ')}`,
+    );
   }
   return { arrays, extras, tied };
 }
@@ -93,12 +115,22 @@ export function fromTorchStateDict(model: TorchMappedModel, tensors: Readonly<Re
     const expected = torchShape(array);
     if (source === undefined) problems.push(`${array.torchName} is missing`);
     else if (!(source instanceof Tensor)) problems.push(`${array.torchName} is not a Tensor`);
-    else if (!shapesEqual(source.shape, expected)) problems.push(`${array.torchName} has shape ${formatShape(source.shape)}, expected ${formatShape(expected)}${array.transpose && shapesEqual(source.shape, array.shape) ? " (annet's [in, out] layout: a torch nn.Linear weight is [out, in])" : ''}`);
-    else if (source.dtype !== 'float32' && source.dtype !== 'float64') problems.push(`${array.torchName} is ${source.dtype}, expected float32 or float64`);
+    else if (!shapesEqual(source.shape, expected))
+      problems.push(
+        `${array.torchName} has shape ${formatShape(source.shape)}, expected ${formatShape(expected)}${array.transpose && shapesEqual(source.shape, array.shape) ? " (annet's [in, out] layout: a torch nn.Linear weight is [out, in])" : ''}`,
+      );
+    else if (source.dtype !== 'float32' && source.dtype !== 'float64')
+      problems.push(`${array.torchName} is ${source.dtype}, expected float32 or float64`);
   }
   const known = new Set([...arrays.map((array) => array.torchName), ...extras.keys(), ...tied.keys()]);
-  for (const name of Object.keys(tensors)) if (!known.has(name)) problems.push(`${name} is not in the model (unexpected)`);
-  if (problems.length > 0) throw new AnnetError('INVALID_STATE', operation, `the state dict does not fit model "${model.name}" (nothing was loaded): ${problems.join('; ')}`);
+  for (const name of Object.keys(tensors))
+    if (!known.has(name)) problems.push(`${name} is not in the model (unexpected)`);
+  if (problems.length > 0)
+    throw new AnnetError(
+      'INVALID_STATE',
+      operation,
+      `the state dict does not fit model "${model.name}" (nothing was loaded): ${problems.join('; ')}`,
+    );
   for (const array of arrays) {
     const source = tensors[array.torchName];
     array.value.set((array.transpose ? source.transpose() : source).contiguous().data);

@@ -44,26 +44,61 @@ const recurrentArrays: readonly TorchArrayName[] = ['', '_reverse'].flatMap((suf
  * torchLayerMappings.Dense.arrays[0]; // { annet: 'weights', torch: 'weight' }
  */
 export const torchLayerMappings: Readonly<Record<string, TorchLayerMapping>> = {
-  Dense: { module: 'nn.Linear(in, out)', arrays: [{ annet: 'weights', torch: 'weight', transpose: true }, { annet: 'biases', torch: 'bias' }] },
-  Conv2D: { module: 'nn.Conv2d(in, out, k, stride, padding, dilation)', arrays: [{ annet: 'weights', torch: 'weight' }, { annet: 'biases', torch: 'bias' }] },
+  Dense: {
+    module: 'nn.Linear(in, out)',
+    arrays: [
+      { annet: 'weights', torch: 'weight', transpose: true },
+      { annet: 'biases', torch: 'bias' },
+    ],
+  },
+  Conv2D: {
+    module: 'nn.Conv2d(in, out, k, stride, padding, dilation)',
+    arrays: [
+      { annet: 'weights', torch: 'weight' },
+      { annet: 'biases', torch: 'bias' },
+    ],
+  },
   BatchNorm: {
     module: 'nn.BatchNorm1d / nn.BatchNorm2d(C, eps, momentum)',
-    arrays: [{ annet: 'gamma', torch: 'weight' }, { annet: 'beta', torch: 'bias' }, { annet: 'runningMean', torch: 'running_mean' }, { annet: 'runningVariance', torch: 'running_var' }],
+    arrays: [
+      { annet: 'gamma', torch: 'weight' },
+      { annet: 'beta', torch: 'bias' },
+      { annet: 'runningMean', torch: 'running_mean' },
+      { annet: 'runningVariance', torch: 'running_var' },
+    ],
     extras: [{ torch: 'num_batches_tracked', value: 0 }],
   },
-  LayerNorm: { module: 'nn.LayerNorm(shape, eps)', arrays: [{ annet: 'gamma', torch: 'weight' }, { annet: 'beta', torch: 'bias' }] },
+  LayerNorm: {
+    module: 'nn.LayerNorm(shape, eps)',
+    arrays: [
+      { annet: 'gamma', torch: 'weight' },
+      { annet: 'beta', torch: 'bias' },
+    ],
+  },
   Embedding: { module: 'nn.Embedding(V, D)', arrays: [{ annet: 'embeddings', torch: 'weight' }] },
   SimpleRNN: { module: 'nn.RNN(in, H, batch_first=True)', arrays: recurrentArrays },
   LSTM: { module: 'nn.LSTM(in, H, batch_first=True)', arrays: recurrentArrays },
   GRU: { module: 'nn.GRU(in, H, batch_first=True)', arrays: recurrentArrays },
-  Bidirectional: { module: 'nn.LSTM / nn.GRU / nn.RNN(in, H, batch_first=True, bidirectional=True)', arrays: recurrentArrays },
+  Bidirectional: {
+    module: 'nn.LSTM / nn.GRU / nn.RNN(in, H, batch_first=True, bidirectional=True)',
+    arrays: recurrentArrays,
+  },
   MultiHeadAttention: {
     module: 'nn.MultiheadAttention(E, heads, batch_first=True)',
     arrays: [
-      { annet: 'queryKeyValueWeights', torch: 'in_proj_weight', transpose: true }, { annet: 'queryKeyValueBiases', torch: 'in_proj_bias' },
-      { annet: 'outputWeights', torch: 'out_proj.weight', transpose: true }, { annet: 'outputBiases', torch: 'out_proj.bias' },
+      { annet: 'queryKeyValueWeights', torch: 'in_proj_weight', transpose: true },
+      { annet: 'queryKeyValueBiases', torch: 'in_proj_bias' },
+      { annet: 'outputWeights', torch: 'out_proj.weight', transpose: true },
+      { annet: 'outputBiases', torch: 'out_proj.bias' },
     ],
   },
-  PositionalEmbedding: { module: 'nn.Embedding(maxLength, E) (GPT-2\'s wpe)', arrays: [{ annet: 'positions', torch: 'weight' }] },
-  TransposedEmbedding: { module: 'nn.Linear(E, V, bias=False) tied to the embedding (lm_head.weight = wte.weight)', arrays: [], tiedAs: 'weight' },
+  PositionalEmbedding: {
+    module: "nn.Embedding(maxLength, E) (GPT-2's wpe)",
+    arrays: [{ annet: 'positions', torch: 'weight' }],
+  },
+  TransposedEmbedding: {
+    module: 'nn.Linear(E, V, bias=False) tied to the embedding (lm_head.weight = wte.weight)',
+    arrays: [],
+    tiedAs: 'weight',
+  },
 };

@@ -45,20 +45,30 @@ describe('elementwise activations', () => {
     expect(Array.from(relu.backward(tensor([[10, 20, 30, 40]])).data)).toEqual([0, 0, 30, 40]);
   });
 
-  it('ReLU\'s branch-free loops agree with the plain definitions x > 0 ? x : 0 and x > 0 ? dy : 0', () => {
+  it("ReLU's branch-free loops agree with the plain definitions x > 0 ? x : 0 and x > 0 ? dy : 0", () => {
     const special = [0, -0, 1e-45, -1e-45, Infinity, -Infinity, 3.5, -2.25];
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), fc.constantFrom(...special)), { minLength: 1, maxLength: 40 }), fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), { minLength: 40, maxLength: 40 }), (values, gradients) => {
-        const relu = new ReLU({ dtype: 'float64' });
-        const x = tensor(values, { dtype: 'float64' });
-        const y = Array.from(relu.forward(x).data);
-        const dy = tensor(gradients.slice(0, values.length), { dtype: 'float64' });
-        const dx = Array.from(relu.backward(dy).data);
-        values.forEach((value, index) => {
-          expect(Object.is(y[index], value > 0 ? value : 0)).toBe(true); // +0, never −0
-          expect(Object.is(dx[index], value > 0 ? dy.data[index] + 0 : 0)).toBe(true);
-        });
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), fc.constantFrom(...special)), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), {
+          minLength: 40,
+          maxLength: 40,
+        }),
+        (values, gradients) => {
+          const relu = new ReLU({ dtype: 'float64' });
+          const x = tensor(values, { dtype: 'float64' });
+          const y = Array.from(relu.forward(x).data);
+          const dy = tensor(gradients.slice(0, values.length), { dtype: 'float64' });
+          const dx = Array.from(relu.backward(dy).data);
+          values.forEach((value, index) => {
+            expect(Object.is(y[index], value > 0 ? value : 0)).toBe(true); // +0, never −0
+            expect(Object.is(dx[index], value > 0 ? dy.data[index] + 0 : 0)).toBe(true);
+          });
+        },
+      ),
       { numRuns: 60 },
     );
     // NaN propagates (PyTorch's behaviour and the tensor op relu's).
@@ -91,8 +101,17 @@ describe('elementwise activations', () => {
   });
 
   it('reads non-contiguous inputs correctly', () => {
-    const x = tensor([[-1, 2], [3, -4]], { dtype: 'float64' }).transpose();
-    expect(new ReLU().forward(x).toArray()).toEqual([[0, 3], [2, 0]]);
+    const x = tensor(
+      [
+        [-1, 2],
+        [3, -4],
+      ],
+      { dtype: 'float64' },
+    ).transpose();
+    expect(new ReLU().forward(x).toArray()).toEqual([
+      [0, 3],
+      [2, 0],
+    ]);
   });
 
   it('reuses the output and gradient buffers across steps', () => {
@@ -108,7 +127,9 @@ describe('elementwise activations', () => {
     const relu = new ReLU({ name: 'relu_3' });
     expect(() => relu.backward(tensor([[1]]))).toThrow('ReLU "relu_3": backward was called before forward');
     relu.forward(tensor([[1, 2]]));
-    expect(() => relu.backward(tensor([[1, 2, 3]]))).toThrow('ReLU "relu_3": expected an output gradient of shape [1,2] (the last output\'s shape), got [1,3]');
+    expect(() => relu.backward(tensor([[1, 2, 3]]))).toThrow(
+      'ReLU "relu_3": expected an output gradient of shape [1,2] (the last output\'s shape), got [1,3]',
+    );
     expect(() => relu.forward(new Tensor(new Int32Array([1]), [1]))).toThrow(AnnetError);
   });
 });
@@ -127,11 +148,15 @@ describe('erf', () => {
 
   it('is odd, increasing and bounded by 1', () => {
     fc.assert(
-      fc.property(fc.double({ min: -8, max: 8, noNaN: true }), fc.double({ min: 1e-3, max: 1, noNaN: true }), (x, step) => {
-        expect(erf(-x)).toEqual(-erf(x) + 0);
-        expect(erf(x + step)).toBeGreaterThanOrEqual(erf(x));
-        expect(Math.abs(erf(x))).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.double({ min: -8, max: 8, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1, noNaN: true }),
+        (x, step) => {
+          expect(erf(-x)).toEqual(-erf(x) + 0);
+          expect(erf(x + step)).toBeGreaterThanOrEqual(erf(x));
+          expect(Math.abs(erf(x))).toBeLessThanOrEqual(1);
+        },
+      ),
       { numRuns: 200 },
     );
   });

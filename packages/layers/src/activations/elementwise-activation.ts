@@ -32,7 +32,15 @@ export abstract class ElementwiseActivation extends BaseLayer {
     const x = this.checkBackwardAgainst(outputGradient, output);
     const gradient = contiguousInput(outputGradient);
     const inputGradient = this.workspace.buffer('inputGradient', x.dtype as 'float32' | 'float64', x.shape);
-    this.differentiate(floatData(x), x.offset, floatData(output as Tensor), floatData(gradient), gradient.offset, floatData(inputGradient), x.size);
+    this.differentiate(
+      floatData(x),
+      x.offset,
+      floatData(output as Tensor),
+      floatData(gradient),
+      gradient.offset,
+      floatData(inputGradient),
+      x.size,
+    );
     return inputGradient;
   }
 

@@ -52,7 +52,15 @@ export class ELU extends ElementwiseActivation {
     }
   }
 
-  protected differentiate(input: FloatData, inputOffset: number, _output: FloatData, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, size: number): void {
+  protected differentiate(
+    input: FloatData,
+    inputOffset: number,
+    _output: FloatData,
+    outputGradient: FloatData,
+    gradientOffset: number,
+    inputGradient: FloatData,
+    size: number,
+  ): void {
     const alpha = this.alpha;
     for (let index = 0; index < size; index++) {
       const value = input[inputOffset + index];

@@ -39,7 +39,11 @@ export class GELU extends ElementwiseActivation {
     super('GELU', 'gelu', options);
     const approximate = options.approximate ?? 'none';
     if (approximate !== 'none' && approximate !== 'tanh') {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`,
+      );
     }
     this.approximate = approximate;
   }
@@ -67,7 +71,15 @@ export class GELU extends ElementwiseActivation {
     }
   }
 
-  protected differentiate(input: FloatData, inputOffset: number, _output: FloatData, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, size: number): void {
+  protected differentiate(
+    input: FloatData,
+    inputOffset: number,
+    _output: FloatData,
+    outputGradient: FloatData,
+    gradientOffset: number,
+    inputGradient: FloatData,
+    size: number,
+  ): void {
     if (this.approximate === 'tanh') {
       for (let index = 0; index < size; index++) {
         const x = input[inputOffset + index];

@@ -51,7 +51,15 @@ export class LeakyReLU extends ElementwiseActivation {
     }
   }
 
-  protected differentiate(input: FloatData, inputOffset: number, _output: FloatData, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, size: number): void {
+  protected differentiate(
+    input: FloatData,
+    inputOffset: number,
+    _output: FloatData,
+    outputGradient: FloatData,
+    gradientOffset: number,
+    inputGradient: FloatData,
+    size: number,
+  ): void {
     const slope = this.negativeSlope;
     for (let index = 0; index < size; index++) {
       const gradient = outputGradient[gradientOffset + index];

@@ -36,7 +36,15 @@ export class ReLU extends ElementwiseActivation {
   }
 
   // dy·[x > 0] + 0: the `+ 0` turns the −0 of a negative dy times 0 into +0.
-  protected differentiate(input: FloatData, inputOffset: number, _output: FloatData, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, size: number): void {
+  protected differentiate(
+    input: FloatData,
+    inputOffset: number,
+    _output: FloatData,
+    outputGradient: FloatData,
+    gradientOffset: number,
+    inputGradient: FloatData,
+    size: number,
+  ): void {
     for (let index = 0; index < size; index++) {
       inputGradient[index] = outputGradient[gradientOffset + index] * +(input[inputOffset + index] > 0) + 0;
     }

@@ -32,7 +32,15 @@ export class Sigmoid extends ElementwiseActivation {
     }
   }
 
-  protected differentiate(_input: FloatData, _inputOffset: number, output: FloatData, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, size: number): void {
+  protected differentiate(
+    _input: FloatData,
+    _inputOffset: number,
+    output: FloatData,
+    outputGradient: FloatData,
+    gradientOffset: number,
+    inputGradient: FloatData,
+    size: number,
+  ): void {
     for (let index = 0; index < size; index++) {
       const y = output[index];
       inputGradient[index] = y * (1 - y) * outputGradient[gradientOffset + index];

@@ -34,7 +34,8 @@ export class Softmax extends BaseLayer {
   constructor(options: SoftmaxOptions = {}) {
     super('Softmax', 'softmax', options);
     const axis = options.axis ?? -1;
-    if (!Number.isInteger(axis)) throw new AnnetError('INVALID_AXIS', this.operation, `axis must be an integer, got ${axis}`);
+    if (!Number.isInteger(axis))
+      throw new AnnetError('INVALID_AXIS', this.operation, `axis must be an integer, got ${axis}`);
     this.axis = axis;
   }
 

@@ -23,7 +23,15 @@ export class Tanh extends ElementwiseActivation {
     for (let index = 0; index < size; index++) output[index] = Math.tanh(input[inputOffset + index]);
   }
 
-  protected differentiate(_input: FloatData, _inputOffset: number, output: FloatData, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, size: number): void {
+  protected differentiate(
+    _input: FloatData,
+    _inputOffset: number,
+    output: FloatData,
+    outputGradient: FloatData,
+    gradientOffset: number,
+    inputGradient: FloatData,
+    size: number,
+  ): void {
     for (let index = 0; index < size; index++) {
       const y = output[index];
       inputGradient[index] = (1 - y * y) * outputGradient[gradientOffset + index];

@@ -55,7 +55,12 @@ export interface AttentionViews {
  * @example
  * const make = makeAttentionViews(workspace, heads, keySize, dropout > 0);
  */
-export function makeAttentionViews(workspace: Workspace, heads: number, keySize: number, withDropout: boolean): (shape: readonly number[], dtype: FloatDType) => AttentionViews {
+export function makeAttentionViews(
+  workspace: Workspace,
+  heads: number,
+  keySize: number,
+  withDropout: boolean,
+): (shape: readonly number[], dtype: FloatDType) => AttentionViews {
   return (shape, dtype) => {
     const [batch, time] = shape;
     const width = heads * keySize;
@@ -79,10 +84,27 @@ export function makeAttentionViews(workspace: Workspace, heads: number, keySize:
     const attendedHeads = headView(attended, width, 0);
     const attendedGradientHeads = headView(attendedGradient, width, 0);
     return {
-      batch, time, projected, projectedRows: projected.reshape([batch * time, 3 * width]), query, key, value,
-      probabilities, dropped, dropMask, attended, attendedRows: attended.reshape([batch * time, width]), attendedHeads,
-      projectedGradient, projectedGradientRows: projectedGradient.reshape([batch * time, 3 * width]),
-      queryGradient, keyGradient, valueGradient, probabilityGradient, attendedGradient, attendedGradientHeads,
+      batch,
+      time,
+      projected,
+      projectedRows: projected.reshape([batch * time, 3 * width]),
+      query,
+      key,
+      value,
+      probabilities,
+      dropped,
+      dropMask,
+      attended,
+      attendedRows: attended.reshape([batch * time, width]),
+      attendedHeads,
+      projectedGradient,
+      projectedGradientRows: projectedGradient.reshape([batch * time, 3 * width]),
+      queryGradient,
+      keyGradient,
+      valueGradient,
+      probabilityGradient,
+      attendedGradient,
+      attendedGradientHeads,
       scoresOptions: { transposeB: true, out: probabilities },
       attendOptions: { out: attendedHeads },
       probabilityGradientOptions: { transposeB: true, out: probabilityGradient },

@@ -63,7 +63,11 @@ export function maskedSoftmax(values: FloatData, geometry: AttentionMaskGeometry
         }
         if (maximum === -Infinity) {
           if (geometry.fullyMaskedRows === 'error') {
-            throw new AnnetError('INVALID_ARGUMENT', 'maskedSoftmax', `query ${query} of sample ${sample} sees no key (every key is masked); unmask at least one key per query or use fullyMaskedRows: 'zeros'`);
+            throw new AnnetError(
+              'INVALID_ARGUMENT',
+              'maskedSoftmax',
+              `query ${query} of sample ${sample} sees no key (every key is masked); unmask at least one key per query or use fullyMaskedRows: 'zeros'`,
+            );
           }
           values.fill(0, row, row + keys);
           continue;
@@ -89,11 +93,18 @@ export function maskedSoftmax(values: FloatData, geometry: AttentionMaskGeometry
  * @example
  * maskedSoftmaxBackward(probabilities, gradient, rows, keys, scale);
  */
-export function maskedSoftmaxBackward(probabilities: FloatData, gradient: FloatData, rows: number, keys: number, scale: number): void {
+export function maskedSoftmaxBackward(
+  probabilities: FloatData,
+  gradient: FloatData,
+  rows: number,
+  keys: number,
+  scale: number,
+): void {
   for (let row = 0; row < rows; row++) {
     const base = row * keys;
     let dot = 0;
     for (let key = 0; key < keys; key++) dot += probabilities[base + key] * gradient[base + key];
-    for (let key = 0; key < keys; key++) gradient[base + key] = scale * probabilities[base + key] * (gradient[base + key] - dot);
+    for (let key = 0; key < keys; key++)
+      gradient[base + key] = scale * probabilities[base + key] * (gradient[base + key] - dot);
   }
 }

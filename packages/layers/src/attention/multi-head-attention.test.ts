@@ -6,17 +6,32 @@ import { maskedSoftmax } from './masked-softmax.js';
 import { MultiHeadAttention, type AttentionForwardOptions } from './multi-head-attention.js';
 
 interface FixtureCase {
-  name: string; batch: number; time: number; embeddingSize: number; numHeads: number; keySize: number; useBias: boolean; causal: boolean;
-  keyPaddingMask: number[] | null; input: number[]; projection: number[]; expectedOutput: number[]; expectedInputGradient: number[];
+  name: string;
+  batch: number;
+  time: number;
+  embeddingSize: number;
+  numHeads: number;
+  keySize: number;
+  useBias: boolean;
+  causal: boolean;
+  keyPaddingMask: number[] | null;
+  input: number[];
+  projection: number[];
+  expectedOutput: number[];
+  expectedInputGradient: number[];
   [array: string]: unknown;
 }
 
-const fixtures = JSON.parse(readFileSync(new URL('./fixtures/torch-attention.json', import.meta.url), 'utf8')) as { torch: string; cases: FixtureCase[] };
+const fixtures = JSON.parse(readFileSync(new URL('./fixtures/torch-attention.json', import.meta.url), 'utf8')) as {
+  torch: string;
+  cases: FixtureCase[];
+};
 
 /** A layer over `input` with a key-padding mask passed on every forward (as the gradient checker calls it). */
 function withMask(layer: MultiHeadAttention, mask: Tensor): MultiHeadAttention {
   const forward = layer.forward.bind(layer);
-  layer.forward = (input: Tensor, options?: AttentionForwardOptions) => forward(input, { training: options?.training ?? false, keyPaddingMask: mask });
+  layer.forward = (input: Tensor, options?: AttentionForwardOptions) =>
+    forward(input, { training: options?.training ?? false, keyPaddingMask: mask });
   return layer;
 }
 
@@ -24,16 +39,35 @@ describe('MultiHeadAttention', () => {
   for (const testCase of fixtures.cases) {
     it(`equals PyTorch ${fixtures.torch}: ${testCase.name} (output and every gradient)`, () => {
       const { batch, time, embeddingSize } = testCase;
-      const layer = new MultiHeadAttention(embeddingSize, { numHeads: testCase.numHeads, keySize: testCase.keySize, useBias: testCase.useBias, causal: testCase.causal, dtype: 'float64' });
-      for (const parameter of layer.parameters()) parameter.value.set(testCase[parameter.name.split('.')[1]] as number[]);
-      const mask = testCase.keyPaddingMask === null ? undefined : new Tensor(Int32Array.from(testCase.keyPaddingMask), [batch, time]);
-      const output = layer.forward(new Tensor(Float64Array.from(testCase.input), [batch, time, embeddingSize]), { training: true, keyPaddingMask: mask });
+      const layer = new MultiHeadAttention(embeddingSize, {
+        numHeads: testCase.numHeads,
+        keySize: testCase.keySize,
+        useBias: testCase.useBias,
+        causal: testCase.causal,
+        dtype: 'float64',
+      });
+      for (const parameter of layer.parameters())
+        parameter.value.set(testCase[parameter.name.split('.')[1]] as number[]);
+      const mask =
+        testCase.keyPaddingMask === null
+          ? undefined
+          : new Tensor(Int32Array.from(testCase.keyPaddingMask), [batch, time]);
+      const output = layer.forward(new Tensor(Float64Array.from(testCase.input), [batch, time, embeddingSize]), {
+        training: true,
+        keyPaddingMask: mask,
+      });
       expectClose(output.data, testCase.expectedOutput, 1e-12);
-      const inputGradient = layer.backward(new Tensor(Float64Array.from(testCase.projection), [batch, time, embeddingSize]));
+      const inputGradient = layer.backward(
+        new Tensor(Float64Array.from(testCase.projection), [batch, time, embeddingSize]),
+      );
       expectClose(inputGradient.data, testCase.expectedInputGradient, 1e-12);
       for (const parameter of layer.parameters()) {
         const local = parameter.name.split('.')[1];
-        expectClose(parameter.grad, testCase[`expected${local[0].toUpperCase()}${local.slice(1)}Gradient`] as number[], 1e-12);
+        expectClose(
+          parameter.grad,
+          testCase[`expected${local[0].toUpperCase()}${local.slice(1)}Gradient`] as number[],
+          1e-12,
+        );
       }
     });
   }
@@ -52,7 +86,13 @@ describe('MultiHeadAttention', () => {
   }
 
   it('backward matches central differences with a key-padding mask (padded keys get no gradient through attention)', () => {
-    const mask = tensor([[0, 0, 0, 1, 1], [0, 1, 0, 0, 0]], { dtype: 'int32' });
+    const mask = tensor(
+      [
+        [0, 0, 0, 1, 1],
+        [0, 1, 0, 0, 0],
+      ],
+      { dtype: 'int32' },
+    );
     const layer = withMask(new MultiHeadAttention(4, { numHeads: 2, dtype: 'float64', seed: 1, causal: true }), mask);
     expectGradientsToMatch(checkLayerGradients(layer, randomInput([2, 5, 4], 12)), 1e-6);
   });
@@ -84,13 +124,24 @@ describe('MultiHeadAttention', () => {
     const output = layer.forward(randomInput([1, 2, 2], 1), { training: false, keyPaddingMask: mask });
     expect(Array.from(output.data)).toEqual([0.5, -0.25, 0.5, -0.25]);
     const strict = new MultiHeadAttention(2, { numHeads: 1, fullyMaskedRows: 'error' });
-    expect(() => strict.forward(randomInput([1, 2, 2], 1).clone(), { training: false, keyPaddingMask: mask })).toThrow(AnnetError);
+    expect(() => strict.forward(randomInput([1, 2, 2], 1).clone(), { training: false, keyPaddingMask: mask })).toThrow(
+      AnnetError,
+    );
   });
 
   it('the masked softmax is stable: scores of ±1e4 give exact one-hot rows and no NaN', () => {
     // Row maxima are subtracted before exp, so exp(−2e4) underflows to 0 and exp(0) = 1.
     const scores = Float64Array.from([1e4, -1e4, 0, -1e4, 1e4, 0]);
-    maskedSoftmax(scores, { batch: 1, heads: 1, queries: 2, keys: 3, scale: 1, causal: false, keyPadding: [0, 0, 1], fullyMaskedRows: 'zeros' });
+    maskedSoftmax(scores, {
+      batch: 1,
+      heads: 1,
+      queries: 2,
+      keys: 3,
+      scale: 1,
+      causal: false,
+      keyPadding: [0, 0, 1],
+      fullyMaskedRows: 'zeros',
+    });
     expect(Array.from(scores)).toEqual([1, 0, 0, 0, 1, 0]);
   });
 
@@ -98,20 +149,35 @@ describe('MultiHeadAttention', () => {
     expect(() => new MultiHeadAttention(6, { numHeads: 4 })).toThrow(/not divisible by numHeads 4/);
     const layer = new MultiHeadAttention(4, { numHeads: 2 });
     expect(() => layer.forward(new Tensor(new Float32Array(8), [2, 4]))).toThrow(/\[batch,time,4\]/);
-    expect(() => layer.forward(new Tensor(new Float32Array(24), [2, 3, 4]), { training: false, keyPaddingMask: tensor([[0, 0]], { dtype: 'int32' }) })).toThrow(/keyPaddingMask must have shape \[2,3\].*got \[1,2\]/);
+    expect(() =>
+      layer.forward(new Tensor(new Float32Array(24), [2, 3, 4]), {
+        training: false,
+        keyPaddingMask: tensor([[0, 0]], { dtype: 'int32' }),
+      }),
+    ).toThrow(/keyPaddingMask must have shape \[2,3\].*got \[1,2\]/);
   });
 
   it('round-trips its config', () => {
-    const layer = new MultiHeadAttention(8, { numHeads: 2, causal: true, dropout: 0.1, useBias: false, name: 'attention' });
+    const layer = new MultiHeadAttention(8, {
+      numHeads: 2,
+      causal: true,
+      dropout: 0.1,
+      useBias: false,
+      name: 'attention',
+    });
     const copy = MultiHeadAttention.fromConfig(JSON.parse(JSON.stringify(layer.getConfig())));
     expect(copy.getConfig()).toEqual(layer.getConfig());
-    expect(copy.parameters().map((parameter) => parameter.name)).toEqual(['attention.queryKeyValueWeights', 'attention.outputWeights']);
+    expect(copy.parameters().map((parameter) => parameter.name)).toEqual([
+      'attention.queryKeyValueWeights',
+      'attention.outputWeights',
+    ]);
   });
 });
 
 function expectClose(actual: ArrayLike<number>, expected: readonly number[], tolerance: number): void {
   expect(actual.length).toBe(expected.length);
   let worst = 0;
-  for (let index = 0; index < expected.length; index++) worst = Math.max(worst, Math.abs(actual[index] - expected[index]) / Math.max(1, Math.abs(expected[index])));
+  for (let index = 0; index < expected.length; index++)
+    worst = Math.max(worst, Math.abs(actual[index] - expected[index]) / Math.max(1, Math.abs(expected[index])));
   expect(worst).toBeLessThan(tolerance);
 }

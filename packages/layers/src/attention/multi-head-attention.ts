@@ -1,5 +1,15 @@
 import type { BackwardOptions, FloatDType, JsonObject, JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, createRng, formatShape, matmul, sum, type MatmulOptions, type Rng, type RngState, type Tensor } from '@annet/tensor';
+import {
+  AnnetError,
+  createRng,
+  formatShape,
+  matmul,
+  sum,
+  type MatmulOptions,
+  type Rng,
+  type RngState,
+  type Tensor,
+} from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData } from '../buffers.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
@@ -89,7 +99,12 @@ export class MultiHeadAttention extends BaseLayer {
   private readonly makeViews: (shape: readonly number[], dtype: FloatDType) => AttentionViews;
   private readonly projectOptions: MatmulOptions;
   private readonly outputOptions: MatmulOptions;
-  private readonly gradientOptions = { qkv: {} as MatmulOptions, out: {} as MatmulOptions, attended: { transposeB: true } as MatmulOptions, input: { transposeB: true } as MatmulOptions };
+  private readonly gradientOptions = {
+    qkv: {} as MatmulOptions,
+    out: {} as MatmulOptions,
+    attended: { transposeB: true } as MatmulOptions,
+    input: { transposeB: true } as MatmulOptions,
+  };
   private readonly sumOptions = { qkv: {} as { out?: Tensor }, out: {} as { out?: Tensor } };
   private rng: Rng;
   private lastDropped = false;
@@ -97,30 +112,63 @@ export class MultiHeadAttention extends BaseLayer {
   constructor(embeddingSize: number, options: MultiHeadAttentionOptions) {
     super('MultiHeadAttention', 'multi_head_attention', options);
     const positive = (what: string, value: unknown) => {
-      if (!Number.isSafeInteger(value) || (value as number) < 1) throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${String(value)}`);
+      if (!Number.isSafeInteger(value) || (value as number) < 1)
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          this.operation,
+          `${what} must be a positive integer, got ${String(value)}`,
+        );
       return value as number;
     };
     this.embeddingSize = positive('embeddingSize', embeddingSize);
     this.numHeads = positive('numHeads', options?.numHeads);
     if (options.keySize === undefined && embeddingSize % this.numHeads !== 0) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `embeddingSize ${embeddingSize} is not divisible by numHeads ${this.numHeads}; pass keySize explicitly or change numHeads`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `embeddingSize ${embeddingSize} is not divisible by numHeads ${this.numHeads}; pass keySize explicitly or change numHeads`,
+      );
     }
     this.keySize = positive('keySize', options.keySize ?? embeddingSize / this.numHeads);
     this.useBias = options.useBias ?? true;
     this.causal = options.causal ?? false;
     this.dropout = options.dropout ?? 0;
-    if (!(this.dropout >= 0 && this.dropout < 1)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `dropout must be in [0, 1), got ${String(options.dropout)}`);
+    if (!(this.dropout >= 0 && this.dropout < 1))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `dropout must be in [0, 1), got ${String(options.dropout)}`,
+      );
     this.fullyMaskedRows = options.fullyMaskedRows ?? 'zeros';
-    if (this.fullyMaskedRows !== 'zeros' && this.fullyMaskedRows !== 'error') throw new AnnetError('INVALID_ARGUMENT', this.operation, `fullyMaskedRows must be 'zeros' or 'error', got ${JSON.stringify(options.fullyMaskedRows)}`);
+    if (this.fullyMaskedRows !== 'zeros' && this.fullyMaskedRows !== 'error')
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `fullyMaskedRows must be 'zeros' or 'error', got ${JSON.stringify(options.fullyMaskedRows)}`,
+      );
     this.kernelInitializer = options.kernelInitializer ?? 'glorotUniform';
     this.outputKernelInitializer = options.outputKernelInitializer ?? 'glorotUniform';
     this.seedEntries = seedConfig(options);
     const width = this.numHeads * this.keySize;
     const zeros = initializerFromConfig('zeros');
-    this.qkv = this.addParameter('queryKeyValueWeights', [embeddingSize, 3 * width], initializerFromConfig(this.kernelInitializer), { fanIn: embeddingSize, fanOut: 3 * width });
-    this.qkvBiases = this.useBias ? this.addParameter('queryKeyValueBiases', [3 * width], zeros, { fanIn: embeddingSize, fanOut: 3 * width }) : undefined;
-    this.out = this.addParameter('outputWeights', [width, embeddingSize], initializerFromConfig(this.outputKernelInitializer), { fanIn: width, fanOut: embeddingSize });
-    this.outBiases = this.useBias ? this.addParameter('outputBiases', [embeddingSize], zeros, { fanIn: width, fanOut: embeddingSize }) : undefined;
+    this.qkv = this.addParameter(
+      'queryKeyValueWeights',
+      [embeddingSize, 3 * width],
+      initializerFromConfig(this.kernelInitializer),
+      { fanIn: embeddingSize, fanOut: 3 * width },
+    );
+    this.qkvBiases = this.useBias
+      ? this.addParameter('queryKeyValueBiases', [3 * width], zeros, { fanIn: embeddingSize, fanOut: 3 * width })
+      : undefined;
+    this.out = this.addParameter(
+      'outputWeights',
+      [width, embeddingSize],
+      initializerFromConfig(this.outputKernelInitializer),
+      { fanIn: width, fanOut: embeddingSize },
+    );
+    this.outBiases = this.useBias
+      ? this.addParameter('outputBiases', [embeddingSize], zeros, { fanIn: width, fanOut: embeddingSize })
+      : undefined;
     this.projectOptions = { bias: this.qkvBiases?.tensor };
     this.outputOptions = { bias: this.outBiases?.tensor };
     this.gradientOptions.qkv = { transposeA: true, out: this.qkv.gradient };
@@ -139,9 +187,16 @@ export class MultiHeadAttention extends BaseLayer {
 
   protected override configEntries(): Record<string, JsonValue> {
     return {
-      embeddingSize: this.embeddingSize, numHeads: this.numHeads, keySize: this.keySize, useBias: this.useBias, causal: this.causal,
-      dropout: this.dropout, fullyMaskedRows: this.fullyMaskedRows, kernelInitializer: this.kernelInitializer,
-      outputKernelInitializer: this.outputKernelInitializer, ...this.seedEntries,
+      embeddingSize: this.embeddingSize,
+      numHeads: this.numHeads,
+      keySize: this.keySize,
+      useBias: this.useBias,
+      causal: this.causal,
+      dropout: this.dropout,
+      fullyMaskedRows: this.fullyMaskedRows,
+      kernelInitializer: this.kernelInitializer,
+      outputKernelInitializer: this.outputKernelInitializer,
+      ...this.seedEntries,
     };
   }
 
@@ -159,7 +214,12 @@ export class MultiHeadAttention extends BaseLayer {
   /** Restores what {@link MultiHeadAttention.getState} returned. */
   setState(state: JsonObject): void {
     const rngState = state?.rng as unknown as RngState | undefined;
-    if (typeof rngState !== 'object' || rngState === null) throw new AnnetError('INVALID_ARGUMENT', `${this.operation}.setState`, `expected { rng: { algorithm, words } }, got ${JSON.stringify(state)}`);
+    if (typeof rngState !== 'object' || rngState === null)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        `${this.operation}.setState`,
+        `expected { rng: { algorithm, words } }, got ${JSON.stringify(state)}`,
+      );
     this.rng.setState(rngState);
   }
 
@@ -175,12 +235,23 @@ export class MultiHeadAttention extends BaseLayer {
     matmul(views.query as Tensor<FloatDType>, views.key as Tensor<FloatDType>, views.scoresOptions);
     const keyPadding = this.keyPadding(options?.keyPaddingMask, batch, time);
     maskedSoftmax(floatData(views.probabilities), {
-      batch, heads: this.numHeads, queries: time, keys: time, scale: 1 / Math.sqrt(this.keySize), causal: this.causal, keyPadding, fullyMaskedRows: this.fullyMaskedRows,
+      batch,
+      heads: this.numHeads,
+      queries: time,
+      keys: time,
+      scale: 1 / Math.sqrt(this.keySize),
+      causal: this.causal,
+      keyPadding,
+      fullyMaskedRows: this.fullyMaskedRows,
     });
     const training = options?.training ?? false;
     const dropping = training && this.dropout > 0;
     if (dropping) this.dropWeights(views);
-    matmul((dropping ? views.dropped : views.probabilities) as Tensor<FloatDType>, views.value as Tensor<FloatDType>, views.attendOptions);
+    matmul(
+      (dropping ? views.dropped : views.probabilities) as Tensor<FloatDType>,
+      views.value as Tensor<FloatDType>,
+      views.attendOptions,
+    );
     const output = this.workspace.output(this.dtype, x.shape);
     this.outputOptions.out = output;
     matmul(views.attended as Tensor<FloatDType>, this.out.tensor, this.outputOptions);
@@ -196,23 +267,49 @@ export class MultiHeadAttention extends BaseLayer {
     const views = this.workspace.derive('views', this.dtype, x.shape, this.makeViews);
     const { batch, time } = views;
     const dy = contiguousInput(outputGradient);
-    const dyRows = this.workspace.view('gradientRows', dy) ?? this.workspace.keepView('gradientRows', dy, dy.reshape([batch * time, this.embeddingSize]));
+    const dyRows =
+      this.workspace.view('gradientRows', dy) ??
+      this.workspace.keepView('gradientRows', dy, dy.reshape([batch * time, this.embeddingSize]));
     matmul(views.attendedRows as Tensor<FloatDType>, dyRows as Tensor<FloatDType>, this.gradientOptions.out);
     if (this.outBiases !== undefined) sum(dyRows, 0, false, this.sumOptions.out);
     this.gradientOptions.attended.out = views.attendedGradient;
     matmul(dy as Tensor<FloatDType>, this.out.tensor, this.gradientOptions.attended);
     const dropped = this.lastDropped ? views.dropped : views.probabilities;
-    matmul(views.attendedGradientHeads as Tensor<FloatDType>, views.value as Tensor<FloatDType>, views.probabilityGradientOptions);
-    matmul(dropped as Tensor<FloatDType>, views.attendedGradientHeads as Tensor<FloatDType>, views.valueGradientOptions);
+    matmul(
+      views.attendedGradientHeads as Tensor<FloatDType>,
+      views.value as Tensor<FloatDType>,
+      views.probabilityGradientOptions,
+    );
+    matmul(
+      dropped as Tensor<FloatDType>,
+      views.attendedGradientHeads as Tensor<FloatDType>,
+      views.valueGradientOptions,
+    );
     const probabilityGradient = floatData(views.probabilityGradient);
     if (this.lastDropped) {
       const mask = floatData(views.dropMask!);
       for (let index = 0; index < mask.length; index++) probabilityGradient[index] *= mask[index];
     }
-    maskedSoftmaxBackward(floatData(views.probabilities), probabilityGradient, batch * this.numHeads * time, time, 1 / Math.sqrt(this.keySize));
-    matmul(views.probabilityGradient as Tensor<FloatDType>, views.key as Tensor<FloatDType>, views.queryGradientOptions);
-    matmul(views.probabilityGradient as Tensor<FloatDType>, views.query as Tensor<FloatDType>, views.keyGradientOptions);
-    const xRows = this.workspace.view('inputRows', x) ?? this.workspace.keepView('inputRows', x, x.reshape([batch * time, this.embeddingSize]));
+    maskedSoftmaxBackward(
+      floatData(views.probabilities),
+      probabilityGradient,
+      batch * this.numHeads * time,
+      time,
+      1 / Math.sqrt(this.keySize),
+    );
+    matmul(
+      views.probabilityGradient as Tensor<FloatDType>,
+      views.key as Tensor<FloatDType>,
+      views.queryGradientOptions,
+    );
+    matmul(
+      views.probabilityGradient as Tensor<FloatDType>,
+      views.query as Tensor<FloatDType>,
+      views.keyGradientOptions,
+    );
+    const xRows =
+      this.workspace.view('inputRows', x) ??
+      this.workspace.keepView('inputRows', x, x.reshape([batch * time, this.embeddingSize]));
     matmul(xRows as Tensor<FloatDType>, views.projectedGradientRows as Tensor<FloatDType>, this.gradientOptions.qkv);
     if (this.qkvBiases !== undefined) sum(views.projectedGradientRows, 0, false, this.sumOptions.qkv);
     const inputGradient = this.workspace.buffer('inputGradient', this.dtype, x.shape);
@@ -229,14 +326,19 @@ export class MultiHeadAttention extends BaseLayer {
   }
 
   private checkInputShape(shape: readonly number[]): void {
-    if (shape.length !== 3 || shape[2] !== this.embeddingSize) throw inputShapeError(this.operation, `[batch,time,${this.embeddingSize}]`, shape);
+    if (shape.length !== 3 || shape[2] !== this.embeddingSize)
+      throw inputShapeError(this.operation, `[batch,time,${this.embeddingSize}]`, shape);
   }
 
   /** The mask as an int32 scratch array `[batch·time]` (1 = padding), or null. */
   private keyPadding(mask: Tensor | undefined, batch: number, time: number): Int32Array | null {
     if (mask === undefined) return null;
     if (mask.shape.length !== 2 || mask.shape[0] !== batch || mask.shape[1] !== time) {
-      throw new AnnetError('SHAPE_MISMATCH', this.operation, `keyPaddingMask must have shape [${batch},${time}] ([batch, time] of the input), got ${formatShape(mask.shape)}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.operation,
+        `keyPaddingMask must have shape [${batch},${time}] ([batch, time] of the input), got ${formatShape(mask.shape)}`,
+      );
     }
     const values = contiguousInput(mask);
     const padding = this.workspace.scratch('keyPadding', 'int32', batch * time);

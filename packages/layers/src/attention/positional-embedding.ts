@@ -40,24 +40,42 @@ export class PositionalEmbedding extends BaseLayer {
 
   constructor(maxLength: number, embeddingSize: number, options: PositionalEmbeddingOptions = {}) {
     super('PositionalEmbedding', 'positional_embedding', options);
-    for (const [what, size] of [['maxLength', maxLength], ['embeddingSize', embeddingSize]] as const) {
-      if (!Number.isSafeInteger(size) || size < 1) throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
+    for (const [what, size] of [
+      ['maxLength', maxLength],
+      ['embeddingSize', embeddingSize],
+    ] as const) {
+      if (!Number.isSafeInteger(size) || size < 1)
+        throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
     }
     this.maxLength = maxLength;
     this.embeddingSize = embeddingSize;
     this.positionsInitializer = options.positionsInitializer ?? 'uniform';
     this.seedEntries = seedConfig(options);
-    this.positions = this.addParameter('positions', [maxLength, embeddingSize], initializerFromConfig(this.positionsInitializer), { fanIn: maxLength, fanOut: embeddingSize });
+    this.positions = this.addParameter(
+      'positions',
+      [maxLength, embeddingSize],
+      initializerFromConfig(this.positionsInitializer),
+      { fanIn: maxLength, fanOut: embeddingSize },
+    );
     this.initialize(initialRng(options));
   }
 
   /** Rebuilds a PositionalEmbedding from {@link PositionalEmbedding.getConfig}. */
   static fromConfig(config: LayerConfig): PositionalEmbedding {
-    return new PositionalEmbedding(config.maxLength as number, config.embeddingSize as number, config as PositionalEmbeddingOptions);
+    return new PositionalEmbedding(
+      config.maxLength as number,
+      config.embeddingSize as number,
+      config as PositionalEmbeddingOptions,
+    );
   }
 
   protected override configEntries(): Record<string, JsonValue> {
-    return { maxLength: this.maxLength, embeddingSize: this.embeddingSize, positionsInitializer: this.positionsInitializer, ...this.seedEntries };
+    return {
+      maxLength: this.maxLength,
+      embeddingSize: this.embeddingSize,
+      positionsInitializer: this.positionsInitializer,
+      ...this.seedEntries,
+    };
   }
 
   /** y[b, t] = x[b, t] + P[t]. */
@@ -72,7 +90,8 @@ export class PositionalEmbedding extends BaseLayer {
     const rowLength = x.shape[1] * this.embeddingSize;
     for (let sample = 0; sample < x.shape[0]; sample++) {
       const base = sample * rowLength;
-      for (let index = 0; index < rowLength; index++) target[base + index] = source[x.offset + base + index] + table[index];
+      for (let index = 0; index < rowLength; index++)
+        target[base + index] = source[x.offset + base + index] + table[index];
     }
     this.recordForward(x, options);
     return output;

@@ -16,12 +16,16 @@ describe('PositionalEmbedding', () => {
   });
 
   it('backward matches float64 central differences for the input and the table', () => {
-    expectGradientsToMatch(checkLayerGradients(new PositionalEmbedding(6, 3, { dtype: 'float64', seed: 1 }), randomInput([2, 4, 3], 1)));
+    expectGradientsToMatch(
+      checkLayerGradients(new PositionalEmbedding(6, 3, { dtype: 'float64', seed: 1 }), randomInput([2, 4, 3], 1)),
+    );
   });
 
   it('refuses a sequence longer than maxLength, saying how to fix it', () => {
     const layer = new PositionalEmbedding(4, 2);
-    expect(() => layer.forward(new Tensor(new Float32Array(10), [1, 5, 2]))).toThrow('PositionalEmbedding "positional_embedding": the input has 5 time steps (shape [1,5,2]) but the layer covers at most 4 (its maxLength); crop the sequence to the last 4 steps');
+    expect(() => layer.forward(new Tensor(new Float32Array(10), [1, 5, 2]))).toThrow(
+      'PositionalEmbedding "positional_embedding": the input has 5 time steps (shape [1,5,2]) but the layer covers at most 4 (its maxLength); crop the sequence to the last 4 steps',
+    );
   });
 });
 
@@ -61,11 +65,20 @@ describe('TransposedEmbedding', () => {
   it('records the embedding it is tied to, rebuilds untied from its config and ties through linkLayers', () => {
     const embedding = new Embedding(4, 2, { name: 'wte' });
     const config = JSON.parse(JSON.stringify(new TransposedEmbedding(embedding, { name: 'lm_head' }).getConfig()));
-    expect(config).toEqual({ className: 'TransposedEmbedding', name: 'lm_head', dtype: 'float32', tiedTo: 'wte', vocabularySize: 4, embeddingSize: 2 });
+    expect(config).toEqual({
+      className: 'TransposedEmbedding',
+      name: 'lm_head',
+      dtype: 'float32',
+      tiedTo: 'wte',
+      vocabularySize: 4,
+      embeddingSize: 2,
+    });
     const copy = TransposedEmbedding.fromConfig(config);
     expect(copy.outputShape([-1, 2])).toEqual([-1, 4]);
     expect(() => copy.forward(new Tensor(new Float32Array(2), [1, 2]))).toThrow(/is not tied to an Embedding yet/);
-    expect(() => copy.linkLayers(() => undefined)).toThrow('TransposedEmbedding "lm_head": is tied to the Embedding "wte", which is not a layer of this model');
+    expect(() => copy.linkLayers(() => undefined)).toThrow(
+      'TransposedEmbedding "lm_head": is tied to the Embedding "wte", which is not a layer of this model',
+    );
     copy.linkLayers((name) => (name === 'wte' ? embedding : undefined));
     expect(copy.parameters()[0]).toBe(embedding.parameters()[0]);
   });

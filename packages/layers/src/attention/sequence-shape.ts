@@ -7,11 +7,24 @@ import { AnnetError, formatShape } from '@annet/tensor';
  * @example
  * checkSequenceShape('PositionalEmbedding "wpe"', [12, 65, 128], 64, 128); // throws: 65 time steps, at most 64
  */
-export function checkSequenceShape(operation: string, shape: readonly number[], maxLength: number, embeddingSize: number): void {
+export function checkSequenceShape(
+  operation: string,
+  shape: readonly number[],
+  maxLength: number,
+  embeddingSize: number,
+): void {
   if (shape.length !== 3 || shape[2] !== embeddingSize) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `expected an input of shape [batch,time,${embeddingSize}], got ${formatShape(shape)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `expected an input of shape [batch,time,${embeddingSize}], got ${formatShape(shape)}`,
+    );
   }
   if (shape[1] > maxLength) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `the input has ${shape[1]} time steps (shape ${formatShape(shape)}) but the layer covers at most ${maxLength} (its maxLength); crop the sequence to the last ${maxLength} steps`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `the input has ${shape[1]} time steps (shape ${formatShape(shape)}) but the layer covers at most ${maxLength} (its maxLength); crop the sequence to the last ${maxLength} steps`,
+    );
   }
 }

@@ -32,13 +32,22 @@ export class SinusoidalPositionalEncoding extends BaseLayer {
 
   constructor(maxLength: number, embeddingSize: number, options: SinusoidalPositionalEncodingOptions = {}) {
     super('SinusoidalPositionalEncoding', 'sinusoidal_positional_encoding', options);
-    for (const [what, size] of [['maxLength', maxLength], ['embeddingSize', embeddingSize]] as const) {
-      if (!Number.isSafeInteger(size) || size < 1) throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
+    for (const [what, size] of [
+      ['maxLength', maxLength],
+      ['embeddingSize', embeddingSize],
+    ] as const) {
+      if (!Number.isSafeInteger(size) || size < 1)
+        throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
     }
     this.maxLength = maxLength;
     this.embeddingSize = embeddingSize;
     this.base = options.base ?? 10_000;
-    if (!(this.base > 0) || !Number.isFinite(this.base)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `base must be a positive number, got ${String(options.base)}`);
+    if (!(this.base > 0) || !Number.isFinite(this.base))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `base must be a positive number, got ${String(options.base)}`,
+      );
     this.values = new Float64Array(maxLength * embeddingSize);
     for (let position = 0; position < maxLength; position++) {
       for (let column = 0; column < embeddingSize; column++) {
@@ -51,7 +60,11 @@ export class SinusoidalPositionalEncoding extends BaseLayer {
 
   /** Rebuilds the layer from {@link SinusoidalPositionalEncoding.getConfig}. */
   static fromConfig(config: LayerConfig): SinusoidalPositionalEncoding {
-    return new SinusoidalPositionalEncoding(config.maxLength as number, config.embeddingSize as number, config as SinusoidalPositionalEncodingOptions);
+    return new SinusoidalPositionalEncoding(
+      config.maxLength as number,
+      config.embeddingSize as number,
+      config as SinusoidalPositionalEncodingOptions,
+    );
   }
 
   protected override configEntries(): Record<string, JsonValue> {
@@ -66,7 +79,8 @@ export class SinusoidalPositionalEncoding extends BaseLayer {
   /** y[b, t] = x[b, t] + PE[t]. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     checkSequenceShape(this.operation, input.shape, this.maxLength, this.embeddingSize);
-    if (input.dtype !== 'float32' && input.dtype !== 'float64') throw new AnnetError('DTYPE_MISMATCH', this.operation, `expected a float32 or float64 input, got ${input.dtype}`);
+    if (input.dtype !== 'float32' && input.dtype !== 'float64')
+      throw new AnnetError('DTYPE_MISMATCH', this.operation, `expected a float32 or float64 input, got ${input.dtype}`);
     const x = contiguousInput(input);
     const output = this.workspace.buffer('output', input.dtype, x.shape);
     const source = floatData(x);
@@ -74,7 +88,8 @@ export class SinusoidalPositionalEncoding extends BaseLayer {
     const rowLength = x.shape[1] * this.embeddingSize;
     for (let sample = 0; sample < x.shape[0]; sample++) {
       const base = sample * rowLength;
-      for (let index = 0; index < rowLength; index++) target[base + index] = source[x.offset + base + index] + this.values[index];
+      for (let index = 0; index < rowLength; index++)
+        target[base + index] = source[x.offset + base + index] + this.values[index];
     }
     this.recordForward(x, options);
     return output;

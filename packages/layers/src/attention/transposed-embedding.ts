@@ -47,8 +47,14 @@ export class TransposedEmbedding extends BaseLayer {
 
   constructor(embedding: Embedding | null, options: TransposedEmbeddingOptions = {}) {
     super('TransposedEmbedding', 'transposed_embedding', { ...options, dtype: embedding?.dtype ?? options.dtype });
-    if (embedding !== null && !(embedding instanceof Embedding)) throw new AnnetError('INVALID_ARGUMENT', this.operation, 'expected the Embedding layer to tie to (or null with { tiedTo, vocabularySize, embeddingSize } from a config)');
-    this.vocabularySize = embedding?.vocabularySize ?? checkSize(this.operation, 'vocabularySize', options.vocabularySize);
+    if (embedding !== null && !(embedding instanceof Embedding))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        'expected the Embedding layer to tie to (or null with { tiedTo, vocabularySize, embeddingSize } from a config)',
+      );
+    this.vocabularySize =
+      embedding?.vocabularySize ?? checkSize(this.operation, 'vocabularySize', options.vocabularySize);
     this.embeddingSize = embedding?.embeddingSize ?? checkSize(this.operation, 'embeddingSize', options.embeddingSize);
     this.tiedName = options.tiedTo;
     if (embedding !== null) this.tie(embedding);
@@ -60,14 +66,23 @@ export class TransposedEmbedding extends BaseLayer {
   }
 
   protected override configEntries(): Record<string, JsonValue> {
-    return { tiedTo: this.embedding?.name ?? this.tiedName ?? null, vocabularySize: this.vocabularySize, embeddingSize: this.embeddingSize };
+    return {
+      tiedTo: this.embedding?.name ?? this.tiedName ?? null,
+      vocabularySize: this.vocabularySize,
+      embeddingSize: this.embeddingSize,
+    };
   }
 
   /** Ties to the embedding named in the config, found by `lookup` (a model's layers by name); called by `Model.fromConfig`. */
   linkLayers(lookup: (name: string) => unknown): void {
     if (this.embedding !== undefined) return;
     const found = this.tiedName === undefined ? undefined : lookup(this.tiedName);
-    if (!(found instanceof Embedding)) throw new AnnetError('NOT_FOUND', this.operation, `is tied to the Embedding ${JSON.stringify(this.tiedName)}, which is not a layer of this model`);
+    if (!(found instanceof Embedding))
+      throw new AnnetError(
+        'NOT_FOUND',
+        this.operation,
+        `is tied to the Embedding ${JSON.stringify(this.tiedName)}, which is not a layer of this model`,
+      );
     this.tie(found);
   }
 
@@ -94,8 +109,12 @@ export class TransposedEmbedding extends BaseLayer {
     const x = this.checkBackward(outputGradient, output?.shape ?? [], this.dtype);
     const table = this.table();
     const dy = contiguousInput(outputGradient);
-    const inputRows = this.workspace.view('inputRows', x) ?? this.workspace.keepView('inputRows', x, x.reshape([-1, this.embeddingSize]));
-    const gradientRows = this.workspace.view('gradientRows', dy) ?? this.workspace.keepView('gradientRows', dy, dy.reshape([-1, this.vocabularySize]));
+    const inputRows =
+      this.workspace.view('inputRows', x) ??
+      this.workspace.keepView('inputRows', x, x.reshape([-1, this.embeddingSize]));
+    const gradientRows =
+      this.workspace.view('gradientRows', dy) ??
+      this.workspace.keepView('gradientRows', dy, dy.reshape([-1, this.vocabularySize]));
     this.weightGradientOptions.out = this.shared[0].gradient;
     matmul(gradientRows as Tensor<FloatDType>, inputRows as Tensor<FloatDType>, this.weightGradientOptions);
     const inputGradient = this.workspace.buffer('inputGradient', this.dtype, x.shape);
@@ -113,24 +132,44 @@ export class TransposedEmbedding extends BaseLayer {
 
   private tie(embedding: Embedding): void {
     if (embedding.vocabularySize !== this.vocabularySize || embedding.embeddingSize !== this.embeddingSize) {
-      throw new AnnetError('SHAPE_MISMATCH', this.operation, `expected an Embedding of [${this.vocabularySize},${this.embeddingSize}], got ${embedding.name} of [${embedding.vocabularySize},${embedding.embeddingSize}]`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.operation,
+        `expected an Embedding of [${this.vocabularySize},${this.embeddingSize}], got ${embedding.name} of [${embedding.vocabularySize},${embedding.embeddingSize}]`,
+      );
     }
-    if (embedding.dtype !== this.dtype) throw new AnnetError('DTYPE_MISMATCH', this.operation, `expected a ${this.dtype} Embedding, got ${embedding.dtype}`);
+    if (embedding.dtype !== this.dtype)
+      throw new AnnetError(
+        'DTYPE_MISMATCH',
+        this.operation,
+        `expected a ${this.dtype} Embedding, got ${embedding.dtype}`,
+      );
     this.embedding = embedding;
     this.shared = [embedding.parameters()[0]];
   }
 
   private table(): Tensor<FloatDType> {
-    if (this.embedding === undefined) throw new AnnetError('INVALID_STATE', this.operation, `is not tied to an Embedding yet (tiedTo ${JSON.stringify(this.tiedName)}); build it with the Embedding, or rebuild the whole model with Model.fromConfig`);
+    if (this.embedding === undefined)
+      throw new AnnetError(
+        'INVALID_STATE',
+        this.operation,
+        `is not tied to an Embedding yet (tiedTo ${JSON.stringify(this.tiedName)}); build it with the Embedding, or rebuild the whole model with Model.fromConfig`,
+      );
     return this.shared[0].tensor;
   }
 
   private checkInputShape(shape: readonly number[]): void {
-    if (shape.length < 2 || shape[shape.length - 1] !== this.embeddingSize) throw inputShapeError(this.operation, `[*,${this.embeddingSize}]`, shape);
+    if (shape.length < 2 || shape[shape.length - 1] !== this.embeddingSize)
+      throw inputShapeError(this.operation, `[*,${this.embeddingSize}]`, shape);
   }
 }
 
 function checkSize(operation: string, what: string, size: unknown): number {
-  if (!Number.isSafeInteger(size) || (size as number) < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `${what} must be a positive integer (or pass the Embedding to tie to), got ${String(size)}`);
+  if (!Number.isSafeInteger(size) || (size as number) < 1)
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `${what} must be a positive integer (or pass the Embedding to tie to), got ${String(size)}`,
+    );
   return size as number;
 }

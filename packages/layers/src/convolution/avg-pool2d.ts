@@ -37,7 +37,11 @@ export class AvgPool2D extends Pool2D {
     super('AvgPool2D', 'avg_pool2d', poolSize, options);
     const countPadding = options.countPadding ?? false;
     if (typeof countPadding !== 'boolean') {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `countPadding must be true or false, got ${JSON.stringify(countPadding)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `countPadding must be true or false, got ${JSON.stringify(countPadding)}`,
+      );
     }
     this.countPadding = countPadding;
   }
@@ -57,7 +61,15 @@ export class AvgPool2D extends Pool2D {
     return this.countPadding ? geometry.kernelHeight * geometry.kernelWidth : rows * columns;
   }
 
-  protected pool(input: FloatData, inputOffset: number, output: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void {
+  protected pool(
+    input: FloatData,
+    inputOffset: number,
+    output: FloatData,
+    planes: number,
+    height: number,
+    width: number,
+    geometry: WindowGeometry,
+  ): void {
     const { rowStart, rowEnd, columnStart, columnEnd } = this.windows;
     let out = 0;
     for (let plane = 0; plane < planes; plane++) {
@@ -68,22 +80,36 @@ export class AvgPool2D extends Pool2D {
           for (let y = rowStart[row]; y < rowEnd[row]; y++) {
             for (let x = columnStart[column]; x < columnEnd[column]; x++) sum += input[planeStart + y * width + x];
           }
-          output[out++] = sum / this.windowCount(rowEnd[row] - rowStart[row], columnEnd[column] - columnStart[column], geometry);
+          output[out++] =
+            sum / this.windowCount(rowEnd[row] - rowStart[row], columnEnd[column] - columnStart[column], geometry);
         }
       }
     }
   }
 
-  protected unpool(_input: FloatData, _inputOffset: number, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void {
+  protected unpool(
+    _input: FloatData,
+    _inputOffset: number,
+    outputGradient: FloatData,
+    gradientOffset: number,
+    inputGradient: FloatData,
+    planes: number,
+    height: number,
+    width: number,
+    geometry: WindowGeometry,
+  ): void {
     const { rowStart, rowEnd, columnStart, columnEnd } = this.windows;
     let out = 0;
     for (let plane = 0; plane < planes; plane++) {
       const planeStart = plane * height * width;
       for (let row = 0; row < geometry.outputHeight; row++) {
         for (let column = 0; column < geometry.outputWidth; column++) {
-          const share = outputGradient[gradientOffset + out++] / this.windowCount(rowEnd[row] - rowStart[row], columnEnd[column] - columnStart[column], geometry);
+          const share =
+            outputGradient[gradientOffset + out++] /
+            this.windowCount(rowEnd[row] - rowStart[row], columnEnd[column] - columnStart[column], geometry);
           for (let y = rowStart[row]; y < rowEnd[row]; y++) {
-            for (let x = columnStart[column]; x < columnEnd[column]; x++) inputGradient[planeStart + y * width + x] += share;
+            for (let x = columnStart[column]; x < columnEnd[column]; x++)
+              inputGradient[planeStart + y * width + x] += share;
           }
         }
       }

@@ -1,14 +1,27 @@
 import fc from 'fast-check';
 import { add, sum, Tensor } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
-import { accumulate, addChannelBias, reluGradientAndBiasSum, storeSums, sumOverBatchAndPositions } from './channel-sums.js';
+import {
+  accumulate,
+  addChannelBias,
+  reluGradientAndBiasSum,
+  storeSums,
+  sumOverBatchAndPositions,
+} from './channel-sums.js';
 
-const shapeArbitrary = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 11 }));
+const shapeArbitrary = fc.tuple(
+  fc.integer({ min: 1, max: 3 }),
+  fc.integer({ min: 1, max: 4 }),
+  fc.integer({ min: 1, max: 11 }),
+);
 
 describe('channel sums', () => {
   it('work out by hand on a [2, 2, 3] example', () => {
     // y[n, f, p] = 10n + 3f + p; bias [100, 200].
-    const y = Float32Array.from({ length: 12 }, (_, index) => 10 * Math.floor(index / 6) + 3 * (Math.floor(index / 3) % 2) + (index % 3));
+    const y = Float32Array.from(
+      { length: 12 },
+      (_, index) => 10 * Math.floor(index / 6) + 3 * (Math.floor(index / 3) % 2) + (index % 3),
+    );
     const dy = y.slice();
     addChannelBias(y, 0, 2, 2, 3, new Float32Array([100, 200]), 0);
     expect(Array.from(y)).toEqual([100, 101, 102, 203, 204, 205, 110, 111, 112, 213, 214, 215]);
@@ -39,49 +52,81 @@ describe('channel sums', () => {
   });
 
   it('reluGradientAndBiasSum gives the bits of the ReLU gradient then sum(dz, [0, 2]) in float32', () => {
-    fc.assert(fc.property(shapeArbitrary, fc.nat(), ([batch, channels, positions], seed) => {
-      const size = batch * channels * positions;
-      const [y, dy] = [draw(size, seed), draw(size, seed + 1)];
-      const dz = new Float32Array(size);
-      const biasGradient = new Float32Array(channels);
-      reluGradientAndBiasSum(y, dy, 0, dz, batch, channels, positions, new Float64Array(channels + 2), biasGradient, 0);
-      const expectedDz = Float32Array.from(dy, (value, index) => value * +(y[index] > 0) + 0);
-      expect(Array.from(dz)).toEqual(Array.from(expectedDz));
-      expect(Array.from(biasGradient)).toEqual(Array.from(sum(new Tensor(expectedDz, [batch, channels, positions]), [0, 2]).data));
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(shapeArbitrary, fc.nat(), ([batch, channels, positions], seed) => {
+        const size = batch * channels * positions;
+        const [y, dy] = [draw(size, seed), draw(size, seed + 1)];
+        const dz = new Float32Array(size);
+        const biasGradient = new Float32Array(channels);
+        reluGradientAndBiasSum(
+          y,
+          dy,
+          0,
+          dz,
+          batch,
+          channels,
+          positions,
+          new Float64Array(channels + 2),
+          biasGradient,
+          0,
+        );
+        const expectedDz = Float32Array.from(dy, (value, index) => value * +(y[index] > 0) + 0);
+        expect(Array.from(dz)).toEqual(Array.from(expectedDz));
+        expect(Array.from(biasGradient)).toEqual(
+          Array.from(sum(new Tensor(expectedDz, [batch, channels, positions]), [0, 2]).data),
+        );
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('addChannelBias gives the bits of add(y, bias as a column) in float32', () => {
-    fc.assert(fc.property(shapeArbitrary, fc.integer({ min: 0, max: 2 }), fc.nat(), ([batch, channels, positions], offset, seed) => {
-      const [y, bias] = [draw(batch * channels * positions, seed), draw(channels, seed + 1)];
-      const expected = add(new Tensor(y, [batch, channels, positions]), new Tensor(bias, [channels, 1]));
-      const data = new Float32Array(offset + y.length);
-      data.set(y, offset);
-      const biasData = new Float32Array(offset + channels);
-      biasData.set(bias, offset);
-      addChannelBias(data, offset, batch, channels, positions, biasData, offset);
-      expect(Array.from(data.subarray(offset))).toEqual(Array.from(expected.data));
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(
+        shapeArbitrary,
+        fc.integer({ min: 0, max: 2 }),
+        fc.nat(),
+        ([batch, channels, positions], offset, seed) => {
+          const [y, bias] = [draw(batch * channels * positions, seed), draw(channels, seed + 1)];
+          const expected = add(new Tensor(y, [batch, channels, positions]), new Tensor(bias, [channels, 1]));
+          const data = new Float32Array(offset + y.length);
+          data.set(y, offset);
+          const biasData = new Float32Array(offset + channels);
+          biasData.set(bias, offset);
+          addChannelBias(data, offset, batch, channels, positions, biasData, offset);
+          expect(Array.from(data.subarray(offset))).toEqual(Array.from(expected.data));
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('sumOverBatchAndPositions gives the bits of sum(dy, [0, 2]) in float32', () => {
-    fc.assert(fc.property(shapeArbitrary, fc.nat(), ([batch, channels, positions], seed) => {
-      const dy = draw(batch * channels * positions, seed);
-      const out = new Float32Array(channels);
-      sumOverBatchAndPositions(dy, 0, batch, channels, positions, out, 0);
-      expect(Array.from(out)).toEqual(Array.from(sum(new Tensor(dy, [batch, channels, positions]), [0, 2]).data));
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(shapeArbitrary, fc.nat(), ([batch, channels, positions], seed) => {
+        const dy = draw(batch * channels * positions, seed);
+        const out = new Float32Array(channels);
+        sumOverBatchAndPositions(dy, 0, batch, channels, positions, out, 0);
+        expect(Array.from(out)).toEqual(Array.from(sum(new Tensor(dy, [batch, channels, positions]), [0, 2]).data));
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('accumulate then storeSums give the bits of sum(samples, 0) in float32, from offsets', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 13 }), fc.nat(), (batch, size, seed) => {
-      const samples = draw(batch * size + 2, seed);
-      const sums = new Float64Array(size);
-      for (let n = 0; n < batch; n++) accumulate(sums, samples, 2 + n * size, size);
-      const out = new Float32Array(size + 1);
-      storeSums(sums, out, 1, size);
-      expect(Array.from(out.subarray(1))).toEqual(Array.from(sum(new Tensor(samples.subarray(2), [batch, size]), 0).data));
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 13 }), fc.nat(), (batch, size, seed) => {
+        const samples = draw(batch * size + 2, seed);
+        const sums = new Float64Array(size);
+        for (let n = 0; n < batch; n++) accumulate(sums, samples, 2 + n * size, size);
+        const out = new Float32Array(size + 1);
+        storeSums(sums, out, 1, size);
+        expect(Array.from(out.subarray(1))).toEqual(
+          Array.from(sum(new Tensor(samples.subarray(2), [batch, size]), 0).data),
+        );
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 

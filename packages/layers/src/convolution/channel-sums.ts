@@ -14,7 +14,15 @@ import type { FloatData } from '../buffers.js';
  * @example
  * addChannelBias(y.data, 0, 64, 16, 784, biases.data, 0); // y: [64, 16, 28·28]
  */
-export function addChannelBias(y: FloatData, offset: number, batch: number, channels: number, positions: number, bias: FloatData, biasOffset: number): void {
+export function addChannelBias(
+  y: FloatData,
+  offset: number,
+  batch: number,
+  channels: number,
+  positions: number,
+  bias: FloatData,
+  biasOffset: number,
+): void {
   let row = offset;
   for (let n = 0; n < batch; n++) {
     for (let f = 0; f < channels; f++, row += positions) {
@@ -42,7 +50,15 @@ export function addChannelBias(y: FloatData, offset: number, batch: number, chan
  * @example
  * addChannelBiasRelu(y.data, 0, 64, 16, 784, biases.data, 0);
  */
-export function addChannelBiasRelu(y: FloatData, offset: number, batch: number, channels: number, positions: number, bias: FloatData | undefined, biasOffset: number): void {
+export function addChannelBiasRelu(
+  y: FloatData,
+  offset: number,
+  batch: number,
+  channels: number,
+  positions: number,
+  bias: FloatData | undefined,
+  biasOffset: number,
+): void {
   let row = offset;
   for (let n = 0; n < batch; n++) {
     for (let f = 0; f < channels; f++, row += positions) {
@@ -75,7 +91,15 @@ function relu(z: number): number {
  * @example
  * sumOverBatchAndPositions(dy.data, 0, 64, 16, 784, biasGradient, 0); // biasGradient: [16]
  */
-export function sumOverBatchAndPositions(dy: FloatData, offset: number, batch: number, channels: number, positions: number, out: FloatData, outOffset: number): void {
+export function sumOverBatchAndPositions(
+  dy: FloatData,
+  offset: number,
+  batch: number,
+  channels: number,
+  positions: number,
+  out: FloatData,
+  outOffset: number,
+): void {
   const sampleSize = channels * positions;
   for (let f = 0; f < channels; f++) {
     let total = 0;
@@ -101,18 +125,35 @@ export function sumOverBatchAndPositions(dy: FloatData, offset: number, batch: n
  * reluGradientAndBiasSum(y.data, dy.data, 0, dz.data, 64, 16, 784, sums, biasGradient.data, 0);
  */
 export function reluGradientAndBiasSum(
-  y: FloatData, dy: FloatData, dyOffset: number, dz: FloatData, batch: number, channels: number, positions: number,
-  sums: Float64Array, biasGradient: FloatData | undefined, biasOffset: number,
+  y: FloatData,
+  dy: FloatData,
+  dyOffset: number,
+  dz: FloatData,
+  batch: number,
+  channels: number,
+  positions: number,
+  sums: Float64Array,
+  biasGradient: FloatData | undefined,
+  biasOffset: number,
 ): void {
   sums.fill(0, 0, channels);
   for (let n = 0, row = 0; n < batch; n++) {
-    for (let f = 0; f < channels; f++, row += positions) sums[f] = reluGradientRow(y, dy, dyOffset, dz, row, positions, sums[f]);
+    for (let f = 0; f < channels; f++, row += positions)
+      sums[f] = reluGradientRow(y, dy, dyOffset, dz, row, positions, sums[f]);
   }
   if (biasGradient !== undefined) for (let f = 0; f < channels; f++) biasGradient[biasOffset + f] = sums[f];
 }
 
 /** One row of {@link reluGradientAndBiasSum}; returns `total` plus the row's dz, added in order. */
-function reluGradientRow(y: FloatData, dy: FloatData, dyOffset: number, dz: FloatData, row: number, positions: number, total: number): number {
+function reluGradientRow(
+  y: FloatData,
+  dy: FloatData,
+  dyOffset: number,
+  dz: FloatData,
+  row: number,
+  positions: number,
+  total: number,
+): number {
   const end = row + positions;
   let index = row;
   for (; index + 2 <= end; index += 2) {

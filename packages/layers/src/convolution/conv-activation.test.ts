@@ -36,44 +36,75 @@ describe('Conv2D activation', () => {
   for (const dtype of ['float32', 'float64'] as const) {
     for (const activation of nonLinear) {
       it(`equals Conv2D then the ${activation} layer bit for bit in ${dtype} (forward and every gradient)`, () => {
-        fc.assert(fc.property(
-          fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 3, max: 8 }),
-          fc.integer({ min: 1, max: 3 }), fc.constantFrom('valid' as const, 'same' as const), fc.boolean(), fc.integer({ min: 0, max: 1e6 }),
-          (batchSize, inChannels, outChannels, size, kernelSize, padding, useBias, seed) => {
-            const options = { dtype, padding, useBias, seed, biasInitializer: 'normal' as const };
-            const fused = new Conv2D(inChannels, outChannels, kernelSize, { ...options, activation });
-            const plain = new Conv2D(inChannels, outChannels, kernelSize, options);
-            const after = activationLayer(activation);
-            const input = randomInput([batchSize, inChannels, size, size], seed);
-            const x = dtype === 'float64' ? input : new Tensor(Float32Array.from(input.data), input.shape);
-            const y = fused.forward(x, { training: true });
-            const expectedY = after.forward(plain.forward(x, { training: true }), { training: true });
-            expect(values(y)).toEqual(values(expectedY));
-            const seedGradient = randomInput(y.shape, seed + 1);
-            const dy = dtype === 'float64' ? seedGradient : new Tensor(Float32Array.from(seedGradient.data), y.shape);
-            expect(values(fused.backward(dy))).toEqual(values(plain.backward(after.backward(dy))));
-            fused.parameters().forEach((parameter, index) => expect(Array.from(parameter.grad)).toEqual(Array.from(plain.parameters()[index].grad)));
-          },
-        ), { numRuns: 8 });
+        fc.assert(
+          fc.property(
+            fc.integer({ min: 1, max: 2 }),
+            fc.integer({ min: 1, max: 3 }),
+            fc.integer({ min: 1, max: 4 }),
+            fc.integer({ min: 3, max: 8 }),
+            fc.integer({ min: 1, max: 3 }),
+            fc.constantFrom('valid' as const, 'same' as const),
+            fc.boolean(),
+            fc.integer({ min: 0, max: 1e6 }),
+            (batchSize, inChannels, outChannels, size, kernelSize, padding, useBias, seed) => {
+              const options = { dtype, padding, useBias, seed, biasInitializer: 'normal' as const };
+              const fused = new Conv2D(inChannels, outChannels, kernelSize, { ...options, activation });
+              const plain = new Conv2D(inChannels, outChannels, kernelSize, options);
+              const after = activationLayer(activation);
+              const input = randomInput([batchSize, inChannels, size, size], seed);
+              const x = dtype === 'float64' ? input : new Tensor(Float32Array.from(input.data), input.shape);
+              const y = fused.forward(x, { training: true });
+              const expectedY = after.forward(plain.forward(x, { training: true }), { training: true });
+              expect(values(y)).toEqual(values(expectedY));
+              const seedGradient = randomInput(y.shape, seed + 1);
+              const dy = dtype === 'float64' ? seedGradient : new Tensor(Float32Array.from(seedGradient.data), y.shape);
+              expect(values(fused.backward(dy))).toEqual(values(plain.backward(after.backward(dy))));
+              fused
+                .parameters()
+                .forEach((parameter, index) =>
+                  expect(Array.from(parameter.grad)).toEqual(Array.from(plain.parameters()[index].grad)),
+                );
+            },
+          ),
+          { numRuns: 8 },
+        );
       });
     }
   }
 
   for (const activation of nonLinear) {
     it(`backward with activation '${activation}' matches central differences`, () => {
-      fc.assert(fc.property(
-        fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 3, max: 5 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 1e6 }),
-        (inChannels, outChannels, size, kernelSize, seed) => {
-          const conv = new Conv2D(inChannels, outChannels, kernelSize, { dtype: 'float64', padding: 'same', seed, activation, biasInitializer: 'normal' });
-          const x = randomInput([2, inChannels, size, size], seed);
-          if (activation === 'relu') {
-            // Differences of step 1e-5 must not straddle the kink at z = 0, and an all-off layer is a vacuous check.
-            const z = new Conv2D(inChannels, outChannels, kernelSize, { dtype: 'float64', padding: 'same', seed, biasInitializer: 'normal' }).forward(x);
-            fc.pre(values(z).every((value) => Math.abs(value) > 1e-3) && values(z).some((value) => value > 0));
-          }
-          expectGradientsToMatch(checkLayerGradients(conv, x, { seed }));
-        },
-      ), { numRuns: 10 });
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 2 }),
+          fc.integer({ min: 1, max: 2 }),
+          fc.integer({ min: 3, max: 5 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 0, max: 1e6 }),
+          (inChannels, outChannels, size, kernelSize, seed) => {
+            const conv = new Conv2D(inChannels, outChannels, kernelSize, {
+              dtype: 'float64',
+              padding: 'same',
+              seed,
+              activation,
+              biasInitializer: 'normal',
+            });
+            const x = randomInput([2, inChannels, size, size], seed);
+            if (activation === 'relu') {
+              // Differences of step 1e-5 must not straddle the kink at z = 0, and an all-off layer is a vacuous check.
+              const z = new Conv2D(inChannels, outChannels, kernelSize, {
+                dtype: 'float64',
+                padding: 'same',
+                seed,
+                biasInitializer: 'normal',
+              }).forward(x);
+              fc.pre(values(z).every((value) => Math.abs(value) > 1e-3) && values(z).some((value) => value > 0));
+            }
+            expectGradientsToMatch(checkLayerGradients(conv, x, { seed }));
+          },
+        ),
+        { numRuns: 10 },
+      );
     });
   }
 

@@ -31,7 +31,15 @@ export function convEpilogue(activation: DenseActivation, output: Tensor, biases
   const positions = output.shape[2];
   const values = floatData(output);
   if (activation === 'relu') {
-    addChannelBiasRelu(values, 0, batch, channels, positions, biases === undefined ? undefined : floatData(biases), biases?.offset ?? 0);
+    addChannelBiasRelu(
+      values,
+      0,
+      batch,
+      channels,
+      positions,
+      biases === undefined ? undefined : floatData(biases),
+      biases?.offset ?? 0,
+    );
     return;
   }
   if (biases !== undefined) addChannelBias(values, 0, batch, channels, positions, floatData(biases), biases.offset);

@@ -70,7 +70,15 @@ export interface ConvLayout {
 export function createConvBuffers(layout: ConvLayout, shape: readonly number[]): ConvBuffers {
   const [batchSize, channels, height, width] = shape;
   const { outChannels, dtype } = layout;
-  const geometry = windowGeometry(layout.operation, height, width, layout.kernelSize, layout.stride, layout.dilation, layout.padding);
+  const geometry = windowGeometry(
+    layout.operation,
+    height,
+    width,
+    layout.kernelSize,
+    layout.stride,
+    layout.dilation,
+    layout.padding,
+  );
   const positions = geometry.outputHeight * geometry.outputWidth;
   const patchSize = channels * layout.kernelSize[0] * layout.kernelSize[1];
   const output = residentZeros([batchSize, outChannels, geometry.outputHeight, geometry.outputWidth], dtype);
@@ -78,7 +86,8 @@ export function createConvBuffers(layout: ConvLayout, shape: readonly number[]):
   const columns = residentZeros([batchSize, patchSize, positions], dtype);
   const columnGradient = residentZeros([batchSize, patchSize, positions], dtype);
   const inputGradient = residentZeros(shape, dtype);
-  const sampleWeightGradients = outChannels <= positions ? residentZeros([batchSize, outChannels, patchSize], dtype) : undefined;
+  const sampleWeightGradients =
+    outChannels <= positions ? residentZeros([batchSize, outChannels, patchSize], dtype) : undefined;
   const weightGradientSample = residentZeros([outChannels, patchSize], dtype);
   const geometryOptions = {
     kernelSize: layout.kernelSize,
@@ -98,7 +107,9 @@ export function createConvBuffers(layout: ConvLayout, shape: readonly number[]):
     columnSamples: Array.from({ length: batchSize }, (_, n) => columns.slice(n)),
     columnGradient,
     inputGradient,
-    preActivationGradient: layout.withActivation ? residentZeros([batchSize, outChannels, positions], dtype) : undefined,
+    preActivationGradient: layout.withActivation
+      ? residentZeros([batchSize, outChannels, positions], dtype)
+      : undefined,
     im2colOptions: { ...geometryOptions, out: columns },
     col2imOptions: { ...geometryOptions, out: inputGradient },
     forwardOptions: { out: outputColumns },

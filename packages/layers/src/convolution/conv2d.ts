@@ -87,8 +87,12 @@ export class Conv2D extends BaseLayer {
 
   constructor(inChannels: number, outChannels: number, kernelSize: PairOption, options: Conv2DOptions = {}) {
     super('Conv2D', 'conv2d', options);
-    for (const [what, size] of [['inChannels', inChannels], ['outChannels', outChannels]] as const) {
-      if (!Number.isSafeInteger(size) || size < 1) throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
+    for (const [what, size] of [
+      ['inChannels', inChannels],
+      ['outChannels', outChannels],
+    ] as const) {
+      if (!Number.isSafeInteger(size) || size < 1)
+        throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
     }
     this.inChannels = inChannels;
     this.outChannels = outChannels;
@@ -105,8 +109,15 @@ export class Conv2D extends BaseLayer {
     const [kernelHeight, kernelWidth] = this.kernelSize;
     const patchSize = inChannels * kernelHeight * kernelWidth;
     const fans = { fanIn: patchSize, fanOut: outChannels * kernelHeight * kernelWidth };
-    this.weightsParameter = this.addParameter('weights', [outChannels, inChannels, kernelHeight, kernelWidth], initializerFromConfig(this.kernelInitializer), fans);
-    this.biasesParameter = this.useBias ? this.addParameter('biases', [outChannels], initializerFromConfig(this.biasInitializer), fans) : undefined;
+    this.weightsParameter = this.addParameter(
+      'weights',
+      [outChannels, inChannels, kernelHeight, kernelWidth],
+      initializerFromConfig(this.kernelInitializer),
+      fans,
+    );
+    this.biasesParameter = this.useBias
+      ? this.addParameter('biases', [outChannels], initializerFromConfig(this.biasInitializer), fans)
+      : undefined;
     this.weights = this.weightsParameter.tensor;
     this.biases = this.biasesParameter?.tensor;
     this.weightMatrix = this.weights.reshape([outChannels, patchSize]);
@@ -116,11 +127,19 @@ export class Conv2D extends BaseLayer {
 
   /** Rebuilds a Conv2D from {@link Conv2D.getConfig} (weights are loaded separately). */
   static fromConfig(config: LayerConfig): Conv2D {
-    return new Conv2D(config.inChannels as number, config.outChannels as number, config.kernelSize as PairOption, config as Conv2DOptions);
+    return new Conv2D(
+      config.inChannels as number,
+      config.outChannels as number,
+      config.kernelSize as PairOption,
+      config as Conv2DOptions,
+    );
   }
 
   protected override configEntries(): Record<string, JsonValue> {
-    const padding = typeof this.padding === 'string' || typeof this.padding === 'number' ? this.padding : [this.padding[0], this.padding[1]];
+    const padding =
+      typeof this.padding === 'string' || typeof this.padding === 'number'
+        ? this.padding
+        : [this.padding[0], this.padding[1]];
     return {
       inChannels: this.inChannels,
       outChannels: this.outChannels,
@@ -128,7 +147,13 @@ export class Conv2D extends BaseLayer {
       stride: pairConfig(this.stride),
       padding,
       dilation: pairConfig(this.dilation),
-      ...kernelConfigEntries(this.useBias, this.kernelInitializer, this.biasInitializer, this.activationHint, this.seedEntries),
+      ...kernelConfigEntries(
+        this.useBias,
+        this.kernelInitializer,
+        this.biasInitializer,
+        this.activationHint,
+        this.seedEntries,
+      ),
       // Recorded only when not 'linear', so configs from before the option existed stay as they were.
       ...(this.activation === 'linear' ? {} : { activation: this.activation }),
     };
@@ -136,12 +161,14 @@ export class Conv2D extends BaseLayer {
 
   /** y = f(W ⊛ x + b) over [N, inChannels, H, W]; the returned tensor is reused by the next call. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
-    if (input.shape.length !== 4 || input.shape[1] !== this.inChannels) throw inputShapeError(this.operation, `[N,${this.inChannels},H,W]`, input.shape);
+    if (input.shape.length !== 4 || input.shape[1] !== this.inChannels)
+      throw inputShapeError(this.operation, `[N,${this.inChannels},H,W]`, input.shape);
     requireDType(this.operation, input, this.dtype);
     const buffers = this.workspace.derive('buffers', this.dtype, input.shape, this.createBuffers);
     im2col(input as Tensor<FloatDType>, buffers.im2colOptions);
     matmul(this.weightMatrix as Tensor<FloatDType>, buffers.columns as Tensor<FloatDType>, buffers.forwardOptions);
-    if (this.activation !== 'linear' || this.biases !== undefined) convEpilogue(this.activation, buffers.outputColumns, this.biases);
+    if (this.activation !== 'linear' || this.biases !== undefined)
+      convEpilogue(this.activation, buffers.outputColumns, this.biases);
     this.lastInput = input;
     this.lastTraining = options?.training ?? false;
     return buffers.output;
@@ -156,14 +183,24 @@ export class Conv2D extends BaseLayer {
     const buffers = this.workspace.current<ConvBuffers>('buffers');
     this.checkBackward(outputGradient, buffers?.output.shape ?? [], this.dtype);
     const space = buffers as ConvBuffers;
-    const gradientColumns = space.preActivationGradient === undefined
-      ? this.workspace.view('gradientColumns', outputGradient) ?? this.workspace.keepView('gradientColumns', outputGradient, outputGradient.reshape(space.outputColumns.shape))
-      : this.throughActivation(outputGradient, space, space.preActivationGradient);
+    const gradientColumns =
+      space.preActivationGradient === undefined
+        ? (this.workspace.view('gradientColumns', outputGradient) ??
+          this.workspace.keepView('gradientColumns', outputGradient, outputGradient.reshape(space.outputColumns.shape)))
+        : this.throughActivation(outputGradient, space, space.preActivationGradient);
     this.computeWeightGradient(space, gradientColumns);
     if (this.biasesParameter !== undefined && this.activation !== 'relu') {
       const gradient = contiguousInput(gradientColumns);
       const biasGradient = this.biasesParameter.gradient;
-      sumOverBatchAndPositions(floatData(gradient), gradient.offset, space.batchSize, this.outChannels, space.positions, floatData(biasGradient), biasGradient.offset);
+      sumOverBatchAndPositions(
+        floatData(gradient),
+        gradient.offset,
+        space.batchSize,
+        this.outChannels,
+        space.positions,
+        floatData(biasGradient),
+        biasGradient.offset,
+      );
     }
     if (options?.inputGradient === false) return space.inputGradient;
     matmul(this.weightMatrix as Tensor<FloatDType>, gradientColumns as Tensor<FloatDType>, space.columnGradientOptions);
@@ -180,11 +217,26 @@ export class Conv2D extends BaseLayer {
     if (this.activation === 'relu') {
       const biasGradient = this.biasesParameter?.gradient;
       reluGradientAndBiasSum(
-        floatData(space.output), floatData(dy), dy.offset, floatData(preActivationGradient), space.batchSize, this.outChannels, space.positions,
-        this.workspace.scratch('channelSums', 'float64', this.outChannels), biasGradient === undefined ? undefined : floatData(biasGradient), biasGradient?.offset ?? 0,
+        floatData(space.output),
+        floatData(dy),
+        dy.offset,
+        floatData(preActivationGradient),
+        space.batchSize,
+        this.outChannels,
+        space.positions,
+        this.workspace.scratch('channelSums', 'float64', this.outChannels),
+        biasGradient === undefined ? undefined : floatData(biasGradient),
+        biasGradient?.offset ?? 0,
       );
     } else {
-      differentiateActivation(this.activation as 'sigmoid' | 'tanh', floatData(space.output), floatData(dy), dy.offset, floatData(preActivationGradient), preActivationGradient.size);
+      differentiateActivation(
+        this.activation as 'sigmoid' | 'tanh',
+        floatData(space.output),
+        floatData(dy),
+        dy.offset,
+        floatData(preActivationGradient),
+        preActivationGradient.size,
+      );
     }
     return preActivationGradient;
   }
@@ -201,14 +253,28 @@ export class Conv2D extends BaseLayer {
     sums.fill(0);
     const perSample = space.sampleWeightGradients;
     if (perSample !== undefined) {
-      matmul(gradientColumns as Tensor<FloatDType>, space.columns as Tensor<FloatDType>, space.sampleWeightGradientOptions);
-      for (let n = 0; n < space.batchSize; n++) accumulate(sums, floatData(perSample), perSample.offset + n * size, size);
+      matmul(
+        gradientColumns as Tensor<FloatDType>,
+        space.columns as Tensor<FloatDType>,
+        space.sampleWeightGradientOptions,
+      );
+      for (let n = 0; n < space.batchSize; n++)
+        accumulate(sums, floatData(perSample), perSample.offset + n * size, size);
     } else {
-      const samples = this.workspace.view<Tensor[]>('gradientSamples', gradientColumns)
-        ?? this.workspace.keepView('gradientSamples', gradientColumns, Array.from({ length: space.batchSize }, (_, n) => gradientColumns.slice(n)));
+      const samples =
+        this.workspace.view<Tensor[]>('gradientSamples', gradientColumns) ??
+        this.workspace.keepView(
+          'gradientSamples',
+          gradientColumns,
+          Array.from({ length: space.batchSize }, (_, n) => gradientColumns.slice(n)),
+        );
       const scratch = space.weightGradientSample;
       for (let n = 0; n < space.batchSize; n++) {
-        matmul(samples[n] as Tensor<FloatDType>, space.columnSamples[n] as Tensor<FloatDType>, space.weightGradientSampleOptions);
+        matmul(
+          samples[n] as Tensor<FloatDType>,
+          space.columnSamples[n] as Tensor<FloatDType>,
+          space.weightGradientSampleOptions,
+        );
         accumulate(sums, floatData(scratch), scratch.offset, size);
       }
     }
@@ -217,14 +283,33 @@ export class Conv2D extends BaseLayer {
 
   /** [N, inChannels, H, W] → [N, outChannels, H′, W′]. */
   outputShape(inputShape: readonly number[]): number[] {
-    if (inputShape.length !== 4 || (inputShape[1] !== this.inChannels && inputShape[1] !== -1)) throw inputShapeError(this.operation, `[N,${this.inChannels},H,W]`, inputShape);
-    const geometry = windowGeometry(this.operation, inputShape[2], inputShape[3], this.kernelSize, this.stride, this.dilation, this.padding);
+    if (inputShape.length !== 4 || (inputShape[1] !== this.inChannels && inputShape[1] !== -1))
+      throw inputShapeError(this.operation, `[N,${this.inChannels},H,W]`, inputShape);
+    const geometry = windowGeometry(
+      this.operation,
+      inputShape[2],
+      inputShape[3],
+      this.kernelSize,
+      this.stride,
+      this.dilation,
+      this.padding,
+    );
     return [inputShape[0], this.outChannels, geometry.outputHeight, geometry.outputWidth];
   }
 
   /** The {@link ConvBuffers} for an input shape; a field, so `workspace.derive` gets the same function on every step. */
-  private readonly createBuffers = (shape: readonly number[]): ConvBuffers => createConvBuffers({
-    operation: this.operation, outChannels: this.outChannels, kernelSize: this.kernelSize, stride: this.stride,
-    dilation: this.dilation, padding: this.padding, dtype: this.dtype, withActivation: this.activation !== 'linear',
-  }, shape);
+  private readonly createBuffers = (shape: readonly number[]): ConvBuffers =>
+    createConvBuffers(
+      {
+        operation: this.operation,
+        outChannels: this.outChannels,
+        kernelSize: this.kernelSize,
+        stride: this.stride,
+        dilation: this.dilation,
+        padding: this.padding,
+        dtype: this.dtype,
+        withActivation: this.activation !== 'linear',
+      },
+      shape,
+    );
 }

@@ -49,7 +49,11 @@ export interface WindowGeometry {
 export function readPair(operation: string, what: string, value: PairOption): [number, number] {
   const pair: readonly number[] = typeof value === 'number' ? [value, value] : Array.isArray(value) ? value : [];
   if (pair.length !== 2 || !pair.every((entry) => Number.isSafeInteger(entry) && entry > 0)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `${what} must be a positive integer or [height, width] of them, got ${JSON.stringify(value)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `${what} must be a positive integer or [height, width] of them, got ${JSON.stringify(value)}`,
+    );
   }
   return [pair[0], pair[1]];
 }
@@ -62,9 +66,14 @@ export function readPair(operation: string, what: string, value: PairOption): [n
  */
 export function readPadding(operation: string, padding: Padding): Padding {
   if (padding === 'valid' || padding === 'same') return padding;
-  const pair: readonly number[] = typeof padding === 'number' ? [padding] : Array.isArray(padding) && padding.length === 2 ? padding : [];
+  const pair: readonly number[] =
+    typeof padding === 'number' ? [padding] : Array.isArray(padding) && padding.length === 2 ? padding : [];
   if (pair.length === 0 || !pair.every((entry) => Number.isSafeInteger(entry) && entry >= 0)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `padding must be 'valid', 'same', a non-negative integer or [height, width] of them, got ${JSON.stringify(padding)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `padding must be 'valid', 'same', a non-negative integer or [height, width] of them, got ${JSON.stringify(padding)}`,
+    );
   }
   return typeof padding === 'number' ? padding : [pair[0], pair[1]];
 }
@@ -86,8 +95,20 @@ export function windowGeometry(
   dilation: readonly [number, number],
   padding: Padding,
 ): WindowGeometry {
-  const vertical = axisGeometry(inputHeight, kernel[0], stride[0], dilation[0], padding === 'valid' || padding === 'same' ? padding : typeof padding === 'number' ? padding : padding[0]);
-  const horizontal = axisGeometry(inputWidth, kernel[1], stride[1], dilation[1], padding === 'valid' || padding === 'same' ? padding : typeof padding === 'number' ? padding : padding[1]);
+  const vertical = axisGeometry(
+    inputHeight,
+    kernel[0],
+    stride[0],
+    dilation[0],
+    padding === 'valid' || padding === 'same' ? padding : typeof padding === 'number' ? padding : padding[0],
+  );
+  const horizontal = axisGeometry(
+    inputWidth,
+    kernel[1],
+    stride[1],
+    dilation[1],
+    padding === 'valid' || padding === 'same' ? padding : typeof padding === 'number' ? padding : padding[1],
+  );
   if (vertical.output < 1 || horizontal.output < 1) {
     throw new AnnetError(
       'SHAPE_MISMATCH',
@@ -111,7 +132,13 @@ export function windowGeometry(
   };
 }
 
-function axisGeometry(size: number, kernel: number, stride: number, dilation: number, padding: 'valid' | 'same' | number): { before: number; after: number; output: number } {
+function axisGeometry(
+  size: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+  padding: 'valid' | 'same' | number,
+): { before: number; after: number; output: number } {
   const effectiveKernel = dilation * (kernel - 1) + 1;
   if (padding === 'same') {
     const output = Math.ceil(size / stride);

@@ -6,7 +6,12 @@ import { isFull2x2, maxPool2x2 } from './max-pool-2x2.js';
 import { MaxPool2D } from './max-pool2d.js';
 
 /** The general loop's rule, one window at a time: row-major scan, strict > from −∞, first position by default. */
-function referencePool(input: Float32Array, planes: number, height: number, width: number): { output: number[]; winners: number[] } {
+function referencePool(
+  input: Float32Array,
+  planes: number,
+  height: number,
+  width: number,
+): { output: number[]; winners: number[] } {
   const output: number[] = [];
   const winners: number[] = [];
   for (let plane = 0; plane < planes; plane++) {
@@ -14,7 +19,12 @@ function referencePool(input: Float32Array, planes: number, height: number, widt
       for (let column = 0; column < Math.floor(width / 2); column++) {
         let best = -Infinity;
         let winner = plane * height * width + 2 * row * width + 2 * column;
-        for (const [dy, dx] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+        for (const [dy, dx] of [
+          [0, 0],
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ]) {
           const position = plane * height * width + (2 * row + dy) * width + 2 * column + dx;
           if (input[position] > best) {
             best = input[position];
@@ -30,25 +40,44 @@ function referencePool(input: Float32Array, planes: number, height: number, widt
 }
 
 /** Values drawn from a small set with NaN and ±∞, so ties, NaN-only windows and infinities all occur. */
-const valueArbitrary = fc.constantFrom(-2, -1, 0, 1, 1, 2, 3, Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, 0.5);
+const valueArbitrary = fc.constantFrom(
+  -2,
+  -1,
+  0,
+  1,
+  1,
+  2,
+  3,
+  Number.NaN,
+  Number.NEGATIVE_INFINITY,
+  Number.POSITIVE_INFINITY,
+  0.5,
+);
 
 describe('maxPool2x2', () => {
   it('matches the general scan bit for bit, ties, NaN and infinities included, on odd and even sizes', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 3 }), fc.integer({ min: 2, max: 7 }), fc.integer({ min: 2, max: 7 }), fc.array(valueArbitrary, { minLength: 3 * 49, maxLength: 3 * 49 }), fc.integer({ min: 0, max: 3 }),
-      (planes, height, width, values, inputOffset) => {
-        const input = new Float32Array(inputOffset + planes * height * width);
-        input.set(values.slice(0, planes * height * width), inputOffset);
-        const outputHeight = Math.floor(height / 2);
-        const outputWidth = Math.floor(width / 2);
-        const output = new Float32Array(planes * outputHeight * outputWidth);
-        const winners = new Int32Array(output.length);
-        maxPool2x2(input, inputOffset, output, winners, planes, height, width, outputHeight, outputWidth);
-        const expected = referencePool(input.subarray(inputOffset), planes, height, width);
-        expect(Array.from(output)).toEqual(expected.output);
-        expect(Array.from(winners)).toEqual(expected.winners);
-      },
-    ), { numRuns: 150 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 2, max: 7 }),
+        fc.integer({ min: 2, max: 7 }),
+        fc.array(valueArbitrary, { minLength: 3 * 49, maxLength: 3 * 49 }),
+        fc.integer({ min: 0, max: 3 }),
+        (planes, height, width, values, inputOffset) => {
+          const input = new Float32Array(inputOffset + planes * height * width);
+          input.set(values.slice(0, planes * height * width), inputOffset);
+          const outputHeight = Math.floor(height / 2);
+          const outputWidth = Math.floor(width / 2);
+          const output = new Float32Array(planes * outputHeight * outputWidth);
+          const winners = new Int32Array(output.length);
+          maxPool2x2(input, inputOffset, output, winners, planes, height, width, outputHeight, outputWidth);
+          const expected = referencePool(input.subarray(inputOffset), planes, height, width);
+          expect(Array.from(output)).toEqual(expected.output);
+          expect(Array.from(winners)).toEqual(expected.winners);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('picks the first maximum of a tie and never a NaN, worked by hand', () => {
@@ -71,17 +100,28 @@ describe('maxPool2x2', () => {
   });
 
   it('gives MaxPool2D(2) the same outputs and gradients as a window loop, in float32', () => {
-    fc.assert(fc.property(fc.integer({ min: 2, max: 9 }), fc.integer({ min: 2, max: 9 }), fc.array(valueArbitrary.filter(Number.isFinite), { minLength: 2 * 81, maxLength: 2 * 81 }), (height, width, values) => {
-      const x = new Tensor(Float32Array.from(values.slice(0, 2 * height * width)), [1, 2, height, width]);
-      const pool = new MaxPool2D(2);
-      const y = pool.forward(x);
-      const expected = referencePool(x.data as Float32Array, 2, height, width);
-      expect(Array.from(y.data)).toEqual(expected.output);
-      const dy = new Tensor(Float32Array.from(expected.output, (_, index) => index + 1), y.shape);
-      const dx = Array.from(pool.backward(dy).data);
-      const expectedDx = new Array<number>(2 * height * width).fill(0);
-      expected.winners.forEach((winner, index) => (expectedDx[winner] += index + 1));
-      expect(dx).toEqual(expectedDx);
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 9 }),
+        fc.integer({ min: 2, max: 9 }),
+        fc.array(valueArbitrary.filter(Number.isFinite), { minLength: 2 * 81, maxLength: 2 * 81 }),
+        (height, width, values) => {
+          const x = new Tensor(Float32Array.from(values.slice(0, 2 * height * width)), [1, 2, height, width]);
+          const pool = new MaxPool2D(2);
+          const y = pool.forward(x);
+          const expected = referencePool(x.data as Float32Array, 2, height, width);
+          expect(Array.from(y.data)).toEqual(expected.output);
+          const dy = new Tensor(
+            Float32Array.from(expected.output, (_, index) => index + 1),
+            y.shape,
+          );
+          const dx = Array.from(pool.backward(dy).data);
+          const expectedDx = new Array<number>(2 * height * width).fill(0);
+          expected.winners.forEach((winner, index) => (expectedDx[winner] += index + 1));
+          expect(dx).toEqual(expectedDx);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

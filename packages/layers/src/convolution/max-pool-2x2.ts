@@ -9,8 +9,16 @@ import type { WindowGeometry } from './geometry.js';
  * isFull2x2(windowGeometry('pool', 28, 28, [2, 2], [2, 2], [1, 1], 'valid'), 28, 28); // true
  */
 export function isFull2x2(geometry: WindowGeometry, height: number, width: number): boolean {
-  return geometry.kernelHeight === 2 && geometry.kernelWidth === 2 && geometry.strideHeight === 2 && geometry.strideWidth === 2
-    && geometry.padTop === 0 && geometry.padLeft === 0 && 2 * geometry.outputHeight <= height && 2 * geometry.outputWidth <= width;
+  return (
+    geometry.kernelHeight === 2 &&
+    geometry.kernelWidth === 2 &&
+    geometry.strideHeight === 2 &&
+    geometry.strideWidth === 2 &&
+    geometry.padTop === 0 &&
+    geometry.padLeft === 0 &&
+    2 * geometry.outputHeight <= height &&
+    2 * geometry.outputWidth <= width
+  );
 }
 
 /**
@@ -29,8 +37,15 @@ export function isFull2x2(geometry: WindowGeometry, height: number, width: numbe
  * maxPool2x2(x.data, x.offset, y.data, winners, 8 * 16, 28, 28, 14, 14);
  */
 export function maxPool2x2(
-  input: FloatData, inputOffset: number, output: FloatData, winners: Int32Array,
-  planes: number, height: number, width: number, outputHeight: number, outputWidth: number,
+  input: FloatData,
+  inputOffset: number,
+  output: FloatData,
+  winners: Int32Array,
+  planes: number,
+  height: number,
+  width: number,
+  outputHeight: number,
+  outputWidth: number,
 ): void {
   let out = 0;
   for (let plane = 0; plane < planes; plane++) {

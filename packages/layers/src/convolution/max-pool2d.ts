@@ -28,10 +28,28 @@ export class MaxPool2D extends Pool2D {
     return this.workspace.scratch('winners', 'int32', planes * geometry.outputHeight * geometry.outputWidth);
   }
 
-  protected pool(input: FloatData, inputOffset: number, output: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void {
+  protected pool(
+    input: FloatData,
+    inputOffset: number,
+    output: FloatData,
+    planes: number,
+    height: number,
+    width: number,
+    geometry: WindowGeometry,
+  ): void {
     const winners = this.winners(planes, geometry);
     if (isFull2x2(geometry, height, width)) {
-      maxPool2x2(input, inputOffset, output, winners, planes, height, width, geometry.outputHeight, geometry.outputWidth);
+      maxPool2x2(
+        input,
+        inputOffset,
+        output,
+        winners,
+        planes,
+        height,
+        width,
+        geometry.outputHeight,
+        geometry.outputWidth,
+      );
       return;
     }
     const { rowStart, rowEnd, columnStart, columnEnd } = this.windows;
@@ -60,9 +78,20 @@ export class MaxPool2D extends Pool2D {
     }
   }
 
-  protected unpool(_input: FloatData, _inputOffset: number, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, planes: number, _height: number, _width: number, geometry: WindowGeometry): void {
+  protected unpool(
+    _input: FloatData,
+    _inputOffset: number,
+    outputGradient: FloatData,
+    gradientOffset: number,
+    inputGradient: FloatData,
+    planes: number,
+    _height: number,
+    _width: number,
+    geometry: WindowGeometry,
+  ): void {
     const outputsPerPlane = geometry.outputHeight * geometry.outputWidth;
     const winners = this.winners(planes, geometry);
-    for (let out = 0; out < planes * outputsPerPlane; out++) inputGradient[winners[out]] += outputGradient[gradientOffset + out];
+    for (let out = 0; out < planes * outputsPerPlane; out++)
+      inputGradient[winners[out]] += outputGradient[gradientOffset + out];
   }
 }

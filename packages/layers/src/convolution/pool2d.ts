@@ -3,7 +3,15 @@ import { AnnetError, type Tensor } from '@annet/tensor';
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { inputShapeError, requireFloatInput } from '../layer-errors.js';
-import { pairConfig, readPadding, readPair, windowGeometry, type Padding, type PairOption, type WindowGeometry } from './geometry.js';
+import {
+  pairConfig,
+  readPadding,
+  readPair,
+  windowGeometry,
+  type Padding,
+  type PairOption,
+  type WindowGeometry,
+} from './geometry.js';
 
 /**
  * Options of {@link MaxPool2D} and {@link AvgPool2D}.
@@ -47,13 +55,20 @@ export abstract class Pool2D extends BaseLayer {
     if (typeof this.padding !== 'string') {
       const [padHeight, padWidth] = typeof this.padding === 'number' ? [this.padding, this.padding] : this.padding;
       if (2 * padHeight > this.poolSize[0] || 2 * padWidth > this.poolSize[1]) {
-        throw new AnnetError('INVALID_ARGUMENT', this.operation, `padding ${JSON.stringify(this.padding)} must be at most half the pool size ${JSON.stringify(this.poolSize)}`);
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          this.operation,
+          `padding ${JSON.stringify(this.padding)} must be at most half the pool size ${JSON.stringify(this.poolSize)}`,
+        );
       }
     }
   }
 
   protected override configEntries(): Record<string, JsonValue> {
-    const padding = typeof this.padding === 'string' || typeof this.padding === 'number' ? this.padding : [this.padding[0], this.padding[1]];
+    const padding =
+      typeof this.padding === 'string' || typeof this.padding === 'number'
+        ? this.padding
+        : [this.padding[0], this.padding[1]];
     return { poolSize: pairConfig(this.poolSize), stride: pairConfig(this.stride), padding };
   }
 
@@ -78,22 +93,58 @@ export abstract class Pool2D extends BaseLayer {
     const inputGradient = this.workspace.buffer('inputGradient', x.dtype as 'float32' | 'float64', x.shape);
     const dx = floatData(inputGradient);
     dx.fill(0);
-    this.unpool(floatData(x), x.offset, floatData(gradient), gradient.offset, dx, x.shape[0] * x.shape[1], x.shape[2], x.shape[3], this.geometry as WindowGeometry);
+    this.unpool(
+      floatData(x),
+      x.offset,
+      floatData(gradient),
+      gradient.offset,
+      dx,
+      x.shape[0] * x.shape[1],
+      x.shape[2],
+      x.shape[3],
+      this.geometry as WindowGeometry,
+    );
     return inputGradient;
   }
 
   /** [N, C, H, W] → [N, C, H′, W′]. */
   outputShape(inputShape: readonly number[]): number[] {
     if (inputShape.length !== 4) throw inputShapeError(this.operation, '[N,C,H,W]', inputShape);
-    const geometry = windowGeometry(this.operation, inputShape[2], inputShape[3], this.poolSize, this.stride, [1, 1], this.padding);
+    const geometry = windowGeometry(
+      this.operation,
+      inputShape[2],
+      inputShape[3],
+      this.poolSize,
+      this.stride,
+      [1, 1],
+      this.padding,
+    );
     return [inputShape[0], inputShape[1], geometry.outputHeight, geometry.outputWidth];
   }
 
   /** Writes every window's pooled value; `planes` = N·C images of `height × width`; per-window scratch goes in `this.workspace`. */
-  protected abstract pool(input: FloatData, inputOffset: number, output: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void;
+  protected abstract pool(
+    input: FloatData,
+    inputOffset: number,
+    output: FloatData,
+    planes: number,
+    height: number,
+    width: number,
+    geometry: WindowGeometry,
+  ): void;
 
   /** Adds every output gradient into `inputGradient` (zeroed by the caller). */
-  protected abstract unpool(input: FloatData, inputOffset: number, outputGradient: FloatData, gradientOffset: number, inputGradient: FloatData, planes: number, height: number, width: number, geometry: WindowGeometry): void;
+  protected abstract unpool(
+    input: FloatData,
+    inputOffset: number,
+    outputGradient: FloatData,
+    gradientOffset: number,
+    inputGradient: FloatData,
+    planes: number,
+    height: number,
+    width: number,
+    geometry: WindowGeometry,
+  ): void;
 
   private geometryFor(height: number, width: number): WindowGeometry {
     const geometry = this.geometry;
@@ -121,7 +172,12 @@ export interface WindowBounds {
   readonly columnEnd: Int32Array;
 }
 
-const emptyBounds: WindowBounds = { rowStart: new Int32Array(0), rowEnd: new Int32Array(0), columnStart: new Int32Array(0), columnEnd: new Int32Array(0) };
+const emptyBounds: WindowBounds = {
+  rowStart: new Int32Array(0),
+  rowEnd: new Int32Array(0),
+  columnStart: new Int32Array(0),
+  columnEnd: new Int32Array(0),
+};
 
 /**
  * The {@link WindowBounds} of a geometry over a `height × width` input.
@@ -130,12 +186,30 @@ const emptyBounds: WindowBounds = { rowStart: new Int32Array(0), rowEnd: new Int
  * windowBounds(windowGeometry('pool', 4, 4, [2, 2], [2, 2], [1, 1], 'valid'), 4, 4).rowEnd; // [2, 4]
  */
 export function windowBounds(geometry: WindowGeometry, height: number, width: number): WindowBounds {
-  const [rowStart, rowEnd] = clippedRanges(geometry.outputHeight, geometry.strideHeight, geometry.padTop, geometry.kernelHeight, height);
-  const [columnStart, columnEnd] = clippedRanges(geometry.outputWidth, geometry.strideWidth, geometry.padLeft, geometry.kernelWidth, width);
+  const [rowStart, rowEnd] = clippedRanges(
+    geometry.outputHeight,
+    geometry.strideHeight,
+    geometry.padTop,
+    geometry.kernelHeight,
+    height,
+  );
+  const [columnStart, columnEnd] = clippedRanges(
+    geometry.outputWidth,
+    geometry.strideWidth,
+    geometry.padLeft,
+    geometry.kernelWidth,
+    width,
+  );
   return { rowStart, rowEnd, columnStart, columnEnd };
 }
 
-function clippedRanges(count: number, stride: number, padding: number, kernel: number, size: number): [Int32Array, Int32Array] {
+function clippedRanges(
+  count: number,
+  stride: number,
+  padding: number,
+  kernel: number,
+  size: number,
+): [Int32Array, Int32Array] {
   const starts = new Int32Array(count);
   const ends = new Int32Array(count);
   for (let index = 0; index < count; index++) {

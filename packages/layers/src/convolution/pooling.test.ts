@@ -7,20 +7,55 @@ import { AvgPool2D, type AvgPool2DOptions } from './avg-pool2d.js';
 import { windowGeometry } from './geometry.js';
 import { MaxPool2D } from './max-pool2d.js';
 
-const image = tensor([[[
-  [1, 5, 2, 0],
-  [3, 4, 8, 7],
-  [0, 9, 1, 1],
-  [6, 2, 3, 2],
-]]], { dtype: 'float64' });
+const image = tensor(
+  [
+    [
+      [
+        [1, 5, 2, 0],
+        [3, 4, 8, 7],
+        [0, 9, 1, 1],
+        [6, 2, 3, 2],
+      ],
+    ],
+  ],
+  { dtype: 'float64' },
+);
 
 describe('MaxPool2D', () => {
   it('takes the window maximum and routes the gradient to it', () => {
     const pool = new MaxPool2D(2);
     // Windows (2x2, stride 2): {1,5,3,4} → 5, {2,0,8,7} → 8, {0,9,6,2} → 9, {1,1,3,2} → 3.
-    expect(pool.forward(image).toArray()).toEqual([[[[5, 8], [9, 3]]]]);
-    const inputGradient = pool.backward(tensor([[[[10, 20], [30, 40]]]], { dtype: 'float64' }));
-    expect(inputGradient.toArray()).toEqual([[[[0, 10, 0, 0], [0, 0, 20, 0], [0, 30, 0, 0], [0, 0, 40, 0]]]]);
+    expect(pool.forward(image).toArray()).toEqual([
+      [
+        [
+          [5, 8],
+          [9, 3],
+        ],
+      ],
+    ]);
+    const inputGradient = pool.backward(
+      tensor(
+        [
+          [
+            [
+              [10, 20],
+              [30, 40],
+            ],
+          ],
+        ],
+        { dtype: 'float64' },
+      ),
+    );
+    expect(inputGradient.toArray()).toEqual([
+      [
+        [
+          [0, 10, 0, 0],
+          [0, 0, 20, 0],
+          [0, 30, 0, 0],
+          [0, 0, 40, 0],
+        ],
+      ],
+    ]);
   });
 
   it('pads with positions that never win (same padding, stride 1)', () => {
@@ -33,13 +68,20 @@ describe('MaxPool2D', () => {
   it('backward matches central differences over random shapes, strides and paddings', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 3, max: 6 }), fc.integer({ min: 3, max: 6 }),
-        fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.constantFrom('valid' as const, 'same' as const, 1),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 3, max: 6 }),
+        fc.integer({ min: 3, max: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.constantFrom('valid' as const, 'same' as const, 1),
         fc.integer({ min: 0, max: 1e6 }),
         (batchSize, channels, height, width, poolSize, strides, padding, seed) => {
           const pool = new MaxPool2D(Math.max(poolSize, 2), { stride: strides, padding });
           // Well-separated values: a near-tie within ε would let the difference quotient switch winners.
-          expectGradientsToMatch(checkLayerGradients(pool, separatedInput([batchSize, channels, height, width], seed), { seed }));
+          expectGradientsToMatch(
+            checkLayerGradients(pool, separatedInput([batchSize, channels, height, width], seed), { seed }),
+          );
         },
       ),
       { numRuns: 12 },
@@ -49,7 +91,14 @@ describe('MaxPool2D', () => {
 
 describe('AvgPool2D', () => {
   it('averages the window, without counting padding', () => {
-    expect(new AvgPool2D(2).forward(image).toArray()).toEqual([[[[13 / 4, 17 / 4], [17 / 4, 7 / 4]]]]);
+    expect(new AvgPool2D(2).forward(image).toArray()).toEqual([
+      [
+        [
+          [13 / 4, 17 / 4],
+          [17 / 4, 7 / 4],
+        ],
+      ],
+    ]);
     // Same padding with a 3x3 window at the corner sees only the 2x2 block {1, 5, 3, 4}: 13/4.
     const corner = new AvgPool2D(3, { stride: 1, padding: 'same' }).forward(image).get(0, 0, 0, 0);
     expect(corner).toBe(13 / 4);
@@ -58,18 +107,41 @@ describe('AvgPool2D', () => {
   it('spreads dy/k over the window', () => {
     const pool = new AvgPool2D(2);
     pool.forward(image);
-    expect(pool.backward(tensor([[[[4, 8], [12, 16]]]], { dtype: 'float64' })).get(0, 0, 1, 3)).toBe(2);
+    expect(
+      pool
+        .backward(
+          tensor(
+            [
+              [
+                [
+                  [4, 8],
+                  [12, 16],
+                ],
+              ],
+            ],
+            { dtype: 'float64' },
+          ),
+        )
+        .get(0, 0, 1, 3),
+    ).toBe(2);
   });
 
   it('backward matches central differences over random shapes, strides and paddings', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 3, max: 6 }), fc.integer({ min: 3, max: 6 }),
-        fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.constantFrom('valid' as const, 'same' as const),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 3, max: 6 }),
+        fc.integer({ min: 3, max: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.constantFrom('valid' as const, 'same' as const),
         fc.integer({ min: 0, max: 1e6 }),
         (batchSize, channels, height, width, poolSize, strides, padding, seed) => {
           const pool = new AvgPool2D([poolSize, 2], { stride: strides, padding });
-          expectGradientsToMatch(checkLayerGradients(pool, randomInput([batchSize, channels, height, width], seed), { seed }));
+          expectGradientsToMatch(
+            checkLayerGradients(pool, randomInput([batchSize, channels, height, width], seed), { seed }),
+          );
         },
       ),
       { numRuns: 12 },
@@ -84,8 +156,25 @@ describe('AvgPool2D countPadding', () => {
     const pool = new AvgPool2D(3, { stride: 1, padding: 'same', countPadding: true });
     expect(pool.forward(image).get(0, 0, 0, 0)).toBe(13 / 9);
     // Each in-image input of that corner window receives dy/9.
-    const gradient = tensor([[[[9, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]]], { dtype: 'float64' });
-    expect((pool.backward(gradient).toArray() as number[][][][])[0][0].slice(0, 2).map((row) => row.slice(0, 2))).toEqual([[1, 1], [1, 1]]);
+    const gradient = tensor(
+      [
+        [
+          [
+            [9, 0, 0, 0],
+            [0, 0, 0, 0],
+            [0, 0, 0, 0],
+            [0, 0, 0, 0],
+          ],
+        ],
+      ],
+      { dtype: 'float64' },
+    );
+    expect(
+      (pool.backward(gradient).toArray() as number[][][][])[0][0].slice(0, 2).map((row) => row.slice(0, 2)),
+    ).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
   });
 
   it('changes nothing without padding', () => {
@@ -96,8 +185,12 @@ describe('AvgPool2D countPadding', () => {
   it('backward matches central differences with countPadding over random shapes, strides and paddings', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 2 }), fc.integer({ min: 3, max: 6 }), fc.integer({ min: 3, max: 6 }),
-        fc.integer({ min: 2, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.constantFrom('valid' as const, 'same' as const, 1),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 3, max: 6 }),
+        fc.integer({ min: 3, max: 6 }),
+        fc.integer({ min: 2, max: 3 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.constantFrom('valid' as const, 'same' as const, 1),
         fc.integer({ min: 0, max: 1e6 }),
         (channels, height, width, poolSize, strides, padding, seed) => {
           const pool = new AvgPool2D([poolSize, 2], { stride: strides, padding, countPadding: true });
@@ -113,12 +206,23 @@ describe('AvgPool2D countPadding', () => {
     const config = new AvgPool2D(3, { padding: 1, countPadding: true }).getConfig();
     expect(config.countPadding).toBe(true);
     expect(AvgPool2D.fromConfig(config).countPadding).toBe(true);
-    expect(() => new AvgPool2D(2, { countPadding: 'yes' as unknown as boolean })).toThrow('AvgPool2D "avg_pool2d": countPadding must be true or false, got "yes"');
+    expect(() => new AvgPool2D(2, { countPadding: 'yes' as unknown as boolean })).toThrow(
+      'AvgPool2D "avg_pool2d": countPadding must be true or false, got "yes"',
+    );
   });
 
   const fixtures = JSON.parse(readFileSync(new URL('./fixtures/torch-avg-pool.json', import.meta.url), 'utf8')) as {
     torch: string;
-    cases: Array<{ name: string; inputShape: number[]; input: number[]; options: AvgPool2DOptions & { poolSize: number | [number, number] }; outputShape: number[]; projection: number[]; expectedOutput: number[]; expectedInputGradient: number[] }>;
+    cases: Array<{
+      name: string;
+      inputShape: number[];
+      input: number[];
+      options: AvgPool2DOptions & { poolSize: number | [number, number] };
+      outputShape: number[];
+      projection: number[];
+      expectedOutput: number[];
+      expectedInputGradient: number[];
+    }>;
   };
   for (const testCase of fixtures.cases) {
     it(`equals PyTorch ${fixtures.torch}'s avg_pool2d: ${testCase.name}`, () => {
@@ -127,8 +231,12 @@ describe('AvgPool2D countPadding', () => {
       expect(output.shape).toEqual(testCase.outputShape);
       const inputGradient = pool.backward(new Tensor(Float64Array.from(testCase.projection), testCase.outputShape));
       // 1e-14: PyTorch adds a window in another order.
-      output.data.forEach((value, index) => expect(Math.abs(value - testCase.expectedOutput[index])).toBeLessThanOrEqual(1e-14));
-      inputGradient.data.forEach((value, index) => expect(Math.abs(value - testCase.expectedInputGradient[index])).toBeLessThanOrEqual(1e-14));
+      output.data.forEach((value, index) =>
+        expect(Math.abs(value - testCase.expectedOutput[index])).toBeLessThanOrEqual(1e-14),
+      );
+      inputGradient.data.forEach((value, index) =>
+        expect(Math.abs(value - testCase.expectedInputGradient[index])).toBeLessThanOrEqual(1e-14),
+      );
     });
   }
 });
@@ -144,8 +252,12 @@ describe('window geometry', () => {
   });
 
   it('rejects windows larger than the input and too much padding', () => {
-    expect(() => new MaxPool2D(5, { name: 'pool' }).forward(randomInput([1, 1, 3, 3], 1))).toThrow('MaxPool2D "pool": a 5x5 window (dilation 1x1) does not fit a 3x3 input with padding "valid"');
+    expect(() => new MaxPool2D(5, { name: 'pool' }).forward(randomInput([1, 1, 3, 3], 1))).toThrow(
+      'MaxPool2D "pool": a 5x5 window (dilation 1x1) does not fit a 3x3 input with padding "valid"',
+    );
     expect(() => new MaxPool2D(2, { padding: 2 })).toThrow(AnnetError);
-    expect(() => new AvgPool2D(2).forward(randomInput([2, 4], 1))).toThrow('AvgPool2D "avg_pool2d": expected input [N,C,H,W], got [2,4]');
+    expect(() => new AvgPool2D(2).forward(randomInput([2, 4], 1))).toThrow(
+      'AvgPool2D "avg_pool2d": expected input [N,C,H,W], got [2,4]',
+    );
   });
 });

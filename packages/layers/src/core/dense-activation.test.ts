@@ -1,5 +1,15 @@
 import fc from 'fast-check';
-import { add, AnnetError, createRng, jsKernels, matmul, randomNormal, tensor, useKernels, type Tensor } from '@annet/tensor';
+import {
+  add,
+  AnnetError,
+  createRng,
+  jsKernels,
+  matmul,
+  randomNormal,
+  tensor,
+  useKernels,
+  type Tensor,
+} from '@annet/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReLU } from '../activations/relu.js';
 import { Sigmoid } from '../activations/sigmoid.js';
@@ -29,7 +39,8 @@ function preActivations(dense: Dense, x: Tensor): number[] {
   for (let row = 0; row < rows; row++) {
     for (let j = 0; j < dense.outputSize; j++) {
       let z = dense.biases === undefined ? 0 : dense.biases.data[j];
-      for (let p = 0; p < dense.inputSize; p++) z += xData[row * dense.inputSize + p] * dense.weights.data[p * dense.outputSize + j];
+      for (let p = 0; p < dense.inputSize; p++)
+        z += xData[row * dense.inputSize + p] * dense.weights.data[p * dense.outputSize + j];
       result.push(z);
     }
   }
@@ -73,10 +84,19 @@ describe('Dense activation', () => {
     it(`backward with activation '${activation}' matches central differences for the input, weights and biases`, () => {
       fc.assert(
         fc.property(
-          fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 2 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }),
-          fc.boolean(), fc.integer({ min: 0, max: 1e6 }),
+          fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 2 }),
+          fc.integer({ min: 1, max: 5 }),
+          fc.integer({ min: 1, max: 5 }),
+          fc.boolean(),
+          fc.integer({ min: 0, max: 1e6 }),
           (lead, inputSize, outputSize, useBias, seed) => {
-            const dense = new Dense(inputSize, outputSize, { dtype: 'float64', useBias, seed, activation, biasInitializer: 'normal' });
+            const dense = new Dense(inputSize, outputSize, {
+              dtype: 'float64',
+              useBias,
+              seed,
+              activation,
+              biasInitializer: 'normal',
+            });
             const x = randomInput([...lead, inputSize], seed);
             if (activation === 'relu') {
               const z = preActivations(dense, x);
@@ -94,7 +114,10 @@ describe('Dense activation', () => {
 
   for (const activation of nonLinear) {
     it(`equals Dense then the ${activation} layer bit for bit in float64 (forward, every gradient)`, () => {
-      for (const shape of [[5, 6], [2, 3, 6]]) {
+      for (const shape of [
+        [5, 6],
+        [2, 3, 6],
+      ]) {
         const fused = new Dense(6, 4, { dtype: 'float64', seed: 7, activation, biasInitializer: 'normal' });
         const plain = new Dense(6, 4, { dtype: 'float64', seed: 7, biasInitializer: 'normal' });
         const after = activationLayer(activation);
@@ -104,7 +127,9 @@ describe('Dense activation', () => {
         expect(y.data).toEqual(reference.data);
         const dy = randomInput(y.shape, 4);
         expect(fused.backward(dy).data).toEqual(plain.backward(after.backward(dy)).data);
-        fused.parameters().forEach((parameter, index) => expect(parameter.grad).toEqual(plain.parameters()[index].grad));
+        fused
+          .parameters()
+          .forEach((parameter, index) => expect(parameter.grad).toEqual(plain.parameters()[index].grad));
       }
     });
 
@@ -125,7 +150,9 @@ describe('Dense activation', () => {
         const referenceDx = plain.backward(after.backward(dy));
         dx.data.forEach((value, index) => expect(value).toBeCloseTo(referenceDx.data[index], 4));
         fused.parameters().forEach((parameter, index) => {
-          parameter.grad.forEach((value, element) => expect(value).toBeCloseTo(plain.parameters()[index].grad[element], 4));
+          parameter.grad.forEach((value, element) =>
+            expect(value).toBeCloseTo(plain.parameters()[index].grad[element], 4),
+          );
         });
       }
     });
@@ -159,7 +186,9 @@ describe('Dense activation', () => {
       const skipped = skipping.backward(dy, { inputGradient: false });
       expect(Array.from(skipped.data)).toEqual(new Array<number>(30).fill(0));
       expect(fullDx).not.toEqual(Array.from(skipped.data));
-      full.parameters().forEach((parameter, index) => expect(skipping.parameters()[index].grad).toEqual(parameter.grad));
+      full
+        .parameters()
+        .forEach((parameter, index) => expect(skipping.parameters()[index].grad).toEqual(parameter.grad));
     }
   });
 
@@ -190,7 +219,17 @@ describe('Dense activation', () => {
       expect((layerFromConfig(config) as Dense).activation).toBe(activation);
     }
     // A config as Dense wrote it before the option existed: no `activation` key.
-    const old = { className: 'Dense', name: 'dense_1', dtype: 'float32', inputSize: 3, outputSize: 2, useBias: true, kernelInitializer: 'glorotUniform', biasInitializer: 'zeros', seed: 1 } as const;
+    const old = {
+      className: 'Dense',
+      name: 'dense_1',
+      dtype: 'float32',
+      inputSize: 3,
+      outputSize: 2,
+      useBias: true,
+      kernelInitializer: 'glorotUniform',
+      biasInitializer: 'zeros',
+      seed: 1,
+    } as const;
     const loaded = Dense.fromConfig(old);
     expect(loaded.activation).toBe('linear');
     expect(loaded.getConfig()).toEqual(old);
@@ -199,14 +238,20 @@ describe('Dense activation', () => {
 
   it('keeps Keras’s initializer: activation relu alone is Glorot uniform, the hint picks He normal', () => {
     expect(new Dense(10, 4, { activation: 'relu' }).getConfig().kernelInitializer).toBe('glorotUniform');
-    expect(new Dense(10, 4, { activation: 'relu', activationHint: 'relu' }).getConfig().kernelInitializer).toBe('heNormal');
-    expect(new Dense(10, 4, { activation: 'relu', seed: 2 }).weights.data).toEqual(new Dense(10, 4, { seed: 2 }).weights.data);
+    expect(new Dense(10, 4, { activation: 'relu', activationHint: 'relu' }).getConfig().kernelInitializer).toBe(
+      'heNormal',
+    );
+    expect(new Dense(10, 4, { activation: 'relu', seed: 2 }).weights.data).toEqual(
+      new Dense(10, 4, { seed: 2 }).weights.data,
+    );
   });
 
   it('rejects an unknown activation, naming the layer, the value and the supported names', () => {
     const expected = `Dense "dense": activation must be one of 'linear', 'relu', 'sigmoid', 'tanh', got "softmax"; for other activations add their layer after the Dense (for example new Softmax())`;
     expect(() => new Dense(2, 2, { activation: 'softmax' as DenseActivation })).toThrow(expected);
     expect(() => new Dense(2, 2, { activation: 3 as unknown as DenseActivation })).toThrow('got 3;');
-    expect(() => Dense.fromConfig({ className: 'Dense', name: 'dense', inputSize: 2, outputSize: 2, activation: 'gelu' })).toThrow(AnnetError);
+    expect(() =>
+      Dense.fromConfig({ className: 'Dense', name: 'dense', inputSize: 2, outputSize: 2, activation: 'gelu' }),
+    ).toThrow(AnnetError);
   });
 });

@@ -25,11 +25,17 @@ const denseActivations: readonly string[] = ['linear', 'relu', 'sigmoid', 'tanh'
  * checkDenseActivation('Dense "dense"', 'softmax'); // throws: add a Softmax layer instead
  * checkDenseActivation('Conv2D "conv2d"', 'elu', 'Conv2D', 'new ELU()');
  */
-export function checkDenseActivation(operation: string, activation: unknown, layerClass = 'Dense', exampleLayer = 'new Softmax()'): DenseActivation {
+export function checkDenseActivation(
+  operation: string,
+  activation: unknown,
+  layerClass = 'Dense',
+  exampleLayer = 'new Softmax()',
+): DenseActivation {
   if (activation === undefined) return 'linear';
   if (typeof activation === 'string' && denseActivations.includes(activation)) return activation as DenseActivation;
   throw new AnnetError(
-    'INVALID_ARGUMENT', operation,
+    'INVALID_ARGUMENT',
+    operation,
     `activation must be one of 'linear', 'relu', 'sigmoid', 'tanh', got ${JSON.stringify(activation)}; for other activations add their layer after the ${layerClass} (for example ${exampleLayer})`,
   );
 }
@@ -68,11 +74,17 @@ export function activateInPlace(activation: 'sigmoid' | 'tanh', values: FloatDat
  * differentiateActivation('relu', output.data, dy.data, dy.offset, dz.data, output.size);
  */
 export function differentiateActivation(
-  activation: 'relu' | 'sigmoid' | 'tanh', output: FloatData, outputGradient: FloatData, gradientOffset: number, result: FloatData, size: number,
+  activation: 'relu' | 'sigmoid' | 'tanh',
+  output: FloatData,
+  outputGradient: FloatData,
+  gradientOffset: number,
+  result: FloatData,
+  size: number,
 ): void {
   if (activation === 'relu') {
     // dy·[y > 0] + 0, branch-free: the + 0 turns the −0 of a negative dy times 0 into +0.
-    for (let index = 0; index < size; index++) result[index] = outputGradient[gradientOffset + index] * +(output[index] > 0) + 0;
+    for (let index = 0; index < size; index++)
+      result[index] = outputGradient[gradientOffset + index] * +(output[index] > 0) + 0;
   } else if (activation === 'sigmoid') {
     for (let index = 0; index < size; index++) {
       const y = output[index];

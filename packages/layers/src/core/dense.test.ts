@@ -25,8 +25,11 @@ describe('Dense', () => {
   it('backward matches central differences over random shapes and seeds', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 2 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }),
-        fc.boolean(), fc.integer({ min: 0, max: 1e6 }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 2 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 1e6 }),
         (lead, inputSize, outputSize, useBias, seed) => {
           const dense = new Dense(inputSize, outputSize, { dtype: 'float64', useBias, seed });
           expectGradientsToMatch(checkLayerGradients(dense, randomInput([...lead, inputSize], seed), { seed }));
@@ -99,9 +102,15 @@ describe('Dense', () => {
 
   it('names the layer and both shapes when the input is wrong', () => {
     const dense = new Dense(784, 10, { name: 'dense_1' });
-    expect(() => dense.forward(randomInput([32, 28, 28], 0))).toThrow('Dense "dense_1": expected input [*,784], got [32,28,28]');
-    expect(() => dense.forward(randomInput([32, 784], 0))).toThrow("Dense \"dense_1\": expected a float32 input, got float64; build the layer with { dtype: 'float64' } or convert the input");
-    expect(() => new Dense(2, 2).backward(tensor([[1, 2]]))).toThrow('Dense "dense": backward was called before forward');
+    expect(() => dense.forward(randomInput([32, 28, 28], 0))).toThrow(
+      'Dense "dense_1": expected input [*,784], got [32,28,28]',
+    );
+    expect(() => dense.forward(randomInput([32, 784], 0))).toThrow(
+      'Dense "dense_1": expected a float32 input, got float64; build the layer with { dtype: \'float64\' } or convert the input',
+    );
+    expect(() => new Dense(2, 2).backward(tensor([[1, 2]]))).toThrow(
+      'Dense "dense": backward was called before forward',
+    );
     const small = new Dense(2, 2);
     small.forward(tensor([[1, 2]]));
     expect(() => small.backward(tensor([[1, 2, 3]]))).toThrow(AnnetError);

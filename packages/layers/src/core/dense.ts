@@ -7,7 +7,12 @@ import { initializerFromConfig } from '../initializers/initializer-from-config.j
 import type { InitializerConfig } from '../initializers/initializer.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
-import { activateInPlace, checkDenseActivation, differentiateActivation, type DenseActivation } from './dense-activation.js';
+import {
+  activateInPlace,
+  checkDenseActivation,
+  differentiateActivation,
+  type DenseActivation,
+} from './dense-activation.js';
 import { defaultKernelInitializer, kernelConfigEntries, type KernelOptions } from './kernel-options.js';
 
 /**
@@ -70,8 +75,12 @@ export class Dense extends BaseLayer {
 
   constructor(inputSize: number, outputSize: number, options: DenseOptions = {}) {
     super('Dense', 'dense', options);
-    for (const [what, size] of [['inputSize', inputSize], ['outputSize', outputSize]] as const) {
-      if (!Number.isSafeInteger(size) || size < 1) throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
+    for (const [what, size] of [
+      ['inputSize', inputSize],
+      ['outputSize', outputSize],
+    ] as const) {
+      if (!Number.isSafeInteger(size) || size < 1)
+        throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
     }
     this.inputSize = inputSize;
     this.outputSize = outputSize;
@@ -82,8 +91,15 @@ export class Dense extends BaseLayer {
     this.activationHint = options.activationHint;
     this.seedEntries = seedConfig(options);
     const fans = { fanIn: inputSize, fanOut: outputSize };
-    this.weightsParameter = this.addParameter('weights', [inputSize, outputSize], initializerFromConfig(this.kernelInitializer), fans);
-    this.biasesParameter = this.useBias ? this.addParameter('biases', [outputSize], initializerFromConfig(this.biasInitializer), fans) : undefined;
+    this.weightsParameter = this.addParameter(
+      'weights',
+      [inputSize, outputSize],
+      initializerFromConfig(this.kernelInitializer),
+      fans,
+    );
+    this.biasesParameter = this.useBias
+      ? this.addParameter('biases', [outputSize], initializerFromConfig(this.biasInitializer), fans)
+      : undefined;
     this.weights = this.weightsParameter.tensor;
     this.biases = this.biasesParameter?.tensor;
     // Bias (and ReLU) ride in the matmul; sigmoid and tanh follow it in place.
@@ -104,7 +120,13 @@ export class Dense extends BaseLayer {
     return {
       inputSize: this.inputSize,
       outputSize: this.outputSize,
-      ...kernelConfigEntries(this.useBias, this.kernelInitializer, this.biasInitializer, this.activationHint, this.seedEntries),
+      ...kernelConfigEntries(
+        this.useBias,
+        this.kernelInitializer,
+        this.biasInitializer,
+        this.activationHint,
+        this.seedEntries,
+      ),
       ...(this.activation === 'linear' ? {} : { activation: this.activation }),
     };
   }
@@ -112,12 +134,14 @@ export class Dense extends BaseLayer {
   /** y = f(x·W + b); the returned tensor is reused by the next call. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     const rank = input.shape.length;
-    if (rank < 2 || input.shape[rank - 1] !== this.inputSize) throw inputShapeError(this.operation, `[*,${this.inputSize}]`, input.shape);
+    if (rank < 2 || input.shape[rank - 1] !== this.inputSize)
+      throw inputShapeError(this.operation, `[*,${this.inputSize}]`, input.shape);
     requireDType(this.operation, input, this.dtype);
     const output = this.workspace.output(this.dtype, input.shape);
     this.forwardOptions.out = output;
     matmul(input as Tensor<FloatDType>, this.weights as Tensor<FloatDType>, this.forwardOptions);
-    if (this.activation === 'sigmoid' || this.activation === 'tanh') activateInPlace(this.activation, floatData(output), output.size);
+    if (this.activation === 'sigmoid' || this.activation === 'tanh')
+      activateInPlace(this.activation, floatData(output), output.size);
     this.lastInput = input;
     this.lastTraining = options?.training ?? false;
     return output;
@@ -131,7 +155,8 @@ export class Dense extends BaseLayer {
   backward(outputGradient: Tensor, options?: BackwardOptions): Tensor {
     const output = this.workspace.current('output');
     const input = this.checkBackward(outputGradient, output?.shape ?? [], this.dtype);
-    const gradient = this.activation === 'linear' ? outputGradient : this.throughActivation(outputGradient, output as Tensor);
+    const gradient =
+      this.activation === 'linear' ? outputGradient : this.throughActivation(outputGradient, output as Tensor);
     const inputRows = this.rows('inputRows', input, this.inputSize);
     const gradientRows = this.rows('gradientRows', gradient, this.outputSize);
     matmul(inputRows as Tensor<FloatDType>, gradientRows as Tensor<FloatDType>, this.weightGradientOptions);
@@ -147,14 +172,22 @@ export class Dense extends BaseLayer {
   private throughActivation(outputGradient: Tensor, output: Tensor): Tensor {
     const dy = contiguousInput(outputGradient);
     const dz = this.workspace.buffer('preActivationGradient', this.dtype, output.shape);
-    differentiateActivation(this.activation as 'relu' | 'sigmoid' | 'tanh', floatData(output), floatData(dy), dy.offset, floatData(dz), output.size);
+    differentiateActivation(
+      this.activation as 'relu' | 'sigmoid' | 'tanh',
+      floatData(output),
+      floatData(dy),
+      dy.offset,
+      floatData(dz),
+      output.size,
+    );
     return dz;
   }
 
   /** [..., inputSize] → [..., outputSize]. */
   outputShape(inputShape: readonly number[]): number[] {
     const rank = inputShape.length;
-    if (rank < 2 || inputShape[rank - 1] !== this.inputSize) throw inputShapeError(this.operation, `[*,${this.inputSize}]`, inputShape);
+    if (rank < 2 || inputShape[rank - 1] !== this.inputSize)
+      throw inputShapeError(this.operation, `[*,${this.inputSize}]`, inputShape);
     return [...inputShape.slice(0, -1), this.outputSize];
   }
 

@@ -45,13 +45,17 @@ describe('Dropout', () => {
 
   it('backward matches central differences over random shapes and seeds (the mask held fixed through getState/setState)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 1e6 }), (shape, seed) => {
-        const dropout = new Dropout(0.4, { seed, dtype: 'float64' });
-        const errors = checkLayerGradients(dropout, randomInput(shape, seed), { seed });
-        // With every element dropped the gradient is legitimately zero; only the error is checked then.
-        if (errors[0].largestGradient === 0) expect(errors[0].relativeError).toBe(0);
-        else expectGradientsToMatch(errors);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (shape, seed) => {
+          const dropout = new Dropout(0.4, { seed, dtype: 'float64' });
+          const errors = checkLayerGradients(dropout, randomInput(shape, seed), { seed });
+          // With every element dropped the gradient is legitimately zero; only the error is checked then.
+          if (errors[0].largestGradient === 0) expect(errors[0].relativeError).toBe(0);
+          else expectGradientsToMatch(errors);
+        },
+      ),
       { numRuns: 15 },
     );
   });
@@ -74,7 +78,9 @@ describe('Dropout', () => {
     a.initialize(createRng(8));
     b.initialize(createRng(8));
     const input = ones([1, 16], 'float64');
-    expect(Array.from(a.forward(input, { training: true }).data)).toEqual(Array.from(b.forward(input, { training: true }).data));
+    expect(Array.from(a.forward(input, { training: true }).data)).toEqual(
+      Array.from(b.forward(input, { training: true }).data),
+    );
   });
 
   it('reuses its buffers across steps', () => {

@@ -70,7 +70,11 @@ export class Dropout extends BaseLayer {
   setState(state: JsonObject): void {
     const rngState = state?.rng as unknown as RngState | undefined;
     if (typeof rngState !== 'object' || rngState === null) {
-      throw new AnnetError('INVALID_ARGUMENT', `${this.operation}.setState`, `expected { rng: { algorithm, words } }, got ${JSON.stringify(state)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        `${this.operation}.setState`,
+        `expected { rng: { algorithm, words } }, got ${JSON.stringify(state)}`,
+      );
     }
     this.rng.setState(rngState);
   }
@@ -108,7 +112,8 @@ export class Dropout extends BaseLayer {
     const maskData = floatData(this.workspace.current('mask') as Tensor);
     const gradientData = floatData(gradient);
     const inputGradientData = floatData(inputGradient);
-    for (let index = 0; index < gradient.size; index++) inputGradientData[index] = maskData[index] * gradientData[gradient.offset + index];
+    for (let index = 0; index < gradient.size; index++)
+      inputGradientData[index] = maskData[index] * gradientData[gradient.offset + index];
     return inputGradient;
   }
 

@@ -68,17 +68,31 @@ export class Embedding extends BaseLayer {
 
   constructor(vocabularySize: number, embeddingSize: number, options: EmbeddingOptions = {}) {
     super('Embedding', 'embedding', options);
-    for (const [what, size] of [['vocabularySize', vocabularySize], ['embeddingSize', embeddingSize]] as const) {
-      if (!Number.isSafeInteger(size) || size < 1) throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
+    for (const [what, size] of [
+      ['vocabularySize', vocabularySize],
+      ['embeddingSize', embeddingSize],
+    ] as const) {
+      if (!Number.isSafeInteger(size) || size < 1)
+        throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
     }
     this.vocabularySize = vocabularySize;
     this.embeddingSize = embeddingSize;
     this.embeddingsInitializer = options.embeddingsInitializer ?? 'uniform';
     this.paddingIndex = readPaddingIndex(this.operation, options.paddingIndex, vocabularySize);
     this.maskZero = options.maskZero ?? false;
-    if (typeof this.maskZero !== 'boolean') throw new AnnetError('INVALID_ARGUMENT', this.operation, `maskZero must be true or false, got ${JSON.stringify(options.maskZero)}`);
+    if (typeof this.maskZero !== 'boolean')
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `maskZero must be true or false, got ${JSON.stringify(options.maskZero)}`,
+      );
     this.seedEntries = seedConfig(options);
-    this.embeddingsParameter = this.addParameter('embeddings', [vocabularySize, embeddingSize], initializerFromConfig(this.embeddingsInitializer), { fanIn: vocabularySize, fanOut: embeddingSize });
+    this.embeddingsParameter = this.addParameter(
+      'embeddings',
+      [vocabularySize, embeddingSize],
+      initializerFromConfig(this.embeddingsInitializer),
+      { fanIn: vocabularySize, fanOut: embeddingSize },
+    );
     this.embeddings = this.embeddingsParameter.tensor;
     this.initialize(initialRng(options));
   }
@@ -91,29 +105,53 @@ export class Embedding extends BaseLayer {
   protected override configEntries(): Record<string, JsonValue> {
     const padding: Record<string, JsonValue> = this.paddingIndex < 0 ? {} : { paddingIndex: this.paddingIndex };
     const mask: Record<string, JsonValue> = this.maskZero ? { maskZero: true } : {};
-    return { vocabularySize: this.vocabularySize, embeddingSize: this.embeddingSize, embeddingsInitializer: this.embeddingsInitializer, ...padding, ...mask, ...this.seedEntries };
+    return {
+      vocabularySize: this.vocabularySize,
+      embeddingSize: this.embeddingSize,
+      embeddingsInitializer: this.embeddingsInitializer,
+      ...padding,
+      ...mask,
+      ...this.seedEntries,
+    };
   }
 
   /** Redraws the table from `rng`, then zeroes the padding row (as PyTorch's `reset_parameters`). */
   override initialize(rng: Rng): void {
     super.initialize(rng);
-    if (this.paddingIndex >= 0) this.embeddingsParameter.value.fill(0, this.paddingIndex * this.embeddingSize, (this.paddingIndex + 1) * this.embeddingSize);
+    if (this.paddingIndex >= 0)
+      this.embeddingsParameter.value.fill(
+        0,
+        this.paddingIndex * this.embeddingSize,
+        (this.paddingIndex + 1) * this.embeddingSize,
+      );
   }
 
   /** The table rows at `input` (int32 indices of any shape). */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     if (input.dtype !== 'int32') {
-      throw new AnnetError('DTYPE_MISMATCH', this.operation, `expected int32 indices, got ${input.dtype}; convert with cast(indices, 'int32')`);
+      throw new AnnetError(
+        'DTYPE_MISMATCH',
+        this.operation,
+        `expected int32 indices, got ${input.dtype}; convert with cast(indices, 'int32')`,
+      );
     }
     const indices = contiguousInput(input);
     for (let position = 0; position < indices.size; position++) {
       const index = indices.data[indices.offset + position];
       if (index < 0 || index >= this.vocabularySize) {
-        throw new AnnetError('INDEX_OUT_OF_RANGE', this.operation, `index ${index} at position ${position} is outside [0, ${this.vocabularySize})`);
+        throw new AnnetError(
+          'INDEX_OUT_OF_RANGE',
+          this.operation,
+          `index ${index} at position ${position} is outside [0, ${this.vocabularySize})`,
+        );
       }
     }
     if (this.maskZero && indices.shape.length !== 2) {
-      throw new AnnetError('SHAPE_MISMATCH', this.operation, `maskZero masks sequences of indices [batch, time], got indices of shape ${formatShape(indices.shape)}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.operation,
+        `maskZero masks sequences of indices [batch, time], got indices of shape ${formatShape(indices.shape)}`,
+      );
     }
     const output = this.workspace.output(this.dtype, indices.shape);
     this.gatherOptions.out = output;
@@ -128,7 +166,8 @@ export class Embedding extends BaseLayer {
   private nonZeroMask(indices: Tensor): Tensor {
     const mask = this.workspace.buffer('mask', this.dtype, indices.shape);
     const values = mask.data;
-    for (let position = 0; position < indices.size; position++) values[position] = indices.data[indices.offset + position] === 0 ? 0 : 1;
+    for (let position = 0; position < indices.size; position++)
+      values[position] = indices.data[indices.offset + position] === 0 ? 0 : 1;
     return mask;
   }
 
@@ -157,12 +196,15 @@ export class Embedding extends BaseLayer {
   }
 }
 
-
 /** `paddingIndex` in [0, vocabularySize) (a negative one counted from the end), or −1 for none. */
 function readPaddingIndex(operation: string, paddingIndex: number | undefined, vocabularySize: number): number {
   if (paddingIndex === undefined) return -1;
   if (!Number.isSafeInteger(paddingIndex) || paddingIndex < -vocabularySize || paddingIndex >= vocabularySize) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `paddingIndex must be an integer in [${-vocabularySize}, ${vocabularySize}) (an index of the table), got ${String(paddingIndex)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `paddingIndex must be an integer in [${-vocabularySize}, ${vocabularySize}) (an index of the table), got ${String(paddingIndex)}`,
+    );
   }
   return paddingIndex < 0 ? paddingIndex + vocabularySize : paddingIndex;
 }

@@ -16,11 +16,15 @@ describe('Flatten', () => {
 
   it('backward reshapes the gradient to the input shape and matches central differences', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 1000 }), (shape, seed) => {
-        const flatten = new Flatten();
-        expectGradientsToMatch(checkLayerGradients(flatten, randomInput(shape, seed), { seed }));
-        expect(flatten.backward(randomInput(flatten.outputShape(shape), seed)).shape).toEqual(shape);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (shape, seed) => {
+          const flatten = new Flatten();
+          expectGradientsToMatch(checkLayerGradients(flatten, randomInput(shape, seed), { seed }));
+          expect(flatten.backward(randomInput(flatten.outputShape(shape), seed)).shape).toEqual(shape);
+        },
+      ),
       { numRuns: 10 },
     );
   });
@@ -47,7 +51,9 @@ describe('Reshape', () => {
   });
 
   it('rejects samples that do not fit and bad target shapes', () => {
-    expect(() => new Reshape([5], { name: 'r' }).forward(zeros([2, 6]))).toThrow('Reshape "r": cannot reshape samples of input [2,6] into [5]');
+    expect(() => new Reshape([5], { name: 'r' }).forward(zeros([2, 6]))).toThrow(
+      'Reshape "r": cannot reshape samples of input [2,6] into [5]',
+    );
     expect(() => new Reshape([-1, -1])).toThrow(AnnetError);
     expect(() => new Reshape([2.5])).toThrow(AnnetError);
   });

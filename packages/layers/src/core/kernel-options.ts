@@ -50,8 +50,11 @@ export function defaultKernelInitializer(options: KernelOptions): InitializerCon
  * // { useBias: true, kernelInitializer: 'heNormal', biasInitializer: 'zeros', seed: 1, activationHint: 'relu' }
  */
 export function kernelConfigEntries(
-  useBias: boolean, kernelInitializer: InitializerConfig, biasInitializer: InitializerConfig,
-  activationHint: string | undefined, seedEntries: Record<string, JsonValue>,
+  useBias: boolean,
+  kernelInitializer: InitializerConfig,
+  biasInitializer: InitializerConfig,
+  activationHint: string | undefined,
+  seedEntries: Record<string, JsonValue>,
 ): Record<string, JsonValue> {
   const entries: Record<string, JsonValue> = { useBias, kernelInitializer, biasInitializer, ...seedEntries };
   if (activationHint !== undefined) entries.activationHint = activationHint;

@@ -17,11 +17,16 @@ export class Reshape extends ReshapingLayer {
 
   constructor(targetShape: readonly number[], options: LayerOptions = {}) {
     super('Reshape', 'reshape', options);
-    const valid = Array.isArray(targetShape)
-      && targetShape.every((dimension) => Number.isSafeInteger(dimension) && dimension >= -1)
-      && targetShape.filter((dimension) => dimension === -1).length <= 1;
+    const valid =
+      Array.isArray(targetShape) &&
+      targetShape.every((dimension) => Number.isSafeInteger(dimension) && dimension >= -1) &&
+      targetShape.filter((dimension) => dimension === -1).length <= 1;
     if (!valid) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `targetShape must be non-negative integers with at most one -1, got ${JSON.stringify(targetShape)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `targetShape must be non-negative integers with at most one -1, got ${JSON.stringify(targetShape)}`,
+      );
     }
     this.targetShape = targetShape.slice();
   }
@@ -40,7 +45,10 @@ export class Reshape extends ReshapingLayer {
     const expected = `[*,${this.targetShape.join(',')}] worth of elements`;
     if (inputShape.length < 1) throw inputShapeError(this.operation, expected, inputShape);
     const sampleSize = inputShape.slice(1).reduce((product, dimension) => product * dimension, 1);
-    const known = this.targetShape.reduce((product, dimension) => (dimension === -1 ? product : product * dimension), 1);
+    const known = this.targetShape.reduce(
+      (product, dimension) => (dimension === -1 ? product : product * dimension),
+      1,
+    );
     const unknown = this.targetShape.indexOf(-1);
     const target = this.targetShape.slice();
     if (unknown !== -1) {
@@ -53,6 +61,10 @@ export class Reshape extends ReshapingLayer {
   }
 
   private mismatch(inputShape: readonly number[]): AnnetError {
-    return new AnnetError('SHAPE_MISMATCH', this.operation, `cannot reshape samples of input ${formatShape(inputShape)} into ${formatShape(this.targetShape)}`);
+    return new AnnetError(
+      'SHAPE_MISMATCH',
+      this.operation,
+      `cannot reshape samples of input ${formatShape(inputShape)} into ${formatShape(this.targetShape)}`,
+    );
   }
 }

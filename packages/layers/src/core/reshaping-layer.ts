@@ -16,7 +16,9 @@ import { BaseLayer } from '../base-layer.js';
 export abstract class ReshapingLayer extends BaseLayer {
   /** The input viewed with the output shape. */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
-    const output = this.workspace.view('output', input) ?? this.workspace.keepView('output', input, input.reshape(this.outputShape(input.shape)));
+    const output =
+      this.workspace.view('output', input) ??
+      this.workspace.keepView('output', input, input.reshape(this.outputShape(input.shape)));
     this.recordForward(input, options);
     return output;
   }
@@ -24,6 +26,9 @@ export abstract class ReshapingLayer extends BaseLayer {
   /** The gradient reshaped to the input's shape. */
   backward(outputGradient: Tensor): Tensor {
     const input = this.checkBackwardAgainst(outputGradient, this.workspace.current('output'));
-    return this.workspace.view('inputGradient', outputGradient) ?? this.workspace.keepView('inputGradient', outputGradient, outputGradient.reshape(input.shape));
+    return (
+      this.workspace.view('inputGradient', outputGradient) ??
+      this.workspace.keepView('inputGradient', outputGradient, outputGradient.reshape(input.shape))
+    );
   }
 }

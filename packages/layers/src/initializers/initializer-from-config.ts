@@ -13,10 +13,13 @@ export function initializerFromConfig(config: InitializerConfig): Initializer {
   const name = typeof config === 'string' ? config : config?.name;
   if (typeof config === 'object' && config !== null) {
     if (config.name === 'constant' && 'value' in config) return constantInitializer(config.value);
-    if (config.name === 'uniform' && ('low' in config || 'high' in config)) return uniformInitializer(config.low, config.high);
-    if (config.name === 'normal' && ('mean' in config || 'standardDeviation' in config)) return normalInitializer(config.mean, config.standardDeviation);
+    if (config.name === 'uniform' && ('low' in config || 'high' in config))
+      return uniformInitializer(config.low, config.high);
+    if (config.name === 'normal' && ('mean' in config || 'standardDeviation' in config))
+      return normalInitializer(config.mean, config.standardDeviation);
   }
-  if (typeof name === 'string' && Object.hasOwn(initializers, name)) return initializers[name as keyof typeof initializers];
+  if (typeof name === 'string' && Object.hasOwn(initializers, name))
+    return initializers[name as keyof typeof initializers];
   throw new AnnetError(
     'INVALID_ARGUMENT',
     'initializerFromConfig',

@@ -32,15 +32,7 @@ export type Initializer = (values: FloatArray, fans: Fans, rng: Rng) => void;
  * const name: InitializerName = 'glorotUniform';
  */
 export type InitializerName =
-  | 'zeros'
-  | 'ones'
-  | 'uniform'
-  | 'normal'
-  | 'glorotUniform'
-  | 'glorotNormal'
-  | 'heUniform'
-  | 'heNormal'
-  | 'lecunNormal';
+  'zeros' | 'ones' | 'uniform' | 'normal' | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'lecunNormal';
 
 /**
  * An initializer as JSON, so a layer's config can name it: a bare name, or an object with

@@ -44,12 +44,17 @@ describe('initializers', () => {
 
   it('uniform initializers stay inside their bounds', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }), fc.integer(), (fanIn, fanOut, seed) => {
-        const values = new Float32Array(64);
-        initializers.heUniform(values, { fanIn, fanOut }, createRng(seed));
-        const limit = Math.sqrt(6 / fanIn);
-        for (const value of values) expect(Math.abs(value)).toBeLessThanOrEqual(Math.fround(limit));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer(),
+        (fanIn, fanOut, seed) => {
+          const values = new Float32Array(64);
+          initializers.heUniform(values, { fanIn, fanOut }, createRng(seed));
+          const limit = Math.sqrt(6 / fanIn);
+          for (const value of values) expect(Math.abs(value)).toBeLessThanOrEqual(Math.fround(limit));
+        },
+      ),
       { numRuns: 50 },
     );
   });

@@ -8,7 +8,11 @@ import type { Initializer } from './initializer.js';
 
 function requirePositiveFans(operation: string, fanIn: number, fanOut: number): void {
   if (!(fanIn > 0) || !(fanOut > 0)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `fans must be positive, got fanIn ${fanIn} and fanOut ${fanOut}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `fans must be positive, got fanIn ${fanIn} and fanOut ${fanOut}`,
+    );
   }
 }
 
@@ -20,7 +24,11 @@ function requirePositiveFans(operation: string, fanIn: number, fanOut: number): 
  */
 export function uniformInitializer(low = -0.05, high = 0.05): Initializer {
   if (!Number.isFinite(low) || !Number.isFinite(high) || !(low < high)) {
-    throw new AnnetError('INVALID_ARGUMENT', 'uniform initializer', `expected finite low < high, got [${low}, ${high})`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'uniform initializer',
+      `expected finite low < high, got [${low}, ${high})`,
+    );
   }
   return (values, _fans, rng) => {
     for (let index = 0; index < values.length; index++) values[index] = rng.uniform(low, high);
@@ -35,7 +43,11 @@ export function uniformInitializer(low = -0.05, high = 0.05): Initializer {
  */
 export function normalInitializer(mean = 0, standardDeviation = 0.05): Initializer {
   if (!Number.isFinite(mean) || !Number.isFinite(standardDeviation) || !(standardDeviation >= 0)) {
-    throw new AnnetError('INVALID_ARGUMENT', 'normal initializer', `expected a finite mean and standardDeviation >= 0, got ${mean} and ${standardDeviation}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'normal initializer',
+      `expected a finite mean and standardDeviation >= 0, got ${mean} and ${standardDeviation}`,
+    );
   }
   return (values, _fans, rng) => {
     for (let index = 0; index < values.length; index++) values[index] = rng.normal(mean, standardDeviation);

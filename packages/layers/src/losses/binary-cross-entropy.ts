@@ -1,6 +1,12 @@
 import { AnnetError, type Tensor } from '@annet/tensor';
 import { readClassWeights, type ClassWeights } from './class-weights.js';
-import { elementwiseLoss, readReduction, type ElementwiseLossKernel, type LossOptions, type LossResult } from './loss.js';
+import {
+  elementwiseLoss,
+  readReduction,
+  type ElementwiseLossKernel,
+  type LossOptions,
+  type LossResult,
+} from './loss.js';
 
 /**
  * Options of {@link binaryCrossEntropy}: PyTorch's `BCEWithLogitsLoss` weights and Keras's
@@ -30,7 +36,18 @@ interface BinaryWeights {
 }
 
 /** Σ max(x, 0) − x·t + log(1 + e^(−|x|)), gradient scale·(σ(x) − t). */
-const logitCrossEntropy: ElementwiseLossKernel = (p, pOffset, t, tOffset, gradient, gradientOffset, size, scale, _parameter, losses) => {
+const logitCrossEntropy: ElementwiseLossKernel = (
+  p,
+  pOffset,
+  t,
+  tOffset,
+  gradient,
+  gradientOffset,
+  size,
+  scale,
+  _parameter,
+  losses,
+) => {
   let sum = 0;
   for (let index = 0; index < size; index++) {
     const x = p[pOffset + index];
@@ -50,7 +67,18 @@ const logitCrossEntropy: ElementwiseLossKernel = (p, pOffset, t, tOffset, gradie
  * (= −log σ(x)), gradient scale·w·(σ(x)·(1 − t + P·t) − P·t); the class c of an element is its
  * index modulo the length of the last axis.
  */
-const weightedLogitCrossEntropy: ElementwiseLossKernel<BinaryWeights> = (p, pOffset, t, tOffset, gradient, gradientOffset, size, scale, weights, losses) => {
+const weightedLogitCrossEntropy: ElementwiseLossKernel<BinaryWeights> = (
+  p,
+  pOffset,
+  t,
+  tOffset,
+  gradient,
+  gradientOffset,
+  size,
+  scale,
+  weights,
+  losses,
+) => {
   const { classes, positiveWeight, weight, smoothing } = weights;
   let sum = 0;
   for (let index = 0, c = 0; index < size; index++) {
@@ -82,7 +110,11 @@ const weightedLogitCrossEntropy: ElementwiseLossKernel<BinaryWeights> = (p, pOff
  * @example
  * binaryCrossEntropy(tensor([[0]]), tensor([[1]])).loss; // log 2
  */
-export function binaryCrossEntropy(predictions: Tensor, targets: Tensor, options: BinaryCrossEntropyOptions = {}): LossResult {
+export function binaryCrossEntropy(
+  predictions: Tensor,
+  targets: Tensor,
+  options: BinaryCrossEntropyOptions = {},
+): LossResult {
   const operation = 'binaryCrossEntropy';
   if (options.positiveWeight === undefined && options.weight === undefined && (options.labelSmoothing ?? 0) === 0) {
     return elementwiseLoss(operation, predictions, targets, options, logitCrossEntropy, 0);
@@ -90,7 +122,11 @@ export function binaryCrossEntropy(predictions: Tensor, targets: Tensor, options
   readReduction(operation, options);
   const smoothing = options.labelSmoothing ?? 0;
   if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing <= 1)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `labelSmoothing must be a number in [0, 1], got ${String(smoothing)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `labelSmoothing must be a number in [0, 1], got ${String(smoothing)}`,
+    );
   }
   const shape = predictions.shape;
   const classes = shape.length === 0 ? 1 : shape[shape.length - 1];

@@ -1,5 +1,11 @@
 import { AnnetError, type Tensor } from '@annet/tensor';
-import { elementwiseLoss, readReduction, type ElementwiseLossKernel, type LossOptions, type LossResult } from './loss.js';
+import {
+  elementwiseLoss,
+  readReduction,
+  type ElementwiseLossKernel,
+  type LossOptions,
+  type LossResult,
+} from './loss.js';
 
 /**
  * Options of {@link huber}.
@@ -13,7 +19,18 @@ export interface HuberOptions extends LossOptions {
 }
 
 /** Σ ℓ(p − t) with δ = `delta`, gradient scale·dℓ/dd. */
-const huberKernel: ElementwiseLossKernel = (p, pOffset, t, tOffset, gradient, gradientOffset, size, scale, delta, losses) => {
+const huberKernel: ElementwiseLossKernel = (
+  p,
+  pOffset,
+  t,
+  tOffset,
+  gradient,
+  gradientOffset,
+  size,
+  scale,
+  delta,
+  losses,
+) => {
   let sum = 0;
   for (let index = 0; index < size; index++) {
     const difference = p[pOffset + index] - t[tOffset + index];

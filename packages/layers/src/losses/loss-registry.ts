@@ -36,5 +36,9 @@ export type LossName = keyof typeof losses;
  */
 export function lossFromName(name: string): LossFunction {
   if (typeof name === 'string' && Object.hasOwn(losses, name)) return losses[name as LossName];
-  throw new AnnetError('NOT_FOUND', 'lossFromName', `unknown loss ${JSON.stringify(name)}; expected one of ${Object.keys(losses).join(', ')}`);
+  throw new AnnetError(
+    'NOT_FOUND',
+    'lossFromName',
+    `unknown loss ${JSON.stringify(name)}; expected one of ${Object.keys(losses).join(', ')}`,
+  );
 }

@@ -65,7 +65,11 @@ export type LossFunction = (predictions: Tensor, targets: Tensor, options?: Loss
 export function readReduction(operation: string, options: LossOptions): LossReduction {
   const reduction = options.reduction ?? 'mean';
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`,
+    );
   }
   return reduction;
 }
@@ -98,7 +102,11 @@ export function reductionScale(operation: string, reduction: LossReduction, deno
  */
 export function readPredictions(operation: string, predictions: Tensor): Tensor<FloatDType> {
   if (predictions.dtype !== 'float32' && predictions.dtype !== 'float64') {
-    throw new AnnetError('DTYPE_MISMATCH', operation, `expected float32 or float64 predictions, got ${predictions.dtype}`);
+    throw new AnnetError(
+      'DTYPE_MISMATCH',
+      operation,
+      `expected float32 or float64 predictions, got ${predictions.dtype}`,
+    );
   }
   return contiguousInput(predictions) as Tensor<FloatDType>;
 }
@@ -111,7 +119,11 @@ export function readPredictions(operation: string, predictions: Tensor): Tensor<
  */
 export function readMatchingTargets(operation: string, predictions: Tensor, targets: Tensor): Tensor<FloatDType> {
   if (!shapesEqual(predictions.shape, targets.shape)) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `expected targets shaped like the predictions ${formatShape(predictions.shape)}, got ${formatShape(targets.shape)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `expected targets shaped like the predictions ${formatShape(predictions.shape)}, got ${formatShape(targets.shape)}`,
+    );
   }
   if (targets.dtype !== 'float32' && targets.dtype !== 'float64') {
     throw new AnnetError('DTYPE_MISMATCH', operation, `expected float32 or float64 targets, got ${targets.dtype}`);
@@ -125,7 +137,11 @@ export function readMatchingTargets(operation: string, predictions: Tensor, targ
  * @example
  * const gradient = gradientBuffer('meanSquaredError', p, options.out);
  */
-export function gradientBuffer(operation: string, predictions: Tensor<FloatDType>, out: Tensor | undefined): Tensor<FloatDType> {
+export function gradientBuffer(
+  operation: string,
+  predictions: Tensor<FloatDType>,
+  out: Tensor | undefined,
+): Tensor<FloatDType> {
   if (out === undefined) return zeros(predictions.shape, predictions.dtype);
   if (!shapesEqual(out.shape, predictions.shape) || out.dtype !== predictions.dtype || !out.isContiguous) {
     throw new AnnetError(
@@ -147,8 +163,15 @@ export function gradientBuffer(operation: string, predictions: Tensor<FloatDType
  * const squared: ElementwiseLossKernel = (p, pOffset, t, tOffset, gradient, gradientOffset, size, scale) => 0; // returns the summed loss
  */
 export type ElementwiseLossKernel<Parameter = number> = (
-  p: FloatData, pOffset: number, t: FloatData, tOffset: number,
-  gradient: FloatData, gradientOffset: number, size: number, scale: number, parameter: Parameter,
+  p: FloatData,
+  pOffset: number,
+  t: FloatData,
+  tOffset: number,
+  gradient: FloatData,
+  gradientOffset: number,
+  size: number,
+  scale: number,
+  parameter: Parameter,
   losses: FloatData | undefined,
 ) => number;
 
@@ -162,8 +185,12 @@ export type ElementwiseLossKernel<Parameter = number> = (
  * return elementwiseLoss('meanSquaredError', predictions, targets, options, squaredErrorKernel, 0);
  */
 export function elementwiseLoss<Parameter>(
-  operation: string, predictions: Tensor, targets: Tensor, options: LossOptions,
-  kernel: ElementwiseLossKernel<Parameter>, parameter: Parameter,
+  operation: string,
+  predictions: Tensor,
+  targets: Tensor,
+  options: LossOptions,
+  kernel: ElementwiseLossKernel<Parameter>,
+  parameter: Parameter,
 ): LossResult {
   const reduction = readReduction(operation, options);
   const p = readPredictions(operation, predictions);
@@ -171,6 +198,17 @@ export function elementwiseLoss<Parameter>(
   const scale = reductionScale(operation, reduction, p.size, 'the number of elements');
   const gradient = gradientBuffer(operation, p, options.out);
   const losses = reduction === 'none' ? zeros(p.shape, p.dtype) : undefined;
-  const sum = kernel(p.data, p.offset, t.data, t.offset, gradient.data, gradient.offset, p.size, scale, parameter, losses?.data as FloatData | undefined);
+  const sum = kernel(
+    p.data,
+    p.offset,
+    t.data,
+    t.offset,
+    gradient.data,
+    gradient.offset,
+    p.size,
+    scale,
+    parameter,
+    losses?.data as FloatData | undefined,
+  );
   return losses === undefined ? { loss: sum * scale, gradient } : { loss: sum, gradient, losses };
 }

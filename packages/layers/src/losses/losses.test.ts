@@ -11,7 +11,10 @@ const shapes = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLengt
 
 function uniformTargets(shape: readonly number[], seed: number): Tensor<'float64'> {
   const noise = randomInput(shape, seed + 1);
-  return new Tensor(Float64Array.from(noise.data, (value) => 1 / (1 + Math.exp(-value))), shape);
+  return new Tensor(
+    Float64Array.from(noise.data, (value) => 1 / (1 + Math.exp(-value))),
+    shape,
+  );
 }
 
 const elementwiseLosses = { meanSquaredError, meanAbsoluteError, huber, binaryCrossEntropy };
@@ -23,7 +26,8 @@ describe('elementwise losses', () => {
         fc.assert(
           fc.property(shapes, fc.integer({ min: 0, max: 1e6 }), (shape, seed) => {
             const predictions = randomInput(shape, seed, 2);
-            const targets = name === 'binaryCrossEntropy' ? uniformTargets(shape, seed) : randomInput(shape, seed + 1, 2);
+            const targets =
+              name === 'binaryCrossEntropy' ? uniformTargets(shape, seed) : randomInput(shape, seed + 1, 2);
             // Keep p − t away from the kinks of |d| (0) and Huber (±δ = ±1).
             const differences = Float64Array.from(predictions.data, (value, index) => value - targets.data[index]);
             awayFromKinks(differences, [0, -1, 1]);
@@ -60,7 +64,11 @@ describe('elementwise losses', () => {
     expect(half.loss).toBeCloseTo(Math.LN2, 15);
     expect(half.gradient.data[0]).toBe(-0.5);
     // x = 1e4, t = 0: ℓ = 1e4 (max(x, 0) − 0 + log(1 + e^−1e4)); x = −1e4, t = 0: ℓ = 0.
-    const extreme = binaryCrossEntropy(tensor([[1e4, -1e4]], { dtype: 'float64' }), tensor([[0, 0]], { dtype: 'float64' }), { reduction: 'sum' });
+    const extreme = binaryCrossEntropy(
+      tensor([[1e4, -1e4]], { dtype: 'float64' }),
+      tensor([[0, 0]], { dtype: 'float64' }),
+      { reduction: 'sum' },
+    );
     expect(extreme.loss).toBe(1e4);
     expect(Array.from(extreme.gradient.data)).toEqual([1, 0]);
   });
@@ -69,7 +77,9 @@ describe('elementwise losses', () => {
     const p = randomInput([3, 2], 1);
     const out = new Tensor(new Float64Array(6), [3, 2]);
     expect(meanSquaredError(p, randomInput([3, 2], 2), { out }).gradient).toBe(out);
-    expect(() => meanSquaredError(p, randomInput([3, 2], 2), { out: new Tensor(new Float64Array(5), [5]) })).toThrow(AnnetError);
+    expect(() => meanSquaredError(p, randomInput([3, 2], 2), { out: new Tensor(new Float64Array(5), [5]) })).toThrow(
+      AnnetError,
+    );
   });
 
   for (const [name, loss] of Object.entries(elementwiseLosses)) {
@@ -83,7 +93,11 @@ describe('elementwise losses', () => {
       expect(Array.from(none.gradient.data)).toEqual(Array.from(sum.gradient.data));
       // Each element's loss is the loss of that element alone.
       for (const index of [0, 5, 11]) {
-        const single = loss(new Tensor(Float64Array.of(predictions.data[index]), [1]), new Tensor(Float64Array.of(targets.data[index]), [1]), { reduction: 'sum' });
+        const single = loss(
+          new Tensor(Float64Array.of(predictions.data[index]), [1]),
+          new Tensor(Float64Array.of(targets.data[index]), [1]),
+          { reduction: 'sum' },
+        );
         expect(none.losses!.data[index]).toBe(single.loss);
       }
       expect(sum.losses).toBeUndefined();
@@ -91,7 +105,9 @@ describe('elementwise losses', () => {
 
     it(`${name}: a 'mean' over an empty batch is an error, a 'sum' is 0`, () => {
       const empty = new Tensor(new Float64Array(0), [0, 3]);
-      expect(() => loss(empty, empty)).toThrow(`${name}: reduction 'mean' divides by the number of elements, which is 0`);
+      expect(() => loss(empty, empty)).toThrow(
+        `${name}: reduction 'mean' divides by the number of elements, which is 0`,
+      );
       expect(() => loss(empty, empty)).toThrow(AnnetError);
       expect(loss(empty, empty, { reduction: 'sum' }).loss).toBe(0);
       expect(loss(empty, empty, { reduction: 'none' }).losses?.shape).toEqual([0, 3]);
@@ -99,7 +115,11 @@ describe('elementwise losses', () => {
   }
 
   it('rejects targets of another shape and unknown reductions', () => {
-    expect(() => meanSquaredError(randomInput([2, 3], 1), randomInput([2, 1], 2))).toThrow('meanSquaredError: expected targets shaped like the predictions [2,3], got [2,1]');
-    expect(() => huber(randomInput([2], 1), randomInput([2], 1), { reduction: 'max' as 'mean' })).toThrow("huber: reduction must be 'mean', 'sum' or 'none', got \"max\"");
+    expect(() => meanSquaredError(randomInput([2, 3], 1), randomInput([2, 1], 2))).toThrow(
+      'meanSquaredError: expected targets shaped like the predictions [2,3], got [2,1]',
+    );
+    expect(() => huber(randomInput([2], 1), randomInput([2], 1), { reduction: 'max' as 'mean' })).toThrow(
+      "huber: reduction must be 'mean', 'sum' or 'none', got \"max\"",
+    );
   });
 });

@@ -2,7 +2,18 @@ import type { Tensor } from '@annet/tensor';
 import { elementwiseLoss, type ElementwiseLossKernel, type LossOptions, type LossResult } from './loss.js';
 
 /** Σ (p − t)², gradient 2·scale·(p − t). */
-const squaredError: ElementwiseLossKernel = (p, pOffset, t, tOffset, gradient, gradientOffset, size, scale, _parameter, losses) => {
+const squaredError: ElementwiseLossKernel = (
+  p,
+  pOffset,
+  t,
+  tOffset,
+  gradient,
+  gradientOffset,
+  size,
+  scale,
+  _parameter,
+  losses,
+) => {
   let sum = 0;
   for (let index = 0; index < size; index++) {
     const difference = p[pOffset + index] - t[tOffset + index];

@@ -1,7 +1,14 @@
 import { AnnetError, formatShape, logSoftmax, shapesEqual, zeros, type FloatDType, type Tensor } from '@annet/tensor';
 import { contiguousInput, type FloatData } from '../buffers.js';
 import { readClassWeights, type ClassWeights } from './class-weights.js';
-import { gradientBuffer, readPredictions, readReduction, reductionScale, type LossOptions, type LossResult } from './loss.js';
+import {
+  gradientBuffer,
+  readPredictions,
+  readReduction,
+  reductionScale,
+  type LossOptions,
+  type LossResult,
+} from './loss.js';
 
 /**
  * Options of {@link softmaxCrossEntropy}: PyTorch's `CrossEntropyLoss` arguments, and a mask.
@@ -56,29 +63,54 @@ interface RowSettings {
  * const labels = tensor([2, 0], { dtype: 'int32' });
  * softmaxCrossEntropy(tensor([[0, 0, 0], [0, 0, 0]]), labels).loss; // log 3
  */
-export function softmaxCrossEntropy(predictions: Tensor, targets: Tensor, options: SoftmaxCrossEntropyOptions = {}): LossResult {
+export function softmaxCrossEntropy(
+  predictions: Tensor,
+  targets: Tensor,
+  options: SoftmaxCrossEntropyOptions = {},
+): LossResult {
   const operation = 'softmaxCrossEntropy';
   const reduction = readReduction(operation, options);
   if (predictions.shape.length < 1 || predictions.shape[predictions.shape.length - 1] === 0) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `expected logits [..., C] with at least one class on the last axis, got ${formatShape(predictions.shape)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `expected logits [..., C] with at least one class on the last axis, got ${formatShape(predictions.shape)}`,
+    );
   }
   const logits = readPredictions(operation, predictions);
   const classes = logits.shape[logits.shape.length - 1];
   const settings = readSettings(operation, options, logits.shape, classes);
   const rows = logits.size / classes;
   const labels = isLabelShape(targets.shape, logits.shape) ? contiguousInput(targets) : undefined;
-  if (labels !== undefined && settings === plainSettings && reduction !== 'none') return plainLabelLoss(logits, labels, classes, rows, reduction, options.out);
+  if (labels !== undefined && settings === plainSettings && reduction !== 'none')
+    return plainLabelLoss(logits, labels, classes, rows, reduction, options.out);
   if (labels === undefined) checkProbabilityTargets(operation, targets, logits.shape, settings);
-  const denominator = labels === undefined ? countedRows(operation, rows, settings) : countedLabelWeight(operation, labels, rows, classes, settings);
-  const what = labels !== undefined && settings.weight !== undefined ? 'the sum of the class weights of the positions not ignored or masked' : 'the number of positions not ignored or masked';
+  const denominator =
+    labels === undefined
+      ? countedRows(operation, rows, settings)
+      : countedLabelWeight(operation, labels, rows, classes, settings);
+  const what =
+    labels !== undefined && settings.weight !== undefined
+      ? 'the sum of the class weights of the positions not ignored or masked'
+      : 'the number of positions not ignored or masked';
   const scale = reductionScale(operation, reduction, denominator, what);
   const gradient = gradientBuffer(operation, logits, options.out);
   logSoftmax(logits, -1, { out: gradient });
   const losses = reduction === 'none' ? zeros(logits.shape.slice(0, -1), logits.dtype) : undefined;
   const lossData = losses?.data as FloatData | undefined;
-  const total = labels === undefined
-    ? probabilityRows(gradient.data as FloatData, gradient.offset, contiguousInput(targets), rows, classes, scale, settings, lossData)
-    : labelRows(gradient.data as FloatData, gradient.offset, labels, rows, classes, scale, settings, lossData);
+  const total =
+    labels === undefined
+      ? probabilityRows(
+          gradient.data as FloatData,
+          gradient.offset,
+          contiguousInput(targets),
+          rows,
+          classes,
+          scale,
+          settings,
+          lossData,
+        )
+      : labelRows(gradient.data as FloatData, gradient.offset, labels, rows, classes, scale, settings, lossData);
   return losses === undefined ? { loss: total * scale, gradient } : { loss: total, gradient, losses };
 }
 
@@ -87,15 +119,27 @@ export function softmaxCrossEntropy(predictions: Tensor, targets: Tensor, option
  * in one function, the loop of {@link labelRows}'s plain branch, so a training step spends and
  * allocates no more than before the options existed: scale·p_c, then −scale at the label.
  */
-function plainLabelLoss(logits: Tensor<FloatDType>, labels: Tensor, classes: number, rows: number, reduction: 'mean' | 'sum', out: Tensor | undefined): LossResult {
+function plainLabelLoss(
+  logits: Tensor<FloatDType>,
+  labels: Tensor,
+  classes: number,
+  rows: number,
+  reduction: 'mean' | 'sum',
+  out: Tensor | undefined,
+): LossResult {
   const operation = 'softmaxCrossEntropy';
   for (let row = 0; row < rows; row++) {
     const label = labels.data[labels.offset + row];
     if (!Number.isInteger(label) || label < 0 || label >= classes) {
-      throw new AnnetError('INDEX_OUT_OF_RANGE', operation, `label ${label} at row ${row} is not a class index in [0, ${classes})`);
+      throw new AnnetError(
+        'INDEX_OUT_OF_RANGE',
+        operation,
+        `label ${label} at row ${row} is not a class index in [0, ${classes})`,
+      );
     }
   }
-  if (reduction === 'mean' && rows === 0) reductionScale(operation, reduction, 0, 'the number of positions not ignored or masked');
+  if (reduction === 'mean' && rows === 0)
+    reductionScale(operation, reduction, 0, 'the number of positions not ignored or masked');
   const gradient = gradientBuffer(operation, logits, out);
   logSoftmax(logits, -1, { out: gradient });
   const logProbabilities = gradient.data as FloatData;
@@ -106,7 +150,8 @@ function plainLabelLoss(logits: Tensor<FloatDType>, labels: Tensor, classes: num
     const label = labels.data[labels.offset + row];
     const start = base + row * classes;
     total -= logProbabilities[start + label];
-    for (let index = start; index < start + classes; index++) logProbabilities[index] = scale * Math.exp(logProbabilities[index]);
+    for (let index = start; index < start + classes; index++)
+      logProbabilities[index] = scale * Math.exp(logProbabilities[index]);
     logProbabilities[start + label] -= scale;
   }
   return { loss: total * scale, gradient };
@@ -115,19 +160,42 @@ function plainLabelLoss(logits: Tensor<FloatDType>, labels: Tensor, classes: num
 /** Shared by every call without options, so a plain training step allocates no settings. */
 const plainSettings: RowSettings = { weight: undefined, smoothing: 0, ignoreIndex: undefined, mask: undefined };
 
-function readSettings(operation: string, options: SoftmaxCrossEntropyOptions, logitsShape: readonly number[], classes: number): RowSettings {
-  if (options.weight === undefined && options.labelSmoothing === undefined && options.ignoreIndex === undefined && options.mask === undefined) return plainSettings;
+function readSettings(
+  operation: string,
+  options: SoftmaxCrossEntropyOptions,
+  logitsShape: readonly number[],
+  classes: number,
+): RowSettings {
+  if (
+    options.weight === undefined &&
+    options.labelSmoothing === undefined &&
+    options.ignoreIndex === undefined &&
+    options.mask === undefined
+  )
+    return plainSettings;
   const smoothing = options.labelSmoothing ?? 0;
   if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing <= 1)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `labelSmoothing must be a number in [0, 1], got ${String(smoothing)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `labelSmoothing must be a number in [0, 1], got ${String(smoothing)}`,
+    );
   }
   const ignoreIndex = options.ignoreIndex;
   if (ignoreIndex !== undefined && !Number.isInteger(ignoreIndex)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `ignoreIndex must be an integer (such as -100), got ${String(ignoreIndex)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `ignoreIndex must be an integer (such as -100), got ${String(ignoreIndex)}`,
+    );
   }
   const mask = options.mask === undefined ? undefined : contiguousInput(options.mask);
   if (mask !== undefined && !isLabelShape(mask.shape, logitsShape)) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `expected a mask of shape ${formatShape(logitsShape.slice(0, -1))} (the logits without the class axis), got ${formatShape(mask.shape)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `expected a mask of shape ${formatShape(logitsShape.slice(0, -1))} (the logits without the class axis), got ${formatShape(mask.shape)}`,
+    );
   }
   return { weight: readClassWeights(operation, 'weight', options.weight, classes), smoothing, ignoreIndex, mask };
 }
@@ -136,12 +204,19 @@ function readSettings(operation: string, options: SoftmaxCrossEntropyOptions, lo
 function isKept(operation: string, mask: Tensor | undefined, row: number): boolean {
   if (mask === undefined) return true;
   const value = mask.data[mask.offset + row];
-  if (value !== 0 && value !== 1) throw new AnnetError('INVALID_ARGUMENT', operation, `mask values must be 0 or 1, got ${value} at position ${row}`);
+  if (value !== 0 && value !== 1)
+    throw new AnnetError('INVALID_ARGUMENT', operation, `mask values must be 0 or 1, got ${value} at position ${row}`);
   return value === 1;
 }
 
 /** D for labels: Σ w_y over the counted positions; checks every counted label. */
-function countedLabelWeight(operation: string, labels: Tensor, rows: number, classes: number, settings: RowSettings): number {
+function countedLabelWeight(
+  operation: string,
+  labels: Tensor,
+  rows: number,
+  classes: number,
+  settings: RowSettings,
+): number {
   const { weight, ignoreIndex, mask } = settings;
   let denominator = 0;
   for (let row = 0; row < rows; row++) {
@@ -150,7 +225,11 @@ function countedLabelWeight(operation: string, labels: Tensor, rows: number, cla
     if (label === ignoreIndex) continue;
     if (!Number.isInteger(label) || label < 0 || label >= classes) {
       const hint = ignoreIndex === undefined ? '' : ` or the ignoreIndex ${ignoreIndex}`;
-      throw new AnnetError('INDEX_OUT_OF_RANGE', 'softmaxCrossEntropy', `label ${label} at row ${row} is not a class index in [0, ${classes})${hint}`);
+      throw new AnnetError(
+        'INDEX_OUT_OF_RANGE',
+        'softmaxCrossEntropy',
+        `label ${label} at row ${row} is not a class index in [0, ${classes})${hint}`,
+      );
     }
     denominator += weight === undefined ? 1 : weight[label];
   }
@@ -164,7 +243,12 @@ function countedRows(operation: string, rows: number, settings: RowSettings): nu
   return count;
 }
 
-function checkProbabilityTargets(operation: string, targets: Tensor, logitsShape: readonly number[], settings: RowSettings): void {
+function checkProbabilityTargets(
+  operation: string,
+  targets: Tensor,
+  logitsShape: readonly number[],
+  settings: RowSettings,
+): void {
   if (!shapesEqual(targets.shape, logitsShape)) {
     throw new AnnetError(
       'SHAPE_MISMATCH',
@@ -173,7 +257,11 @@ function checkProbabilityTargets(operation: string, targets: Tensor, logitsShape
     );
   }
   if (settings.ignoreIndex !== undefined) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `ignoreIndex applies to class labels, but the targets are probabilities ${formatShape(targets.shape)}; pass a mask instead`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `ignoreIndex applies to class labels, but the targets are probabilities ${formatShape(targets.shape)}; pass a mask instead`,
+    );
   }
 }
 
@@ -182,7 +270,16 @@ function checkProbabilityTargets(operation: string, targets: Tensor, logitsShape
  * labels; returns Σ ℓₙ. The plain case (no weight, no smoothing) keeps its own loop:
  * scale·p_c, then −scale at the label.
  */
-function labelRows(logProbabilities: FloatData, base: number, labels: Tensor, rows: number, classes: number, scale: number, settings: RowSettings, losses: FloatData | undefined): number {
+function labelRows(
+  logProbabilities: FloatData,
+  base: number,
+  labels: Tensor,
+  rows: number,
+  classes: number,
+  scale: number,
+  settings: RowSettings,
+  losses: FloatData | undefined,
+): number {
   const { weight, smoothing, ignoreIndex, mask } = settings;
   const plain = weight === undefined && smoothing === 0;
   const spread = smoothing / classes;
@@ -197,7 +294,8 @@ function labelRows(logProbabilities: FloatData, base: number, labels: Tensor, ro
     let loss = 0;
     if (plain) {
       loss = -logProbabilities[start + label];
-      for (let index = start; index < start + classes; index++) logProbabilities[index] = scale * Math.exp(logProbabilities[index]);
+      for (let index = start; index < start + classes; index++)
+        logProbabilities[index] = scale * Math.exp(logProbabilities[index]);
       logProbabilities[start + label] -= scale;
     } else {
       let targetMass = 0;
@@ -218,7 +316,16 @@ function labelRows(logProbabilities: FloatData, base: number, labels: Tensor, ro
 }
 
 /** As {@link labelRows} for probability targets t: aₙ,c = w_c·((1 − ε)·t_c + ε/C). */
-function probabilityRows(logProbabilities: FloatData, base: number, probabilities: Tensor, rows: number, classes: number, scale: number, settings: RowSettings, losses: FloatData | undefined): number {
+function probabilityRows(
+  logProbabilities: FloatData,
+  base: number,
+  probabilities: Tensor,
+  rows: number,
+  classes: number,
+  scale: number,
+  settings: RowSettings,
+  losses: FloatData | undefined,
+): number {
   const { weight, smoothing, mask } = settings;
   const t = probabilities.data;
   const spread = smoothing / classes;
@@ -250,7 +357,13 @@ function probabilityRows(logProbabilities: FloatData, base: number, probabilitie
 }
 
 /** aₙ,c for a probability target: exactly t when there is no weight and no smoothing. */
-function targetWeight(probability: number, weight: Float64Array | undefined, index: number, smoothing: number, spread: number): number {
+function targetWeight(
+  probability: number,
+  weight: Float64Array | undefined,
+  index: number,
+  smoothing: number,
+  spread: number,
+): number {
   const smoothed = smoothing === 0 ? probability : (1 - smoothing) * probability + spread;
   return weight === undefined ? smoothed : weight[index] * smoothed;
 }

@@ -19,13 +19,17 @@ interface TorchCase {
   readonly expectedGradient: number[];
 }
 
-const fixtures = JSON.parse(readFileSync(new URL('./fixtures/torch-losses.json', import.meta.url), 'utf8')) as { torch: string; cases: TorchCase[] };
+const fixtures = JSON.parse(readFileSync(new URL('./fixtures/torch-losses.json', import.meta.url), 'utf8')) as {
+  torch: string;
+  cases: TorchCase[];
+};
 
 function run(testCase: TorchCase): LossResult {
   const logits = new Tensor(Float64Array.from(testCase.logits), testCase.logitsShape);
-  const targets = testCase.targetKind === 'labels'
-    ? new Tensor(Int32Array.from(testCase.targets), testCase.targetShape)
-    : new Tensor(Float64Array.from(testCase.targets), testCase.targetShape);
+  const targets =
+    testCase.targetKind === 'labels'
+      ? new Tensor(Int32Array.from(testCase.targets), testCase.targetShape)
+      : new Tensor(Float64Array.from(testCase.targets), testCase.targetShape);
   const loss = testCase.loss === 'softmaxCrossEntropy' ? softmaxCrossEntropy : binaryCrossEntropy;
   return loss(logits, targets, testCase.options);
 }
@@ -35,7 +39,10 @@ function expectClose(actual: ArrayLike<number>, expected: readonly number[], wha
   expect(actual.length, what).toBe(expected.length);
   for (let index = 0; index < expected.length; index++) {
     const tolerance = 1e-12 * Math.max(1, Math.abs(expected[index]));
-    expect(Math.abs(actual[index] - expected[index]), `${what}[${index}]: ${actual[index]} vs PyTorch ${expected[index]}`).toBeLessThanOrEqual(tolerance);
+    expect(
+      Math.abs(actual[index] - expected[index]),
+      `${what}[${index}]: ${actual[index]} vs PyTorch ${expected[index]}`,
+    ).toBeLessThanOrEqual(tolerance);
   }
 }
 
@@ -48,7 +55,9 @@ describe(`losses against PyTorch ${fixtures.torch} (fixtures/torch-losses.json)`
     it(`${testCase.loss} ${testCase.name}: equals PyTorch's loss and gradient`, () => {
       const result = run(testCase);
       if (Array.isArray(testCase.expectedLoss)) {
-        expect(result.losses?.shape).toEqual(testCase.loss === 'softmaxCrossEntropy' ? testCase.logitsShape.slice(0, -1) : testCase.logitsShape);
+        expect(result.losses?.shape).toEqual(
+          testCase.loss === 'softmaxCrossEntropy' ? testCase.logitsShape.slice(0, -1) : testCase.logitsShape,
+        );
         expectClose(result.losses!.data, testCase.expectedLoss, 'losses');
         expectClose([result.loss], [testCase.expectedLoss.reduce((sum, value) => sum + value, 0)], 'loss (the sum)');
       } else {

@@ -24,7 +24,11 @@ export class Concatenate extends MergeLayer {
   constructor(axis = -1, options: LayerOptions = {}) {
     super('Concatenate', 'concatenate', options);
     if (!Number.isSafeInteger(axis) || axis === 0) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `axis must be a non-zero integer (0 is the batch axis; negative counts from the end), got ${axis}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `axis must be a non-zero integer (0 is the batch axis; negative counts from the end), got ${axis}`,
+      );
     }
     this.axis = axis;
   }
@@ -46,9 +50,17 @@ export class Concatenate extends MergeLayer {
     const result = inputShapes[0].slice();
     for (let index = 1; index < inputShapes.length; index++) {
       const shape = inputShapes[index];
-      const compatible = shape.length === rank && shape.every((dimension, other) => other === axis || dimension === result[other] || dimension < 0 || result[other] < 0);
+      const compatible =
+        shape.length === rank &&
+        shape.every(
+          (dimension, other) => other === axis || dimension === result[other] || dimension < 0 || result[other] < 0,
+        );
       if (!compatible) {
-        throw new AnnetError('SHAPE_MISMATCH', this.operation, `shapes ${describeSymbolicShape(inputShapes[0])} and ${describeSymbolicShape(shape)} cannot be joined along axis ${this.axis} (every other dimension must agree)`);
+        throw new AnnetError(
+          'SHAPE_MISMATCH',
+          this.operation,
+          `shapes ${describeSymbolicShape(inputShapes[0])} and ${describeSymbolicShape(shape)} cannot be joined along axis ${this.axis} (every other dimension must agree)`,
+        );
       }
       for (let other = 0; other < rank; other++) if (result[other] < 0 && other !== axis) result[other] = shape[other];
       result[axis] = result[axis] < 0 || shape[axis] < 0 ? -1 : result[axis] + shape[axis];
@@ -92,7 +104,11 @@ export class Concatenate extends MergeLayer {
     this.gradients.length = 0;
     let start = 0;
     inputs.forEach((input, index) => {
-      const buffer = this.workspace.buffer(`inputGradient${index}`, gradient.dtype as 'float32' | 'float64', input.shape);
+      const buffer = this.workspace.buffer(
+        `inputGradient${index}`,
+        gradient.dtype as 'float32' | 'float64',
+        input.shape,
+      );
       const target = floatData(buffer);
       const block = input.shape[axis] * inner;
       for (let row = 0; row < outer; row++) {
@@ -108,7 +124,11 @@ export class Concatenate extends MergeLayer {
   private resolvedAxis(rank: number): number {
     const axis = this.axis < 0 ? rank + this.axis : this.axis;
     if (axis <= 0 || axis >= rank) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `axis ${this.axis} is out of range for inputs of rank ${rank} (valid: 1..${rank - 1} or -1..-${rank - 1}; 0 is the batch axis)`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `axis ${this.axis} is out of range for inputs of rank ${rank} (valid: 1..${rank - 1} or -1..-${rank - 1}; 0 is the batch axis)`,
+      );
     }
     return axis;
   }

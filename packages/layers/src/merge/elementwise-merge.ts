@@ -17,7 +17,12 @@ export abstract class ElementwiseMerge extends MergeLayer {
   /** The last output (a buffer reused by the next forward). */
   protected output: Tensor | undefined;
 
-  protected constructor(className: string, defaultName: string, options: LayerOptions, inputs?: { minimum: number; maximum: number }) {
+  protected constructor(
+    className: string,
+    defaultName: string,
+    options: LayerOptions,
+    inputs?: { minimum: number; maximum: number },
+  ) {
     super(className, defaultName, options, inputs);
   }
 
@@ -27,9 +32,15 @@ export abstract class ElementwiseMerge extends MergeLayer {
     const result = inputShapes[0].slice();
     for (let index = 1; index < inputShapes.length; index++) {
       const shape = inputShapes[index];
-      const compatible = shape.length === result.length && shape.every((dimension, axis) => dimension === result[axis] || dimension < 0 || result[axis] < 0);
+      const compatible =
+        shape.length === result.length &&
+        shape.every((dimension, axis) => dimension === result[axis] || dimension < 0 || result[axis] < 0);
       if (!compatible) {
-        throw new AnnetError('SHAPE_MISMATCH', this.operation, `shapes ${describeSymbolicShape(inputShapes[0])} and ${describeSymbolicShape(shape)} do not broadcast (${this.className} needs inputs of equal shapes)`);
+        throw new AnnetError(
+          'SHAPE_MISMATCH',
+          this.operation,
+          `shapes ${describeSymbolicShape(inputShapes[0])} and ${describeSymbolicShape(shape)} do not broadcast (${this.className} needs inputs of equal shapes)`,
+        );
       }
       shape.forEach((dimension, axis) => {
         if (result[axis] < 0) result[axis] = dimension;

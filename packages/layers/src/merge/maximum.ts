@@ -56,9 +56,14 @@ export class Maximum extends ElementwiseMerge {
     const winners = this.winners;
     this.gradients.length = 0;
     for (let input = 0; input < inputs.length; input++) {
-      const buffer = this.workspace.buffer(`inputGradient${input}`, gradient.dtype as 'float32' | 'float64', gradient.shape);
+      const buffer = this.workspace.buffer(
+        `inputGradient${input}`,
+        gradient.dtype as 'float32' | 'float64',
+        gradient.shape,
+      );
       const target = floatData(buffer);
-      for (let index = 0; index < buffer.size; index++) target[index] = winners[index] === input ? source[gradient.offset + index] : 0;
+      for (let index = 0; index < buffer.size; index++)
+        target[index] = winners[index] === input ? source[gradient.offset + index] : 0;
       this.gradients.push(buffer);
     }
     return this.gradients;

@@ -41,13 +41,22 @@ export abstract class MergeLayer implements MultiInputLayer<Tensor> {
   protected readonly workspace = new Workspace();
   private layerName: string;
 
-  protected constructor(className: string, defaultName: string, options: LayerOptions, inputs: { minimum: number; maximum: number } = { minimum: 2, maximum: Infinity }) {
+  protected constructor(
+    className: string,
+    defaultName: string,
+    options: LayerOptions,
+    inputs: { minimum: number; maximum: number } = { minimum: 2, maximum: Infinity },
+  ) {
     this.className = className;
     this.defaultName = defaultName;
     this.minimumInputs = inputs.minimum;
     this.maximumInputs = inputs.maximum;
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name.length === 0)) {
-      throw new AnnetError('INVALID_ARGUMENT', className, `a layer name must be a non-empty string, got ${JSON.stringify(options.name)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        className,
+        `a layer name must be a non-empty string, got ${JSON.stringify(options.name)}`,
+      );
     }
     this.layerName = options.name ?? defaultName;
     this.hasExplicitName = options.name !== undefined;
@@ -60,7 +69,12 @@ export abstract class MergeLayer implements MultiInputLayer<Tensor> {
 
   /** Renames the layer (a model calls this once, at construction, for auto-named layers). */
   rename(name: string, options: { explicit?: boolean } = {}): void {
-    if (typeof name !== 'string' || name.length === 0) throw new AnnetError('INVALID_ARGUMENT', this.operation, `a layer name must be a non-empty string, got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string' || name.length === 0)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `a layer name must be a non-empty string, got ${JSON.stringify(name)}`,
+      );
     this.layerName = name;
     this.hasExplicitName = options.explicit ?? true;
   }
@@ -102,19 +116,31 @@ export abstract class MergeLayer implements MultiInputLayer<Tensor> {
   /** Throws unless there are between {@link MergeLayer.minimumInputs} and {@link MergeLayer.maximumInputs} shapes. */
   protected checkInputCount(count: number): void {
     if (count < this.minimumInputs || count > this.maximumInputs) {
-      const expected = this.minimumInputs === this.maximumInputs ? `exactly ${this.minimumInputs}` : `at least ${this.minimumInputs}`;
+      const expected =
+        this.minimumInputs === this.maximumInputs ? `exactly ${this.minimumInputs}` : `at least ${this.minimumInputs}`;
       throw new AnnetError('INVALID_ARGUMENT', this.operation, `expected ${expected} inputs, got ${count}`);
     }
   }
 
   /** Checks the count and that every input is float32 or float64 of one dtype; remembers them for backward. */
   protected recordInputs(inputs: readonly Tensor[]): void {
-    if (!Array.isArray(inputs)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `expected an array of input tensors, got ${typeof inputs}`);
+    if (!Array.isArray(inputs))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `expected an array of input tensors, got ${typeof inputs}`,
+      );
     this.checkInputCount(inputs.length);
     const dtype = inputs[0].dtype;
-    if (dtype !== 'float32' && dtype !== 'float64') throw new AnnetError('DTYPE_MISMATCH', this.operation, `expected float32 or float64 inputs, got ${dtype}`);
+    if (dtype !== 'float32' && dtype !== 'float64')
+      throw new AnnetError('DTYPE_MISMATCH', this.operation, `expected float32 or float64 inputs, got ${dtype}`);
     for (let index = 1; index < inputs.length; index++) {
-      if (inputs[index].dtype !== dtype) throw new AnnetError('DTYPE_MISMATCH', this.operation, `input ${index} is ${inputs[index].dtype} but input 0 is ${dtype}; merge inputs of one dtype`);
+      if (inputs[index].dtype !== dtype)
+        throw new AnnetError(
+          'DTYPE_MISMATCH',
+          this.operation,
+          `input ${index} is ${inputs[index].dtype} but input 0 is ${dtype}; merge inputs of one dtype`,
+        );
     }
     this.lastInputs = inputs;
   }
@@ -122,13 +148,28 @@ export abstract class MergeLayer implements MultiInputLayer<Tensor> {
   /** The inputs of the last forward; throws when backward comes first or the gradient's shape is not `outputShape`. */
   protected inputsForBackward(outputGradient: Tensor, output: Tensor | undefined): readonly Tensor[] {
     const inputs = this.lastInputs;
-    if (inputs === undefined || output === undefined) throw new AnnetError('INVALID_STATE', this.operation, 'backward was called before forward; call forward(inputs) first');
+    if (inputs === undefined || output === undefined)
+      throw new AnnetError(
+        'INVALID_STATE',
+        this.operation,
+        'backward was called before forward; call forward(inputs) first',
+      );
     const shape = output.shape;
     const gradientShape = outputGradient.shape;
     let same = shape.length === gradientShape.length;
     for (let axis = 0; same && axis < shape.length; axis++) same = shape[axis] === gradientShape[axis];
-    if (!same) throw new AnnetError('SHAPE_MISMATCH', this.operation, `expected an output gradient of shape ${describeSymbolicShape(shape)} (the last output's shape), got ${describeSymbolicShape(gradientShape)}`);
-    if (outputGradient.dtype !== output.dtype) throw new AnnetError('DTYPE_MISMATCH', this.operation, `expected a ${output.dtype} output gradient (the last output's dtype), got ${outputGradient.dtype}`);
+    if (!same)
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.operation,
+        `expected an output gradient of shape ${describeSymbolicShape(shape)} (the last output's shape), got ${describeSymbolicShape(gradientShape)}`,
+      );
+    if (outputGradient.dtype !== output.dtype)
+      throw new AnnetError(
+        'DTYPE_MISMATCH',
+        this.operation,
+        `expected a ${output.dtype} output gradient (the last output's dtype), got ${outputGradient.dtype}`,
+      );
     return inputs;
   }
 }

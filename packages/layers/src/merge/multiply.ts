@@ -42,7 +42,11 @@ export class Multiply extends ElementwiseMerge {
     const source = floatData(gradient);
     this.gradients.length = 0;
     for (let input = 0; input < inputs.length; input++) {
-      const buffer = this.workspace.buffer(`inputGradient${input}`, gradient.dtype as 'float32' | 'float64', gradient.shape);
+      const buffer = this.workspace.buffer(
+        `inputGradient${input}`,
+        gradient.dtype as 'float32' | 'float64',
+        gradient.shape,
+      );
       const target = floatData(buffer);
       for (let index = 0; index < buffer.size; index++) target[index] = source[gradient.offset + index];
       for (let other = 0; other < inputs.length; other++) {

@@ -60,13 +60,19 @@ export class BatchNorm extends BaseLayer {
   constructor(featureCount: number, options: BatchNormOptions = {}) {
     super('BatchNorm', 'batch_norm', options);
     if (!Number.isSafeInteger(featureCount) || featureCount < 1) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `featureCount must be a positive integer, got ${featureCount}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `featureCount must be a positive integer, got ${featureCount}`,
+      );
     }
     this.featureCount = featureCount;
     this.momentum = options.momentum ?? 0.1;
     this.epsilon = options.epsilon ?? 1e-5;
-    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `momentum must be in [0, 1], got ${this.momentum}`);
-    if (!(this.epsilon > 0)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `epsilon must be positive, got ${this.epsilon}`);
+    if (!(this.momentum >= 0 && this.momentum <= 1))
+      throw new AnnetError('INVALID_ARGUMENT', this.operation, `momentum must be in [0, 1], got ${this.momentum}`);
+    if (!(this.epsilon > 0))
+      throw new AnnetError('INVALID_ARGUMENT', this.operation, `epsilon must be positive, got ${this.epsilon}`);
     const fans = { fanIn: featureCount, fanOut: featureCount };
     this.gammaParameter = this.addParameter('gamma', [featureCount], initializers.ones, fans);
     this.betaParameter = this.addParameter('beta', [featureCount], initializers.zeros, fans);
@@ -99,7 +105,12 @@ export class BatchNorm extends BaseLayer {
     const inner = x.size / (x.shape[0] * this.featureCount) || 0;
     const count = x.shape[0] * inner;
     if (training) {
-      if (count < 2) throw new AnnetError('SHAPE_MISMATCH', this.operation, `training needs more than one value per channel, got input ${formatShape(x.shape)}`);
+      if (count < 2)
+        throw new AnnetError(
+          'SHAPE_MISMATCH',
+          this.operation,
+          `training needs more than one value per channel, got input ${formatShape(x.shape)}`,
+        );
       this.batchStatistics(floatData(x), x.offset, x.shape[0], inner);
     } else {
       this.runningStatistics();
@@ -168,7 +179,16 @@ export class BatchNorm extends BaseLayer {
     return this.workspace.scratch(name, 'float64', this.featureCount);
   }
 
-  private inputGradientLoop(input: FloatData, inputOffset: number, dy: FloatData, gradientOffset: number, dx: FloatData, gamma: FloatData, batchSize: number, inner: number): void {
+  private inputGradientLoop(
+    input: FloatData,
+    inputOffset: number,
+    dy: FloatData,
+    gradientOffset: number,
+    dx: FloatData,
+    gamma: FloatData,
+    batchSize: number,
+    inner: number,
+  ): void {
     const channels = this.featureCount;
     const count = batchSize * inner;
     const mean = this.statistic('mean');

@@ -44,14 +44,24 @@ export class LayerNorm extends BaseLayer {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super('LayerNorm', 'layer_norm', options);
-    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? normalizedShape.slice() : [];
+    const shape =
+      typeof normalizedShape === 'number'
+        ? [normalizedShape]
+        : Array.isArray(normalizedShape)
+          ? normalizedShape.slice()
+          : [];
     if (shape.length === 0 || !shape.every((dimension) => Number.isSafeInteger(dimension) && dimension > 0)) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `normalizedShape must be a positive integer or a non-empty array of them, got ${JSON.stringify(normalizedShape)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `normalizedShape must be a positive integer or a non-empty array of them, got ${JSON.stringify(normalizedShape)}`,
+      );
     }
     this.normalizedShape = shape;
     this.featureSize = shape.reduce((product, dimension) => product * dimension, 1);
     this.epsilon = options.epsilon ?? 1e-5;
-    if (!(this.epsilon > 0)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `epsilon must be positive, got ${this.epsilon}`);
+    if (!(this.epsilon > 0))
+      throw new AnnetError('INVALID_ARGUMENT', this.operation, `epsilon must be positive, got ${this.epsilon}`);
     const fans = { fanIn: this.featureSize, fanOut: this.featureSize };
     this.gammaParameter = this.addParameter('gamma', shape, initializers.ones, fans);
     this.betaParameter = this.addParameter('beta', shape, initializers.zeros, fans);
@@ -133,8 +143,10 @@ export class LayerNorm extends BaseLayer {
   private checkInputShape(shape: readonly number[]): void {
     const lead = shape.length - this.normalizedShape.length;
     let matches = lead >= 0;
-    for (let axis = 0; matches && axis < this.normalizedShape.length; axis++) matches = shape[lead + axis] === this.normalizedShape[axis];
-    if (!matches) throw inputShapeError(this.operation, `[...,${formatShape(this.normalizedShape).slice(1, -1)}]`, shape);
+    for (let axis = 0; matches && axis < this.normalizedShape.length; axis++)
+      matches = shape[lead + axis] === this.normalizedShape[axis];
+    if (!matches)
+      throw inputShapeError(this.operation, `[...,${formatShape(this.normalizedShape).slice(1, -1)}]`, shape);
   }
 
   private normalize(input: FloatData, inputOffset: number, output: FloatData, rows: number): void {

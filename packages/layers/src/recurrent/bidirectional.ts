@@ -8,7 +8,12 @@ import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import type { RecurrentBackwardOptions, RecurrentLayer } from './recurrent-layer.js';
 import { attachMask, checkMaskShape, maskOf } from './sequence-mask.js';
-import { attachFinalStateSource, initialStatesOf, type FinalStateSource, type InitialStateLink } from './state-links.js';
+import {
+  attachFinalStateSource,
+  initialStatesOf,
+  type FinalStateSource,
+  type InitialStateLink,
+} from './state-links.js';
 import { SimpleRNN } from './simple-rnn.js';
 
 /**
@@ -70,11 +75,25 @@ export class Bidirectional extends BaseLayer implements FinalStateSource {
     super('Bidirectional', 'bidirectional', { ...options, dtype: layer?.dtype });
     const config = layer?.getConfig?.();
     if (config === undefined || !Object.hasOwn(recurrentClasses, config.className)) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `expects an LSTM, GRU or SimpleRNN to wrap, got ${config?.className ?? typeof layer}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `expects an LSTM, GRU or SimpleRNN to wrap, got ${config?.className ?? typeof layer}`,
+      );
     }
-    if (config.reverse === true) throw new AnnetError('INVALID_ARGUMENT', this.operation, `wrap a layer without reverse: true (${config.className} "${config.name}" runs backwards already); Bidirectional makes the reversed copy itself`);
+    if (config.reverse === true)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `wrap a layer without reverse: true (${config.className} "${config.name}" runs backwards already); Bidirectional makes the reversed copy itself`,
+      );
     const merge = options.merge ?? 'concat';
-    if (!merges.includes(merge)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `merge must be one of ${merges.map((entry) => `'${entry}'`).join(', ')}, got ${JSON.stringify(merge)}`);
+    if (!merges.includes(merge))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `merge must be one of ${merges.map((entry) => `'${entry}'`).join(', ')}, got ${JSON.stringify(merge)}`,
+      );
     this.merge = merge;
     const make = recurrentClasses[config.className as keyof typeof recurrentClasses];
     this.forwardLayer = make.fromConfig({ ...config, name: this.name });
@@ -87,8 +106,16 @@ export class Bidirectional extends BaseLayer implements FinalStateSource {
   /** Rebuilds a Bidirectional from {@link Bidirectional.getConfig} (weights are loaded separately). */
   static fromConfig(config: LayerConfig): Bidirectional {
     const inner = config.layer as LayerConfig | undefined;
-    const make = inner !== undefined && typeof inner === 'object' ? recurrentClasses[inner.className as keyof typeof recurrentClasses] : undefined;
-    if (make === undefined) throw new AnnetError('INVALID_ARGUMENT', 'Bidirectional.fromConfig', `config.layer must be the config of an LSTM, GRU or SimpleRNN, got ${JSON.stringify(inner?.className ?? inner)}`);
+    const make =
+      inner !== undefined && typeof inner === 'object'
+        ? recurrentClasses[inner.className as keyof typeof recurrentClasses]
+        : undefined;
+    if (make === undefined)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'Bidirectional.fromConfig',
+        `config.layer must be the config of an LSTM, GRU or SimpleRNN, got ${JSON.stringify(inner?.className ?? inner)}`,
+      );
     return new Bidirectional(make.fromConfig(inner!), config as BidirectionalOptions);
   }
 
@@ -125,13 +152,18 @@ export class Bidirectional extends BaseLayer implements FinalStateSource {
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     // Checked here too, so a bad input is reported as this layer's, not as a direction's.
     const inputSize = this.forwardLayer.inputSize;
-    if (input.shape.length !== 3 || input.shape[2] !== inputSize) throw inputShapeError(this.operation, `[batch,time,${inputSize}] (rank 3)`, input.shape);
+    if (input.shape.length !== 3 || input.shape[2] !== inputSize)
+      throw inputShapeError(this.operation, `[batch,time,${inputSize}] (rank 3)`, input.shape);
     requireDType(this.operation, input, this.dtype);
     checkMaskShape(this.operation, input);
     const link = initialStatesOf(input);
     const count = this.forwardLayer.stateCount;
     if (link !== undefined && link.states.length !== 2 * count) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `its input carries ${link.states.length} initial states (from InitialState) but a bidirectional ${this.forwardLayer.className} takes ${2 * count}: the forward direction's ${this.forwardLayer.stateNames()}, then the backward one's`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `its input carries ${link.states.length} initial states (from InitialState) but a bidirectional ${this.forwardLayer.className} takes ${2 * count}: the forward direction's ${this.forwardLayer.stateNames()}, then the backward one's`,
+      );
     }
     this.initialLink = link;
     if (link === undefined) {
@@ -155,7 +187,8 @@ export class Bidirectional extends BaseLayer implements FinalStateSource {
         }
       }
     } else {
-      for (let index = 0; index < forwardOutput.length; index++) target[index] = mergeValues(this.merge, forwardOutput[index], backwardOutput[index]);
+      for (let index = 0; index < forwardOutput.length; index++)
+        target[index] = mergeValues(this.merge, forwardOutput[index], backwardOutput[index]);
     }
     attachMask(output, this.forwardLayer.returnSequences ? maskOf(input) : undefined);
     attachFinalStateSource(output, this);
@@ -171,17 +204,28 @@ export class Bidirectional extends BaseLayer implements FinalStateSource {
   /** Hands d loss / d final state `index` (numbered as in {@link Bidirectional.finalStates}) to its direction. */
   receiveFinalStateGradient(index: number, gradient: Tensor): void {
     const count = this.forwardLayer.stateCount;
-    if (!Number.isInteger(index) || index < 0 || index >= 2 * count) throw new AnnetError('INVALID_ARGUMENT', this.operation, `state index ${index} is outside [0, ${2 * count}) (the forward direction's ${this.forwardLayer.stateNames()}, then the backward one's)`);
+    if (!Number.isInteger(index) || index < 0 || index >= 2 * count)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `state index ${index} is outside [0, ${2 * count}) (the forward direction's ${this.forwardLayer.stateNames()}, then the backward one's)`,
+      );
     (index < count ? this.forwardLayer : this.backwardLayer).receiveFinalStateGradient(index % count, gradient);
   }
 
   /** Each direction's backward options: `finalStateGradients` lists the forward direction's states, then the backward one's. */
-  private directionOptions(options: RecurrentBackwardOptions | undefined): [RecurrentBackwardOptions | undefined, RecurrentBackwardOptions | undefined] {
+  private directionOptions(
+    options: RecurrentBackwardOptions | undefined,
+  ): [RecurrentBackwardOptions | undefined, RecurrentBackwardOptions | undefined] {
     const gradients = options?.finalStateGradients;
     if (gradients === undefined) return [options, options];
     const count = this.forwardLayer.stateCount;
     if (!Array.isArray(gradients) || gradients.length !== 2 * count) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `expected ${2 * count} final state gradients (the forward direction's ${count}, then the backward one's), got ${Array.isArray(gradients) ? gradients.length : typeof gradients}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `expected ${2 * count} final state gradients (the forward direction's ${count}, then the backward one's), got ${Array.isArray(gradients) ? gradients.length : typeof gradients}`,
+      );
     }
     return [
       { inputGradient: options?.inputGradient, finalStateGradients: gradients.slice(0, count) },
@@ -218,8 +262,10 @@ export class Bidirectional extends BaseLayer implements FinalStateSource {
       const yBackward = floatData(this.directionOutputs[1]!);
       for (let index = 0; index < dForward.length; index++) {
         const value = dy[base + index];
-        dForward[index] = this.merge === 'sum' ? value : this.merge === 'average' ? value / 2 : value * yBackward[index];
-        dBackward[index] = this.merge === 'sum' ? value : this.merge === 'average' ? value / 2 : value * yForward[index];
+        dForward[index] =
+          this.merge === 'sum' ? value : this.merge === 'average' ? value / 2 : value * yBackward[index];
+        dBackward[index] =
+          this.merge === 'sum' ? value : this.merge === 'average' ? value / 2 : value * yForward[index];
       }
     }
     const directionOptions = options?.finalStateGradients === undefined ? undefined : this.directionOptions(options);
@@ -236,7 +282,6 @@ export class Bidirectional extends BaseLayer implements FinalStateSource {
     for (let index = 0; index < target.length; index++) target[index] = dxForward[index] + dxBackward[index];
     return inputGradient;
   }
-
 }
 
 function mergeValues(merge: BidirectionalMerge, forward: number, backward: number): number {

@@ -36,9 +36,19 @@ export class FinalState extends BaseLayer {
 
   constructor(hiddenSize: number, options: FinalStateOptions = {}) {
     super('FinalState', 'final_state', options);
-    if (!Number.isSafeInteger(hiddenSize) || hiddenSize < 1) throw new AnnetError('INVALID_ARGUMENT', this.operation, `hiddenSize must be a positive integer, got ${hiddenSize}`);
+    if (!Number.isSafeInteger(hiddenSize) || hiddenSize < 1)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `hiddenSize must be a positive integer, got ${hiddenSize}`,
+      );
     const state = options.state ?? 0;
-    if (!Number.isSafeInteger(state) || state < 0 || state > 3) throw new AnnetError('INVALID_ARGUMENT', this.operation, `state must be 0 (h), 1 (c of an LSTM), or 2-3 for a Bidirectional's backward direction, got ${String(state)}`);
+    if (!Number.isSafeInteger(state) || state < 0 || state > 3)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `state must be 0 (h), 1 (c of an LSTM), or 2-3 for a Bidirectional's backward direction, got ${String(state)}`,
+      );
     this.hiddenSize = hiddenSize;
     this.state = state;
   }
@@ -60,11 +70,26 @@ export class FinalState extends BaseLayer {
   /** The final state of the layer whose output `input` is (a copy, reused by the next call). */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     const source = finalStateSourceOf(input);
-    if (source === undefined) throw new AnnetError('INVALID_ARGUMENT', this.operation, `its input ${formatShape(input.shape)} is not the output of a recurrent layer; apply it to the output of an LSTM, GRU, SimpleRNN or Bidirectional`);
+    if (source === undefined)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `its input ${formatShape(input.shape)} is not the output of a recurrent layer; apply it to the output of an LSTM, GRU, SimpleRNN or Bidirectional`,
+      );
     const states = source.finalStates();
-    if (this.state >= states.length) throw new AnnetError('INVALID_ARGUMENT', this.operation, `state ${this.state} asked, but "${source.name}" has ${states.length} state${states.length === 1 ? '' : 's'}`);
+    if (this.state >= states.length)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `state ${this.state} asked, but "${source.name}" has ${states.length} state${states.length === 1 ? '' : 's'}`,
+      );
     const value = states[this.state];
-    if (value.shape[1] !== this.hiddenSize) throw new AnnetError('SHAPE_MISMATCH', this.operation, `"${source.name}"'s state ${this.state} is ${formatShape(value.shape)}, but this layer was built for hiddenSize ${this.hiddenSize}`);
+    if (value.shape[1] !== this.hiddenSize)
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.operation,
+        `"${source.name}"'s state ${this.state} is ${formatShape(value.shape)}, but this layer was built for hiddenSize ${this.hiddenSize}`,
+      );
     const output = this.workspace.buffer('output', value.dtype as 'float32' | 'float64', value.shape);
     floatData(output).set(floatData(value));
     this.source = source;
@@ -75,7 +100,11 @@ export class FinalState extends BaseLayer {
   /** Hands d loss / d state to the recurrent layer; returns zeros for its output. */
   backward(outputGradient: Tensor, _options?: BackwardOptions): Tensor {
     const input = this.checkBackwardAgainst(outputGradient, this.workspace.current('output'));
-    const copy = this.workspace.buffer('stateGradient', outputGradient.dtype as 'float32' | 'float64', outputGradient.shape);
+    const copy = this.workspace.buffer(
+      'stateGradient',
+      outputGradient.dtype as 'float32' | 'float64',
+      outputGradient.shape,
+    );
     const gradient = contiguousInput(outputGradient);
     const target = floatData(copy);
     for (let index = 0; index < target.length; index++) target[index] = gradient.data[gradient.offset + index];

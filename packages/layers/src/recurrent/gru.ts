@@ -44,7 +44,23 @@ export class GRU extends RecurrentLayer {
     const width = 3 * H;
     const previous = step * batch * H;
     const bias = floatData(this.biasHH);
-    this.product.run(hidden, previous, H, false, this.transposedHiddenWeights, 0, width, false, projection, step * batch * width, width, batch, width, H, false);
+    this.product.run(
+      hidden,
+      previous,
+      H,
+      false,
+      this.transposedHiddenWeights,
+      0,
+      width,
+      false,
+      projection,
+      step * batch * width,
+      width,
+      batch,
+      width,
+      H,
+      false,
+    );
     const t = this.position(step, time);
     for (let row = 0; row < batch; row++) {
       const before = previous + row * H;
@@ -106,6 +122,22 @@ export class GRU extends RecurrentLayer {
         previousDh[r0 + unit] = dhUnit * z;
       }
     }
-    this.product.run(hiddenGradients, step * batch * width, width, false, floatData(this.weightHH), 0, H, false, previousDh, 0, H, batch, H, width, true);
+    this.product.run(
+      hiddenGradients,
+      step * batch * width,
+      width,
+      false,
+      floatData(this.weightHH),
+      0,
+      H,
+      false,
+      previousDh,
+      0,
+      H,
+      batch,
+      H,
+      width,
+      true,
+    );
   }
 }

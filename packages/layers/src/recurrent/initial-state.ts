@@ -36,11 +36,20 @@ export class InitialState extends MergeLayer {
   outputShape(inputShapes: readonly (readonly number[])[]): number[] {
     this.checkInputCount(inputShapes.length);
     const [sequence, ...states] = inputShapes;
-    if (sequence.length < 3) throw new AnnetError('SHAPE_MISMATCH', this.operation, `expected a sequence [batch, time, features] first, got ${describeSymbolicShape(sequence)}`);
+    if (sequence.length < 3)
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.operation,
+        `expected a sequence [batch, time, features] first, got ${describeSymbolicShape(sequence)}`,
+      );
     states.forEach((state, index) => {
       const batchFits = state[0] === sequence[0] || state[0] < 0 || sequence[0] < 0;
       if (state.length !== 2 || !batchFits) {
-        throw new AnnetError('SHAPE_MISMATCH', this.operation, `initial state ${index} must be [batch, hidden] with the sequence's batch (sequence ${describeSymbolicShape(sequence)}), got ${describeSymbolicShape(state)}`);
+        throw new AnnetError(
+          'SHAPE_MISMATCH',
+          this.operation,
+          `initial state ${index} must be [batch, hidden] with the sequence's batch (sequence ${describeSymbolicShape(sequence)}), got ${describeSymbolicShape(state)}`,
+        );
       }
     });
     return sequence.slice();
@@ -57,7 +66,9 @@ export class InitialState extends MergeLayer {
       buffer.data.fill(0);
       return buffer;
     });
-    const output = this.workspace.view('output', sequence) ?? this.workspace.keepView('output', sequence, sequence.reshape(sequence.shape));
+    const output =
+      this.workspace.view('output', sequence) ??
+      this.workspace.keepView('output', sequence, sequence.reshape(sequence.shape));
     this.link = { states, gradients };
     attachInitialStates(output, this.link);
     this.output = output;

@@ -28,7 +28,14 @@ export class LSTM extends RecurrentLayer {
   protected readonly foldsHiddenBias = true;
 
   constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
-    super('LSTM', 'lstm', inputSize, hiddenSize, { gates: 4, states: 2, hiddenProjection: false, cellActivations: true }, options);
+    super(
+      'LSTM',
+      'lstm',
+      inputSize,
+      hiddenSize,
+      { gates: 4, states: 2, hiddenProjection: false, cellActivations: true },
+      options,
+    );
   }
 
   /** Rebuilds an LSTM from {@link LSTM.getConfig} (weights are loaded separately). */
@@ -44,7 +51,23 @@ export class LSTM extends RecurrentLayer {
     const H = this.hiddenSize;
     const width = 4 * H;
     const previous = step * batch * H;
-    this.product.run(hidden, previous, H, false, this.transposedHiddenWeights, 0, width, false, gates, step * batch * width, width, batch, width, H, true);
+    this.product.run(
+      hidden,
+      previous,
+      H,
+      false,
+      this.transposedHiddenWeights,
+      0,
+      width,
+      false,
+      gates,
+      step * batch * width,
+      width,
+      batch,
+      width,
+      H,
+      true,
+    );
     const t = this.position(step, time);
     for (let row = 0; row < batch; row++) {
       const before = previous + row * H;
@@ -108,6 +131,22 @@ export class LSTM extends RecurrentLayer {
         previousDh[r + unit] = 0;
       }
     }
-    this.product.run(gateGradients, step * batch * width, width, false, floatData(this.weightHH), 0, H, false, previousDh, 0, H, batch, H, width, true);
+    this.product.run(
+      gateGradients,
+      step * batch * width,
+      width,
+      false,
+      floatData(this.weightHH),
+      0,
+      H,
+      false,
+      previousDh,
+      0,
+      H,
+      batch,
+      H,
+      width,
+      true,
+    );
   }
 }

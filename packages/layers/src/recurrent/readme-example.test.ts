@@ -8,10 +8,21 @@ it('runs the README tagger example: padded sequences, Bidirectional LSTM, masked
   const rng = createRng(1);
   // Tag each token with the token before it (0 for the first): needs memory of the past.
   // Index 0 pads; padded positions get the label -1, which the loss ignores.
-  const sentences = [[3, 1, 4, 1], [2, 2], [4, 3, 2], [1, 4, 2, 3]];
+  const sentences = [
+    [3, 1, 4, 1],
+    [2, 2],
+    [4, 3, 2],
+    [1, 4, 2, 3],
+  ];
   const time = 4;
-  const ids = tensor(sentences.map((s) => [...s, ...Array(time - s.length).fill(0)]), { dtype: 'int32' });
-  const tags = tensor(sentences.map((s) => [...s.map((_, t) => (t === 0 ? 0 : s[t - 1])), ...Array(time - s.length).fill(-1)]), { dtype: 'int32' });
+  const ids = tensor(
+    sentences.map((s) => [...s, ...Array(time - s.length).fill(0)]),
+    { dtype: 'int32' },
+  );
+  const tags = tensor(
+    sentences.map((s) => [...s.map((_, t) => (t === 0 ? 0 : s[t - 1])), ...Array(time - s.length).fill(-1)]),
+    { dtype: 'int32' },
+  );
 
   const layers = [
     new Embedding(5, 8, { maskZero: true, paddingIndex: 0, rng }),

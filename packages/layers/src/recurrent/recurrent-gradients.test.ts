@@ -1,7 +1,12 @@
 import type { Layer } from '@annet/layer-api';
 import { Tensor } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
-import { checkLayerGradients, expectGradientsToMatch, numericGradient, randomInput } from '../testing/gradient-check.js';
+import {
+  checkLayerGradients,
+  expectGradientsToMatch,
+  numericGradient,
+  randomInput,
+} from '../testing/gradient-check.js';
 import { Bidirectional, type BidirectionalMerge } from './bidirectional.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
@@ -15,7 +20,10 @@ const inputSize = 4;
 const hiddenSize = 3;
 // Sample 0 is full, sample 1 has 3 real steps, sample 2 one; as a [batch, time] mask.
 const lengths = [5, 3, 1];
-const mask = new Tensor(Float64Array.from({ length: batch * time }, (_, index) => (index % time < lengths[Math.floor(index / time)] ? 1 : 0)), [batch, time]);
+const mask = new Tensor(
+  Float64Array.from({ length: batch * time }, (_, index) => (index % time < lengths[Math.floor(index / time)] ? 1 : 0)),
+  [batch, time],
+);
 
 type Make = (options: RecurrentOptions) => RecurrentLayer;
 const kinds: Record<string, Make> = {
@@ -47,22 +55,37 @@ describe('recurrent layers: float64 central differences', () => {
           const label = `${kind}${returnSequences ? ', every step' : ', last step'}${reverse ? ', reversed' : ''}${withMask ? ', masked' : ''}`;
           it(`${label}: input and every weight`, () => {
             const layer = make({ dtype: 'float64', returnSequences, reverse, seed: 7 });
-            const errors = checkLayerGradients(masked(layer, withMask ? mask : undefined), randomInput([batch, time, inputSize], 3));
-            expect(errors.map((error) => error.name)).toEqual(['input', ...layer.parameters().map((parameter) => parameter.name)]);
+            const errors = checkLayerGradients(
+              masked(layer, withMask ? mask : undefined),
+              randomInput([batch, time, inputSize], 3),
+            );
+            expect(errors.map((error) => error.name)).toEqual([
+              'input',
+              ...layer.parameters().map((parameter) => parameter.name),
+            ]);
             expectGradientsToMatch(errors, 1e-6);
           });
         }
       }
     }
 
-    for (const [withMask, reverse] of [[false, false], [true, false], [false, true], [true, true]]) {
+    for (const [withMask, reverse] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
       it(`${kind}${reverse ? ', reversed' : ''}${withMask ? ', masked' : ''}: initial state, with a gradient on the final state too`, () => {
         const layer = make({ dtype: 'float64', returnSequences: true, reverse, seed: 11 });
         const x = randomInput([batch, time, inputSize], 5);
         if (withMask) attachMask(x, mask);
-        const initial = Array.from({ length: layer.stateCount }, (_, index) => randomInput([batch, hiddenSize], 20 + index, 0.5));
+        const initial = Array.from({ length: layer.stateCount }, (_, index) =>
+          randomInput([batch, hiddenSize], 20 + index, 0.5),
+        );
         const projection = randomInput([batch, time, hiddenSize], 30);
-        const finalProjection = Array.from({ length: layer.stateCount }, (_, index) => randomInput([batch, hiddenSize], 40 + index));
+        const finalProjection = Array.from({ length: layer.stateCount }, (_, index) =>
+          randomInput([batch, hiddenSize], 40 + index),
+        );
         // L = Σ y·P + Σ_k final_k·Q_k.
         const loss = (): number => {
           layer.setInitialState(initial);
@@ -70,7 +93,8 @@ describe('recurrent layers: float64 central differences', () => {
           let total = 0;
           for (let index = 0; index < y.size; index++) total += y.data[index] * projection.data[index];
           layer.finalStates().forEach((state, k) => {
-            for (let index = 0; index < state.size; index++) total += state.data[index] * finalProjection[k].data[index];
+            for (let index = 0; index < state.size; index++)
+              total += state.data[index] * finalProjection[k].data[index];
           });
           return total;
         };
@@ -81,7 +105,8 @@ describe('recurrent layers: float64 central differences', () => {
           const numeric = numericGradient(state.data as Float64Array, loss, 1e-5);
           const scale = Math.max(...numeric.map(Math.abs));
           expect(scale, 'a vacuous check').toBeGreaterThan(0);
-          for (let index = 0; index < numeric.length; index++) expect(Math.abs(analytic[k][index] - numeric[index]) / scale).toBeLessThan(1e-6);
+          for (let index = 0; index < numeric.length; index++)
+            expect(Math.abs(analytic[k][index] - numeric[index]) / scale).toBeLessThan(1e-6);
         });
       });
     }
@@ -95,7 +120,10 @@ describe('Bidirectional: float64 central differences', () => {
       for (const withMask of [false, true]) {
         it(`${kind}, merge ${merge}${withMask ? ', masked' : ''}: input and both directions' weights`, () => {
           const layer = new Bidirectional(make({ dtype: 'float64', returnSequences: true }), { merge, seed: 5 });
-          const errors = checkLayerGradients(masked(layer, withMask ? mask : undefined), randomInput([batch, time, inputSize], 9));
+          const errors = checkLayerGradients(
+            masked(layer, withMask ? mask : undefined),
+            randomInput([batch, time, inputSize], 9),
+          );
           expect(errors).toHaveLength(9);
           expectGradientsToMatch(errors, 1e-6);
         });

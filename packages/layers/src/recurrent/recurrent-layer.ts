@@ -7,7 +7,12 @@ import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
 import { makeRecurrentRun, type RecurrentRun } from './recurrent-run.js';
 import { attachMask, maskOf, readMask } from './sequence-mask.js';
-import { attachFinalStateSource, initialStatesOf, type FinalStateSource, type InitialStateLink } from './state-links.js';
+import {
+  attachFinalStateSource,
+  initialStatesOf,
+  type FinalStateSource,
+  type InitialStateLink,
+} from './state-links.js';
 import { StepProduct } from './step-product.js';
 
 /**
@@ -107,14 +112,29 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
   // Gradients FinalState layers handed over for the next backward, by state index.
   private readonly pendingFinalStateGradients: (Tensor | undefined)[] = [];
 
-  protected constructor(className: string, defaultName: string, inputSize: number, hiddenSize: number, cell: { gates: number; states: number; hiddenProjection: boolean; cellActivations?: boolean }, options: RecurrentOptions) {
+  protected constructor(
+    className: string,
+    defaultName: string,
+    inputSize: number,
+    hiddenSize: number,
+    cell: { gates: number; states: number; hiddenProjection: boolean; cellActivations?: boolean },
+    options: RecurrentOptions,
+  ) {
     super(className, defaultName, options);
-    for (const [what, size] of [['inputSize', inputSize], ['hiddenSize', hiddenSize]] as const) {
-      if (!Number.isSafeInteger(size) || size < 1) throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
+    for (const [what, size] of [
+      ['inputSize', inputSize],
+      ['hiddenSize', hiddenSize],
+    ] as const) {
+      if (!Number.isSafeInteger(size) || size < 1)
+        throw new AnnetError('INVALID_ARGUMENT', this.operation, `${what} must be a positive integer, got ${size}`);
     }
     const maxLength = options.maxLength;
     if (maxLength !== undefined && (!Number.isSafeInteger(maxLength) || maxLength < 1)) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `maxLength must be a positive integer, got ${String(maxLength)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `maxLength must be a positive integer, got ${String(maxLength)}`,
+      );
     }
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
@@ -128,8 +148,14 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     const limit = 1 / Math.sqrt(hiddenSize);
     const initializer = uniformInitializer(-limit, limit);
     const suffix = this.reverse ? '_reverse' : '';
-    const weightIH = this.addParameter(`weightIH${suffix}`, [width, inputSize], initializer, { fanIn: inputSize, fanOut: width });
-    const weightHH = this.addParameter(`weightHH${suffix}`, [width, hiddenSize], initializer, { fanIn: hiddenSize, fanOut: width });
+    const weightIH = this.addParameter(`weightIH${suffix}`, [width, inputSize], initializer, {
+      fanIn: inputSize,
+      fanOut: width,
+    });
+    const weightHH = this.addParameter(`weightHH${suffix}`, [width, hiddenSize], initializer, {
+      fanIn: hiddenSize,
+      fanOut: width,
+    });
     const biasIH = this.addParameter(`biasIH${suffix}`, [width], initializer, { fanIn: inputSize, fanOut: width });
     const biasHH = this.addParameter(`biasHH${suffix}`, [width], initializer, { fanIn: hiddenSize, fanOut: width });
     this.parameterSet = [weightIH, weightHH, biasIH, biasHH];
@@ -138,7 +164,14 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     this.combinedBias = this.dtype === 'float32' ? new Float32Array(width) : new Float64Array(width);
     this.transposedHiddenWeights = floatData(residentZeros([hiddenSize, width], this.dtype));
     this.transposedInputWeights = floatData(residentZeros([inputSize, width], this.dtype));
-    const sizes = { inputSize, hiddenSize, gates: cell.gates, states: cell.states, hiddenProjection: cell.hiddenProjection, cellActivations: cell.cellActivations ?? false };
+    const sizes = {
+      inputSize,
+      hiddenSize,
+      gates: cell.gates,
+      states: cell.states,
+      hiddenProjection: cell.hiddenProjection,
+      cellActivations: cell.cellActivations ?? false,
+    };
     this.makeRun = (shape, dtype) => makeRecurrentRun(shape, dtype, sizes);
     this.initialize(initialRng(options));
   }
@@ -164,7 +197,11 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
    */
   setInitialState(states: readonly Tensor[] | undefined): void {
     if (states !== undefined && (!Array.isArray(states) || states.length !== this.stateCount)) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `expected ${this.stateCount} initial state tensor${this.stateCount === 1 ? '' : 's'} (${this.stateNames()}), got ${Array.isArray(states) ? states.length : typeof states}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `expected ${this.stateCount} initial state tensor${this.stateCount === 1 ? '' : 's'} (${this.stateNames()}), got ${Array.isArray(states) ? states.length : typeof states}`,
+      );
     }
     this.initialStates = states === undefined ? undefined : states.slice();
   }
@@ -206,7 +243,8 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
 
   /** [batch, time, inputSize] → [batch, time, hidden] with `returnSequences`, else [batch, hidden]. */
   outputShape(inputShape: readonly number[]): number[] {
-    if (inputShape.length !== 3 || inputShape[2] !== this.inputSize) throw inputShapeError(this.operation, `[batch,time,${this.inputSize}] (rank 3)`, inputShape);
+    if (inputShape.length !== 3 || inputShape[2] !== this.inputSize)
+      throw inputShapeError(this.operation, `[batch,time,${this.inputSize}] (rank 3)`, inputShape);
     return this.returnSequences ? [inputShape[0], inputShape[1], this.hiddenSize] : [inputShape[0], this.hiddenSize];
   }
 
@@ -214,7 +252,11 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     const link = initialStatesOf(input);
     if (link !== undefined && link.states.length !== this.stateCount) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `its input carries ${link.states.length} initial state${link.states.length === 1 ? '' : 's'} (from InitialState) but the layer has ${this.stateCount} (${this.stateNames()})`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `its input carries ${link.states.length} initial state${link.states.length === 1 ? '' : 's'} (from InitialState) but the layer has ${this.stateCount} (${this.stateNames()})`,
+      );
     }
     const output = this.forwardFrom(input, link?.states ?? this.initialStates, options);
     this.initialLink = link;
@@ -225,7 +267,11 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
    * {@link RecurrentLayer.forward} from the given initial states (or zeros), ignoring
    * `setInitialState` and any `InitialState` input: what `Bidirectional` runs each direction with.
    */
-  forwardFrom(input: Tensor, initialStates: readonly Tensor[] | undefined, options?: { readonly training: boolean }): Tensor {
+  forwardFrom(
+    input: Tensor,
+    initialStates: readonly Tensor[] | undefined,
+    options?: { readonly training: boolean },
+  ): Tensor {
     this.activeInitialStates = initialStates;
     this.initialLink = undefined;
     this.checkInput(input);
@@ -238,7 +284,23 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     const width = this.gateCount * this.hiddenSize;
     transposeInto(floatData(this.weightIH), width, this.inputSize, this.transposedInputWeights);
     transposeInto(floatData(this.weightHH), width, this.hiddenSize, this.transposedHiddenWeights);
-    this.product.run(run.inputs, 0, this.inputSize, false, this.transposedInputWeights, 0, width, false, run.gates, 0, width, time * batch, width, this.inputSize, false);
+    this.product.run(
+      run.inputs,
+      0,
+      this.inputSize,
+      false,
+      this.transposedInputWeights,
+      0,
+      width,
+      false,
+      run.gates,
+      0,
+      width,
+      time * batch,
+      width,
+      this.inputSize,
+      false,
+    );
     this.addInputBias(run.gates, time * batch);
     this.startStates(run);
     for (let step = 0; step < time; step++) this.stepForward(run, step);
@@ -264,7 +326,8 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     const gradient = contiguousInput(outputGradient);
     const dy = floatData(gradient);
     for (let index = 0; index < run.stateGradients.length; index++) run.stateGradients[index].fill(0);
-    if (!this.returnSequences) for (let index = 0; index < batch * H; index++) run.stateGradients[0][index] = dy[gradient.offset + index];
+    if (!this.returnSequences)
+      for (let index = 0; index < batch * H; index++) run.stateGradients[0][index] = dy[gradient.offset + index];
     this.addFinalStateGradients(run, options?.finalStateGradients);
     this.addPendingFinalStateGradients(run);
     for (let step = time - 1; step >= 0; step--) {
@@ -311,19 +374,33 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
   }
 
   private checkInput(input: Tensor): void {
-    if (input.shape.length !== 3 || input.shape[2] !== this.inputSize) throw inputShapeError(this.operation, `[batch,time,${this.inputSize}] (rank 3)`, input.shape);
+    if (input.shape.length !== 3 || input.shape[2] !== this.inputSize)
+      throw inputShapeError(this.operation, `[batch,time,${this.inputSize}] (rank 3)`, input.shape);
     requireDType(this.operation, input, this.dtype);
     const time = input.shape[1];
-    if (time < 1 || input.shape[0] < 1) throw new AnnetError('SHAPE_MISMATCH', this.operation, `expected at least one sample and one step, got an input of shape ${formatShape(input.shape)}`);
+    if (time < 1 || input.shape[0] < 1)
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.operation,
+        `expected at least one sample and one step, got an input of shape ${formatShape(input.shape)}`,
+      );
     if (this.maxLength !== undefined && time > this.maxLength) {
-      throw new AnnetError('SHAPE_MISMATCH', this.operation, `the input has ${time} steps (shape ${formatShape(input.shape)}) but the layer's maxLength is ${this.maxLength}; truncate or split the sequences, or raise maxLength`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.operation,
+        `the input has ${time} steps (shape ${formatShape(input.shape)}) but the layer's maxLength is ${this.maxLength}; truncate or split the sequences, or raise maxLength`,
+      );
     }
     const states = this.activeInitialStates;
     if (states !== undefined) {
       const expected = [input.shape[0], this.hiddenSize];
       states.forEach((state, index) => {
         if (state.shape.length !== 2 || state.shape[0] !== expected[0] || state.shape[1] !== expected[1]) {
-          throw new AnnetError('SHAPE_MISMATCH', this.operation, `initial state ${index} (${this.stateNames().split(', ')[index]}) must be ${formatShape(expected)} for an input of shape ${formatShape(input.shape)}, got ${formatShape(state.shape)}`);
+          throw new AnnetError(
+            'SHAPE_MISMATCH',
+            this.operation,
+            `initial state ${index} (${this.stateNames().split(', ')[index]}) must be ${formatShape(expected)} for an input of shape ${formatShape(input.shape)}, got ${formatShape(state.shape)}`,
+          );
         }
         requireDType(this.operation, state, this.dtype, 'initial state');
       });
@@ -345,7 +422,8 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
 
   private currentRun(what: string): RecurrentRun {
     const run = this.workspace.current<RecurrentRun>('run');
-    if (run === undefined || this.lastInput === undefined) throw new AnnetError('INVALID_STATE', this.operation, `${what} needs a forward pass first; call forward(input)`);
+    if (run === undefined || this.lastInput === undefined)
+      throw new AnnetError('INVALID_STATE', this.operation, `${what} needs a forward pass first; call forward(input)`);
     return run;
   }
 
@@ -395,7 +473,8 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
       const columnStride = initial.strides[1];
       const values = floatData(initial);
       for (let row = 0; row < run.batch; row++) {
-        for (let unit = 0; unit < this.hiddenSize; unit++) state[row * this.hiddenSize + unit] = values[initial.offset + row * rowStride + unit * columnStride];
+        for (let unit = 0; unit < this.hiddenSize; unit++)
+          state[row * this.hiddenSize + unit] = values[initial.offset + row * rowStride + unit * columnStride];
       }
     }
   }
@@ -428,17 +507,26 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     if (gradients === undefined) return;
     const expected = [run.batch, this.hiddenSize];
     if (!Array.isArray(gradients) || gradients.length !== this.stateCount) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `expected ${this.stateCount} final state gradient${this.stateCount === 1 ? '' : 's'} (${this.stateNames()}), got ${Array.isArray(gradients) ? gradients.length : typeof gradients}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `expected ${this.stateCount} final state gradient${this.stateCount === 1 ? '' : 's'} (${this.stateNames()}), got ${Array.isArray(gradients) ? gradients.length : typeof gradients}`,
+      );
     }
     gradients.forEach((gradient, index) => {
       if (gradient.shape.length !== 2 || gradient.shape[0] !== expected[0] || gradient.shape[1] !== expected[1]) {
-        throw new AnnetError('SHAPE_MISMATCH', this.operation, `final state gradient ${index} must be ${formatShape(expected)}, got ${formatShape(gradient.shape)}`);
+        throw new AnnetError(
+          'SHAPE_MISMATCH',
+          this.operation,
+          `final state gradient ${index} must be ${formatShape(expected)}, got ${formatShape(gradient.shape)}`,
+        );
       }
       const values = floatData(gradient);
       const [rowStride, columnStride] = gradient.strides;
       const target = run.stateGradients[index];
       for (let row = 0; row < run.batch; row++) {
-        for (let unit = 0; unit < this.hiddenSize; unit++) target[row * this.hiddenSize + unit] += values[gradient.offset + row * rowStride + unit * columnStride];
+        for (let unit = 0; unit < this.hiddenSize; unit++)
+          target[row * this.hiddenSize + unit] += values[gradient.offset + row * rowStride + unit * columnStride];
       }
     });
   }
@@ -448,7 +536,12 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
    * propagates, once: how a `FinalState` layer downstream in a graph hands its gradient back.
    */
   receiveFinalStateGradient(index: number, gradient: Tensor): void {
-    if (!Number.isInteger(index) || index < 0 || index >= this.stateCount) throw new AnnetError('INVALID_ARGUMENT', this.operation, `state index ${index} is outside [0, ${this.stateCount}) (${this.stateNames()})`);
+    if (!Number.isInteger(index) || index < 0 || index >= this.stateCount)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `state index ${index} is outside [0, ${this.stateCount}) (${this.stateNames()})`,
+      );
     const pending = this.pendingFinalStateGradients[index];
     if (pending === undefined) {
       this.pendingFinalStateGradients[index] = gradient;
@@ -459,7 +552,8 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     const target = floatData(sum);
     const first = contiguousInput(pending);
     const second = contiguousInput(gradient);
-    for (let element = 0; element < target.length; element++) target[element] = first.data[first.offset + element] + second.data[second.offset + element];
+    for (let element = 0; element < target.length; element++)
+      target[element] = first.data[first.offset + element] + second.data[second.offset + element];
     this.pendingFinalStateGradients[index] = sum;
   }
 
@@ -469,11 +563,16 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
       const gradient = pending[index];
       if (gradient === undefined) continue;
       if (gradient.shape.length !== 2 || gradient.shape[0] !== run.batch || gradient.shape[1] !== this.hiddenSize) {
-        throw new AnnetError('SHAPE_MISMATCH', this.operation, `a final state gradient handed over for state ${index} must be ${formatShape([run.batch, this.hiddenSize])}, got ${formatShape(gradient.shape)}`);
+        throw new AnnetError(
+          'SHAPE_MISMATCH',
+          this.operation,
+          `a final state gradient handed over for state ${index} must be ${formatShape([run.batch, this.hiddenSize])}, got ${formatShape(gradient.shape)}`,
+        );
       }
       const values = contiguousInput(gradient);
       const target = run.stateGradients[index];
-      for (let element = 0; element < run.batch * this.hiddenSize; element++) target[element] += values.data[values.offset + element];
+      for (let element = 0; element < run.batch * this.hiddenSize; element++)
+        target[element] += values.data[values.offset + element];
       pending[index] = undefined;
     }
   }
@@ -502,8 +601,40 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     const biasHH = parameters[3];
     const inputSide = run.gateGradients;
     const hiddenSide = run.hiddenGateGradients ?? inputSide;
-    this.product.run(inputSide, 0, width, true, run.inputs, 0, this.inputSize, false, weightIH.grad, 0, this.inputSize, width, this.inputSize, rows, false);
-    this.product.run(hiddenSide, 0, width, true, run.states[0], 0, this.hiddenSize, false, weightHH.grad, 0, this.hiddenSize, width, this.hiddenSize, rows, false);
+    this.product.run(
+      inputSide,
+      0,
+      width,
+      true,
+      run.inputs,
+      0,
+      this.inputSize,
+      false,
+      weightIH.grad,
+      0,
+      this.inputSize,
+      width,
+      this.inputSize,
+      rows,
+      false,
+    );
+    this.product.run(
+      hiddenSide,
+      0,
+      width,
+      true,
+      run.states[0],
+      0,
+      this.hiddenSize,
+      false,
+      weightHH.grad,
+      0,
+      this.hiddenSize,
+      width,
+      this.hiddenSize,
+      rows,
+      false,
+    );
     columnSums(inputSide, rows, width, biasIH.grad);
     // Both biases feed the same pre-activations unless the cell keeps b_hh apart (GRU).
     if (hiddenSide === inputSide) biasHH.grad.set(biasIH.grad);
@@ -516,7 +647,23 @@ export abstract class RecurrentLayer extends BaseLayer implements FinalStateSour
     const I = this.inputSize;
     const width = this.gateCount * this.hiddenSize;
     const rows = run.inputGradientRows;
-    this.product.run(run.gateGradients, 0, width, false, floatData(this.weightIH), 0, I, false, rows, 0, I, time * batch, I, width, false);
+    this.product.run(
+      run.gateGradients,
+      0,
+      width,
+      false,
+      floatData(this.weightIH),
+      0,
+      I,
+      false,
+      rows,
+      0,
+      I,
+      time * batch,
+      I,
+      width,
+      false,
+    );
     for (let step = 0; step < time; step++) {
       const t = this.position(step, time);
       for (let row = 0; row < batch; row++) {

@@ -64,7 +64,11 @@ export interface RecurrentRunSizes {
  * @example
  * const run = makeRecurrentRun([10, 2], 'float64', { inputSize: 3, hiddenSize: 4, gates: 3, states: 1, hiddenProjection: true, cellActivations: false });
  */
-export function makeRecurrentRun(capacity: readonly number[], dtype: FloatDType, sizes: RecurrentRunSizes): RecurrentRun {
+export function makeRecurrentRun(
+  capacity: readonly number[],
+  dtype: FloatDType,
+  sizes: RecurrentRunSizes,
+): RecurrentRun {
   const [rows, batch] = capacity;
   const { inputSize, hiddenSize, gates, states } = sizes;
   const buffer = (length: number): FloatData => (residentZeros([length], dtype) as Tensor).data as FloatData;

@@ -34,24 +34,41 @@ export class SequenceMask extends MergeLayer {
   outputShape(inputShapes: readonly (readonly number[])[]): number[] {
     this.checkInputCount(inputShapes.length);
     const [sequence, mask] = inputShapes;
-    if (sequence.length < 2) throw new AnnetError('SHAPE_MISMATCH', this.operation, `expected a sequence [batch, time, ...], got ${describeSymbolicShape(sequence)}`);
+    if (sequence.length < 2)
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.operation,
+        `expected a sequence [batch, time, ...], got ${describeSymbolicShape(sequence)}`,
+      );
     const matches = (axis: number): boolean => mask[axis] === sequence[axis] || mask[axis] < 0 || sequence[axis] < 0;
     const fits = (mask.length === 2 && matches(0) && matches(1)) || (mask.length === 1 && matches(0));
     if (!fits) {
-      throw new AnnetError('SHAPE_MISMATCH', this.operation, `expected a mask [batch, time] = ${describeSymbolicShape(sequence.slice(0, 2))} or lengths [batch] = ${describeSymbolicShape(sequence.slice(0, 1))} for a sequence ${describeSymbolicShape(sequence)}, got ${describeSymbolicShape(mask)}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.operation,
+        `expected a mask [batch, time] = ${describeSymbolicShape(sequence.slice(0, 2))} or lengths [batch] = ${describeSymbolicShape(sequence.slice(0, 1))} for a sequence ${describeSymbolicShape(sequence)}, got ${describeSymbolicShape(mask)}`,
+      );
     }
     return sequence.slice();
   }
 
   /** The sequence (a view) with the mask attached. */
   forward(inputs: readonly Tensor[], _options?: { readonly training: boolean }): Tensor {
-    if (!Array.isArray(inputs)) throw new AnnetError('INVALID_ARGUMENT', this.operation, `expected [sequence, mask], got ${typeof inputs}`);
+    if (!Array.isArray(inputs))
+      throw new AnnetError('INVALID_ARGUMENT', this.operation, `expected [sequence, mask], got ${typeof inputs}`);
     this.checkInputCount(inputs.length);
     const [sequence, second] = inputs;
     this.outputShape([sequence.shape, second.shape]);
-    if (sequence.dtype !== 'float32' && sequence.dtype !== 'float64') throw new AnnetError('DTYPE_MISMATCH', this.operation, `expected a float32 or float64 sequence, got ${sequence.dtype}`);
+    if (sequence.dtype !== 'float32' && sequence.dtype !== 'float64')
+      throw new AnnetError(
+        'DTYPE_MISMATCH',
+        this.operation,
+        `expected a float32 or float64 sequence, got ${sequence.dtype}`,
+      );
     const mask = second.shape.length === 2 ? second : this.lengthsMask(second, sequence.shape[1]);
-    const output = this.workspace.view('output', sequence) ?? this.workspace.keepView('output', sequence, sequence.reshape(sequence.shape));
+    const output =
+      this.workspace.view('output', sequence) ??
+      this.workspace.keepView('output', sequence, sequence.reshape(sequence.shape));
     attachMask(output, mask);
     this.output = output;
     this.lastInputs = inputs;
@@ -62,7 +79,11 @@ export class SequenceMask extends MergeLayer {
   backward(outputGradient: Tensor, _options?: BackwardOptions): readonly Tensor[] {
     const inputs = this.inputsForBackward(outputGradient, this.output);
     const maskShape = inputs[1].shape;
-    const maskGradient = this.workspace.buffer('maskGradient', outputGradient.dtype as 'float32' | 'float64', maskShape);
+    const maskGradient = this.workspace.buffer(
+      'maskGradient',
+      outputGradient.dtype as 'float32' | 'float64',
+      maskShape,
+    );
     this.gradients.length = 0;
     this.gradients.push(outputGradient, maskGradient);
     return this.gradients;
@@ -76,7 +97,11 @@ export class SequenceMask extends MergeLayer {
     for (let row = 0; row < batch; row++) {
       const length = lengths.data[lengths.offset + row * lengths.strides[0]];
       if (!Number.isInteger(length) || length < 0 || length > time) {
-        throw new AnnetError('INVALID_ARGUMENT', this.operation, `lengths must be integers in [0, ${time}] (the time axis of the sequence ${formatShape([batch, time])}), got ${length} for sample ${row}`);
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          this.operation,
+          `lengths must be integers in [0, ${time}] (the time axis of the sequence ${formatShape([batch, time])}), got ${length} for sample ${row}`,
+        );
       }
       for (let step = 0; step < time; step++) data[row * time + step] = step < length ? 1 : 0;
     }

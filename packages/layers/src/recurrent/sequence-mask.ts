@@ -52,7 +52,11 @@ export function readMask(operation: string, sequence: Tensor, target: Int32Array
     for (let step = 0; step < time; step++) {
       const value = mask.data[mask.offset + row * rowStride + step * columnStride];
       if (value !== 0 && value !== 1) {
-        throw new AnnetError('INVALID_ARGUMENT', operation, `mask values must be 0 or 1, got ${value} at [${row},${step}]`);
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `mask values must be 0 or 1, got ${value} at [${row},${step}]`,
+        );
       }
       target[row * time + step] = value;
     }
@@ -72,7 +76,11 @@ export function checkMaskShape(operation: string, sequence: Tensor): Tensor | un
   if (mask === undefined) return undefined;
   const [batch, time] = sequence.shape;
   if (mask.shape.length !== 2 || mask.shape[0] !== batch || mask.shape[1] !== time) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `expected a mask of shape ${formatShape([batch, time])} (batch, time) for an input of shape ${formatShape(sequence.shape)}, got a mask of shape ${formatShape(mask.shape)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `expected a mask of shape ${formatShape([batch, time])} (batch, time) for an input of shape ${formatShape(sequence.shape)}, got a mask of shape ${formatShape(mask.shape)}`,
+    );
   }
   return mask;
 }

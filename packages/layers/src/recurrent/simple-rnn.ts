@@ -38,7 +38,11 @@ export class SimpleRNN extends RecurrentLayer {
     super('SimpleRNN', 'simple_rnn', inputSize, hiddenSize, { gates: 1, states: 1, hiddenProjection: false }, options);
     const activation = options.activation ?? 'tanh';
     if (activation !== 'tanh' && activation !== 'relu') {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `activation must be 'tanh' or 'relu', got ${JSON.stringify(activation)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `activation must be 'tanh' or 'relu', got ${JSON.stringify(activation)}`,
+      );
     }
     this.activation = activation;
   }
@@ -57,7 +61,23 @@ export class SimpleRNN extends RecurrentLayer {
     const hidden = run.states[0];
     const H = this.hiddenSize;
     const previous = step * batch * H;
-    this.product.run(hidden, previous, H, false, this.transposedHiddenWeights, 0, H, false, gates, previous, H, batch, H, H, true);
+    this.product.run(
+      hidden,
+      previous,
+      H,
+      false,
+      this.transposedHiddenWeights,
+      0,
+      H,
+      false,
+      gates,
+      previous,
+      H,
+      batch,
+      H,
+      H,
+      true,
+    );
     const t = this.position(step, time);
     const relu = this.activation === 'relu';
     for (let row = 0; row < batch; row++) {
@@ -97,6 +117,22 @@ export class SimpleRNN extends RecurrentLayer {
         previousDh[r + unit] = 0;
       }
     }
-    this.product.run(gateGradients, step * batch * H, H, false, floatData(this.weightHH), 0, H, false, previousDh, 0, H, batch, H, H, true);
+    this.product.run(
+      gateGradients,
+      step * batch * H,
+      H,
+      false,
+      floatData(this.weightHH),
+      0,
+      H,
+      false,
+      previousDh,
+      0,
+      H,
+      batch,
+      H,
+      H,
+      true,
+    );
   }
 }

@@ -28,7 +28,10 @@ interface TorchCase {
   readonly expected: { output: number[]; h_n: number[]; c_n: number[] | null; gradient: Record<string, number[]> };
 }
 
-const fixtures = JSON.parse(readFileSync(new URL('./fixtures/recurrent-torch.json', import.meta.url), 'utf8')) as { torch: string; cases: TorchCase[] };
+const fixtures = JSON.parse(readFileSync(new URL('./fixtures/recurrent-torch.json', import.meta.url), 'utf8')) as {
+  torch: string;
+  cases: TorchCase[];
+};
 
 /** torch's `weight_ih_l0_reverse` → annet's `weightIH_reverse`. */
 function torchName(localName: string): string {
@@ -42,7 +45,10 @@ function makeLayer(testCase: TorchCase): RecurrentLayer {
   const { inputSize, hiddenSize } = testCase;
   if (testCase.kind === 'LSTM') return new LSTM(inputSize, hiddenSize, options);
   if (testCase.kind === 'GRU') return new GRU(inputSize, hiddenSize, options);
-  return new SimpleRNN(inputSize, hiddenSize, { ...options, activation: testCase.kind === 'RNN_TANH' ? 'tanh' : 'relu' });
+  return new SimpleRNN(inputSize, hiddenSize, {
+    ...options,
+    activation: testCase.kind === 'RNN_TANH' ? 'tanh' : 'relu',
+  });
 }
 
 /** Direction `direction` of a torch state [directions, batch, hidden] as a [batch, hidden] tensor. */
@@ -56,7 +62,10 @@ function expectClose(actual: ArrayLike<number>, expected: readonly number[], wha
   expect(actual.length, what).toBe(expected.length);
   for (let index = 0; index < expected.length; index++) {
     const tolerance = 1e-10 * Math.max(1, Math.abs(expected[index]));
-    expect(Math.abs(actual[index] - expected[index]), `${what}[${index}]: ${actual[index]} vs PyTorch ${expected[index]}`).toBeLessThanOrEqual(tolerance);
+    expect(
+      Math.abs(actual[index] - expected[index]),
+      `${what}[${index}]: ${actual[index]} vs PyTorch ${expected[index]}`,
+    ).toBeLessThanOrEqual(tolerance);
   }
 }
 
@@ -66,8 +75,11 @@ describe(`recurrent layers against PyTorch ${fixtures.torch} (fixtures/make-recu
       const { batch, time, hiddenSize } = testCase;
       const single = makeLayer(testCase);
       const layer = testCase.bidirectional ? new Bidirectional(single) : single;
-      const directions = testCase.bidirectional ? [(layer as Bidirectional).forwardLayer, (layer as Bidirectional).backwardLayer] : [single];
-      for (const parameter of layer.parameters()) parameter.value.set(testCase.parameters[torchName(parameter.name.slice(parameter.name.indexOf('.') + 1))]);
+      const directions = testCase.bidirectional
+        ? [(layer as Bidirectional).forwardLayer, (layer as Bidirectional).backwardLayer]
+        : [single];
+      for (const parameter of layer.parameters())
+        parameter.value.set(testCase.parameters[torchName(parameter.name.slice(parameter.name.indexOf('.') + 1))]);
       directions.forEach((direction, index) => {
         if (testCase.h0 === null) return;
         const states = [stateSlice(testCase.h0, index, batch, hiddenSize)];
@@ -76,21 +88,34 @@ describe(`recurrent layers against PyTorch ${fixtures.torch} (fixtures/make-recu
       });
       const x = new Tensor(Float64Array.from(testCase.input), [batch, time, testCase.inputSize]);
       if (testCase.lengths !== null) {
-        const mask = new Float64Array(batch * time).map((_, index) => (index % time < testCase.lengths![Math.floor(index / time)] ? 1 : 0));
+        const mask = new Float64Array(batch * time).map((_, index) =>
+          index % time < testCase.lengths![Math.floor(index / time)] ? 1 : 0,
+        );
         attachMask(x, new Tensor(mask, [batch, time]));
       }
       const output = layer.forward(x);
       expectClose(output.contiguous().data, testCase.expected.output, 'output');
       const finals = directions.map((direction) => direction.finalStates().map((state) => Array.from(state.data)));
-      expectClose(finals.flatMap((states) => states[0]), testCase.expected.h_n, 'h_n');
-      if (testCase.expected.c_n !== null) expectClose(finals.flatMap((states) => states[1]), testCase.expected.c_n, 'c_n');
+      expectClose(
+        finals.flatMap((states) => states[0]),
+        testCase.expected.h_n,
+        'h_n',
+      );
+      if (testCase.expected.c_n !== null)
+        expectClose(
+          finals.flatMap((states) => states[1]),
+          testCase.expected.c_n,
+          'c_n',
+        );
 
       const finalStateGradients = directions.flatMap((_, index) => {
         const states = [stateSlice(testCase.hnGradient, index, batch, hiddenSize)];
         if (testCase.cnGradient !== null) states.push(stateSlice(testCase.cnGradient, index, batch, hiddenSize));
         return states;
       });
-      const dx = layer.backward(new Tensor(Float64Array.from(testCase.outputGradient), output.shape), { finalStateGradients });
+      const dx = layer.backward(new Tensor(Float64Array.from(testCase.outputGradient), output.shape), {
+        finalStateGradients,
+      });
       const expected = testCase.expected.gradient;
       expectClose(dx.contiguous().data, expected.input, 'd input');
       for (const parameter of layer.parameters()) {
@@ -98,9 +123,20 @@ describe(`recurrent layers against PyTorch ${fixtures.torch} (fixtures/make-recu
         expectClose(parameter.grad, expected[name], `d ${name}`);
       }
       if (testCase.h0 !== null) {
-        const initial = directions.map((direction) => direction.initialStateGradients().map((state) => Array.from(state.data)));
-        expectClose(initial.flatMap((states) => states[0]), expected.h0, 'd h0');
-        if (testCase.c0 !== null) expectClose(initial.flatMap((states) => states[1]), expected.c0, 'd c0');
+        const initial = directions.map((direction) =>
+          direction.initialStateGradients().map((state) => Array.from(state.data)),
+        );
+        expectClose(
+          initial.flatMap((states) => states[0]),
+          expected.h0,
+          'd h0',
+        );
+        if (testCase.c0 !== null)
+          expectClose(
+            initial.flatMap((states) => states[1]),
+            expected.c0,
+            'd c0',
+          );
       }
     });
   }

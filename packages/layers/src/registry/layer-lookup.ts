@@ -12,10 +12,18 @@ import type { LayerRegistry } from './layer-registry.js';
  * @example
  * const dense = layerFromRegistry({ className: 'Dense', name: 'dense_1', inputSize: 4, outputSize: 2 }, { Dense });
  */
-export function layerFromRegistry(config: LayerConfig, registry: LayerRegistry, operation = 'layerFromRegistry'): BaseLayer {
+export function layerFromRegistry(
+  config: LayerConfig,
+  registry: LayerRegistry,
+  operation = 'layerFromRegistry',
+): BaseLayer {
   const layer = graphLayerFromRegistry(config, registry, operation);
   if (layer instanceof MergeLayer) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `${layer.className} takes several inputs, so it only fits in a graph model; rebuild it with graphLayerFromConfig(config) (or Model.fromConfig)`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `${layer.className} takes several inputs, so it only fits in a graph model; rebuild it with graphLayerFromConfig(config) (or Model.fromConfig)`,
+    );
   }
   return layer;
 }
@@ -27,9 +35,17 @@ export function layerFromRegistry(config: LayerConfig, registry: LayerRegistry, 
  * @example
  * const add = graphLayerFromRegistry({ className: 'Add', name: 'add_1' }, { Add }); // an Add
  */
-export function graphLayerFromRegistry(config: LayerConfig, registry: LayerRegistry, operation = 'layerFromRegistry'): BaseLayer | MergeLayer {
+export function graphLayerFromRegistry(
+  config: LayerConfig,
+  registry: LayerRegistry,
+  operation = 'layerFromRegistry',
+): BaseLayer | MergeLayer {
   if (typeof registry !== 'object' || registry === null) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `expected a layer registry such as { Dense, ReLU } (or defaultLayerRegistry of @annet/layers), got ${String(registry)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `expected a layer registry such as { Dense, ReLU } (or defaultLayerRegistry of @annet/layers), got ${String(registry)}`,
+    );
   }
   const className = config?.className;
   if (typeof className !== 'string' || !Object.hasOwn(registry, className)) {

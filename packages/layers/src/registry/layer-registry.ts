@@ -123,6 +123,9 @@ export function layerFromConfig(config: LayerConfig, registry: LayerRegistry = d
  * @example
  * const add = graphLayerFromConfig({ className: 'Add', name: 'add_1' }); // an Add
  */
-export function graphLayerFromConfig(config: LayerConfig, registry: LayerRegistry = defaultLayerRegistry): BaseLayer | MergeLayer {
+export function graphLayerFromConfig(
+  config: LayerConfig,
+  registry: LayerRegistry = defaultLayerRegistry,
+): BaseLayer | MergeLayer {
   return graphLayerFromRegistry(config, registry, 'layerFromConfig');
 }

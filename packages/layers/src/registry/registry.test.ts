@@ -9,9 +9,24 @@ import { collectWeights, loadWeights } from './load-weights.js';
 
 /** One configured instance of every registered layer, with an input it accepts. */
 const examples = () => [
-  { layer: new defaultLayerRegistry.Dense(3, 2, { name: 'head', dtype: 'float64', activationHint: 'relu', seed: 3 }), input: [2, 3] },
-  { layer: new defaultLayerRegistry.Conv2D(2, 3, [3, 1], { stride: [1, 2], padding: 'same', dilation: 1, useBias: false, dtype: 'float64' }), input: [1, 2, 5, 5] },
-  { layer: new defaultLayerRegistry.MaxPool2D(2, { stride: 1, padding: 'valid', dtype: 'float64' }), input: [1, 2, 4, 4] },
+  {
+    layer: new defaultLayerRegistry.Dense(3, 2, { name: 'head', dtype: 'float64', activationHint: 'relu', seed: 3 }),
+    input: [2, 3],
+  },
+  {
+    layer: new defaultLayerRegistry.Conv2D(2, 3, [3, 1], {
+      stride: [1, 2],
+      padding: 'same',
+      dilation: 1,
+      useBias: false,
+      dtype: 'float64',
+    }),
+    input: [1, 2, 5, 5],
+  },
+  {
+    layer: new defaultLayerRegistry.MaxPool2D(2, { stride: 1, padding: 'valid', dtype: 'float64' }),
+    input: [1, 2, 4, 4],
+  },
   { layer: new defaultLayerRegistry.AvgPool2D([2, 3], { padding: 'same', dtype: 'float64' }), input: [1, 2, 4, 4] },
   { layer: new defaultLayerRegistry.GlobalAveragePooling2D({ dtype: 'float64' }), input: [2, 3, 2, 2] },
   { layer: new defaultLayerRegistry.BatchNorm(3, { momentum: 0.2, epsilon: 1e-3, dtype: 'float64' }), input: [4, 3] },
@@ -26,13 +41,28 @@ const examples = () => [
   { layer: new defaultLayerRegistry.Sigmoid({ dtype: 'float64' }), input: [2, 3] },
   { layer: new defaultLayerRegistry.Tanh({ dtype: 'float64' }), input: [2, 3] },
   { layer: new defaultLayerRegistry.Softmax({ axis: 0, dtype: 'float64' }), input: [2, 3] },
-  { layer: new defaultLayerRegistry.SimpleRNN(3, 2, { activation: 'relu', returnSequences: true, dtype: 'float64' }), input: [2, 4, 3] },
+  {
+    layer: new defaultLayerRegistry.SimpleRNN(3, 2, { activation: 'relu', returnSequences: true, dtype: 'float64' }),
+    input: [2, 4, 3],
+  },
   { layer: new defaultLayerRegistry.LSTM(3, 2, { reverse: true, maxLength: 8, dtype: 'float64' }), input: [2, 4, 3] },
   { layer: new defaultLayerRegistry.GRU(3, 2, { returnSequences: true, seed: 5, dtype: 'float64' }), input: [2, 4, 3] },
-  { layer: new defaultLayerRegistry.Bidirectional(new defaultLayerRegistry.GRU(3, 2, { dtype: 'float64' }), { merge: 'multiply', seed: 2 }), input: [2, 4, 3] },
-  { layer: new defaultLayerRegistry.MultiHeadAttention(4, { numHeads: 2, causal: true, dtype: 'float64', seed: 2 }), input: [2, 3, 4] },
+  {
+    layer: new defaultLayerRegistry.Bidirectional(new defaultLayerRegistry.GRU(3, 2, { dtype: 'float64' }), {
+      merge: 'multiply',
+      seed: 2,
+    }),
+    input: [2, 4, 3],
+  },
+  {
+    layer: new defaultLayerRegistry.MultiHeadAttention(4, { numHeads: 2, causal: true, dtype: 'float64', seed: 2 }),
+    input: [2, 3, 4],
+  },
   { layer: new defaultLayerRegistry.PositionalEmbedding(5, 4, { dtype: 'float64' }), input: [2, 3, 4] },
-  { layer: new defaultLayerRegistry.SinusoidalPositionalEncoding(5, 4, { base: 100, dtype: 'float64' }), input: [2, 3, 4] },
+  {
+    layer: new defaultLayerRegistry.SinusoidalPositionalEncoding(5, 4, { base: 100, dtype: 'float64' }),
+    input: [2, 3, 4],
+  },
 ];
 
 describe('layerFromConfig', () => {
@@ -43,7 +73,8 @@ describe('layerFromConfig', () => {
       const copy = layerFromConfig(config);
       expect(copy.constructor).toBe(layer.constructor);
       expect(copy.getConfig()).toEqual(layer.getConfig());
-      for (const parameter of layer.parameters()) parameter.value.forEach((_, index, values) => (values[index] = Math.sin(index + 1)));
+      for (const parameter of layer.parameters())
+        parameter.value.forEach((_, index, values) => (values[index] = Math.sin(index + 1)));
       loadWeights(copy, collectWeights(layer));
       const x = randomInput(input, 4);
       const training = layer.className === 'Dropout';
@@ -54,15 +85,21 @@ describe('layerFromConfig', () => {
     // round-trip in merge/merge.test.ts; SequenceMask, InitialState and FinalState (which reads a recurrent layer's
     // output) in @annet/model's recurrent-models.test.ts.
     const merges = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Concatenate', 'SequenceMask', 'InitialState'];
-    expect([...checked, 'Embedding', 'TransposedEmbedding', 'FinalState', ...merges].sort()).toEqual(Object.keys(defaultLayerRegistry).sort());
+    expect([...checked, 'Embedding', 'TransposedEmbedding', 'FinalState', ...merges].sort()).toEqual(
+      Object.keys(defaultLayerRegistry).sort(),
+    );
   });
 
   it('refuses a merge layer, which only fits in a graph model', () => {
-    expect(() => layerFromConfig({ className: 'Add', name: 'add_1' })).toThrow('Add takes several inputs, so it only fits in a graph model; rebuild it with graphLayerFromConfig');
+    expect(() => layerFromConfig({ className: 'Add', name: 'add_1' })).toThrow(
+      'Add takes several inputs, so it only fits in a graph model; rebuild it with graphLayerFromConfig',
+    );
   });
 
   it('rebuilds Embedding', () => {
-    const embedding = new defaultLayerRegistry.Embedding(5, 2, { embeddingsInitializer: { name: 'normal', standardDeviation: 0.02 } });
+    const embedding = new defaultLayerRegistry.Embedding(5, 2, {
+      embeddingsInitializer: { name: 'normal', standardDeviation: 0.02 },
+    });
     expect(layerFromConfig(embedding.getConfig()).getConfig()).toEqual(embedding.getConfig());
   });
 
@@ -73,7 +110,9 @@ describe('layerFromConfig', () => {
       }
     }
     expect(layerFromConfig({ className: 'Square', name: 'square' }, { Square })).toBeInstanceOf(Square);
-    expect(() => layerFromConfig({ className: 'Square', name: 'square' })).toThrow('layerFromConfig: unknown layer className "Square"');
+    expect(() => layerFromConfig({ className: 'Square', name: 'square' })).toThrow(
+      'layerFromConfig: unknown layer className "Square"',
+    );
   });
 });
 
@@ -97,9 +136,16 @@ describe('loadWeights', () => {
   it('rejects missing entries unless not strict, and wrong lengths', () => {
     const dense = new Dense(2, 2, { name: 'dense_1' });
     const weights = { data: new Float32Array(4), shape: [2, 2] };
-    expect(() => loadWeights(dense, { 'dense_1.weights': weights })).toThrow('loadWeights "dense_1": no array named "dense_1.biases" among 1 entries; pass { strict: false } to skip it');
+    expect(() => loadWeights(dense, { 'dense_1.weights': weights })).toThrow(
+      'loadWeights "dense_1": no array named "dense_1.biases" among 1 entries; pass { strict: false } to skip it',
+    );
     expect(loadWeights(dense, { 'dense_1.weights': weights }, { strict: false })).toEqual(['dense_1.weights']);
-    expect(() => loadWeights(dense, { 'dense_1.weights': { data: new Float32Array(3), shape: [3] }, 'dense_1.biases': new Float32Array(2) })).toThrow(AnnetError);
+    expect(() =>
+      loadWeights(dense, {
+        'dense_1.weights': { data: new Float32Array(3), shape: [3] },
+        'dense_1.biases': new Float32Array(2),
+      }),
+    ).toThrow(AnnetError);
   });
 
   it('restores a layer exactly from collected weights after a rename', () => {

@@ -75,7 +75,11 @@ export interface GradientCheckOptions {
 type CheckedLayer = Layer<Tensor>;
 
 /** Checks `layer`'s backward against central differences at `input` (a float64 tensor). */
-export function checkLayerGradients(layer: CheckedLayer, input: Tensor, options: GradientCheckOptions = {}): GradientError[] {
+export function checkLayerGradients(
+  layer: CheckedLayer,
+  input: Tensor,
+  options: GradientCheckOptions = {},
+): GradientError[] {
   const epsilon = options.epsilon ?? 1e-5;
   const training = options.training ?? true;
   const x = input.clone();
@@ -96,7 +100,8 @@ export function checkLayerGradients(layer: CheckedLayer, input: Tensor, options:
   const projection = new Float64Array(firstOutput.size);
   for (let index = 0; index < projection.length; index++) projection[index] = rng.normal();
   let magnitude = 0;
-  for (let index = 0; index < projection.length; index++) magnitude += Math.abs(firstOutput.data[firstOutput.offset + index] * projection[index]);
+  for (let index = 0; index < projection.length; index++)
+    magnitude += Math.abs(firstOutput.data[firstOutput.offset + index] * projection[index]);
   const floor = centralDifferenceFloor(magnitude, epsilon);
   const inputGradient = layer.backward(new Tensor(projection, firstOutput.shape)).contiguous(true);
   const analytic = layer.parameters().map((parameter) => Float64Array.from(parameter.grad));
@@ -163,7 +168,8 @@ function compare(name: string, analytic: Float64Array, numeric: Float64Array, ab
  */
 export function gradientsMatch(error: GradientError, tolerance = 1e-6): boolean {
   const { largestDifference, scale, absoluteFloor } = error;
-  if (largestDifference === undefined || scale === undefined || absoluteFloor === undefined) return error.relativeError < tolerance;
+  if (largestDifference === undefined || scale === undefined || absoluteFloor === undefined)
+    return error.relativeError < tolerance;
   return largestDifference <= tolerance * scale + absoluteFloor;
 }
 
@@ -173,9 +179,10 @@ export function gradientsMatch(error: GradientError, tolerance = 1e-6): boolean 
  */
 export function expectGradientsToMatch(errors: readonly GradientError[], tolerance = 1e-6): void {
   for (const error of errors) {
-    const detail = error.largestDifference === undefined
-      ? `relative error ${error.relativeError}`
-      : `max |analytic − numeric| = ${error.largestDifference} (relative ${error.relativeError}), allowed ${tolerance} relative + ${error.absoluteFloor} absolute`;
+    const detail =
+      error.largestDifference === undefined
+        ? `relative error ${error.relativeError}`
+        : `max |analytic − numeric| = ${error.largestDifference} (relative ${error.relativeError}), allowed ${tolerance} relative + ${error.absoluteFloor} absolute`;
     expect(gradientsMatch(error, tolerance), `${error.name}: ${detail}`).toBe(true);
     expect(error.largestGradient, `${error.name}: the check is vacuous when every gradient is zero`).toBeGreaterThan(0);
   }
@@ -207,5 +214,8 @@ export function awayFromKinks(values: Float64Array, kinks: readonly number[] = [
 export function separatedInput(shape: readonly number[], seed: number): Tensor<'float64'> {
   const size = shape.reduce((product, dimension) => product * dimension, 1);
   const order = createRng(seed).permutation(size);
-  return new Tensor(Float64Array.from(order, (rank) => (rank - size / 2) * 0.1), shape);
+  return new Tensor(
+    Float64Array.from(order, (rank) => (rank - size / 2) * 0.1),
+    shape,
+  );
 }

@@ -4,7 +4,11 @@ import { createRng, Tensor } from '@annet/tensor';
  * The two-moons set (as scikit-learn's `make_moons`): an upper half circle of class 0 centred at
  * (0, 0) and a lower one of class 1 centred at (1, 0.5), with Gaussian noise, seeded.
  */
-export function twoMoons(count: number, noise: number, seed: number): { points: Tensor<'float64'>; labels: Tensor<'float64'> } {
+export function twoMoons(
+  count: number,
+  noise: number,
+  seed: number,
+): { points: Tensor<'float64'>; labels: Tensor<'float64'> } {
   const rng = createRng(seed);
   const points = new Float64Array(count * 2);
   const labels = new Float64Array(count);

@@ -17,10 +17,26 @@ describe('byteCheckpointStore', () => {
     const straight = model();
     await straight.fit(data, { ...options, optimizer: new Adam() });
     const saving = model();
-    await saving.fit(data, { ...options, epochs: 2, optimizer: new Adam(), callbacks: [new ModelCheckpoint({ store: byteCheckpointStore(bytes, (moment) => `epoch-${moment.epoch}.ckpt`), keepLast: 1 })] });
+    await saving.fit(data, {
+      ...options,
+      epochs: 2,
+      optimizer: new Adam(),
+      callbacks: [
+        new ModelCheckpoint({
+          store: byteCheckpointStore(bytes, (moment) => `epoch-${moment.epoch}.ckpt`),
+          keepLast: 1,
+        }),
+      ],
+    });
     expect(await bytes.list()).toEqual(['epoch-2.ckpt']);
     const resumed = model();
-    await resumed.fit(data, { ...options, optimizer: new Adam(), resumeFrom: await loadCheckpointFrom(bytes, 'epoch-2.ckpt') });
-    expect(resumed.parameters().map((parameter) => Array.from(parameter.value))).toEqual(straight.parameters().map((parameter) => Array.from(parameter.value)));
+    await resumed.fit(data, {
+      ...options,
+      optimizer: new Adam(),
+      resumeFrom: await loadCheckpointFrom(bytes, 'epoch-2.ckpt'),
+    });
+    expect(resumed.parameters().map((parameter) => Array.from(parameter.value))).toEqual(
+      straight.parameters().map((parameter) => Array.from(parameter.value)),
+    );
   });
 });

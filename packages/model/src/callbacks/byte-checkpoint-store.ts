@@ -11,7 +11,10 @@ import type { CheckpointMoment, CheckpointStore } from './model-checkpoint.js';
  * const store = byteCheckpointStore(await openIndexedDbStore({ database: 'playground' }), () => 'latest.ckpt');
  * await model.fit(train, { ...options, signal, callbacks: [new ModelCheckpoint({ store, everyEpochs: 1 })] });
  */
-export function byteCheckpointStore(store: Pick<ByteStore, 'write' | 'delete'>, naming: (moment: CheckpointMoment) => string = (moment) => `step-${moment.step}.ckpt`): CheckpointStore {
+export function byteCheckpointStore(
+  store: Pick<ByteStore, 'write' | 'delete'>,
+  naming: (moment: CheckpointMoment) => string = (moment) => `step-${moment.step}.ckpt`,
+): CheckpointStore {
   return {
     location: naming,
     save: (location: string, checkpoint: Checkpoint) => store.write(location, encodeCheckpoint(checkpoint)),

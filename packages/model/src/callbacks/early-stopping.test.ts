@@ -57,21 +57,34 @@ describe('EarlyStopping', () => {
     const options = { monitor: 'validationLoss', patience: 2, restoreBestWeights: true } as const;
     const store = new MemoryCheckpointStore((moment) => `epoch-${moment.epoch}`);
     const uninterrupted = await runWithBlowUp(new EarlyStopping(options), [new ModelCheckpoint({ store })]);
-    const best = uninterrupted.history.values('validationLoss').indexOf(Math.min(...uninterrupted.history.values('validationLoss')));
+    const best = uninterrupted.history
+      .values('validationLoss')
+      .indexOf(Math.min(...uninterrupted.history.values('validationLoss')));
     // The checkpoint of the epoch after the best holds the best weights only in EarlyStopping's saved copy.
     const checkpoint = decodeCheckpoint(encodeCheckpoint(store.get(`epoch-${best + 2}`)!));
     const resumedStopper = new EarlyStopping(options);
     const resumed = await runWithBlowUp(resumedStopper, [], checkpoint);
     expect(resumedStopper.bestEpoch).toBe(best);
-    expect(resumed.model.parameters().map((parameter) => Array.from(parameter.value))).toEqual(uninterrupted.recorder.epochs[best]);
+    expect(resumed.model.parameters().map((parameter) => Array.from(parameter.value))).toEqual(
+      uninterrupted.recorder.epochs[best],
+    );
   });
   it('leaves the last weights in place without restoreBestWeights', async () => {
     const { model, recorder } = await runWithBlowUp(new EarlyStopping({ patience: 2 }));
-    expect(model.parameters().map((parameter) => Array.from(parameter.value))).toEqual(recorder.epochs[recorder.epochs.length - 1]);
+    expect(model.parameters().map((parameter) => Array.from(parameter.value))).toEqual(
+      recorder.epochs[recorder.epochs.length - 1],
+    );
   });
   it('reads the monitor from the logs and says which keys exist when it is missing', async () => {
     const model = new Sequential([new Dense(4, 3)]);
-    await expect(model.fit(train, { optimizer: new SGD(), loss: 'softmaxCrossEntropy', epochs: 1, callbacks: [new EarlyStopping()] })).rejects.toThrow(
+    await expect(
+      model.fit(train, {
+        optimizer: new SGD(),
+        loss: 'softmaxCrossEntropy',
+        epochs: 1,
+        callbacks: [new EarlyStopping()],
+      }),
+    ).rejects.toThrow(
       /EarlyStopping: the logs have no "validationLoss"; available: loss, learningRate, seconds, samplesPerSecond/,
     );
   });

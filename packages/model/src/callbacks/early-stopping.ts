@@ -62,10 +62,18 @@ export class EarlyStopping implements Callback {
     this.minDelta = Math.abs(options.minDelta ?? 0);
     this.restoreBestWeights = options.restoreBestWeights ?? false;
     if (!Number.isInteger(this.patience) || this.patience < 0) {
-      throw new AnnetError('INVALID_ARGUMENT', 'EarlyStopping', `patience must be a non-negative integer, got ${options.patience}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'EarlyStopping',
+        `patience must be a non-negative integer, got ${options.patience}`,
+      );
     }
     if (!Number.isFinite(this.minDelta)) {
-      throw new AnnetError('INVALID_ARGUMENT', 'EarlyStopping', `minDelta must be a finite number, got ${options.minDelta}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'EarlyStopping',
+        `minDelta must be a finite number, got ${options.minDelta}`,
+      );
     }
   }
 
@@ -90,7 +98,9 @@ export class EarlyStopping implements Callback {
     // Keras counts the same way: with patience p, the p-th epoch in a row without improvement stops (p = 0 acts as 1).
     if (this.wait >= this.patience) {
       this.stoppedEpoch = context.epoch;
-      context.requestStop(`${this.monitor} did not improve for ${this.wait} epochs (best ${this.best} at epoch ${(this.bestEpoch ?? 0) + 1})`);
+      context.requestStop(
+        `${this.monitor} did not improve for ${this.wait} epochs (best ${this.best} at epoch ${(this.bestEpoch ?? 0) + 1})`,
+      );
     }
   }
 
@@ -99,7 +109,13 @@ export class EarlyStopping implements Callback {
   }
 
   getState(): JsonObject {
-    return { best: this.best, bestEpoch: this.bestEpoch, wait: this.wait, stoppedEpoch: this.stoppedEpoch, hasBestWeights: this.snapshot?.filled ?? false };
+    return {
+      best: this.best,
+      bestEpoch: this.bestEpoch,
+      wait: this.wait,
+      stoppedEpoch: this.stoppedEpoch,
+      hasBestWeights: this.snapshot?.filled ?? false,
+    };
   }
 
   setState(state: JsonObject): void {

@@ -39,23 +39,39 @@ export class History implements Callback, EpochHistory {
    * (`withoutWallClock` drops it from a checkpoint).
    */
   getState(): JsonObject {
-    return { epochs: this.epochs.map((logs) => encodeLogs(pick(logs, false))), wallClock: this.epochs.map((logs) => encodeLogs(pick(logs, true))) };
+    return {
+      epochs: this.epochs.map((logs) => encodeLogs(pick(logs, false))),
+      wallClock: this.epochs.map((logs) => encodeLogs(pick(logs, true))),
+    };
   }
 
   setState(state: JsonObject): void {
     const epochs = state.epochs;
-    if (typeof state !== 'object' || state === null || !Array.isArray(epochs)) throw new AnnetError('INVALID_STATE', 'History', `expected { epochs: [...] }, got ${JSON.stringify(state)?.slice(0, 80)}`);
+    if (typeof state !== 'object' || state === null || !Array.isArray(epochs))
+      throw new AnnetError(
+        'INVALID_STATE',
+        'History',
+        `expected { epochs: [...] }, got ${JSON.stringify(state)?.slice(0, 80)}`,
+      );
     // Decoded in full before the history changes, so a bad entry leaves it as it was.
     const decoded = epochs.map((logs, index) => {
-      const valid = typeof logs === 'object' && logs !== null && !Array.isArray(logs) && Object.values(logs).every(isLogValue);
-      if (!valid) throw new AnnetError('INVALID_STATE', 'History', `epoch ${index} must be an object of numbers, got ${JSON.stringify(logs)?.slice(0, 80)}`);
+      const valid =
+        typeof logs === 'object' && logs !== null && !Array.isArray(logs) && Object.values(logs).every(isLogValue);
+      if (!valid)
+        throw new AnnetError(
+          'INVALID_STATE',
+          'History',
+          `epoch ${index} must be an object of numbers, got ${JSON.stringify(logs)?.slice(0, 80)}`,
+        );
       return decodeLogs(logs as JsonObject);
     });
     // Wall-clock figures are optional (withoutWallClock drops them; older checkpoints keep them inline).
-    const wallClock = Array.isArray(state.wallClock) && state.wallClock.length === decoded.length ? state.wallClock : null;
+    const wallClock =
+      Array.isArray(state.wallClock) && state.wallClock.length === decoded.length ? state.wallClock : null;
     if (wallClock !== null) {
       wallClock.forEach((logs, index) => {
-        if (typeof logs === 'object' && logs !== null && !Array.isArray(logs) && Object.values(logs).every(isLogValue)) Object.assign(decoded[index], decodeLogs(logs as JsonObject));
+        if (typeof logs === 'object' && logs !== null && !Array.isArray(logs) && Object.values(logs).every(isLogValue))
+          Object.assign(decoded[index], decodeLogs(logs as JsonObject));
       });
     }
     this.epochs.length = 0;
@@ -75,7 +91,8 @@ export const wallClockLogKeys: readonly string[] = ['seconds', 'samplesPerSecond
 /** The logs with (`wallClock` true) only, or without, the wall-clock keys. */
 function pick(logs: EpochLogs, wallClock: boolean): EpochLogs {
   const result: Record<string, number> = {};
-  for (const [key, value] of Object.entries(logs)) if (wallClockLogKeys.includes(key) === wallClock) result[key] = value;
+  for (const [key, value] of Object.entries(logs))
+    if (wallClockLogKeys.includes(key) === wallClock) result[key] = value;
   return result;
 }
 
@@ -104,6 +121,7 @@ export function encodeLogs(logs: EpochLogs): JsonObject {
  */
 export function decodeLogs(json: JsonObject): EpochLogs {
   const result: Record<string, number> = {};
-  for (const [key, value] of Object.entries(json)) result[key] = typeof value === 'string' ? Number(value) : (value as number);
+  for (const [key, value] of Object.entries(json))
+    result[key] = typeof value === 'string' ? Number(value) : (value as number);
   return result;
 }

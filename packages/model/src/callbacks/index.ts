@@ -3,7 +3,13 @@ export type { EpochHistory } from './epoch-logs.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { History, wallClockLogKeys } from './history.js';
 export { LearningRateScheduler, type LearningRateSchedulerOptions } from './learning-rate-scheduler.js';
-export { MemoryCheckpointStore, ModelCheckpoint, type CheckpointMoment, type CheckpointStore, type ModelCheckpointOptions } from './model-checkpoint.js';
+export {
+  MemoryCheckpointStore,
+  ModelCheckpoint,
+  type CheckpointMoment,
+  type CheckpointStore,
+  type ModelCheckpointOptions,
+} from './model-checkpoint.js';
 export { isImprovement, resolveMode, type MonitorMode } from './monitor.js';
 export { ProgressBar, type ProgressBarOptions, type ProgressOutput } from './progress-bar.js';
 export { formatDuration, formatProgressLine, type ProgressLine } from './progress-format.js';

@@ -42,13 +42,22 @@ export class LearningRateScheduler implements Callback {
 
   constructor(rateOf: (epoch: number) => number, options: LearningRateSchedulerOptions) {
     const operation = 'LearningRateScheduler';
-    for (const [name, value] of [['epochs', options?.epochs], ['stepsPerEpoch', options?.stepsPerEpoch]] as const) {
-      if (!Number.isSafeInteger(value) || (value as number) < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `${name} must be a positive integer, got ${value}`);
+    for (const [name, value] of [
+      ['epochs', options?.epochs],
+      ['stepsPerEpoch', options?.stepsPerEpoch],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || (value as number) < 1)
+        throw new AnnetError('INVALID_ARGUMENT', operation, `${name} must be a positive integer, got ${value}`);
     }
     this.stepsPerEpoch = options.stepsPerEpoch;
     this.rates = Array.from({ length: options.epochs }, (_, epoch) => {
       const rate = rateOf(epoch);
-      if (!(Number.isFinite(rate) && rate >= 0)) throw new AnnetError('INVALID_ARGUMENT', operation, `the function gave learning rate ${rate} for epoch ${epoch}; expected a finite number >= 0`);
+      if (!(Number.isFinite(rate) && rate >= 0))
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `the function gave learning rate ${rate} for epoch ${epoch}; expected a finite number >= 0`,
+        );
       return rate;
     });
     const pieces: ConstantSchedule[] = [];

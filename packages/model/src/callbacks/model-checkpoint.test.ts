@@ -35,7 +35,12 @@ describe('ModelCheckpoint', () => {
     const store = new MemoryCheckpointStore((moment) => `epoch-${moment.epoch}-step-${moment.step}`);
     await fitWith(new ModelCheckpoint({ store }));
     // 64 samples in batches of 16: 4 steps per epoch.
-    expect([...store.checkpoints.keys()]).toEqual(['epoch-1-step-4', 'epoch-2-step-8', 'epoch-3-step-12', 'epoch-4-step-16']);
+    expect([...store.checkpoints.keys()]).toEqual([
+      'epoch-1-step-4',
+      'epoch-2-step-8',
+      'epoch-3-step-12',
+      'epoch-4-step-16',
+    ]);
     expect(store.get('epoch-2-step-8')!.epoch).toBe(2);
   });
   it('saves every N steps and keeps only the last N, recording them in its own state', async () => {
@@ -74,14 +79,31 @@ describe('ModelCheckpoint', () => {
   });
   it('runs after the other callbacks, so a checkpoint includes what they changed', async () => {
     const store = new MemoryCheckpointStore((moment) => `epoch-${moment.epoch}`);
-    const marker = { name: 'marker', value: 0, onEpochEnd(_logs: unknown, context: TrainingContext) { this.value = context.epoch + 1; }, getState() { return { value: this.value }; } };
+    const marker = {
+      name: 'marker',
+      value: 0,
+      onEpochEnd(_logs: unknown, context: TrainingContext) {
+        this.value = context.epoch + 1;
+      },
+      getState() {
+        return { value: this.value };
+      },
+    };
     await fitWith(new ModelCheckpoint({ store }));
     const model = new Sequential([new Dense(4, 3)]).initialize(2);
-    await model.fit(data, { optimizer: new SGD(), loss: 'softmaxCrossEntropy', epochs: 2, batchSize: 16, callbacks: [new ModelCheckpoint({ store }), marker] });
+    await model.fit(data, {
+      optimizer: new SGD(),
+      loss: 'softmaxCrossEntropy',
+      epochs: 2,
+      batchSize: 16,
+      callbacks: [new ModelCheckpoint({ store }), marker],
+    });
     expect((store.get('epoch-2')!.extra!.callbacks as Record<string, { value: number }>).marker.value).toBe(2);
   });
   it('rejects bad options with the fix in the message', () => {
     expect(() => new ModelCheckpoint({} as never)).toThrow(/ModelCheckpoint: expected \{ store \}/);
-    expect(() => new ModelCheckpoint({ store: new MemoryCheckpointStore(), everySteps: 0 })).toThrow(/everySteps must be a positive integer, got 0/);
+    expect(() => new ModelCheckpoint({ store: new MemoryCheckpointStore(), everySteps: 0 })).toThrow(
+      /everySteps must be a positive integer, got 0/,
+    );
   });
 });

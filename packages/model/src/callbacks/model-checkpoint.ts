@@ -102,7 +102,11 @@ export class ModelCheckpoint implements Callback {
 
   constructor(options: ModelCheckpointOptions) {
     if (!options || typeof options.store?.save !== 'function') {
-      throw new AnnetError('INVALID_ARGUMENT', 'ModelCheckpoint', 'expected { store } with location, save and remove; use fileCheckpointStore from @annet/model/node or new MemoryCheckpointStore()');
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'ModelCheckpoint',
+        'expected { store } with location, save and remove; use fileCheckpointStore from @annet/model/node or new MemoryCheckpointStore()',
+      );
     }
     this.store = options.store;
     this.name = options.name ?? 'modelCheckpoint';
@@ -115,22 +119,32 @@ export class ModelCheckpoint implements Callback {
     this.mode = resolveMode(this.monitor, options.mode ?? 'auto');
     if (this.saveBestOnly && this.everySteps !== null && this.monitor.startsWith('validation')) {
       // Per-step saves read the batch logs, which never hold validation figures: fail now, not mid-run.
-      throw new AnnetError('INVALID_ARGUMENT', 'ModelCheckpoint', `saveBestOnly with everySteps watches per-batch logs, which have no ${JSON.stringify(this.monitor)}; monitor a training figure such as 'loss', or save on epochs (everyEpochs) to watch validation figures`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'ModelCheckpoint',
+        `saveBestOnly with everySteps watches per-batch logs, which have no ${JSON.stringify(this.monitor)}; monitor a training figure such as 'loss', or save on epochs (everyEpochs) to watch validation figures`,
+      );
     }
   }
 
   onBatchEnd(logs: EpochLogs, context: TrainingContext): Promise<void> | undefined {
     // Synchronous between saves, so the other steps cost no await.
-    return this.everySteps !== null && context.step % this.everySteps === 0 ? this.maybeSave(logs, context, 'step') : undefined;
+    return this.everySteps !== null && context.step % this.everySteps === 0
+      ? this.maybeSave(logs, context, 'step')
+      : undefined;
   }
 
   onEpochEnd(logs: EpochLogs, context: TrainingContext): Promise<void> | undefined {
-    return this.everyEpochs !== null && (context.epoch + 1) % this.everyEpochs === 0 ? this.maybeSave(logs, context, 'epoch') : undefined;
+    return this.everyEpochs !== null && (context.epoch + 1) % this.everyEpochs === 0
+      ? this.maybeSave(logs, context, 'epoch')
+      : undefined;
   }
 
   onTrainEnd(context: TrainingContext): Promise<void> | undefined {
     // Aborted before any step of this run: there is nothing new to save.
-    return this.saveOnAbort && context.aborted && !Number.isNaN(context.batchLoss) ? this.maybeSave({}, context, 'abort') : undefined;
+    return this.saveOnAbort && context.aborted && !Number.isNaN(context.batchLoss)
+      ? this.maybeSave({}, context, 'abort')
+      : undefined;
   }
 
   getState(): JsonObject {
@@ -138,12 +152,18 @@ export class ModelCheckpoint implements Callback {
   }
 
   setState(state: JsonObject): void {
-    this.saved = Array.isArray(state.saved) ? state.saved.filter((entry): entry is string => typeof entry === 'string') : [];
+    this.saved = Array.isArray(state.saved)
+      ? state.saved.filter((entry): entry is string => typeof entry === 'string')
+      : [];
     this.best = typeof state.best === 'number' ? state.best : null;
     this.skippedNonFinite = typeof state.skippedNonFinite === 'number' ? state.skippedNonFinite : 0;
   }
 
-  private async maybeSave(logs: EpochLogs, context: TrainingContext, trigger: CheckpointMoment['trigger']): Promise<void> {
+  private async maybeSave(
+    logs: EpochLogs,
+    context: TrainingContext,
+    trigger: CheckpointMoment['trigger'],
+  ): Promise<void> {
     if (!Number.isFinite(context.batchLoss) || !weightsAreFinite(context.model)) {
       this.skippedNonFinite++;
       return;
@@ -166,7 +186,8 @@ export class ModelCheckpoint implements Callback {
 
 function positiveOrNull(value: number | undefined, name: string): number | null {
   if (value === undefined) return null;
-  if (!Number.isInteger(value) || value < 1) throw new AnnetError('INVALID_ARGUMENT', 'ModelCheckpoint', `${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new AnnetError('INVALID_ARGUMENT', 'ModelCheckpoint', `${name} must be a positive integer, got ${value}`);
   return value;
 }
 

@@ -18,7 +18,12 @@ export type MonitorMode = 'min' | 'max' | 'auto';
  */
 export function resolveMode(monitor: string, mode: MonitorMode): 'min' | 'max' {
   if (mode === 'min' || mode === 'max') return mode;
-  if (mode !== 'auto') throw new AnnetError('INVALID_ARGUMENT', 'monitor', `mode must be 'min', 'max' or 'auto', got ${JSON.stringify(mode)}`);
+  if (mode !== 'auto')
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'monitor',
+      `mode must be 'min', 'max' or 'auto', got ${JSON.stringify(mode)}`,
+    );
   return /accuracy|precision|recall|f1/i.test(monitor) ? 'max' : 'min';
 }
 
@@ -44,7 +49,11 @@ export function isImprovement(value: number, best: number | null, mode: 'min' | 
 export function readMonitored(logs: EpochLogs, monitor: string, operation: string): number {
   const value = logs[monitor];
   if (value === undefined) {
-    throw new AnnetError('NOT_FOUND', operation, `the logs have no ${JSON.stringify(monitor)}; available: ${Object.keys(logs).join(', ')}. Monitor one of those (validation figures need validationData or validationSplit)`);
+    throw new AnnetError(
+      'NOT_FOUND',
+      operation,
+      `the logs have no ${JSON.stringify(monitor)}; available: ${Object.keys(logs).join(', ')}. Monitor one of those (validation figures need validationData or validationSplit)`,
+    );
   }
   return value;
 }

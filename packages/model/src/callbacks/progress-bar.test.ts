@@ -13,16 +13,29 @@ function recorder(isTTY: boolean) {
 
 async function fitWith(bar: ProgressBar) {
   const model = new Sequential([new Dense(4, 3)]).initialize(1);
-  await model.fit(blobs(96), { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 2, batchSize: 16, metrics: ['accuracy'], validationSplit: 0.25, callbacks: [bar] });
+  await model.fit(blobs(96), {
+    optimizer: new Adam(),
+    loss: 'softmaxCrossEntropy',
+    epochs: 2,
+    batchSize: 16,
+    metrics: ['accuracy'],
+    validationSplit: 0.25,
+    callbacks: [bar],
+  });
 }
 
 describe('ProgressBar', () => {
   it('writes one line per epoch, with validation figures, when the output is not a terminal', async () => {
     const { writes, output } = recorder(false);
     await fitWith(new ProgressBar({ output }));
-    const lines = writes.join('').split('\n').filter((line) => line !== '');
+    const lines = writes
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^Epoch 1\/2  72\/72  loss \d\.\d{4}  accuracy \d\.\d{4}  validationLoss \d\.\d{4}  validationAccuracy \d\.\d{4}  lr 0\.001  \d+ samples\/s  \d/);
+    expect(lines[0]).toMatch(
+      /^Epoch 1\/2  72\/72  loss \d\.\d{4}  accuracy \d\.\d{4}  validationLoss \d\.\d{4}  validationAccuracy \d\.\d{4}  lr 0\.001  \d+ samples\/s  \d/,
+    );
     expect(writes.join('')).not.toContain('\r');
   });
   it('redraws a live bar in place on a terminal, at most once per refresh interval', async () => {
@@ -41,12 +54,34 @@ describe('ProgressBar', () => {
 describe('formatProgressLine', () => {
   it('shows the bar, the figures, the speed and an ETA of (total − done) / speed (hand-derived)', () => {
     // 50 of 100 done at 25 samples/s: 50 left take 2 s.
-    expect(formatProgressLine({ epoch: 1, epochs: 2, done: 50, total: 100, elapsedSeconds: 2, samplesPerSecond: 25, logs: { loss: 0.5 }, barWidth: 10, finished: false })).toBe(
-      'Epoch 1/2   50/100 [=====>....]  loss 0.5000  25 samples/s  ETA 2.0s',
-    );
+    expect(
+      formatProgressLine({
+        epoch: 1,
+        epochs: 2,
+        done: 50,
+        total: 100,
+        elapsedSeconds: 2,
+        samplesPerSecond: 25,
+        logs: { loss: 0.5 },
+        barWidth: 10,
+        finished: false,
+      }),
+    ).toBe('Epoch 1/2   50/100 [=====>....]  loss 0.5000  25 samples/s  ETA 2.0s');
   });
   it('shows done/? without a bar or ETA while a stream epoch has no known total', () => {
-    expect(formatProgressLine({ epoch: 1, epochs: 2, done: 48, total: Number.NaN, elapsedSeconds: 2, samplesPerSecond: 24, logs: { loss: 0.5 }, barWidth: 10, finished: false })).toBe('Epoch 1/2  48/?  loss 0.5000  24 samples/s  ETA ?');
+    expect(
+      formatProgressLine({
+        epoch: 1,
+        epochs: 2,
+        done: 48,
+        total: Number.NaN,
+        elapsedSeconds: 2,
+        samplesPerSecond: 24,
+        logs: { loss: 0.5 },
+        barWidth: 10,
+        finished: false,
+      }),
+    ).toBe('Epoch 1/2  48/?  loss 0.5000  24 samples/s  ETA ?');
   });
   it('formats durations as seconds, m:ss and h:mm:ss', () => {
     expect(formatDuration(4.25)).toBe('4.3s');

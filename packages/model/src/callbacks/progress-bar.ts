@@ -108,7 +108,16 @@ export class ProgressBar implements Callback {
     const elapsedSeconds = (this.now() - this.epochStart) / 1000;
     const samples = context.samplesInEpoch - this.samplesAtStart;
     const samplesPerSecond = elapsedSeconds > 0 ? samples / elapsedSeconds : 0;
-    const fields = { epoch: context.epoch + 1, epochs: context.epochs, done: context.samplesInEpoch, total: context.samplesPerEpoch, elapsedSeconds, samplesPerSecond, logs, finished };
+    const fields = {
+      epoch: context.epoch + 1,
+      epochs: context.epochs,
+      done: context.samplesInEpoch,
+      total: context.samplesPerEpoch,
+      elapsedSeconds,
+      samplesPerSecond,
+      logs,
+      finished,
+    };
     const plain = formatProgressLine({ ...fields, barWidth: 0 });
     if (!this.output.isTTY) return plain;
     // The bar takes what is left of the terminal line, up to 30 characters.

@@ -36,11 +36,18 @@ export function formatProgressLine(line: ProgressLine): string {
   // A stream's first epoch has no known total (NaN): show `done/?` without a bar or an ETA.
   const known = Number.isFinite(line.total);
   const digits = known ? String(line.total).length : 0;
-  const parts = [`Epoch ${line.epoch}/${line.epochs}`, `${String(line.done).padStart(digits)}/${known ? line.total : '?'}${line.barWidth > 0 && known ? ` ${bar(line.done, line.total, line.barWidth)}` : ''}`];
-  for (const [key, value] of Object.entries(line.logs)) parts.push(key === 'learningRate' ? `lr ${Number(value.toPrecision(3))}` : `${key} ${formatLogValue(value)}`);
+  const parts = [
+    `Epoch ${line.epoch}/${line.epochs}`,
+    `${String(line.done).padStart(digits)}/${known ? line.total : '?'}${line.barWidth > 0 && known ? ` ${bar(line.done, line.total, line.barWidth)}` : ''}`,
+  ];
+  for (const [key, value] of Object.entries(line.logs))
+    parts.push(key === 'learningRate' ? `lr ${Number(value.toPrecision(3))}` : `${key} ${formatLogValue(value)}`);
   parts.push(`${Math.round(line.samplesPerSecond)} samples/s`);
   if (line.finished) parts.push(formatDuration(line.elapsedSeconds));
-  else parts.push(`ETA ${line.samplesPerSecond > 0 && known ? formatDuration((line.total - line.done) / line.samplesPerSecond) : '?'}`);
+  else
+    parts.push(
+      `ETA ${line.samplesPerSecond > 0 && known ? formatDuration((line.total - line.done) / line.samplesPerSecond) : '?'}`,
+    );
   return parts.join('  ');
 }
 

@@ -84,7 +84,10 @@ export class ProgressReporter implements Callback {
   private samplesBeforeEpoch = 0;
   private lastReport = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly report: (progress: FitProgress) => void, options: ProgressReporterOptions = {}) {
+  constructor(
+    private readonly report: (progress: FitProgress) => void,
+    options: ProgressReporterOptions = {},
+  ) {
     this.everyMilliseconds = options.everyMilliseconds ?? 100;
     this.name = options.name ?? 'progressReporter';
     this.now = options.now ?? (() => performance.now());
@@ -145,7 +148,12 @@ export class ProgressReporter implements Callback {
     const left = perEpoch === null ? null : epochDone ? 0 : Math.max(0, perEpoch - context.samplesInEpoch);
     const epochEtaSeconds = left === null || overallRate === null ? (left === 0 ? 0 : null) : left / overallRate;
     const laterEpochs = Math.max(0, context.epochs - context.epoch - 1);
-    const etaSeconds = context.stopReason !== null || (phase === 'end') ? 0 : epochEtaSeconds === null || perEpoch === null || overallRate === null ? null : epochEtaSeconds + (laterEpochs * perEpoch) / overallRate;
+    const etaSeconds =
+      context.stopReason !== null || phase === 'end'
+        ? 0
+        : epochEtaSeconds === null || perEpoch === null || overallRate === null
+          ? null
+          : epochEtaSeconds + (laterEpochs * perEpoch) / overallRate;
     const metrics: Record<string, number> = {};
     let loss: number | null = null;
     for (const [key, value] of Object.entries(logs ?? {})) {

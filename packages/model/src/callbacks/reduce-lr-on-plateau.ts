@@ -61,7 +61,8 @@ export class ReduceLROnPlateau implements Callback {
 }
 
 function usesPlateauSchedule(config: JsonObject): boolean {
-  const isPlateau = (rate: unknown) => typeof rate === 'object' && rate !== null && (rate as { type?: unknown }).type === 'reduceLROnPlateau';
+  const isPlateau = (rate: unknown) =>
+    typeof rate === 'object' && rate !== null && (rate as { type?: unknown }).type === 'reduceLROnPlateau';
   const groups = Array.isArray(config.groups) ? config.groups : [];
   return isPlateau(config.learningRate) || groups.some((group) => isPlateau((group as JsonObject).learningRate));
 }

@@ -27,18 +27,34 @@ describe('LearningRateScheduler', () => {
     const scheduler = new LearningRateScheduler((epoch) => (epoch < 2 ? 0.1 : 0.01), { epochs: 4, stepsPerEpoch: 3 });
     const model = new Sequential([new Dense(4, 3)]).initialize(1);
     await expect(
-      model.fit(data, { optimizer: new SGD({ learningRate: scheduler.schedule }), loss: 'softmaxCrossEntropy', epochs: 4, batchSize: 16, callbacks: [scheduler] }),
-    ).rejects.toThrow(/LearningRateScheduler: at the start of epoch 2 the optimizer is at step 4.*stepsPerEpoch to the batches per epoch \(4\)/);
+      model.fit(data, {
+        optimizer: new SGD({ learningRate: scheduler.schedule }),
+        loss: 'softmaxCrossEntropy',
+        epochs: 4,
+        batchSize: 16,
+        callbacks: [scheduler],
+      }),
+    ).rejects.toThrow(
+      /LearningRateScheduler: at the start of epoch 2 the optimizer is at step 4.*stepsPerEpoch to the batches per epoch \(4\)/,
+    );
   });
 });
 
 describe('ReduceLROnPlateau', () => {
   it("reports the monitored figure to the optimizer's plateau schedule, which cuts the rate", async () => {
     // With patience 0 and factor 0.5, every epoch whose loss does not improve halves the rate.
-    const optimizer = new Adam({ learningRate: reduceLROnPlateau({ learningRate: 0.01, patience: 0, factor: 0.5, threshold: 10 }) });
+    const optimizer = new Adam({
+      learningRate: reduceLROnPlateau({ learningRate: 0.01, patience: 0, factor: 0.5, threshold: 10 }),
+    });
     const callback = new ReduceLROnPlateau({ monitor: 'loss' });
     const model = new Sequential([new Dense(4, 3)]).initialize(1);
-    const history = await model.fit(data, { optimizer, loss: 'softmaxCrossEntropy', epochs: 4, batchSize: 16, callbacks: [callback] });
+    const history = await model.fit(data, {
+      optimizer,
+      loss: 'softmaxCrossEntropy',
+      epochs: 4,
+      batchSize: 16,
+      callbacks: [callback],
+    });
     // A relative threshold of 10 asks for loss < best·(1 − 10), impossible for a positive loss (even the
     // first time, when best is +∞ and the bound is −∞): every epoch halves the rate after it is logged.
     expect(history.values('learningRate')).toEqual([0.01, 0.005, 0.0025, 0.00125]);
@@ -47,8 +63,13 @@ describe('ReduceLROnPlateau', () => {
   });
   it('asks for a plateau schedule when the optimizer has none', async () => {
     const model = new Sequential([new Dense(4, 3)]).initialize(1);
-    await expect(model.fit(data, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 1, callbacks: [new ReduceLROnPlateau()] })).rejects.toThrow(
-      /ReduceLROnPlateau: the Adam optimizer has no reduceLROnPlateau schedule/,
-    );
+    await expect(
+      model.fit(data, {
+        optimizer: new Adam(),
+        loss: 'softmaxCrossEntropy',
+        epochs: 1,
+        callbacks: [new ReduceLROnPlateau()],
+      }),
+    ).rejects.toThrow(/ReduceLROnPlateau: the Adam optimizer has no reduceLROnPlateau schedule/);
   });
 });

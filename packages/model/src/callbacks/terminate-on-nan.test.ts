@@ -19,13 +19,19 @@ describe('TerminateOnNaN', () => {
       loss: 'softmaxCrossEntropy',
       epochs: 5,
       batchSize: 20,
-      callbacks: [saver, guard, { name: 'lossRecorder', onBatchEnd: (_logs, context) => void losses.push(context.batchLoss) }],
+      callbacks: [
+        saver,
+        guard,
+        { name: 'lossRecorder', onBatchEnd: (_logs, context) => void losses.push(context.batchLoss) },
+      ],
     });
     const firstBad = losses.findIndex((loss) => !Number.isFinite(loss)) + 1;
     expect(firstBad).toBeGreaterThan(0);
     expect(guard.stoppedAtStep).toBe(firstBad);
     expect(losses).toHaveLength(firstBad);
-    expect(history.stopReason).toMatch(new RegExp(`^loss became (NaN|Infinity) at step ${firstBad} \\(epoch 1, batch ${firstBad}\\)`));
+    expect(history.stopReason).toMatch(
+      new RegExp(`^loss became (NaN|Infinity) at step ${firstBad} \\(epoch 1, batch ${firstBad}\\)`),
+    );
     expect(history.epochs).toHaveLength(0);
     // Every checkpoint kept holds finite weights and was taken before the divergence.
     const last = store.get(store.latest()!)!;

@@ -13,7 +13,11 @@ import { formatTable } from './table.js';
  */
 export function formatConfusionMatrix(matrix: Tensor, labels?: readonly string[]): string {
   if (matrix.rank !== 2 || matrix.shape[0] !== matrix.shape[1]) {
-    throw new AnnetError('SHAPE_MISMATCH', 'formatConfusionMatrix', `expected a square matrix [classes,classes], got ${formatShape(matrix.shape)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      'formatConfusionMatrix',
+      `expected a square matrix [classes,classes], got ${formatShape(matrix.shape)}`,
+    );
   }
   const classes = matrix.shape[0];
   const names = labels ?? Array.from({ length: classes }, (_, index) => String(index));

@@ -16,12 +16,18 @@ export type ColumnAlignment = 'left' | 'right';
  * // ───────  ───────
  * // dense_1  100,480
  */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], options: { align?: readonly ColumnAlignment[]; gap?: number } = {}): string {
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: { align?: readonly ColumnAlignment[]; gap?: number } = {},
+): string {
   const gap = ' '.repeat(options.gap ?? 2);
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
-      .map((cell, column) => (options.align?.[column] === 'right' ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+      .map((cell, column) =>
+        options.align?.[column] === 'right' ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+      )
       .join(gap)
       .trimEnd();
   const rule = widths.map((width) => '─'.repeat(width)).join(gap);
@@ -35,5 +41,7 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
  * formatCount(100480); // '100,480'
  */
 export function formatCount(value: number): string {
-  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(value)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

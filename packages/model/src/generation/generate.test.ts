@@ -6,7 +6,9 @@ import { sampleToken } from './sample-token.js';
 
 const model = gptModel({ vocabularySize: 11, blockSize: 6, embeddingSize: 8, numLayers: 1, numHeads: 2 }).initialize(5);
 // Larger weights than GPT-2's 0.02 so the logits differ visibly between tokens.
-for (const parameter of model.parameters()) for (let index = 0; index < parameter.value.length; index++) parameter.value[index] += 0.5 * Math.sin(3 * index + parameter.value.length);
+for (const parameter of model.parameters())
+  for (let index = 0; index < parameter.value.length; index++)
+    parameter.value[index] += 0.5 * Math.sin(3 * index + parameter.value.length);
 
 /** Reference: the argmax of the last position, from the whole block right-padded with zeros (a causal model ignores later positions). */
 function greedyReference(prompt: number[], steps: number): number[] {
@@ -38,14 +40,22 @@ describe('generate', () => {
   });
 
   it('topK 1 is greedy at any temperature', () => {
-    expect(Array.from(generate(model, [5, 9], { maxTokens: 8, temperature: 2, topK: 1, seed: 3 }))).toEqual(greedyReference([5, 9], 8));
+    expect(Array.from(generate(model, [5, 9], { maxTokens: 8, temperature: 2, topK: 1, seed: 3 }))).toEqual(
+      greedyReference([5, 9], 8),
+    );
   });
 
   it('refuses a prompt longer than the block, an id outside the vocabulary, topK <= 0 and a negative temperature, naming them', () => {
-    expect(() => generate(model, [1, 2, 3, 4, 5, 6, 7], { maxTokens: 1 })).toThrow("generate: the prompt has 7 tokens but the model's block size is 6; pass at most the last 6 tokens");
-    expect(() => generate(model, [1, 11], { maxTokens: 1 })).toThrow('generate: prompt token 11 at position 1 is outside the vocabulary [0, 11)');
+    expect(() => generate(model, [1, 2, 3, 4, 5, 6, 7], { maxTokens: 1 })).toThrow(
+      "generate: the prompt has 7 tokens but the model's block size is 6; pass at most the last 6 tokens",
+    );
+    expect(() => generate(model, [1, 11], { maxTokens: 1 })).toThrow(
+      'generate: prompt token 11 at position 1 is outside the vocabulary [0, 11)',
+    );
     expect(() => generate(model, [1], { maxTokens: 1, topK: 0 })).toThrow(/topK must be an integer >= 1/);
-    expect(() => generate(model, [1], { maxTokens: 1, temperature: -1 })).toThrow(/temperature must be a finite number >= 0/);
+    expect(() => generate(model, [1], { maxTokens: 1, temperature: -1 })).toThrow(
+      /temperature must be a finite number >= 0/,
+    );
     expect(() => generate(model, [], { maxTokens: 1 })).toThrow(AnnetError);
   });
 });

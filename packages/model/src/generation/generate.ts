@@ -51,7 +51,15 @@ export function generate(model: Model, prompt: ArrayLike<number>, options: Gener
     const tokens = new Tensor(window.subarray(0, length), [1, length]);
     const logits = model.forwardArrays([tokens], false)[0];
     const row = logits.contiguous();
-    const next = sampleToken(row.data as Float32Array | Float64Array, row.offset + (length - 1) * vocabularySize, vocabularySize, settings.temperature, settings.topK, rng, probabilities);
+    const next = sampleToken(
+      row.data as Float32Array | Float64Array,
+      row.offset + (length - 1) * vocabularySize,
+      vocabularySize,
+      settings.temperature,
+      settings.topK,
+      rng,
+      probabilities,
+    );
     generated[step] = next;
     if (length === blockSize) {
       window.copyWithin(0, 1);
@@ -63,39 +71,93 @@ export function generate(model: Model, prompt: ArrayLike<number>, options: Gener
 
 /** The block size and vocabulary of a causal language model, or an error saying what it must be. */
 function languageModelShape(model: Model, operation: string): { blockSize: number; vocabularySize: number } {
-  if (typeof model?.forwardArrays !== 'function' || !Array.isArray(model.inputNames)) throw new AnnetError('INVALID_ARGUMENT', operation, 'expected a graph Model (such as gptModel(...))');
+  if (typeof model?.forwardArrays !== 'function' || !Array.isArray(model.inputNames))
+    throw new AnnetError('INVALID_ARGUMENT', operation, 'expected a graph Model (such as gptModel(...))');
   const inputs = model.plan.inputs;
   const producers = new Map(model.plan.nodes.map((node) => [node.outputSlot, node.output.shape]));
   const outputs = model.plan.outputSlots.map((slot) => producers.get(slot) ?? []);
   const inputShape = inputs[0]?.shape ?? [];
   const outputShape = outputs[0] ?? [];
-  if (inputs.length !== 1 || inputs[0].dtype !== 'int32' || inputShape.length !== 2 || outputs.length !== 1 || outputShape.length !== 3 || outputShape[1] !== inputShape[1]) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `expected a language model of one int32 input [batch,blockSize] and one output [batch,blockSize,vocabulary], got inputs ${inputs.map((tensor) => `[${tensor.shape.join(',')}] ${tensor.dtype}`).join(', ')} and outputs ${outputs.map((shape) => `[${shape.join(',')}]`).join(', ')}`);
+  if (
+    inputs.length !== 1 ||
+    inputs[0].dtype !== 'int32' ||
+    inputShape.length !== 2 ||
+    outputs.length !== 1 ||
+    outputShape.length !== 3 ||
+    outputShape[1] !== inputShape[1]
+  ) {
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `expected a language model of one int32 input [batch,blockSize] and one output [batch,blockSize,vocabulary], got inputs ${inputs.map((tensor) => `[${tensor.shape.join(',')}] ${tensor.dtype}`).join(', ')} and outputs ${outputs.map((shape) => `[${shape.join(',')}]`).join(', ')}`,
+    );
   }
   return { blockSize: inputShape[1], vocabularySize: outputShape[2] };
 }
 
-function checkOptions(options: GenerateOptions, vocabularySize: number, operation: string): { maxTokens: number; temperature: number; topK: number; seed: number } {
-  if (typeof options !== 'object' || options === null) throw new AnnetError('INVALID_ARGUMENT', operation, 'expected options { maxTokens, temperature?, topK?, seed? }');
+function checkOptions(
+  options: GenerateOptions,
+  vocabularySize: number,
+  operation: string,
+): { maxTokens: number; temperature: number; topK: number; seed: number } {
+  if (typeof options !== 'object' || options === null)
+    throw new AnnetError('INVALID_ARGUMENT', operation, 'expected options { maxTokens, temperature?, topK?, seed? }');
   const { maxTokens } = options;
-  if (!Number.isSafeInteger(maxTokens) || maxTokens < 0) throw new AnnetError('INVALID_ARGUMENT', operation, `maxTokens must be an integer >= 0, got ${String(maxTokens)}`);
+  if (!Number.isSafeInteger(maxTokens) || maxTokens < 0)
+    throw new AnnetError('INVALID_ARGUMENT', operation, `maxTokens must be an integer >= 0, got ${String(maxTokens)}`);
   const temperature = options.temperature ?? 1;
-  if (typeof temperature !== 'number' || !(temperature >= 0) || !Number.isFinite(temperature)) throw new AnnetError('INVALID_ARGUMENT', operation, `temperature must be a finite number >= 0 (0 is greedy), got ${String(options.temperature)}`);
+  if (typeof temperature !== 'number' || !(temperature >= 0) || !Number.isFinite(temperature))
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `temperature must be a finite number >= 0 (0 is greedy), got ${String(options.temperature)}`,
+    );
   const topK = options.topK ?? vocabularySize;
-  if (!Number.isSafeInteger(topK) || topK < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `topK must be an integer >= 1 (or left out to sample from all ${vocabularySize} tokens), got ${String(options.topK)}`);
+  if (!Number.isSafeInteger(topK) || topK < 1)
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `topK must be an integer >= 1 (or left out to sample from all ${vocabularySize} tokens), got ${String(options.topK)}`,
+    );
   const seed = options.seed ?? 0;
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new AnnetError('INVALID_ARGUMENT', operation, `seed must be an integer >= 0, got ${String(options.seed)}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new AnnetError('INVALID_ARGUMENT', operation, `seed must be an integer >= 0, got ${String(options.seed)}`);
   return { maxTokens, temperature, topK: Math.min(topK, vocabularySize), seed };
 }
 
-function checkPrompt(prompt: ArrayLike<number>, blockSize: number, vocabularySize: number, operation: string): Int32Array {
-  if (prompt === null || typeof prompt !== 'object' || typeof prompt.length !== 'number') throw new AnnetError('INVALID_ARGUMENT', operation, `expected the prompt as token ids (an Int32Array or an array), got ${prompt === null ? 'null' : typeof prompt}`);
-  if (prompt.length === 0) throw new AnnetError('INVALID_ARGUMENT', operation, 'the prompt is empty; pass at least one token id (for example a newline)');
-  if (prompt.length > blockSize) throw new AnnetError('INVALID_ARGUMENT', operation, `the prompt has ${prompt.length} tokens but the model's block size is ${blockSize}; pass at most the last ${blockSize} tokens`);
+function checkPrompt(
+  prompt: ArrayLike<number>,
+  blockSize: number,
+  vocabularySize: number,
+  operation: string,
+): Int32Array {
+  if (prompt === null || typeof prompt !== 'object' || typeof prompt.length !== 'number')
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `expected the prompt as token ids (an Int32Array or an array), got ${prompt === null ? 'null' : typeof prompt}`,
+    );
+  if (prompt.length === 0)
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      'the prompt is empty; pass at least one token id (for example a newline)',
+    );
+  if (prompt.length > blockSize)
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `the prompt has ${prompt.length} tokens but the model's block size is ${blockSize}; pass at most the last ${blockSize} tokens`,
+    );
   const ids = new Int32Array(prompt.length);
   for (let position = 0; position < prompt.length; position++) {
     const id = prompt[position];
-    if (!Number.isSafeInteger(id) || id < 0 || id >= vocabularySize) throw new AnnetError('INDEX_OUT_OF_RANGE', operation, `prompt token ${String(id)} at position ${position} is outside the vocabulary [0, ${vocabularySize})`);
+    if (!Number.isSafeInteger(id) || id < 0 || id >= vocabularySize)
+      throw new AnnetError(
+        'INDEX_OUT_OF_RANGE',
+        operation,
+        `prompt token ${String(id)} at position ${position} is outside the vocabulary [0, ${vocabularySize})`,
+      );
     ids[position] = id;
   }
   return ids;

@@ -9,7 +9,15 @@ import type { Rng } from '@annet/tensor';
  * @example
  * sampleToken(logits, 0, 85, 0.8, 20, createRng(1), new Float64Array(85));
  */
-export function sampleToken(logits: Float32Array | Float64Array, offset: number, size: number, temperature: number, topK: number, rng: Rng, scratch: Float64Array): number {
+export function sampleToken(
+  logits: Float32Array | Float64Array,
+  offset: number,
+  size: number,
+  temperature: number,
+  topK: number,
+  rng: Rng,
+  scratch: Float64Array,
+): number {
   let best = 0;
   for (let index = 1; index < size; index++) if (logits[offset + index] > logits[offset + best]) best = index;
   if (temperature === 0) return best;
@@ -32,7 +40,13 @@ export function sampleToken(logits: Float32Array | Float64Array, offset: number,
 }
 
 /** The k-th largest of the logits (k ≥ 1), by sorting a copy in `scratch`. */
-function kthLargest(logits: Float32Array | Float64Array, offset: number, size: number, k: number, scratch: Float64Array): number {
+function kthLargest(
+  logits: Float32Array | Float64Array,
+  offset: number,
+  size: number,
+  k: number,
+  scratch: Float64Array,
+): number {
   for (let index = 0; index < size; index++) scratch[index] = logits[offset + index];
   const sorted = scratch.subarray(0, size).sort();
   return sorted[size - k];

@@ -15,19 +15,33 @@ import { SymbolicTensor } from './symbolic-tensor.js';
  */
 export function apply(layer: GraphLayer, inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
   if (typeof layer !== 'object' || layer === null || typeof layer.forward !== 'function') {
-    throw new AnnetError('INVALID_ARGUMENT', 'apply', `expected a layer, got ${layer === null ? 'null' : typeof layer}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'apply',
+      `expected a layer, got ${layer === null ? 'null' : typeof layer}`,
+    );
   }
   const operation = `${layer.getConfig().className} "${layer.name}"`;
   const list = Array.isArray(inputs) ? (inputs as readonly SymbolicTensor[]) : [inputs as SymbolicTensor];
   for (const [index, entry] of list.entries()) {
     if (!(entry instanceof SymbolicTensor)) {
-      throw new AnnetError('INVALID_ARGUMENT', operation, `input ${index} is not a symbolic tensor (got ${typeof entry}); build graphs from input({ ... }) and the results of apply`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `input ${index} is not a symbolic tensor (got ${typeof entry}); build graphs from input({ ... }) and the results of apply`,
+      );
     }
   }
   if (isMultiInput(layer)) {
-    if (!Array.isArray(inputs)) throw new AnnetError('INVALID_ARGUMENT', operation, 'takes several inputs: pass an array, apply(layer, [a, b])');
+    if (!Array.isArray(inputs))
+      throw new AnnetError('INVALID_ARGUMENT', operation, 'takes several inputs: pass an array, apply(layer, [a, b])');
   } else if (Array.isArray(inputs)) {
-    if (inputs.length !== 1) throw new AnnetError('INVALID_ARGUMENT', operation, `takes one input, got an array of ${inputs.length}; merge them first (Add, Concatenate…)`);
+    if (inputs.length !== 1)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `takes one input, got an array of ${inputs.length}; merge them first (Add, Concatenate…)`,
+      );
   }
   checkDTypes(layer, list, operation);
   const shapes = list.map((tensor) => tensor.shape);
@@ -41,7 +55,11 @@ function checkDTypes(layer: GraphLayer, inputs: readonly SymbolicTensor[], opera
   if (layer.parameters().length === 0 || (own !== 'float32' && own !== 'float64')) return;
   for (const entry of inputs) {
     if (entry.dtype !== 'int32' && entry.dtype !== own) {
-      throw new AnnetError('DTYPE_MISMATCH', operation, `its parameters are ${own} but its input (${entry.describe()}) is ${entry.dtype}; build the layer with { dtype: '${entry.dtype}' } or the input with dtype '${own}'`);
+      throw new AnnetError(
+        'DTYPE_MISMATCH',
+        operation,
+        `its parameters are ${own} but its input (${entry.describe()}) is ${entry.dtype}; build the layer with { dtype: '${entry.dtype}' } or the input with dtype '${own}'`,
+      );
     }
   }
 }

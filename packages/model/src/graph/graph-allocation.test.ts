@@ -26,7 +26,14 @@ describe('a steady-state graph training step', () => {
     await model.fit(data, { optimizer, loss: 'softmaxCrossEntropy', epochs: 5, batchSize: 32, metrics: ['accuracy'] });
     const before = used();
     // 40 more epochs, 320 more steps: anything allocated per step would show as megabytes.
-    await model.fit(data, { optimizer, loss: 'softmaxCrossEntropy', epochs: 45, initialEpoch: 5, batchSize: 32, metrics: ['accuracy'] });
+    await model.fit(data, {
+      optimizer,
+      loss: 'softmaxCrossEntropy',
+      epochs: 45,
+      initialEpoch: 5,
+      batchSize: 32,
+      metrics: ['accuracy'],
+    });
     expect(used() - before).toBeLessThan(512 * 1024);
   });
 });

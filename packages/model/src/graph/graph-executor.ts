@@ -85,7 +85,8 @@ export class GraphExecutor {
         values[node.outputSlot] = output;
       }
     }
-    for (let index = 0; index < plan.outputSlots.length; index++) this.outputValues[index] = values[plan.outputSlots[index]]!;
+    for (let index = 0; index < plan.outputSlots.length; index++)
+      this.outputValues[index] = values[plan.outputSlots[index]]!;
     return this.outputValues;
   }
 
@@ -95,23 +96,30 @@ export class GraphExecutor {
    * returns the gradient with respect to each model input; otherwise layers that read only model
    * inputs skip that product and the result holds `undefined`s.
    */
-  backward(outputGradients: readonly Tensor[], options: { readonly inputGradients?: boolean } = withoutInputGradients): readonly (Tensor | undefined)[] {
+  backward(
+    outputGradients: readonly Tensor[],
+    options: { readonly inputGradients?: boolean } = withoutInputGradients,
+  ): readonly (Tensor | undefined)[] {
     const { plan } = this;
     this.pass++;
     const wantInputs = options.inputGradients === true;
     this.contributions.fill(0);
     this.gradients.fill(undefined);
-    for (let index = 0; index < plan.outputSlots.length; index++) this.accumulate(plan.outputSlots[index], outputGradients[index], true);
+    for (let index = 0; index < plan.outputSlots.length; index++)
+      this.accumulate(plan.outputSlots[index], outputGradients[index], true);
     const inputCount = plan.inputs.length;
     for (let index = plan.nodes.length - 1; index >= 0; index--) {
       const node = plan.nodes[index];
       const gradient = this.gradients[node.outputSlot]!;
       let needed = wantInputs;
-      for (let position = 0; position < node.inputSlots.length; position++) if (node.inputSlots[position] >= inputCount) needed = true;
+      for (let position = 0; position < node.inputSlots.length; position++)
+        if (node.inputSlots[position] >= inputCount) needed = true;
       const shared = node.calls > 1;
       const parameters = node.layer.parameters();
       const saved = this.saveWrittenGradients(parameters);
-      const result = shared ? this.backwardSharedCall(node, index, gradient, needed) : this.runBackward(node, gradient, needed);
+      const result = shared
+        ? this.backwardSharedCall(node, index, gradient, needed)
+        : this.runBackward(node, gradient, needed);
       this.addSavedGradients(parameters, saved);
       for (let position = 0; position < node.inputSlots.length; position++) {
         const slot = node.inputSlots[position];
@@ -119,14 +127,16 @@ export class GraphExecutor {
         this.accumulate(slot, node.multiInput ? (result as readonly Tensor[])[position] : (result as Tensor), !shared);
       }
     }
-    for (let index = 0; index < inputCount; index++) this.inputGradientValues[index] = wantInputs ? this.gradients[index] : undefined;
+    for (let index = 0; index < inputCount; index++)
+      this.inputGradientValues[index] = wantInputs ? this.gradients[index] : undefined;
     return this.inputGradientValues;
   }
 
   private runForward(node: PlanNode, index: number, options: { readonly training: boolean }): Tensor {
     if (node.multiInput) {
       const inputs = this.nodeInputs[index];
-      for (let position = 0; position < node.inputSlots.length; position++) inputs[position] = this.values[node.inputSlots[position]]!;
+      for (let position = 0; position < node.inputSlots.length; position++)
+        inputs[position] = this.values[node.inputSlots[position]]!;
       return (node.layer as MultiInputModelLayer).forward(inputs, options);
     }
     return (node.layer as ModelLayer).forward(this.values[node.inputSlots[0]]!, options);
@@ -134,11 +144,18 @@ export class GraphExecutor {
 
   private runBackward(node: PlanNode, gradient: Tensor, needed: boolean): Tensor | readonly Tensor[] {
     const options = needed ? withInputGradient : skipInputGradient;
-    return node.multiInput ? (node.layer as MultiInputModelLayer).backward(gradient, options) : (node.layer as ModelLayer).backward(gradient, options);
+    return node.multiInput
+      ? (node.layer as MultiInputModelLayer).backward(gradient, options)
+      : (node.layer as ModelLayer).backward(gradient, options);
   }
 
   /** Backward of one call of a shared layer: recompute its forward unless it is the last call (the caller accumulates `grad`). */
-  private backwardSharedCall(node: PlanNode, index: number, gradient: Tensor, needed: boolean): Tensor | readonly Tensor[] {
+  private backwardSharedCall(
+    node: PlanNode,
+    index: number,
+    gradient: Tensor,
+    needed: boolean,
+  ): Tensor | readonly Tensor[] {
     const { layer } = node;
     const recompute = node.call < node.calls - 1;
     if (recompute) {

@@ -1,4 +1,16 @@
-import { BatchNorm, Concatenate, Conv2D, Dense, Dropout, GlobalAveragePooling2D, Multiply, ReLU, Subtract, Tanh, Add } from '@annet/layers';
+import {
+  BatchNorm,
+  Concatenate,
+  Conv2D,
+  Dense,
+  Dropout,
+  GlobalAveragePooling2D,
+  Multiply,
+  ReLU,
+  Subtract,
+  Tanh,
+  Add,
+} from '@annet/layers';
 import { describe, expect, it } from 'vitest';
 import { checkGraphGradients, normalTensor } from '../testing/graph-gradient-check.js';
 import { apply } from './apply.js';
@@ -8,7 +20,11 @@ import { input } from './symbolic-tensor.js';
 const f64 = { dtype: 'float64' } as const;
 
 /** `zero`: arrays whose gradient is exactly zero by construction (a bias right before BatchNorm, whose mean subtraction cancels it). */
-function expectGradientsMatch(results: ReturnType<typeof checkGraphGradients>, tolerance = 1e-6, zero: readonly string[] = []) {
+function expectGradientsMatch(
+  results: ReturnType<typeof checkGraphGradients>,
+  tolerance = 1e-6,
+  zero: readonly string[] = [],
+) {
   expect(results.length).toBeGreaterThan(1);
   for (const { name, relativeError, largest } of results) {
     if (zero.includes(name)) {
@@ -35,7 +51,10 @@ describe('whole-graph gradients against central differences (float64)', () => {
     const left = input({ name: 'left', shape: [3], dtype: 'float64' });
     const right = input({ name: 'right', shape: [3], dtype: 'float64' });
     const shared = new Dense(3, 4, { ...f64, name: 'tower' });
-    const difference = apply(new Subtract(), [apply(new Tanh(), apply(shared, left)), apply(new Tanh(), apply(shared, right))]);
+    const difference = apply(new Subtract(), [
+      apply(new Tanh(), apply(shared, left)),
+      apply(new Tanh(), apply(shared, right)),
+    ]);
     const model = new Model({ inputs: [left, right], outputs: apply(new Dense(4, 1, f64), difference) }).initialize(3);
     expect(model.parameters().filter((parameter) => parameter.name.startsWith('tower.')).length).toBe(2);
     expectGradientsMatch(checkGraphGradients(model, { left: normalTensor([2, 3], 4), right: normalTensor([2, 3], 5) }));
@@ -54,11 +73,17 @@ describe('whole-graph gradients against central differences (float64)', () => {
   it('two inputs (image and a scalar) and two outputs, with Concatenate and Multiply', () => {
     const image = input({ name: 'image', shape: [1, 4, 4], dtype: 'float64' });
     const scalar = input({ name: 'scalar', shape: [1], dtype: 'float64' });
-    const features = apply(new GlobalAveragePooling2D(), apply(new ReLU(), apply(new Conv2D(1, 3, 3, { ...f64, padding: 'same' }), image)));
+    const features = apply(
+      new GlobalAveragePooling2D(),
+      apply(new ReLU(), apply(new Conv2D(1, 3, 3, { ...f64, padding: 'same' }), image)),
+    );
     const joined = apply(new Concatenate(), [features, scalar]);
     const hidden = apply(new Tanh(), apply(new Dense(4, 4, f64), joined));
     const gate = apply(new Dense(1, 4, f64), scalar);
-    const model = new Model({ inputs: [image, scalar], outputs: { digit: apply(new Dense(4, 3, f64), hidden), box: apply(new Multiply(), [hidden, gate]) } }).initialize(8);
+    const model = new Model({
+      inputs: [image, scalar],
+      outputs: { digit: apply(new Dense(4, 3, f64), hidden), box: apply(new Multiply(), [hidden, gate]) },
+    }).initialize(8);
     const batch = { image: normalTensor([2, 1, 4, 4], 9), scalar: normalTensor([2, 1], 10) };
     // Seeded inputs whose ReLU pre-activations sit farther than ε from 0 (a straddled kink would show as a large error).
     expectGradientsMatch(checkGraphGradients(model, batch), 1e-5);
@@ -69,7 +94,10 @@ describe('whole-graph gradients against central differences (float64)', () => {
     const main = apply(new BatchNorm(3, f64), apply(new Conv2D(2, 3, 3, { ...f64, padding: 'same', stride: 2 }), x));
     const shortcut = apply(new Conv2D(2, 3, 1, { ...f64, stride: 2 }), x);
     const block = apply(new Tanh(), apply(new Add(), [main, shortcut]));
-    const model = new Model({ inputs: x, outputs: apply(new Dense(3, 2, f64), apply(new GlobalAveragePooling2D(), block)) }).initialize(11);
+    const model = new Model({
+      inputs: x,
+      outputs: apply(new Dense(3, 2, f64), apply(new GlobalAveragePooling2D(), block)),
+    }).initialize(11);
     expectGradientsMatch(checkGraphGradients(model, { x: normalTensor([3, 2, 4, 4], 12) }), 1e-6, ['conv2d_1.biases']);
   });
 });

@@ -10,7 +10,8 @@ import type { ModelLayer } from '../sequential/model-layer.js';
  * @example
  * const add: MultiInputModelLayer = new Add();
  */
-export type MultiInputModelLayer = MultiInputLayer<Tensor> & Omit<ModelLayer, keyof MultiInputLayer<Tensor> | 'forward' | 'backward' | 'outputShape'>;
+export type MultiInputModelLayer = MultiInputLayer<Tensor> &
+  Omit<ModelLayer, keyof MultiInputLayer<Tensor> | 'forward' | 'backward' | 'outputShape'>;
 
 /**
  * Any layer a graph node can hold: one input ({@link ModelLayer}) or several ({@link MultiInputModelLayer}).

@@ -53,8 +53,15 @@ export interface GraphPlan {
  * @example
  * const plan = buildPlan([image, extra], [['digit', logits]], 'Model "two_inputs"');
  */
-export function buildPlan(inputs: readonly SymbolicTensor[], outputs: readonly (readonly [string | null, SymbolicTensor])[], operation: string): GraphPlan {
-  const order = executionOrder(outputs.map(([, tensor]) => tensor), operation);
+export function buildPlan(
+  inputs: readonly SymbolicTensor[],
+  outputs: readonly (readonly [string | null, SymbolicTensor])[],
+  operation: string,
+): GraphPlan {
+  const order = executionOrder(
+    outputs.map(([, tensor]) => tensor),
+    operation,
+  );
   const inputNames = inputs.map((tensor) => tensor.inputName!);
   checkInputs(inputs, inputNames, order, outputs, operation);
   const layers: GraphLayer[] = [];
@@ -74,7 +81,12 @@ export function buildPlan(inputs: readonly SymbolicTensor[], outputs: readonly (
   });
   const taken = new Set(inputNames);
   for (const layer of layers) {
-    if (taken.has(layer.name)) throw new AnnetError('INVALID_ARGUMENT', operation, `the name ${JSON.stringify(layer.name)} is used by an input and a layer; names must be unique within a model`);
+    if (taken.has(layer.name))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `the name ${JSON.stringify(layer.name)} is used by an input and a layer; names must be unique within a model`,
+      );
     taken.add(layer.name);
   }
   const nodes: PlanNode[] = [];
@@ -87,7 +99,15 @@ export function buildPlan(inputs: readonly SymbolicTensor[], outputs: readonly (
     const outputSlot = slotNames.length;
     slots.set(tensor, outputSlot);
     slotNames.push(call === 0 ? layer.name : `${layer.name}@${call}`);
-    nodes.push({ layer, multiInput: isMultiInput(layer), inputSlots: tensor.node.inputs.map((entry) => slots.get(entry)!), outputSlot, call, calls: callCounts.get(layer)!, output: tensor });
+    nodes.push({
+      layer,
+      multiInput: isMultiInput(layer),
+      inputSlots: tensor.node.inputs.map((entry) => slots.get(entry)!),
+      outputSlot,
+      call,
+      calls: callCounts.get(layer)!,
+      output: tensor,
+    });
   }
   const uses = new Array<number>(slotNames.length).fill(0);
   for (const node of nodes) for (const slot of node.inputSlots) uses[slot]++;
@@ -96,7 +116,12 @@ export function buildPlan(inputs: readonly SymbolicTensor[], outputs: readonly (
   for (const [name, tensor] of outputs) {
     const slot = slots.get(tensor)!;
     const outputName = name ?? slotNames[slot];
-    if (outputNames.includes(outputName)) throw new AnnetError('INVALID_ARGUMENT', operation, `two outputs are named ${JSON.stringify(outputName)}; output names key losses, metrics and predictions, so they must be unique`);
+    if (outputNames.includes(outputName))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `two outputs are named ${JSON.stringify(outputName)}; output names key losses, metrics and predictions, so they must be unique`,
+      );
     outputNames.push(outputName);
     outputSlots.push(slot);
     uses[slot]++;
@@ -114,7 +139,11 @@ function executionOrder(outputs: readonly SymbolicTensor[], operation: string): 
     if (seen === 'done') return;
     if (seen === 'visiting') {
       const cycle = path.slice(path.indexOf(tensor)).map((entry) => entry.node?.layer.name ?? entry.inputName);
-      throw new AnnetError('INVALID_ARGUMENT', operation, `the graph has a cycle: ${[...cycle, cycle[0]].join(' → ')}; a model must be acyclic`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `the graph has a cycle: ${[...cycle, cycle[0]].join(' → ')}; a model must be acyclic`,
+      );
     }
     state.set(tensor, 'visiting');
     path.push(tensor);
@@ -127,22 +156,53 @@ function executionOrder(outputs: readonly SymbolicTensor[], operation: string): 
   return order;
 }
 
-function checkInputs(inputs: readonly SymbolicTensor[], names: readonly string[], order: readonly SymbolicTensor[], outputs: readonly (readonly [string | null, SymbolicTensor])[], operation: string): void {
+function checkInputs(
+  inputs: readonly SymbolicTensor[],
+  names: readonly string[],
+  order: readonly SymbolicTensor[],
+  outputs: readonly (readonly [string | null, SymbolicTensor])[],
+  operation: string,
+): void {
   if (inputs.length === 0) throw new AnnetError('INVALID_ARGUMENT', operation, 'a model needs at least one input');
   if (outputs.length === 0) throw new AnnetError('INVALID_ARGUMENT', operation, 'a model needs at least one output');
   for (const [index, tensor] of inputs.entries()) {
-    if (tensor.node !== null || tensor.inputName === null) throw new AnnetError('INVALID_ARGUMENT', operation, `inputs[${index}] is ${tensor.describe()}, not a model input; pass the tensors made by input({ ... })`);
-    if (names.indexOf(names[index]) !== index) throw new AnnetError('INVALID_ARGUMENT', operation, `two inputs are named ${JSON.stringify(names[index])}; give each input({ name }) a unique name`);
+    if (tensor.node !== null || tensor.inputName === null)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `inputs[${index}] is ${tensor.describe()}, not a model input; pass the tensors made by input({ ... })`,
+      );
+    if (names.indexOf(names[index]) !== index)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `two inputs are named ${JSON.stringify(names[index])}; give each input({ name }) a unique name`,
+      );
   }
   const reached = new Set(order.filter((tensor) => tensor.node === null));
   for (const tensor of reached) {
-    if (!inputs.includes(tensor)) throw new AnnetError('INVALID_ARGUMENT', operation, `an output depends on ${tensor.describe()}, which is not among the model's inputs; add it to inputs`);
+    if (!inputs.includes(tensor))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `an output depends on ${tensor.describe()}, which is not among the model's inputs; add it to inputs`,
+      );
   }
   for (const [index, tensor] of inputs.entries()) {
-    if (!reached.has(tensor)) throw new AnnetError('INVALID_ARGUMENT', operation, `input ${JSON.stringify(names[index])} is disconnected: no output depends on it; remove it or connect it`);
+    if (!reached.has(tensor))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `input ${JSON.stringify(names[index])} is disconnected: no output depends on it; remove it or connect it`,
+      );
   }
   for (const [name, tensor] of outputs) {
-    if (!dependsOnInput(tensor)) throw new AnnetError('INVALID_ARGUMENT', operation, `output ${name === null ? tensor.describe() : JSON.stringify(name)} does not depend on any input`);
+    if (!dependsOnInput(tensor))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `output ${name === null ? tensor.describe() : JSON.stringify(name)} does not depend on any input`,
+      );
   }
 }
 

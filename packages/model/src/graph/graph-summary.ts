@@ -57,7 +57,12 @@ export function summarizePlan(plan: GraphPlan): GraphSummary {
       }
     }
     const name = plan.slotNames[node.outputSlot];
-    return { layer: `${name} (${node.layer.getConfig().className})`, outputShape: node.output.shape.slice(), parameters: count, inbound: node.inputSlots.map((slot) => plan.slotNames[slot]) };
+    return {
+      layer: `${name} (${node.layer.getConfig().className})`,
+      outputShape: node.output.shape.slice(),
+      parameters: count,
+      inbound: node.inputSlots.map((slot) => plan.slotNames[slot]),
+    };
   });
   return {
     inputs: plan.inputs.map((tensor) => ({ name: tensor.inputName!, shape: tensor.shape.slice() })),
@@ -75,10 +80,19 @@ export function summarizePlan(plan: GraphPlan): GraphSummary {
  * console.log(formatGraphSummary('resnet', summarizePlan(plan)));
  */
 export function formatGraphSummary(name: string, summary: GraphSummary): string {
-  const shapeText = (shape: readonly number[]) => `[${shape.map((dimension) => (dimension === -1 ? 'batch' : String(dimension))).join(', ')}]`;
+  const shapeText = (shape: readonly number[]) =>
+    `[${shape.map((dimension) => (dimension === -1 ? 'batch' : String(dimension))).join(', ')}]`;
   const table = formatTable(
     ['Layer (type)', 'Output shape', 'Params', 'Inbound'],
-    [...summary.inputs.map((entry) => [`${entry.name} (Input)`, shapeText(entry.shape), '0', '']), ...summary.rows.map((row) => [row.layer, shapeText(row.outputShape), formatCount(row.parameters), row.inbound.join(', ')])],
+    [
+      ...summary.inputs.map((entry) => [`${entry.name} (Input)`, shapeText(entry.shape), '0', '']),
+      ...summary.rows.map((row) => [
+        row.layer,
+        shapeText(row.outputShape),
+        formatCount(row.parameters),
+        row.inbound.join(', '),
+      ]),
+    ],
     { align: ['left', 'left', 'right', 'left'] },
   );
   const total = summary.trainableParameters + summary.nonTrainableParameters;

@@ -3,7 +3,13 @@ import type { LayerRegistry } from '@annet/layers';
 import { AnnetError, createRng, rngFromState, Tensor, type Rng, type RngState } from '@annet/tensor';
 import type { History } from '../callbacks/history.js';
 import type { TrainingData } from '../training/data-source.js';
-import { evaluateModel, evaluateModelAsync, type AsyncEvaluateOptions, type EvaluateOptions, type TrainingSetup } from '../training/evaluate.js';
+import {
+  evaluateModel,
+  evaluateModelAsync,
+  type AsyncEvaluateOptions,
+  type EvaluateOptions,
+  type TrainingSetup,
+} from '../training/evaluate.js';
 import { runStepsYielding } from '../training/yielding-steps.js';
 import { resolveYieldEvery, type YieldEvery } from '../training/yield-every.js';
 import { fitModel } from '../training/fit.js';
@@ -68,9 +74,20 @@ export class Model implements Trainable, TrainableModel {
   constructor(options: ModelOptions) {
     this.name = options?.name ?? 'model';
     const operation = `Model "${this.name}"`;
-    if (typeof options !== 'object' || options === null) throw new AnnetError('INVALID_ARGUMENT', operation, 'expected { inputs, outputs, name? }');
-    const inputs = options.inputs instanceof SymbolicTensor ? [options.inputs] : Array.isArray(options.inputs) ? options.inputs : null;
-    if (inputs === null || !inputs.every((entry) => entry instanceof SymbolicTensor)) throw new AnnetError('INVALID_ARGUMENT', operation, 'inputs must be a symbolic tensor from input({ ... }) or an array of them');
+    if (typeof options !== 'object' || options === null)
+      throw new AnnetError('INVALID_ARGUMENT', operation, 'expected { inputs, outputs, name? }');
+    const inputs =
+      options.inputs instanceof SymbolicTensor
+        ? [options.inputs]
+        : Array.isArray(options.inputs)
+          ? options.inputs
+          : null;
+    if (inputs === null || !inputs.every((entry) => entry instanceof SymbolicTensor))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        'inputs must be a symbolic tensor from input({ ... }) or an array of them',
+      );
     this.plan = buildPlan(inputs, namedOutputs(options.outputs, operation), operation);
     this.layers = this.plan.layers;
     this.inputNames = this.plan.inputNames;
@@ -142,7 +159,10 @@ export class Model implements Trainable, TrainableModel {
    * const { digit } = model.forward({ image, extra }, { training: false });
    */
   forward(inputs: ModelInputs, options: { readonly training: boolean } = { training: false }): NamedTensors {
-    const outputs = this.forwardArrays(orderInputs(inputs, this.inputNames, this.plan.inputs, this.orderedInputs, `Model "${this.name}".forward`), options.training);
+    const outputs = this.forwardArrays(
+      orderInputs(inputs, this.inputNames, this.plan.inputs, this.orderedInputs, `Model "${this.name}".forward`),
+      options.training,
+    );
     for (let index = 0; index < outputs.length; index++) this.namedOutputs[this.outputNames[index]] = outputs[index];
     return this.namedOutputs;
   }
@@ -162,7 +182,10 @@ export class Model implements Trainable, TrainableModel {
    * model.forward(inputs, { training: true });
    * model.backward({ digit: lossGradient });
    */
-  backward(outputGradients: Tensor | readonly Tensor[] | NamedTensors, options: { readonly inputGradients?: boolean } = {}): NamedTensors {
+  backward(
+    outputGradients: Tensor | readonly Tensor[] | NamedTensors,
+    options: { readonly inputGradients?: boolean } = {},
+  ): NamedTensors {
     const gradients = orderGradients(outputGradients, this.outputNames, `Model "${this.name}".backward`);
     const inputGradients = this.executor.backward(gradients, options);
     const result: Record<string, Tensor> = {};
@@ -184,7 +207,12 @@ export class Model implements Trainable, TrainableModel {
   predictNamed(inputs: ModelInputs, options: { readonly batchSize?: number } = {}): NamedTensors {
     const operation = `Model "${this.name}".predict`;
     const ordered = orderInputs(inputs, this.inputNames, this.plan.inputs, [], operation);
-    const outputs = predictArraysInBatches((batch) => this.forwardArrays(batch, false), ordered, options.batchSize ?? 32, operation);
+    const outputs = predictArraysInBatches(
+      (batch) => this.forwardArrays(batch, false),
+      ordered,
+      options.batchSize ?? 32,
+      operation,
+    );
     const result: Record<string, Tensor> = {};
     this.outputNames.forEach((outputName, index) => (result[outputName] = outputs[index]));
     return result;
@@ -197,11 +225,17 @@ export class Model implements Trainable, TrainableModel {
    * @example
    * const { digit } = await model.predictNamedAsync({ image, extra }, { yieldEvery: 'batch' });
    */
-  async predictNamedAsync(inputs: ModelInputs, options: { readonly batchSize?: number; readonly yieldEvery?: YieldEvery } = {}): Promise<NamedTensors> {
+  async predictNamedAsync(
+    inputs: ModelInputs,
+    options: { readonly batchSize?: number; readonly yieldEvery?: YieldEvery } = {},
+  ): Promise<NamedTensors> {
     const operation = `Model "${this.name}".predictAsync`;
     const ordered = orderInputs(inputs, this.inputNames, this.plan.inputs, [], operation);
     const policy = resolveYieldEvery(options.yieldEvery, false, operation);
-    const outputs = await runStepsYielding(predictArraySteps((batch) => this.forwardArrays(batch, false), ordered, options.batchSize ?? 32, operation), policy);
+    const outputs = await runStepsYielding(
+      predictArraySteps((batch) => this.forwardArrays(batch, false), ordered, options.batchSize ?? 32, operation),
+      policy,
+    );
     const result: Record<string, Tensor> = {};
     this.outputNames.forEach((outputName, index) => (result[outputName] = outputs[index]));
     return result;
@@ -213,8 +247,16 @@ export class Model implements Trainable, TrainableModel {
    * @example
    * const probabilities = await model.predictAsync(images, { batchSize: 256 });
    */
-  async predictAsync(inputs: ModelInputs, options: { readonly batchSize?: number; readonly yieldEvery?: YieldEvery } = {}): Promise<Tensor> {
-    if (this.outputNames.length !== 1) throw new AnnetError('INVALID_ARGUMENT', `Model "${this.name}".predictAsync`, `the model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}); use predictNamedAsync`);
+  async predictAsync(
+    inputs: ModelInputs,
+    options: { readonly batchSize?: number; readonly yieldEvery?: YieldEvery } = {},
+  ): Promise<Tensor> {
+    if (this.outputNames.length !== 1)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        `Model "${this.name}".predictAsync`,
+        `the model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}); use predictNamedAsync`,
+      );
     return (await this.predictNamedAsync(inputs, options))[this.outputNames[0]];
   }
 
@@ -226,7 +268,12 @@ export class Model implements Trainable, TrainableModel {
    * const probabilities = model.predict(images, { batchSize: 256 });
    */
   predict(inputs: ModelInputs, options: { readonly batchSize?: number } = {}): Tensor {
-    if (this.outputNames.length !== 1) throw new AnnetError('INVALID_ARGUMENT', `Model "${this.name}".predict`, `the model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}); use predictNamed`);
+    if (this.outputNames.length !== 1)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        `Model "${this.name}".predict`,
+        `the model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}); use predictNamed`,
+      );
     return this.predictNamed(inputs, options)[this.outputNames[0]];
   }
 
@@ -288,25 +335,52 @@ export class Model implements Trainable, TrainableModel {
 
 function namedOutputs(outputs: ModelOptions['outputs'], operation: string): [string | null, SymbolicTensor][] {
   if (outputs instanceof SymbolicTensor) return [[null, outputs]];
-  const entries: [string | null, unknown][] = Array.isArray(outputs) ? outputs.map((tensor) => [null, tensor]) : typeof outputs === 'object' && outputs !== null ? Object.entries(outputs) : [];
+  const entries: [string | null, unknown][] = Array.isArray(outputs)
+    ? outputs.map((tensor) => [null, tensor])
+    : typeof outputs === 'object' && outputs !== null
+      ? Object.entries(outputs)
+      : [];
   if (entries.length === 0 || !entries.every(([, tensor]) => tensor instanceof SymbolicTensor)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, 'outputs must be a symbolic tensor, an array of them or { name: tensor }');
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      'outputs must be a symbolic tensor, an array of them or { name: tensor }',
+    );
   }
   return entries as [string | null, SymbolicTensor][];
 }
 
-function orderGradients(gradients: Tensor | readonly Tensor[] | NamedTensors, names: readonly string[], operation: string): Tensor[] {
+function orderGradients(
+  gradients: Tensor | readonly Tensor[] | NamedTensors,
+  names: readonly string[],
+  operation: string,
+): Tensor[] {
   if (Array.isArray(gradients)) {
-    if (gradients.length !== names.length) throw new AnnetError('INVALID_ARGUMENT', operation, `expected ${names.length} output gradients (${names.join(', ')}), got ${gradients.length}`);
+    if (gradients.length !== names.length)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `expected ${names.length} output gradients (${names.join(', ')}), got ${gradients.length}`,
+      );
     return gradients.slice();
   }
   if (gradients instanceof Tensor) {
-    if (names.length !== 1) throw new AnnetError('INVALID_ARGUMENT', operation, `the model has ${names.length} outputs (${names.join(', ')}); pass one gradient per output, as an array or by name`);
+    if (names.length !== 1)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `the model has ${names.length} outputs (${names.join(', ')}); pass one gradient per output, as an array or by name`,
+      );
     return [gradients];
   }
   return names.map((name) => {
     const gradient = (gradients as NamedTensors)[name];
-    if (gradient === undefined) throw new AnnetError('INVALID_ARGUMENT', operation, `the gradient of output ${JSON.stringify(name)} is missing; pass one per output: { ${names.join(', ')} }`);
+    if (gradient === undefined)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `the gradient of output ${JSON.stringify(name)} is missing; pass one per output: { ${names.join(', ')} }`,
+      );
     return gradient;
   });
 }

@@ -9,7 +9,12 @@ import { runSteps, type BatchSteps } from '../training/yielding-steps.js';
  * @example
  * const [digits, boxes] = predictArraysInBatches((batch) => model.forwardArrays(batch, false), [images, ages], 256, 'predict');
  */
-export function predictArraysInBatches(forward: (inputs: readonly Tensor[]) => readonly Tensor[], inputs: readonly Tensor[], batchSize: number, operation: string): Tensor[] {
+export function predictArraysInBatches(
+  forward: (inputs: readonly Tensor[]) => readonly Tensor[],
+  inputs: readonly Tensor[],
+  batchSize: number,
+  operation: string,
+): Tensor[] {
   return runSteps(predictArraySteps(forward, inputs, batchSize, operation));
 }
 
@@ -19,8 +24,14 @@ export function predictArraysInBatches(forward: (inputs: readonly Tensor[]) => r
  * @example
  * const outputs = await runStepsYielding(predictArraySteps(forward, [images], 256, 'predict'), { kind: 'batches', every: 4 });
  */
-export function* predictArraySteps(forward: (inputs: readonly Tensor[]) => readonly Tensor[], inputs: readonly Tensor[], batchSize: number, operation: string): BatchSteps<Tensor[]> {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize must be a positive integer, got ${batchSize}`);
+export function* predictArraySteps(
+  forward: (inputs: readonly Tensor[]) => readonly Tensor[],
+  inputs: readonly Tensor[],
+  batchSize: number,
+  operation: string,
+): BatchSteps<Tensor[]> {
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize must be a positive integer, got ${batchSize}`);
   const count = inputs[0].shape[0];
   if (count === 0) throw new AnnetError('SHAPE_MISMATCH', operation, 'expected at least one input row, got 0');
   const batch: Tensor[] = new Array(inputs.length);
@@ -29,7 +40,14 @@ export function* predictArraySteps(forward: (inputs: readonly Tensor[]) => reado
     const end = Math.min(count, start + batchSize);
     for (let index = 0; index < inputs.length; index++) batch[index] = inputs[index].slice([start, end]);
     const outputs = forward(batch);
-    if (start === 0) results = outputs.map((output) => new Tensor(allocate(output.dtype as FloatDType, (count * output.size) / (end - start)), [count, ...output.shape.slice(1)]));
+    if (start === 0)
+      results = outputs.map(
+        (output) =>
+          new Tensor(allocate(output.dtype as FloatDType, (count * output.size) / (end - start)), [
+            count,
+            ...output.shape.slice(1),
+          ]),
+      );
     outputs.forEach((output, index) => copyRows(output, results[index], (start * output.size) / (end - start)));
     if (end < count) yield;
   }

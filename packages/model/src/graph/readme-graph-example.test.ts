@@ -28,7 +28,10 @@ it('runs the README two-input example and learns both heads', async () => {
 
   const image = input({ name: 'image', shape: [1, 8, 8] });
   const scalar = input({ name: 'scalar', shape: [1] });
-  const features = apply(new Flatten(), apply(new MaxPool2D(2), apply(new Conv2D(1, 8, 3, { padding: 'same', activation: 'relu' }), image)));
+  const features = apply(
+    new Flatten(),
+    apply(new MaxPool2D(2), apply(new Conv2D(1, 8, 3, { padding: 'same', activation: 'relu' }), image)),
+  );
   const joined = apply(new Concatenate(), [features, scalar]);
   const hidden = apply(new Dense(129, 32, { activation: 'relu' }), joined);
   const model = new Model({
@@ -40,9 +43,20 @@ it('runs the README two-input example and learns both heads', async () => {
   expect(model.summary()).toMatch(/concatenate_1 \(Concatenate\)\s+\[batch, 129\]\s+0\s+flatten_1, scalar/);
 
   const history = await model.fit(
-    { inputs: { image: images, scalar: extra }, targets: { side: new Tensor(brighterLeft, [count]), product: new Tensor(products, [count, 1]) } },
-    { optimizer: new Adam({ learningRate: 3e-3 }), loss: { side: 'softmaxCrossEntropy', product: 'meanSquaredError' },
-      lossWeights: { product: 4 }, metrics: { side: ['accuracy'] }, epochs: 30, batchSize: 32, seed: 1, validationSplit: 0.25 },
+    {
+      inputs: { image: images, scalar: extra },
+      targets: { side: new Tensor(brighterLeft, [count]), product: new Tensor(products, [count, 1]) },
+    },
+    {
+      optimizer: new Adam({ learningRate: 3e-3 }),
+      loss: { side: 'softmaxCrossEntropy', product: 'meanSquaredError' },
+      lossWeights: { product: 4 },
+      metrics: { side: ['accuracy'] },
+      epochs: 30,
+      batchSize: 32,
+      seed: 1,
+      validationSplit: 0.25,
+    },
   );
   const last = history.last()!;
   const first = history.epochs[0];

@@ -65,14 +65,25 @@ export interface InputOptions {
  */
 export function input(options: InputOptions): SymbolicTensor {
   const operation = 'input';
-  if (typeof options !== 'object' || options === null) throw new AnnetError('INVALID_ARGUMENT', operation, 'expected options { name, shape, dtype? }');
+  if (typeof options !== 'object' || options === null)
+    throw new AnnetError('INVALID_ARGUMENT', operation, 'expected options { name, shape, dtype? }');
   const name = options.name ?? 'input';
-  if (typeof name !== 'string' || name.length === 0) throw new AnnetError('INVALID_ARGUMENT', operation, `name must be a non-empty string, got ${JSON.stringify(name)}`);
+  if (typeof name !== 'string' || name.length === 0)
+    throw new AnnetError('INVALID_ARGUMENT', operation, `name must be a non-empty string, got ${JSON.stringify(name)}`);
   const shape = options.shape;
   if (!Array.isArray(shape) || !shape.every((dimension) => Number.isSafeInteger(dimension) && dimension > 0)) {
-    throw new AnnetError('INVALID_ARGUMENT', `input "${name}"`, `shape must be an array of positive integers (one sample, no batch dimension), got ${JSON.stringify(shape)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      `input "${name}"`,
+      `shape must be an array of positive integers (one sample, no batch dimension), got ${JSON.stringify(shape)}`,
+    );
   }
   const dtype = options.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') throw new AnnetError('INVALID_ARGUMENT', `input "${name}"`, `dtype must be float32, float64 or int32, got ${JSON.stringify(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32')
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      `input "${name}"`,
+      `dtype must be float32, float64 or int32, got ${JSON.stringify(dtype)}`,
+    );
   return new SymbolicTensor([-1, ...shape], dtype, null, name);
 }

@@ -47,7 +47,11 @@ export function targetClass(targets: Tensor, row: number): number {
 export function checkedTargetClass(targets: Tensor, row: number, classes: number, operation: string): number {
   const target = targetClass(targets, row);
   if (!(target >= 0 && target < classes)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `target class ${target} in row ${row} is outside [0, ${classes}); targets must be class indices or one-hot rows`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `target class ${target} in row ${row} is outside [0, ${classes}); targets must be class indices or one-hot rows`,
+    );
   }
   return target;
 }
@@ -71,12 +75,17 @@ export function classCount(predictions: Tensor): number {
  */
 export function checkClassificationInputs(predictions: Tensor, targets: Tensor, operation: string): void {
   if (predictions.shape.length !== 2 || predictions.shape[1] < 1) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `expected predictions of shape [batch,classes], got ${formatShape(predictions.shape)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `expected predictions of shape [batch,classes], got ${formatShape(predictions.shape)}`,
+    );
   }
   const rows = predictions.shape[0];
   const targetsFit =
     targets.shape[0] === rows &&
-    (targets.shape.length === 1 || (targets.shape.length === 2 && (targets.shape[1] === 1 || targets.shape[1] === predictions.shape[1])));
+    (targets.shape.length === 1 ||
+      (targets.shape.length === 2 && (targets.shape[1] === 1 || targets.shape[1] === predictions.shape[1])));
   if (!targetsFit) {
     throw new AnnetError(
       'SHAPE_MISMATCH',
@@ -95,7 +104,11 @@ export function checkClassificationInputs(predictions: Tensor, targets: Tensor, 
 export function readCount(state: Readonly<Record<string, unknown>>, key: string, operation: string): number {
   const value = state[key];
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new AnnetError('INVALID_STATE', operation, `saved state needs a finite number "${key}", got ${JSON.stringify(value)}`);
+    throw new AnnetError(
+      'INVALID_STATE',
+      operation,
+      `saved state needs a finite number "${key}", got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

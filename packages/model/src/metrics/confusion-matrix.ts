@@ -30,7 +30,11 @@ export class ConfusionMatrix {
   update(predictions: Tensor, targets: Tensor): void {
     checkClassificationInputs(predictions, targets, 'ConfusionMatrix');
     if (classCount(predictions) !== this.classes) {
-      throw new AnnetError('SHAPE_MISMATCH', 'ConfusionMatrix', `predictions score ${classCount(predictions)} classes, the matrix has ${this.classes}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        'ConfusionMatrix',
+        `predictions score ${classCount(predictions)} classes, the matrix has ${this.classes}`,
+      );
     }
     const rows = predictions.shape[0];
     for (let row = 0; row < rows; row++) {
@@ -71,8 +75,17 @@ export class ConfusionMatrix {
   /** Restores what {@link ConfusionMatrix.state} returned. */
   setState(state: JsonObject): void {
     const counts = state.counts;
-    if (state.classes !== this.classes || !Array.isArray(counts) || counts.length !== this.counts.length || !counts.every((value) => typeof value === 'number')) {
-      throw new AnnetError('INVALID_STATE', 'ConfusionMatrix', `expected { classes: ${this.classes}, counts: ${this.counts.length} numbers }, got classes ${JSON.stringify(state.classes)}`);
+    if (
+      state.classes !== this.classes ||
+      !Array.isArray(counts) ||
+      counts.length !== this.counts.length ||
+      !counts.every((value) => typeof value === 'number')
+    ) {
+      throw new AnnetError(
+        'INVALID_STATE',
+        'ConfusionMatrix',
+        `expected { classes: ${this.classes}, counts: ${this.counts.length} numbers }, got classes ${JSON.stringify(state.classes)}`,
+      );
     }
     this.counts.set(counts as number[]);
   }

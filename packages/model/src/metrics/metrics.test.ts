@@ -52,8 +52,12 @@ describe('accuracy', () => {
     expect(resumed.result()).toBeNaN();
   });
   it('rejects targets of the wrong shape and out-of-range classes with the metric name', () => {
-    expect(() => accuracy(scores, tensor([1, 0]))).toThrow(/accuracy: targets of shape \[2\] do not fit predictions of shape \[4,3\]/);
-    expect(() => accuracy(scores, tensor([1, 0, 7, 2]))).toThrow(/accuracy: target class 7 in row 2 is outside \[0, 3\)/);
+    expect(() => accuracy(scores, tensor([1, 0]))).toThrow(
+      /accuracy: targets of shape \[2\] do not fit predictions of shape \[4,3\]/,
+    );
+    expect(() => accuracy(scores, tensor([1, 0, 7, 2]))).toThrow(
+      /accuracy: target class 7 in row 2 is outside \[0, 3\)/,
+    );
   });
 });
 
@@ -66,11 +70,20 @@ describe('topKAccuracy', () => {
   });
   it('with k = 1 equals accuracy when no row has ties (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: 4, maxLength: 4 })), { minLength: 1, maxLength: 20 }), (rows) => {
-        const predictions = tensor(rows.map(([, row]) => row));
-        const targets = tensor(rows.map(([target]) => target));
-        expect(topKAccuracy(predictions, targets, 1)).toBe(accuracy(predictions, targets));
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 3 }),
+            fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: 4, maxLength: 4 }),
+          ),
+          { minLength: 1, maxLength: 20 },
+        ),
+        (rows) => {
+          const predictions = tensor(rows.map(([, row]) => row));
+          const targets = tensor(rows.map(([target]) => target));
+          expect(topKAccuracy(predictions, targets, 1)).toBe(accuracy(predictions, targets));
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -78,7 +91,16 @@ describe('topKAccuracy', () => {
     // No score is greater than NaN, so a NaN target once counted as a hit: a diverged model scored 100%.
     expect(topKAccuracy(tensor([[Number.NaN, Number.NaN, Number.NaN]]), tensor([0]), 1)).toBe(0);
     // Row 0: the target scores 0.9 but another class is NaN, so the ranking is unknown: a miss. Row 1 is an ordinary hit.
-    expect(topKAccuracy(tensor([[0.9, Number.NaN, 0.1], [0.2, 0.7, 0.1]]), tensor([0, 1]), 2)).toBe(0.5);
+    expect(
+      topKAccuracy(
+        tensor([
+          [0.9, Number.NaN, 0.1],
+          [0.2, 0.7, 0.1],
+        ]),
+        tensor([0, 1]),
+        2,
+      ),
+    ).toBe(0.5);
     expect(topKAccuracy(tensor([[Number.POSITIVE_INFINITY, 0.5]]), tensor([0]), 1)).toBe(0);
   });
   it('rejects k below 1', () => {
@@ -114,18 +136,24 @@ describe('confusion matrix, precision, recall, F1', () => {
   });
   it('matches a naive per-class reference on random data (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 40 }), (pairs) => {
-        const predictions = tensor(pairs.map(([, predicted]) => [0, 1, 2, 3].map((c) => (c === predicted ? 1 : 0))));
-        const targets = tensor(pairs.map(([target]) => target));
-        const reference = naiveMacro(pairs, 4);
-        expect(precision(predictions, targets)).toBeCloseTo(reference.precision, 12);
-        expect(recall(predictions, targets)).toBeCloseTo(reference.recall, 12);
-        expect(f1Score(predictions, targets)).toBeCloseTo(reference.f1, 12);
-        const matrix = confusionMatrix(predictions, targets);
-        let total = 0;
-        for (let index = 0; index < matrix.size; index++) total += matrix.data[index];
-        expect(total).toBe(pairs.length);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (pairs) => {
+          const predictions = tensor(pairs.map(([, predicted]) => [0, 1, 2, 3].map((c) => (c === predicted ? 1 : 0))));
+          const targets = tensor(pairs.map(([target]) => target));
+          const reference = naiveMacro(pairs, 4);
+          expect(precision(predictions, targets)).toBeCloseTo(reference.precision, 12);
+          expect(recall(predictions, targets)).toBeCloseTo(reference.recall, 12);
+          expect(f1Score(predictions, targets)).toBeCloseTo(reference.f1, 12);
+          const matrix = confusionMatrix(predictions, targets);
+          let total = 0;
+          for (let index = 0; index < matrix.size; index++) total += matrix.data[index];
+          expect(total).toBe(pairs.length);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -142,23 +170,35 @@ describe('confusion matrix, precision, recall, F1', () => {
 describe('regression metrics', () => {
   it('computes MSE and MAE (hand-derived)', () => {
     // Differences: 0, -2, 1, 3 -> squares 0, 4, 1, 9 (mean 3.5); absolutes 0, 2, 1, 3 (mean 1.5).
-    const predictions = tensor([[1, 2], [3, 4]]);
-    const targets = tensor([[1, 4], [2, 1]]);
+    const predictions = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const targets = tensor([
+      [1, 4],
+      [2, 1],
+    ]);
     expect(meanSquaredError(predictions, targets)).toBe(3.5);
     expect(meanAbsoluteError(predictions, targets)).toBe(1.5);
   });
   it('reads strided views the same as contiguous copies (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.float({ min: -10, max: 10, noNaN: true }), { minLength: 6, maxLength: 6 }), fc.array(fc.float({ min: -10, max: 10, noNaN: true }), { minLength: 6, maxLength: 6 }), (a, b) => {
-        const predictions = tensor(a, { shape: [2, 3] }).transpose();
-        const targets = tensor(b, { shape: [3, 2] });
-        expect(meanSquaredError(predictions, targets)).toBeCloseTo(meanSquaredError(predictions.clone(), targets), 6);
-      }),
+      fc.property(
+        fc.array(fc.float({ min: -10, max: 10, noNaN: true }), { minLength: 6, maxLength: 6 }),
+        fc.array(fc.float({ min: -10, max: 10, noNaN: true }), { minLength: 6, maxLength: 6 }),
+        (a, b) => {
+          const predictions = tensor(a, { shape: [2, 3] }).transpose();
+          const targets = tensor(b, { shape: [3, 2] });
+          expect(meanSquaredError(predictions, targets)).toBeCloseTo(meanSquaredError(predictions.clone(), targets), 6);
+        },
+      ),
       { numRuns: 40 },
     );
   });
   it('rejects different shapes', () => {
-    expect(() => meanSquaredError(tensor([1, 2]), tensor([1]))).toThrow(/meanSquaredError: predictions \[2\] and targets \[1\] must have the same shape/);
+    expect(() => meanSquaredError(tensor([1, 2]), tensor([1]))).toThrow(
+      /meanSquaredError: predictions \[2\] and targets \[1\] must have the same shape/,
+    );
   });
 });
 
@@ -195,4 +235,3 @@ function naiveMacro(pairs: readonly (readonly [number, number])[], classes: numb
   }
   return { precision: sums.precision / present, recall: sums.recall / present, f1: sums.f1 / present };
 }
-

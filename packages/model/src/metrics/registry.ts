@@ -45,5 +45,9 @@ export function metricFromName(name: string): Metric {
   if (Object.hasOwn(metricNames, name)) return metricNames[name as keyof typeof metricNames]();
   const topK = /^top([1-9][0-9]*)Accuracy$/.exec(name);
   if (topK) return new TopKAccuracy({ k: Number(topK[1]) });
-  throw new AnnetError('NOT_FOUND', 'metricFromName', `unknown metric ${JSON.stringify(name)}; expected one of ${Object.keys(metricNames).join(', ')} or top<k>Accuracy`);
+  throw new AnnetError(
+    'NOT_FOUND',
+    'metricFromName',
+    `unknown metric ${JSON.stringify(name)}; expected one of ${Object.keys(metricNames).join(', ')} or top<k>Accuracy`,
+  );
 }

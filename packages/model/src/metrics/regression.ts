@@ -30,7 +30,11 @@ export class MeanErrorMetric implements Metric {
 
   update(predictions: Tensor, targets: Tensor): void {
     if (!shapesEqual(predictions.shape, targets.shape)) {
-      throw new AnnetError('SHAPE_MISMATCH', this.name, `predictions ${formatShape(predictions.shape)} and targets ${formatShape(targets.shape)} must have the same shape`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.name,
+        `predictions ${formatShape(predictions.shape)} and targets ${formatShape(targets.shape)} must have the same shape`,
+      );
     }
     let sum = 0;
     const squared = this.kind === 'squared';

@@ -38,7 +38,11 @@ export class TokenAccuracy implements Metric {
   constructor(options: TokenAccuracyOptions = {}) {
     this.name = options.name ?? 'tokenAccuracy';
     if (options.ignoreIndex !== undefined && !Number.isInteger(options.ignoreIndex)) {
-      throw new AnnetError('INVALID_ARGUMENT', this.name, `ignoreIndex must be an integer, got ${String(options.ignoreIndex)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.name,
+        `ignoreIndex must be an integer, got ${String(options.ignoreIndex)}`,
+      );
     }
     this.ignoreIndex = options.ignoreIndex;
   }
@@ -46,9 +50,14 @@ export class TokenAccuracy implements Metric {
   update(predictions: Tensor, targets: Tensor): void {
     const shape = predictions.shape;
     const rank = shape.length;
-    const labelsFit = rank >= 2 && targets.shape.length === rank - 1 && targets.shape.every((size, axis) => size === shape[axis]);
+    const labelsFit =
+      rank >= 2 && targets.shape.length === rank - 1 && targets.shape.every((size, axis) => size === shape[axis]);
     if (!labelsFit || shape[rank - 1] < 1) {
-      throw new AnnetError('SHAPE_MISMATCH', this.name, `expected predictions [..., classes] and class labels shaped like them without the class axis, got predictions ${formatShape(shape)} and targets ${formatShape(targets.shape)}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.name,
+        `expected predictions [..., classes] and class labels shaped like them without the class axis, got predictions ${formatShape(shape)} and targets ${formatShape(targets.shape)}`,
+      );
     }
     const classes = shape[rank - 1];
     const scores = predictions.contiguous();
@@ -61,11 +70,16 @@ export class TokenAccuracy implements Metric {
       if (label === this.ignoreIndex) continue;
       if (!Number.isInteger(label) || label < 0 || label >= classes) {
         const hint = this.ignoreIndex === undefined ? '' : ` or the ignoreIndex ${this.ignoreIndex}`;
-        throw new AnnetError('INVALID_ARGUMENT', this.name, `target ${label} at position ${position} is not a class index in [0, ${classes})${hint}`);
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          this.name,
+          `target ${label} at position ${position} is not a class index in [0, ${classes})${hint}`,
+        );
       }
       const start = scores.offset + position * classes;
       let best = 0;
-      for (let column = 1; column < classes; column++) if (scores.data[start + column] > scores.data[start + best]) best = column;
+      for (let column = 1; column < classes; column++)
+        if (scores.data[start + column] > scores.data[start + best]) best = column;
       if (best === label) hits++;
       positions++;
     }

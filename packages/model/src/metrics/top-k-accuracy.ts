@@ -42,7 +42,11 @@ export class TopKAccuracy extends HitRateMetric {
   protected countHits(predictions: Tensor, targets: Tensor): number {
     const [rows, classes] = predictions.shape;
     if (classes < 2) {
-      throw new AnnetError('SHAPE_MISMATCH', this.name, `top-k accuracy needs one score per class, [batch,classes] with classes >= 2; got ${formatShape(predictions.shape)}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        this.name,
+        `top-k accuracy needs one score per class, [batch,classes] with classes >= 2; got ${formatShape(predictions.shape)}`,
+      );
     }
     const data = predictions.data;
     const [rowStride, columnStride] = predictions.strides;

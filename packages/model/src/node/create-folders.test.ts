@@ -18,7 +18,9 @@ describe('createFolders', () => {
   it('fails at once under /proc (where recursive mkdirSync spins as root), naming the level', () => {
     const attempt = () => createFolders('/proc/annet-no-such/run', 'test');
     expect(attempt).toThrow(AnnetError);
-    expect(attempt).toThrow(/^test: \/proc\/annet-no-such\/run: cannot create \/proc\/annet-no-such \((ENOENT|EACCES|EPERM)/);
+    expect(attempt).toThrow(
+      /^test: \/proc\/annet-no-such\/run: cannot create \/proc\/annet-no-such \((ENOENT|EACCES|EPERM)/,
+    );
   });
   it('refuses a file in the way', () => {
     const file = path.join(scratch, 'plain-file');

@@ -20,7 +20,8 @@ export function createFolders(folder: string, operation = 'createFolders'): stri
   let current = path.resolve(folder);
   while (!fs.existsSync(current)) {
     missing.unshift(current);
-    if (missing.length > maximumNewLevels) throw new AnnetError('IO_ERROR', operation, `${folder}: more than ${maximumNewLevels} missing folder levels`);
+    if (missing.length > maximumNewLevels)
+      throw new AnnetError('IO_ERROR', operation, `${folder}: more than ${maximumNewLevels} missing folder levels`);
     const parent = path.dirname(current);
     if (parent === current) break;
     current = parent;

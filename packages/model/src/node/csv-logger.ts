@@ -67,7 +67,10 @@ export class CSVLogger implements Callback {
     this.rows = typeof state.rows === 'number' ? state.rows : 0;
     this.append = true;
     if (fs.existsSync(this.file)) {
-      const lines = fs.readFileSync(this.file, 'utf8').split('\n').filter((line) => line !== '');
+      const lines = fs
+        .readFileSync(this.file, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '');
       const kept = lines.slice(0, this.rows + (lines.length > 0 ? 1 : 0));
       fs.writeFileSync(this.file, kept.length > 0 ? `${kept.join('\n')}\n` : '');
       if (kept.length === 0) this.rows = 0;

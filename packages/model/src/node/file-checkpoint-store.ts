@@ -32,7 +32,11 @@ export interface FileCheckpointStoreOptions {
  */
 export function fileCheckpointStore(pathTemplate: string, options: FileCheckpointStoreOptions = {}): CheckpointStore {
   if (typeof pathTemplate !== 'string' || pathTemplate === '') {
-    throw new AnnetError('INVALID_ARGUMENT', 'fileCheckpointStore', `expected a file path (optionally with {epoch} or {step}), got ${JSON.stringify(pathTemplate)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'fileCheckpointStore',
+      `expected a file path (optionally with {epoch} or {step}), got ${JSON.stringify(pathTemplate)}`,
+    );
   }
   return {
     location: (moment: CheckpointMoment) => expandTemplate(pathTemplate, moment),
@@ -57,5 +61,7 @@ export function fileCheckpointStore(pathTemplate: string, options: FileCheckpoin
  * expandTemplate('ckpt-{epoch:03}-{step}.ckpt', { epoch: 7, step: 875, trigger: 'epoch' }); // 'ckpt-007-875.ckpt'
  */
 export function expandTemplate(template: string, moment: CheckpointMoment): string {
-  return template.replace(/\{(epoch|step)(?::(\d+))?\}/g, (_, key: 'epoch' | 'step', width?: string) => String(moment[key]).padStart(width ? Number(width) : 0, '0'));
+  return template.replace(/\{(epoch|step)(?::(\d+))?\}/g, (_, key: 'epoch' | 'step', width?: string) =>
+    String(moment[key]).padStart(width ? Number(width) : 0, '0'),
+  );
 }

@@ -18,7 +18,9 @@ describe('saveModelFile / loadModelFile', () => {
       const inputs = randomUniform([4, 3], createRng(1));
       expect(Array.from(copy.predict(inputs).data)).toEqual(Array.from(model.predict(inputs).data));
       await expect(loadModelFile(path.join(folder, 'nowhere.safetensors'), { Dense })).rejects.toThrow(AnnetError);
-      await expect(loadModelFile(path.join(folder, 'nowhere.safetensors'), { Dense })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(loadModelFile(path.join(folder, 'nowhere.safetensors'), { Dense })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
     }

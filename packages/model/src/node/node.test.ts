@@ -15,14 +15,28 @@ const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'annet-model-node-'));
 afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 const data = blobs(48, { seed: 6 });
 
-async function fit(callbacks: (ModelCheckpoint | CSVLogger)[], epochs: number, resumeFrom?: Awaited<ReturnType<typeof loadCheckpoint>>) {
+async function fit(
+  callbacks: (ModelCheckpoint | CSVLogger)[],
+  epochs: number,
+  resumeFrom?: Awaited<ReturnType<typeof loadCheckpoint>>,
+) {
   const model = new Sequential([new Dense(4, 3)]).initialize(3);
-  return model.fit(data, { optimizer: new SGD({ learningRate: 0.1 }), loss: 'softmaxCrossEntropy', epochs, batchSize: 16, metrics: ['accuracy'], callbacks, resumeFrom });
+  return model.fit(data, {
+    optimizer: new SGD({ learningRate: 0.1 }),
+    loss: 'softmaxCrossEntropy',
+    epochs,
+    batchSize: 16,
+    metrics: ['accuracy'],
+    callbacks,
+    resumeFrom,
+  });
 }
 
 describe('fileCheckpointStore', () => {
   it('expands {epoch} and {step}, padded on request', () => {
-    expect(expandTemplate('run/e{epoch:03}-s{step}.ckpt', { epoch: 7, step: 21, trigger: 'epoch' })).toBe('run/e007-s21.ckpt');
+    expect(expandTemplate('run/e{epoch:03}-s{step}.ckpt', { epoch: 7, step: 21, trigger: 'epoch' })).toBe(
+      'run/e007-s21.ckpt',
+    );
   });
   it('writes loadable checkpoint files into a folder it creates, and removes the ones keepLast drops', async () => {
     const template = path.join(folder, 'keep', 'epoch-{epoch}.ckpt');
@@ -51,6 +65,8 @@ describe('CSVLogger', () => {
     // Resume from the end of epoch 1: the file first shrinks to header + 1 row, then gains epochs 2 and 3.
     await fit([new CSVLogger(file)], 3, await loadCheckpoint(path.join(folder, 'resume-1.ckpt')));
     const resumed = fs.readFileSync(file, 'utf8').trim().split('\n');
-    expect(resumed.map((line) => line.split(',').slice(0, 3).join(','))).toEqual(full.map((line) => line.split(',').slice(0, 3).join(',')));
+    expect(resumed.map((line) => line.split(',').slice(0, 3).join(','))).toEqual(
+      full.map((line) => line.split(',').slice(0, 3).join(',')),
+    );
   });
 });

@@ -9,7 +9,9 @@ async function bundle(code: string): Promise<string> {
     platform: 'browser',
     logLevel: 'silent',
     resolve: { conditionNames: ['source', 'import', 'default'] },
-    plugins: [{ name: 'entry', resolveId: (id) => (id === 'entry' ? id : null), load: (id) => (id === 'entry' ? code : null) }],
+    plugins: [
+      { name: 'entry', resolveId: (id) => (id === 'entry' ? id : null), load: (id) => (id === 'entry' ? code : null) },
+    ],
     output: { minify: true },
   });
   return result.output[0].code;
@@ -21,13 +23,22 @@ const everyLayer = `import { defaultLayerRegistry } from '@annet/layers'; import
 describe('loadModel bundles only the layers of its registry', () => {
   it('a Dense-only program does not bundle Conv2D, BatchNorm or the merge layers; the default registry adds them', async () => {
     const [small, large] = await Promise.all([bundle(denseOnly), bundle(everyLayer)]);
-    for (const className of ['Conv2D', 'BatchNorm', 'LayerNorm', 'Embedding', 'Concatenate', 'GlobalAveragePooling2D']) {
+    for (const className of [
+      'Conv2D',
+      'BatchNorm',
+      'LayerNorm',
+      'Embedding',
+      'Concatenate',
+      'GlobalAveragePooling2D',
+    ]) {
       const quoted = new RegExp(`[\`"']${className}[\`"']`);
       expect(quoted.test(small), `${className} in the { Dense, ReLU } bundle`).toBe(false);
       expect(quoted.test(large), `${className} in the defaultLayerRegistry bundle`).toBe(true);
     }
     // Measured 2026-12-03 (rolldown 1.2.19, minified): see the saving section of the README for the figures.
-    console.log(`loadModel bundle: { Dense, ReLU } ${small.length} bytes, defaultLayerRegistry ${large.length} bytes (+${large.length - small.length})`);
+    console.log(
+      `loadModel bundle: { Dense, ReLU } ${small.length} bytes, defaultLayerRegistry ${large.length} bytes (+${large.length - small.length})`,
+    );
     expect(large.length - small.length).toBeGreaterThan(15_000);
   }, 60_000);
 });

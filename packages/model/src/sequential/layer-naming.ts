@@ -19,7 +19,11 @@ export function assignUniqueNames(layers: readonly NamedLayer[], operation: stri
   for (const layer of layers) {
     if (isAutoNamed(layer)) continue;
     if (taken.has(layer.name)) {
-      throw new AnnetError('INVALID_ARGUMENT', operation, `two layers are named ${JSON.stringify(layer.name)}; layer names must be unique within a model`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `two layers are named ${JSON.stringify(layer.name)}; layer names must be unique within a model`,
+      );
     }
     taken.add(layer.name);
   }
@@ -50,7 +54,11 @@ function checkUniqueArrayNames(layers: readonly NamedLayer[], operation: string)
       const owner = owners.get(array.name);
       // The same array object in two layers is one parameter shared by them (weight tying), not a clash.
       if (owner !== undefined && arrays.get(array.name) !== array) {
-        throw new AnnetError('INVALID_ARGUMENT', operation, `layers ${JSON.stringify(owner)} and ${JSON.stringify(layer.name)} both own an array named ${JSON.stringify(array.name)}; rename one of them`);
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `layers ${JSON.stringify(owner)} and ${JSON.stringify(layer.name)} both own an array named ${JSON.stringify(array.name)}; rename one of them`,
+        );
       }
       owners.set(array.name, layer.name);
       arrays.set(array.name, array);

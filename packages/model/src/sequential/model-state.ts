@@ -24,7 +24,8 @@ export interface ModelState {
  */
 export function readModelState(model: TrainableModel): ModelState {
   const tensors: Record<string, Tensor> = {};
-  for (const array of [...model.parameters(), ...model.buffers()]) tensors[modelTensorName(array.name)] = new Tensor(array.value.slice(), array.shape);
+  for (const array of [...model.parameters(), ...model.buffers()])
+    tensors[modelTensorName(array.name)] = new Tensor(array.value.slice(), array.shape);
   const rng: Record<string, JsonValue> = {};
   const initialization = model.initializationState();
   if (initialization !== null) rng.initialization = initialization as unknown as JsonObject;
@@ -55,14 +56,21 @@ export interface ModelStateChecks {
  * @example
  * writeModelState(model, checkpoint.tensors, checkpoint.rng, 'load');
  */
-export function writeModelState(model: TrainableModel, tensors: Readonly<Record<string, Tensor>>, rng: Readonly<Record<string, JsonValue>>, operation: string, checks: ModelStateChecks = {}): void {
+export function writeModelState(
+  model: TrainableModel,
+  tensors: Readonly<Record<string, Tensor>>,
+  rng: Readonly<Record<string, JsonValue>>,
+  operation: string,
+  checks: ModelStateChecks = {},
+): void {
   checkModelState(model, tensors, rng, operation, checks);
   for (const array of [...model.parameters(), ...model.buffers()]) {
     const saved = tensors[modelTensorName(array.name)].contiguous();
     array.value.set(saved.data.subarray(saved.offset, saved.offset + saved.size));
   }
   for (const layer of model.layers) layer.setState?.(rng[layer.name] as JsonObject);
-  if (typeof rng.initialization === 'object' && rng.initialization !== null) model.restoreInitializationState(rng.initialization as unknown as RngState);
+  if (typeof rng.initialization === 'object' && rng.initialization !== null)
+    model.restoreInitializationState(rng.initialization as unknown as RngState);
   model.markInitialized?.();
 }
 
@@ -74,20 +82,35 @@ export function writeModelState(model: TrainableModel, tensors: Readonly<Record<
  * @example
  * checkModelState(model, checkpoint.tensors, checkpoint.rng, 'fit', { dtype: 'exact' }); // before changing anything else
  */
-export function checkModelState(model: TrainableModel, tensors: Readonly<Record<string, Tensor>>, rng: Readonly<Record<string, JsonValue>>, operation: string, checks: ModelStateChecks = {}): void {
+export function checkModelState(
+  model: TrainableModel,
+  tensors: Readonly<Record<string, Tensor>>,
+  rng: Readonly<Record<string, JsonValue>>,
+  operation: string,
+  checks: ModelStateChecks = {},
+): void {
   const problems: string[] = [];
   const arrays = [...model.parameters(), ...model.buffers()];
   for (const array of arrays) {
     const saved = tensors[modelTensorName(array.name)];
     const dtype = array.value instanceof Float64Array ? 'float64' : 'float32';
     if (saved === undefined) problems.push(`${array.name} is missing`);
-    else if (!shapesEqual(saved.shape, array.shape)) problems.push(`${array.name} has shape ${formatShape(saved.shape)} in the checkpoint, ${formatShape(array.shape)} in the model`);
-    else if (saved.dtype === 'int32' || (checks.dtype === 'exact' && saved.dtype !== dtype)) problems.push(`${array.name} is ${saved.dtype} in the checkpoint, ${dtype} in the model`);
+    else if (!shapesEqual(saved.shape, array.shape))
+      problems.push(
+        `${array.name} has shape ${formatShape(saved.shape)} in the checkpoint, ${formatShape(array.shape)} in the model`,
+      );
+    else if (saved.dtype === 'int32' || (checks.dtype === 'exact' && saved.dtype !== dtype))
+      problems.push(`${array.name} is ${saved.dtype} in the checkpoint, ${dtype} in the model`);
   }
   for (const layer of model.layers) {
-    if (layer.setState && (typeof rng[layer.name] !== 'object' || rng[layer.name] === null)) problems.push(`the state of layer ${layer.name} is missing`);
+    if (layer.setState && (typeof rng[layer.name] !== 'object' || rng[layer.name] === null))
+      problems.push(`the state of layer ${layer.name} is missing`);
   }
   if (problems.length > 0) {
-    throw new AnnetError('INVALID_STATE', operation, `the checkpoint does not fit model "${model.name}": ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`);
+    throw new AnnetError(
+      'INVALID_STATE',
+      operation,
+      `the checkpoint does not fit model "${model.name}": ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`,
+    );
   }
 }

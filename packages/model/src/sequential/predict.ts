@@ -26,12 +26,21 @@ export function predictInBatches(forward: ForwardPass, inputs: Tensor, batchSize
  * @example
  * const probabilities = await runStepsYielding(predictSteps((batch) => model.forward(batch), images, 256, 'predict'), { kind: 'batches', every: 4 });
  */
-export function* predictSteps(forward: ForwardPass, inputs: Tensor, batchSize: number, operation: string): BatchSteps<Tensor> {
+export function* predictSteps(
+  forward: ForwardPass,
+  inputs: Tensor,
+  batchSize: number,
+  operation: string,
+): BatchSteps<Tensor> {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize must be a positive integer, got ${batchSize}`);
   }
   if (inputs.rank === 0) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `expected inputs with a batch dimension first, got shape ${formatShape(inputs.shape)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `expected inputs with a batch dimension first, got shape ${formatShape(inputs.shape)}`,
+    );
   }
   const count = inputs.shape[0];
   let result: Tensor | null = null;
@@ -47,7 +56,11 @@ export function* predictSteps(forward: ForwardPass, inputs: Tensor, batchSize: n
     if (end < count) yield;
   }
   if (result === null) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `expected at least one input row, got shape ${formatShape(inputs.shape)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `expected at least one input row, got shape ${formatShape(inputs.shape)}`,
+    );
   }
   return result;
 }

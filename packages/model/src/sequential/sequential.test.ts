@@ -11,14 +11,25 @@ describe('Sequential', () => {
   it('names auto-named layers dense_1, dense_2 … per model, so parameter names are unique', () => {
     const model = mlp();
     expect(model.layers.map((layer) => layer.name)).toEqual(['dense_1', 'relu_1', 'dropout_1', 'dense_2']);
-    expect(model.parameters().map((parameter) => parameter.name)).toEqual(['dense_1.weights', 'dense_1.biases', 'dense_2.weights', 'dense_2.biases']);
+    expect(model.parameters().map((parameter) => parameter.name)).toEqual([
+      'dense_1.weights',
+      'dense_1.biases',
+      'dense_2.weights',
+      'dense_2.biases',
+    ]);
     // A second model restarts the numbering: names do not depend on other models.
     expect(mlp().layers[0].name).toBe('dense_1');
   });
   it('keeps explicit names and skips them when numbering', () => {
-    const model = new Sequential([new Dense(2, 2, { name: 'dense_1' }), new Dense(2, 2), new Dense(2, 2, { name: 'head' })]);
+    const model = new Sequential([
+      new Dense(2, 2, { name: 'dense_1' }),
+      new Dense(2, 2),
+      new Dense(2, 2, { name: 'head' }),
+    ]);
     expect(model.layers.map((layer) => layer.name)).toEqual(['dense_1', 'dense_2', 'head']);
-    expect(() => new Sequential([new Dense(2, 2, { name: 'a' }), new Dense(2, 2, { name: 'a' })])).toThrow(/two layers are named "a"/);
+    expect(() => new Sequential([new Dense(2, 2, { name: 'a' }), new Dense(2, 2, { name: 'a' })])).toThrow(
+      /two layers are named "a"/,
+    );
   });
   it('prints a summary with output shapes and parameter counts (hand-counted)', () => {
     // dense_1: 4·8 + 8 = 40; dense_2: 8·3 + 3 = 27; total 67.
@@ -30,7 +41,10 @@ describe('Sequential', () => {
   });
   it('predicts in batches the same values as one forward pass', () => {
     const model = mlp().initialize(3);
-    const inputs = tensor(Array.from({ length: 7 * 4 }, (_, index) => Math.sin(index)), { shape: [7, 4] });
+    const inputs = tensor(
+      Array.from({ length: 7 * 4 }, (_, index) => Math.sin(index)),
+      { shape: [7, 4] },
+    );
     const whole = model.forward(inputs, { training: false }).clone();
     const batched = model.predict(inputs, { batchSize: 3 });
     expect(batched.shape).toEqual([7, 3]);
@@ -47,7 +61,11 @@ describe('Sequential', () => {
     const model = mlp();
     const copy = Sequential.fromConfig(JSON.parse(JSON.stringify(model.getConfig())), defaultLayerRegistry);
     expect(copy.getConfig()).toEqual(model.getConfig());
-    expect(copy.parameters().map((parameter) => parameter.name)).toEqual(model.parameters().map((parameter) => parameter.name));
-    expect(() => Sequential.fromConfig({ className: 'Nope' } as never, defaultLayerRegistry)).toThrow(/Sequential.fromConfig: expected \{ className: 'Sequential'/);
+    expect(copy.parameters().map((parameter) => parameter.name)).toEqual(
+      model.parameters().map((parameter) => parameter.name),
+    );
+    expect(() => Sequential.fromConfig({ className: 'Nope' } as never, defaultLayerRegistry)).toThrow(
+      /Sequential.fromConfig: expected \{ className: 'Sequential'/,
+    );
   });
 });

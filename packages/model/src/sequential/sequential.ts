@@ -2,7 +2,13 @@ import type { BackwardOptions, JsonObject, LayerConfig, Parameter, StateBuffer }
 import { layerFromRegistry, type LayerRegistry } from '@annet/layers';
 import { AnnetError, createRng, rngFromState, type Rng, type RngState, type Tensor } from '@annet/tensor';
 import type { History } from '../callbacks/history.js';
-import { evaluateModel, evaluateModelAsync, type AsyncEvaluateOptions, type EvaluateOptions, type TrainingSetup } from '../training/evaluate.js';
+import {
+  evaluateModel,
+  evaluateModelAsync,
+  type AsyncEvaluateOptions,
+  type EvaluateOptions,
+  type TrainingSetup,
+} from '../training/evaluate.js';
 import { runStepsYielding } from '../training/yielding-steps.js';
 import { resolveYieldEvery, type YieldEvery } from '../training/yield-every.js';
 import type { TrainingData } from '../training/data-source.js';
@@ -70,7 +76,11 @@ export class Sequential implements TrainableModel {
 
   constructor(layers: readonly ModelLayer[], options: SequentialOptions = {}) {
     if (!Array.isArray(layers) || layers.length === 0) {
-      throw new AnnetError('INVALID_ARGUMENT', 'Sequential', `expected a non-empty array of layers, got ${Array.isArray(layers) ? 'an empty array' : typeof layers}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'Sequential',
+        `expected a non-empty array of layers, got ${Array.isArray(layers) ? 'an empty array' : typeof layers}`,
+      );
     }
     this.name = options.name ?? 'sequential';
     this.layers = layers.slice();
@@ -92,10 +102,21 @@ export class Sequential implements TrainableModel {
    * const copy = Sequential.fromConfig(JSON.parse(JSON.stringify(model.getConfig())), { Dense, ReLU });
    */
   static fromConfig(config: SequentialConfig, registry: LayerRegistry): Sequential {
-    if (typeof config !== 'object' || config === null || config.className !== 'Sequential' || !Array.isArray(config.layers)) {
-      throw new AnnetError('INVALID_ARGUMENT', 'Sequential.fromConfig', `expected { className: 'Sequential', name, inputShape, layers: [...] }, got ${JSON.stringify(config)?.slice(0, 120)}`);
+    if (
+      typeof config !== 'object' ||
+      config === null ||
+      config.className !== 'Sequential' ||
+      !Array.isArray(config.layers)
+    ) {
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'Sequential.fromConfig',
+        `expected { className: 'Sequential', name, inputShape, layers: [...] }, got ${JSON.stringify(config)?.slice(0, 120)}`,
+      );
     }
-    const layers = config.layers.map((layerConfig) => layerFromRegistry(layerConfig, registry, 'Sequential.fromConfig'));
+    const layers = config.layers.map((layerConfig) =>
+      layerFromRegistry(layerConfig, registry, 'Sequential.fromConfig'),
+    );
     return new Sequential(layers, { name: config.name, inputShape: config.inputShape ?? undefined });
   }
 
@@ -141,7 +162,9 @@ export class Sequential implements TrainableModel {
   get isInitialized(): boolean {
     if (this.initialized) return true;
     const arrays = this.arrays();
-    return arrays.some((array, index) => !fingerprintsEqual(valueFingerprint(array.value), this.constructedFingerprints[index]));
+    return arrays.some(
+      (array, index) => !fingerprintsEqual(valueFingerprint(array.value), this.constructedFingerprints[index]),
+    );
   }
 
   /**
@@ -215,7 +238,12 @@ export class Sequential implements TrainableModel {
    * computed `batchSize` rows at a time (default 32), in a fresh tensor.
    */
   predict(inputs: Tensor, options: { readonly batchSize?: number } = {}): Tensor {
-    return predictInBatches((batch) => this.forward(batch, { training: false }), inputs, options.batchSize ?? 32, `Sequential "${this.name}".predict`);
+    return predictInBatches(
+      (batch) => this.forward(batch, { training: false }),
+      inputs,
+      options.batchSize ?? 32,
+      `Sequential "${this.name}".predict`,
+    );
   }
 
   /**
@@ -226,10 +254,16 @@ export class Sequential implements TrainableModel {
    * @example
    * const probabilities = await model.predictAsync(images, { batchSize: 256, yieldEvery: 'batch' });
    */
-  predictAsync(inputs: Tensor, options: { readonly batchSize?: number; readonly yieldEvery?: YieldEvery } = {}): Promise<Tensor> {
+  predictAsync(
+    inputs: Tensor,
+    options: { readonly batchSize?: number; readonly yieldEvery?: YieldEvery } = {},
+  ): Promise<Tensor> {
     const operation = `Sequential "${this.name}".predictAsync`;
     const policy = resolveYieldEvery(options.yieldEvery, false, operation);
-    return runStepsYielding(predictSteps((batch) => this.forward(batch, { training: false }), inputs, options.batchSize ?? 32, operation), policy);
+    return runStepsYielding(
+      predictSteps((batch) => this.forward(batch, { training: false }), inputs, options.batchSize ?? 32, operation),
+      policy,
+    );
   }
 
   /**
@@ -285,7 +319,12 @@ export class Sequential implements TrainableModel {
    * change by running the model); rebuild it with {@link Sequential.fromConfig}. Weights are not included.
    */
   getConfig(): SequentialConfig {
-    return { className: 'Sequential', name: this.name, inputShape: this.declaredInputShape ? this.declaredInputShape.slice() : null, layers: this.layers.map((layer) => layer.getConfig()) };
+    return {
+      className: 'Sequential',
+      name: this.name,
+      inputShape: this.declaredInputShape ? this.declaredInputShape.slice() : null,
+      layers: this.layers.map((layer) => layer.getConfig()),
+    };
   }
 }
 

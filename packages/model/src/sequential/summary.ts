@@ -65,7 +65,8 @@ export function summarizeLayers(layers: readonly ModelLayer[], inputShape: reado
  * console.log(formatSummary('mlp', summarizeLayers(model.layers, [784])));
  */
 export function formatSummary(name: string, summary: ModelSummary): string {
-  const shapeText = (shape: readonly number[] | null) => (shape === null ? '?' : `[${shape.map((dimension) => (dimension === -1 ? 'batch' : String(dimension))).join(', ')}]`);
+  const shapeText = (shape: readonly number[] | null) =>
+    shape === null ? '?' : `[${shape.map((dimension) => (dimension === -1 ? 'batch' : String(dimension))).join(', ')}]`;
   const table = formatTable(
     ['Layer (type)', 'Output shape', 'Params'],
     summary.layers.map((row) => [row.layer, shapeText(row.outputShape), formatCount(row.parameters)]),

@@ -38,7 +38,8 @@ export class WeightSnapshot {
 
   /** Writes the captured values back into the owner's arrays. */
   restore(): void {
-    if (!this.filled) throw new AnnetError('INVALID_STATE', 'WeightSnapshot.restore', 'nothing was captured yet; call capture() first');
+    if (!this.filled)
+      throw new AnnetError('INVALID_STATE', 'WeightSnapshot.restore', 'nothing was captured yet; call capture() first');
     for (const { source, copy } of this.arrays) source.value.set(copy);
   }
 
@@ -55,7 +56,11 @@ export class WeightSnapshot {
     for (const { source, copy } of this.arrays) {
       const saved = tensors[source.name];
       if (saved === undefined || saved.size !== copy.length || saved.dtype === 'int32') {
-        throw new AnnetError('INVALID_STATE', 'WeightSnapshot.load', `no saved float array of ${copy.length} elements for ${JSON.stringify(source.name)}${saved === undefined ? '' : ` (got ${saved.dtype} with ${saved.size})`}`);
+        throw new AnnetError(
+          'INVALID_STATE',
+          'WeightSnapshot.load',
+          `no saved float array of ${copy.length} elements for ${JSON.stringify(source.name)}${saved === undefined ? '' : ` (got ${saved.dtype} with ${saved.size})`}`,
+        );
       }
     }
     for (const { source, copy } of this.arrays) {

@@ -5,7 +5,10 @@ import type { Model } from '../graph/model.js';
 export function normalTensor(shape: readonly number[], seed: number, scale = 1): Tensor<'float64'> {
   const rng = createRng(seed);
   const size = shape.reduce((product, dimension) => product * dimension, 1);
-  return new Tensor(Float64Array.from({ length: size }, () => rng.normal(0, scale)), shape);
+  return new Tensor(
+    Float64Array.from({ length: size }, () => rng.normal(0, scale)),
+    shape,
+  );
 }
 
 /**
@@ -15,7 +18,11 @@ export function normalTensor(shape: readonly number[], seed: number, scale = 1):
  * and ‖analytic‖∞ (to spot a vacuous check). Stateful layers (Dropout) are reset to their state
  * before each evaluation, so every forward draws the same masks.
  */
-export function checkGraphGradients(model: Model, inputs: Record<string, Tensor>, options: { training?: boolean; epsilon?: number } = {}): { name: string; relativeError: number; largest: number }[] {
+export function checkGraphGradients(
+  model: Model,
+  inputs: Record<string, Tensor>,
+  options: { training?: boolean; epsilon?: number } = {},
+): { name: string; relativeError: number; largest: number }[] {
   const training = options.training ?? true;
   const epsilon = options.epsilon ?? 1e-5;
   const states = model.layers.map((layer) => layer.getState?.());
@@ -33,7 +40,8 @@ export function checkGraphGradients(model: Model, inputs: Record<string, Tensor>
     let sum = 0;
     model.outputNames.forEach((name, index) => {
       const y = outputs[name].contiguous();
-      for (let element = 0; element < y.size; element++) sum += (y.data[y.offset + element] as number) * projections[index].data[element];
+      for (let element = 0; element < y.size; element++)
+        sum += (y.data[y.offset + element] as number) * projections[index].data[element];
     });
     return sum;
   };
@@ -41,8 +49,16 @@ export function checkGraphGradients(model: Model, inputs: Record<string, Tensor>
   model.forward(inputs, { training });
   const inputGradients = model.backward(projections, { inputGradients: true });
   const checked: { name: string; analytic: Float64Array; values: Float64Array | Float32Array }[] = [
-    ...Object.entries(inputs).map(([name, tensor]) => ({ name: `input ${name}`, analytic: Float64Array.from(inputGradients[name].contiguous(true).data as Float64Array), values: tensor.data as Float64Array })),
-    ...model.parameters().map((parameter) => ({ name: parameter.name, analytic: Float64Array.from(parameter.grad), values: parameter.value })),
+    ...Object.entries(inputs).map(([name, tensor]) => ({
+      name: `input ${name}`,
+      analytic: Float64Array.from(inputGradients[name].contiguous(true).data as Float64Array),
+      values: tensor.data as Float64Array,
+    })),
+    ...model.parameters().map((parameter) => ({
+      name: parameter.name,
+      analytic: Float64Array.from(parameter.grad),
+      values: parameter.value,
+    })),
   ];
   return checked.map(({ name, analytic, values }) => {
     let difference = 0;

@@ -11,12 +11,17 @@ import { blobs } from '../testing/blobs.js';
 const data = blobs(120, { seed: 4 });
 
 function model(seed: number) {
-  return new Sequential([new Dense(4, 16), new ReLU(), new Dropout(0.3), new Dense(16, 3)], { inputShape: [4] }).initialize(seed);
+  return new Sequential([new Dense(4, 16), new ReLU(), new Dropout(0.3), new Dense(16, 3)], {
+    inputShape: [4],
+  }).initialize(seed);
 }
 
 /** Aborts `controller` when the step count reaches `step`, as a Stop button pressed during that batch would. */
 function abortAtStep(controller: AbortController, step: number): Callback {
-  return { name: 'stopButton', onBatchEnd: (_logs, context) => (context.step === step ? controller.abort('stop pressed') : undefined) };
+  return {
+    name: 'stopButton',
+    onBatchEnd: (_logs, context) => (context.step === step ? controller.abort('stop pressed') : undefined),
+  };
 }
 
 async function train(options: { signal?: AbortSignal; resumeFrom?: Checkpoint; extra?: Callback[] } = {}) {
@@ -71,7 +76,10 @@ describe('fit with an AbortSignal', () => {
   it("an abort during an epoch end (validation, hooks) stops before the next epoch's first batch and resumes exactly", async () => {
     const uninterrupted = await train();
     const controller = new AbortController();
-    const atEpochEnd: Callback = { name: 'stopAtEpochEnd', onEpochEnd: (_logs, context) => (context.epoch === 0 ? controller.abort('closed') : undefined) };
+    const atEpochEnd: Callback = {
+      name: 'stopAtEpochEnd',
+      onEpochEnd: (_logs, context) => (context.epoch === 0 ? controller.abort('closed') : undefined),
+    };
     const stopped = await train({ signal: controller.signal, extra: [atEpochEnd] });
     expect(stopped.history.stopReason).toBe('aborted at step 8 (epoch 2, batch 0): closed');
     expect(stopped.moments.map((moment) => `${moment.trigger}-${moment.step}`)).toEqual(['epoch-8', 'abort-8']);
@@ -91,7 +99,14 @@ describe('fit with an AbortSignal', () => {
 
   it('an abort from a timer is seen at a batch boundary when fit yields', async () => {
     const controller = new AbortController();
-    const fit = model(7).fit(blobs(4000, { seed: 1 }), { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 50, batchSize: 8, signal: controller.signal, yieldEvery: 'batch' });
+    const fit = model(7).fit(blobs(4000, { seed: 1 }), {
+      optimizer: new Adam(),
+      loss: 'softmaxCrossEntropy',
+      epochs: 50,
+      batchSize: 8,
+      signal: controller.signal,
+      yieldEvery: 'batch',
+    });
     setTimeout(() => controller.abort(), 5);
     const history = await fit;
     expect(history.stopReason).toMatch(/^aborted at step \d+ \(epoch \d+, batch \d+\): This operation was aborted$/);
@@ -100,8 +115,17 @@ describe('fit with an AbortSignal', () => {
   it('ModelCheckpoint({ saveOnAbort: false }) does not save on abort, and a non-signal is refused', async () => {
     const controller = new AbortController();
     const store = new MemoryCheckpointStore();
-    await model(7).fit(data, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 1, batchSize: 16, signal: controller.signal, callbacks: [abortAtStep(controller, 2), new ModelCheckpoint({ store, saveOnAbort: false })] });
+    await model(7).fit(data, {
+      optimizer: new Adam(),
+      loss: 'softmaxCrossEntropy',
+      epochs: 1,
+      batchSize: 16,
+      signal: controller.signal,
+      callbacks: [abortAtStep(controller, 2), new ModelCheckpoint({ store, saveOnAbort: false })],
+    });
     expect([...store.checkpoints.keys()]).toEqual([]);
-    await expect(model(7).fit(data, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 1, signal: {} as AbortSignal })).rejects.toThrow('options.signal must be an AbortSignal');
+    await expect(
+      model(7).fit(data, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 1, signal: {} as AbortSignal }),
+    ).rejects.toThrow('options.signal must be an AbortSignal');
   });
 });

@@ -41,9 +41,23 @@ describe('a steady-state training step', () => {
     const first = new Probe('first');
     const middle = new Probe('middle');
     const last = new Probe('last');
-    const model = new Sequential([first, new Dense(4, 32), new ReLU(), new Dropout(0.2), middle, new Dense(32, 3), last]).initialize(1);
+    const model = new Sequential([
+      first,
+      new Dense(4, 32),
+      new ReLU(),
+      new Dropout(0.2),
+      middle,
+      new Dense(32, 3),
+      last,
+    ]).initialize(1);
     // 128 samples in batches of 16: every batch has the same shape.
-    await model.fit(blobs(128), { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 5, batchSize: 16, metrics: ['accuracy'] });
+    await model.fit(blobs(128), {
+      optimizer: new Adam(),
+      loss: 'softmaxCrossEntropy',
+      epochs: 5,
+      batchSize: 16,
+      metrics: ['accuracy'],
+    });
     // 40 steps. The loader fills one batch array per epoch (its buffers belong to one loop over it),
     // reused by every step of that epoch.
     expect(first.forwardArrays.size).toBe(5);
@@ -69,7 +83,14 @@ describe('a steady-state training step', () => {
     await model.fit(data, { optimizer, loss: 'softmaxCrossEntropy', epochs: 5, batchSize: 32, metrics: ['accuracy'] });
     const before = used();
     // 40 more epochs, 320 more steps, through the same fit machinery.
-    await model.fit(data, { optimizer, loss: 'softmaxCrossEntropy', epochs: 45, initialEpoch: 5, batchSize: 32, metrics: ['accuracy'] });
+    await model.fit(data, {
+      optimizer,
+      loss: 'softmaxCrossEntropy',
+      epochs: 45,
+      initialEpoch: 5,
+      batchSize: 32,
+      metrics: ['accuracy'],
+    });
     const after = used();
     // The history grows by 40 small log objects; anything per step would show as megabytes.
     expect(after - before).toBeLessThan(512 * 1024);

@@ -23,7 +23,11 @@ export class BatchFeed {
   /** False for the first pass, which may continue a restored position (and so rightly yield nothing). */
   private passFromStart: boolean;
 
-  constructor(private readonly loader: DataLoader<unknown, Batch>, readonly stepsPerEpoch: number | null, private readonly operation: string) {
+  constructor(
+    private readonly loader: DataLoader<unknown, Batch>,
+    readonly stepsPerEpoch: number | null,
+    private readonly operation: string,
+  ) {
     this.isAsync = loader.batchesPerEpoch === undefined;
     this.passFromStart = loader.state().position === 0;
   }
@@ -74,7 +78,11 @@ export class BatchFeed {
     this.batchesInPass = 0;
     this.passFromStart = true;
     if (empty) {
-      throw new AnnetError('INVALID_ARGUMENT', this.operation, `a pass of the training data yielded no batches${this.stepsPerEpoch === null ? '' : `, so the ${this.stepsPerEpoch} steps of an epoch cannot be filled`} (an empty stream, or fewer samples than batchSize with dropLast)`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        this.operation,
+        `a pass of the training data yielded no batches${this.stepsPerEpoch === null ? '' : `, so the ${this.stepsPerEpoch} steps of an epoch cannot be filled`} (an empty stream, or fewer samples than batchSize with dropLast)`,
+      );
     }
     return this.stepsPerEpoch !== null;
   }

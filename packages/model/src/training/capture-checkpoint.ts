@@ -22,11 +22,13 @@ export function captureCheckpoint(parts: TrainingParts, state: RunState): Checkp
   const modelState = readModelState(model);
   const tensors: Record<string, Tensor> = { ...modelState.tensors };
   const optimizerState = optimizer.stateDict();
-  for (const [key, array] of Object.entries(optimizerState.arrays)) tensors[optimizerArrayTensorName(key)] = new Tensor(array.value, array.shape);
+  for (const [key, array] of Object.entries(optimizerState.arrays))
+    tensors[optimizerArrayTensorName(key)] = new Tensor(array.value, array.shape);
   const callbackStates: Record<string, JsonValue> = {};
   for (const callback of parts.callbacks) {
     callbackStates[callback.name] = callback.getState?.() ?? {};
-    for (const [key, tensor] of Object.entries(callback.getTensors?.() ?? {})) tensors[callbackTensorName(callback.name, key)] = tensor.clone();
+    for (const [key, tensor] of Object.entries(callback.getTensors?.() ?? {}))
+      tensors[callbackTensorName(callback.name, key)] = tensor.clone();
   }
   const midEpoch = !state.atEpochEnd;
   return {
@@ -45,7 +47,14 @@ export function captureCheckpoint(parts: TrainingParts, state: RunState): Checkp
     extra: {
       fit: { ...parts.settings } as JsonObject,
       training: midEpoch
-        ? { midEpoch: true, batch: state.batch, samplesInEpoch: state.samplesInEpoch, batchLoss: finiteOrNull(state.batchLoss), epochLoss: parts.epochLoss.state(), metrics: parts.metrics.getState() }
+        ? {
+            midEpoch: true,
+            batch: state.batch,
+            samplesInEpoch: state.samplesInEpoch,
+            batchLoss: finiteOrNull(state.batchLoss),
+            epochLoss: parts.epochLoss.state(),
+            metrics: parts.metrics.getState(),
+          }
         : { midEpoch: false },
       callbacks: callbackStates,
     },

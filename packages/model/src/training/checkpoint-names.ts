@@ -51,9 +51,13 @@ export function callbackTensorName(callbackName: string, key: string): string {
  * @example
  * callbackTensorsOf(checkpoint.tensors, 'earlyStopping'); // { 'dense_1.weights': Tensor, ... }
  */
-export function callbackTensorsOf(tensors: Readonly<Record<string, Tensor>>, callbackName: string): Record<string, Tensor> {
+export function callbackTensorsOf(
+  tensors: Readonly<Record<string, Tensor>>,
+  callbackName: string,
+): Record<string, Tensor> {
   const prefix = callbackTensorName(callbackName, '');
   const result: Record<string, Tensor> = {};
-  for (const [name, tensor] of Object.entries(tensors)) if (name.startsWith(prefix)) result[name.slice(prefix.length)] = tensor;
+  for (const [name, tensor] of Object.entries(tensors))
+    if (name.startsWith(prefix)) result[name.slice(prefix.length)] = tensor;
   return result;
 }

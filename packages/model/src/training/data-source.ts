@@ -1,4 +1,13 @@
-import { DataLoader, MapDataset, NamedTensorDataset, TensorDataset, trainTestSplit, type Batch, type Sample, type TensorRecord } from '@annet/dataset';
+import {
+  DataLoader,
+  MapDataset,
+  NamedTensorDataset,
+  TensorDataset,
+  trainTestSplit,
+  type Batch,
+  type Sample,
+  type TensorRecord,
+} from '@annet/dataset';
 import { AnnetError, Tensor } from '@annet/tensor';
 
 /**
@@ -59,14 +68,24 @@ export function isDataLoader(data: TrainingData): data is DataLoader<unknown, Ba
 export function toDataset(data: TrainingData, operation: string, purpose: string): MapDataset<Sample> {
   if (data instanceof MapDataset) return data;
   if (isDataLoader(data)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `${purpose} needs a dataset or tensors, got a DataLoader; pass the loader's dataset, or give validationData explicitly`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `${purpose} needs a dataset or tensors, got a DataLoader; pass the loader's dataset, or give validationData explicitly`,
+    );
   }
   if (isTensorPair(data)) {
     const { inputs, targets } = data;
     // Plain tensors keep TensorDataset's row-copy fast path; records go through the default collate.
-    return inputs instanceof Tensor && targets instanceof Tensor ? new TensorDataset(inputs, targets) : (new NamedTensorDataset(inputs as TensorRecord, targets as TensorRecord) as unknown as MapDataset<Sample>);
+    return inputs instanceof Tensor && targets instanceof Tensor
+      ? new TensorDataset(inputs, targets)
+      : (new NamedTensorDataset(inputs as TensorRecord, targets as TensorRecord) as unknown as MapDataset<Sample>);
   }
-  throw new AnnetError('INVALID_ARGUMENT', operation, `expected a DataLoader, a dataset or { inputs, targets } tensors, got ${describe(data)}`);
+  throw new AnnetError(
+    'INVALID_ARGUMENT',
+    operation,
+    `expected a DataLoader, a dataset or { inputs, targets } tensors, got ${describe(data)}`,
+  );
 }
 
 /**
@@ -79,7 +98,13 @@ export function toDataset(data: TrainingData, operation: string, purpose: string
 export function toLoader(data: TrainingData, options: BatchingOptions, operation: string): DataLoader<unknown, Batch> {
   if (isDataLoader(data)) return data;
   const dataset = toDataset(data, operation, 'batching');
-  return new DataLoader(dataset, { batchSize: options.batchSize, shuffle: options.shuffle, seed: options.seed, reuseBuffers: true, prefetch: 0 }) as DataLoader<unknown, Batch>;
+  return new DataLoader(dataset, {
+    batchSize: options.batchSize,
+    shuffle: options.shuffle,
+    seed: options.seed,
+    reuseBuffers: true,
+    prefetch: 0,
+  }) as DataLoader<unknown, Batch>;
 }
 
 /**
@@ -89,23 +114,38 @@ export function toLoader(data: TrainingData, options: BatchingOptions, operation
  * @example
  * const { train, validation } = splitForValidation({ inputs, targets }, 0.2, 42, 'fit');
  */
-export function splitForValidation(data: TrainingData, fraction: number, seed: number, operation: string): { train: MapDataset<Sample>; validation: MapDataset<Sample> } {
+export function splitForValidation(
+  data: TrainingData,
+  fraction: number,
+  seed: number,
+  operation: string,
+): { train: MapDataset<Sample>; validation: MapDataset<Sample> } {
   if (!(fraction > 0 && fraction < 1)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `validationSplit must be a fraction in (0, 1), got ${fraction}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `validationSplit must be a fraction in (0, 1), got ${fraction}`,
+    );
   }
   const { train, test } = trainTestSplit(toDataset(data, operation, 'validationSplit'), { testSize: fraction, seed });
   return { train, validation: test };
 }
 
 function isTensorPair(data: unknown): data is TensorPair {
-  if (typeof data !== 'object' || data === null || data instanceof MapDataset || data instanceof DataLoader) return false;
+  if (typeof data !== 'object' || data === null || data instanceof MapDataset || data instanceof DataLoader)
+    return false;
   const { inputs, targets } = data as { inputs?: unknown; targets?: unknown };
   return isTensorSide(inputs) && isTensorSide(targets);
 }
 
 function isTensorSide(value: unknown): boolean {
   if (value instanceof Tensor) return true;
-  return typeof value === 'object' && value !== null && Object.keys(value).length > 0 && Object.values(value).every((entry) => entry instanceof Tensor);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.keys(value).length > 0 &&
+    Object.values(value).every((entry) => entry instanceof Tensor)
+  );
 }
 
 function describe(value: unknown): string {

@@ -11,7 +11,10 @@ import type { Run } from './run-setup.js';
  * @example
  * await callHooks(run.callbacks, (callback) => callback.onTrainEnd?.(run.state));
  */
-export async function callHooks(callbacks: readonly Callback[], invoke: (callback: Callback) => HookResult): Promise<void> {
+export async function callHooks(
+  callbacks: readonly Callback[],
+  invoke: (callback: Callback) => HookResult,
+): Promise<void> {
   for (const callback of callbacks) {
     const result = invoke(callback);
     if (result !== undefined) await result;
@@ -77,7 +80,19 @@ export async function trainEpoch(run: Run, batchLogs: Record<string, number>, co
   const trainingSeconds = (performance.now() - started) / 1000;
   const logs: Record<string, number> = { loss: epochLoss.result() };
   metrics.writeResults(logs);
-  if (run.validationLoader !== null) Object.assign(logs, await evaluateLoaderAsync(model, run.validationLoader, run.validationLoss, metrics, 'validation', run.operation, scheduler));
+  if (run.validationLoader !== null)
+    Object.assign(
+      logs,
+      await evaluateLoaderAsync(
+        model,
+        run.validationLoader,
+        run.validationLoss,
+        metrics,
+        'validation',
+        run.operation,
+        scheduler,
+      ),
+    );
   logs.learningRate = optimizer.currentLearningRate();
   logs.seconds = (performance.now() - started) / 1000;
   logs.samplesPerSecond = trainingSeconds > 0 ? (state.samplesInEpoch - samplesAtStart) / trainingSeconds : 0;

@@ -20,7 +20,14 @@ import { resolveYieldEvery, type YieldEvery } from './yield-every.js';
  * evaluateLoader(model, loader, new Objective(['output'], { loss: 'softmaxCrossEntropy' }, 'evaluate'), new OutputMetrics(['output'], ['accuracy']), 'validation');
  * // { validationLoss: 0.21, validationAccuracy: 0.94 }
  */
-export function evaluateLoader(model: Pick<TrainableModel, 'forwardArrays' | 'inputNames' | 'outputNames'>, loader: DataLoader<unknown, Batch>, loss: Objective | null, metrics: OutputMetrics, prefix = '', operation = 'evaluate'): Record<string, number> {
+export function evaluateLoader(
+  model: Pick<TrainableModel, 'forwardArrays' | 'inputNames' | 'outputNames'>,
+  loader: DataLoader<unknown, Batch>,
+  loss: Objective | null,
+  metrics: OutputMetrics,
+  prefix = '',
+  operation = 'evaluate',
+): Record<string, number> {
   const evaluation = new Evaluation(model, loss, metrics, prefix, operation);
   for (const batch of loader) evaluation.add(batch);
   return evaluation.result();
@@ -33,7 +40,15 @@ export function evaluateLoader(model: Pick<TrainableModel, 'forwardArrays' | 'in
  * @example
  * await evaluateLoaderAsync(model, loader, objective, metrics, 'validation', 'fit', new YieldScheduler({ kind: 'batches', every: 8 }));
  */
-export async function evaluateLoaderAsync(model: Pick<TrainableModel, 'forwardArrays' | 'inputNames' | 'outputNames'>, loader: DataLoader<unknown, Batch>, loss: Objective | null, metrics: OutputMetrics, prefix: string, operation: string, scheduler: YieldScheduler): Promise<Record<string, number>> {
+export async function evaluateLoaderAsync(
+  model: Pick<TrainableModel, 'forwardArrays' | 'inputNames' | 'outputNames'>,
+  loader: DataLoader<unknown, Batch>,
+  loss: Objective | null,
+  metrics: OutputMetrics,
+  prefix: string,
+  operation: string,
+  scheduler: YieldScheduler,
+): Promise<Record<string, number>> {
   const evaluation = new Evaluation(model, loss, metrics, prefix, operation);
   if (loader.batchesPerEpoch === undefined) {
     for await (const batch of loader) {
@@ -58,7 +73,13 @@ class Evaluation {
   private readonly inputs: BatchArrays;
   private readonly targets: BatchArrays;
 
-  constructor(private readonly model: Pick<TrainableModel, 'forwardArrays' | 'inputNames' | 'outputNames'>, private readonly loss: Objective | null, private readonly metrics: OutputMetrics, private readonly prefix: string, operation: string) {
+  constructor(
+    private readonly model: Pick<TrainableModel, 'forwardArrays' | 'inputNames' | 'outputNames'>,
+    private readonly loss: Objective | null,
+    private readonly metrics: OutputMetrics,
+    private readonly prefix: string,
+    operation: string,
+  ) {
     this.inputs = new BatchArrays(model.inputNames, 'input', operation);
     this.targets = new BatchArrays(model.outputNames, 'target', operation);
     metrics.reset();
@@ -75,7 +96,8 @@ class Evaluation {
 
   result(): Record<string, number> {
     const { loss, prefix } = this;
-    const logs: Record<string, number> = loss === null ? {} : { [prefix === '' ? 'loss' : `${prefix}Loss`]: this.mean.result() };
+    const logs: Record<string, number> =
+      loss === null ? {} : { [prefix === '' ? 'loss' : `${prefix}Loss`]: this.mean.result() };
     this.metrics.writeResults(logs, prefix, loss !== null);
     return logs;
   }
@@ -118,9 +140,20 @@ export interface TrainingSetup {
  * @example
  * evaluateModel(model, { inputs, targets }, { loss: 'meanSquaredError' }, null); // { loss: 0.03 }
  */
-export function evaluateModel(model: TrainableModel, data: TrainingData, options: EvaluateOptions, setup: TrainingSetup | null, operation = `model "${model.name}".evaluate`): Record<string, number> {
+export function evaluateModel(
+  model: TrainableModel,
+  data: TrainingData,
+  options: EvaluateOptions,
+  setup: TrainingSetup | null,
+  operation = `model "${model.name}".evaluate`,
+): Record<string, number> {
   const { loader, objective, metrics } = prepareEvaluation(model, data, options, setup, operation);
-  if (loader.batchesPerEpoch === undefined) throw new AnnetError('INVALID_ARGUMENT', operation, 'the data is a stream (a DataLoader over an IterableDataset); use evaluateAsync, which reads it with for await');
+  if (loader.batchesPerEpoch === undefined)
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      'the data is a stream (a DataLoader over an IterableDataset); use evaluateAsync, which reads it with for await',
+    );
   return evaluateLoader(model, loader, objective, metrics, '', operation);
 }
 
@@ -142,7 +175,13 @@ export interface AsyncEvaluateOptions extends EvaluateOptions {
  * @example
  * await evaluateModelAsync(model, { inputs, targets }, { loss: 'meanSquaredError', yieldEvery: 'batch' }, null); // { loss: 0.03 }
  */
-export async function evaluateModelAsync(model: TrainableModel, data: TrainingData, options: AsyncEvaluateOptions, setup: TrainingSetup | null, operation = `model "${model.name}".evaluateAsync`): Promise<Record<string, number>> {
+export async function evaluateModelAsync(
+  model: TrainableModel,
+  data: TrainingData,
+  options: AsyncEvaluateOptions,
+  setup: TrainingSetup | null,
+  operation = `model "${model.name}".evaluateAsync`,
+): Promise<Record<string, number>> {
   const { loader, objective, metrics } = prepareEvaluation(model, data, options, setup, operation);
   const scheduler = new YieldScheduler(resolveYieldEvery(options.yieldEvery, false, operation));
   try {
@@ -152,20 +191,47 @@ export async function evaluateModelAsync(model: TrainableModel, data: TrainingDa
   }
 }
 
-function prepareEvaluation(model: TrainableModel, data: TrainingData, options: EvaluateOptions, setup: TrainingSetup | null, operation: string): { loader: DataLoader<unknown, Batch>; objective: Objective | null; metrics: OutputMetrics } {
+function prepareEvaluation(
+  model: TrainableModel,
+  data: TrainingData,
+  options: EvaluateOptions,
+  setup: TrainingSetup | null,
+  operation: string,
+): { loader: DataLoader<unknown, Batch>; objective: Objective | null; metrics: OutputMetrics } {
   const lossSpec = options.loss ?? setup?.loss;
   const metricSpecs = options.metrics ?? setup?.metrics ?? [];
-  const noMetrics = Array.isArray(metricSpecs) ? metricSpecs.length === 0 : Object.values(metricSpecs).every((list) => list.length === 0);
+  const noMetrics = Array.isArray(metricSpecs)
+    ? metricSpecs.length === 0
+    : Object.values(metricSpecs).every((list) => list.length === 0);
   if (lossSpec === undefined && noMetrics) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, "nothing to evaluate: pass { loss: 'softmaxCrossEntropy' } (or another loss) and/or { metrics: ['accuracy'] }, or call fit first (its loss and metrics are the defaults)");
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      "nothing to evaluate: pass { loss: 'softmaxCrossEntropy' } (or another loss) and/or { metrics: ['accuracy'] }, or call fit first (its loss and metrics are the defaults)",
+    );
   }
   if (isDataLoader(data) && options.batchSize !== undefined && options.batchSize !== data.batchSize) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize is ${options.batchSize} but the DataLoader passed as data batches ${data.batchSize} samples, and a DataLoader is used as it is; drop batchSize, or build the loader with { batchSize: ${options.batchSize} }`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `batchSize is ${options.batchSize} but the DataLoader passed as data batches ${data.batchSize} samples, and a DataLoader is used as it is; drop batchSize, or build the loader with { batchSize: ${options.batchSize} }`,
+    );
   }
   const batchSize = options.batchSize ?? 256;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize must be a positive integer, got ${batchSize}`);
   const loader = toLoader(data, { batchSize, shuffle: false, seed: 0 }, operation);
-  const objective = lossSpec === undefined ? null : new Objective(model.outputNames, { loss: lossSpec, lossWeights: options.lossWeights ?? (options.loss === undefined ? setup?.lossWeights : undefined) }, operation);
+  const objective =
+    lossSpec === undefined
+      ? null
+      : new Objective(
+          model.outputNames,
+          {
+            loss: lossSpec,
+            lossWeights: options.lossWeights ?? (options.loss === undefined ? setup?.lossWeights : undefined),
+          },
+          operation,
+        );
   return { loader, objective, metrics: new OutputMetrics(model.outputNames, metricSpecs, operation) };
 }
 

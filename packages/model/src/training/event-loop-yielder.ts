@@ -72,7 +72,8 @@ export class EventLoopYielder {
 
 function defaultMechanism(): Exclude<YieldMechanism, 'auto'> {
   const scope = globalThis as { setImmediate?: unknown; process?: { versions?: { node?: string } } };
-  if (typeof scope.setImmediate === 'function' && typeof scope.process?.versions?.node === 'string') return 'set-immediate';
+  if (typeof scope.setImmediate === 'function' && typeof scope.process?.versions?.node === 'string')
+    return 'set-immediate';
   return typeof MessageChannel === 'function' ? 'message-channel' : 'timeout';
 }
 
@@ -91,7 +92,10 @@ export class YieldScheduler {
   private batches = 0;
   private last = performance.now();
 
-  constructor(readonly policy: YieldPolicy, mechanism: YieldMechanism = 'auto') {
+  constructor(
+    readonly policy: YieldPolicy,
+    mechanism: YieldMechanism = 'auto',
+  ) {
     this.yielder = new EventLoopYielder(mechanism);
   }
 

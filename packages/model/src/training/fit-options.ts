@@ -117,19 +117,40 @@ export interface ResolvedFitOptions extends Omit<FitOptions, 'stepsPerEpoch'> {
  * resolveFitOptions({ optimizer, loss, epochs: 0 }, 'fit'); // throws: epochs must be an integer >= 1, got 0
  */
 export function resolveFitOptions(options: FitOptions, operation: string): ResolvedFitOptions {
-  if (typeof options !== 'object' || options === null) throw new AnnetError('INVALID_ARGUMENT', operation, 'expected an options object { optimizer, loss, epochs, ... }');
-  if (typeof options.optimizer?.step !== 'function') throw new AnnetError('INVALID_ARGUMENT', operation, 'options.optimizer must be an optimizer from @annet/optimizers, such as new Adam()');
-  if (options.loss === undefined) throw new AnnetError('INVALID_ARGUMENT', operation, "options.loss is required: a loss name such as 'softmaxCrossEntropy' or a loss function");
+  if (typeof options !== 'object' || options === null)
+    throw new AnnetError('INVALID_ARGUMENT', operation, 'expected an options object { optimizer, loss, epochs, ... }');
+  if (typeof options.optimizer?.step !== 'function')
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      'options.optimizer must be an optimizer from @annet/optimizers, such as new Adam()',
+    );
+  if (options.loss === undefined)
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      "options.loss is required: a loss name such as 'softmaxCrossEntropy' or a loss function",
+    );
   const integer = (name: string, value: number, minimum: number) => {
-    if (!Number.isSafeInteger(value) || value < minimum) throw new AnnetError('INVALID_ARGUMENT', operation, `${name} must be an integer >= ${minimum}, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < minimum)
+      throw new AnnetError('INVALID_ARGUMENT', operation, `${name} must be an integer >= ${minimum}, got ${value}`);
     return value;
   };
   integer('epochs', options.epochs, 1);
   const clip = options.gradientClipNorm;
   if (clip !== undefined && !(typeof clip === 'number' && clip > 0 && Number.isFinite(clip))) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `gradientClipNorm must be a positive number (1 is common), got ${String(clip)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `gradientClipNorm must be a positive number (1 is common), got ${String(clip)}`,
+    );
   }
-  if (options.signal !== undefined && typeof options.signal?.aborted !== 'boolean') throw new AnnetError('INVALID_ARGUMENT', operation, 'options.signal must be an AbortSignal (new AbortController().signal)');
+  if (options.signal !== undefined && typeof options.signal?.aborted !== 'boolean')
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      'options.signal must be an AbortSignal (new AbortController().signal)',
+    );
   if (options.validationData !== undefined && options.validationSplit !== undefined) {
     throw new AnnetError('INVALID_ARGUMENT', operation, 'pass validationData or validationSplit, not both');
   }

@@ -15,7 +15,12 @@ import type { TrainableModel } from './training-model.js';
  * @example
  * const history = await fitModel(model, { inputs, targets }, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 5 });
  */
-export async function fitModel(model: TrainableModel, trainData: TrainingData, rawOptions: FitOptions, operation = `model "${model.name}".fit`): Promise<History> {
+export async function fitModel(
+  model: TrainableModel,
+  trainData: TrainingData,
+  rawOptions: FitOptions,
+  operation = `model "${model.name}".fit`,
+): Promise<History> {
   const options = resolveFitOptions(rawOptions, operation);
   const run = setUpRun(model, trainData, options, operation);
   const { state, callbacks } = run;

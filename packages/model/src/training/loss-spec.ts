@@ -40,7 +40,11 @@ export class LossComputer {
   /** The mean loss of a batch and dLoss/dPredictions (a reused buffer). */
   compute(predictions: Tensor, targets: Tensor): { readonly loss: number; readonly gradient: Tensor } {
     const current = this.gradient;
-    if (current === undefined || current.dtype !== predictions.dtype || !shapesEqual(current.shape, predictions.shape)) {
+    if (
+      current === undefined ||
+      current.dtype !== predictions.dtype ||
+      !shapesEqual(current.shape, predictions.shape)
+    ) {
       this.gradient = zeros(predictions.shape, predictions.dtype as FloatDType);
       this.options = { reduction: 'mean', out: this.gradient };
     }

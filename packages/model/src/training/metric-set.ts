@@ -27,7 +27,12 @@ export class MetricSet {
     this.metrics = specs.map((spec) => (typeof spec === 'string' ? metricFromName(spec) : spec));
     const names = new Set<string>(['loss']);
     for (const metric of this.metrics) {
-      if (names.has(metric.name)) throw new AnnetError('INVALID_ARGUMENT', operation, `two metrics are named ${JSON.stringify(metric.name)} (or one is named "loss"); metric names key the logs and must be unique`);
+      if (names.has(metric.name))
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `two metrics are named ${JSON.stringify(metric.name)} (or one is named "loss"); metric names key the logs and must be unique`,
+        );
       names.add(metric.name);
     }
   }
@@ -55,7 +60,11 @@ export class MetricSet {
     for (const metric of this.metrics) {
       const saved = state[metric.name];
       if (saved === undefined || saved === null || typeof saved !== 'object' || Array.isArray(saved)) {
-        throw new AnnetError('INVALID_STATE', 'fit', `the checkpoint has no state for metric ${JSON.stringify(metric.name)}; resume with the metrics the checkpoint was trained with (${Object.keys(state).join(', ') || 'none'})`);
+        throw new AnnetError(
+          'INVALID_STATE',
+          'fit',
+          `the checkpoint has no state for metric ${JSON.stringify(metric.name)}; resume with the metrics the checkpoint was trained with (${Object.keys(state).join(', ') || 'none'})`,
+        );
       }
       metric.setState(saved as JsonObject);
     }

@@ -38,20 +38,40 @@ export class Objective {
     const perOutput = typeof loss === 'object' && loss !== null;
     if (perOutput) {
       for (const name of Object.keys(loss)) {
-        if (!outputNames.includes(name)) throw new AnnetError('INVALID_ARGUMENT', operation, `loss is given for ${JSON.stringify(name)}, which is not an output; the outputs are ${outputNames.join(', ')}`);
+        if (!outputNames.includes(name))
+          throw new AnnetError(
+            'INVALID_ARGUMENT',
+            operation,
+            `loss is given for ${JSON.stringify(name)}, which is not an output; the outputs are ${outputNames.join(', ')}`,
+          );
       }
     }
     this.losses = outputNames.map((name) => {
       const spec = perOutput ? (loss as Readonly<Record<string, LossSpec>>)[name] : (loss as LossSpec);
-      if (spec === undefined) throw new AnnetError('INVALID_ARGUMENT', operation, `no loss for output ${JSON.stringify(name)}; give { loss: { ${outputNames.map((output) => `${output}: ...`).join(', ')} } }`);
+      if (spec === undefined)
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `no loss for output ${JSON.stringify(name)}; give { loss: { ${outputNames.map((output) => `${output}: ...`).join(', ')} } }`,
+        );
       return new LossComputer(spec);
     });
     for (const name of Object.keys(lossWeights ?? {})) {
-      if (!outputNames.includes(name)) throw new AnnetError('INVALID_ARGUMENT', operation, `lossWeights names ${JSON.stringify(name)}, which is not an output; the outputs are ${outputNames.join(', ')}`);
+      if (!outputNames.includes(name))
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `lossWeights names ${JSON.stringify(name)}, which is not an output; the outputs are ${outputNames.join(', ')}`,
+        );
     }
     this.weights = outputNames.map((name) => {
       const weight = lossWeights?.[name] ?? 1;
-      if (!(Number.isFinite(weight) && weight >= 0)) throw new AnnetError('INVALID_ARGUMENT', operation, `lossWeights.${name} must be a finite number >= 0, got ${weight}`);
+      if (!(Number.isFinite(weight) && weight >= 0))
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `lossWeights.${name} must be a finite number >= 0, got ${weight}`,
+        );
       return weight;
     });
     this.outputLosses = outputNames.map(() => Number.NaN);

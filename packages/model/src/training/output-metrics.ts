@@ -29,21 +29,47 @@ export class OutputMetrics {
   private readonly means: readonly RunningMean[];
   private readonly keys: readonly string[];
 
-  constructor(private readonly outputNames: readonly string[], specs: MetricsOption = [], operation = 'fit') {
+  constructor(
+    private readonly outputNames: readonly string[],
+    specs: MetricsOption = [],
+    operation = 'fit',
+  ) {
     const perOutput = !Array.isArray(specs);
     if (perOutput) {
       for (const name of Object.keys(specs)) {
-        if (!outputNames.includes(name)) throw new AnnetError('INVALID_ARGUMENT', operation, `metrics are given for ${JSON.stringify(name)}, which is not an output; the outputs are ${outputNames.join(', ')}`);
+        if (!outputNames.includes(name))
+          throw new AnnetError(
+            'INVALID_ARGUMENT',
+            operation,
+            `metrics are given for ${JSON.stringify(name)}, which is not an output; the outputs are ${outputNames.join(', ')}`,
+          );
       }
     } else if (outputNames.length > 1 && (specs as readonly MetricSpec[]).some((spec) => typeof spec !== 'string')) {
-      throw new AnnetError('INVALID_ARGUMENT', operation, `a metric object holds the state of one output, but this model has ${outputNames.length}; give metrics by name, or per output: { ${outputNames.join(': [...], ')}: [...] }`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `a metric object holds the state of one output, but this model has ${outputNames.length}; give metrics by name, or per output: { ${outputNames.join(': [...], ')}: [...] }`,
+      );
     }
-    this.sets = outputNames.map((name) => new MetricSet(perOutput ? (specs as Readonly<Record<string, readonly MetricSpec[]>>)[name] ?? [] : (specs as readonly MetricSpec[]), operation));
+    this.sets = outputNames.map(
+      (name) =>
+        new MetricSet(
+          perOutput
+            ? ((specs as Readonly<Record<string, readonly MetricSpec[]>>)[name] ?? [])
+            : (specs as readonly MetricSpec[]),
+          operation,
+        ),
+    );
     this.means = outputNames.map(() => new RunningMean());
     this.keys = outputNames.map((name) => `loss.${name}`);
   }
 
-  update(predictions: readonly Tensor[], targets: readonly Tensor[], outputLosses: readonly number[], rows: number): void {
+  update(
+    predictions: readonly Tensor[],
+    targets: readonly Tensor[],
+    outputLosses: readonly number[],
+    rows: number,
+  ): void {
     for (let index = 0; index < this.sets.length; index++) {
       this.sets[index].update(predictions[index], targets[index]);
       if (this.sets.length > 1 && index < outputLosses.length) this.means[index].add(outputLosses[index], rows);
@@ -63,7 +89,8 @@ export class OutputMetrics {
     }
     for (let index = 0; index < this.sets.length; index++) {
       if (losses) logs[prefixed(prefix, this.keys[index])] = this.means[index].result();
-      for (const metric of this.sets[index].metrics) logs[prefixed(prefix, `${metric.name}.${this.outputNames[index]}`)] = metric.result();
+      for (const metric of this.sets[index].metrics)
+        logs[prefixed(prefix, `${metric.name}.${this.outputNames[index]}`)] = metric.result();
     }
   }
 
@@ -71,7 +98,9 @@ export class OutputMetrics {
   getState(): JsonObject {
     if (this.sets.length === 1) return this.sets[0].getState();
     const state: Record<string, JsonObject> = {};
-    this.outputNames.forEach((name, index) => (state[name] = { loss: this.means[index].state(), metrics: this.sets[index].getState() }));
+    this.outputNames.forEach(
+      (name, index) => (state[name] = { loss: this.means[index].state(), metrics: this.sets[index].getState() }),
+    );
     return state;
   }
 
@@ -82,8 +111,17 @@ export class OutputMetrics {
     }
     this.outputNames.forEach((name, index) => {
       const saved = state[name] as { loss?: JsonObject; metrics?: JsonObject } | undefined;
-      if (typeof saved !== 'object' || saved === null || typeof saved.loss !== 'object' || typeof saved.metrics !== 'object') {
-        throw new AnnetError('INVALID_STATE', 'fit', `the checkpoint has no metric state for output ${JSON.stringify(name)}; resume with the outputs and metrics it was trained with`);
+      if (
+        typeof saved !== 'object' ||
+        saved === null ||
+        typeof saved.loss !== 'object' ||
+        typeof saved.metrics !== 'object'
+      ) {
+        throw new AnnetError(
+          'INVALID_STATE',
+          'fit',
+          `the checkpoint has no metric state for output ${JSON.stringify(name)}; resume with the outputs and metrics it was trained with`,
+        );
       }
       this.sets[index].setState(saved.metrics!);
       this.means[index].setState(saved.loss!);

@@ -16,7 +16,8 @@ export function restoreCallbackStates(checkpoint: Checkpoint, callbacks: readonl
   const states = typeof saved === 'object' && saved !== null && !Array.isArray(saved) ? saved : {};
   for (const callback of callbacks) {
     const state = states[callback.name];
-    if (state !== undefined && state !== null && typeof state === 'object' && !Array.isArray(state)) callback.setState?.(state as JsonObject);
+    if (state !== undefined && state !== null && typeof state === 'object' && !Array.isArray(state))
+      callback.setState?.(state as JsonObject);
     if (callback.setTensors) callback.setTensors(callbackTensorsOf(checkpoint.tensors, callback.name));
   }
 }

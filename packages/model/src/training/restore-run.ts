@@ -45,7 +45,13 @@ interface EpochInProgress {
  * @example
  * const { midEpoch } = restoreRun(checkpoint, parts, state, 'fit');
  */
-export function restoreRun(checkpoint: Checkpoint, parts: TrainingParts, state: RunState, operation: string, options: RestoreOptions = {}): { midEpoch: boolean } {
+export function restoreRun(
+  checkpoint: Checkpoint,
+  parts: TrainingParts,
+  state: RunState,
+  operation: string,
+  options: RestoreOptions = {},
+): { midEpoch: boolean } {
   checkResumeCompatible(checkpoint, parts, options.runSettings, operation);
   checkModelState(parts.model, checkpoint.tensors, checkpoint.rng, operation, { dtype: 'exact' });
   const optimizerArrays = readOptimizerArrays(checkpoint.tensors, parts, operation);
@@ -68,10 +74,14 @@ export function restoreRun(checkpoint: Checkpoint, parts: TrainingParts, state: 
   try {
     for (const layer of model.layers) layer.setState?.(checkpoint.rng[layer.name] as JsonObject);
     const initialization = checkpoint.rng.initialization;
-    if (typeof initialization === 'object' && initialization !== null) model.restoreInitializationState(initialization as unknown as RngState);
+    if (typeof initialization === 'object' && initialization !== null)
+      model.restoreInitializationState(initialization as unknown as RngState);
     parts.loader.loadState(checkpoint.dataLoader as unknown as DataLoaderState);
     const saved = checkpoint.optimizer!;
-    parts.optimizer.loadStateDict({ type: saved.type, config: saved.config, state: saved.state, arrays: optimizerArrays } as OptimizerStateDict, { strict: true, target: parts.model });
+    parts.optimizer.loadStateDict(
+      { type: saved.type, config: saved.config, state: saved.state, arrays: optimizerArrays } as OptimizerStateDict,
+      { strict: true, target: parts.model },
+    );
   } catch (error) {
     model.layers.forEach((layer, index) => {
       const before = layerStatesBefore[index];
@@ -96,19 +106,32 @@ export function restoreRun(checkpoint: Checkpoint, parts: TrainingParts, state: 
 }
 
 /** The optimizer's arrays as `stateDict` arrays, each checked to have its parameter's dtype. */
-function readOptimizerArrays(tensors: Readonly<Record<string, Tensor>>, parts: TrainingParts, operation: string): Record<string, StateArray> {
-  const dtypes = new Map(parts.model.parameters().map((parameter) => [parameter.name, parameter.value instanceof Float64Array ? 'float64' : 'float32']));
+function readOptimizerArrays(
+  tensors: Readonly<Record<string, Tensor>>,
+  parts: TrainingParts,
+  operation: string,
+): Record<string, StateArray> {
+  const dtypes = new Map(
+    parts.model
+      .parameters()
+      .map((parameter) => [parameter.name, parameter.value instanceof Float64Array ? 'float64' : 'float32']),
+  );
   const arrays: Record<string, StateArray> = {};
   const problems: string[] = [];
   for (const [key, tensor] of Object.entries(optimizerArraysOf(tensors))) {
     const name = `optimizer.${key}`;
     const parsed = parseCheckpointTensorName(name);
     const expected = parsed.kind === 'optimizer' ? dtypes.get(parsed.parameterName) : undefined;
-    if (tensor.dtype === 'int32' || (expected !== undefined && tensor.dtype !== expected)) problems.push(`${name} is ${tensor.dtype}, its parameter is ${expected ?? 'float32 or float64'}`);
+    if (tensor.dtype === 'int32' || (expected !== undefined && tensor.dtype !== expected))
+      problems.push(`${name} is ${tensor.dtype}, its parameter is ${expected ?? 'float32 or float64'}`);
     else arrays[key] = { shape: tensor.shape.slice(), value: floatValues(tensor) };
   }
   if (problems.length > 0) {
-    throw new AnnetError('INVALID_STATE', operation, `the checkpoint's optimizer arrays do not fit: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`);
+    throw new AnnetError(
+      'INVALID_STATE',
+      operation,
+      `the checkpoint's optimizer arrays do not fit: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`,
+    );
   }
   return arrays;
 }
@@ -121,20 +144,30 @@ function checkFinite(tensors: Readonly<Record<string, Tensor>>, operation: strin
     if ((kind === 'model' || kind === 'optimizer') && !allFinite(tensor)) nonFinite.push(name);
   }
   if (nonFinite.length > 0) {
-    throw new AnnetError('INVALID_STATE', operation, `the checkpoint holds NaN or infinite values in ${nonFinite.slice(0, 5).join(', ')}${nonFinite.length > 5 ? ` and ${nonFinite.length - 5} more tensors` : ''} (a diverged run); resume from an earlier checkpoint, or pass allowNonFiniteResume: true to continue anyway`);
+    throw new AnnetError(
+      'INVALID_STATE',
+      operation,
+      `the checkpoint holds NaN or infinite values in ${nonFinite.slice(0, 5).join(', ')}${nonFinite.length > 5 ? ` and ${nonFinite.length - 5} more tensors` : ''} (a diverged run); resume from an earlier checkpoint, or pass allowNonFiniteResume: true to continue anyway`,
+    );
   }
 }
 
 function allFinite(tensor: Tensor): boolean {
   const contiguous = tensor.contiguous();
   const data = contiguous.data;
-  for (let index = contiguous.offset; index < contiguous.offset + contiguous.size; index++) if (!Number.isFinite(data[index])) return false;
+  for (let index = contiguous.offset; index < contiguous.offset + contiguous.size; index++)
+    if (!Number.isFinite(data[index])) return false;
   return true;
 }
 
 function readPosition(checkpoint: Checkpoint, operation: string): { epoch: number; step: number } {
   for (const key of ['epoch', 'step'] as const) {
-    if (!Number.isSafeInteger(checkpoint[key]) || checkpoint[key] < 0) throw new AnnetError('INVALID_STATE', operation, `the checkpoint's ${key} must be a non-negative integer, got ${JSON.stringify(checkpoint[key])}`);
+    if (!Number.isSafeInteger(checkpoint[key]) || checkpoint[key] < 0)
+      throw new AnnetError(
+        'INVALID_STATE',
+        operation,
+        `the checkpoint's ${key} must be a non-negative integer, got ${JSON.stringify(checkpoint[key])}`,
+      );
   }
   return { epoch: checkpoint.epoch, step: checkpoint.step };
 }
@@ -143,19 +176,34 @@ function readPosition(checkpoint: Checkpoint, operation: string): { epoch: numbe
 function readEpochInProgress(checkpoint: Checkpoint, operation: string): EpochInProgress | null {
   const training = (checkpoint.extra as { training?: unknown } | undefined)?.training ?? { midEpoch: false };
   const fail = (what: string): never => {
-    throw new AnnetError('INVALID_STATE', operation, `the checkpoint's extra.training${what}; resumeFrom needs a checkpoint taken by fit`);
+    throw new AnnetError(
+      'INVALID_STATE',
+      operation,
+      `the checkpoint's extra.training${what}; resumeFrom needs a checkpoint taken by fit`,
+    );
   };
-  if (!isObject(training) || typeof training.midEpoch !== 'boolean') return fail(` must be { midEpoch: true | false, ... }, got ${JSON.stringify(training)?.slice(0, 80)}`);
+  if (!isObject(training) || typeof training.midEpoch !== 'boolean')
+    return fail(` must be { midEpoch: true | false, ... }, got ${JSON.stringify(training)?.slice(0, 80)}`);
   if (!training.midEpoch) return null;
   const count = (key: string) => {
     const value = training[key];
-    return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : fail(`.${key} must be a non-negative integer, got ${JSON.stringify(value)}`);
+    return Number.isSafeInteger(value) && (value as number) >= 0
+      ? (value as number)
+      : fail(`.${key} must be a non-negative integer, got ${JSON.stringify(value)}`);
   };
   const batchLoss = training.batchLoss;
-  if (batchLoss !== null && typeof batchLoss !== 'number') fail(`.batchLoss must be a number or null, got ${JSON.stringify(batchLoss)}`);
-  if (!isObject(training.epochLoss)) fail(`.epochLoss must be an object { sum, weight }, got ${JSON.stringify(training.epochLoss)}`);
+  if (batchLoss !== null && typeof batchLoss !== 'number')
+    fail(`.batchLoss must be a number or null, got ${JSON.stringify(batchLoss)}`);
+  if (!isObject(training.epochLoss))
+    fail(`.epochLoss must be an object { sum, weight }, got ${JSON.stringify(training.epochLoss)}`);
   if (!isObject(training.metrics)) fail(`.metrics must be an object, got ${JSON.stringify(training.metrics)}`);
-  return { batch: count('batch'), samplesInEpoch: count('samplesInEpoch'), batchLoss: typeof batchLoss === 'number' ? batchLoss : Number.NaN, epochLoss: training.epochLoss as JsonObject, metrics: training.metrics as JsonObject };
+  return {
+    batch: count('batch'),
+    samplesInEpoch: count('samplesInEpoch'),
+    batchLoss: typeof batchLoss === 'number' ? batchLoss : Number.NaN,
+    epochLoss: training.epochLoss as JsonObject,
+    metrics: training.metrics as JsonObject,
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -13,7 +13,9 @@ const data = blobs(120, { seed: 4 });
 const epochs = 3;
 
 function model(seed: number) {
-  return new Sequential([new Dense(4, 16), new ReLU(), new Dropout(0.3), new Dense(16, 3)], { inputShape: [4] }).initialize(seed);
+  return new Sequential([new Dense(4, 16), new ReLU(), new Dropout(0.3), new Dense(16, 3)], {
+    inputShape: [4],
+  }).initialize(seed);
 }
 
 function optimizer() {
@@ -34,7 +36,10 @@ async function train(resumeFrom?: Checkpoint, seed = 3) {
     seed,
     metrics: ['accuracy'],
     validationSplit: 0.25,
-    callbacks: [new ModelCheckpoint({ store: steps, everySteps: 1, name: 'everyStep' }), new ModelCheckpoint({ store: ends, everyEpochs: 1, name: 'everyEpoch' })],
+    callbacks: [
+      new ModelCheckpoint({ store: steps, everySteps: 1, name: 'everyStep' }),
+      new ModelCheckpoint({ store: ends, everyEpochs: 1, name: 'everyEpoch' }),
+    ],
     resumeFrom,
   });
   return { steps, ends, history, model: trained, optimizer: adam };
@@ -52,9 +57,15 @@ function bytesOf(tensor: Tensor): Uint8Array {
 }
 
 function expectSameTensors(actual: Checkpoint, expected: Checkpoint) {
-  const names = Object.keys(expected.tensors).filter((name) => name.startsWith('model.') || name.startsWith('optimizer.')).sort();
+  const names = Object.keys(expected.tensors)
+    .filter((name) => name.startsWith('model.') || name.startsWith('optimizer.'))
+    .sort();
   expect(names.length).toBeGreaterThan(8);
-  expect(Object.keys(actual.tensors).filter((name) => name.startsWith('model.') || name.startsWith('optimizer.')).sort()).toEqual(names);
+  expect(
+    Object.keys(actual.tensors)
+      .filter((name) => name.startsWith('model.') || name.startsWith('optimizer.'))
+      .sort(),
+  ).toEqual(names);
   for (const name of names) expect(bytesOf(actual.tensors[name]), name).toEqual(bytesOf(expected.tensors[name]));
   expect(actual.step).toBe(expected.step);
   expect(actual.dataLoader).toEqual(expected.dataLoader);
@@ -62,7 +73,14 @@ function expectSameTensors(actual: Checkpoint, expected: Checkpoint) {
   expect(actual.optimizer).toEqual(expected.optimizer);
 }
 
-const figures = (history: { epochs: readonly Record<string, number>[] }) => history.epochs.map(({ loss, accuracy, validationLoss, validationAccuracy, learningRate }) => ({ loss, accuracy, validationLoss, validationAccuracy, learningRate }));
+const figures = (history: { epochs: readonly Record<string, number>[] }) =>
+  history.epochs.map(({ loss, accuracy, validationLoss, validationAccuracy, learningRate }) => ({
+    loss,
+    accuracy,
+    validationLoss,
+    validationAccuracy,
+    learningRate,
+  }));
 
 describe('resuming fit from a checkpoint', () => {
   it('runs the SIMD optimizer updates here: the layers lend their kernel memory, Adam keeps its moments in it', async () => {
@@ -82,7 +100,8 @@ describe('resuming fit from a checkpoint', () => {
     expect(figures(resumed.history)).toEqual(figures(uninterrupted.history));
     // The loaded state moved into the kernel memory too: both runs stepped with the same SIMD kernels.
     for (const parameter of resumed.model.parameters()) {
-      for (const array of Object.values(resumed.optimizer.parameterState(parameter.name)!.slots)) expect(array.buffer, parameter.name).toBeInstanceOf(SharedArrayBuffer);
+      for (const array of Object.values(resumed.optimizer.parameterState(parameter.name)!.slots))
+        expect(array.buffer, parameter.name).toBeInstanceOf(SharedArrayBuffer);
     }
   });
   it('ends with bit-identical weights when resumed mid-epoch (same batches, dropout masks, learning rates)', async () => {
@@ -106,23 +125,53 @@ describe('resuming fit from a checkpoint', () => {
     const checkpoint = ends.get('epoch-1')!;
     const other = new Sequential([new Dense(4, 8), new ReLU(), new Dense(8, 3)], { inputShape: [4] }).initialize(1);
     const before = Array.from(other.parameters()[0].value);
-    await expect(other.fit(data, { optimizer: optimizer(), loss: 'softmaxCrossEntropy', epochs, batchSize: 16, resumeFrom: checkpoint })).rejects.toThrow(/architecture differs/);
+    await expect(
+      other.fit(data, {
+        optimizer: optimizer(),
+        loss: 'softmaxCrossEntropy',
+        epochs,
+        batchSize: 16,
+        resumeFrom: checkpoint,
+      }),
+    ).rejects.toThrow(/architecture differs/);
     expect(Array.from(other.parameters()[0].value)).toEqual(before);
-    await expect(model(1).fit(data, { optimizer: new Adam({ learningRate: 0.5 }), loss: 'softmaxCrossEntropy', epochs, batchSize: 16, resumeFrom: checkpoint })).rejects.toThrow(/optimizer's configuration differs from the checkpoint's/);
+    await expect(
+      model(1).fit(data, {
+        optimizer: new Adam({ learningRate: 0.5 }),
+        loss: 'softmaxCrossEntropy',
+        epochs,
+        batchSize: 16,
+        resumeFrom: checkpoint,
+      }),
+    ).rejects.toThrow(/optimizer's configuration differs from the checkpoint's/);
   });
   it('refuses a checkpoint missing a model array without touching the optimizer or a given loader', async () => {
     const checkpoint = (await train()).ends.get('epoch-1')!;
     const { 'model.dense_1.biases': _dropped, ...tensors } = checkpoint.tensors;
     const adam = optimizer();
     // 90 samples: the checkpoint's loader read the 90 left after validationSplit 0.25, so the loader itself accepts the state.
-    const loader = new DataLoader(new TensorDataset(data.inputs.slice([0, 90]), data.targets.slice([0, 90])), { batchSize: 16, shuffle: true, seed: 3 });
+    const loader = new DataLoader(new TensorDataset(data.inputs.slice([0, 90]), data.targets.slice([0, 90])), {
+      batchSize: 16,
+      shuffle: true,
+      seed: 3,
+    });
     const loaderBefore = loader.state();
-    await expect(model(1).fit(loader, { optimizer: adam, loss: 'softmaxCrossEntropy', epochs, seed: 3, resumeFrom: { ...checkpoint, tensors } })).rejects.toThrow(/dense_1\.biases is missing/);
+    await expect(
+      model(1).fit(loader, {
+        optimizer: adam,
+        loss: 'softmaxCrossEntropy',
+        epochs,
+        seed: 3,
+        resumeFrom: { ...checkpoint, tensors },
+      }),
+    ).rejects.toThrow(/dense_1\.biases is missing/);
     expect(adam.stepCount).toBe(0);
     expect(loader.state()).toEqual(loaderBefore);
   });
   it('refuses a checkpoint trained with another seed (it would move validationSplit samples into training)', async () => {
     const { ends } = await train();
-    await expect(train(ends.get('epoch-1')!, 4)).rejects.toThrow(/the checkpoint was trained with seed 3, this fit uses 4; use the same seed/);
+    await expect(train(ends.get('epoch-1')!, 4)).rejects.toThrow(
+      /the checkpoint was trained with seed 3, this fit uses 4; use the same seed/,
+    );
   });
 });

@@ -53,7 +53,12 @@ export interface Run {
  * @example
  * const run = setUpRun(model, { inputs, targets }, resolveFitOptions(options, 'fit'), 'fit');
  */
-export function setUpRun(model: TrainableModel, trainData: TrainingData, options: ResolvedFitOptions, operation: string): Run {
+export function setUpRun(
+  model: TrainableModel,
+  trainData: TrainingData,
+  options: ResolvedFitOptions,
+  operation: string,
+): Run {
   checkLoaderConflicts(trainData, options, operation);
   if (!model.isInitialized) model.initialize(options.seed);
   let train = trainData;
@@ -62,10 +67,17 @@ export function setUpRun(model: TrainableModel, trainData: TrainingData, options
     ({ train, validation } = splitForValidation(trainData, options.validationSplit, options.seed, operation));
   }
   const loader = toLoader(train, options, operation);
-  const validationLoader = validation === undefined ? null : toLoader(validation, { batchSize: options.validationBatchSize, shuffle: false, seed: 0 }, operation);
+  const validationLoader =
+    validation === undefined
+      ? null
+      : toLoader(validation, { batchSize: options.validationBatchSize, shuffle: false, seed: 0 }, operation);
   const passBatches = loader.batchesPerEpoch;
   if (passBatches === 0) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, 'the training data yields no batches per epoch (empty, or fewer samples than batchSize with dropLast); fit needs at least one batch');
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      'the training data yields no batches per epoch (empty, or fewer samples than batchSize with dropLast); fit needs at least one batch',
+    );
   }
   // NaN while unknown: a stream without stepsPerEpoch, until its first pass ends.
   const batchesPerEpoch = options.stepsPerEpoch ?? passBatches ?? Number.NaN;
@@ -86,10 +98,21 @@ export function setUpRun(model: TrainableModel, trainData: TrainingData, options
       ...(options.stepsPerEpoch === null ? {} : { stepsPerEpoch: options.stepsPerEpoch }),
     },
   };
-  const state = new RunState(model, options.optimizer, options.epochs, batchesPerEpoch, epochSamples(loader, passBatches, options.stepsPerEpoch), history, (current) => captureCheckpoint(parts, current));
+  const state = new RunState(
+    model,
+    options.optimizer,
+    options.epochs,
+    batchesPerEpoch,
+    epochSamples(loader, passBatches, options.stepsPerEpoch),
+    history,
+    (current) => captureCheckpoint(parts, current),
+  );
   let resumeMidEpoch = false;
   if (options.resumeFrom !== undefined) {
-    resumeMidEpoch = restoreRun(options.resumeFrom, parts, state, operation, { runSettings: options.runSettings, allowNonFinite: options.allowNonFiniteResume }).midEpoch;
+    resumeMidEpoch = restoreRun(options.resumeFrom, parts, state, operation, {
+      runSettings: options.runSettings,
+      allowNonFinite: options.allowNonFiniteResume,
+    }).midEpoch;
   } else {
     state.epoch = options.initialEpoch;
     if (loader !== trainData) loader.setEpoch(options.initialEpoch);
@@ -98,33 +121,72 @@ export function setUpRun(model: TrainableModel, trainData: TrainingData, options
   const validationLoss = new Objective(model.outputNames, options, operation);
   const feed = new BatchFeed(loader, options.stepsPerEpoch, operation);
   const scheduler = new YieldScheduler(options.yieldPolicy);
-  const arrays = { inputs: new BatchArrays(model.inputNames, 'input', operation), targets: new BatchArrays(model.outputNames, 'target', operation) };
-  return { parts, state, history, callbacks, validationLoader, loss, validationLoss, ...arrays, resumeMidEpoch, gradientClipNorm: options.gradientClipNorm, feed, scheduler, signal: options.signal, operation };
+  const arrays = {
+    inputs: new BatchArrays(model.inputNames, 'input', operation),
+    targets: new BatchArrays(model.outputNames, 'target', operation),
+  };
+  return {
+    parts,
+    state,
+    history,
+    callbacks,
+    validationLoader,
+    loss,
+    validationLoss,
+    ...arrays,
+    resumeMidEpoch,
+    gradientClipNorm: options.gradientClipNorm,
+    feed,
+    scheduler,
+    signal: options.signal,
+    operation,
+  };
 }
 
 /** A loader brings its own batch size and order: a different `batchSize` or `shuffle` beside it would be ignored, so it is refused. */
 function checkLoaderConflicts(trainData: TrainingData, options: ResolvedFitOptions, operation: string): void {
   if (!isDataLoader(trainData)) return;
   if (options.givenBatchSize !== undefined && options.givenBatchSize !== trainData.batchSize) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `batchSize is ${options.givenBatchSize} but the DataLoader passed as data batches ${trainData.batchSize} samples, and a DataLoader is used as it is; drop batchSize, or build the loader with { batchSize: ${options.givenBatchSize} }`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `batchSize is ${options.givenBatchSize} but the DataLoader passed as data batches ${trainData.batchSize} samples, and a DataLoader is used as it is; drop batchSize, or build the loader with { batchSize: ${options.givenBatchSize} }`,
+    );
   }
 }
 
 /** History first, then the given callbacks in order, those marked `runLast` at the end; names must be unique. */
 function orderCallbacks(history: History, given: readonly Callback[], operation: string): Callback[] {
-  const ordered = [history, ...given.filter((callback) => !callback.runLast), ...given.filter((callback) => callback.runLast)];
+  const ordered = [
+    history,
+    ...given.filter((callback) => !callback.runLast),
+    ...given.filter((callback) => callback.runLast),
+  ];
   const names = new Set<string>();
   for (const callback of ordered) {
-    if (typeof callback?.name !== 'string') throw new AnnetError('INVALID_ARGUMENT', operation, 'every callback needs a string name (the key of its state in checkpoints)');
+    if (typeof callback?.name !== 'string')
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        'every callback needs a string name (the key of its state in checkpoints)',
+      );
     if (names.has(callback.name)) {
-      throw new AnnetError('INVALID_ARGUMENT', operation, `two callbacks are named ${JSON.stringify(callback.name)}; names key their checkpoint state, so give one a different name${callback.name === 'history' ? ' (fit adds a History itself)' : ''}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `two callbacks are named ${JSON.stringify(callback.name)}; names key their checkpoint state, so give one a different name${callback.name === 'history' ? ' (fit adds a History itself)' : ''}`,
+      );
     }
     names.add(callback.name);
   }
   return ordered;
 }
 
-function epochSamples(loader: DataLoader<unknown, Batch>, passBatches: number | undefined, stepsPerEpoch: number | null): number {
+function epochSamples(
+  loader: DataLoader<unknown, Batch>,
+  passBatches: number | undefined,
+  stepsPerEpoch: number | null,
+): number {
   if (stepsPerEpoch !== null) return stepsPerEpoch * loader.batchSize;
   if (passBatches === undefined) return Number.NaN;
   return samplesPerPass(loader, passBatches);

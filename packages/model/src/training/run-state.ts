@@ -46,7 +46,9 @@ export class RunState implements TrainingContext {
   abort(reason: unknown): void {
     this.aborted = true;
     const why = reason instanceof Error ? reason.message : reason === undefined ? '' : String(reason);
-    this.requestStop(`aborted at step ${this.step} (epoch ${this.epoch + 1}, batch ${this.batch})${why === '' ? '' : `: ${why}`}`);
+    this.requestStop(
+      `aborted at step ${this.step} (epoch ${this.epoch + 1}, batch ${this.batch})${why === '' ? '' : `: ${why}`}`,
+    );
   }
 
   /** After a full epoch: an epoch length that was unknown (a stream's) is now known. */

@@ -14,15 +14,24 @@ const csv = `a,b,c,d,label\n${Array.from({ length: 50 }, (_, row) => [...points.
 const file = new File([csv], 'points.csv');
 
 /** A shuffled stream over the CSV file, re-read from the File at every pass. */
-const streamLoader = () => new DataLoader(csvDataset(() => file, { label: 'label', numClasses: 3 }), { batchSize: 16, shuffle: true, shuffleBufferSize: 20, seed: 3 });
+const streamLoader = () =>
+  new DataLoader(
+    csvDataset(() => file, { label: 'label', numClasses: 3 }),
+    { batchSize: 16, shuffle: true, shuffleBufferSize: 20, seed: 3 },
+  );
 
-const model = (seed = 1) => new Sequential([new Dense(4, 8), new ReLU(), new Dense(8, 3)], { inputShape: [4] }).initialize(seed);
+const model = (seed = 1) =>
+  new Sequential([new Dense(4, 8), new ReLU(), new Dense(8, 3)], { inputShape: [4] }).initialize(seed);
 const weights = (trained: Sequential) => trained.parameters().map((parameter) => Array.from(parameter.value));
 
 /** Records per batch what the context says about the epoch's length. */
 function lengths(): Callback & { seen: string[] } {
   const seen: string[] = [];
-  return { name: 'lengths', seen, onBatchEnd: (_logs, context) => void seen.push(`${context.epoch}:${context.batch}/${context.batchesPerEpoch}`) };
+  return {
+    name: 'lengths',
+    seen,
+    onBatchEnd: (_logs, context) => void seen.push(`${context.epoch}:${context.batch}/${context.batchesPerEpoch}`),
+  };
 }
 
 async function trainStream(options: { stepsPerEpoch?: number; resumeFrom?: Checkpoint; epochs?: number } = {}) {
@@ -58,7 +67,12 @@ describe('fit on a stream', () => {
     // 9 batches are the first two passes (4 + 4) and one batch of the third: the same batches as one epoch-free run of 9 steps.
     const reference = model(1);
     const loader = streamLoader();
-    await reference.fit(loader, { optimizer: new Adam({ learningRate: 0.01 }), loss: 'softmaxCrossEntropy', epochs: 1, stepsPerEpoch: 9 });
+    await reference.fit(loader, {
+      optimizer: new Adam({ learningRate: 0.01 }),
+      loss: 'softmaxCrossEntropy',
+      epochs: 1,
+      stepsPerEpoch: 9,
+    });
     expect(weights(trained)).toEqual(weights(reference));
     expect(loader.state()).toMatchObject({ epoch: 2, position: 16 });
   });
@@ -68,7 +82,9 @@ describe('fit on a stream', () => {
       const straight = await trainStream({ stepsPerEpoch });
       for (const step of [2, 6, 7]) {
         const resumed = await trainStream({ stepsPerEpoch, resumeFrom: roundTrip(straight.steps.get(`step-${step}`)) });
-        expect(weights(resumed.trained), `stepsPerEpoch ${stepsPerEpoch}, step ${step}`).toEqual(weights(straight.trained));
+        expect(weights(resumed.trained), `stepsPerEpoch ${stepsPerEpoch}, step ${step}`).toEqual(
+          weights(straight.trained),
+        );
         expect(resumed.history.values('loss')).toEqual(straight.history.values('loss'));
       }
     }
@@ -76,15 +92,29 @@ describe('fit on a stream', () => {
 
   it('refuses to resume with another stepsPerEpoch than the checkpoint was trained with', async () => {
     const straight = await trainStream({ stepsPerEpoch: 3 });
-    await expect(trainStream({ resumeFrom: roundTrip(straight.steps.get('step-4')) })).rejects.toThrow('the checkpoint was trained with stepsPerEpoch 3, this fit uses no stepsPerEpoch (an epoch is a pass of the data); use the same to resume exactly');
-    await expect(trainStream({ stepsPerEpoch: 2, resumeFrom: roundTrip(straight.steps.get('step-4')) })).rejects.toThrow('with stepsPerEpoch 3, this fit uses stepsPerEpoch 2');
+    await expect(trainStream({ resumeFrom: roundTrip(straight.steps.get('step-4')) })).rejects.toThrow(
+      'the checkpoint was trained with stepsPerEpoch 3, this fit uses no stepsPerEpoch (an epoch is a pass of the data); use the same to resume exactly',
+    );
+    await expect(
+      trainStream({ stepsPerEpoch: 2, resumeFrom: roundTrip(straight.steps.get('step-4')) }),
+    ).rejects.toThrow('with stepsPerEpoch 3, this fit uses stepsPerEpoch 2');
   });
 
   it('stepsPerEpoch over a map-style dataset resumes bit for bit too', async () => {
     const train = async (resumeFrom?: Checkpoint) => {
       const steps = new MemoryCheckpointStore();
       const trained = model(resumeFrom ? 9 : 1);
-      await trained.fit(new DataLoader(new TensorDataset(points.inputs, points.targets), { batchSize: 16, shuffle: true, seed: 2 }), { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 4, stepsPerEpoch: 3, resumeFrom, callbacks: [new ModelCheckpoint({ store: steps, everySteps: 1 })] });
+      await trained.fit(
+        new DataLoader(new TensorDataset(points.inputs, points.targets), { batchSize: 16, shuffle: true, seed: 2 }),
+        {
+          optimizer: new Adam(),
+          loss: 'softmaxCrossEntropy',
+          epochs: 4,
+          stepsPerEpoch: 3,
+          resumeFrom,
+          callbacks: [new ModelCheckpoint({ store: steps, everySteps: 1 })],
+        },
+      );
       return { trained, steps };
     };
     const straight = await train();
@@ -95,23 +125,47 @@ describe('fit on a stream', () => {
   it('a one-shot source trains one epoch and then says how to make it re-readable; an empty stream is refused', async () => {
     const rows = blobs(8, { seed: 1 });
     const once = (function* () {
-      for (let row = 0; row < 8; row++) yield { input: rows.inputs.slice([row, row + 1]).reshape([4]), target: rows.targets.slice([row, row + 1]).reshape([]) };
+      for (let row = 0; row < 8; row++)
+        yield {
+          input: rows.inputs.slice([row, row + 1]).reshape([4]),
+          target: rows.targets.slice([row, row + 1]).reshape([]),
+        };
     })();
     const oneShot = new DataLoader(new IterableDataset(once), { batchSize: 4 });
-    await expect(model().fit(oneShot, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 2 })).rejects.toThrow('this source can be read only once');
+    await expect(
+      model().fit(oneShot, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 2 }),
+    ).rejects.toThrow('this source can be read only once');
     const empty = new DataLoader(new IterableDataset<Sample>(() => []), { batchSize: 4 });
-    await expect(model().fit(empty, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 1, stepsPerEpoch: 2 })).rejects.toThrow('a pass of the training data yielded no batches, so the 2 steps of an epoch cannot be filled');
-    await expect(model().fit(empty, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 1 })).rejects.toThrow('a pass of the training data yielded no batches (an empty stream');
+    await expect(
+      model().fit(empty, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 1, stepsPerEpoch: 2 }),
+    ).rejects.toThrow('a pass of the training data yielded no batches, so the 2 steps of an epoch cannot be filled');
+    await expect(model().fit(empty, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 1 })).rejects.toThrow(
+      'a pass of the training data yielded no batches (an empty stream',
+    );
   });
 
   it('validates a stream as validation data, with evaluateAsync reading streams too', async () => {
     const trained = model();
-    const history = await trained.fit(points, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 2, metrics: ['accuracy'], validationData: streamLoader() });
+    const history = await trained.fit(points, {
+      optimizer: new Adam(),
+      loss: 'softmaxCrossEntropy',
+      epochs: 2,
+      metrics: ['accuracy'],
+      validationData: streamLoader(),
+    });
     expect(history.values('validationAccuracy').every((value) => value >= 0 && value <= 1)).toBe(true);
-    const fromStream = await trained.evaluateAsync(new DataLoader(csvDataset(() => file, { label: 'label', numClasses: 3 }), { batchSize: 50 }), { metrics: ['accuracy'], loss: 'softmaxCrossEntropy' });
+    const fromStream = await trained.evaluateAsync(
+      new DataLoader(
+        csvDataset(() => file, { label: 'label', numClasses: 3 }),
+        { batchSize: 50 },
+      ),
+      { metrics: ['accuracy'], loss: 'softmaxCrossEntropy' },
+    );
     const fromTensors = trained.evaluate(points, { metrics: ['accuracy'], loss: 'softmaxCrossEntropy', batchSize: 50 });
     expect(fromStream.accuracy).toBe(fromTensors.accuracy);
     expect(fromStream.loss).toBeCloseTo(fromTensors.loss, 5);
-    expect(() => trained.evaluate(streamLoader(), { metrics: ['accuracy'] })).toThrow('the data is a stream (a DataLoader over an IterableDataset); use evaluateAsync');
+    expect(() => trained.evaluate(streamLoader(), { metrics: ['accuracy'] })).toThrow(
+      'the data is a stream (a DataLoader over an IterableDataset); use evaluateAsync',
+    );
   });
 });

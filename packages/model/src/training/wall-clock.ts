@@ -14,11 +14,16 @@ import type { Checkpoint } from '@annet/serialization';
 export function withoutWallClock(checkpoint: Checkpoint): Checkpoint {
   const extra = checkpoint.extra as JsonObject | undefined;
   const callbacks = extra?.callbacks;
-  const strippedCallbacks = isObject(callbacks) && isObject(callbacks.history) ? { ...callbacks, history: stripHistory(callbacks.history) } : callbacks;
+  const strippedCallbacks =
+    isObject(callbacks) && isObject(callbacks.history)
+      ? { ...callbacks, history: stripHistory(callbacks.history) }
+      : callbacks;
   return {
     ...checkpoint,
     history: isObject(checkpoint.history) ? stripHistory(checkpoint.history) : checkpoint.history,
-    ...(extra === undefined ? {} : { extra: { ...extra, ...(strippedCallbacks === undefined ? {} : { callbacks: strippedCallbacks }) } }),
+    ...(extra === undefined
+      ? {}
+      : { extra: { ...extra, ...(strippedCallbacks === undefined ? {} : { callbacks: strippedCallbacks }) } }),
   };
 }
 

@@ -49,14 +49,23 @@ describe('yieldEvery', () => {
   });
 
   it('refuses anything else, naming the accepted forms', () => {
-    expect(() => resolveYieldEvery({ batches: 0 }, false, 'fit')).toThrow('fit: yieldEvery.batches must be an integer >= 1, got 0');
-    expect(() => resolveYieldEvery(-1, false, 'fit')).toThrow('yieldEvery (milliseconds) must be a finite number >= 0, got -1');
-    expect(() => resolveYieldEvery('sometimes' as never, false, 'fit')).toThrow(`yieldEvery must be 'auto', 'never', 'batch', 'epoch'`);
-    expect(() => resolveYieldEvery({ batches: 2, milliseconds: 3 } as never, false, 'fit')).toThrow('yieldEvery must be');
+    expect(() => resolveYieldEvery({ batches: 0 }, false, 'fit')).toThrow(
+      'fit: yieldEvery.batches must be an integer >= 1, got 0',
+    );
+    expect(() => resolveYieldEvery(-1, false, 'fit')).toThrow(
+      'yieldEvery (milliseconds) must be a finite number >= 0, got -1',
+    );
+    expect(() => resolveYieldEvery('sometimes' as never, false, 'fit')).toThrow(
+      `yieldEvery must be 'auto', 'never', 'batch', 'epoch'`,
+    );
+    expect(() => resolveYieldEvery({ batches: 2, milliseconds: 3 } as never, false, 'fit')).toThrow(
+      'yieldEvery must be',
+    );
   });
 
   it("'never' lets no timer tick during fit; { batches: 4 } yields 10 times an epoch and timers tick", async () => {
-    const fitWith = (yieldEvery: 'never' | { batches: number }) => model().fit(data, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 2, batchSize: 16, yieldEvery });
+    const fitWith = (yieldEvery: 'never' | { batches: number }) =>
+      model().fit(data, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 2, batchSize: 16, yieldEvery });
     expect(await ticksDuring(() => fitWith('never'))).toBe(0);
     expect(await ticksDuring(() => fitWith({ batches: 4 }))).toBeGreaterThan(0);
   });
@@ -81,9 +90,25 @@ describe('yieldEvery', () => {
   it('training that yields ends with the same weights, bit for bit, as training that never yields', async () => {
     const never = model();
     const yielding = model();
-    await never.fit(data, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 2, batchSize: 16, yieldEvery: 'never', validationSplit: 0.25 });
-    await yielding.fit(data, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 2, batchSize: 16, yieldEvery: 'batch', validationSplit: 0.25 });
-    expect(yielding.parameters().map((parameter) => Array.from(parameter.value))).toEqual(never.parameters().map((parameter) => Array.from(parameter.value)));
+    await never.fit(data, {
+      optimizer: new Adam(),
+      loss: 'softmaxCrossEntropy',
+      epochs: 2,
+      batchSize: 16,
+      yieldEvery: 'never',
+      validationSplit: 0.25,
+    });
+    await yielding.fit(data, {
+      optimizer: new Adam(),
+      loss: 'softmaxCrossEntropy',
+      epochs: 2,
+      batchSize: 16,
+      yieldEvery: 'batch',
+      validationSplit: 0.25,
+    });
+    expect(yielding.parameters().map((parameter) => Array.from(parameter.value))).toEqual(
+      never.parameters().map((parameter) => Array.from(parameter.value)),
+    );
   });
 
   it('every mechanism lets a due timer run (a MessageChannel needs more yields in Node), and close() releases pending yields', async () => {
@@ -103,10 +128,20 @@ describe('yieldEvery', () => {
 
   it('evaluateAsync and predictAsync give the numbers of evaluate and predict while yielding', async () => {
     const trained = model();
-    await trained.fit(data, { optimizer: new Adam(), loss: 'softmaxCrossEntropy', epochs: 1, batchSize: 16, metrics: ['accuracy'] });
+    await trained.fit(data, {
+      optimizer: new Adam(),
+      loss: 'softmaxCrossEntropy',
+      epochs: 1,
+      batchSize: 16,
+      metrics: ['accuracy'],
+    });
     const ticks = await ticksDuring(async () => {
-      expect(await trained.evaluateAsync(data, { batchSize: 16, yieldEvery: 'batch' })).toEqual(trained.evaluate(data, { batchSize: 16 }));
-      expect(Array.from((await trained.predictAsync(data.inputs, { batchSize: 16, yieldEvery: 'batch' })).data)).toEqual(Array.from(trained.predict(data.inputs, { batchSize: 16 }).data));
+      expect(await trained.evaluateAsync(data, { batchSize: 16, yieldEvery: 'batch' })).toEqual(
+        trained.evaluate(data, { batchSize: 16 }),
+      );
+      expect(
+        Array.from((await trained.predictAsync(data.inputs, { batchSize: 16, yieldEvery: 'batch' })).data),
+      ).toEqual(Array.from(trained.predict(data.inputs, { batchSize: 16 }).data));
     });
     expect(ticks).toBeGreaterThan(0);
   });

@@ -14,7 +14,8 @@ import { AnnetError } from '@annet/tensor';
  * @example
  * await model.fit(train, { optimizer, loss: 'softmaxCrossEntropy', epochs: 3, yieldEvery: { batches: 8 } });
  */
-export type YieldEvery = 'auto' | 'never' | 'batch' | 'epoch' | number | { readonly batches: number } | { readonly milliseconds: number };
+export type YieldEvery =
+  'auto' | 'never' | 'batch' | 'epoch' | number | { readonly batches: number } | { readonly milliseconds: number };
 
 /** Milliseconds between yields that `'auto'` uses in browsers: a bit more than a 60 Hz frame. */
 export const autoYieldMilliseconds = 20;
@@ -28,7 +29,10 @@ export const autoYieldMillisecondsWithSignal = 200;
  * @example
  * resolveYieldEvery({ batches: 8 }, false, 'fit'); // { kind: 'batches', every: 8 }
  */
-export type YieldPolicy = { readonly kind: 'never' } | { readonly kind: 'epoch' } | { readonly kind: 'batches' | 'milliseconds'; readonly every: number };
+export type YieldPolicy =
+  | { readonly kind: 'never' }
+  | { readonly kind: 'epoch' }
+  | { readonly kind: 'batches' | 'milliseconds'; readonly every: number };
 
 /**
  * True in a browser page or a web worker (where `document` or `WorkerGlobalScope` exists), the
@@ -56,20 +60,32 @@ export function resolveYieldEvery(option: YieldEvery | undefined, hasSignal: boo
   }
   if (value === 'never' || value === 'epoch') return { kind: value };
   if (value === 'batch') return { kind: 'batches', every: 1 };
-  if (typeof value === 'number') return { kind: 'milliseconds', every: positive(value, 'yieldEvery (milliseconds)', operation) };
+  if (typeof value === 'number')
+    return { kind: 'milliseconds', every: positive(value, 'yieldEvery (milliseconds)', operation) };
   if (typeof value === 'object' && value !== null) {
     const keys = Object.keys(value);
     if (keys.length === 1 && 'batches' in value) {
       const batches = value.batches;
-      if (!Number.isSafeInteger(batches) || batches < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `yieldEvery.batches must be an integer >= 1, got ${batches}`);
+      if (!Number.isSafeInteger(batches) || batches < 1)
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `yieldEvery.batches must be an integer >= 1, got ${batches}`,
+        );
       return { kind: 'batches', every: batches };
     }
-    if (keys.length === 1 && 'milliseconds' in value) return { kind: 'milliseconds', every: positive(value.milliseconds, 'yieldEvery.milliseconds', operation) };
+    if (keys.length === 1 && 'milliseconds' in value)
+      return { kind: 'milliseconds', every: positive(value.milliseconds, 'yieldEvery.milliseconds', operation) };
   }
-  throw new AnnetError('INVALID_ARGUMENT', operation, `yieldEvery must be 'auto', 'never', 'batch', 'epoch', a number of milliseconds, { batches: n } or { milliseconds: n }, got ${JSON.stringify(value)}`);
+  throw new AnnetError(
+    'INVALID_ARGUMENT',
+    operation,
+    `yieldEvery must be 'auto', 'never', 'batch', 'epoch', a number of milliseconds, { batches: n } or { milliseconds: n }, got ${JSON.stringify(value)}`,
+  );
 }
 
 function positive(value: number, name: string, operation: string): number {
-  if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new AnnetError('INVALID_ARGUMENT', operation, `${name} must be a finite number >= 0, got ${value}`);
+  if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0))
+    throw new AnnetError('INVALID_ARGUMENT', operation, `${name} must be a finite number >= 0, got ${value}`);
   return value;
 }

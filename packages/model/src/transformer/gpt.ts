@@ -52,7 +52,8 @@ export interface GptOptions {
 export function gptModel(options: GptOptions): Model {
   const operation = 'gptModel';
   const positive = (what: string, value: unknown) => {
-    if (!Number.isSafeInteger(value) || (value as number) < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `${what} must be a positive integer, got ${String(value)}`);
+    if (!Number.isSafeInteger(value) || (value as number) < 1)
+      throw new AnnetError('INVALID_ARGUMENT', operation, `${what} must be a positive integer, got ${String(value)}`);
     return value as number;
   };
   const vocabularySize = positive('vocabularySize', options?.vocabularySize);
@@ -65,13 +66,28 @@ export function gptModel(options: GptOptions): Model {
   const normal = { name: 'normal', standardDeviation: 0.02 } as const;
   const tokens = input({ name: 'tokens', shape: [blockSize], dtype: 'int32' });
   const wte = new Embedding(vocabularySize, embeddingSize, { name: 'wte', embeddingsInitializer: normal, dtype });
-  let h = apply(new PositionalEmbedding(blockSize, embeddingSize, { name: 'wpe', positionsInitializer: normal, dtype }), apply(wte, tokens));
+  let h = apply(
+    new PositionalEmbedding(blockSize, embeddingSize, { name: 'wpe', positionsInitializer: normal, dtype }),
+    apply(wte, tokens),
+  );
   if (dropout > 0) h = apply(new Dropout(dropout, { name: 'embedding_dropout', dtype }), h);
   const residualInitializer = { name: 'normal', standardDeviation: 0.02 / Math.sqrt(2 * numLayers) } as const;
   for (let layer = 0; layer < numLayers; layer++) {
-    h = transformerBlock(h, { name: `h${layer}`, numHeads, dropout, useBias: options.useBias, kernelInitializer: normal, residualInitializer, gelu: options.gelu ?? 'tanh', dtype });
+    h = transformerBlock(h, {
+      name: `h${layer}`,
+      numHeads,
+      dropout,
+      useBias: options.useBias,
+      kernelInitializer: normal,
+      residualInitializer,
+      gelu: options.gelu ?? 'tanh',
+      dtype,
+    });
   }
   h = apply(new LayerNorm(embeddingSize, { name: 'ln_f', dtype }), h);
-  const head = options.tieWeights === false ? new Dense(embeddingSize, vocabularySize, { name: 'lm_head', useBias: false, kernelInitializer: normal, dtype }) : new TransposedEmbedding(wte, { name: 'lm_head' });
+  const head =
+    options.tieWeights === false
+      ? new Dense(embeddingSize, vocabularySize, { name: 'lm_head', useBias: false, kernelInitializer: normal, dtype })
+      : new TransposedEmbedding(wte, { name: 'lm_head' });
   return new Model({ inputs: tokens, outputs: { logits: apply(head, h) }, name: options.name ?? 'gpt' });
 }

@@ -49,23 +49,56 @@ export interface TransformerBlockOptions {
 export function transformerBlock(x: SymbolicTensor, options: TransformerBlockOptions): SymbolicTensor {
   const operation = 'transformerBlock';
   const embedding = x.shape[x.shape.length - 1];
-  if (x.shape.length !== 3 || !(embedding > 0)) throw new AnnetError('SHAPE_MISMATCH', operation, `expected a symbolic tensor of shape [batch,time,embedding], got ${x.describe()} of shape [${x.shape.join(',')}]`);
+  if (x.shape.length !== 3 || !(embedding > 0))
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `expected a symbolic tensor of shape [batch,time,embedding], got ${x.describe()} of shape [${x.shape.join(',')}]`,
+    );
   const name = options.name;
   const ratio = options.mlpRatio ?? 4;
-  if (!Number.isSafeInteger(ratio) || ratio < 1) throw new AnnetError('INVALID_ARGUMENT', operation, `mlpRatio must be a positive integer, got ${String(options.mlpRatio)}`);
+  if (!Number.isSafeInteger(ratio) || ratio < 1)
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `mlpRatio must be a positive integer, got ${String(options.mlpRatio)}`,
+    );
   const dropout = options.dropout ?? 0;
   const dtype = options.dtype ?? 'float32';
   const useBias = options.useBias ?? true;
   const epsilon = options.epsilon ?? 1e-5;
   const kernel = options.kernelInitializer ?? { name: 'normal', standardDeviation: 0.02 };
   const residual = options.residualInitializer ?? kernel;
-  const attention = new MultiHeadAttention(embedding, { name: `${name}_attention`, numHeads: options.numHeads, causal: options.causal ?? true, dropout, useBias, kernelInitializer: kernel, outputKernelInitializer: residual, dtype });
+  const attention = new MultiHeadAttention(embedding, {
+    name: `${name}_attention`,
+    numHeads: options.numHeads,
+    causal: options.causal ?? true,
+    dropout,
+    useBias,
+    kernelInitializer: kernel,
+    outputKernelInitializer: residual,
+    dtype,
+  });
   let attended = apply(attention, apply(new LayerNorm(embedding, { name: `${name}_ln1`, epsilon, dtype }), x));
   if (dropout > 0) attended = apply(new Dropout(dropout, { name: `${name}_attention_dropout`, dtype }), attended);
   const h = apply(new Add({ name: `${name}_residual1` }), [x, attended]);
   const normalized = apply(new LayerNorm(embedding, { name: `${name}_ln2`, epsilon, dtype }), h);
-  const hidden = apply(new GELU({ name: `${name}_gelu`, approximate: options.gelu ?? 'none', dtype }), apply(new Dense(embedding, ratio * embedding, { name: `${name}_fc`, useBias, kernelInitializer: kernel, dtype }), normalized));
-  let projected = apply(new Dense(ratio * embedding, embedding, { name: `${name}_projection`, useBias, kernelInitializer: residual, dtype }), hidden);
+  const hidden = apply(
+    new GELU({ name: `${name}_gelu`, approximate: options.gelu ?? 'none', dtype }),
+    apply(
+      new Dense(embedding, ratio * embedding, { name: `${name}_fc`, useBias, kernelInitializer: kernel, dtype }),
+      normalized,
+    ),
+  );
+  let projected = apply(
+    new Dense(ratio * embedding, embedding, {
+      name: `${name}_projection`,
+      useBias,
+      kernelInitializer: residual,
+      dtype,
+    }),
+    hidden,
+  );
   if (dropout > 0) projected = apply(new Dropout(dropout, { name: `${name}_mlp_dropout`, dtype }), projected);
   return apply(new Add({ name: `${name}_residual2` }), [h, projected]);
 }

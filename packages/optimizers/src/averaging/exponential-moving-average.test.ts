@@ -65,8 +65,11 @@ describe('ExponentialMovingAverage', () => {
     const ema = new ExponentialMovingAverage();
     ema.update([makeParameter('w', [2], [1, 2])]);
     const dict = ema.stateDict();
-    expect(() => ema.loadStateDict({ ...dict, arrays: { 'w.average': { shape: [2], value: new Float32Array(2) } } }))
-      .toThrow('ExponentialMovingAverage.loadStateDict: the average of "w" must be a Float64Array of shape [2] under arrays["w.average"]');
+    expect(() =>
+      ema.loadStateDict({ ...dict, arrays: { 'w.average': { shape: [2], value: new Float32Array(2) } } }),
+    ).toThrow(
+      'ExponentialMovingAverage.loadStateDict: the average of "w" must be a Float64Array of shape [2] under arrays["w.average"]',
+    );
     expect([...(ema.average('w') ?? [])]).toEqual([1, 2]);
   });
 });

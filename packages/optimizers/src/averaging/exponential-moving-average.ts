@@ -111,7 +111,11 @@ export class ExponentialMovingAverage {
 
   #check(shadow: Shadow, name: string, shape: readonly number[], verb: string): void {
     if (!sameShape(shadow.shape, shape)) {
-      throw new AnnetError('SHAPE_MISMATCH', `ExponentialMovingAverage.${verb}`, `parameter "${name}" has shape ${formatShape(shape)} but its average has ${formatShape(shadow.shape)}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        `ExponentialMovingAverage.${verb}`,
+        `parameter "${name}" has shape ${formatShape(shape)} but its average has ${formatShape(shadow.shape)}`,
+      );
     }
   }
 
@@ -121,31 +125,62 @@ export class ExponentialMovingAverage {
   }
 
   /** For checkpoints: JSON (`config`, `state` with the update count and each average's dtype and shape) and the averages as arrays keyed `${name}.average`. */
-  stateDict(): { type: 'ExponentialMovingAverage'; config: JsonObject; state: JsonObject; arrays: Record<string, StateArray> } {
+  stateDict(): {
+    type: 'ExponentialMovingAverage';
+    config: JsonObject;
+    state: JsonObject;
+    arrays: Record<string, StateArray>;
+  } {
     const parameters: Record<string, JsonValue> = {};
     const arrays: Record<string, StateArray> = {};
     for (const [name, shadow] of this.#shadows) {
       parameters[name] = { dtype: shadow.dtype, shape: [...shadow.shape] };
       arrays[`${name}.average`] = { shape: [...shadow.shape], value: shadow.values.slice() };
     }
-    return { type: 'ExponentialMovingAverage', config: this.config, state: { updates: this.#updates, parameters }, arrays };
+    return {
+      type: 'ExponentialMovingAverage',
+      config: this.config,
+      state: { updates: this.#updates, parameters },
+      arrays,
+    };
   }
 
   /** Replaces the averages and update count with saved ones (checked first; nothing changes on error). */
   loadStateDict(dict: { state: JsonObject; arrays: { readonly [key: string]: StateArray } }): void {
     const operation = 'ExponentialMovingAverage.loadStateDict';
     const { updates, parameters } = (dict?.state ?? {}) as { updates?: unknown; parameters?: unknown };
-    if (!Number.isSafeInteger(updates) || (updates as number) < 0) throw new AnnetError('PARSE_ERROR', operation, `state.updates must be an integer >= 0, got ${formatValue(updates)}`);
-    if (typeof parameters !== 'object' || parameters === null) throw new AnnetError('PARSE_ERROR', operation, `state.parameters must be an object, got ${formatValue(parameters)}`);
+    if (!Number.isSafeInteger(updates) || (updates as number) < 0)
+      throw new AnnetError(
+        'PARSE_ERROR',
+        operation,
+        `state.updates must be an integer >= 0, got ${formatValue(updates)}`,
+      );
+    if (typeof parameters !== 'object' || parameters === null)
+      throw new AnnetError(
+        'PARSE_ERROR',
+        operation,
+        `state.parameters must be an object, got ${formatValue(parameters)}`,
+      );
     const shadows = new Map<string, Shadow>();
     for (const [name, entry] of Object.entries(parameters as Record<string, { dtype?: unknown; shape?: unknown }>)) {
       const array = dict.arrays?.[`${name}.average`];
       const dtype = entry?.dtype;
       const shape = entry?.shape;
       const type = dtype === 'float32' ? Float32Array : Float64Array;
-      const size = Array.isArray(shape) ? shape.reduce((product: number, dimension: number) => product * dimension, 1) : -1;
-      if ((dtype !== 'float32' && dtype !== 'float64') || !Array.isArray(shape) || !(array?.value instanceof type) || array.value.length !== size) {
-        throw new AnnetError('PARSE_ERROR', operation, `the average of "${name}" must be a ${dtype === 'float64' ? 'Float64Array' : 'Float32Array'} of shape ${Array.isArray(shape) ? formatShape(shape) : formatValue(shape)} under arrays["${name}.average"]`);
+      const size = Array.isArray(shape)
+        ? shape.reduce((product: number, dimension: number) => product * dimension, 1)
+        : -1;
+      if (
+        (dtype !== 'float32' && dtype !== 'float64') ||
+        !Array.isArray(shape) ||
+        !(array?.value instanceof type) ||
+        array.value.length !== size
+      ) {
+        throw new AnnetError(
+          'PARSE_ERROR',
+          operation,
+          `the average of "${name}" must be a ${dtype === 'float64' ? 'Float64Array' : 'Float32Array'} of shape ${Array.isArray(shape) ? formatShape(shape) : formatValue(shape)} under arrays["${name}.average"]`,
+        );
       }
       const values = allocateArray(dtype, size);
       values.set(array.value);
@@ -160,7 +195,8 @@ export class ExponentialMovingAverage {
   toJSON(): ExponentialMovingAverageJson {
     const dict = this.stateDict();
     const parameters: Record<string, JsonValue> = {};
-    for (const [name, shadow] of this.#shadows) parameters[name] = { dtype: shadow.dtype, shape: [...shadow.shape], average: encodeArray(shadow.values) };
+    for (const [name, shadow] of this.#shadows)
+      parameters[name] = { dtype: shadow.dtype, shape: [...shadow.shape], average: encodeArray(shadow.values) };
     return { type: 'ExponentialMovingAverage', config: dict.config, state: { updates: this.#updates, parameters } };
   }
 
@@ -172,14 +208,23 @@ export class ExponentialMovingAverage {
    */
   static fromJSON(json: ExponentialMovingAverageJson): ExponentialMovingAverage {
     const operation = 'ExponentialMovingAverage.fromJSON';
-    if (json?.type !== 'ExponentialMovingAverage') throw new AnnetError('PARSE_ERROR', operation, `type must be "ExponentialMovingAverage", got ${formatValue(json?.type)}`);
+    if (json?.type !== 'ExponentialMovingAverage')
+      throw new AnnetError(
+        'PARSE_ERROR',
+        operation,
+        `type must be "ExponentialMovingAverage", got ${formatValue(json?.type)}`,
+      );
     const average = new ExponentialMovingAverage(json.config as ExponentialMovingAverageOptions);
-    const parameters = (json.state?.parameters ?? {}) as Record<string, { dtype?: unknown; shape?: number[]; average?: unknown }>;
+    const parameters = (json.state?.parameters ?? {}) as Record<
+      string,
+      { dtype?: unknown; shape?: number[]; average?: unknown }
+    >;
     const arrays: Record<string, StateArray> = {};
     const entries: Record<string, JsonValue> = {};
     for (const [name, entry] of Object.entries(parameters)) {
       const values = decodeArray(entry?.average, entry?.dtype === 'float64' ? 'float64' : 'float32');
-      if (values === undefined) throw new AnnetError('PARSE_ERROR', operation, `state.parameters["${name}"].average must be a list of numbers`);
+      if (values === undefined)
+        throw new AnnetError('PARSE_ERROR', operation, `state.parameters["${name}"].average must be a list of numbers`);
       arrays[`${name}.average`] = { shape: entry.shape ?? [], value: values };
       entries[name] = { dtype: entry.dtype as JsonValue, shape: (entry.shape ?? null) as JsonValue };
     }

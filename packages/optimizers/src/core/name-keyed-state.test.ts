@@ -6,11 +6,20 @@ import { SGD } from '../optimizers/sgd.js';
 import { bitsEqual, makeParameter, makeTrainable, variedGradients } from '../testing/fixtures.js';
 
 function layer(name: string, seed: number): Parameter[] {
-  return [makeParameter(`${name}.weights`, [2, 3], [0.1, -0.2, 0.3, 0.4, -0.5, 0.6].map((v) => v * seed)), makeParameter(`${name}.biases`, [3], [0, 0.1, -0.1])];
+  return [
+    makeParameter(
+      `${name}.weights`,
+      [2, 3],
+      [0.1, -0.2, 0.3, 0.4, -0.5, 0.6].map((v) => v * seed),
+    ),
+    makeParameter(`${name}.biases`, [3], [0, 0.1, -0.1]),
+  ];
 }
 
 function setGradients(parameters: Parameter[], step: number): void {
-  parameters.forEach((parameter, index) => parameter.grad.set(variedGradients(step + 1, parameter.value.length, 100 + index)[step]));
+  parameters.forEach((parameter, index) =>
+    parameter.grad.set(variedGradients(step + 1, parameter.value.length, 100 + index)[step]),
+  );
 }
 
 describe('state keyed by parameter name', () => {
@@ -32,7 +41,12 @@ describe('state keyed by parameter name', () => {
     alone.forEach((parameter, index) => expect(bitsEqual(parameter.value, grown[index].value)).toBe(true));
     expect(optimizerGrown.parameterState('dense_1.weights')?.step).toBe(6);
     expect(optimizerGrown.parameterState('dense_2.weights')?.step).toBe(3);
-    expect(optimizerGrown.parameterNames()).toEqual(['dense_1.weights', 'dense_1.biases', 'dense_2.weights', 'dense_2.biases']);
+    expect(optimizerGrown.parameterNames()).toEqual([
+      'dense_1.weights',
+      'dense_1.biases',
+      'dense_2.weights',
+      'dense_2.biases',
+    ]);
   });
 
   it('skips frozen parameters and keeps their state and step count untouched', () => {
@@ -48,7 +62,9 @@ describe('state keyed by parameter name', () => {
     adam.step(makeTrainable('dense_1', parameters));
     expect(bitsEqual(frozen.value, before)).toBe(true);
     expect(adam.parameterState(frozen.name)?.step).toBe(1);
-    expect(bitsEqual(adam.parameterState(frozen.name)?.slots.firstMoment as Float64Array, stateBefore as Float64Array)).toBe(true);
+    expect(
+      bitsEqual(adam.parameterState(frozen.name)?.slots.firstMoment as Float64Array, stateBefore as Float64Array),
+    ).toBe(true);
     expect(adam.parameterState(parameters[1].name)?.step).toBe(2);
     expect(adam.stepCount).toBe(2);
     // Unfrozen, it resumes its own bias correction at its own step 2.
@@ -86,8 +102,11 @@ describe('state keyed by parameter name', () => {
     const parameters = layer('dense', 1);
     const before = parameters[0].value.slice();
     const sgd = new SGD();
-    expect(() => sgd.step(parameters, { 'dense.weights': new Float64Array(6), 'dense.wieghts': new Float64Array(6) }))
-      .toThrow('SGD.step: gradients given for "dense.wieghts", which the target has no parameter of; expected names among dense.weights, dense.biases');
+    expect(() =>
+      sgd.step(parameters, { 'dense.weights': new Float64Array(6), 'dense.wieghts': new Float64Array(6) }),
+    ).toThrow(
+      'SGD.step: gradients given for "dense.wieghts", which the target has no parameter of; expected names among dense.weights, dense.biases',
+    );
     expect(bitsEqual(parameters[0].value, before)).toBe(true);
     expect(sgd.stepCount).toBe(0);
   });
@@ -96,20 +115,30 @@ describe('state keyed by parameter name', () => {
     const sgd = new SGD({ learningRate: 0.1 });
     const a = makeParameter('x', [2], [1, 2]);
     const b = makeParameter('x', [2], [3, 4]);
-    expect(() => sgd.step([a, b])).toThrow('SGD.step: two parameters are named "x"; optimizer state is keyed by name, so names must be unique');
+    expect(() => sgd.step([a, b])).toThrow(
+      'SGD.step: two parameters are named "x"; optimizer state is keyed by name, so names must be unique',
+    );
     expect([...a.value]).toEqual([1, 2]);
     sgd.step([a]);
     const reshaped = makeParameter('x', [1, 2], [1, 2]);
-    const error = (() => { try { sgd.step([reshaped]); } catch (caught) { return caught; } })();
+    const error = (() => {
+      try {
+        sgd.step([reshaped]);
+      } catch (caught) {
+        return caught;
+      }
+    })();
     expect(error).toBeInstanceOf(AnnetError);
     expect((error as AnnetError).code).toBe('SHAPE_MISMATCH');
-    expect((error as AnnetError).message).toBe('SGD.step: parameter "x" has shape [1,2] but its optimizer state has [2]; call resetState("x") to start its state afresh');
+    expect((error as AnnetError).message).toBe(
+      'SGD.step: parameter "x" has shape [1,2] but its optimizer state has [2]; call resetState("x") to start its state afresh',
+    );
     sgd.resetState('x');
     sgd.step([reshaped]);
     expect(sgd.parameterState('x')?.shape).toEqual([1, 2]);
   });
 
-  it('keeps each parameter\'s state in the parameter\'s own array type', () => {
+  it("keeps each parameter's state in the parameter's own array type", () => {
     const adam = new Adam();
     const single = makeParameter('a', [2], [1, 2], 'float32');
     const double = makeParameter('b', [2], [1, 2], 'float64');

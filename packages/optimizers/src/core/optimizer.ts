@@ -6,7 +6,15 @@ import type { PlateauState, ReduceLROnPlateauSchedule } from '../schedules/sched
 import { forgetLearningRates, groupOf, normalizeOptions, type NormalizedOptions } from './options.js';
 import { loadIntoCore, saveStateDict, stateDictFromJson, stateDictToJson } from './state.js';
 import { applyStep, type ParameterState } from './step.js';
-import type { GradientsByName, Hyperparameters, LoadOptions, LoadReport, OptimizerJson, OptimizerStateDict, StepTarget } from './types.js';
+import type {
+  GradientsByName,
+  Hyperparameters,
+  LoadOptions,
+  LoadReport,
+  OptimizerJson,
+  OptimizerStateDict,
+  StepTarget,
+} from './types.js';
 import type { UpdateRule } from './update-rule.js';
 
 /**
@@ -83,14 +91,27 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
     const plateaus = new Map<string, ReturnType<typeof initialPlateauState>>();
     for (const group of [normalized.base, ...normalized.groups]) {
       // Groups with a numeric rate share the optimizer's schedule key; the top-level schedule registers it.
-      if (typeof group.learningRate === 'object' && group.learningRate.type === 'reduceLROnPlateau' && !plateaus.has(group.scheduleKey)) {
+      if (
+        typeof group.learningRate === 'object' &&
+        group.learningRate.type === 'reduceLROnPlateau' &&
+        !plateaus.has(group.scheduleKey)
+      ) {
         plateaus.set(group.scheduleKey, initialPlateauState());
         this.#plateauSchedules.set(group.scheduleKey, group.learningRate);
       }
     }
     // learningRate starts as a non-integer so its field holds doubles from the start.
     const context = { step: 0, learningRate: 0.5 };
-    this.#core = { rule, options: normalized, stepCount: 0, states: new Map(), plateaus, visit: 0, stepOperation: `${rule.type}.step`, context };
+    this.#core = {
+      rule,
+      options: normalized,
+      stepCount: 0,
+      states: new Map(),
+      plateaus,
+      visit: 0,
+      stepOperation: `${rule.type}.step`,
+      context,
+    };
     this.#config = deepFreeze(JSON.parse(JSON.stringify(normalized.json)) as JsonObject);
   }
 
@@ -130,10 +151,18 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
    * optimizer; typically called once per epoch. Does nothing without such a schedule.
    */
   observeMetric(metric: number): void {
-    if (typeof metric !== 'number') throw new AnnetError('INVALID_ARGUMENT', `${this.type}.observeMetric`, `metric must be a number, got ${formatValue(metric)}`);
+    if (typeof metric !== 'number')
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        `${this.type}.observeMetric`,
+        `metric must be a number, got ${formatValue(metric)}`,
+      );
     const core = this.#core;
     for (const [key, state] of core.plateaus) {
-      core.plateaus.set(key, observePlateau(this.#plateauSchedules.get(key) as ReduceLROnPlateauSchedule, state, metric, core.stepCount));
+      core.plateaus.set(
+        key,
+        observePlateau(this.#plateauSchedules.get(key) as ReduceLROnPlateauSchedule, state, metric, core.stepCount),
+      );
     }
     forgetLearningRates(core);
   }

@@ -36,11 +36,18 @@ export interface NormalizedOptions<H extends Hyperparameters> {
   readonly groups: readonly ResolvedGroup<H>[];
 }
 
-function selector(operation: string, prefix: string, group: Record<string, unknown>): { json: JsonObject; matches: (name: string) => boolean } {
+function selector(
+  operation: string,
+  prefix: string,
+  group: Record<string, unknown>,
+): { json: JsonObject; matches: (name: string) => boolean } {
   const { names, pattern } = group;
   if ((names === undefined) === (pattern === undefined)) {
     const has = names === undefined ? 'neither' : 'both';
-    invalid(operation, `${prefix.slice(0, -1)} needs exactly one of names (a list of parameter names) or pattern (a regular expression string), got ${has}`);
+    invalid(
+      operation,
+      `${prefix.slice(0, -1)} needs exactly one of names (a list of parameter names) or pattern (a regular expression string), got ${has}`,
+    );
   }
   if (names !== undefined) {
     if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) {
@@ -49,12 +56,19 @@ function selector(operation: string, prefix: string, group: Record<string, unkno
     const set = new Set<string>(names as string[]);
     return { json: { names: [...set] }, matches: (name) => set.has(name) };
   }
-  if (typeof pattern !== 'string') invalid(operation, `${prefix}pattern must be a regular expression string such as "\\\\.biases$", got ${formatValue(pattern)}`);
+  if (typeof pattern !== 'string')
+    invalid(
+      operation,
+      `${prefix}pattern must be a regular expression string such as "\\\\.biases$", got ${formatValue(pattern)}`,
+    );
   let expression: RegExp;
   try {
     expression = new RegExp(pattern);
   } catch (error) {
-    return invalid(operation, `${prefix}pattern ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`);
+    return invalid(
+      operation,
+      `${prefix}pattern ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`,
+    );
   }
   return { json: { pattern }, matches: (name) => expression.test(name) };
 }
@@ -64,10 +78,15 @@ function selector(operation: string, prefix: string, group: Record<string, unkno
  * rule's momentum, a copy whose momentum the step overwrites, and slots sized for the largest
  * momentum the cycle reaches (SGD and RMSprop need a buffer even when configured without one).
  */
-function underSchedule<H extends Hyperparameters>(rule: UpdateRule<H>, hyperparameters: H, learningRate: LearningRate): Pick<ResolvedGroup<H>, 'hyperparameters' | 'slotNames' | 'cycledMomentum'> {
+function underSchedule<H extends Hyperparameters>(
+  rule: UpdateRule<H>,
+  hyperparameters: H,
+  learningRate: LearningRate,
+): Pick<ResolvedGroup<H>, 'hyperparameters' | 'slotNames' | 'cycledMomentum'> {
   const name = rule.cycledMomentum;
   const bound = cycledMomentumBound(learningRate);
-  if (name === undefined || Number.isNaN(bound)) return { hyperparameters, slotNames: rule.slotNames(hyperparameters), cycledMomentum: undefined };
+  if (name === undefined || Number.isNaN(bound))
+    return { hyperparameters, slotNames: rule.slotNames(hyperparameters), cycledMomentum: undefined };
   const configured = hyperparameters[name] as number;
   const cycled = { ...hyperparameters };
   const slotNames = rule.slotNames({ ...hyperparameters, [name]: Math.max(bound, configured) });
@@ -82,30 +101,48 @@ function underSchedule<H extends Hyperparameters>(rule: UpdateRule<H>, hyperpara
  * @example
  * const { json, base, groups } = normalizeOptions(adamRule, { learningRate: 1e-3, groups: [{ pattern: '\\.biases$', weightDecay: 0 }] });
  */
-export function normalizeOptions<H extends Hyperparameters>(rule: UpdateRule<H>, options: unknown): NormalizedOptions<H> {
+export function normalizeOptions<H extends Hyperparameters>(
+  rule: UpdateRule<H>,
+  options: unknown,
+): NormalizedOptions<H> {
   const operation = rule.type;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) invalid(operation, `options must be an object, got ${formatValue(options)}`);
-  const { learningRate: rawLearningRate = rule.defaultLearningRate, groups: rawGroups = [], ...rest } = options as Record<string, unknown>;
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    invalid(operation, `options must be an object, got ${formatValue(options)}`);
+  const {
+    learningRate: rawLearningRate = rule.defaultLearningRate,
+    groups: rawGroups = [],
+    ...rest
+  } = options as Record<string, unknown>;
   const hyperparameters = checkFields(operation, '', rest, rule.fields, ['learningRate', 'groups']) as unknown as H;
   rule.checkCombination?.(hyperparameters, operation, '');
   const learningRate = checkLearningRate(operation, 'learningRate', rawLearningRate);
-  const base: ResolvedGroup<H> = { ...underSchedule(rule, hyperparameters, learningRate), learningRate, scheduleKey: 'learningRate', matches: () => true, rateCache: Float64Array.of(-1, 0) };
-  if (!Array.isArray(rawGroups)) invalid(operation, `groups must be a list of parameter groups, got ${formatValue(rawGroups)}`);
+  const base: ResolvedGroup<H> = {
+    ...underSchedule(rule, hyperparameters, learningRate),
+    learningRate,
+    scheduleKey: 'learningRate',
+    matches: () => true,
+    rateCache: Float64Array.of(-1, 0),
+  };
+  if (!Array.isArray(rawGroups))
+    invalid(operation, `groups must be a list of parameter groups, got ${formatValue(rawGroups)}`);
   const groups: ResolvedGroup<H>[] = [];
   const groupsJson: JsonValue[] = [];
   rawGroups.forEach((rawGroup: unknown, index) => {
     const prefix = `groups[${index}].`;
-    if (typeof rawGroup !== 'object' || rawGroup === null || Array.isArray(rawGroup)) invalid(operation, `groups[${index}] must be an object, got ${formatValue(rawGroup)}`);
+    if (typeof rawGroup !== 'object' || rawGroup === null || Array.isArray(rawGroup))
+      invalid(operation, `groups[${index}] must be an object, got ${formatValue(rawGroup)}`);
     const { names, pattern, learningRate: groupRate, ...overrides } = rawGroup as Record<string, unknown>;
     const checked = checkFields(operation, prefix, overrides, rule.fields, ['names', 'pattern', 'learningRate'], true);
     const { json: selectorJson, matches } = selector(operation, prefix, { names, pattern });
     const merged = { ...hyperparameters, ...checked } as unknown as H;
     rule.checkCombination?.(merged, operation, prefix);
-    const ownRate = groupRate === undefined ? undefined : checkLearningRate(operation, `${prefix}learningRate`, groupRate);
+    const ownRate =
+      groupRate === undefined ? undefined : checkLearningRate(operation, `${prefix}learningRate`, groupRate);
     // A numeric group rate under a scheduled optimizer follows the schedule from its own base rate
     // (PyTorch's schedulers scale each group's initial_lr), sharing the schedule's plateau state.
     const ownSchedule = ownRate !== undefined && typeof ownRate === 'object';
-    const resolvedRate = ownRate === undefined ? learningRate : ownSchedule ? ownRate : withBaseRate(learningRate, ownRate);
+    const resolvedRate =
+      ownRate === undefined ? learningRate : ownSchedule ? ownRate : withBaseRate(learningRate, ownRate);
     groups.push({
       ...underSchedule(rule, merged, resolvedRate),
       learningRate: resolvedRate,
@@ -113,9 +150,17 @@ export function normalizeOptions<H extends Hyperparameters>(rule: UpdateRule<H>,
       matches,
       rateCache: Float64Array.of(-1, 0),
     });
-    groupsJson.push({ ...selectorJson, ...checked, ...(ownRate === undefined ? {} : { learningRate: ownRate as JsonValue }) });
+    groupsJson.push({
+      ...selectorJson,
+      ...checked,
+      ...(ownRate === undefined ? {} : { learningRate: ownRate as JsonValue }),
+    });
   });
-  const json: JsonObject = { learningRate: learningRate as JsonValue, ...(hyperparameters as unknown as JsonObject), groups: groupsJson };
+  const json: JsonObject = {
+    learningRate: learningRate as JsonValue,
+    ...(hyperparameters as unknown as JsonObject),
+    groups: groupsJson,
+  };
   return { json, base, groups };
 }
 

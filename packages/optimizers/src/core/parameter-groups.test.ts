@@ -9,7 +9,11 @@ import { torchFixtures } from '../testing/torch-fixtures.js';
 describe('parameter groups', () => {
   it('exempt biases from weight decay by pattern: only the weights shrink', () => {
     // AdamW with zero gradient: θ ← θ(1 − γλ) = 1 − 0.1·0.5 = 0.95 for weights; biases stay 1.
-    const adamW = new AdamW({ learningRate: 0.1, weightDecay: 0.5, groups: [{ pattern: '\\.biases$', weightDecay: 0 }] });
+    const adamW = new AdamW({
+      learningRate: 0.1,
+      weightDecay: 0.5,
+      groups: [{ pattern: '\\.biases$', weightDecay: 0 }],
+    });
     const weights = makeParameter('dense.weights', [1], [1]);
     const biases = makeParameter('dense.biases', [1], [1]);
     adamW.step([weights, biases]);
@@ -18,7 +22,13 @@ describe('parameter groups', () => {
   });
 
   it('match explicit name lists, the first matching group winning', () => {
-    const sgd = new SGD({ learningRate: 1, groups: [{ names: ['a'], learningRate: 0.5 }, { pattern: '^a|^b', learningRate: 0.25 }] });
+    const sgd = new SGD({
+      learningRate: 1,
+      groups: [
+        { names: ['a'], learningRate: 0.5 },
+        { pattern: '^a|^b', learningRate: 0.25 },
+      ],
+    });
     expect(['a', 'b', 'c'].map((name) => sgd.currentLearningRate(name))).toEqual([0.5, 0.25, 1]);
   });
 
@@ -32,12 +42,20 @@ describe('parameter groups', () => {
   });
 
   it('save as plain JSON, only the overrides written per group', () => {
-    const adamW = new AdamW({ groups: [{ pattern: '\\.biases$', weightDecay: 0 }, { names: ['head.weights'], learningRate: 1e-4 }] });
-    expect(adamW.config.groups).toEqual([{ pattern: '\\.biases$', weightDecay: 0 }, { names: ['head.weights'], learningRate: 1e-4 }]);
+    const adamW = new AdamW({
+      groups: [
+        { pattern: '\\.biases$', weightDecay: 0 },
+        { names: ['head.weights'], learningRate: 1e-4 },
+      ],
+    });
+    expect(adamW.config.groups).toEqual([
+      { pattern: '\\.biases$', weightDecay: 0 },
+      { names: ['head.weights'], learningRate: 1e-4 },
+    ]);
     expect(optimizerFromJSON(JSON.parse(JSON.stringify(adamW))).config).toEqual(adamW.config);
   });
 
-  it('keep a group\'s own plateau schedule apart from the top-level one, and save both', () => {
+  it("keep a group's own plateau schedule apart from the top-level one, and save both", () => {
     // Top level: patience 0, so the second (worse) metric halves it; the group waits (patience 5).
     const sgd = new SGD({
       learningRate: reduceLROnPlateau({ learningRate: 1, patience: 0, factor: 0.5 }),
@@ -48,14 +66,22 @@ describe('parameter groups', () => {
     expect([sgd.currentLearningRate('a'), sgd.currentLearningRate('b')]).toEqual([0.5, 0.1]);
     const saved = JSON.parse(JSON.stringify(sgd));
     expect(Object.keys(saved.state.schedules)).toEqual(['learningRate', 'groups[0].learningRate']);
-    expect(saved.state.schedules['groups[0].learningRate']).toEqual({ best: 1, badEpochs: 1, cooldownCounter: 0, scale: 1 });
+    expect(saved.state.schedules['groups[0].learningRate']).toEqual({
+      best: 1,
+      badEpochs: 1,
+      cooldownCounter: 0,
+      scale: 1,
+    });
     const restored = optimizerFromJSON(saved);
     expect([restored.currentLearningRate('a'), restored.currentLearningRate('b')]).toEqual([0.5, 0.1]);
   });
 
-  it('scale a group\'s own numeric rate by the optimizer\'s plateau schedule, sharing its state', () => {
+  it("scale a group's own numeric rate by the optimizer's plateau schedule, sharing its state", () => {
     // PyTorch's ReduceLROnPlateau multiplies every group's lr by factor: 1 → 0.5 and 0.2 → 0.1.
-    const sgd = new SGD({ learningRate: reduceLROnPlateau({ learningRate: 1, patience: 0, factor: 0.5 }), groups: [{ names: ['b'], learningRate: 0.2 }] });
+    const sgd = new SGD({
+      learningRate: reduceLROnPlateau({ learningRate: 1, patience: 0, factor: 0.5 }),
+      groups: [{ names: ['b'], learningRate: 0.2 }],
+    });
     sgd.observeMetric(1);
     sgd.observeMetric(2);
     expect([sgd.currentLearningRate('a'), sgd.currentLearningRate('b')]).toEqual([0.5, 0.1]);

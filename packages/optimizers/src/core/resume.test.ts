@@ -40,18 +40,42 @@ function runSteps(optimizer: Optimizer<never>, parameters: Parameter[], from: nu
 }
 
 function copyModel(parameters: Parameter[]): Parameter[] {
-  return parameters.map((parameter) => ({ ...parameter, value: parameter.value.slice(), grad: parameter.grad.slice() }));
+  return parameters.map((parameter) => ({
+    ...parameter,
+    value: parameter.value.slice(),
+    grad: parameter.grad.slice(),
+  }));
 }
 
 const schedules: ReadonlyArray<[string, LearningRate]> = [
   ['a constant number', 0.01],
   ['step', stepSchedule({ initialLearningRate: 0.01, stepSize: 3, gamma: 0.5 })],
   ['multiStep', multiStepSchedule({ initialLearningRate: 0.01, milestones: [2, 7] })],
-  ['cosine with warmup and floor', cosineSchedule({ initialLearningRate: 0.01, totalSteps: 10, warmupSteps: 3, minLearningRate: 1e-4 })],
+  [
+    'cosine with warmup and floor',
+    cosineSchedule({ initialLearningRate: 0.01, totalSteps: 10, warmupSteps: 3, minLearningRate: 1e-4 }),
+  ],
   ['polynomial', polynomialSchedule({ initialLearningRate: 0.01, totalSteps: 10, power: 2 })],
   ['oneCycle (three phases)', oneCycleSchedule({ maxLearningRate: 0.01, totalSteps: 12, threePhase: true })],
-  ['sequential warmup then exponential', sequentialSchedule([linearWarmupSchedule({ learningRate: 0.01, warmupSteps: 4 }), exponentialSchedule({ initialLearningRate: 0.01, gamma: 0.9 })], [4])],
-  ['reduceLROnPlateau over a step schedule', reduceLROnPlateau({ learningRate: stepSchedule({ initialLearningRate: 0.01, stepSize: 5 }), patience: 1, factor: 0.5, cooldown: 1 })],
+  [
+    'sequential warmup then exponential',
+    sequentialSchedule(
+      [
+        linearWarmupSchedule({ learningRate: 0.01, warmupSteps: 4 }),
+        exponentialSchedule({ initialLearningRate: 0.01, gamma: 0.9 }),
+      ],
+      [4],
+    ),
+  ],
+  [
+    'reduceLROnPlateau over a step schedule',
+    reduceLROnPlateau({
+      learningRate: stepSchedule({ initialLearningRate: 0.01, stepSize: 5 }),
+      patience: 1,
+      factor: 0.5,
+      cooldown: 1,
+    }),
+  ],
 ];
 
 type Restore = (optimizer: Optimizer<never>) => Optimizer<never>;
@@ -59,8 +83,13 @@ const throughJson: Restore = (optimizer) => optimizerFromJSON(JSON.parse(JSON.st
 const throughStateDict: Restore = (optimizer) => {
   const dict = optimizer.stateDict();
   // A checkpoint writes the JSON part as text and the arrays as raw bytes.
-  const arrays = Object.fromEntries(Object.entries(dict.arrays).map(([key, array]) => [key, { shape: [...array.shape], value: array.value.slice() }]));
-  return optimizerFromStateDict({ ...JSON.parse(JSON.stringify({ type: dict.type, config: dict.config, state: dict.state })), arrays }) as never;
+  const arrays = Object.fromEntries(
+    Object.entries(dict.arrays).map(([key, array]) => [key, { shape: [...array.shape], value: array.value.slice() }]),
+  );
+  return optimizerFromStateDict({
+    ...JSON.parse(JSON.stringify({ type: dict.type, config: dict.config, state: dict.state })),
+    arrays,
+  }) as never;
 };
 
 /** Runs 12 steps straight, and k steps + save + restore + 12 − k steps; both must agree bit for bit. */
@@ -78,18 +107,29 @@ function expectExactResume(create: () => Optimizer<never>, k: number, restore: R
   runSteps(resumedOptimizer, resumedModel, k, totalSteps);
 
   for (let index = 0; index < straight.length; index++) {
-    expect(bitsEqual(resumedModel[index].value, straight[index].value), `${straight[index].name} after resuming at step ${k}`).toBe(true);
+    expect(
+      bitsEqual(resumedModel[index].value, straight[index].value),
+      `${straight[index].name} after resuming at step ${k}`,
+    ).toBe(true);
   }
   expect(JSON.stringify(resumedOptimizer)).toBe(JSON.stringify(straightOptimizer));
 }
 
 describe('exact resume', () => {
   const random = seededRandom(2024);
-  const cases = optimizerCases.flatMap(({ label, create, optionSets }) => optionSets.flatMap((options) => schedules.map(([scheduleLabel, learningRate]) => {
-    const k = 1 + Math.floor(random() * (totalSteps - 1));
-    const withSchedule: TestOptions = { ...options, learningRate };
-    return { name: `${label} ${JSON.stringify(options)} with ${scheduleLabel}, saved at step ${k}`, create: () => create(withSchedule), k };
-  })));
+  const cases = optimizerCases.flatMap(({ label, create, optionSets }) =>
+    optionSets.flatMap((options) =>
+      schedules.map(([scheduleLabel, learningRate]) => {
+        const k = 1 + Math.floor(random() * (totalSteps - 1));
+        const withSchedule: TestOptions = { ...options, learningRate };
+        return {
+          name: `${label} ${JSON.stringify(options)} with ${scheduleLabel}, saved at step ${k}`,
+          create: () => create(withSchedule),
+          k,
+        };
+      }),
+    ),
+  );
 
   it.each(cases)('through JSON: $name', ({ create, k }) => {
     expectExactResume(create, k, throughJson);
@@ -100,20 +140,31 @@ describe('exact resume', () => {
   });
 
   it('holds for any optimizer, options, schedule and save step (property)', () => {
-    const flat = optimizerCases.flatMap(({ create, optionSets }) => optionSets.map((options) => (learningRate: LearningRate) => create({ ...options, learningRate })));
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: flat.length - 1 }),
-      fc.integer({ min: 0, max: schedules.length - 1 }),
-      fc.integer({ min: 0, max: totalSteps }),
-      fc.boolean(),
-      (caseIndex, scheduleIndex, k, viaJson) => {
-        expectExactResume(() => flat[caseIndex](schedules[scheduleIndex][1]), k, viaJson ? throughJson : throughStateDict);
-      },
-    ), { numRuns: 40, seed: 7 });
+    const flat = optimizerCases.flatMap(({ create, optionSets }) =>
+      optionSets.map((options) => (learningRate: LearningRate) => create({ ...options, learningRate })),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: flat.length - 1 }),
+        fc.integer({ min: 0, max: schedules.length - 1 }),
+        fc.integer({ min: 0, max: totalSteps }),
+        fc.boolean(),
+        (caseIndex, scheduleIndex, k, viaJson) => {
+          expectExactResume(
+            () => flat[caseIndex](schedules[scheduleIndex][1]),
+            k,
+            viaJson ? throughJson : throughStateDict,
+          );
+        },
+      ),
+      { numRuns: 40, seed: 7 },
+    );
   });
 
   it('keeps a plateau reduction made before the save', () => {
-    const adam = optimizerCases[1].create({ learningRate: reduceLROnPlateau({ learningRate: 0.1, patience: 0, factor: 0.5 }) });
+    const adam = optimizerCases[1].create({
+      learningRate: reduceLROnPlateau({ learningRate: 0.1, patience: 0, factor: 0.5 }),
+    });
     adam.observeMetric(1);
     adam.observeMetric(2);
     expect(adam.currentLearningRate()).toBe(0.05);

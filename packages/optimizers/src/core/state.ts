@@ -6,7 +6,14 @@ import { decodeArray, decodeNumber, encodeArray, encodeNumber } from '../seriali
 import type { OptimizerCore } from './optimizer.js';
 import { forgetLearningRates, groupOf, type ResolvedGroup } from './options.js';
 import { parametersOf, sameShape, scalarRecord } from './step.js';
-import type { Hyperparameters, LoadOptions, LoadReport, OptimizerJson, OptimizerStateDict, StateArray } from './types.js';
+import type {
+  Hyperparameters,
+  LoadOptions,
+  LoadReport,
+  OptimizerJson,
+  OptimizerStateDict,
+  StateArray,
+} from './types.js';
 
 /*
  * Optimizer state as data: saving it (a state dict of JSON plus named arrays, or all JSON),
@@ -46,7 +53,10 @@ export function plateauToJson(state: PlateauState): JsonObject {
  * @example
  * const dict = saveStateDict(core, config); // dict.arrays['dense.weights.firstMoment']
  */
-export function saveStateDict<H extends Hyperparameters>(core: OptimizerCore<H>, config: JsonObject): OptimizerStateDict {
+export function saveStateDict<H extends Hyperparameters>(
+  core: OptimizerCore<H>,
+  config: JsonObject,
+): OptimizerStateDict {
   const schedules: Record<string, JsonValue> = {};
   for (const [key, state] of core.plateaus) schedules[key] = plateauToJson(state);
   const parameters: Record<string, JsonValue> = {};
@@ -55,7 +65,8 @@ export function saveStateDict<H extends Hyperparameters>(core: OptimizerCore<H>,
     const scalars: Record<string, JsonValue> = {};
     for (const scalar of Object.keys(core.rule.initialScalars)) scalars[scalar] = encodeNumber(state.scalars[scalar]);
     parameters[name] = { step: state.step, dtype: state.dtype, shape: [...state.shape], scalars };
-    for (const slot of state.group.slotNames) arrays[`${name}.${slot}`] = { shape: [...state.shape], value: state.slots[slot].slice() };
+    for (const slot of state.group.slotNames)
+      arrays[`${name}.${slot}`] = { shape: [...state.shape], value: state.slots[slot].slice() };
   }
   return { type: core.rule.type, config, state: { stepCount: core.stepCount, schedules, parameters }, arrays };
 }
@@ -67,7 +78,10 @@ export function saveStateDict<H extends Hyperparameters>(core: OptimizerCore<H>,
  * @example
  * const json = stateDictToJson(dict, (name) => slotNamesOf(name));
  */
-export function stateDictToJson(dict: OptimizerStateDict, slotNamesOf: (name: string) => readonly string[]): OptimizerJson {
+export function stateDictToJson(
+  dict: OptimizerStateDict,
+  slotNamesOf: (name: string) => readonly string[],
+): OptimizerJson {
   const state = dict.state as { stepCount: number; schedules: JsonObject; parameters: Record<string, JsonObject> };
   const parameters: Record<string, JsonValue> = {};
   for (const [name, entry] of Object.entries(state.parameters)) {
@@ -88,11 +102,13 @@ export function stateDictToJson(dict: OptimizerStateDict, slotNamesOf: (name: st
  * const dict = stateDictFromJson(JSON.parse(text), 'Adam.loadJSON');
  */
 export function stateDictFromJson(json: unknown, operation: string): OptimizerStateDict {
-  if (!isRecord(json)) parseError(operation, `expected optimizer JSON { type, config, state }, got ${formatValue(json)}`);
+  if (!isRecord(json))
+    parseError(operation, `expected optimizer JSON { type, config, state }, got ${formatValue(json)}`);
   const { type, config, state } = json;
   if (typeof type !== 'string') parseError(operation, `type must be a string such as "Adam", got ${formatValue(type)}`);
   if (!isRecord(config)) parseError(operation, `config must be an object, got ${formatValue(config)}`);
-  if (!isRecord(state) || !isRecord(state.parameters)) parseError(operation, `state must be an object with parameters, got ${formatValue(state)}`);
+  if (!isRecord(state) || !isRecord(state.parameters))
+    parseError(operation, `state must be an object with parameters, got ${formatValue(state)}`);
   const arrays: Record<string, StateArray> = {};
   const parameters: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(state.parameters)) {
@@ -102,13 +118,20 @@ export function stateDictFromJson(json: unknown, operation: string): OptimizerSt
     }
     const { slots = {}, ...entry } = raw;
     parameters[name] = entry;
-    if (!isRecord(slots)) parseError(operation, `state.parameters[${JSON.stringify(name)}].slots must be an object, got ${formatValue(slots)}`);
+    if (!isRecord(slots))
+      parseError(
+        operation,
+        `state.parameters[${JSON.stringify(name)}].slots must be an object, got ${formatValue(slots)}`,
+      );
     const dtype = entry.dtype === 'float32' ? 'float32' : 'float64';
     const shape = Array.isArray(entry.shape) ? (entry.shape as number[]) : [];
     for (const [slot, list] of Object.entries(slots)) {
       const value = decodeArray(list, dtype);
       if (value === undefined) {
-        parseError(operation, `state.parameters[${JSON.stringify(name)}].slots.${slot} must be a list of numbers (or "NaN", "Infinity", "-Infinity", "-0")`);
+        parseError(
+          operation,
+          `state.parameters[${JSON.stringify(name)}].slots.${slot} must be a list of numbers (or "NaN", "Infinity", "-Infinity", "-0")`,
+        );
       }
       arrays[`${name}.${slot}`] = { shape, value };
     }
@@ -138,8 +161,10 @@ export function parseEntry(raw: unknown, scalarNames: readonly string[]): Parsed
   if (!isRecord(raw)) return `entry must be an object, got ${formatValue(raw)}`;
   const { step, dtype, shape, scalars = {} } = raw;
   if (!isCount(step)) return `step must be an integer >= 0, got ${formatValue(step)}`;
-  if (dtype !== 'float32' && dtype !== 'float64') return `dtype must be "float32" or "float64", got ${formatValue(dtype)}`;
-  if (!Array.isArray(shape) || !shape.every(isCount)) return `shape must be a list of integers >= 0, got ${formatValue(shape)}`;
+  if (dtype !== 'float32' && dtype !== 'float64')
+    return `dtype must be "float32" or "float64", got ${formatValue(dtype)}`;
+  if (!Array.isArray(shape) || !shape.every(isCount))
+    return `shape must be a list of integers >= 0, got ${formatValue(shape)}`;
   if (!isRecord(scalars)) return `scalars must be an object, got ${formatValue(scalars)}`;
   const values: { [name: string]: number } = {};
   for (const scalar of scalarNames) {
@@ -148,7 +173,8 @@ export function parseEntry(raw: unknown, scalarNames: readonly string[]): Parsed
     values[scalar] = value;
   }
   const extra = Object.keys(scalars).filter((scalar) => !scalarNames.includes(scalar));
-  if (extra.length > 0) return `scalars has unknown ${extra.join(', ')} (expected ${scalarNames.length === 0 ? 'none' : scalarNames.join(', ')})`;
+  if (extra.length > 0)
+    return `scalars has unknown ${extra.join(', ')} (expected ${scalarNames.length === 0 ? 'none' : scalarNames.join(', ')})`;
   return { step, dtype, shape: [...shape], scalars: scalarRecord(values) };
 }
 
@@ -162,12 +188,18 @@ export function checkSavedArray(raw: unknown, entry: ParsedEntry): string | unde
   if (!isRecord(raw)) return `must be { shape, value }, got ${formatValue(raw)}`;
   const { shape, value } = raw;
   const expectedType = entry.dtype === 'float32' ? Float32Array : Float64Array;
-  if (!(value instanceof expectedType)) return `value must be a ${expectedType.name} (the state is ${entry.dtype}), got ${(value as object | undefined)?.constructor?.name ?? formatValue(value)}`;
-  if (!Array.isArray(shape) || shape.length !== entry.shape.length || shape.some((dimension, axis) => dimension !== entry.shape[axis])) {
+  if (!(value instanceof expectedType))
+    return `value must be a ${expectedType.name} (the state is ${entry.dtype}), got ${(value as object | undefined)?.constructor?.name ?? formatValue(value)}`;
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== entry.shape.length ||
+    shape.some((dimension, axis) => dimension !== entry.shape[axis])
+  ) {
     return `shape ${Array.isArray(shape) ? formatShape(shape) : formatValue(shape)} differs from the entry's ${formatShape(entry.shape)}`;
   }
   const size = entry.shape.reduce((product, dimension) => product * dimension, 1);
-  if ((value as FloatArray).length !== size) return `has ${(value as FloatArray).length} values, shape ${formatShape(entry.shape)} needs ${size}`;
+  if ((value as FloatArray).length !== size)
+    return `has ${(value as FloatArray).length} values, shape ${formatShape(entry.shape)} needs ${size}`;
   return undefined;
 }
 
@@ -183,7 +215,8 @@ export function parsePlateauState(raw: unknown): PlateauState | string {
   const scale = decodeNumber(raw.scale);
   if (best === undefined) return `best must be a number or null, got ${formatValue(raw.best)}`;
   if (!isCount(raw.badEpochs)) return `badEpochs must be an integer >= 0, got ${formatValue(raw.badEpochs)}`;
-  if (!isCount(raw.cooldownCounter)) return `cooldownCounter must be an integer >= 0, got ${formatValue(raw.cooldownCounter)}`;
+  if (!isCount(raw.cooldownCounter))
+    return `cooldownCounter must be an integer >= 0, got ${formatValue(raw.cooldownCounter)}`;
   if (scale === undefined) return `scale must be a number, got ${formatValue(raw.scale)}`;
   return { best, badEpochs: raw.badEpochs, cooldownCounter: raw.cooldownCounter, scale };
 }
@@ -215,27 +248,46 @@ interface Problems {
 }
 
 /** The structural parts of a state dict, or a `PARSE_ERROR` when it is not one. */
-function structure(operation: string, dict: unknown): { stepCount: number; schedules: Record<string, unknown>; parameters: Record<string, unknown>; arrays: Record<string, unknown> } {
-  if (!isRecord(dict)) parseError(operation, `expected a state dict { type, config, state, arrays }, got ${formatValue(dict)}`);
+function structure(
+  operation: string,
+  dict: unknown,
+): {
+  stepCount: number;
+  schedules: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+  arrays: Record<string, unknown>;
+} {
+  if (!isRecord(dict))
+    parseError(operation, `expected a state dict { type, config, state, arrays }, got ${formatValue(dict)}`);
   const { state, arrays } = dict;
   if (!isRecord(state)) parseError(operation, `state must be an object, got ${formatValue(state)}`);
-  if (!isRecord(arrays)) parseError(operation, `arrays must be an object of { shape, value }, got ${formatValue(arrays)}`);
+  if (!isRecord(arrays))
+    parseError(operation, `arrays must be an object of { shape, value }, got ${formatValue(arrays)}`);
   const { stepCount, schedules = {}, parameters } = state;
-  if (!Number.isSafeInteger(stepCount) || (stepCount as number) < 0) parseError(operation, `state.stepCount must be an integer >= 0, got ${formatValue(stepCount)}`);
+  if (!Number.isSafeInteger(stepCount) || (stepCount as number) < 0)
+    parseError(operation, `state.stepCount must be an integer >= 0, got ${formatValue(stepCount)}`);
   if (!isRecord(schedules)) parseError(operation, `state.schedules must be an object, got ${formatValue(schedules)}`);
-  if (!isRecord(parameters)) parseError(operation, `state.parameters must be an object, got ${formatValue(parameters)}`);
+  if (!isRecord(parameters))
+    parseError(operation, `state.parameters must be an object, got ${formatValue(parameters)}`);
   return { stepCount: stepCount as number, schedules, parameters, arrays };
 }
 
 function trainableByName(target: LoadOptions['target'], operation: string): Map<string, Parameter> | undefined {
   if (target === undefined) return undefined;
   const map = new Map<string, Parameter>();
-  for (const parameter of parametersOf(target, operation)) if (parameter.trainable !== false) map.set(parameter.name, parameter);
+  for (const parameter of parametersOf(target, operation))
+    if (parameter.trainable !== false) map.set(parameter.name, parameter);
   return map;
 }
 
 /** Copies of a saved entry's arrays by slot name, or `undefined` (problems recorded) if one is missing or does not fit. */
-function savedSlots(name: string, slotNames: readonly string[], entry: ParsedEntry, arrays: Record<string, unknown>, problems: Problems): { [slot: string]: FloatArray } | undefined {
+function savedSlots(
+  name: string,
+  slotNames: readonly string[],
+  entry: ParsedEntry,
+  arrays: Record<string, unknown>,
+  problems: Problems,
+): { [slot: string]: FloatArray } | undefined {
   const slots: { [slot: string]: FloatArray } = {};
   let complete = true;
   for (const slot of slotNames) {
@@ -257,8 +309,12 @@ function fitsTarget(name: string, entry: ParsedEntry, parameter: Parameter | und
     return false;
   }
   const dtype = parameter.value instanceof Float32Array ? 'float32' : 'float64';
-  if (!sameShape(parameter.shape, entry.shape)) problems.mismatched.push(`${name}: shape ${formatShape(entry.shape)} saved, ${formatShape(parameter.shape)} in the target`);
-  else if (dtype !== entry.dtype) problems.mismatched.push(`${name}: dtype ${entry.dtype} saved, ${dtype} in the target`);
+  if (!sameShape(parameter.shape, entry.shape))
+    problems.mismatched.push(
+      `${name}: shape ${formatShape(entry.shape)} saved, ${formatShape(parameter.shape)} in the target`,
+    );
+  else if (dtype !== entry.dtype)
+    problems.mismatched.push(`${name}: dtype ${entry.dtype} saved, ${dtype} in the target`);
   else return true;
   return false;
 }
@@ -286,12 +342,17 @@ function acceptedEntries<H extends Hyperparameters>(
     if (slots !== undefined && fits) accepted.push({ name, entry, group, slots });
   }
   for (const key of Object.keys(arrays)) if (!usedArrays.has(key)) problems.unexpected.push(key);
-  if (target !== undefined) for (const name of target.keys()) if (!Object.hasOwn(parameters, name)) problems.missing.push(name);
+  if (target !== undefined)
+    for (const name of target.keys()) if (!Object.hasOwn(parameters, name)) problems.missing.push(name);
   return accepted;
 }
 
 /** Checks the saved plateau states against this optimizer's stateful schedules; returns those that load. */
-function acceptedPlateaus(core: OptimizerCore<Hyperparameters>, schedules: Record<string, unknown>, problems: Problems): Map<string, PlateauState> {
+function acceptedPlateaus(
+  core: OptimizerCore<Hyperparameters>,
+  schedules: Record<string, unknown>,
+  problems: Problems,
+): Map<string, PlateauState> {
   const plateaus = new Map<string, PlateauState>();
   for (const key of core.plateaus.keys()) {
     const parsed = schedules[key] === undefined ? undefined : parsePlateauState(schedules[key]);
@@ -320,21 +381,41 @@ function problemsMessage(problems: Problems): string {
  * @example
  * const report = loadIntoCore(core, dict, { strict: false, target: model });
  */
-export function loadIntoCore<H extends Hyperparameters>(core: OptimizerCore<H>, dict: OptimizerStateDict, options: LoadOptions = {}): LoadReport {
+export function loadIntoCore<H extends Hyperparameters>(
+  core: OptimizerCore<H>,
+  dict: OptimizerStateDict,
+  options: LoadOptions = {},
+): LoadReport {
   const operation = `${core.rule.type}.loadStateDict`;
   if (isRecord(dict) && dict.type !== core.rule.type) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `the state is for ${formatValue(dict.type)}, this optimizer is ${core.rule.type}; rebuild it with optimizerFromStateDict(dict) or construct a ${formatValue(dict.type)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `the state is for ${formatValue(dict.type)}, this optimizer is ${core.rule.type}; rebuild it with optimizerFromStateDict(dict) or construct a ${formatValue(dict.type)}`,
+    );
   }
   const { stepCount, schedules, parameters, arrays } = structure(operation, dict);
   const problems: Problems = { missing: [], unexpected: [], mismatched: [] };
   const accepted = acceptedEntries(core, parameters, arrays, trainableByName(options.target, operation), problems);
   const plateaus = acceptedPlateaus(core as unknown as OptimizerCore<Hyperparameters>, schedules, problems);
-  if (options.strict !== false && problems.missing.length + problems.unexpected.length + problems.mismatched.length > 0) {
+  if (
+    options.strict !== false &&
+    problems.missing.length + problems.unexpected.length + problems.mismatched.length > 0
+  ) {
     throw new AnnetError('INVALID_STATE', operation, problemsMessage(problems));
   }
   core.states.clear();
   for (const { name, entry, group, slots } of accepted) {
-    core.states.set(name, { name, step: entry.step, shape: entry.shape, dtype: entry.dtype, slots, scalars: entry.scalars, group, visit: 0 });
+    core.states.set(name, {
+      name,
+      step: entry.step,
+      shape: entry.shape,
+      dtype: entry.dtype,
+      slots,
+      scalars: entry.scalars,
+      group,
+      visit: 0,
+    });
   }
   for (const key of core.plateaus.keys()) core.plateaus.set(key, plateaus.get(key) ?? initialPlateauState());
   core.stepCount = stepCount;

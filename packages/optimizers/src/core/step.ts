@@ -23,10 +23,18 @@ import type { RuleState, UpdateRule } from './update-rule.js';
  */
 export function parametersOf(target: StepTarget, operation: string): readonly Parameter[] {
   if (Array.isArray(target)) return target as readonly Parameter[];
-  if (typeof target === 'object' && target !== null && typeof (target as { parameters?: unknown }).parameters === 'function') {
+  if (
+    typeof target === 'object' &&
+    target !== null &&
+    typeof (target as { parameters?: unknown }).parameters === 'function'
+  ) {
     return (target as { parameters(): readonly Parameter[] }).parameters();
   }
-  throw new AnnetError('INVALID_ARGUMENT', operation, `expected a layer or model (an object with parameters()) or an array of parameters, got ${formatValue(target)}`);
+  throw new AnnetError(
+    'INVALID_ARGUMENT',
+    operation,
+    `expected a layer or model (an object with parameters()) or an array of parameters, got ${formatValue(target)}`,
+  );
 }
 
 /** Everything an optimizer keeps for one parameter, found by the parameter's name. */
@@ -127,10 +135,23 @@ export function createParameterState<H extends Hyperparameters>(
     if (initial !== 0) array.fill(initial);
     slots[slot] = array;
   }
-  return { name, step: 0, shape: [...shape], dtype, slots, scalars: scalarRecord(rule.initialScalars), group, visit: 0 };
+  return {
+    name,
+    step: 0,
+    shape: [...shape],
+    dtype,
+    slots,
+    scalars: scalarRecord(rule.initialScalars),
+    group,
+    visit: 0,
+  };
 }
 
-function fail(core: OptimizerCore<Hyperparameters>, code: 'SHAPE_MISMATCH' | 'DTYPE_MISMATCH' | 'INVALID_ARGUMENT', detail: string): never {
+function fail(
+  core: OptimizerCore<Hyperparameters>,
+  code: 'SHAPE_MISMATCH' | 'DTYPE_MISMATCH' | 'INVALID_ARGUMENT',
+  detail: string,
+): never {
   throw new AnnetError(code, core.stepOperation, detail);
 }
 
@@ -144,37 +165,67 @@ function gradientOf(parameter: Parameter, gradients: GradientsByName | undefined
 function checkParameter(core: OptimizerCore<Hyperparameters>, parameter: Parameter, gradient: FloatArray): void {
   const { name, value, shape } = parameter;
   if (!(gradient instanceof Float32Array || gradient instanceof Float64Array)) {
-    fail(core, 'INVALID_ARGUMENT', `the gradient of "${name}" must be a Float32Array or Float64Array, got ${Object.prototype.toString.call(gradient)}`);
+    fail(
+      core,
+      'INVALID_ARGUMENT',
+      `the gradient of "${name}" must be a Float32Array or Float64Array, got ${Object.prototype.toString.call(gradient)}`,
+    );
   }
   if (gradient.length !== value.length) {
-    fail(core, 'SHAPE_MISMATCH', `parameter "${name}" has ${value.length} values but its gradient has ${gradient.length}; the gradient must have the parameter's shape ${formatShape(shape)}`);
+    fail(
+      core,
+      'SHAPE_MISMATCH',
+      `parameter "${name}" has ${value.length} values but its gradient has ${gradient.length}; the gradient must have the parameter's shape ${formatShape(shape)}`,
+    );
   }
   const state = core.states.get(name);
   if (state === undefined) {
-    if (sizeOfShape(shape) !== value.length) fail(core, 'SHAPE_MISMATCH', `parameter "${name}" has shape ${formatShape(shape)} but ${value.length} values`);
+    if (sizeOfShape(shape) !== value.length)
+      fail(core, 'SHAPE_MISMATCH', `parameter "${name}" has shape ${formatShape(shape)} but ${value.length} values`);
     return;
   }
   if (!sameShape(state.shape, shape)) {
-    fail(core, 'SHAPE_MISMATCH', `parameter "${name}" has shape ${formatShape(shape)} but its optimizer state has ${formatShape(state.shape)}; call resetState("${name}") to start its state afresh`);
+    fail(
+      core,
+      'SHAPE_MISMATCH',
+      `parameter "${name}" has shape ${formatShape(shape)} but its optimizer state has ${formatShape(state.shape)}; call resetState("${name}") to start its state afresh`,
+    );
   }
-  if ((state.dtype === 'float32') !== (value instanceof Float32Array)) {
-    fail(core, 'DTYPE_MISMATCH', `parameter "${name}" is ${state.dtype === 'float32' ? 'float64' : 'float32'} but its optimizer state is ${state.dtype}; call resetState("${name}") to start its state afresh`);
+  if ((state.dtype === 'float32') !== value instanceof Float32Array) {
+    fail(
+      core,
+      'DTYPE_MISMATCH',
+      `parameter "${name}" is ${state.dtype === 'float32' ? 'float64' : 'float32'} but its optimizer state is ${state.dtype}; call resetState("${name}") to start its state afresh`,
+    );
   }
 }
 
 /** Throws when `gradients` names a parameter the target does not have (a typo would otherwise be silently ignored). */
-function checkGradientNames(core: OptimizerCore<Hyperparameters>, parameters: readonly Parameter[], gradients: GradientsByName, matched: number): void {
+function checkGradientNames(
+  core: OptimizerCore<Hyperparameters>,
+  parameters: readonly Parameter[],
+  gradients: GradientsByName,
+  matched: number,
+): void {
   let keys = 0;
   for (const key in gradients) if (gradients[key] !== undefined) keys++;
   if (keys === matched) return;
   const known = new Set(parameters.map((parameter) => parameter.name));
   const unknown = Object.keys(gradients).filter((key) => gradients[key] !== undefined && !known.has(key));
   if (unknown.length === 0) return; // the counts differed only because two parameters share a name
-  fail(core, 'INVALID_ARGUMENT', `gradients given for ${unknown.map((key) => `"${key}"`).join(', ')}, which the target has no parameter of; expected names among ${[...known].join(', ')}`);
+  fail(
+    core,
+    'INVALID_ARGUMENT',
+    `gradients given for ${unknown.map((key) => `"${key}"`).join(', ')}, which the target has no parameter of; expected names among ${[...known].join(', ')}`,
+  );
 }
 
 /** First pass: validates every parameter before anything changes, so a bad one leaves all untouched. */
-function validate(core: OptimizerCore<Hyperparameters>, parameters: readonly Parameter[], gradients: GradientsByName | undefined): void {
+function validate(
+  core: OptimizerCore<Hyperparameters>,
+  parameters: readonly Parameter[],
+  gradients: GradientsByName | undefined,
+): void {
   const visit = ++core.visit;
   let fresh: Set<string> | undefined;
   let matched = 0;
@@ -186,7 +237,12 @@ function validate(core: OptimizerCore<Hyperparameters>, parameters: readonly Par
     checkParameter(core, parameter, gradient);
     const state = core.states.get(parameter.name);
     const duplicate = state === undefined ? fresh?.has(parameter.name) === true : state.visit === visit;
-    if (duplicate) fail(core, 'INVALID_ARGUMENT', `two parameters are named "${parameter.name}"; optimizer state is keyed by name, so names must be unique`);
+    if (duplicate)
+      fail(
+        core,
+        'INVALID_ARGUMENT',
+        `two parameters are named "${parameter.name}"; optimizer state is keyed by name, so names must be unique`,
+      );
     if (state === undefined) (fresh ??= new Set()).add(parameter.name);
     else state.visit = visit;
   }
@@ -199,9 +255,20 @@ function validate(core: OptimizerCore<Hyperparameters>, parameters: readonly Par
  * `simdUpdate`. The first time, the state arrays move into the parameter's memory (one copy); a
  * memory without room, or a runtime without WebAssembly SIMD, keeps the TypeScript update.
  */
-function kernelsFor(rule: UpdateRule<Hyperparameters>, parameter: Parameter, gradient: FloatArray, state: ParameterState): OptimizerKernels | null {
+function kernelsFor(
+  rule: UpdateRule<Hyperparameters>,
+  parameter: Parameter,
+  gradient: FloatArray,
+  state: ParameterState,
+): OptimizerKernels | null {
   const memory = parameter.memory;
-  if (memory === undefined || rule.simdUpdate === undefined || gradient !== parameter.grad || !(parameter.value instanceof Float32Array)) return null;
+  if (
+    memory === undefined ||
+    rule.simdUpdate === undefined ||
+    gradient !== parameter.grad ||
+    !(parameter.value instanceof Float32Array)
+  )
+    return null;
   if (state.kernels !== undefined && state.kernelsMemory === memory.memory) return state.kernels;
   state.kernelsMemory = memory.memory;
   let kernels = optimizerKernelsFor(memory.memory);
@@ -229,7 +296,11 @@ function kernelsFor(rule: UpdateRule<Hyperparameters>, parameter: Parameter, gra
  * @example
  * applyStep(core, model, undefined); // what optimizer.step(model) does
  */
-export function applyStep<H extends Hyperparameters>(core: OptimizerCore<H>, target: StepTarget, gradients: GradientsByName | undefined): void {
+export function applyStep<H extends Hyperparameters>(
+  core: OptimizerCore<H>,
+  target: StepTarget,
+  gradients: GradientsByName | undefined,
+): void {
   const parameters = parametersOf(target, core.stepOperation);
   validate(core as unknown as OptimizerCore<Hyperparameters>, parameters, gradients);
   const stepCount = core.stepCount;
@@ -240,7 +311,13 @@ export function applyStep<H extends Hyperparameters>(core: OptimizerCore<H>, tar
     let state = core.states.get(parameter.name);
     if (state === undefined) {
       const dtype = parameter.value instanceof Float32Array ? 'float32' : 'float64';
-      state = createParameterState(core.rule, groupOf(core.options, parameter.name), parameter.name, parameter.shape, dtype);
+      state = createParameterState(
+        core.rule,
+        groupOf(core.options, parameter.name),
+        parameter.name,
+        parameter.shape,
+        dtype,
+      );
       core.states.set(parameter.name, state);
     }
     state.step += 1;
@@ -252,15 +329,34 @@ export function applyStep<H extends Hyperparameters>(core: OptimizerCore<H>, tar
       const cycled = group.cycledMomentum;
       if (cycled !== undefined) {
         const momentum = cycledMomentumAt(group.learningRate, stepCount);
-        (group.hyperparameters as Record<string, number>)[cycled.name] = Number.isNaN(momentum) ? cycled.configured : momentum;
+        (group.hyperparameters as Record<string, number>)[cycled.name] = Number.isNaN(momentum)
+          ? cycled.configured
+          : momentum;
       }
     }
     const context = core.context;
     context.step = state.step;
     context.learningRate = cache[1];
-    const kernels = parameter.memory === undefined ? null : kernelsFor(core.rule as unknown as UpdateRule<Hyperparameters>, parameter, gradient, state as unknown as ParameterState);
+    const kernels =
+      parameter.memory === undefined
+        ? null
+        : kernelsFor(
+            core.rule as unknown as UpdateRule<Hyperparameters>,
+            parameter,
+            gradient,
+            state as unknown as ParameterState,
+          );
     if (kernels === null) core.rule.update(parameter.value, gradient, state, context, group.hyperparameters);
-    else (core.rule.simdUpdate as NonNullable<UpdateRule<H>['simdUpdate']>)(kernels, parameter.value as Float32Array, gradient as Float32Array, state, context, group.hyperparameters, state.kernelNumbers as Float32Array);
+    else
+      (core.rule.simdUpdate as NonNullable<UpdateRule<H>['simdUpdate']>)(
+        kernels,
+        parameter.value as Float32Array,
+        gradient as Float32Array,
+        state,
+        context,
+        group.hyperparameters,
+        state.kernelNumbers as Float32Array,
+      );
   }
   core.stepCount = stepCount + 1;
 }

@@ -18,10 +18,11 @@ export type GroupSelector =
  * // no weight decay on biases and normalization parameters:
  * const group: ParameterGroup<AdamHyperparameters> = { pattern: '\\.(biases|gamma|beta)$', weightDecay: 0 };
  */
-export type ParameterGroup<H extends Hyperparameters> = GroupSelector & Partial<H> & {
-  /** This group's own learning rate or schedule; by default the optimizer's. */
-  readonly learningRate?: LearningRate;
-};
+export type ParameterGroup<H extends Hyperparameters> = GroupSelector &
+  Partial<H> & {
+    /** This group's own learning rate or schedule; by default the optimizer's. */
+    readonly learningRate?: LearningRate;
+  };
 
 /** The one options object every optimizer takes: hyperparameters (PyTorch's names in camelCase), learning rate, groups. */
 export type OptimizerOptions<H extends Hyperparameters> = Partial<H> & {

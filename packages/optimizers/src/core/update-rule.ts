@@ -75,5 +75,13 @@ export interface UpdateRule<H extends Hyperparameters> {
    * kernels cannot run, `update` runs. Arguments as for `update`, plus `numbers`: 16 float32s in
    * the same memory for the step's numbers (the kernels read them there); addresses are `byteOffset`s.
    */
-  simdUpdate?(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, hyperparameters: H, numbers: Float32Array): void;
+  simdUpdate?(
+    kernels: OptimizerKernels,
+    value: Float32Array,
+    gradient: Float32Array,
+    state: RuleState,
+    context: StepContext,
+    hyperparameters: H,
+    numbers: Float32Array,
+  ): void;
 }

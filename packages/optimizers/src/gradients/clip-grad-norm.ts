@@ -29,13 +29,22 @@ export interface ClipGradNormOptions {
  * const norm = clipGradNorm(model, 1.0);
  * optimizer.step(model);
  */
-export function clipGradNorm(target: StepTarget, maxNorm: number, normType = 2, options: ClipGradNormOptions = {}): number {
+export function clipGradNorm(
+  target: StepTarget,
+  maxNorm: number,
+  normType = 2,
+  options: ClipGradNormOptions = {},
+): number {
   const operation = 'clipGradNorm';
   if (!(typeof maxNorm === 'number' && maxNorm >= 0 && Number.isFinite(maxNorm))) {
     throw new AnnetError('INVALID_ARGUMENT', operation, `maxNorm must be a number >= 0, got ${formatValue(maxNorm)}`);
   }
   if (!(typeof normType === 'number' && normType > 0 && !Number.isNaN(normType))) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `normType must be a number > 0 (2 for the Euclidean norm, Infinity for the largest magnitude), got ${formatValue(normType)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `normType must be a number > 0 (2 for the Euclidean norm, Infinity for the largest magnitude), got ${formatValue(normType)}`,
+    );
   }
   const parameters = parametersOf(target, operation);
   let accumulated = 0;
@@ -44,13 +53,23 @@ export function clipGradNorm(target: StepTarget, maxNorm: number, normType = 2, 
     const gradient = parameter.grad;
     for (let i = 0; i < gradient.length; i++) {
       const magnitude = Math.abs(gradient[i]);
-      if (normType === Number.POSITIVE_INFINITY) accumulated = magnitude > accumulated || Number.isNaN(magnitude) ? magnitude : accumulated;
+      if (normType === Number.POSITIVE_INFINITY)
+        accumulated = magnitude > accumulated || Number.isNaN(magnitude) ? magnitude : accumulated;
       else accumulated += normType === 2 ? magnitude * magnitude : magnitude ** normType;
     }
   }
-  const total = normType === Number.POSITIVE_INFINITY ? accumulated : normType === 2 ? Math.sqrt(accumulated) : accumulated ** (1 / normType);
+  const total =
+    normType === Number.POSITIVE_INFINITY
+      ? accumulated
+      : normType === 2
+        ? Math.sqrt(accumulated)
+        : accumulated ** (1 / normType);
   if (options.errorIfNonfinite === true && !Number.isFinite(total)) {
-    throw new AnnetError('INVALID_STATE', operation, `the total gradient norm is ${total}; check the loss for NaN or infinity, or pass errorIfNonfinite: false`);
+    throw new AnnetError(
+      'INVALID_STATE',
+      operation,
+      `the total gradient norm is ${total}; check the loss for NaN or infinity, or pass errorIfNonfinite: false`,
+    );
   }
   const coefficient = maxNorm / (total + 1e-6);
   // Not `coefficient < 1`: a NaN coefficient (NaN norm) must scale too, as PyTorch's clamp keeps NaN.

@@ -12,7 +12,11 @@ import type { StepTarget } from '../core/types.js';
  */
 export function clipGradValue(target: StepTarget, clipValue: number): void {
   if (!(typeof clipValue === 'number' && clipValue >= 0 && Number.isFinite(clipValue))) {
-    throw new AnnetError('INVALID_ARGUMENT', 'clipGradValue', `clipValue must be a number >= 0, got ${formatValue(clipValue)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'clipGradValue',
+      `clipValue must be a number >= 0, got ${formatValue(clipValue)}`,
+    );
   }
   for (const parameter of parametersOf(target, 'clipGradValue')) {
     if (parameter.trainable === false) continue;

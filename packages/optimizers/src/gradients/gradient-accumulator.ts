@@ -41,10 +41,18 @@ export class GradientAccumulator {
   constructor(options: GradientAccumulatorOptions) {
     const steps = options?.steps;
     if (!Number.isSafeInteger(steps) || steps < 1) {
-      throw new AnnetError('INVALID_ARGUMENT', 'GradientAccumulator', `steps must be an integer >= 1 (micro-batches per optimizer step), got ${formatValue(steps)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'GradientAccumulator',
+        `steps must be an integer >= 1 (micro-batches per optimizer step), got ${formatValue(steps)}`,
+      );
     }
     if (options.average !== undefined && typeof options.average !== 'boolean') {
-      throw new AnnetError('INVALID_ARGUMENT', 'GradientAccumulator', `average must be true or false, got ${formatValue(options.average)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'GradientAccumulator',
+        `average must be true or false, got ${formatValue(options.average)}`,
+      );
     }
     this.#steps = steps;
     this.#average = options.average ?? true;

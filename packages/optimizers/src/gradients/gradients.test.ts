@@ -35,15 +35,27 @@ describe('clipGradNorm', () => {
   });
 
   it('brings any gradient within the limit, keeping its direction (property)', () => {
-    fc.assert(fc.property(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 20 }), fc.double({ min: 1e-3, max: 10, noNaN: true }), (values, maxNorm) => {
-      const parameter = makeParameter('p', [values.length], values.map(() => 0));
-      parameter.grad.set(values);
-      const before = Math.hypot(...values);
-      expect(clipGradNorm([parameter], maxNorm)).toBeCloseTo(before, 8);
-      const after = Math.hypot(...parameter.grad);
-      expect(after).toBeLessThanOrEqual(Math.max(maxNorm, before) * (1 + 1e-12));
-      if (before > maxNorm) values.forEach((value, index) => expect(parameter.grad[index] * before).toBeCloseTo(value * after, 6));
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 20 }),
+        fc.double({ min: 1e-3, max: 10, noNaN: true }),
+        (values, maxNorm) => {
+          const parameter = makeParameter(
+            'p',
+            [values.length],
+            values.map(() => 0),
+          );
+          parameter.grad.set(values);
+          const before = Math.hypot(...values);
+          expect(clipGradNorm([parameter], maxNorm)).toBeCloseTo(before, 8);
+          const after = Math.hypot(...parameter.grad);
+          expect(after).toBeLessThanOrEqual(Math.max(maxNorm, before) * (1 + 1e-12));
+          if (before > maxNorm)
+            values.forEach((value, index) => expect(parameter.grad[index] * before).toBeCloseTo(value * after, 6));
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
 
@@ -51,7 +63,11 @@ describe('clipGradNorm with a NaN or infinite gradient (PyTorch 1.13 fixtures)',
   for (const fixture of torchFixtures.clipGradNorm) {
     it(`scales by the non-finite norm as clip_grad_norm_ does: ${fixture.name}`, () => {
       const parameters = fixture.gradients.map((values, index) => {
-        const parameter = makeParameter(`p${index}`, [values.length], values.map(() => 0));
+        const parameter = makeParameter(
+          `p${index}`,
+          [values.length],
+          values.map(() => 0),
+        );
         parameter.grad.set(values.map(fixtureNumber));
         return parameter;
       });
@@ -60,7 +76,9 @@ describe('clipGradNorm with a NaN or infinite gradient (PyTorch 1.13 fixtures)',
       // Exactly, signs of zero included (Object.is; any NaN equals NaN): the same multiplication by the same coefficient.
       parameters.forEach((parameter, index) => {
         expect([...parameter.grad]).toEqual(fixture.clipped[index].map(fixtureNumber));
-        parameter.grad.forEach((value, i) => expect(Object.is(value, fixtureNumber(fixture.clipped[index][i]))).toBe(true));
+        parameter.grad.forEach((value, i) =>
+          expect(Object.is(value, fixtureNumber(fixture.clipped[index][i]))).toBe(true),
+        );
       });
     });
   }
@@ -104,12 +122,18 @@ describe('GradientAccumulator', () => {
   it('sums instead with average: false, and starts each cycle afresh', () => {
     const parameter = makeParameter('w', [2], [0, 0]);
     const accumulator = new GradientAccumulator({ steps: 2, average: false });
-    for (const gradient of [[1, 2], [3, 4]]) {
+    for (const gradient of [
+      [1, 2],
+      [3, 4],
+    ]) {
       parameter.grad.set(gradient);
       accumulator.accumulate([parameter]);
     }
     expect([...parameter.grad]).toEqual([4, 6]);
-    for (const gradient of [[10, 10], [1, 1]]) {
+    for (const gradient of [
+      [10, 10],
+      [1, 1],
+    ]) {
       parameter.grad.set(gradient);
       accumulator.accumulate([parameter]);
     }
@@ -130,15 +154,22 @@ describe('GradientAccumulator', () => {
   });
 
   it('equals the mean computed directly (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 6 }), fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: 6, maxLength: 6 }), (k, gradients) => {
-      const parameter = makeParameter('w', [1], [0]);
-      const accumulator = new GradientAccumulator({ steps: k });
-      for (let i = 0; i < k; i++) {
-        parameter.grad[0] = gradients[i];
-        accumulator.accumulate([parameter]);
-      }
-      const expected = gradients.slice(0, k).reduce((sum, value) => sum + value, 0) / k;
-      expect(parameter.grad[0]).toBeCloseTo(expected, 12);
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: 6, maxLength: 6 }),
+        (k, gradients) => {
+          const parameter = makeParameter('w', [1], [0]);
+          const accumulator = new GradientAccumulator({ steps: k });
+          for (let i = 0; i < k; i++) {
+            parameter.grad[0] = gradients[i];
+            accumulator.accumulate([parameter]);
+          }
+          const expected = gradients.slice(0, k).reduce((sum, value) => sum + value, 0) / k;
+          expect(parameter.grad[0]).toBeCloseTo(expected, 12);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

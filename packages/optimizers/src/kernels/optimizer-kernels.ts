@@ -8,11 +8,37 @@ import { optimizerKernelsBase64, optimizerKernelsSharedBase64 } from './wasm-bin
  */
 export interface OptimizerKernels {
   /** SGD with weight decay, momentum (`first` = 1 on the parameter's first step) and Nesterov; numbers: learning rate, sign, weight decay, momentum, 1 − dampening. */
-  sgd(value: number, gradient: number, buffer: number, length: number, numbers: number, first: number, nesterov: number): void;
+  sgd(
+    value: number,
+    gradient: number,
+    buffer: number,
+    length: number,
+    numbers: number,
+    first: number,
+    nesterov: number,
+  ): void;
   /** Adam, AdamW, NAdam, RAdam: `θ·decay − (a·g + b·m) / (c·√v̂ + ε)` after the moment updates; numbers: sign, λ (L2), decay, β1, β2, 1 − β1, 1 − β2, a, b, c, ε. */
-  adaptiveMoments(value: number, gradient: number, firstMoment: number, secondMoment: number, maxSecondMoment: number, length: number, numbers: number, amsgrad: number): void;
+  adaptiveMoments(
+    value: number,
+    gradient: number,
+    firstMoment: number,
+    secondMoment: number,
+    maxSecondMoment: number,
+    length: number,
+    numbers: number,
+    amsgrad: number,
+  ): void;
   /** RMSprop, optionally centered and with momentum; numbers: learning rate, sign, weight decay, α, 1 − α, ε, momentum. */
-  rmsprop(value: number, gradient: number, squareAverage: number, momentumBuffer: number, gradientAverage: number, length: number, numbers: number, centered: number): void;
+  rmsprop(
+    value: number,
+    gradient: number,
+    squareAverage: number,
+    momentumBuffer: number,
+    gradientAverage: number,
+    length: number,
+    numbers: number,
+    centered: number,
+  ): void;
   /** Adagrad; numbers: the step's decayed rate, sign, weight decay, ε. */
   adagrad(value: number, gradient: number, sum: number, length: number, numbers: number): void;
   /** Lion; numbers: learning rate, sign, β1, 1 − β1, β2, 1 − β2, weight decay. */
@@ -40,9 +66,10 @@ function compiledModules(): typeof modules {
   try {
     const shared = decodeBase64(optimizerKernelsSharedBase64);
     const unshared = decodeBase64(optimizerKernelsBase64);
-    modules = typeof WebAssembly === 'object' && WebAssembly.validate(unshared)
-      ? { shared: new WebAssembly.Module(shared), unshared: new WebAssembly.Module(unshared) }
-      : null;
+    modules =
+      typeof WebAssembly === 'object' && WebAssembly.validate(unshared)
+        ? { shared: new WebAssembly.Module(shared), unshared: new WebAssembly.Module(unshared) }
+        : null;
   } catch {
     modules = null; // no WebAssembly, no SIMD, or no threads (the shared module): the TypeScript updates run
   }
@@ -67,7 +94,9 @@ export function optimizerKernelsFor(memory: WebAssembly.Memory): OptimizerKernel
   let kernels: OptimizerKernels | null = null;
   if (compiled !== null && compiled !== undefined) {
     try {
-      const instance = new WebAssembly.Instance(isShared(memory) ? compiled.shared : compiled.unshared, { env: { memory } });
+      const instance = new WebAssembly.Instance(isShared(memory) ? compiled.shared : compiled.unshared, {
+        env: { memory },
+      });
       kernels = instance.exports as unknown as OptimizerKernels;
     } catch {
       kernels = null;

@@ -15,9 +15,15 @@ const size = 37;
 const steps = 12;
 const simdLabels = new Set(['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Lion', 'NAdam', 'RAdam']);
 
-function trajectory(create: () => Optimizer<never>, resident: boolean, gradients: number[][]): { values: Float32Array[]; optimizer: Optimizer<never> } {
+function trajectory(
+  create: () => Optimizer<never>,
+  resident: boolean,
+  gradients: number[][],
+): { values: Float32Array[]; optimizer: Optimizer<never> } {
   const theta0 = initialValues(size, 3);
-  const parameter = resident ? testMemory().parameter('layer.weights', [size], theta0) : makeParameter('layer.weights', [size], theta0, 'float32');
+  const parameter = resident
+    ? testMemory().parameter('layer.weights', [size], theta0)
+    : makeParameter('layer.weights', [size], theta0, 'float32');
   const optimizer = create();
   const values: Float32Array[] = [];
   for (const gradient of gradients) {
@@ -31,11 +37,17 @@ function trajectory(create: () => Optimizer<never>, resident: boolean, gradients
 describe('the WebAssembly SIMD updates', () => {
   it('were built from the current assembly/ sources (the recorded hash matches) and carry no data segment', () => {
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    expect(execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { cwd: root, encoding: 'utf8' })).toContain('up to date');
+    expect(
+      execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { cwd: root, encoding: 'utf8' }),
+    ).toContain('up to date');
     for (const base64 of [optimizerKernelsSharedBase64, optimizerKernelsBase64]) {
       const module = new WebAssembly.Module(Uint8Array.from(atob(base64), (char) => char.charCodeAt(0)));
       expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-      expect(WebAssembly.Module.exports(module).map((entry) => entry.name).sort()).toEqual(['adagrad', 'adaptiveMoments', 'lion', 'memory', 'rmsprop', 'sgd']);
+      expect(
+        WebAssembly.Module.exports(module)
+          .map((entry) => entry.name)
+          .sort(),
+      ).toEqual(['adagrad', 'adaptiveMoments', 'lion', 'memory', 'rmsprop', 'sgd']);
     }
   });
 
@@ -44,7 +56,12 @@ describe('the WebAssembly SIMD updates', () => {
       const memory = testMemory({ shared, pages: 1 });
       const before = new Uint8Array(memory.memory.buffer).slice();
       expect(optimizerKernelsFor(memory.memory)).not.toBeNull();
-      expect(bitsEqual(new Float64Array(before.buffer), new Float64Array(new Uint8Array(memory.memory.buffer).slice().buffer))).toBe(true);
+      expect(
+        bitsEqual(
+          new Float64Array(before.buffer),
+          new Float64Array(new Uint8Array(memory.memory.buffer).slice().buffer),
+        ),
+      ).toBe(true);
     }
   });
 
@@ -54,9 +71,12 @@ describe('the WebAssembly SIMD updates', () => {
         const gradients = variedGradients(steps, size, 5);
         const typescript = trajectory(() => create(options), false, gradients);
         const simd = trajectory(() => create(options), true, gradients);
-        simd.values.forEach((values, step) => expect(maxDifference(values, typescript.values[step])).toBeLessThan(2e-6));
+        simd.values.forEach((values, step) =>
+          expect(maxDifference(values, typescript.values[step])).toBeLessThan(2e-6),
+        );
         // The state moved into the memory: the kernels, not the TypeScript loop, ran.
-        for (const array of Object.values(simd.optimizer.parameterState('layer.weights')?.slots ?? {})) expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
+        for (const array of Object.values(simd.optimizer.parameterState('layer.weights')?.slots ?? {}))
+          expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
       });
     }
   }

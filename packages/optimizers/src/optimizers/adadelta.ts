@@ -27,7 +27,13 @@ export type AdadeltaOptions = OptimizerOptions<AdadeltaHyperparameters>;
  * @example
  * adadeltaUpdate(value, gradient, { slots: { squareAverage, accumulatedDelta }, scalars: {} }, { step: 1, learningRate: 1 }, hyperparameters);
  */
-export function adadeltaUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: AdadeltaHyperparameters): void {
+export function adadeltaUpdate(
+  value: FloatArray,
+  gradient: FloatArray,
+  state: RuleState,
+  context: StepContext,
+  h: AdadeltaHyperparameters,
+): void {
   const { learningRate } = context;
   const { squareAverage, accumulatedDelta } = state.slots;
   const { rho, epsilon, weightDecay } = h;
@@ -39,7 +45,7 @@ export function adadeltaUpdate(value: FloatArray, gradient: FloatArray, state: R
     if (weightDecay !== 0) g += weightDecay * theta;
     const v = rho * squareAverage[i] + keep * g * g;
     squareAverage[i] = v;
-    const delta = Math.sqrt(accumulatedDelta[i] + epsilon) / Math.sqrt(v + epsilon) * g;
+    const delta = (Math.sqrt(accumulatedDelta[i] + epsilon) / Math.sqrt(v + epsilon)) * g;
     accumulatedDelta[i] = rho * accumulatedDelta[i] + keep * delta * delta;
     value[i] = theta - learningRate * delta;
   }

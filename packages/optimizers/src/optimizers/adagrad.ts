@@ -29,7 +29,13 @@ export type AdagradOptions = OptimizerOptions<AdagradHyperparameters>;
  * @example
  * adagradUpdate(value, gradient, { slots: { sum }, scalars: {} }, { step: 1, learningRate: 0.01 }, hyperparameters);
  */
-export function adagradUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: AdagradHyperparameters): void {
+export function adagradUpdate(
+  value: FloatArray,
+  gradient: FloatArray,
+  state: RuleState,
+  context: StepContext,
+  h: AdagradHyperparameters,
+): void {
   const { step, learningRate } = context;
   const { sum } = state.slots;
   const { weightDecay, epsilon } = h;
@@ -41,7 +47,7 @@ export function adagradUpdate(value: FloatArray, gradient: FloatArray, state: Ru
     if (weightDecay !== 0) g += weightDecay * theta;
     const total = sum[i] + g * g;
     sum[i] = total;
-    value[i] = theta - rate * g / (Math.sqrt(total) + epsilon);
+    value[i] = theta - (rate * g) / (Math.sqrt(total) + epsilon);
   }
 }
 
@@ -52,7 +58,15 @@ export function adagradUpdate(value: FloatArray, gradient: FloatArray, state: Ru
  * @example
  * adagradSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.01 }, hyperparameters, numbers);
  */
-export function adagradSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: AdagradHyperparameters, numbers: Float32Array): void {
+export function adagradSimdUpdate(
+  kernels: OptimizerKernels,
+  value: Float32Array,
+  gradient: Float32Array,
+  state: RuleState,
+  context: StepContext,
+  h: AdagradHyperparameters,
+  numbers: Float32Array,
+): void {
   numbers[0] = context.learningRate / (1 + (context.step - 1) * h.lrDecay);
   numbers[1] = h.maximize ? -1 : 1;
   numbers[2] = h.weightDecay;

@@ -32,7 +32,14 @@ export type AdamOptions = OptimizerOptions<AdamHyperparameters>;
  * @example
  * adamReference(value, gradient, { firstMoment, secondMoment }, { step: 1, learningRate: 1e-3 }, hyperparameters, false);
  */
-export function adamReference(value: FloatArray, gradient: FloatArray, slots: RuleState['slots'], context: StepContext, h: AdamHyperparameters, decoupledWeightDecay: boolean): void {
+export function adamReference(
+  value: FloatArray,
+  gradient: FloatArray,
+  slots: RuleState['slots'],
+  context: StepContext,
+  h: AdamHyperparameters,
+  decoupledWeightDecay: boolean,
+): void {
   const { step: t, learningRate: lr } = context;
   const { beta1, beta2, epsilon, weightDecay } = h;
   const { firstMoment: m, secondMoment: v, maxSecondMoment: vMax } = slots;
@@ -50,7 +57,7 @@ export function adamReference(value: FloatArray, gradient: FloatArray, slots: Ru
     } else {
       vHat = v[i] / (1 - beta2 ** t);
     }
-    value[i] = value[i] - lr * mHat / (Math.sqrt(vHat) + epsilon);
+    value[i] = value[i] - (lr * mHat) / (Math.sqrt(vHat) + epsilon);
   }
 }
 
@@ -64,7 +71,14 @@ export function adamReference(value: FloatArray, gradient: FloatArray, slots: Ru
  * @example
  * adamUpdate(value, gradient, { slots: { firstMoment, secondMoment }, scalars: {} }, { step: 1, learningRate: 1e-3 }, hyperparameters);
  */
-export function adamUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: AdamHyperparameters, decoupledWeightDecay = false): void {
+export function adamUpdate(
+  value: FloatArray,
+  gradient: FloatArray,
+  state: RuleState,
+  context: StepContext,
+  h: AdamHyperparameters,
+  decoupledWeightDecay = false,
+): void {
   const { step, learningRate } = context;
   const { beta1, beta2, epsilon } = h;
   const { firstMoment, secondMoment, maxSecondMoment } = state.slots;
@@ -84,7 +98,7 @@ export function adamUpdate(value: FloatArray, gradient: FloatArray, state: RuleS
       firstMoment[i] = m;
       const v = beta2 * secondMoment[i] + keep2 * g * g;
       secondMoment[i] = v;
-      value[i] = value[i] * decay - stepSize * m / (Math.sqrt(v) * rootScale + epsilon);
+      value[i] = value[i] * decay - (stepSize * m) / (Math.sqrt(v) * rootScale + epsilon);
     }
     return;
   }
@@ -100,7 +114,7 @@ export function adamUpdate(value: FloatArray, gradient: FloatArray, state: RuleS
       v = Math.max(maxSecondMoment[i], v);
       maxSecondMoment[i] = v;
     }
-    value[i] = previous * decay - stepSize * m / (Math.sqrt(v) * rootScale + epsilon);
+    value[i] = previous * decay - (stepSize * m) / (Math.sqrt(v) * rootScale + epsilon);
   }
 }
 
@@ -111,7 +125,16 @@ export function adamUpdate(value: FloatArray, gradient: FloatArray, state: RuleS
  * @example
  * adamSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-3 }, hyperparameters, numbers);
  */
-export function adamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: AdamHyperparameters, numbers: Float32Array, decoupledWeightDecay = false): void {
+export function adamSimdUpdate(
+  kernels: OptimizerKernels,
+  value: Float32Array,
+  gradient: Float32Array,
+  state: RuleState,
+  context: StepContext,
+  h: AdamHyperparameters,
+  numbers: Float32Array,
+  decoupledWeightDecay = false,
+): void {
   const { step, learningRate } = context;
   const { beta1, beta2 } = h;
   const { firstMoment, secondMoment, maxSecondMoment } = state.slots;
@@ -126,7 +149,16 @@ export function adamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, g
   numbers[8] = learningRate / (1 - beta1 ** step); // step size
   numbers[9] = 1 / Math.sqrt(1 - beta2 ** step); // √v̂ = √v · rootScale
   numbers[10] = h.epsilon;
-  kernels.adaptiveMoments(value.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, h.amsgrad ? maxSecondMoment.byteOffset : 0, value.length, numbers.byteOffset, h.amsgrad ? 1 : 0);
+  kernels.adaptiveMoments(
+    value.byteOffset,
+    gradient.byteOffset,
+    firstMoment.byteOffset,
+    secondMoment.byteOffset,
+    h.amsgrad ? maxSecondMoment.byteOffset : 0,
+    value.length,
+    numbers.byteOffset,
+    h.amsgrad ? 1 : 0,
+  );
 }
 
 /**

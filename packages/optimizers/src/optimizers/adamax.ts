@@ -28,7 +28,13 @@ export type AdamaxOptions = OptimizerOptions<AdamaxHyperparameters>;
  * @example
  * adamaxUpdate(value, gradient, { slots: { firstMoment, infinityNorm }, scalars: {} }, { step: 1, learningRate: 2e-3 }, hyperparameters);
  */
-export function adamaxUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: AdamaxHyperparameters): void {
+export function adamaxUpdate(
+  value: FloatArray,
+  gradient: FloatArray,
+  state: RuleState,
+  context: StepContext,
+  h: AdamaxHyperparameters,
+): void {
   const { step, learningRate } = context;
   const { firstMoment, infinityNorm } = state.slots;
   const { beta1, beta2, epsilon, weightDecay } = h;
@@ -43,7 +49,7 @@ export function adamaxUpdate(value: FloatArray, gradient: FloatArray, state: Rul
     firstMoment[i] = m;
     const u = Math.max(beta2 * infinityNorm[i], Math.abs(g) + epsilon);
     infinityNorm[i] = u;
-    value[i] = theta - stepSize * m / u;
+    value[i] = theta - (stepSize * m) / u;
   }
 }
 

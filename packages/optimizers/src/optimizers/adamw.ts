@@ -1,6 +1,13 @@
 import { Optimizer } from '../core/optimizer.js';
 import type { UpdateRule } from '../core/update-rule.js';
-import { adamFields, adamSimdUpdate, adamSlotNames, adamUpdate, type AdamHyperparameters, type AdamOptions } from './adam.js';
+import {
+  adamFields,
+  adamSimdUpdate,
+  adamSlotNames,
+  adamUpdate,
+  type AdamHyperparameters,
+  type AdamOptions,
+} from './adam.js';
 import { nonNegativeField } from './common-fields.js';
 
 /** Options of {@link AdamW}: Adam's, with weightDecay defaulting to 0.01. */

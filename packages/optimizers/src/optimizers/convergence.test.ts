@@ -52,7 +52,10 @@ describe('convergence on a quadratic bowl', () => {
     ['Adamax', () => new Adamax({ learningRate: 0.05 }) as never],
     ['NAdam', () => new NAdam({ learningRate: 0.05 }) as never],
     ['RAdam', () => new RAdam({ learningRate: 0.05 }) as never],
-    ['Lion (cosine decay)', () => new Lion({ learningRate: cosineSchedule({ initialLearningRate: 0.05, totalSteps: 2000 }) }) as never],
+    [
+      'Lion (cosine decay)',
+      () => new Lion({ learningRate: cosineSchedule({ initialLearningRate: 0.05, totalSteps: 2000 }) }) as never,
+    ],
   ];
   it.each(cases)('%s reaches the minimum', (_name, create) => {
     expect(distance(minimize(create(), [-3, 3, 4], bowl, 2000), centre)).toBeLessThan(1e-3);
@@ -67,12 +70,20 @@ describe('convergence on Rosenbrock', () => {
     ['RMSprop with momentum', () => new RMSprop({ learningRate: 1e-3, momentum: 0.9 }) as never, 20_000],
     ['Adagrad', () => new Adagrad({ learningRate: 0.5 }) as never, 20_000],
     // Adadelta's step size tracks its own past steps and circles in the valley; a decaying rate settles it.
-    ['Adadelta (cosine decay)', () => new Adadelta({ learningRate: cosineSchedule({ initialLearningRate: 1, totalSteps: 50_000 }) }) as never, 50_000],
+    [
+      'Adadelta (cosine decay)',
+      () => new Adadelta({ learningRate: cosineSchedule({ initialLearningRate: 1, totalSteps: 50_000 }) }) as never,
+      50_000,
+    ],
     ['Adamax', () => new Adamax({ learningRate: 0.02 }) as never, 20_000],
     ['NAdam', () => new NAdam({ learningRate: 0.02 }) as never, 10_000],
     // RAdam's first five steps are plain momentum steps on gradients of size ~100, so a smaller rate.
     ['RAdam', () => new RAdam({ learningRate: 2e-3 }) as never, 20_000],
-    ['Lion (cosine decay)', () => new Lion({ learningRate: cosineSchedule({ initialLearningRate: 0.01, totalSteps: 20_000 }) }) as never, 20_000],
+    [
+      'Lion (cosine decay)',
+      () => new Lion({ learningRate: cosineSchedule({ initialLearningRate: 0.01, totalSteps: 20_000 }) }) as never,
+      20_000,
+    ],
   ];
   it.each(cases)('%s finds (1, 1) from (−1.5, 2)', (_name, create, steps) => {
     expect(distance(minimize(create(), [-1.5, 2], rosenbrock, steps), [1, 1])).toBeLessThan(1e-2);

@@ -99,7 +99,17 @@ describe('hand-derived first steps', () => {
   });
 
   it('every optimizer leaves a parameter with zero gradient and no weight decay unchanged', () => {
-    const optimizers = [new SGD(), new Adam(), new RMSprop(), new Adagrad(), new Adadelta(), new Adamax(), new NAdam(), new RAdam(), new Lion()];
+    const optimizers = [
+      new SGD(),
+      new Adam(),
+      new RMSprop(),
+      new Adagrad(),
+      new Adadelta(),
+      new Adamax(),
+      new NAdam(),
+      new RAdam(),
+      new Lion(),
+    ];
     for (const optimizer of optimizers) expect(oneStep(optimizer, 1.25, 0)).toBe(1.25);
   });
 });

@@ -28,7 +28,13 @@ export type LionOptions = OptimizerOptions<LionHyperparameters>;
  * @example
  * lionUpdate(value, gradient, { slots: { momentum }, scalars: {} }, { step: 1, learningRate: 1e-4 }, { beta1: 0.9, beta2: 0.99, weightDecay: 0, maximize: false });
  */
-export function lionUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: LionHyperparameters): void {
+export function lionUpdate(
+  value: FloatArray,
+  gradient: FloatArray,
+  state: RuleState,
+  context: StepContext,
+  h: LionHyperparameters,
+): void {
   const { learningRate } = context;
   const { momentum } = state.slots;
   const { beta1, beta2, weightDecay } = h;
@@ -52,7 +58,15 @@ export function lionUpdate(value: FloatArray, gradient: FloatArray, state: RuleS
  * @example
  * lionSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-4 }, hyperparameters, numbers);
  */
-export function lionSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: LionHyperparameters, numbers: Float32Array): void {
+export function lionSimdUpdate(
+  kernels: OptimizerKernels,
+  value: Float32Array,
+  gradient: Float32Array,
+  state: RuleState,
+  context: StepContext,
+  h: LionHyperparameters,
+  numbers: Float32Array,
+): void {
   numbers[0] = context.learningRate;
   numbers[1] = h.maximize ? -1 : 1;
   numbers[2] = h.beta1;
@@ -60,7 +74,13 @@ export function lionSimdUpdate(kernels: OptimizerKernels, value: Float32Array, g
   numbers[4] = h.beta2;
   numbers[5] = 1 - h.beta2;
   numbers[6] = h.weightDecay;
-  kernels.lion(value.byteOffset, gradient.byteOffset, state.slots.momentum.byteOffset, value.length, numbers.byteOffset);
+  kernels.lion(
+    value.byteOffset,
+    gradient.byteOffset,
+    state.slots.momentum.byteOffset,
+    value.length,
+    numbers.byteOffset,
+  );
 }
 
 /**

@@ -34,7 +34,13 @@ export type NAdamOptions = OptimizerOptions<NAdamHyperparameters>;
  * @example
  * nadamReference(value, gradient, { slots: { firstMoment, secondMoment }, scalars: { muProduct: 1 } }, { step: 1, learningRate: 2e-3 }, hyperparameters);
  */
-export function nadamReference(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: NAdamHyperparameters): void {
+export function nadamReference(
+  value: FloatArray,
+  gradient: FloatArray,
+  state: RuleState,
+  context: StepContext,
+  h: NAdamHyperparameters,
+): void {
   const { step: t, learningRate: lr } = context;
   const { beta1, beta2, epsilon, weightDecay, momentumDecay: psi } = h;
   const { firstMoment: m, secondMoment: v } = state.slots;
@@ -50,9 +56,9 @@ export function nadamReference(value: FloatArray, gradient: FloatArray, state: R
     }
     m[i] = beta1 * m[i] + (1 - beta1) * g;
     v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-    const mHat = muNext * m[i] / (1 - muProduct * muNext) + (1 - mu) * g / (1 - muProduct);
+    const mHat = (muNext * m[i]) / (1 - muProduct * muNext) + ((1 - mu) * g) / (1 - muProduct);
     const vHat = v[i] / (1 - beta2 ** t);
-    value[i] = value[i] - lr * mHat / (Math.sqrt(vHat) + epsilon);
+    value[i] = value[i] - (lr * mHat) / (Math.sqrt(vHat) + epsilon);
   }
 }
 
@@ -66,7 +72,13 @@ export function nadamReference(value: FloatArray, gradient: FloatArray, state: R
  * @example
  * nadamUpdate(value, gradient, { slots: { firstMoment, secondMoment }, scalars: { muProduct: 1 } }, { step: 1, learningRate: 2e-3 }, hyperparameters);
  */
-export function nadamUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: NAdamHyperparameters): void {
+export function nadamUpdate(
+  value: FloatArray,
+  gradient: FloatArray,
+  state: RuleState,
+  context: StepContext,
+  h: NAdamHyperparameters,
+): void {
   const { step, learningRate } = context;
   const { beta1, beta2, epsilon, momentumDecay, decoupledWeightDecay } = h;
   const { firstMoment, secondMoment } = state.slots;
@@ -77,8 +89,8 @@ export function nadamUpdate(value: FloatArray, gradient: FloatArray, state: Rule
   const sign = h.maximize ? -1 : 1;
   const l2 = decoupledWeightDecay ? 0 : h.weightDecay;
   const decay = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1;
-  const gradientWeight = learningRate * (1 - mu) / (1 - muProduct);
-  const momentWeight = learningRate * muNext / (1 - muProduct * muNext);
+  const gradientWeight = (learningRate * (1 - mu)) / (1 - muProduct);
+  const momentWeight = (learningRate * muNext) / (1 - muProduct * muNext);
   const rootScale = 1 / Math.sqrt(1 - beta2 ** step);
   const keep1 = 1 - beta1;
   const keep2 = 1 - beta2;
@@ -113,7 +125,15 @@ export function nadamUpdate(value: FloatArray, gradient: FloatArray, state: Rule
  * @example
  * nadamSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 2e-3 }, hyperparameters, numbers);
  */
-export function nadamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: NAdamHyperparameters, numbers: Float32Array): void {
+export function nadamSimdUpdate(
+  kernels: OptimizerKernels,
+  value: Float32Array,
+  gradient: Float32Array,
+  state: RuleState,
+  context: StepContext,
+  h: NAdamHyperparameters,
+  numbers: Float32Array,
+): void {
   const { step, learningRate } = context;
   const { beta1, beta2, momentumDecay, decoupledWeightDecay } = h;
   const { firstMoment, secondMoment } = state.slots;
@@ -128,11 +148,20 @@ export function nadamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, 
   numbers[4] = beta2;
   numbers[5] = 1 - beta1;
   numbers[6] = 1 - beta2;
-  numbers[7] = learningRate * (1 - mu) / (1 - muProduct); // a, on g
-  numbers[8] = learningRate * muNext / (1 - muProduct * muNext); // b, on m
+  numbers[7] = (learningRate * (1 - mu)) / (1 - muProduct); // a, on g
+  numbers[8] = (learningRate * muNext) / (1 - muProduct * muNext); // b, on m
   numbers[9] = 1 / Math.sqrt(1 - beta2 ** step);
   numbers[10] = h.epsilon;
-  kernels.adaptiveMoments(value.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, 0, value.length, numbers.byteOffset, 0);
+  kernels.adaptiveMoments(
+    value.byteOffset,
+    gradient.byteOffset,
+    firstMoment.byteOffset,
+    secondMoment.byteOffset,
+    0,
+    value.length,
+    numbers.byteOffset,
+    0,
+  );
 }
 
 /**

@@ -31,7 +31,13 @@ export type RAdamOptions = OptimizerOptions<RAdamHyperparameters>;
  * @example
  * radamReference(value, gradient, { firstMoment, secondMoment }, { step: 1, learningRate: 1e-3 }, hyperparameters);
  */
-export function radamReference(value: FloatArray, gradient: FloatArray, slots: RuleState['slots'], context: StepContext, h: RAdamHyperparameters): void {
+export function radamReference(
+  value: FloatArray,
+  gradient: FloatArray,
+  slots: RuleState['slots'],
+  context: StepContext,
+  h: RAdamHyperparameters,
+): void {
   const { step: t, learningRate: lr } = context;
   const { beta1, beta2, epsilon, weightDecay } = h;
   const { firstMoment: m, secondMoment: v } = slots;
@@ -45,10 +51,10 @@ export function radamReference(value: FloatArray, gradient: FloatArray, slots: R
     v[i] = beta2 * v[i] + (1 - beta2) * g * g;
     const mHat = m[i] / (1 - beta1 ** t);
     const rhoInfinity = 2 / (1 - beta2) - 1;
-    const rho = rhoInfinity - 2 * t * beta2 ** t / (1 - beta2 ** t);
+    const rho = rhoInfinity - (2 * t * beta2 ** t) / (1 - beta2 ** t);
     if (rho > 5) {
       const l = Math.sqrt(1 - beta2 ** t) / (Math.sqrt(v[i]) + epsilon);
-      const r = Math.sqrt((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho));
+      const r = Math.sqrt(((rho - 4) * (rho - 2) * rhoInfinity) / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho));
       value[i] = value[i] - lr * mHat * r * l;
     } else {
       value[i] = value[i] - lr * mHat;
@@ -64,21 +70,29 @@ export function radamReference(value: FloatArray, gradient: FloatArray, slots: R
  * @example
  * radamUpdate(value, gradient, { slots: { firstMoment, secondMoment }, scalars: {} }, { step: 1, learningRate: 1e-3 }, hyperparameters);
  */
-export function radamUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: RAdamHyperparameters): void {
+export function radamUpdate(
+  value: FloatArray,
+  gradient: FloatArray,
+  state: RuleState,
+  context: StepContext,
+  h: RAdamHyperparameters,
+): void {
   const { step, learningRate } = context;
   const { beta1, beta2, epsilon, decoupledWeightDecay } = h;
   const { firstMoment, secondMoment } = state.slots;
   const firstCorrection = 1 - beta1 ** step;
   const secondCorrection = 1 - beta2 ** step;
   const rhoInfinity = 2 / (1 - beta2) - 1;
-  const rho = rhoInfinity - 2 * step * beta2 ** step / secondCorrection;
+  const rho = rhoInfinity - (2 * step * beta2 ** step) / secondCorrection;
   const sign = h.maximize ? -1 : 1;
   const l2 = decoupledWeightDecay ? 0 : h.weightDecay;
   const decay = decoupledWeightDecay ? 1 - learningRate * h.weightDecay : 1;
   const rectified = rho > 5;
   // Rectified: θ − γ m̂ r √(1 − β2^t) / (√v + ε); otherwise plain momentum θ − γ m̂.
   const stepSize = rectified
-    ? learningRate / firstCorrection * Math.sqrt((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)) * Math.sqrt(secondCorrection)
+    ? (learningRate / firstCorrection) *
+      Math.sqrt(((rho - 4) * (rho - 2) * rhoInfinity) / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)) *
+      Math.sqrt(secondCorrection)
     : learningRate / firstCorrection;
   const keep1 = 1 - beta1;
   const keep2 = 1 - beta2;
@@ -104,7 +118,7 @@ export function radamUpdate(value: FloatArray, gradient: FloatArray, state: Rule
       firstMoment[i] = m;
       const v = beta2 * secondMoment[i] + keep2 * g * g;
       secondMoment[i] = v;
-      value[i] = value[i] * decay - stepSize * m / (Math.sqrt(v) + epsilon);
+      value[i] = value[i] * decay - (stepSize * m) / (Math.sqrt(v) + epsilon);
     }
     return;
   }
@@ -115,7 +129,7 @@ export function radamUpdate(value: FloatArray, gradient: FloatArray, state: Rule
     firstMoment[i] = m;
     const v = beta2 * secondMoment[i] + keep2 * g * g;
     secondMoment[i] = v;
-    value[i] = previous * decay - stepSize * m / (Math.sqrt(v) + epsilon);
+    value[i] = previous * decay - (stepSize * m) / (Math.sqrt(v) + epsilon);
   }
 }
 
@@ -126,17 +140,27 @@ export function radamUpdate(value: FloatArray, gradient: FloatArray, state: Rule
  * @example
  * radamSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 1e-3 }, hyperparameters, numbers);
  */
-export function radamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: RAdamHyperparameters, numbers: Float32Array): void {
+export function radamSimdUpdate(
+  kernels: OptimizerKernels,
+  value: Float32Array,
+  gradient: Float32Array,
+  state: RuleState,
+  context: StepContext,
+  h: RAdamHyperparameters,
+  numbers: Float32Array,
+): void {
   const { step, learningRate } = context;
   const { beta1, beta2, decoupledWeightDecay } = h;
   const { firstMoment, secondMoment } = state.slots;
   const firstCorrection = 1 - beta1 ** step;
   const secondCorrection = 1 - beta2 ** step;
   const rhoInfinity = 2 / (1 - beta2) - 1;
-  const rho = rhoInfinity - 2 * step * beta2 ** step / secondCorrection;
+  const rho = rhoInfinity - (2 * step * beta2 ** step) / secondCorrection;
   const rectified = rho > 5;
   const stepSize = rectified
-    ? learningRate / firstCorrection * Math.sqrt((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)) * Math.sqrt(secondCorrection)
+    ? (learningRate / firstCorrection) *
+      Math.sqrt(((rho - 4) * (rho - 2) * rhoInfinity) / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)) *
+      Math.sqrt(secondCorrection)
     : learningRate / firstCorrection;
   numbers[0] = h.maximize ? -1 : 1;
   numbers[1] = decoupledWeightDecay ? 0 : h.weightDecay; // L2
@@ -149,7 +173,16 @@ export function radamSimdUpdate(kernels: OptimizerKernels, value: Float32Array, 
   numbers[8] = stepSize;
   numbers[9] = rectified ? 1 : 0; // unrectified: 0·√v + 1 = 1
   numbers[10] = rectified ? h.epsilon : 1;
-  kernels.adaptiveMoments(value.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, 0, value.length, numbers.byteOffset, 0);
+  kernels.adaptiveMoments(
+    value.byteOffset,
+    gradient.byteOffset,
+    firstMoment.byteOffset,
+    secondMoment.byteOffset,
+    0,
+    value.length,
+    numbers.byteOffset,
+    0,
+  );
 }
 
 /**

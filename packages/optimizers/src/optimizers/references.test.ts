@@ -15,8 +15,20 @@ import { SGD, sgdReference, sgdUpdate, type SGDHyperparameters } from './sgd.js'
  * the fast loops keep them in float64 within a step).
  */
 
-type Fast<H> = (value: Float64Array | Float32Array, gradient: Float64Array | Float32Array, state: RuleState, context: StepContext, h: H) => void;
-type Reference<H> = (value: Float64Array | Float32Array, gradient: Float64Array | Float32Array, state: RuleState, context: StepContext, h: H) => void;
+type Fast<H> = (
+  value: Float64Array | Float32Array,
+  gradient: Float64Array | Float32Array,
+  state: RuleState,
+  context: StepContext,
+  h: H,
+) => void;
+type Reference<H> = (
+  value: Float64Array | Float32Array,
+  gradient: Float64Array | Float32Array,
+  state: RuleState,
+  context: StepContext,
+  h: H,
+) => void;
 
 interface Case<H> {
   readonly label: string;
@@ -27,11 +39,20 @@ interface Case<H> {
   readonly reference: Reference<H>;
 }
 
-function runCase<H>(c: Case<H>, theta0: number[], gradients: number[][], learningRates: number[], dtype: 'float32' | 'float64'): { fast: number[]; reference: number[] } {
+function runCase<H>(
+  c: Case<H>,
+  theta0: number[],
+  gradients: number[][],
+  learningRates: number[],
+  dtype: 'float32' | 'float64',
+): { fast: number[]; reference: number[] } {
   const Type = dtype === 'float32' ? Float32Array : Float64Array;
   const make = () => ({
     value: Type.from(theta0),
-    state: { slots: Object.fromEntries(c.slots.map((slot) => [slot, new Type(theta0.length)])), scalars: { ...c.scalars } },
+    state: {
+      slots: Object.fromEntries(c.slots.map((slot) => [slot, new Type(theta0.length)])),
+      scalars: { ...c.scalars },
+    },
   });
   const fast = make();
   const reference = make();
@@ -51,18 +72,39 @@ const adamCase = (label: string, options: object, decoupled: boolean): Case<Adam
     hyperparameters: h,
     slots: h.amsgrad ? ['firstMoment', 'secondMoment', 'maxSecondMoment'] : ['firstMoment', 'secondMoment'],
     scalars: {},
-    fast: (value, gradient, state, context, hyperparameters) => adamUpdate(value, gradient, state, context, hyperparameters, decoupled),
-    reference: (value, gradient, state, context, hyperparameters) => adamReference(value, gradient, state.slots, context, hyperparameters, decoupled),
+    fast: (value, gradient, state, context, hyperparameters) =>
+      adamUpdate(value, gradient, state, context, hyperparameters, decoupled),
+    reference: (value, gradient, state, context, hyperparameters) =>
+      adamReference(value, gradient, state.slots, context, hyperparameters, decoupled),
   };
 };
 const sgdCase = (label: string, options: object): Case<SGDHyperparameters> => {
   const h = config<SGDHyperparameters>(new SGD(options));
-  return { label, hyperparameters: h, slots: h.momentum !== 0 ? ['momentumBuffer'] : [], scalars: {}, fast: sgdUpdate, reference: (v, g, s, c, hp) => sgdReference(v, g, s.slots, c, hp) };
+  return {
+    label,
+    hyperparameters: h,
+    slots: h.momentum !== 0 ? ['momentumBuffer'] : [],
+    scalars: {},
+    fast: sgdUpdate,
+    reference: (v, g, s, c, hp) => sgdReference(v, g, s.slots, c, hp),
+  };
 };
-const nadamCase = (label: string, options: object): Case<NAdamHyperparameters> =>
-  ({ label, hyperparameters: config<NAdamHyperparameters>(new NAdam(options)), slots: ['firstMoment', 'secondMoment'], scalars: { muProduct: 1 }, fast: nadamUpdate, reference: nadamReference });
-const radamCase = (label: string, options: object): Case<RAdamHyperparameters> =>
-  ({ label, hyperparameters: config<RAdamHyperparameters>(new RAdam(options)), slots: ['firstMoment', 'secondMoment'], scalars: {}, fast: radamUpdate, reference: (v, g, s, c, hp) => radamReference(v, g, s.slots, c, hp) });
+const nadamCase = (label: string, options: object): Case<NAdamHyperparameters> => ({
+  label,
+  hyperparameters: config<NAdamHyperparameters>(new NAdam(options)),
+  slots: ['firstMoment', 'secondMoment'],
+  scalars: { muProduct: 1 },
+  fast: nadamUpdate,
+  reference: nadamReference,
+});
+const radamCase = (label: string, options: object): Case<RAdamHyperparameters> => ({
+  label,
+  hyperparameters: config<RAdamHyperparameters>(new RAdam(options)),
+  slots: ['firstMoment', 'secondMoment'],
+  scalars: {},
+  fast: radamUpdate,
+  reference: (v, g, s, c, hp) => radamReference(v, g, s.slots, c, hp),
+});
 
 const cases: Case<never>[] = [
   sgdCase('SGD', {}),
@@ -82,29 +124,42 @@ const cases: Case<never>[] = [
 ] as never;
 
 // 12 steps: RAdam with β2 = 0.999 is unrectified (ρ_t ≤ 5) for its first 5 steps, rectified after.
-const trajectories = fc.integer({ min: 1, max: 6 }).chain((size) => fc.record({
-  theta0: fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: size, maxLength: size }),
-  gradients: fc.array(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: size, maxLength: size }), { minLength: 12, maxLength: 12 }),
-  learningRates: fc.array(fc.double({ min: 1e-4, max: 0.1, noNaN: true }), { minLength: 12, maxLength: 12 }),
-}));
+const trajectories = fc.integer({ min: 1, max: 6 }).chain((size) =>
+  fc.record({
+    theta0: fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: size, maxLength: size }),
+    gradients: fc.array(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: size, maxLength: size }), {
+      minLength: 12,
+      maxLength: 12,
+    }),
+    learningRates: fc.array(fc.double({ min: 1e-4, max: 0.1, noNaN: true }), { minLength: 12, maxLength: 12 }),
+  }),
+);
 
 function closeTo(actual: number[], expected: number[], relative: number): void {
-  actual.forEach((value, index) => expect(Math.abs(value - expected[index])).toBeLessThanOrEqual(relative * Math.max(1, Math.abs(expected[index]))));
+  actual.forEach((value, index) =>
+    expect(Math.abs(value - expected[index])).toBeLessThanOrEqual(relative * Math.max(1, Math.abs(expected[index]))),
+  );
 }
 
 describe('each fast update equals the readable reference beside it', () => {
   for (const c of cases) {
     it(`${c.label}: the same trajectory within float64 rounding (float64 state)`, () => {
-      fc.assert(fc.property(trajectories, ({ theta0, gradients, learningRates }) => {
-        const { fast, reference } = runCase(c, theta0, gradients, learningRates, 'float64');
-        closeTo(fast, reference, 1e-12);
-      }), { numRuns: 40 });
+      fc.assert(
+        fc.property(trajectories, ({ theta0, gradients, learningRates }) => {
+          const { fast, reference } = runCase(c, theta0, gradients, learningRates, 'float64');
+          closeTo(fast, reference, 1e-12);
+        }),
+        { numRuns: 40 },
+      );
     });
     it(`${c.label}: the same trajectory within float32 rounding (float32 state)`, () => {
-      fc.assert(fc.property(trajectories, ({ theta0, gradients, learningRates }) => {
-        const { fast, reference } = runCase(c, theta0, gradients, learningRates, 'float32');
-        closeTo(fast, reference, 1e-4);
-      }), { numRuns: 20 });
+      fc.assert(
+        fc.property(trajectories, ({ theta0, gradients, learningRates }) => {
+          const { fast, reference } = runCase(c, theta0, gradients, learningRates, 'float32');
+          closeTo(fast, reference, 1e-4);
+        }),
+        { numRuns: 20 },
+      );
     });
   }
 });

@@ -33,7 +33,13 @@ export type RMSpropOptions = OptimizerOptions<RMSpropHyperparameters>;
  * @example
  * rmspropUpdate(value, gradient, { slots: { squareAverage }, scalars: {} }, { step: 1, learningRate: 0.01 }, hyperparameters);
  */
-export function rmspropUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: RMSpropHyperparameters): void {
+export function rmspropUpdate(
+  value: FloatArray,
+  gradient: FloatArray,
+  state: RuleState,
+  context: StepContext,
+  h: RMSpropHyperparameters,
+): void {
   const { squareAverage, momentumBuffer, gradientAverage } = state.slots;
   const { learningRate } = context;
   const { alpha, epsilon, weightDecay, momentum, centered } = h;
@@ -69,7 +75,15 @@ export function rmspropUpdate(value: FloatArray, gradient: FloatArray, state: Ru
  * @example
  * rmspropSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.01 }, hyperparameters, numbers);
  */
-export function rmspropSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: RMSpropHyperparameters, numbers: Float32Array): void {
+export function rmspropSimdUpdate(
+  kernels: OptimizerKernels,
+  value: Float32Array,
+  gradient: Float32Array,
+  state: RuleState,
+  context: StepContext,
+  h: RMSpropHyperparameters,
+  numbers: Float32Array,
+): void {
   const { squareAverage, momentumBuffer, gradientAverage } = state.slots;
   numbers[0] = context.learningRate;
   numbers[1] = h.maximize ? -1 : 1;
@@ -80,7 +94,16 @@ export function rmspropSimdUpdate(kernels: OptimizerKernels, value: Float32Array
   numbers[6] = momentumBuffer === undefined ? 0 : h.momentum;
   const buffer = momentumBuffer === undefined ? 0 : momentumBuffer.byteOffset;
   const average = gradientAverage === undefined ? 0 : gradientAverage.byteOffset;
-  kernels.rmsprop(value.byteOffset, gradient.byteOffset, squareAverage.byteOffset, buffer, average, value.length, numbers.byteOffset, h.centered ? 1 : 0);
+  kernels.rmsprop(
+    value.byteOffset,
+    gradient.byteOffset,
+    squareAverage.byteOffset,
+    buffer,
+    average,
+    value.length,
+    numbers.byteOffset,
+    h.centered ? 1 : 0,
+  );
 }
 
 /**

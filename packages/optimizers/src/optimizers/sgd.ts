@@ -32,7 +32,13 @@ export type SGDOptions = OptimizerOptions<SGDHyperparameters>;
  * @example
  * sgdReference(value, gradient, { momentumBuffer }, { step: 1, learningRate: 0.1 }, hyperparameters);
  */
-export function sgdReference(value: FloatArray, gradient: FloatArray, slots: RuleState['slots'], context: StepContext, h: SGDHyperparameters): void {
+export function sgdReference(
+  value: FloatArray,
+  gradient: FloatArray,
+  slots: RuleState['slots'],
+  context: StepContext,
+  h: SGDHyperparameters,
+): void {
   const { step: t, learningRate: lr } = context;
   const { momentum: mu, dampening: tau, weightDecay: lambda } = h;
   const b = slots.momentumBuffer;
@@ -56,7 +62,13 @@ export function sgdReference(value: FloatArray, gradient: FloatArray, slots: Rul
  * @example
  * sgdUpdate(value, gradient, { slots: {}, scalars: {} }, { step: 1, learningRate: 0.1 }, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false });
  */
-export function sgdUpdate(value: FloatArray, gradient: FloatArray, state: RuleState, context: StepContext, h: SGDHyperparameters): void {
+export function sgdUpdate(
+  value: FloatArray,
+  gradient: FloatArray,
+  state: RuleState,
+  context: StepContext,
+  h: SGDHyperparameters,
+): void {
   const { momentumBuffer } = state.slots;
   const { step, learningRate } = context;
   const { momentum, weightDecay, nesterov } = h;
@@ -116,7 +128,15 @@ export function sgdUpdate(value: FloatArray, gradient: FloatArray, state: RuleSt
  * @example
  * sgdSimdUpdate(kernels, value, gradient, state, { step: 1, learningRate: 0.1 }, hyperparameters, numbers);
  */
-export function sgdSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gradient: Float32Array, state: RuleState, context: StepContext, h: SGDHyperparameters, numbers: Float32Array): void {
+export function sgdSimdUpdate(
+  kernels: OptimizerKernels,
+  value: Float32Array,
+  gradient: Float32Array,
+  state: RuleState,
+  context: StepContext,
+  h: SGDHyperparameters,
+  numbers: Float32Array,
+): void {
   const { momentumBuffer } = state.slots;
   numbers[0] = context.learningRate;
   numbers[1] = h.maximize ? -1 : 1;
@@ -124,7 +144,15 @@ export function sgdSimdUpdate(kernels: OptimizerKernels, value: Float32Array, gr
   numbers[3] = momentumBuffer === undefined ? 0 : h.momentum;
   numbers[4] = 1 - h.dampening;
   const buffer = momentumBuffer === undefined ? 0 : momentumBuffer.byteOffset;
-  kernels.sgd(value.byteOffset, gradient.byteOffset, buffer, value.length, numbers.byteOffset, context.step === 1 ? 1 : 0, h.nesterov ? 1 : 0);
+  kernels.sgd(
+    value.byteOffset,
+    gradient.byteOffset,
+    buffer,
+    value.length,
+    numbers.byteOffset,
+    context.step === 1 ? 1 : 0,
+    h.nesterov ? 1 : 0,
+  );
 }
 
 /**
@@ -146,7 +174,10 @@ export const sgdRule: UpdateRule<SGDHyperparameters> = {
   },
   checkCombination(h, operation, prefix) {
     if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
-      invalid(operation, `${prefix}nesterov needs momentum > 0 and dampening 0, got momentum ${h.momentum} and dampening ${h.dampening}; set momentum (for example 0.9) and dampening 0, or nesterov false`);
+      invalid(
+        operation,
+        `${prefix}nesterov needs momentum > 0 and dampening 0, got momentum ${h.momentum} and dampening ${h.dampening}; set momentum (for example 0.9) and dampening 0, or nesterov false`,
+      );
     }
   },
   slotNames: (h) => (h.momentum !== 0 ? ['momentumBuffer'] : []),

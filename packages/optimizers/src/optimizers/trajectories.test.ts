@@ -44,8 +44,13 @@ function updateMoments(m: number[], v: number[], i: number, g: number, b1: numbe
 }
 
 const sgd: Reference = (theta0, gradients, o) => {
-  const lr = num(o, 'learningRate', 1e-3), mu = num(o, 'momentum', 0), tau = num(o, 'dampening', 0), lambda = num(o, 'weightDecay', 0);
-  const theta = [...theta0], b = zeros(theta.length), out: number[][] = [];
+  const lr = num(o, 'learningRate', 1e-3),
+    mu = num(o, 'momentum', 0),
+    tau = num(o, 'dampening', 0),
+    lambda = num(o, 'weightDecay', 0);
+  const theta = [...theta0],
+    b = zeros(theta.length),
+    out: number[][] = [];
   gradients.forEach((grad, index) => {
     const t = index + 1;
     for (let i = 0; i < theta.length; i++) {
@@ -62,35 +67,52 @@ const sgd: Reference = (theta0, gradients, o) => {
   return out;
 };
 
-const adam = (decoupled: boolean): Reference => (theta0, gradients, o) => {
-  const lr = num(o, 'learningRate', 1e-3), b1 = num(o, 'beta1', 0.9), b2 = num(o, 'beta2', 0.999), eps = num(o, 'epsilon', 1e-8);
-  const lambda = num(o, 'weightDecay', decoupled ? 0.01 : 0);
-  const theta = [...theta0], m = zeros(theta.length), v = zeros(theta.length), vmax = zeros(theta.length), out: number[][] = [];
-  gradients.forEach((grad, index) => {
-    const t = index + 1;
-    for (let i = 0; i < theta.length; i++) {
-      let g = o.maximize ? -grad[i] : grad[i];
-      if (decoupled) theta[i] = theta[i] - lr * lambda * theta[i];
-      else if (lambda !== 0) g = g + lambda * theta[i];
-      updateMoments(m, v, i, g, b1, b2);
-      const mHat = m[i] / (1 - b1 ** t);
-      let vHat: number;
-      if (o.amsgrad) {
-        vmax[i] = Math.max(vmax[i], v[i]);
-        vHat = vmax[i] / (1 - b2 ** t);
-      } else {
-        vHat = v[i] / (1 - b2 ** t);
+const adam =
+  (decoupled: boolean): Reference =>
+  (theta0, gradients, o) => {
+    const lr = num(o, 'learningRate', 1e-3),
+      b1 = num(o, 'beta1', 0.9),
+      b2 = num(o, 'beta2', 0.999),
+      eps = num(o, 'epsilon', 1e-8);
+    const lambda = num(o, 'weightDecay', decoupled ? 0.01 : 0);
+    const theta = [...theta0],
+      m = zeros(theta.length),
+      v = zeros(theta.length),
+      vmax = zeros(theta.length),
+      out: number[][] = [];
+    gradients.forEach((grad, index) => {
+      const t = index + 1;
+      for (let i = 0; i < theta.length; i++) {
+        let g = o.maximize ? -grad[i] : grad[i];
+        if (decoupled) theta[i] = theta[i] - lr * lambda * theta[i];
+        else if (lambda !== 0) g = g + lambda * theta[i];
+        updateMoments(m, v, i, g, b1, b2);
+        const mHat = m[i] / (1 - b1 ** t);
+        let vHat: number;
+        if (o.amsgrad) {
+          vmax[i] = Math.max(vmax[i], v[i]);
+          vHat = vmax[i] / (1 - b2 ** t);
+        } else {
+          vHat = v[i] / (1 - b2 ** t);
+        }
+        theta[i] = theta[i] - (lr * mHat) / (Math.sqrt(vHat) + eps);
       }
-      theta[i] = theta[i] - lr * mHat / (Math.sqrt(vHat) + eps);
-    }
-    out.push([...theta]);
-  });
-  return out;
-};
+      out.push([...theta]);
+    });
+    return out;
+  };
 
 const rmsprop: Reference = (theta0, gradients, o) => {
-  const lr = num(o, 'learningRate', 1e-2), alpha = num(o, 'alpha', 0.99), eps = num(o, 'epsilon', 1e-8), lambda = num(o, 'weightDecay', 0), mu = num(o, 'momentum', 0);
-  const theta = [...theta0], v = zeros(theta.length), gAve = zeros(theta.length), b = zeros(theta.length), out: number[][] = [];
+  const lr = num(o, 'learningRate', 1e-2),
+    alpha = num(o, 'alpha', 0.99),
+    eps = num(o, 'epsilon', 1e-8),
+    lambda = num(o, 'weightDecay', 0),
+    mu = num(o, 'momentum', 0);
+  const theta = [...theta0],
+    v = zeros(theta.length),
+    gAve = zeros(theta.length),
+    b = zeros(theta.length),
+    out: number[][] = [];
   for (const grad of gradients) {
     for (let i = 0; i < theta.length; i++) {
       let g = o.maximize ? -grad[i] : grad[i];
@@ -105,7 +127,7 @@ const rmsprop: Reference = (theta0, gradients, o) => {
         b[i] = mu * b[i] + g / (Math.sqrt(vTilde) + eps);
         theta[i] = theta[i] - lr * b[i];
       } else {
-        theta[i] = theta[i] - lr * g / (Math.sqrt(vTilde) + eps);
+        theta[i] = theta[i] - (lr * g) / (Math.sqrt(vTilde) + eps);
       }
     }
     out.push([...theta]);
@@ -114,8 +136,13 @@ const rmsprop: Reference = (theta0, gradients, o) => {
 };
 
 const adagrad: Reference = (theta0, gradients, o) => {
-  const lr = num(o, 'learningRate', 1e-2), eta = num(o, 'lrDecay', 0), lambda = num(o, 'weightDecay', 0), eps = num(o, 'epsilon', 1e-10);
-  const theta = [...theta0], sum = new Array<number>(theta.length).fill(num(o, 'initialAccumulatorValue', 0)), out: number[][] = [];
+  const lr = num(o, 'learningRate', 1e-2),
+    eta = num(o, 'lrDecay', 0),
+    lambda = num(o, 'weightDecay', 0),
+    eps = num(o, 'epsilon', 1e-10);
+  const theta = [...theta0],
+    sum = new Array<number>(theta.length).fill(num(o, 'initialAccumulatorValue', 0)),
+    out: number[][] = [];
   gradients.forEach((grad, index) => {
     const t = index + 1;
     const gammaTilde = lr / (1 + (t - 1) * eta);
@@ -123,7 +150,7 @@ const adagrad: Reference = (theta0, gradients, o) => {
       let g = o.maximize ? -grad[i] : grad[i];
       if (lambda !== 0) g = g + lambda * theta[i];
       sum[i] = sum[i] + g * g;
-      theta[i] = theta[i] - gammaTilde * g / (Math.sqrt(sum[i]) + eps);
+      theta[i] = theta[i] - (gammaTilde * g) / (Math.sqrt(sum[i]) + eps);
     }
     out.push([...theta]);
   });
@@ -131,8 +158,14 @@ const adagrad: Reference = (theta0, gradients, o) => {
 };
 
 const adadelta: Reference = (theta0, gradients, o) => {
-  const lr = num(o, 'learningRate', 1), rho = num(o, 'rho', 0.9), eps = num(o, 'epsilon', 1e-6), lambda = num(o, 'weightDecay', 0);
-  const theta = [...theta0], v = zeros(theta.length), u = zeros(theta.length), out: number[][] = [];
+  const lr = num(o, 'learningRate', 1),
+    rho = num(o, 'rho', 0.9),
+    eps = num(o, 'epsilon', 1e-6),
+    lambda = num(o, 'weightDecay', 0);
+  const theta = [...theta0],
+    v = zeros(theta.length),
+    u = zeros(theta.length),
+    out: number[][] = [];
   for (const grad of gradients) {
     for (let i = 0; i < theta.length; i++) {
       let g = o.maximize ? -grad[i] : grad[i];
@@ -148,8 +181,15 @@ const adadelta: Reference = (theta0, gradients, o) => {
 };
 
 const adamax: Reference = (theta0, gradients, o) => {
-  const lr = num(o, 'learningRate', 2e-3), b1 = num(o, 'beta1', 0.9), b2 = num(o, 'beta2', 0.999), eps = num(o, 'epsilon', 1e-8), lambda = num(o, 'weightDecay', 0);
-  const theta = [...theta0], m = zeros(theta.length), u = zeros(theta.length), out: number[][] = [];
+  const lr = num(o, 'learningRate', 2e-3),
+    b1 = num(o, 'beta1', 0.9),
+    b2 = num(o, 'beta2', 0.999),
+    eps = num(o, 'epsilon', 1e-8),
+    lambda = num(o, 'weightDecay', 0);
+  const theta = [...theta0],
+    m = zeros(theta.length),
+    u = zeros(theta.length),
+    out: number[][] = [];
   gradients.forEach((grad, index) => {
     const t = index + 1;
     for (let i = 0; i < theta.length; i++) {
@@ -169,10 +209,16 @@ const adamax: Reference = (theta0, gradients, o) => {
  * decay, then the moments; `finish` applies the optimizer's own last lines to θ[i].
  */
 function momentReference(
-  theta0: number[], gradients: number[][], o: Options, hyper: { lr: number; lambda: number; b1: number; b2: number },
+  theta0: number[],
+  gradients: number[][],
+  o: Options,
+  hyper: { lr: number; lambda: number; b1: number; b2: number },
   finish: (theta: number[], i: number, g: number, m: number, v: number, t: number) => void,
 ): number[][] {
-  const theta = [...theta0], m = zeros(theta.length), v = zeros(theta.length), out: number[][] = [];
+  const theta = [...theta0],
+    m = zeros(theta.length),
+    v = zeros(theta.length),
+    out: number[][] = [];
   gradients.forEach((grad, index) => {
     for (let i = 0; i < theta.length; i++) {
       const g = decayedGradient(theta, i, grad[i], o, hyper.lr, hyper.lambda);
@@ -185,10 +231,18 @@ function momentReference(
 }
 
 const nadam: Reference = (theta0, gradients, o) => {
-  const lr = num(o, 'learningRate', 2e-3), b1 = num(o, 'beta1', 0.9), b2 = num(o, 'beta2', 0.999), eps = num(o, 'epsilon', 1e-8);
-  const lambda = num(o, 'weightDecay', 0), psi = num(o, 'momentumDecay', 4e-3);
+  const lr = num(o, 'learningRate', 2e-3),
+    b1 = num(o, 'beta1', 0.9),
+    b2 = num(o, 'beta2', 0.999),
+    eps = num(o, 'epsilon', 1e-8);
+  const lambda = num(o, 'weightDecay', 0),
+    psi = num(o, 'momentumDecay', 4e-3);
   const muOf = (t: number) => b1 * (1 - 0.5 * 0.96 ** (t * psi));
-  const product = (t: number) => { let p = 1; for (let i = 1; i <= t; i++) p *= muOf(i); return p; };
+  const product = (t: number) => {
+    let p = 1;
+    for (let i = 1; i <= t; i++) p *= muOf(i);
+    return p;
+  };
   return momentReference(theta0, gradients, o, { lr, lambda, b1, b2 }, (theta, i, g, m, v, t) => {
     const mHat = (muOf(t + 1) * m) / (1 - product(t + 1)) + ((1 - muOf(t)) * g) / (1 - product(t));
     const vHat = v / (1 - b2 ** t);
@@ -197,7 +251,11 @@ const nadam: Reference = (theta0, gradients, o) => {
 };
 
 const radam: Reference = (theta0, gradients, o) => {
-  const lr = num(o, 'learningRate', 1e-3), b1 = num(o, 'beta1', 0.9), b2 = num(o, 'beta2', 0.999), eps = num(o, 'epsilon', 1e-8), lambda = num(o, 'weightDecay', 0);
+  const lr = num(o, 'learningRate', 1e-3),
+    b1 = num(o, 'beta1', 0.9),
+    b2 = num(o, 'beta2', 0.999),
+    eps = num(o, 'epsilon', 1e-8),
+    lambda = num(o, 'weightDecay', 0);
   const rhoInf = 2 / (1 - b2) - 1;
   return momentReference(theta0, gradients, o, { lr, lambda, b1, b2 }, (theta, i, _g, m, v, t) => {
     const mHat = m / (1 - b1 ** t);
@@ -213,8 +271,13 @@ const radam: Reference = (theta0, gradients, o) => {
 };
 
 const lion: Reference = (theta0, gradients, o) => {
-  const eta = num(o, 'learningRate', 1e-4), b1 = num(o, 'beta1', 0.9), b2 = num(o, 'beta2', 0.99), lambda = num(o, 'weightDecay', 0);
-  const theta = [...theta0], m = zeros(theta.length), out: number[][] = [];
+  const eta = num(o, 'learningRate', 1e-4),
+    b1 = num(o, 'beta1', 0.9),
+    b2 = num(o, 'beta2', 0.99),
+    lambda = num(o, 'weightDecay', 0);
+  const theta = [...theta0],
+    m = zeros(theta.length),
+    out: number[][] = [];
   for (const grad of gradients) {
     for (let i = 0; i < theta.length; i++) {
       const g = o.maximize ? -grad[i] : grad[i];
@@ -235,74 +298,118 @@ interface Case {
 }
 
 const cases: readonly Case[] = [
-  { label: 'SGD', create: (o) => new SGD(o) as never, reference: sgd, options: [
-    { learningRate: 0.05 },
-    { learningRate: 0.05, momentum: 0.9 },
-    { learningRate: 0.05, momentum: 0.8, dampening: 0.1, weightDecay: 0.01 },
-    { learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.02 },
-    { learningRate: 0.05, maximize: true, weightDecay: 0.1, momentum: 0.5 },
-  ] },
-  { label: 'Adam', create: (o) => new Adam(o) as never, reference: adam(false), options: [
-    { learningRate: 0.01 },
-    { learningRate: 0.01, amsgrad: true, weightDecay: 0.05 },
-    { learningRate: 0.02, beta1: 0.8, beta2: 0.95, epsilon: 1e-3, maximize: true },
-  ] },
-  { label: 'AdamW', create: (o) => new AdamW(o) as never, reference: adam(true), options: [
-    { learningRate: 0.01 },
-    { learningRate: 0.01, amsgrad: true, weightDecay: 0.1 },
-  ] },
-  { label: 'RMSprop', create: (o) => new RMSprop(o) as never, reference: rmsprop, options: [
-    {},
-    { learningRate: 0.001, momentum: 0.9 },
-    { learningRate: 0.001, centered: true, momentum: 0.5, weightDecay: 0.01, alpha: 0.9 },
-    { centered: true, maximize: true },
-  ] },
-  { label: 'Adagrad', create: (o) => new Adagrad(o) as never, reference: adagrad, options: [
-    { learningRate: 0.1 },
-    { learningRate: 0.1, lrDecay: 0.05, initialAccumulatorValue: 0.1, weightDecay: 0.01, maximize: true },
-  ] },
-  { label: 'Adadelta', create: (o) => new Adadelta(o) as never, reference: adadelta, options: [
-    {},
-    { rho: 0.5, epsilon: 1e-4, weightDecay: 0.01, maximize: true },
-  ] },
-  { label: 'Adamax', create: (o) => new Adamax(o) as never, reference: adamax, options: [
-    {},
-    { learningRate: 0.02, weightDecay: 0.05, beta1: 0.7 },
-  ] },
-  { label: 'NAdam', create: (o) => new NAdam(o) as never, reference: nadam, options: [
-    {},
-    { learningRate: 0.01, weightDecay: 0.05 },
-    { learningRate: 0.01, weightDecay: 0.05, decoupledWeightDecay: true, momentumDecay: 0.01 },
-  ] },
-  { label: 'RAdam', create: (o) => new RAdam(o) as never, reference: radam, options: [
-    { learningRate: 0.01 },
-    { learningRate: 0.01, weightDecay: 0.05, beta2: 0.9 },
-    { learningRate: 0.01, weightDecay: 0.05, decoupledWeightDecay: true, beta2: 0.8, maximize: true },
-  ] },
-  { label: 'Lion', create: (o) => new Lion(o) as never, reference: lion, options: [
-    { learningRate: 0.001 },
-    { learningRate: 0.001, weightDecay: 0.1, beta1: 0.95, beta2: 0.98 },
-  ] },
+  {
+    label: 'SGD',
+    create: (o) => new SGD(o) as never,
+    reference: sgd,
+    options: [
+      { learningRate: 0.05 },
+      { learningRate: 0.05, momentum: 0.9 },
+      { learningRate: 0.05, momentum: 0.8, dampening: 0.1, weightDecay: 0.01 },
+      { learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.02 },
+      { learningRate: 0.05, maximize: true, weightDecay: 0.1, momentum: 0.5 },
+    ],
+  },
+  {
+    label: 'Adam',
+    create: (o) => new Adam(o) as never,
+    reference: adam(false),
+    options: [
+      { learningRate: 0.01 },
+      { learningRate: 0.01, amsgrad: true, weightDecay: 0.05 },
+      { learningRate: 0.02, beta1: 0.8, beta2: 0.95, epsilon: 1e-3, maximize: true },
+    ],
+  },
+  {
+    label: 'AdamW',
+    create: (o) => new AdamW(o) as never,
+    reference: adam(true),
+    options: [{ learningRate: 0.01 }, { learningRate: 0.01, amsgrad: true, weightDecay: 0.1 }],
+  },
+  {
+    label: 'RMSprop',
+    create: (o) => new RMSprop(o) as never,
+    reference: rmsprop,
+    options: [
+      {},
+      { learningRate: 0.001, momentum: 0.9 },
+      { learningRate: 0.001, centered: true, momentum: 0.5, weightDecay: 0.01, alpha: 0.9 },
+      { centered: true, maximize: true },
+    ],
+  },
+  {
+    label: 'Adagrad',
+    create: (o) => new Adagrad(o) as never,
+    reference: adagrad,
+    options: [
+      { learningRate: 0.1 },
+      { learningRate: 0.1, lrDecay: 0.05, initialAccumulatorValue: 0.1, weightDecay: 0.01, maximize: true },
+    ],
+  },
+  {
+    label: 'Adadelta',
+    create: (o) => new Adadelta(o) as never,
+    reference: adadelta,
+    options: [{}, { rho: 0.5, epsilon: 1e-4, weightDecay: 0.01, maximize: true }],
+  },
+  {
+    label: 'Adamax',
+    create: (o) => new Adamax(o) as never,
+    reference: adamax,
+    options: [{}, { learningRate: 0.02, weightDecay: 0.05, beta1: 0.7 }],
+  },
+  {
+    label: 'NAdam',
+    create: (o) => new NAdam(o) as never,
+    reference: nadam,
+    options: [
+      {},
+      { learningRate: 0.01, weightDecay: 0.05 },
+      { learningRate: 0.01, weightDecay: 0.05, decoupledWeightDecay: true, momentumDecay: 0.01 },
+    ],
+  },
+  {
+    label: 'RAdam',
+    create: (o) => new RAdam(o) as never,
+    reference: radam,
+    options: [
+      { learningRate: 0.01 },
+      { learningRate: 0.01, weightDecay: 0.05, beta2: 0.9 },
+      { learningRate: 0.01, weightDecay: 0.05, decoupledWeightDecay: true, beta2: 0.8, maximize: true },
+    ],
+  },
+  {
+    label: 'Lion',
+    create: (o) => new Lion(o) as never,
+    reference: lion,
+    options: [{ learningRate: 0.001 }, { learningRate: 0.001, weightDecay: 0.1, beta1: 0.95, beta2: 0.98 }],
+  },
 ];
 
 const steps = 12;
 const shape = [3, 4];
 
-describe.each(cases)('$label follows PyTorch\'s documented algorithm', ({ create, reference, options }) => {
-  it.each(options.map((option) => [JSON.stringify(option), option] as const))('over 12 steps on a [3, 4] parameter with %s', (_label, option) => {
-    const theta0 = initialValues(12, 7);
-    const gradients = variedGradients(steps, 12, 11);
-    const expected = reference(theta0, gradients, option);
-    // 'simd': float32 in a WebAssembly memory, so the optimizer runs its SIMD kernels (float32 arithmetic).
-    for (const dtype of ['float64', 'float32', 'simd'] as const) {
-      const parameter = dtype === 'simd' ? testMemory().parameter('layer.weights', shape, theta0) : makeParameter('layer.weights', shape, theta0, dtype);
-      const optimizer = create(option);
-      gradients.forEach((gradient, step) => {
-        parameter.grad.set(gradient);
-        optimizer.step([parameter]);
-        // float64 parameters agree to rounding; float32 ones to float32 storage of θ and the state.
-        expect(maxDifference(parameter.value, expected[step])).toBeLessThan(dtype === 'float64' ? 1e-12 : 1e-6);
-      });
-    }
-  });
+describe.each(cases)("$label follows PyTorch's documented algorithm", ({ create, reference, options }) => {
+  it.each(options.map((option) => [JSON.stringify(option), option] as const))(
+    'over 12 steps on a [3, 4] parameter with %s',
+    (_label, option) => {
+      const theta0 = initialValues(12, 7);
+      const gradients = variedGradients(steps, 12, 11);
+      const expected = reference(theta0, gradients, option);
+      // 'simd': float32 in a WebAssembly memory, so the optimizer runs its SIMD kernels (float32 arithmetic).
+      for (const dtype of ['float64', 'float32', 'simd'] as const) {
+        const parameter =
+          dtype === 'simd'
+            ? testMemory().parameter('layer.weights', shape, theta0)
+            : makeParameter('layer.weights', shape, theta0, dtype);
+        const optimizer = create(option);
+        gradients.forEach((gradient, step) => {
+          parameter.grad.set(gradient);
+          optimizer.step([parameter]);
+          // float64 parameters agree to rounding; float32 ones to float32 storage of θ and the state.
+          expect(maxDifference(parameter.value, expected[step])).toBeLessThan(dtype === 'float64' ? 1e-12 : 1e-6);
+        });
+      }
+    },
+  );
 });

@@ -8,7 +8,13 @@ import { checkLinearWarmupSchedule } from './linear-warmup.js';
 import { checkMultiStepSchedule } from './multi-step.js';
 import { checkOneCycleSchedule } from './one-cycle.js';
 import { checkPolynomialSchedule } from './polynomial.js';
-import type { LearningRate, PureSchedule, ReduceLROnPlateauSchedule, ScheduleConfig, SequentialSchedule } from './schedule-types.js';
+import type {
+  LearningRate,
+  PureSchedule,
+  ReduceLROnPlateauSchedule,
+  ScheduleConfig,
+  SequentialSchedule,
+} from './schedule-types.js';
 import { checkStepSchedule } from './step.js';
 
 type Checker = (operation: string, prefix: string, input: unknown) => ScheduleConfig;
@@ -39,12 +45,22 @@ const plateauFields: Readonly<Record<string, FieldSpec>> = {
 
 /** Checks a sequential schedule: pure parts, one milestone fewer than parts, increasing. */
 function checkSequentialSchedule(operation: string, prefix: string, input: unknown): SequentialSchedule {
-  const checked = checkFields(operation, prefix, input, { schedules: { rule: () => undefined }, milestones: { rule: increasingSteps } }, ['type']);
+  const checked = checkFields(
+    operation,
+    prefix,
+    input,
+    { schedules: { rule: () => undefined }, milestones: { rule: increasingSteps } },
+    ['type'],
+  );
   const parts = checked.schedules;
-  if (!Array.isArray(parts) || parts.length === 0) invalid(operation, `${prefix}schedules must be a non-empty list of schedules, got ${formatValue(parts)}`);
+  if (!Array.isArray(parts) || parts.length === 0)
+    invalid(operation, `${prefix}schedules must be a non-empty list of schedules, got ${formatValue(parts)}`);
   const milestones = checked.milestones as number[];
   if (milestones.length !== parts.length - 1) {
-    invalid(operation, `${prefix}milestones must have one entry fewer than schedules (${parts.length - 1}), got ${milestones.length}`);
+    invalid(
+      operation,
+      `${prefix}milestones must have one entry fewer than schedules (${parts.length - 1}), got ${milestones.length}`,
+    );
   }
   const schedules = parts.map((part, index) => checkPureSchedule(operation, `${prefix}schedules[${index}].`, part));
   return { type: 'sequential', schedules, milestones: [...milestones] };
@@ -60,11 +76,17 @@ function checkSequentialSchedule(operation: string, prefix: string, input: unkno
 export function checkPureSchedule(operation: string, prefix: string, input: unknown): PureSchedule {
   const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
   if (type === 'reduceLROnPlateau') {
-    invalid(operation, `${prefix}type "reduceLROnPlateau" cannot be nested; use it only as an optimizer's learningRate (it may wrap this schedule)`);
+    invalid(
+      operation,
+      `${prefix}type "reduceLROnPlateau" cannot be nested; use it only as an optimizer's learningRate (it may wrap this schedule)`,
+    );
   }
   const checker = typeof type === 'string' && Object.hasOwn(pureCheckers, type) ? pureCheckers[type] : undefined;
   if (checker === undefined) {
-    invalid(operation, `${prefix}type must be one of ${[...Object.keys(pureCheckers), 'reduceLROnPlateau'].join(', ')}, got ${formatValue(type)}`);
+    invalid(
+      operation,
+      `${prefix}type must be one of ${[...Object.keys(pureCheckers), 'reduceLROnPlateau'].join(', ')}, got ${formatValue(type)}`,
+    );
   }
   return checker(operation, prefix, input) as PureSchedule;
 }
@@ -80,9 +102,10 @@ export function checkSchedule(operation: string, prefix: string, input: unknown)
   const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
   if (type !== 'reduceLROnPlateau') return checkPureSchedule(operation, prefix, input);
   const checked = checkFields(operation, prefix, input, plateauFields, ['type']);
-  const learningRate = typeof checked.learningRate === 'number'
-    ? checkLearningRateNumber(operation, `${prefix}learningRate`, checked.learningRate)
-    : checkPureSchedule(operation, `${prefix}learningRate.`, checked.learningRate);
+  const learningRate =
+    typeof checked.learningRate === 'number'
+      ? checkLearningRateNumber(operation, `${prefix}learningRate`, checked.learningRate)
+      : checkPureSchedule(operation, `${prefix}learningRate.`, checked.learningRate);
   return { ...checked, type: 'reduceLROnPlateau', learningRate } as ReduceLROnPlateauSchedule;
 }
 
@@ -99,7 +122,9 @@ function checkLearningRateNumber(operation: string, name: string, value: number)
  * checkLearningRate('Adam', 'learningRate', -1); // throws "Adam: learningRate must be a number >= 0, got -1"
  */
 export function checkLearningRate(operation: string, name: string, value: unknown): LearningRate {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return checkSchedule(operation, `${name}.`, value);
-  if (typeof value !== 'number') invalid(operation, `${name} must be a number >= 0 or a schedule config, got ${formatValue(value)}`);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return checkSchedule(operation, `${name}.`, value);
+  if (typeof value !== 'number')
+    invalid(operation, `${name} must be a number >= 0 or a schedule config, got ${formatValue(value)}`);
   return checkLearningRateNumber(operation, name, value);
 }

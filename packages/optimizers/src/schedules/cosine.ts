@@ -20,7 +20,10 @@ const fields: Readonly<Record<string, FieldSpec>> = {
 export function checkCosineSchedule(operation: string, prefix: string, input: unknown): CosineSchedule {
   const schedule = { type: 'cosine', ...checkFields(operation, prefix, input, fields, ['type']) } as CosineSchedule;
   if (schedule.warmupSteps >= schedule.totalSteps) {
-    invalid(operation, `${prefix}warmupSteps must be less than totalSteps (${schedule.totalSteps}), got ${schedule.warmupSteps}`);
+    invalid(
+      operation,
+      `${prefix}warmupSteps must be less than totalSteps (${schedule.totalSteps}), got ${schedule.warmupSteps}`,
+    );
   }
   return schedule;
 }
@@ -59,5 +62,5 @@ export function cosineLearningRate(schedule: CosineSchedule, step: number): numb
     return warmupStartLearningRate + (initialLearningRate - warmupStartLearningRate) * (step / warmupSteps);
   }
   const progress = Math.min(1, (step - warmupSteps) / (totalSteps - warmupSteps));
-  return minLearningRate + (initialLearningRate - minLearningRate) * (1 + Math.cos(Math.PI * progress)) / 2;
+  return minLearningRate + ((initialLearningRate - minLearningRate) * (1 + Math.cos(Math.PI * progress))) / 2;
 }

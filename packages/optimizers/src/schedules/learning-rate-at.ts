@@ -9,7 +9,11 @@ import type { LearningRate, PlateauState, PureSchedule } from './schedule-types.
 import { stepLearningRate } from './step.js';
 
 /** Where a sequential schedule is at `step`: which part, and the step within it. */
-function sequentialLearningRate(schedules: readonly PureSchedule[], milestones: readonly number[], step: number): number {
+function sequentialLearningRate(
+  schedules: readonly PureSchedule[],
+  milestones: readonly number[],
+  step: number,
+): number {
   let part = 0;
   while (part < milestones.length && step >= milestones[part]) part++;
   const start = part === 0 ? 0 : milestones[part - 1];
@@ -18,15 +22,24 @@ function sequentialLearningRate(schedules: readonly PureSchedule[], milestones: 
 
 function pureLearningRate(schedule: PureSchedule, step: number): number {
   switch (schedule.type) {
-    case 'constant': return constantLearningRate(schedule, step);
-    case 'step': return stepLearningRate(schedule, step);
-    case 'multiStep': return multiStepLearningRate(schedule, step);
-    case 'exponential': return exponentialLearningRate(schedule, step);
-    case 'cosine': return cosineLearningRate(schedule, step);
-    case 'linearWarmup': return linearWarmupLearningRate(schedule, step);
-    case 'polynomial': return polynomialLearningRate(schedule, step);
-    case 'oneCycle': return oneCycleLearningRate(schedule, step);
-    case 'sequential': return sequentialLearningRate(schedule.schedules, schedule.milestones, step);
+    case 'constant':
+      return constantLearningRate(schedule, step);
+    case 'step':
+      return stepLearningRate(schedule, step);
+    case 'multiStep':
+      return multiStepLearningRate(schedule, step);
+    case 'exponential':
+      return exponentialLearningRate(schedule, step);
+    case 'cosine':
+      return cosineLearningRate(schedule, step);
+    case 'linearWarmup':
+      return linearWarmupLearningRate(schedule, step);
+    case 'polynomial':
+      return polynomialLearningRate(schedule, step);
+    case 'oneCycle':
+      return oneCycleLearningRate(schedule, step);
+    case 'sequential':
+      return sequentialLearningRate(schedule.schedules, schedule.milestones, step);
   }
 }
 
@@ -72,7 +85,8 @@ export function cycledMomentumAt(learningRate: LearningRate, step: number): numb
 }
 
 function pureMomentumBound(schedule: PureSchedule): number {
-  if (schedule.type === 'oneCycle') return schedule.cycleMomentum ? Math.max(schedule.baseMomentum, schedule.maxMomentum) : Number.NaN;
+  if (schedule.type === 'oneCycle')
+    return schedule.cycleMomentum ? Math.max(schedule.baseMomentum, schedule.maxMomentum) : Number.NaN;
   if (schedule.type !== 'sequential') return Number.NaN;
   return schedule.schedules.reduce((bound, part) => {
     const partBound = pureMomentumBound(part);

@@ -27,7 +27,11 @@ export function checkLinearWarmupSchedule(operation: string, prefix: string, inp
  * @example
  * const adam = new Adam({ learningRate: linearWarmupSchedule({ learningRate: 1e-3, warmupSteps: 1000 }) });
  */
-export function linearWarmupSchedule(options: { learningRate: number; warmupSteps: number; startLearningRate?: number }): LinearWarmupSchedule {
+export function linearWarmupSchedule(options: {
+  learningRate: number;
+  warmupSteps: number;
+  startLearningRate?: number;
+}): LinearWarmupSchedule {
   return checkLinearWarmupSchedule('linearWarmupSchedule', '', options);
 }
 
@@ -39,5 +43,7 @@ export function linearWarmupSchedule(options: { learningRate: number; warmupStep
  */
 export function linearWarmupLearningRate(schedule: LinearWarmupSchedule, step: number): number {
   if (step >= schedule.warmupSteps) return schedule.learningRate;
-  return schedule.startLearningRate + (schedule.learningRate - schedule.startLearningRate) * (step / schedule.warmupSteps);
+  return (
+    schedule.startLearningRate + (schedule.learningRate - schedule.startLearningRate) * (step / schedule.warmupSteps)
+  );
 }

@@ -17,7 +17,11 @@ const fields: Readonly<Record<string, FieldSpec>> = {
  */
 export function checkMultiStepSchedule(operation: string, prefix: string, input: unknown): MultiStepSchedule {
   const checked = checkFields(operation, prefix, input, fields, ['type']);
-  return { type: 'multiStep', ...checked, milestones: [...(checked.milestones as number[])] } as unknown as MultiStepSchedule;
+  return {
+    type: 'multiStep',
+    ...checked,
+    milestones: [...(checked.milestones as number[])],
+  } as unknown as MultiStepSchedule;
 }
 
 /**
@@ -27,7 +31,11 @@ export function checkMultiStepSchedule(operation: string, prefix: string, input:
  * @example
  * const sgd = new SGD({ learningRate: multiStepSchedule({ initialLearningRate: 0.1, milestones: [3000, 6000] }) });
  */
-export function multiStepSchedule(options: { initialLearningRate: number; milestones: readonly number[]; gamma?: number }): MultiStepSchedule {
+export function multiStepSchedule(options: {
+  initialLearningRate: number;
+  milestones: readonly number[];
+  gamma?: number;
+}): MultiStepSchedule {
   return checkMultiStepSchedule('multiStepSchedule', '', options);
 }
 

@@ -35,13 +35,20 @@ describe('oneCycle momentum cycling (PyTorch 1.13 OneCycleLR fixtures)', () => {
   it('runs from maxMomentum down to baseMomentum at the peak and back (hand-derived, linear)', () => {
     // totalSteps 11, percentStart 0.5: the rise ends at step 0.5·11 − 1 = 4.5, the fall at 10.
     // Step 2: 0.95 + (0.85 − 0.95)·2/4.5; step 4.5 is no integer, step 10 ends at 0.95.
-    const schedule = oneCycleSchedule({ maxLearningRate: 1, totalSteps: 11, percentStart: 0.5, annealStrategy: 'linear' });
+    const schedule = oneCycleSchedule({
+      maxLearningRate: 1,
+      totalSteps: 11,
+      percentStart: 0.5,
+      annealStrategy: 'linear',
+    });
     expect(oneCycleMomentum(schedule, 0)).toBe(0.95);
     expect(oneCycleMomentum(schedule, 2)).toBeCloseTo(0.95 - 0.1 * (2 / 4.5), 15);
     expect(oneCycleMomentum(schedule, 7)).toBeCloseTo(0.85 + 0.1 * ((7 - 4.5) / 5.5), 15);
     expect(oneCycleMomentum(schedule, 10)).toBeCloseTo(0.95, 15);
     expect(oneCycleMomentum(schedule, 50)).toBeCloseTo(0.95, 15); // held after totalSteps
-    expect(oneCycleMomentum(oneCycleSchedule({ maxLearningRate: 1, totalSteps: 11, cycleMomentum: false }), 3)).toBeNaN();
+    expect(
+      oneCycleMomentum(oneCycleSchedule({ maxLearningRate: 1, totalSteps: 11, cycleMomentum: false }), 3),
+    ).toBeNaN();
   });
 
   it('gives SGD without momentum a momentumBuffer, as PyTorch sets the momentum to 0.95', () => {

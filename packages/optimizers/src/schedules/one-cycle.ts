@@ -24,7 +24,7 @@ function riseEnd(schedule: OneCycleSchedule): number {
 function anneal(schedule: OneCycleSchedule, from: number, to: number, percent: number): number {
   const clamped = Math.min(1, percent);
   return schedule.annealStrategy === 'cos'
-    ? to + (from - to) / 2 * (Math.cos(Math.PI * clamped) + 1)
+    ? to + ((from - to) / 2) * (Math.cos(Math.PI * clamped) + 1)
     : (to - from) * clamped + from;
 }
 
@@ -40,7 +40,10 @@ export function checkOneCycleSchedule(operation: string, prefix: string, input: 
   const rise = riseEnd(schedule);
   const lastPhaseStart = schedule.threePhase ? 2 * rise : rise;
   if (!(rise > 0) || !(schedule.totalSteps - 1 > lastPhaseStart)) {
-    invalid(operation, `${prefix}percentStart ${schedule.percentStart} leaves an empty phase over totalSteps ${schedule.totalSteps}; choose percentStart so that percentStart * totalSteps > 1 and the later phases keep at least one step`);
+    invalid(
+      operation,
+      `${prefix}percentStart ${schedule.percentStart} leaves an empty phase over totalSteps ${schedule.totalSteps}; choose percentStart so that percentStart * totalSteps > 1 and the later phases keep at least one step`,
+    );
   }
   return schedule;
 }
@@ -95,7 +98,14 @@ export function oneCycleLearningRate(schedule: OneCycleSchedule, step: number): 
  * PyTorch's phases with the values `first` → `peak` (rise), `peak` → `last` (fall) or, with
  * `threePhase`, `peak` → `back` → `last`.
  */
-function oneCyclePhases(schedule: OneCycleSchedule, step: number, first: number, peak: number, back: number, last: number): number {
+function oneCyclePhases(
+  schedule: OneCycleSchedule,
+  step: number,
+  first: number,
+  peak: number,
+  back: number,
+  last: number,
+): number {
   const rise = riseEnd(schedule);
   const end = schedule.totalSteps - 1;
   if (step <= rise) return anneal(schedule, first, peak, step / rise);

@@ -28,7 +28,12 @@ export function checkPolynomialSchedule(operation: string, prefix: string, input
  * @example
  * const sgd = new SGD({ learningRate: polynomialSchedule({ initialLearningRate: 0.1, totalSteps: 5000, power: 2 }) });
  */
-export function polynomialSchedule(options: { initialLearningRate: number; totalSteps: number; power?: number; finalLearningRate?: number }): PolynomialSchedule {
+export function polynomialSchedule(options: {
+  initialLearningRate: number;
+  totalSteps: number;
+  power?: number;
+  finalLearningRate?: number;
+}): PolynomialSchedule {
   return checkPolynomialSchedule('polynomialSchedule', '', options);
 }
 
@@ -40,5 +45,8 @@ export function polynomialSchedule(options: { initialLearningRate: number; total
  */
 export function polynomialLearningRate(schedule: PolynomialSchedule, step: number): number {
   const remaining = 1 - Math.min(step, schedule.totalSteps) / schedule.totalSteps;
-  return (schedule.initialLearningRate - schedule.finalLearningRate) * remaining ** schedule.power + schedule.finalLearningRate;
+  return (
+    (schedule.initialLearningRate - schedule.finalLearningRate) * remaining ** schedule.power +
+    schedule.finalLearningRate
+  );
 }

@@ -68,7 +68,12 @@ function isImprovement(schedule: ReduceLROnPlateauSchedule, metric: number, best
  * let state = initialPlateauState();
  * state = observePlateau(schedule, state, 0.42, optimizer.stepCount);
  */
-export function observePlateau(schedule: ReduceLROnPlateauSchedule, state: PlateauState, metric: number, step: number): PlateauState {
+export function observePlateau(
+  schedule: ReduceLROnPlateauSchedule,
+  state: PlateauState,
+  metric: number,
+  step: number,
+): PlateauState {
   let { best, badEpochs, cooldownCounter, scale } = state;
   if (isImprovement(schedule, metric, best)) {
     best = metric;

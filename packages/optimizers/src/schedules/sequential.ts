@@ -13,6 +13,13 @@ import type { PureSchedule, SequentialSchedule } from './schedule-types.js';
  * );
  * const adamW = new AdamW({ learningRate: schedule });
  */
-export function sequentialSchedule(schedules: readonly PureSchedule[], milestones: readonly number[]): SequentialSchedule {
-  return checkPureSchedule('sequentialSchedule', '', { type: 'sequential', schedules, milestones }) as SequentialSchedule;
+export function sequentialSchedule(
+  schedules: readonly PureSchedule[],
+  milestones: readonly number[],
+): SequentialSchedule {
+  return checkPureSchedule('sequentialSchedule', '', {
+    type: 'sequential',
+    schedules,
+    milestones,
+  }) as SequentialSchedule;
 }

@@ -7,18 +7,29 @@ function keepRatio(value: number, rate: number, base: number): number {
 
 function pureWithBaseRate(schedule: PureSchedule, rate: number): PureSchedule {
   switch (schedule.type) {
-    case 'constant': return { ...schedule, learningRate: rate };
+    case 'constant':
+      return { ...schedule, learningRate: rate };
     case 'step':
     case 'multiStep':
     case 'exponential':
     case 'polynomial':
       return { ...schedule, initialLearningRate: rate };
     case 'cosine':
-      return { ...schedule, initialLearningRate: rate, warmupStartLearningRate: keepRatio(schedule.warmupStartLearningRate, rate, schedule.initialLearningRate) };
+      return {
+        ...schedule,
+        initialLearningRate: rate,
+        warmupStartLearningRate: keepRatio(schedule.warmupStartLearningRate, rate, schedule.initialLearningRate),
+      };
     case 'linearWarmup':
-      return { ...schedule, learningRate: rate, startLearningRate: keepRatio(schedule.startLearningRate, rate, schedule.learningRate) };
-    case 'oneCycle': return { ...schedule, maxLearningRate: rate };
-    case 'sequential': return { ...schedule, schedules: schedule.schedules.map((part) => pureWithBaseRate(part, rate)) };
+      return {
+        ...schedule,
+        learningRate: rate,
+        startLearningRate: keepRatio(schedule.startLearningRate, rate, schedule.learningRate),
+      };
+    case 'oneCycle':
+      return { ...schedule, maxLearningRate: rate };
+    case 'sequential':
+      return { ...schedule, schedules: schedule.schedules.map((part) => pureWithBaseRate(part, rate)) };
   }
 }
 
@@ -40,5 +51,8 @@ export function withBaseRate(learningRate: LearningRate, rate: number): Learning
   if (typeof learningRate === 'number') return rate;
   if (learningRate.type !== 'reduceLROnPlateau') return pureWithBaseRate(learningRate, rate);
   const inner = learningRate.learningRate;
-  return { ...learningRate, learningRate: typeof inner === 'number' ? rate : pureWithBaseRate(inner, rate) } satisfies ScheduleConfig;
+  return {
+    ...learningRate,
+    learningRate: typeof inner === 'number' ? rate : pureWithBaseRate(inner, rate),
+  } satisfies ScheduleConfig;
 }

@@ -26,11 +26,16 @@ export function encodeNumber(value: number): number | string {
 export function decodeNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
   switch (value) {
-    case 'NaN': return Number.NaN;
-    case 'Infinity': return Number.POSITIVE_INFINITY;
-    case '-Infinity': return Number.NEGATIVE_INFINITY;
-    case '-0': return -0;
-    default: return undefined;
+    case 'NaN':
+      return Number.NaN;
+    case 'Infinity':
+      return Number.POSITIVE_INFINITY;
+    case '-Infinity':
+      return Number.NEGATIVE_INFINITY;
+    case '-0':
+      return -0;
+    default:
+      return undefined;
   }
 }
 

@@ -5,11 +5,19 @@ import type { LoadOptions, OptimizerJson, OptimizerStateDict } from '../core/typ
 import { defaultOptimizerRegistry, type OptimizerRegistry } from './registry.js';
 
 function construct(operation: string, source: unknown, registry: OptimizerRegistry): Optimizer {
-  const { type, config } = (typeof source === 'object' && source !== null ? source : {}) as { type?: unknown; config?: unknown };
-  if (typeof type !== 'string') throw new AnnetError('PARSE_ERROR', operation, `type must be a string such as "Adam", got ${formatValue(type)}`);
+  const { type, config } = (typeof source === 'object' && source !== null ? source : {}) as {
+    type?: unknown;
+    config?: unknown;
+  };
+  if (typeof type !== 'string')
+    throw new AnnetError('PARSE_ERROR', operation, `type must be a string such as "Adam", got ${formatValue(type)}`);
   const OptimizerClass = Object.hasOwn(registry, type) ? registry[type] : undefined;
   if (OptimizerClass === undefined) {
-    throw new AnnetError('NOT_FOUND', operation, `unknown optimizer type "${type}"; the registry has ${Object.keys(registry).join(', ')} (pass a registry that includes it)`);
+    throw new AnnetError(
+      'NOT_FOUND',
+      operation,
+      `unknown optimizer type "${type}"; the registry has ${Object.keys(registry).join(', ')} (pass a registry that includes it)`,
+    );
   }
   return new OptimizerClass(config as JsonObject as never) as unknown as Optimizer;
 }
@@ -23,7 +31,11 @@ function construct(operation: string, source: unknown, registry: OptimizerRegist
  * const saved = JSON.stringify(optimizer);
  * const resumed = optimizerFromJSON(JSON.parse(saved));
  */
-export function optimizerFromJSON(json: OptimizerJson, registry: OptimizerRegistry = defaultOptimizerRegistry, options?: LoadOptions): Optimizer {
+export function optimizerFromJSON(
+  json: OptimizerJson,
+  registry: OptimizerRegistry = defaultOptimizerRegistry,
+  options?: LoadOptions,
+): Optimizer {
   const optimizer = construct('optimizerFromJSON', json, registry);
   optimizer.loadJSON(json, options);
   return optimizer;
@@ -36,7 +48,11 @@ export function optimizerFromJSON(json: OptimizerJson, registry: OptimizerRegist
  * @example
  * const resumed = optimizerFromStateDict(optimizer.stateDict());
  */
-export function optimizerFromStateDict(dict: OptimizerStateDict, registry: OptimizerRegistry = defaultOptimizerRegistry, options?: LoadOptions): Optimizer {
+export function optimizerFromStateDict(
+  dict: OptimizerStateDict,
+  registry: OptimizerRegistry = defaultOptimizerRegistry,
+  options?: LoadOptions,
+): Optimizer {
   const optimizer = construct('optimizerFromStateDict', dict, registry);
   optimizer.loadStateDict(dict, options);
   return optimizer;

@@ -28,5 +28,14 @@ export type OptimizerRegistry = { readonly [type: string]: OptimizerClass };
  * const optimizer = optimizerFromJSON(json, { ...defaultOptimizerRegistry, MyOptimizer });
  */
 export const defaultOptimizerRegistry: OptimizerRegistry = {
-  SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam, Lion,
+  SGD,
+  Adam,
+  AdamW,
+  RMSprop,
+  Adagrad,
+  Adadelta,
+  Adamax,
+  NAdam,
+  RAdam,
+  Lion,
 };

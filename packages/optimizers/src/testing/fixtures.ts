@@ -13,7 +13,12 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** A parameter with the given values and a zero gradient of the same type. */
-export function makeParameter(name: string, shape: readonly number[], values: ArrayLike<number>, dtype: 'float32' | 'float64' = 'float64'): Parameter {
+export function makeParameter(
+  name: string,
+  shape: readonly number[],
+  values: ArrayLike<number>,
+  dtype: 'float32' | 'float64' = 'float64',
+): Parameter {
   const Type = dtype === 'float32' ? Float32Array : Float64Array;
   const value: FloatArray = Type.from(values);
   return { name, shape: [...shape], value, grad: new Type(value.length) };
@@ -31,10 +36,12 @@ export function makeTrainable(name: string, parameters: readonly Parameter[]): T
 export function variedGradients(steps: number, size: number, seed: number): number[][] {
   const random = seededRandom(seed);
   const scales = [0.01, 0.1, 1, 3];
-  return Array.from({ length: steps }, (_, step) => Array.from({ length: size }, (_, index) => {
-    if ((step * size + index) % 17 === 5) return 0;
-    return (random() * 2 - 1) * scales[(index + step) % scales.length];
-  }));
+  return Array.from({ length: steps }, (_, step) =>
+    Array.from({ length: size }, (_, index) => {
+      if ((step * size + index) % 17 === 5) return 0;
+      return (random() * 2 - 1) * scales[(index + step) % scales.length];
+    }),
+  );
 }
 
 /** Starting values for a [3, 4] parameter: varied signs and magnitudes. */

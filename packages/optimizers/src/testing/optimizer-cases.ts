@@ -24,47 +24,82 @@ const biasGroup = { pattern: '\\.biases$', weightDecay: 0 };
 
 /** Every built-in optimizer, with option sets covering all its options (and a parameter group). */
 export const optimizerCases: readonly OptimizerCase[] = [
-  { label: 'SGD', create: (o) => new SGD(o as never) as never, optionSets: [
-    {},
-    { momentum: 0.9, dampening: 0.1, weightDecay: 0.01 },
-    { momentum: 0.9, nesterov: true, maximize: true, groups: [{ ...biasGroup, momentum: 0, nesterov: false }] },
-  ] },
-  { label: 'Adam', create: (o) => new Adam(o as never) as never, optionSets: [
-    {},
-    { amsgrad: true, weightDecay: 0.01, maximize: true, epsilon: 1e-6, groups: [{ ...biasGroup, amsgrad: false }] },
-  ] },
-  { label: 'AdamW', create: (o) => new AdamW(o as never) as never, optionSets: [
-    {},
-    { amsgrad: true, beta1: 0.8, beta2: 0.99, groups: [biasGroup] },
-  ] },
-  { label: 'RMSprop', create: (o) => new RMSprop(o as never) as never, optionSets: [
-    {},
-    { centered: true, momentum: 0.9, weightDecay: 0.01, alpha: 0.9, maximize: true, groups: [{ ...biasGroup, centered: false }] },
-  ] },
-  { label: 'Adagrad', create: (o) => new Adagrad(o as never) as never, optionSets: [
-    {},
-    { lrDecay: 0.01, initialAccumulatorValue: 0.1, weightDecay: 0.01, maximize: true, groups: [biasGroup] },
-  ] },
-  { label: 'Adadelta', create: (o) => new Adadelta(o as never) as never, optionSets: [
-    {},
-    { rho: 0.8, epsilon: 1e-5, weightDecay: 0.01, maximize: true, groups: [biasGroup] },
-  ] },
-  { label: 'Adamax', create: (o) => new Adamax(o as never) as never, optionSets: [
-    {},
-    { beta1: 0.8, weightDecay: 0.01, maximize: true, groups: [biasGroup] },
-  ] },
-  { label: 'NAdam', create: (o) => new NAdam(o as never) as never, optionSets: [
-    {},
-    { weightDecay: 0.01, momentumDecay: 0.01, maximize: true },
-    { weightDecay: 0.01, decoupledWeightDecay: true, groups: [biasGroup] },
-  ] },
-  { label: 'RAdam', create: (o) => new RAdam(o as never) as never, optionSets: [
-    {},
-    { weightDecay: 0.01, beta2: 0.9, maximize: true },
-    { weightDecay: 0.01, decoupledWeightDecay: true, groups: [biasGroup] },
-  ] },
-  { label: 'Lion', create: (o) => new Lion(o as never) as never, optionSets: [
-    {},
-    { weightDecay: 0.1, beta1: 0.95, maximize: true, groups: [biasGroup] },
-  ] },
+  {
+    label: 'SGD',
+    create: (o) => new SGD(o as never) as never,
+    optionSets: [
+      {},
+      { momentum: 0.9, dampening: 0.1, weightDecay: 0.01 },
+      { momentum: 0.9, nesterov: true, maximize: true, groups: [{ ...biasGroup, momentum: 0, nesterov: false }] },
+    ],
+  },
+  {
+    label: 'Adam',
+    create: (o) => new Adam(o as never) as never,
+    optionSets: [
+      {},
+      { amsgrad: true, weightDecay: 0.01, maximize: true, epsilon: 1e-6, groups: [{ ...biasGroup, amsgrad: false }] },
+    ],
+  },
+  {
+    label: 'AdamW',
+    create: (o) => new AdamW(o as never) as never,
+    optionSets: [{}, { amsgrad: true, beta1: 0.8, beta2: 0.99, groups: [biasGroup] }],
+  },
+  {
+    label: 'RMSprop',
+    create: (o) => new RMSprop(o as never) as never,
+    optionSets: [
+      {},
+      {
+        centered: true,
+        momentum: 0.9,
+        weightDecay: 0.01,
+        alpha: 0.9,
+        maximize: true,
+        groups: [{ ...biasGroup, centered: false }],
+      },
+    ],
+  },
+  {
+    label: 'Adagrad',
+    create: (o) => new Adagrad(o as never) as never,
+    optionSets: [
+      {},
+      { lrDecay: 0.01, initialAccumulatorValue: 0.1, weightDecay: 0.01, maximize: true, groups: [biasGroup] },
+    ],
+  },
+  {
+    label: 'Adadelta',
+    create: (o) => new Adadelta(o as never) as never,
+    optionSets: [{}, { rho: 0.8, epsilon: 1e-5, weightDecay: 0.01, maximize: true, groups: [biasGroup] }],
+  },
+  {
+    label: 'Adamax',
+    create: (o) => new Adamax(o as never) as never,
+    optionSets: [{}, { beta1: 0.8, weightDecay: 0.01, maximize: true, groups: [biasGroup] }],
+  },
+  {
+    label: 'NAdam',
+    create: (o) => new NAdam(o as never) as never,
+    optionSets: [
+      {},
+      { weightDecay: 0.01, momentumDecay: 0.01, maximize: true },
+      { weightDecay: 0.01, decoupledWeightDecay: true, groups: [biasGroup] },
+    ],
+  },
+  {
+    label: 'RAdam',
+    create: (o) => new RAdam(o as never) as never,
+    optionSets: [
+      {},
+      { weightDecay: 0.01, beta2: 0.9, maximize: true },
+      { weightDecay: 0.01, decoupledWeightDecay: true, groups: [biasGroup] },
+    ],
+  },
+  {
+    label: 'Lion',
+    create: (o) => new Lion(o as never) as never,
+    optionSets: [{}, { weightDecay: 0.1, beta1: 0.95, maximize: true, groups: [biasGroup] }],
+  },
 ];

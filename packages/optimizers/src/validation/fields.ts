@@ -65,7 +65,8 @@ export function checkFields(
   for (const key of Object.keys(record)) {
     if (key in fields || extraKeys.includes(key)) continue;
     const rename = renames[key];
-    const hint = rename === undefined ? `expected one of ${[...Object.keys(fields), ...extraKeys].join(', ')}` : `use ${rename}`;
+    const hint =
+      rename === undefined ? `expected one of ${[...Object.keys(fields), ...extraKeys].join(', ')}` : `use ${rename}`;
     invalid(operation, `unknown option ${prefix}${key}; ${hint}`);
   }
   const output: Record<string, JsonValue> = {};

@@ -19,9 +19,8 @@ function isNumber(value: unknown): value is number {
 export function numberIn(low: number, high: number, ends: { lowOpen?: boolean; highOpen?: boolean } = {}): ValueRule {
   const text = `${ends.lowOpen ? '(' : '['}${low}, ${high}${ends.highOpen ? ')' : ']'}`;
   return (value) => {
-    const inside = isNumber(value)
-      && (ends.lowOpen ? value > low : value >= low)
-      && (ends.highOpen ? value < high : value <= high);
+    const inside =
+      isNumber(value) && (ends.lowOpen ? value > low : value >= low) && (ends.highOpen ? value < high : value <= high);
     return inside ? undefined : `must be in ${text}, got ${formatValue(value)}`;
   };
 }
@@ -33,9 +32,10 @@ export function numberIn(low: number, high: number, ends: { lowOpen?: boolean; h
  * atLeast(0)(-1); // 'must be a number >= 0, got -1'
  */
 export function atLeast(minimum: number, open = false): ValueRule {
-  return (value) => (isNumber(value) && (open ? value > minimum : value >= minimum)
-    ? undefined
-    : `must be a number ${open ? '>' : '>='} ${minimum}, got ${formatValue(value)}`);
+  return (value) =>
+    isNumber(value) && (open ? value > minimum : value >= minimum)
+      ? undefined
+      : `must be a number ${open ? '>' : '>='} ${minimum}, got ${formatValue(value)}`;
 }
 
 /**
@@ -45,9 +45,10 @@ export function atLeast(minimum: number, open = false): ValueRule {
  * integerAtLeast(1)(0.5); // 'must be an integer >= 1, got 0.5'
  */
 export function integerAtLeast(minimum: number): ValueRule {
-  return (value) => (Number.isSafeInteger(value) && (value as number) >= minimum
-    ? undefined
-    : `must be an integer >= ${minimum}, got ${formatValue(value)}`);
+  return (value) =>
+    Number.isSafeInteger(value) && (value as number) >= minimum
+      ? undefined
+      : `must be an integer >= ${minimum}, got ${formatValue(value)}`;
 }
 
 /**
@@ -56,7 +57,8 @@ export function integerAtLeast(minimum: number): ValueRule {
  * @example
  * isBoolean('yes'); // 'must be true or false, got "yes"'
  */
-export const isBoolean: ValueRule = (value) => (typeof value === 'boolean' ? undefined : `must be true or false, got ${formatValue(value)}`);
+export const isBoolean: ValueRule = (value) =>
+  typeof value === 'boolean' ? undefined : `must be true or false, got ${formatValue(value)}`;
 
 /**
  * One of a few strings.
@@ -65,9 +67,10 @@ export const isBoolean: ValueRule = (value) => (typeof value === 'boolean' ? und
  * oneOf(['min', 'max'])('low'); // 'must be one of "min", "max", got "low"'
  */
 export function oneOf(choices: readonly string[]): ValueRule {
-  return (value) => (typeof value === 'string' && choices.includes(value)
-    ? undefined
-    : `must be one of ${choices.map((choice) => JSON.stringify(choice)).join(', ')}, got ${formatValue(value)}`);
+  return (value) =>
+    typeof value === 'string' && choices.includes(value)
+      ? undefined
+      : `must be one of ${choices.map((choice) => JSON.stringify(choice)).join(', ')}, got ${formatValue(value)}`;
 }
 
 /**
@@ -77,6 +80,8 @@ export function oneOf(choices: readonly string[]): ValueRule {
  * increasingSteps([30, 10]); // 'must be a strictly increasing list of integers >= 1, got [30,10]'
  */
 export const increasingSteps: ValueRule = (value) => {
-  const ok = Array.isArray(value) && value.every((item, index) => Number.isSafeInteger(item) && item >= 1 && (index === 0 || item > value[index - 1]));
+  const ok =
+    Array.isArray(value) &&
+    value.every((item, index) => Number.isSafeInteger(item) && item >= 1 && (index === 0 || item > value[index - 1]));
   return ok ? undefined : `must be a strictly increasing list of integers >= 1, got ${formatValue(value)}`;
 };

@@ -27,7 +27,9 @@ describe('the IndexedDB store', () => {
     store.close();
     const reopened = await openIndexedDbStore({ indexedDB, database: 'test' });
     expect(await reopened.list()).toEqual(['b.ckpt']);
-    await expect(reopened.read('a.ckpt')).rejects.toThrow('IndexedDbStore.read: no entry named "a.ckpt" in object store "checkpoints"');
+    await expect(reopened.read('a.ckpt')).rejects.toThrow(
+      'IndexedDbStore.read: no entry named "a.ckpt" in object store "checkpoints"',
+    );
     reopened.close();
   });
 
@@ -42,7 +44,9 @@ describe('the IndexedDB store', () => {
       return request;
     };
     try {
-      await expect(store.write('latest.ckpt', bytes(2, 2, 2, 2))).rejects.toThrow(/^IndexedDbStore.write: the transaction (failed|was aborted) for "latest.ckpt"; nothing was changed/);
+      await expect(store.write('latest.ckpt', bytes(2, 2, 2, 2))).rejects.toThrow(
+        /^IndexedDbStore.write: the transaction (failed|was aborted) for "latest.ckpt"; nothing was changed/,
+      );
     } finally {
       IDBObjectStore.prototype.put = put;
     }
@@ -74,7 +78,9 @@ describe('the IndexedDB store', () => {
 
   it('says what to do where there is no IndexedDB', async () => {
     await expect(openIndexedDbStore()).rejects.toThrow('openIndexedDbStore: there is no IndexedDB here');
-    await expect(new MemoryByteStore().write('', bytes(1))).rejects.toThrow('MemoryByteStore.write: expected a name of 1 to 1024 characters, got 0 characters');
+    await expect(new MemoryByteStore().write('', bytes(1))).rejects.toThrow(
+      'MemoryByteStore.write: expected a name of 1 to 1024 characters, got 0 characters',
+    );
   });
 });
 
@@ -84,7 +90,14 @@ describe('downloads and picked files', () => {
     const downloads: { name: string; blob: Blob }[] = [];
     const document = {
       createElement: () => {
-        const anchor = { href: '', download: '', rel: '', click: () => downloads.push({ name: anchor.download, blob: resolveObjectURL(anchor.href) as unknown as Blob }), remove: () => {} };
+        const anchor = {
+          href: '',
+          download: '',
+          rel: '',
+          click: () =>
+            downloads.push({ name: anchor.download, blob: resolveObjectURL(anchor.href) as unknown as Blob }),
+          remove: () => {},
+        };
         return anchor;
       },
       body: { append: () => {} },
@@ -113,7 +126,9 @@ describe('downloads and picked files', () => {
   });
 
   it('refuses to download without a document (a worker), naming the way out', () => {
-    expect(() => downloadBytes('a.bin', bytes(1))).toThrow('downloadBytes: there is no document here (a worker or Node); send the bytes to the page with postMessage');
+    expect(() => downloadBytes('a.bin', bytes(1))).toThrow(
+      'downloadBytes: there is no document here (a worker or Node); send the bytes to the page with postMessage',
+    );
   });
 
   it('readBytes reads a Blob, a Response, a ReadableStream of chunks and plain bytes alike', async () => {
@@ -125,10 +140,20 @@ describe('downloads and picked files', () => {
         controller.close();
       },
     });
-    for (const source of [new Blob([expected]), new Response(expected), stream, expected.buffer.slice(0), new DataView(expected.buffer)]) {
+    for (const source of [
+      new Blob([expected]),
+      new Response(expected),
+      stream,
+      expected.buffer.slice(0),
+      new DataView(expected.buffer),
+    ]) {
       expect(await readBytes(source)).toEqual(expected);
     }
-    await expect(readBytes(new Response('gone', { status: 404, statusText: 'Not Found' }))).rejects.toThrow('readBytes: the response has status 404 Not Found');
-    await expect(readBytes('text' as never)).rejects.toThrow('readBytes: expected a Blob, File, Response, ReadableStream, ArrayBuffer or typed array, got [object String]');
+    await expect(readBytes(new Response('gone', { status: 404, statusText: 'Not Found' }))).rejects.toThrow(
+      'readBytes: the response has status 404 Not Found',
+    );
+    await expect(readBytes('text' as never)).rejects.toThrow(
+      'readBytes: expected a Blob, File, Response, ReadableStream, ArrayBuffer or typed array, got [object String]',
+    );
   });
 });

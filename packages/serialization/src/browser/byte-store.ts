@@ -28,7 +28,11 @@ export interface ByteStore {
  */
 export function checkEntryName(name: string, operation: string): void {
   if (typeof name !== 'string' || name.length === 0 || name.length > 1024) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `expected a name of 1 to 1024 characters, got ${typeof name === 'string' ? `${name.length} characters` : String(name)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `expected a name of 1 to 1024 characters, got ${typeof name === 'string' ? `${name.length} characters` : String(name)}`,
+    );
   }
 }
 
@@ -40,7 +44,11 @@ export function checkEntryName(name: string, operation: string): void {
  */
 export function checkBytes(bytes: Uint8Array, operation: string): void {
   if (!(bytes instanceof Uint8Array)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `expected the bytes as a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `expected the bytes as a Uint8Array, got ${Object.prototype.toString.call(bytes)}`,
+    );
   }
 }
 
@@ -63,7 +71,8 @@ export class MemoryByteStore implements ByteStore {
 
   async read(name: string): Promise<Uint8Array> {
     const bytes = this.entries.get(name);
-    if (bytes === undefined) throw new AnnetError('NOT_FOUND', 'MemoryByteStore.read', `no entry named ${JSON.stringify(name)}`);
+    if (bytes === undefined)
+      throw new AnnetError('NOT_FOUND', 'MemoryByteStore.read', `no entry named ${JSON.stringify(name)}`);
     return bytes.slice();
   }
 

@@ -12,7 +12,11 @@ import { readBytes, type ByteSource } from './read-bytes.js';
  * @example
  * await saveCheckpointTo(await openIndexedDbStore(), 'latest.ckpt', context.checkpoint());
  */
-export async function saveCheckpointTo(store: Pick<ByteStore, 'write'>, name: string, checkpoint: Checkpoint): Promise<void> {
+export async function saveCheckpointTo(
+  store: Pick<ByteStore, 'write'>,
+  name: string,
+  checkpoint: Checkpoint,
+): Promise<void> {
   await store.write(name, encodeCheckpoint(checkpoint));
 }
 

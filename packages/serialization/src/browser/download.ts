@@ -30,7 +30,11 @@ export function downloadBytes(name: string, bytes: Uint8Array, options: Download
   checkBytes(bytes, 'downloadBytes');
   const page = options.document ?? (globalThis as { document?: DownloadOptions['document'] }).document;
   if (page === undefined || typeof page.createElement !== 'function') {
-    throw new AnnetError('UNSUPPORTED', 'downloadBytes', 'there is no document here (a worker or Node); send the bytes to the page with postMessage and download them there, or save with @annet/serialization/node');
+    throw new AnnetError(
+      'UNSUPPORTED',
+      'downloadBytes',
+      'there is no document here (a worker or Node); send the bytes to the page with postMessage and download them there, or save with @annet/serialization/node',
+    );
   }
   const url = URL.createObjectURL(new Blob([bytes.slice()], { type: options.mimeType ?? 'application/octet-stream' }));
   const anchor = page.createElement('a');
@@ -57,7 +61,11 @@ export function downloadBytes(name: string, bytes: Uint8Array, options: Download
  * @example
  * const saver = new ModelCheckpoint({ store: byteCheckpointStore(downloadStore(), (moment) => `epoch-${moment.epoch}.ckpt`), saveOnAbort: true });
  */
-export function downloadStore(options: DownloadOptions = {}): { write(name: string, bytes: Uint8Array): Promise<void>; list(): Promise<string[]>; delete(name: string): Promise<void> } {
+export function downloadStore(options: DownloadOptions = {}): {
+  write(name: string, bytes: Uint8Array): Promise<void>;
+  list(): Promise<string[]>;
+  delete(name: string): Promise<void>;
+} {
   const names = new Set<string>();
   return {
     async write(name: string, bytes: Uint8Array) {

@@ -35,14 +35,26 @@ export async function openIndexedDbStore(options: IndexedDbStoreOptions = {}): P
   const database = options.database ?? 'annet';
   const objectStore = options.objectStore ?? 'checkpoints';
   if (factory === undefined || typeof factory.open !== 'function') {
-    throw new AnnetError('UNSUPPORTED', 'openIndexedDbStore', 'there is no IndexedDB here (globalThis.indexedDB is undefined); in Node pass { indexedDB } from a package such as fake-indexeddb, or save checkpoints to files with @annet/serialization/node');
+    throw new AnnetError(
+      'UNSUPPORTED',
+      'openIndexedDbStore',
+      'there is no IndexedDB here (globalThis.indexedDB is undefined); in Node pass { indexedDB } from a package such as fake-indexeddb, or save checkpoints to files with @annet/serialization/node',
+    );
   }
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const request = factory.open(database);
     request.onupgradeneeded = () => request.result.createObjectStore(objectStore);
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(failure('openIndexedDbStore', `cannot open database ${JSON.stringify(database)}`, request.error));
-    request.onblocked = () => reject(failure('openIndexedDbStore', `database ${JSON.stringify(database)} is held open at an older version by another tab`, null));
+    request.onerror = () =>
+      reject(failure('openIndexedDbStore', `cannot open database ${JSON.stringify(database)}`, request.error));
+    request.onblocked = () =>
+      reject(
+        failure(
+          'openIndexedDbStore',
+          `database ${JSON.stringify(database)} is held open at an older version by another tab`,
+          null,
+        ),
+      );
   });
   if (db.objectStoreNames.contains(objectStore)) return new IndexedDbStore(db, objectStore);
   // The database exists without this object store: add it in a version upgrade.
@@ -52,7 +64,8 @@ export async function openIndexedDbStore(options: IndexedDbStoreOptions = {}): P
     const request = factory.open(database, version);
     request.onupgradeneeded = () => request.result.createObjectStore(objectStore);
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(failure('openIndexedDbStore', `cannot add object store ${JSON.stringify(objectStore)}`, request.error));
+    request.onerror = () =>
+      reject(failure('openIndexedDbStore', `cannot add object store ${JSON.stringify(objectStore)}`, request.error));
   });
   return new IndexedDbStore(upgraded, objectStore);
 }
@@ -69,7 +82,10 @@ export async function openIndexedDbStore(options: IndexedDbStoreOptions = {}): P
  * await store.list(); // ['latest.ckpt']
  */
 export class IndexedDbStore implements ByteStore {
-  constructor(private readonly db: IDBDatabase, readonly objectStore: string) {}
+  constructor(
+    private readonly db: IDBDatabase,
+    readonly objectStore: string,
+  ) {}
 
   async write(name: string, bytes: Uint8Array): Promise<void> {
     checkEntryName(name, 'IndexedDbStore.write');
@@ -80,17 +96,29 @@ export class IndexedDbStore implements ByteStore {
 
   async read(name: string): Promise<Uint8Array> {
     checkEntryName(name, 'IndexedDbStore.read');
-    const entry = (await this.transact('readonly', 'IndexedDbStore.read', name, (store) => store.get(name))) as StoredEntry | undefined;
-    if (entry === undefined) throw new AnnetError('NOT_FOUND', 'IndexedDbStore.read', `no entry named ${JSON.stringify(name)} in object store ${JSON.stringify(this.objectStore)}`);
+    const entry = (await this.transact('readonly', 'IndexedDbStore.read', name, (store) => store.get(name))) as
+      StoredEntry | undefined;
+    if (entry === undefined)
+      throw new AnnetError(
+        'NOT_FOUND',
+        'IndexedDbStore.read',
+        `no entry named ${JSON.stringify(name)} in object store ${JSON.stringify(this.objectStore)}`,
+      );
     const bytes = new Uint8Array(entry.bytes);
     if (bytes.byteLength !== entry.byteLength) {
-      throw new AnnetError('PARSE_ERROR', 'IndexedDbStore.read', `entry ${JSON.stringify(name)} holds ${bytes.byteLength} bytes but recorded ${entry.byteLength}`);
+      throw new AnnetError(
+        'PARSE_ERROR',
+        'IndexedDbStore.read',
+        `entry ${JSON.stringify(name)} holds ${bytes.byteLength} bytes but recorded ${entry.byteLength}`,
+      );
     }
     return bytes;
   }
 
   async list(): Promise<string[]> {
-    const keys = (await this.transact('readonly', 'IndexedDbStore.list', '', (store) => store.getAllKeys())) as IDBValidKey[];
+    const keys = (await this.transact('readonly', 'IndexedDbStore.list', '', (store) =>
+      store.getAllKeys(),
+    )) as IDBValidKey[];
     return keys.filter((key): key is string => typeof key === 'string').sort();
   }
 
@@ -105,11 +133,22 @@ export class IndexedDbStore implements ByteStore {
   }
 
   /** Runs one request in its own transaction and resolves with its result once the transaction has completed. */
-  private transact(mode: IDBTransactionMode, operation: string, name: string, request: (store: IDBObjectStore) => IDBRequest): Promise<unknown> {
+  private transact(
+    mode: IDBTransactionMode,
+    operation: string,
+    name: string,
+    request: (store: IDBObjectStore) => IDBRequest,
+  ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       let transaction: IDBTransaction;
       try {
-        transaction = (this.db.transaction as (names: string, mode: IDBTransactionMode, options?: { durability: string }) => IDBTransaction)(this.objectStore, mode, { durability: 'strict' });
+        transaction = (
+          this.db.transaction as (
+            names: string,
+            mode: IDBTransactionMode,
+            options?: { durability: string },
+          ) => IDBTransaction
+        )(this.objectStore, mode, { durability: 'strict' });
       } catch (error) {
         reject(failure(operation, `cannot start a transaction on ${JSON.stringify(this.objectStore)}`, error));
         return;
@@ -117,13 +156,20 @@ export class IndexedDbStore implements ByteStore {
       const pending = request(transaction.objectStore(this.objectStore));
       const where = name === '' ? '' : ` for ${JSON.stringify(name)}`;
       transaction.oncomplete = () => resolve(pending.result);
-      transaction.onerror = () => reject(failure(operation, `the transaction failed${where}; nothing was changed`, transaction.error ?? pending.error));
-      transaction.onabort = () => reject(failure(operation, `the transaction was aborted${where}; nothing was changed`, transaction.error));
+      transaction.onerror = () =>
+        reject(
+          failure(operation, `the transaction failed${where}; nothing was changed`, transaction.error ?? pending.error),
+        );
+      transaction.onabort = () =>
+        reject(failure(operation, `the transaction was aborted${where}; nothing was changed`, transaction.error));
     });
   }
 }
 
 function failure(operation: string, detail: string, cause: unknown): AnnetError {
-  const reason = cause instanceof Error || (typeof cause === 'object' && cause !== null && 'message' in cause) ? `: ${(cause as { name?: string }).name ?? 'Error'}: ${(cause as { message: string }).message}` : '';
+  const reason =
+    cause instanceof Error || (typeof cause === 'object' && cause !== null && 'message' in cause)
+      ? `: ${(cause as { name?: string }).name ?? 'Error'}: ${(cause as { message: string }).message}`
+      : '';
   return new AnnetError('IO_ERROR', operation, `${detail}${reason}`, { cause });
 }

@@ -21,11 +21,20 @@ export async function readBytes(source: ByteSource, operation = 'readBytes'): Pr
   if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
   if (isBlob(source)) return new Uint8Array(await source.arrayBuffer());
   if (isResponse(source)) {
-    if (!source.ok) throw new AnnetError('IO_ERROR', operation, `the response has status ${source.status} ${source.statusText}`.trim() + (source.url ? ` (${source.url})` : ''));
+    if (!source.ok)
+      throw new AnnetError(
+        'IO_ERROR',
+        operation,
+        `the response has status ${source.status} ${source.statusText}`.trim() + (source.url ? ` (${source.url})` : ''),
+      );
     return new Uint8Array(await source.arrayBuffer());
   }
   if (isByteStream(source)) return readStream(source, operation);
-  throw new AnnetError('INVALID_ARGUMENT', operation, `expected a Blob, File, Response, ReadableStream, ArrayBuffer or typed array, got ${Object.prototype.toString.call(source)}`);
+  throw new AnnetError(
+    'INVALID_ARGUMENT',
+    operation,
+    `expected a Blob, File, Response, ReadableStream, ArrayBuffer or typed array, got ${Object.prototype.toString.call(source)}`,
+  );
 }
 
 /**
@@ -35,11 +44,22 @@ export async function readBytes(source: ByteSource, operation = 'readBytes'): Pr
  * isBlob(new Blob(['x'])); // true
  */
 export function isBlob(value: unknown): value is Blob {
-  return typeof value === 'object' && value !== null && typeof (value as Blob).arrayBuffer === 'function' && typeof (value as Blob).stream === 'function' && typeof (value as Blob).size === 'number';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Blob).arrayBuffer === 'function' &&
+    typeof (value as Blob).stream === 'function' &&
+    typeof (value as Blob).size === 'number'
+  );
 }
 
 function isResponse(value: unknown): value is Response {
-  return typeof value === 'object' && value !== null && typeof (value as Response).arrayBuffer === 'function' && typeof (value as Response).ok === 'boolean';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Response).arrayBuffer === 'function' &&
+    typeof (value as Response).ok === 'boolean'
+  );
 }
 
 function isByteStream(value: unknown): value is ReadableStream<Uint8Array> {
@@ -54,7 +74,12 @@ async function readStream(stream: ReadableStream<Uint8Array>, operation: string)
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!(value instanceof Uint8Array)) throw new AnnetError('INVALID_ARGUMENT', operation, `expected a stream of Uint8Array chunks, got a chunk of ${Object.prototype.toString.call(value)}`);
+      if (!(value instanceof Uint8Array))
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `expected a stream of Uint8Array chunks, got a chunk of ${Object.prototype.toString.call(value)}`,
+        );
       chunks.push(value);
       total += value.byteLength;
     }

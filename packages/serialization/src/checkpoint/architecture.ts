@@ -16,15 +16,22 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 function compare(expected: JsonValue | undefined, found: JsonValue | undefined, path: string, out: string[]): void {
   if (expected === found) return;
   if (Array.isArray(expected) && Array.isArray(found)) {
-    if (expected.length !== found.length) out.push(`${path || '(root)'}: expected ${kindOf(expected)}, found ${kindOf(found)}`);
-    for (let index = 0; index < Math.min(expected.length, found.length); index++) compare(expected[index], found[index], `${path}[${index}]`, out);
+    if (expected.length !== found.length)
+      out.push(`${path || '(root)'}: expected ${kindOf(expected)}, found ${kindOf(found)}`);
+    for (let index = 0; index < Math.min(expected.length, found.length); index++)
+      compare(expected[index], found[index], `${path}[${index}]`, out);
     return;
   }
   if (isObject(expected) && isObject(found)) {
     const keys = [...new Set([...Object.keys(expected), ...Object.keys(found)])].sort();
     for (const key of keys) {
       const child = path === '' ? key : `${path}.${key}`;
-      compare(Object.hasOwn(expected, key) ? expected[key] : undefined, Object.hasOwn(found, key) ? found[key] : undefined, child, out);
+      compare(
+        Object.hasOwn(expected, key) ? expected[key] : undefined,
+        Object.hasOwn(found, key) ? found[key] : undefined,
+        child,
+        out,
+      );
     }
     return;
   }
@@ -59,5 +66,9 @@ export function assertArchitectureMatches(expected: JsonValue, found: JsonValue,
   const shown = differences.slice(0, 20).join('; ');
   const more = differences.length > 20 ? `; and ${differences.length - 20} more` : '';
   const places = differences.length === 1 ? '1 place' : `${differences.length} places`;
-  throw new AnnetError('INVALID_ARGUMENT', 'assertArchitectureMatches', `${source}: the checkpoint's architecture differs from the model's in ${places}: ${shown}${more}`);
+  throw new AnnetError(
+    'INVALID_ARGUMENT',
+    'assertArchitectureMatches',
+    `${source}: the checkpoint's architecture differs from the model's in ${places}: ${shown}${more}`,
+  );
 }

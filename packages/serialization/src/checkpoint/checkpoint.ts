@@ -86,7 +86,11 @@ export function modelTensorName(name: string): string {
  */
 export function optimizerTensorName(parameterName: string, slot: string): string {
   if (slot === '' || slot.includes('.')) {
-    throw new AnnetError('INVALID_ARGUMENT', 'optimizerTensorName', `slot ${JSON.stringify(slot)} must be non-empty and contain no '.'`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'optimizerTensorName',
+      `slot ${JSON.stringify(slot)} must be non-empty and contain no '.'`,
+    );
   }
   return `optimizer.${parameterName}.${slot}`;
 }
@@ -108,7 +112,8 @@ export function parseCheckpointTensorName(name: string): CheckpointTensorName {
   if (name.startsWith('model.') && name.length > 6) return { kind: 'model', name: name.slice(6) };
   if (name.startsWith('optimizer.')) {
     const lastDot = name.lastIndexOf('.');
-    if (lastDot > 10 && lastDot < name.length - 1) return { kind: 'optimizer', parameterName: name.slice(10, lastDot), slot: name.slice(lastDot + 1) };
+    if (lastDot > 10 && lastDot < name.length - 1)
+      return { kind: 'optimizer', parameterName: name.slice(10, lastDot), slot: name.slice(lastDot + 1) };
   }
   return { kind: 'other', name };
 }

@@ -34,7 +34,10 @@ export function formatChecksum(value: number): string {
  * @example
  * formatChecksum(headerChecksum({ format: 'annet-checkpoint' }, [])); // 8 hex digits
  */
-export function headerChecksum(metadata: Readonly<Record<string, string>>, tensors: readonly TensorDescriptor[]): number {
+export function headerChecksum(
+  metadata: Readonly<Record<string, string>>,
+  tensors: readonly TensorDescriptor[],
+): number {
   const entries = Object.entries(metadata)
     .filter(([key]) => key !== headerChecksumKey)
     .sort(([a], [b]) => compareCodePoints(a, b));

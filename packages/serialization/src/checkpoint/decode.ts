@@ -22,25 +22,44 @@ function quoted(text: string): string {
 
 function required(metadata: Readonly<Record<string, string>>, key: string, context: IoContext): string {
   const value = metadata[key];
-  if (typeof value !== 'string' || !Object.hasOwn(metadata, key)) throw ioError(context, 'PARSE_ERROR', `the checkpoint metadata lacks '${key}'`);
+  if (typeof value !== 'string' || !Object.hasOwn(metadata, key))
+    throw ioError(context, 'PARSE_ERROR', `the checkpoint metadata lacks '${key}'`);
   return value;
 }
 
 function checkFormat(metadata: Readonly<Record<string, string>>, context: IoContext): void {
   if (!Object.hasOwn(metadata, 'format')) {
-    throw ioError(context, 'PARSE_ERROR', "not an annet checkpoint: its metadata has no 'format' (a plain safetensors file? read it with decodeSafetensors)");
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      "not an annet checkpoint: its metadata has no 'format' (a plain safetensors file? read it with decodeSafetensors)",
+    );
   }
-  if (metadata.format !== checkpointFormat) throw ioError(context, 'PARSE_ERROR', `not an annet checkpoint: format is ${quoted(metadata.format)}, expected '${checkpointFormat}'`);
+  if (metadata.format !== checkpointFormat)
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `not an annet checkpoint: format is ${quoted(metadata.format)}, expected '${checkpointFormat}'`,
+    );
   const version = required(metadata, 'formatVersion', context);
   if (version !== String(checkpointFormatVersion)) {
-    throw ioError(context, /^[1-9][0-9]*$/.test(version) ? 'UNSUPPORTED' : 'PARSE_ERROR', `checkpoint format version ${quoted(version)} is not supported; this reader knows version ${checkpointFormatVersion} (a newer annet wrote it? upgrade @annet/serialization)`);
+    throw ioError(
+      context,
+      /^[1-9][0-9]*$/.test(version) ? 'UNSUPPORTED' : 'PARSE_ERROR',
+      `checkpoint format version ${quoted(version)} is not supported; this reader knows version ${checkpointFormatVersion} (a newer annet wrote it? upgrade @annet/serialization)`,
+    );
   }
 }
 
 function verifyChecksum(stored: string, computed: number, what: string, context: IoContext): void {
-  if (!/^[0-9a-f]{8}$/.test(stored)) throw ioError(context, 'PARSE_ERROR', `the stored ${what} checksum ${quoted(stored)} is not eight hex digits`);
+  if (!/^[0-9a-f]{8}$/.test(stored))
+    throw ioError(context, 'PARSE_ERROR', `the stored ${what} checksum ${quoted(stored)} is not eight hex digits`);
   if (stored !== formatChecksum(computed)) {
-    throw ioError(context, 'CHECKSUM_MISMATCH', `${what} checksum mismatch (stored ${stored}, computed ${formatChecksum(computed)}): the file is corrupt; load an earlier checkpoint`);
+    throw ioError(
+      context,
+      'CHECKSUM_MISMATCH',
+      `${what} checksum mismatch (stored ${stored}, computed ${formatChecksum(computed)}): the file is corrupt; load an earlier checkpoint`,
+    );
   }
 }
 
@@ -52,7 +71,8 @@ function parseDocument(metadata: Readonly<Record<string, string>>, key: string, 
   } catch (error) {
     throw ioError(context, 'PARSE_ERROR', `metadata '${key}' is not valid JSON (${(error as Error).message})`);
   }
-  if (jsonDepth(value, maximumJsonDepth) > maximumJsonDepth) throw ioError(context, 'PARSE_ERROR', `metadata '${key}' is nested more than ${maximumJsonDepth} levels deep`);
+  if (jsonDepth(value, maximumJsonDepth) > maximumJsonDepth)
+    throw ioError(context, 'PARSE_ERROR', `metadata '${key}' is nested more than ${maximumJsonDepth} levels deep`);
   return value;
 }
 
@@ -63,15 +83,25 @@ function isObject(value: JsonValue): value is JsonObject {
 function parseCount(metadata: Readonly<Record<string, string>>, key: string, context: IoContext): number {
   const text = required(metadata, key, context);
   const value = Number(text);
-  if (!/^(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(value)) throw ioError(context, 'PARSE_ERROR', `metadata '${key}' must be a non-negative integer, got ${quoted(text)}`);
+  if (!/^(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(value))
+    throw ioError(context, 'PARSE_ERROR', `metadata '${key}' must be a non-negative integer, got ${quoted(text)}`);
   return value;
 }
 
 function parseOptimizer(metadata: Readonly<Record<string, string>>, context: IoContext): OptimizerDocument | null {
   const optimizer = parseDocument(metadata, 'optimizer', context);
   if (optimizer === null) return null;
-  if (!isObject(optimizer) || typeof optimizer.type !== 'string' || !isObject(optimizer.config) || !isObject(optimizer.state)) {
-    throw ioError(context, 'PARSE_ERROR', "metadata 'optimizer' must be null or an object with a string 'type' and objects 'config' and 'state'");
+  if (
+    !isObject(optimizer) ||
+    typeof optimizer.type !== 'string' ||
+    !isObject(optimizer.config) ||
+    !isObject(optimizer.state)
+  ) {
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      "metadata 'optimizer' must be null or an object with a string 'type' and objects 'config' and 'state'",
+    );
   }
   return optimizer as OptimizerDocument;
 }
@@ -98,13 +128,27 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
  * @example
  * decodeCheckpointWith(bytes, { source: file }, (data) => zlib.crc32(data));
  */
-export function decodeCheckpointWith(bytes: Uint8Array, options: DecodeCheckpointOptions, dataCrc32: (bytes: Uint8Array) => number): Checkpoint {
+export function decodeCheckpointWith(
+  bytes: Uint8Array,
+  options: DecodeCheckpointOptions,
+  dataCrc32: (bytes: Uint8Array) => number,
+): Checkpoint {
   const context = ioContext('decodeCheckpoint', options.source);
   const layout = readSafetensorsLayout(bytes, context);
   const metadata = layout.metadata;
   checkFormat(metadata, context);
-  verifyChecksum(required(metadata, headerChecksumKey, context), headerChecksum(metadata, layout.entries), 'header', context);
-  verifyChecksum(required(metadata, dataChecksumKey, context), dataCrc32(bytes.subarray(layout.dataStart)), 'data', context);
+  verifyChecksum(
+    required(metadata, headerChecksumKey, context),
+    headerChecksum(metadata, layout.entries),
+    'header',
+    context,
+  );
+  verifyChecksum(
+    required(metadata, dataChecksumKey, context),
+    dataCrc32(bytes.subarray(layout.dataStart)),
+    'data',
+    context,
+  );
   const rng = parseDocument(metadata, 'rng', context);
   if (!isObject(rng)) throw ioError(context, 'PARSE_ERROR', "metadata 'rng' must be an object");
   let extra: JsonObject | undefined;

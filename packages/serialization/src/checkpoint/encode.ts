@@ -8,13 +8,21 @@ const operation = 'encodeCheckpoint';
 
 function assertCount(value: unknown, field: string): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `${field} must be a non-negative integer, got ${String(value)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `${field} must be a non-negative integer, got ${String(value)}`,
+    );
   }
 }
 
 function assertObject(value: unknown, field: string): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `${field} must be an object, got ${Array.isArray(value) ? 'an array' : String(value)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `${field} must be an object, got ${Array.isArray(value) ? 'an array' : String(value)}`,
+    );
   }
 }
 
@@ -22,17 +30,30 @@ function assertObject(value: unknown, field: string): void {
 function metadataDocuments(checkpoint: Checkpoint): Record<string, string> {
   assertObject(checkpoint, 'the checkpoint');
   if (checkpoint.format !== checkpointFormat || checkpoint.formatVersion !== checkpointFormatVersion) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `format must be '${checkpointFormat}' version ${checkpointFormatVersion}, got ${JSON.stringify(checkpoint.format)} version ${JSON.stringify(checkpoint.formatVersion)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `format must be '${checkpointFormat}' version ${checkpointFormatVersion}, got ${JSON.stringify(checkpoint.format)} version ${JSON.stringify(checkpoint.formatVersion)}`,
+    );
   }
   if (typeof checkpoint.annetVersion !== 'string' || checkpoint.annetVersion === '') {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `annetVersion must be a non-empty string, got ${String(checkpoint.annetVersion)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `annetVersion must be a non-empty string, got ${String(checkpoint.annetVersion)}`,
+    );
   }
   assertCount(checkpoint.epoch, 'epoch');
   assertCount(checkpoint.step, 'step');
   assertObject(checkpoint.rng, 'rng');
   if (checkpoint.optimizer !== null) {
     assertObject(checkpoint.optimizer, 'optimizer');
-    if (typeof checkpoint.optimizer.type !== 'string') throw new AnnetError('INVALID_ARGUMENT', operation, `optimizer.type must be a string, got ${String(checkpoint.optimizer.type)}`);
+    if (typeof checkpoint.optimizer.type !== 'string')
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `optimizer.type must be a string, got ${String(checkpoint.optimizer.type)}`,
+      );
     assertObject(checkpoint.optimizer.config, 'optimizer.config');
     assertObject(checkpoint.optimizer.state, 'optimizer.state');
   }
@@ -44,9 +65,17 @@ function metadataDocuments(checkpoint: Checkpoint): Record<string, string> {
     epoch: String(checkpoint.epoch),
     step: String(checkpoint.step),
   };
-  const json = { architecture: checkpoint.architecture, optimizer: checkpoint.optimizer, schedule: checkpoint.schedule, rng: checkpoint.rng, dataLoader: checkpoint.dataLoader, history: checkpoint.history };
+  const json = {
+    architecture: checkpoint.architecture,
+    optimizer: checkpoint.optimizer,
+    schedule: checkpoint.schedule,
+    rng: checkpoint.rng,
+    dataLoader: checkpoint.dataLoader,
+    history: checkpoint.history,
+  };
   for (const [key, value] of Object.entries(json)) {
-    if (value === undefined) throw new AnnetError('INVALID_ARGUMENT', operation, `${key} is missing; use null for "none"`);
+    if (value === undefined)
+      throw new AnnetError('INVALID_ARGUMENT', operation, `${key} is missing; use null for "none"`);
     assertJson(value, key, operation);
     documents[key] = JSON.stringify(value);
   }
@@ -86,11 +115,25 @@ export function encodeCheckpointWith(checkpoint: Checkpoint, dataCrc32: (bytes: 
   const plan = planSafetensors(checkpoint.tensors, operation);
   // Both checksums are eight hex digits, so the header written with placeholders has its final length.
   const placeholder = formatChecksum(0);
-  const draft = encodeHeader(plan, { ...documents, [dataChecksumKey]: placeholder, [headerChecksumKey]: placeholder }, operation);
+  const draft = encodeHeader(
+    plan,
+    { ...documents, [dataChecksumKey]: placeholder, [headerChecksumKey]: placeholder },
+    operation,
+  );
   const out = assembleSafetensors(plan, draft);
   const withData = { ...documents, [dataChecksumKey]: formatChecksum(dataCrc32(out.subarray(8 + draft.length))) };
-  const descriptors = plan.entries.map((entry) => ({ name: entry.name, dtype: entry.dtype, shape: entry.tensor.shape, begin: entry.begin, end: entry.end }));
-  const header = encodeHeader(plan, { ...withData, [headerChecksumKey]: formatChecksum(headerChecksum(withData, descriptors)) }, operation);
+  const descriptors = plan.entries.map((entry) => ({
+    name: entry.name,
+    dtype: entry.dtype,
+    shape: entry.tensor.shape,
+    begin: entry.begin,
+    end: entry.end,
+  }));
+  const header = encodeHeader(
+    plan,
+    { ...withData, [headerChecksumKey]: formatChecksum(headerChecksum(withData, descriptors)) },
+    operation,
+  );
   out.set(header, 8);
   return out;
 }

@@ -36,16 +36,23 @@ function visit(value: unknown, path: string, operation: string, depth: number, a
   if (typeof value !== 'object') throw fail(`is ${describe(value)}, which JSON cannot hold`);
   if (depth >= maximumJsonDepth) throw fail(`is nested more than ${maximumJsonDepth} levels deep`);
   if (ancestors.has(value)) throw fail('refers back to one of its own ancestors (a cycle)');
-  if (ArrayBuffer.isView(value)) throw fail(`is ${describe(value)}, which JSON cannot hold; arrays belong in the checkpoint's tensors`);
+  if (ArrayBuffer.isView(value))
+    throw fail(`is ${describe(value)}, which JSON cannot hold; arrays belong in the checkpoint's tensors`);
   ancestors.add(value);
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      if (!(index in value) || value[index] === undefined) throw new AnnetError('INVALID_ARGUMENT', operation, `${path}[${index}] is empty or undefined, which JSON would turn into null`);
+      if (!(index in value) || value[index] === undefined)
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `${path}[${index}] is empty or undefined, which JSON would turn into null`,
+        );
       visit(value[index], `${path}[${index}]`, operation, depth + 1, ancestors);
     }
   } else {
     const prototype = Object.getPrototypeOf(value);
-    if (prototype !== Object.prototype && prototype !== null) throw fail(`is ${describe(value)}, not a plain object, so JSON would not keep it`);
+    if (prototype !== Object.prototype && prototype !== null)
+      throw fail(`is ${describe(value)}, not a plain object, so JSON would not keep it`);
     for (const [key, child] of Object.entries(value)) {
       if (child !== undefined) visit(child, `${path}.${key}`, operation, depth + 1, ancestors);
     }

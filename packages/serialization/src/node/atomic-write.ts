@@ -45,7 +45,8 @@ async function removeAbandonedTemporaries(file: string, files: FileOperations): 
     const match = entry.startsWith(prefix) ? /^(\d+)-\d+\.tmp$/.exec(entry.slice(prefix.length)) : null;
     if (match === null) continue;
     const pid = Number(match[1]);
-    if (pid !== process.pid && !processIsAlive(pid)) await files.unlink(path.join(path.dirname(file), entry)).catch(() => undefined);
+    if (pid !== process.pid && !processIsAlive(pid))
+      await files.unlink(path.join(path.dirname(file), entry)).catch(() => undefined);
   }
 }
 
@@ -71,7 +72,11 @@ async function syncDirectory(directory: string, files: FileOperations): Promise<
  * @example
  * await writeFileAtomic('run/model.ckpt', bytes, { keepLast: 3 });
  */
-export async function writeFileAtomic(file: string, bytes: Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  bytes: Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   await writeFileAtomicWith(file, bytes, options, nodeFileOperations);
 }
 
@@ -84,7 +89,12 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array, options: 
  * @example
  * await writeFileAtomicWith('run/model.ckpt', bytes, { keepLast: 3 }, nodeFileOperations);
  */
-export async function writeFileAtomicWith(file: string, bytes: Uint8Array, options: AtomicWriteOptions, files: FileOperations): Promise<void> {
+export async function writeFileAtomicWith(
+  file: string,
+  bytes: Uint8Array,
+  options: AtomicWriteOptions,
+  files: FileOperations,
+): Promise<void> {
   const operation = options.operation ?? 'writeFileAtomic';
   const keepLast = options.keepLast ?? 1;
   if (!Number.isSafeInteger(keepLast) || keepLast < 1) {

@@ -67,9 +67,16 @@ function expectStepContent(checkpoint: Checkpoint, source: string): void {
  * Runs the child until it has started, waits `delay` ms, kills it with SIGKILL, and returns the
  * steps it reported saved and whether the kill landed inside a `saveCheckpoint` call.
  */
-function runAndKill(script: string, file: string, start: number, delay: number): Promise<{ saved: number[]; insideSave: boolean }> {
+function runAndKill(
+  script: string,
+  file: string,
+  start: number,
+  delay: number,
+): Promise<{ saved: number[]; insideSave: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, file, String(start), String(keepLast), String(elements)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, file, String(start), String(keepLast), String(elements)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let errors = '';
     let timer: NodeJS.Timeout | undefined;
@@ -80,10 +87,14 @@ function runAndKill(script: string, file: string, start: number, delay: number):
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`child exited with ${code ?? signal} before being killed:\n${errors}`));
+      if (signal !== 'SIGKILL')
+        reject(new Error(`child exited with ${code ?? signal} before being killed:\n${errors}`));
       else {
         const lines = output.split('\n').filter((line) => line !== '');
-        resolve({ saved: lines.filter((line) => /^\d+$/.test(line)).map(Number), insideSave: lines[lines.length - 1]?.startsWith('begin') === true });
+        resolve({
+          saved: lines.filter((line) => /^\d+$/.test(line)).map(Number),
+          insideSave: lines[lines.length - 1]?.startsWith('begin') === true,
+        });
       }
     });
   });
@@ -145,6 +156,8 @@ describe('saveCheckpoint killed at random moments', () => {
     }
     // The kills must land inside saves for the test to mean anything (the child spends nearly all its time there).
     expect(killsInsideSave).toBeGreaterThanOrEqual(requiredInsideSave);
-    console.info(`crash test: ${trial} kills, ${killsInsideSave} inside saveCheckpoint, ${temporaryFilesLeft} while the temporary file was being written, final step ${lastSaved}`);
+    console.info(
+      `crash test: ${trial} kills, ${killsInsideSave} inside saveCheckpoint, ${temporaryFilesLeft} while the temporary file was being written, final step ${lastSaved}`,
+    );
   }, 240_000);
 });

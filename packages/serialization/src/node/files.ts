@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import zlib from 'node:zlib';
-import { AnnetError, crc32, decodeNpy, decodeNpz, encodeNpy, encodeNpz, type NpyArray, type Tensor } from '@annet/tensor';
+import {
+  AnnetError,
+  crc32,
+  decodeNpy,
+  decodeNpz,
+  encodeNpy,
+  encodeNpz,
+  type NpyArray,
+  type Tensor,
+} from '@annet/tensor';
 import type { Checkpoint } from '../checkpoint/checkpoint.js';
 import { decodeCheckpointWith } from '../checkpoint/decode.js';
 import { encodeCheckpointWith } from '../checkpoint/encode.js';
@@ -13,7 +22,8 @@ export interface SaveCheckpointOptions {
 }
 
 /** zlib's CRC-32 (Node 20.15+, native, several GB/s) when present; the same function in JavaScript otherwise. */
-const dataCrc32: (bytes: Uint8Array) => number = typeof zlib.crc32 === 'function' ? (bytes) => zlib.crc32(bytes) : crc32;
+const dataCrc32: (bytes: Uint8Array) => number =
+  typeof zlib.crc32 === 'function' ? (bytes) => zlib.crc32(bytes) : crc32;
 
 async function read(file: string, operation: string): Promise<Uint8Array> {
   try {
@@ -32,8 +42,15 @@ async function read(file: string, operation: string): Promise<Uint8Array> {
  * @example
  * await saveCheckpoint('run/model.ckpt', checkpoint, { keepLast: 3 });
  */
-export async function saveCheckpoint(file: string, checkpoint: Checkpoint, options: SaveCheckpointOptions = {}): Promise<void> {
-  await writeFileAtomic(file, encodeCheckpointWith(checkpoint, dataCrc32), { keepLast: options.keepLast, operation: 'saveCheckpoint' });
+export async function saveCheckpoint(
+  file: string,
+  checkpoint: Checkpoint,
+  options: SaveCheckpointOptions = {},
+): Promise<void> {
+  await writeFileAtomic(file, encodeCheckpointWith(checkpoint, dataCrc32), {
+    keepLast: options.keepLast,
+    operation: 'saveCheckpoint',
+  });
 }
 
 /**

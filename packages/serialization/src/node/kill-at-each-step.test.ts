@@ -34,15 +34,26 @@ await writeFileAtomicWith(file, new Uint8Array(readFileSync(bytesFile)), { keepL
 process.stdout.write(String(calls));
 `;
 
-function runChild(script: string, file: string, bytesFile: string, killAt: number): Promise<{ signal: NodeJS.Signals | null; output: string }> {
+function runChild(
+  script: string,
+  file: string,
+  bytesFile: string,
+  killAt: number,
+): Promise<{ signal: NodeJS.Signals | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, file, bytesFile, String(keepLast), String(killAt)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, file, bytesFile, String(keepLast), String(killAt)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let errors = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code, signal) => (code !== 0 && signal === null ? reject(new Error(`child exited with ${code}:\n${errors}`)) : resolve({ signal, output })));
+    child.on('close', (code, signal) =>
+      code !== 0 && signal === null
+        ? reject(new Error(`child exited with ${code}:\n${errors}`))
+        : resolve({ signal, output }),
+    );
   });
 }
 
@@ -54,7 +65,13 @@ describe('saveCheckpoint with keepLast, killed with SIGKILL before each of its f
     const { nodeEntry } = compileNodeEntry(path.join(folder, 'build'));
     const compiledNode = path.dirname(nodeEntry);
     script = path.join(folder, 'build', 'child.mjs');
-    writeFileSync(script, childSource(path.join(compiledNode, 'node', 'atomic-write.js'), path.join(compiledNode, 'node', 'file-operations.js')));
+    writeFileSync(
+      script,
+      childSource(
+        path.join(compiledNode, 'node', 'atomic-write.js'),
+        path.join(compiledNode, 'node', 'file-operations.js'),
+      ),
+    );
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -64,7 +81,8 @@ describe('saveCheckpoint with keepLast, killed with SIGKILL before each of its f
     const prepare = async (name: string) => {
       const file = path.join(folder, name, 'model.ckpt');
       mkdirSync(path.dirname(file));
-      for (let step = 1; step <= 3; step++) await writeFileAtomicWith(file, encodeCheckpoint(sampleCheckpoint(step)), { keepLast }, nodeFileOperations);
+      for (let step = 1; step <= 3; step++)
+        await writeFileAtomicWith(file, encodeCheckpoint(sampleCheckpoint(step)), { keepLast }, nodeFileOperations);
       return file;
     };
     const whole = await runChild(script, await prepare('unkilled'), bytesFile, -1);
@@ -81,9 +99,16 @@ describe('saveCheckpoint with keepLast, killed with SIGKILL before each of its f
         expect(existsSync(name), `kill point ${killAt}: ${path.basename(name)} is missing`).toBe(true);
         steps.push((await loadCheckpoint(name)).step);
       }
-      expect(steps[0] >= steps[1] && steps[1] >= steps[2] && steps[0] >= 3 && steps[1] >= 2 && steps[2] >= 1, `kill point ${killAt}: steps ${JSON.stringify(steps)}`).toBe(true);
+      expect(
+        steps[0] >= steps[1] && steps[1] >= steps[2] && steps[0] >= 3 && steps[1] >= 2 && steps[2] >= 1,
+        `kill point ${killAt}: steps ${JSON.stringify(steps)}`,
+      ).toBe(true);
       await writeFileAtomicWith(file, encodeCheckpoint(sampleCheckpoint(5)), { keepLast }, nodeFileOperations);
-      expect(readdirSync(path.dirname(file)).sort(), `kill point ${killAt}`).toEqual(['model.1.ckpt', 'model.2.ckpt', 'model.ckpt']);
+      expect(readdirSync(path.dirname(file)).sort(), `kill point ${killAt}`).toEqual([
+        'model.1.ckpt',
+        'model.2.ckpt',
+        'model.ckpt',
+      ]);
       expect((await loadCheckpoint(file)).step).toBe(5);
     }
   }, 120_000);

@@ -6,7 +6,16 @@ import { AnnetError, tensor } from '@annet/tensor';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeCheckpoint } from '../checkpoint/encode.js';
 import { sampleCheckpoint } from '../checkpoint/test-checkpoints.js';
-import { loadCheckpoint, loadNpy, loadNpz, rotatedPath, saveCheckpoint, saveNpy, saveNpz, writeFileAtomic } from '../node.js';
+import {
+  loadCheckpoint,
+  loadNpy,
+  loadNpz,
+  rotatedPath,
+  saveCheckpoint,
+  saveNpy,
+  saveNpz,
+  writeFileAtomic,
+} from '../node.js';
 import { rmSync } from 'node:fs';
 
 let folder: string;
@@ -67,7 +76,9 @@ describe('saveCheckpoint and loadCheckpoint', () => {
   });
 
   it('clean up temporary files left by a dead writer, and only those', async () => {
-    const finished = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const finished = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
     const deadPid = Number(finished.stdout);
     writeFileSync(path.join(folder, `.model.ckpt.${deadPid}-1.tmp`), 'half a checkpoint');
     writeFileSync(path.join(folder, `.model.ckpt.${process.ppid}-1.tmp`), 'a live writer');
@@ -91,7 +102,9 @@ describe('saveCheckpoint and loadCheckpoint', () => {
   });
 
   it('report write failures as IO_ERROR and bad options as INVALID_ARGUMENT', async () => {
-    const failure = await rejection(saveCheckpoint(path.join(folder, 'no-such-folder', 'model.ckpt'), sampleCheckpoint()));
+    const failure = await rejection(
+      saveCheckpoint(path.join(folder, 'no-such-folder', 'model.ckpt'), sampleCheckpoint()),
+    );
     expect(failure.code).toBe('IO_ERROR');
     expect(failure.message).toContain('saveCheckpoint: ');
     const invalid = await rejection(writeFileAtomic(path.join(folder, 'x'), new Uint8Array(1), { keepLast: 0 }));
@@ -101,14 +114,28 @@ describe('saveCheckpoint and loadCheckpoint', () => {
 
 describe('NPY and NPZ files', () => {
   it('save and load arrays', async () => {
-    await saveNpy(path.join(folder, 'w.npy'), tensor([[1, 2], [3, 4]]));
-    expect((await loadNpy(path.join(folder, 'w.npy'))).toArray()).toEqual([[1, 2], [3, 4]]);
-    await saveNpz(path.join(folder, 'layer.npz'), { weights: tensor([1, 2]), labels: { dtype: 'uint8', shape: [2], data: new Uint8Array([3, 4]) } });
+    await saveNpy(
+      path.join(folder, 'w.npy'),
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
+    expect((await loadNpy(path.join(folder, 'w.npy'))).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    await saveNpz(path.join(folder, 'layer.npz'), {
+      weights: tensor([1, 2]),
+      labels: { dtype: 'uint8', shape: [2], data: new Uint8Array([3, 4]) },
+    });
     const { weights, labels } = await loadNpz(path.join(folder, 'layer.npz'));
     expect(Array.from(weights.data)).toEqual([1, 2]);
     expect(Array.from(labels.data)).toEqual([3, 4]);
     expect((await rejection(loadNpy(path.join(folder, 'missing.npy')))).code).toBe('NOT_FOUND');
     writeFileSync(path.join(folder, 'bad.npy'), 'this is not a numpy file');
-    expect((await rejection(loadNpy(path.join(folder, 'bad.npy')))).message).toContain(`decodeNpy: ${path.join(folder, 'bad.npy')}: not an NPY file`);
+    expect((await rejection(loadNpy(path.join(folder, 'bad.npy')))).message).toContain(
+      `decodeNpy: ${path.join(folder, 'bad.npy')}: not an NPY file`,
+    );
   });
 });

@@ -18,21 +18,30 @@ class SimulatedKill extends Error {}
  * disk, the process died right before that call (its clean-up in `catch` cannot run either).
  */
 function killedAt(killAt: number, calls: string[] = []): FileOperations {
-  const wrap = <A extends unknown[], R>(name: string, operation: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    calls.push(name);
-    if (calls.length > killAt) throw new SimulatedKill(`killed before ${name} (call ${calls.length - 1})`);
-    return operation(...args);
-  };
+  const wrap =
+    <A extends unknown[], R>(name: string, operation: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      calls.push(name);
+      if (calls.length > killAt) throw new SimulatedKill(`killed before ${name} (call ${calls.length - 1})`);
+      return operation(...args);
+    };
   const files = nodeFileOperations;
   return {
-    open: wrap('open', files.open), readdir: wrap('readdir', files.readdir), rename: wrap('rename', files.rename),
-    unlink: wrap('unlink', files.unlink), link: wrap('link', files.link), copyFile: wrap('copyFile', files.copyFile),
+    open: wrap('open', files.open),
+    readdir: wrap('readdir', files.readdir),
+    rename: wrap('rename', files.rename),
+    unlink: wrap('unlink', files.unlink),
+    link: wrap('link', files.link),
+    copyFile: wrap('copyFile', files.copyFile),
   };
 }
 
 /** The same operations on a file system without hard links: `link` always fails (as on FAT). */
 function withoutHardLinks(files: FileOperations): FileOperations {
-  return { ...files, link: async () => Promise.reject(Object.assign(new Error('operation not permitted'), { code: 'EPERM' })) };
+  return {
+    ...files,
+    link: async () => Promise.reject(Object.assign(new Error('operation not permitted'), { code: 'EPERM' })),
+  };
 }
 
 const keepLast = 3;
@@ -44,7 +53,8 @@ afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
 /** Saves steps 1…3 normally: model.ckpt = 3, model.1.ckpt = 2, model.2.ckpt = 1. */
 async function threeVersions(file: string, files: FileOperations): Promise<void> {
-  for (let step = 1; step <= 3; step++) await writeFileAtomicWith(file, encodeCheckpoint(sampleCheckpoint(step)), { keepLast }, files);
+  for (let step = 1; step <= 3; step++)
+    await writeFileAtomicWith(file, encodeCheckpoint(sampleCheckpoint(step)), { keepLast }, files);
 }
 
 /** The step each kept name holds, loading each as a complete, checksum-verified checkpoint. */
@@ -58,7 +68,10 @@ async function keptSteps(file: string): Promise<number[]> {
   return steps;
 }
 
-for (const [label, base] of [['with hard links', nodeFileOperations], ['without hard links (copies)', withoutHardLinks(nodeFileOperations)]] as const) {
+for (const [label, base] of [
+  ['with hard links', nodeFileOperations],
+  ['without hard links (copies)', withoutHardLinks(nodeFileOperations)],
+] as const) {
   describe(`a keepLast rotation killed before any file operation (${label})`, () => {
     it('leaves every kept name holding a complete checkpoint, newest first, and the next save repairs the order', async () => {
       const file = path.join(folder, 'probe', 'model.ckpt');
@@ -67,7 +80,12 @@ for (const [label, base] of [['with hard links', nodeFileOperations], ['without 
       await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(file)));
       await threeVersions(file, base);
       const counting = killedAt(Infinity, calls);
-      await writeFileAtomicWith(file, encodeCheckpoint(sampleCheckpoint(4)), { keepLast }, base === nodeFileOperations ? counting : withoutHardLinks(counting));
+      await writeFileAtomicWith(
+        file,
+        encodeCheckpoint(sampleCheckpoint(4)),
+        { keepLast },
+        base === nodeFileOperations ? counting : withoutHardLinks(counting),
+      );
       expect(calls.length).toBeGreaterThan(6);
       for (let killAt = 0; killAt < calls.length; killAt++) {
         const run = path.join(folder, `kill-${killAt}`);
@@ -76,7 +94,9 @@ for (const [label, base] of [['with hard links', nodeFileOperations], ['without 
         await threeVersions(target, base);
         const injected = killedAt(killAt);
         const files = base === nodeFileOperations ? injected : withoutHardLinks(injected);
-        await expect(writeFileAtomicWith(target, encodeCheckpoint(sampleCheckpoint(4)), { keepLast }, files)).rejects.toThrow(/killed before/);
+        await expect(
+          writeFileAtomicWith(target, encodeCheckpoint(sampleCheckpoint(4)), { keepLast }, files),
+        ).rejects.toThrow(/killed before/);
         const steps = await keptSteps(target);
         const context = `killed before call ${killAt} (${calls[killAt]}): steps ${JSON.stringify(steps)}`;
         // Each name holds the old version or the one rotation moves into it; never an older one, never a gap.
@@ -107,7 +127,14 @@ describe('a keepLast rotation that fails (without dying)', () => {
         return nodeFileOperations.rename(from, to);
       },
     };
-    await expect(writeFileAtomicWith(file, encodeCheckpoint(sampleCheckpoint(4)), { keepLast, operation: 'saveCheckpoint' }, failing)).rejects.toThrow(`saveCheckpoint: ${file}: no space left on device`);
+    await expect(
+      writeFileAtomicWith(
+        file,
+        encodeCheckpoint(sampleCheckpoint(4)),
+        { keepLast, operation: 'saveCheckpoint' },
+        failing,
+      ),
+    ).rejects.toThrow(`saveCheckpoint: ${file}: no space left on device`);
     expect(await keptSteps(file)).toEqual([3, 2, 2]);
     expect(readdirSync(folder).sort()).toEqual(['model.1.ckpt', 'model.2.ckpt', 'model.ckpt']);
   });

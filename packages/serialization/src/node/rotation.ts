@@ -29,7 +29,12 @@ function isMissing(error: unknown): boolean {
  * a process killed at any point) sees the old `target` or the new one, never no file. Returns
  * false, touching nothing, when `source` does not exist.
  */
-async function replaceWithCopyOf(source: string, target: string, temporary: string, files: FileOperations): Promise<boolean> {
+async function replaceWithCopyOf(
+  source: string,
+  target: string,
+  temporary: string,
+  files: FileOperations,
+): Promise<boolean> {
   try {
     await files.link(source, temporary);
   } catch (error) {
@@ -68,7 +73,12 @@ async function replaceWithCopyOf(source: string, target: string, temporary: stri
  * await rotateVersions('run/model.ckpt', 3, nodeFileOperations, () => temporaryPath('run/model.ckpt'));
  * // model.2.ckpt ← model.1.ckpt, then model.1.ckpt ← model.ckpt
  */
-export async function rotateVersions(file: string, keepLast: number, files: FileOperations, temporaryName: () => string): Promise<void> {
+export async function rotateVersions(
+  file: string,
+  keepLast: number,
+  files: FileOperations,
+  temporaryName: () => string,
+): Promise<void> {
   for (let index = keepLast - 1; index >= 1; index--) {
     await replaceWithCopyOf(rotatedPath(file, index - 1), rotatedPath(file, index), temporaryName(), files);
   }

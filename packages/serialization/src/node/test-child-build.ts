@@ -37,7 +37,9 @@ export function compileNodeEntry(outFolder: string): { nodeEntry: string; tensor
     // layer-api's runtime files are reached first through tensor's node_modules link, so they
     // are listed too (its `.test-d.ts` and test files are not sources).
     files: [
-      ...['serialization', 'tensor', 'layer-api'].map((name) => path.join(packagesFolder, name, 'src', name === 'serialization' ? 'node.ts' : 'index.ts')),
+      ...['serialization', 'tensor', 'layer-api'].map((name) =>
+        path.join(packagesFolder, name, 'src', name === 'serialization' ? 'node.ts' : 'index.ts'),
+      ),
       ...readdirSync(path.join(packagesFolder, 'layer-api', 'src'))
         .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.endsWith('.test-d.ts'))
         .map((file) => path.join(packagesFolder, 'layer-api', 'src', file)),
@@ -52,7 +54,10 @@ export function compileNodeEntry(outFolder: string): { nodeEntry: string; tensor
   for (const name of ['tensor', 'layer-api']) {
     const shim = path.join(compiled, 'node_modules', '@annet', name);
     mkdirSync(shim, { recursive: true });
-    writeFileSync(path.join(shim, 'package.json'), JSON.stringify({ name: `@annet/${name}`, type: 'module', exports: './index.js' }));
+    writeFileSync(
+      path.join(shim, 'package.json'),
+      JSON.stringify({ name: `@annet/${name}`, type: 'module', exports: './index.js' }),
+    );
     writeFileSync(path.join(shim, 'index.js'), `export * from '../../../${name}/src/index.js';\n`);
   }
   return {

@@ -38,7 +38,10 @@ export interface SafetensorsContents {
 export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsOptions = {}): SafetensorsContents {
   const context = ioContext('decodeSafetensors', options.source);
   const layout = readSafetensorsLayout(bytes, context);
-  return { tensors: tensorsFromLayout(bytes, layout, context, options.copy ?? false), metadata: { ...layout.metadata } };
+  return {
+    tensors: tensorsFromLayout(bytes, layout, context, options.copy ?? false),
+    metadata: { ...layout.metadata },
+  };
 }
 
 /**
@@ -47,13 +50,23 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsO
  * @example
  * const tensors = tensorsFromLayout(bytes, readSafetensorsLayout(bytes, context), context, false);
  */
-export function tensorsFromLayout(bytes: Uint8Array, layout: SafetensorsLayout, context: IoContext, copy: boolean): Record<string, Tensor> {
+export function tensorsFromLayout(
+  bytes: Uint8Array,
+  layout: SafetensorsLayout,
+  context: IoContext,
+  copy: boolean,
+): Record<string, Tensor> {
   const entries: Array<[string, Tensor]> = layout.entries.map((entry) => {
     const type = storageOf[entry.dtype];
     if (type === null) throw new Error(`unreachable: ${entry.dtype} passed the header check`);
     const begin = layout.dataStart + entry.begin;
     const count = countOf(entry.shape); // the header check proved count × size = end − begin
-    const array = decodeElements(bytes, { byteOffset: begin, count, type, littleEndian: true }, { operation: context.operation, source: `${context.source} tensor '${entry.name}'` }, copy);
+    const array = decodeElements(
+      bytes,
+      { byteOffset: begin, count, type, littleEndian: true },
+      { operation: context.operation, source: `${context.source} tensor '${entry.name}'` },
+      copy,
+    );
     const data = array instanceof Uint8Array ? Int32Array.from(array) : array;
     return [entry.name, new Tensor(data, entry.shape)];
   });

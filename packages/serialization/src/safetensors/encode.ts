@@ -48,10 +48,19 @@ export function compareCodePoints(a: string, b: string): number {
  * planSafetensors({ b: tensor([1]), a: tensor([1], { dtype: 'float64' }) }, 'save').entries.map((entry) => entry.name); // ['a', 'b']
  */
 export function planSafetensors(tensors: Readonly<Record<string, Tensor>>, operation: string): SafetensorsPlan {
-  if (typeof tensors !== 'object' || tensors === null) throw new AnnetError('INVALID_ARGUMENT', operation, `expected a record of named tensors, got ${String(tensors)}`);
+  if (typeof tensors !== 'object' || tensors === null)
+    throw new AnnetError('INVALID_ARGUMENT', operation, `expected a record of named tensors, got ${String(tensors)}`);
   const named = Object.entries(tensors).map(([name, tensor]) => {
-    if (name === '__metadata__') throw new AnnetError('INVALID_ARGUMENT', operation, "'__metadata__' is reserved by the safetensors format and cannot name a tensor");
-    const dtype = typeof tensor === 'object' && tensor !== null ? safetensorsDTypeOf[tensor.dtype as keyof typeof safetensorsDTypeOf] : undefined;
+    if (name === '__metadata__')
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        "'__metadata__' is reserved by the safetensors format and cannot name a tensor",
+      );
+    const dtype =
+      typeof tensor === 'object' && tensor !== null
+        ? safetensorsDTypeOf[tensor.dtype as keyof typeof safetensorsDTypeOf]
+        : undefined;
     if (dtype === undefined || !Array.isArray(tensor.shape) || typeof tensor.size !== 'number') {
       throw new AnnetError('INVALID_ARGUMENT', operation, `'${name}' is not a float32, float64 or int32 Tensor`);
     }
@@ -74,19 +83,37 @@ export function planSafetensors(tensors: Readonly<Record<string, Tensor>>, opera
  * @example
  * encodeHeader(planSafetensors({}, 'save'), undefined, 'save'); // the bytes of '{}      '
  */
-export function encodeHeader(plan: SafetensorsPlan, metadata: Readonly<Record<string, string>> | undefined, operation: string): Uint8Array {
+export function encodeHeader(
+  plan: SafetensorsPlan,
+  metadata: Readonly<Record<string, string>> | undefined,
+  operation: string,
+): Uint8Array {
   // Written piece by piece rather than through an object, whose integer-like keys JavaScript would reorder.
   const members: string[] = [];
   if (metadata !== undefined) {
-    if (typeof metadata !== 'object' || metadata === null) throw new AnnetError('INVALID_ARGUMENT', operation, `metadata must be a record of strings, got ${String(metadata)}`);
+    if (typeof metadata !== 'object' || metadata === null)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `metadata must be a record of strings, got ${String(metadata)}`,
+      );
     const sorted = Object.entries(metadata).sort(([a], [b]) => compareCodePoints(a, b));
     for (const [key, value] of sorted) {
-      if (typeof value !== 'string') throw new AnnetError('INVALID_ARGUMENT', operation, `metadata values must be strings, but '${key}' is ${typeof value}`);
+      if (typeof value !== 'string')
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          operation,
+          `metadata values must be strings, but '${key}' is ${typeof value}`,
+        );
     }
-    members.push(`"__metadata__":{${sorted.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}}`);
+    members.push(
+      `"__metadata__":{${sorted.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}}`,
+    );
   }
   for (const entry of plan.entries) {
-    members.push(`${JSON.stringify(entry.name)}:{"dtype":"${entry.dtype}","shape":[${entry.tensor.shape.join(',')}],"data_offsets":[${entry.begin},${entry.end}]}`);
+    members.push(
+      `${JSON.stringify(entry.name)}:{"dtype":"${entry.dtype}","shape":[${entry.tensor.shape.join(',')}],"data_offsets":[${entry.begin},${entry.end}]}`,
+    );
   }
   const json = new TextEncoder().encode(`{${members.join(',')}}`);
   const padded = new Uint8Array(Math.ceil(json.length / 8) * 8).fill(0x20);
@@ -121,7 +148,10 @@ export function assembleSafetensors(plan: SafetensorsPlan, header: Uint8Array): 
  * @example
  * const bytes = encodeSafetensors({ 'dense.weights': tensor([[1, 2], [3, 4]]) }, { framework: 'annet' });
  */
-export function encodeSafetensors(tensors: Readonly<Record<string, Tensor>>, metadata?: Readonly<Record<string, string>>): Uint8Array {
+export function encodeSafetensors(
+  tensors: Readonly<Record<string, Tensor>>,
+  metadata?: Readonly<Record<string, string>>,
+): Uint8Array {
   const plan = planSafetensors(tensors, 'encodeSafetensors');
   return assembleSafetensors(plan, encodeHeader(plan, metadata, 'encodeSafetensors'));
 }

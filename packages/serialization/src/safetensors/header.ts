@@ -49,7 +49,10 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return value.length <= 8 && value.every((item) => typeof item === 'number') ? `[${value.join(',')}]` : `an array of length ${value.length}`;
+  if (Array.isArray(value))
+    return value.length <= 8 && value.every((item) => typeof item === 'number')
+      ? `[${value.join(',')}]`
+      : `an array of length ${value.length}`;
   return typeof value === 'object' ? 'an object' : String(value);
 }
 
@@ -64,17 +67,31 @@ function describe(value: unknown): string {
  * const { entries, metadata } = readSafetensorsLayout(bytes, ioContext('decodeSafetensors', 'model.safetensors'));
  */
 export function readSafetensorsLayout(bytes: Uint8Array, context: IoContext): SafetensorsLayout {
-  if (!(bytes instanceof Uint8Array)) throw ioError(context, 'INVALID_ARGUMENT', `expected a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
-  if (bytes.length < 8) throw ioError(context, 'PARSE_ERROR', `a safetensors file starts with an 8-byte header length, but it has only ${bytes.length} bytes (truncated?)`);
+  if (!(bytes instanceof Uint8Array))
+    throw ioError(context, 'INVALID_ARGUMENT', `expected a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
+  if (bytes.length < 8)
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `a safetensors file starts with an 8-byte header length, but it has only ${bytes.length} bytes (truncated?)`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
   const low = view.getUint32(0, true);
   const high = view.getUint32(4, true);
   const headerLength = high * 2 ** 32 + low;
   if (headerLength > maximumHeaderLength) {
-    throw ioError(context, 'PARSE_ERROR', `header length ${headerLength} is above the ${maximumHeaderLength}-byte limit (not a safetensors file, or corrupt)`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `header length ${headerLength} is above the ${maximumHeaderLength}-byte limit (not a safetensors file, or corrupt)`,
+    );
   }
   if (8 + headerLength > bytes.length) {
-    throw ioError(context, 'PARSE_ERROR', `header length ${headerLength} runs past the end of the ${bytes.length}-byte file (truncated?)`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `header length ${headerLength} runs past the end of the ${bytes.length}-byte file (truncated?)`,
+    );
   }
   const header = parseHeaderJson(bytes.subarray(8, 8 + headerLength), context);
   const dataLength = bytes.length - 8 - headerLength;
@@ -103,10 +120,18 @@ function parseHeaderJson(headerBytes: Uint8Array, context: IoContext): Record<st
     throw ioError(context, 'PARSE_ERROR', `the header is not valid JSON (${(error as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    throw ioError(context, 'PARSE_ERROR', `the header must be a JSON object, got ${Array.isArray(header) ? 'an array' : String(header)}`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `the header must be a JSON object, got ${Array.isArray(header) ? 'an array' : String(header)}`,
+    );
   }
   if (jsonDepth(header, maximumHeaderDepth) > maximumHeaderDepth) {
-    throw ioError(context, 'PARSE_ERROR', `the header nests more than ${maximumHeaderDepth} levels deep (the format needs 3: the header, a tensor's entry, its shape); not a safetensors header, or a hostile one`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `the header nests more than ${maximumHeaderDepth} levels deep (the format needs 3: the header, a tensor's entry, its shape); not a safetensors header, or a hostile one`,
+    );
   }
   return header as Record<string, unknown>;
 }
@@ -116,7 +141,8 @@ function checkMetadata(value: unknown, context: IoContext): Record<string, strin
     throw ioError(context, 'PARSE_ERROR', '__metadata__ must be an object mapping strings to strings');
   }
   for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry !== 'string') throw ioError(context, 'PARSE_ERROR', `__metadata__ values must be strings, but '${key}' is ${describe(entry)}`);
+    if (typeof entry !== 'string')
+      throw ioError(context, 'PARSE_ERROR', `__metadata__ values must be strings, but '${key}' is ${describe(entry)}`);
   }
   return Object.fromEntries(Object.entries(value as Record<string, string>));
 }
@@ -128,27 +154,46 @@ function isCount(value: unknown): value is number {
 function checkEntry(name: string, value: unknown, dataLength: number, context: IoContext): SafetensorsEntry {
   const label = name.length > 80 ? `${name.slice(0, 80)}…` : name;
   const fail = (detail: string) => ioError(context, 'PARSE_ERROR', `tensor '${label}': ${detail}`);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('its header entry must be an object with dtype, shape and data_offsets');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw fail('its header entry must be an object with dtype, shape and data_offsets');
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   if (typeof dtype !== 'string' || !(safetensorsDTypes as readonly string[]).includes(dtype)) {
-    throw ioError(context, 'UNSUPPORTED', `tensor '${label}': unknown dtype ${describe(dtype)}; expected one of ${safetensorsDTypes.join(', ')}`);
+    throw ioError(
+      context,
+      'UNSUPPORTED',
+      `tensor '${label}': unknown dtype ${describe(dtype)}; expected one of ${safetensorsDTypes.join(', ')}`,
+    );
   }
   const storage = storageOf[dtype as SafetensorsDType];
-  if (storage === null) throw ioError(context, 'UNSUPPORTED', `tensor '${label}': dtype ${dtype} (8-bit float) cannot be read into an annet tensor`);
+  if (storage === null)
+    throw ioError(
+      context,
+      'UNSUPPORTED',
+      `tensor '${label}': dtype ${dtype} (8-bit float) cannot be read into an annet tensor`,
+    );
   if (!Array.isArray(shape) || shape.length > maximumRank || !shape.every(isCount)) {
     throw fail(`shape must be an array of at most ${maximumRank} non-negative integers, got ${describe(shape)}`);
   }
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !isCount(offsets[0]) || !isCount(offsets[1]) || offsets[0] > offsets[1]) {
+  if (
+    !Array.isArray(offsets) ||
+    offsets.length !== 2 ||
+    !isCount(offsets[0]) ||
+    !isCount(offsets[1]) ||
+    offsets[0] > offsets[1]
+  ) {
     throw fail(`data_offsets must be [begin, end] with 0 <= begin <= end, got ${describe(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
-  if (end > dataLength) throw fail(`data_offsets [${begin},${end}] run past the ${dataLength}-byte data section (truncated?)`);
+  if (end > dataLength)
+    throw fail(`data_offsets [${begin},${end}] run past the ${dataLength}-byte data section (truncated?)`);
   // The product is compared with a byte count that is already known to fit, so it cannot mislead however large it grows.
   let count = 1;
   for (const dimension of shape as number[]) count *= dimension;
   const needed = count * storageByteSize[storage];
   if (needed !== end - begin) {
-    throw fail(`data_offsets [${begin},${end}] hold ${end - begin} bytes but ${dtype} × ${formatShape(shape as number[])} needs ${needed}`);
+    throw fail(
+      `data_offsets [${begin},${end}] hold ${end - begin} bytes but ${dtype} × ${formatShape(shape as number[])} needs ${needed}`,
+    );
   }
   return { name, dtype: dtype as SafetensorsDType, shape: (shape as number[]).slice(), begin, end };
 }
@@ -158,15 +203,27 @@ function checkCoverage(entries: readonly SafetensorsEntry[], dataLength: number,
   let previous = '';
   for (const entry of entries) {
     if (entry.begin < covered) {
-      throw ioError(context, 'PARSE_ERROR', `tensors '${previous}' and '${entry.name}' overlap: '${entry.name}' begins at byte ${entry.begin}, before byte ${covered}`);
+      throw ioError(
+        context,
+        'PARSE_ERROR',
+        `tensors '${previous}' and '${entry.name}' overlap: '${entry.name}' begins at byte ${entry.begin}, before byte ${covered}`,
+      );
     }
     if (entry.begin > covered) {
-      throw ioError(context, 'PARSE_ERROR', `bytes ${covered} to ${entry.begin} of the data section belong to no tensor (a gap before '${entry.name}')`);
+      throw ioError(
+        context,
+        'PARSE_ERROR',
+        `bytes ${covered} to ${entry.begin} of the data section belong to no tensor (a gap before '${entry.name}')`,
+      );
     }
     covered = entry.end;
     previous = entry.name;
   }
   if (covered !== dataLength) {
-    throw ioError(context, 'PARSE_ERROR', `the tensors cover ${covered} bytes but the data section has ${dataLength}; the file has trailing bytes`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `the tensors cover ${covered} bytes but the data section has ${dataLength}; the file has trailing bytes`,
+    );
   }
 }

@@ -32,24 +32,39 @@ describe('hostile safetensors headers', () => {
       for (const decode of [decodeSafetensors, decodeCheckpoint]) {
         const error = refusal(() => decode(safetensorsFile(header), { source: 'hostile.safetensors' }));
         expect(error.code).toBe('PARSE_ERROR');
-        expect(error.message).toMatch(/^decode(Safetensors|Checkpoint): hostile\.safetensors: the header nests more than 16 levels deep \(the format needs 3/);
+        expect(error.message).toMatch(
+          /^decode(Safetensors|Checkpoint): hostile\.safetensors: the header nests more than 16 levels deep \(the format needs 3/,
+        );
       }
     });
   }
 
   it('prints wrong shapes, offsets, dtypes and metadata values in bounded form', () => {
     const message = (header: string) => refusal(() => decodeSafetensors(safetensorsFile(header))).message;
-    expect(message(`{"w":{"dtype":"F32","shape":[[1]],"data_offsets":[0,0]}}`)).toBe("decodeSafetensors: <bytes>: tensor 'w': shape must be an array of at most 64 non-negative integers, got an array of length 1");
+    expect(message(`{"w":{"dtype":"F32","shape":[[1]],"data_offsets":[0,0]}}`)).toBe(
+      "decodeSafetensors: <bytes>: tensor 'w': shape must be an array of at most 64 non-negative integers, got an array of length 1",
+    );
     expect(message(`{"w":{"dtype":"F32","shape":[2,-1],"data_offsets":[0,0]}}`)).toContain('got [2,-1]');
-    expect(message(`{"w":{"dtype":"F32","shape":[0],"data_offsets":{"a":1}}}`)).toContain('data_offsets must be [begin, end] with 0 <= begin <= end, got an object');
-    expect(message(`{"w":{"dtype":"${'X'.repeat(1000)}","shape":[0],"data_offsets":[0,0]}}`)).toContain(`unknown dtype "${'X'.repeat(40)}…"`);
-    expect(message(`{"__metadata__":{"a":[1]}}`)).toBe("decodeSafetensors: <bytes>: __metadata__ values must be strings, but 'a' is [1]");
+    expect(message(`{"w":{"dtype":"F32","shape":[0],"data_offsets":{"a":1}}}`)).toContain(
+      'data_offsets must be [begin, end] with 0 <= begin <= end, got an object',
+    );
+    expect(message(`{"w":{"dtype":"${'X'.repeat(1000)}","shape":[0],"data_offsets":[0,0]}}`)).toContain(
+      `unknown dtype "${'X'.repeat(40)}…"`,
+    );
+    expect(message(`{"__metadata__":{"a":[1]}}`)).toBe(
+      "decodeSafetensors: <bytes>: __metadata__ values must be strings, but 'a' is [1]",
+    );
     const longName = 'n'.repeat(100_000);
     expect(message(`{"${longName}":{"dtype":"F32","shape":[1],"data_offsets":[0,0]}}`).length).toBeLessThan(300);
   });
 
   it('still reads headers at the depth the format needs', () => {
-    const { tensors } = decodeSafetensors(safetensorsFile('{"w":{"dtype":"F32","shape":[1,1],"data_offsets":[0,4]},"__metadata__":{"a":"b"}}', new Uint8Array(4)));
+    const { tensors } = decodeSafetensors(
+      safetensorsFile(
+        '{"w":{"dtype":"F32","shape":[1,1],"data_offsets":[0,4]},"__metadata__":{"a":"b"}}',
+        new Uint8Array(4),
+      ),
+    );
     expect(tensors.w.shape).toEqual([1, 1]);
   });
 });

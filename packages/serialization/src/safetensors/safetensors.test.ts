@@ -11,11 +11,14 @@ describe('encodeSafetensors', () => {
     // bytes, a multiple of 8, so no padding; then 0..5 as little-endian float32.
     // These are the bytes of huggingface/safetensors' own test_serialization.
     const expected = [
-      64, 0, 0, 0, 0, 0, 0, 0, 123, 34, 97, 116, 116, 110, 46, 48, 34, 58, 123, 34, 100, 116, 121, 112, 101, 34, 58, 34, 70, 51, 50, 34, 44, 34, 115, 104, 97, 112, 101, 34,
-      58, 91, 49, 44, 50, 44, 51, 93, 44, 34, 100, 97, 116, 97, 95, 111, 102, 102, 115, 101, 116, 115, 34, 58, 91, 48, 44, 50, 52, 93, 125, 125, 0, 0, 0, 0, 0, 0, 128, 63,
-      0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64,
+      64, 0, 0, 0, 0, 0, 0, 0, 123, 34, 97, 116, 116, 110, 46, 48, 34, 58, 123, 34, 100, 116, 121, 112, 101, 34, 58, 34,
+      70, 51, 50, 34, 44, 34, 115, 104, 97, 112, 101, 34, 58, 91, 49, 44, 50, 44, 51, 93, 44, 34, 100, 97, 116, 97, 95,
+      111, 102, 102, 115, 101, 116, 115, 34, 58, 91, 48, 44, 50, 52, 93, 125, 125, 0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0,
+      64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64,
     ];
-    expect(Array.from(encodeSafetensors({ 'attn.0': tensor([0, 1, 2, 3, 4, 5], { shape: [1, 2, 3] }) }))).toEqual(expected);
+    expect(Array.from(encodeSafetensors({ 'attn.0': tensor([0, 1, 2, 3, 4, 5], { shape: [1, 2, 3] }) }))).toEqual(
+      expected,
+    );
   });
 
   it('pads the header with spaces to a multiple of 8', () => {
@@ -29,7 +32,9 @@ describe('encodeSafetensors', () => {
   it('writes empty files and metadata as the reference does', () => {
     // huggingface/safetensors test_empty: "{}" plus 6 spaces; with {"framework": "pt"}, 35 bytes plus 5 spaces.
     expect(Array.from(encodeSafetensors({}))).toEqual([8, 0, 0, 0, 0, 0, 0, 0, 123, 125, 32, 32, 32, 32, 32, 32]);
-    expect(encodeSafetensors({}, { framework: 'pt' })).toEqual(safetensorsFile('{"__metadata__":{"framework":"pt"}}     '));
+    expect(encodeSafetensors({}, { framework: 'pt' })).toEqual(
+      safetensorsFile('{"__metadata__":{"framework":"pt"}}     '),
+    );
   });
 
   it('orders tensors by dtype alignment, largest first, then by name, and aligns every tensor', () => {
@@ -50,17 +55,32 @@ describe('encodeSafetensors', () => {
   });
 
   it('writes strided views in row-major order and integer-like names in header order', () => {
-    const bytes = encodeSafetensors({ '1': tensor([[1, 2], [3, 4]]).transpose(), '0': tensor([5]) });
+    const bytes = encodeSafetensors({
+      '1': tensor([
+        [1, 2],
+        [3, 4],
+      ]).transpose(),
+      '0': tensor([5]),
+    });
     const { tensors } = decodeSafetensors(bytes);
-    expect(tensors['1'].toArray()).toEqual([[1, 3], [2, 4]]);
+    expect(tensors['1'].toArray()).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
     const header = new TextDecoder().decode(bytes.subarray(8, 8 + bytes[0]));
     expect(header.indexOf('"0"')).toBeLessThan(header.indexOf('"1"'));
   });
 
   it('refuses what the format cannot hold', () => {
-    expect(() => encodeSafetensors({ __metadata__: tensor([1]) })).toThrow("encodeSafetensors: '__metadata__' is reserved");
-    expect(() => encodeSafetensors({ x: [1, 2] as unknown as Tensor })).toThrow("'x' is not a float32, float64 or int32 Tensor");
-    expect(() => encodeSafetensors({}, { n: 3 as unknown as string })).toThrow("metadata values must be strings, but 'n' is number");
+    expect(() => encodeSafetensors({ __metadata__: tensor([1]) })).toThrow(
+      "encodeSafetensors: '__metadata__' is reserved",
+    );
+    expect(() => encodeSafetensors({ x: [1, 2] as unknown as Tensor })).toThrow(
+      "'x' is not a float32, float64 or int32 Tensor",
+    );
+    expect(() => encodeSafetensors({}, { n: 3 as unknown as string })).toThrow(
+      "metadata values must be strings, but 'n' is number",
+    );
   });
 
   it('sorts names by code point, as Rust sorts UTF-8 strings', () => {
@@ -77,10 +97,14 @@ const base64 = (text: string) => Uint8Array.from(Buffer.from(text, 'base64'));
 describe('interoperability with the reference implementation (Python safetensors 0.8.0)', () => {
   // save_file({'w': np.arange(6, dtype=np.float32).reshape(2, 3), 'b': np.array([1, 2], dtype=np.int32),
   //   'a': np.array([0.5]), 'z': np.zeros((0, 2), np.float32), 'bb': np.array([7], dtype=np.int32)}, path, metadata={'k': 'v'})
-  const referenceFile = base64('MAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJrIjoidiJ9LCJhIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbMCw4XX0sInciOnsiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzIsM10sImRhdGFfb2Zmc2V0cyI6WzgsMzJdfSwieiI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMCwyXSwiZGF0YV9vZmZzZXRzIjpbMzIsMzJdfSwiYiI6eyJkdHlwZSI6IkkzMiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzMyLDQwXX0sImJiIjp7ImR0eXBlIjoiSTMyIiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbNDAsNDRdfX0gAAAAAAAA4D8AAAAAAACAPwAAAEAAAEBAAACAQAAAoEABAAAAAgAAAAcAAAA=');
+  const referenceFile = base64(
+    'MAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJrIjoidiJ9LCJhIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbMCw4XX0sInciOnsiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzIsM10sImRhdGFfb2Zmc2V0cyI6WzgsMzJdfSwieiI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMCwyXSwiZGF0YV9vZmZzZXRzIjpbMzIsMzJdfSwiYiI6eyJkdHlwZSI6IkkzMiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzMyLDQwXX0sImJiIjp7ImR0eXBlIjoiSTMyIiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbNDAsNDRdfX0gAAAAAAAA4D8AAAAAAACAPwAAAEAAAEBAAACAQAAAoEABAAAAAgAAAAcAAAA=',
+  );
   // save_file({'b': np.array([1, 2], dtype=np.int64), 'h': np.array([1.5, -2], dtype=np.float16),
   //   'u': np.array([255, 3], dtype=np.uint8), 'z': np.zeros((0, 2))}, path)
-  const widenedFile = base64('4AAAAAAAAAB7ImIiOnsiZHR5cGUiOiJJNjQiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOlswLDE2XX0sInoiOnsiZHR5cGUiOiJGNjQiLCJzaGFwZSI6WzAsMl0sImRhdGFfb2Zmc2V0cyI6WzE2LDE2XX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOlsxNiwyMF19LCJ1Ijp7ImR0eXBlIjoiVTgiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOlsyMCwyMl19fSAgIAEAAAAAAAAAAgAAAAAAAAAAPgDA/wM=');
+  const widenedFile = base64(
+    '4AAAAAAAAAB7ImIiOnsiZHR5cGUiOiJJNjQiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOlswLDE2XX0sInoiOnsiZHR5cGUiOiJGNjQiLCJzaGFwZSI6WzAsMl0sImRhdGFfb2Zmc2V0cyI6WzE2LDE2XX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOlsxNiwyMF19LCJ1Ijp7ImR0eXBlIjoiVTgiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOlsyMCwyMl19fSAgIAEAAAAAAAAAAgAAAAAAAAAAPgDA/wM=',
+  );
 
   it('writes byte for byte what the reference save_file writes', () => {
     const tensors = {
@@ -105,14 +129,18 @@ describe('interoperability with the reference implementation (Python safetensors
 
 describe('decodeSafetensors', () => {
   it('reads a file built by hand from the specification, with metadata', () => {
-    const header = '{"__metadata__":{"epoch":"3"},"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"b":{"dtype":"I32","shape":[2],"data_offsets":[16,24]}}';
+    const header =
+      '{"__metadata__":{"epoch":"3"},"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"b":{"dtype":"I32","shape":[2],"data_offsets":[16,24]}}';
     const data = new Uint8Array(24);
     data.set(float32Bytes([1.5, -2, 0.25, 8]));
     new DataView(data.buffer).setInt32(16, -7, true);
     new DataView(data.buffer).setInt32(20, 9, true);
     const { tensors, metadata } = decodeSafetensors(safetensorsFile(header, data), { source: 'hand.safetensors' });
     expect(metadata).toEqual({ epoch: '3' });
-    expect(tensors.w.toArray()).toEqual([[1.5, -2], [0.25, 8]]);
+    expect(tensors.w.toArray()).toEqual([
+      [1.5, -2],
+      [0.25, 8],
+    ]);
     expect(tensors.b.dtype).toBe('int32');
     expect(Array.from(tensors.b.data)).toEqual([-7, 9]);
   });
@@ -156,25 +184,67 @@ describe('decodeSafetensors', () => {
   });
 
   it('names the source and the problem for every malformed file', () => {
-    const entry = (dtype: string, shape: unknown, offsets: unknown) => JSON.stringify({ dtype, shape, data_offsets: offsets });
+    const entry = (dtype: string, shape: unknown, offsets: unknown) =>
+      JSON.stringify({ dtype, shape, data_offsets: offsets });
     const cases: Array<[Uint8Array, string]> = [
       [new Uint8Array(5), 'it has only 5 bytes (truncated?)'],
-      [safetensorsFile('{}', new Uint8Array(0), 2 ** 40), 'header length 1099511627776 is above the 100000000-byte limit'],
+      [
+        safetensorsFile('{}', new Uint8Array(0), 2 ** 40),
+        'header length 1099511627776 is above the 100000000-byte limit',
+      ],
       [safetensorsFile('{}', new Uint8Array(0), 50), 'header length 50 runs past the end of the 10-byte file'],
       [safetensorsFile('{"a":', new Uint8Array(0)), 'the header is not valid JSON'],
-      [Uint8Array.from([...safetensorsFile('{"a":1}').subarray(0, 8), 0x7b, 0xff, 0x7d]).map((byte, index) => (index === 0 ? 3 : byte)), 'not valid UTF-8'],
+      [
+        Uint8Array.from([...safetensorsFile('{"a":1}').subarray(0, 8), 0x7b, 0xff, 0x7d]).map((byte, index) =>
+          index === 0 ? 3 : byte,
+        ),
+        'not valid UTF-8',
+      ],
       [safetensorsFile('[1,2]'), 'the header must be a JSON object, got an array'],
-      [safetensorsFile(`{"a":${entry('F128', [1], [0, 16])}}`, new Uint8Array(16)), "tensor 'a': unknown dtype \"F128\""],
-      [safetensorsFile(`{"a":${entry('F8_E4M3', [1], [0, 1])}}`, new Uint8Array(1)), 'dtype F8_E4M3 (8-bit float) cannot be read'],
-      [safetensorsFile(`{"a":${entry('F32', [-1], [0, 4])}}`, new Uint8Array(4)), "tensor 'a': shape must be an array of at most 64 non-negative integers"],
-      [safetensorsFile(`{"a":${entry('F32', [1], [4, 0])}}`, new Uint8Array(4)), 'data_offsets must be [begin, end] with 0 <= begin <= end'],
-      [safetensorsFile(`{"a":${entry('F32', [1], [0, 4, 8])}}`, new Uint8Array(4)), 'data_offsets must be [begin, end]'],
-      [safetensorsFile(`{"a":${entry('F32', [2], [0, 4])}}`, new Uint8Array(4)), "tensor 'a': data_offsets [0,4] hold 4 bytes but F32 × [2] needs 8"],
-      [safetensorsFile(`{"a":${entry('F32', [1000000, 1000000, 1000000], [0, 4])}}`, new Uint8Array(4)), 'needs 4000000000000000000'],
-      [safetensorsFile(`{"a":${entry('F32', [2], [0, 8])}}`, new Uint8Array(4)), 'run past the 4-byte data section (truncated?)'],
-      [safetensorsFile(`{"a":${entry('F32', [2], [0, 8])},"b":${entry('F32', [1], [4, 8])}}`, new Uint8Array(8)), "tensors 'a' and 'b' overlap"],
-      [safetensorsFile(`{"a":${entry('F32', [1], [4, 8])}}`, new Uint8Array(8)), 'bytes 0 to 4 of the data section belong to no tensor'],
-      [safetensorsFile(`{"a":${entry('F32', [1], [0, 4])}}`, new Uint8Array(8)), 'the tensors cover 4 bytes but the data section has 8'],
+      [
+        safetensorsFile(`{"a":${entry('F128', [1], [0, 16])}}`, new Uint8Array(16)),
+        'tensor \'a\': unknown dtype "F128"',
+      ],
+      [
+        safetensorsFile(`{"a":${entry('F8_E4M3', [1], [0, 1])}}`, new Uint8Array(1)),
+        'dtype F8_E4M3 (8-bit float) cannot be read',
+      ],
+      [
+        safetensorsFile(`{"a":${entry('F32', [-1], [0, 4])}}`, new Uint8Array(4)),
+        "tensor 'a': shape must be an array of at most 64 non-negative integers",
+      ],
+      [
+        safetensorsFile(`{"a":${entry('F32', [1], [4, 0])}}`, new Uint8Array(4)),
+        'data_offsets must be [begin, end] with 0 <= begin <= end',
+      ],
+      [
+        safetensorsFile(`{"a":${entry('F32', [1], [0, 4, 8])}}`, new Uint8Array(4)),
+        'data_offsets must be [begin, end]',
+      ],
+      [
+        safetensorsFile(`{"a":${entry('F32', [2], [0, 4])}}`, new Uint8Array(4)),
+        "tensor 'a': data_offsets [0,4] hold 4 bytes but F32 × [2] needs 8",
+      ],
+      [
+        safetensorsFile(`{"a":${entry('F32', [1000000, 1000000, 1000000], [0, 4])}}`, new Uint8Array(4)),
+        'needs 4000000000000000000',
+      ],
+      [
+        safetensorsFile(`{"a":${entry('F32', [2], [0, 8])}}`, new Uint8Array(4)),
+        'run past the 4-byte data section (truncated?)',
+      ],
+      [
+        safetensorsFile(`{"a":${entry('F32', [2], [0, 8])},"b":${entry('F32', [1], [4, 8])}}`, new Uint8Array(8)),
+        "tensors 'a' and 'b' overlap",
+      ],
+      [
+        safetensorsFile(`{"a":${entry('F32', [1], [4, 8])}}`, new Uint8Array(8)),
+        'bytes 0 to 4 of the data section belong to no tensor',
+      ],
+      [
+        safetensorsFile(`{"a":${entry('F32', [1], [0, 4])}}`, new Uint8Array(8)),
+        'the tensors cover 4 bytes but the data section has 8',
+      ],
       [safetensorsFile('{"__metadata__":{"a":1}}'), "__metadata__ values must be strings, but 'a' is 1"],
       [safetensorsFile('{"__metadata__":[]}'), '__metadata__ must be an object'],
       [safetensorsFile('{"a":[]}'), "tensor 'a': its header entry must be an object"],
@@ -202,31 +272,45 @@ const namedTensors = fc.dictionary(
 
 function makeTensor({ dtype, shape, seed }: { dtype: (typeof dtypes)[number]; shape: number[]; seed: number }): Tensor {
   const size = shape.reduce((product, dimension) => product * dimension, 1);
-  const values = Array.from({ length: size }, (_, index) => ((seed ^ (index * 2654435761)) % 100000) / (dtype === 'int32' ? 1 : 7));
-  const data = dtype === 'float32' ? Float32Array.from(values) : dtype === 'float64' ? Float64Array.from(values) : Int32Array.from(values);
+  const values = Array.from(
+    { length: size },
+    (_, index) => ((seed ^ (index * 2654435761)) % 100000) / (dtype === 'int32' ? 1 : 7),
+  );
+  const data =
+    dtype === 'float32'
+      ? Float32Array.from(values)
+      : dtype === 'float64'
+        ? Float64Array.from(values)
+        : Int32Array.from(values);
   return new Tensor(data, shape);
 }
 
 describe('safetensors round trip', () => {
   it('decodes what it encodes for every dtype, shape and name, empty tensors and metadata included, as aligned views', () => {
     fc.assert(
-      fc.property(namedTensors, fc.option(fc.dictionary(fc.string(), fc.string(), { maxKeys: 4 })), (specs, metadata) => {
-        const tensors = Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, makeTensor(spec)]));
-        const bytes = encodeSafetensors(tensors, metadata ?? undefined);
-        const headerLength = new DataView(bytes.buffer).getUint32(0, true);
-        expect(headerLength % 8).toBe(0);
-        const decoded = decodeSafetensors(bytes);
-        expect(decoded.metadata).toEqual(metadata ?? {});
-        expect(Object.keys(decoded.tensors).sort()).toEqual(Object.keys(tensors).sort());
-        for (const [name, original] of Object.entries(tensors)) {
-          const back = decoded.tensors[name];
-          expect(back.dtype).toBe(original.dtype);
-          expect(back.shape).toEqual(original.shape);
-          expect(new Uint8Array(back.data.buffer, back.data.byteOffset, back.data.byteLength)).toEqual(new Uint8Array(original.data.buffer));
-          // At most one copy per tensor; here none: every tensor is a view into the file.
-          expect(back.data.buffer).toBe(bytes.buffer);
-        }
-      }),
+      fc.property(
+        namedTensors,
+        fc.option(fc.dictionary(fc.string(), fc.string(), { maxKeys: 4 })),
+        (specs, metadata) => {
+          const tensors = Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, makeTensor(spec)]));
+          const bytes = encodeSafetensors(tensors, metadata ?? undefined);
+          const headerLength = new DataView(bytes.buffer).getUint32(0, true);
+          expect(headerLength % 8).toBe(0);
+          const decoded = decodeSafetensors(bytes);
+          expect(decoded.metadata).toEqual(metadata ?? {});
+          expect(Object.keys(decoded.tensors).sort()).toEqual(Object.keys(tensors).sort());
+          for (const [name, original] of Object.entries(tensors)) {
+            const back = decoded.tensors[name];
+            expect(back.dtype).toBe(original.dtype);
+            expect(back.shape).toEqual(original.shape);
+            expect(new Uint8Array(back.data.buffer, back.data.byteOffset, back.data.byteLength)).toEqual(
+              new Uint8Array(original.data.buffer),
+            );
+            // At most one copy per tensor; here none: every tensor is a view into the file.
+            expect(back.data.buffer).toBe(bytes.buffer);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });

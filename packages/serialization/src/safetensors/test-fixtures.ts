@@ -3,7 +3,11 @@
  * little-endian unsigned header length N, N bytes of UTF-8 JSON header, then the data section.
  * (Excluded from the build by the `test-*.ts` pattern.)
  */
-export function safetensorsFile(header: string, data: Uint8Array = new Uint8Array(0), declaredLength?: number): Uint8Array {
+export function safetensorsFile(
+  header: string,
+  data: Uint8Array = new Uint8Array(0),
+  declaredLength?: number,
+): Uint8Array {
   const headerBytes = new TextEncoder().encode(header);
   const bytes = new Uint8Array(8 + headerBytes.length + data.length);
   const view = new DataView(bytes.buffer);

@@ -29,8 +29,19 @@ export type DecodedArray = TypedArray | Uint8Array;
 
 /** Bytes per element of each {@link StorageType}. */
 export const storageByteSize: Readonly<Record<StorageType, number>> = {
-  bool: 1, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, uint64: 8,
-  float16: 2, bfloat16: 2, float32: 4, float64: 8,
+  bool: 1,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
+  float16: 2,
+  bfloat16: 2,
+  float32: 4,
+  float64: 8,
 };
 
 /** True on little-endian machines (all mainstream ones); file data is little-endian. */
@@ -84,11 +95,26 @@ export interface ElementLayout {
  * const bytes = new Uint8Array(new Float32Array([1, 2]).buffer);
  * decodeElements(bytes, { byteOffset: 0, count: 2, type: 'float32', littleEndian: true }, context); // Float32Array [1, 2], a view
  */
-export function decodeElements(bytes: Uint8Array, layout: ElementLayout, context: IoContext, copy = false): DecodedArray {
+export function decodeElements(
+  bytes: Uint8Array,
+  layout: ElementLayout,
+  context: IoContext,
+  copy = false,
+): DecodedArray {
   const { byteOffset, count, type, littleEndian } = layout;
   const size = storageByteSize[type];
-  if (!Number.isSafeInteger(byteOffset) || !Number.isSafeInteger(count) || byteOffset < 0 || count < 0 || byteOffset + count * size > bytes.length) {
-    throw ioError(context, 'PARSE_ERROR', `${count} elements of ${type} at byte ${byteOffset} run past the end of ${bytes.length} bytes`);
+  if (
+    !Number.isSafeInteger(byteOffset) ||
+    !Number.isSafeInteger(count) ||
+    byteOffset < 0 ||
+    count < 0 ||
+    byteOffset + count * size > bytes.length
+  ) {
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `${count} elements of ${type} at byte ${byteOffset} run past the end of ${bytes.length} bytes`,
+    );
   }
   if (size === 1 && (type === 'uint8' || type === 'bool')) {
     return copy ? copyBytes(bytes, byteOffset, byteOffset + count) : bytes.subarray(byteOffset, byteOffset + count);
@@ -107,7 +133,8 @@ const sameOrderConstructors = { float32: Float32Array, float64: Float64Array, in
 function sameOrderArray(bytes: Uint8Array, byteOffset: number, count: number, type: DType, copy: boolean): TypedArray {
   const Constructor = sameOrderConstructors[type];
   const start = bytes.byteOffset + byteOffset;
-  if (!copy && start % Constructor.BYTES_PER_ELEMENT === 0) return new Constructor(bytes.buffer as ArrayBuffer, start, count);
+  if (!copy && start % Constructor.BYTES_PER_ELEMENT === 0)
+    return new Constructor(bytes.buffer as ArrayBuffer, start, count);
   // The copy starts at 0 of a fresh buffer, so the view over it is aligned: one copy.
   const copied = copyBytes(bytes, byteOffset, byteOffset + count * Constructor.BYTES_PER_ELEMENT);
   return new Constructor(copied.buffer as ArrayBuffer, 0, count);
@@ -143,7 +170,12 @@ function convertElements(bytes: Uint8Array, layout: ElementLayout, context: IoCo
   return convertToInt32(view, layout, context);
 }
 
-function convertToFloat32(view: DataView, count: number, type: 'bfloat16' | 'float16', littleEndian: boolean): Float32Array {
+function convertToFloat32(
+  view: DataView,
+  count: number,
+  type: 'bfloat16' | 'float16',
+  littleEndian: boolean,
+): Float32Array {
   const out = new Float32Array(count);
   if (type === 'bfloat16') {
     // bfloat16 is the top half of a float32: shifting the bits back is exact.
@@ -174,7 +206,11 @@ function convertToInt32(view: DataView, layout: ElementLayout, context: IoContex
   const { count, type, littleEndian } = layout;
   const out = new Int32Array(count);
   const outOfRange = (index: number, value: bigint | number) =>
-    ioError(context, 'DTYPE_MISMATCH', `element ${index} of a ${type} array is ${value}, outside the int32 range annet tensors hold; convert the array to float64 (or to values in [-2^31, 2^31)) before saving it`);
+    ioError(
+      context,
+      'DTYPE_MISMATCH',
+      `element ${index} of a ${type} array is ${value}, outside the int32 range annet tensors hold; convert the array to float64 (or to values in [-2^31, 2^31)) before saving it`,
+    );
   for (let index = 0; index < count; index++) {
     switch (type) {
       case 'int8':
@@ -196,8 +232,15 @@ function convertToInt32(view: DataView, layout: ElementLayout, context: IoContex
         // int64 / uint64: the value fits in int32 exactly when the high word is the sign extension of the low word.
         const low = view.getUint32(index * 8 + (littleEndian ? 0 : 4), littleEndian);
         const high = view.getUint32(index * 8 + (littleEndian ? 4 : 0), littleEndian);
-        const fits = type === 'int64' ? (high === 0 && low <= 0x7fffffff) || (high === 0xffffffff && low >= 0x80000000) : high === 0 && low <= 0x7fffffff;
-        if (!fits) throw outOfRange(index, type === 'int64' ? view.getBigInt64(index * 8, littleEndian) : view.getBigUint64(index * 8, littleEndian));
+        const fits =
+          type === 'int64'
+            ? (high === 0 && low <= 0x7fffffff) || (high === 0xffffffff && low >= 0x80000000)
+            : high === 0 && low <= 0x7fffffff;
+        if (!fits)
+          throw outOfRange(
+            index,
+            type === 'int64' ? view.getBigInt64(index * 8, littleEndian) : view.getBigUint64(index * 8, littleEndian),
+          );
         out[index] = low | 0;
       }
     }
@@ -214,14 +257,26 @@ function convertToInt32(view: DataView, layout: ElementLayout, context: IoContex
  * const target = new Uint8Array(8);
  * encodeElements(new Float32Array([1, 2]), 0, 2, target, 0, true); // target holds 1 and 2 as little-endian float32
  */
-export function encodeElements(array: DecodedArray, start: number, count: number, target: Uint8Array, byteOffset: number, littleEndian: boolean): void {
+export function encodeElements(
+  array: DecodedArray,
+  start: number,
+  count: number,
+  target: Uint8Array,
+  byteOffset: number,
+  littleEndian: boolean,
+): void {
   const size = array.BYTES_PER_ELEMENT;
   if (count === 0) return;
   if (size === 1 || littleEndian === hostIsLittleEndian) {
     target.set(new Uint8Array(array.buffer, array.byteOffset + start * size, count * size), byteOffset);
     return;
   }
-  reverseElementBytes(new Uint8Array(array.buffer, array.byteOffset + start * size, count * size), target, byteOffset, size);
+  reverseElementBytes(
+    new Uint8Array(array.buffer, array.byteOffset + start * size, count * size),
+    target,
+    byteOffset,
+    size,
+  );
 }
 
 /**

@@ -16,5 +16,12 @@ export {
   type StorageType,
 } from './element-types.js';
 export { ioContext, ioError, type IoContext } from './io-context.js';
-export { decodeNpy, decodeNpyArray, encodeNpy, maximumNpyHeaderLength, npyArrayToTensor, type NpyArray } from './npy.js';
+export {
+  decodeNpy,
+  decodeNpyArray,
+  encodeNpy,
+  maximumNpyHeaderLength,
+  npyArrayToTensor,
+  type NpyArray,
+} from './npy.js';
 export { decodeNpz, decodeNpzArrays, encodeNpz } from './npz.js';

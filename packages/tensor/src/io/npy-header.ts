@@ -26,13 +26,23 @@ type PyValue = string | boolean | number | readonly number[];
  */
 export function parseNpyHeader(text: string, context: IoContext): NpyHeader {
   let position = 0;
-  const fail = (detail: string) => ioError(context, 'PARSE_ERROR', `invalid NPY header at character ${position}: ${detail}; header ${JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)}`);
+  const fail = (detail: string) =>
+    ioError(
+      context,
+      'PARSE_ERROR',
+      `invalid NPY header at character ${position}: ${detail}; header ${JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)}`,
+    );
   const skipSpace = () => {
-    while (position < text.length && (text[position] === ' ' || text[position] === '\t' || text[position] === '\n' || text[position] === '\r')) position++;
+    while (
+      position < text.length &&
+      (text[position] === ' ' || text[position] === '\t' || text[position] === '\n' || text[position] === '\r')
+    )
+      position++;
   };
   const expect = (character: string) => {
     skipSpace();
-    if (text[position] !== character) throw fail(`expected '${character}', found ${text[position] === undefined ? 'the end' : `'${text[position]}'`}`);
+    if (text[position] !== character)
+      throw fail(`expected '${character}', found ${text[position] === undefined ? 'the end' : `'${text[position]}'`}`);
     position++;
   };
   const readString = (): string => {
@@ -54,7 +64,8 @@ export function parseNpyHeader(text: string, context: IoContext): NpyHeader {
     if (digits === '') throw fail('expected a non-negative integer');
     if (text[position] === 'L') position++;
     const value = Number(digits);
-    if (digits.length > 16 || !Number.isSafeInteger(value)) throw fail(`integer ${digits.length > 40 ? `${digits.slice(0, 40)}…` : digits} is too large`);
+    if (digits.length > 16 || !Number.isSafeInteger(value))
+      throw fail(`integer ${digits.length > 40 ? `${digits.slice(0, 40)}…` : digits} is too large`);
     return value;
   };
   const readTuple = (): number[] => {
@@ -117,14 +128,21 @@ export function parseNpyHeader(text: string, context: IoContext): NpyHeader {
 function checkFields(entries: Map<string, PyValue>, context: IoContext): NpyHeader {
   const keys = [...entries.keys()].sort();
   if (keys.join(',') !== 'descr,fortran_order,shape') {
-    throw ioError(context, 'PARSE_ERROR', `an NPY header has exactly the keys 'descr', 'fortran_order' and 'shape', got ${keys.map((key) => `'${key}'`).join(', ') || 'none'}`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `an NPY header has exactly the keys 'descr', 'fortran_order' and 'shape', got ${keys.map((key) => `'${key}'`).join(', ') || 'none'}`,
+    );
   }
   const descr = entries.get('descr');
   const fortranOrder = entries.get('fortran_order');
   const shape = entries.get('shape');
-  if (typeof descr !== 'string') throw ioError(context, 'PARSE_ERROR', `'descr' must be a string, got ${String(descr)}`);
-  if (typeof fortranOrder !== 'boolean') throw ioError(context, 'PARSE_ERROR', `'fortran_order' must be True or False, got ${String(fortranOrder)}`);
-  if (!Array.isArray(shape)) throw ioError(context, 'PARSE_ERROR', `'shape' must be a tuple of integers, got ${String(shape)}`);
+  if (typeof descr !== 'string')
+    throw ioError(context, 'PARSE_ERROR', `'descr' must be a string, got ${String(descr)}`);
+  if (typeof fortranOrder !== 'boolean')
+    throw ioError(context, 'PARSE_ERROR', `'fortran_order' must be True or False, got ${String(fortranOrder)}`);
+  if (!Array.isArray(shape))
+    throw ioError(context, 'PARSE_ERROR', `'shape' must be a tuple of integers, got ${String(shape)}`);
   return { descr, fortranOrder, shape: shape as number[] };
 }
 

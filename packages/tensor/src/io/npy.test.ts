@@ -11,7 +11,8 @@ import { decodeNpy, decodeNpyArray, encodeNpy, type NpyArray } from './npy.js';
  * integer of 2 bytes (version 1.0) or 4 bytes (2.0 and 3.0), the header text, then the data.
  */
 function npyFile(major: number, header: string, data: Uint8Array): Uint8Array {
-  const headerBytes = major === 3 ? new TextEncoder().encode(header) : Uint8Array.from(header, (character) => character.charCodeAt(0));
+  const headerBytes =
+    major === 3 ? new TextEncoder().encode(header) : Uint8Array.from(header, (character) => character.charCodeAt(0));
   const prefix = major === 1 ? 10 : 12;
   const bytes = new Uint8Array(prefix + headerBytes.length + data.length);
   bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]);
@@ -37,8 +38,12 @@ function littleEndianFloat32(values: number[]): Uint8Array {
 
 const base64 = (text: string) => Uint8Array.from(Buffer.from(text, 'base64'));
 // Written by NumPy 2.4: np.save(f, np.arange(6, dtype='<f4').reshape(2, 3)) and np.save(f, np.array([0, 7, 255], dtype=np.uint8)).
-const numpyFloat32 = base64('k05VTVBZAQB2AHsnZGVzY3InOiAnPGY0JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsIDMpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAAAAAACAPwAAAEAAAEBAAACAQAAAoEA=');
-const numpyUint8 = base64('k05VTVBZAQB2AHsnZGVzY3InOiAnfHUxJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDMsKSwgfSAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAB/8=');
+const numpyFloat32 = base64(
+  'k05VTVBZAQB2AHsnZGVzY3InOiAnPGY0JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsIDMpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAAAAAACAPwAAAEAAAEBAAACAQAAAoEA=',
+);
+const numpyUint8 = base64(
+  'k05VTVBZAQB2AHsnZGVzY3InOiAnfHUxJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDMsKSwgfSAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAB/8=',
+);
 
 describe('encodeNpy', () => {
   it('writes the bytes of the specification: magic, version 1.0, 64-byte aligned header, little-endian data', () => {
@@ -46,7 +51,12 @@ describe('encodeNpy', () => {
     // and the data starts at 128.
     const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }" + ' '.repeat(58) + '\n';
     const expected = npyFile(1, header, littleEndianFloat32([0, 1, 2, 3, 4, 5]));
-    const bytes = encodeNpy(tensor([[0, 1, 2], [3, 4, 5]]));
+    const bytes = encodeNpy(
+      tensor([
+        [0, 1, 2],
+        [3, 4, 5],
+      ]),
+    );
     expect(bytes).toEqual(expected);
     expect(bytes[8] | (bytes[9] << 8)).toBe(118);
   });
@@ -57,14 +67,23 @@ describe('encodeNpy', () => {
   });
 
   it('writes strided views in C order', () => {
-    const view = tensor([[1, 2, 3], [4, 5, 6]]).transpose();
+    const view = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]).transpose();
     expect(Array.from(decodeNpy(encodeNpy(view)).data)).toEqual([1, 4, 2, 5, 3, 6]);
   });
 
   it('refuses arrays it cannot write, saying why', () => {
-    expect(() => encodeNpy({ dtype: 'uint8', shape: [2], data: new Uint8Array(3) })).toThrow('encodeNpy: shape [2] holds 2 elements but data has 3');
-    expect(() => encodeNpy({ dtype: 'uint8', shape: [2], data: new Int32Array(2) } as unknown as NpyArray)).toThrow('dtype uint8 needs a Uint8Array');
-    expect(() => encodeNpy({ dtype: 'int16', shape: [1], data: new Int32Array(1) } as unknown as NpyArray)).toThrow('cannot write dtype "int16"');
+    expect(() => encodeNpy({ dtype: 'uint8', shape: [2], data: new Uint8Array(3) })).toThrow(
+      'encodeNpy: shape [2] holds 2 elements but data has 3',
+    );
+    expect(() => encodeNpy({ dtype: 'uint8', shape: [2], data: new Int32Array(2) } as unknown as NpyArray)).toThrow(
+      'dtype uint8 needs a Uint8Array',
+    );
+    expect(() => encodeNpy({ dtype: 'int16', shape: [1], data: new Int32Array(1) } as unknown as NpyArray)).toThrow(
+      'cannot write dtype "int16"',
+    );
   });
 });
 
@@ -74,7 +93,10 @@ describe('decodeNpyArray and decodeNpy', () => {
     const file = npyFile(1, header, littleEndianFloat32([1.5, -2, 0.25, 8]));
     const x = decodeNpy(file, 'hand.npy');
     expect(x.dtype).toBe('float32');
-    expect(x.toArray()).toEqual([[1.5, -2], [0.25, 8]]);
+    expect(x.toArray()).toEqual([
+      [1.5, -2],
+      [0.25, 8],
+    ]);
   });
 
   it('read versions 2.0 and 3.0 (4-byte header length, UTF-8 header)', () => {
@@ -99,7 +121,10 @@ describe('decodeNpyArray and decodeNpy', () => {
     const data = new Uint8Array(24);
     [1, 4, 2, 5, 3, 6].forEach((value, index) => new DataView(data.buffer).setInt32(index * 4, value, true));
     const x = decodeNpy(npyFile(1, padded("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }"), data));
-    expect(x.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(x.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   });
 
   it('keeps uint8 as bytes in decodeNpyArray and widens it to int32 in decodeNpy', () => {
@@ -116,13 +141,21 @@ describe('decodeNpyArray and decodeNpy', () => {
     const header = padded("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }");
     expect(Array.from(decodeNpy(npyFile(1, header, data)).data)).toEqual([-3, 40]);
     new DataView(data.buffer).setBigInt64(8, 1n << 40n, true);
-    expect(() => decodeNpy(npyFile(1, header, data), 'big.npy')).toThrow('decodeNpy: big.npy: element 1 of a int64 array is 1099511627776, outside the int32 range');
+    expect(() => decodeNpy(npyFile(1, header, data), 'big.npy')).toThrow(
+      'decodeNpy: big.npy: element 1 of a int64 array is 1099511627776, outside the int32 range',
+    );
   });
 
   it('reads scalars and empty arrays', () => {
-    const scalar = npyFile(1, padded("{'descr': '<f8', 'fortran_order': False, 'shape': (), }"), new Uint8Array(new Float64Array([3.5]).buffer));
+    const scalar = npyFile(
+      1,
+      padded("{'descr': '<f8', 'fortran_order': False, 'shape': (), }"),
+      new Uint8Array(new Float64Array([3.5]).buffer),
+    );
     expect(decodeNpy(scalar).item()).toBe(3.5);
-    const empty = decodeNpy(npyFile(1, padded("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 3), }"), new Uint8Array(0)));
+    const empty = decodeNpy(
+      npyFile(1, padded("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 3), }"), new Uint8Array(0)),
+    );
     expect(empty.shape).toEqual([0, 3]);
     expect(empty.size).toBe(0);
   });
@@ -148,10 +181,24 @@ describe('decodeNpyArray and decodeNpy', () => {
       [good.subarray(0, good.length - 1), 'shape [3] needs 12 data bytes but only 11 follow the header'],
       [Uint8Array.from([...good, 0]), 'shape [3] needs 12 data bytes but 13 follow the header'],
       [header("{'descr': '<c8', 'fortran_order': False, 'shape': (3,), }"), "dtype '<c8' is not supported"],
-      [header("{'descr': '|f4', 'fortran_order': False, 'shape': (3,), }"), "byte order '|', which NumPy only writes for one-byte types"],
-      [header("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }"), 'shape [4294967296,4294967296] needs 73786976294838210000 data bytes but only 12 follow'],
-      [npyFile(2, `${'{'.padEnd(2_000_000, ' ')}`, new Uint8Array(0)), 'header length 2000000 is above the 1048576-byte limit'],
-      [npyFile(3, "{'descr': '<f4', 'fortran_order': False, 'shape': (0,), }", new Uint8Array(0)).map((byte, index) => (index === 20 ? 0xff : byte)), 'not valid UTF-8'],
+      [
+        header("{'descr': '|f4', 'fortran_order': False, 'shape': (3,), }"),
+        "byte order '|', which NumPy only writes for one-byte types",
+      ],
+      [
+        header("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }"),
+        'shape [4294967296,4294967296] needs 73786976294838210000 data bytes but only 12 follow',
+      ],
+      [
+        npyFile(2, `${'{'.padEnd(2_000_000, ' ')}`, new Uint8Array(0)),
+        'header length 2000000 is above the 1048576-byte limit',
+      ],
+      [
+        npyFile(3, "{'descr': '<f4', 'fortran_order': False, 'shape': (0,), }", new Uint8Array(0)).map((byte, index) =>
+          index === 20 ? 0xff : byte,
+        ),
+        'not valid UTF-8',
+      ],
     ];
     for (const [bytes, message] of cases) {
       let caught: unknown;
@@ -175,10 +222,13 @@ const arrays = fc
   .chain(({ dtype, shape }) => {
     const size = shape.reduce((product, dimension) => product * dimension, 1);
     const values =
-      dtype === 'uint8' ? fc.array(fc.nat(255), { minLength: size, maxLength: size })
-      : dtype === 'int32' ? fc.array(fc.integer(), { minLength: size, maxLength: size })
-      : dtype === 'float32' ? fc.array(fc.float(), { minLength: size, maxLength: size })
-      : fc.array(fc.double(), { minLength: size, maxLength: size });
+      dtype === 'uint8'
+        ? fc.array(fc.nat(255), { minLength: size, maxLength: size })
+        : dtype === 'int32'
+          ? fc.array(fc.integer(), { minLength: size, maxLength: size })
+          : dtype === 'float32'
+            ? fc.array(fc.float(), { minLength: size, maxLength: size })
+            : fc.array(fc.double(), { minLength: size, maxLength: size });
     return values.map((list) => ({ dtype, shape, values: list }));
   });
 
@@ -186,14 +236,18 @@ describe('NPY round trip', () => {
   it('decodes what it encodes for every dtype and shape, bit for bit', () => {
     fc.assert(
       fc.property(arrays, ({ dtype, shape, values }) => {
-        const data = { float32: Float32Array, float64: Float64Array, int32: Int32Array, uint8: Uint8Array }[dtype].from(values);
+        const data = { float32: Float32Array, float64: Float64Array, int32: Int32Array, uint8: Uint8Array }[dtype].from(
+          values,
+        );
         const input = dtype === 'uint8' ? { dtype, shape, data } : new Tensor(data as Float32Array, shape);
         const bytes = encodeNpy(input);
         expect((10 + (bytes[8] | (bytes[9] << 8))) % 64).toBe(0);
         const back = decodeNpyArray(bytes);
         expect(back.dtype).toBe(dtype);
         expect(back.shape).toEqual(shape);
-        expect(new Uint8Array(back.data.buffer, back.data.byteOffset, back.data.byteLength)).toEqual(new Uint8Array(data.buffer));
+        expect(new Uint8Array(back.data.buffer, back.data.byteOffset, back.data.byteLength)).toEqual(
+          new Uint8Array(data.buffer),
+        );
       }),
       { numRuns: 150 },
     );

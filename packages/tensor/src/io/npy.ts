@@ -1,6 +1,15 @@
 import { AnnetError, formatShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
-import { decodeElements, encodeElements, hostIsLittleEndian, storageByteSize, writeTensorElements, type DecodedArray, type DecodedDType, type StorageType } from './element-types.js';
+import {
+  decodeElements,
+  encodeElements,
+  hostIsLittleEndian,
+  storageByteSize,
+  writeTensorElements,
+  type DecodedArray,
+  type DecodedDType,
+  type StorageType,
+} from './element-types.js';
 import { fortranToRowMajor } from './fortran-order.js';
 import { ioContext, ioError, type IoContext } from './io-context.js';
 import { formatNpyHeader, maximumRank, parseNpyHeader } from './npy-header.js';
@@ -25,8 +34,18 @@ const arrayAlignment = 64;
 export const maximumNpyHeaderLength = 1 << 20;
 
 const kinds: Readonly<Record<string, StorageType>> = {
-  b1: 'bool', i1: 'int8', u1: 'uint8', i2: 'int16', u2: 'uint16', i4: 'int32', u4: 'uint32',
-  i8: 'int64', u8: 'uint64', f2: 'float16', f4: 'float32', f8: 'float64',
+  b1: 'bool',
+  i1: 'int8',
+  u1: 'uint8',
+  i2: 'int16',
+  u2: 'uint16',
+  i4: 'int32',
+  u4: 'uint32',
+  i8: 'int64',
+  u8: 'uint64',
+  f2: 'float16',
+  f4: 'float32',
+  f8: 'float64',
 };
 const descrOf: Readonly<Record<DecodedDType, string>> = { float32: '<f4', float64: '<f8', int32: '<i4', uint8: '|u1' };
 
@@ -35,35 +54,63 @@ function parseDescr(descr: string, context: IoContext): { type: StorageType; lit
   const order = descr[0];
   const type = kinds[descr.slice(1)];
   if (type === undefined || !'<>|='.includes(order) || descr.length !== 3) {
-    throw ioError(context, 'UNSUPPORTED', `dtype '${descr}' is not supported; annet reads the numeric types b1, i1, u1, i2, u2, i4, u4, i8, u8, f2, f4 and f8`);
+    throw ioError(
+      context,
+      'UNSUPPORTED',
+      `dtype '${descr}' is not supported; annet reads the numeric types b1, i1, u1, i2, u2, i4, u4, i8, u8, f2, f4 and f8`,
+    );
   }
   if (order === '|' && storageByteSize[type] !== 1) {
-    throw ioError(context, 'PARSE_ERROR', `dtype '${descr}' uses byte order '|', which NumPy only writes for one-byte types`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `dtype '${descr}' uses byte order '|', which NumPy only writes for one-byte types`,
+    );
   }
   return { type, littleEndian: order === '>' ? false : order === '<' || order === '|' || hostIsLittleEndian };
 }
 
 /** Reads the preamble and header; returns where the data starts and what it holds. */
 function readNpyPreamble(bytes: Uint8Array, context: IoContext) {
-  if (!(bytes instanceof Uint8Array)) throw ioError(context, 'INVALID_ARGUMENT', `expected a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
-  if (bytes.length < 10) throw ioError(context, 'PARSE_ERROR', `an NPY file has at least 10 bytes, got ${bytes.length} (truncated?)`);
+  if (!(bytes instanceof Uint8Array))
+    throw ioError(context, 'INVALID_ARGUMENT', `expected a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
+  if (bytes.length < 10)
+    throw ioError(context, 'PARSE_ERROR', `an NPY file has at least 10 bytes, got ${bytes.length} (truncated?)`);
   for (let index = 0; index < magic.length; index++) {
-    if (bytes[index] !== magic[index]) throw ioError(context, 'PARSE_ERROR', 'not an NPY file: it does not start with the magic string \\x93NUMPY');
+    if (bytes[index] !== magic[index])
+      throw ioError(context, 'PARSE_ERROR', 'not an NPY file: it does not start with the magic string \\x93NUMPY');
   }
   const major = bytes[6];
   const minor = bytes[7];
   if (major < 1 || major > 3 || minor !== 0) {
-    throw ioError(context, 'UNSUPPORTED', `NPY format version ${major}.${minor} is not supported; expected 1.0, 2.0 or 3.0`);
+    throw ioError(
+      context,
+      'UNSUPPORTED',
+      `NPY format version ${major}.${minor} is not supported; expected 1.0, 2.0 or 3.0`,
+    );
   }
   const prefix = major === 1 ? 10 : 12;
-  if (bytes.length < prefix) throw ioError(context, 'PARSE_ERROR', `a version ${major}.0 NPY file has at least ${prefix} bytes, got ${bytes.length} (truncated?)`);
+  if (bytes.length < prefix)
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `a version ${major}.0 NPY file has at least ${prefix} bytes, got ${bytes.length} (truncated?)`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, prefix);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   if (headerLength > maximumNpyHeaderLength) {
-    throw ioError(context, 'PARSE_ERROR', `header length ${headerLength} is above the ${maximumNpyHeaderLength}-byte limit`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `header length ${headerLength} is above the ${maximumNpyHeaderLength}-byte limit`,
+    );
   }
   if (prefix + headerLength > bytes.length) {
-    throw ioError(context, 'PARSE_ERROR', `header length ${headerLength} runs past the end of the ${bytes.length}-byte file (truncated?)`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `header length ${headerLength} runs past the end of the ${bytes.length}-byte file (truncated?)`,
+    );
   }
   const headerBytes = bytes.subarray(prefix, prefix + headerLength);
   const text = major === 3 ? decodeUtf8(headerBytes, context) : decodeLatin1(headerBytes);
@@ -80,20 +127,30 @@ function decodeUtf8(bytes: Uint8Array, context: IoContext): string {
 
 function decodeLatin1(bytes: Uint8Array): string {
   let text = '';
-  for (let start = 0; start < bytes.length; start += 4096) text += String.fromCharCode(...bytes.subarray(start, start + 4096));
+  for (let start = 0; start < bytes.length; start += 4096)
+    text += String.fromCharCode(...bytes.subarray(start, start + 4096));
   return text;
 }
 
 /** The element count of `shape` when `count × itemSize` bytes are available, or an error. */
-function checkedElementCount(shape: readonly number[], itemSize: number, available: number, context: IoContext): number {
+function checkedElementCount(
+  shape: readonly number[],
+  itemSize: number,
+  available: number,
+  context: IoContext,
+): number {
   let count = 1;
   for (const dimension of shape) count *= dimension;
   // Dimensions are checked safe integers; a product above the byte budget is a lie however large.
   if (count * itemSize !== available) {
     const needed = count * itemSize;
-    throw ioError(context, 'PARSE_ERROR', needed > available
-      ? `shape ${formatShape(shape)} needs ${needed} data bytes but only ${available} follow the header (truncated?)`
-      : `shape ${formatShape(shape)} needs ${needed} data bytes but ${available} follow the header`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      needed > available
+        ? `shape ${formatShape(shape)} needs ${needed} data bytes but only ${available} follow the header (truncated?)`
+        : `shape ${formatShape(shape)} needs ${needed} data bytes but ${available} follow the header`,
+    );
   }
   return count;
 }
@@ -125,7 +182,14 @@ export function decodeNpyWith(bytes: Uint8Array, context: IoContext): NpyArray {
   const { type, littleEndian } = parseDescr(header.descr, context);
   const count = checkedElementCount(header.shape, storageByteSize[type], bytes.length - dataStart, context);
   const data = decodeElements(bytes, { byteOffset: dataStart, count, type, littleEndian }, context);
-  const dtype: DecodedDType = data instanceof Uint8Array ? 'uint8' : data instanceof Float32Array ? 'float32' : data instanceof Float64Array ? 'float64' : 'int32';
+  const dtype: DecodedDType =
+    data instanceof Uint8Array
+      ? 'uint8'
+      : data instanceof Float32Array
+        ? 'float32'
+        : data instanceof Float64Array
+          ? 'float64'
+          : 'int32';
   const ordered = header.fortranOrder && header.shape.length > 1 ? fortranToRowMajor(data, header.shape) : data;
   return { dtype, shape: header.shape.slice(), data: ordered };
 }
@@ -157,21 +221,49 @@ function isTensor(value: Tensor | NpyArray): value is Tensor {
 }
 
 /** Checks an array about to be written and returns its dtype, shape and element count. */
-function checkWritable(array: Tensor | NpyArray, operation: string): { dtype: DecodedDType; shape: readonly number[]; count: number } {
-  if (typeof array !== 'object' || array === null) throw new AnnetError('INVALID_ARGUMENT', operation, `expected a Tensor or an NpyArray, got ${String(array)}`);
+function checkWritable(
+  array: Tensor | NpyArray,
+  operation: string,
+): { dtype: DecodedDType; shape: readonly number[]; count: number } {
+  if (typeof array !== 'object' || array === null)
+    throw new AnnetError('INVALID_ARGUMENT', operation, `expected a Tensor or an NpyArray, got ${String(array)}`);
   const dtype = array.dtype;
-  if (!(dtype in descrOf)) throw new AnnetError('DTYPE_MISMATCH', operation, `cannot write dtype ${JSON.stringify(dtype)}; expected float32, float64, int32 or uint8`);
+  if (!(dtype in descrOf))
+    throw new AnnetError(
+      'DTYPE_MISMATCH',
+      operation,
+      `cannot write dtype ${JSON.stringify(dtype)}; expected float32, float64, int32 or uint8`,
+    );
   const shape = array.shape;
   if (!Array.isArray(shape) || shape.some((dimension) => !Number.isSafeInteger(dimension) || dimension < 0)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `shape ${Array.isArray(shape) ? formatShape(shape) : String(shape)} must be non-negative integers`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `shape ${Array.isArray(shape) ? formatShape(shape) : String(shape)} must be non-negative integers`,
+    );
   }
-  if (shape.length > maximumRank) throw new AnnetError('INVALID_ARGUMENT', operation, `rank ${shape.length} is above NumPy's limit of ${maximumRank}`);
+  if (shape.length > maximumRank)
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `rank ${shape.length} is above NumPy's limit of ${maximumRank}`,
+    );
   let count = 1;
   for (const dimension of shape) count *= dimension;
   if (!isTensor(array)) {
     const expected = { float32: Float32Array, float64: Float64Array, int32: Int32Array, uint8: Uint8Array }[dtype];
-    if (!(array.data instanceof expected)) throw new AnnetError('DTYPE_MISMATCH', operation, `dtype ${dtype} needs a ${expected.name}, got ${Object.prototype.toString.call(array.data)}`);
-    if (array.data.length !== count) throw new AnnetError('SHAPE_MISMATCH', operation, `shape ${formatShape(shape)} holds ${count} elements but data has ${array.data.length}`);
+    if (!(array.data instanceof expected))
+      throw new AnnetError(
+        'DTYPE_MISMATCH',
+        operation,
+        `dtype ${dtype} needs a ${expected.name}, got ${Object.prototype.toString.call(array.data)}`,
+      );
+    if (array.data.length !== count)
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        operation,
+        `shape ${formatShape(shape)} holds ${count} elements but data has ${array.data.length}`,
+      );
   }
   return { dtype, shape, count };
 }

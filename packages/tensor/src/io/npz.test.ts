@@ -25,7 +25,8 @@ interface HandMember {
 function zipArchive(members: HandMember[]): Uint8Array {
   const parts: number[] = [];
   const u16 = (value: number) => parts.push(value & 0xff, (value >>> 8) & 0xff);
-  const u32 = (value: number) => parts.push(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff);
+  const u32 = (value: number) =>
+    parts.push(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff);
   const offsets: number[] = [];
   const common = (member: HandMember) => {
     u16(20);
@@ -87,23 +88,31 @@ async function caught(promise: Promise<unknown>): Promise<AnnetError> {
 const base64 = (text: string) => Uint8Array.from(Buffer.from(text, 'base64'));
 // Written by NumPy 2.4 (zip64 extra fields in the local headers, as numpy.savez writes them):
 // np.savez(f, x=np.array([1, 2, 3], dtype='<i4'))
-const numpySavez = base64('UEsDBC0AAAAAAAAAIQDrwCsE//////////8FABQAeC5ucHkBABAAjAAAAAAAAACMAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzogJzxpNCcsICdmb3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICgzLCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAKAQAAAAIAAAADAAAAUEsBAi0DLQAAAAAAAAAhAOvAKwSMAAAAjAAAAAUAAAAAAAAAAAAAAIABAAAAAHgubnB5UEsFBgAAAAABAAEAMwAAAMMAAAAAAA==');
+const numpySavez = base64(
+  'UEsDBC0AAAAAAAAAIQDrwCsE//////////8FABQAeC5ucHkBABAAjAAAAAAAAACMAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzogJzxpNCcsICdmb3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICgzLCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAKAQAAAAIAAAADAAAAUEsBAi0DLQAAAAAAAAAhAOvAKwSMAAAAjAAAAAUAAAAAAAAAAAAAAIABAAAAAHgubnB5UEsFBgAAAAABAAEAMwAAAMMAAAAAAA==',
+);
 // np.savez_compressed(f, weights=np.array([[1.5, -2], [0.25, 8]], dtype='<f4'), labels=np.array([3, 1, 4, 1, 5], dtype=np.uint8))
-const numpySavezCompressed = base64('UEsDBC0AAAAIAAAAIQA35EJJ//////////8LABQAd2VpZ2h0cy5ucHkBABAAkAAAAAAAAABUAAAAAAAAAJvsF+obEMnIUMZQrZ6SWpxcpG6loG6TZqKuo6Cell9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GkY6CkaaOgq1CmQDLgaGA/YMQIKBocEOSDsCAFBLAwQtAAAACAAAACEApBYjQf//////////CgAUAGxhYmVscy5ucHkBABAAhQAAAAAAAABJAAAAAAAAAJvsF+obEMnIUMZQrZ6SWpxcpG6loF5Taqiuo6Cell9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GqY6mjoKtQoUAC5mRhZGVgBQSwECLQMtAAAACAAAACEAN+RCSVQAAACQAAAACwAAAAAAAAAAAAAAgAEAAAAAd2VpZ2h0cy5ucHlQSwECLQMtAAAACAAAACEApBYjQUkAAACFAAAACgAAAAAAAAAAAAAAgAGRAAAAbGFiZWxzLm5weVBLBQYAAAAAAgACAHEAAAAWAQAAAAA=');
+const numpySavezCompressed = base64(
+  'UEsDBC0AAAAIAAAAIQA35EJJ//////////8LABQAd2VpZ2h0cy5ucHkBABAAkAAAAAAAAABUAAAAAAAAAJvsF+obEMnIUMZQrZ6SWpxcpG6loG6TZqKuo6Cell9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GkY6CkaaOgq1CmQDLgaGA/YMQIKBocEOSDsCAFBLAwQtAAAACAAAACEApBYjQf//////////CgAUAGxhYmVscy5ucHkBABAAhQAAAAAAAABJAAAAAAAAAJvsF+obEMnIUMZQrZ6SWpxcpG6loF5Taqiuo6Cell9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GqY6mjoKtQoUAC5mRhZGVgBQSwECLQMtAAAACAAAACEAN+RCSVQAAACQAAAACwAAAAAAAAAAAAAAgAEAAAAAd2VpZ2h0cy5ucHlQSwECLQMtAAAACAAAACEApBYjQUkAAACFAAAACgAAAAAAAAAAAAAAgAGRAAAAbGFiZWxzLm5weVBLBQYAAAAAAgACAHEAAAAWAQAAAAA=',
+);
 
 describe('encodeNpz', () => {
   it('writes the archive of the specification: stored members named <key>.npy', () => {
     const x = tensor([1, 2, 3], { dtype: 'int32' });
     const y = tensor([[0.5]]);
-    expect(encodeNpz({ x, y })).toEqual(zipArchive([
-      { name: 'x.npy', data: encodeNpy(x) },
-      { name: 'y.npy', data: encodeNpy(y) },
-    ]));
+    expect(encodeNpz({ x, y })).toEqual(
+      zipArchive([
+        { name: 'x.npy', data: encodeNpy(x) },
+        { name: 'y.npy', data: encodeNpy(y) },
+      ]),
+    );
   });
 
   it('refuses empty names and unwritable arrays, naming the array', () => {
     expect(() => encodeNpz({ '': tensor([1]) })).toThrow('encodeNpz: array names must be non-empty');
-    expect(() => encodeNpz({ bad: { dtype: 'uint8', shape: [2], data: new Uint8Array(1) } })).toThrow("encodeNpz: array 'bad': encodeNpy: shape [2] holds 2 elements but data has 1");
+    expect(() => encodeNpz({ bad: { dtype: 'uint8', shape: [2], data: new Uint8Array(1) } })).toThrow(
+      "encodeNpz: array 'bad': encodeNpy: shape [2] holds 2 elements but data has 1",
+    );
   });
 });
 
@@ -120,10 +129,23 @@ describe('decodeNpz and decodeNpzArrays', () => {
   });
 
   it('read a hand-built archive with a deflated member', async () => {
-    const npy = encodeNpy(tensor([[1, 2], [3, 4]], { dtype: 'float64' }));
-    const archive = zipArchive([{ name: 'm.npy', data: await deflateRaw(npy), method: 8, size: npy.length, crc: crc32(npy) }]);
+    const npy = encodeNpy(
+      tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { dtype: 'float64' },
+      ),
+    );
+    const archive = zipArchive([
+      { name: 'm.npy', data: await deflateRaw(npy), method: 8, size: npy.length, crc: crc32(npy) },
+    ]);
     const { m } = await decodeNpz(archive);
-    expect(m.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(m.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('keeps a member named __proto__ as a plain key', async () => {
@@ -140,16 +162,51 @@ describe('decodeNpz and decodeNpzArrays', () => {
     const cases: Array<[Uint8Array, string, string]> = [
       [new Uint8Array(10), 'PARSE_ERROR', 'not a zip archive'],
       [encodeNpz({ a: tensor([1]) }).subarray(0, 100), 'PARSE_ERROR', 'not a zip archive'],
-      [zipArchive([{ name: 'a.npy', data: corrupted, crc: crc32(npy) }]), 'CHECKSUM_MISMATCH', "zip member 'a.npy' fails its CRC-32 check"],
-      [zipArchive([{ name: 'a.npy', data: npy }, { name: 'a.npy', data: npy }]), 'PARSE_ERROR', "two members named 'a.npy'"],
-      [zipArchive([{ name: 'notes.txt', data: new Uint8Array(1) }]), 'PARSE_ERROR', '[notes.txt]: an NPZ archive holds only .npy members'],
+      [
+        zipArchive([{ name: 'a.npy', data: corrupted, crc: crc32(npy) }]),
+        'CHECKSUM_MISMATCH',
+        "zip member 'a.npy' fails its CRC-32 check",
+      ],
+      [
+        zipArchive([
+          { name: 'a.npy', data: npy },
+          { name: 'a.npy', data: npy },
+        ]),
+        'PARSE_ERROR',
+        "two members named 'a.npy'",
+      ],
+      [
+        zipArchive([{ name: 'notes.txt', data: new Uint8Array(1) }]),
+        'PARSE_ERROR',
+        '[notes.txt]: an NPZ archive holds only .npy members',
+      ],
       [zipArchive([{ name: 'a.npy', data: npy, flags: 1 }]), 'UNSUPPORTED', "zip member 'a.npy' is encrypted"],
       [zipArchive([{ name: 'a.npy', data: npy, method: 12 }]), 'UNSUPPORTED', 'compression method 12'],
-      [zipArchive([{ name: 'a.npy', data: npy, size: npy.length + 1 }]), 'PARSE_ERROR', 'declares 137 bytes but holds 136'],
-      [zipArchive([{ name: 'a.npy', data: deflated, method: 8, size: 2_000_000_000 }]), 'PARSE_ERROR', "beyond deflate's 1032:1 limit"],
-      [zipArchive([{ name: 'a.npy', data: deflated, method: 8, size: npy.length - 1, crc: crc32(npy) }]), 'PARSE_ERROR', 'inflates past its declared 135 bytes'],
-      [zipArchive([{ name: 'a.npy', data: Uint8Array.from([0xff, 0xff, 0xff]), method: 8, size: 10 }]), 'PARSE_ERROR', 'invalid deflate data'],
-      [zipArchive([{ name: 'a.npy', data: new Uint8Array([1, 2, 3]) }]), 'PARSE_ERROR', '[a.npy]: an NPY file has at least 10 bytes'],
+      [
+        zipArchive([{ name: 'a.npy', data: npy, size: npy.length + 1 }]),
+        'PARSE_ERROR',
+        'declares 137 bytes but holds 136',
+      ],
+      [
+        zipArchive([{ name: 'a.npy', data: deflated, method: 8, size: 2_000_000_000 }]),
+        'PARSE_ERROR',
+        "beyond deflate's 1032:1 limit",
+      ],
+      [
+        zipArchive([{ name: 'a.npy', data: deflated, method: 8, size: npy.length - 1, crc: crc32(npy) }]),
+        'PARSE_ERROR',
+        'inflates past its declared 135 bytes',
+      ],
+      [
+        zipArchive([{ name: 'a.npy', data: Uint8Array.from([0xff, 0xff, 0xff]), method: 8, size: 10 }]),
+        'PARSE_ERROR',
+        'invalid deflate data',
+      ],
+      [
+        zipArchive([{ name: 'a.npy', data: new Uint8Array([1, 2, 3]) }]),
+        'PARSE_ERROR',
+        '[a.npy]: an NPY file has at least 10 bytes',
+      ],
     ];
     for (const [bytes, code, message] of cases) {
       const error = await caught(decodeNpz(bytes, 'case.npz'));
@@ -192,9 +249,13 @@ describe('NPZ round trip', () => {
         const arrays = Object.fromEntries(
           Object.entries(specs).map(([name, [dtype, shape]]) => {
             const size = shape.reduce((product, dimension) => product * dimension, 1);
-            const Constructor = { float32: Float32Array, float64: Float64Array, int32: Int32Array, uint8: Uint8Array }[dtype];
+            const Constructor = { float32: Float32Array, float64: Float64Array, int32: Int32Array, uint8: Uint8Array }[
+              dtype
+            ];
             const data = new Constructor(size);
-            for (let index = 0; index < size; index++) data[index] = ((seed + index * 7919) % 251) - (dtype === 'uint8' ? 0 : 125) + (dtype.startsWith('float') ? 0.5 : 0);
+            for (let index = 0; index < size; index++)
+              data[index] =
+                ((seed + index * 7919) % 251) - (dtype === 'uint8' ? 0 : 125) + (dtype.startsWith('float') ? 0.5 : 0);
             return [name, { dtype, shape, data }];
           }),
         );

@@ -20,7 +20,8 @@ export function encodeNpz(arrays: Readonly<Record<string, Tensor | NpyArray>>): 
     try {
       return { name: `${name}.npy`, data: encodeNpy(array) };
     } catch (error) {
-      if (error instanceof AnnetError) throw new AnnetError(error.code, 'encodeNpz', `array '${name}': ${error.message}`, { cause: error });
+      if (error instanceof AnnetError)
+        throw new AnnetError(error.code, 'encodeNpz', `array '${name}': ${error.message}`, { cause: error });
       throw error;
     }
   });
@@ -55,14 +56,22 @@ export async function decodeNpz(bytes: Uint8Array, source?: string): Promise<Rec
 
 async function readNpz(bytes: Uint8Array, context: IoContext): Promise<Record<string, NpyArray>> {
   if (!(bytes instanceof Uint8Array)) {
-    throw new AnnetError('INVALID_ARGUMENT', context.operation, `${context.source}: expected a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      context.operation,
+      `${context.source}: expected a Uint8Array, got ${Object.prototype.toString.call(bytes)}`,
+    );
   }
   const members = readZipDirectory(bytes, context);
   const entries: Array<[string, NpyArray]> = [];
   for (const member of members) {
     const memberContext = { operation: context.operation, source: `${context.source} [${member.name}]` };
     if (!member.name.endsWith('.npy')) {
-      throw new AnnetError('PARSE_ERROR', context.operation, `${memberContext.source}: an NPZ archive holds only .npy members`);
+      throw new AnnetError(
+        'PARSE_ERROR',
+        context.operation,
+        `${memberContext.source}: an NPZ archive holds only .npy members`,
+      );
     }
     const data = await extractZipMember(bytes, member, memberContext);
     entries.push([member.name.slice(0, -4), decodeNpyWith(data, memberContext)]);

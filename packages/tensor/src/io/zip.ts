@@ -52,18 +52,34 @@ export function readZipDirectory(bytes: Uint8Array, context: IoContext): ZipMemb
     directoryLimit = zip64.recordOffset;
   }
   if (directoryOffset + directorySize > directoryLimit) {
-    throw ioError(context, 'PARSE_ERROR', `the zip central directory (${directorySize} bytes at ${directoryOffset}) runs past its end record at ${directoryLimit} (truncated?)`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `the zip central directory (${directorySize} bytes at ${directoryOffset}) runs past its end record at ${directoryLimit} (truncated?)`,
+    );
   }
   if (count * 46 > directorySize) {
-    throw ioError(context, 'PARSE_ERROR', `the zip directory claims ${count} members but has room for at most ${Math.floor(directorySize / 46)}`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `the zip directory claims ${count} members but has room for at most ${Math.floor(directorySize / 46)}`,
+    );
   }
   const members: ZipMember[] = [];
   const extents: Array<[start: number, end: number, name: string]> = [];
   const names = new Set<string>();
   let position = directoryOffset;
   for (let index = 0; index < count; index++) {
-    const { member, next, localOffset } = readCentralEntry(bytes, view, position, directoryOffset + directorySize, directoryOffset, context);
-    if (names.has(member.name)) throw ioError(context, 'PARSE_ERROR', `the zip archive has two members named '${member.name}'`);
+    const { member, next, localOffset } = readCentralEntry(
+      bytes,
+      view,
+      position,
+      directoryOffset + directorySize,
+      directoryOffset,
+      context,
+    );
+    if (names.has(member.name))
+      throw ioError(context, 'PARSE_ERROR', `the zip archive has two members named '${member.name}'`);
     names.add(member.name);
     members.push(member);
     extents.push([localOffset, member.dataStart + member.compressedSize, member.name]);
@@ -72,7 +88,11 @@ export function readZipDirectory(bytes: Uint8Array, context: IoContext): ZipMemb
   extents.sort((a, b) => a[0] - b[0]);
   for (let index = 1; index < extents.length; index++) {
     if (extents[index][0] < extents[index - 1][1]) {
-      throw ioError(context, 'PARSE_ERROR', `zip members '${extents[index - 1][2]}' and '${extents[index][2]}' overlap`);
+      throw ioError(
+        context,
+        'PARSE_ERROR',
+        `zip members '${extents[index - 1][2]}' and '${extents[index][2]}' overlap`,
+      );
     }
   }
   return members;
@@ -82,14 +102,23 @@ function findEndRecord(bytes: Uint8Array, view: DataView, context: IoContext): n
   const lowest = Math.max(0, bytes.length - 22 - 0xffff);
   for (let position = bytes.length - 22; position >= lowest; position--) {
     // The comment length must reach exactly to the end, so a signature inside a comment or data is skipped.
-    if (view.getUint32(position, true) === endSignature && position + 22 + view.getUint16(position + 20, true) === bytes.length) return position;
+    if (
+      view.getUint32(position, true) === endSignature &&
+      position + 22 + view.getUint16(position + 20, true) === bytes.length
+    )
+      return position;
   }
-  throw ioError(context, 'PARSE_ERROR', `not a zip archive: no end-of-central-directory record in its ${bytes.length} bytes (truncated?)`);
+  throw ioError(
+    context,
+    'PARSE_ERROR',
+    `not a zip archive: no end-of-central-directory record in its ${bytes.length} bytes (truncated?)`,
+  );
 }
 
 function readUint64(view: DataView, position: number, what: string, context: IoContext): number {
   const value = view.getBigUint64(position, true);
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw ioError(context, 'PARSE_ERROR', `zip64 ${what} ${value} is too large`);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER))
+    throw ioError(context, 'PARSE_ERROR', `zip64 ${what} ${value} is too large`);
   return Number(value);
 }
 
@@ -113,7 +142,14 @@ function readZip64End(view: DataView, end: number, context: IoContext) {
   };
 }
 
-function readCentralEntry(bytes: Uint8Array, view: DataView, position: number, directoryEnd: number, dataLimit: number, context: IoContext) {
+function readCentralEntry(
+  bytes: Uint8Array,
+  view: DataView,
+  position: number,
+  directoryEnd: number,
+  dataLimit: number,
+  context: IoContext,
+) {
   if (position + 46 > directoryEnd || view.getUint32(position, true) !== centralSignature) {
     throw ioError(context, 'PARSE_ERROR', `corrupt zip central directory at offset ${position}`);
   }
@@ -127,7 +163,8 @@ function readCentralEntry(bytes: Uint8Array, view: DataView, position: number, d
   const commentLength = view.getUint16(position + 32, true);
   let localOffset = view.getUint32(position + 42, true);
   const next = position + 46 + nameLength + extraLength + commentLength;
-  if (next > directoryEnd) throw ioError(context, 'PARSE_ERROR', `a zip directory entry at offset ${position} runs past the directory`);
+  if (next > directoryEnd)
+    throw ioError(context, 'PARSE_ERROR', `a zip directory entry at offset ${position} runs past the directory`);
   const name = decodeName(bytes.subarray(position + 46, position + 46 + nameLength), context);
   if (flags & 1) throw ioError(context, 'UNSUPPORTED', `zip member '${name}' is encrypted`);
   // Zip64 extra field (id 1): 64-bit values for exactly the 32-bit fields that read 0xFFFFFFFF, in this order.
@@ -136,11 +173,13 @@ function readCentralEntry(bytes: Uint8Array, view: DataView, position: number, d
   while (extra + 4 <= extraEnd) {
     const id = view.getUint16(extra, true);
     const length = view.getUint16(extra + 2, true);
-    if (extra + 4 + length > extraEnd) throw ioError(context, 'PARSE_ERROR', `zip member '${name}' has a malformed extra field`);
+    if (extra + 4 + length > extraEnd)
+      throw ioError(context, 'PARSE_ERROR', `zip member '${name}' has a malformed extra field`);
     if (id === 1) {
       let field = extra + 4;
       const take = (what: string) => {
-        if (field + 8 > extra + 4 + length) throw ioError(context, 'PARSE_ERROR', `zip member '${name}' has a short zip64 field`);
+        if (field + 8 > extra + 4 + length)
+          throw ioError(context, 'PARSE_ERROR', `zip member '${name}' has a short zip64 field`);
         const value = readUint64(view, field, what, context);
         field += 8;
         return value;
@@ -156,7 +195,11 @@ function readCentralEntry(bytes: Uint8Array, view: DataView, position: number, d
   }
   const dataStart = localOffset + 30 + view.getUint16(localOffset + 26, true) + view.getUint16(localOffset + 28, true);
   if (dataStart + compressedSize > dataLimit) {
-    throw ioError(context, 'PARSE_ERROR', `zip member '${name}' (${compressedSize} bytes at ${dataStart}) runs past the member data (truncated?)`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `zip member '${name}' (${compressedSize} bytes at ${dataStart}) runs past the member data (truncated?)`,
+    );
   }
   return { member: { name, method, crc, compressedSize, size, dataStart }, next, localOffset };
 }
@@ -182,20 +225,36 @@ export async function extractZipMember(bytes: Uint8Array, member: ZipMember, con
   let data: Uint8Array;
   if (member.method === 0) {
     if (member.size !== member.compressedSize) {
-      throw ioError(context, 'PARSE_ERROR', `stored zip member '${member.name}' declares ${member.size} bytes but holds ${member.compressedSize}`);
+      throw ioError(
+        context,
+        'PARSE_ERROR',
+        `stored zip member '${member.name}' declares ${member.size} bytes but holds ${member.compressedSize}`,
+      );
     }
     data = compressed;
   } else if (member.method === 8) {
     if (member.size > member.compressedSize * maximumDeflateRatio + 64) {
-      throw ioError(context, 'PARSE_ERROR', `zip member '${member.name}' declares ${member.size} bytes from ${member.compressedSize} compressed, beyond deflate's ${maximumDeflateRatio}:1 limit`);
+      throw ioError(
+        context,
+        'PARSE_ERROR',
+        `zip member '${member.name}' declares ${member.size} bytes from ${member.compressedSize} compressed, beyond deflate's ${maximumDeflateRatio}:1 limit`,
+      );
     }
     data = await inflateRaw(compressed, member, context);
   } else {
-    throw ioError(context, 'UNSUPPORTED', `zip member '${member.name}' uses compression method ${member.method}; only stored (0) and deflate (8) are supported`);
+    throw ioError(
+      context,
+      'UNSUPPORTED',
+      `zip member '${member.name}' uses compression method ${member.method}; only stored (0) and deflate (8) are supported`,
+    );
   }
   const computed = crc32(data);
   if (computed !== member.crc) {
-    throw ioError(context, 'CHECKSUM_MISMATCH', `zip member '${member.name}' fails its CRC-32 check (recorded ${hex(member.crc)}, computed ${hex(computed)}); the archive is corrupt`);
+    throw ioError(
+      context,
+      'CHECKSUM_MISMATCH',
+      `zip member '${member.name}' fails its CRC-32 check (recorded ${hex(member.crc)}, computed ${hex(computed)}); the archive is corrupt`,
+    );
   }
   return data;
 }
@@ -206,7 +265,11 @@ function hex(value: number): string {
 
 async function inflateRaw(compressed: Uint8Array, member: ZipMember, context: IoContext): Promise<Uint8Array> {
   if (typeof DecompressionStream !== 'function') {
-    throw ioError(context, 'UNSUPPORTED', `zip member '${member.name}' is deflated and this runtime has no DecompressionStream`);
+    throw ioError(
+      context,
+      'UNSUPPORTED',
+      `zip member '${member.name}' is deflated and this runtime has no DecompressionStream`,
+    );
   }
   const out = new Uint8Array(member.size);
   let written = 0;
@@ -223,17 +286,29 @@ async function inflateRaw(compressed: Uint8Array, member: ZipMember, context: Io
       if (done) break;
       if (written + value.length > out.length) {
         await reader.cancel();
-        throw ioError(context, 'PARSE_ERROR', `zip member '${member.name}' inflates past its declared ${member.size} bytes`);
+        throw ioError(
+          context,
+          'PARSE_ERROR',
+          `zip member '${member.name}' inflates past its declared ${member.size} bytes`,
+        );
       }
       out.set(value, written);
       written += value.length;
     }
   } catch (error) {
     if (error instanceof AnnetError) throw error;
-    throw ioError(context, 'PARSE_ERROR', `zip member '${member.name}' holds invalid deflate data (${error instanceof Error ? error.message : String(error)})`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `zip member '${member.name}' holds invalid deflate data (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   if (written !== out.length) {
-    throw ioError(context, 'PARSE_ERROR', `zip member '${member.name}' inflates to ${written} bytes, not its declared ${member.size}`);
+    throw ioError(
+      context,
+      'PARSE_ERROR',
+      `zip member '${member.name}' inflates to ${written} bytes, not its declared ${member.size}`,
+    );
   }
   return out;
 }
@@ -246,13 +321,21 @@ async function inflateRaw(compressed: Uint8Array, member: ZipMember, context: Io
  * @example
  * const archive = writeStoredZip([{ name: 'x.npy', data: encodeNpy(x) }], 'encodeNpz');
  */
-export function writeStoredZip(members: ReadonlyArray<{ readonly name: string; readonly data: Uint8Array }>, operation: string): Uint8Array {
+export function writeStoredZip(
+  members: ReadonlyArray<{ readonly name: string; readonly data: Uint8Array }>,
+  operation: string,
+): Uint8Array {
   const encoder = new TextEncoder();
   const names = members.map((member) => encoder.encode(member.name));
   let total = 22;
-  for (let index = 0; index < members.length; index++) total += 30 + 46 + 2 * names[index].length + members[index].data.length;
+  for (let index = 0; index < members.length; index++)
+    total += 30 + 46 + 2 * names[index].length + members[index].data.length;
   if (members.length > 0xffff || total > 0xffffffff) {
-    throw new AnnetError('UNSUPPORTED', operation, `${members.length} members in ${total} bytes need zip64, which this writer does not produce (limits: 65535 members, 4 GiB)`);
+    throw new AnnetError(
+      'UNSUPPORTED',
+      operation,
+      `${members.length} members in ${total} bytes need zip64, which this writer does not produce (limits: 65535 members, 4 GiB)`,
+    );
   }
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
@@ -268,7 +351,16 @@ export function writeStoredZip(members: ReadonlyArray<{ readonly name: string; r
   });
   const directoryOffset = position;
   members.forEach((member, index) => {
-    position = writeEntryHeader(view, out, position, centralSignature, names[index], member.data.length, crcs[index], offsets[index]);
+    position = writeEntryHeader(
+      view,
+      out,
+      position,
+      centralSignature,
+      names[index],
+      member.data.length,
+      crcs[index],
+      offsets[index],
+    );
   });
   view.setUint32(position, endSignature, true);
   view.setUint16(position + 8, members.length, true);
@@ -279,7 +371,16 @@ export function writeStoredZip(members: ReadonlyArray<{ readonly name: string; r
 }
 
 /** Writes a local header (no `localOffset`) or a central directory entry; returns the next position. */
-function writeEntryHeader(view: DataView, out: Uint8Array, position: number, signature: number, name: Uint8Array, size: number, crc: number, localOffset?: number): number {
+function writeEntryHeader(
+  view: DataView,
+  out: Uint8Array,
+  position: number,
+  signature: number,
+  name: Uint8Array,
+  size: number,
+  crc: number,
+  localOffset?: number,
+): number {
   const central = localOffset !== undefined;
   const utf8Flag = name.some((byte) => byte >= 0x80) ? 1 << 11 : 0;
   let field = position;

@@ -12,14 +12,17 @@ import { runHelperLoop } from './kernel-thread-loop.js';
 const scope = /** @type {any} */ (globalThis);
 
 // Imported outside a worker (a tool that loads every export), it does nothing.
-if (typeof scope.addEventListener === 'function') scope.addEventListener(
-  'message',
-  (event) => {
-    const { module, memory, control, index, layout } = /** @type {BrowserKernelThreadStart} */ (event.data);
-    const kernels = /** @type {HelperKernels} */ (/** @type {unknown} */ (new WebAssembly.Instance(module, { env: { memory } }).exports));
-    scope.postMessage('ready');
-    runHelperLoop(kernels, control, index, layout);
-    scope.close();
-  },
-  { once: true },
-);
+if (typeof scope.addEventListener === 'function')
+  scope.addEventListener(
+    'message',
+    (event) => {
+      const { module, memory, control, index, layout } = /** @type {BrowserKernelThreadStart} */ (event.data);
+      const kernels = /** @type {HelperKernels} */ (
+        /** @type {unknown} */ (new WebAssembly.Instance(module, { env: { memory } }).exports)
+      );
+      scope.postMessage('ready');
+      runHelperLoop(kernels, control, index, layout);
+      scope.close();
+    },
+    { once: true },
+  );

@@ -26,7 +26,10 @@ export interface BrowserKernelThreadStart {
  */
 export interface KernelWorker {
   postMessage(message: unknown): void;
-  addEventListener(type: 'message' | 'error', listener: (event: { readonly data?: unknown; readonly message?: string }) => void): void;
+  addEventListener(
+    type: 'message' | 'error',
+    listener: (event: { readonly data?: unknown; readonly message?: string }) => void,
+  ): void;
   terminate(): void;
 }
 
@@ -106,14 +109,22 @@ export function canBlockThisThread(): boolean {
  * await model.fit(train, options);
  * threads.stop();
  */
-export async function startBrowserKernelThreads(options: BrowserKernelThreadsOptions = {}): Promise<BrowserKernelThreadsHandle> {
-  const navigatorThreads = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+export async function startBrowserKernelThreads(
+  options: BrowserKernelThreadsOptions = {},
+): Promise<BrowserKernelThreadsHandle> {
+  const navigatorThreads = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
   const threads = options.threads ?? Math.max(1, Math.min(4, navigatorThreads ?? 1));
-  if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64) throw new AnnetError('INVALID_ARGUMENT', operation, `threads must be an integer from 1 to 64, got ${threads}`);
+  if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64)
+    throw new AnnetError('INVALID_ARGUMENT', operation, `threads must be an integer from 1 to 64, got ${threads}`);
   const kernels = activeKernels();
   checkThreadable(kernels);
   if (!(options.canBlock ?? canBlockThisThread())) {
-    throw new AnnetError('UNSUPPORTED', operation, "this thread may not block in Atomics.wait (a page's main thread), and kernel threads make the calling thread wait for its helpers; train in a Web Worker and start the kernel threads there, so the page never blocks");
+    throw new AnnetError(
+      'UNSUPPORTED',
+      operation,
+      "this thread may not block in Atomics.wait (a page's main thread), and kernel threads make the calling thread wait for its helpers; train in a Web Worker and start the kernel threads there, so the page never blocks",
+    );
   }
   stopCurrent();
   const helpers = threads - 1;
@@ -125,10 +136,24 @@ export async function startBrowserKernelThreads(options: BrowserKernelThreadsOpt
   const createWorker = options.createWorker ?? defaultWorker;
   const workers: KernelWorker[] = [];
   try {
-    await Promise.all(Array.from({ length: helpers }, (_, index) => startHelper(createWorker, workers, { module: kernels.sharedModule!, memory: kernels.sharedMemory!, control, index, layout: kernelThreadLayout }, options.startTimeoutMilliseconds ?? 10_000)));
+    await Promise.all(
+      Array.from({ length: helpers }, (_, index) =>
+        startHelper(
+          createWorker,
+          workers,
+          { module: kernels.sharedModule!, memory: kernels.sharedMemory!, control, index, layout: kernelThreadLayout },
+          options.startTimeoutMilliseconds ?? 10_000,
+        ),
+      ),
+    );
   } catch (cause) {
     for (const worker of workers) worker.terminate();
-    throw new AnnetError('UNSUPPORTED', operation, `a kernel thread (Web Worker) failed to start: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new AnnetError(
+      'UNSUPPORTED',
+      operation,
+      `a kernel thread (Web Worker) failed to start: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
   const pool = new KernelThreads(control, helpers);
   kernels.useThreads(pool);
@@ -152,15 +177,25 @@ function checkThreadable(kernels: unknown): asserts kernels is WasmKernels {
   const wasm = kernels as Partial<WasmKernels>;
   if (typeof wasm.useThreads === 'function' && wasm.sharedMemory != null) return;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
-  const why = typeof wasm.useThreads !== 'function'
-    ? `the active kernels are ${(kernels as { name: string }).name}, not WebAssembly (see kernelInfo())`
-    : isolated === false
-      ? 'the page is not cross-origin isolated, so there is no shared memory; serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp'
-      : 'the kernel memory is not shared (no SharedArrayBuffer here)';
-  throw new AnnetError('UNSUPPORTED', operation, `kernel threads need the WebAssembly kernels on shared memory: ${why}`);
+  const why =
+    typeof wasm.useThreads !== 'function'
+      ? `the active kernels are ${(kernels as { name: string }).name}, not WebAssembly (see kernelInfo())`
+      : isolated === false
+        ? 'the page is not cross-origin isolated, so there is no shared memory; serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp'
+        : 'the kernel memory is not shared (no SharedArrayBuffer here)';
+  throw new AnnetError(
+    'UNSUPPORTED',
+    operation,
+    `kernel threads need the WebAssembly kernels on shared memory: ${why}`,
+  );
 }
 
-function startHelper(createWorker: (index: number) => KernelWorker, workers: KernelWorker[], start: BrowserKernelThreadStart, timeout: number): Promise<void> {
+function startHelper(
+  createWorker: (index: number) => KernelWorker,
+  workers: KernelWorker[],
+  start: BrowserKernelThreadStart,
+  timeout: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = createWorker(start.index);
     workers.push(worker);
@@ -172,17 +207,29 @@ function startHelper(createWorker: (index: number) => KernelWorker, workers: Ker
       if (error === null) resolve();
       else reject(error);
     };
-    const timer = setTimeout(() => settle(new Error(`worker ${start.index} did not answer within ${timeout} ms`)), timeout);
-    worker.addEventListener('message', (event) => settle(event.data === 'ready' ? null : new Error(`worker ${start.index} answered ${JSON.stringify(event.data)}`)));
-    worker.addEventListener('error', (event) => settle(new Error(`worker ${start.index}: ${event.message ?? 'error'}`)));
+    const timer = setTimeout(
+      () => settle(new Error(`worker ${start.index} did not answer within ${timeout} ms`)),
+      timeout,
+    );
+    worker.addEventListener('message', (event) =>
+      settle(event.data === 'ready' ? null : new Error(`worker ${start.index} answered ${JSON.stringify(event.data)}`)),
+    );
+    worker.addEventListener('error', (event) =>
+      settle(new Error(`worker ${start.index}: ${event.message ?? 'error'}`)),
+    );
     worker.postMessage(start);
   });
 }
 
 function defaultWorker(): KernelWorker {
-  const WorkerClass = (globalThis as { Worker?: new (url: URL, options: { type: 'module'; name: string }) => KernelWorker }).Worker;
+  const WorkerClass = (
+    globalThis as { Worker?: new (url: URL, options: { type: 'module'; name: string }) => KernelWorker }
+  ).Worker;
   if (WorkerClass === undefined) throw new Error('there is no Worker here; pass createWorker');
-  return new WorkerClass(new URL('./browser-kernel-thread-worker.js', import.meta.url), { type: 'module', name: 'annet-kernel-thread' });
+  return new WorkerClass(new URL('./browser-kernel-thread-worker.js', import.meta.url), {
+    type: 'module',
+    name: 'annet-kernel-thread',
+  });
 }
 
 /** The threads started last, so that starting again stops them first. */

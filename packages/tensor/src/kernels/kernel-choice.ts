@@ -52,29 +52,54 @@ let warned = false;
  * const { kernels, record } = chooseKernels(jsKernels);
  * record.reason; // 'WebAssembly relaxed SIMD validates and instantiates here'
  */
-export function chooseKernels(reference: Kernels, options: KernelChoiceOptions = {}): { kernels: Kernels; record: KernelChoice } {
+export function chooseKernels(
+  reference: Kernels,
+  options: KernelChoiceOptions = {},
+): { kernels: Kernels; record: KernelChoice } {
   const choice = options.choice ?? backendChoiceFromEnvironment();
   const warn = options.warn ?? ((message: string) => console.warn(message));
   const done = (kernels: Kernels, reason: string, webAssemblyBlocked = false) => {
     const record: KernelChoice = { name: kernels.name, reason, webAssemblyBlocked, forced: choice !== 'auto' };
     if (kernels === reference && choice === 'auto' && !warned) {
       warned = true;
-      warn(`annet: ${reason}. The TypeScript kernels run instead, about 3-4x slower; kernelInfo() from @annet/tensor reports this.`);
+      warn(
+        `annet: ${reason}. The TypeScript kernels run instead, about 3-4x slower; kernelInfo() from @annet/tensor reports this.`,
+      );
     }
     return { kernels, record };
   };
   if (choice === 'js') return done(reference, 'ANNET_BACKEND=js forces the TypeScript kernels');
   const variant = detectWasmVariant(options.validate);
   if (variant === null) {
-    if (choice === 'wasm') throw new AnnetError('UNSUPPORTED', 'ANNET_BACKEND', 'wasm was forced, but this runtime does not validate WebAssembly SIMD modules; use ANNET_BACKEND=js or leave it unset to fall back automatically');
-    return done(reference, typeof WebAssembly !== 'object' ? 'WebAssembly is not available in this runtime' : 'this runtime does not validate WebAssembly SIMD modules (WebAssembly SIMD is missing or disabled)');
+    if (choice === 'wasm')
+      throw new AnnetError(
+        'UNSUPPORTED',
+        'ANNET_BACKEND',
+        'wasm was forced, but this runtime does not validate WebAssembly SIMD modules; use ANNET_BACKEND=js or leave it unset to fall back automatically',
+      );
+    return done(
+      reference,
+      typeof WebAssembly !== 'object'
+        ? 'WebAssembly is not available in this runtime'
+        : 'this runtime does not validate WebAssembly SIMD modules (WebAssembly SIMD is missing or disabled)',
+    );
   }
   try {
     const kernels = (options.create ?? createWasmKernels)(variant, reference);
     return done(kernels, `WebAssembly ${variant === 'simd' ? 'SIMD' : 'relaxed SIMD'} validates and instantiates here`);
   } catch (cause) {
-    if (choice === 'wasm') throw new AnnetError('UNSUPPORTED', 'ANNET_BACKEND', `wasm was forced, but the ${variant} kernel module failed to instantiate (${String(cause)}); use ANNET_BACKEND=js`, { cause });
-    return done(reference, `WebAssembly is blocked here: the ${variant} kernel module validates but does not compile (${describeCause(cause)}); a Content-Security-Policy needs 'wasm-unsafe-eval' in script-src to allow it`, true);
+    if (choice === 'wasm')
+      throw new AnnetError(
+        'UNSUPPORTED',
+        'ANNET_BACKEND',
+        `wasm was forced, but the ${variant} kernel module failed to instantiate (${String(cause)}); use ANNET_BACKEND=js`,
+        { cause },
+      );
+    return done(
+      reference,
+      `WebAssembly is blocked here: the ${variant} kernel module validates but does not compile (${describeCause(cause)}); a Content-Security-Policy needs 'wasm-unsafe-eval' in script-src to allow it`,
+      true,
+    );
   }
 }
 

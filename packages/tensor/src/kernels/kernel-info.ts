@@ -69,7 +69,11 @@ export function kernelInfo(): KernelInfo {
   return {
     name: kernels.name,
     kind: kindOf(kernels.name),
-    reason: forced ? forcedReason! : record?.name === kernels.name ? record.reason : `the kernels were set with useKernels (${kernels.name})`,
+    reason: forced
+      ? forcedReason!
+      : record?.name === kernels.name
+        ? record.reason
+        : `the kernels were set with useKernels (${kernels.name})`,
     forced: forced || (record?.forced ?? false) || record?.name !== kernels.name,
     webAssemblyBlocked: record?.webAssemblyBlocked ?? false,
     memory: wasm === null ? 'typescript' : shared ? 'shared' : 'copied',
@@ -100,7 +104,12 @@ export function setKernels(kind: KernelKind): KernelInfo {
     forcedKernels = null;
     return kernelInfo();
   }
-  if (kind !== 'typescript' && kind !== 'simd' && kind !== 'relaxed-simd') throw new AnnetError('INVALID_ARGUMENT', 'setKernels', `expected 'typescript', 'simd', 'relaxed-simd' or 'auto', got ${JSON.stringify(kind)}`);
+  if (kind !== 'typescript' && kind !== 'simd' && kind !== 'relaxed-simd')
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'setKernels',
+      `expected 'typescript', 'simd', 'relaxed-simd' or 'auto', got ${JSON.stringify(kind)}`,
+    );
   const previous = useKernels(null);
   let kernels: Kernels;
   try {
@@ -124,15 +133,27 @@ function wasmKernels(variant: WasmVariant): Kernels {
   if (cached !== undefined) return cached;
   const label = variant === 'simd' ? 'WebAssembly SIMD' : 'WebAssembly relaxed SIMD';
   if (typeof WebAssembly !== 'object' || !WebAssembly.validate(wasmModuleBytes(variant))) {
-    const hint = variant === 'relaxed-simd' ? ' (Node 20 needs --experimental-wasm-relaxed-simd; Chromium 114+, Node 22+ have it)' : '';
-    throw new AnnetError('UNSUPPORTED', 'setKernels', `this runtime does not validate ${label} modules${hint}; use setKernels('simd') or 'typescript'`);
+    const hint =
+      variant === 'relaxed-simd'
+        ? ' (Node 20 needs --experimental-wasm-relaxed-simd; Chromium 114+, Node 22+ have it)'
+        : '';
+    throw new AnnetError(
+      'UNSUPPORTED',
+      'setKernels',
+      `this runtime does not validate ${label} modules${hint}; use setKernels('simd') or 'typescript'`,
+    );
   }
   try {
     const kernels = createWasmKernels(variant, jsKernels);
     built.set(variant, kernels);
     return kernels;
   } catch (cause) {
-    throw new AnnetError('UNSUPPORTED', 'setKernels', `the ${label} module validates but does not compile here (${String(cause)}); a Content-Security-Policy needs 'wasm-unsafe-eval' in script-src; use setKernels('typescript')`, { cause });
+    throw new AnnetError(
+      'UNSUPPORTED',
+      'setKernels',
+      `the ${label} module validates but does not compile here (${String(cause)}); a Content-Security-Policy needs 'wasm-unsafe-eval' in script-src; use setKernels('typescript')`,
+      { cause },
+    );
   }
 }
 
@@ -142,7 +163,9 @@ function kindOf(name: string): Exclude<KernelKind, 'auto'> {
 
 function memoryReason(wasm: WasmKernels | null, shared: boolean, isolated: boolean | undefined): string {
   if (wasm === null) return 'the TypeScript kernels read and write the arrays where they are';
-  if (shared) return 'SharedArrayBuffer is available, so the kernel memory is shared: arrays placed there are read in place, and kernel threads can share it';
-  if (isolated === false) return 'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so there is no SharedArrayBuffer: operands are copied into WebAssembly memory per product and kernel threads are not possible';
+  if (shared)
+    return 'SharedArrayBuffer is available, so the kernel memory is shared: arrays placed there are read in place, and kernel threads can share it';
+  if (isolated === false)
+    return 'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so there is no SharedArrayBuffer: operands are copied into WebAssembly memory per product and kernel threads are not possible';
   return 'shared WebAssembly memory is unavailable here, so operands are copied into WebAssembly memory per product and kernel threads are not possible';
 }

@@ -26,8 +26,13 @@ const base = alignUp(heapBase);
  */
 function expectConsistent(memory: KernelMemory, held: readonly { array: Float32Array }[]): void {
   const { live, free, top } = memory.blockLayout();
-  expect(live.map((block) => block.address)).toEqual(held.map(({ array }) => memory.addressOf(array)).sort((first, second) => first - second));
-  for (const block of live) expect(block.size).toBe(alignUp(held.find(({ array }) => memory.addressOf(array) === block.address)!.array.length * 4));
+  expect(live.map((block) => block.address)).toEqual(
+    held.map(({ array }) => memory.addressOf(array)).sort((first, second) => first - second),
+  );
+  for (const block of live)
+    expect(block.size).toBe(
+      alignUp(held.find(({ array }) => memory.addressOf(array) === block.address)!.array.length * 4),
+    );
   const blocks = [...live, ...free].sort((first, second) => first.address - second.address);
   let end = base;
   for (const block of blocks) {
@@ -36,7 +41,8 @@ function expectConsistent(memory: KernelMemory, held: readonly { array: Float32A
     end = block.address + block.size;
   }
   expect(end).toBe(top);
-  for (let index = 1; index < free.length; index++) expect(free[index - 1].address + free[index - 1].size).toBeLessThan(free[index].address);
+  for (let index = 1; index < free.length; index++)
+    expect(free[index - 1].address + free[index - 1].size).toBeLessThan(free[index].address);
   if (free.length > 0) expect(free[free.length - 1].address + free[free.length - 1].size).toBeLessThan(top);
 }
 

@@ -106,7 +106,9 @@ export class KernelMemory {
    * memory.blockLayout(); // { live: [{ address: 0, size: 64 }], free: [], top: 64 }
    */
   blockLayout(): { live: { address: number; size: number }[]; free: { address: number; size: number }[]; top: number } {
-    const live = [...this.live].map(([address, size]) => ({ address, size })).sort((first, second) => first.address - second.address);
+    const live = [...this.live]
+      .map(([address, size]) => ({ address, size }))
+      .sort((first, second) => first.address - second.address);
     return { live, free: this.freeList.map(({ address, size }) => ({ address, size })), top: this.top };
   }
 
@@ -151,7 +153,11 @@ export class KernelMemory {
     const address = this.allocate(size) ?? this.allocate(byteLength);
     if (address === null) {
       this.scratchSize = 0;
-      throw new AnnetError('UNSUPPORTED', 'kernel memory', `cannot reserve ${byteLength} bytes of scratch (memory limit ${this.maximumBytes} bytes); split the product into smaller ones`);
+      throw new AnnetError(
+        'UNSUPPORTED',
+        'kernel memory',
+        `cannot reserve ${byteLength} bytes of scratch (memory limit ${this.maximumBytes} bytes); split the product into smaller ones`,
+      );
     }
     this.scratchAddress = address;
     this.scratchSize = this.live.get(address)!;

@@ -14,7 +14,12 @@ describe('kernel selection', () => {
 
   it('selects WebAssembly SIMD by default where the runtime validates it (wasm-backend.ts), unless ANNET_BACKEND says otherwise', () => {
     const environment = process.env.ANNET_BACKEND;
-    const expected = environment === 'js' ? 'js' : WebAssembly.validate(wasmModuleBytes('relaxed-simd')) ? 'wasm-relaxed-simd' : 'wasm-simd';
+    const expected =
+      environment === 'js'
+        ? 'js'
+        : WebAssembly.validate(wasmModuleBytes('relaxed-simd'))
+          ? 'wasm-relaxed-simd'
+          : 'wasm-simd';
     expect(activeKernels().name).toBe(expected);
   });
 

@@ -18,7 +18,9 @@ describe('KernelThreads (the calling side of the helper protocol)', () => {
     threads.post(0, uniformJob(7));
     expect(control[1]).toBe(7); // the arguments are in the helper's words
     expect(control[0]).toBe(1); // job 1 posted
-    expect(() => threads.wait(0)).toThrow(/kernel thread 0 did not finish a matmul within 50 ms; kernel threads are stopped/);
+    expect(() => threads.wait(0)).toThrow(
+      /kernel thread 0 did not finish a matmul within 50 ms; kernel threads are stopped/,
+    );
     expect(threads.isStopped).toBe(true);
     // Stopping posts -1 ("leave your loop") to every helper.
     expect([control[0], control[controlWords]]).toEqual([-1, -1]);
@@ -31,7 +33,9 @@ describe('KernelThreads (the calling side of the helper protocol)', () => {
     // Play the helper: it finished job 1 and flagged a failure.
     control[17] = 1;
     control[16] = 1;
-    expect(() => threads.wait(0)).toThrow(new AnnetError('INVALID_STATE', 'matmul', 'kernel thread 0 failed while running a matmul slice'));
+    expect(() => threads.wait(0)).toThrow(
+      new AnnetError('INVALID_STATE', 'matmul', 'kernel thread 0 failed while running a matmul slice'),
+    );
     threads.post(0, uniformJob(0));
     expect(control[17]).toBe(0);
     control[16] = 2;

@@ -147,11 +147,16 @@ export class KernelThreads {
         Atomics.wait(this.control, word, done, 100);
         if (Date.now() > deadline) {
           this.stop();
-          throw new AnnetError('INVALID_STATE', operation, `kernel thread ${index} did not finish a matmul within ${this.timeoutMilliseconds} ms; kernel threads are stopped, products run on one thread from now on`);
+          throw new AnnetError(
+            'INVALID_STATE',
+            operation,
+            `kernel thread ${index} did not finish a matmul within ${this.timeoutMilliseconds} ms; kernel threads are stopped, products run on one thread from now on`,
+          );
         }
       }
     }
-    if (Atomics.load(this.control, base + failed) !== 0) throw new AnnetError('INVALID_STATE', operation, `kernel thread ${index} failed while running a matmul slice`);
+    if (Atomics.load(this.control, base + failed) !== 0)
+      throw new AnnetError('INVALID_STATE', operation, `kernel thread ${index} failed while running a matmul slice`);
   }
 
   /** Tells every helper to leave its loop (the threads then end); later products run on the calling thread. Idempotent. */

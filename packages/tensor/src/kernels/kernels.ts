@@ -44,7 +44,12 @@ export interface Kernels {
    * has it; callers fall back to matmul then a bias/activation loop when it is absent:
    * `kernels.matmulBiasActivationFloat32 ? kernels.matmulBiasActivationFloat32(args, bias, 0, 'relu') : ...`.
    */
-  matmulBiasActivationFloat32?(args: MatmulArguments<Float32Array>, bias: Float32Array, biasOffset: number, activation: MatmulActivation): void;
+  matmulBiasActivationFloat32?(
+    args: MatmulArguments<Float32Array>,
+    bias: Float32Array,
+    biasOffset: number,
+    activation: MatmulActivation,
+  ): void;
   /**
    * Optional: a zero-filled Float32Array that these kernels read and write in place (the
    * WebAssembly backend's shared memory), or `null` when none can be had. Arrays from anywhere

@@ -50,33 +50,80 @@ function createBlockedMatmul(): Matmul {
     let a = aStart | 0;
     let b = bStart | 0;
     const end = (aStart + depth * MR) | 0;
-    let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-    let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+    let c00 = 0,
+      c01 = 0,
+      c02 = 0,
+      c03 = 0,
+      c10 = 0,
+      c11 = 0,
+      c12 = 0,
+      c13 = 0;
+    let c20 = 0,
+      c21 = 0,
+      c22 = 0,
+      c23 = 0,
+      c30 = 0,
+      c31 = 0,
+      c32 = 0,
+      c33 = 0;
     while (a < end) {
-      const a0 = scratch[a], a1 = scratch[a + 1], a2 = scratch[a + 2], a3 = scratch[a + 3];
+      const a0 = scratch[a],
+        a1 = scratch[a + 1],
+        a2 = scratch[a + 2],
+        a3 = scratch[a + 3];
       // One B value live at a time keeps 16 accumulators + 5 operands in registers.
       let bValue = scratch[b];
-      c00 += a0 * bValue; c10 += a1 * bValue; c20 += a2 * bValue; c30 += a3 * bValue;
+      c00 += a0 * bValue;
+      c10 += a1 * bValue;
+      c20 += a2 * bValue;
+      c30 += a3 * bValue;
       bValue = scratch[b + 1];
-      c01 += a0 * bValue; c11 += a1 * bValue; c21 += a2 * bValue; c31 += a3 * bValue;
+      c01 += a0 * bValue;
+      c11 += a1 * bValue;
+      c21 += a2 * bValue;
+      c31 += a3 * bValue;
       bValue = scratch[b + 2];
-      c02 += a0 * bValue; c12 += a1 * bValue; c22 += a2 * bValue; c32 += a3 * bValue;
+      c02 += a0 * bValue;
+      c12 += a1 * bValue;
+      c22 += a2 * bValue;
+      c32 += a3 * bValue;
       bValue = scratch[b + 3];
-      c03 += a0 * bValue; c13 += a1 * bValue; c23 += a2 * bValue; c33 += a3 * bValue;
+      c03 += a0 * bValue;
+      c13 += a1 * bValue;
+      c23 += a2 * bValue;
+      c33 += a3 * bValue;
       a = (a + MR) | 0;
       b = (b + NR) | 0;
     }
-    scratch[c] += c00; scratch[c + 1] += c01; scratch[c + 2] += c02; scratch[c + 3] += c03;
+    scratch[c] += c00;
+    scratch[c + 1] += c01;
+    scratch[c + 2] += c02;
+    scratch[c + 3] += c03;
     c += cStride;
-    scratch[c] += c10; scratch[c + 1] += c11; scratch[c + 2] += c12; scratch[c + 3] += c13;
+    scratch[c] += c10;
+    scratch[c + 1] += c11;
+    scratch[c + 2] += c12;
+    scratch[c + 3] += c13;
     c += cStride;
-    scratch[c] += c20; scratch[c + 1] += c21; scratch[c + 2] += c22; scratch[c + 3] += c23;
+    scratch[c] += c20;
+    scratch[c + 1] += c21;
+    scratch[c + 2] += c22;
+    scratch[c + 3] += c23;
     c += cStride;
-    scratch[c] += c30; scratch[c + 1] += c31; scratch[c + 2] += c32; scratch[c + 3] += c33;
+    scratch[c] += c30;
+    scratch[c + 1] += c31;
+    scratch[c + 2] += c32;
+    scratch[c + 3] += c33;
   }
 
   /** Packs op(A)[i0 … i0+rows, p0 … p0+depth] into MR-row panels (zero rows past `rows`). */
-  function packA(args: MatmulArguments<Float32Array | Float64Array>, i0: number, rows: number, p0: number, depth: number): void {
+  function packA(
+    args: MatmulArguments<Float32Array | Float64Array>,
+    i0: number,
+    rows: number,
+    p0: number,
+    depth: number,
+  ): void {
     const { a, aOffset, lda, transposeA } = args;
     for (let panel = 0; panel < rows; panel += MR) {
       const base = aRegion + panel * depth;
@@ -100,7 +147,13 @@ function createBlockedMatmul(): Matmul {
   }
 
   /** Packs op(B)[p0 … p0+depth, j0 … j0+columns] into NR-column panels (zero columns past `columns`). */
-  function packB(args: MatmulArguments<Float32Array | Float64Array>, p0: number, depth: number, j0: number, columns: number): void {
+  function packB(
+    args: MatmulArguments<Float32Array | Float64Array>,
+    p0: number,
+    depth: number,
+    j0: number,
+    columns: number,
+  ): void {
     const { b, bOffset, ldb, transposeB } = args;
     for (let panel = 0; panel < columns; panel += NR) {
       const base = bRegion + panel * depth;
@@ -124,7 +177,14 @@ function createBlockedMatmul(): Matmul {
   }
 
   /** Writes (or adds) the float64 C block to `out`: the one rounding of a float32 result. */
-  function storeC(args: MatmulArguments<Float32Array | Float64Array>, i0: number, rows: number, j0: number, columns: number, cStride: number): void {
+  function storeC(
+    args: MatmulArguments<Float32Array | Float64Array>,
+    i0: number,
+    rows: number,
+    j0: number,
+    columns: number,
+    cStride: number,
+  ): void {
     const { out, outOffset, ldc, accumulate } = args;
     for (let r = 0; r < rows; r++) {
       const row = outOffset + (i0 + r) * ldc + j0;
@@ -134,7 +194,14 @@ function createBlockedMatmul(): Matmul {
     }
   }
 
-  function multiplyBlock(args: MatmulArguments<Float32Array | Float64Array>, i0: number, rows: number, j0: number, columns: number, kc: number): void {
+  function multiplyBlock(
+    args: MatmulArguments<Float32Array | Float64Array>,
+    i0: number,
+    rows: number,
+    j0: number,
+    columns: number,
+    kc: number,
+  ): void {
     const cStride = Math.ceil(columns / NR) * NR;
     scratch.fill(0, cRegion, cRegion + Math.ceil(rows / MR) * MR * cStride);
     for (let p0 = 0; p0 < args.k; p0 += kc) {

@@ -17,10 +17,13 @@ function numberedJob() {
 }
 
 describe('the matmul job layout (one named ABI for the caller, the helpers and the kernel module)', () => {
-  it('lists the parameters of assembly/matmul.ts\'s matmulF32, by name and in order', () => {
+  it("lists the parameters of assembly/matmul.ts's matmulF32, by name and in order", () => {
     const source = fs.readFileSync(path.join(assemblyFolder, 'matmul.ts'), 'utf8');
     const parameters = /export function matmulF32\(([^)]*)\)/.exec(source)![1];
-    const names = parameters.split(',').map((parameter) => parameter.trim().split(':')[0].trim()).filter((name) => name !== '');
+    const names = parameters
+      .split(',')
+      .map((parameter) => parameter.trim().split(':')[0].trim())
+      .filter((name) => name !== '');
     expect(names).toEqual([...matmulJobFields]);
     expect(matmulJobWords).toBe(15);
   });
@@ -33,7 +36,20 @@ describe('the matmul job layout (one named ABI for the caller, the helpers and t
 
   it('slices rows and columns at the addresses a hand computation gives', () => {
     // A [10,10] x [10,20] product: A at 1000 (lda 10), B at 2000 (ldb 20), C at 3000 (ldc 20), bias at 4000.
-    const whole = Object.assign(createMatmulJob(), { a: 1000, lda: 10, b: 2000, ldb: 20, c: 3000, ldc: 20, m: 10, n: 20, k: 10, bias: 4000, activation: 1, scratch: 9000 });
+    const whole = Object.assign(createMatmulJob(), {
+      a: 1000,
+      lda: 10,
+      b: 2000,
+      ldb: 20,
+      c: 3000,
+      ldc: 20,
+      m: 10,
+      n: 20,
+      k: 10,
+      bias: 4000,
+      activation: 1,
+      scratch: 9000,
+    });
     const slice = createMatmulJob();
     // Rows 5..9: A and C move down 5 rows (4 bytes x 5 x their strides); B and the bias stay.
     sliceMatmulJob(whole, slice, true, 5, 5, 9500);

@@ -53,7 +53,21 @@ export interface MatmulJob {
  * matmulJobFields.indexOf('m'); // 8: the ninth word and the ninth argument
  */
 export const matmulJobFields = [
-  'a', 'lda', 'transposeA', 'b', 'ldb', 'transposeB', 'c', 'ldc', 'm', 'n', 'k', 'accumulate', 'bias', 'activation', 'scratch',
+  'a',
+  'lda',
+  'transposeA',
+  'b',
+  'ldb',
+  'transposeB',
+  'c',
+  'ldc',
+  'm',
+  'n',
+  'k',
+  'accumulate',
+  'bias',
+  'activation',
+  'scratch',
 ] as const satisfies readonly (keyof MatmulJob)[];
 
 // Compile-time check that the list names every field of MatmulJob.
@@ -76,7 +90,23 @@ export const matmulJobWords = matmulJobFields.length;
  * job.m = 64;
  */
 export function createMatmulJob(): MatmulJob {
-  return { a: 0, lda: 0, transposeA: 0, b: 0, ldb: 0, transposeB: 0, c: 0, ldc: 0, m: 0, n: 0, k: 0, accumulate: 0, bias: 0, activation: 0, scratch: 0 };
+  return {
+    a: 0,
+    lda: 0,
+    transposeA: 0,
+    b: 0,
+    ldb: 0,
+    transposeB: 0,
+    c: 0,
+    ldc: 0,
+    m: 0,
+    n: 0,
+    k: 0,
+    accumulate: 0,
+    bias: 0,
+    activation: 0,
+    scratch: 0,
+  };
 }
 
 /**
@@ -96,7 +126,23 @@ export function writeMatmulJob(job: MatmulJob, words: Int32Array, at: number): v
  * runMatmulJob(exports, job);
  */
 export function runMatmulJob(exports: WasmKernelExports, job: MatmulJob): void {
-  exports.matmulF32(job.a, job.lda, job.transposeA, job.b, job.ldb, job.transposeB, job.c, job.ldc, job.m, job.n, job.k, job.accumulate, job.bias, job.activation, job.scratch);
+  exports.matmulF32(
+    job.a,
+    job.lda,
+    job.transposeA,
+    job.b,
+    job.ldb,
+    job.transposeB,
+    job.c,
+    job.ldc,
+    job.m,
+    job.n,
+    job.k,
+    job.accumulate,
+    job.bias,
+    job.activation,
+    job.scratch,
+  );
 }
 
 /**
@@ -107,7 +153,14 @@ export function runMatmulJob(exports: WasmKernelExports, job: MatmulJob): void {
  * @example
  * sliceMatmulJob(whole, slice, true, 0, 35, whole.scratch); // rows 0..34
  */
-export function sliceMatmulJob(whole: MatmulJob, slice: MatmulJob, byRows: boolean, start: number, count: number, scratch: number): void {
+export function sliceMatmulJob(
+  whole: MatmulJob,
+  slice: MatmulJob,
+  byRows: boolean,
+  start: number,
+  count: number,
+  scratch: number,
+): void {
   const transposeA = whole.transposeA !== 0;
   const transposeB = whole.transposeB !== 0;
   // Rows of op(A) start at a + i·lda (or a + i when transposed); columns of op(B) at b + j (or b + j·ldb).

@@ -19,9 +19,20 @@ function placed(length: number, resident: boolean, seed: number): Float32Array {
 }
 
 interface Placement {
-  m: number; n: number; k: number; transposeA: boolean; transposeB: boolean; accumulate: boolean;
-  pad: number; offset: number; seed: number; activation: MatmulActivation | null;
-  residentA: boolean; residentB: boolean; residentOut: boolean; residentBias: boolean;
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  accumulate: boolean;
+  pad: number;
+  offset: number;
+  seed: number;
+  activation: MatmulActivation | null;
+  residentA: boolean;
+  residentB: boolean;
+  residentOut: boolean;
+  residentBias: boolean;
 }
 
 /** The same product with operands where `placement` says, and with every operand copied (ordinary arrays). */
@@ -34,10 +45,32 @@ function runBoth(placement: Placement): { placed: Float32Array; copied: Float32A
   const bLength = offset + (transposeB ? n : k) * ldb;
   const outLength = offset + m * ldc;
   const build = (a: Float32Array, b: Float32Array, out: Float32Array): MatmulArguments<Float32Array> => ({
-    a, aOffset: offset, lda, transposeA, b, bOffset: offset, ldb, transposeB, out, outOffset: offset, ldc, m, n, k, accumulate: placement.accumulate,
+    a,
+    aOffset: offset,
+    lda,
+    transposeA,
+    b,
+    bOffset: offset,
+    ldb,
+    transposeB,
+    out,
+    outOffset: offset,
+    ldc,
+    m,
+    n,
+    k,
+    accumulate: placement.accumulate,
   });
-  const inPlace = build(placed(aLength, placement.residentA, seed), placed(bLength, placement.residentB, seed + 1), placed(outLength, placement.residentOut, seed + 2));
-  const copied = build(placed(aLength, false, seed), placed(bLength, false, seed + 1), placed(outLength, false, seed + 2));
+  const inPlace = build(
+    placed(aLength, placement.residentA, seed),
+    placed(bLength, placement.residentB, seed + 1),
+    placed(outLength, placement.residentOut, seed + 2),
+  );
+  const copied = build(
+    placed(aLength, false, seed),
+    placed(bLength, false, seed + 1),
+    placed(outLength, false, seed + 2),
+  );
   if (placement.activation === null) {
     kernels.matmulFloat32(inPlace);
     kernels.matmulFloat32(copied);
@@ -65,16 +98,32 @@ describe('resident operands (tensors in the shared WebAssembly memory)', () => {
   it('give bit-identical products to copied operands, for every mix of resident and copied A, B, out and bias', () => {
     // The kernel reads the same values in the same order either way; only where they live differs.
     const placement = fc.record({
-      m: fc.integer({ min: 0, max: 30 }), n: fc.integer({ min: 0, max: 30 }), k: fc.integer({ min: 0, max: 40 }),
-      transposeA: fc.boolean(), transposeB: fc.boolean(), accumulate: fc.boolean(),
-      pad: fc.integer({ min: 0, max: 3 }), offset: fc.integer({ min: 0, max: 5 }), seed: fc.integer({ min: 1, max: 1e6 }),
+      m: fc.integer({ min: 0, max: 30 }),
+      n: fc.integer({ min: 0, max: 30 }),
+      k: fc.integer({ min: 0, max: 40 }),
+      transposeA: fc.boolean(),
+      transposeB: fc.boolean(),
+      accumulate: fc.boolean(),
+      pad: fc.integer({ min: 0, max: 3 }),
+      offset: fc.integer({ min: 0, max: 5 }),
+      seed: fc.integer({ min: 1, max: 1e6 }),
       activation: fc.constantFrom<MatmulActivation | null>(null, 'none', 'relu'),
-      residentA: fc.boolean(), residentB: fc.boolean(), residentOut: fc.boolean(), residentBias: fc.boolean(),
+      residentA: fc.boolean(),
+      residentB: fc.boolean(),
+      residentOut: fc.boolean(),
+      residentBias: fc.boolean(),
     });
-    fc.assert(fc.property(placement, (chosen) => {
-      const { placed: inPlace, copied } = runBoth(chosen);
-      expect(Buffer.from(inPlace.buffer, inPlace.byteOffset, inPlace.byteLength).equals(Buffer.from(copied.buffer, copied.byteOffset, copied.byteLength))).toBe(true);
-    }), { numRuns: 120 });
+    fc.assert(
+      fc.property(placement, (chosen) => {
+        const { placed: inPlace, copied } = runBoth(chosen);
+        expect(
+          Buffer.from(inPlace.buffer, inPlace.byteOffset, inPlace.byteLength).equals(
+            Buffer.from(copied.buffer, copied.byteOffset, copied.byteLength),
+          ),
+        ).toBe(true);
+      }),
+      { numRuns: 120 },
+    );
   });
 
   it('stay valid and keep their values when the memory grows (a shared memory never detaches views)', () => {
@@ -91,7 +140,23 @@ describe('resident operands (tensors in the shared WebAssembly memory)', () => {
     expect(large[0]).toBe(7);
     // A product on the early array after growth reads and writes the same bytes.
     const out = fresh.allocateFloat32(1)!;
-    fresh.matmulFloat32({ a: early, aOffset: 0, lda: 1000, transposeA: false, b: early, bOffset: 0, ldb: 1, transposeB: false, out, outOffset: 0, ldc: 1, m: 1, n: 1, k: 1000, accumulate: false });
+    fresh.matmulFloat32({
+      a: early,
+      aOffset: 0,
+      lda: 1000,
+      transposeA: false,
+      b: early,
+      bOffset: 0,
+      ldb: 1,
+      transposeB: false,
+      out,
+      outOffset: 0,
+      ldc: 1,
+      m: 1,
+      n: 1,
+      k: 1000,
+      accumulate: false,
+    });
     const dot = expected.reduce((total, value) => total + value * value, 0);
     expect(Math.abs(out[0] - dot)).toBeLessThan(1e-4 * dot);
   });
@@ -105,9 +170,9 @@ describe('KernelMemory (the allocator)', () => {
 
   it('reuses a freed block, zero-filled, and merges neighbours so a large block fits again', () => {
     const memory = memoryFor();
-    const first = memory.allocateFloat32(16)!;   // 64 bytes at 0
-    const second = memory.allocateFloat32(16)!;  // 64 bytes at 64
-    const third = memory.allocateFloat32(16)!;   // 64 bytes at 128
+    const first = memory.allocateFloat32(16)!; // 64 bytes at 0
+    const second = memory.allocateFloat32(16)!; // 64 bytes at 64
+    const third = memory.allocateFloat32(16)!; // 64 bytes at 128
     expect([first, second, third].map((array) => memory.addressOf(array))).toEqual([0, 64, 128]);
     second.fill(3);
     memory.free(64);
@@ -143,7 +208,6 @@ describe('KernelMemory (the allocator)', () => {
     expect(big).not.toBeNull();
     expect(() => memory.scratch(3 * 1024 * 1024)).not.toThrow();
   });
-
 
   it('hands out nothing over an ordinary memory, whose growth would detach the arrays', () => {
     const ordinary = new KernelMemory(new WebAssembly.Memory({ initial: 1 }), 0, false);
@@ -182,7 +246,7 @@ describe('garbage collection of resident arrays', () => {
     expect(memory.addressOf(memory.allocateFloat32(16)!)).toBe(address + 64);
   });
 
-  it('returns a collected array\'s block to the allocator (no dispose needed)', async () => {
+  it("returns a collected array's block to the allocator (no dispose needed)", async () => {
     const collect = (globalThis as { gc?: () => void }).gc;
     expect(collect, 'vitest.config.ts runs the tests with --expose-gc').toBeTypeOf('function');
     const memory = new KernelMemory(createSharedKernelMemory()!, 0, true, 512);

@@ -6,8 +6,12 @@ import { detectWasmVariant, wasmModuleBytes } from './wasm-module.js';
 
 const reference: Kernels = {
   name: 'js',
-  matmulFloat32: () => { throw new Error('not used'); },
-  matmulFloat64: () => { throw new Error('not used'); },
+  matmulFloat32: () => {
+    throw new Error('not used');
+  },
+  matmulFloat64: () => {
+    throw new Error('not used');
+  },
 };
 
 /** What this runtime really supports: Node 20 validates plain SIMD but not relaxed SIMD without a flag. */
@@ -22,10 +26,13 @@ afterEach(() => {
 });
 
 describe('detectWasmVariant', () => {
-  it('prefers relaxed SIMD when the relaxed module validates', () => expect(detectWasmVariant(() => true)).toBe('relaxed-simd'));
-  it('takes plain SIMD when only the SIMD module validates', () => expect(detectWasmVariant(onlyPlainSimd)).toBe('simd'));
+  it('prefers relaxed SIMD when the relaxed module validates', () =>
+    expect(detectWasmVariant(() => true)).toBe('relaxed-simd'));
+  it('takes plain SIMD when only the SIMD module validates', () =>
+    expect(detectWasmVariant(onlyPlainSimd)).toBe('simd'));
   it('reports no WebAssembly SIMD when neither validates', () => expect(detectWasmVariant(noSimd)).toBeNull());
-  it('matches the real runtime by default', () => expect(detectWasmVariant()).toBe(runtimeHasRelaxed ? 'relaxed-simd' : 'simd'));
+  it('matches the real runtime by default', () =>
+    expect(detectWasmVariant()).toBe(runtimeHasRelaxed ? 'relaxed-simd' : 'simd'));
 });
 
 describe('selectKernels', () => {
@@ -58,7 +65,9 @@ describe('selectKernels', () => {
     expect(selectKernels(reference).name).toMatch(/^wasm-/);
     const attempt = () => selectKernels(reference, { validate: noSimd });
     expect(attempt).toThrow(AnnetError);
-    expect(attempt).toThrow('ANNET_BACKEND: wasm was forced, but this runtime does not validate WebAssembly SIMD modules; use ANNET_BACKEND=js or leave it unset to fall back automatically');
+    expect(attempt).toThrow(
+      'ANNET_BACKEND: wasm was forced, but this runtime does not validate WebAssembly SIMD modules; use ANNET_BACKEND=js or leave it unset to fall back automatically',
+    );
   });
 
   it('lets an explicit choice override the environment', () => {
@@ -74,12 +83,20 @@ describe('backendChoiceFromEnvironment', () => {
       else process.env.ANNET_BACKEND = value;
       return backendChoiceFromEnvironment();
     };
-    expect([read('js'), read('WASM'), read(' auto '), read(''), read(undefined)]).toEqual(['js', 'wasm', 'auto', 'auto', 'auto']);
+    expect([read('js'), read('WASM'), read(' auto '), read(''), read(undefined)]).toEqual([
+      'js',
+      'wasm',
+      'auto',
+      'auto',
+      'auto',
+    ]);
   });
 
   it('rejects an unknown backend with a message naming the choices', () => {
     process.env.ANNET_BACKEND = 'gpu';
-    expect(() => backendChoiceFromEnvironment()).toThrow('ANNET_BACKEND: unknown backend "gpu"; expected "js", "wasm" or "auto" (or leave it unset)');
+    expect(() => backendChoiceFromEnvironment()).toThrow(
+      'ANNET_BACKEND: unknown backend "gpu"; expected "js", "wasm" or "auto" (or leave it unset)',
+    );
   });
 
   it('answers auto where there is no process global (browsers)', () => {

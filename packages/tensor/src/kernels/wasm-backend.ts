@@ -40,7 +40,11 @@ export function backendChoiceFromEnvironment(): BackendChoice {
   const value = environment?.ANNET_BACKEND?.trim().toLowerCase();
   if (value === undefined || value === '' || value === 'auto') return 'auto';
   if (value === 'js' || value === 'wasm') return value;
-  throw new AnnetError('INVALID_ARGUMENT', operation, `unknown backend ${JSON.stringify(environment?.ANNET_BACKEND)}; expected "js", "wasm" or "auto" (or leave it unset)`);
+  throw new AnnetError(
+    'INVALID_ARGUMENT',
+    operation,
+    `unknown backend ${JSON.stringify(environment?.ANNET_BACKEND)}; expected "js", "wasm" or "auto" (or leave it unset)`,
+  );
 }
 
 /**
@@ -62,12 +66,21 @@ export function selectKernels(reference: Kernels, options: BackendSelectionOptio
   const variant = detectWasmVariant(options.validate);
   if (variant === null) {
     if (choice === 'auto') return reference;
-    throw new AnnetError('UNSUPPORTED', operation, 'wasm was forced, but this runtime does not validate WebAssembly SIMD modules; use ANNET_BACKEND=js or leave it unset to fall back automatically');
+    throw new AnnetError(
+      'UNSUPPORTED',
+      operation,
+      'wasm was forced, but this runtime does not validate WebAssembly SIMD modules; use ANNET_BACKEND=js or leave it unset to fall back automatically',
+    );
   }
   try {
     return createWasmKernels(variant, reference);
   } catch (cause) {
     if (choice === 'auto') return reference;
-    throw new AnnetError('UNSUPPORTED', operation, `wasm was forced, but the ${variant} kernel module failed to instantiate (${String(cause)}); use ANNET_BACKEND=js`, { cause });
+    throw new AnnetError(
+      'UNSUPPORTED',
+      operation,
+      `wasm was forced, but the ${variant} kernel module failed to instantiate (${String(cause)}); use ANNET_BACKEND=js`,
+      { cause },
+    );
   }
 }

@@ -7,7 +7,9 @@ import { createWasmKernels } from './wasm-kernels.js';
 /** A float64 stand-in for the reference: the wasm backend must never route float32 work here. */
 const float64Only: Kernels = {
   name: 'float64-only',
-  matmulFloat32: () => { throw new Error('float32 matmul reached the reference'); },
+  matmulFloat32: () => {
+    throw new Error('float32 matmul reached the reference');
+  },
   matmulFloat64: (args) => naiveMatmul(args, null, 0, 'none'),
 };
 
@@ -22,7 +24,12 @@ function elementB<T extends Float32Array | Float64Array>(args: MatmulArguments<T
 }
 
 /** The oracle: a triple loop with a float64 sum per output, then the epilogue in the documented order. */
-function naiveMatmul<T extends Float32Array | Float64Array>(args: MatmulArguments<T>, bias: T | null, biasOffset: number, activation: MatmulActivation): void {
+function naiveMatmul<T extends Float32Array | Float64Array>(
+  args: MatmulArguments<T>,
+  bias: T | null,
+  biasOffset: number,
+  activation: MatmulActivation,
+): void {
   for (let i = 0; i < args.m; i++) {
     for (let j = 0; j < args.n; j++) {
       let sum = 0;
@@ -36,16 +43,31 @@ function naiveMatmul<T extends Float32Array | Float64Array>(args: MatmulArgument
 }
 
 /** Sum of |a||b| over p plus |previous out|: the scale a float32 dot product's rounding error is relative to. */
-function errorScale(args: MatmulArguments<Float32Array>, previous: Float32Array, bias: Float32Array | null, i: number, j: number): number {
+function errorScale(
+  args: MatmulArguments<Float32Array>,
+  previous: Float32Array,
+  bias: Float32Array | null,
+  i: number,
+  j: number,
+): number {
   let scale = args.accumulate ? Math.abs(previous[args.outOffset + i * args.ldc + j]) : 0;
   for (let p = 0; p < args.k; p++) scale += Math.abs(elementA(args, i, p) * elementB(args, p, j));
   return scale + (bias === null ? 0 : Math.abs(bias[j]));
 }
 
 interface Layout {
-  m: number; n: number; k: number;
-  transposeA: boolean; transposeB: boolean; accumulate: boolean;
-  padA: number; padB: number; padC: number; offsetA: number; offsetB: number; offsetC: number;
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  accumulate: boolean;
+  padA: number;
+  padB: number;
+  padC: number;
+  offsetA: number;
+  offsetB: number;
+  offsetC: number;
   seed: number;
 }
 
@@ -69,24 +91,44 @@ function buildArguments(layout: Layout): MatmulArguments<Float32Array> {
   const ldb = bColumns + layout.padB;
   const ldc = n + layout.padC;
   return {
-    a: filled(layout.offsetA + aRows * lda, layout.seed), aOffset: layout.offsetA, lda, transposeA,
-    b: filled(layout.offsetB + bRows * ldb, layout.seed + 1), bOffset: layout.offsetB, ldb, transposeB,
-    out: filled(layout.offsetC + m * ldc, layout.seed + 2), outOffset: layout.offsetC, ldc,
-    m, n, k, accumulate,
+    a: filled(layout.offsetA + aRows * lda, layout.seed),
+    aOffset: layout.offsetA,
+    lda,
+    transposeA,
+    b: filled(layout.offsetB + bRows * ldb, layout.seed + 1),
+    bOffset: layout.offsetB,
+    ldb,
+    transposeB,
+    out: filled(layout.offsetC + m * ldc, layout.seed + 2),
+    outOffset: layout.offsetC,
+    ldc,
+    m,
+    n,
+    k,
+    accumulate,
   };
 }
 
 /** Runs the wasm kernel and the oracle on copies and checks every element of `out`, gaps included. */
-function expectAgreement(layout: Layout, bias: Float32Array | null = null, activation: MatmulActivation = 'none'): void {
+function expectAgreement(
+  layout: Layout,
+  bias: Float32Array | null = null,
+  activation: MatmulActivation = 'none',
+): void {
   const args = buildArguments(layout);
   const previous = args.out.slice();
   const expected = new Float64Array(previous);
-  naiveMatmul({ ...args, a: Float64Array.from(args.a), b: Float64Array.from(args.b), out: expected }, bias === null ? null : Float64Array.from(bias), 0, activation);
+  naiveMatmul(
+    { ...args, a: Float64Array.from(args.a), b: Float64Array.from(args.b), out: expected },
+    bias === null ? null : Float64Array.from(bias),
+    0,
+    activation,
+  );
   if (bias === null && activation === 'none') kernels.matmulFloat32(args);
   else kernels.matmulBiasActivationFloat32(args, bias ?? new Float32Array(args.n), 0, activation);
   for (let index = 0; index < args.out.length; index++) {
     const row = Math.floor((index - args.outOffset) / args.ldc);
-    const column = (index - args.outOffset) - row * args.ldc;
+    const column = index - args.outOffset - row * args.ldc;
     const inside = index >= args.outOffset && row < args.m && column < args.n;
     if (!inside) {
       expect(args.out[index], `untouched element ${index}`).toBe(previous[index]);
@@ -94,28 +136,62 @@ function expectAgreement(layout: Layout, bias: Float32Array | null = null, activ
     }
     const tolerance = 1e-5 * errorScale(args, previous, bias, row, column) + 1e-30;
     const error = Math.abs(args.out[index] - expected[index]);
-    if (!(error <= tolerance)) expect.fail(`out[${row},${column}] = ${args.out[index]}, expected ${expected[index]} (tolerance ${tolerance}) for ${JSON.stringify(layout)}`);
+    if (!(error <= tolerance))
+      expect.fail(
+        `out[${row},${column}] = ${args.out[index]}, expected ${expected[index]} (tolerance ${tolerance}) for ${JSON.stringify(layout)}`,
+      );
   }
 }
 
 const layoutArbitrary = fc.record({
-  m: fc.integer({ min: 0, max: 37 }), n: fc.integer({ min: 0, max: 37 }), k: fc.integer({ min: 0, max: 40 }),
-  transposeA: fc.boolean(), transposeB: fc.boolean(), accumulate: fc.boolean(),
-  padA: fc.integer({ min: 0, max: 3 }), padB: fc.integer({ min: 0, max: 3 }), padC: fc.integer({ min: 0, max: 3 }),
-  offsetA: fc.integer({ min: 0, max: 5 }), offsetB: fc.integer({ min: 0, max: 5 }), offsetC: fc.integer({ min: 0, max: 5 }),
+  m: fc.integer({ min: 0, max: 37 }),
+  n: fc.integer({ min: 0, max: 37 }),
+  k: fc.integer({ min: 0, max: 40 }),
+  transposeA: fc.boolean(),
+  transposeB: fc.boolean(),
+  accumulate: fc.boolean(),
+  padA: fc.integer({ min: 0, max: 3 }),
+  padB: fc.integer({ min: 0, max: 3 }),
+  padC: fc.integer({ min: 0, max: 3 }),
+  offsetA: fc.integer({ min: 0, max: 5 }),
+  offsetB: fc.integer({ min: 0, max: 5 }),
+  offsetC: fc.integer({ min: 0, max: 5 }),
   seed: fc.integer({ min: 1, max: 1e6 }),
 });
 
-const plain = { transposeA: false, transposeB: false, accumulate: false, padA: 0, padB: 0, padC: 0, offsetA: 0, offsetB: 0, offsetC: 0, seed: 9 };
+const plain = {
+  transposeA: false,
+  transposeB: false,
+  accumulate: false,
+  padA: 0,
+  padB: 0,
+  padC: 0,
+  offsetA: 0,
+  offsetB: 0,
+  offsetC: 0,
+  seed: 9,
+};
 
 describe('createWasmKernels (WebAssembly SIMD matmul)', () => {
   it('computes a hand-checked 2x3 · 3x2 product', () => {
     // [[1,2,3],[4,5,6]] · [[7,8],[9,10],[11,12]] = [[1*7+2*9+3*11, 1*8+2*10+3*12], [4*7+5*9+6*11, 4*8+5*10+6*12]] = [[58,64],[139,154]]
     const out = new Float32Array(4);
     kernels.matmulFloat32({
-      a: Float32Array.of(1, 2, 3, 4, 5, 6), aOffset: 0, lda: 3, transposeA: false,
-      b: Float32Array.of(7, 8, 9, 10, 11, 12), bOffset: 0, ldb: 2, transposeB: false,
-      out, outOffset: 0, ldc: 2, m: 2, n: 2, k: 3, accumulate: false,
+      a: Float32Array.of(1, 2, 3, 4, 5, 6),
+      aOffset: 0,
+      lda: 3,
+      transposeA: false,
+      b: Float32Array.of(7, 8, 9, 10, 11, 12),
+      bOffset: 0,
+      ldb: 2,
+      transposeB: false,
+      out,
+      outOffset: 0,
+      ldc: 2,
+      m: 2,
+      n: 2,
+      k: 3,
+      accumulate: false,
     });
     expect([...out]).toEqual([58, 64, 139, 154]);
   });
@@ -125,7 +201,20 @@ describe('createWasmKernels (WebAssembly SIMD matmul)', () => {
     // A·B^T = [[1*5+2*6, 1*7+2*8], [3*5+4*6, 3*7+4*8]] = [[17,23],[39,53]].
     const a = Float32Array.of(1, 2, 3, 4);
     const b = Float32Array.of(5, 6, 7, 8);
-    const base = { a, aOffset: 0, lda: 2, b, bOffset: 0, ldb: 2, outOffset: 0, ldc: 2, m: 2, n: 2, k: 2, accumulate: false };
+    const base = {
+      a,
+      aOffset: 0,
+      lda: 2,
+      b,
+      bOffset: 0,
+      ldb: 2,
+      outOffset: 0,
+      ldc: 2,
+      m: 2,
+      n: 2,
+      k: 2,
+      accumulate: false,
+    };
     const transposedA = new Float32Array(4);
     kernels.matmulFloat32({ ...base, transposeA: true, transposeB: false, out: transposedA });
     const transposedB = new Float32Array(4);
@@ -135,30 +224,40 @@ describe('createWasmKernels (WebAssembly SIMD matmul)', () => {
   });
 
   it('agrees with a naive float64 reference over random shapes, transposes, accumulate, offsets and leading dimensions', () => {
-    fc.assert(fc.property(layoutArbitrary, (layout) => expectAgreement(layout)), { numRuns: 150 });
+    fc.assert(
+      fc.property(layoutArbitrary, (layout) => expectAgreement(layout)),
+      { numRuns: 150 },
+    );
   });
 
   it('agrees with the TypeScript reference kernels (jsKernels) over random layouts', () => {
-    fc.assert(fc.property(layoutArbitrary, (layout) => {
-      const args = buildArguments(layout);
-      const previous = args.out.slice();
-      const expected = { ...args, out: args.out.slice() };
-      jsKernels.matmulFloat32(expected);
-      kernels.matmulFloat32(args);
-      args.out.forEach((value, index) => {
-        const row = Math.floor((index - args.outOffset) / args.ldc);
-        const column = index - args.outOffset - row * args.ldc;
-        const inside = index >= args.outOffset && row < args.m && column < args.n;
-        const tolerance = inside ? 1e-5 * errorScale(args, previous, null, row, column) : 0;
-        if (!(Math.abs(value - expected.out[index]) <= tolerance)) expect.fail(`out[${index}] = ${value}, reference ${expected.out[index]} for ${JSON.stringify(layout)}`);
-      });
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(layoutArbitrary, (layout) => {
+        const args = buildArguments(layout);
+        const previous = args.out.slice();
+        const expected = { ...args, out: args.out.slice() };
+        jsKernels.matmulFloat32(expected);
+        kernels.matmulFloat32(args);
+        args.out.forEach((value, index) => {
+          const row = Math.floor((index - args.outOffset) / args.ldc);
+          const column = index - args.outOffset - row * args.ldc;
+          const inside = index >= args.outOffset && row < args.m && column < args.n;
+          const tolerance = inside ? 1e-5 * errorScale(args, previous, null, row, column) : 0;
+          if (!(Math.abs(value - expected.out[index]) <= tolerance))
+            expect.fail(`out[${index}] = ${value}, reference ${expected.out[index]} for ${JSON.stringify(layout)}`);
+        });
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('fuses bias and ReLU into the product, and agrees with the reference', () => {
-    fc.assert(fc.property(layoutArbitrary, fc.constantFrom<MatmulActivation>('none', 'relu'), (layout, activation) => {
-      expectAgreement(layout, filled(layout.n, layout.seed + 3), activation);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(layoutArbitrary, fc.constantFrom<MatmulActivation>('none', 'relu'), (layout, activation) => {
+        expectAgreement(layout, filled(layout.n, layout.seed + 3), activation);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('agrees across several cache blocks (k > 256, m > 80, n > 1024) in every transpose case', () => {
@@ -179,7 +278,22 @@ describe('createWasmKernels (WebAssembly SIMD matmul)', () => {
   it('writes the epilogue alone when k = 0: out = relu(0 + bias), or relu(out + bias) when accumulating', () => {
     const bias = Float32Array.of(1, -2, 3);
     const out = Float32Array.of(5, 5, -10, 7, 7, 7);
-    const args = { a: new Float32Array(0), aOffset: 0, lda: 0, transposeA: false, b: new Float32Array(0), bOffset: 0, ldb: 3, transposeB: false, out, outOffset: 0, ldc: 3, m: 2, n: 3, k: 0 };
+    const args = {
+      a: new Float32Array(0),
+      aOffset: 0,
+      lda: 0,
+      transposeA: false,
+      b: new Float32Array(0),
+      bOffset: 0,
+      ldb: 3,
+      transposeB: false,
+      out,
+      outOffset: 0,
+      ldc: 3,
+      m: 2,
+      n: 3,
+      k: 0,
+    };
     kernels.matmulBiasActivationFloat32({ ...args, accumulate: true }, bias, 0, 'relu');
     // [5+1, 5-2, -10+3] -> relu -> [6, 3, 0]; [7+1, 7-2, 7+3] = [8, 5, 10]
     expect([...out]).toEqual([6, 3, 0, 8, 5, 10]);
@@ -187,30 +301,54 @@ describe('createWasmKernels (WebAssembly SIMD matmul)', () => {
     expect([...out]).toEqual([1, 0, 3, 1, 0, 3]);
   });
 
-  it.each([true, false])('grows its memory for a large product and stays correct for small ones afterwards (shared memory: %s; views re-derived)', (shared) => {
-    const fresh = createWasmKernels('simd', float64Only, { shared });
-    expect(fresh.memory.resident).toBe(shared);
-    const before = fresh.memory.byteLength;
-    const small = { ...plain, m: 3, n: 5, k: 7 };
-    const run = (layout: Layout) => {
-      const args = buildArguments(layout);
-      const expected = new Float64Array(args.out.length);
-      naiveMatmul({ ...args, a: Float64Array.from(args.a), b: Float64Array.from(args.b), out: expected }, null, 0, 'none');
-      fresh.matmulFloat32(args);
-      return { actual: [...args.out], expected: [...expected] };
-    };
-    const first = run(small);
-    const large = run({ ...plain, m: 160, n: 160, k: 160 });
-    const again = run(small);
-    expect(fresh.memory.byteLength).toBeGreaterThan(before);
-    for (const { actual, expected } of [first, large, again]) {
-      actual.forEach((value, index) => expect(Math.abs(value - expected[index])).toBeLessThan(1e-3));
-    }
-  });
+  it.each([true, false])(
+    'grows its memory for a large product and stays correct for small ones afterwards (shared memory: %s; views re-derived)',
+    (shared) => {
+      const fresh = createWasmKernels('simd', float64Only, { shared });
+      expect(fresh.memory.resident).toBe(shared);
+      const before = fresh.memory.byteLength;
+      const small = { ...plain, m: 3, n: 5, k: 7 };
+      const run = (layout: Layout) => {
+        const args = buildArguments(layout);
+        const expected = new Float64Array(args.out.length);
+        naiveMatmul(
+          { ...args, a: Float64Array.from(args.a), b: Float64Array.from(args.b), out: expected },
+          null,
+          0,
+          'none',
+        );
+        fresh.matmulFloat32(args);
+        return { actual: [...args.out], expected: [...expected] };
+      };
+      const first = run(small);
+      const large = run({ ...plain, m: 160, n: 160, k: 160 });
+      const again = run(small);
+      expect(fresh.memory.byteLength).toBeGreaterThan(before);
+      for (const { actual, expected } of [first, large, again]) {
+        actual.forEach((value, index) => expect(Math.abs(value - expected[index])).toBeLessThan(1e-3));
+      }
+    },
+  );
 
   it('sends float64 products to the reference kernels', () => {
     const out = new Float64Array(1);
-    kernels.matmulFloat64({ a: Float64Array.of(2), aOffset: 0, lda: 1, transposeA: false, b: Float64Array.of(3), bOffset: 0, ldb: 1, transposeB: false, out, outOffset: 0, ldc: 1, m: 1, n: 1, k: 1, accumulate: false });
+    kernels.matmulFloat64({
+      a: Float64Array.of(2),
+      aOffset: 0,
+      lda: 1,
+      transposeA: false,
+      b: Float64Array.of(3),
+      bOffset: 0,
+      ldb: 1,
+      transposeB: false,
+      out,
+      outOffset: 0,
+      ldc: 1,
+      m: 1,
+      n: 1,
+      k: 1,
+      accumulate: false,
+    });
     expect(out[0]).toBe(6);
   });
 
@@ -227,7 +365,10 @@ describe('remembered operand views', () => {
   it('read the current contents and the current offsets when the same buffers are reused', () => {
     // The backend remembers the subarray views it copies from, per source array and offset.
     // Rewriting the buffers and moving the offsets between calls must still give fresh products.
-    const m = 3, n = 4, k = 5, batches = 3;
+    const m = 3,
+      n = 4,
+      k = 5,
+      batches = 3;
     const a = new Float32Array(batches * m * k);
     const b = new Float32Array(batches * k * n);
     const out = new Float32Array(batches * m * n);
@@ -237,8 +378,21 @@ describe('remembered operand views', () => {
       for (let index = 0; index < b.length; index++) b[index] = ((index * 5 + round) % 13) - 6;
       for (let batch = 0; batch < batches; batch++) {
         const args = (target: Float32Array): MatmulArguments<Float32Array> => ({
-          a, aOffset: batch * m * k, lda: k, transposeA: false, b, bOffset: batch * k * n, ldb: n, transposeB: false,
-          out: target, outOffset: batch * m * n, ldc: n, m, n, k, accumulate: false,
+          a,
+          aOffset: batch * m * k,
+          lda: k,
+          transposeA: false,
+          b,
+          bOffset: batch * k * n,
+          ldb: n,
+          transposeB: false,
+          out: target,
+          outOffset: batch * m * n,
+          ldc: n,
+          m,
+          n,
+          k,
+          accumulate: false,
         });
         kernels.matmulFloat32(args(out));
         naiveMatmul(args(expected), null, 0, 'none');

@@ -4,7 +4,15 @@ import type { Kernels, MatmulActivation, MatmulArguments } from './kernels.js';
 import { alignUp, KernelMemory } from './kernel-memory.js';
 import type { KernelThreads } from './kernel-threads.js';
 import { createMatmulJob, runMatmulJob, sliceMatmulJob, type MatmulJob } from './matmul-job.js';
-import { compileWasmKernels, createSharedKernelMemory, instantiateKernelModule, sharedMaximumPages, wasmActivationCode, type WasmVariant, type WasmKernelExports } from './wasm-module.js';
+import {
+  compileWasmKernels,
+  createSharedKernelMemory,
+  instantiateKernelModule,
+  sharedMaximumPages,
+  wasmActivationCode,
+  type WasmVariant,
+  type WasmKernelExports,
+} from './wasm-module.js';
 
 /**
  * The WebAssembly backend's kernels: {@link Kernels} with the fused Dense forward and the
@@ -20,7 +28,12 @@ export interface WasmKernels extends Kernels {
    * out = act(op(A)·op(B) [+ out] + bias) in one pass over `out`: a Dense layer's forward
    * (`x·W + b`, then ReLU) without a second sweep. `bias` holds n values from `biasOffset`.
    */
-  matmulBiasActivationFloat32(args: MatmulArguments<Float32Array>, bias: Float32Array, biasOffset: number, activation: MatmulActivation): void;
+  matmulBiasActivationFloat32(
+    args: MatmulArguments<Float32Array>,
+    bias: Float32Array,
+    biasOffset: number,
+    activation: MatmulActivation,
+  ): void;
   /**
    * A zero-filled Float32Array in the kernels' (shared) WebAssembly memory, which every product
    * reads and writes in place; `null` where the memory is not shared or is full.
@@ -149,8 +162,13 @@ function partsFor(threads: KernelThreads | null, m: number, n: number, k: number
  * training step whose tensors are resident moves no data between JavaScript and WebAssembly memory.
  */
 function runMatmul(
-  kernels: WasmKernelExports, memory: KernelMemory, scratchState: MatmulScratch, args: MatmulArguments<Float32Array>,
-  bias: Float32Array | null, biasOffset: number, activation: number,
+  kernels: WasmKernelExports,
+  memory: KernelMemory,
+  scratchState: MatmulScratch,
+  args: MatmulArguments<Float32Array>,
+  bias: Float32Array | null,
+  biasOffset: number,
+  activation: number,
 ): void {
   const { a, aOffset, lda, transposeA, b, bOffset, ldb, transposeB, out, outOffset, ldc, m, n, k, accumulate } = args;
   if (m === 0 || n === 0) return;
@@ -192,7 +210,9 @@ function runMatmul(
   const contiguousOut = ldc === n;
   if (accumulate && !residentOut) {
     if (contiguousOut) heap.set(viewOf(out, outOffset, outOffset + cSize), job.c >> 2);
-    else for (let row = 0; row < m; row++) heap.set(out.subarray(outOffset + row * ldc, outOffset + row * ldc + n), (job.c >> 2) + row * n);
+    else
+      for (let row = 0; row < m; row++)
+        heap.set(out.subarray(outOffset + row * ldc, outOffset + row * ldc + n), (job.c >> 2) + row * n);
   }
   runSplit(kernels, scratchState, packing);
   if (residentOut) return;
@@ -221,26 +241,37 @@ function runMatmul(
  * kernels.matmulFloat32({ a, aOffset: 0, lda: k, transposeA: false, b, bOffset: 0, ldb: n,
  *   transposeB: false, out, outOffset: 0, ldc: n, m, n, k, accumulate: false });
  */
-export function createWasmKernels(variant: WasmVariant, reference: Kernels, options: { shared?: boolean } = {}): WasmKernels {
+export function createWasmKernels(
+  variant: WasmVariant,
+  reference: Kernels,
+  options: { shared?: boolean } = {},
+): WasmKernels {
   const sharedMemory = options.shared === false ? null : createSharedKernelMemory();
   const sharedModule = sharedMemory === null ? null : compileWasmKernels(variant, true);
   const exports = instantiateKernelModule(sharedModule ?? compileWasmKernels(variant, false), sharedMemory);
-  const memory = sharedMemory === null
-    ? new KernelMemory(exports.memory, exports.heapBase(), false)
-    : new KernelMemory(sharedMemory, exports.heapBase(), true, sharedMaximumPages);
+  const memory =
+    sharedMemory === null
+      ? new KernelMemory(exports.memory, exports.heapBase(), false)
+      : new KernelMemory(sharedMemory, exports.heapBase(), true, sharedMaximumPages);
   // Only a shared memory, whose views survive growth, and only while the allocator hands out resident arrays.
-  const parameterMemory: ParameterMemory | null = sharedMemory !== null && memory.resident
-    ? { memory: sharedMemory, allocateFloat32: (length) => memory.allocateFloat32(length) }
-    : null;
+  const parameterMemory: ParameterMemory | null =
+    sharedMemory !== null && memory.resident
+      ? { memory: sharedMemory, allocateFloat32: (length) => memory.allocateFloat32(length) }
+      : null;
   const scratchState: MatmulScratch = {
-    offsets: [0, 0, 0, 0, 0], whole: createMatmulJob(), slice: createMatmulJob(), threads: null,
-    tileRows: exports.tileRows.value as number, tileColumns: exports.tileColumns.value as number,
+    offsets: [0, 0, 0, 0, 0],
+    whole: createMatmulJob(),
+    slice: createMatmulJob(),
+    threads: null,
+    tileRows: exports.tileRows.value as number,
+    tileColumns: exports.tileColumns.value as number,
   };
   return {
     name: variant === 'simd' ? 'wasm-simd' : 'wasm-relaxed-simd',
     matmulFloat32: (args) => runMatmul(exports, memory, scratchState, args, null, 0, wasmActivationCode.none),
     matmulFloat64: (args) => reference.matmulFloat64(args),
-    matmulBiasActivationFloat32: (args, bias, biasOffset, activation) => runMatmul(exports, memory, scratchState, args, bias, biasOffset, wasmActivationCode[activation]),
+    matmulBiasActivationFloat32: (args, bias, biasOffset, activation) =>
+      runMatmul(exports, memory, scratchState, args, bias, biasOffset, wasmActivationCode[activation]),
     allocateFloat32: (length) => memory.allocateFloat32(length),
     parameterMemoryOf: (arrays) => {
       if (parameterMemory === null) return null;
@@ -251,7 +282,12 @@ export function createWasmKernels(variant: WasmVariant, reference: Kernels, opti
     sharedMemory,
     sharedModule,
     useThreads: (threads) => {
-      if (threads !== null && sharedMemory === null) throw new AnnetError('UNSUPPORTED', 'useThreads', 'kernel threads need the shared-memory kernel module; this backend owns an ordinary memory');
+      if (threads !== null && sharedMemory === null)
+        throw new AnnetError(
+          'UNSUPPORTED',
+          'useThreads',
+          'kernel threads need the shared-memory kernel module; this backend owns an ordinary memory',
+        );
       scratchState.threads = threads;
     },
   };

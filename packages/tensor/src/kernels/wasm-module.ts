@@ -1,5 +1,10 @@
 import type { MatmulActivation } from './kernels.js';
-import { wasmRelaxedSimdBase64, wasmRelaxedSimdSharedBase64, wasmSimdBase64, wasmSimdSharedBase64 } from './wasm-binary.generated.js';
+import {
+  wasmRelaxedSimdBase64,
+  wasmRelaxedSimdSharedBase64,
+  wasmSimdBase64,
+  wasmSimdSharedBase64,
+} from './wasm-binary.generated.js';
 
 /**
  * The two compiled variants of the kernel module: plain WebAssembly SIMD, and relaxed SIMD (fused multiply-add).
@@ -24,11 +29,21 @@ export interface WasmKernelExports {
   matmulScratchBytes(m: number, n: number, k: number): number;
   /** C (+)= op(A)·op(B) [+ bias] [ReLU]; see `assembly/matmul.ts`. Booleans are passed as 0 or 1. Call it through `runMatmulJob` (`matmul-job.ts`), which names the arguments. */
   matmulF32(
-    a: number, lda: number, transposeA: number,
-    b: number, ldb: number, transposeB: number,
-    c: number, ldc: number,
-    m: number, n: number, k: number,
-    accumulate: number, bias: number, activation: number, scratch: number,
+    a: number,
+    lda: number,
+    transposeA: number,
+    b: number,
+    ldb: number,
+    transposeB: number,
+    c: number,
+    ldc: number,
+    m: number,
+    n: number,
+    k: number,
+    accumulate: number,
+    bias: number,
+    activation: number,
+    scratch: number,
   ): void;
   /** Rows of the register tile (`MR` in `assembly/blocking.ts`): split products get row slices in multiples of it. */
   readonly tileRows: WebAssembly.Global;
@@ -86,7 +101,14 @@ export function wasmModuleBytes(variant: WasmVariant, shared = false): Uint8Arra
   const key = `${variant}${shared ? '-shared' : ''}`;
   let bytes = decoded.get(key);
   if (bytes === undefined) {
-    const text = variant === 'simd' ? (shared ? wasmSimdSharedBase64 : wasmSimdBase64) : (shared ? wasmRelaxedSimdSharedBase64 : wasmRelaxedSimdBase64);
+    const text =
+      variant === 'simd'
+        ? shared
+          ? wasmSimdSharedBase64
+          : wasmSimdBase64
+        : shared
+          ? wasmRelaxedSimdSharedBase64
+          : wasmRelaxedSimdBase64;
     bytes = decodeBase64(text);
     decoded.set(key, bytes);
   }
@@ -153,7 +175,10 @@ export function compileWasmKernels(variant: WasmVariant, shared: boolean): WebAs
  * const kernels = instantiateKernelModule(compileWasmKernels('simd', false), null);
  * kernels.heapBase(); // a few bytes: the module has no static data
  */
-export function instantiateKernelModule(module: WebAssembly.Module, memory: WebAssembly.Memory | null): WasmKernelExports {
+export function instantiateKernelModule(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory | null,
+): WasmKernelExports {
   const imports: WebAssembly.Imports = memory === null ? {} : { env: { memory } };
   return new WebAssembly.Instance(module, imports).exports as unknown as WasmKernelExports;
 }

@@ -47,13 +47,30 @@ console.log(JSON.stringify({ names, worst, cases }));
 `;
 
 describe('the relaxed-SIMD kernel module (in a child process with relaxed SIMD enabled)', () => {
-  it.each([['own', wasmRelaxedSimdBase64], ['shared', wasmRelaxedSimdSharedBase64]])('with its %s memory: exports the kernel ABI and agrees with a float64 reference in every transpose case', (memory, base64) => {
-    const nativeRelaxed = WebAssembly.validate(wasmModuleBytes('relaxed-simd'));
-    const flags = nativeRelaxed ? [] : ['--experimental-wasm-relaxed-simd'];
-    const output = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', childScript, base64, memory], { encoding: 'utf8' });
-    const result = JSON.parse(output) as { names: string[]; worst: number; cases: number };
-    expect(result.names).toEqual(['heapBase', 'matmulF32', 'matmulScratchBytes', 'memory', 'tileColumns', 'tileRows']);
-    expect(result.cases).toBe(40);
-    expect(result.worst).toBeLessThan(1e-5);
-  });
+  it.each([
+    ['own', wasmRelaxedSimdBase64],
+    ['shared', wasmRelaxedSimdSharedBase64],
+  ])(
+    'with its %s memory: exports the kernel ABI and agrees with a float64 reference in every transpose case',
+    (memory, base64) => {
+      const nativeRelaxed = WebAssembly.validate(wasmModuleBytes('relaxed-simd'));
+      const flags = nativeRelaxed ? [] : ['--experimental-wasm-relaxed-simd'];
+      const output = execFileSync(
+        process.execPath,
+        [...flags, '--input-type=module', '-e', childScript, base64, memory],
+        { encoding: 'utf8' },
+      );
+      const result = JSON.parse(output) as { names: string[]; worst: number; cases: number };
+      expect(result.names).toEqual([
+        'heapBase',
+        'matmulF32',
+        'matmulScratchBytes',
+        'memory',
+        'tileColumns',
+        'tileRows',
+      ]);
+      expect(result.cases).toBe(40);
+      expect(result.worst).toBeLessThan(1e-5);
+    },
+  );
 });

@@ -9,6 +9,8 @@ import { runHelperLoop } from '../kernels/kernel-thread-loop.js';
 /** @import { HelperKernels } from '../kernels/kernel-thread-loop.js' */
 
 const { module, memory, control, index, layout } = /** @type {KernelThreadWorkerData} */ (workerData);
-const kernels = /** @type {HelperKernels} */ (/** @type {unknown} */ (new WebAssembly.Instance(module, { env: { memory } }).exports));
+const kernels = /** @type {HelperKernels} */ (
+  /** @type {unknown} */ (new WebAssembly.Instance(module, { env: { memory } }).exports)
+);
 parentPort?.postMessage('ready');
 runHelperLoop(kernels, control, index, layout);

@@ -62,7 +62,12 @@ export interface KernelThreadWorkerData {
 const workerEntry = new URL('./kernel-thread-worker.js', import.meta.url);
 
 function isThreadable(kernels: unknown): kernels is WasmKernels {
-  return typeof kernels === 'object' && kernels !== null && 'useThreads' in kernels && (kernels as WasmKernels).sharedMemory !== null;
+  return (
+    typeof kernels === 'object' &&
+    kernels !== null &&
+    'useThreads' in kernels &&
+    (kernels as WasmKernels).sharedMemory !== null
+  );
 }
 
 /**
@@ -89,7 +94,11 @@ export async function startKernelThreads(options: KernelThreadsOptions = {}): Pr
   }
   const kernels = activeKernels();
   if (!isThreadable(kernels)) {
-    throw new AnnetError('UNSUPPORTED', operation, `kernel threads need the WebAssembly backend with shared memory; the active kernels are ${kernels.name} (unset ANNET_BACKEND=js)`);
+    throw new AnnetError(
+      'UNSUPPORTED',
+      operation,
+      `kernel threads need the WebAssembly backend with shared memory; the active kernels are ${kernels.name} (unset ANNET_BACKEND=js)`,
+    );
   }
   await stopCurrent();
   const helpers = threads - 1;
@@ -100,21 +109,35 @@ export async function startKernelThreads(options: KernelThreadsOptions = {}): Pr
   const control = new Int32Array(new SharedArrayBuffer(4 * controlWords * helpers));
   const workers: Worker[] = [];
   try {
-    await Promise.all(Array.from({ length: helpers }, (_, index) => new Promise<void>((resolve, reject) => {
-      const workerData: KernelThreadWorkerData = { module: kernels.sharedModule!, memory: kernels.sharedMemory!, control, index, layout: kernelThreadLayout };
-      const worker = new Worker(workerEntry, { workerData });
-      workers.push(worker);
-      // Referenced until ready (an unreferenced worker would let the process exit before answering), then unreferenced.
-      worker.once('message', () => {
-        worker.unref();
-        resolve();
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`exited with code ${code} before it was ready`)));
-    })));
+    await Promise.all(
+      Array.from(
+        { length: helpers },
+        (_, index) =>
+          new Promise<void>((resolve, reject) => {
+            const workerData: KernelThreadWorkerData = {
+              module: kernels.sharedModule!,
+              memory: kernels.sharedMemory!,
+              control,
+              index,
+              layout: kernelThreadLayout,
+            };
+            const worker = new Worker(workerEntry, { workerData });
+            workers.push(worker);
+            // Referenced until ready (an unreferenced worker would let the process exit before answering), then unreferenced.
+            worker.once('message', () => {
+              worker.unref();
+              resolve();
+            });
+            worker.once('error', reject);
+            worker.once('exit', (code) => reject(new Error(`exited with code ${code} before it was ready`)));
+          }),
+      ),
+    );
   } catch (cause) {
     await Promise.all(workers.map((worker) => worker.terminate()));
-    throw new AnnetError('UNSUPPORTED', operation, `a kernel worker thread failed to start: ${String(cause)}`, { cause });
+    throw new AnnetError('UNSUPPORTED', operation, `a kernel worker thread failed to start: ${String(cause)}`, {
+      cause,
+    });
   }
   const pool = new KernelThreads(control, helpers);
   kernels.useThreads(pool);

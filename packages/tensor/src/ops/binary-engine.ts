@@ -41,7 +41,11 @@ function planFor(operation: string, a: Tensor, b: Tensor, out: Tensor | undefine
   const sameShapes = shapesEqual(a.shape, shape) && shapesEqual(b.shape, shape);
   if (out !== undefined && !shapesEqual(out.shape, shape)) return { shape, sameShapes, rows: undefined };
   const outStrides = out === undefined ? contiguousStrides(shape) : out.strides;
-  const strides = [broadcastStrides(a.shape, a.strides, shape), broadcastStrides(b.shape, b.strides, shape), outStrides];
+  const strides = [
+    broadcastStrides(a.shape, a.strides, shape),
+    broadcastStrides(b.shape, b.strides, shape),
+    outStrides,
+  ];
   return plans.store({ shape, sameShapes, rows: new RowIterator(shape, strides, [0, 0, 0]) });
 }
 
@@ -55,7 +59,14 @@ function planFor(operation: string, a: Tensor, b: Tensor, out: Tensor | undefine
  * @example
  * elementwiseBinary('add', BinaryCode.add, a, b, 'float32', {});
  */
-export function elementwiseBinary(operation: string, code: BinaryCode, a: Tensor, b: Tensor, dtype: DType, options: ElementwiseOptions): Tensor {
+export function elementwiseBinary(
+  operation: string,
+  code: BinaryCode,
+  a: Tensor,
+  b: Tensor,
+  dtype: DType,
+  options: ElementwiseOptions,
+): Tensor {
   const plan = planFor(operation, a, b, options.out);
   const out = prepareOut(options.out, plan.shape, dtype, operation);
   if (out.size === 0) return out;
@@ -70,7 +81,19 @@ export function elementwiseBinary(operation: string, code: BinaryCode, a: Tensor
   const outStride = rows.innerStride[2];
   const position = rows.position;
   for (let row = 0; row < rows.rowCount; row++, rows.next()) {
-    binaryRow(code, a.data, position[0], aStride, b.data, position[1], bStride, out.data, position[2], outStride, rows.rowLength);
+    binaryRow(
+      code,
+      a.data,
+      position[0],
+      aStride,
+      b.data,
+      position[1],
+      bStride,
+      out.data,
+      position[2],
+      outStride,
+      rows.rowLength,
+    );
   }
   return out;
 }

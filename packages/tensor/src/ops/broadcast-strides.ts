@@ -6,7 +6,11 @@
  * @example
  * broadcastStrides([3, 1], [1, 1], [2, 3, 4]); // [0, 1, 0]
  */
-export function broadcastStrides(shape: readonly number[], strides: readonly number[], target: readonly number[]): number[] {
+export function broadcastStrides(
+  shape: readonly number[],
+  strides: readonly number[],
+  target: readonly number[],
+): number[] {
   const lead = target.length - shape.length;
   const result = new Array<number>(target.length);
   for (let axis = 0; axis < target.length; axis++) {

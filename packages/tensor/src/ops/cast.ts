@@ -52,5 +52,9 @@ function assertInt32Range(x: Tensor): void {
     }
   });
   if (offending < 0) return;
-  throw new AnnetError('INVALID_ARGUMENT', 'cast', `element ${offending} (in row-major order) is ${value}, which int32 cannot hold; expected finite values whose truncation lies in [-2^31, 2^31) (pass { outOfRange: 'wrap' } for Int32Array wrapping)`);
+  throw new AnnetError(
+    'INVALID_ARGUMENT',
+    'cast',
+    `element ${offending} (in row-major order) is ${value}, which int32 cannot hold; expected finite values whose truncation lies in [-2^31, 2^31) (pass { outOfRange: 'wrap' } for Int32Array wrapping)`,
+  );
 }

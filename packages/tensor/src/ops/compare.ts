@@ -10,7 +10,13 @@ import { toTensorPair, type TensorOrNumber } from './operands.js';
  * except notEqual.
  */
 
-function comparison(operation: string, code: BinaryCode, a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOptions): Tensor<'int32'> {
+function comparison(
+  operation: string,
+  code: BinaryCode,
+  a: TensorOrNumber,
+  b: TensorOrNumber,
+  options: ElementwiseOptions,
+): Tensor<'int32'> {
   const [x, y] = toTensorPair(a, b, operation);
   return elementwiseBinary(operation, code, x, y, 'int32', options) as Tensor<'int32'>;
 }

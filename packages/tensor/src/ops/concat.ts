@@ -7,10 +7,15 @@ import { newTensor } from './new-tensor.js';
 
 function assertTensorList(tensors: readonly Tensor[], operation: string): void {
   if (!Array.isArray(tensors) || tensors.length === 0) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `expected a non-empty array of tensors, got ${Array.isArray(tensors) ? 'an empty array' : typeof tensors}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `expected a non-empty array of tensors, got ${Array.isArray(tensors) ? 'an empty array' : typeof tensors}`,
+    );
   }
   tensors.forEach((item, position) => {
-    if (!(item instanceof Tensor)) throw new AnnetError('INVALID_ARGUMENT', operation, `item ${position} is not a Tensor`);
+    if (!(item instanceof Tensor))
+      throw new AnnetError('INVALID_ARGUMENT', operation, `item ${position} is not a Tensor`);
   });
 }
 
@@ -26,13 +31,19 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const operation = 'concat';
   assertTensorList(tensors, operation);
   const first = tensors[0];
-  if (first.rank === 0) throw new AnnetError('INVALID_ARGUMENT', operation, 'cannot concatenate scalars (rank 0); use stack');
+  if (first.rank === 0)
+    throw new AnnetError('INVALID_ARGUMENT', operation, 'cannot concatenate scalars (rank 0); use stack');
   const along = normalizeAxis(axis, first.rank, operation);
   let total = 0;
   for (const [position, item] of tensors.entries()) {
-    const matches = item.rank === first.rank && item.shape.every((dimension, k) => k === along || dimension === first.shape[k]);
+    const matches =
+      item.rank === first.rank && item.shape.every((dimension, k) => k === along || dimension === first.shape[k]);
     if (!matches) {
-      throw new AnnetError('SHAPE_MISMATCH', operation, `tensor ${position} has shape ${formatShape(item.shape)}, which does not match ${formatShape(first.shape)} outside axis ${along}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        operation,
+        `tensor ${position} has shape ${formatShape(item.shape)}, which does not match ${formatShape(first.shape)} outside axis ${along}`,
+      );
     }
     total += item.shape[along];
   }
@@ -42,7 +53,8 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   let start = 0;
   for (const item of tensors) {
     const size = item.shape[along];
-    if (size > 0 && item.size > 0) copyInto(out.slice(...shape.map((_, k) => (k === along ? ([start, start + size] as const) : null))), item);
+    if (size > 0 && item.size > 0)
+      copyInto(out.slice(...shape.map((_, k) => (k === along ? ([start, start + size] as const) : null))), item);
     start += size;
   }
   return out;
@@ -61,9 +73,16 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   const first = tensors[0];
   tensors.forEach((item, position) => {
     if (item.rank !== first.rank || !item.shape.every((dimension, k) => dimension === first.shape[k])) {
-      throw new AnnetError('SHAPE_MISMATCH', operation, `tensor ${position} has shape ${formatShape(item.shape)}; every tensor must have shape ${formatShape(first.shape)}`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        operation,
+        `tensor ${position} has shape ${formatShape(item.shape)}; every tensor must have shape ${formatShape(first.shape)}`,
+      );
     }
   });
   const along = normalizeAxis(axis, first.rank + 1, operation);
-  return concat(tensors.map((item) => item.expandDims(along)), along);
+  return concat(
+    tensors.map((item) => item.expandDims(along)),
+    along,
+  );
 }

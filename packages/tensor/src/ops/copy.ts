@@ -10,7 +10,11 @@ import { RowIterator } from './row-iterator.js';
  * copyInto(out.slice(null, [0, 2]), source); // fill the first two columns of out
  */
 export function copyInto(target: Tensor, source: Tensor): void {
-  const view = source.shape.length === target.shape.length && source.shape.every((dimension, axis) => dimension === target.shape[axis]) ? source : source.broadcastTo(target.shape);
+  const view =
+    source.shape.length === target.shape.length &&
+    source.shape.every((dimension, axis) => dimension === target.shape[axis])
+      ? source
+      : source.broadcastTo(target.shape);
   const rows = new RowIterator(target.shape, [view.strides, target.strides], [view.offset, target.offset]);
   const from = view.data;
   const to = target.data;
@@ -20,6 +24,7 @@ export function copyInto(target: Tensor, source: Tensor): void {
   for (let row = 0; row < rows.rowCount; row++, rows.next()) {
     let sourceIndex = rows.position[0];
     let targetIndex = rows.position[1];
-    for (let j = 0; j < length; j++, sourceIndex += sourceStride, targetIndex += targetStride) to[targetIndex] = from[sourceIndex];
+    for (let j = 0; j < length; j++, sourceIndex += sourceStride, targetIndex += targetStride)
+      to[targetIndex] = from[sourceIndex];
   }
 }

@@ -20,16 +20,28 @@ export function dot<D extends FloatDType>(a: Tensor<D>, b: Tensor<D>): Tensor<D>
   assertTensor(a, operation, 'a');
   assertTensor(b, operation, 'b');
   if (a.rank < 1 || a.rank > 2 || b.rank < 1 || b.rank > 2) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `expected 1-D or 2-D tensors, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}; use matmul() for batches`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `expected 1-D or 2-D tensors, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}; use matmul() for batches`,
+    );
   }
   assertFloat(a, operation, 'a');
   assertFloat(b, operation, 'b');
   if (a.dtype !== b.dtype) {
-    throw new AnnetError('DTYPE_MISMATCH', operation, `dtypes differ: ${a.dtype} x ${b.dtype}; cast one with cast(x, '${a.dtype}')`);
+    throw new AnnetError(
+      'DTYPE_MISMATCH',
+      operation,
+      `dtypes differ: ${a.dtype} x ${b.dtype}; cast one with cast(x, '${a.dtype}')`,
+    );
   }
   const inner = a.shape[a.rank - 1];
   if (inner !== b.shape[0]) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `inner dimensions differ: ${formatShape(a.shape)} x ${formatShape(b.shape)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `inner dimensions differ: ${formatShape(a.shape)} x ${formatShape(b.shape)}`,
+    );
   }
   if (a.rank === 1 && b.rank === 1) return vectorDot(a, b);
   const left = a.rank === 1 ? a.expandDims(0) : a;
@@ -47,7 +59,11 @@ function vectorDot<D extends FloatDType>(a: Tensor<D>, b: Tensor<D>): Tensor<D> 
   const aStride = a.strides[0];
   const bStride = b.strides[0];
   let sum = 0;
-  for (let index = 0, aIndex = a.offset, bIndex = b.offset; index < length; index++, aIndex += aStride, bIndex += bStride) {
+  for (
+    let index = 0, aIndex = a.offset, bIndex = b.offset;
+    index < length;
+    index++, aIndex += aStride, bIndex += bStride
+  ) {
     sum += aData[aIndex] * bData[bIndex];
   }
   const result = newTensor(a.dtype, []);
@@ -66,12 +82,20 @@ export function outer<D extends FloatDType>(a: Tensor<D>, b: Tensor<D>): Tensor<
   assertTensor(a, operation, 'a');
   assertTensor(b, operation, 'b');
   if (a.rank !== 1 || b.rank !== 1) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `expected two 1-D tensors, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `expected two 1-D tensors, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+    );
   }
   assertFloat(a, operation, 'a');
   assertFloat(b, operation, 'b');
   if (a.dtype !== b.dtype) {
-    throw new AnnetError('DTYPE_MISMATCH', operation, `dtypes differ: ${a.dtype} x ${b.dtype}; cast one with cast(x, '${a.dtype}')`);
+    throw new AnnetError(
+      'DTYPE_MISMATCH',
+      operation,
+      `dtypes differ: ${a.dtype} x ${b.dtype}; cast one with cast(x, '${a.dtype}')`,
+    );
   }
   const m = a.shape[0];
   const n = b.shape[0];

@@ -66,7 +66,11 @@ export const mul: ArithmeticOp = /* @__PURE__ */ arithmeticOp('mul', BinaryCode.
  * @example
  * div(tensor([1, 2], { dtype: 'int32' }), tensor([2, 2], { dtype: 'int32' })); // float32 [0.5, 1]
  */
-export function div<D extends FloatDType>(a: Tensor<D> | number, b: Tensor<D> | number, options?: ElementwiseOptions): Tensor<D>;
+export function div<D extends FloatDType>(
+  a: Tensor<D> | number,
+  b: Tensor<D> | number,
+  options?: ElementwiseOptions,
+): Tensor<D>;
 export function div(a: TensorOrNumber, b: TensorOrNumber, options?: ElementwiseOptions): Tensor<FloatDType>;
 export function div(a: TensorOrNumber, b: TensorOrNumber, options: ElementwiseOptions = {}): Tensor<FloatDType> {
   const [x, y] = toTensorPair(a, b, 'div');

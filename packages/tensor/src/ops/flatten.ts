@@ -18,7 +18,11 @@ export function flatten<T extends Tensor>(x: T, startAxis = 0, endAxis = -1): T 
   const start = normalizeAxis(startAxis, x.rank, operation);
   const end = normalizeAxis(endAxis, x.rank, operation);
   if (start > end) {
-    throw new AnnetError('INVALID_AXIS', operation, `startAxis ${startAxis} comes after endAxis ${endAxis} for a tensor of rank ${x.rank}`);
+    throw new AnnetError(
+      'INVALID_AXIS',
+      operation,
+      `startAxis ${startAxis} comes after endAxis ${endAxis} for a tensor of rank ${x.rank}`,
+    );
   }
   const merged = x.shape.slice(start, end + 1).reduce((a, b) => a * b, 1);
   return x.reshape([...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)]) as T;

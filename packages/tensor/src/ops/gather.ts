@@ -47,7 +47,12 @@ function gatherPlan(x: Tensor, along: number, indexShape: readonly number[]): Ga
  * gather(x, [1], 1);     // [[2], [4], [6]]
  * gather(table, ids, 0, { out: rows }); // an embedding lookup into a reused buffer
  */
-export function gather<D extends DType>(x: Tensor<D>, indices: IndicesLike, axis = 0, options: GatherOptions = {}): Tensor<D> {
+export function gather<D extends DType>(
+  x: Tensor<D>,
+  indices: IndicesLike,
+  axis = 0,
+  options: GatherOptions = {},
+): Tensor<D> {
   const operation = 'gather';
   assertTensor(x, operation, 'x');
   const along = normalizeAxis(axis, x.rank, operation);
@@ -61,24 +66,54 @@ export function gather<D extends DType>(x: Tensor<D>, indices: IndicesLike, axis
   // Strided operands go through row-major copies (they allocate; contiguous ones do not).
   const source = x.isContiguous ? x : x.contiguous(true);
   const target = out.isContiguous ? out : newTensor(x.dtype, plan.shape);
-  copyRows(source.data, source.offset, target.data, target.offset, picks.data, picks.offset, picks.size, plan.outer, dimension, plan.inner);
+  copyRows(
+    source.data,
+    source.offset,
+    target.data,
+    target.offset,
+    picks.data,
+    picks.offset,
+    picks.size,
+    plan.outer,
+    dimension,
+    plan.inner,
+  );
   if (target !== out) copyInto(out, target);
   return out;
 }
 
-function checkPicks(picks: TypedArray, offset: number, count: number, dimension: number, along: number, shape: readonly number[]): void {
+function checkPicks(
+  picks: TypedArray,
+  offset: number,
+  count: number,
+  dimension: number,
+  along: number,
+  shape: readonly number[],
+): void {
   for (let position = offset; position < offset + count; position++) {
     const value = picks[position];
     if (value < -dimension || value >= dimension) {
-      throw new AnnetError('INDEX_OUT_OF_RANGE', 'gather', `index ${value} is out of range for axis ${along} of size ${dimension} (shape ${formatShape(shape)})`);
+      throw new AnnetError(
+        'INDEX_OUT_OF_RANGE',
+        'gather',
+        `index ${value} is out of range for axis ${along} of size ${dimension} (shape ${formatShape(shape)})`,
+      );
     }
   }
 }
 
 /** out[o, p, :] = x[o, picks[p], :] for contiguous x [outer, dimension, inner] and out [outer, count, inner]. */
 function copyRows(
-  x: TypedArray, xOffset: number, out: TypedArray, outOffset: number, picks: TypedArray, picksOffset: number, count: number,
-  outer: number, dimension: number, inner: number,
+  x: TypedArray,
+  xOffset: number,
+  out: TypedArray,
+  outOffset: number,
+  picks: TypedArray,
+  picksOffset: number,
+  count: number,
+  outer: number,
+  dimension: number,
+  inner: number,
 ): void {
   let target = outOffset;
   for (let o = 0; o < outer; o++) {

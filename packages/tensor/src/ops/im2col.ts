@@ -56,12 +56,20 @@ export function im2col<D extends DType>(x: Tensor<D>, options: Im2colCallOptions
  * @example
  * const dX = col2im(dCols, [8, 3, 32, 32], { kernelSize: 3, padding: 1 });
  */
-export function col2im<D extends DType>(cols: Tensor<D>, inputShape: readonly number[], options: Im2colCallOptions): Tensor<D> {
+export function col2im<D extends DType>(
+  cols: Tensor<D>,
+  inputShape: readonly number[],
+  options: Im2colCallOptions,
+): Tensor<D> {
   const operation = 'col2im';
   assertTensor(cols, operation, 'cols');
   const plan = cachedPlan(inputShape, options, operation);
   if (!shapesEqual(cols.shape, plan.columnsShape)) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `cols has shape ${formatShape(cols.shape)}; expected ${formatShape(plan.columnsShape)} for input ${formatShape(inputShape)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `cols has shape ${formatShape(cols.shape)}; expected ${formatShape(plan.columnsShape)} for input ${formatShape(inputShape)}`,
+    );
   }
   const out = prepareOut(options.out, inputShape, cols.dtype, operation, cols);
   const target = out.isContiguous ? out : newTensor(cols.dtype, inputShape);
@@ -109,6 +117,10 @@ function cachedPlan(inputShape: readonly number[], options: Im2colOptions, opera
   const cached = windowPlans.find();
   if (cached !== undefined) return cached;
   const geometry = conv2dGeometry(inputShape, options, operation);
-  const columnsShape = [geometry.batch, geometry.channels * geometry.kernelHeight * geometry.kernelWidth, geometry.outHeight * geometry.outWidth];
+  const columnsShape = [
+    geometry.batch,
+    geometry.channels * geometry.kernelHeight * geometry.kernelWidth,
+    geometry.outHeight * geometry.outWidth,
+  ];
   return windowPlans.store({ geometry, columnsShape, taps: tapRanges(geometry) });
 }

@@ -13,7 +13,11 @@ export type IndicesLike = Tensor<'int32'> | readonly number[] | Int32Array;
 export function toIndexTensor(indices: IndicesLike, operation: string): Tensor<'int32'> {
   if (indices instanceof Tensor) {
     if (indices.dtype !== 'int32') {
-      throw new AnnetError('DTYPE_MISMATCH', operation, `indices must be an int32 tensor, got ${indices.dtype}; convert with cast(indices, 'int32')`);
+      throw new AnnetError(
+        'DTYPE_MISMATCH',
+        operation,
+        `indices must be an int32 tensor, got ${indices.dtype}; convert with cast(indices, 'int32')`,
+      );
     }
     return indices as Tensor<'int32'>;
   }

@@ -22,13 +22,17 @@ export type FusedActivation = 'linear' | 'relu';
  * applyBiasActivation(args, bias.data, bias.offset, true); // out = relu(a·b + bias)
  */
 export function applyBiasActivation(
-  args: MatmulArguments<Float32Array | Float64Array>, bias: Float32Array | Float64Array | null, biasOffset: number, relu: boolean,
+  args: MatmulArguments<Float32Array | Float64Array>,
+  bias: Float32Array | Float64Array | null,
+  biasOffset: number,
+  relu: boolean,
 ): void {
   const { out, outOffset, ldc, m, n } = args;
   for (let row = 0; row < m; row++) {
     const start = outOffset + row * ldc;
     if (bias !== null && relu) {
-      for (let column = 0; column < n; column++) out[start + column] = reluOf(out[start + column] + bias[biasOffset + column]);
+      for (let column = 0; column < n; column++)
+        out[start + column] = reluOf(out[start + column] + bias[biasOffset + column]);
     } else if (bias !== null) {
       for (let column = 0; column < n; column++) out[start + column] += bias[biasOffset + column];
     } else if (relu) {

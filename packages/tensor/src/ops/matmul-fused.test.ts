@@ -65,29 +65,59 @@ const size = fc.integer({ min: 1, max: 19 });
 const problemArbitrary = fc.record({
   batch: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }),
   sharedB: fc.boolean(),
-  m: size, n: size, k: size,
-  transposeA: fc.boolean(), transposeB: fc.boolean(), withBias: fc.boolean(), relu: fc.boolean(),
-  layoutA: layoutArbitrary, layoutB: layoutArbitrary, layoutOut: fc.option(layoutArbitrary),
-  dtype: fc.constantFrom('float32' as const, 'float64' as const), seed: fc.nat(),
+  m: size,
+  n: size,
+  k: size,
+  transposeA: fc.boolean(),
+  transposeB: fc.boolean(),
+  withBias: fc.boolean(),
+  relu: fc.boolean(),
+  layoutA: layoutArbitrary,
+  layoutB: layoutArbitrary,
+  layoutOut: fc.option(layoutArbitrary),
+  dtype: fc.constantFrom('float32' as const, 'float64' as const),
+  seed: fc.nat(),
 });
 
 type RandomProblem = typeof problemArbitrary extends fc.Arbitrary<infer P> ? P : never;
 
 /** Runs one random fused problem through matmul and compares it with the definition, exactly. */
 function checkAgainstReference(problem: RandomProblem): void {
-  const { batch, sharedB, m, n, k, transposeA, transposeB, withBias, relu, layoutA, layoutB, layoutOut, dtype, seed } = problem;
-  const p: FusedProblem = { batchA: batch, batchB: sharedB ? [] : batch, m, n, k, transposeA, transposeB, withBias, relu };
+  const { batch, sharedB, m, n, k, transposeA, transposeB, withBias, relu, layoutA, layoutB, layoutOut, dtype, seed } =
+    problem;
+  const p: FusedProblem = {
+    batchA: batch,
+    batchB: sharedB ? [] : batch,
+    m,
+    n,
+    k,
+    transposeA,
+    transposeB,
+    withBias,
+    relu,
+  };
   const shapeA = [...p.batchA, ...(transposeA ? [k, m] : [m, k])];
   const shapeB = [...p.batchB, ...(transposeB ? [n, k] : [k, n])];
-  const aValues = valuesFor(dtype, shapeA.reduce((x, y) => x * y, 1), seed);
-  const bValues = valuesFor(dtype, shapeB.reduce((x, y) => x * y, 1), seed + 1);
+  const aValues = valuesFor(
+    dtype,
+    shapeA.reduce((x, y) => x * y, 1),
+    seed,
+  );
+  const bValues = valuesFor(
+    dtype,
+    shapeB.reduce((x, y) => x * y, 1),
+    seed + 1,
+  );
   const biasValues = valuesFor(dtype, n, seed + 2);
   const a = tensorWithLayout(aValues, shapeA, dtype, layoutA) as Tensor<'float32'>;
   const b = tensorWithLayout(bValues, shapeB, dtype, layoutB) as Tensor<'float32'>;
   const bias = withBias ? tensorWithLayout(biasValues, [n], dtype, 'offset') : undefined;
   const outShape = [...batch, m, n];
   // A dirty out (every element 7) exposes elements the fused path would skip or accumulate into.
-  const out = layoutOut === null ? undefined : tensorWithLayout(new Array<number>(outShape.reduce((x, y) => x * y, 1)).fill(7), outShape, dtype, layoutOut);
+  const out =
+    layoutOut === null
+      ? undefined
+      : tensorWithLayout(new Array<number>(outShape.reduce((x, y) => x * y, 1)).fill(7), outShape, dtype, layoutOut);
   const result = matmul(a, b, { transposeA, transposeB, bias, activation: relu ? 'relu' : 'linear', out });
   if (out !== undefined) expect(result).toBe(out);
   expect(result.shape).toEqual(outShape);
@@ -101,15 +131,54 @@ describe('matmul with bias and activation', () => {
     for (const kernels of [jsKernels, null]) {
       useKernels(kernels);
       for (const dtype of ['float32', 'float64'] as const) {
-        const a = tensor([[1, 2], [3, 4]], { dtype });
-        const b = tensor([[1, -1], [0, 1]], { dtype });
+        const a = tensor(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          { dtype },
+        );
+        const b = tensor(
+          [
+            [1, -1],
+            [0, 1],
+          ],
+          { dtype },
+        );
         const bias = tensor([-2, 0.5], { dtype });
-        expect(matmul(a, b, { bias }).toArray()).toEqual([[-1, 1.5], [1, 1.5]]);
-        expect(matmul(a, b, { bias, activation: 'relu' }).toArray()).toEqual([[0, 1.5], [1, 1.5]]);
+        expect(matmul(a, b, { bias }).toArray()).toEqual([
+          [-1, 1.5],
+          [1, 1.5],
+        ]);
+        expect(matmul(a, b, { bias, activation: 'relu' }).toArray()).toEqual([
+          [0, 1.5],
+          [1, 1.5],
+        ]);
         // relu without bias: [[1,1],[3,1]] has no negatives, so take −a: [[−1,−1],[−3,−1]] → zeros.
-        expect(matmul(a, b, { activation: 'relu' }).toArray()).toEqual([[1, 1], [3, 1]]);
-        expect(matmul(tensor([[-1, -2], [-3, -4]], { dtype }), b, { activation: 'relu' }).toArray()).toEqual([[0, 0], [0, 0]]);
-        expect(matmul(a, b, { activation: 'linear' }).toArray()).toEqual([[1, 1], [3, 1]]);
+        expect(matmul(a, b, { activation: 'relu' }).toArray()).toEqual([
+          [1, 1],
+          [3, 1],
+        ]);
+        expect(
+          matmul(
+            tensor(
+              [
+                [-1, -2],
+                [-3, -4],
+              ],
+              { dtype },
+            ),
+            b,
+            { activation: 'relu' },
+          ).toArray(),
+        ).toEqual([
+          [0, 0],
+          [0, 0],
+        ]);
+        expect(matmul(a, b, { activation: 'linear' }).toArray()).toEqual([
+          [1, 1],
+          [3, 1],
+        ]);
       }
     }
   });
@@ -120,10 +189,28 @@ describe('matmul with bias and activation', () => {
     for (const kernels of [jsKernels, null]) {
       useKernels(kernels);
       const a = tensor([[[1, 0]], [[0, -2]]]);
-      const identity = tensor([[1, 0], [0, 1]]);
-      expect(matmul(a, identity, { bias: tensor([0.5, 1]), activation: 'relu' }).toArray()).toEqual([[[1.5, 1]], [[0.5, 0]]]);
-      const batchedB = tensor([[[1, 0], [0, 1]], [[1, 0], [0, 1]]]);
-      expect(matmul(a, batchedB, { bias: tensor([0.5, 1]), activation: 'relu' }).toArray()).toEqual([[[1.5, 1]], [[0.5, 0]]]);
+      const identity = tensor([
+        [1, 0],
+        [0, 1],
+      ]);
+      expect(matmul(a, identity, { bias: tensor([0.5, 1]), activation: 'relu' }).toArray()).toEqual([
+        [[1.5, 1]],
+        [[0.5, 0]],
+      ]);
+      const batchedB = tensor([
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ]);
+      expect(matmul(a, batchedB, { bias: tensor([0.5, 1]), activation: 'relu' }).toArray()).toEqual([
+        [[1.5, 1]],
+        [[0.5, 0]],
+      ]);
     }
   });
 
@@ -133,15 +220,27 @@ describe('matmul with bias and activation', () => {
     for (const kernels of [jsKernels, null]) {
       useKernels(kernels);
       for (const dtype of ['float32', 'float64'] as const) {
-        const y = matmul(tensor([[-1], [Number.NaN], [2]], { dtype }), tensor([[0, 1]], { dtype }), { activation: 'relu' });
+        const y = matmul(tensor([[-1], [Number.NaN], [2]], { dtype }), tensor([[0, 1]], { dtype }), {
+          activation: 'relu',
+        });
         const values = Array.from(y.data);
         expect(Object.is(values[0], 0)).toBe(true);
         expect(Object.is(values[1], 0)).toBe(true);
         expect(values[2]).toBeNaN();
         expect(values[3]).toBeNaN();
         expect(values.slice(4)).toEqual([0, 2]);
-        const withBias = matmul(tensor([[-1], [Number.NaN], [2]], { dtype }), tensor([[0, 1]], { dtype }), { activation: 'relu', bias: tensor([-0, 0], { dtype }) });
-        expect(Array.from(withBias.data).map((value) => (Object.is(value, -0) ? '-0' : value))).toEqual([0, 0, Number.NaN, Number.NaN, 0, 2]);
+        const withBias = matmul(tensor([[-1], [Number.NaN], [2]], { dtype }), tensor([[0, 1]], { dtype }), {
+          activation: 'relu',
+          bias: tensor([-0, 0], { dtype }),
+        });
+        expect(Array.from(withBias.data).map((value) => (Object.is(value, -0) ? '-0' : value))).toEqual([
+          0,
+          0,
+          Number.NaN,
+          Number.NaN,
+          0,
+          2,
+        ]);
       }
     }
   });
@@ -150,9 +249,15 @@ describe('matmul with bias and activation', () => {
     // k = 0: the product is all zeros, so out = act(0 + bias) = relu([−1, 3]) per row = [0, 3].
     for (const kernels of [jsKernels, null]) {
       useKernels(kernels);
-      const out = tensor([[9, 9], [9, 9]]);
+      const out = tensor([
+        [9, 9],
+        [9, 9],
+      ]);
       matmul(zeros([2, 0]), zeros([0, 2]), { bias: tensor([-1, 3]), activation: 'relu', out });
-      expect(out.toArray()).toEqual([[0, 3], [0, 3]]);
+      expect(out.toArray()).toEqual([
+        [0, 3],
+        [0, 3],
+      ]);
     }
   });
 
@@ -168,10 +273,13 @@ describe('matmul with bias and activation', () => {
     // Count the fused kernel's calls, to be sure the property exercised it where it exists.
     let fusedCalls = 0;
     if (fused !== undefined) {
-      useKernels({ ...selected, matmulBiasActivationFloat32: (args, bias, biasOffset, activation) => {
-        fusedCalls++;
-        fused.call(selected, args, bias, biasOffset, activation);
-      } });
+      useKernels({
+        ...selected,
+        matmulBiasActivationFloat32: (args, bias, biasOffset, activation) => {
+          fusedCalls++;
+          fused.call(selected, args, bias, biasOffset, activation);
+        },
+      });
     }
     fc.assert(fc.property(problemArbitrary, checkAgainstReference), { numRuns: 80 });
     if (fused !== undefined) expect(fusedCalls).toBeGreaterThan(0);
@@ -197,20 +305,37 @@ describe('matmul with bias and activation', () => {
     for (const kernels of [jsKernels, null]) {
       useKernels(kernels);
       const bias = tensor([1, 100, 2, 100, 3]).slice([null, null, 2]);
-      expect(matmul(tensor([[1, 1]]), tensor([[1, 0, -4], [0, 1, 0]]), { bias }).toArray()).toEqual([[2, 3, -1]]);
+      expect(
+        matmul(
+          tensor([[1, 1]]),
+          tensor([
+            [1, 0, -4],
+            [0, 1, 0],
+          ]),
+          { bias },
+        ).toArray(),
+      ).toEqual([[2, 3, -1]]);
     }
   });
 });
 
 describe('matmul bias and activation routing', () => {
   /** The reference kernels plus a fused float32 kernel that records its calls (and computes through the reference). */
-  function recordingKernels(): { kernels: Kernels; calls: Array<{ accumulate: boolean; activation: MatmulActivation; biasOffset: number; m: number }> } {
+  function recordingKernels(): {
+    kernels: Kernels;
+    calls: Array<{ accumulate: boolean; activation: MatmulActivation; biasOffset: number; m: number }>;
+  } {
     const calls: Array<{ accumulate: boolean; activation: MatmulActivation; biasOffset: number; m: number }> = [];
     const kernels: Kernels = {
       name: 'recording',
       matmulFloat32: jsKernels.matmulFloat32,
       matmulFloat64: jsKernels.matmulFloat64,
-      matmulBiasActivationFloat32(args: MatmulArguments<Float32Array>, bias: Float32Array, biasOffset: number, activation: MatmulActivation) {
+      matmulBiasActivationFloat32(
+        args: MatmulArguments<Float32Array>,
+        bias: Float32Array,
+        biasOffset: number,
+        activation: MatmulActivation,
+      ) {
         calls.push({ accumulate: args.accumulate, activation, biasOffset, m: args.m });
         jsKernels.matmulFloat32(args);
         for (let i = 0; i < args.m; i++) {
@@ -230,12 +355,37 @@ describe('matmul bias and activation routing', () => {
     useKernels(kernels);
     const bias = new Tensor(new Float32Array([0, 0, 0.5, -1]), [2], undefined, 2);
     // [2, 3, 2] × [2, 2] folds into one [6, 2] × [2, 2] product.
-    const x = tensor([[[1, 2], [3, 4], [5, 6]], [[-1, -2], [-3, -4], [-5, -6]]]);
-    const w = tensor([[1, 0], [0, 1]]);
+    const x = tensor([
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      [
+        [-1, -2],
+        [-3, -4],
+        [-5, -6],
+      ],
+    ]);
+    const w = tensor([
+      [1, 0],
+      [0, 1],
+    ]);
     const y = matmul(x, w, { bias, activation: 'relu' });
     expect(calls).toEqual([{ accumulate: false, activation: 'relu', biasOffset: 2, m: 6 }]);
     // x·I + [0.5, −1] = x + [0.5, −1], then relu: [[1.5,1],[3.5,3],[5.5,5]] and zeros for the negative batch.
-    expect(y.toArray()).toEqual([[[1.5, 1], [3.5, 3], [5.5, 5]], [[0, 0], [0, 0], [0, 0]]]);
+    expect(y.toArray()).toEqual([
+      [
+        [1.5, 1],
+        [3.5, 3],
+        [5.5, 5],
+      ],
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ],
+    ]);
     matmul(x, w, { bias });
     expect(calls[1].activation).toBe('none');
   });
@@ -244,8 +394,29 @@ describe('matmul bias and activation routing', () => {
     const { kernels, calls } = recordingKernels();
     useKernels(kernels);
     // [[1, −2]]·I + [1, 1] = [[2, −1]] → relu [[2, 0]].
-    expect(matmul(tensor([[1, -2]], { dtype: 'float64' }), tensor([[1, 0], [0, 1]], { dtype: 'float64' }), { bias: tensor([1, 1], { dtype: 'float64' }), activation: 'relu' }).toArray()).toEqual([[2, 0]]);
-    expect(matmul(tensor([[1, -2]]), tensor([[1, 0], [0, 1]]), { activation: 'relu' }).toArray()).toEqual([[1, 0]]);
+    expect(
+      matmul(
+        tensor([[1, -2]], { dtype: 'float64' }),
+        tensor(
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          { dtype: 'float64' },
+        ),
+        { bias: tensor([1, 1], { dtype: 'float64' }), activation: 'relu' },
+      ).toArray(),
+    ).toEqual([[2, 0]]);
+    expect(
+      matmul(
+        tensor([[1, -2]]),
+        tensor([
+          [1, 0],
+          [0, 1],
+        ]),
+        { activation: 'relu' },
+      ).toArray(),
+    ).toEqual([[1, 0]]);
     expect(calls).toEqual([]);
   });
 });
@@ -254,13 +425,23 @@ describe('matmul bias and activation errors', () => {
   it('names matmul, what it got and what it expected', () => {
     const a = zeros([2, 3]);
     const b = zeros([3, 4]);
-    expect(() => matmul(a, b, { bias: zeros([3]) })).toThrow('matmul: bias has shape [3]; expected [4], one value per output column (the last axis of the product)');
+    expect(() => matmul(a, b, { bias: zeros([3]) })).toThrow(
+      'matmul: bias has shape [3]; expected [4], one value per output column (the last axis of the product)',
+    );
     expect(() => matmul(a, b, { bias: zeros([1, 4]) })).toThrow('matmul: bias has shape [1,4]; expected [4]');
-    expect(() => matmul(a, b, { bias: zeros([4], 'float64') })).toThrow("matmul: bias has dtype float64; expected float32, the operands' dtype (convert with cast(bias, 'float32'))");
-    expect(() => matmul(a, b, { bias: [0, 0, 0, 0] as never })).toThrow('matmul: bias must be a Tensor, got an array; wrap values with tensor(...)');
-    expect(() => matmul(a, b, { activation: 'sigmoid' as never })).toThrow(`matmul: activation must be 'linear' or 'relu', got "sigmoid"; apply other activations to the result (for example tanh(matmul(a, b)))`);
+    expect(() => matmul(a, b, { bias: zeros([4], 'float64') })).toThrow(
+      "matmul: bias has dtype float64; expected float32, the operands' dtype (convert with cast(bias, 'float32'))",
+    );
+    expect(() => matmul(a, b, { bias: [0, 0, 0, 0] as never })).toThrow(
+      'matmul: bias must be a Tensor, got an array; wrap values with tensor(...)',
+    );
+    expect(() => matmul(a, b, { activation: 'sigmoid' as never })).toThrow(
+      `matmul: activation must be 'linear' or 'relu', got "sigmoid"; apply other activations to the result (for example tanh(matmul(a, b)))`,
+    );
     const out = zeros([2, 4]);
-    expect(() => matmul(a, b, { bias: out.reshape([8]).slice([0, 4]), out })).toThrow('matmul: bias shares memory with out (the product would overwrite it before it is added); pass a separate buffer');
+    expect(() => matmul(a, b, { bias: out.reshape([8]).slice([0, 4]), out })).toThrow(
+      'matmul: bias shares memory with out (the product would overwrite it before it is added); pass a separate buffer',
+    );
     try {
       matmul(a, b, { bias: zeros([5]) });
       expect.unreachable();

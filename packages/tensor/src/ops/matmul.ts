@@ -60,29 +60,53 @@ export function matmul<D extends FloatDType>(a: Tensor<D>, b: Tensor<D>, options
   assertTensor(a, operation, 'a');
   assertTensor(b, operation, 'b');
   if (a.rank < 2 || b.rank < 2) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `expected tensors of rank >= 2, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}; use dot() for vectors`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `expected tensors of rank >= 2, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}; use dot() for vectors`,
+    );
   }
   assertFloat(a, operation, 'a');
   assertFloat(b, operation, 'b');
   if (a.dtype !== b.dtype) {
-    throw new AnnetError('DTYPE_MISMATCH', operation, `dtypes differ: ${a.dtype} x ${b.dtype}; cast one with cast(x, '${a.dtype}')`);
+    throw new AnnetError(
+      'DTYPE_MISMATCH',
+      operation,
+      `dtypes differ: ${a.dtype} x ${b.dtype}; cast one with cast(x, '${a.dtype}')`,
+    );
   }
   const activation = options.activation ?? 'linear';
   if (activation !== 'linear' && activation !== 'relu') {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `activation must be 'linear' or 'relu', got ${JSON.stringify(activation)}; apply other activations to the result (for example tanh(matmul(a, b)))`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `activation must be 'linear' or 'relu', got ${JSON.stringify(activation)}; apply other activations to the result (for example tanh(matmul(a, b)))`,
+    );
   }
   const plan = matmulPlan(a, b, options.transposeA === true, options.transposeB === true, options.out);
   const bias = options.bias;
   if (bias !== undefined) checkBias(bias, a.dtype, plan.outShape[plan.outShape.length - 1]);
   const out = prepareOut(options.out, plan.outShape, a.dtype, operation, a, b) as Tensor<D>;
   if (sharesMemory(out, bias)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, 'bias shares memory with out (the product would overwrite it before it is added); pass a separate buffer');
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      'bias shares memory with out (the product would overwrite it before it is added); pass a separate buffer',
+    );
   }
   if (out.size === 0) return out;
   const target = plan.writesOut ? out : newTensor(out.dtype, out.shape);
   // A strided bias (a view such as b.slice([null, null, 2])) is copied: the kernels read n values in a row.
-  const biasRead = bias === undefined ? undefined : bias.shape[0] > 1 && bias.strides[0] !== 1 ? bias.contiguous(true) : bias;
-  runPlan(plan, plan.copyA ? a.contiguous(true) : a, plan.copyB ? b.contiguous(true) : b, target, biasRead, activation === 'relu');
+  const biasRead =
+    bias === undefined ? undefined : bias.shape[0] > 1 && bias.strides[0] !== 1 ? bias.contiguous(true) : bias;
+  runPlan(
+    plan,
+    plan.copyA ? a.contiguous(true) : a,
+    plan.copyB ? b.contiguous(true) : b,
+    target,
+    biasRead,
+    activation === 'relu',
+  );
   if (target !== out) copyInto(out, target);
   return out;
 }
@@ -92,10 +116,18 @@ function checkBias(bias: unknown, dtype: string, n: number): asserts bias is Ten
   const operation = 'matmul';
   assertTensor(bias, operation, 'bias');
   if (bias.rank !== 1 || bias.shape[0] !== n) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `bias has shape ${formatShape(bias.shape)}; expected [${n}], one value per output column (the last axis of the product)`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `bias has shape ${formatShape(bias.shape)}; expected [${n}], one value per output column (the last axis of the product)`,
+    );
   }
   if (bias.dtype !== dtype) {
-    throw new AnnetError('DTYPE_MISMATCH', operation, `bias has dtype ${bias.dtype}; expected ${dtype}, the operands' dtype (convert with cast(bias, '${dtype}'))`);
+    throw new AnnetError(
+      'DTYPE_MISMATCH',
+      operation,
+      `bias has dtype ${bias.dtype}; expected ${dtype}, the operands' dtype (convert with cast(bias, '${dtype}'))`,
+    );
   }
 }
 
@@ -125,7 +157,13 @@ interface MatmulPlan {
 const plans = new PlanCache<MatmulPlan>();
 const emptyArray = new Float32Array(0);
 
-function matmulPlan(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, out: Tensor | undefined): MatmulPlan {
+function matmulPlan(
+  a: Tensor,
+  b: Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+  out: Tensor | undefined,
+): MatmulPlan {
   plans.begin();
   plans.addList(a.shape);
   plans.addList(a.strides);
@@ -137,12 +175,22 @@ function matmulPlan(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boole
   return plans.find() ?? createPlan(a, b, transposeA, transposeB, out);
 }
 
-function createPlan(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, out: Tensor | undefined): MatmulPlan {
+function createPlan(
+  a: Tensor,
+  b: Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+  out: Tensor | undefined,
+): MatmulPlan {
   const operation = 'matmul';
   const [m, kA] = trailingDims(a, transposeA);
   const [kB, n] = trailingDims(b, transposeB);
   if (kA !== kB) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `inner dimensions differ: ${describe(a, transposeA)} x ${describe(b, transposeB)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `inner dimensions differ: ${describe(a, transposeA)} x ${describe(b, transposeB)}`,
+    );
   }
   const batch = broadcastBatch(a, b, operation);
   const outShape = [...batch, m, n];
@@ -157,17 +205,43 @@ function createPlan(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boole
   const aLayout = matrixLayout(aRead)!;
   const bLayout = matrixLayout(bRead)!;
   const args: MatmulArguments<Float32Array | Float64Array> = {
-    a: emptyArray, aOffset: 0, lda: aLayout.leading, transposeA: transposeA !== aLayout.transposed,
-    b: emptyArray, bOffset: 0, ldb: bLayout.leading, transposeB: transposeB !== bLayout.transposed,
-    out: emptyArray, outOffset: 0, ldc: matrixLayout(target)!.leading, m, n, k: kA, accumulate: false,
+    a: emptyArray,
+    aOffset: 0,
+    lda: aLayout.leading,
+    transposeA: transposeA !== aLayout.transposed,
+    b: emptyArray,
+    bOffset: 0,
+    ldb: bLayout.leading,
+    transposeB: transposeB !== bLayout.transposed,
+    out: emptyArray,
+    outOffset: 0,
+    ldc: matrixLayout(target)!.leading,
+    m,
+    n,
+    k: kA,
+    accumulate: false,
   };
   const batchSize = sizeOf(batch);
   const bBatchStrides = batchStrides(bRead, batch);
-  const folded = batchSize > 1 && bBatchStrides.every((stride) => stride === 0) && !args.transposeA && batchFoldsIntoRows(aRead, args.lda) && batchFoldsIntoRows(target, args.ldc);
+  const folded =
+    batchSize > 1 &&
+    bBatchStrides.every((stride) => stride === 0) &&
+    !args.transposeA &&
+    batchFoldsIntoRows(aRead, args.lda) &&
+    batchFoldsIntoRows(target, args.ldc);
   if (folded) args.m = m * batchSize;
   const plan: MatmulPlan = {
-    outShape, copyA, copyB, writesOut, args, folded, batch, batchSize,
-    aBatchStrides: batchStrides(aRead, batch), bBatchStrides, outBatchStrides: batchStrides(target, batch),
+    outShape,
+    copyA,
+    copyB,
+    writesOut,
+    args,
+    folded,
+    batch,
+    batchSize,
+    aBatchStrides: batchStrides(aRead, batch),
+    bBatchStrides,
+    outBatchStrides: batchStrides(target, batch),
     counter: new Array<number>(batch.length).fill(0),
   };
   // An out of the wrong shape is reported by prepareOut; such a plan is not kept.
@@ -198,7 +272,11 @@ function broadcastBatch(a: Tensor, b: Tensor, operation: string): number[] {
     const da = batchA[batchA.length - rank + axis] ?? 1;
     const db = batchB[batchB.length - rank + axis] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new AnnetError('SHAPE_MISMATCH', operation, `batch dimensions ${formatShape(batchA)} and ${formatShape(batchB)} cannot be broadcast together (shapes ${formatShape(a.shape)} x ${formatShape(b.shape)})`);
+      throw new AnnetError(
+        'SHAPE_MISMATCH',
+        operation,
+        `batch dimensions ${formatShape(batchA)} and ${formatShape(batchB)} cannot be broadcast together (shapes ${formatShape(a.shape)} x ${formatShape(b.shape)})`,
+      );
     }
     batch.push(da === 1 ? db : da);
   }
@@ -225,7 +303,7 @@ function runPlan(plan: MatmulPlan, a: Tensor, b: Tensor, out: Tensor, bias: Tens
   args.outOffset = out.offset;
   const kernels = activeKernels();
   const float32 = a.dtype === 'float32';
-  const biasData = bias === undefined ? null : bias.data as Float32Array | Float64Array;
+  const biasData = bias === undefined ? null : (bias.data as Float32Array | Float64Array);
   const biasOffset = bias === undefined ? 0 : bias.offset;
   if (plan.folded || plan.batchSize === 1) {
     multiplyOnce(kernels, args, float32, biasData, biasOffset, relu);
@@ -255,12 +333,21 @@ function runPlan(plan: MatmulPlan, a: Tensor, b: Tensor, out: Tensor, bias: Tens
  * false, as the plan sets it), otherwise the plain product then the reference epilogue.
  */
 function multiplyOnce(
-  kernels: Kernels, args: MatmulArguments<Float32Array | Float64Array>, float32: boolean,
-  bias: Float32Array | Float64Array | null, biasOffset: number, relu: boolean,
+  kernels: Kernels,
+  args: MatmulArguments<Float32Array | Float64Array>,
+  float32: boolean,
+  bias: Float32Array | Float64Array | null,
+  biasOffset: number,
+  relu: boolean,
 ): void {
   if (float32) {
     if (bias !== null && kernels.matmulBiasActivationFloat32 !== undefined) {
-      kernels.matmulBiasActivationFloat32(args as MatmulArguments<Float32Array>, bias as Float32Array, biasOffset, relu ? 'relu' : 'none');
+      kernels.matmulBiasActivationFloat32(
+        args as MatmulArguments<Float32Array>,
+        bias as Float32Array,
+        biasOffset,
+        relu ? 'relu' : 'none',
+      );
       return;
     }
     kernels.matmulFloat32(args as MatmulArguments<Float32Array>);

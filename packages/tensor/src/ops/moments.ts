@@ -13,8 +13,15 @@ import { floatResult } from './unary-engine.js';
  * @example
  * variance(tensor([1, 2, 3, 4])); // 1.25 = ((−1.5)² + (−0.5)² + 0.5² + 1.5²) / 4
  */
-export function variance<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false, options: ReduceOptions = {}): Tensor<FloatResult<D>> {
-  return runReduction('variance', x, axis, keepDims, options, floatResult(x.dtype), blockVariance) as Tensor<FloatResult<D>>;
+export function variance<D extends DType>(
+  x: Tensor<D>,
+  axis?: Axes,
+  keepDims = false,
+  options: ReduceOptions = {},
+): Tensor<FloatResult<D>> {
+  return runReduction('variance', x, axis, keepDims, options, floatResult(x.dtype), blockVariance) as Tensor<
+    FloatResult<D>
+  >;
 }
 
 /**
@@ -23,8 +30,15 @@ export function variance<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = 
  * @example
  * std(tensor([2, 4, 4, 4, 5, 5, 7, 9])); // 2
  */
-export function std<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false, options: ReduceOptions = {}): Tensor<FloatResult<D>> {
-  return runReduction('std', x, axis, keepDims, options, floatResult(x.dtype), blockStandardDeviation) as Tensor<FloatResult<D>>;
+export function std<D extends DType>(
+  x: Tensor<D>,
+  axis?: Axes,
+  keepDims = false,
+  options: ReduceOptions = {},
+): Tensor<FloatResult<D>> {
+  return runReduction('std', x, axis, keepDims, options, floatResult(x.dtype), blockStandardDeviation) as Tensor<
+    FloatResult<D>
+  >;
 }
 
 /**
@@ -34,6 +48,13 @@ export function std<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false
  * @example
  * logSumExp(tensor([1000, 1000])); // 1000.6931 (log(2e^1000) without overflow)
  */
-export function logSumExp<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false, options: ReduceOptions = {}): Tensor<FloatResult<D>> {
-  return runReduction('logSumExp', x, axis, keepDims, options, floatResult(x.dtype), blockLogSumExp) as Tensor<FloatResult<D>>;
+export function logSumExp<D extends DType>(
+  x: Tensor<D>,
+  axis?: Axes,
+  keepDims = false,
+  options: ReduceOptions = {},
+): Tensor<FloatResult<D>> {
+  return runReduction('logSumExp', x, axis, keepDims, options, floatResult(x.dtype), blockLogSumExp) as Tensor<
+    FloatResult<D>
+  >;
 }

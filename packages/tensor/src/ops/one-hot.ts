@@ -12,7 +12,13 @@ import { newTensor } from './new-tensor.js';
  * @example
  * oneHot([2, 0], 3); // float32 [[0, 0, 1], [1, 0, 0]]
  */
-export function oneHot<D extends DType = 'float32'>(indices: IndicesLike, depth: number, onValue = 1, offValue = 0, dtype: D = 'float32' as D): Tensor<D> {
+export function oneHot<D extends DType = 'float32'>(
+  indices: IndicesLike,
+  depth: number,
+  onValue = 1,
+  offValue = 0,
+  dtype: D = 'float32' as D,
+): Tensor<D> {
   const operation = 'oneHot';
   assertDType(dtype, operation);
   if (!Number.isSafeInteger(depth) || depth < 0) {
@@ -25,7 +31,11 @@ export function oneHot<D extends DType = 'float32'>(indices: IndicesLike, depth:
   for (let position = 0; position < classes.length; position++) {
     const value = classes[position];
     if (value < 0 || value >= depth) {
-      throw new AnnetError('INDEX_OUT_OF_RANGE', operation, `index ${value} at position ${position} is outside [0, ${depth}) (indices shape ${formatShape(index.shape)})`);
+      throw new AnnetError(
+        'INDEX_OUT_OF_RANGE',
+        operation,
+        `index ${value} at position ${position} is outside [0, ${depth}) (indices shape ${formatShape(index.shape)})`,
+      );
     }
     out.data[position * depth + value] = onValue;
   }

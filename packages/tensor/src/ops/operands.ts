@@ -34,5 +34,9 @@ export function toTensor(value: TensorOrNumber, partner: DType | null, operation
     return scalar;
   }
   const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-  throw new AnnetError('INVALID_ARGUMENT', operation, `${role} must be a Tensor or a number, got ${got}; wrap arrays with tensor(...)`);
+  throw new AnnetError(
+    'INVALID_ARGUMENT',
+    operation,
+    `${role} must be a Tensor or a number, got ${got}; wrap arrays with tensor(...)`,
+  );
 }

@@ -12,16 +12,34 @@ import { assertTensor } from './validate.js';
  * @example
  * pad(tensor([[1, 2]]), [[1, 0], [0, 2]]); // [[0, 0, 0, 0], [1, 2, 0, 0]]
  */
-export function pad<D extends DType>(x: Tensor<D>, paddings: ReadonlyArray<readonly [number, number]>, constantValue = 0): Tensor<D> {
+export function pad<D extends DType>(
+  x: Tensor<D>,
+  paddings: ReadonlyArray<readonly [number, number]>,
+  constantValue = 0,
+): Tensor<D> {
   const operation = 'pad';
   assertTensor(x, operation, 'x');
-  const valid = Array.isArray(paddings) && paddings.length === x.rank && paddings.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((amount) => Number.isSafeInteger(amount) && amount >= 0));
+  const valid =
+    Array.isArray(paddings) &&
+    paddings.length === x.rank &&
+    paddings.every(
+      (pair) =>
+        Array.isArray(pair) && pair.length === 2 && pair.every((amount) => Number.isSafeInteger(amount) && amount >= 0),
+    );
   if (!valid) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `paddings must be ${x.rank} pairs [before, after] of non-negative integers for shape ${formatShape(x.shape)}, got ${JSON.stringify(paddings)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `paddings must be ${x.rank} pairs [before, after] of non-negative integers for shape ${formatShape(x.shape)}, got ${JSON.stringify(paddings)}`,
+    );
   }
   const shape = x.shape.map((dimension, axis) => paddings[axis][0] + dimension + paddings[axis][1]);
   const out = newTensor(x.dtype, shape);
   if (constantValue !== 0) out.data.fill(constantValue);
-  if (x.size > 0) copyInto(out.slice(...x.shape.map((dimension, axis) => [paddings[axis][0], paddings[axis][0] + dimension] as const)), x);
+  if (x.size > 0)
+    copyInto(
+      out.slice(...x.shape.map((dimension, axis) => [paddings[axis][0], paddings[axis][0] + dimension] as const)),
+      x,
+    );
   return out;
 }

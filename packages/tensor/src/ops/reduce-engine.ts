@@ -3,7 +3,15 @@ import { AnnetError, formatShape } from '../errors.js';
 import { contiguousStrides } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { PlanCache } from './plan-cache.js';
-import { planReduction, reduceBlocks, reductionWalkers, type Axes, type BlockReducer, type ReductionPlan, type ReductionWalkers } from './reduce-plan.js';
+import {
+  planReduction,
+  reduceBlocks,
+  reductionWalkers,
+  type Axes,
+  type BlockReducer,
+  type ReductionPlan,
+  type ReductionWalkers,
+} from './reduce-plan.js';
 import { assertTensor, prepareOut } from './validate.js';
 
 /** Options of the reductions. */
@@ -33,7 +41,13 @@ function addAxes(axes: Axes): void {
 }
 
 /** The plan and walkers of this reduction layout, cached so a call with `out` allocates nothing. */
-function cachedReduction(operation: string, x: Tensor, axes: Axes, keepDims: boolean, out: Tensor | undefined): CachedReduction {
+function cachedReduction(
+  operation: string,
+  x: Tensor,
+  axes: Axes,
+  keepDims: boolean,
+  out: Tensor | undefined,
+): CachedReduction {
   reductions.begin();
   reductions.addList(x.shape);
   reductions.addList(x.strides);
@@ -44,7 +58,10 @@ function cachedReduction(operation: string, x: Tensor, axes: Axes, keepDims: boo
   const cached = reductions.find();
   if (cached !== undefined) return cached;
   const plan = planReduction(x.shape, axes, keepDims, operation);
-  if (out !== undefined && (out.rank !== plan.outShape.length || out.shape.some((dimension, axis) => dimension !== plan.outShape[axis]))) {
+  if (
+    out !== undefined &&
+    (out.rank !== plan.outShape.length || out.shape.some((dimension, axis) => dimension !== plan.outShape[axis]))
+  ) {
     return { plan, walkers: undefined };
   }
   const outStrides = out === undefined ? contiguousStrides(plan.outShape) : out.strides;
@@ -60,14 +77,24 @@ function cachedReduction(operation: string, x: Tensor, axes: Axes, keepDims: boo
  * runReduction('sum', x, 0, false, {}, x.dtype, blockSum);
  */
 export function runReduction(
-  operation: string, x: Tensor, axes: Axes, keepDims: boolean, options: ReduceOptions, dtype: DType,
-  reducer: BlockReducer, needsElements = false,
+  operation: string,
+  x: Tensor,
+  axes: Axes,
+  keepDims: boolean,
+  options: ReduceOptions,
+  dtype: DType,
+  reducer: BlockReducer,
+  needsElements = false,
 ): Tensor {
   assertTensor(x, operation, 'x');
   const { plan, walkers } = cachedReduction(operation, x, axes, keepDims, options.out);
   const out = prepareOut(options.out, plan.outShape, dtype, operation, x);
   if (needsElements && plan.blockSize === 0 && out.size > 0) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `cannot reduce zero elements: shape ${formatShape(x.shape)} over axes ${formatShape(plan.axes)} has no identity for ${operation}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `cannot reduce zero elements: shape ${formatShape(x.shape)} over axes ${formatShape(plan.axes)} has no identity for ${operation}`,
+    );
   }
   reduceBlocks(x, plan.blockSize, walkers as ReductionWalkers, out, reducer);
   return out;

@@ -25,7 +25,12 @@ export interface ReductionPlan {
  * @example
  * planReduction([2, 3, 4], [-1, 0], true, 'sum'); // axes [0, 2], kept [1], outShape [1, 3, 1], blockSize 8
  */
-export function planReduction(shape: readonly number[], axes: Axes, keepDims: boolean, operation: string): ReductionPlan {
+export function planReduction(
+  shape: readonly number[],
+  axes: Axes,
+  keepDims: boolean,
+  operation: string,
+): ReductionPlan {
   const rank = shape.length;
   const list = axes === null || axes === undefined ? [...Array(rank).keys()] : axisList(axes, rank, operation);
   const normalized = list.map((axis) => normalizeAxis(axis, rank, operation));
@@ -35,7 +40,9 @@ export function planReduction(shape: readonly number[], axes: Axes, keepDims: bo
   normalized.sort((a, b) => a - b);
   const reduced = new Set(normalized);
   const kept = [...Array(rank).keys()].filter((axis) => !reduced.has(axis));
-  const outShape = keepDims ? shape.map((dimension, axis) => (reduced.has(axis) ? 1 : dimension)) : kept.map((axis) => shape[axis]);
+  const outShape = keepDims
+    ? shape.map((dimension, axis) => (reduced.has(axis) ? 1 : dimension))
+    : kept.map((axis) => shape[axis]);
   let blockSize = 1;
   for (const axis of normalized) blockSize *= shape[axis];
   return { axes: normalized, kept, outShape, blockSize };
@@ -45,7 +52,11 @@ export function planReduction(shape: readonly number[], axes: Axes, keepDims: bo
 function axisList(axes: number | readonly number[], rank: number, operation: string): number[] {
   if (typeof axes === 'number') return [axes];
   if (Array.isArray(axes) || axes instanceof Int32Array) return Array.from(axes);
-  throw new AnnetError('INVALID_AXIS', operation, `axis must be an integer in [${-rank}, ${rank}), a list of them, or null for all axes, got ${describeValue(axes)}`);
+  throw new AnnetError(
+    'INVALID_AXIS',
+    operation,
+    `axis must be an integer in [${-rank}, ${rank}), a list of them, or null for all axes, got ${describeValue(axes)}`,
+  );
 }
 
 /**
@@ -69,9 +80,17 @@ export interface ReductionWalkers {
  * const walkers = reductionWalkers(x, plan, out.strides);
  */
 export function reductionWalkers(x: Tensor, plan: ReductionPlan, outStrides: readonly number[]): ReductionWalkers {
-  const block = new RowIterator(plan.axes.map((axis) => x.shape[axis]), [plan.axes.map((axis) => x.strides[axis])], [0]);
+  const block = new RowIterator(
+    plan.axes.map((axis) => x.shape[axis]),
+    [plan.axes.map((axis) => x.strides[axis])],
+    [0],
+  );
   const outKeptStrides = outStrides.length === x.rank ? plan.kept.map((axis) => outStrides[axis]) : outStrides.slice();
-  const results = new RowIterator(plan.kept.map((axis) => x.shape[axis]), [plan.kept.map((axis) => x.strides[axis]), outKeptStrides], [0, 0]);
+  const results = new RowIterator(
+    plan.kept.map((axis) => x.shape[axis]),
+    [plan.kept.map((axis) => x.strides[axis]), outKeptStrides],
+    [0, 0],
+  );
   return { block, results };
 }
 
@@ -85,7 +104,13 @@ export function reductionWalkers(x: Tensor, plan: ReductionPlan, outStrides: rea
  * const out = newTensor(x.dtype, plan.outShape);
  * reduceBlocks(x, plan.blockSize, reductionWalkers(x, plan, out.strides), out, blockSum);
  */
-export function reduceBlocks(x: Tensor, blockSize: number, walkers: ReductionWalkers, out: Tensor, reduceBlock: BlockReducer): void {
+export function reduceBlocks(
+  x: Tensor,
+  blockSize: number,
+  walkers: ReductionWalkers,
+  out: Tensor,
+  reduceBlock: BlockReducer,
+): void {
   if (out.size === 0) return;
   const { block, results } = walkers;
   results.restart(x.offset, out.offset);

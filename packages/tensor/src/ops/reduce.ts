@@ -22,7 +22,12 @@ import { floatResult } from './unary-engine.js';
  * sum(x, 0);         // [5, 7, 9]
  * sum(x, -1, true);  // [[6], [15]]
  */
-export function sum<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false, options: ReduceOptions = {}): Tensor<D> {
+export function sum<D extends DType>(
+  x: Tensor<D>,
+  axis?: Axes,
+  keepDims = false,
+  options: ReduceOptions = {},
+): Tensor<D> {
   return runReduction('sum', x, axis, keepDims, options, x.dtype, blockSum) as Tensor<D>;
 }
 
@@ -32,7 +37,12 @@ export function sum<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false
  * @example
  * prod(tensor([[1, 2], [3, 4]]), 1); // [2, 12]
  */
-export function prod<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false, options: ReduceOptions = {}): Tensor<D> {
+export function prod<D extends DType>(
+  x: Tensor<D>,
+  axis?: Axes,
+  keepDims = false,
+  options: ReduceOptions = {},
+): Tensor<D> {
   return runReduction('prod', x, axis, keepDims, options, x.dtype, blockProduct) as Tensor<D>;
 }
 
@@ -43,7 +53,12 @@ export function prod<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = fals
  * @example
  * mean(tensor([[1, 2], [3, 5]]), 0); // [2, 3.5]
  */
-export function mean<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false, options: ReduceOptions = {}): Tensor<FloatResult<D>> {
+export function mean<D extends DType>(
+  x: Tensor<D>,
+  axis?: Axes,
+  keepDims = false,
+  options: ReduceOptions = {},
+): Tensor<FloatResult<D>> {
   return runReduction('mean', x, axis, keepDims, options, floatResult(x.dtype), blockMean) as Tensor<FloatResult<D>>;
 }
 
@@ -53,7 +68,12 @@ export function mean<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = fals
  * @example
  * max(tensor([[1, 9], [7, 3]]), 1); // [9, 7]
  */
-export function max<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false, options: ReduceOptions = {}): Tensor<D> {
+export function max<D extends DType>(
+  x: Tensor<D>,
+  axis?: Axes,
+  keepDims = false,
+  options: ReduceOptions = {},
+): Tensor<D> {
   return runReduction('max', x, axis, keepDims, options, x.dtype, blockMax, true) as Tensor<D>;
 }
 
@@ -63,7 +83,12 @@ export function max<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false
  * @example
  * min(tensor([[1, 9], [7, 3]]), 0); // [1, 3]
  */
-export function min<D extends DType>(x: Tensor<D>, axis?: Axes, keepDims = false, options: ReduceOptions = {}): Tensor<D> {
+export function min<D extends DType>(
+  x: Tensor<D>,
+  axis?: Axes,
+  keepDims = false,
+  options: ReduceOptions = {},
+): Tensor<D> {
   return runReduction('min', x, axis, keepDims, options, x.dtype, blockMin, true) as Tensor<D>;
 }
 

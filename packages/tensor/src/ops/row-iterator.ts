@@ -66,7 +66,8 @@ export class RowIterator {
         for (let operand = 0; operand < operands; operand++) this.position[operand] += this.outerStrides[operand][axis];
         return;
       }
-      for (let operand = 0; operand < operands; operand++) this.position[operand] -= (this.counter[axis] - 1) * this.outerStrides[operand][axis];
+      for (let operand = 0; operand < operands; operand++)
+        this.position[operand] -= (this.counter[axis] - 1) * this.outerStrides[operand][axis];
       this.counter[axis] = 0;
     }
   }
@@ -79,13 +80,18 @@ export class RowIterator {
  * @example
  * coalesce([2, 3], [[3, 1]]); // { shape: [6], strides: [[1]] }
  */
-export function coalesce(shape: readonly number[], strides: ReadonlyArray<readonly number[]>): { shape: number[]; strides: number[][] } {
+export function coalesce(
+  shape: readonly number[],
+  strides: ReadonlyArray<readonly number[]>,
+): { shape: number[]; strides: number[][] } {
   const keptShape: number[] = [];
   const keptStrides: number[][] = strides.map(() => []);
   for (let axis = 0; axis < shape.length; axis++) {
     if (shape[axis] === 1) continue;
     const last = keptShape.length - 1;
-    const mergeable = last >= 0 && strides.every((operandStrides, operand) => keptStrides[operand][last] === shape[axis] * operandStrides[axis]);
+    const mergeable =
+      last >= 0 &&
+      strides.every((operandStrides, operand) => keptStrides[operand][last] === shape[axis] * operandStrides[axis]);
     if (mergeable) {
       keptShape[last] *= shape[axis];
       strides.forEach((operandStrides, operand) => (keptStrides[operand][last] = operandStrides[axis]));

@@ -8,7 +8,15 @@ import { RowIterator } from './row-iterator.js';
 import { floatResult } from './unary-engine.js';
 import { assertTensor, prepareOut } from './validate.js';
 
-type SliceKernel = (x: TypedArray, xIndex: number, xStride: number, out: TypedArray, outIndex: number, outStride: number, length: number) => void;
+type SliceKernel = (
+  x: TypedArray,
+  xIndex: number,
+  xStride: number,
+  out: TypedArray,
+  outIndex: number,
+  outStride: number,
+  length: number,
+) => void;
 
 /** The walker over every 1-D slice along one axis of one layout (x and out). */
 const slicePlans = new PlanCache<RowIterator>();
@@ -24,7 +32,13 @@ function sliceWalker(x: Tensor, along: number, outStrides: readonly number[] | u
   if (cached !== undefined) return cached;
   const kept = [...Array(x.rank).keys()].filter((candidate) => candidate !== along);
   const resultStrides = outStrides ?? contiguousStrides(x.shape);
-  return slicePlans.store(new RowIterator(kept.map((k) => x.shape[k]), [kept.map((k) => x.strides[k]), kept.map((k) => resultStrides[k])], [0, 0]));
+  return slicePlans.store(
+    new RowIterator(
+      kept.map((k) => x.shape[k]),
+      [kept.map((k) => x.strides[k]), kept.map((k) => resultStrides[k])],
+      [0, 0],
+    ),
+  );
 }
 
 /** Runs `kernel` on every 1-D slice of `x` along `axis`, writing the slice of `out` at the same place. */
@@ -39,7 +53,11 @@ function alongAxis(operation: string, x: Tensor, axis: number, options: ReduceOp
   const outStep = slices.innerStride[1];
   const length = x.shape[along];
   for (let row = 0; row < slices.rowCount; row++, slices.next()) {
-    for (let j = 0, xIndex = slices.position[0], outIndex = slices.position[1]; j < slices.rowLength; j++, xIndex += xStep, outIndex += outStep) {
+    for (
+      let j = 0, xIndex = slices.position[0], outIndex = slices.position[1];
+      j < slices.rowLength;
+      j++, xIndex += xStep, outIndex += outStep
+    ) {
       kernel(x.data, xIndex, x.strides[along], out.data, outIndex, out.strides[along], length);
     }
   }
@@ -53,15 +71,32 @@ function sliceMax(x: TypedArray, xIndex: number, xStride: number, length: number
 }
 
 /** out = exp(x − m) / Σ exp(x − m): exp is evaluated twice so each result is rounded once. */
-function softmaxSlice(x: TypedArray, xIndex: number, xStride: number, out: TypedArray, outIndex: number, outStride: number, length: number): void {
+function softmaxSlice(
+  x: TypedArray,
+  xIndex: number,
+  xStride: number,
+  out: TypedArray,
+  outIndex: number,
+  outStride: number,
+  length: number,
+): void {
   const shift = sliceMax(x, xIndex, xStride, length);
   let total = 0;
   for (let j = 0, i = xIndex; j < length; j++, i += xStride) total += Math.exp(x[i] - shift);
-  for (let j = 0, i = xIndex, o = outIndex; j < length; j++, i += xStride, o += outStride) out[o] = Math.exp(x[i] - shift) / total;
+  for (let j = 0, i = xIndex, o = outIndex; j < length; j++, i += xStride, o += outStride)
+    out[o] = Math.exp(x[i] - shift) / total;
 }
 
 /** out = x − m − log Σ exp(x − m). */
-function logSoftmaxSlice(x: TypedArray, xIndex: number, xStride: number, out: TypedArray, outIndex: number, outStride: number, length: number): void {
+function logSoftmaxSlice(
+  x: TypedArray,
+  xIndex: number,
+  xStride: number,
+  out: TypedArray,
+  outIndex: number,
+  outStride: number,
+  length: number,
+): void {
   const shift = sliceMax(x, xIndex, xStride, length);
   let total = 0;
   for (let j = 0, i = xIndex; j < length; j++, i += xStride) total += Math.exp(x[i] - shift);
@@ -88,6 +123,10 @@ export function softmax<D extends DType>(x: Tensor<D>, axis = -1, options: Reduc
  * @example
  * logSoftmax(tensor([0, -1000])); // [0, -1000]
  */
-export function logSoftmax<D extends DType>(x: Tensor<D>, axis = -1, options: ReduceOptions = {}): Tensor<FloatResult<D>> {
+export function logSoftmax<D extends DType>(
+  x: Tensor<D>,
+  axis = -1,
+  options: ReduceOptions = {},
+): Tensor<FloatResult<D>> {
   return alongAxis('logSoftmax', x, axis, options, logSoftmaxSlice) as Tensor<FloatResult<D>>;
 }

@@ -26,19 +26,34 @@ export function split<T extends Tensor>(x: T, countOrSizes: number | readonly nu
   return parts;
 }
 
-function splitSizes(countOrSizes: number | readonly number[], dimension: number, axis: number, shape: readonly number[], operation: string): number[] {
+function splitSizes(
+  countOrSizes: number | readonly number[],
+  dimension: number,
+  axis: number,
+  shape: readonly number[],
+  operation: string,
+): number[] {
   if (typeof countOrSizes === 'number') {
     if (!Number.isInteger(countOrSizes) || countOrSizes <= 0 || dimension % countOrSizes !== 0) {
-      throw new AnnetError('INVALID_ARGUMENT', operation, `cannot split axis ${axis} of size ${dimension} (shape ${formatShape(shape)}) into ${countOrSizes} equal parts`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        operation,
+        `cannot split axis ${axis} of size ${dimension} (shape ${formatShape(shape)}) into ${countOrSizes} equal parts`,
+      );
     }
     return new Array<number>(countOrSizes).fill(dimension / countOrSizes);
   }
   const sizes = Array.from(countOrSizes);
   const inferred = sizes.indexOf(-1);
-  const valid = sizes.every((size) => Number.isInteger(size) && (size >= 0 || size === -1)) && sizes.lastIndexOf(-1) === inferred;
+  const valid =
+    sizes.every((size) => Number.isInteger(size) && (size >= 0 || size === -1)) && sizes.lastIndexOf(-1) === inferred;
   const known = sizes.reduce((total, size) => (size === -1 ? total : total + size), 0);
   if (!valid || (inferred === -1 ? known !== dimension : known > dimension)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `sizes ${formatShape(sizes)} do not add up to ${dimension}, the size of axis ${axis} of shape ${formatShape(shape)} (one size may be -1)`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `sizes ${formatShape(sizes)} do not add up to ${dimension}, the size of axis ${axis} of shape ${formatShape(shape)} (one size may be -1)`,
+    );
   }
   if (inferred !== -1) sizes[inferred] = dimension - known;
   return sizes;

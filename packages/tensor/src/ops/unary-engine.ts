@@ -16,7 +16,15 @@ const plans = new PlanCache<RowIterator>();
  * @example
  * elementwiseUnary('relu', UnaryCode.relu, x, x.dtype, { out: x });
  */
-export function elementwiseUnary(operation: string, code: UnaryCode, x: Tensor, dtype: DType, options: ElementwiseOptions, low = 0, high = 0): Tensor {
+export function elementwiseUnary(
+  operation: string,
+  code: UnaryCode,
+  x: Tensor,
+  dtype: DType,
+  options: ElementwiseOptions,
+  low = 0,
+  high = 0,
+): Tensor {
   assertTensor(x, operation, 'x');
   const out = prepareOut(options.out, x.shape, dtype, operation);
   if (out.size === 0) return out;
@@ -33,7 +41,18 @@ export function elementwiseUnary(operation: string, code: UnaryCode, x: Tensor, 
   const xStride = rows.innerStride[0];
   const outStride = rows.innerStride[1];
   for (let row = 0; row < rows.rowCount; row++, rows.next()) {
-    unaryStrided(code, x.data, rows.position[0], xStride, out.data, rows.position[1], outStride, rows.rowLength, low, high);
+    unaryStrided(
+      code,
+      x.data,
+      rows.position[0],
+      xStride,
+      out.data,
+      rows.position[1],
+      outStride,
+      rows.rowLength,
+      low,
+      high,
+    );
   }
   return out;
 }

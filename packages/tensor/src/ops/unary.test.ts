@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { tensor, zeros } from '../create.js';
 import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
-import { dtypeArbitrary, elementsOf, layoutArbitrary, shapeArbitrary, storedAs, tensorWithLayout, valuesFor } from '../testing/arbitraries.js';
+import {
+  dtypeArbitrary,
+  elementsOf,
+  layoutArbitrary,
+  shapeArbitrary,
+  storedAs,
+  tensorWithLayout,
+  valuesFor,
+} from '../testing/arbitraries.js';
 import { cast } from './cast.js';
 import { abs, clip, exp, log, log1p, neg, reciprocal, relu, sigmoid, sign, sqrt, square, tanh } from './unary.js';
 
@@ -27,21 +35,28 @@ const cases: Array<[string, UnaryFunction, (x: number) => number, boolean]> = [
 describe('unary ops', () => {
   for (const [name, op, reference, keepsInt] of cases) {
     it(`${name} matches an element-by-element reference over dtypes, shapes and strided views`, () => {
-      fc.assert(fc.property(shapeArbitrary(), dtypeArbitrary, layoutArbitrary, fc.nat(), (shape, dtype, layout, seed) => {
-        const values = valuesFor(dtype, shape.reduce((a, b) => a * b, 1), seed);
-        const x = tensorWithLayout(values, shape, dtype, layout);
-        const resultDType: DType = dtype === 'int32' && !keepsInt ? 'float32' : dtype;
-        const result = op(x);
-        expect(result.dtype).toBe(resultDType);
-        expect(result.shape).toEqual(shape);
-        const got = elementsOf(result);
-        const expected = storedAs(resultDType, elementsOf(x).map(reference));
-        // exp and sigmoid: Math.E ** x and the textbook formula may differ from Math.exp in the last bit.
-        got.forEach((value, index) => {
-          if (!Number.isFinite(expected[index])) expect(value).toBe(expected[index]);
-          else expect(Math.abs(value - expected[index])).toBeLessThanOrEqual(Math.abs(expected[index]) * 4e-16);
-        });
-      }), { numRuns: 40 });
+      fc.assert(
+        fc.property(shapeArbitrary(), dtypeArbitrary, layoutArbitrary, fc.nat(), (shape, dtype, layout, seed) => {
+          const values = valuesFor(
+            dtype,
+            shape.reduce((a, b) => a * b, 1),
+            seed,
+          );
+          const x = tensorWithLayout(values, shape, dtype, layout);
+          const resultDType: DType = dtype === 'int32' && !keepsInt ? 'float32' : dtype;
+          const result = op(x);
+          expect(result.dtype).toBe(resultDType);
+          expect(result.shape).toEqual(shape);
+          const got = elementsOf(result);
+          const expected = storedAs(resultDType, elementsOf(x).map(reference));
+          // exp and sigmoid: Math.E ** x and the textbook formula may differ from Math.exp in the last bit.
+          got.forEach((value, index) => {
+            if (!Number.isFinite(expected[index])) expect(value).toBe(expected[index]);
+            else expect(Math.abs(value - expected[index])).toBeLessThanOrEqual(Math.abs(expected[index]) * 4e-16);
+          });
+        }),
+        { numRuns: 40 },
+      );
     });
   }
 
@@ -82,7 +97,9 @@ describe('unary ops', () => {
     const parent = zeros([6]);
     neg(tensor([1, 2, 3]), { out: parent.slice([null, null, 2]) });
     expect(parent.toArray()).toEqual([-1, 0, -2, 0, -3, 0]);
-    expect(() => exp(tensor([1], { dtype: 'int32' }), { out: zeros([1], 'int32') })).toThrow('exp: out has dtype int32; the result is float32');
+    expect(() => exp(tensor([1], { dtype: 'int32' }), { out: zeros([1], 'int32') })).toThrow(
+      'exp: out has dtype int32; the result is float32',
+    );
     expect(() => neg([1] as never)).toThrow('neg: x must be a Tensor, got an array; wrap values with tensor(...)');
   });
 });
@@ -95,13 +112,34 @@ describe('cast', () => {
     const same = cast(x, 'float64');
     expect(same.data).not.toBe(x.data);
     expect(same.toArray()).toEqual(x.toArray());
-    expect(() => cast(x, 'uint8' as never)).toThrow("cast: unknown dtype \"uint8\"; expected 'float32', 'float64' or 'int32'");
+    expect(() => cast(x, 'uint8' as never)).toThrow(
+      "cast: unknown dtype \"uint8\"; expected 'float32', 'float64' or 'int32'",
+    );
   });
 
   it('matches a reference conversion for any dtype pair and layout', () => {
-    fc.assert(fc.property(shapeArbitrary(), dtypeArbitrary, dtypeArbitrary, layoutArbitrary, fc.nat(), (shape, from, to, layout, seed) => {
-      const x = tensorWithLayout(valuesFor(from, shape.reduce((a, b) => a * b, 1), seed), shape, from, layout);
-      expect(elementsOf(cast(x, to))).toEqual(storedAs(to, elementsOf(x)));
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(
+        shapeArbitrary(),
+        dtypeArbitrary,
+        dtypeArbitrary,
+        layoutArbitrary,
+        fc.nat(),
+        (shape, from, to, layout, seed) => {
+          const x = tensorWithLayout(
+            valuesFor(
+              from,
+              shape.reduce((a, b) => a * b, 1),
+              seed,
+            ),
+            shape,
+            from,
+            layout,
+          );
+          expect(elementsOf(cast(x, to))).toEqual(storedAs(to, elementsOf(x)));
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

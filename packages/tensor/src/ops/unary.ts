@@ -80,7 +80,13 @@ export function sqrt<D extends DType>(x: Tensor<D>, options: ElementwiseOptions 
  * square(tensor([-3, 2])); // [9, 4]
  */
 export function square<D extends DType>(x: Tensor<D>, options: ElementwiseOptions = {}): Tensor<D> {
-  return elementwiseUnary('square', x.dtype === 'int32' ? UnaryCode.squareInt32 : UnaryCode.square, x, x.dtype, options) as Tensor<D>;
+  return elementwiseUnary(
+    'square',
+    x.dtype === 'int32' ? UnaryCode.squareInt32 : UnaryCode.square,
+    x,
+    x.dtype,
+    options,
+  ) as Tensor<D>;
 }
 
 /**
@@ -90,7 +96,9 @@ export function square<D extends DType>(x: Tensor<D>, options: ElementwiseOption
  * reciprocal(tensor([2, 4])); // [0.5, 0.25]
  */
 export function reciprocal<D extends DType>(x: Tensor<D>, options: ElementwiseOptions = {}): Tensor<FloatResult<D>> {
-  return elementwiseUnary('reciprocal', UnaryCode.reciprocal, x, floatResult(x.dtype), options) as Tensor<FloatResult<D>>;
+  return elementwiseUnary('reciprocal', UnaryCode.reciprocal, x, floatResult(x.dtype), options) as Tensor<
+    FloatResult<D>
+  >;
 }
 
 /**
@@ -140,7 +148,12 @@ export function relu<D extends DType>(x: Tensor<D>, options: ElementwiseOptions 
  * @example
  * clip(tensor([-5, 0.5, 5]), -1, 1); // [-1, 0.5, 1]
  */
-export function clip<D extends DType>(x: Tensor<D>, low: number, high: number, options: ElementwiseOptions = {}): Tensor<D> {
+export function clip<D extends DType>(
+  x: Tensor<D>,
+  low: number,
+  high: number,
+  options: ElementwiseOptions = {},
+): Tensor<D> {
   assertTensor(x, 'clip', 'x');
   if (typeof low !== 'number' || typeof high !== 'number' || Number.isNaN(low) || Number.isNaN(high) || low > high) {
     throw new AnnetError('INVALID_ARGUMENT', 'clip', `expected numbers low <= high, got low ${low} and high ${high}`);

@@ -14,7 +14,11 @@ import { sameMemory } from '../kernels/memory-identity.js';
 export function assertTensor(value: unknown, operation: string, role = 'input'): asserts value is Tensor {
   if (!(value instanceof Tensor)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-    throw new AnnetError('INVALID_ARGUMENT', operation, `${role} must be a Tensor, got ${got}; wrap values with tensor(...)`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `${role} must be a Tensor, got ${got}; wrap values with tensor(...)`,
+    );
   }
 }
 
@@ -26,7 +30,11 @@ export function assertTensor(value: unknown, operation: string, role = 'input'):
  */
 export function assertFloat(x: Tensor, operation: string, role = 'input'): asserts x is Tensor<'float32' | 'float64'> {
   if (x.dtype === 'int32') {
-    throw new AnnetError('DTYPE_MISMATCH', operation, `${role} has dtype int32; expected float32 or float64 (convert with cast(x, 'float32'))`);
+    throw new AnnetError(
+      'DTYPE_MISMATCH',
+      operation,
+      `${role} has dtype int32; expected float32 or float64 (convert with cast(x, 'float32'))`,
+    );
   }
 }
 
@@ -40,13 +48,21 @@ export function assertFloat(x: Tensor, operation: string, role = 'input'): asser
  * const out = prepareOut(options.out, [m, n], 'float32', 'matmul', a, b);
  */
 export function prepareOut<D extends DType>(
-  out: Tensor | undefined, shape: readonly number[], dtype: D, operation: string,
-  exclusiveOf?: Tensor, alsoExclusiveOf?: Tensor,
+  out: Tensor | undefined,
+  shape: readonly number[],
+  dtype: D,
+  operation: string,
+  exclusiveOf?: Tensor,
+  alsoExclusiveOf?: Tensor,
 ): Tensor<D> {
   if (out === undefined) return newTensor(dtype, shape, operation);
   assertTensor(out, operation, 'out');
   if (!shapesEqual(out.shape, shape)) {
-    throw new AnnetError('SHAPE_MISMATCH', operation, `out has shape ${formatShape(out.shape)}; expected ${formatShape(shape)}`);
+    throw new AnnetError(
+      'SHAPE_MISMATCH',
+      operation,
+      `out has shape ${formatShape(out.shape)}; expected ${formatShape(shape)}`,
+    );
   }
   if (out.dtype !== dtype) {
     throw new AnnetError('DTYPE_MISMATCH', operation, `out has dtype ${out.dtype}; the result is ${dtype}`);
@@ -55,7 +71,11 @@ export function prepareOut<D extends DType>(
     throw new AnnetError('INVALID_ARGUMENT', operation, 'out shares memory with an input; pass a separate buffer');
   }
   if (hasOverlappingElements(out)) {
-    throw new AnnetError('INVALID_ARGUMENT', operation, `out is a broadcast view (strides ${formatShape(out.strides)}) whose elements overlap; pass a tensor that owns each element`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      operation,
+      `out is a broadcast view (strides ${formatShape(out.strides)}) whose elements overlap; pass a tensor that owns each element`,
+    );
   }
   return out as Tensor<D>;
 }

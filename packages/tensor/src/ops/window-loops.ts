@@ -26,12 +26,33 @@ export interface TapRanges {
  * tapRanges(conv2dGeometry([1, 1, 3, 3], { kernelSize: 2 })).columnEnd; // Int32Array [2, 2]
  */
 export function tapRanges(g: ConvGeometry): TapRanges {
-  const [rowStart, rowEnd] = axisRanges(g.kernelHeight, g.outHeight, g.height, g.strideHeight, g.dilationHeight, g.padTop);
-  const [columnStart, columnEnd] = axisRanges(g.kernelWidth, g.outWidth, g.width, g.strideWidth, g.dilationWidth, g.padLeft);
+  const [rowStart, rowEnd] = axisRanges(
+    g.kernelHeight,
+    g.outHeight,
+    g.height,
+    g.strideHeight,
+    g.dilationHeight,
+    g.padTop,
+  );
+  const [columnStart, columnEnd] = axisRanges(
+    g.kernelWidth,
+    g.outWidth,
+    g.width,
+    g.strideWidth,
+    g.dilationWidth,
+    g.padLeft,
+  );
   return { rowStart, rowEnd, columnStart, columnEnd };
 }
 
-function axisRanges(taps: number, outSize: number, size: number, stride: number, dilation: number, padBefore: number): [Int32Array, Int32Array] {
+function axisRanges(
+  taps: number,
+  outSize: number,
+  size: number,
+  stride: number,
+  dilation: number,
+  padBefore: number,
+): [Int32Array, Int32Array] {
   const starts = new Int32Array(taps);
   const ends = new Int32Array(taps);
   for (let tap = 0; tap < taps; tap++) {
@@ -50,16 +71,31 @@ function axisRanges(taps: number, outSize: number, size: number, stride: number,
  * @example
  * unfoldWindows(geometry, tapRanges(geometry), x.data, x.offset, cols.data, 0);
  */
-export function unfoldWindows(g: ConvGeometry, taps: TapRanges, x: TypedArray, xOffset: number, cols: TypedArray, colsOffset: number): void {
+export function unfoldWindows(
+  g: ConvGeometry,
+  taps: TapRanges,
+  x: TypedArray,
+  xOffset: number,
+  cols: TypedArray,
+  colsOffset: number,
+): void {
   const planeSize = g.height * g.width;
   const planeColumns = g.kernelHeight * g.kernelWidth * g.outHeight * g.outWidth;
   // One call per image plane: V8 optimizes a small function called often better than one long
   // loop nest entered once (on-stack replacement), which measured up to twice as slow here.
-  for (let plane = 0; plane < g.batch * g.channels; plane++) unfoldPlane(g, taps, x, xOffset + plane * planeSize, cols, colsOffset + plane * planeColumns);
+  for (let plane = 0; plane < g.batch * g.channels; plane++)
+    unfoldPlane(g, taps, x, xOffset + plane * planeSize, cols, colsOffset + plane * planeColumns);
 }
 
 /** {@link unfoldWindows} for one image plane: its kH·kW blocks of outH·outW columns entries. */
-function unfoldPlane(g: ConvGeometry, taps: TapRanges, x: TypedArray, plane: number, cols: TypedArray, block: number): void {
+function unfoldPlane(
+  g: ConvGeometry,
+  taps: TapRanges,
+  x: TypedArray,
+  plane: number,
+  cols: TypedArray,
+  block: number,
+): void {
   const { outWidth, width, strideWidth } = g;
   const blockSize = g.outHeight * outWidth;
   const sourceRowStep = g.strideHeight * width;
@@ -75,7 +111,10 @@ function unfoldPlane(g: ConvGeometry, taps: TapRanges, x: TypedArray, plane: num
       let target = zeroRun(cols, block, top * outWidth);
       for (let oh = top; oh < bottom; oh++, source += sourceRowStep) {
         target = zeroRun(cols, target, left);
-        target = strideWidth === 1 ? copyRun(cols, target, x, source, inside) : copyStridedRun(cols, target, x, source, strideWidth, inside);
+        target =
+          strideWidth === 1
+            ? copyRun(cols, target, x, source, inside)
+            : copyStridedRun(cols, target, x, source, strideWidth, inside);
         target = zeroRun(cols, target, after);
       }
       zeroRun(cols, target, block + blockSize - target);
@@ -91,14 +130,29 @@ function unfoldPlane(g: ConvGeometry, taps: TapRanges, x: TypedArray, plane: num
  * @example
  * foldWindows(geometry, tapRanges(geometry), dx.data, 0, dCols.data, 0);
  */
-export function foldWindows(g: ConvGeometry, taps: TapRanges, x: TypedArray, xOffset: number, cols: TypedArray, colsOffset: number): void {
+export function foldWindows(
+  g: ConvGeometry,
+  taps: TapRanges,
+  x: TypedArray,
+  xOffset: number,
+  cols: TypedArray,
+  colsOffset: number,
+): void {
   const planeSize = g.height * g.width;
   const planeColumns = g.kernelHeight * g.kernelWidth * g.outHeight * g.outWidth;
-  for (let plane = 0; plane < g.batch * g.channels; plane++) foldPlane(g, taps, x, xOffset + plane * planeSize, cols, colsOffset + plane * planeColumns);
+  for (let plane = 0; plane < g.batch * g.channels; plane++)
+    foldPlane(g, taps, x, xOffset + plane * planeSize, cols, colsOffset + plane * planeColumns);
 }
 
 /** {@link foldWindows} for one image plane. */
-function foldPlane(g: ConvGeometry, taps: TapRanges, x: TypedArray, plane: number, cols: TypedArray, block: number): void {
+function foldPlane(
+  g: ConvGeometry,
+  taps: TapRanges,
+  x: TypedArray,
+  plane: number,
+  cols: TypedArray,
+  block: number,
+): void {
   const { outWidth, width, strideWidth } = g;
   const blockSize = g.outHeight * outWidth;
   const targetRowStep = g.strideHeight * width;
@@ -142,7 +196,14 @@ function copyRun(cols: TypedArray, target: number, x: TypedArray, source: number
   return end;
 }
 
-function copyStridedRun(cols: TypedArray, target: number, x: TypedArray, source: number, stride: number, count: number): number {
+function copyStridedRun(
+  cols: TypedArray,
+  target: number,
+  x: TypedArray,
+  source: number,
+  stride: number,
+  count: number,
+): number {
   const end = target + count;
   for (; target < end; target++, source += stride) cols[target] = x[source];
   return end;
@@ -159,6 +220,13 @@ function addRun(x: TypedArray, target: number, cols: TypedArray, source: number,
   for (; source < end; source++, target++) x[target] += cols[source];
 }
 
-function addStridedRun(x: TypedArray, target: number, stride: number, cols: TypedArray, source: number, count: number): void {
+function addStridedRun(
+  x: TypedArray,
+  target: number,
+  stride: number,
+  cols: TypedArray,
+  source: number,
+  count: number,
+): void {
   for (const end = source + count; source < end; source++, target += stride) x[target] += cols[source];
 }

@@ -18,7 +18,7 @@ export function valuesFor(dtype: DType, size: number, seed: number): number[] {
   let state = seed >>> 0;
   for (let index = 0; index < size; index++) {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const value = (state >>> 16) % 9 - 4;
+    const value = ((state >>> 16) % 9) - 4;
     values.push(dtype === 'int32' ? value : value + ((state >>> 8) % 4) / 4);
   }
   return values;
@@ -31,9 +31,19 @@ export type Layout = 'contiguous' | 'transposed' | 'stepped' | 'offset';
  * a transposed view of a contiguous transpose; a view stepping by 2 (reversed on the last axis)
  * through a bigger array; or contiguous from a non-zero offset.
  */
-export function tensorWithLayout(values: readonly number[], shape: readonly number[], dtype: DType, layout: Layout): Tensor {
+export function tensorWithLayout(
+  values: readonly number[],
+  shape: readonly number[],
+  dtype: DType,
+  layout: Layout,
+): Tensor {
   const rank = shape.length;
-  const make = (length: number) => (dtype === 'float32' ? new Float32Array(length) : dtype === 'float64' ? new Float64Array(length) : new Int32Array(length));
+  const make = (length: number) =>
+    dtype === 'float32'
+      ? new Float32Array(length)
+      : dtype === 'float64'
+        ? new Float64Array(length)
+        : new Int32Array(length);
   const contiguous = new Tensor(make(values.length), shape);
   values.forEach((value, index) => (contiguous.data[index] = value));
   if (layout === 'contiguous' || rank === 0) return contiguous;
@@ -49,7 +59,12 @@ export function tensorWithLayout(values: readonly number[], shape: readonly numb
   // stepped: a parent twice as long on every axis; take every other element, last axis reversed.
   const parentShape = shape.map((dimension) => Math.max(1, 2 * dimension));
   const parent = new Tensor(make(parentShape.reduce((a, b) => a * b, 1)), parentShape);
-  const view = parent.slice(...shape.map((dimension, axis) => (axis === rank - 1 ? [2 * dimension - 2, null, -2] : [0, 2 * dimension, 2]) as [number, number | null, number]));
+  const view = parent.slice(
+    ...shape.map(
+      (dimension, axis) =>
+        (axis === rank - 1 ? [2 * dimension - 2, null, -2] : [0, 2 * dimension, 2]) as [number, number | null, number],
+    ),
+  );
   let flat = 0;
   view.forEachIndex((dataIndex) => (view.data[dataIndex] = values[flat++]));
   return view;
@@ -77,14 +92,27 @@ export function elementsOf(x: Tensor): number[] {
  * axes set to 1) and `shape`, their broadcast, worked out here independently of shape.ts.
  */
 export function broadcastShapesArbitrary(operands = 2): fc.Arbitrary<{ shape: number[]; operandShapes: number[][] }> {
-  return shapeArbitrary(0, 3, 4).chain((base) => fc.tuple(...Array.from({ length: operands }, () => fc.tuple(fc.integer({ min: 0, max: base.length }), fc.array(fc.boolean(), { minLength: base.length, maxLength: base.length })).map(([drop, ones]) => base.slice(drop).map((dimension, axis) => (ones[axis + drop] ? 1 : dimension))))).map((operandShapes) => {
-    const rank = Math.max(0, ...operandShapes.map((shape) => shape.length));
-    const shape = Array.from({ length: rank }, (_, axis) => {
-      const dimensions = operandShapes.map((operandShape) => operandShape[operandShape.length - rank + axis] ?? 1);
-      return dimensions.find((dimension) => dimension !== 1) ?? 1;
-    });
-    return { shape, operandShapes };
-  }));
+  return shapeArbitrary(0, 3, 4).chain((base) =>
+    fc
+      .tuple(
+        ...Array.from({ length: operands }, () =>
+          fc
+            .tuple(
+              fc.integer({ min: 0, max: base.length }),
+              fc.array(fc.boolean(), { minLength: base.length, maxLength: base.length }),
+            )
+            .map(([drop, ones]) => base.slice(drop).map((dimension, axis) => (ones[axis + drop] ? 1 : dimension))),
+        ),
+      )
+      .map((operandShapes) => {
+        const rank = Math.max(0, ...operandShapes.map((shape) => shape.length));
+        const shape = Array.from({ length: rank }, (_, axis) => {
+          const dimensions = operandShapes.map((operandShape) => operandShape[operandShape.length - rank + axis] ?? 1);
+          return dimensions.find((dimension) => dimension !== 1) ?? 1;
+        });
+        return { shape, operandShapes };
+      }),
+  );
 }
 
 /** A dtype. */
@@ -113,7 +141,12 @@ export function indicesOf(shape: readonly number[]): number[][] {
 
 /** Values rounded as a typed array of `dtype` would store them. */
 export function storedAs(dtype: DType, values: readonly number[]): number[] {
-  const array = dtype === 'float32' ? new Float32Array(values.length) : dtype === 'float64' ? new Float64Array(values.length) : new Int32Array(values.length);
+  const array =
+    dtype === 'float32'
+      ? new Float32Array(values.length)
+      : dtype === 'float64'
+        ? new Float64Array(values.length)
+        : new Int32Array(values.length);
   values.forEach((value, index) => (array[index] = value));
   return Array.from(array);
 }

@@ -5,7 +5,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 const scope = /** @type {any} */ (globalThis);
-scope.addEventListener = (/** @type {string} */ type, /** @type {(event: { data: unknown }) => void} */ listener, /** @type {{ once?: boolean } | undefined} */ options) => {
+scope.addEventListener = (
+  /** @type {string} */ type,
+  /** @type {(event: { data: unknown }) => void} */ listener,
+  /** @type {{ once?: boolean } | undefined} */ options,
+) => {
   if (type !== 'message') return;
   if (options?.once) port.once('message', (data) => listener({ data }));
   else port.on('message', (data) => listener({ data }));

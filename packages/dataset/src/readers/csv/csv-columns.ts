@@ -22,8 +22,16 @@ export interface CsvPlan {
 
 function resolve(reference: string | number, names: readonly string[], what: string): number {
   const position = typeof reference === 'number' ? reference : names.indexOf(reference);
-  if (typeof reference === 'number' ? !Number.isInteger(reference) || reference < 0 || reference >= names.length : position === -1) {
-    throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `${what} ${JSON.stringify(reference)} is not a column; the columns are ${JSON.stringify(names)}`);
+  if (
+    typeof reference === 'number'
+      ? !Number.isInteger(reference) || reference < 0 || reference >= names.length
+      : position === -1
+  ) {
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'readCsv',
+      `${what} ${JSON.stringify(reference)} is not a column; the columns are ${JSON.stringify(names)}`,
+    );
   }
   return position;
 }
@@ -38,31 +46,57 @@ export function planColumns(names: readonly string[], options: CsvOptions, strea
     ? options.columns.map((reference) => resolve(reference, names, 'feature column'))
     : names.map((_, position) => position).filter((position) => position !== labelColumn);
   if (featureColumns.includes(labelColumn)) {
-    throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `column ${JSON.stringify(names[labelColumn])} is both the label and a feature`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'readCsv',
+      `column ${JSON.stringify(names[labelColumn])} is both the label and a feature`,
+    );
   }
   for (const name of Object.keys(options.types ?? {})) {
     const position = resolve(name, names, 'typed column');
-    if (!featureColumns.includes(position)) throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `types names ${JSON.stringify(name)}, which is not a feature column`);
+    if (!featureColumns.includes(position))
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'readCsv',
+        `types names ${JSON.stringify(name)}, which is not a feature column`,
+      );
   }
   const featureTypes = featureColumns.map((position) => {
     const type = options.types?.[names[position]] ?? 'number';
     if (type !== 'number' && type !== 'integer' && type !== 'category') {
-      throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `column ${JSON.stringify(names[position])} has type ${JSON.stringify(type)}; expected 'number', 'integer' or 'category'`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'readCsv',
+        `column ${JSON.stringify(names[position])} has type ${JSON.stringify(type)}; expected 'number', 'integer' or 'category'`,
+      );
     }
     return type;
   });
   const featureCodes = featureColumns.map((position, feature) => {
     if (featureTypes[feature] !== 'category') return undefined;
     const fixed = options.categories?.[names[position]];
-    if (!fixed && streaming) throw new AnnetError('INVALID_ARGUMENT', 'streamCsv', `category column ${JSON.stringify(names[position])} needs its categories listed (options.categories) when streaming, so codes stay the same in every chunk`);
+    if (!fixed && streaming)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'streamCsv',
+        `category column ${JSON.stringify(names[position])} needs its categories listed (options.categories) when streaming, so codes stay the same in every chunk`,
+      );
     return new CategoryCodes(fixed);
   });
   const labelType = options.labelType ?? 'integer';
   if (labelType !== 'integer' && labelType !== 'number' && labelType !== 'string') {
-    throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `labelType must be 'integer', 'number' or 'string', got ${JSON.stringify(labelType)}`);
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'readCsv',
+      `labelType must be 'integer', 'number' or 'string', got ${JSON.stringify(labelType)}`,
+    );
   }
   if (labelType === 'string' && labelColumn !== -1 && !options.classes && streaming) {
-    throw new AnnetError('INVALID_ARGUMENT', 'streamCsv', 'a string label column needs its class names listed (options.classes) when streaming, so codes stay the same in every chunk');
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'streamCsv',
+      'a string label column needs its class names listed (options.classes) when streaming, so codes stay the same in every chunk',
+    );
   }
   const labelCodes = labelType === 'string' && labelColumn !== -1 ? new CategoryCodes(options.classes) : undefined;
   return { names, featureColumns, featureTypes, featureCodes, labelColumn, labelType, labelCodes };

@@ -66,8 +66,22 @@ export interface CsvOptions {
 
 /** Every option name of {@link CsvOptions}: a name not listed here is refused, not ignored. */
 export const csvOptionNames: readonly string[] = [
-  'source', 'delimiter', 'header', 'columns', 'types', 'categories', 'label', 'labelType', 'classes', 'numClasses',
-  'missingValues', 'missing', 'nan', 'infinity', 'maxFieldLength', 'dtype',
+  'source',
+  'delimiter',
+  'header',
+  'columns',
+  'types',
+  'categories',
+  'label',
+  'labelType',
+  'classes',
+  'numClasses',
+  'missingValues',
+  'missing',
+  'nan',
+  'infinity',
+  'maxFieldLength',
+  'dtype',
 ];
 
 /** The default {@link CsvOptions.maxFieldLength}: 1 Mi characters. */

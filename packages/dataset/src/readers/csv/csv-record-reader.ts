@@ -22,9 +22,16 @@ export class CsvRecordReader {
   private readonly source: string;
   private started = false;
 
-  constructor(private readonly options: CsvOptions, private readonly streaming: boolean, private readonly sink: RowSink) {
+  constructor(
+    private readonly options: CsvOptions,
+    private readonly streaming: boolean,
+    private readonly sink: RowSink,
+  ) {
     this.source = options.source ?? 'input';
-    this.tokenizer = new CsvTokenizer({ delimiter: options.delimiter ?? ',', source: this.source, maxFieldLength: options.maxFieldLength }, (fields, line) => this.record(fields, line));
+    this.tokenizer = new CsvTokenizer(
+      { delimiter: options.delimiter ?? ',', source: this.source, maxFieldLength: options.maxFieldLength },
+      (fields, line) => this.record(fields, line),
+    );
     if (Array.isArray(options.header)) this.start(options.header as readonly string[]);
   }
 
@@ -41,7 +48,14 @@ export class CsvRecordReader {
   /** Ends the input; throws for an input with no header or records when columns are needed. */
   finish(): void {
     this.tokenizer.finish();
-    if (!this.plan) throw sourceError('PARSE_ERROR', 'readCsv', this.source, {}, this.options.header === false ? 'the input holds no records' : 'the input is empty; expected a header line');
+    if (!this.plan)
+      throw sourceError(
+        'PARSE_ERROR',
+        'readCsv',
+        this.source,
+        {},
+        this.options.header === false ? 'the input holds no records' : 'the input is empty; expected a header line',
+      );
   }
 
   private record(fields: string[], line: number): void {
@@ -50,11 +64,23 @@ export class CsvRecordReader {
       if (header === true) {
         const names = fields.slice();
         const duplicate = names.find((name, position) => names.indexOf(name) !== position);
-        if (duplicate !== undefined) throw sourceError('PARSE_ERROR', 'readCsv', this.source, { line }, `the header names column ${JSON.stringify(duplicate)} twice`);
+        if (duplicate !== undefined)
+          throw sourceError(
+            'PARSE_ERROR',
+            'readCsv',
+            this.source,
+            { line },
+            `the header names column ${JSON.stringify(duplicate)} twice`,
+          );
         this.start(names);
         return;
       }
-      if (header !== false) throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `header must be true, false or an array of column names, got ${JSON.stringify(header)}`);
+      if (header !== false)
+        throw new AnnetError(
+          'INVALID_ARGUMENT',
+          'readCsv',
+          `header must be true, false or an array of column names, got ${JSON.stringify(header)}`,
+        );
       this.start(fields.map((_, position) => String(position)));
     }
     if (this.decoder!.decode(fields, line)) this.sink(this.decoder!, line);

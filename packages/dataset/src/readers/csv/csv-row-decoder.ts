@@ -25,7 +25,11 @@ export class CsvRowDecoder {
   private readonly float32: boolean;
   private readonly numClasses: number | undefined;
 
-  constructor(private readonly plan: CsvPlan, options: CsvOptions, private readonly source: string) {
+  constructor(
+    private readonly plan: CsvPlan,
+    options: CsvOptions,
+    private readonly source: string,
+  ) {
     this.features = new Float64Array(plan.featureColumns.length);
     const missingValues = options.missingValues ?? [''];
     this.missingValues = new Set(missingValues);
@@ -36,23 +40,55 @@ export class CsvRowDecoder {
     this.float32 = (options.dtype ?? 'float32') === 'float32';
     this.numClasses = options.numClasses;
     if (options.dtype !== undefined && options.dtype !== 'float32' && options.dtype !== 'float64') {
-      throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `dtype must be 'float32' or 'float64', got ${JSON.stringify(options.dtype)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'readCsv',
+        `dtype must be 'float32' or 'float64', got ${JSON.stringify(options.dtype)}`,
+      );
     }
     if (this.numClasses !== undefined && (!Number.isSafeInteger(this.numClasses) || this.numClasses < 1)) {
-      throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `numClasses must be a positive integer, got ${this.numClasses}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'readCsv',
+        `numClasses must be a positive integer, got ${this.numClasses}`,
+      );
     }
-    if (typeof this.missing === 'number' ? !Number.isFinite(this.missing) : this.missing !== 'error' && this.missing !== 'drop') {
-      throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `missing must be 'error', 'drop' or a finite fill number, got ${JSON.stringify(this.missing)}`);
+    if (
+      typeof this.missing === 'number'
+        ? !Number.isFinite(this.missing)
+        : this.missing !== 'error' && this.missing !== 'drop'
+    ) {
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'readCsv',
+        `missing must be 'error', 'drop' or a finite fill number, got ${JSON.stringify(this.missing)}`,
+      );
     }
-    if (this.nan !== 'error' && this.nan !== 'drop' && this.nan !== 'keep') throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `nan must be 'error', 'drop' or 'keep', got ${JSON.stringify(this.nan)}`);
-    if (this.infinity !== 'error' && this.infinity !== 'drop' && this.infinity !== 'keep') throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `infinity must be 'error', 'drop' or 'keep', got ${JSON.stringify(this.infinity)}`);
+    if (this.nan !== 'error' && this.nan !== 'drop' && this.nan !== 'keep')
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'readCsv',
+        `nan must be 'error', 'drop' or 'keep', got ${JSON.stringify(this.nan)}`,
+      );
+    if (this.infinity !== 'error' && this.infinity !== 'drop' && this.infinity !== 'keep')
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'readCsv',
+        `infinity must be 'error', 'drop' or 'keep', got ${JSON.stringify(this.infinity)}`,
+      );
   }
 
   /** Decodes `fields` (from `line`); false when the row is dropped. */
   decode(fields: readonly string[], line: number): boolean {
     const plan = this.plan;
     if (fields.length !== plan.names.length) {
-      throw sourceError('PARSE_ERROR', 'readCsv', this.source, { line }, `the record has ${fields.length} fields, expected ${plan.names.length} (one per column: ${JSON.stringify(plan.names).slice(0, 120)})`);
+      throw sourceError(
+        'PARSE_ERROR',
+        'readCsv',
+        this.source,
+        { line },
+        `the record has ${fields.length} fields, expected ${plan.names.length} (one per column: ${JSON.stringify(plan.names).slice(0, 120)})`,
+      );
     }
     const columns = plan.featureColumns;
     for (let feature = 0; feature < columns.length; feature++) {
@@ -61,14 +97,24 @@ export class CsvRowDecoder {
       if (this.isMissing(text)) {
         if (this.missing === 'drop') return this.drop();
         const type = plan.featureTypes[feature];
-        if (this.missing === 'error' || type === 'category') throw this.error(line, column, `missing value ${JSON.stringify(text)}${type === 'category' ? ' in a category column (a fill number applies to numeric columns only)' : ''}; set missing: 'drop' or a fill number`);
+        if (this.missing === 'error' || type === 'category')
+          throw this.error(
+            line,
+            column,
+            `missing value ${JSON.stringify(text)}${type === 'category' ? ' in a category column (a fill number applies to numeric columns only)' : ''}; set missing: 'drop' or a fill number`,
+          );
         this.features[feature] = this.missing;
         continue;
       }
       const codes = plan.featureCodes[feature];
       if (codes) {
         const code = codes.code(text);
-        if (code < 0) throw this.error(line, column, `${JSON.stringify(text)} is not one of the listed categories ${JSON.stringify(codes.fixed).slice(0, 120)}`);
+        if (code < 0)
+          throw this.error(
+            line,
+            column,
+            `${JSON.stringify(text)} is not one of the listed categories ${JSON.stringify(codes.fixed).slice(0, 120)}`,
+          );
         this.features[feature] = code;
         continue;
       }
@@ -88,7 +134,12 @@ export class CsvRowDecoder {
     }
     if (plan.labelCodes) {
       const code = plan.labelCodes.code(text);
-      if (code < 0) throw this.error(line, column, `label ${JSON.stringify(text)} is not one of the classes ${JSON.stringify(plan.labelCodes.fixed).slice(0, 120)}`);
+      if (code < 0)
+        throw this.error(
+          line,
+          column,
+          `label ${JSON.stringify(text)} is not one of the classes ${JSON.stringify(plan.labelCodes.fixed).slice(0, 120)}`,
+        );
       this.label = code;
       return true;
     }
@@ -96,10 +147,22 @@ export class CsvRowDecoder {
     const value = this.number(text, line, column, integer, !integer);
     if (value === undefined) return this.drop();
     if (integer && (value < -2147483648 || value > 2147483647)) {
-      throw sourceError('INDEX_OUT_OF_RANGE', 'readCsv', this.source, { line, column: column + 1, columnName: plan.names[column] }, `label ${text.trim()} is outside the int32 range [-2^31, 2^31) of integer labels; for regression targets set labelType: 'number'`);
+      throw sourceError(
+        'INDEX_OUT_OF_RANGE',
+        'readCsv',
+        this.source,
+        { line, column: column + 1, columnName: plan.names[column] },
+        `label ${text.trim()} is outside the int32 range [-2^31, 2^31) of integer labels; for regression targets set labelType: 'number'`,
+      );
     }
     if (this.numClasses !== undefined && plan.labelType === 'integer' && (value < 0 || value >= this.numClasses)) {
-      throw sourceError('INDEX_OUT_OF_RANGE', 'readCsv', this.source, { line, column: column + 1, columnName: plan.names[column] }, `label ${value} is outside the class range [0, ${this.numClasses})`);
+      throw sourceError(
+        'INDEX_OUT_OF_RANGE',
+        'readCsv',
+        this.source,
+        { line, column: column + 1, columnName: plan.names[column] },
+        `label ${value} is outside the class range [0, ${this.numClasses})`,
+      );
     }
     this.label = value;
     return true;
@@ -112,22 +175,39 @@ export class CsvRowDecoder {
    */
   private number(text: string, line: number, column: number, integer: boolean, inDType: boolean): number | undefined {
     const value = parseNumber(text);
-    if (value === undefined) throw this.error(line, column, `expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(text)}${this.plan.labelColumn === column && this.plan.labelType === 'integer' ? "; for class names set labelType: 'string'" : ''}`);
+    if (value === undefined)
+      throw this.error(
+        line,
+        column,
+        `expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(text)}${this.plan.labelColumn === column && this.plan.labelType === 'integer' ? "; for class names set labelType: 'string'" : ''}`,
+      );
     if (value !== value) {
       if (this.nan === 'drop') return undefined;
-      if (this.nan === 'error' || integer) throw this.error(line, column, `NaN in a${integer ? 'n integer' : ' numeric'} column; set nan: 'drop' to skip such rows${integer ? '' : " or nan: 'keep' to keep them"}`);
+      if (this.nan === 'error' || integer)
+        throw this.error(
+          line,
+          column,
+          `NaN in a${integer ? 'n integer' : ' numeric'} column; set nan: 'drop' to skip such rows${integer ? '' : " or nan: 'keep' to keep them"}`,
+        );
       return value;
     }
     const overflows = inDType && this.float32 && Number.isFinite(value) && !Number.isFinite(Math.fround(value));
     if (!Number.isFinite(value) || overflows) {
       if (this.infinity === 'drop') return undefined;
       if (this.infinity === 'error' || integer) {
-        const what = overflows ? `${text.trim()} is beyond the float32 range (±3.4028235e38) and would be stored as ${value > 0 ? '' : '-'}Infinity` : `${JSON.stringify(text)} is ${value > 0 ? '' : '-'}Infinity${/inf/i.test(text) ? '' : ' (beyond the float64 range)'}`;
-        throw this.error(line, column, `${what}; set infinity: 'drop' to skip such rows${integer ? '' : ` or infinity: 'keep' to keep them${overflows ? ", or dtype: 'float64'" : ''}`}`);
+        const what = overflows
+          ? `${text.trim()} is beyond the float32 range (±3.4028235e38) and would be stored as ${value > 0 ? '' : '-'}Infinity`
+          : `${JSON.stringify(text)} is ${value > 0 ? '' : '-'}Infinity${/inf/i.test(text) ? '' : ' (beyond the float64 range)'}`;
+        throw this.error(
+          line,
+          column,
+          `${what}; set infinity: 'drop' to skip such rows${integer ? '' : ` or infinity: 'keep' to keep them${overflows ? ", or dtype: 'float64'" : ''}`}`,
+        );
       }
       return value;
     }
-    if (integer && !Number.isInteger(value)) throw this.error(line, column, `expected an integer, got ${JSON.stringify(text)}`);
+    if (integer && !Number.isInteger(value))
+      throw this.error(line, column, `expected an integer, got ${JSON.stringify(text)}`);
     return value;
   }
 
@@ -141,6 +221,12 @@ export class CsvRowDecoder {
   }
 
   private error(line: number, column: number, detail: string): AnnetError {
-    return sourceError('PARSE_ERROR', 'readCsv', this.source, { line, column: column + 1, columnName: this.plan.names[column] }, detail);
+    return sourceError(
+      'PARSE_ERROR',
+      'readCsv',
+      this.source,
+      { line, column: column + 1, columnName: this.plan.names[column] },
+      detail,
+    );
   }
 }

@@ -47,8 +47,13 @@ export class CsvRows {
 
   /** The rows as tensors `[rows, features]` and `[rows]`, trimmed to size. */
   toTensors(): { inputs: Tensor; targets: Tensor | undefined } {
-    const inputs = this.inputs.length === this.rows * this.features ? this.inputs : this.inputs.slice(0, this.rows * this.features);
-    const targets = this.targets && (this.targets.length === this.rows ? this.targets : this.targets.slice(0, this.rows));
-    return { inputs: new Tensor(inputs, [this.rows, this.features]), targets: targets && new Tensor(targets, [this.rows]) };
+    const inputs =
+      this.inputs.length === this.rows * this.features ? this.inputs : this.inputs.slice(0, this.rows * this.features);
+    const targets =
+      this.targets && (this.targets.length === this.rows ? this.targets : this.targets.slice(0, this.rows));
+    return {
+      inputs: new Tensor(inputs, [this.rows, this.features]),
+      targets: targets && new Tensor(targets, [this.rows]),
+    };
   }
 }

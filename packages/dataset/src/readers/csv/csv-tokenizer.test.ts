@@ -5,7 +5,9 @@ import { CsvTokenizer } from './csv-tokenizer.js';
 /** Tokenizes `chunks` and returns the records with their start lines. */
 function tokenize(chunks: string[], delimiter = ','): [number, string[]][] {
   const records: [number, string[]][] = [];
-  const tokenizer = new CsvTokenizer({ delimiter, source: 'test.csv' }, (fields, line) => records.push([line, fields.slice()]));
+  const tokenizer = new CsvTokenizer({ delimiter, source: 'test.csv' }, (fields, line) =>
+    records.push([line, fields.slice()]),
+  );
   for (const chunk of chunks) tokenizer.push(chunk);
   tokenizer.finish();
   return records;
@@ -60,27 +62,42 @@ describe('CsvTokenizer', () => {
     const field = fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r', ' ', 'é'), maxLength: 6 });
     const record = fc.array(field, { minLength: 2, maxLength: 4 });
     fc.assert(
-      fc.property(fc.array(record, { minLength: 1, maxLength: 8 }), fc.constantFrom('\n', '\r\n', '\r'), fc.array(fc.nat(400), { maxLength: 6 }), (records, lineBreak, cuts) => {
-        const text = writeCsv(records, lineBreak);
-        const expectedLines: number[] = [];
-        let line = 1;
-        for (const written of records) {
-          expectedLines.push(line);
-          line += (writeCsv([written], lineBreak).match(/\r\n|\r|\n/g) ?? []).length + 1;
-        }
-        const whole = tokenize([text]);
-        expect(whole).toEqual(records.map((fields, index) => [expectedLines[index], fields]));
-        expect(tokenize(cut(text, cuts))).toEqual(whole);
-      }),
+      fc.property(
+        fc.array(record, { minLength: 1, maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        fc.array(fc.nat(400), { maxLength: 6 }),
+        (records, lineBreak, cuts) => {
+          const text = writeCsv(records, lineBreak);
+          const expectedLines: number[] = [];
+          let line = 1;
+          for (const written of records) {
+            expectedLines.push(line);
+            line += (writeCsv([written], lineBreak).match(/\r\n|\r|\n/g) ?? []).length + 1;
+          }
+          const whole = tokenize([text]);
+          expect(whole).toEqual(records.map((fields, index) => [expectedLines[index], fields]));
+          expect(tokenize(cut(text, cuts))).toEqual(whole);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('names the source, line and column of malformed quoting', () => {
-    expect(() => tokenize(['a,b\n1,x"y\n'])).toThrow(/readCsv: test.csv line 2, column 2: a quote inside an unquoted field/);
-    expect(() => tokenize(['a,b\n"1"x,2\n'])).toThrow(/test.csv line 2, column 1: unexpected "x" after a closing quote/);
-    expect(() => tokenize(['a,b\n1,"open\n\nstill open'])).toThrow(/test.csv line 2, column 2: a quoted field is never closed/);
-    expect(() => new CsvTokenizer({ delimiter: '""', source: 'x' }, () => undefined)).toThrow(/delimiter must be one character/);
-    expect(() => new CsvTokenizer({ delimiter: '\n', source: 'x' }, () => undefined)).toThrow(/delimiter must be one character/);
+    expect(() => tokenize(['a,b\n1,x"y\n'])).toThrow(
+      /readCsv: test.csv line 2, column 2: a quote inside an unquoted field/,
+    );
+    expect(() => tokenize(['a,b\n"1"x,2\n'])).toThrow(
+      /test.csv line 2, column 1: unexpected "x" after a closing quote/,
+    );
+    expect(() => tokenize(['a,b\n1,"open\n\nstill open'])).toThrow(
+      /test.csv line 2, column 2: a quoted field is never closed/,
+    );
+    expect(() => new CsvTokenizer({ delimiter: '""', source: 'x' }, () => undefined)).toThrow(
+      /delimiter must be one character/,
+    );
+    expect(() => new CsvTokenizer({ delimiter: '\n', source: 'x' }, () => undefined)).toThrow(
+      /delimiter must be one character/,
+    );
   });
 });

@@ -47,14 +47,25 @@ export class CsvTokenizer {
   private pendingCarriageReturn = false;
   private quotedCarriageReturn = false;
 
-  constructor(options: { delimiter: string; source: string; maxFieldLength?: number }, private readonly onRecord: RecordSink) {
+  constructor(
+    options: { delimiter: string; source: string; maxFieldLength?: number },
+    private readonly onRecord: RecordSink,
+  ) {
     const { delimiter, maxFieldLength = defaultMaxFieldLength } = options;
     if (!Number.isSafeInteger(maxFieldLength) || maxFieldLength < 1) {
-      throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `maxFieldLength must be a positive integer, got ${String(maxFieldLength)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'readCsv',
+        `maxFieldLength must be a positive integer, got ${String(maxFieldLength)}`,
+      );
     }
     this.maxFieldLength = maxFieldLength;
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-      throw new AnnetError('INVALID_ARGUMENT', 'readCsv', `delimiter must be one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`);
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'readCsv',
+        `delimiter must be one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`,
+      );
     }
     this.delimiter = delimiter.charCodeAt(0);
     this.source = options.source;
@@ -99,7 +110,10 @@ export class CsvTokenizer {
         if (this.field.length > this.maxFieldLength) throw this.tooLong(this.line, 'a field');
         if (end === length) return;
         if (code === QUOTE) {
-          throw this.error(this.line, `a quote inside an unquoted field; quote the whole field and double inner quotes ("")`);
+          throw this.error(
+            this.line,
+            `a quote inside an unquoted field; quote the whole field and double inner quotes ("")`,
+          );
         }
         index = this.endField(chunk, end, code);
         continue;
@@ -124,14 +138,18 @@ export class CsvTokenizer {
       } else if (code === delimiter || code === LINE_FEED || code === CARRIAGE_RETURN) {
         index = this.endField(chunk, index, code);
       } else {
-        throw this.error(this.line, `unexpected ${JSON.stringify(chunk[index])} after a closing quote; expected a delimiter or the end of the line`);
+        throw this.error(
+          this.line,
+          `unexpected ${JSON.stringify(chunk[index])} after a closing quote; expected a delimiter or the end of the line`,
+        );
       }
     }
   }
 
   /** Ends the input: flushes the last record, or throws if a quoted field is still open. */
   finish(): void {
-    if (this.state === State.Quoted) throw this.error(this.quoteLine, 'a quoted field is never closed (the input ends inside it)');
+    if (this.state === State.Quoted)
+      throw this.error(this.quoteLine, 'a quoted field is never closed (the input ends inside it)');
     if (this.state !== State.FieldStart || this.fields.length > 0) {
       this.fields.push(this.field);
       this.emit();
@@ -174,8 +192,14 @@ export class CsvTokenizer {
   }
 
   private tooLong(line: number, what: string): AnnetError {
-    const hint = what === 'a quoted field' ? 'a quote that is never closed reads the rest of the file into one field; close it, or ' : '';
-    return this.error(line, `${what} starting here is longer than maxFieldLength (${this.maxFieldLength} characters); ${hint}raise maxFieldLength for longer fields`);
+    const hint =
+      what === 'a quoted field'
+        ? 'a quote that is never closed reads the rest of the file into one field; close it, or '
+        : '';
+    return this.error(
+      line,
+      `${what} starting here is longer than maxFieldLength (${this.maxFieldLength} characters); ${hint}raise maxFieldLength for longer fields`,
+    );
   }
 
   private error(line: number, detail: string): AnnetError {

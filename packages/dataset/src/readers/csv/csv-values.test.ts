@@ -4,7 +4,11 @@ import { CategoryCodes, parseNumber } from './csv-values.js';
 
 describe('parseNumber', () => {
   it('gives exactly what Number gives for every decimal text (the reference)', () => {
-    const decimal = fc.tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^[0-9]{1,20}$/), fc.option(fc.stringMatching(/^[0-9]{0,20}$/), { nil: undefined }));
+    const decimal = fc.tuple(
+      fc.constantFrom('', '-', '+'),
+      fc.stringMatching(/^[0-9]{1,20}$/),
+      fc.option(fc.stringMatching(/^[0-9]{0,20}$/), { nil: undefined }),
+    );
     fc.assert(
       fc.property(decimal, ([sign, whole, fraction]) => {
         const text = `${sign}${whole}${fraction === undefined ? '' : `.${fraction}`}`;
@@ -14,7 +18,8 @@ describe('parseNumber', () => {
     );
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (value) => {
-        for (const text of [String(value), value.toFixed(4), value.toPrecision(7)]) expect(Object.is(parseNumber(text), Number(text))).toBe(true);
+        for (const text of [String(value), value.toFixed(4), value.toPrecision(7)])
+          expect(Object.is(parseNumber(text), Number(text))).toBe(true);
       }),
       { numRuns: 1000 },
     );

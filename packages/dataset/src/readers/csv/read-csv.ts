@@ -1,5 +1,11 @@
 import type { Tensor } from '@annet/tensor';
-import { isBrowserByteSource, readByteSource, sourceNameOf, type BrowserByteSource, type ByteSource } from '../../byte-source.js';
+import {
+  isBrowserByteSource,
+  readByteSource,
+  sourceNameOf,
+  type BrowserByteSource,
+  type ByteSource,
+} from '../../byte-source.js';
 import type { ByteInput } from '../../bytes.js';
 import { decodeUtf8 } from '../text/text-chunks.js';
 import type { CsvPlan } from './csv-columns.js';
@@ -38,7 +44,11 @@ export function describePlan(plan: CsvPlan): Pick<CsvTable, 'columns' | 'classes
     const codes = plan.featureCodes[feature];
     if (codes) categories[plan.names[column]] = codes.classes;
   });
-  return { columns: plan.featureColumns.map((column) => plan.names[column]), classes: plan.labelCodes?.classes, categories };
+  return {
+    columns: plan.featureColumns.map((column) => plan.names[column]),
+    classes: plan.labelCodes?.classes,
+    categories,
+  };
 }
 
 /** Renumbers first-seen codes to sorted-name codes, column by column, in place. */
@@ -47,10 +57,12 @@ function sortCodes(plan: CsvPlan, rows: CsvRows): void {
   plan.featureCodes.forEach((codes, feature) => {
     const remap = codes?.sortedRemap();
     if (!remap) return;
-    for (let row = 0; row < rows.rows; row++) rows.inputs[row * features + feature] = remap[rows.inputs[row * features + feature]];
+    for (let row = 0; row < rows.rows; row++)
+      rows.inputs[row * features + feature] = remap[rows.inputs[row * features + feature]];
   });
   const labelRemap = plan.labelCodes?.sortedRemap();
-  if (labelRemap && rows.targets) for (let row = 0; row < rows.rows; row++) rows.targets[row] = labelRemap[rows.targets[row]];
+  if (labelRemap && rows.targets)
+    for (let row = 0; row < rows.rows; row++) rows.targets[row] = labelRemap[rows.targets[row]];
 }
 
 /**
@@ -70,12 +82,21 @@ export function readCsv(input: BrowserByteSource, options?: CsvOptions): Promise
 export function readCsv(input: string | ByteSource, options?: CsvOptions): CsvTable | Promise<CsvTable>;
 export function readCsv(input: string | ByteSource, options: CsvOptions = {}): CsvTable | Promise<CsvTable> {
   checkOptionNames(options, csvOptionNames, 'readCsv');
-  if (isBrowserByteSource(input)) return readByteSource(input, 'readCsv').then((bytes) => readCsv(bytes, { ...options, source: sourceNameOf(input, options.source) }));
+  if (isBrowserByteSource(input))
+    return readByteSource(input, 'readCsv').then((bytes) =>
+      readCsv(bytes, { ...options, source: sourceNameOf(input, options.source) }),
+    );
   const source = options.source ?? 'input';
   const text = typeof input === 'string' ? input : decodeUtf8(input, source, 'readCsv');
   const dtype = options.dtype ?? 'float32';
   let rows: CsvRows | undefined;
-  const createRows = (plan: CsvPlan) => new CsvRows(plan.featureColumns.length, dtype, plan.labelColumn === -1 ? undefined : plan.labelType === 'number' ? dtype : 'int32', 1024);
+  const createRows = (plan: CsvPlan) =>
+    new CsvRows(
+      plan.featureColumns.length,
+      dtype,
+      plan.labelColumn === -1 ? undefined : plan.labelType === 'number' ? dtype : 'int32',
+      1024,
+    );
   const reader = new CsvRecordReader(options, false, (decoder) => (rows ??= createRows(reader.plan!)).add(decoder));
   reader.push(text);
   reader.finish();

@@ -36,11 +36,15 @@ describe('streamCsv', () => {
     const bytes = new TextEncoder().encode(text);
     const whole = readCsv(text, { columns: ['x'], label: 'label' });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat(200), { maxLength: 8 }), fc.integer({ min: 1, max: 6 }), async (cuts, chunkRows) => {
-        const chunks = await collect(streamCsv(pieces(bytes, cuts), { columns: ['x'], label: 'label', chunkRows }));
-        expect(chunks.flatMap((chunk) => chunk.inputs.toArray() as number[][])).toEqual(whole.inputs.toArray());
-        expect(chunks.flatMap((chunk) => chunk.targets!.toArray() as number[])).toEqual(whole.targets!.toArray());
-      }),
+      fc.asyncProperty(
+        fc.array(fc.nat(200), { maxLength: 8 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (cuts, chunkRows) => {
+          const chunks = await collect(streamCsv(pieces(bytes, cuts), { columns: ['x'], label: 'label', chunkRows }));
+          expect(chunks.flatMap((chunk) => chunk.inputs.toArray() as number[][])).toEqual(whole.inputs.toArray());
+          expect(chunks.flatMap((chunk) => chunk.targets!.toArray() as number[])).toEqual(whole.targets!.toArray());
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -60,13 +64,25 @@ describe('streamCsv', () => {
   });
 
   it('needs category and class lists up front, and reports errors with the line', async () => {
-    await expect(collect(streamCsv('a,b\nx,1\n', { types: { a: 'category' } }))).rejects.toThrow(/streamCsv: category column "a" needs its categories listed/);
-    await expect(collect(streamCsv('a,b\n1,x\n', { label: 'b', labelType: 'string' }))).rejects.toThrow(/a string label column needs its class names listed/);
-    const listed = await collect(streamCsv('a,b\n1,x\n2,y\n', { label: 'b', labelType: 'string', classes: ['y', 'x'] }));
+    await expect(collect(streamCsv('a,b\nx,1\n', { types: { a: 'category' } }))).rejects.toThrow(
+      /streamCsv: category column "a" needs its categories listed/,
+    );
+    await expect(collect(streamCsv('a,b\n1,x\n', { label: 'b', labelType: 'string' }))).rejects.toThrow(
+      /a string label column needs its class names listed/,
+    );
+    const listed = await collect(
+      streamCsv('a,b\n1,x\n2,y\n', { label: 'b', labelType: 'string', classes: ['y', 'x'] }),
+    );
     expect(listed[0].targets!.toArray()).toEqual([1, 0]);
-    await expect(collect(streamCsv('a\n1\n2\nzz\n', { source: 'big.csv', chunkRows: 1 }))).rejects.toThrow(/big.csv line 4, column 1 \("a"\): expected a number, got "zz"/);
-    await expect(collect(streamCsv('a\n1\n', { chunkRows: 0 }))).rejects.toThrow(/chunkRows must be a positive integer/);
-    await expect(collect(streamCsv(new Uint8Array([0x61, 0x0a, 0xc3]), { source: 'cut.csv' }))).rejects.toThrow(/cut.csv: the bytes are not valid UTF-8/);
+    await expect(collect(streamCsv('a\n1\n2\nzz\n', { source: 'big.csv', chunkRows: 1 }))).rejects.toThrow(
+      /big.csv line 4, column 1 \("a"\): expected a number, got "zz"/,
+    );
+    await expect(collect(streamCsv('a\n1\n', { chunkRows: 0 }))).rejects.toThrow(
+      /chunkRows must be a positive integer/,
+    );
+    await expect(collect(streamCsv(new Uint8Array([0x61, 0x0a, 0xc3]), { source: 'cut.csv' }))).rejects.toThrow(
+      /cut.csv: the bytes are not valid UTF-8/,
+    );
   });
 });
 
@@ -87,7 +103,16 @@ describe('csvDataset', () => {
       for await (const batch of loader) batches.push(Array.from(batch.inputs.toTypedArray()));
       epochs.push(batches);
     }
-    expect(epochs).toEqual([[[1, 2, 3], [4, 5]], [[1, 2, 3], [4, 5]]]);
+    expect(epochs).toEqual([
+      [
+        [1, 2, 3],
+        [4, 5],
+      ],
+      [
+        [1, 2, 3],
+        [4, 5],
+      ],
+    ]);
     expect(opened).toBe(2);
     expect(() => csvDataset(() => text, {} as never)).toThrow(/needs a label column/);
   });

@@ -51,7 +51,9 @@ export type CsvStreamSource = StreamSource<TextChunk> | string | Uint8Array | Ar
 /** Wraps a whole string or byte array as a one-chunk stream (both are iterable element by element); reads a `File`, `Blob` or `Response` as a byte stream. */
 function asChunks(source: CsvStreamSource): StreamSource<TextChunk> {
   if (isBlob(source) || isResponse(source)) return byteStream(source, 'streamCsv');
-  return typeof source === 'string' || source instanceof ArrayBuffer || ArrayBuffer.isView(source) ? [source as TextChunk] : source;
+  return typeof source === 'string' || source instanceof ArrayBuffer || ArrayBuffer.isView(source)
+    ? [source as TextChunk]
+    : source;
 }
 
 /**
@@ -67,14 +69,25 @@ function asChunks(source: CsvStreamSource): StreamSource<TextChunk> {
 export async function* streamCsv(source: CsvStreamSource, options: CsvStreamOptions = {}): AsyncGenerator<CsvChunk> {
   checkOptionNames(options, csvStreamOptionNames, 'streamCsv');
   const chunkRows = options.chunkRows ?? 1024;
-  if (!Number.isSafeInteger(chunkRows) || chunkRows < 1) throw new AnnetError('INVALID_ARGUMENT', 'streamCsv', `chunkRows must be a positive integer, got ${chunkRows}`);
+  if (!Number.isSafeInteger(chunkRows) || chunkRows < 1)
+    throw new AnnetError('INVALID_ARGUMENT', 'streamCsv', `chunkRows must be a positive integer, got ${chunkRows}`);
   const dtype = options.dtype ?? 'float32';
   const ready: CsvChunk[] = [];
   let block: CsvRows | undefined;
-  const toChunk = (plan: CsvPlan, rows: CsvRows, droppedRows: number): CsvChunk => ({ ...describePlan(plan), ...rows.toTensors(), rows: rows.rows, droppedRows });
+  const toChunk = (plan: CsvPlan, rows: CsvRows, droppedRows: number): CsvChunk => ({
+    ...describePlan(plan),
+    ...rows.toTensors(),
+    rows: rows.rows,
+    droppedRows,
+  });
   const reader = new CsvRecordReader(options, true, (decoder) => {
     const plan = reader.plan!;
-    block ??= new CsvRows(plan.featureColumns.length, dtype, plan.labelColumn === -1 ? undefined : plan.labelType === 'number' ? dtype : 'int32', chunkRows);
+    block ??= new CsvRows(
+      plan.featureColumns.length,
+      dtype,
+      plan.labelColumn === -1 ? undefined : plan.labelType === 'number' ? dtype : 'int32',
+      chunkRows,
+    );
     block.add(decoder);
     if (block.rows === chunkRows) {
       ready.push(toChunk(plan, block, decoder.droppedRows));
@@ -100,14 +113,22 @@ export async function* streamCsv(source: CsvStreamSource, options: CsvStreamOpti
  */
 export function csvDataset(open: () => CsvStreamSource, options: CsvStreamOptions): IterableDataset<Sample> {
   checkOptionNames(options, csvStreamOptionNames, 'csvDataset');
-  if (options?.label === undefined) throw new AnnetError('INVALID_ARGUMENT', 'csvDataset', 'a dataset of samples needs a label column (options.label); use streamCsv for unlabeled data');
+  if (options?.label === undefined)
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'csvDataset',
+      'a dataset of samples needs a label column (options.label); use streamCsv for unlabeled data',
+    );
   return new IterableDataset(async function* () {
     for await (const chunk of streamCsv(open(), options)) {
       const features = chunk.columns.length;
       const inputs = chunk.inputs.data;
       const targets = chunk.targets!.data;
       for (let row = 0; row < chunk.rows; row++) {
-        yield { input: new Tensor(inputs, [features], undefined, row * features), target: new Tensor(targets, [], undefined, row) };
+        yield {
+          input: new Tensor(inputs, [features], undefined, row * features),
+          target: new Tensor(targets, [], undefined, row),
+        };
       }
     }
   });

@@ -24,8 +24,12 @@ describe('JSON lines', () => {
   });
 
   it('names the source and line of malformed JSON', async () => {
-    expect(() => parseJsonLines('{"a":1}\n\n{"a":\n', { source: 'rows.jsonl' })).toThrow(/parseJsonLines: rows.jsonl line 3: malformed JSON/);
-    await expect(collect(streamJsonLines(['[1]\n', '[2\n'], { source: 's.jsonl' }))).rejects.toThrow(/streamJsonLines: s.jsonl line 2: malformed JSON/);
+    expect(() => parseJsonLines('{"a":1}\n\n{"a":\n', { source: 'rows.jsonl' })).toThrow(
+      /parseJsonLines: rows.jsonl line 3: malformed JSON/,
+    );
+    await expect(collect(streamJsonLines(['[1]\n', '[2\n'], { source: 's.jsonl' }))).rejects.toThrow(
+      /streamJsonLines: s.jsonl line 2: malformed JSON/,
+    );
   });
 });
 
@@ -47,8 +51,12 @@ describe('JSON lines bound their line length', () => {
   });
 
   it('refuses a too long line in a whole input, reads lines up to the bound, and refuses bad bounds', () => {
-    expect(() => parseJsonLines('[1]\n[1,2,3]\n', { maxLineLength: 5 })).toThrow('parseJsonLines: input line 2: the line is longer than maxLineLength (5 characters)');
+    expect(() => parseJsonLines('[1]\n[1,2,3]\n', { maxLineLength: 5 })).toThrow(
+      'parseJsonLines: input line 2: the line is longer than maxLineLength (5 characters)',
+    );
     expect(parseJsonLines('[1,2]\r\n[3]', { maxLineLength: 5 })).toEqual([[1, 2], [3]]);
-    expect(() => parseJsonLines('1', { maxLineLength: 0 })).toThrow('parseJsonLines: input: maxLineLength must be a positive integer, got 0');
+    expect(() => parseJsonLines('1', { maxLineLength: 0 })).toThrow(
+      'parseJsonLines: input: maxLineLength must be a positive integer, got 0',
+    );
   });
 });

@@ -1,4 +1,13 @@
-import { byteStream, isBlob, isBrowserByteSource, isResponse, readByteSource, sourceNameOf, type BrowserByteSource, type ByteSource } from '../../byte-source.js';
+import {
+  byteStream,
+  isBlob,
+  isBrowserByteSource,
+  isResponse,
+  readByteSource,
+  sourceNameOf,
+  type BrowserByteSource,
+  type ByteSource,
+} from '../../byte-source.js';
 import type { ByteInput } from '../../bytes.js';
 import type { StreamSource } from '../../datasets/stream-values.js';
 import { sourceError } from '../../errors.js';
@@ -32,7 +41,14 @@ function parseLine(text: string, line: number, source: string, operation: string
   try {
     return JSON.parse(text) as JsonValue;
   } catch (error) {
-    throw sourceError('PARSE_ERROR', operation, source, { line }, `malformed JSON (${(error as Error).message}): ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text)}`, error);
+    throw sourceError(
+      'PARSE_ERROR',
+      operation,
+      source,
+      { line },
+      `malformed JSON (${(error as Error).message}): ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text)}`,
+      error,
+    );
   }
 }
 
@@ -46,10 +62,21 @@ class LineSplitter {
   private line = 0;
   private readonly maxLineLength: number;
 
-  constructor(private readonly onLine: (text: string, line: number) => void, options: JsonLinesOptions, private readonly source: string, private readonly operation: string) {
+  constructor(
+    private readonly onLine: (text: string, line: number) => void,
+    options: JsonLinesOptions,
+    private readonly source: string,
+    private readonly operation: string,
+  ) {
     const maxLineLength = options.maxLineLength ?? defaultMaxLineLength;
     if (!Number.isSafeInteger(maxLineLength) || maxLineLength < 1) {
-      throw sourceError('INVALID_ARGUMENT', operation, source, {}, `maxLineLength must be a positive integer, got ${String(maxLineLength)}`);
+      throw sourceError(
+        'INVALID_ARGUMENT',
+        operation,
+        source,
+        {},
+        `maxLineLength must be a positive integer, got ${String(maxLineLength)}`,
+      );
     }
     this.maxLineLength = maxLineLength;
   }
@@ -67,7 +94,13 @@ class LineSplitter {
   }
 
   private tooLong(line: number): never {
-    throw sourceError('PARSE_ERROR', this.operation, this.source, { line }, `the line is longer than maxLineLength (${this.maxLineLength} characters); raise maxLineLength for longer lines`);
+    throw sourceError(
+      'PARSE_ERROR',
+      this.operation,
+      this.source,
+      { line },
+      `the line is longer than maxLineLength (${this.maxLineLength} characters); raise maxLineLength for longer lines`,
+    );
   }
 
   finish(): void {
@@ -93,13 +126,27 @@ class LineSplitter {
 export function parseJsonLines(input: string | ByteInput, options?: JsonLinesOptions): JsonValue[];
 /** A `File`, `Blob`, `Response` or `ReadableStream` is read first, so the values come as a promise. */
 export function parseJsonLines(input: BrowserByteSource, options?: JsonLinesOptions): Promise<JsonValue[]>;
-export function parseJsonLines(input: string | ByteSource, options?: JsonLinesOptions): JsonValue[] | Promise<JsonValue[]>;
-export function parseJsonLines(input: string | ByteSource, options: JsonLinesOptions = {}): JsonValue[] | Promise<JsonValue[]> {
+export function parseJsonLines(
+  input: string | ByteSource,
+  options?: JsonLinesOptions,
+): JsonValue[] | Promise<JsonValue[]>;
+export function parseJsonLines(
+  input: string | ByteSource,
+  options: JsonLinesOptions = {},
+): JsonValue[] | Promise<JsonValue[]> {
   checkOptionNames(options, jsonLinesOptionNames, 'parseJsonLines');
-  if (isBrowserByteSource(input)) return readByteSource(input, 'parseJsonLines').then((bytes) => parseJsonLines(bytes, { ...options, source: sourceNameOf(input, options.source) }));
+  if (isBrowserByteSource(input))
+    return readByteSource(input, 'parseJsonLines').then((bytes) =>
+      parseJsonLines(bytes, { ...options, source: sourceNameOf(input, options.source) }),
+    );
   const source = options.source ?? 'input';
   const values: JsonValue[] = [];
-  const splitter = new LineSplitter((text, line) => values.push(parseLine(text, line, source, 'parseJsonLines')), options, source, 'parseJsonLines');
+  const splitter = new LineSplitter(
+    (text, line) => values.push(parseLine(text, line, source, 'parseJsonLines')),
+    options,
+    source,
+    'parseJsonLines',
+  );
   splitter.push(typeof input === 'string' ? input : decodeUtf8(input, source, 'parseJsonLines'));
   splitter.finish();
   return values;
@@ -115,12 +162,25 @@ export function parseJsonLines(input: string | ByteSource, options: JsonLinesOpt
  *   .map((row) => row as { x: number[]; y: number })
  *   .map((row) => ({ input: tensor(row.x), target: row.y }));
  */
-export async function* streamJsonLines(chunks: StreamSource<TextChunk> | Blob | Response, options: JsonLinesOptions = {}): AsyncGenerator<JsonValue> {
+export async function* streamJsonLines(
+  chunks: StreamSource<TextChunk> | Blob | Response,
+  options: JsonLinesOptions = {},
+): AsyncGenerator<JsonValue> {
   checkOptionNames(options, jsonLinesOptionNames, 'streamJsonLines');
   const source = options.source ?? 'input';
   const ready: JsonValue[] = [];
-  const splitter = new LineSplitter((text, line) => ready.push(parseLine(text, line, source, 'streamJsonLines')), options, source, 'streamJsonLines');
-  const input = isBlob(chunks) || isResponse(chunks) ? byteStream(chunks, 'streamJsonLines') : typeof chunks === 'string' || ArrayBuffer.isView(chunks) || chunks instanceof ArrayBuffer ? [chunks as TextChunk] : chunks;
+  const splitter = new LineSplitter(
+    (text, line) => ready.push(parseLine(text, line, source, 'streamJsonLines')),
+    options,
+    source,
+    'streamJsonLines',
+  );
+  const input =
+    isBlob(chunks) || isResponse(chunks)
+      ? byteStream(chunks, 'streamJsonLines')
+      : typeof chunks === 'string' || ArrayBuffer.isView(chunks) || chunks instanceof ArrayBuffer
+        ? [chunks as TextChunk]
+        : chunks;
   for await (const text of textChunks(input, source, 'streamJsonLines')) {
     splitter.push(text);
     while (ready.length > 0) yield ready.shift()!;

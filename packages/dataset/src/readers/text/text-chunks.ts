@@ -23,7 +23,11 @@ export function decodeUtf8(input: ByteInput, source: string, operation: string):
  * The text of a stream of chunks, decoded incrementally so a multi-byte character split between
  * two chunks is read whole. Memory is one chunk.
  */
-export async function* textChunks(chunks: StreamSource<TextChunk>, source: string, operation: string): AsyncGenerator<string> {
+export async function* textChunks(
+  chunks: StreamSource<TextChunk>,
+  source: string,
+  operation: string,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const decode = (bytes?: Uint8Array): string => {
     try {
