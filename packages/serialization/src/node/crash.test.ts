@@ -64,14 +64,16 @@ function expectStepContent(checkpoint: Checkpoint, source: string): void {
 }
 
 /**
- * Runs the child until it has started, waits `delay` ms, kills it with SIGKILL, and returns the
- * steps it reported saved and whether the kill landed inside a `saveCheckpoint` call.
+ * Runs the child until it prints `trigger` (`ready`: it has started; `begin`: its first save has
+ * started), waits `delay` ms, kills it with SIGKILL, and returns the steps it reported saved and
+ * whether the kill landed inside a `saveCheckpoint` call.
  */
 function runAndKill(
   script: string,
   file: string,
   start: number,
   delay: number,
+  trigger: 'ready' | 'begin',
 ): Promise<{ saved: number[]; insideSave: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, file, String(start), String(keepLast), String(elements)], {
@@ -82,7 +84,8 @@ function runAndKill(
     let timer: NodeJS.Timeout | undefined;
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (timer === undefined && output.includes('ready\n')) timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      if (timer === undefined && output.includes(trigger === 'ready' ? 'ready\n' : '\nbegin '))
+        timer = setTimeout(() => child.kill('SIGKILL'), delay);
     });
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     child.on('error', reject);
@@ -126,10 +129,14 @@ describe('saveCheckpoint killed at random moments', () => {
     let temporaryFilesLeft = 0;
     const seen = new Set<string>();
     // Kill until enough kills have landed inside a save: on a loaded machine (CI runs suites in
-    // parallel) fewer random moments fall inside one, so the count of trials adapts, within a cap.
+    // parallel) the child spends more of its time building the next checkpoint, so fewer random
+    // moments fall inside a save. Every other trial therefore kills at a random moment of the run,
+    // the others within 10 ms of a save's start; the count of trials adapts, within a cap.
     let trial = 0;
     for (; trial < maximumTrials && (trial < trials || killsInsideSave < requiredInsideSave); trial++) {
-      const { saved, insideSave } = await runAndKill(script, file, lastSaved, rng.uniform(0, 250));
+      const trigger = trial % 2 === 0 ? 'ready' : 'begin';
+      const delay = trigger === 'ready' ? rng.uniform(0, 250) : rng.uniform(0, 10);
+      const { saved, insideSave } = await runAndKill(script, file, lastSaved, delay, trigger);
       const confirmed = saved.length > 0 ? saved[saved.length - 1] : lastSaved;
       if (insideSave) killsInsideSave++;
       if (readdirSync(path.dirname(file)).some((entry) => entry.endsWith('.tmp'))) temporaryFilesLeft++;
