@@ -132,11 +132,15 @@ describe('saveCheckpoint killed at random moments', () => {
     // parallel) the child spends more of its time building the next checkpoint, so fewer random
     // moments fall inside a save. Every other trial therefore kills at a random moment of the run,
     // the others within 10 ms of a save's start; the count of trials adapts, within a cap.
+    // A random kill's window starts at 250 ms and doubles (up to 4 s) while no save completes in
+    // one, so that on a slow machine saves still complete and rotation is exercised.
+    let window = 250;
     let trial = 0;
     for (; trial < maximumTrials && (trial < trials || killsInsideSave < requiredInsideSave); trial++) {
       const trigger = trial % 2 === 0 ? 'ready' : 'begin';
-      const delay = trigger === 'ready' ? rng.uniform(0, 250) : rng.uniform(0, 10);
+      const delay = trigger === 'ready' ? rng.uniform(0, window) : rng.uniform(0, 10);
       const { saved, insideSave } = await runAndKill(script, file, lastSaved, delay, trigger);
+      if (trigger === 'ready') window = saved.length === 0 ? Math.min(2 * window, 4000) : 250;
       const confirmed = saved.length > 0 ? saved[saved.length - 1] : lastSaved;
       if (insideSave) killsInsideSave++;
       if (readdirSync(path.dirname(file)).some((entry) => entry.endsWith('.tmp'))) temporaryFilesLeft++;
