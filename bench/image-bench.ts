@@ -1,0 +1,97 @@
+// The MLP and CNN workloads of `pnpm bench:train` (bench/train-loop.ts) on synthetic MNIST-shaped
+// data, per backend and batch size, then the same MLP and data in NumPy (bench/numpy_mlp.py, one
+// BLAS thread); with --phases also the MLP step's matmul ceiling (bench/mlp-ceiling.ts).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { activeKernels } from '../packages/tensor/dist/index.js';
+import { onBackend } from './backends.js';
+import { mlpMatmulCeiling } from './mlp-ceiling.js';
+import type { ModelName } from './models.js';
+import { childArguments, settings } from './options.js';
+import { runPythonScript, withDataFiles } from './python.js';
+import { describe, print, printRatios, type BenchLine } from './report.js';
+import type { SyntheticMnist } from './synthetic-mnist.js';
+import { train } from './train-loop.js';
+
+/** The runs of `model` in a child `node --experimental-wasm-relaxed-simd` (Node 20 hides relaxed SIMD behind it). */
+function runRelaxedChild(model: ModelName): BenchLine[] {
+  const self = fileURLToPath(new URL('./train.js', import.meta.url));
+  const overrides = { models: [model], backends: ['auto'], cnnBackends: ['auto'], withReference: false };
+  const result = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', self, ...childArguments(overrides)], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) {
+    const reason = (result.stderr ?? '').trim().split('\n').pop();
+    return [{ model, backend: 'wasm-relaxed-simd', skipped: `child failed: ${reason}` }];
+  }
+  return result.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as BenchLine)
+    .filter((line) => line.backend === 'wasm-relaxed-simd' && line.model === model);
+}
+
+/** With --phases, the MLP's products alone on the backend just used, per batch (after its training runs). */
+function printCeiling(threads: number): void {
+  for (const batch of settings.batches) {
+    const { matmulMs, shapes, gflops } = mlpMatmulCeiling(batch);
+    print({
+      model: 'mlp',
+      kind: 'matmul-ceiling',
+      batch,
+      backend: activeKernels().name,
+      threads,
+      matmulMs: Number(matmulMs.toFixed(4)),
+      gflops: Number(gflops.toFixed(1)),
+      matmuls: shapes.map(
+        ({ m, n, k, transposeA, transposeB }) =>
+          `[${m},${k}]x[${k},${n}]${transposeA ? ' A^T' : ''}${transposeB ? ' B^T' : ''}`,
+      ),
+    });
+  }
+}
+
+/**
+ * Trains the MLP and the CNN on every backend (--backends, --cnn-backends) and batch size, then
+ * the MLP in NumPy, and prints the ratios annet/NumPy.
+ *
+ * @example
+ * await benchImages(syntheticMnist(10_000, 1));
+ */
+export async function benchImages(data: SyntheticMnist): Promise<void> {
+  const { samples, epochs, cnnEpochs, seed, batches, withPhases } = settings;
+  describe(
+    'mlp',
+    `MLP 784-128-64-10 (ReLU), Adam lr 1e-3, seeded synthetic MNIST, ${samples} samples x ${epochs} epochs`,
+  );
+  describe(
+    'cnn',
+    `the demo's CNN (conv 5x5 x16, conv 5x5 x32, dense 128, dropout 0.3), Adam lr 1e-3, ${samples} samples x ${cnnEpochs} epoch(s) (annet only)`,
+  );
+  for (const model of settings.models.filter((name): name is ModelName => name === 'mlp' || name === 'cnn')) {
+    const modelEpochs = model === 'cnn' ? cnnEpochs : epochs;
+    for (const backend of model === 'cnn' ? settings.cnnBackends : settings.backends) {
+      if (backend === 'relaxed') {
+        for (const line of runRelaxedChild(model)) print(line);
+        continue;
+      }
+      await onBackend(backend, (threads) => {
+        for (const batch of batches) print({ ...train(model, data, batch, modelEpochs, seed, withPhases), threads });
+        if (withPhases && model === 'mlp' && (backend === 'auto' || backend === 'threads')) printCeiling(threads);
+        return {};
+      });
+    }
+  }
+  if (!settings.withReference || !settings.models.includes('mlp')) return;
+  const lines = withDataFiles({ 'inputs.f32': data.inputs, 'labels.i32': data.labels }, (folder) =>
+    runPythonScript(
+      'numpy_mlp.py',
+      [folder, String(samples), String(epochs), String(seed), ...batches.map(String)],
+      'mlp',
+      'numpy',
+    ),
+  );
+  for (const line of lines) print(line);
+  printRatios('mlp', 'Numpy');
+}
