@@ -63,11 +63,11 @@ export async function benchImages(data: SyntheticMnist): Promise<void> {
   const { samples, epochs, cnnEpochs, seed, batches, withPhases } = settings;
   describe(
     'mlp',
-    `MLP 784-128-64-10 (ReLU), Adam lr 1e-3, seeded synthetic MNIST, ${samples} samples x ${epochs} epochs`,
+    `MLP 784-128-64-10 (ReLU), Adam lr 1e-3, seeded synthetic MNIST, ${samples} samples x ${epochs} epoch${epochs === 1 ? '' : 's'}`,
   );
   describe(
     'cnn',
-    `the demo's CNN (conv 5x5 x16, conv 5x5 x32, dense 128, dropout 0.3), Adam lr 1e-3, ${samples} samples x ${cnnEpochs} epoch(s) (annet only)`,
+    `the demo's CNN (conv 5x5 x16, conv 5x5 x32, dense 128, dropout 0.3), Adam lr 1e-3, ${samples} samples x ${cnnEpochs} epoch${cnnEpochs === 1 ? '' : 's'} (annet only)`,
   );
   for (const model of settings.models.filter((name): name is ModelName => name === 'mlp' || name === 'cnn')) {
     const modelEpochs = model === 'cnn' ? cnnEpochs : epochs;

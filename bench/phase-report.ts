@@ -22,7 +22,7 @@ export function mlpPhaseReport(): string[] {
   const rows = [
     '### mlp phase profile (ms per step)',
     '',
-    `| batch | run | threads | ${names.join(' | ')} | whole step |`,
+    `| batch | run | threads | ${names.map((name) => (name === 'batch' ? 'batch copy' : name)).join(' | ')} | whole step |`,
     `| ---: | --- | ---: |${' ---: |'.repeat(names.length + 1)}`,
   ];
   for (const run of runs) {
