@@ -56,7 +56,8 @@ export function describe(model: string, text: string): void {
 
 /**
  * After the runs, for every reference line: one ratio line per annet run of the same workload
- * and batch, annet's throughput over the reference's (above 1: annet is faster).
+ * and batch, annet's throughput over the reference's (above 1: annet is faster), with both
+ * parameter counts and whether they agree (a warning on stderr when they do not).
  *
  * @example
  * printRatios('mlp', 'Numpy'); // {"model":"mlp","batch":64,...,"ratioAnnetToNumpy":0.52}
@@ -75,7 +76,15 @@ export function printRatios(model: string, referenceName: 'Numpy' | 'Torch'): vo
         [`annet${unit}PerSecond`]: throughputOf(run),
         [`${referenceName.toLowerCase()}${unit}PerSecond`]: throughputOf(reference),
         [`ratioAnnetTo${referenceName}`]: Number((throughputOf(run)! / throughputOf(reference)!).toFixed(3)),
+        ...(run.parameters === undefined
+          ? {}
+          : { parameters: run.parameters, referenceParameters: reference.parameters }),
+        ...(run.parameters === undefined ? {} : { parametersAgree: run.parameters === reference.parameters }),
       });
+      if (run.parameters !== reference.parameters)
+        console.error(
+          `bench:train: ${model}: annet has ${String(run.parameters)} parameters, ${String(reference.backend)} ${String(reference.parameters)}: not the same model`,
+        );
     }
   }
 }

@@ -102,5 +102,5 @@ if len(sys.argv) > 6:
 print(json.dumps({**extra, 
     'model': 'gpt', 'backend': backend_name(), 'batch': B, 'blockSize': T, 'iterations': iterations,
     'tokensPerSecond': round(iterations * B * T / seconds), 'msPerIteration': round(seconds * 1000 / iterations, 2),
-    'finalLoss': round(sum(losses[-10:]) / 10, 4), 'parameters': sum(p.numel() for p in model.parameters()),
+    'finalLoss': round(sum(losses[-10:]) / len(losses[-10:]), 4), 'parameters': sum(p.numel() for p in model.parameters()),
 }))

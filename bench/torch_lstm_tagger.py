@@ -38,6 +38,13 @@ class Tagger(nn.Module):
         self.lstm = nn.LSTM(config['embedding'], config['hidden'], batch_first=True, bidirectional=True)
         self.dropout = nn.Dropout(config['dropout'])
         self.dense = nn.Linear(2 * config['hidden'], config['tags'])
+        # annet's initial distributions (the LSTM's, U(+-1/sqrt(hidden)), are already PyTorch's):
+        # embeddings U(-0.05, 0.05) with the padding row zero, Glorot-uniform dense weights, zero bias.
+        nn.init.uniform_(self.embedding.weight, -0.05, 0.05)
+        with torch.no_grad():
+            self.embedding.weight[0].zero_()
+        nn.init.xavier_uniform_(self.dense.weight)
+        nn.init.zeros_(self.dense.bias)
 
     def forward(self, x):
         return self.dense(self.dropout(self.lstm(self.embedding(x))[0]))
@@ -63,6 +70,6 @@ iterations = config['iterations']
 print(json.dumps({
     'model': 'lstm', 'backend': backend_name(), 'batch': batch, 'sentenceLength': length,
     'iterations': iterations, 'tokensPerSecond': round(iterations * batch * length / seconds),
-    'msPerStep': round(seconds * 1000 / iterations, 2), 'finalLoss': round(sum(losses[-10:]) / 10, 4),
+    'msPerStep': round(seconds * 1000 / iterations, 2), 'finalLoss': round(sum(losses[-10:]) / len(losses[-10:]), 4),
     'parameters': parameter_count(model),
 }))

@@ -71,6 +71,13 @@ class ResNet(nn.Module):
 
 
 model = ResNet()
+# annet's initial distributions: He-normal convolutions (the demo's activationHint 'relu'), Glorot-uniform dense, zero bias.
+for module in model.modules():
+    if isinstance(module, nn.Conv2d):
+        nn.init.kaiming_normal_(module.weight, nonlinearity='relu')
+    if isinstance(module, nn.Linear):
+        nn.init.xavier_uniform_(module.weight)
+        nn.init.zeros_(module.bias)
 model.train()
 optimizer = build_optimizer(model.parameters(), config['optimizer'])
 losses = []
@@ -89,5 +96,5 @@ iterations = config['iterations']
 print(json.dumps({
     'model': 'resnet', 'backend': backend_name(), 'batch': batch, 'iterations': iterations,
     'samplesPerSecond': round(iterations * batch / seconds), 'msPerStep': round(seconds * 1000 / iterations, 2),
-    'finalLoss': round(sum(losses[-10:]) / 10, 4), 'parameters': parameter_count(model),
+    'finalLoss': round(sum(losses[-10:]) / len(losses[-10:]), 4), 'parameters': parameter_count(model),
 }))
