@@ -1,6 +1,6 @@
 // The GPT workload of `pnpm bench:train`: nanoGPT's CPU baby GPT (bench/gpt-loop.ts) on each step
 // backend, then the same model, optimizer and tokens in PyTorch one thread (bench/torch_gpt.py).
-import { onBackend } from './backends.js';
+import { forEachBackend } from './backends.js';
 import { syntheticTokens, trainGpt } from './gpt-loop.js';
 import { settings } from './options.js';
 import { runPythonScript, withDataFiles } from './python.js';
@@ -23,8 +23,9 @@ export async function benchGpt(): Promise<void> {
     `nanoGPT's CPU baby GPT (4 layers, 4 heads, width 128, block 64, batch 12), AdamW, clipping at 1, ${gptIterations} timed iterations after ${warmup}, seeded synthetic tokens (vocabulary ${vocabulary})`,
   );
   const tokens = syntheticTokens(200_000, vocabulary, seed);
-  for (const backend of settings.stepBackends)
-    print(await onBackend(backend, () => trainGpt(tokens, vocabulary, gptIterations, warmup, seed)));
+  await forEachBackend('gpt', settings.stepBackends, (_, threads) =>
+    print({ ...trainGpt(tokens, vocabulary, gptIterations, warmup, seed), threads }),
+  );
   if (!settings.withReference) return;
   const lines = withDataFiles({ 'tokens.i32': tokens }, (folder) =>
     runPythonScript(

@@ -1,36 +1,15 @@
 // The MLP and CNN workloads of `pnpm bench:train` (bench/train-loop.ts) on synthetic MNIST-shaped
 // data, per backend and batch size, then the same MLP and data in NumPy (bench/numpy_mlp.py, one
 // BLAS thread); with --phases also the MLP step's matmul ceiling (bench/mlp-ceiling.ts).
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { activeKernels } from '../packages/tensor/dist/index.js';
-import { onBackend } from './backends.js';
+import { forEachBackend } from './backends.js';
 import { mlpMatmulCeiling } from './mlp-ceiling.js';
 import type { ModelName } from './models.js';
-import { childArguments, settings } from './options.js';
+import { settings } from './options.js';
 import { runPythonScript, withDataFiles } from './python.js';
-import { describe, print, printRatios, type BenchLine } from './report.js';
+import { describe, print, printRatios } from './report.js';
 import type { SyntheticMnist } from './synthetic-mnist.js';
 import { train } from './train-loop.js';
-
-/** The runs of `model` in a child `node --experimental-wasm-relaxed-simd` (Node 20 hides relaxed SIMD behind it). */
-function runRelaxedChild(model: ModelName): BenchLine[] {
-  const self = fileURLToPath(new URL('./train.js', import.meta.url));
-  const overrides = { models: [model], backends: ['auto'], cnnBackends: ['auto'], withReference: false };
-  const result = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', self, ...childArguments(overrides)], {
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) {
-    const reason = (result.stderr ?? '').trim().split('\n').pop();
-    return [{ model, backend: 'wasm-relaxed-simd', skipped: `child failed: ${reason}` }];
-  }
-  return result.stdout
-    .trim()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as BenchLine)
-    .filter((line) => line.backend === 'wasm-relaxed-simd' && line.model === model);
-}
 
 /** With --phases, the MLP's products alone on the backend just used, per batch (after its training runs). */
 function printCeiling(threads: number): void {
@@ -71,17 +50,10 @@ export async function benchImages(data: SyntheticMnist): Promise<void> {
   );
   for (const model of settings.models.filter((name): name is ModelName => name === 'mlp' || name === 'cnn')) {
     const modelEpochs = model === 'cnn' ? cnnEpochs : epochs;
-    for (const backend of model === 'cnn' ? settings.cnnBackends : settings.backends) {
-      if (backend === 'relaxed') {
-        for (const line of runRelaxedChild(model)) print(line);
-        continue;
-      }
-      await onBackend(backend, (threads) => {
-        for (const batch of batches) print({ ...train(model, data, batch, modelEpochs, seed, withPhases), threads });
-        if (withPhases && model === 'mlp' && (backend === 'auto' || backend === 'threads')) printCeiling(threads);
-        return {};
-      });
-    }
+    await forEachBackend(model, model === 'cnn' ? settings.cnnBackends : settings.backends, (backend, threads) => {
+      for (const batch of batches) print({ ...train(model, data, batch, modelEpochs, seed, withPhases), threads });
+      if (withPhases && model === 'mlp' && (backend === 'auto' || backend === 'threads')) printCeiling(threads);
+    });
   }
   if (!settings.withReference || !settings.models.includes('mlp')) return;
   const lines = withDataFiles({ 'inputs.f32': data.inputs, 'labels.i32': data.labels }, (folder) =>

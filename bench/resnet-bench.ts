@@ -1,7 +1,7 @@
 // The ResNet workload of `pnpm bench:train`: annet on each step backend (bench/resnet-loop.ts),
 // then the same network, optimizer and images in PyTorch one thread (bench/torch_resnet.py).
 import { buildOptimizer } from '../apps/train-demo/dist/optimizer-factory.js';
-import { onBackend } from './backends.js';
+import { forEachBackend } from './backends.js';
 import { settings } from './options.js';
 import { runPythonScript, withDataFiles } from './python.js';
 import { describe, print, printRatios } from './report.js';
@@ -21,10 +21,11 @@ export async function benchResnet(data: SyntheticMnist): Promise<void> {
   const optimizer = buildOptimizer(demo, 1, 1);
   describe(
     'resnet',
-    `the demo's residual CNN (stem 3x3 x16, residual blocks 16-32-64 with BatchNorm, global average pooling, dense 10), ${optimizer.type} lr ${demo.learningRate}, batch ${demo.batchSize}, ${resnetIterations} timed steps after ${warmup}, seeded synthetic MNIST`,
+    `the demo's residual CNN (stem 3x3 x16, residual blocks 16-32-64 with BatchNorm, global average pooling, dense 10), ${optimizer.type} lr ${demo.learningRate} weight decay ${String(optimizer.config.weightDecay)}, batch ${demo.batchSize}, ${resnetIterations} timed steps after ${warmup}, seeded synthetic MNIST`,
   );
-  for (const backend of settings.stepBackends)
-    print(await onBackend(backend, () => trainResnet(data, resnetIterations, warmup, seed)));
+  await forEachBackend('resnet', settings.stepBackends, (_, threads) =>
+    print({ ...trainResnet(data, resnetIterations, warmup, seed), threads }),
+  );
   if (!settings.withReference) return;
   const config = {
     samples: data.samples,

@@ -3,7 +3,7 @@
 import { parseCliArguments } from '../apps/train-demo/dist/args.js';
 import { buildOptimizer } from '../apps/train-demo/dist/optimizer-factory.js';
 import { resolveTagSettings } from '../apps/train-demo/dist/tag/tag-settings.js';
-import { onBackend } from './backends.js';
+import { forEachBackend } from './backends.js';
 import { settings } from './options.js';
 import { runPythonScript, withDataFiles } from './python.js';
 import { describe, print, printRatios } from './report.js';
@@ -26,11 +26,12 @@ export async function benchTagger(): Promise<void> {
   const { words, tags, length } = taggerShape;
   describe(
     'lstm',
-    `the demo's BiLSTM tagger (embedding ${words}x${tag.embeddingSize}, LSTM 2x${tag.hiddenSize}, dropout ${tag.dropout}, dense ${tags} tags), ${optimizer.type} lr ${tag.learningRate}, batch ${tag.batchSize} sentences x ${length} tokens, ${lstmIterations} timed steps after ${warmup}, seeded synthetic sentences`,
+    `the demo's BiLSTM tagger (embedding ${words}x${tag.embeddingSize}, LSTM 2x${tag.hiddenSize}, dropout ${tag.dropout}, dense ${tags} tags), ${optimizer.type} lr ${tag.learningRate} weight decay ${String(optimizer.config.weightDecay)}, batch ${tag.batchSize} sentences x ${length} tokens, ${lstmIterations} timed steps after ${warmup}, seeded synthetic sentences`,
   );
   const data = syntheticTaggedSentences(sentenceCount, length, words, tags, seed);
-  for (const backend of settings.stepBackends)
-    print(await onBackend(backend, () => trainTagger(data, lstmIterations, warmup, seed)));
+  await forEachBackend('lstm', settings.stepBackends, (_, threads) =>
+    print({ ...trainTagger(data, lstmIterations, warmup, seed), threads }),
+  );
   if (!settings.withReference) return;
   const config = {
     count: sentenceCount,

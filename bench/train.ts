@@ -16,7 +16,8 @@
 //   --backends auto,threads,relaxed,js (MLP), --cnn-backends auto,threads,
 //   --step-backends auto,threads (GPT, LSTM, ResNet), --gpt-iterations N (30),
 //   --lstm-iterations N (60), --resnet-iterations N (30), --warmup N (3 untimed steps first),
-//   --no-reference (or --no-numpy: no NumPy, no PyTorch), --phases (ms per step of each MLP phase:
+//   --no-reference (or --no-numpy: no NumPy, no PyTorch), --reference-malloc retain,default (how
+//   the references run glibc's malloc, see bench/python.ts; ratios divide by the first), --phases (ms per step of each MLP phase:
 //   batch copy, forward, loss, backward, optimizer; and the step's matmuls alone on the same
 //   kernels), --node VERSION (also runs the annet part under that Node, from the npm registry's
 //   `node` package with `npx -y node@VERSION`: Node 22+ has relaxed SIMD on by default; the
@@ -25,7 +26,7 @@
 // Node 20); "threads" is the same with startKernelThreads() from @annet/tensor/node (the kernels'
 // work split across os.availableParallelism() threads; every line carries "threads"); "relaxed"
 // reruns the auto selection in a child `node --experimental-wasm-relaxed-simd` (Node 20 hides
-// relaxed SIMD behind that flag, which NODE_OPTIONS refuses; MLP and CNN); "js" forces the
+// relaxed SIMD behind that flag, which NODE_OPTIONS refuses; any workload); "js" forces the
 // TypeScript kernels (the "before" figures); "naive" a naive triple-loop matmul (only if asked).
 // The references run on one thread: NumPy with OPENBLAS_NUM_THREADS=1, PyTorch with
 // torch.set_num_threads(1) (python3 on PATH, else /usr/bin/python3 when that one has torch).
