@@ -17,9 +17,9 @@
 //   --step-backends auto,threads (GPT, LSTM, ResNet), --gpt-iterations N (30),
 //   --lstm-iterations N (60), --resnet-iterations N (30), --warmup N (3 untimed steps first),
 //   --no-reference (or --no-numpy: no NumPy, no PyTorch), --reference-malloc retain,default (how
-//   the references run glibc's malloc, see bench/python.ts; ratios divide by the first), --phases (ms per step of each MLP phase:
-//   batch copy, forward, loss, backward, optimizer; and the step's matmuls alone on the same
-//   kernels), --node VERSION (also runs the annet part under that Node, from the npm registry's
+//   the references run glibc's malloc, see bench/python.ts; ratios divide by the first),
+//   --phases (ms per step of each MLP phase: batch copy, forward, loss, backward, optimizer; and
+//   the step's matmuls alone on the same kernels), --node VERSION (also runs the annet part under that Node, from the npm registry's
 //   `node` package with `npx -y node@VERSION`: Node 22+ has relaxed SIMD on by default; the
 //   project itself stays on Node 20).
 // Backends: "auto" is what activeKernels() selects in this process (plain WebAssembly SIMD on
