@@ -1,5 +1,5 @@
 // With --phases: the MLP's phase profile and how close its whole step comes to its matmuls alone.
-import { msOf, printedLines, type BenchLine } from './report.js';
+import { msOf, printedLines, runName, type BenchLine } from './report.js';
 
 /** The step's target from the performance issue: the whole step within 1.3x its matmuls at the ceiling. */
 const target = 1.3;
@@ -28,7 +28,7 @@ export function mlpPhaseReport(): string[] {
   for (const run of runs) {
     const phases = run.phases as Record<string, number>;
     rows.push(
-      `| ${String(run.batch)} | annet ${String(run.backend)} | ${String(run.threads ?? 1)} | ${names.map((name) => phases[name].toFixed(3)).join(' | ')} | ${msOf(run).toFixed(3)} |`,
+      `| ${String(run.batch)} | ${runName(run)} | ${String(run.threads ?? 1)} | ${names.map((name) => phases[name].toFixed(3)).join(' | ')} | ${msOf(run).toFixed(3)} |`,
     );
   }
   const ceilings = printedLines().filter((line) => line.kind === 'matmul-ceiling');
@@ -46,7 +46,7 @@ export function mlpPhaseReport(): string[] {
       const matmulMs = ceiling.matmulMs as number;
       const stepMs = msOf(run);
       rows.push(
-        `| ${String(run.batch)} | annet ${String(run.backend)} | ${String(run.threads ?? 1)} | ${matmulMs.toFixed(3)} (${String(ceiling.gflops)}) | ${stepMs.toFixed(3)} | ${(stepMs / matmulMs).toFixed(2)}x | ${Math.round((100 * matmulMs) / stepMs)} % |`,
+        `| ${String(run.batch)} | ${runName(run)} | ${String(run.threads ?? 1)} | ${matmulMs.toFixed(3)} (${String(ceiling.gflops)}) | ${stepMs.toFixed(3)} | ${(stepMs / matmulMs).toFixed(2)}x | ${Math.round((100 * matmulMs) / stepMs)} % |`,
       );
     }
   }

@@ -91,7 +91,8 @@ export function printRatios(model: string, referenceName: 'Numpy' | 'Torch'): vo
 
 const cell = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 
-function runName(line: BenchLine): string {
+/** How a table names a run: the reference's backend, or `annet <kernels>` with the Node version when it is another. */
+export function runName(line: BenchLine): string {
   if (isReference(line)) return String(line.backend);
   const node = line.node === process.versions.node ? '' : ` (Node ${String(line.node)})`;
   return `annet ${String(line.backend)}${node}`;
