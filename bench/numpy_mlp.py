@@ -120,6 +120,7 @@ def train(np, inputs, labels, batch, epochs, seed):
         "msPerStep": round(seconds * 1000 / steps, 4),
         "finalLoss": round(epoch_loss / steps_per_epoch, 6),
         "backend": "numpy",
+        "parameters": sum(p.size for p in params),
     }
 
 

@@ -16,6 +16,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from torch_common import backend_name
+
 torch.set_num_threads(1)
 path, vocabulary, iterations, warmup, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 with open(path, 'rb') as file:
@@ -98,7 +100,7 @@ if len(sys.argv) > 6:
             total += F.cross_entropy(model(x).view(-1, vocabulary), y.view(-1), reduction='sum').item()
     extra = {'validationLoss': round(total / (count * T), 4), 'validationWindows': count}
 print(json.dumps({**extra, 
-    'model': 'gpt', 'backend': f'pytorch {torch.__version__} (1 thread)', 'batch': B, 'blockSize': T, 'iterations': iterations,
+    'model': 'gpt', 'backend': backend_name(), 'batch': B, 'blockSize': T, 'iterations': iterations,
     'tokensPerSecond': round(iterations * B * T / seconds), 'msPerIteration': round(seconds * 1000 / iterations, 2),
-    'finalLoss': round(sum(losses[-10:]) / 10, 4), 'parameters': sum(p.numel() for p in model.parameters()),
+    'finalLoss': round(sum(losses[-10:]) / len(losses[-10:]), 4), 'parameters': sum(p.numel() for p in model.parameters()),
 }))

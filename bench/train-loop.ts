@@ -17,6 +17,8 @@ export interface TrainResult {
   backend: string;
   /** Threads sharing each large matmul, when kernel threads were started (the `threads` backend). */
   threads?: number;
+  /** Trainable values (weights and biases). */
+  parameters: number;
   /** Milliseconds per step in each phase (batch copy, forward, loss, backward, optimizer), with `phases: true`. */
   phases?: Record<string, number>;
 }
@@ -101,6 +103,7 @@ export function train(
     msPerStep: Number(((seconds * 1000) / steps).toFixed(4)),
     finalLoss: Number((epochLoss / stepsPerEpoch).toFixed(6)),
     backend: activeKernels().name,
+    parameters: parameters.reduce((sum, parameter) => sum + parameter.value.length, 0),
     ...(phases
       ? {
           phases: Object.fromEntries(
