@@ -22,11 +22,14 @@ const caseArbitrary = fc
       const u = next();
       return u < 0.1 ? 0 : u < 0.15 ? -0 : (next() - 0.5) * 8;
     };
-    const make = () => (dtype === 'float32' ? Float32Array : Float64Array).from({ length: rows * width }, pick);
+    const make = () => {
+      const values = Array.from({ length: rows * width }, pick);
+      return dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
+    };
     return { rows, width, dtype, output: make(), outputGradient: make() };
   });
 
-/** The values with −0 spelled out, since toEqual takes −0 for +0 and NaN for NaN. */
+/** The values with −0 spelled out, since toEqual takes −0 for +0. */
 function bits(values: Float32Array | Float64Array): (number | string)[] {
   return Array.from(values, (value) => (Object.is(value, -0) ? '-0' : value));
 }
