@@ -1,5 +1,6 @@
 import { AnnetError, type FloatDType, type Tensor } from '@annet/tensor';
 import type { FloatData } from '../buffers.js';
+import { logSumExpRow } from './log-softmax-rows.js';
 import { gradientBuffer, reductionScale, type LossResult } from './loss.js';
 
 /**
@@ -75,15 +76,7 @@ export function plainLabelRows(
   for (let row = 0; row < rows; row++) {
     const start = logitsOffset + row * classes;
     const end = start + classes;
-    // The maximum as the logSoftmax op takes it: the first NaN, if any, wins.
-    let shift = -Infinity;
-    for (let index = start; index < end; index++) {
-      const value = logits[index];
-      if (value > shift || value !== value) shift = value;
-    }
-    let sum = 0;
-    for (let index = start; index < end; index++) sum += Math.exp(logits[index] - shift);
-    const logTotal = shift + Math.log(sum);
+    const logTotal = logSumExpRow(logits, start, end);
     const label = labels[labelsOffset + row];
     const at = gradientOffset + row * classes - start;
     for (let index = start; index < end; index++) {

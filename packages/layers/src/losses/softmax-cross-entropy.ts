@@ -1,6 +1,7 @@
-import { AnnetError, formatShape, logSoftmax, shapesEqual, zeros, type Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, shapesEqual, zeros, type Tensor } from '@annet/tensor';
 import { contiguousInput, type FloatData } from '../buffers.js';
 import { readClassWeights, type ClassWeights } from './class-weights.js';
+import { logSoftmaxRows } from './log-softmax-rows.js';
 import { plainLabelLoss } from './softmax-cross-entropy-plain.js';
 import {
   gradientBuffer,
@@ -96,7 +97,7 @@ export function softmaxCrossEntropy(
       : 'the number of positions not ignored or masked';
   const scale = reductionScale(operation, reduction, denominator, what);
   const gradient = gradientBuffer(operation, logits, options.out);
-  logSoftmax(logits, -1, { out: gradient });
+  logSoftmaxRows(logits.data as FloatData, logits.offset, gradient.data as FloatData, gradient.offset, rows, classes);
   const losses = reduction === 'none' ? zeros(logits.shape.slice(0, -1), logits.dtype) : undefined;
   const lossData = losses?.data as FloatData | undefined;
   const total =
