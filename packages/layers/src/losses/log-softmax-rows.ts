@@ -27,13 +27,8 @@ export function logSoftmaxRows(
   }
 }
 
-/**
- * m + log Σⱼ e^(zⱼ − m) over logits[start, end), m the maximum (the first NaN, if any, wins).
- *
- * @example
- * const logTotal = logSumExpRow(z.data, 0, 10);
- */
-export function logSumExpRow(logits: FloatData, start: number, end: number): number {
+/** m + log Σⱼ e^(zⱼ − m) over logits[start, end), m the maximum (the first NaN, if any, wins). */
+function logSumExpRow(logits: FloatData, start: number, end: number): number {
   let shift = -Infinity;
   for (let index = start; index < end; index++) {
     const value = logits[index];

@@ -1,12 +1,11 @@
 import { AnnetError, type FloatDType, type Tensor } from '@annet/tensor';
 import type { FloatData } from '../buffers.js';
-import { logSumExpRow } from './log-softmax-rows.js';
 import { gradientBuffer, reductionScale, type LossResult } from './loss.js';
 
 /**
  * The common case of {@link softmaxCrossEntropy} (class labels; no weight, smoothing, ignore
  * index or mask; `'mean'` or `'sum'`): checks every label, then runs {@link plainLabelRows}, so
- * a training step reads the logits once per row, allocates nothing (with `out`) and writes the
+ * a training step sweeps each row of logits once, allocates nothing (with `out`) and writes the
  * gradient once.
  *
  * @example
@@ -49,14 +48,18 @@ export function plainLabelLoss(
   return { loss: total * scale, gradient };
 }
 
+/** e^(z − m) of one row in float64, kept between the sum and the gradient; grows to the widest row seen. */
+let exponentials = new Float64Array(16);
+
 /**
  * Softmax cross-entropy and its gradient for class labels, one row of C logits z at a time:
- * m = maxⱼ zⱼ, s = Σⱼ e^(zⱼ − m) (float64), log p_c = z_c − (m + log s) rounded to the gradient's
- * dtype, then gradient_c = scale·e^(log p_c), minus scale at the label y, and the row's loss
- * −log p_y. Returns Σₙ −log p_yₙ (unscaled). These are the operations, in the same order, of
- * the `logSoftmax` op followed by the loop that turned its output into the gradient, so the
- * bits are those of that two-pass version; only the second sweep over memory is gone. The
- * gradient may be the logits' own buffer (each row is read before it is written).
+ * m = maxⱼ zⱼ (the first NaN, if any), eⱼ = e^(zⱼ − m) and s = Σⱼ eⱼ in float64, then the
+ * row's loss −log p_y = −(z_y − m − log s) and gradient_c = eⱼ·(scale/s) − scale·[c = y],
+ * rounded once to the gradient's dtype (then once more at the label, for the − scale). One
+ * exponential per logit: the two-pass version (the logSoftmax op, then e^(log p)) took two and
+ * rounded log p to float32 before exponentiating, so this agrees with it within float32
+ * rounding and is closer to the exact value. Returns Σₙ −log p_yₙ (unscaled). The gradient may
+ * be the logits' own buffer (a row is read before it is written).
  *
  * @example
  * const total = plainLabelRows(z.data, 0, labels.data, 0, gradient.data, 0, 64, 10, 1 / 64);
@@ -72,21 +75,29 @@ export function plainLabelRows(
   classes: number,
   scale: number,
 ): number {
+  if (exponentials.length < classes) exponentials = new Float64Array(classes);
+  const row = exponentials;
   let total = 0;
-  for (let row = 0; row < rows; row++) {
-    const start = logitsOffset + row * classes;
+  for (let n = 0; n < rows; n++) {
+    const start = logitsOffset + n * classes;
     const end = start + classes;
-    const logTotal = logSumExpRow(logits, start, end);
-    const label = labels[labelsOffset + row];
-    const at = gradientOffset + row * classes - start;
+    let shift = -Infinity;
     for (let index = start; index < end; index++) {
-      // Stored, then read back: log p rounded to the dtype, as the op's output held it.
-      gradient[at + index] = logits[index] - logTotal;
-      const logProbability = gradient[at + index];
-      if (index - start === label) total -= logProbability;
-      gradient[at + index] = scale * Math.exp(logProbability);
+      const value = logits[index];
+      if (value > shift || value !== value) shift = value;
     }
-    gradient[at + start + label] -= scale;
+    let sum = 0;
+    for (let index = start, c = 0; index < end; index++, c++) {
+      const exponential = Math.exp(logits[index] - shift);
+      row[c] = exponential;
+      sum += exponential;
+    }
+    const label = labels[labelsOffset + n];
+    total -= logits[start + label] - shift - Math.log(sum);
+    const factor = scale / sum;
+    const first = gradientOffset + n * classes;
+    for (let c = 0; c < classes; c++) gradient[first + c] = row[c] * factor;
+    gradient[first + label] -= scale;
   }
   return total;
 }
