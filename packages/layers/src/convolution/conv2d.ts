@@ -261,13 +261,7 @@ export class Conv2D extends BaseLayer {
       for (let n = 0; n < space.batchSize; n++)
         accumulate(sums, floatData(perSample), perSample.offset + n * size, size);
     } else {
-      const samples =
-        this.workspace.view<Tensor[]>('gradientSamples', gradientColumns) ??
-        this.workspace.keepView(
-          'gradientSamples',
-          gradientColumns,
-          Array.from({ length: space.batchSize }, (_, n) => gradientColumns.slice(n)),
-        );
+      const samples = this.gradientSamples(gradientColumns, space.batchSize);
       const scratch = space.weightGradientSample;
       for (let n = 0; n < space.batchSize; n++) {
         matmul(
@@ -279,6 +273,21 @@ export class Conv2D extends BaseLayer {
       }
     }
     storeSums(sums, floatData(this.weightGradientMatrix), this.weightGradientMatrix.offset, size);
+  }
+
+  /**
+   * dZ's per-sample slices, kept while the same dZ comes back. A method of its own: a closure
+   * over `gradientColumns` in computeWeightGradient made V8 allocate a context on every call.
+   */
+  private gradientSamples(gradientColumns: Tensor, batchSize: number): readonly Tensor[] {
+    return (
+      this.workspace.view<Tensor[]>('gradientSamples', gradientColumns) ??
+      this.workspace.keepView(
+        'gradientSamples',
+        gradientColumns,
+        Array.from({ length: batchSize }, (_, n) => gradientColumns.slice(n)),
+      )
+    );
   }
 
   /** [N, inChannels, H, W] → [N, outChannels, H′, W′]. */
