@@ -180,7 +180,6 @@ export class Dense extends BaseLayer {
       floatData(dz),
       output.size / this.outputSize,
       this.outputSize,
-      this.workspace.scratch('biasGradientSums', 'float64', this.outputSize),
       biasGradient === undefined ? undefined : floatData(biasGradient),
       biasGradient?.offset ?? 0,
     );
