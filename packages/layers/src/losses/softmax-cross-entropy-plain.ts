@@ -54,12 +54,13 @@ let exponentials = new Float64Array(16);
 /**
  * Softmax cross-entropy and its gradient for class labels, one row of C logits z at a time:
  * m = maxⱼ zⱼ (the first NaN, if any), eⱼ = e^(zⱼ − m) and s = Σⱼ eⱼ in float64, then the
- * row's loss −log p_y = −(z_y − m − log s) and gradient_c = eⱼ·(scale/s) − scale·[c = y],
- * rounded once to the gradient's dtype (then once more at the label, for the − scale). One
- * exponential per logit: the two-pass version (the logSoftmax op, then e^(log p)) took two and
- * rounded log p to float32 before exponentiating, so this agrees with it within float32
- * rounding and is closer to the exact value. Returns Σₙ −log p_yₙ (unscaled). The gradient may
- * be the logits' own buffer (a row is read before it is written).
+ * row's loss −log p_y = −(z_y − (m + log s)), with log p_y rounded to the dtype, and
+ * gradient_c = e_c·(scale/s) − scale·[c = y], rounded once to the gradient's dtype (then once
+ * more at the label, for the − scale). Returns Σₙ −log p_yₙ (unscaled). The loss has the bits of
+ * the two-pass version (the logSoftmax op, then e^(log p)); its gradient took two exponentials
+ * per logit and exponentiated log p rounded to the dtype, so this one agrees with it within
+ * float32 rounding and is closer to the exact value. The gradient may be the logits' own buffer
+ * (a row is read before it is written).
  *
  * @example
  * const total = plainLabelRows(z.data, 0, labels.data, 0, gradient.data, 0, 64, 10, 1 / 64);
@@ -93,9 +94,13 @@ export function plainLabelRows(
       sum += exponential;
     }
     const label = labels[labelsOffset + n];
-    total -= logits[start + label] - shift - Math.log(sum);
-    const factor = scale / sum;
     const first = gradientOffset + n * classes;
+    // log p_y rounded to the dtype (stored, then read back), as the two-pass version summed it:
+    // the loss keeps its bits, and a float64 last-bit difference between engines' Math.log stays
+    // below the rounding. The row's logits are all read by now, so the gradient may alias them.
+    gradient[first + label] = logits[start + label] - (shift + Math.log(sum));
+    total -= gradient[first + label];
+    const factor = scale / sum;
     for (let c = 0; c < classes; c++) gradient[first + c] = row[c] * factor;
     gradient[first + label] -= scale;
   }
