@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { add, sum, Tensor } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
+import { differentiateActivation } from '../core/dense-activation.js';
 import {
   accumulate,
   addChannelBias,
+  derivativeGradientAndBiasSum,
   reluGradientAndBiasSum,
   storeSums,
   sumOverBatchAndPositions,
@@ -75,6 +77,29 @@ describe('channel sums', () => {
         expect(Array.from(biasGradient)).toEqual(
           Array.from(sum(new Tensor(expectedDz, [batch, channels, positions]), [0, 2]).data),
         );
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('derivativeGradientAndBiasSum gives the bits of differentiateActivation then sum(dz, [0, 2]), sigmoid and tanh', () => {
+    fc.assert(
+      fc.property(shapeArbitrary, fc.nat(), fc.boolean(), ([batch, channels, positions], seed, tanh) => {
+        const size = batch * channels * positions;
+        // Outputs in (−1, 1) as a sigmoid or tanh gives them.
+        const y = draw(size, seed).map((value) => value / 51);
+        const dy = draw(size + 1, seed + 1);
+        const dz = new Float32Array(size);
+        const biasGradient = new Float32Array(channels + 1).fill(-1);
+        const sums = new Float64Array(channels + 2).fill(3);
+        derivativeGradientAndBiasSum(tanh, y, dy, 1, dz, batch, channels, positions, sums, biasGradient, 1);
+        const expectedDz = new Float32Array(size);
+        differentiateActivation(tanh ? 'tanh' : 'sigmoid', y, dy, 1, expectedDz, size);
+        expect(Array.from(dz)).toEqual(Array.from(expectedDz));
+        expect(Array.from(biasGradient)).toEqual([
+          -1,
+          ...Array.from(sum(new Tensor(expectedDz, [batch, channels, positions]), [0, 2]).data),
+        ]);
       }),
       { numRuns: 40 },
     );

@@ -172,6 +172,42 @@ function reluGradientRow(
 }
 
 /**
+ * As {@link reluGradientAndBiasSum} for the sigmoid (`tanh` false: dz = y(1 − y)·dy) or tanh
+ * (dz = (1 − y²)·dy), the expressions of `differentiateActivation`; each sum adds dz as stored
+ * (rounded to float32 when `dz` is), so db has the bits of the separate sum.
+ *
+ * @example
+ * derivativeGradientAndBiasSum(true, y.data, dy.data, 0, dz.data, 64, 16, 784, sums, biasGradient.data, 0);
+ */
+export function derivativeGradientAndBiasSum(
+  tanh: boolean,
+  y: FloatData,
+  dy: FloatData,
+  dyOffset: number,
+  dz: FloatData,
+  batch: number,
+  channels: number,
+  positions: number,
+  sums: Float64Array,
+  biasGradient: FloatData | undefined,
+  biasOffset: number,
+): void {
+  sums.fill(0, 0, channels);
+  for (let n = 0, row = 0; n < batch; n++) {
+    for (let f = 0; f < channels; f++, row += positions) {
+      let total = sums[f];
+      for (let index = row; index < row + positions; index++) {
+        const value = y[index];
+        dz[index] = tanh ? (1 - value * value) * dy[dyOffset + index] : value * (1 - value) * dy[dyOffset + index];
+        total += dz[index];
+      }
+      sums[f] = total;
+    }
+  }
+  if (biasGradient !== undefined) for (let f = 0; f < channels; f++) biasGradient[biasOffset + f] = sums[f];
+}
+
+/**
  * accumulator[e] += values[offset + e] for e < size: one sample's term of a float64 running sum
  * (a function of its own, which V8 optimizes better than a long loop nest entered once).
  *

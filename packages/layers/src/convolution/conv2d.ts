@@ -2,13 +2,19 @@ import type { BackwardOptions, FloatDType, JsonValue, LayerConfig } from '@annet
 import { AnnetError, col2im, im2col, matmul, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData } from '../buffers.js';
-import { differentiateActivation, type DenseActivation } from '../core/dense-activation.js';
+import type { DenseActivation } from '../core/dense-activation.js';
 import { defaultKernelInitializer, kernelConfigEntries, type KernelOptions } from '../core/kernel-options.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
 import type { InitializerConfig } from '../initializers/initializer.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
-import { accumulate, reluGradientAndBiasSum, storeSums, sumOverBatchAndPositions } from './channel-sums.js';
+import {
+  accumulate,
+  derivativeGradientAndBiasSum,
+  reluGradientAndBiasSum,
+  storeSums,
+  sumOverBatchAndPositions,
+} from './channel-sums.js';
 import { checkConvActivation, convEpilogue } from './conv-activation.js';
 import { createConvBuffers, type ConvBuffers } from './conv-buffers.js';
 import { pairConfig, readPadding, readPair, windowGeometry, type Padding, type PairOption } from './geometry.js';
@@ -189,7 +195,7 @@ export class Conv2D extends BaseLayer {
           this.workspace.keepView('gradientColumns', outputGradient, outputGradient.reshape(space.outputColumns.shape)))
         : this.throughActivation(outputGradient, space, space.preActivationGradient);
     this.computeWeightGradient(space, gradientColumns);
-    if (this.biasesParameter !== undefined && this.activation !== 'relu') {
+    if (this.biasesParameter !== undefined && this.activation === 'linear') {
       const gradient = contiguousInput(gradientColumns);
       const biasGradient = this.biasesParameter.gradient;
       sumOverBatchAndPositions(
@@ -209,8 +215,8 @@ export class Conv2D extends BaseLayer {
   }
 
   /**
-   * dZ = dY ⊙ f′(y), from the output y, into the workspace's [N, F, H′W′] buffer; for ReLU the
-   * bias gradient Σ dZ is taken in the same sweep.
+   * dZ = dY ⊙ f′(y), from the output y, into the workspace's [N, F, H′W′] buffer, with the bias
+   * gradient Σ dZ taken in the same sweep.
    */
   private throughActivation(outputGradient: Tensor, space: ConvBuffers, preActivationGradient: Tensor): Tensor {
     const dy = contiguousInput(outputGradient);
@@ -229,13 +235,19 @@ export class Conv2D extends BaseLayer {
         biasGradient?.offset ?? 0,
       );
     } else {
-      differentiateActivation(
-        this.activation as 'sigmoid' | 'tanh',
+      const biasGradient = this.biasesParameter?.gradient;
+      derivativeGradientAndBiasSum(
+        this.activation === 'tanh',
         floatData(space.output),
         floatData(dy),
         dy.offset,
         floatData(preActivationGradient),
-        preActivationGradient.size,
+        space.batchSize,
+        this.outChannels,
+        space.positions,
+        this.workspace.scratch('channelSums', 'float64', this.outChannels),
+        biasGradient === undefined ? undefined : floatData(biasGradient),
+        biasGradient?.offset ?? 0,
       );
     }
     return preActivationGradient;
@@ -261,13 +273,7 @@ export class Conv2D extends BaseLayer {
       for (let n = 0; n < space.batchSize; n++)
         accumulate(sums, floatData(perSample), perSample.offset + n * size, size);
     } else {
-      const samples =
-        this.workspace.view<Tensor[]>('gradientSamples', gradientColumns) ??
-        this.workspace.keepView(
-          'gradientSamples',
-          gradientColumns,
-          Array.from({ length: space.batchSize }, (_, n) => gradientColumns.slice(n)),
-        );
+      const samples = this.gradientSamples(gradientColumns, space.batchSize);
       const scratch = space.weightGradientSample;
       for (let n = 0; n < space.batchSize; n++) {
         matmul(
@@ -279,6 +285,21 @@ export class Conv2D extends BaseLayer {
       }
     }
     storeSums(sums, floatData(this.weightGradientMatrix), this.weightGradientMatrix.offset, size);
+  }
+
+  /**
+   * dZ's per-sample slices, kept while the same dZ comes back. A method of its own: a closure
+   * over `gradientColumns` in computeWeightGradient made V8 allocate a context on every call.
+   */
+  private gradientSamples(gradientColumns: Tensor, batchSize: number): readonly Tensor[] {
+    return (
+      this.workspace.view<Tensor[]>('gradientSamples', gradientColumns) ??
+      this.workspace.keepView(
+        'gradientSamples',
+        gradientColumns,
+        Array.from({ length: batchSize }, (_, n) => gradientColumns.slice(n)),
+      )
+    );
   }
 
   /** [N, inChannels, H, W] → [N, outChannels, H′, W′]. */

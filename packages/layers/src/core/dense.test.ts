@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { AnnetError, createRng, tensor } from '@annet/tensor';
+import { AnnetError, createRng, randomNormal, sum, tensor, Tensor, transpose } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
 import { initializers } from '../initializers/initializers.js';
 import { checkLayerGradients, expectGradientsToMatch, randomInput } from '../testing/gradient-check.js';
+import { differentiateActivation } from './dense-activation.js';
 import { Dense } from './dense.js';
 
 describe('Dense', () => {
@@ -115,5 +116,26 @@ describe('Dense', () => {
     small.forward(tensor([[1, 2]]));
     expect(() => small.backward(tensor([[1, 2, 3]]))).toThrow(AnnetError);
     expect(() => new Dense(0, 2)).toThrow('Dense "dense": inputSize must be a positive integer, got 0');
+  });
+
+  it('writes db = sum(dZ, 0) bit for bit for every activation, over rank-3 inputs and a non-contiguous dY', () => {
+    for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
+      const dense = new Dense(5, 7, { activation, seed: 4 });
+      const output = dense.forward(randomNormal([2, 3, 5], createRng(5)));
+      const dy = randomNormal([2, 3, 7], createRng(6));
+      const dz = new Float32Array(42);
+      if (activation === 'linear') dz.set(dy.data as Float32Array);
+      else differentiateActivation(activation, output.data as Float32Array, dy.data as Float32Array, 0, dz, 42);
+      const expected = sum(new Tensor(dz, [6, 7]), 0).data;
+      dense.backward(dy);
+      expect(Array.from(dense.parameters()[1].gradient.data)).toEqual(Array.from(expected));
+    }
+    // A linear Dense handed a transposed (non-contiguous) dY.
+    const dense = new Dense(5, 7, { seed: 4 });
+    dense.forward(randomNormal([6, 5], createRng(7)));
+    const dy = transpose(randomNormal([7, 6], createRng(8)));
+    expect(dy.isContiguous).toBe(false);
+    dense.backward(dy);
+    expect(Array.from(dense.parameters()[1].gradient.data)).toEqual(Array.from(sum(dy, 0).data));
   });
 });

@@ -1,18 +1,14 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
 import type { BackwardOptions, FloatDType } from '@annet/layer-api';
-import { AnnetError, matmul, sum, type MatmulOptions, type Tensor } from '@annet/tensor';
+import { AnnetError, matmul, type MatmulOptions, type Tensor } from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData } from '../buffers.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
 import type { InitializerConfig } from '../initializers/initializer.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
-import {
-  activateInPlace,
-  checkDenseActivation,
-  differentiateActivation,
-  type DenseActivation,
-} from './dense-activation.js';
+import { activateInPlace, checkDenseActivation, type DenseActivation } from './dense-activation.js';
+import { activationGradientAndBiasSum, sumRows } from './dense-gradient.js';
 import { defaultKernelInitializer, kernelConfigEntries, type KernelOptions } from './kernel-options.js';
 
 /**
@@ -37,8 +33,9 @@ export interface DenseOptions extends SeededLayerOptions, KernelOptions {
  * default). Input [..., inputSize], output [..., outputSize].
  *
  * Backward, with X and dY the input and output gradient flattened to rows: dZ = dY ⊙ f′ (dY
- * itself for `'linear'`; [Y > 0], Y(1 − Y) or 1 − Y² otherwise, into a reused buffer), then
- * dW = Xᵀ·dZ, db = Σ_rows dZ, dX = dZ·Wᵀ (matmul reads the transposes in place, without copies).
+ * itself for `'linear'`; [Y > 0], Y(1 − Y) or 1 − Y² otherwise, into a reused buffer) and
+ * db = Σ_rows dZ in one sweep over dY (float64 column sums, the bits of `sum(dZ, 0)`), then
+ * dW = Xᵀ·dZ and dX = dZ·Wᵀ (matmul reads the transposes in place, without copies).
  *
  * Parameters `<name>.weights` and `<name>.biases`, drawn at construction from `options.rng` or
  * `createRng(options.seed ?? 0)`, weights first.
@@ -70,7 +67,6 @@ export class Dense extends BaseLayer {
   // The matmul options, made once; their `out` is pointed at this step's workspace buffer.
   private readonly forwardOptions: MatmulOptions;
   private readonly weightGradientOptions: MatmulOptions;
-  private readonly biasGradientOptions: { out?: Tensor };
   private readonly inputGradientOptions: MatmulOptions = { transposeB: true };
 
   constructor(inputSize: number, outputSize: number, options: DenseOptions = {}) {
@@ -105,7 +101,6 @@ export class Dense extends BaseLayer {
     // Bias (and ReLU) ride in the matmul; sigmoid and tanh follow it in place.
     this.forwardOptions = { bias: this.biases, activation: this.activation === 'relu' ? 'relu' : 'linear' };
     this.weightGradientOptions = { transposeA: true, out: this.weightsParameter.gradient };
-    this.biasGradientOptions = { out: this.biasesParameter?.gradient };
     this.initialize(initialRng(options));
   }
 
@@ -156,11 +151,12 @@ export class Dense extends BaseLayer {
     const output = this.workspace.current('output');
     const input = this.checkBackward(outputGradient, output?.shape ?? [], this.dtype);
     const gradient =
-      this.activation === 'linear' ? outputGradient : this.throughActivation(outputGradient, output as Tensor);
+      this.activation === 'linear'
+        ? this.linearBiasGradient(outputGradient)
+        : this.throughActivation(outputGradient, output as Tensor);
     const inputRows = this.rows('inputRows', input, this.inputSize);
     const gradientRows = this.rows('gradientRows', gradient, this.outputSize);
     matmul(inputRows as Tensor<FloatDType>, gradientRows as Tensor<FloatDType>, this.weightGradientOptions);
-    if (this.biasesParameter !== undefined) sum(gradientRows, 0, false, this.biasGradientOptions);
     const inputGradient = this.workspace.buffer('inputGradient', this.dtype, input.shape);
     this.inputGradientOptions.out = inputGradient;
     if (options?.inputGradient === false) return inputGradient;
@@ -168,19 +164,43 @@ export class Dense extends BaseLayer {
     return inputGradient;
   }
 
-  /** dZ = dY ⊙ f′(Z), computed from the output Y, in the workspace buffer `preActivationGradient`. */
+  /**
+   * dZ = dY ⊙ f′(Z), computed from the output Y, in the workspace buffer `preActivationGradient`,
+   * with db = Σ_rows dZ taken in the same sweep.
+   */
   private throughActivation(outputGradient: Tensor, output: Tensor): Tensor {
     const dy = contiguousInput(outputGradient);
     const dz = this.workspace.buffer('preActivationGradient', this.dtype, output.shape);
-    differentiateActivation(
+    const biasGradient = this.biasesParameter?.gradient;
+    activationGradientAndBiasSum(
       this.activation as 'relu' | 'sigmoid' | 'tanh',
       floatData(output),
       floatData(dy),
       dy.offset,
       floatData(dz),
-      output.size,
+      output.size / this.outputSize,
+      this.outputSize,
+      biasGradient === undefined ? undefined : floatData(biasGradient),
+      biasGradient?.offset ?? 0,
     );
     return dz;
+  }
+
+  /** db = Σ_rows dY for a linear Dense (when it has biases); returns dY, which is dZ here. */
+  private linearBiasGradient(outputGradient: Tensor): Tensor {
+    const biasGradient = this.biasesParameter?.gradient;
+    if (biasGradient === undefined) return outputGradient;
+    const dy = contiguousInput(outputGradient);
+    sumRows(
+      floatData(dy),
+      dy.offset,
+      dy.size / this.outputSize,
+      this.outputSize,
+      this.workspace.scratch('biasGradientSums', 'float64', this.outputSize),
+      floatData(biasGradient),
+      biasGradient.offset,
+    );
+    return outputGradient;
   }
 
   /** [..., inputSize] → [..., outputSize]. */

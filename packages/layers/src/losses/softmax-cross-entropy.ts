@@ -1,6 +1,8 @@
-import { AnnetError, formatShape, logSoftmax, shapesEqual, zeros, type FloatDType, type Tensor } from '@annet/tensor';
+import { AnnetError, formatShape, shapesEqual, zeros, type Tensor } from '@annet/tensor';
 import { contiguousInput, type FloatData } from '../buffers.js';
 import { readClassWeights, type ClassWeights } from './class-weights.js';
+import { logSoftmaxRows } from './log-softmax-rows.js';
+import { plainLabelLoss } from './softmax-cross-entropy-plain.js';
 import {
   gradientBuffer,
   readPredictions,
@@ -95,7 +97,7 @@ export function softmaxCrossEntropy(
       : 'the number of positions not ignored or masked';
   const scale = reductionScale(operation, reduction, denominator, what);
   const gradient = gradientBuffer(operation, logits, options.out);
-  logSoftmax(logits, -1, { out: gradient });
+  logSoftmaxRows(logits.data as FloatData, logits.offset, gradient.data as FloatData, gradient.offset, rows, classes);
   const losses = reduction === 'none' ? zeros(logits.shape.slice(0, -1), logits.dtype) : undefined;
   const lossData = losses?.data as FloatData | undefined;
   const total =
@@ -112,49 +114,6 @@ export function softmaxCrossEntropy(
         )
       : labelRows(gradient.data as FloatData, gradient.offset, labels, rows, classes, scale, settings, lossData);
   return losses === undefined ? { loss: total * scale, gradient } : { loss: total, gradient, losses };
-}
-
-/**
- * The common case (class labels, no weight, smoothing, ignore index or mask; `'mean'` or `'sum'`)
- * in one function, the loop of {@link labelRows}'s plain branch, so a training step spends and
- * allocates no more than before the options existed: scale·p_c, then −scale at the label.
- */
-function plainLabelLoss(
-  logits: Tensor<FloatDType>,
-  labels: Tensor,
-  classes: number,
-  rows: number,
-  reduction: 'mean' | 'sum',
-  out: Tensor | undefined,
-): LossResult {
-  const operation = 'softmaxCrossEntropy';
-  for (let row = 0; row < rows; row++) {
-    const label = labels.data[labels.offset + row];
-    if (!Number.isInteger(label) || label < 0 || label >= classes) {
-      throw new AnnetError(
-        'INDEX_OUT_OF_RANGE',
-        operation,
-        `label ${label} at row ${row} is not a class index in [0, ${classes})`,
-      );
-    }
-  }
-  if (reduction === 'mean' && rows === 0)
-    reductionScale(operation, reduction, 0, 'the number of positions not ignored or masked');
-  const gradient = gradientBuffer(operation, logits, out);
-  logSoftmax(logits, -1, { out: gradient });
-  const logProbabilities = gradient.data as FloatData;
-  const base = gradient.offset;
-  const scale = reduction === 'mean' ? 1 / rows : 1;
-  let total = 0;
-  for (let row = 0; row < rows; row++) {
-    const label = labels.data[labels.offset + row];
-    const start = base + row * classes;
-    total -= logProbabilities[start + label];
-    for (let index = start; index < start + classes; index++)
-      logProbabilities[index] = scale * Math.exp(logProbabilities[index]);
-    logProbabilities[start + label] -= scale;
-  }
-  return { loss: total * scale, gradient };
 }
 
 /** Shared by every call without options, so a plain training step allocates no settings. */
