@@ -56,3 +56,4 @@ export type { IndicesLike } from './ops/indices.js';
 export { col2im, im2col, type Im2colCallOptions } from './ops/im2col.js';
 export { conv2dGeometry, type ConvGeometry, type Im2colOptions } from './ops/conv-geometry.js';
 export * from './io/index.js';
+export { geluTanhResident } from './ops/gelu-tanh.js';

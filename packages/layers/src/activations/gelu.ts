@@ -1,5 +1,5 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError } from '@annet/tensor';
+import { AnnetError, geluTanhResident } from '@annet/tensor';
 import type { LayerOptions } from '../base-layer.js';
 import { floatData, type FloatData } from '../buffers.js';
 import { ElementwiseActivation } from './elementwise-activation.js';
@@ -26,7 +26,8 @@ const inverseSqrtTwoPi = 0.3989422804014327;
  * Exact: y = x·Φ(x) with Φ(x) = ½(1 + erf(x/√2)); dy/dx = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π).
  * Tanh: y = ½x(1 + tanh u), u = √(2/π)(x + 0.044715x³);
  * dy/dx = ½(1 + tanh u) + ½x(1 − tanh² u)·√(2/π)(1 + 3·0.044715x²). In float32 the tanh form
- * uses a rational tanh accurate to float32 ({@link geluTanhFloat32}); float64 uses `Math.tanh`.
+ * uses a rational tanh accurate to float32: in WebAssembly SIMD on resident buffers
+ * (`geluTanhResident` of @annet/tensor), else {@link geluTanhFloat32}; float64 uses `Math.tanh`.
  * A training forward keeps dy/dx, so backward is one multiplication per element.
  *
  * @example
@@ -95,9 +96,12 @@ export class GELU extends ElementwiseActivation {
     slope: FloatData | null,
     size: number,
   ): void {
-    if (input instanceof Float32Array)
-      geluTanhFloat32(input, inputOffset, output as Float32Array, slope as Float32Array | null, size);
-    else geluTanhExact(input, inputOffset, output, slope, size);
+    if (input instanceof Float32Array) {
+      const [y, dydx] = [output as Float32Array, slope as Float32Array | null];
+      if (!geluTanhResident(input, inputOffset, y, dydx, size)) geluTanhFloat32(input, inputOffset, y, dydx, size);
+    } else {
+      geluTanhExact(input, inputOffset, output, slope, size);
+    }
   }
 
   protected differentiate(

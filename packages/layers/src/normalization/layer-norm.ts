@@ -5,6 +5,7 @@ import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { initializers } from '../initializers/initializers.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
+import { layerNormBackward, layerNormForward } from './layer-norm-rows.js';
 
 /**
  * Options of {@link LayerNorm}.
@@ -101,36 +102,24 @@ export class LayerNorm extends BaseLayer {
     // Per-row μ and 1/√(σ² + ε) from the forward pass.
     const mean = this.workspace.scratch('mean', 'float64', rows);
     const inverseDeviation = this.workspace.scratch('inverseDeviation', 'float64', rows);
-    const input = floatData(x);
-    const dy = floatData(gradient);
-    const dx = floatData(inputGradient);
-    const gamma = this.gammaParameter.value;
     const gammaGradient = this.gammaParameter.grad;
     const betaGradient = this.betaParameter.grad;
-    const size = this.featureSize;
     gammaGradient.fill(0);
     betaGradient.fill(0);
-    for (let row = 0; row < rows; row++) {
-      const base = row * size;
-      const mu = mean[row];
-      const scale = inverseDeviation[row];
-      let sumG = 0;
-      let sumGNormalized = 0;
-      for (let i = 0; i < size; i++) {
-        const normalized = (input[x.offset + base + i] - mu) * scale;
-        const g = dy[gradient.offset + base + i];
-        gammaGradient[i] += g * normalized;
-        betaGradient[i] += g;
-        sumG += g * gamma[i];
-        sumGNormalized += g * gamma[i] * normalized;
-      }
-      const meanG = sumG / size;
-      const meanGNormalized = sumGNormalized / size;
-      for (let i = 0; i < size; i++) {
-        const normalized = (input[x.offset + base + i] - mu) * scale;
-        dx[base + i] = scale * (dy[gradient.offset + base + i] * gamma[i] - meanG - normalized * meanGNormalized);
-      }
-    }
+    layerNormBackward(
+      floatData(x),
+      x.offset,
+      floatData(gradient),
+      gradient.offset,
+      floatData(inputGradient),
+      rows,
+      this.featureSize,
+      mean,
+      inverseDeviation,
+      this.gammaParameter.value,
+      gammaGradient,
+      betaGradient,
+    );
     return inputGradient;
   }
 
@@ -150,25 +139,19 @@ export class LayerNorm extends BaseLayer {
   }
 
   private normalize(input: FloatData, inputOffset: number, output: FloatData, rows: number): void {
-    const size = this.featureSize;
-    const gamma = this.gammaParameter.value;
-    const beta = this.betaParameter.value;
     const mean = this.workspace.scratch('mean', 'float64', rows);
     const inverseDeviation = this.workspace.scratch('inverseDeviation', 'float64', rows);
-    for (let row = 0; row < rows; row++) {
-      const base = inputOffset + row * size;
-      let sum = 0;
-      for (let i = 0; i < size; i++) sum += input[base + i];
-      const mu = sum / size;
-      let squares = 0;
-      for (let i = 0; i < size; i++) {
-        const deviation = input[base + i] - mu;
-        squares += deviation * deviation;
-      }
-      const scale = 1 / Math.sqrt(squares / size + this.epsilon);
-      mean[row] = mu;
-      inverseDeviation[row] = scale;
-      for (let i = 0; i < size; i++) output[row * size + i] = (input[base + i] - mu) * scale * gamma[i] + beta[i];
-    }
+    layerNormForward(
+      input,
+      inputOffset,
+      output,
+      rows,
+      this.featureSize,
+      this.epsilon,
+      this.gammaParameter.value,
+      this.betaParameter.value,
+      mean,
+      inverseDeviation,
+    );
   }
 }
