@@ -1,5 +1,5 @@
 import { AnnetError } from '../errors.js';
-import { activationKernelsOn } from '../kernels/activation-kernels.js';
+import { layerKernelsOn } from '../kernels/layer-kernels.js';
 import { activeKernels } from '../kernels/kernel-selection.js';
 import type { WasmKernels } from '../kernels/wasm-kernels.js';
 
@@ -44,9 +44,9 @@ export function geluTanhResident(
   const memory = kernels.memory;
   if (shared == null || memory === undefined || size === 0) return size === 0;
   if (!memory.owns(input) || !memory.owns(output) || (slope !== null && !memory.owns(slope))) return false;
-  const activations = activationKernelsOn(shared);
-  if (activations === null) return false;
-  activations.geluTanhF32(
+  const layerKernels = layerKernelsOn(shared);
+  if (layerKernels === null) return false;
+  layerKernels.geluTanhF32(
     memory.addressOf(input) + inputOffset * 4,
     memory.addressOf(output),
     slope === null ? 0 : memory.addressOf(slope),

@@ -2,15 +2,15 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { activationWasmBase64 } from './activation-binary.generated.js';
-import { activationKernelsOn } from './activation-kernels.js';
+import { layerWasmBase64 } from './layer-binary.generated.js';
+import { layerKernelsOn } from './layer-kernels.js';
 import { createSharedKernelMemory } from './wasm-module.js';
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('the embedded WebAssembly activation module', () => {
-  it('was built from the current activation-assembly/ sources, flags and compiler (the recorded hash matches)', () => {
-    const output = execFileSync(process.execPath, ['scripts/build-activation-wasm.mjs', '--check'], {
+  it('was built from the current layer-assembly/ sources, flags and compiler (the recorded hash matches)', () => {
+    const output = execFileSync(process.execPath, ['scripts/build-layer-wasm.mjs', '--check'], {
       cwd: packageRoot,
       encoding: 'utf8',
     });
@@ -18,7 +18,7 @@ describe('the embedded WebAssembly activation module', () => {
   });
 
   it('imports a shared env.memory and exports its kernels; one instance per memory', () => {
-    const bytes = Uint8Array.from(atob(activationWasmBase64), (character) => character.charCodeAt(0));
+    const bytes = Uint8Array.from(atob(layerWasmBase64), (character) => character.charCodeAt(0));
     const module = new WebAssembly.Module(bytes);
     expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     expect(
@@ -27,13 +27,13 @@ describe('the embedded WebAssembly activation module', () => {
         .sort(),
     ).toEqual(['geluTanhF32', 'memory']);
     const memory = createSharedKernelMemory()!;
-    const kernels = activationKernelsOn(memory);
+    const kernels = layerKernelsOn(memory);
     expect(kernels).not.toBeNull();
-    expect(activationKernelsOn(memory)).toBe(kernels);
-    expect(activationKernelsOn(createSharedKernelMemory()!)).not.toBe(kernels);
+    expect(layerKernelsOn(memory)).toBe(kernels);
+    expect(layerKernelsOn(createSharedKernelMemory()!)).not.toBe(kernels);
   });
 
   it('is null on an ordinary (unshared) memory, which its import refuses', () => {
-    expect(activationKernelsOn(new WebAssembly.Memory({ initial: 1, maximum: 32768 }))).toBeNull();
+    expect(layerKernelsOn(new WebAssembly.Memory({ initial: 1, maximum: 32768 }))).toBeNull();
   });
 });
