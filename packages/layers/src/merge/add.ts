@@ -26,8 +26,12 @@ export class Add extends ElementwiseMerge {
   protected combine(inputs: readonly Tensor[], output: FloatData, size: number): void {
     const first = floatData(inputs[0]);
     const firstOffset = inputs[0].offset;
-    for (let index = 0; index < size; index++) output[index] = first[firstOffset + index];
-    for (let input = 1; input < inputs.length; input++) {
+    const second = floatData(inputs[1]);
+    const secondOffset = inputs[1].offset;
+    // The first two in one pass (a residual connection has exactly two), then any others.
+    for (let index = 0; index < size; index++)
+      output[index] = first[firstOffset + index] + second[secondOffset + index];
+    for (let input = 2; input < inputs.length; input++) {
       const values = floatData(inputs[input]);
       const offset = inputs[input].offset;
       for (let index = 0; index < size; index++) output[index] += values[offset + index];

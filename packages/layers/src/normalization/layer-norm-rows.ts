@@ -32,6 +32,30 @@ export function layerNormForward(
   }
 }
 
+/**
+ * Only the statistics of {@link layerNormForward}: μ and 1/√(σ² + ε) of every row, computed the
+ * same way (for a backward pass after a forward that did not keep them).
+ *
+ * @example
+ * layerNormStatistics(x, 0, rows, 128, 1e-5, mean, inverseDeviation);
+ */
+export function layerNormStatistics(
+  input: FloatData,
+  inputOffset: number,
+  rows: number,
+  size: number,
+  epsilon: number,
+  mean: Float64Array,
+  inverseDeviation: Float64Array,
+): void {
+  for (let row = 0; row < rows; row++) {
+    const base = inputOffset + row * size;
+    const mu = rowSum(input, base, size) / size;
+    mean[row] = mu;
+    inverseDeviation[row] = 1 / Math.sqrt(rowSquaredDeviations(input, base, size, mu) / size + epsilon);
+  }
+}
+
 /** Σ values[base + i] for i < size, in four interleaved partial sums. */
 function rowSum(values: FloatData, base: number, size: number): number {
   let s0 = 0;

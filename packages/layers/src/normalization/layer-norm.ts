@@ -1,11 +1,18 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, formatShape, createRng, type Tensor } from '@annet/tensor';
+import {
+  AnnetError,
+  createRng,
+  formatShape,
+  layerNormBackwardResident,
+  layerNormResident,
+  type Tensor,
+} from '@annet/tensor';
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { initializers } from '../initializers/initializers.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
-import { layerNormBackward, layerNormForward } from './layer-norm-rows.js';
+import { layerNormBackward, layerNormForward, layerNormStatistics } from './layer-norm-rows.js';
 
 /**
  * Options of {@link LayerNorm}.
@@ -25,6 +32,8 @@ export interface LayerNormOptions extends LayerOptions {
  * Per row of D = product(normalizedShape) values: μ = mean x, σ² = mean (x − μ)²,
  * x̂ = (x − μ)/√(σ² + ε), y = γ ⊙ x̂ + β. Backward with g = dy ⊙ γ:
  * dx = (g − mean g − x̂·mean(g ⊙ x̂))/√(σ² + ε), dγ = Σ_rows dy ⊙ x̂, dβ = Σ_rows dy.
+ * Float32 buffers in the kernels' memory with a multiple of 4 features go to WebAssembly SIMD
+ * (`layerNormResident` of @annet/tensor; float32 sums); otherwise TypeScript loops, float64 sums.
  *
  * @example
  * const norm = new LayerNorm(512);
@@ -42,6 +51,8 @@ export class LayerNorm extends BaseLayer {
   private readonly gammaParameter: LayerParameter;
   private readonly betaParameter: LayerParameter;
   private readonly featureSize: number;
+  /** Whether the last forward kept μ and 1/√(σ² + ε) per row (its TypeScript loop does; the WebAssembly kernel recomputes them in backward). */
+  private statisticsKept = false;
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super('LayerNorm', 'layer_norm', options);
@@ -87,7 +98,15 @@ export class LayerNorm extends BaseLayer {
     const x = contiguousInput(input);
     const rows = x.size / this.featureSize;
     const output = this.workspace.buffer('output', this.dtype, x.shape);
-    this.normalize(floatData(x), x.offset, floatData(output), rows);
+    const data = floatData(x);
+    const gamma = this.gammaParameter.value as Float32Array;
+    const beta = this.betaParameter.value as Float32Array;
+    const resident =
+      data instanceof Float32Array &&
+      x.offset === 0 &&
+      layerNormResident(data, output.data as Float32Array, gamma, beta, rows, this.featureSize, this.epsilon);
+    this.statisticsKept = !resident;
+    if (this.statisticsKept) this.normalize(data, x.offset, floatData(output), rows);
     this.lastInput = x;
     this.lastTraining = options?.training ?? false;
     return output;
@@ -106,8 +125,28 @@ export class LayerNorm extends BaseLayer {
     const betaGradient = this.betaParameter.grad;
     gammaGradient.fill(0);
     betaGradient.fill(0);
+    const data = floatData(x);
+    if (
+      data instanceof Float32Array &&
+      x.offset === 0 &&
+      gradient.offset === 0 &&
+      layerNormBackwardResident(
+        data,
+        gradient.data as Float32Array,
+        this.gammaParameter.value as Float32Array,
+        inputGradient.data as Float32Array,
+        gammaGradient as Float32Array,
+        betaGradient as Float32Array,
+        rows,
+        this.featureSize,
+        this.epsilon,
+      )
+    )
+      return inputGradient;
+    if (!this.statisticsKept)
+      layerNormStatistics(data, x.offset, rows, this.featureSize, this.epsilon, mean, inverseDeviation);
     layerNormBackward(
-      floatData(x),
+      data,
       x.offset,
       floatData(gradient),
       gradient.offset,

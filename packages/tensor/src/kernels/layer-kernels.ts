@@ -1,4 +1,7 @@
 import { layerWasmBase64 } from './layer-binary.generated.js';
+import type { KernelMemory } from './kernel-memory.js';
+import { activeKernels } from './kernel-selection.js';
+import type { WasmKernels } from './wasm-kernels.js';
 
 /**
  * The exports of the layer kernel module (`layer-assembly/index.ts`), instantiated on the
@@ -10,6 +13,40 @@ import { layerWasmBase64 } from './layer-binary.generated.js';
 export interface LayerKernelExports {
   /** y = GELU_tanh(x) for n float32 values and, when `slope` is not 0, slope = dy/dx; see `layer-assembly/gelu-tanh.ts`. */
   geluTanhF32(x: number, y: number, slope: number, n: number): void;
+  /** LayerNorm forward over rows of `size` (a multiple of 4); see `layer-assembly/layer-norm.ts`. */
+  layerNormForwardF32(
+    x: number,
+    y: number,
+    gamma: number,
+    beta: number,
+    rows: number,
+    size: number,
+    epsilon: number,
+  ): void;
+  /** LayerNorm backward (dγ and dβ accumulated); see `layer-assembly/layer-norm.ts`. */
+  layerNormBackwardF32(
+    x: number,
+    dy: number,
+    gamma: number,
+    dx: number,
+    gammaGradient: number,
+    betaGradient: number,
+    rows: number,
+    size: number,
+    epsilon: number,
+  ): void;
+  /** Attention's masked softmax in place (`keys` a multiple of 4); see `layer-assembly/masked-softmax.ts`. */
+  maskedSoftmaxF32(values: number, rows: number, queries: number, keys: number, causal: number, scale: number): void;
+  /** Its backward, in place over `gradient`. */
+  maskedSoftmaxBackwardF32(
+    probabilities: number,
+    gradient: number,
+    rows: number,
+    queries: number,
+    keys: number,
+    causal: number,
+    scale: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -52,4 +89,39 @@ export function layerKernelsOn(memory: WebAssembly.Memory): LayerKernelExports |
     instances.set(memory, exports);
   }
   return exports;
+}
+
+/**
+ * The layer kernels and the memory they run on, for a WebAssembly backend on a shared memory.
+ *
+ * @example
+ * const { kernels, memory } = layerKernelsOfActiveBackend()!;
+ */
+export interface ResidentLayerKernels {
+  readonly kernels: LayerKernelExports;
+  /** The backend's memory: `owns(array)` says whether kernels can run on an array, at `addressOf(array) + 4·offset`. */
+  readonly memory: KernelMemory;
+}
+
+const byBackend = new WeakMap<object, ResidentLayerKernels | null>();
+
+/**
+ * The layer kernels of the active backend when it is WebAssembly on a shared memory (cached per
+ * backend, so a steady-state call allocates nothing); null otherwise (the TypeScript kernels, or
+ * a memory that is not shared), and the caller runs its TypeScript loop.
+ *
+ * @example
+ * const resident = layerKernelsOfActiveBackend();
+ * if (resident !== null && resident.memory.owns(x) && resident.memory.owns(y)) resident.kernels.geluTanhF32(...);
+ */
+export function layerKernelsOfActiveBackend(): ResidentLayerKernels | null {
+  const backend = activeKernels();
+  let found = byBackend.get(backend);
+  if (found === undefined) {
+    const { sharedMemory, memory } = backend as Partial<WasmKernels>;
+    const kernels = sharedMemory == null || memory === undefined ? null : layerKernelsOn(sharedMemory);
+    found = kernels === null ? null : { kernels, memory: memory! };
+    byBackend.set(backend, found);
+  }
+  return found;
 }

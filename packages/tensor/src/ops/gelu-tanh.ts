@@ -1,7 +1,5 @@
 import { AnnetError } from '../errors.js';
-import { layerKernelsOn } from '../kernels/layer-kernels.js';
-import { activeKernels } from '../kernels/kernel-selection.js';
-import type { WasmKernels } from '../kernels/wasm-kernels.js';
+import { layerKernelsOfActiveBackend } from '../kernels/layer-kernels.js';
 
 /**
  * GPT-2's tanh GELU over `size` float32 values in WebAssembly SIMD, in place in the kernels'
@@ -39,14 +37,12 @@ export function geluTanhResident(
       'geluTanhResident',
       `size ${size} from inputOffset ${inputOffset} does not fit input (${input.length}), output (${output.length})${slope === null ? '' : ` and slope (${slope.length})`} elements`,
     );
-  const kernels = activeKernels() as Partial<WasmKernels>;
-  const shared = kernels.sharedMemory;
-  const memory = kernels.memory;
-  if (shared == null || memory === undefined || size === 0) return size === 0;
+  if (size === 0) return true;
+  const resident = layerKernelsOfActiveBackend();
+  if (resident === null) return false;
+  const { kernels, memory } = resident;
   if (!memory.owns(input) || !memory.owns(output) || (slope !== null && !memory.owns(slope))) return false;
-  const layerKernels = layerKernelsOn(shared);
-  if (layerKernels === null) return false;
-  layerKernels.geluTanhF32(
+  kernels.geluTanhF32(
     memory.addressOf(input) + inputOffset * 4,
     memory.addressOf(output),
     slope === null ? 0 : memory.addressOf(slope),
