@@ -5,3 +5,4 @@
 export { geluTanhF32 } from './gelu-tanh';
 export { layerNormBackwardF32, layerNormForwardF32 } from './layer-norm';
 export { maskedSoftmaxBackwardF32, maskedSoftmaxF32 } from './masked-softmax';
+export { addF32, columnSumsF32, multiplyF32 } from './elementwise';

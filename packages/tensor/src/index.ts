@@ -59,3 +59,4 @@ export * from './io/index.js';
 export { geluTanhResident } from './ops/gelu-tanh.js';
 export { layerNormBackwardResident, layerNormResident } from './ops/layer-norm-resident.js';
 export { maskedSoftmaxBackwardResident, maskedSoftmaxResident } from './ops/masked-softmax-resident.js';
+export { addResident, columnSumsResident, multiplyResident } from './ops/elementwise-resident.js';

@@ -1,4 +1,4 @@
-import type { Tensor } from '@annet/tensor';
+import { multiplyResident, type Tensor } from '@annet/tensor';
 import { BaseLayer } from '../base-layer.js';
 import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { requireFloatInput } from '../layer-errors.js';
@@ -46,13 +46,14 @@ export abstract class ElementwiseActivation extends BaseLayer {
     const gradient = contiguousInput(outputGradient);
     const inputGradient = this.workspace.buffer('inputGradient', x.dtype as 'float32' | 'float64', x.shape);
     if (this.slopeHoldsLastInput) {
-      multiplyInto(
-        floatData(this.workspace.current('slope')!),
-        floatData(gradient),
-        gradient.offset,
-        floatData(inputGradient),
-        x.size,
-      );
+      const slope = floatData(this.workspace.current('slope')!);
+      const dy = floatData(gradient);
+      const dx = floatData(inputGradient);
+      const resident =
+        slope instanceof Float32Array &&
+        gradient.offset === 0 &&
+        multiplyResident(slope, dy as Float32Array, dx as Float32Array, x.size);
+      if (!resident) multiplyInto(slope, dy, gradient.offset, dx, x.size);
       return inputGradient;
     }
     this.differentiate(

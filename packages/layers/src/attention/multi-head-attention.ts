@@ -1,6 +1,7 @@
 import type { BackwardOptions, FloatDType, JsonObject, JsonValue, LayerConfig } from '@annet/layer-api';
 import {
   AnnetError,
+  columnSumsResident,
   createRng,
   formatShape,
   matmul,
@@ -284,7 +285,7 @@ export class MultiHeadAttention extends BaseLayer {
       this.workspace.view('gradientRows', dy) ??
       this.workspace.keepView('gradientRows', dy, dy.reshape([batch * time, this.embeddingSize]));
     matmul(views.attendedRows as Tensor<FloatDType>, dyRows as Tensor<FloatDType>, this.gradientOptions.out);
-    if (this.outBiases !== undefined) sum(dyRows, 0, false, this.sumOptions.out);
+    if (this.outBiases !== undefined) this.biasGradient(dyRows, this.outBiases, this.sumOptions.out);
     this.gradientOptions.attended.out = views.attendedGradient;
     matmul(dy as Tensor<FloatDType>, this.out.tensor, this.gradientOptions.attended);
     const dropped = this.lastDropped ? views.dropped : views.probabilities;
@@ -332,12 +333,24 @@ export class MultiHeadAttention extends BaseLayer {
       this.workspace.view('inputRows', x) ??
       this.workspace.keepView('inputRows', x, x.reshape([batch * time, this.embeddingSize]));
     matmul(xRows as Tensor<FloatDType>, views.projectedGradientRows as Tensor<FloatDType>, this.gradientOptions.qkv);
-    if (this.qkvBiases !== undefined) sum(views.projectedGradientRows, 0, false, this.sumOptions.qkv);
+    if (this.qkvBiases !== undefined)
+      this.biasGradient(views.projectedGradientRows, this.qkvBiases, this.sumOptions.qkv);
     const inputGradient = this.workspace.buffer('inputGradient', this.dtype, x.shape);
     if (options?.inputGradient === false) return inputGradient;
     this.gradientOptions.input.out = inputGradient;
     matmul(views.projectedGradient as Tensor<FloatDType>, this.qkv.tensor, this.gradientOptions.input);
     return inputGradient;
+  }
+
+  /** The bias gradient = the column sums of `rows` `[n, width]`: in WebAssembly SIMD when resident, else the `sum` op. */
+  private biasGradient(rows: Tensor, biases: LayerParameter, options: { out?: Tensor }): void {
+    const count = rows.shape[0];
+    const width = rows.shape[1];
+    const resident =
+      rows.data instanceof Float32Array &&
+      rows.offset === 0 &&
+      columnSumsResident(rows.data, biases.grad as Float32Array, count, width);
+    if (!resident) sum(rows, 0, false, options);
   }
 
   /** [batch, time, embedding] → the same. */

@@ -37,6 +37,12 @@ export interface LayerKernelExports {
   ): void;
   /** Attention's masked softmax in place (`keys` a multiple of 4); see `layer-assembly/masked-softmax.ts`. */
   maskedSoftmaxF32(values: number, rows: number, queries: number, keys: number, causal: number, scale: number): void;
+  /** out = a + b over n float32 values. */
+  addF32(a: number, b: number, out: number, n: number): void;
+  /** out = a · b over n float32 values. */
+  multiplyF32(a: number, b: number, out: number, n: number): void;
+  /** out[j] = Σ_rows x[row, j] in float64, for `columns` a multiple of 4. */
+  columnSumsF32(x: number, out: number, rows: number, columns: number): void;
   /** Its backward, in place over `gradient`. */
   maskedSoftmaxBackwardF32(
     probabilities: number,
