@@ -8,7 +8,7 @@ import { createSharedKernelMemory } from './wasm-module.js';
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-describe('the embedded WebAssembly activation module', () => {
+describe('the embedded WebAssembly layer kernel module', () => {
   it('was built from the current layer-assembly/ sources, flags and compiler (the recorded hash matches)', () => {
     const output = execFileSync(process.execPath, ['scripts/build-layer-wasm.mjs', '--check'], {
       cwd: packageRoot,
@@ -25,12 +25,26 @@ describe('the embedded WebAssembly activation module', () => {
       WebAssembly.Module.exports(module)
         .map((entry) => entry.name)
         .sort(),
-    ).toEqual(['geluTanhF32', 'memory']);
+    ).toEqual([
+      'addF32',
+      'columnSumsF32',
+      'geluTanhF32',
+      'layerNormBackwardF32',
+      'layerNormForwardF32',
+      'maskedSoftmaxBackwardF32',
+      'maskedSoftmaxF32',
+      'memory',
+      'multiplyF32',
+    ]);
     const memory = createSharedKernelMemory()!;
     const kernels = layerKernelsOn(memory);
     expect(kernels).not.toBeNull();
     expect(layerKernelsOn(memory)).toBe(kernels);
     expect(layerKernelsOn(createSharedKernelMemory()!)).not.toBe(kernels);
+  });
+
+  it('stays under 4 KiB, so browsers compile it synchronously on the main thread', () => {
+    expect(atob(layerWasmBase64).length).toBeLessThan(4096);
   });
 
   it('is null on an ordinary (unshared) memory, which its import refuses', () => {

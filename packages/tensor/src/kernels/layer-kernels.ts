@@ -58,7 +58,7 @@ export interface LayerKernelExports {
 let compiled: WebAssembly.Module | null | undefined;
 const instances = new WeakMap<WebAssembly.Memory, LayerKernelExports | null>();
 
-/** The module, compiled once (1 KiB, so synchronously even on a browser's main thread); null where it does not validate. */
+/** The module, compiled once (under 4 KiB, so synchronously even on a browser's main thread; a test checks the size); null where it does not validate. */
 function layerKernelModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   try {
