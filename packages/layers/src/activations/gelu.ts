@@ -97,7 +97,8 @@ export class GELU extends ElementwiseActivation {
     size: number,
   ): void {
     if (input instanceof Float32Array) {
-      const [y, dydx] = [output as Float32Array, slope as Float32Array | null];
+      const y = output as Float32Array;
+      const dydx = slope as Float32Array | null;
       if (!geluTanhResident(input, inputOffset, y, dydx, size)) geluTanhFloat32(input, inputOffset, y, dydx, size);
     } else {
       geluTanhExact(input, inputOffset, output, slope, size);
