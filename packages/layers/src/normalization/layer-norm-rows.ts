@@ -7,7 +7,7 @@ import type { FloatData } from '../buffers.js';
  * Each sum runs four accumulators, so it is not one long chain of dependent additions.
  *
  * @example
- * layerNormForward(x, 0, y, rows, 128, 1e-5, gamma, beta, mean, inverseDeviation);
+ * layerNormForward(x, 0, y, rows, 128, 1e-5, gamma, beta, rowMeans, rowInverseDeviations);
  */
 export function layerNormForward(
   input: FloatData,
@@ -37,7 +37,7 @@ export function layerNormForward(
  * same way (for a backward pass after a forward that did not keep them).
  *
  * @example
- * layerNormStatistics(x, 0, rows, 128, 1e-5, mean, inverseDeviation);
+ * layerNormStatistics(x, 0, rows, 128, 1e-5, rowMeans, rowInverseDeviations);
  */
 export function layerNormStatistics(
   input: FloatData,
@@ -103,7 +103,7 @@ function rowSquaredDeviations(values: FloatData, base: number, size: number, mu:
  * dγ += Σ_rows dy ⊙ x̂ and dβ += Σ_rows dy (the caller zeroes them first).
  *
  * @example
- * layerNormBackward(x, 0, dy, 0, dx, rows, 128, mean, inverseDeviation, gamma, gammaGradient, betaGradient);
+ * layerNormBackward(x, 0, dy, 0, dx, rows, 128, rowMeans, rowInverseDeviations, gamma, gammaGradient, betaGradient);
  */
 export function layerNormBackward(
   input: FloatData,

@@ -118,7 +118,8 @@ const byBackend = new WeakMap<object, ResidentLayerKernels | null>();
  *
  * @example
  * const resident = layerKernelsOfActiveBackend();
- * if (resident !== null && resident.memory.owns(x) && resident.memory.owns(y)) resident.kernels.geluTanhF32(...);
+ * if (resident !== null && resident.memory.owns(x) && resident.memory.owns(y))
+ *   resident.kernels.geluTanhF32(resident.memory.addressOf(x), resident.memory.addressOf(y), 0, x.length);
  */
 export function layerKernelsOfActiveBackend(): ResidentLayerKernels | null {
   const backend = activeKernels();
