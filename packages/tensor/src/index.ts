@@ -56,3 +56,7 @@ export type { IndicesLike } from './ops/indices.js';
 export { col2im, im2col, type Im2colCallOptions } from './ops/im2col.js';
 export { conv2dGeometry, type ConvGeometry, type Im2colOptions } from './ops/conv-geometry.js';
 export * from './io/index.js';
+export { geluTanhResident } from './ops/gelu-tanh.js';
+export { layerNormBackwardResident, layerNormResident } from './ops/layer-norm-resident.js';
+export { maskedSoftmaxBackwardResident, maskedSoftmaxResident } from './ops/masked-softmax-resident.js';
+export { addResident, columnSumsResident, multiplyResident } from './ops/elementwise-resident.js';

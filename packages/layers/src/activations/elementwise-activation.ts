@@ -1,4 +1,4 @@
-import type { Tensor } from '@annet/tensor';
+import { multiplyResident, type Tensor } from '@annet/tensor';
 import { BaseLayer } from '../base-layer.js';
 import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { requireFloatInput } from '../layer-errors.js';
@@ -16,22 +16,46 @@ import { requireFloatInput } from '../layer-errors.js';
  * }
  */
 export abstract class ElementwiseActivation extends BaseLayer {
-  /** y = f(x), element by element; the returned tensor is reused by the next call. */
+  /** Whether the `slope` buffer holds f′ of the last forward's input (a training forward through {@link ElementwiseActivation.activateWithSlope}). */
+  private slopeHoldsLastInput = false;
+
+  /**
+   * y = f(x), element by element; the returned tensor is reused by the next call. A training
+   * forward of an activation with {@link ElementwiseActivation.activateWithSlope} also keeps f′(x).
+   */
   forward(input: Tensor, options?: { readonly training: boolean }): Tensor {
     requireFloatInput(this.operation, input);
     const x = contiguousInput(input);
-    const output = this.workspace.buffer('output', x.dtype as 'float32' | 'float64', x.shape);
-    this.activate(floatData(x), x.offset, floatData(output), x.size);
+    const dtype = x.dtype as 'float32' | 'float64';
+    const output = this.workspace.buffer('output', dtype, x.shape);
+    this.slopeHoldsLastInput = options?.training === true && this.activateWithSlope !== undefined;
+    if (this.slopeHoldsLastInput) {
+      const slope = this.workspace.buffer('slope', dtype, x.shape);
+      this.activateWithSlope!(floatData(x), x.offset, floatData(output), floatData(slope), x.size);
+    } else {
+      this.activate(floatData(x), x.offset, floatData(output), x.size);
+    }
     this.recordForward(x, options);
     return output;
   }
 
-  /** dx = f′(x) ⊙ dy; the returned tensor is reused by the next call. */
+  /** dx = f′(x) ⊙ dy (f′ kept by a training forward, or computed here); the returned tensor is reused by the next call. */
   backward(outputGradient: Tensor): Tensor {
     const output = this.workspace.current('output');
     const x = this.checkBackwardAgainst(outputGradient, output);
     const gradient = contiguousInput(outputGradient);
     const inputGradient = this.workspace.buffer('inputGradient', x.dtype as 'float32' | 'float64', x.shape);
+    if (this.slopeHoldsLastInput) {
+      const slope = floatData(this.workspace.current('slope')!);
+      const dy = floatData(gradient);
+      const dx = floatData(inputGradient);
+      const resident =
+        slope instanceof Float32Array &&
+        gradient.offset === 0 &&
+        multiplyResident(slope, dy as Float32Array, dx as Float32Array, x.size);
+      if (!resident) multiplyInto(slope, dy, gradient.offset, dx, x.size);
+      return inputGradient;
+    }
     this.differentiate(
       floatData(x),
       x.offset,
@@ -53,6 +77,19 @@ export abstract class ElementwiseActivation extends BaseLayer {
   protected abstract activate(input: FloatData, inputOffset: number, output: FloatData, size: number): void;
 
   /**
+   * Optional: writes `output[i] = f(input[inputOffset + i])` and `slope[i] = f′(input[inputOffset + i])`
+   * in one pass, for activations whose derivative costs about as much as the value (GELU): a
+   * training forward calls it instead of `activate`, and backward only multiplies.
+   */
+  protected activateWithSlope?(
+    input: FloatData,
+    inputOffset: number,
+    output: FloatData,
+    slope: FloatData,
+    size: number,
+  ): void;
+
+  /**
    * Writes `inputGradient[i] = f′(input[inputOffset + i]) · outputGradient[gradientOffset + i]`;
    * `output` holds f(input) from the forward pass, for activations whose derivative uses it.
    */
@@ -65,4 +102,15 @@ export abstract class ElementwiseActivation extends BaseLayer {
     inputGradient: FloatData,
     size: number,
   ): void;
+}
+
+/** out[i] = slope[i] · gradient[gradientOffset + i] for i < size. */
+function multiplyInto(
+  slope: FloatData,
+  gradient: FloatData,
+  gradientOffset: number,
+  out: FloatData,
+  size: number,
+): void {
+  for (let index = 0; index < size; index++) out[index] = slope[index] * gradient[gradientOffset + index];
 }

@@ -1,9 +1,12 @@
 import type { BackwardOptions, FloatDType, JsonObject, JsonValue, LayerConfig } from '@annet/layer-api';
 import {
   AnnetError,
+  columnSumsResident,
   createRng,
   formatShape,
   matmul,
+  maskedSoftmaxBackwardResident,
+  maskedSoftmaxResident,
   sum,
   type MatmulOptions,
   type Rng,
@@ -68,6 +71,8 @@ export interface AttentionForwardOptions {
  * (times the dropout mask), dS_i = P_i ⊙ (dP_i − rowsum(P_i ⊙ dP_i))/√d, dQ_i = dS_i K_i,
  * dK_i = dS_iᵀ Q_i; dW_qkv = Xᵀ[dQ | dK | dV], db_qkv = Σ [dQ | dK | dV], dX = [dQ | dK | dV]·W_qkvᵀ.
  * Every per-head product is one batched matmul over strided views of the projection buffers.
+ * Float32 softmax passes without a key-padding mask run in WebAssembly SIMD on the resident
+ * score buffers (`maskedSoftmaxResident` of @annet/tensor); the rest in TypeScript.
  *
  * Parameters `<name>.queryKeyValueWeights` `[embedding, 3hd]`, `<name>.queryKeyValueBiases` `[3hd]`,
  * `<name>.outputWeights` `[hd, embedding]`, `<name>.outputBiases` `[embedding]`. PyTorch
@@ -234,16 +239,25 @@ export class MultiHeadAttention extends BaseLayer {
     matmul(x as Tensor<FloatDType>, this.qkv.tensor, this.projectOptions);
     matmul(views.query as Tensor<FloatDType>, views.key as Tensor<FloatDType>, views.scoresOptions);
     const keyPadding = this.keyPadding(options?.keyPaddingMask, batch, time);
-    maskedSoftmax(floatData(views.probabilities), {
-      batch,
-      heads: this.numHeads,
-      queries: time,
-      keys: time,
-      scale: 1 / Math.sqrt(this.keySize),
-      causal: this.causal,
-      keyPadding,
-      fullyMaskedRows: this.fullyMaskedRows,
-    });
+    const scale = 1 / Math.sqrt(this.keySize);
+    const probabilities = floatData(views.probabilities);
+    const rows = batch * this.numHeads * time;
+    const resident =
+      keyPadding === null &&
+      probabilities instanceof Float32Array &&
+      maskedSoftmaxResident(probabilities, rows, time, time, this.causal, scale);
+    if (!resident) {
+      maskedSoftmax(probabilities, {
+        batch,
+        heads: this.numHeads,
+        queries: time,
+        keys: time,
+        scale,
+        causal: this.causal,
+        keyPadding,
+        fullyMaskedRows: this.fullyMaskedRows,
+      });
+    }
     const training = options?.training ?? false;
     const dropping = training && this.dropout > 0;
     if (dropping) this.dropWeights(views);
@@ -271,7 +285,7 @@ export class MultiHeadAttention extends BaseLayer {
       this.workspace.view('gradientRows', dy) ??
       this.workspace.keepView('gradientRows', dy, dy.reshape([batch * time, this.embeddingSize]));
     matmul(views.attendedRows as Tensor<FloatDType>, dyRows as Tensor<FloatDType>, this.gradientOptions.out);
-    if (this.outBiases !== undefined) sum(dyRows, 0, false, this.sumOptions.out);
+    if (this.outBiases !== undefined) this.biasGradient(dyRows, this.outBiases, this.sumOptions.out);
     this.gradientOptions.attended.out = views.attendedGradient;
     matmul(dy as Tensor<FloatDType>, this.out.tensor, this.gradientOptions.attended);
     const dropped = this.lastDropped ? views.dropped : views.probabilities;
@@ -290,13 +304,21 @@ export class MultiHeadAttention extends BaseLayer {
       const mask = floatData(views.dropMask!);
       for (let index = 0; index < mask.length; index++) probabilityGradient[index] *= mask[index];
     }
-    maskedSoftmaxBackward(
-      floatData(views.probabilities),
-      probabilityGradient,
-      batch * this.numHeads * time,
-      time,
-      1 / Math.sqrt(this.keySize),
-    );
+    const probabilities = floatData(views.probabilities);
+    const rows = batch * this.numHeads * time;
+    const scale = 1 / Math.sqrt(this.keySize);
+    const resident =
+      probabilities instanceof Float32Array &&
+      maskedSoftmaxBackwardResident(
+        probabilities,
+        probabilityGradient as Float32Array,
+        rows,
+        time,
+        time,
+        this.causal,
+        scale,
+      );
+    if (!resident) maskedSoftmaxBackward(probabilities, probabilityGradient, rows, time, scale);
     matmul(
       views.probabilityGradient as Tensor<FloatDType>,
       views.key as Tensor<FloatDType>,
@@ -311,12 +333,24 @@ export class MultiHeadAttention extends BaseLayer {
       this.workspace.view('inputRows', x) ??
       this.workspace.keepView('inputRows', x, x.reshape([batch * time, this.embeddingSize]));
     matmul(xRows as Tensor<FloatDType>, views.projectedGradientRows as Tensor<FloatDType>, this.gradientOptions.qkv);
-    if (this.qkvBiases !== undefined) sum(views.projectedGradientRows, 0, false, this.sumOptions.qkv);
+    if (this.qkvBiases !== undefined)
+      this.biasGradient(views.projectedGradientRows, this.qkvBiases, this.sumOptions.qkv);
     const inputGradient = this.workspace.buffer('inputGradient', this.dtype, x.shape);
     if (options?.inputGradient === false) return inputGradient;
     this.gradientOptions.input.out = inputGradient;
     matmul(views.projectedGradient as Tensor<FloatDType>, this.qkv.tensor, this.gradientOptions.input);
     return inputGradient;
+  }
+
+  /** The bias gradient = the column sums of `rows` `[n, width]`: in WebAssembly SIMD when resident, else the `sum` op. */
+  private biasGradient(rows: Tensor, biases: LayerParameter, options: { out?: Tensor }): void {
+    const count = rows.shape[0];
+    const width = rows.shape[1];
+    const resident =
+      rows.data instanceof Float32Array &&
+      rows.offset === 0 &&
+      columnSumsResident(rows.data, biases.grad as Float32Array, count, width);
+    if (!resident) sum(rows, 0, false, options);
   }
 
   /** [batch, time, embedding] → the same. */

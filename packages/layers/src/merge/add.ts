@@ -1,5 +1,5 @@
 import type { BackwardOptions, LayerConfig } from '@annet/layer-api';
-import type { Tensor } from '@annet/tensor';
+import { addResident, type Tensor } from '@annet/tensor';
 import type { LayerOptions } from '../base-layer.js';
 import { floatData, type FloatData } from '../buffers.js';
 import { ElementwiseMerge } from './elementwise-merge.js';
@@ -26,8 +26,19 @@ export class Add extends ElementwiseMerge {
   protected combine(inputs: readonly Tensor[], output: FloatData, size: number): void {
     const first = floatData(inputs[0]);
     const firstOffset = inputs[0].offset;
-    for (let index = 0; index < size; index++) output[index] = first[firstOffset + index];
-    for (let input = 1; input < inputs.length; input++) {
+    const second = floatData(inputs[1]);
+    const secondOffset = inputs[1].offset;
+    // The first two in one pass (a residual connection has exactly two; in WebAssembly SIMD when
+    // resident, with the same bits), then any others.
+    const resident =
+      output instanceof Float32Array &&
+      firstOffset === 0 &&
+      secondOffset === 0 &&
+      addResident(first as Float32Array, second as Float32Array, output, size);
+    if (!resident)
+      for (let index = 0; index < size; index++)
+        output[index] = first[firstOffset + index] + second[secondOffset + index];
+    for (let input = 2; input < inputs.length; input++) {
       const values = floatData(inputs[input]);
       const offset = inputs[input].offset;
       for (let index = 0; index < size; index++) output[index] += values[offset + index];

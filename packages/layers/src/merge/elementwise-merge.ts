@@ -16,6 +16,8 @@ export abstract class ElementwiseMerge extends MergeLayer {
   protected readonly inputs: Tensor[] = [];
   /** The last output (a buffer reused by the next forward). */
   protected output: Tensor | undefined;
+  /** The last forward's input shapes, in an array reused from call to call. */
+  private readonly inputShapes: (readonly number[])[] = [];
 
   protected constructor(
     className: string,
@@ -52,7 +54,9 @@ export abstract class ElementwiseMerge extends MergeLayer {
   /** Checks the inputs and writes {@link ElementwiseMerge.combine} of them into the output buffer. */
   forward(inputs: readonly Tensor[], _options?: { readonly training: boolean }): Tensor {
     this.recordInputs(inputs);
-    this.outputShape(inputs.map((input) => input.shape));
+    this.inputShapes.length = 0;
+    for (const input of inputs) this.inputShapes.push(input.shape);
+    this.outputShape(this.inputShapes);
     this.inputs.length = 0;
     for (const input of inputs) this.inputs.push(contiguousInput(input));
     const output = this.workspace.buffer('output', inputs[0].dtype as 'float32' | 'float64', inputs[0].shape);

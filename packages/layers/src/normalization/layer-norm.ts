@@ -1,10 +1,18 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, formatShape, createRng, type Tensor } from '@annet/tensor';
+import {
+  AnnetError,
+  createRng,
+  formatShape,
+  layerNormBackwardResident,
+  layerNormResident,
+  type Tensor,
+} from '@annet/tensor';
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { initializers } from '../initializers/initializers.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
+import { layerNormBackward, layerNormForward, layerNormStatistics } from './layer-norm-rows.js';
 
 /**
  * Options of {@link LayerNorm}.
@@ -24,6 +32,8 @@ export interface LayerNormOptions extends LayerOptions {
  * Per row of D = product(normalizedShape) values: μ = mean x, σ² = mean (x − μ)²,
  * x̂ = (x − μ)/√(σ² + ε), y = γ ⊙ x̂ + β. Backward with g = dy ⊙ γ:
  * dx = (g − mean g − x̂·mean(g ⊙ x̂))/√(σ² + ε), dγ = Σ_rows dy ⊙ x̂, dβ = Σ_rows dy.
+ * Float32 buffers in the kernels' memory with a multiple of 4 features go to WebAssembly SIMD
+ * (`layerNormResident` of @annet/tensor; float32 sums); otherwise TypeScript loops, float64 sums.
  *
  * @example
  * const norm = new LayerNorm(512);
@@ -41,6 +51,8 @@ export class LayerNorm extends BaseLayer {
   private readonly gammaParameter: LayerParameter;
   private readonly betaParameter: LayerParameter;
   private readonly featureSize: number;
+  /** Whether the last forward kept μ and 1/√(σ² + ε) per row (its TypeScript loop does; the WebAssembly kernel recomputes them in backward). */
+  private statisticsKept = false;
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super('LayerNorm', 'layer_norm', options);
@@ -86,7 +98,15 @@ export class LayerNorm extends BaseLayer {
     const x = contiguousInput(input);
     const rows = x.size / this.featureSize;
     const output = this.workspace.buffer('output', this.dtype, x.shape);
-    this.normalize(floatData(x), x.offset, floatData(output), rows);
+    const data = floatData(x);
+    const gamma = this.gammaParameter.value as Float32Array;
+    const beta = this.betaParameter.value as Float32Array;
+    const resident =
+      data instanceof Float32Array &&
+      x.offset === 0 &&
+      layerNormResident(data, output.data as Float32Array, gamma, beta, rows, this.featureSize, this.epsilon);
+    this.statisticsKept = !resident;
+    if (this.statisticsKept) this.normalize(data, x.offset, floatData(output), rows);
     this.lastInput = x;
     this.lastTraining = options?.training ?? false;
     return output;
@@ -101,36 +121,44 @@ export class LayerNorm extends BaseLayer {
     // Per-row μ and 1/√(σ² + ε) from the forward pass.
     const mean = this.workspace.scratch('mean', 'float64', rows);
     const inverseDeviation = this.workspace.scratch('inverseDeviation', 'float64', rows);
-    const input = floatData(x);
-    const dy = floatData(gradient);
-    const dx = floatData(inputGradient);
-    const gamma = this.gammaParameter.value;
     const gammaGradient = this.gammaParameter.grad;
     const betaGradient = this.betaParameter.grad;
-    const size = this.featureSize;
     gammaGradient.fill(0);
     betaGradient.fill(0);
-    for (let row = 0; row < rows; row++) {
-      const base = row * size;
-      const mu = mean[row];
-      const scale = inverseDeviation[row];
-      let sumG = 0;
-      let sumGNormalized = 0;
-      for (let i = 0; i < size; i++) {
-        const normalized = (input[x.offset + base + i] - mu) * scale;
-        const g = dy[gradient.offset + base + i];
-        gammaGradient[i] += g * normalized;
-        betaGradient[i] += g;
-        sumG += g * gamma[i];
-        sumGNormalized += g * gamma[i] * normalized;
-      }
-      const meanG = sumG / size;
-      const meanGNormalized = sumGNormalized / size;
-      for (let i = 0; i < size; i++) {
-        const normalized = (input[x.offset + base + i] - mu) * scale;
-        dx[base + i] = scale * (dy[gradient.offset + base + i] * gamma[i] - meanG - normalized * meanGNormalized);
-      }
-    }
+    const data = floatData(x);
+    if (
+      data instanceof Float32Array &&
+      x.offset === 0 &&
+      gradient.offset === 0 &&
+      layerNormBackwardResident(
+        data,
+        gradient.data as Float32Array,
+        this.gammaParameter.value as Float32Array,
+        inputGradient.data as Float32Array,
+        gammaGradient as Float32Array,
+        betaGradient as Float32Array,
+        rows,
+        this.featureSize,
+        this.epsilon,
+      )
+    )
+      return inputGradient;
+    if (!this.statisticsKept)
+      layerNormStatistics(data, x.offset, rows, this.featureSize, this.epsilon, mean, inverseDeviation);
+    layerNormBackward(
+      data,
+      x.offset,
+      floatData(gradient),
+      gradient.offset,
+      floatData(inputGradient),
+      rows,
+      this.featureSize,
+      mean,
+      inverseDeviation,
+      this.gammaParameter.value,
+      gammaGradient,
+      betaGradient,
+    );
     return inputGradient;
   }
 
@@ -150,25 +178,19 @@ export class LayerNorm extends BaseLayer {
   }
 
   private normalize(input: FloatData, inputOffset: number, output: FloatData, rows: number): void {
-    const size = this.featureSize;
-    const gamma = this.gammaParameter.value;
-    const beta = this.betaParameter.value;
     const mean = this.workspace.scratch('mean', 'float64', rows);
     const inverseDeviation = this.workspace.scratch('inverseDeviation', 'float64', rows);
-    for (let row = 0; row < rows; row++) {
-      const base = inputOffset + row * size;
-      let sum = 0;
-      for (let i = 0; i < size; i++) sum += input[base + i];
-      const mu = sum / size;
-      let squares = 0;
-      for (let i = 0; i < size; i++) {
-        const deviation = input[base + i] - mu;
-        squares += deviation * deviation;
-      }
-      const scale = 1 / Math.sqrt(squares / size + this.epsilon);
-      mean[row] = mu;
-      inverseDeviation[row] = scale;
-      for (let i = 0; i < size; i++) output[row * size + i] = (input[base + i] - mu) * scale * gamma[i] + beta[i];
-    }
+    layerNormForward(
+      input,
+      inputOffset,
+      output,
+      rows,
+      this.featureSize,
+      this.epsilon,
+      this.gammaParameter.value,
+      this.betaParameter.value,
+      mean,
+      inverseDeviation,
+    );
   }
 }
