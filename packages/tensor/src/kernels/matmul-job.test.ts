@@ -82,7 +82,7 @@ describe('the matmul job layout (one named ABI for the caller, the helpers and t
         throw new Error('kernel trapped');
       },
     };
-    runHelperLoop(kernels, control, 1, kernelThreadLayout);
+    runHelperLoop(kernels, new WebAssembly.Memory({ initial: 1 }), control, 1, kernelThreadLayout);
     expect(calls[0]).toEqual(Array.from({ length: 15 }, (_, index) => 101 + index));
     expect(calls[1][0]).toBe(-5);
     expect(calls.length).toBe(2);

@@ -3,6 +3,7 @@ import { AnnetError } from '../errors.js';
 import type { Kernels, MatmulActivation, MatmulArguments } from './kernels.js';
 import { alignUp, KernelMemory } from './kernel-memory.js';
 import type { KernelThreads } from './kernel-threads.js';
+import { KernelParallelism } from './parallel-kernels.js';
 import { createMatmulJob, runMatmulJob, sliceMatmulJob, type MatmulJob } from './matmul-job.js';
 import {
   compileWasmKernels,
@@ -52,8 +53,15 @@ export interface WasmKernels extends Kernels {
   /** The compiled shared-memory module helper threads instantiate; `null` when the memory is not shared. */
   readonly sharedModule: WebAssembly.Module | null;
   /**
+   * The shared memory's `ParameterMemory.parallel`: modules registered there run on the kernel
+   * threads too (an optimizer's update split across them); `null` when the memory is not shared.
+   */
+  readonly parallel: KernelParallelism | null;
+  /**
    * Splits large products between the calling thread and these helper threads (started on
-   * {@link WasmKernels.sharedMemory} with {@link WasmKernels.sharedModule}); `null` goes back to one thread.
+   * {@link WasmKernels.sharedMemory} with {@link WasmKernels.sharedModule}), and runs
+   * {@link WasmKernels.parallel}'s modules on them (loading the registered ones first); `null`
+   * goes back to one thread.
    */
   useThreads(threads: KernelThreads | null): void;
 }
@@ -253,10 +261,11 @@ export function createWasmKernels(
     sharedMemory === null
       ? new KernelMemory(exports.memory, exports.heapBase(), false)
       : new KernelMemory(sharedMemory, exports.heapBase(), true, sharedMaximumPages);
+  const parallel = sharedMemory === null ? null : new KernelParallelism(sharedMemory, memory);
   // Only a shared memory, whose views survive growth, and only while the allocator hands out resident arrays.
   const parameterMemory: ParameterMemory | null =
     sharedMemory !== null && memory.resident
-      ? { memory: sharedMemory, allocateFloat32: (length) => memory.allocateFloat32(length) }
+      ? { memory: sharedMemory, allocateFloat32: (length) => memory.allocateFloat32(length), parallel: parallel! }
       : null;
   const scratchState: MatmulScratch = {
     offsets: [0, 0, 0, 0, 0],
@@ -281,6 +290,7 @@ export function createWasmKernels(
     memory,
     sharedMemory,
     sharedModule,
+    parallel,
     useThreads: (threads) => {
       if (threads !== null && sharedMemory === null)
         throw new AnnetError(
@@ -289,6 +299,7 @@ export function createWasmKernels(
           'kernel threads need the shared-memory kernel module; this backend owns an ordinary memory',
         );
       scratchState.threads = threads;
+      parallel!.useThreads(threads);
     },
   };
 }
