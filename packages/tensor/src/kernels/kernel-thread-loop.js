@@ -21,7 +21,8 @@ const runJob = 2;
 /**
  * Serves jobs on helper `index`'s control block until the calling thread posts a negative job
  * number: waits for a job (polling for `layout.idleSpinMilliseconds`, then sleeping on a futex),
- * runs it, flags a job that threw, and reports it finished. A matmul job calls `matmulF32` with
+ * claims it (unless the calling thread took it first), runs it, flags a job that threw, and
+ * reports it finished. A matmul job calls `matmulF32` with
  * the job's words as its arguments (word i is `matmulJobFields[i]` of matmul-job.ts, which is
  * `matmulF32`'s parameter i); a load job compiles the module whose bytes the caller copied into
  * the shared memory and instantiates it on that memory, as module number `id`; a run job calls
@@ -53,10 +54,15 @@ export function runHelperLoop(kernels, memory, control, index, layout) {
   const argumentLists = Array.from({ length: layout.maxArguments + 1 }, (_, count) => new Array(count).fill(0));
   /** @type {Function[][]} the function exports of each loaded module, by module id */
   const modules = [];
+  const claimed = base + layout.claimed;
   let seen = 0;
   for (;;) {
     seen = waitForJob(control, posted, seen, layout);
     if (seen < 0) return;
+    // Claim the job (see `claimed` in kernel-threads.ts); the calling thread may have taken it
+    // already, and then runs it itself: skip it, and report nothing.
+    const previous = seen === 1 ? 0x7ffffffe : seen - 1;
+    if (Atomics.compareExchange(control, claimed, previous, seen) !== previous) continue;
     try {
       const kind = control[base + layout.kind];
       if (kind === matmulJob) {

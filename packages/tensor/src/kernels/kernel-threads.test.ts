@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnnetError } from '../errors.js';
-import { controlWords, jobKinds, kernelThreadLayout, KernelThreads } from './kernel-threads.js';
+import { controlWords, jobKinds, kernelThreadLayout, KernelThreads, previousJobNumber } from './kernel-threads.js';
 import { createMatmulJob, matmulJobFields, type MatmulJob } from './matmul-job.js';
 
 /** A job whose every field is `value`. */
@@ -71,5 +71,20 @@ describe('KernelThreads (the calling side of the helper protocol)', () => {
     expect(() => threads.wait(0, 'ParallelKernels.run', '"adagrad"')).toThrow(
       new AnnetError('INVALID_STATE', 'ParallelKernels.run', 'kernel thread 0 failed while running "adagrad"'),
     );
+  });
+
+  it('lets the calling thread take a posted job its helper has not claimed, exactly once, and never one the helper claimed', () => {
+    const control = new Int32Array(new SharedArrayBuffer(4 * controlWords));
+    const threads = new KernelThreads(control, 1, 50);
+    const { claimed } = kernelThreadLayout;
+    expect(control[claimed]).toBe(previousJobNumber(1));
+    threads.postRun(0, 0, 0, []);
+    expect(threads.take(0)).toBe(true);
+    expect(threads.take(0)).toBe(false);
+    // Job 2, claimed by the helper first (the compare-exchange the helper loop does).
+    threads.postRun(0, 0, 0, []);
+    expect(Atomics.compareExchange(control, claimed, 1, 2)).toBe(1);
+    expect(threads.take(0)).toBe(false);
+    expect(previousJobNumber(2)).toBe(1);
   });
 });

@@ -59,6 +59,12 @@ export interface KernelThreadLayout {
   readonly arguments: number;
   /** Most arguments a run job takes. */
   readonly maxArguments: number;
+  /**
+   * The number of the last job claimed, by the helper (to run it) or by the calling thread (to
+   * run it itself, when the helper has not started it by the time the caller's own part is done):
+   * whoever moves it from the previous job's number to this job's with a compare-exchange runs the job.
+   */
+  readonly claimed: number;
   /** The number of the last job finished. */
   readonly finished: number;
   /** 1 when the last job threw. */
@@ -87,6 +93,7 @@ export const kernelThreadLayout: KernelThreadLayout = {
   kind: 1,
   job: 2,
   jobWords: matmulJobWords,
+  claimed: 17,
   finished: 20,
   failed: 21,
   arguments: 24,
@@ -101,7 +108,19 @@ export const kernelThreadLayout: KernelThreadLayout = {
  * new Int32Array(new SharedArrayBuffer(4 * controlWords * helpers));
  */
 export const controlWords = kernelThreadLayout.controlWords;
-const { posted, kind, job: firstJobWord, finished, failed } = kernelThreadLayout;
+const { posted, kind, job: firstJobWord, claimed, finished, failed } = kernelThreadLayout;
+
+/**
+ * Job numbers run 1, 2, ... 0x7ffffffe, then 1 again (they stay positive int32s: a negative one
+ * means "stop"); the number before job `number`, which the `claimed` word holds until it is claimed.
+ *
+ * @example
+ * previousJobNumber(1); // 0x7ffffffe: the claimed word starts there
+ */
+export function previousJobNumber(number: number): number {
+  return number === 1 ? lastJobNumber : number - 1;
+}
+const lastJobNumber = 0x7ffffffe;
 
 /** Spins (plain loads) of the calling thread before it sleeps waiting for a helper: a product's slices end close together. */
 const spinsBeforeSleeping = 20_000;
@@ -138,6 +157,8 @@ export class KernelThreads {
     this.helpers = helpers;
     this.timeoutMilliseconds = timeoutMilliseconds;
     this.jobNumbers = new Array<number>(helpers).fill(0);
+    // Before job 1 the claimed word holds the number before it (helpers wait for a post first).
+    for (let index = 0; index < helpers; index++) Atomics.store(control, index * controlWords + claimed, lastJobNumber);
   }
 
   /** Whether {@link KernelThreads.stop} was called. */
@@ -185,10 +206,22 @@ export class KernelThreads {
     this.control[base + kind] = jobKind;
     this.control[base + failed] = 0;
     // Job numbers stay positive int32s (a negative one means "stop"): wrap before 2^31.
-    const number = this.jobNumbers[index] >= 0x7ffffffe ? 1 : this.jobNumbers[index] + 1;
+    const number = this.jobNumbers[index] >= lastJobNumber ? 1 : this.jobNumbers[index] + 1;
     this.jobNumbers[index] = number;
     Atomics.store(this.control, base + posted, number);
     Atomics.notify(this.control, base + posted);
+  }
+
+  /**
+   * Claims the job last posted to helper `index` for the calling thread, if the helper has not
+   * claimed it yet: `true` means the helper will skip it and the caller must run it (and not
+   * {@link KernelThreads.wait} for it). So a helper that is asleep, or not scheduled on a busy
+   * machine, costs at most its part run here, never a wait. Only for matmul and run jobs.
+   */
+  take(index: number): boolean {
+    const number = this.jobNumbers[index];
+    const previous = previousJobNumber(number);
+    return Atomics.compareExchange(this.control, index * controlWords + claimed, previous, number) === previous;
   }
 
   /**

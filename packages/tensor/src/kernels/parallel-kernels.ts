@@ -170,10 +170,12 @@ export class KernelParallelism implements ParallelKernels {
     } catch (error) {
       failure = error;
     }
-    // Wait for every helper, even after a failure: each writes into the memory until it is done.
+    // A part its helper has not started yet runs here; wait for the others, even after a failure:
+    // each writes into the memory until it is done.
     for (let helper = 0; helper < helpers; helper++) {
       try {
-        pool.wait(helper, runOperation, `"${exportName}"`);
+        if (pool.take(helper)) exported.apply(undefined, parts[helper] as number[]);
+        else pool.wait(helper, runOperation, `"${exportName}"`);
       } catch (error) {
         failure ??= error;
       }

@@ -118,7 +118,9 @@ const parallelMinimumMultiplyAdds = 1 << 19;
  * there are any and the product is large enough: by rows when m >= n (every part then packs all
  * of op(B)), by columns otherwise (every part packs all of op(A)), in slices that are multiples
  * of the register tile. Each output element is computed by one thread in the same order as on
- * one thread, so the result is bit-identical. `whole.scratch` points at as many packing regions
+ * one thread, so the result is bit-identical. A slice whose helper has not claimed it by the time
+ * the caller's own slice is done is run by the caller (the same job), so a sleeping or
+ * descheduled helper never makes a product slower than one thread plus its own slice. `whole.scratch` points at as many packing regions
  * of `packing` bytes as there are parts.
  */
 function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: number): void {
@@ -145,10 +147,15 @@ function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: num
   } catch (error) {
     failure = error;
   }
-  // Wait for every helper, even after a failure: each writes into C and reads its job words until it is done.
+  // A slice its helper has not started yet (asleep, or not scheduled on a busy machine) runs here,
+  // with the same job; wait for the others, even after a failure: each writes into C and reads its
+  // job words until it is done.
   for (let helper = 0; helper < posted; helper++) {
     try {
-      threads!.wait(helper);
+      if (threads!.take(helper)) {
+        sliceMatmulJob(whole, part, byRows, helper * slice, slice, whole.scratch + (helper + 1) * packing);
+        runMatmulJob(kernels, part);
+      } else threads!.wait(helper);
     } catch (error) {
       failure ??= error;
     }
