@@ -26,6 +26,8 @@ interface RegisteredModule {
   /** The calling thread's instance's function exports, in `WebAssembly.Module.exports` order (as the helpers number them). */
   readonly functions: readonly ((...parts: number[]) => unknown)[];
   readonly exportIndex: ReadonlyMap<string, number>;
+  /** Each export's name in quotes, for failure messages (made once: a run allocates nothing). */
+  readonly quoted: readonly string[];
 }
 
 function sameBytes(first: Uint8Array, second: Uint8Array): boolean {
@@ -119,6 +121,7 @@ export class KernelParallelism implements ParallelKernels {
       binary: bytes,
       functions: names.map((name) => instance.exports[name] as (...parts: number[]) => unknown),
       exportIndex: new Map(names.map((name, index) => [name, index])),
+      quoted: names.map((name) => `"${name}"`),
     };
     this.modules.push(record);
     this.byHandle.set(record.handle, record);
@@ -175,7 +178,7 @@ export class KernelParallelism implements ParallelKernels {
     for (let helper = 0; helper < helpers; helper++) {
       try {
         if (pool.take(helper)) exported.apply(undefined, parts[helper] as number[]);
-        else pool.wait(helper, runOperation, `"${exportName}"`);
+        else pool.wait(helper, runOperation, record.quoted[exportIndex]);
       } catch (error) {
         failure ??= error;
       }
