@@ -143,7 +143,7 @@ export class KernelParallelism implements ParallelKernels {
       throw new AnnetError(
         'INVALID_ARGUMENT',
         runOperation,
-        `the module has no function export "${exportName}"; it exports ${record.handle.exports.map((name) => `"${name}"`).join(', ')}`,
+        `the module has no function named "${exportName}" among its exports ${record.handle.exports.map((name) => `"${name}"`).join(', ')}`,
       );
     const threads = this.threads;
     if (parts.length > threads)
