@@ -219,6 +219,12 @@ function runMatmul(
   job.k = k;
   job.accumulate = accumulate ? 1 : 0;
   job.activation = activation;
+  // With kernel threads this copy is what costs a split product most inside a training step:
+  // measured for Dense(784, 128) forward at batch 64 on 2 threads, 166 µs with a resident input
+  // against 199 µs with an ordinary one (1.75x against 1.47x over one thread; at batch 256, 1.82x
+  // against 1.67x): the calling thread copies before posting, and the helper then reads the copy
+  // from the other core's cache. Weights the optimizer had just written cost nothing measurable.
+  // A batch placed in resident memory (residentZeros) avoids it.
   if (!residentA) heap.set(viewOf(a, aOffset, aOffset + aSpan), job.a >> 2);
   if (!residentB) heap.set(viewOf(b, bOffset, bOffset + bSpan), job.b >> 2);
   if (bias !== null && !residentBias) heap.set(viewOf(bias, biasOffset, biasOffset + n), job.bias >> 2);
