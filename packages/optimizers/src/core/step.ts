@@ -271,7 +271,7 @@ function kernelsFor(
     return null;
   if (state.kernels !== undefined && state.kernelsMemory === memory.memory) return state.kernels;
   state.kernelsMemory = memory.memory;
-  let kernels = optimizerKernelsFor(memory.memory);
+  let kernels = optimizerKernelsFor(memory.memory, memory.parallel);
   const numbers = kernels === null ? null : memory.allocateFloat32(16);
   if (numbers === null) kernels = null;
   else state.kernelNumbers = numbers;

@@ -21,7 +21,7 @@ if (typeof scope.addEventListener === 'function')
         /** @type {unknown} */ (new WebAssembly.Instance(module, { env: { memory } }).exports)
       );
       scope.postMessage('ready');
-      runHelperLoop(kernels, control, index, layout);
+      runHelperLoop(kernels, memory, control, index, layout);
       scope.close();
     },
     { once: true },

@@ -64,10 +64,13 @@ describe('browser kernel threads (Web Workers on the shared kernel memory)', () 
     const handle = await startBrowserKernelThreads({ threads: 3, createWorker: spying, canBlock: true });
     stop = handle.stop;
     expect(handle.threads).toBe(3);
-    cases.forEach(([a, b], index) => expect(Array.from(matmul(a, b).data)).toEqual(alone[index]));
-    // Both helpers really computed their slices: each reported jobs finished in its control block.
+    for (let round = 0; round < 5; round++)
+      cases.forEach(([a, b], index) => expect(Array.from(matmul(a, b).data)).toEqual(alone[index]));
+    // Both helpers really computed slices: each reported jobs finished in its control block (the
+    // calling thread runs a slice its helper has not claimed in time, so not necessarily all ten).
     const finished = (helper: number) => Atomics.load(control!, helper * controlWords + kernelThreadLayout.finished);
-    expect([finished(0), finished(1)]).toEqual([2, 2]);
+    expect(finished(0)).toBeGreaterThan(0);
+    expect(finished(1)).toBeGreaterThan(0);
   });
 
   it("refuses where the calling thread may not block (a page's main thread), and under the TypeScript kernels", async () => {

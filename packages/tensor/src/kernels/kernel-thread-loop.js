@@ -2,7 +2,8 @@
 // layout are in kernel-threads.ts). Plain JavaScript, type-checked from its JSDoc: a worker
 // starts this module as it is, from the TypeScript sources (under vitest) as from dist, with no
 // compile step and no eval'd string. It imports nothing, so any runtime with SharedArrayBuffer
-// and Atomics can run it in a thread; node/kernel-thread-worker.js does so on Node.
+// and Atomics can run it in a thread; node/kernel-thread-worker.js does so on Node and
+// browser-kernel-thread-worker.js in a Web Worker.
 
 /** @import { KernelThreadLayout } from './kernel-threads.js' */
 
@@ -12,47 +13,112 @@
  * @typedef {{ matmulF32: (...job: number[]) => void }} HelperKernels
  */
 
+/** The job kinds of kernel-threads.ts (`jobKinds`). */
+const matmulJob = 0;
+const loadJob = 1;
+const runJob = 2;
+
 /**
  * Serves jobs on helper `index`'s control block until the calling thread posts a negative job
  * number: waits for a job (polling for `layout.idleSpinMilliseconds`, then sleeping on a futex),
- * runs `matmulF32` with the job's words as its arguments (word i is `matmulJobFields[i]` of
- * matmul-job.ts, which is `matmulF32`'s parameter i), flags a job that threw, and reports it
- * finished.
+ * claims it (unless the calling thread took it first), runs it, flags a job that threw, and
+ * reports it finished. A matmul job calls `matmulF32` with
+ * the job's words as its arguments (word i is `matmulJobFields[i]` of matmul-job.ts, which is
+ * `matmulF32`'s parameter i); a load job compiles the module whose bytes the caller copied into
+ * the shared memory and instantiates it on that memory, as module number `id`; a run job calls
+ * one of a loaded module's function exports (numbered in `WebAssembly.Module.exports` order) with
+ * the float64 arguments of the control block.
  *
  * @param {HelperKernels} kernels this thread's instance of the shared kernel module
+ * @param {WebAssembly.Memory} memory the shared kernel memory, which loaded modules import as `env.memory`
  * @param {Int32Array} control the shared control words of every helper
  * @param {number} index this helper's number (its control block is `index * layout.controlWords`)
  * @param {KernelThreadLayout} layout where the words are (`kernelThreadLayout`)
  * @returns {void}
  *
  * @example
- * runHelperLoop(instance.exports, control, 0, kernelThreadLayout); // returns when stopped
+ * runHelperLoop(instance.exports, memory, control, 0, kernelThreadLayout); // returns when stopped
  */
-export function runHelperLoop(kernels, control, index, layout) {
+export function runHelperLoop(kernels, memory, control, index, layout) {
   const base = index * layout.controlWords;
   const posted = base + layout.posted;
   const job = base + layout.job;
+  const numbers = new Float64Array(
+    control.buffer,
+    control.byteOffset + 4 * (base + layout.arguments),
+    layout.maxArguments,
+  );
   /** @type {number[]} */
   const words = new Array(layout.jobWords).fill(0);
+  /** One reused argument list per argument count, so a run allocates nothing. */
+  const argumentLists = Array.from({ length: layout.maxArguments + 1 }, (_, count) => new Array(count).fill(0));
+  /** @type {Function[][]} the function exports of each loaded module, by module id */
+  const modules = [];
+  const claimed = base + layout.claimed;
   let seen = 0;
   for (;;) {
-    let spins = 0;
-    let sleepAt = 0;
-    while (Atomics.load(control, posted) === seen) {
-      if ((++spins & 1023) !== 0) continue;
-      const now = performance.now();
-      if (sleepAt === 0) sleepAt = now + layout.idleSpinMilliseconds;
-      else if (now > sleepAt) Atomics.wait(control, posted, seen);
-    }
-    seen = Atomics.load(control, posted);
+    seen = waitForJob(control, posted, seen, layout);
     if (seen < 0) return;
-    for (let word = 0; word < layout.jobWords; word++) words[word] = control[job + word];
+    // Claim the job (see `claimed` in kernel-threads.ts); the calling thread may have taken it
+    // already, and then runs it itself: skip it, and report nothing.
+    const previous = seen === 1 ? 0x7ffffffe : seen - 1;
+    if (Atomics.compareExchange(control, claimed, previous, seen) !== previous) continue;
     try {
-      kernels.matmulF32(...words);
+      const kind = control[base + layout.kind];
+      if (kind === matmulJob) {
+        for (let word = 0; word < layout.jobWords; word++) words[word] = control[job + word];
+        kernels.matmulF32(...words);
+      } else if (kind === loadJob) {
+        modules[control[job]] = load(memory, control[job + 1], control[job + 2]);
+      } else if (kind === runJob) {
+        const list = argumentLists[control[job + 2]];
+        for (let argument = 0; argument < list.length; argument++) list[argument] = numbers[argument];
+        modules[control[job]][control[job + 1]].apply(undefined, list);
+      } else throw new Error(`unknown job kind ${kind}`);
     } catch {
       Atomics.store(control, base + layout.failed, 1);
     }
     Atomics.store(control, base + layout.finished, seen);
     Atomics.notify(control, base + layout.finished);
   }
+}
+
+/**
+ * Waits until the job number at `posted` differs from `seen` and returns it: polls first, then
+ * sleeps on a futex (see `idleSpinMilliseconds` in kernel-threads.ts for why and how long).
+ *
+ * @param {Int32Array} control
+ * @param {number} posted
+ * @param {number} seen
+ * @param {KernelThreadLayout} layout
+ * @returns {number}
+ */
+function waitForJob(control, posted, seen, layout) {
+  let spins = 0;
+  let sleepAt = 0;
+  while (Atomics.load(control, posted) === seen) {
+    if ((++spins & 1023) !== 0) continue;
+    const now = performance.now();
+    if (sleepAt === 0) sleepAt = now + layout.idleSpinMilliseconds;
+    else if (now > sleepAt) Atomics.wait(control, posted, seen);
+  }
+  return Atomics.load(control, posted);
+}
+
+/**
+ * Compiles the `length` bytes at `address` of `memory` and instantiates them on it; returns the
+ * function exports in `WebAssembly.Module.exports` order (the numbering run jobs use).
+ *
+ * @param {WebAssembly.Memory} memory
+ * @param {number} address
+ * @param {number} length
+ * @returns {Function[]}
+ */
+function load(memory, address, length) {
+  // A copy: compiling reads an ordinary buffer, not the shared one.
+  const module = new WebAssembly.Module(new Uint8Array(memory.buffer, address, length).slice());
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return WebAssembly.Module.exports(module)
+    .filter((entry) => entry.kind === 'function')
+    .map((entry) => /** @type {Function} */ (instance.exports[entry.name]));
 }

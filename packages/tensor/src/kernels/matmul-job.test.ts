@@ -63,9 +63,10 @@ describe('the matmul job layout (one named ABI for the caller, the helpers and t
   });
 
   it('is what the helper loop passes to matmulF32; a job that throws is flagged, a negative job number stops the loop', () => {
-    const { controlWords, posted, job, finished, failed } = kernelThreadLayout;
+    const { controlWords, posted, job, claimed, finished, failed } = kernelThreadLayout;
     const control = new Int32Array(new SharedArrayBuffer(4 * controlWords * 2));
     const base = controlWords; // helper 1
+    control[base + claimed] = 0x7ffffffe; // as KernelThreads leaves it: the number before job 1
     writeMatmulJob(numberedJob(), control, base + job);
     control[base + posted] = 1;
     const calls: number[][] = [];
@@ -82,7 +83,7 @@ describe('the matmul job layout (one named ABI for the caller, the helpers and t
         throw new Error('kernel trapped');
       },
     };
-    runHelperLoop(kernels, control, 1, kernelThreadLayout);
+    runHelperLoop(kernels, new WebAssembly.Memory({ initial: 1 }), control, 1, kernelThreadLayout);
     expect(calls[0]).toEqual(Array.from({ length: 15 }, (_, index) => 101 + index));
     expect(calls[1][0]).toBe(-5);
     expect(calls.length).toBe(2);

@@ -13,4 +13,4 @@ const kernels = /** @type {HelperKernels} */ (
   /** @type {unknown} */ (new WebAssembly.Instance(module, { env: { memory } }).exports)
 );
 parentPort?.postMessage('ready');
-runHelperLoop(kernels, control, index, layout);
+runHelperLoop(kernels, memory, control, index, layout);
