@@ -2,6 +2,7 @@ import { softmaxCrossEntropy } from '../packages/layers/dist/index.js';
 import { gptModel } from '../packages/model/dist/index.js';
 import { AdamW, clipGradNorm } from '../packages/optimizers/dist/index.js';
 import { activeKernels, createRng, Tensor } from '../packages/tensor/dist/index.js';
+import { parameterCount, timeSteps } from './timed-steps.js';
 
 /** One GPT benchmark run: the JSON line `pnpm bench:train` prints for `model: 'gpt'`. */
 export interface GptResult {
@@ -72,11 +73,8 @@ export function trainGpt(
   const rng = createRng(seed);
   const inputs = new Tensor(new Int32Array(batch * blockSize), [batch, blockSize]);
   const targets = new Tensor(new Int32Array(batch * blockSize), [batch, blockSize]);
-  const losses: number[] = [];
   let lossGradient: Tensor | undefined;
-  let start = 0;
-  for (let iteration = 0; iteration < warmup + iterations; iteration++) {
-    if (iteration === warmup) start = performance.now();
+  const { seconds, finalLoss } = timeSteps(warmup, iterations, (iteration) => {
     for (let row = 0; row < batch; row++) {
       const offset = Math.floor(rng.uniform() * (tokens.length - blockSize - 1));
       (inputs.data as Int32Array).set(tokens.subarray(offset, offset + blockSize), row * blockSize);
@@ -89,13 +87,11 @@ export function trainGpt(
       lossGradient === undefined ? {} : { out: lossGradient },
     );
     lossGradient = gradient;
-    losses.push(loss);
     model.backward({ logits: gradient });
     clipGradNorm(model, 1);
     optimizer.step(model);
-  }
-  const seconds = (performance.now() - start) / 1000;
-  const last = losses.slice(-10);
+    return loss;
+  });
   return {
     model: 'gpt',
     backend: activeKernels().name,
@@ -104,7 +100,7 @@ export function trainGpt(
     iterations,
     tokensPerSecond: Math.round((iterations * batch * blockSize) / seconds),
     msPerIteration: Number(((seconds * 1000) / iterations).toFixed(2)),
-    finalLoss: Number((last.reduce((sum, value) => sum + value, 0) / last.length).toFixed(4)),
-    parameters: model.parameters().reduce((sum, parameter) => sum + parameter.value.length, 0),
+    finalLoss,
+    parameters: parameterCount(model),
   };
 }

@@ -8,6 +8,7 @@ import { resolveSettings } from '../apps/train-demo/dist/settings.js';
 import { softmaxCrossEntropy } from '../packages/layers/dist/index.js';
 import { activeKernels, Tensor } from '../packages/tensor/dist/index.js';
 import { pixels, type SyntheticMnist } from './synthetic-mnist.js';
+import { parameterCount, timeSteps } from './timed-steps.js';
 
 /** The demo's resnet settings (AdamW lr 2e-3, batch 64), the schedule held constant (a per-step scalar that costs nothing). */
 export const resnetSettings = () =>
@@ -42,11 +43,8 @@ export function trainResnet(data: SyntheticMnist, iterations: number, warmup: nu
   const batch = settings.batchSize;
   const images = new Tensor(new Float32Array(batch * pixels), [batch, 1, 28, 28]);
   const labels = new Tensor(new Int32Array(batch), [batch]);
-  const losses: number[] = [];
   let lossGradient: Tensor | undefined;
-  let start = 0;
-  for (let iteration = 0; iteration < warmup + iterations; iteration++) {
-    if (iteration === warmup) start = performance.now();
+  const { seconds, finalLoss } = timeSteps(warmup, iterations, (iteration) => {
     for (let row = 0; row < batch; row++) {
       const sample = (iteration * batch + row) % data.samples;
       (images.data as Float32Array).set(data.inputs.subarray(sample * pixels, (sample + 1) * pixels), row * pixels);
@@ -59,12 +57,10 @@ export function trainResnet(data: SyntheticMnist, iterations: number, warmup: nu
       lossGradient === undefined ? {} : { out: lossGradient },
     );
     lossGradient = gradient;
-    losses.push(loss);
     model.backward({ digit: gradient });
     optimizer.step(model);
-  }
-  const seconds = (performance.now() - start) / 1000;
-  const last = losses.slice(-10);
+    return loss;
+  });
   return {
     model: 'resnet',
     backend: activeKernels().name,
@@ -72,7 +68,7 @@ export function trainResnet(data: SyntheticMnist, iterations: number, warmup: nu
     iterations,
     samplesPerSecond: Math.round((iterations * batch) / seconds),
     msPerStep: Number(((seconds * 1000) / iterations).toFixed(2)),
-    finalLoss: Number((last.reduce((sum, value) => sum + value, 0) / last.length).toFixed(4)),
-    parameters: model.parameters().reduce((sum, parameter) => sum + parameter.value.length, 0),
+    finalLoss,
+    parameters: parameterCount(model),
   };
 }

@@ -6,6 +6,7 @@ import { buildOptimizer } from '../apps/train-demo/dist/optimizer-factory.js';
 import { buildTagger, taggingLoss } from '../apps/train-demo/dist/tag/tag-model.js';
 import { resolveTagSettings } from '../apps/train-demo/dist/tag/tag-settings.js';
 import { activeKernels, createRng, Tensor } from '../packages/tensor/dist/index.js';
+import { parameterCount, timeSteps } from './timed-steps.js';
 
 /**
  * The shape of the demo's Brown tagger: its vocabularies over the full corpus (27,000 word ids
@@ -94,11 +95,8 @@ export function trainTagger(data: TaggedSentences, iterations: number, warmup: n
   const { length } = data;
   const inputs = new Tensor(new Int32Array(batch * length), [batch, length]);
   const targets = new Tensor(new Int32Array(batch * length), [batch, length]);
-  const losses: number[] = [];
   let lossGradient: Tensor | undefined;
-  let start = 0;
-  for (let iteration = 0; iteration < warmup + iterations; iteration++) {
-    if (iteration === warmup) start = performance.now();
+  const { seconds, finalLoss } = timeSteps(warmup, iterations, (iteration) => {
     for (let row = 0; row < batch; row++) {
       const sentence = (iteration * batch + row) % data.count;
       (inputs.data as Int32Array).set(data.words.subarray(sentence * length, (sentence + 1) * length), row * length);
@@ -107,12 +105,10 @@ export function trainTagger(data: TaggedSentences, iterations: number, warmup: n
     const logits = model.forward(inputs, { training: true });
     const { loss, gradient } = taggingLoss(logits, targets, lossGradient === undefined ? {} : { out: lossGradient });
     lossGradient = gradient;
-    losses.push(loss);
     model.backward(gradient, { inputGradient: false });
     optimizer.step(model);
-  }
-  const seconds = (performance.now() - start) / 1000;
-  const last = losses.slice(-10);
+    return loss;
+  });
   return {
     model: 'lstm',
     backend: activeKernels().name,
@@ -121,7 +117,7 @@ export function trainTagger(data: TaggedSentences, iterations: number, warmup: n
     iterations,
     tokensPerSecond: Math.round((iterations * batch * length) / seconds),
     msPerStep: Number(((seconds * 1000) / iterations).toFixed(2)),
-    finalLoss: Number((last.reduce((sum, value) => sum + value, 0) / last.length).toFixed(4)),
-    parameters: model.parameters().reduce((sum, parameter) => sum + parameter.value.length, 0),
+    finalLoss,
+    parameters: parameterCount(model),
   };
 }
