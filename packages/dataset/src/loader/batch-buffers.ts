@@ -1,10 +1,17 @@
-import { allocate, type DType, type TypedArrayFor } from '@annet/tensor';
+import { allocate, residentZeros, type DType, type TypedArrayFor } from '@annet/tensor';
 
 /**
  * Where batch arrays come from. A fresh allocation per batch by default; with
  * `reuseBuffers` a ring of `slots` buffer sets, so a yielded batch stays valid until `slots - 1`
  * more batches have been produced (the loader sizes the ring so that is "until you ask for the
  * next batch").
+ *
+ * The ring's float32 arrays are long-lived, so they are placed where the active kernels read
+ * them in place (`residentZeros`: the WebAssembly backend's memory when it has one, an ordinary
+ * array otherwise): a model's first products then read the batch without copying it. Measured on
+ * the MLP 784-128-64-10 at batch 64 with two kernel threads: the first layer's forward product
+ * 195 → 165 µs and its weight gradient 175 → 141 µs. Fresh per-batch arrays stay ordinary (the
+ * kernels' memory never shrinks, so it is not for short-lived arrays).
  */
 export class BatchBuffers {
   private readonly ring: Map<string, Float32Array | Float64Array | Int32Array>[];
@@ -25,7 +32,8 @@ export class BatchBuffers {
     const key = `${name}:${dtype}`;
     let array = slot.get(key) as TypedArrayFor[D] | undefined;
     if (!array || array.length < length) {
-      array = allocate(dtype, length);
+      array =
+        dtype === 'float32' ? (residentZeros([length]).data as TypedArrayFor[D]) : allocate(dtype, length);
       slot.set(key, array);
     }
     return (array.length === length ? array : array.subarray(0, length)) as TypedArrayFor[D];

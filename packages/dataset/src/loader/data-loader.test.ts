@@ -1,4 +1,4 @@
-import { AnnetError, Tensor, rngFromState } from '@annet/tensor';
+import { AnnetError, Tensor, jsKernels, residentParameterMemory, rngFromState, useKernels } from '@annet/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArrayDataset } from '../datasets/array-dataset.js';
@@ -111,14 +111,45 @@ describe('DataLoader batches', () => {
 
   it('reuses one set of batch arrays with reuseBuffers, and the values are right when received', () => {
     const loader = new DataLoader(numbered(7), { batchSize: 3, reuseBuffers: true });
-    const buffers = new Set<ArrayBufferLike>();
+    // The float32 inputs live in the kernels' shared memory, which all resident arrays share: the
+    // array is told apart by its buffer and byte offset (the short last batch is a view of it).
+    const inputArrays = new Set<string>();
+    const targetArrays = new Set<ArrayBufferLike>();
     const seen: number[][] = [];
     for (const batch of loader) {
-      buffers.add(batch.inputs.data.buffer);
+      inputArrays.add(`${batch.inputs.data.byteOffset}`);
+      targetArrays.add(batch.targets.data.buffer);
       seen.push(targetsOf(batch));
     }
-    expect(buffers.size).toBe(1);
+    expect(inputArrays.size).toBe(1);
+    expect(targetArrays.size).toBe(1);
     expect(seen).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+  });
+
+  it("places reused float32 batch arrays in the kernels' memory, fresh ones in ordinary arrays", () => {
+    const reused = [...new DataLoader(numbered(4), { batchSize: 2, reuseBuffers: true })];
+    // residentParameterMemory answers only for float32 views of the WebAssembly backend's shared memory.
+    expect(residentParameterMemory(reused[0].inputs.data as Float32Array)).toBeDefined();
+    expect(reused[1].inputs.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(reused[1].inputs.toArray()).toEqual([
+      [2, 20],
+      [3, 30],
+    ]);
+    // int32 targets have no kernel memory to live in.
+    expect(reused[1].targets.data.buffer).toBeInstanceOf(ArrayBuffer);
+    const fresh = [...new DataLoader(numbered(4), { batchSize: 2 })];
+    expect(fresh[0].inputs.data.buffer).toBeInstanceOf(ArrayBuffer);
+    const previous = useKernels(jsKernels);
+    try {
+      const underTypeScriptKernels = [...new DataLoader(numbered(4), { batchSize: 2, reuseBuffers: true })];
+      expect(underTypeScriptKernels[0].inputs.data.buffer).toBeInstanceOf(ArrayBuffer);
+      expect(underTypeScriptKernels[1].inputs.toArray()).toEqual([
+        [2, 20],
+        [3, 30],
+      ]);
+    } finally {
+      useKernels(previous);
+    }
   });
 
   it('gives the same batches through for await, with and without prefetch', async () => {

@@ -31,7 +31,9 @@ export interface DataLoaderOptions<S, B> {
   readonly prefetch?: number;
   /**
    * Reuse batch arrays: a batch is valid only until the next one is requested (default false).
-   * Applies to the default collate; a custom collate allocates what it returns.
+   * Applies to the default collate; a custom collate allocates what it returns. The reused
+   * float32 arrays live in the kernels' memory (`residentZeros` of `@annet/tensor`), where a
+   * model's products read them without a copy; `fit` and `evaluate` batch this way.
    */
   readonly reuseBuffers?: boolean;
   /** Shuffle a stream through a buffer of this many samples (streams only; needed with `shuffle`). */
