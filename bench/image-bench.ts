@@ -39,10 +39,10 @@ function printCeiling(threads: number): void {
  * await benchImages(syntheticMnist(10_000, 1));
  */
 export async function benchImages(data: SyntheticMnist): Promise<void> {
-  const { samples, epochs, cnnEpochs, seed, batches, withPhases } = settings;
+  const { samples, epochs, warmupEpochs, cnnEpochs, seed, batches, withPhases } = settings;
   describe(
     'mlp',
-    `MLP 784-128-64-10 (ReLU), Adam lr 1e-3, seeded synthetic MNIST, ${samples} samples x ${epochs} epoch${epochs === 1 ? '' : 's'}`,
+    `MLP 784-128-64-10 (ReLU), Adam lr 1e-3, seeded synthetic MNIST, ${samples} samples x ${epochs} timed epoch${epochs === 1 ? '' : 's'} after ${warmupEpochs} untimed (both sides)`,
   );
   describe(
     'cnn',
@@ -51,7 +51,9 @@ export async function benchImages(data: SyntheticMnist): Promise<void> {
   for (const model of settings.models.filter((name): name is ModelName => name === 'mlp' || name === 'cnn')) {
     const modelEpochs = model === 'cnn' ? cnnEpochs : epochs;
     await forEachBackend(model, model === 'cnn' ? settings.cnnBackends : settings.backends, (backend, threads) => {
-      for (const batch of batches) print({ ...train(model, data, batch, modelEpochs, seed, withPhases), threads });
+      const warmup = model === 'mlp' ? warmupEpochs : 0;
+      for (const batch of batches)
+        print({ ...train(model, data, batch, modelEpochs, seed, withPhases, warmup), threads });
       if (withPhases && model === 'mlp' && (backend === 'auto' || backend === 'threads')) printCeiling(threads);
     });
   }
@@ -59,7 +61,7 @@ export async function benchImages(data: SyntheticMnist): Promise<void> {
   const lines = withDataFiles({ 'inputs.f32': data.inputs, 'labels.i32': data.labels }, (folder) =>
     runPythonScript(
       'numpy_mlp.py',
-      [folder, String(samples), String(epochs), String(seed), ...batches.map(String)],
+      [folder, String(samples), String(warmupEpochs), String(epochs), String(seed), ...batches.map(String)],
       'mlp',
       'numpy',
     ),

@@ -4,12 +4,12 @@
 784-128-64-10, ReLU, softmax cross-entropy, Adam (lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8: PyTorch's and @annet/optimizers' defaults),
 float32 throughout, one BLAS thread (set by the caller through OPENBLAS_NUM_THREADS and friends
 before NumPy loads). The data come from the files bench/train.ts writes, so both sides train on
-identical bytes. Prints one JSON line per batch size, in the same fields as the annet side:
+identical bytes. The first WARMUP_EPOCHS epochs are untimed, as on the annet side. Prints one JSON line per batch size, in the same fields as the annet side:
   {"model":"mlp","batch":64,"samplesPerSecond":...,"msPerStep":...,"finalLoss":...,"backend":"numpy"}
 finalLoss is the mean training loss over the last epoch. The last partial batch of an epoch is
 dropped on both sides. Exits 0 with {"skipped": "..."} when NumPy is missing.
 
-Usage: numpy_mlp.py DATA_DIR SAMPLES EPOCHS SEED BATCH [BATCH ...]
+Usage: numpy_mlp.py DATA_DIR SAMPLES WARMUP_EPOCHS EPOCHS SEED BATCH [BATCH ...]
 """
 import json
 import os
@@ -18,20 +18,20 @@ import time
 
 
 def main(argv):
-    if len(argv) < 5:
-        print("usage: numpy_mlp.py DATA_DIR SAMPLES EPOCHS SEED BATCH [BATCH ...]", file=sys.stderr)
+    if len(argv) < 6:
+        print("usage: numpy_mlp.py DATA_DIR SAMPLES WARMUP_EPOCHS EPOCHS SEED BATCH [BATCH ...]", file=sys.stderr)
         return 2
     try:
         import numpy as np
     except ImportError:
         print(json.dumps({"model": "mlp", "backend": "numpy", "skipped": "numpy is not installed"}, separators=(",", ":")))
         return 0
-    data_dir, samples, epochs, seed = argv[0], int(argv[1]), int(argv[2]), int(argv[3])
-    batches = [int(value) for value in argv[4:]]
+    data_dir, samples, warmup_epochs, epochs, seed = argv[0], int(argv[1]), int(argv[2]), int(argv[3]), int(argv[4])
+    batches = [int(value) for value in argv[5:]]
     inputs = np.fromfile(os.path.join(data_dir, "inputs.f32"), dtype="<f4").reshape(samples, 784)
     labels = np.fromfile(os.path.join(data_dir, "labels.i32"), dtype="<i4")
     for batch in batches:
-        print(json.dumps(train(np, inputs, labels, batch, epochs, seed), separators=(",", ":")), flush=True)
+        print(json.dumps(train(np, inputs, labels, batch, warmup_epochs, epochs, seed), separators=(",", ":")), flush=True)
     return 0
 
 
@@ -44,7 +44,7 @@ def he_normal(np, rng, fan_in, fan_out):
     return (rng.standard_normal(size=(fan_in, fan_out)) * np.sqrt(2.0 / fan_in)).astype(np.float32)
 
 
-def train(np, inputs, labels, batch, epochs, seed):
+def train(np, inputs, labels, batch, warmup_epochs, epochs, seed):
     rng = np.random.default_rng(seed)
     sizes = [784, 128, 64, 10]
     params = []
@@ -64,7 +64,9 @@ def train(np, inputs, labels, batch, epochs, seed):
     step = 0
     epoch_loss = 0.0
     start = time.perf_counter()
-    for _ in range(epochs):
+    for epoch in range(warmup_epochs + epochs):
+        if epoch == warmup_epochs:
+            start = time.perf_counter()
         order = rng.permutation(samples)
         epoch_loss = 0.0
         for index in range(steps_per_epoch):

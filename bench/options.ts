@@ -26,6 +26,8 @@ for (const name of requested)
 /** The parsed options, with their defaults. */
 export const settings = {
   epochs: Number(option('epochs', '3')),
+  /** Untimed epochs of the MLP before its timed ones, on both sides (NumPy too): the steady state is what is compared. */
+  warmupEpochs: Number(option('warmup-epochs', '1')),
   /** Epochs of the CNN (1: its 3 epochs alone took about 4 minutes over both batch sizes and backends). */
   cnnEpochs: Number(option('cnn-epochs', '1')),
   samples: Number(option('samples', '10000')),
@@ -60,7 +62,8 @@ export const settings = {
 export function childArguments(overrides: Partial<Record<keyof typeof settings, unknown>>): string[] {
   const merged = { ...settings, ...overrides } as typeof settings;
   return [
-    ...['--epochs', String(merged.epochs), '--cnn-epochs', String(merged.cnnEpochs)],
+    ...['--epochs', String(merged.epochs), '--warmup-epochs', String(merged.warmupEpochs)],
+    ...['--cnn-epochs', String(merged.cnnEpochs)],
     ...['--samples', String(merged.samples), '--seed', String(merged.seed), '--batches', merged.batches.join(',')],
     ...['--models', merged.models.join(','), '--backends', merged.backends.join(',')],
     ...['--cnn-backends', merged.cnnBackends.join(','), '--step-backends', merged.stepBackends.join(',')],

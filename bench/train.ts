@@ -11,7 +11,8 @@
 // line per run, then the ratios annet/reference; at the end one Markdown table per workload on
 // stderr (bench/report.ts), and with --phases the MLP's phase profile and matmul ceiling.
 //
-// Options: --models mlp,cnn,gpt,lstm,resnet (all), --epochs N (3, MLP), --cnn-epochs N (1),
+// Options: --models mlp,cnn,gpt,lstm,resnet (all), --epochs N (3, MLP), --warmup-epochs N (1 untimed
+//   MLP epoch first, on both sides), --cnn-epochs N (1),
 //   --samples N (10000), --seed N (1), --batches 64,256 (MLP, CNN),
 //   --backends auto,threads,relaxed,js (MLP), --cnn-backends auto,threads,
 //   --step-backends auto,threads (GPT, LSTM, ResNet), --gpt-iterations N (30),
