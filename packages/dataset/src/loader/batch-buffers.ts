@@ -32,8 +32,7 @@ export class BatchBuffers {
     const key = `${name}:${dtype}`;
     let array = slot.get(key) as TypedArrayFor[D] | undefined;
     if (!array || array.length < length) {
-      array =
-        dtype === 'float32' ? (residentZeros([length]).data as TypedArrayFor[D]) : allocate(dtype, length);
+      array = dtype === 'float32' ? (residentZeros([length]).data as TypedArrayFor[D]) : allocate(dtype, length);
       slot.set(key, array);
     }
     return (array.length === length ? array : array.subarray(0, length)) as TypedArrayFor[D];
