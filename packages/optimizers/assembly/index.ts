@@ -268,3 +268,69 @@ export function lion(value: usize, gradient: usize, momentum: usize, length: i32
     store<f32>(momentum + at, beta2 * m + keep2 * g);
   }
 }
+
+// Row-strided passes: the kernel above applied to `rows` runs of `length` elements, `stride`
+// elements apart (a range of columns of a row-major [rows, stride] parameter, where every array
+// of the pass shares the layout). Kernel threads split a 2-D parameter this way, so that each
+// thread updates the columns its own share of the layer's products read and wrote (see
+// splitKernels in src/kernels/optimizer-kernels.ts). An address of 0 (an array the kernel does not
+// read) stays 0. Each element goes through the same float32 operations as in the whole pass.
+
+// @ts-ignore: decorator
+@inline function advance(address: usize, bytes: usize): usize {
+  return address === 0 ? 0 : address + bytes;
+}
+
+export function sgdRows(value: usize, gradient: usize, buffer: usize, length: i32, numbers: usize, first: i32, nesterov: i32, rows: i32, stride: i32): void {
+  const bytes = <usize>stride << 2;
+  for (let row = 0; row < rows; row++) {
+    sgd(value, gradient, buffer, length, numbers, first, nesterov);
+    value += bytes;
+    gradient += bytes;
+    buffer = advance(buffer, bytes);
+  }
+}
+
+export function adaptiveMomentsRows(value: usize, gradient: usize, firstMoment: usize, secondMoment: usize, maxSecondMoment: usize, length: i32, numbers: usize, amsgrad: i32, rows: i32, stride: i32): void {
+  const bytes = <usize>stride << 2;
+  for (let row = 0; row < rows; row++) {
+    adaptiveMoments(value, gradient, firstMoment, secondMoment, maxSecondMoment, length, numbers, amsgrad);
+    value += bytes;
+    gradient += bytes;
+    firstMoment += bytes;
+    secondMoment += bytes;
+    maxSecondMoment = advance(maxSecondMoment, bytes);
+  }
+}
+
+export function rmspropRows(value: usize, gradient: usize, squareAverage: usize, momentumBuffer: usize, gradientAverage: usize, length: i32, numbers: usize, centered: i32, rows: i32, stride: i32): void {
+  const bytes = <usize>stride << 2;
+  for (let row = 0; row < rows; row++) {
+    rmsprop(value, gradient, squareAverage, momentumBuffer, gradientAverage, length, numbers, centered);
+    value += bytes;
+    gradient += bytes;
+    squareAverage += bytes;
+    momentumBuffer = advance(momentumBuffer, bytes);
+    gradientAverage = advance(gradientAverage, bytes);
+  }
+}
+
+export function adagradRows(value: usize, gradient: usize, sum: usize, length: i32, numbers: usize, rows: i32, stride: i32): void {
+  const bytes = <usize>stride << 2;
+  for (let row = 0; row < rows; row++) {
+    adagrad(value, gradient, sum, length, numbers);
+    value += bytes;
+    gradient += bytes;
+    sum += bytes;
+  }
+}
+
+export function lionRows(value: usize, gradient: usize, momentum: usize, length: i32, numbers: usize, rows: i32, stride: i32): void {
+  const bytes = <usize>stride << 2;
+  for (let row = 0; row < rows; row++) {
+    lion(value, gradient, momentum, length, numbers);
+    value += bytes;
+    gradient += bytes;
+    momentum += bytes;
+  }
+}

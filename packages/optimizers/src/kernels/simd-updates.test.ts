@@ -47,7 +47,19 @@ describe('the WebAssembly SIMD updates', () => {
         WebAssembly.Module.exports(module)
           .map((entry) => entry.name)
           .sort(),
-      ).toEqual(['adagrad', 'adaptiveMoments', 'lion', 'memory', 'rmsprop', 'sgd']);
+      ).toEqual([
+        'adagrad',
+        'adagradRows',
+        'adaptiveMoments',
+        'adaptiveMomentsRows',
+        'lion',
+        'lionRows',
+        'memory',
+        'rmsprop',
+        'rmspropRows',
+        'sgd',
+        'sgdRows',
+      ]);
     }
   });
 
