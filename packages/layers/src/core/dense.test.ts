@@ -1,16 +1,5 @@
 import fc from 'fast-check';
-import {
-  AnnetError,
-  activeKernels,
-  createRng,
-  randomNormal,
-  sum,
-  tensor,
-  Tensor,
-  transpose,
-  useKernels,
-  type Kernels,
-} from '@annet/tensor';
+import { AnnetError, createRng, randomNormal, sum, tensor, Tensor, transpose } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
 import { initializers } from '../initializers/initializers.js';
 import { checkLayerGradients, expectGradientsToMatch, randomInput } from '../testing/gradient-check.js';
@@ -32,35 +21,6 @@ describe('Dense', () => {
     const [weights, biases] = dense.parameters();
     expect(Array.from(weights.grad)).toEqual([1, 2, 3, 2, 4, 6]);
     expect(Array.from(biases.grad)).toEqual([1, 2, 3]);
-  });
-
-  it('asks kernel threads to split the products over W by columns (forward, weight gradient), not dX', () => {
-    // The optimizers split a 2-D parameter's update by the same column ranges (splitColumns).
-    const base = activeKernels();
-    const calls: string[] = [];
-    const note = (args: { m: number; n: number; k: number; splitColumns?: boolean }) =>
-      calls.push(`${args.m}x${args.k}x${args.n} ${args.splitColumns === true ? 'columns' : 'default'}`);
-    const recording: Kernels = {
-      ...base,
-      name: 'recording',
-      matmulFloat32: (args) => (note(args), base.matmulFloat32(args)),
-    };
-    if (base.matmulBiasActivationFloat32 !== undefined) {
-      const fused = base.matmulBiasActivationFloat32.bind(base);
-      recording.matmulBiasActivationFloat32 = (args, bias, offset, activation) => (
-        note(args),
-        fused(args, bias, offset, activation)
-      );
-    }
-    const previous = useKernels(recording);
-    try {
-      const dense = new Dense(6, 4, { activation: 'relu', seed: 3 });
-      dense.forward(randomNormal([5, 6], createRng(1)), { training: true });
-      dense.backward(randomNormal([5, 4], createRng(2)));
-    } finally {
-      useKernels(previous);
-    }
-    expect(calls).toEqual(['5x6x4 columns', '6x5x4 columns', '5x4x6 default']);
   });
 
   it('backward matches central differences over random shapes and seeds', () => {

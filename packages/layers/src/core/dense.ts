@@ -99,14 +99,8 @@ export class Dense extends BaseLayer {
     this.weights = this.weightsParameter.tensor;
     this.biases = this.biasesParameter?.tensor;
     // Bias (and ReLU) ride in the matmul; sigmoid and tanh follow it in place.
-    // With kernel threads both products that touch W's columns give each thread the same column
-    // range, as the optimizer's split of W does (splitColumns in @annet/tensor's matmul).
-    this.forwardOptions = {
-      bias: this.biases,
-      activation: this.activation === 'relu' ? 'relu' : 'linear',
-      splitColumns: true,
-    };
-    this.weightGradientOptions = { transposeA: true, out: this.weightsParameter.gradient, splitColumns: true };
+    this.forwardOptions = { bias: this.biases, activation: this.activation === 'relu' ? 'relu' : 'linear' };
+    this.weightGradientOptions = { transposeA: true, out: this.weightsParameter.gradient };
     this.initialize(initialRng(options));
   }
 

@@ -271,9 +271,7 @@ function kernelsFor(
     return null;
   if (state.kernels !== undefined && state.kernelsMemory === memory.memory) return state.kernels;
   state.kernelsMemory = memory.memory;
-  // A 2-D parameter's pass is split by columns across kernel threads (see splitKernels).
-  const columns = parameter.shape.length === 2 ? parameter.shape[1] : 0;
-  let kernels = optimizerKernelsFor(memory.memory, memory.parallel, columns);
+  let kernels = optimizerKernelsFor(memory.memory, memory.parallel);
   const numbers = kernels === null ? null : memory.allocateFloat32(16);
   if (numbers === null) kernels = null;
   else state.kernelNumbers = numbers;

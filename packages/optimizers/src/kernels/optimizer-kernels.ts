@@ -99,41 +99,23 @@ function compiledModules(): typeof modules {
  * numbers.set([0.01, 1, 0, 1e-10]); // rate, sign, weight decay, ε, in a Float32Array in the same memory
  * kernels?.adagrad(value.byteOffset, grad.byteOffset, sum.byteOffset, value.length, numbers.byteOffset);
  */
-export function optimizerKernelsFor(
-  memory: WebAssembly.Memory,
-  parallel?: ParallelKernels,
-  columns = 0,
-): OptimizerKernels | null {
+export function optimizerKernelsFor(memory: WebAssembly.Memory, parallel?: ParallelKernels): OptimizerKernels | null {
   const direct = directKernelsFor(memory);
   if (direct === null || parallel === undefined || !isShared(memory)) return direct;
-  let known = boundParallel.get(parallel);
-  if (known === undefined) {
-    let module: ParallelModule | null = null;
-    try {
-      module = parallel.register(compiledModules()!.sharedBytes);
-    } catch {
-      // A memory owner that cannot run the module on its threads: one thread, as without `parallel`.
-    }
-    known = { module, byColumns: new Map() };
-    boundParallel.set(parallel, known);
+  const known = boundParallel.get(parallel);
+  if (known !== undefined) return known;
+  let kernels = direct;
+  try {
+    kernels = splitKernels(direct, parallel, parallel.register(compiledModules()!.sharedBytes));
+  } catch {
+    // A memory owner that cannot run the module on its threads: one thread, as without `parallel`.
   }
-  if (known.module === null) return direct;
-  let kernels = known.byColumns.get(columns);
-  if (kernels === undefined) {
-    kernels = splitKernels(direct, parallel, known.module, columns);
-    known.byColumns.set(columns, kernels);
-  }
+  boundParallel.set(parallel, kernels);
   return kernels;
 }
 
-/**
- * Per `parallel`: the module registered with it (once; `null` when it refused it) and the
- * splitting kernels made for each row length (0: split into contiguous ranges).
- */
-const boundParallel = new WeakMap<
-  ParallelKernels,
-  { readonly module: ParallelModule | null; readonly byColumns: Map<number, OptimizerKernels> }
->();
+/** The splitting kernels for each `parallel`, so the module is registered once. */
+const boundParallel = new WeakMap<ParallelKernels, OptimizerKernels>();
 
 function directKernelsFor(memory: WebAssembly.Memory): OptimizerKernels | null {
   const known = bound.get(memory);
@@ -182,50 +164,23 @@ const lengthArgument = { sgd: 3, adaptiveMoments: 5, rmsprop: 5, adagrad: 3, lio
 /** How many arguments each kernel takes. */
 const argumentCount = { sgd: 7, adaptiveMoments: 8, rmsprop: 8, adagrad: 5, lion: 5 } as const;
 type KernelName = keyof typeof lengthArgument;
-/** The row-strided form of each kernel (assembly/index.ts): its arguments, then rows and the row stride in elements. */
-const rowsExports = {
-  sgd: 'sgdRows',
-  adaptiveMoments: 'adaptiveMomentsRows',
-  rmsprop: 'rmspropRows',
-  adagrad: 'adagradRows',
-  lion: 'lionRows',
-} as const;
 
 /**
- * Column ranges of a 2-D parameter's split are multiples of this many columns: the register tile
- * width of @annet/tensor's matmul kernel, whose threads take output-column slices of the same
- * size (`ceil(n / threads / 8) · 8`, the calling thread the last), so a Dense layer's products
- * with `splitColumns` and its optimizer step divide the weights alike.
- */
-const columnAlignment = 8;
-
-/**
- * `direct`'s kernels, with a large parameter's pass split across the threads of `parallel`, the
- * calling thread taking the last part. Given `columns`, the row length of a row-major 2-D
- * parameter (a multiple of 4, at least two alignments wide), each thread takes a range of columns
- * across every row (the `<kernel>Rows` exports): the columns its share of the layer's products
- * read and wrote (see {@link columnAlignment}), so the weights, gradients and state stay in its
- * core's cache. Measured on the MLP 784-128-64-10 at batch 64 on 2 threads: the calling thread's
- * half of the first weights' Adam pass took 123 µs split by rows, whose weights the other thread
- * had read in the forward product, and 54 µs when no other thread had touched them. Otherwise the
- * pass is split into contiguous ranges.
- *
- * Either way every range starts at a multiple of 4 elements and spans a multiple of 4 but the
- * last, so each element goes through the same four-wide or scalar-tail code as on one thread,
- * with the same numbers: the results are bit-identical to one thread's. Smaller parameters, and
- * any call while one thread runs, go to `direct`. Nothing is allocated per call once each thread
- * count has been seen.
+ * `direct`'s kernels, with a large parameter's pass split into contiguous ranges, one per thread
+ * of `parallel` (the calling thread takes the last): every range but the last is a multiple of 4
+ * elements and every range starts at a multiple of 4, so each element goes through the same
+ * four-wide or scalar-tail code as on one thread, with the same numbers: the results are
+ * bit-identical to one thread's. Smaller parameters, and any call while one thread runs, go to
+ * `direct`. Nothing is allocated per call once each thread count has been seen.
  *
  * @example
  * const kernels = splitKernels(direct, parallel, parallel.register(bytes));
  * kernels.adagrad(value.byteOffset, grad.byteOffset, sum.byteOffset, value.length, numbers.byteOffset);
- * splitKernels(direct, parallel, module, 128); // a [784, 128] weight: each thread takes 64 of its columns
  */
 export function splitKernels(
   direct: OptimizerKernels,
   parallel: ParallelKernels,
   module: ParallelModule,
-  columns = 0,
 ): OptimizerKernels {
   const whole: { [name in KernelName]: number[] } = {
     sgd: new Array<number>(argumentCount.sgd).fill(0),
@@ -242,41 +197,9 @@ export function splitKernels(
     adagrad: [],
     lion: [],
   };
-  /** Per kernel and part count, the column parts' argument lists (the `<kernel>Rows` exports take rows and stride after the kernel's own). */
-  const columnPartLists: { [name in KernelName]: number[][][] } = {
-    sgd: [],
-    adaptiveMoments: [],
-    rmsprop: [],
-    adagrad: [],
-    lion: [],
-  };
-  const byColumns = columns >= 2 * columnAlignment && columns % 4 === 0;
-  const splitColumns = (name: KernelName, rows: number, threads: number): void => {
-    const width = columnAlignment * Math.ceil(columns / threads / columnAlignment);
-    const count = Math.ceil(columns / width);
-    const parts = (columnPartLists[name][count] ??= Array.from({ length: count }, () =>
-      new Array<number>(argumentCount[name] + 2).fill(0),
-    ));
-    const lengthAt = lengthArgument[name];
-    const arguments_ = whole[name];
-    for (let part = 0; part < count; part++) {
-      const start = part * width;
-      const list = parts[part];
-      for (let index = 0; index < arguments_.length; index++) list[index] = arguments_[index];
-      for (let index = 0; index < lengthAt; index++) if (list[index] !== 0) list[index] += 4 * start;
-      list[lengthAt] = part === count - 1 ? columns - start : width;
-      list[arguments_.length] = rows;
-      list[arguments_.length + 1] = columns;
-    }
-    parallel.run(module, rowsExports[name], parts);
-  };
   const split = (name: KernelName, length: number): boolean => {
     const threads = parallel.threads;
     if (threads < 2 || length < parallelMinimumElements) return false;
-    if (byColumns && length % columns === 0) {
-      splitColumns(name, length / columns, threads);
-      return true;
-    }
     const count = Math.min(threads, Math.floor(length / (parallelMinimumElements / 2)));
     const parts = (partLists[name][count] ??= Array.from({ length: count }, () =>
       new Array<number>(argumentCount[name]).fill(0),

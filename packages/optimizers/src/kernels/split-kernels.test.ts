@@ -83,61 +83,6 @@ describe('the SIMD updates split across threads (ParameterMemory.parallel)', () 
     }
   }
 
-  // 2-D parameters: [1570, 28] splits into column ranges 16 + 12 on 3 threads (width
-  // 8·ceil(28 / 3 / 8) = 16, so two parts), [300, 64] into 24 + 24 + 16; [1000, 18] (18 not a
-  // multiple of 4) and [4100, 12] (narrower than two 8-column alignments) into contiguous ranges.
-  const matrices: { shape: [number, number]; widths: number[] | null }[] = [
-    { shape: [1570, 28], widths: [16, 12] },
-    { shape: [300, 64], widths: [24, 24, 16] },
-    { shape: [1000, 18], widths: null },
-    { shape: [4100, 12], widths: null },
-  ];
-  const matrixGradients = Array.from({ length: steps }, (_, step) =>
-    matrices.map(({ shape }, index) => variedGradients(1, shape[0] * shape[1], 10 * step + index + 5)[0]),
-  );
-  const matrixParameters = (memory: TestMemory, parallel?: ParallelKernels): Parameter[] =>
-    matrices.map(({ shape }, index) => ({
-      ...memory.parameter(`dense_${index}.weights`, shape, initialValues(shape[0] * shape[1], index + 7)),
-      memory: parallel === undefined ? memory : { ...memory, parallel },
-    }));
-  for (const { label, create, optionSets } of optimizerCases.filter((entry) => simdLabels.has(entry.label))) {
-    for (const options of optionSets) {
-      it(`${label} ${JSON.stringify(options)}: 2-D parameters by column ranges over every row, bit-identical to one thread`, () => {
-        const alone = matrixParameters(testMemory({ pages: 256 }));
-        train(() => create(options), alone, matrixGradients);
-        const memory = testMemory({ pages: 256 });
-        const { parallel, runs } = serialParallel(memory.memory, 3);
-        const split = matrixParameters(memory, parallel);
-        train(() => create(options), split, matrixGradients);
-        split.forEach((parameter, index) =>
-          expect(bitsEqual(parameter.value, alone[index].value), matrices[index].shape.join('x')).toBe(true),
-        );
-        expect(runs.length).toBe(steps * matrices.length);
-        runs.forEach(({ exportName, parts }, run) => {
-          const { shape, widths } = matrices[run % matrices.length];
-          const [rows, columns] = shape;
-          const start = split[run % matrices.length].value.byteOffset;
-          expect(parts[0][0]).toBe(start);
-          if (widths === null) {
-            expect(exportName.endsWith('Rows')).toBe(false);
-            return;
-          }
-          expect(exportName.endsWith('Rows')).toBe(true);
-          // The kernel's own arguments, then rows and the row stride (in elements).
-          const lengthAt =
-            exportName === 'sgdRows' ? 3 : exportName === 'adaptiveMomentsRows' || exportName === 'rmspropRows' ? 5 : 3;
-          expect(parts.map((part) => part[lengthAt])).toEqual(widths);
-          let column = 0;
-          for (const part of parts) {
-            expect(part[0]).toBe(start + 4 * column); // each range starts at its first column of row 0
-            expect(part.slice(-2)).toEqual([rows, columns]);
-            column += part[lengthAt];
-          }
-        });
-      });
-    }
-  }
-
   it('does not split while one thread runs, and takes the one-thread kernels when registration is refused', () => {
     const alone = parameters(testMemory({ pages: 128 }));
     train(() => create('Adam'), alone, gradients);

@@ -28,12 +28,6 @@ export interface MatmulArguments<T extends Float32Array | Float64Array> {
   n: number;
   k: number;
   accumulate: boolean;
-  /**
-   * With kernel threads, share the product out by ranges of output columns (n) rather than by
-   * the default (rows when m ≥ n, columns otherwise); see `MatmulOptions.splitColumns`. The
-   * result is the same either way; one thread ignores it.
-   */
-  splitColumns?: boolean;
 }
 
 /** A set of kernels. Every backend implements all of it (falling back to the reference where it has nothing faster). */

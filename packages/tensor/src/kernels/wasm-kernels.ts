@@ -116,21 +116,21 @@ const parallelMinimumMultiplyAdds = 1 << 19;
 /**
  * Runs the prepared product `state.whole`, split between the caller and its helper threads when
  * there are any and the product is large enough: by rows when m >= n (every part then packs all
- * of op(B)), by columns otherwise or with `splitColumns` (every part packs all of op(A)), in slices that are multiples
+ * of op(B)), by columns otherwise (every part packs all of op(A)), in slices that are multiples
  * of the register tile. Each output element is computed by one thread in the same order as on
  * one thread, so the result is bit-identical. A slice whose helper has not claimed it by the time
  * the caller's own slice is done is run by the caller (the same job), so a sleeping or
  * descheduled helper never makes a product slower than one thread plus its own slice. `whole.scratch` points at as many packing regions
  * of `packing` bytes as there are parts.
  */
-function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: number, splitColumns: boolean): void {
+function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: number): void {
   const { whole, slice: part, threads } = state;
   const parts = partsFor(threads, whole.m, whole.n, whole.k);
   if (parts === 1) {
     runMatmulJob(kernels, whole);
     return;
   }
-  const byRows = !splitColumns && whole.m >= whole.n;
+  const byRows = whole.m >= whole.n;
   const extent = byRows ? whole.m : whole.n;
   const tile = byRows ? state.tileRows : state.tileColumns;
   const slice = Math.ceil(extent / parts / tile) * tile;
@@ -235,7 +235,7 @@ function runMatmul(
       for (let row = 0; row < m; row++)
         heap.set(out.subarray(outOffset + row * ldc, outOffset + row * ldc + n), (job.c >> 2) + row * n);
   }
-  runSplit(kernels, scratchState, packing, args.splitColumns === true);
+  runSplit(kernels, scratchState, packing);
   if (residentOut) return;
   const result = viewOf(heap, job.c >> 2, (job.c >> 2) + cSize);
   if (contiguousOut) out.set(result, outOffset);

@@ -19,13 +19,12 @@ interface Shape {
   accumulate: boolean;
   relu: boolean;
   resident: boolean;
-  splitColumns: boolean;
   seed: number;
 }
 
 /** One product on fresh operands (resident or ordinary), with a bias; returns out. */
 function product(shape: Shape): Float32Array {
-  const { m, n, k, transposeA, transposeB, accumulate, relu, resident, splitColumns, seed } = shape;
+  const { m, n, k, transposeA, transposeB, accumulate, relu, resident, seed } = shape;
   const place = (length: number, offset: number): Float32Array =>
     fill((resident ? kernels.allocateFloat32(length) : null) ?? new Float32Array(length), seed + offset);
   const args: MatmulArguments<Float32Array> = {
@@ -44,7 +43,6 @@ function product(shape: Shape): Float32Array {
     n,
     k,
     accumulate,
-    splitColumns,
   };
   kernels.matmulBiasActivationFloat32(args, place(n, 3), 0, relu ? 'relu' : 'none');
   return args.out;
@@ -62,8 +60,8 @@ describe('startKernelThreads (matmul split across worker threads sharing the ker
   });
 
   it('gives bit-identical products to one thread, split by rows or by columns, resident or copied', async () => {
-    // Shapes above the 2^19 multiply-add threshold, tall (split by rows unless splitColumns) and
-    // wide (split by columns), with sizes that are not multiples of the 5 x 8 tile.
+    // Shapes above the 2^19 multiply-add threshold, tall (split by rows) and wide (split by columns),
+    // with sizes that are not multiples of the 5 x 8 tile.
     const shapes = fc
       .record({
         m: fc.integer({ min: 1, max: 300 }),
@@ -74,7 +72,6 @@ describe('startKernelThreads (matmul split across worker threads sharing the ker
         accumulate: fc.boolean(),
         relu: fc.boolean(),
         resident: fc.boolean(),
-        splitColumns: fc.boolean(),
         seed: fc.integer({ min: 1, max: 1e6 }),
       })
       .filter(({ m, n, k }) => m * n * k >= 1 << 19);
@@ -88,7 +85,6 @@ describe('startKernelThreads (matmul split across worker threads sharing the ker
       accumulate: false,
       relu: true,
       resident: true,
-      splitColumns: true,
       seed: 1,
     });
     cases.push({
@@ -100,7 +96,6 @@ describe('startKernelThreads (matmul split across worker threads sharing the ker
       accumulate: false,
       relu: false,
       resident: true,
-      splitColumns: true,
       seed: 2,
     });
     cases.push({
@@ -112,7 +107,6 @@ describe('startKernelThreads (matmul split across worker threads sharing the ker
       accumulate: true,
       relu: false,
       resident: false,
-      splitColumns: false,
       seed: 3,
     });
     const single = cases.map(product);
@@ -132,7 +126,6 @@ describe('startKernelThreads (matmul split across worker threads sharing the ker
       accumulate: false,
       relu: false,
       resident: true,
-      splitColumns: false,
       seed: 8,
     };
     const threaded = product(shape);

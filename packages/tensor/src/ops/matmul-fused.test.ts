@@ -451,32 +451,3 @@ describe('matmul bias and activation errors', () => {
     }
   });
 });
-
-describe('matmul splitColumns', () => {
-  it('hands splitColumns to the kernels on each call (false when not asked, also for a cached plan)', () => {
-    const seen: Array<boolean | undefined> = [];
-    const recording: Kernels = {
-      name: 'recording',
-      matmulFloat32: (args) => {
-        seen.push(args.splitColumns);
-        jsKernels.matmulFloat32(args);
-      },
-      matmulFloat64: jsKernels.matmulFloat64,
-    };
-    const previous = useKernels(recording);
-    try {
-      const x = tensor([[1, 2]]);
-      const w = tensor([
-        [3, 4],
-        [5, 6],
-      ]);
-      // [[1, 2]]·[[3, 4], [5, 6]] = [[1·3 + 2·5, 1·4 + 2·6]] = [[13, 16]], whichever way it is split.
-      expect(matmul(x, w, { splitColumns: true }).toArray()).toEqual([[13, 16]]);
-      expect(matmul(x, w).toArray()).toEqual([[13, 16]]);
-      expect(matmul(x, w, { splitColumns: true }).toArray()).toEqual([[13, 16]]);
-      expect(seen).toEqual([true, false, true]);
-    } finally {
-      useKernels(previous);
-    }
-  });
-});

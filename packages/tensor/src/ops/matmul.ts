@@ -28,15 +28,6 @@ export interface MatmulOptions {
   bias?: Tensor;
   /** Applied last, element by element: `'linear'` (the default, identity) or `'relu'`. */
   activation?: FusedActivation;
-  /**
-   * With kernel threads (`startKernelThreads`), give each thread a range of the output's columns
-   * (n), whatever the shape; by default a large product is split along its longer side (rows when
-   * m ≥ n). A layer asks for it on the products that read or write its weights' columns (Dense:
-   * `x·W` and `xᵀ·dY`), because optimizers split a 2-D parameter's update by the same column
-   * ranges: each thread then updates the weights it read and the gradients it wrote, which stay
-   * in its core's cache. The result is bit-identical either way, and on one thread.
-   */
-  splitColumns?: boolean;
 }
 
 /**
@@ -115,7 +106,6 @@ export function matmul<D extends FloatDType>(a: Tensor<D>, b: Tensor<D>, options
     target,
     biasRead,
     activation === 'relu',
-    options.splitColumns === true,
   );
   if (target !== out) copyInto(out, target);
   return out;
@@ -303,17 +293,8 @@ function batchStrides(x: Tensor, batch: readonly number[]): number[] {
  * Runs the planned products on these operands (whose layouts match the plan), each followed by
  * the bias and activation when asked.
  */
-function runPlan(
-  plan: MatmulPlan,
-  a: Tensor,
-  b: Tensor,
-  out: Tensor,
-  bias: Tensor | undefined,
-  relu: boolean,
-  splitColumns: boolean,
-): void {
+function runPlan(plan: MatmulPlan, a: Tensor, b: Tensor, out: Tensor, bias: Tensor | undefined, relu: boolean): void {
   const args = plan.args;
-  args.splitColumns = splitColumns;
   args.a = a.data as Float32Array | Float64Array;
   args.aOffset = a.offset;
   args.b = b.data as Float32Array | Float64Array;
