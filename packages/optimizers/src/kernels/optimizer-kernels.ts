@@ -173,6 +173,11 @@ type KernelName = keyof typeof lengthArgument;
  * bit-identical to one thread's. Smaller parameters, and any call while one thread runs, go to
  * `direct`. Nothing is allocated per call once each thread count has been seen.
  *
+ * Tried and dropped: splitting a Dense weight [784, 128] by column ranges over every row, the
+ * columns each thread's share of the forward and weight-gradient products touched. With the
+ * development VM's usual cross-core round trip (410-470 ns) its Adam phase took 0.299 ms against
+ * 0.162 ms for contiguous ranges (MLP at batch 64, 2 threads, A/B in one process).
+ *
  * @example
  * const kernels = splitKernels(direct, parallel, parallel.register(bytes));
  * kernels.adagrad(value.byteOffset, grad.byteOffset, sum.byteOffset, value.length, numbers.byteOffset);
