@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { matmulNaive } from '../packages/tensor/dist/kernels/matmul-naive.js';
 import { jsKernels, useKernels, type Kernels } from '../packages/tensor/dist/index.js';
 import { startKernelThreads } from '../packages/tensor/dist/node.js';
+import { crossCoreRoundTrip } from './cross-core.js';
 import { childArguments } from './options.js';
 import { print, type BenchLine } from './report.js';
 
@@ -15,7 +16,8 @@ const naiveKernels: Kernels = { name: 'js-naive', matmulFloat32: matmulNaive, ma
  * threads share the kernels' work:
  * - `auto`: what activeKernels() selects (WebAssembly SIMD on Node 20), one thread;
  * - `threads`: the same with startKernelThreads() from @annet/tensor/node (os.availableParallelism()
- *   threads share the large products), stopped afterwards;
+ *   threads share the large products), stopped afterwards; the cross-core round trip is measured
+ *   and printed first (bench/cross-core.ts: the 2-thread figures depend on it);
  * - `js`: the TypeScript kernels; `naive`: a naive triple-loop matmul.
  * (`relaxed` needs a child process: {@link forEachBackend}.)
  *
@@ -29,6 +31,7 @@ export async function onBackend<T extends object>(
   if (!['auto', 'threads', 'js', 'naive'].includes(backend))
     throw new Error(`bench:train: unknown backend ${JSON.stringify(backend)} (auto, threads, relaxed, js, naive)`);
   useKernels(backend === 'js' ? jsKernels : backend === 'naive' ? naiveKernels : null);
+  if (backend === 'threads') print({ kind: 'cross-core', roundTripNs: Math.round(await crossCoreRoundTrip()) });
   const threads = backend === 'threads' ? await startKernelThreads() : null;
   try {
     const count = threads?.threads ?? 1;

@@ -140,6 +140,11 @@ export function printSummary(models: readonly string[], heading: string, extra: 
   const unplaced = recorded.filter((line) => typeof line.skipped === 'string' && !models.includes(String(line.model)));
   if (tables.length === 0 && extra.length === 0 && unplaced.length === 0) return;
   console.error(`\n## pnpm bench:train: ${heading}\n`);
+  const roundTrips = recorded.filter((line) => line.kind === 'cross-core').map((line) => line.roundTripNs);
+  if (roundTrips.length > 0)
+    console.error(
+      `Cross-core cache-line round trip before each kernel-threads run: ${roundTrips.join(', ')} ns (2-thread figures depend on it: ~85 and ~450 ns were both seen on the 2-vCPU development VM).\n`,
+    );
   for (const row of [...tables, ...extra]) console.error(row);
   for (const line of unplaced) console.error(`skipped (${JSON.stringify(line)})`);
 }
