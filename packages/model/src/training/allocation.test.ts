@@ -9,17 +9,24 @@ import type { ModelLayer } from '../sequential/model-layer.js';
 import { Sequential } from '../sequential/sequential.js';
 import { blobs } from '../testing/blobs.js';
 
+/**
+ * Which memory an array is: its buffer, or for an array in the kernels' shared memory (resident
+ * layer buffers, the loader's reused batches), where every array shares one buffer, its address.
+ */
+const whereIs = (array: Tensor['data']): unknown =>
+  array.buffer instanceof SharedArrayBuffer ? `kernel memory at ${array.byteOffset}` : array.buffer;
+
 /** An identity layer that remembers which arrays flow through it, forward and backward. */
 class Probe implements ModelLayer {
-  readonly forwardArrays = new Set<ArrayBufferLike>();
-  readonly backwardArrays = new Set<ArrayBufferLike>();
+  readonly forwardArrays = new Set<unknown>();
+  readonly backwardArrays = new Set<unknown>();
   constructor(readonly name: string) {}
   forward(input: Tensor): Tensor {
-    this.forwardArrays.add(input.data.buffer);
+    this.forwardArrays.add(whereIs(input.data));
     return input;
   }
   backward(gradient: Tensor): Tensor {
-    this.backwardArrays.add(gradient.data.buffer);
+    this.backwardArrays.add(whereIs(gradient.data));
     return gradient;
   }
   outputShape(shape: readonly number[]): number[] {
