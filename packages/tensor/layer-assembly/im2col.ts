@@ -57,23 +57,29 @@ function addInto(target: usize, stride: i32, source: usize, count: i32): void {
 
 /**
  * cols[plane·kH·kW + i·kW + j, oh·outW + ow] = x[plane, oh·sH − padTop + i·dH, ow·sW − padLeft + j·dW]
- * (0 in the padding) for `planes` = N·C image planes of height × width.
+ * (0 in the padding) for N = `batch` samples of `channels` planes of height × width, where the
+ * block of outH·outW entries of sample n, channel c and tap t = i·kW + j starts at element
+ * n·sampleStride + c·channelStride + t·tapStride of cols: (C·kH·kW·P, kH·kW·P, P) for the
+ * [N, C·kH·kW, P] layout of the im2col op (P = outH·outW), (P, kH·kW·N·P, N·P) for the
+ * [C·kH·kW, N·P] layout that makes a convolution one product over the whole batch.
  */
 export function im2colF32(
-  x: usize, cols: usize, planes: i32,
+  x: usize, cols: usize, batch: i32, channels: i32,
   height: i32, width: i32, kernelHeight: i32, kernelWidth: i32, strideHeight: i32, strideWidth: i32,
   dilationHeight: i32, dilationWidth: i32, padTop: i32, padLeft: i32, outHeight: i32, outWidth: i32,
+  sampleStride: i32, channelStride: i32, tapStride: i32,
 ): void {
   const blockSize = outHeight * outWidth;
-  let target = cols;
-  for (let plane = 0; plane < planes; plane++) {
+  for (let plane = 0; plane < batch * channels; plane++) {
     const image = x + (<usize>(plane * height * width) << 2);
+    const planeBlock = cols + (<usize>((plane / channels) * sampleStride + (plane % channels) * channelStride) << 2);
     for (let i = 0; i < kernelHeight; i++) {
       const top = rangeStart(i, dilationHeight, padTop, strideHeight, outHeight);
       const bottom = rangeEnd(i, dilationHeight, padTop, strideHeight, outHeight, height, top);
       const firstRow = top * strideHeight - padTop + i * dilationHeight;
       for (let j = 0; j < kernelWidth; j++) {
-        const block = target;
+        const block = planeBlock + (<usize>((i * kernelWidth + j) * tapStride) << 2);
+        let target = block;
         const left = rangeStart(j, dilationWidth, padLeft, strideWidth, outWidth);
         const right = rangeEnd(j, dilationWidth, padLeft, strideWidth, outWidth, width, left);
         const inside = right - left;
@@ -97,20 +103,22 @@ export function im2colF32(
  * it was read from (padding dropped), tap after tap, as window-loops.ts's foldWindows does.
  */
 export function col2imF32(
-  cols: usize, x: usize, planes: i32,
+  cols: usize, x: usize, batch: i32, channels: i32,
   height: i32, width: i32, kernelHeight: i32, kernelWidth: i32, strideHeight: i32, strideWidth: i32,
   dilationHeight: i32, dilationWidth: i32, padTop: i32, padLeft: i32, outHeight: i32, outWidth: i32,
+  sampleStride: i32, channelStride: i32, tapStride: i32,
 ): void {
   const blockSize = outHeight * outWidth;
-  zeros(x, planes * height * width);
-  let block = cols;
-  for (let plane = 0; plane < planes; plane++) {
+  zeros(x, batch * channels * height * width);
+  for (let plane = 0; plane < batch * channels; plane++) {
     const image = x + (<usize>(plane * height * width) << 2);
+    const planeBlock = cols + (<usize>((plane / channels) * sampleStride + (plane % channels) * channelStride) << 2);
     for (let i = 0; i < kernelHeight; i++) {
       const top = rangeStart(i, dilationHeight, padTop, strideHeight, outHeight);
       const bottom = rangeEnd(i, dilationHeight, padTop, strideHeight, outHeight, height, top);
       const firstRow = top * strideHeight - padTop + i * dilationHeight;
-      for (let j = 0; j < kernelWidth; j++, block += <usize>blockSize << 2) {
+      for (let j = 0; j < kernelWidth; j++) {
+        const block = planeBlock + (<usize>((i * kernelWidth + j) * tapStride) << 2);
         const left = rangeStart(j, dilationWidth, padLeft, strideWidth, outWidth);
         const right = rangeEnd(j, dilationWidth, padLeft, strideWidth, outWidth, width, left);
         let target = image + (<usize>(firstRow * width + left * strideWidth - padLeft + j * dilationWidth) << 2);

@@ -5,3 +5,4 @@
 export { col2imF32, im2colF32 } from './im2col';
 export { batchNormGradientSumsF32, batchNormInputGradientF32, batchNormNormalizeF32, channelSumsF32 } from './batch-norm';
 export { reluBackwardF32, reluF32 } from './relu';
+export { transposeBlocksF32 } from './transpose-blocks';

@@ -67,6 +67,11 @@ export {
   reluResident,
 } from './ops/elementwise-resident.js';
 export {
+  col2imBatchColumnsResident,
+  im2colBatchColumnsResident,
+  transposeBlocksResident,
+} from './ops/im2col-batch-columns.js';
+export {
   batchNormGradientSumsResident,
   batchNormInputGradientResident,
   batchNormNormalizeResident,

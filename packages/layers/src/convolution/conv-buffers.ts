@@ -41,6 +41,16 @@ export interface ConvBuffers {
   /** [F, C·kH·kW] scratch of one sample's weight gradient, for the per-sample way (F > H′W′). */
   readonly weightGradientSample: Tensor;
   readonly weightGradientSampleOptions: MatmulOptions;
+  /** The columns' buffer as [C·kH·kW, N·H′W′], for the whole-batch way (see im2col-batch-columns.ts of @annet/tensor). */
+  readonly batchColumns: Tensor;
+  /** The column gradient's buffer as [C·kH·kW, N·H′W′]. */
+  readonly batchColumnGradient: Tensor;
+  /** W·X over the whole batch, [F, N·H′W′], before its blocks move to y's [N, F, H′W′]. */
+  readonly productOutput: Tensor;
+  /** dZ as [F, N·H′W′]. */
+  readonly productGradient: Tensor;
+  readonly batchForwardOptions: MatmulOptions;
+  readonly batchColumnGradientOptions: MatmulOptions;
 }
 
 /**
@@ -89,6 +99,9 @@ export function createConvBuffers(layout: ConvLayout, shape: readonly number[]):
   const sampleWeightGradients =
     outChannels <= positions ? residentZeros([batchSize, outChannels, patchSize], dtype) : undefined;
   const weightGradientSample = residentZeros([outChannels, patchSize], dtype);
+  const batchColumns = columns.reshape([patchSize, batchSize * positions]);
+  const batchColumnGradient = columnGradient.reshape([patchSize, batchSize * positions]);
+  const productOutput = residentZeros([outChannels, batchSize * positions], dtype);
   const geometryOptions = {
     kernelSize: layout.kernelSize,
     stride: layout.stride,
@@ -118,5 +131,11 @@ export function createConvBuffers(layout: ConvLayout, shape: readonly number[]):
     sampleWeightGradientOptions: { transposeB: true, out: sampleWeightGradients },
     weightGradientSample,
     weightGradientSampleOptions: { transposeB: true, out: weightGradientSample },
+    batchColumns,
+    batchColumnGradient,
+    productOutput,
+    productGradient: residentZeros([outChannels, batchSize * positions], dtype),
+    batchForwardOptions: { out: productOutput },
+    batchColumnGradientOptions: { transposeA: true, out: batchColumnGradient },
   };
 }

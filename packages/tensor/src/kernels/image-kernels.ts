@@ -12,11 +12,12 @@ import type { WasmKernels } from './wasm-kernels.js';
  * imageKernelsOfActiveBackend()?.kernels.reluF32(x, y, n);
  */
 export interface ImageKernelExports {
-  /** im2col over `planes` = N·C planes; see `layer-assembly/im2col.ts`. */
+  /** im2col over N·C planes into blocks at the given strides; see `layer-assembly/im2col.ts`. */
   im2colF32(
     x: number,
     cols: number,
-    planes: number,
+    batch: number,
+    channels: number,
     height: number,
     width: number,
     kernelHeight: number,
@@ -29,12 +30,16 @@ export interface ImageKernelExports {
     padLeft: number,
     outHeight: number,
     outWidth: number,
+    sampleStride: number,
+    channelStride: number,
+    tapStride: number,
   ): void;
   /** col2im (x zeroed, then the columns added in), the same arguments with cols first. */
   col2imF32(
     cols: number,
     x: number,
-    planes: number,
+    batch: number,
+    channels: number,
     height: number,
     width: number,
     kernelHeight: number,
@@ -47,6 +52,9 @@ export interface ImageKernelExports {
     padLeft: number,
     outHeight: number,
     outWidth: number,
+    sampleStride: number,
+    channelStride: number,
+    tapStride: number,
   ): void;
   /** Per-channel sums (squares: 0) or sums of squared deviations from `mean` over [N, C, inner]; see `layer-assembly/batch-norm.ts`. */
   channelSumsF32(
@@ -95,6 +103,8 @@ export interface ImageKernelExports {
     channels: number,
     inner: number,
   ): void;
+  /** target[j][i][·] = source[i][j][·] over [outer, inner, block]; see `layer-assembly/transpose-blocks.ts`. */
+  transposeBlocksF32(source: number, target: number, outer: number, inner: number, block: number): void;
   /** y = x·[x > 0] + 0, NaN kept. */
   reluF32(x: number, y: number, n: number): void;
   /** dx = dy·[x > 0] + 0. */

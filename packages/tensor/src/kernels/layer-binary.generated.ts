@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const layerWasmSourceHash = 'd36b903aa995b58c82b24cf54a35b4b7c03ae04857eb1b9e2f0288deee1516a9';
+export const layerWasmSourceHash = '85088caad9c10a99c45c03e4a0f1ec9377e1d3ebe86bdd5d680b424b2588d722';
 
 /**
  * The layer kernel module (WebAssembly SIMD, importing a shared memory; 3809 bytes), base64.

@@ -107,8 +107,8 @@ function addOption(value: unknown): void {
   }
 }
 
-/** The plan of an input shape and option values, cached so a training step allocates nothing. */
-function cachedPlan(inputShape: readonly number[], options: Im2colOptions, operation: string): WindowPlan {
+/** The plan of an input shape and option values, cached so a training step allocates nothing (shared with im2col-batch-columns.ts). */
+export function cachedPlan(inputShape: readonly number[], options: Im2colOptions, operation: string): WindowPlan {
   windowPlans.begin();
   windowPlans.addList(Array.isArray(inputShape) ? inputShape : []);
   if (typeof options === 'object' && options !== null) {
