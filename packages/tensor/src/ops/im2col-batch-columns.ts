@@ -14,23 +14,24 @@ import { windowsResident } from './window-resident.js';
 // (bench figures in the changeset). WebAssembly only: these return false when the active
 // kernels have no shared memory or an array is not resident, and the caller takes im2col's way.
 
-function checkResident(operation: string, what: string, tensor: Tensor, shape: readonly number[]): void {
-  if (
-    tensor.dtype !== 'float32' ||
-    !tensor.isContiguous ||
-    tensor.size !== shape.reduce((product, size) => product * size, 1)
-  )
+// Checks take sizes, not shape arrays, so that a steady-state call allocates nothing.
+function checkResident(
+  operation: string,
+  what: string,
+  tensor: Tensor,
+  rows: number,
+  columns: number,
+  block = 1,
+): void {
+  if (tensor.dtype !== 'float32' || !tensor.isContiguous || tensor.size !== rows * columns * block)
     throw new AnnetError(
       'SHAPE_MISMATCH',
       operation,
-      `${what} is a ${tensor.isContiguous ? 'contiguous' : 'strided'} ${tensor.dtype} tensor of shape ${formatShape(tensor.shape)}; expected a contiguous float32 tensor of ${formatShape(shape)} elements`,
+      `${what} is a ${tensor.isContiguous ? 'contiguous' : 'strided'} ${tensor.dtype} tensor of shape ${formatShape(tensor.shape)}; expected a contiguous float32 tensor of ${formatShape(block === 1 ? [rows, columns] : [rows, columns, block])} elements`,
     );
 }
 
-function columnsShapeOf(inputShape: readonly number[], options: Im2colOptions, operation: string): readonly number[] {
-  const [batch, patch, positions] = cachedPlan(inputShape, options, operation).columnsShape;
-  return [patch, batch * positions];
-}
+const isCount = (size: number): boolean => Number.isSafeInteger(size) && size >= 0;
 
 /**
  * Writes im2col's columns of x in the [C·kH·kW, N·outH·outW] layout into `columns` (any shape of
@@ -42,10 +43,10 @@ function columnsShapeOf(inputShape: readonly number[], options: Im2colOptions, o
  */
 export function im2colBatchColumnsResident(x: Tensor, options: Im2colOptions, columns: Tensor): boolean {
   const operation = 'im2colBatchColumnsResident';
-  const columnsShape = columnsShapeOf(x.shape, options, operation);
-  checkResident(operation, 'x', x, x.shape);
-  checkResident(operation, 'columns', columns, columnsShape);
   const plan = cachedPlan(x.shape, options, operation);
+  const { columnsShape } = plan; // [N, C·kH·kW, P]
+  checkResident(operation, 'x', x, x.size, 1);
+  checkResident(operation, 'columns', columns, columnsShape[1], columnsShape[0] * columnsShape[2]);
   return windowsResident('unfold', plan.geometry, x.data, x.offset, columns.data, columns.offset, 'batch');
 }
 
@@ -59,10 +60,10 @@ export function im2colBatchColumnsResident(x: Tensor, options: Im2colOptions, co
  */
 export function col2imBatchColumnsResident(columns: Tensor, options: Im2colOptions, inputGradient: Tensor): boolean {
   const operation = 'col2imBatchColumnsResident';
-  const columnsShape = columnsShapeOf(inputGradient.shape, options, operation);
-  checkResident(operation, 'columns', columns, columnsShape);
-  checkResident(operation, 'inputGradient', inputGradient, inputGradient.shape);
   const plan = cachedPlan(inputGradient.shape, options, operation);
+  const { columnsShape } = plan; // [N, C·kH·kW, P]
+  checkResident(operation, 'columns', columns, columnsShape[1], columnsShape[0] * columnsShape[2]);
+  checkResident(operation, 'inputGradient', inputGradient, inputGradient.size, 1);
   return windowsResident(
     'fold',
     plan.geometry,
@@ -90,15 +91,14 @@ export function transposeBlocksResident(
   block: number,
 ): boolean {
   const operation = 'transposeBlocksResident';
-  const shape = [outer, inner, block];
-  if (!shape.every((size) => Number.isSafeInteger(size) && size >= 0))
+  if (!isCount(outer) || !isCount(inner) || !isCount(block))
     throw new AnnetError(
       'INVALID_ARGUMENT',
       operation,
       `outer, inner and block must be non-negative integers, got ${outer}, ${inner}, ${block}`,
     );
-  checkResident(operation, 'source', source, shape);
-  checkResident(operation, 'target', target, shape);
+  checkResident(operation, 'source', source, outer, inner, block);
+  checkResident(operation, 'target', target, inner, outer, block);
   const resident = imageKernelsOfActiveBackend();
   if (resident === null) return false;
   const { memory } = resident;
