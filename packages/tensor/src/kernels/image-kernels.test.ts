@@ -27,6 +27,7 @@ describe('the embedded WebAssembly image layer kernel module', () => {
       'memory',
       'reluBackwardF32',
       'reluF32',
+      'transposeBlocksF32',
     ]);
     const memory = createSharedKernelMemory()!;
     expect(imageKernelsOn(memory)).toBe(imageKernelsOn(memory));

@@ -114,7 +114,7 @@ export function channelSumsResident(
  * then returns true, else false. y starts at index 0 and may be x.
  *
  * @example
- * if (!batchNormNormalizeResident(x, 0, y, layout, mean, scale, shift)) normalizeLoop();
+ * if (!batchNormNormalizeResident(x, 0, y, layout, channelMeans, scale, shift)) normalizeLoop();
  */
 export function batchNormNormalizeResident(
   x: Float32Array,
@@ -153,7 +153,7 @@ export function batchNormNormalizeResident(
  * WebAssembly SIMD when x and dy are resident; then returns true, else false.
  *
  * @example
- * if (!batchNormGradientSumsResident(x, 0, dy, 0, layout, mean, inverseDeviation, sumGradient, sumGradientNormalized)) sumsLoop();
+ * if (!batchNormGradientSumsResident(x, 0, dy, 0, layout, channelMeans, inverseDeviation, sumGradient, sumGradientNormalized)) sumsLoop();
  */
 export function batchNormGradientSumsResident(
   x: Float32Array,
@@ -244,7 +244,7 @@ export function batchNormInputGradientResident(
  * factor γ/√(σ² + ε), Σdy/m and Σdy·x̂/m.
  *
  * @example
- * const statistics: BatchNormGradientStatistics = { mean, inverseDeviation, factor, meanGradient, meanGradientNormalized };
+ * const statistics: BatchNormGradientStatistics = { mean: channelMeans, inverseDeviation, factor, meanGradient, meanGradientNormalized };
  */
 export interface BatchNormGradientStatistics {
   readonly mean: Float64Array;
