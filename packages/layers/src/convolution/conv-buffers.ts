@@ -1,5 +1,11 @@
 import type { FloatDType } from '@annet/layer-api';
-import { residentZeros, type Im2colCallOptions, type MatmulOptions, type Tensor } from '@annet/tensor';
+import {
+  residentParameterMemory,
+  residentZeros,
+  type Im2colCallOptions,
+  type MatmulOptions,
+  type Tensor,
+} from '@annet/tensor';
 import { windowGeometry, type Padding, type WindowGeometry } from './geometry.js';
 
 /**
@@ -51,6 +57,12 @@ export interface ConvBuffers {
   readonly productGradient: Tensor;
   readonly batchForwardOptions: MatmulOptions;
   readonly batchColumnGradientOptions: MatmulOptions;
+  /**
+   * Whether every buffer of the whole-batch way is resident in a shared kernel memory (false when
+   * the memory was full and one fell back to an ordinary array: the layer then keeps the
+   * per-sample way, whose ops work on any array).
+   */
+  readonly batchWayResident: boolean;
 }
 
 /**
@@ -102,6 +114,7 @@ export function createConvBuffers(layout: ConvLayout, shape: readonly number[]):
   const batchColumns = columns.reshape([patchSize, batchSize * positions]);
   const batchColumnGradient = columnGradient.reshape([patchSize, batchSize * positions]);
   const productOutput = residentZeros([outChannels, batchSize * positions], dtype);
+  const productGradient = residentZeros([outChannels, batchSize * positions], dtype);
   const geometryOptions = {
     kernelSize: layout.kernelSize,
     stride: layout.stride,
@@ -134,8 +147,17 @@ export function createConvBuffers(layout: ConvLayout, shape: readonly number[]):
     batchColumns,
     batchColumnGradient,
     productOutput,
-    productGradient: residentZeros([outChannels, batchSize * positions], dtype),
+    productGradient,
     batchForwardOptions: { out: productOutput },
     batchColumnGradientOptions: { transposeA: true, out: batchColumnGradient },
+    batchWayResident:
+      residentParameterMemory(
+        output.data,
+        columns.data,
+        columnGradient.data,
+        inputGradient.data,
+        productOutput.data,
+        productGradient.data,
+      ) !== undefined,
   };
 }

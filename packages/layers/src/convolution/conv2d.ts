@@ -189,6 +189,7 @@ export class Conv2D extends BaseLayer {
     const buffers = this.workspace.derive('buffers', this.dtype, input.shape, this.createBuffers);
     this.batchWay =
       this.dtype === 'float32' &&
+      buffers.batchWayResident &&
       input.isContiguous &&
       im2colBatchColumnsResident(input, buffers.im2colOptions, buffers.batchColumns);
     if (this.batchWay) {
