@@ -14,8 +14,9 @@ import { fileURLToPath } from 'node:url';
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sourceFolder = path.join(packageRoot, 'layer-assembly');
-// Two modules, each under the 4 KiB browsers compile synchronously on the main thread: the
-// transformer layers' kernels (index.ts) and the convolutional networks' (image-index.ts).
+// Three modules, each under the 4 KiB browsers compile synchronously on the main thread: the
+// transformer layers' kernels (index.ts), convolution lowering (image-index.ts) and the
+// convolutional networks' BatchNorm and ReLU (image-norm-index.ts).
 const modules = [
   {
     entry: 'layer-assembly/index.ts',
@@ -24,14 +25,19 @@ const modules = [
     what: 'layer kernel module',
     optimize: '-O3',
   },
-  // -O3s: -O3 with code-size passes, 8 % smaller (3937 B against 4286 B at -O3) with the same speed
-  // on the convolution layers' passes (their loops are short and memory-bound).
   {
     entry: 'layer-assembly/image-index.ts',
     output: 'src/kernels/image-binary.generated.ts',
     prefix: 'imageWasm',
     what: 'image layer kernel module',
-    optimize: '-O3s',
+    optimize: '-O3',
+  },
+  {
+    entry: 'layer-assembly/image-norm-index.ts',
+    output: 'src/kernels/image-norm-binary.generated.ts',
+    prefix: 'imageNormWasm',
+    what: 'image normalization kernel module',
+    optimize: '-O3',
   },
 ];
 // Only the shared-memory build: resident arrays exist only over a shared memory, and elsewhere

@@ -1,10 +1,12 @@
 import { imageWasmBase64 } from './image-binary.generated.js';
+import { imageNormWasmBase64 } from './image-norm-binary.generated.js';
 import type { KernelMemory } from './kernel-memory.js';
 import { activeKernels } from './kernel-selection.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 /**
- * The exports of the image layer kernel module (`layer-assembly/image-index.ts`): the passes of
+ * The exports of the two image layer kernel modules (`layer-assembly/image-index.ts`, convolution
+ * lowering, and `layer-assembly/image-norm-index.ts`, BatchNorm and ReLU): the passes of
  * convolutional networks around their matmuls, on the kernel module's shared memory. Pointers
  * are byte addresses in that memory; per-channel statistics are arrays of doubles.
  *
@@ -111,17 +113,22 @@ export interface ImageKernelExports {
   reluBackwardF32(x: number, dy: number, dx: number, n: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+let compiled: readonly WebAssembly.Module[] | null | undefined;
 const instances = new WeakMap<WebAssembly.Memory, ImageKernelExports | null>();
 
-/** The module, compiled once (under 4 KiB, so synchronously even on a browser's main thread; a test checks the size); null where it does not validate. */
-function imageKernelModule(): WebAssembly.Module | null {
+function compile(base64: string): WebAssembly.Module | null {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+}
+
+/** Both modules, compiled once (each under 4 KiB, so synchronously even on a browser's main thread; a test checks the sizes); null where one does not validate. */
+function imageKernelModules(): readonly WebAssembly.Module[] | null {
   if (compiled !== undefined) return compiled;
   try {
-    const binary = atob(imageWasmBase64);
-    const bytes = new Uint8Array(binary.length);
-    for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    const modules = [compile(imageWasmBase64), compile(imageNormWasmBase64)];
+    compiled = modules.every((module) => module !== null) ? (modules as WebAssembly.Module[]) : null;
   } catch {
     compiled = null;
   }
@@ -139,12 +146,15 @@ function imageKernelModule(): WebAssembly.Module | null {
 export function imageKernelsOn(memory: WebAssembly.Memory): ImageKernelExports | null {
   let exports = instances.get(memory);
   if (exports === undefined) {
-    const module = imageKernelModule();
+    const modules = imageKernelModules();
     try {
       exports =
-        module === null
+        modules === null
           ? null
-          : (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ImageKernelExports);
+          : (Object.assign(
+              {},
+              ...modules.map((module) => new WebAssembly.Instance(module, { env: { memory } }).exports),
+            ) as ImageKernelExports);
     } catch {
       exports = null;
     }

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const layerWasmSourceHash = '85088caad9c10a99c45c03e4a0f1ec9377e1d3ebe86bdd5d680b424b2588d722';
+export const layerWasmSourceHash = 'ee8f703459553fd412290c98691007f78a469a9c5f507f225fd41ecb052e89b6';
 
 /**
  * The layer kernel module (WebAssembly SIMD, importing a shared memory; 3809 bytes), base64.
