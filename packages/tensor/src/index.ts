@@ -59,4 +59,23 @@ export * from './io/index.js';
 export { geluTanhResident } from './ops/gelu-tanh.js';
 export { layerNormBackwardResident, layerNormResident } from './ops/layer-norm-resident.js';
 export { maskedSoftmaxBackwardResident, maskedSoftmaxResident } from './ops/masked-softmax-resident.js';
-export { addResident, columnSumsResident, multiplyResident } from './ops/elementwise-resident.js';
+export {
+  addResident,
+  columnSumsResident,
+  multiplyResident,
+  reluBackwardResident,
+  reluResident,
+} from './ops/elementwise-resident.js';
+export {
+  col2imBatchColumnsResident,
+  im2colBatchColumnsResident,
+  transposeBlocksResident,
+} from './ops/im2col-batch-columns.js';
+export {
+  batchNormGradientSumsResident,
+  batchNormInputGradientResident,
+  batchNormNormalizeResident,
+  channelSumsResident,
+  type BatchNormGradientStatistics,
+  type ChannelLayout,
+} from './ops/batch-norm-resident.js';

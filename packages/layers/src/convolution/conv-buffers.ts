@@ -1,5 +1,11 @@
 import type { FloatDType } from '@annet/layer-api';
-import { residentZeros, type Im2colCallOptions, type MatmulOptions, type Tensor } from '@annet/tensor';
+import {
+  residentParameterMemory,
+  residentZeros,
+  type Im2colCallOptions,
+  type MatmulOptions,
+  type Tensor,
+} from '@annet/tensor';
 import { windowGeometry, type Padding, type WindowGeometry } from './geometry.js';
 
 /**
@@ -41,6 +47,22 @@ export interface ConvBuffers {
   /** [F, C·kH·kW] scratch of one sample's weight gradient, for the per-sample way (F > H′W′). */
   readonly weightGradientSample: Tensor;
   readonly weightGradientSampleOptions: MatmulOptions;
+  /** The columns' buffer as [C·kH·kW, N·H′W′], for the whole-batch way (see im2col-batch-columns.ts of @annet/tensor). */
+  readonly batchColumns: Tensor;
+  /** The column gradient's buffer as [C·kH·kW, N·H′W′]. */
+  readonly batchColumnGradient: Tensor;
+  /** W·X over the whole batch, [F, N·H′W′], before its blocks move to y's [N, F, H′W′]. */
+  readonly productOutput: Tensor;
+  /** dZ as [F, N·H′W′]. */
+  readonly productGradient: Tensor;
+  readonly batchForwardOptions: MatmulOptions;
+  readonly batchColumnGradientOptions: MatmulOptions;
+  /**
+   * Whether every buffer of the whole-batch way is resident in a shared kernel memory (false when
+   * the memory was full and one fell back to an ordinary array: the layer then keeps the
+   * per-sample way, whose ops work on any array).
+   */
+  readonly batchWayResident: boolean;
 }
 
 /**
@@ -89,6 +111,10 @@ export function createConvBuffers(layout: ConvLayout, shape: readonly number[]):
   const sampleWeightGradients =
     outChannels <= positions ? residentZeros([batchSize, outChannels, patchSize], dtype) : undefined;
   const weightGradientSample = residentZeros([outChannels, patchSize], dtype);
+  const batchColumns = columns.reshape([patchSize, batchSize * positions]);
+  const batchColumnGradient = columnGradient.reshape([patchSize, batchSize * positions]);
+  const productOutput = residentZeros([outChannels, batchSize * positions], dtype);
+  const productGradient = residentZeros([outChannels, batchSize * positions], dtype);
   const geometryOptions = {
     kernelSize: layout.kernelSize,
     stride: layout.stride,
@@ -118,5 +144,20 @@ export function createConvBuffers(layout: ConvLayout, shape: readonly number[]):
     sampleWeightGradientOptions: { transposeB: true, out: sampleWeightGradients },
     weightGradientSample,
     weightGradientSampleOptions: { transposeB: true, out: weightGradientSample },
+    batchColumns,
+    batchColumnGradient,
+    productOutput,
+    productGradient,
+    batchForwardOptions: { out: productOutput },
+    batchColumnGradientOptions: { transposeA: true, out: batchColumnGradient },
+    batchWayResident:
+      residentParameterMemory(
+        output.data,
+        columns.data,
+        columnGradient.data,
+        inputGradient.data,
+        productOutput.data,
+        productGradient.data,
+      ) !== undefined,
   };
 }

@@ -1,10 +1,33 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
-import { AnnetError, formatShape, createRng, type Tensor } from '@annet/tensor';
+import {
+  AnnetError,
+  batchNormGradientSumsResident,
+  batchNormInputGradientResident,
+  batchNormNormalizeResident,
+  channelSumsResident,
+  createRng,
+  formatShape,
+  type BatchNormGradientStatistics,
+  type ChannelLayout,
+  type Tensor,
+} from '@annet/tensor';
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData, type FloatData } from '../buffers.js';
 import { initializers } from '../initializers/initializers.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerBuffer, LayerParameter } from '../layer-parameter.js';
+
+/** BatchNorm's per-channel float64 workspace arrays (see `BatchNorm.statistic`). */
+type StatisticName =
+  | 'mean'
+  | 'inverseDeviation'
+  | 'sumGradient'
+  | 'sumGradientNormalized'
+  | 'scale'
+  | 'shift'
+  | 'factor'
+  | 'meanGradient'
+  | 'meanGradientNormalized';
 
 /**
  * Options of {@link BatchNorm}.
@@ -135,6 +158,46 @@ export class BatchNorm extends BaseLayer {
     const inverseDeviation = this.statistic('inverseDeviation');
     const sumGradient = this.statistic('sumGradient');
     const sumGradientNormalized = this.statistic('sumGradientNormalized');
+    const layout = this.layoutOf(batchSize, inner);
+    const resident =
+      input instanceof Float32Array &&
+      dy instanceof Float32Array &&
+      batchNormGradientSumsResident(
+        input,
+        x.offset,
+        dy,
+        gradient.offset,
+        layout,
+        mean,
+        inverseDeviation,
+        sumGradient,
+        sumGradientNormalized,
+      );
+    if (!resident) this.gradientSums(input, x.offset, dy, gradient.offset, batchSize, inner);
+    const gamma = this.gammaParameter.value;
+    for (let c = 0; c < channels; c++) {
+      this.gammaParameter.grad[c] = sumGradientNormalized[c];
+      this.betaParameter.grad[c] = sumGradient[c];
+    }
+    const inputGradient = this.workspace.buffer('inputGradient', this.dtype, x.shape);
+    this.inputGradientLoop(input, x.offset, dy, gradient.offset, floatData(inputGradient), gamma, batchSize, inner);
+    return inputGradient;
+  }
+
+  /** Σ dy and Σ dy·x̂ per channel (float64, overwriting), the TypeScript way. */
+  private gradientSums(
+    input: FloatData,
+    inputOffset: number,
+    dy: FloatData,
+    gradientOffset: number,
+    batchSize: number,
+    inner: number,
+  ): void {
+    const channels = this.featureCount;
+    const mean = this.statistic('mean');
+    const inverseDeviation = this.statistic('inverseDeviation');
+    const sumGradient = this.statistic('sumGradient');
+    const sumGradientNormalized = this.statistic('sumGradientNormalized');
     sumGradient.fill(0);
     sumGradientNormalized.fill(0);
     for (let n = 0; n < batchSize; n++) {
@@ -145,23 +208,25 @@ export class BatchNorm extends BaseLayer {
         let sum = 0;
         let sumNormalized = 0;
         for (let i = 0; i < inner; i++) {
-          const g = dy[gradient.offset + base + i];
+          const g = dy[gradientOffset + base + i];
           sum += g;
-          sumNormalized += g * (input[x.offset + base + i] - mu) * scale;
+          sumNormalized += g * (input[inputOffset + base + i] - mu) * scale;
         }
         sumGradient[c] += sum;
         sumGradientNormalized[c] += sumNormalized;
       }
     }
-    const gamma = this.gammaParameter.value;
-    for (let c = 0; c < channels; c++) {
-      this.gammaParameter.grad[c] = sumGradientNormalized[c];
-      this.betaParameter.grad[c] = sumGradient[c];
-    }
-    const inputGradient = this.workspace.buffer('inputGradient', this.dtype, x.shape);
-    this.inputGradientLoop(input, x.offset, dy, gradient.offset, floatData(inputGradient), gamma, batchSize, inner);
-    return inputGradient;
   }
+
+  /** The [N, C, inner] layout of the resident kernels, kept per shape (no allocation per step). */
+  private layoutOf(batch: number, inner: number): ChannelLayout {
+    const kept = this.layout;
+    if (kept !== undefined && kept.batch === batch && kept.inner === inner) return kept;
+    return (this.layout = { batch, channels: this.featureCount, inner });
+  }
+
+  private layout: ChannelLayout | undefined;
+  private keptGradientStatistics: BatchNormGradientStatistics | undefined;
 
   /** The same shape as the input. */
   outputShape(inputShape: readonly number[]): number[] {
@@ -175,7 +240,7 @@ export class BatchNorm extends BaseLayer {
    * A per-channel float64 array of the workspace: `mean` and `inverseDeviation` (1/√(σ² + ε)) from
    * the last forward, `sumGradient` (Σ dy) and `sumGradientNormalized` (Σ dy·x̂) from backward.
    */
-  private statistic(name: 'mean' | 'inverseDeviation' | 'sumGradient' | 'sumGradientNormalized'): Float64Array {
+  private statistic(name: StatisticName): Float64Array {
     return this.workspace.scratch(name, 'float64', this.featureCount);
   }
 
@@ -195,6 +260,16 @@ export class BatchNorm extends BaseLayer {
     const inverseDeviation = this.statistic('inverseDeviation');
     const sumGradient = this.statistic('sumGradient');
     const sumGradientNormalized = this.statistic('sumGradientNormalized');
+    if (
+      this.lastTraining &&
+      input instanceof Float32Array &&
+      dy instanceof Float32Array &&
+      dx instanceof Float32Array
+    ) {
+      const statistics = this.gradientStatistics(gamma, count);
+      const layout = this.layoutOf(batchSize, inner);
+      if (batchNormInputGradientResident(input, inputOffset, dy, gradientOffset, dx, layout, statistics)) return;
+    }
     for (let n = 0; n < batchSize; n++) {
       for (let c = 0; c < channels; c++) {
         const base = (n * channels + c) * inner;
@@ -216,6 +291,28 @@ export class BatchNorm extends BaseLayer {
     }
   }
 
+  /** The per-channel values of the training input gradient, computed as the TypeScript loop computes them. */
+  private gradientStatistics(gamma: FloatData, count: number): BatchNormGradientStatistics {
+    const mean = this.statistic('mean');
+    let statistics = this.keptGradientStatistics;
+    if (statistics === undefined || statistics.mean !== mean)
+      statistics = this.keptGradientStatistics = {
+        mean,
+        inverseDeviation: this.statistic('inverseDeviation'),
+        factor: this.statistic('factor'),
+        meanGradient: this.statistic('meanGradient'),
+        meanGradientNormalized: this.statistic('meanGradientNormalized'),
+      };
+    const sumGradient = this.statistic('sumGradient');
+    const sumGradientNormalized = this.statistic('sumGradientNormalized');
+    for (let c = 0; c < this.featureCount; c++) {
+      statistics.factor[c] = gamma[c] * statistics.inverseDeviation[c];
+      statistics.meanGradient[c] = sumGradient[c] / count;
+      statistics.meanGradientNormalized[c] = sumGradientNormalized[c] / count;
+    }
+    return statistics;
+  }
+
   private batchStatistics(input: FloatData, offset: number, batchSize: number, inner: number): void {
     const channels = this.featureCount;
     const count = batchSize * inner;
@@ -223,16 +320,42 @@ export class BatchNorm extends BaseLayer {
     const inverseDeviation = this.statistic('inverseDeviation');
     mean.fill(0);
     inverseDeviation.fill(0);
+    const layout = this.layoutOf(batchSize, inner);
+    const resident = input instanceof Float32Array && channelSumsResident(input, offset, layout, mean);
+    if (!resident) this.channelSums(input, offset, batchSize, inner, mean);
+    for (let c = 0; c < channels; c++) mean[c] /= count;
+    // Two passes (mean, then squared deviations) avoid the cancellation of E[x²] − E[x]².
+    if (!resident || !channelSumsResident(input, offset, layout, inverseDeviation, mean))
+      this.squaredDeviations(input, offset, batchSize, inner);
+    const runningMean = this.runningMeanBuffer.value;
+    const runningVariance = this.runningVarianceBuffer.value;
+    const momentum = this.momentum;
+    for (let c = 0; c < channels; c++) {
+      const variance = inverseDeviation[c] / count;
+      runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean[c];
+      runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * variance * (count / (count - 1));
+      inverseDeviation[c] = 1 / Math.sqrt(variance + this.epsilon);
+    }
+  }
+
+  /** sums[c] += Σ x over channel c, the TypeScript way. */
+  private channelSums(input: FloatData, offset: number, batchSize: number, inner: number, sums: Float64Array): void {
+    const channels = this.featureCount;
     for (let n = 0; n < batchSize; n++) {
       for (let c = 0; c < channels; c++) {
         const base = offset + (n * channels + c) * inner;
         let sum = 0;
         for (let i = 0; i < inner; i++) sum += input[base + i];
-        mean[c] += sum;
+        sums[c] += sum;
       }
     }
-    for (let c = 0; c < channels; c++) mean[c] /= count;
-    // Two passes (mean, then squared deviations) avoid the cancellation of E[x²] − E[x]².
+  }
+
+  /** inverseDeviation[c] += Σ (x − μ)² over channel c (the variance's numerator for now), the TypeScript way. */
+  private squaredDeviations(input: FloatData, offset: number, batchSize: number, inner: number): void {
+    const channels = this.featureCount;
+    const mean = this.statistic('mean');
+    const inverseDeviation = this.statistic('inverseDeviation');
     for (let n = 0; n < batchSize; n++) {
       for (let c = 0; c < channels; c++) {
         const base = offset + (n * channels + c) * inner;
@@ -244,15 +367,6 @@ export class BatchNorm extends BaseLayer {
         }
         inverseDeviation[c] += sum;
       }
-    }
-    const runningMean = this.runningMeanBuffer.value;
-    const runningVariance = this.runningVarianceBuffer.value;
-    const momentum = this.momentum;
-    for (let c = 0; c < channels; c++) {
-      const variance = inverseDeviation[c] / count;
-      runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean[c];
-      runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * variance * (count / (count - 1));
-      inverseDeviation[c] = 1 / Math.sqrt(variance + this.epsilon);
     }
   }
 
@@ -273,6 +387,16 @@ export class BatchNorm extends BaseLayer {
     const beta = this.betaParameter.value;
     const mean = this.statistic('mean');
     const inverseDeviation = this.statistic('inverseDeviation');
+    if (input instanceof Float32Array && output instanceof Float32Array) {
+      const scale = this.statistic('scale');
+      const shift = this.statistic('shift');
+      for (let c = 0; c < channels; c++) {
+        scale[c] = inverseDeviation[c] * gamma[c];
+        shift[c] = beta[c];
+      }
+      if (batchNormNormalizeResident(input, inputOffset, output, this.layoutOf(batchSize, inner), mean, scale, shift))
+        return;
+    }
     for (let n = 0; n < batchSize; n++) {
       for (let c = 0; c < channels; c++) {
         const base = (n * channels + c) * inner;

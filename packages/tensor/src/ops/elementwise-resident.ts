@@ -1,4 +1,5 @@
 import { AnnetError } from '../errors.js';
+import { imageKernelsOfActiveBackend } from '../kernels/image-kernels.js';
 import { layerKernelsOfActiveBackend, type LayerKernelExports } from '../kernels/layer-kernels.js';
 
 function checkFits(operation: string, size: number, a: Float32Array, b: Float32Array, out: Float32Array): void {
@@ -84,5 +85,78 @@ export function columnSumsResident(x: Float32Array, out: Float32Array, rows: num
   const { kernels, memory } = resident;
   if (!memory.owns(x) || !memory.owns(out)) return false;
   kernels.columnSumsF32(memory.addressOf(x), memory.addressOf(out), rows, columns);
+  return true;
+}
+
+/**
+ * y[i] = ReLU(x[xOffset + i]) for i < size, as the ReLU layer's loop: x·[x > 0] + 0 (so −0 and
+ * −∞ give +0) with NaN kept; in WebAssembly SIMD when both arrays are resident in the active
+ * kernels' shared memory (then returns true), else does nothing and returns false.
+ *
+ * @example
+ * if (!reluResident(x, 0, y, n)) for (let i = 0; i < n; i++) y[i] = Math.max(x[i], 0);
+ */
+export function reluResident(x: Float32Array, xOffset: number, y: Float32Array, size: number): boolean {
+  if (
+    !Number.isSafeInteger(size) ||
+    size < 0 ||
+    !Number.isSafeInteger(xOffset) ||
+    xOffset < 0 ||
+    x.length < xOffset + size ||
+    y.length < size
+  )
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'reluResident',
+      `size ${size} from offset ${xOffset} does not fit x of ${x.length} and y of ${y.length} elements`,
+    );
+  const resident = imageKernelsOfActiveBackend();
+  if (resident === null || !resident.memory.owns(x) || !resident.memory.owns(y)) return false;
+  resident.kernels.reluF32(resident.memory.addressOf(x) + 4 * xOffset, resident.memory.addressOf(y), size);
+  return true;
+}
+
+/**
+ * dx[i] = dy[dyOffset + i]·[x[xOffset + i] > 0] + 0 for i < size (ReLU's gradient, +0 for −0 and
+ * NaN for a non-finite dy where x ≤ 0, as the layer's loop); in WebAssembly SIMD when the three
+ * arrays are resident (then returns true), else does nothing and returns false.
+ *
+ * @example
+ * if (!reluBackwardResident(x, 0, dy, 0, dx, n)) for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+ */
+export function reluBackwardResident(
+  x: Float32Array,
+  xOffset: number,
+  dy: Float32Array,
+  dyOffset: number,
+  dx: Float32Array,
+  size: number,
+): boolean {
+  if (
+    !Number.isSafeInteger(size) ||
+    size < 0 ||
+    !Number.isSafeInteger(xOffset) ||
+    !Number.isSafeInteger(dyOffset) ||
+    xOffset < 0 ||
+    dyOffset < 0 ||
+    x.length < xOffset + size ||
+    dy.length < dyOffset + size ||
+    dx.length < size
+  )
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'reluBackwardResident',
+      `size ${size} from offsets ${xOffset} and ${dyOffset} does not fit x of ${x.length}, dy of ${dy.length} and dx of ${dx.length} elements`,
+    );
+  const resident = imageKernelsOfActiveBackend();
+  if (resident === null) return false;
+  const { memory } = resident;
+  if (!memory.owns(x) || !memory.owns(dy) || !memory.owns(dx)) return false;
+  resident.kernels.reluBackwardF32(
+    memory.addressOf(x) + 4 * xOffset,
+    memory.addressOf(dy) + 4 * dyOffset,
+    memory.addressOf(dx),
+    size,
+  );
   return true;
 }

@@ -8,6 +8,7 @@ import { newTensor } from './new-tensor.js';
 import { PlanCache } from './plan-cache.js';
 import { assertTensor, prepareOut } from './validate.js';
 import { foldWindows, tapRanges, unfoldWindows, type TapRanges } from './window-loops.js';
+import { windowsResident } from './window-resident.js';
 
 /** Options of {@link im2col} and {@link col2im}: the geometry plus an optional output buffer. */
 export interface Im2colCallOptions extends Im2colOptions {
@@ -29,7 +30,8 @@ export interface Im2colCallOptions extends Im2colOptions {
  * and dX = col2im(matmul(w.reshape([F, C·kH·kW]), dY.reshape([N, F, outH·outW]), { transposeA: true }), x.shape, options).
  *
  * Cost: one write per columns element. Each tap's in-image range is computed once per shape, so
- * rows are plain copies with no per-element bounds test (see window-loops.ts).
+ * rows are plain copies with no per-element bounds test (see window-loops.ts); float32 arrays
+ * resident in the WebAssembly kernels' memory are copied there, four lanes at a time (the same bits).
  *
  * @example
  * const x = randomNormal([8, 3, 32, 32], rng);
@@ -42,7 +44,8 @@ export function im2col<D extends DType>(x: Tensor<D>, options: Im2colCallOptions
   const out = prepareOut(options.out, plan.columnsShape, x.dtype, operation, x);
   const target = out.isContiguous ? out : newTensor(x.dtype, plan.columnsShape);
   const input = x.isContiguous ? x : x.contiguous(true);
-  unfoldWindows(plan.geometry, plan.taps, input.data, input.offset, target.data, target.offset);
+  if (!windowsResident('unfold', plan.geometry, input.data, input.offset, target.data, target.offset))
+    unfoldWindows(plan.geometry, plan.taps, input.data, input.offset, target.data, target.offset);
   if (target !== out) copyInto(out, target);
   return out;
 }
@@ -73,9 +76,11 @@ export function col2im<D extends DType>(
   }
   const out = prepareOut(options.out, inputShape, cols.dtype, operation, cols);
   const target = out.isContiguous ? out : newTensor(cols.dtype, inputShape);
-  target.data.fill(0, target.offset, target.offset + target.size);
   const source = cols.isContiguous ? cols : cols.contiguous(true);
-  foldWindows(plan.geometry, plan.taps, target.data, target.offset, source.data, source.offset);
+  if (!windowsResident('fold', plan.geometry, target.data, target.offset, source.data, source.offset)) {
+    target.data.fill(0, target.offset, target.offset + target.size);
+    foldWindows(plan.geometry, plan.taps, target.data, target.offset, source.data, source.offset);
+  }
   if (target !== out) copyInto(out, target);
   return out;
 }
@@ -102,8 +107,8 @@ function addOption(value: unknown): void {
   }
 }
 
-/** The plan of an input shape and option values, cached so a training step allocates nothing. */
-function cachedPlan(inputShape: readonly number[], options: Im2colOptions, operation: string): WindowPlan {
+/** The plan of an input shape and option values, cached so a training step allocates nothing (shared with im2col-batch-columns.ts). */
+export function cachedPlan(inputShape: readonly number[], options: Im2colOptions, operation: string): WindowPlan {
   windowPlans.begin();
   windowPlans.addList(Array.isArray(inputShape) ? inputShape : []);
   if (typeof options === 'object' && options !== null) {

@@ -1,0 +1,215 @@
+import { imageWasmBase64 } from './image-binary.generated.js';
+import { imageNormWasmBase64 } from './image-norm-binary.generated.js';
+import type { KernelMemory } from './kernel-memory.js';
+import { activeKernels } from './kernel-selection.js';
+import type { WasmKernels } from './wasm-kernels.js';
+
+/**
+ * The exports of the two image layer kernel modules (`layer-assembly/image-index.ts`, convolution
+ * lowering, and `layer-assembly/image-norm-index.ts`, BatchNorm and ReLU): the passes of
+ * convolutional networks around their matmuls, on the kernel module's shared memory. Pointers
+ * are byte addresses in that memory; per-channel statistics are arrays of doubles.
+ *
+ * @example
+ * imageKernelsOfActiveBackend()?.kernels.reluF32(x, y, n);
+ */
+export interface ImageKernelExports {
+  /** im2col over N·C planes into blocks at the given strides; see `layer-assembly/im2col.ts`. */
+  im2colF32(
+    x: number,
+    cols: number,
+    batch: number,
+    channels: number,
+    height: number,
+    width: number,
+    kernelHeight: number,
+    kernelWidth: number,
+    strideHeight: number,
+    strideWidth: number,
+    dilationHeight: number,
+    dilationWidth: number,
+    padTop: number,
+    padLeft: number,
+    outHeight: number,
+    outWidth: number,
+    sampleStride: number,
+    channelStride: number,
+    tapStride: number,
+  ): void;
+  /** col2im (x zeroed, then the columns added in), the same arguments with cols first. */
+  col2imF32(
+    cols: number,
+    x: number,
+    batch: number,
+    channels: number,
+    height: number,
+    width: number,
+    kernelHeight: number,
+    kernelWidth: number,
+    strideHeight: number,
+    strideWidth: number,
+    dilationHeight: number,
+    dilationWidth: number,
+    padTop: number,
+    padLeft: number,
+    outHeight: number,
+    outWidth: number,
+    sampleStride: number,
+    channelStride: number,
+    tapStride: number,
+  ): void;
+  /** Per-channel sums (squares: 0) or sums of squared deviations from `mean` over [N, C, inner]; see `layer-assembly/batch-norm.ts`. */
+  channelSumsF32(
+    x: number,
+    sums: number,
+    mean: number,
+    batch: number,
+    channels: number,
+    inner: number,
+    squares: number,
+  ): void;
+  /** y = (x − mean)·scale + shift per channel, in float64. */
+  batchNormNormalizeF32(
+    x: number,
+    y: number,
+    mean: number,
+    scale: number,
+    shift: number,
+    batch: number,
+    channels: number,
+    inner: number,
+  ): void;
+  /** Σ dy and Σ dy·x̂ per channel. */
+  batchNormGradientSumsF32(
+    x: number,
+    dy: number,
+    mean: number,
+    inverseDeviation: number,
+    sumGradient: number,
+    sumGradientNormalized: number,
+    batch: number,
+    channels: number,
+    inner: number,
+  ): void;
+  /** dx = factor·(dy − meanGradient − x̂·meanGradientNormalized) per channel, in float64. */
+  batchNormInputGradientF32(
+    x: number,
+    dy: number,
+    dx: number,
+    mean: number,
+    inverseDeviation: number,
+    factor: number,
+    meanGradient: number,
+    meanGradientNormalized: number,
+    batch: number,
+    channels: number,
+    inner: number,
+  ): void;
+  /** target[j][i][·] = source[i][j][·] over [outer, inner, block]; see `layer-assembly/transpose-blocks.ts`. */
+  transposeBlocksF32(source: number, target: number, outer: number, inner: number, block: number): void;
+  /** y = x·[x > 0] + 0, NaN kept. */
+  reluF32(x: number, y: number, n: number): void;
+  /** dx = dy·[x > 0] + 0. */
+  reluBackwardF32(x: number, dy: number, dx: number, n: number): void;
+}
+
+let compiled: readonly WebAssembly.Module[] | null | undefined;
+const instances = new WeakMap<WebAssembly.Memory, ImageKernelExports | null>();
+
+function compile(base64: string): WebAssembly.Module | null {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+}
+
+/** Both modules, compiled once (each under 4 KiB, so synchronously even on a browser's main thread; a test checks the sizes); null where one does not validate. */
+function imageKernelModules(): readonly WebAssembly.Module[] | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const modules = [compile(imageWasmBase64), compile(imageNormWasmBase64)];
+    compiled = modules.every((module) => module !== null) ? (modules as WebAssembly.Module[]) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/**
+ * The image layer kernels running on `memory` (the shared WebAssembly memory of the matmul
+ * module), instantiated on first use and cached per memory; `null` where WebAssembly SIMD or
+ * shared memory is missing (callers then run their TypeScript loops).
+ *
+ * @example
+ * const kernels = imageKernelsOn(backend.sharedMemory);
+ */
+export function imageKernelsOn(memory: WebAssembly.Memory): ImageKernelExports | null {
+  let exports = instances.get(memory);
+  if (exports === undefined) {
+    const modules = imageKernelModules();
+    try {
+      exports =
+        modules === null
+          ? null
+          : (Object.assign(
+              {},
+              ...modules.map((module) => new WebAssembly.Instance(module, { env: { memory } }).exports),
+            ) as ImageKernelExports);
+    } catch {
+      exports = null;
+    }
+    instances.set(memory, exports);
+  }
+  return exports;
+}
+
+/**
+ * The image kernels and the memory they run on, with a resident staging area for per-channel
+ * float64 statistics (grown on demand and kept, so steady-state calls allocate nothing).
+ *
+ * @example
+ * const { kernels, memory } = imageKernelsOfActiveBackend()!;
+ */
+export interface ResidentImageKernels {
+  readonly kernels: ImageKernelExports;
+  /** The backend's memory: `owns(array)` says whether kernels can run on an array, at `addressOf(array) + 4·offset`. */
+  readonly memory: KernelMemory;
+  /** `count` float64 arrays of `length` doubles each, resident, one after the other (their byte addresses are `addressOf(staging)` + 8·length·index); null when the memory is full. */
+  staging(length: number, count: number): Float64Array | null;
+}
+
+const byBackend = new WeakMap<object, ResidentImageKernels | null>();
+
+/**
+ * The image kernels of the active backend when it is WebAssembly on a shared memory (cached per
+ * backend); null otherwise, and the caller runs its TypeScript loop.
+ *
+ * @example
+ * const resident = imageKernelsOfActiveBackend();
+ * if (resident !== null && resident.memory.owns(x) && resident.memory.owns(y)) resident.kernels.reluF32(resident.memory.addressOf(x), resident.memory.addressOf(y), x.length);
+ */
+export function imageKernelsOfActiveBackend(): ResidentImageKernels | null {
+  const backend = activeKernels();
+  let found = byBackend.get(backend);
+  if (found === undefined) {
+    const { sharedMemory, memory } = backend as Partial<WasmKernels>;
+    const kernels = sharedMemory == null || memory === undefined ? null : imageKernelsOn(sharedMemory);
+    found = kernels === null ? null : { kernels, memory: memory!, staging: stagingOf(memory!) };
+    byBackend.set(backend, found);
+  }
+  return found;
+}
+
+function stagingOf(memory: KernelMemory): (length: number, count: number) => Float64Array | null {
+  let block: Float32Array | null = null;
+  let doubles: Float64Array | null = null;
+  return (length, count) => {
+    const needed = length * count;
+    if (doubles === null || doubles.length < needed) {
+      // Resident blocks are 64-byte aligned, so a float64 view of one is aligned too.
+      block = memory.allocateFloat32(2 * Math.max(needed, 64));
+      doubles = block === null ? null : new Float64Array(block.buffer, block.byteOffset, block.length / 2);
+    }
+    return doubles;
+  };
+}
