@@ -35,6 +35,12 @@ export const jobKinds = {
   load: 1,
   /** Call an export of a loaded module: words module id, export index, argument count; arguments as float64s. */
   run: 2,
+  /**
+   * Chunks of a product, claimed one at a time from a counter shared with the caller and the other
+   * helpers (see `chunkCounter`): the job's words are the whole product (with this helper's
+   * packing scratch); `chunkByRows`, `chunkSize` and `chunkExtent` say how it is cut.
+   */
+  matmulChunks: 3,
 } as const;
 
 /**
@@ -69,6 +75,19 @@ export interface KernelThreadLayout {
   readonly finished: number;
   /** 1 when the last job threw. */
   readonly failed: number;
+  /** Of a chunked product: 1 when it is cut by rows, 0 by columns. */
+  readonly chunkByRows: number;
+  /** Of a chunked product: rows (or columns) per chunk, a multiple of the register tile. */
+  readonly chunkSize: number;
+  /** Of a chunked product: its rows (or columns). */
+  readonly chunkExtent: number;
+  /**
+   * The word, in helper 0's block, counting the chunks of the current product handed out so far:
+   * every thread takes the next one with Atomics.add until they run out. So a helper that starts
+   * late (asleep, or its vCPU preempted) takes fewer chunks, and the caller waits at most for the
+   * chunk a helper is running, never for a fixed half of the product.
+   */
+  readonly chunkCounter: number;
   /**
    * How long an idle helper keeps polling for the next job before it sleeps on a futex. Inside a
    * training step the jobs come close together, and waking a sleeping thread costs tens of
@@ -108,6 +127,11 @@ export const kernelThreadLayout: KernelThreadLayout = {
   failed: 21,
   arguments: 24,
   maxArguments: 16,
+  chunkByRows: 56,
+  chunkSize: 57,
+  chunkExtent: 58,
+  // Its own cache line in block 0 (words 48-63 hold nothing else written while chunks are taken).
+  chunkCounter: 60,
   idleSpinMilliseconds: 0.5,
 };
 
@@ -183,6 +207,33 @@ export class KernelThreads {
   post(index: number, job: MatmulJob): void {
     writeMatmulJob(job, this.control, index * controlWords + firstJobWord);
     this.publish(index, jobKinds.matmul);
+  }
+
+  /**
+   * Starts handing out the chunks of a new product: the chunk counter back to 0. Before any
+   * {@link KernelThreads.postChunks} of that product.
+   */
+  startChunks(): void {
+    Atomics.store(this.control, kernelThreadLayout.chunkCounter, 0);
+  }
+
+  /** The number of the next chunk of the current product (0, 1, ...: past the last one means none is left). */
+  nextChunk(): number {
+    return Atomics.add(this.control, kernelThreadLayout.chunkCounter, 1);
+  }
+
+  /**
+   * Posts to helper `index` the chunks of product `job` (whose `scratch` is this helper's packing
+   * region): the helper takes chunks of `size` rows (`byRows`) or columns of the `extent` with
+   * {@link KernelThreads.nextChunk} until none is left.
+   */
+  postChunks(index: number, job: MatmulJob, byRows: boolean, size: number, extent: number): void {
+    const base = index * controlWords;
+    writeMatmulJob(job, this.control, base + firstJobWord);
+    this.control[base + kernelThreadLayout.chunkByRows] = byRows ? 1 : 0;
+    this.control[base + kernelThreadLayout.chunkSize] = size;
+    this.control[base + kernelThreadLayout.chunkExtent] = extent;
+    this.publish(index, jobKinds.matmulChunks);
   }
 
   /**

@@ -114,18 +114,30 @@ interface MatmulScratch {
 const parallelMinimumMultiplyAdds = 1 << 19;
 
 /**
+ * Chunks per thread a split product is cut into. Threads take chunks one at a time from a shared
+ * counter, so a helper that starts late (woken from its futex, or its vCPU preempted by another
+ * process on a shared machine) takes fewer of them instead of holding up a fixed half: the caller
+ * then waits at most for the one chunk a helper is running. Each chunk packs its own copy of the
+ * shared operand (all of op(B) for a row chunk), which costs about 2 / (chunk rows) of the
+ * chunk's multiply-adds; 4 per thread keeps chunks at 96-100 rows for the GPT's 768-row products.
+ */
+const chunksPerThread = 4;
+
+/**
  * Runs the prepared product `state.whole`, split between the caller and its helper threads when
- * there are any and the product is large enough: by rows when m >= n (every part then packs all
- * of op(B)), by columns otherwise (every part packs all of op(A)), in slices that are multiples
- * of the register tile. Each output element is computed by one thread in the same order as on
- * one thread, so the result is bit-identical. A slice whose helper has not claimed it by the time
- * the caller's own slice is done is run by the caller (the same job), so a sleeping or
- * descheduled helper never makes a product slower than one thread plus its own slice. `whole.scratch` points at as many packing regions
- * of `packing` bytes as there are parts.
+ * there are any and the product is large enough: by rows when m >= n (every chunk then packs all
+ * of op(B)), by columns otherwise (every chunk packs all of op(A)), in chunks that are multiples
+ * of the register tile, which the threads take one by one (see {@link chunksPerThread}). Each
+ * output element is computed by one thread in the same order as on one thread, so the result is
+ * bit-identical. A helper that has not claimed the job by the time the chunks run out is skipped
+ * (`take`), so a sleeping or descheduled helper never makes a product slower than one thread
+ * plus the chunk it is running. `whole.scratch` points at as many packing regions of `packing`
+ * bytes as there are parts: region 0 for the caller, region i + 1 for helper i.
  */
 function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: number): void {
-  const { whole, slice: part, threads } = state;
-  const parts = partsFor(threads, whole.m, whole.n, whole.k);
+  const { whole, slice: part } = state;
+  const threads = state.threads!;
+  const parts = partsFor(state.threads, whole.m, whole.n, whole.k);
   if (parts === 1) {
     runMatmulJob(kernels, whole);
     return;
@@ -133,29 +145,28 @@ function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: num
   const byRows = whole.m >= whole.n;
   const extent = byRows ? whole.m : whole.n;
   const tile = byRows ? state.tileRows : state.tileColumns;
-  const slice = Math.ceil(extent / parts / tile) * tile;
-  let posted = 0;
-  let start = 0;
-  for (; posted < parts - 1 && start + slice < extent; posted++, start += slice) {
-    sliceMatmulJob(whole, part, byRows, start, slice, whole.scratch + (posted + 1) * packing);
-    threads!.post(posted, part);
+  const size = Math.ceil(extent / (parts * chunksPerThread) / tile) * tile;
+  const scratch = whole.scratch;
+  threads.startChunks();
+  for (let helper = 0; helper < parts - 1; helper++) {
+    whole.scratch = scratch + (helper + 1) * packing;
+    threads.postChunks(helper, whole, byRows, size, extent);
   }
-  sliceMatmulJob(whole, part, byRows, start, extent - start, whole.scratch);
+  whole.scratch = scratch;
   let failure: unknown = null;
   try {
-    runMatmulJob(kernels, part);
+    for (let start = threads.nextChunk() * size; start < extent; start = threads.nextChunk() * size) {
+      sliceMatmulJob(whole, part, byRows, start, Math.min(size, extent - start), scratch);
+      runMatmulJob(kernels, part);
+    }
   } catch (error) {
     failure = error;
   }
-  // A slice its helper has not started yet (asleep, or not scheduled on a busy machine) runs here,
-  // with the same job; wait for the others, even after a failure: each writes into C and reads its
-  // job words until it is done.
-  for (let helper = 0; helper < posted; helper++) {
+  // Wait for every helper that claimed the job, even after a failure: each writes into C and reads
+  // its job words until it is done. One that has not claimed it is skipped (no chunk is left).
+  for (let helper = 0; helper < parts - 1; helper++) {
     try {
-      if (threads!.take(helper)) {
-        sliceMatmulJob(whole, part, byRows, helper * slice, slice, whole.scratch + (helper + 1) * packing);
-        runMatmulJob(kernels, part);
-      } else threads!.wait(helper);
+      if (!threads.take(helper)) threads.wait(helper);
     } catch (error) {
       failure ??= error;
     }
