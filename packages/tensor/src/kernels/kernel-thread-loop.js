@@ -18,6 +18,9 @@ const matmulJob = 0;
 const loadJob = 1;
 const runJob = 2;
 const matmulChunksJob = 3;
+/** The chunk modes of kernel-threads.ts (`chunkModes`; columns is 0). */
+const rowsMode = 1;
+const batchMode = 2;
 
 /**
  * Serves jobs on helper `index`'s control block until the calling thread posts a negative job
@@ -89,7 +92,8 @@ export function runHelperLoop(kernels, memory, control, index, layout) {
 
 /**
  * Runs chunks of the product in `words` (matmul-job.ts's `matmulJobFields` order) until the
- * shared chunk counter passes the last one: each chunk is the job cut as `sliceMatmulJob` cuts it.
+ * shared chunk counter passes the last one: each chunk is the job cut as `sliceMatmulJob` cuts it,
+ * or a run of whole products of a batch.
  *
  * @param {HelperKernels} kernels
  * @param {Int32Array} control
@@ -99,7 +103,7 @@ export function runHelperLoop(kernels, memory, control, index, layout) {
  * @returns {void}
  */
 function runChunks(kernels, control, base, words, layout) {
-  const byRows = control[base + layout.chunkByRows] !== 0;
+  const mode = control[base + layout.chunkMode];
   const size = control[base + layout.chunkSize];
   const extent = control[base + layout.chunkExtent];
   // Word numbers of matmulJobFields: a 0, lda 1, transposeA 2, b 3, ldb 4, transposeB 5, c 6, ldc 7, m 8, n 9, bias 12.
@@ -111,7 +115,20 @@ function runChunks(kernels, control, base, words, layout) {
     const start = Atomics.add(control, layout.chunkCounter, 1) * size;
     if (start >= extent) return;
     const count = Math.min(size, extent - start);
-    if (byRows) {
+    if (mode === batchMode) {
+      const at = base + layout.batch;
+      const inner = control[at];
+      for (let product = start; product < start + count; product++) {
+        const outer = Math.floor(product / inner);
+        const index = product - outer * inner;
+        words[0] = a + 4 * (index * control[at + 1] + outer * control[at + 2]);
+        words[3] = b + 4 * (index * control[at + 3] + outer * control[at + 4]);
+        words[6] = c + 4 * (index * control[at + 5] + outer * control[at + 6]);
+        kernels.matmulF32(...words);
+      }
+      continue;
+    }
+    if (mode === rowsMode) {
       words[0] = a + 4 * start * (words[2] !== 0 ? 1 : words[1]);
       words[6] = c + 4 * start * words[7];
       words[8] = count;

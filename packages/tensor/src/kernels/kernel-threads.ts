@@ -38,7 +38,8 @@ export const jobKinds = {
   /**
    * Chunks of a product, claimed one at a time from a counter shared with the caller and the other
    * helpers (see `chunkCounter`): the job's words are the whole product (with this helper's
-   * packing scratch); `chunkByRows`, `chunkSize` and `chunkExtent` say how it is cut.
+   * packing scratch), or the first of a batch of products; `chunkMode`, `chunkSize` and
+   * `chunkExtent` say how it is cut.
    */
   matmulChunks: 3,
 } as const;
@@ -75,12 +76,18 @@ export interface KernelThreadLayout {
   readonly finished: number;
   /** 1 when the last job threw. */
   readonly failed: number;
-  /** Of a chunked product: 1 when it is cut by rows, 0 by columns. */
-  readonly chunkByRows: number;
-  /** Of a chunked product: rows (or columns) per chunk, a multiple of the register tile. */
+  /** Of a chunked job ({@link chunkModes}): how it is cut. */
+  readonly chunkMode: number;
+  /** Of a chunked job: rows (or columns, a multiple of the register tile) or whole products per chunk. */
   readonly chunkSize: number;
-  /** Of a chunked product: its rows (or columns). */
+  /** Of a chunked job: its rows, columns or products. */
   readonly chunkExtent: number;
+  /**
+   * Of a batch of products (in the words of a run job's arguments, which a chunked job does not
+   * use): the inner batch count, then the element strides of A along the inner and outer batch
+   * axes, of B, and of C. Product p is at (p div inner)·outer stride + (p mod inner)·inner stride.
+   */
+  readonly batch: number;
   /**
    * The word, in helper 0's block, counting the chunks of the current product handed out so far:
    * every thread takes the next one with Atomics.add until they run out. So a helper that starts
@@ -127,13 +134,23 @@ export const kernelThreadLayout: KernelThreadLayout = {
   failed: 21,
   arguments: 24,
   maxArguments: 16,
-  chunkByRows: 56,
+  chunkMode: 56,
   chunkSize: 57,
   chunkExtent: 58,
+  batch: 24,
   // Its own cache line in block 0 (words 48-63 hold nothing else written while chunks are taken).
   chunkCounter: 60,
   idleSpinMilliseconds: 0.5,
 };
+
+/**
+ * How a chunked job is cut (the `chunkMode` word): a product's columns, its rows, or a batch of
+ * whole products (each computed by one thread, as on one thread).
+ *
+ * @example
+ * control[base + kernelThreadLayout.chunkMode] = chunkModes.batch;
+ */
+export const chunkModes = { columns: 0, rows: 1, batch: 2 } as const;
 
 /**
  * Int32 words of control block per helper.
@@ -155,6 +172,7 @@ export function previousJobNumber(number: number): number {
   return number === 1 ? lastJobNumber : number - 1;
 }
 const lastJobNumber = 0x7ffffffe;
+const noBatch: readonly number[] = [];
 
 /** Spins (plain loads) of the calling thread before it sleeps waiting for a helper: a product's slices end close together. */
 const spinsBeforeSleeping = 20_000;
@@ -224,15 +242,25 @@ export class KernelThreads {
 
   /**
    * Posts to helper `index` the chunks of product `job` (whose `scratch` is this helper's packing
-   * region): the helper takes chunks of `size` rows (`byRows`) or columns of the `extent` with
-   * {@link KernelThreads.nextChunk} until none is left.
+   * region): the helper takes chunks of `size` rows, columns or products ({@link chunkModes}) of
+   * the `extent` with {@link KernelThreads.nextChunk} until none is left. For a batch, `batch`
+   * holds the inner batch count and the six strides in the order of `kernelThreadLayout.batch`.
    */
-  postChunks(index: number, job: MatmulJob, byRows: boolean, size: number, extent: number): void {
+  postChunks(
+    index: number,
+    job: MatmulJob,
+    mode: number,
+    size: number,
+    extent: number,
+    batch: ArrayLike<number> = noBatch,
+  ): void {
     const base = index * controlWords;
+    const layout = kernelThreadLayout;
     writeMatmulJob(job, this.control, base + firstJobWord);
-    this.control[base + kernelThreadLayout.chunkByRows] = byRows ? 1 : 0;
-    this.control[base + kernelThreadLayout.chunkSize] = size;
-    this.control[base + kernelThreadLayout.chunkExtent] = extent;
+    this.control[base + layout.chunkMode] = mode;
+    this.control[base + layout.chunkSize] = size;
+    this.control[base + layout.chunkExtent] = extent;
+    for (let word = 0; word < batch.length; word++) this.control[base + layout.batch + word] = batch[word];
     this.publish(index, jobKinds.matmulChunks);
   }
 

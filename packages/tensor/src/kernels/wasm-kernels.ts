@@ -1,8 +1,8 @@
 import type { ParameterMemory } from '@annet/layer-api';
 import { AnnetError } from '../errors.js';
-import type { Kernels, MatmulActivation, MatmulArguments } from './kernels.js';
+import type { Kernels, MatmulActivation, MatmulArguments, MatmulBatch } from './kernels.js';
 import { alignUp, KernelMemory } from './kernel-memory.js';
-import type { KernelThreads } from './kernel-threads.js';
+import { chunkModes, type KernelThreads } from './kernel-threads.js';
 import { KernelParallelism } from './parallel-kernels.js';
 import { createMatmulJob, runMatmulJob, sliceMatmulJob, type MatmulJob } from './matmul-job.js';
 import {
@@ -25,6 +25,7 @@ import {
  */
 export interface WasmKernels extends Kernels {
   readonly name: 'wasm-simd' | 'wasm-relaxed-simd';
+  matmulBatchFloat32(args: MatmulArguments<Float32Array>, batch: MatmulBatch): void;
   /**
    * out = act(op(A)·op(B) [+ out] + bias) in one pass over `out`: a Dense layer's forward
    * (`x·W + b`, then ReLU) without a second sweep. `bias` holds n values from `biasOffset`.
@@ -102,6 +103,8 @@ interface MatmulScratch {
   slice: MatmulJob;
   /** Helper threads, or null for one thread. */
   threads: KernelThreads | null;
+  /** A batch's inner count and strides, in the order helpers read them (`kernelThreadLayout.batch`). */
+  batchWords: Int32Array;
   /** The register tile the kernel module was built with (`tileRows`, `tileColumns` exports): slices are multiples of it. */
   tileRows: number;
   tileColumns: number;
@@ -150,7 +153,7 @@ function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: num
   threads.startChunks();
   for (let helper = 0; helper < parts - 1; helper++) {
     whole.scratch = scratch + (helper + 1) * packing;
-    threads.postChunks(helper, whole, byRows, size, extent);
+    threads.postChunks(helper, whole, byRows ? chunkModes.rows : chunkModes.columns, size, extent);
   }
   whole.scratch = scratch;
   let failure: unknown = null;
@@ -162,9 +165,16 @@ function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: num
   } catch (error) {
     failure = error;
   }
-  // Wait for every helper that claimed the job, even after a failure: each writes into C and reads
-  // its job words until it is done. One that has not claimed it is skipped (no chunk is left).
-  for (let helper = 0; helper < parts - 1; helper++) {
+  finishChunks(threads, parts - 1, failure);
+}
+
+/**
+ * Waits for every helper that claimed its chunked job, even after a failure (each writes into C
+ * and reads its job words until it is done), then throws the first failure. A helper that has not
+ * claimed the job is skipped: no chunk is left by now.
+ */
+function finishChunks(threads: KernelThreads, helpers: number, failure: unknown): void {
+  for (let helper = 0; helper < helpers; helper++) {
     try {
       if (!threads.take(helper)) threads.wait(helper);
     } catch (error) {
@@ -172,6 +182,113 @@ function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: num
     }
   }
   if (failure !== null) throw failure;
+}
+
+/**
+ * Runs a batch of small products (each below the split threshold, all operands resident): with
+ * kernel threads the whole products are dealt out in chunks from the shared counter, each
+ * computed by one thread exactly as on one thread (bit-identical); on one thread they run back to
+ * back without `runMatmul`'s per-call preparation. Anything else loops over `runMatmul`.
+ */
+function runBatch(
+  kernels: WasmKernelExports,
+  memory: KernelMemory,
+  state: MatmulScratch,
+  args: MatmulArguments<Float32Array>,
+  batch: MatmulBatch,
+): void {
+  const { m, n, k } = args;
+  const count = batch.outer * batch.inner;
+  if (m === 0 || n === 0 || count === 0) return;
+  const resident = memory.owns(args.a) && memory.owns(args.b) && memory.owns(args.out);
+  if (!resident || m * n * k >= parallelMinimumMultiplyAdds) {
+    loopBatch(kernels, memory, state, args, batch);
+    return;
+  }
+  const threads = state.threads;
+  const parts = partsFor(threads, count * m, n, k);
+  const packing = alignUp(kernels.matmulScratchBytes(m, n, k));
+  const scratch = memory.scratch(parts * packing);
+  const job = state.whole;
+  job.a = memory.addressOf(args.a) + args.aOffset * 4;
+  job.lda = args.lda;
+  job.transposeA = args.transposeA ? 1 : 0;
+  job.b = memory.addressOf(args.b) + args.bOffset * 4;
+  job.ldb = args.ldb;
+  job.transposeB = args.transposeB ? 1 : 0;
+  job.c = memory.addressOf(args.out) + args.outOffset * 4;
+  job.ldc = args.ldc;
+  job.m = m;
+  job.n = n;
+  job.k = k;
+  job.accumulate = args.accumulate ? 1 : 0;
+  job.bias = 0;
+  job.activation = wasmActivationCode.none;
+  job.scratch = scratch;
+  const words = state.batchWords;
+  words[0] = batch.inner;
+  words[1] = batch.a[1];
+  words[2] = batch.a[0];
+  words[3] = batch.b[1];
+  words[4] = batch.b[0];
+  words[5] = batch.out[1];
+  words[6] = batch.out[0];
+  if (parts === 1) {
+    for (let product = 0; product < count; product++) runBatchProduct(kernels, state, product);
+    return;
+  }
+  const size = Math.ceil(count / (parts * chunksPerThread));
+  threads!.startChunks();
+  for (let helper = 0; helper < parts - 1; helper++) {
+    job.scratch = scratch + (helper + 1) * packing;
+    threads!.postChunks(helper, job, chunkModes.batch, size, count, words);
+  }
+  job.scratch = scratch;
+  let failure: unknown = null;
+  try {
+    for (let start = threads!.nextChunk() * size; start < count; start = threads!.nextChunk() * size)
+      for (let product = start; product < Math.min(start + size, count); product++)
+        runBatchProduct(kernels, state, product);
+  } catch (error) {
+    failure = error;
+  }
+  finishChunks(threads!, parts - 1, failure);
+}
+
+/** Product `index` of the batch `state.whole` and `state.batchWords` describe, as a helper computes it (kernel-thread-loop.js). */
+function runBatchProduct(kernels: WasmKernelExports, state: MatmulScratch, index: number): void {
+  const { whole, slice: part, batchWords: words } = state;
+  const outer = Math.floor(index / words[0]);
+  const inner = index - outer * words[0];
+  sliceMatmulJob(whole, part, true, 0, whole.m, whole.scratch);
+  part.a = whole.a + 4 * (inner * words[1] + outer * words[2]);
+  part.b = whole.b + 4 * (inner * words[3] + outer * words[4]);
+  part.c = whole.c + 4 * (inner * words[5] + outer * words[6]);
+  runMatmulJob(kernels, part);
+}
+
+/** The batch as one `runMatmul` per product (operands copied where they are not resident; large ones split). */
+function loopBatch(
+  kernels: WasmKernelExports,
+  memory: KernelMemory,
+  state: MatmulScratch,
+  args: MatmulArguments<Float32Array>,
+  batch: MatmulBatch,
+): void {
+  const { aOffset, bOffset, outOffset } = args;
+  try {
+    for (let outer = 0; outer < batch.outer; outer++)
+      for (let inner = 0; inner < batch.inner; inner++) {
+        args.aOffset = aOffset + outer * batch.a[0] + inner * batch.a[1];
+        args.bOffset = bOffset + outer * batch.b[0] + inner * batch.b[1];
+        args.outOffset = outOffset + outer * batch.out[0] + inner * batch.out[1];
+        runMatmul(kernels, memory, state, args, null, 0, wasmActivationCode.none);
+      }
+  } finally {
+    args.aOffset = aOffset;
+    args.bOffset = bOffset;
+    args.outOffset = outOffset;
+  }
 }
 
 /** How many threads share an [m, k] x [k, n] product: 1 without helpers or below the size threshold. */
@@ -295,6 +412,7 @@ export function createWasmKernels(
     offsets: [0, 0, 0, 0, 0],
     whole: createMatmulJob(),
     slice: createMatmulJob(),
+    batchWords: new Int32Array(7),
     threads: null,
     tileRows: exports.tileRows.value as number,
     tileColumns: exports.tileColumns.value as number,
@@ -305,6 +423,7 @@ export function createWasmKernels(
     matmulFloat64: (args) => reference.matmulFloat64(args),
     matmulBiasActivationFloat32: (args, bias, biasOffset, activation) =>
       runMatmul(exports, memory, scratchState, args, bias, biasOffset, wasmActivationCode[activation]),
+    matmulBatchFloat32: (args, batch) => runBatch(exports, memory, scratchState, args, batch),
     allocateFloat32: (length) => memory.allocateFloat32(length),
     parameterMemoryOf: (arrays) => {
       if (parameterMemory === null) return null;
