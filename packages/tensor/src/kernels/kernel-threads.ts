@@ -103,14 +103,17 @@ export interface KernelThreadLayout {
    * the last job of a burst is a millisecond of the other core taken from everything else (the
    * page, the garbage collector's threads, other processes).
    *
-   * 0.5 ms, measured on the 2-core development VM (MLP 784-128-64-10 with Adam, 2 threads,
-   * shared machine): the gaps between consecutive jobs posted to a helper inside a step were p50
-   * 46 µs, p90 68 µs, p99 252 µs at batch 64 and p50 133 µs, p90 289 µs, p99 418 µs at batch 256,
-   * so 0.5 ms bridges nearly all of them and step times matched a 3 ms window; in a loop pacing
-   * one step every 5 ms, the process burned 2.6 ms of CPU per step with 0.5 ms against 5.4 ms
-   * with the former 3 ms window (1.6 ms on one thread). A part a sleeping helper has not claimed
-   * in time is run by the calling thread (see `claimed`), so a helper that wakes late costs at
-   * most its part.
+   * 0.1 ms. Formerly 0.5 ms, measured on the 2-core development VM (MLP 784-128-64-10 with Adam,
+   * 2 threads): the gaps between consecutive jobs posted to a helper inside a step were p50 46 µs,
+   * p90 68 µs, p99 252 µs at batch 64 and p50 133 µs, p90 289 µs, p99 418 µs at batch 256. Since
+   * products are cut into chunks that threads take from a shared counter (`chunkCounter`), a
+   * helper that wakes late only takes fewer chunks, so bridging the long gaps buys little: waking
+   * one from its futex cost ~50 µs here (a 768x128x512 product, 1.08 ms back to back on 2 threads,
+   * took 1.13 ms after 2 ms of caller-only work). Polling, on the other hand, costs the calling
+   * thread its core whenever the machine has other work: on the shared VM (other processes
+   * running, load average 5-8), the baby GPT's step on 2 threads took 150-202 ms with 0.5 ms
+   * against 93-166 ms with 0.1 ms and 117-143 ms with none, alternated in one process (1 thread:
+   * 125-160 ms); in quieter moments 0.5 and 0.1 ms matched (92.3 and 92.8 ms).
    */
   readonly idleSpinMilliseconds: number;
 }
@@ -140,7 +143,7 @@ export const kernelThreadLayout: KernelThreadLayout = {
   batch: 24,
   // Its own cache line in block 0 (words 48-63 hold nothing else written while chunks are taken).
   chunkCounter: 60,
-  idleSpinMilliseconds: 0.5,
+  idleSpinMilliseconds: 0.1,
 };
 
 /**
