@@ -46,7 +46,11 @@ function threadedLayerKernels(): { parallel: KernelParallelism; module: Parallel
  * `part` (whose length it sets). Returns false when it did not split (the caller makes its one call).
  *
  * @example
- * splitLayerKernel('geluTanhF32', groups, size, (part, start, count) => { ... });
+ * // GELU over `size` values at byte addresses x and y, shared in 16-element groups:
+ * const split = splitLayerKernel('geluTanhF32', Math.ceil(size / 16), size, (part, start, count) => {
+ *   part.length = 4;
+ *   [part[0], part[1], part[2], part[3]] = [x + 64 * start, y + 64 * start, 0, Math.max(0, Math.min(16 * count, size - 16 * start))];
+ * });
  */
 export function splitLayerKernel(
   name: keyof LayerKernelExports,
