@@ -189,15 +189,6 @@ const spinsBeforeSleeping = 20_000;
 const slowWaitMilliseconds = 1;
 /** How long the calling thread works alone after a slow wait before it shares work again. */
 const backOffMilliseconds = 50;
-/**
- * Jobs in a row that the calling thread took back because no helper claimed them in time, after
- * which it works alone for {@link backOffMilliseconds} too: the helpers are not getting a core
- * (measured on the shared VM with another process busy: in the slow runs of the baby GPT on 2
- * threads, 120 ms per step against 106 on one, the helper claimed 6 of ~75 jobs a step, while
- * each wake-up and each 0.1 ms poll after a job still took time from the calling thread's core).
- * In a quiet step a helper claims nearly every job (1,055 of 1,125 over 15 steps).
- */
-const unclaimedJobsBeforeBackingOff = 8;
 /** Longest a caller waits for a helper before concluding it died (by default). */
 const helperTimeoutMilliseconds = 60_000;
 
@@ -220,8 +211,6 @@ export class KernelThreads {
   private stopped = false;
   /** `performance.now()` until which work is not shared (after a slow wait); 0 when it is. */
   private aloneUntil = 0;
-  /** Jobs taken back in a row (no helper claimed them in time). */
-  private unclaimedInARow = 0;
   private readonly timeoutMilliseconds: number;
 
   /**
@@ -246,9 +235,8 @@ export class KernelThreads {
 
   /**
    * Whether the calling thread should work alone for now: true for {@link backOffMilliseconds}
-   * after a {@link KernelThreads.wait} took longer than {@link slowWaitMilliseconds}, or after
-   * {@link unclaimedJobsBeforeBackingOff} jobs in a row that no helper claimed in time
-   * ({@link KernelThreads.take}), which mean a helper's core was taken by another process. Sharing work then costs the caller a wait of a
+   * after a {@link KernelThreads.wait} took longer than {@link slowWaitMilliseconds}, which means
+   * a helper's core was taken by another process. Sharing work then costs the caller a wait of a
    * scheduler timeslice instead of saving it time, so products and parallel runs stay on the
    * calling thread (the results are the same either way) and are shared again afterwards.
    */
@@ -351,13 +339,7 @@ export class KernelThreads {
   take(index: number): boolean {
     const number = this.jobNumbers[index];
     const previous = previousJobNumber(number);
-    const taken = Atomics.compareExchange(this.control, index * controlWords + claimed, previous, number) === previous;
-    if (!taken) this.unclaimedInARow = 0;
-    else if (++this.unclaimedInARow >= unclaimedJobsBeforeBackingOff) {
-      this.unclaimedInARow = 0;
-      this.aloneUntil = performance.now() + backOffMilliseconds;
-    }
-    return taken;
+    return Atomics.compareExchange(this.control, index * controlWords + claimed, previous, number) === previous;
   }
 
   /**

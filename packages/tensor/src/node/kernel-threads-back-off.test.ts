@@ -29,17 +29,4 @@ describe('KernelThreads backing off', () => {
       await helper.terminate();
     }
   });
-
-  it('works alone for a while after taking back 8 jobs in a row that no helper claimed, not after 7', () => {
-    // No helper runs on this control block: the calling thread takes back every job it posts.
-    const threads = new KernelThreads(new Int32Array(new SharedArrayBuffer(4 * controlWords)), 1, 50);
-    for (let job = 1; job <= 7; job++) {
-      threads.postRun(0, 0, 0, []);
-      expect(threads.take(0)).toBe(true);
-    }
-    expect(threads.isBackingOff).toBe(false);
-    threads.postRun(0, 0, 0, []);
-    expect(threads.take(0)).toBe(true);
-    expect(threads.isBackingOff).toBe(true);
-  });
 });
