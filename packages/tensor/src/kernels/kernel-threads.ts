@@ -179,16 +179,6 @@ const noBatch: readonly number[] = [];
 
 /** Spins (plain loads) of the calling thread before it sleeps waiting for a helper: a product's slices end close together. */
 const spinsBeforeSleeping = 20_000;
-/**
- * A wait for a helper longer than this means its thread was not running (preempted by another
- * process: on a busy machine the scheduler hands the core away for a timeslice of several
- * milliseconds); the calling thread then works alone for {@link backOffMilliseconds} (see
- * {@link KernelThreads.isBackingOff}). A helper that runs finishes its last chunk well within it:
- * a chunk of the baby GPT's largest product ([768, 128] x [128, 512] cut in 8) takes ~0.25 ms.
- */
-const slowWaitMilliseconds = 1;
-/** How long the calling thread works alone after a slow wait before it shares work again. */
-const backOffMilliseconds = 50;
 /** Longest a caller waits for a helper before concluding it died (by default). */
 const helperTimeoutMilliseconds = 60_000;
 
@@ -209,8 +199,6 @@ export class KernelThreads {
   /** The number of the last job posted to each helper. */
   private readonly jobNumbers: number[];
   private stopped = false;
-  /** `performance.now()` until which work is not shared (after a slow wait); 0 when it is. */
-  private aloneUntil = 0;
   private readonly timeoutMilliseconds: number;
 
   /**
@@ -231,20 +219,6 @@ export class KernelThreads {
   /** Whether {@link KernelThreads.stop} was called. */
   get isStopped(): boolean {
     return this.stopped;
-  }
-
-  /**
-   * Whether the calling thread should work alone for now: true for {@link backOffMilliseconds}
-   * after a {@link KernelThreads.wait} took longer than {@link slowWaitMilliseconds}, which means
-   * a helper's core was taken by another process. Sharing work then costs the caller a wait of a
-   * scheduler timeslice instead of saving it time, so products and parallel runs stay on the
-   * calling thread (the results are the same either way) and are shared again afterwards.
-   */
-  get isBackingOff(): boolean {
-    if (this.aloneUntil === 0) return false;
-    if (performance.now() < this.aloneUntil) return true;
-    this.aloneUntil = 0;
-    return false;
   }
 
   /**
@@ -351,16 +325,7 @@ export class KernelThreads {
   wait(index: number, operation = 'matmul', what = 'a matmul slice'): void {
     const base = index * controlWords;
     const word = base + finished;
-    if (Atomics.load(this.control, word) !== this.jobNumbers[index])
-      this.waitUntilFinished(index, word, operation, what);
-    if (Atomics.load(this.control, base + failed) !== 0)
-      throw new AnnetError('INVALID_STATE', operation, `kernel thread ${index} failed while running ${what}`);
-  }
-
-  /** The waiting part of {@link KernelThreads.wait}: polls, then sleeps; notes a slow wait, stops the threads after the timeout. */
-  private waitUntilFinished(index: number, word: number, operation: string, what: string): void {
     let spins = 0;
-    const started = performance.now();
     const deadline = Date.now() + this.timeoutMilliseconds;
     for (;;) {
       const done = Atomics.load(this.control, word);
@@ -377,8 +342,8 @@ export class KernelThreads {
         }
       }
     }
-    const now = performance.now();
-    if (now - started > slowWaitMilliseconds) this.aloneUntil = now + backOffMilliseconds;
+    if (Atomics.load(this.control, base + failed) !== 0)
+      throw new AnnetError('INVALID_STATE', operation, `kernel thread ${index} failed while running ${what}`);
   }
 
   /** Tells every helper to leave its loop (the threads then end); later products run on the calling thread. Idempotent. */

@@ -161,8 +161,7 @@ export class KernelParallelism implements ParallelKernels {
         );
     const exported = record.functions[exportIndex];
     const pool = this.pool;
-    // While the pool backs off (a helper's core was taken, see KernelThreads.isBackingOff) the parts run here.
-    if (parts.length === 1 || pool === null || pool.isStopped || this.loaded <= record.id || pool.isBackingOff) {
+    if (parts.length === 1 || pool === null || pool.isStopped || this.loaded <= record.id) {
       for (const part of parts) exported.apply(undefined, part as number[]);
       return;
     }

@@ -134,12 +134,13 @@ const chunksPerThread = 4;
  * output element is computed by one thread in the same order as on one thread, so the result is
  * bit-identical. A helper that has not claimed the job by the time the chunks run out is skipped
  * (`take`), so a sleeping or descheduled helper never makes a product slower than one thread
- * plus the chunk it is running. `whole.scratch` points at `parts` packing regions of `packing`
- * bytes (`partsFor`): region 0 for the caller, region i + 1 for helper i.
+ * plus the chunk it is running. `whole.scratch` points at as many packing regions of `packing`
+ * bytes as there are parts: region 0 for the caller, region i + 1 for helper i.
  */
-function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: number, parts: number): void {
+function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: number): void {
   const { whole, slice: part } = state;
   const threads = state.threads!;
+  const parts = partsFor(state.threads, whole.m, whole.n, whole.k);
   if (parts === 1) {
     runMatmulJob(kernels, whole);
     return;
@@ -292,8 +293,7 @@ function loopBatch(
 
 /** How many threads share an [m, k] x [k, n] product: 1 without helpers or below the size threshold. */
 function partsFor(threads: KernelThreads | null, m: number, n: number, k: number): number {
-  if (threads === null || threads.isStopped || m * n * k < parallelMinimumMultiplyAdds || threads.isBackingOff)
-    return 1;
+  if (threads === null || threads.isStopped || m * n * k < parallelMinimumMultiplyAdds) return 1;
   return threads.helpers + 1;
 }
 
@@ -329,9 +329,7 @@ function runMatmul(
   offsets[3] = offsets[2] + alignUp(cSize * 4);
   offsets[4] = offsets[3] + (residentBias ? 0 : alignUp(n * 4));
   const packing = alignUp(kernels.matmulScratchBytes(m, n, k)); // enough for any slice of the product too
-  // Decided once: the scratch holds one packing region per part (backing off may end meanwhile).
-  const parts = partsFor(scratchState.threads, m, n, k);
-  const scratch = memory.scratch(offsets[4] + parts * packing);
+  const scratch = memory.scratch(offsets[4] + partsFor(scratchState.threads, m, n, k) * packing);
   const heap = memory.float32(); // after scratch(), which may have grown the memory
   const job = scratchState.whole;
   job.a = residentA ? memory.addressOf(a) + aOffset * 4 : scratch;
@@ -365,7 +363,7 @@ function runMatmul(
       for (let row = 0; row < m; row++)
         heap.set(out.subarray(outOffset + row * ldc, outOffset + row * ldc + n), (job.c >> 2) + row * n);
   }
-  runSplit(kernels, scratchState, packing, parts);
+  runSplit(kernels, scratchState, packing);
   if (residentOut) return;
   const result = viewOf(heap, job.c >> 2, (job.c >> 2) + cSize);
   if (contiguousOut) out.set(result, outOffset);
