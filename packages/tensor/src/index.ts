@@ -12,7 +12,7 @@ export { Tensor, type NestedArray, type SliceSpec } from './tensor.js';
 export { arange, eye, full, linspace, ones, onesLike, tensor, zeros, zerosLike, type TensorOptions } from './create.js';
 export { residentParameterMemory, residentZeros } from './resident.js';
 export { Rng, createRng, randomNormal, randomUniform, rngFromState, type RngState } from './random.js';
-export type { Kernels, MatmulArguments } from './kernels/kernels.js';
+export type { Kernels, MatmulArguments, MatmulBatch } from './kernels/kernels.js';
 export {
   activeKernels,
   registerKernelsCandidate,

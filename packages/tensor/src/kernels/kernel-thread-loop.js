@@ -17,6 +17,10 @@
 const matmulJob = 0;
 const loadJob = 1;
 const runJob = 2;
+const matmulChunksJob = 3;
+/** The chunk modes of kernel-threads.ts (`chunkModes`; columns is 0). */
+const rowsMode = 1;
+const batchMode = 2;
 
 /**
  * Serves jobs on helper `index`'s control block until the calling thread posts a negative job
@@ -68,6 +72,9 @@ export function runHelperLoop(kernels, memory, control, index, layout) {
       if (kind === matmulJob) {
         for (let word = 0; word < layout.jobWords; word++) words[word] = control[job + word];
         kernels.matmulF32(...words);
+      } else if (kind === matmulChunksJob) {
+        for (let word = 0; word < layout.jobWords; word++) words[word] = control[job + word];
+        runChunks(kernels, control, base, words, layout);
       } else if (kind === loadJob) {
         modules[control[job]] = load(memory, control[job + 1], control[job + 2]);
       } else if (kind === runJob) {
@@ -80,6 +87,58 @@ export function runHelperLoop(kernels, memory, control, index, layout) {
     }
     Atomics.store(control, base + layout.finished, seen);
     Atomics.notify(control, base + layout.finished);
+  }
+}
+
+/**
+ * Runs chunks of the product in `words` (matmul-job.ts's `matmulJobFields` order) until the
+ * shared chunk counter passes the last one: each chunk is the job cut as `sliceMatmulJob` cuts it,
+ * or a run of whole products of a batch.
+ *
+ * @param {HelperKernels} kernels
+ * @param {Int32Array} control
+ * @param {number} base this helper's control block
+ * @param {number[]} words the whole product's job words, overwritten chunk by chunk
+ * @param {KernelThreadLayout} layout
+ * @returns {void}
+ */
+function runChunks(kernels, control, base, words, layout) {
+  const mode = control[base + layout.chunkMode];
+  const size = control[base + layout.chunkSize];
+  const extent = control[base + layout.chunkExtent];
+  // Word numbers of matmulJobFields: a 0, lda 1, transposeA 2, b 3, ldb 4, transposeB 5, c 6, ldc 7, m 8, n 9, bias 12.
+  const a = words[0];
+  const b = words[3];
+  const c = words[6];
+  const bias = words[12];
+  for (;;) {
+    const start = Atomics.add(control, layout.chunkCounter, 1) * size;
+    if (start >= extent) return;
+    const count = Math.min(size, extent - start);
+    if (mode === batchMode) {
+      const at = base + layout.batch;
+      const inner = control[at];
+      for (let product = start; product < start + count; product++) {
+        const outer = Math.floor(product / inner);
+        const index = product - outer * inner;
+        words[0] = a + 4 * (index * control[at + 1] + outer * control[at + 2]);
+        words[3] = b + 4 * (index * control[at + 3] + outer * control[at + 4]);
+        words[6] = c + 4 * (index * control[at + 5] + outer * control[at + 6]);
+        kernels.matmulF32(...words);
+      }
+      continue;
+    }
+    if (mode === rowsMode) {
+      words[0] = a + 4 * start * (words[2] !== 0 ? 1 : words[1]);
+      words[6] = c + 4 * start * words[7];
+      words[8] = count;
+    } else {
+      words[3] = b + 4 * start * (words[5] !== 0 ? words[4] : 1);
+      words[6] = c + 4 * start;
+      words[9] = count;
+      if (bias !== 0) words[12] = bias + 4 * start;
+    }
+    kernels.matmulF32(...words);
   }
 }
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AnnetError } from '../errors.js';
-import { controlWords, jobKinds, kernelThreadLayout, KernelThreads, previousJobNumber } from './kernel-threads.js';
+import {
+  chunkModes,
+  controlWords,
+  jobKinds,
+  kernelThreadLayout,
+  KernelThreads,
+  previousJobNumber,
+} from './kernel-threads.js';
 import { createMatmulJob, matmulJobFields, type MatmulJob } from './matmul-job.js';
 
 /** A job whose every field is `value`. */
@@ -86,5 +93,46 @@ describe('KernelThreads (the calling side of the helper protocol)', () => {
     expect(Atomics.compareExchange(control, claimed, 1, 2)).toBe(1);
     expect(threads.take(0)).toBe(false);
     expect(previousJobNumber(2)).toBe(1);
+  });
+
+  it('posts chunked products with their cut and batch words, and hands out each chunk number once from a shared counter', () => {
+    const control = new Int32Array(new SharedArrayBuffer(4 * controlWords * 2));
+    const threads = new KernelThreads(control, 2, 50);
+    const layout = kernelThreadLayout;
+    const base = controlWords; // helper 1
+    threads.startChunks();
+    threads.postChunks(1, uniformJob(9), chunkModes.batch, 3, 48, [4, 32, 8192, 32, 8192, 4096, 16384]);
+    expect(control[base + layout.kind]).toBe(jobKinds.matmulChunks);
+    expect(control[base + layout.job]).toBe(9);
+    expect([
+      control[base + layout.chunkMode],
+      control[base + layout.chunkSize],
+      control[base + layout.chunkExtent],
+    ]).toEqual([chunkModes.batch, 3, 48]);
+    expect(Array.from(control.subarray(base + layout.batch, base + layout.batch + 7))).toEqual([
+      4, 32, 8192, 32, 8192, 4096, 16384,
+    ]);
+    // The counter is one word in helper 0's block, shared by every thread of the product.
+    expect([threads.nextChunk(), threads.nextChunk()]).toEqual([0, 1]);
+    expect(Atomics.add(control, layout.chunkCounter, 1)).toBe(2); // as a helper takes one
+    expect(threads.nextChunk()).toBe(3);
+    threads.startChunks();
+    expect(threads.nextChunk()).toBe(0);
+    // The chunk words, the batch words and the counter overlap neither each other nor the job and status words.
+    const words = [
+      layout.posted,
+      layout.kind,
+      ...Array.from({ length: layout.jobWords }, (_, index) => layout.job + index),
+      layout.claimed,
+      layout.finished,
+      layout.failed,
+      ...Array.from({ length: 7 }, (_, index) => layout.batch + index),
+      layout.chunkMode,
+      layout.chunkSize,
+      layout.chunkExtent,
+      layout.chunkCounter,
+    ];
+    expect(new Set(words).size).toBe(words.length);
+    expect(Math.max(...words)).toBeLessThan(controlWords);
   });
 });

@@ -35,6 +35,13 @@ export const jobKinds = {
   load: 1,
   /** Call an export of a loaded module: words module id, export index, argument count; arguments as float64s. */
   run: 2,
+  /**
+   * Chunks of a product, claimed one at a time from a counter shared with the caller and the other
+   * helpers (see `chunkCounter`): the job's words are the whole product (with this helper's
+   * packing scratch), or the first of a batch of products; `chunkMode`, `chunkSize` and
+   * `chunkExtent` say how it is cut.
+   */
+  matmulChunks: 3,
 } as const;
 
 /**
@@ -69,6 +76,25 @@ export interface KernelThreadLayout {
   readonly finished: number;
   /** 1 when the last job threw. */
   readonly failed: number;
+  /** Of a chunked job ({@link chunkModes}): how it is cut. */
+  readonly chunkMode: number;
+  /** Of a chunked job: rows (or columns, a multiple of the register tile) or whole products per chunk. */
+  readonly chunkSize: number;
+  /** Of a chunked job: its rows, columns or products. */
+  readonly chunkExtent: number;
+  /**
+   * Of a batch of products (in the words of a run job's arguments, which a chunked job does not
+   * use): the inner batch count, then the element strides of A along the inner and outer batch
+   * axes, of B, and of C. Product p is at (p div inner)·outer stride + (p mod inner)·inner stride.
+   */
+  readonly batch: number;
+  /**
+   * The word, in helper 0's block, counting the chunks of the current product handed out so far:
+   * every thread takes the next one with Atomics.add until they run out. So a helper that starts
+   * late (asleep, or its vCPU preempted) takes fewer chunks, and the caller waits at most for the
+   * chunk a helper is running, never for a fixed half of the product.
+   */
+  readonly chunkCounter: number;
   /**
    * How long an idle helper keeps polling for the next job before it sleeps on a futex. Inside a
    * training step the jobs come close together, and waking a sleeping thread costs tens of
@@ -77,14 +103,17 @@ export interface KernelThreadLayout {
    * the last job of a burst is a millisecond of the other core taken from everything else (the
    * page, the garbage collector's threads, other processes).
    *
-   * 0.5 ms, measured on the 2-core development VM (MLP 784-128-64-10 with Adam, 2 threads,
-   * shared machine): the gaps between consecutive jobs posted to a helper inside a step were p50
-   * 46 µs, p90 68 µs, p99 252 µs at batch 64 and p50 133 µs, p90 289 µs, p99 418 µs at batch 256,
-   * so 0.5 ms bridges nearly all of them and step times matched a 3 ms window; in a loop pacing
-   * one step every 5 ms, the process burned 2.6 ms of CPU per step with 0.5 ms against 5.4 ms
-   * with the former 3 ms window (1.6 ms on one thread). A part a sleeping helper has not claimed
-   * in time is run by the calling thread (see `claimed`), so a helper that wakes late costs at
-   * most its part.
+   * 0.1 ms. Formerly 0.5 ms, measured on the 2-core development VM (MLP 784-128-64-10 with Adam,
+   * 2 threads): the gaps between consecutive jobs posted to a helper inside a step were p50 46 µs,
+   * p90 68 µs, p99 252 µs at batch 64 and p50 133 µs, p90 289 µs, p99 418 µs at batch 256. Since
+   * products are cut into chunks that threads take from a shared counter (`chunkCounter`), a
+   * helper that wakes late only takes fewer chunks, so bridging the long gaps buys little: waking
+   * one from its futex cost ~50 µs here (a 768x128x512 product, 1.08 ms back to back on 2 threads,
+   * took 1.13 ms after 2 ms of caller-only work). Polling, on the other hand, costs the calling
+   * thread its core whenever the machine has other work: on the shared VM (other processes
+   * running, load average 5-8), the baby GPT's step on 2 threads took 150-202 ms with 0.5 ms
+   * against 93-166 ms with 0.1 ms and 117-143 ms with none, alternated in one process (1 thread:
+   * 125-160 ms); in quieter moments 0.5 and 0.1 ms matched (92.3 and 92.8 ms).
    */
   readonly idleSpinMilliseconds: number;
 }
@@ -108,8 +137,23 @@ export const kernelThreadLayout: KernelThreadLayout = {
   failed: 21,
   arguments: 24,
   maxArguments: 16,
-  idleSpinMilliseconds: 0.5,
+  chunkMode: 56,
+  chunkSize: 57,
+  chunkExtent: 58,
+  batch: 24,
+  // Its own cache line in block 0 (words 48-63 hold nothing else written while chunks are taken).
+  chunkCounter: 60,
+  idleSpinMilliseconds: 0.1,
 };
+
+/**
+ * How a chunked job is cut (the `chunkMode` word): a product's columns, its rows, or a batch of
+ * whole products (each computed by one thread, as on one thread).
+ *
+ * @example
+ * control[base + kernelThreadLayout.chunkMode] = chunkModes.batch;
+ */
+export const chunkModes = { columns: 0, rows: 1, batch: 2 } as const;
 
 /**
  * Int32 words of control block per helper.
@@ -131,6 +175,7 @@ export function previousJobNumber(number: number): number {
   return number === 1 ? lastJobNumber : number - 1;
 }
 const lastJobNumber = 0x7ffffffe;
+const noBatch: readonly number[] = [];
 
 /** Spins (plain loads) of the calling thread before it sleeps waiting for a helper: a product's slices end close together. */
 const spinsBeforeSleeping = 20_000;
@@ -183,6 +228,43 @@ export class KernelThreads {
   post(index: number, job: MatmulJob): void {
     writeMatmulJob(job, this.control, index * controlWords + firstJobWord);
     this.publish(index, jobKinds.matmul);
+  }
+
+  /**
+   * Starts handing out the chunks of a new product: the chunk counter back to 0. Before any
+   * {@link KernelThreads.postChunks} of that product.
+   */
+  startChunks(): void {
+    Atomics.store(this.control, kernelThreadLayout.chunkCounter, 0);
+  }
+
+  /** The number of the next chunk of the current product (0, 1, ...: past the last one means none is left). */
+  nextChunk(): number {
+    return Atomics.add(this.control, kernelThreadLayout.chunkCounter, 1);
+  }
+
+  /**
+   * Posts to helper `index` the chunks of product `job` (whose `scratch` is this helper's packing
+   * region): the helper takes chunks of `size` rows, columns or products ({@link chunkModes}) of
+   * the `extent` with {@link KernelThreads.nextChunk} until none is left. For a batch, `batch`
+   * holds the inner batch count and the six strides in the order of `kernelThreadLayout.batch`.
+   */
+  postChunks(
+    index: number,
+    job: MatmulJob,
+    mode: number,
+    size: number,
+    extent: number,
+    batch: ArrayLike<number> = noBatch,
+  ): void {
+    const base = index * controlWords;
+    const layout = kernelThreadLayout;
+    writeMatmulJob(job, this.control, base + firstJobWord);
+    this.control[base + layout.chunkMode] = mode;
+    this.control[base + layout.chunkSize] = size;
+    this.control[base + layout.chunkExtent] = extent;
+    for (let word = 0; word < batch.length; word++) this.control[base + layout.batch + word] = batch[word];
+    this.publish(index, jobKinds.matmulChunks);
   }
 
   /**

@@ -51,6 +51,15 @@ export interface Kernels {
     activation: MatmulActivation,
   ): void;
   /**
+   * Optional: `batch.outer · batch.inner` float32 products with the shapes, transposes and leading
+   * dimensions of `args`, product (i, j) (outer index i, inner index j) reading A at
+   * `aOffset + i·batch.a[0] + j·batch.a[1]` (B and out likewise with `batch.b`, `batch.out`): a
+   * batched matmul (attention's per-head products) in one call, which the WebAssembly backend
+   * deals out across its kernel threads as whole products. Callers loop over
+   * {@link Kernels.matmulFloat32} when it is absent.
+   */
+  matmulBatchFloat32?(args: MatmulArguments<Float32Array>, batch: MatmulBatch): void;
+  /**
    * Optional: a zero-filled Float32Array that these kernels read and write in place (the
    * WebAssembly backend's shared memory), or `null` when none can be had. Arrays from anywhere
    * else are copied per product. Used through {@link residentZeros}.
@@ -62,6 +71,26 @@ export interface Kernels {
    * Used through {@link residentParameterMemory}.
    */
   parameterMemoryOf?(arrays: readonly (Float32Array | Float64Array)[]): ParameterMemory | null;
+}
+
+/**
+ * The batch of {@link Kernels.matmulBatchFloat32}: two batch axes (outer, inner) and each
+ * operand's element strides along them, `[outer stride, inner stride]`.
+ *
+ * @example
+ * const batch: MatmulBatch = { outer: 12, inner: 4, a: [8192, 32], b: [8192, 32], out: [16384, 4096] };
+ */
+export interface MatmulBatch {
+  /** Products along the outer axis. */
+  readonly outer: number;
+  /** Products along the inner axis. */
+  readonly inner: number;
+  /** A's strides along the outer and inner axes, in elements. */
+  readonly a: readonly [number, number];
+  /** B's strides along the outer and inner axes, in elements. */
+  readonly b: readonly [number, number];
+  /** out's strides along the outer and inner axes, in elements. */
+  readonly out: readonly [number, number];
 }
 
 /** The activation a fused matmul epilogue applies after the bias: identity or max(0, x). */

@@ -59,12 +59,28 @@ let compiled: WebAssembly.Module | null | undefined;
 const instances = new WeakMap<WebAssembly.Memory, LayerKernelExports | null>();
 
 /** The module, compiled once (under 4 KiB, so synchronously even on a browser's main thread; a test checks the size); null where it does not validate. */
+let decoded: Uint8Array<ArrayBuffer> | undefined;
+
+/**
+ * The bytes of the layer kernel module (decoded once), which kernel threads instantiate through
+ * `ParallelKernels.register` to share a large layer pass (`layer-kernels-split.ts`).
+ *
+ * @example
+ * const module = parallel.register(layerKernelBytes());
+ */
+export function layerKernelBytes(): Uint8Array<ArrayBuffer> {
+  if (decoded !== undefined) return decoded;
+  const binary = atob(layerWasmBase64);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  decoded = bytes;
+  return bytes;
+}
+
 function layerKernelModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   try {
-    const binary = atob(layerWasmBase64);
-    const bytes = new Uint8Array(binary.length);
-    for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+    const bytes = layerKernelBytes();
     compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
     compiled = null;

@@ -1,8 +1,8 @@
 import type { ParameterMemory } from '@annet/layer-api';
 import { AnnetError } from '../errors.js';
-import type { Kernels, MatmulActivation, MatmulArguments } from './kernels.js';
+import type { Kernels, MatmulActivation, MatmulArguments, MatmulBatch } from './kernels.js';
 import { alignUp, KernelMemory } from './kernel-memory.js';
-import type { KernelThreads } from './kernel-threads.js';
+import { chunkModes, type KernelThreads } from './kernel-threads.js';
 import { KernelParallelism } from './parallel-kernels.js';
 import { createMatmulJob, runMatmulJob, sliceMatmulJob, type MatmulJob } from './matmul-job.js';
 import {
@@ -25,6 +25,7 @@ import {
  */
 export interface WasmKernels extends Kernels {
   readonly name: 'wasm-simd' | 'wasm-relaxed-simd';
+  matmulBatchFloat32(args: MatmulArguments<Float32Array>, batch: MatmulBatch): void;
   /**
    * out = act(op(A)·op(B) [+ out] + bias) in one pass over `out`: a Dense layer's forward
    * (`x·W + b`, then ReLU) without a second sweep. `bias` holds n values from `biasOffset`.
@@ -102,6 +103,8 @@ interface MatmulScratch {
   slice: MatmulJob;
   /** Helper threads, or null for one thread. */
   threads: KernelThreads | null;
+  /** A batch's inner count and strides, in the order helpers read them (`kernelThreadLayout.batch`). */
+  batchWords: Int32Array;
   /** The register tile the kernel module was built with (`tileRows`, `tileColumns` exports): slices are multiples of it. */
   tileRows: number;
   tileColumns: number;
@@ -114,18 +117,30 @@ interface MatmulScratch {
 const parallelMinimumMultiplyAdds = 1 << 19;
 
 /**
+ * Chunks per thread a split product is cut into. Threads take chunks one at a time from a shared
+ * counter, so a helper that starts late (woken from its futex, or its vCPU preempted by another
+ * process on a shared machine) takes fewer of them instead of holding up a fixed half: the caller
+ * then waits at most for the one chunk a helper is running. Each chunk packs its own copy of the
+ * shared operand (all of op(B) for a row chunk), which costs about 2 / (chunk rows) of the
+ * chunk's multiply-adds; 4 per thread keeps chunks at 96-100 rows for the GPT's 768-row products.
+ */
+const chunksPerThread = 4;
+
+/**
  * Runs the prepared product `state.whole`, split between the caller and its helper threads when
- * there are any and the product is large enough: by rows when m >= n (every part then packs all
- * of op(B)), by columns otherwise (every part packs all of op(A)), in slices that are multiples
- * of the register tile. Each output element is computed by one thread in the same order as on
- * one thread, so the result is bit-identical. A slice whose helper has not claimed it by the time
- * the caller's own slice is done is run by the caller (the same job), so a sleeping or
- * descheduled helper never makes a product slower than one thread plus its own slice. `whole.scratch` points at as many packing regions
- * of `packing` bytes as there are parts.
+ * there are any and the product is large enough: by rows when m >= n (every chunk then packs all
+ * of op(B)), by columns otherwise (every chunk packs all of op(A)), in chunks that are multiples
+ * of the register tile, which the threads take one by one (see {@link chunksPerThread}). Each
+ * output element is computed by one thread in the same order as on one thread, so the result is
+ * bit-identical. A helper that has not claimed the job by the time the chunks run out is skipped
+ * (`take`), so a sleeping or descheduled helper never makes a product slower than one thread
+ * plus the chunk it is running. `whole.scratch` points at as many packing regions of `packing`
+ * bytes as there are parts: region 0 for the caller, region i + 1 for helper i.
  */
 function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: number): void {
-  const { whole, slice: part, threads } = state;
-  const parts = partsFor(threads, whole.m, whole.n, whole.k);
+  const { whole, slice: part } = state;
+  const threads = state.threads!;
+  const parts = partsFor(state.threads, whole.m, whole.n, whole.k);
   if (parts === 1) {
     runMatmulJob(kernels, whole);
     return;
@@ -133,34 +148,147 @@ function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: num
   const byRows = whole.m >= whole.n;
   const extent = byRows ? whole.m : whole.n;
   const tile = byRows ? state.tileRows : state.tileColumns;
-  const slice = Math.ceil(extent / parts / tile) * tile;
-  let posted = 0;
-  let start = 0;
-  for (; posted < parts - 1 && start + slice < extent; posted++, start += slice) {
-    sliceMatmulJob(whole, part, byRows, start, slice, whole.scratch + (posted + 1) * packing);
-    threads!.post(posted, part);
+  const size = Math.ceil(extent / (parts * chunksPerThread) / tile) * tile;
+  const scratch = whole.scratch;
+  threads.startChunks();
+  for (let helper = 0; helper < parts - 1; helper++) {
+    whole.scratch = scratch + (helper + 1) * packing;
+    threads.postChunks(helper, whole, byRows ? chunkModes.rows : chunkModes.columns, size, extent);
   }
-  sliceMatmulJob(whole, part, byRows, start, extent - start, whole.scratch);
+  whole.scratch = scratch;
   let failure: unknown = null;
   try {
-    runMatmulJob(kernels, part);
+    for (let start = threads.nextChunk() * size; start < extent; start = threads.nextChunk() * size) {
+      sliceMatmulJob(whole, part, byRows, start, Math.min(size, extent - start), scratch);
+      runMatmulJob(kernels, part);
+    }
   } catch (error) {
     failure = error;
   }
-  // A slice its helper has not started yet (asleep, or not scheduled on a busy machine) runs here,
-  // with the same job; wait for the others, even after a failure: each writes into C and reads its
-  // job words until it is done.
-  for (let helper = 0; helper < posted; helper++) {
+  finishChunks(threads, parts - 1, failure);
+}
+
+/**
+ * Waits for every helper that claimed its chunked job, even after a failure (each writes into C
+ * and reads its job words until it is done), then throws the first failure. A helper that has not
+ * claimed the job is skipped: no chunk is left by now.
+ */
+function finishChunks(threads: KernelThreads, helpers: number, failure: unknown): void {
+  for (let helper = 0; helper < helpers; helper++) {
     try {
-      if (threads!.take(helper)) {
-        sliceMatmulJob(whole, part, byRows, helper * slice, slice, whole.scratch + (helper + 1) * packing);
-        runMatmulJob(kernels, part);
-      } else threads!.wait(helper);
+      if (!threads.take(helper)) threads.wait(helper);
     } catch (error) {
       failure ??= error;
     }
   }
   if (failure !== null) throw failure;
+}
+
+/**
+ * Runs a batch of small products (each below the split threshold, all operands resident): with
+ * kernel threads the whole products are dealt out in chunks from the shared counter, each
+ * computed by one thread exactly as on one thread (bit-identical); on one thread they run back to
+ * back without `runMatmul`'s per-call preparation. Anything else loops over `runMatmul`.
+ */
+function runBatch(
+  kernels: WasmKernelExports,
+  memory: KernelMemory,
+  state: MatmulScratch,
+  args: MatmulArguments<Float32Array>,
+  batch: MatmulBatch,
+): void {
+  const { m, n, k } = args;
+  const count = batch.outer * batch.inner;
+  if (m === 0 || n === 0 || count === 0) return;
+  const resident = memory.owns(args.a) && memory.owns(args.b) && memory.owns(args.out);
+  if (!resident || m * n * k >= parallelMinimumMultiplyAdds) {
+    loopBatch(kernels, memory, state, args, batch);
+    return;
+  }
+  const threads = state.threads;
+  const parts = partsFor(threads, count * m, n, k);
+  const packing = alignUp(kernels.matmulScratchBytes(m, n, k));
+  const scratch = memory.scratch(parts * packing);
+  const job = state.whole;
+  job.a = memory.addressOf(args.a) + args.aOffset * 4;
+  job.lda = args.lda;
+  job.transposeA = args.transposeA ? 1 : 0;
+  job.b = memory.addressOf(args.b) + args.bOffset * 4;
+  job.ldb = args.ldb;
+  job.transposeB = args.transposeB ? 1 : 0;
+  job.c = memory.addressOf(args.out) + args.outOffset * 4;
+  job.ldc = args.ldc;
+  job.m = m;
+  job.n = n;
+  job.k = k;
+  job.accumulate = args.accumulate ? 1 : 0;
+  job.bias = 0;
+  job.activation = wasmActivationCode.none;
+  job.scratch = scratch;
+  const words = state.batchWords;
+  words[0] = batch.inner;
+  words[1] = batch.a[1];
+  words[2] = batch.a[0];
+  words[3] = batch.b[1];
+  words[4] = batch.b[0];
+  words[5] = batch.out[1];
+  words[6] = batch.out[0];
+  if (parts === 1) {
+    for (let product = 0; product < count; product++) runBatchProduct(kernels, state, product);
+    return;
+  }
+  const size = Math.ceil(count / (parts * chunksPerThread));
+  threads!.startChunks();
+  for (let helper = 0; helper < parts - 1; helper++) {
+    job.scratch = scratch + (helper + 1) * packing;
+    threads!.postChunks(helper, job, chunkModes.batch, size, count, words);
+  }
+  job.scratch = scratch;
+  let failure: unknown = null;
+  try {
+    for (let start = threads!.nextChunk() * size; start < count; start = threads!.nextChunk() * size)
+      for (let product = start; product < Math.min(start + size, count); product++)
+        runBatchProduct(kernels, state, product);
+  } catch (error) {
+    failure = error;
+  }
+  finishChunks(threads!, parts - 1, failure);
+}
+
+/** Product `index` of the batch `state.whole` and `state.batchWords` describe, as a helper computes it (kernel-thread-loop.js). */
+function runBatchProduct(kernels: WasmKernelExports, state: MatmulScratch, index: number): void {
+  const { whole, slice: part, batchWords: words } = state;
+  const outer = Math.floor(index / words[0]);
+  const inner = index - outer * words[0];
+  sliceMatmulJob(whole, part, true, 0, whole.m, whole.scratch);
+  part.a = whole.a + 4 * (inner * words[1] + outer * words[2]);
+  part.b = whole.b + 4 * (inner * words[3] + outer * words[4]);
+  part.c = whole.c + 4 * (inner * words[5] + outer * words[6]);
+  runMatmulJob(kernels, part);
+}
+
+/** The batch as one `runMatmul` per product (operands copied where they are not resident; large ones split). */
+function loopBatch(
+  kernels: WasmKernelExports,
+  memory: KernelMemory,
+  state: MatmulScratch,
+  args: MatmulArguments<Float32Array>,
+  batch: MatmulBatch,
+): void {
+  const { aOffset, bOffset, outOffset } = args;
+  try {
+    for (let outer = 0; outer < batch.outer; outer++)
+      for (let inner = 0; inner < batch.inner; inner++) {
+        args.aOffset = aOffset + outer * batch.a[0] + inner * batch.a[1];
+        args.bOffset = bOffset + outer * batch.b[0] + inner * batch.b[1];
+        args.outOffset = outOffset + outer * batch.out[0] + inner * batch.out[1];
+        runMatmul(kernels, memory, state, args, null, 0, wasmActivationCode.none);
+      }
+  } finally {
+    args.aOffset = aOffset;
+    args.bOffset = bOffset;
+    args.outOffset = outOffset;
+  }
 }
 
 /** How many threads share an [m, k] x [k, n] product: 1 without helpers or below the size threshold. */
@@ -284,6 +412,7 @@ export function createWasmKernels(
     offsets: [0, 0, 0, 0, 0],
     whole: createMatmulJob(),
     slice: createMatmulJob(),
+    batchWords: new Int32Array(7),
     threads: null,
     tileRows: exports.tileRows.value as number,
     tileColumns: exports.tileColumns.value as number,
@@ -294,6 +423,7 @@ export function createWasmKernels(
     matmulFloat64: (args) => reference.matmulFloat64(args),
     matmulBiasActivationFloat32: (args, bias, biasOffset, activation) =>
       runMatmul(exports, memory, scratchState, args, bias, biasOffset, wasmActivationCode[activation]),
+    matmulBatchFloat32: (args, batch) => runBatch(exports, memory, scratchState, args, batch),
     allocateFloat32: (length) => memory.allocateFloat32(length),
     parameterMemoryOf: (arrays) => {
       if (parameterMemory === null) return null;

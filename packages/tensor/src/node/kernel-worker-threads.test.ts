@@ -116,6 +116,88 @@ describe('startKernelThreads (matmul split across worker threads sharing the ker
     cases.forEach((shape, index) => expect(sameBits(threaded[index], single[index]), JSON.stringify(shape)).toBe(true));
   });
 
+  it('gives bit-identical batches of small products (dealt out as whole products) to one product at a time', async () => {
+    // Attention-like batches: outer x inner products of [m, k] x [k, n], each below the 2^19 split
+    // threshold, read from interleaved (strided) layouts as per-head views are, and written to
+    // their own [m, n] blocks; compared with one matmulFloat32 call per product on one thread.
+    const cases = fc.sample(
+      fc.record({
+        outer: fc.integer({ min: 1, max: 6 }),
+        inner: fc.integer({ min: 1, max: 5 }),
+        m: fc.integer({ min: 1, max: 70 }),
+        n: fc.integer({ min: 1, max: 70 }),
+        k: fc.integer({ min: 1, max: 40 }),
+        transposeA: fc.boolean(),
+        transposeB: fc.boolean(),
+        accumulate: fc.boolean(),
+        resident: fc.boolean(),
+        seed: fc.integer({ min: 1, max: 1e6 }),
+      }),
+      { numRuns: 30, seed: 7 },
+    );
+    // Some batches are resident and large enough (2^19 multiply-adds in all) to be dealt out.
+    expect(
+      cases.filter((c) => c.resident && c.outer * c.inner * c.m * c.n * c.k >= 1 << 19).length,
+    ).toBeGreaterThanOrEqual(3);
+    const batchRun = (shape: (typeof cases)[number], batched: boolean): Float32Array => {
+      const { outer, inner, m, n, k, transposeA, transposeB, accumulate, resident, seed } = shape;
+      const place = (length: number, offset: number): Float32Array =>
+        fill((resident ? kernels.allocateFloat32(length) : null) ?? new Float32Array(length), seed + offset);
+      // A and B interleave the inner products along their rows (leading dimension inner · columns).
+      const aColumns = transposeA ? m : k;
+      const bColumns = transposeB ? k : n;
+      const aRows = transposeA ? k : m;
+      const bRows = transposeB ? n : k;
+      const a = place(outer * inner * aRows * aColumns, 0);
+      const b = place(outer * inner * bRows * bColumns, 1);
+      const out = place(outer * inner * m * n, 2);
+      const batch = {
+        outer,
+        inner,
+        a: [inner * aRows * aColumns, aColumns] as [number, number],
+        b: [inner * bRows * bColumns, bColumns] as [number, number],
+        out: [inner * m * n, m * n] as [number, number],
+      };
+      const args: MatmulArguments<Float32Array> = {
+        a,
+        aOffset: 0,
+        lda: inner * aColumns,
+        transposeA,
+        b,
+        bOffset: 0,
+        ldb: inner * bColumns,
+        transposeB,
+        out,
+        outOffset: 0,
+        ldc: n,
+        m,
+        n,
+        k,
+        accumulate,
+      };
+      if (batched) kernels.matmulBatchFloat32(args, batch);
+      else
+        for (let i = 0; i < outer; i++)
+          for (let j = 0; j < inner; j++)
+            kernels.matmulFloat32({
+              ...args,
+              aOffset: i * batch.a[0] + j * batch.a[1],
+              bOffset: i * batch.b[0] + j * batch.b[1],
+              outOffset: i * batch.out[0] + j * batch.out[1],
+            });
+      return out;
+    };
+    await handle?.stop();
+    const single = cases.map((shape) => batchRun(shape, false));
+    const singleBatched = cases.map((shape) => batchRun(shape, true));
+    handle = await startKernelThreads({ threads: 3 });
+    const threaded = cases.map((shape) => batchRun(shape, true));
+    cases.forEach((shape, index) => {
+      expect(sameBits(singleBatched[index], single[index]), JSON.stringify(shape)).toBe(true);
+      expect(sameBits(threaded[index], single[index]), JSON.stringify(shape)).toBe(true);
+    });
+  });
+
   it('goes back to one thread after stop(), and products still agree', async () => {
     const shape: Shape = {
       m: 100,

@@ -1,5 +1,6 @@
 import { AnnetError } from '../errors.js';
 import { layerKernelsOfActiveBackend } from '../kernels/layer-kernels.js';
+import { splitLayerKernel } from '../kernels/layer-kernels-split.js';
 
 /**
  * GPT-2's tanh GELU over `size` float32 values in WebAssembly SIMD, in place in the kernels'
@@ -42,11 +43,19 @@ export function geluTanhResident(
   if (resident === null) return false;
   const { kernels, memory } = resident;
   if (!memory.owns(input) || !memory.owns(output) || (slope !== null && !memory.owns(slope))) return false;
-  kernels.geluTanhF32(
-    memory.addressOf(input) + inputOffset * 4,
-    memory.addressOf(output),
-    slope === null ? 0 : memory.addressOf(slope),
-    size,
-  );
+  const inputAddress = memory.addressOf(input) + inputOffset * 4;
+  const outputAddress = memory.addressOf(output);
+  const slopeAddress = slope === null ? 0 : memory.addressOf(slope);
+  // Large passes are shared by the kernel threads in 16-element groups (bit-identical: see layer-kernels-split.ts).
+  const groups = Math.ceil(size / 16);
+  const split = splitLayerKernel('geluTanhF32', groups, size, (part, start, count) => {
+    const first = start * 16;
+    part.length = 4;
+    part[0] = inputAddress + 4 * first;
+    part[1] = outputAddress + 4 * first;
+    part[2] = slopeAddress === 0 ? 0 : slopeAddress + 4 * first;
+    part[3] = Math.max(0, Math.min(count * 16, size - first));
+  });
+  if (!split) kernels.geluTanhF32(inputAddress, outputAddress, slopeAddress, size);
   return true;
 }

@@ -1,5 +1,6 @@
 import { AnnetError } from '../errors.js';
 import { layerKernelsOfActiveBackend } from '../kernels/layer-kernels.js';
+import { splitLayerKernel } from '../kernels/layer-kernels-split.js';
 
 /** Throws unless rows·size elements fit `rowsArray` and `otherRows`, and size fit `gamma`. */
 function checkRows(
@@ -51,15 +52,22 @@ export function layerNormResident(
   if (resident === null || size % 4 !== 0) return false;
   const { kernels, memory } = resident;
   if (!memory.owns(input) || !memory.owns(output) || !memory.owns(gamma) || !memory.owns(beta)) return false;
-  kernels.layerNormForwardF32(
-    memory.addressOf(input),
-    memory.addressOf(output),
-    memory.addressOf(gamma),
-    memory.addressOf(beta),
-    rows,
-    size,
-    epsilon,
-  );
+  const inputAddress = memory.addressOf(input);
+  const outputAddress = memory.addressOf(output);
+  const gammaAddress = memory.addressOf(gamma);
+  const betaAddress = memory.addressOf(beta);
+  // Large passes are shared by the kernel threads in whole rows, bit-identical: see layer-kernels-split.ts.
+  const split = splitLayerKernel('layerNormForwardF32', rows, rows * size, (part, start, count) => {
+    part.length = 7;
+    part[0] = inputAddress + 4 * start * size;
+    part[1] = outputAddress + 4 * start * size;
+    part[2] = gammaAddress;
+    part[3] = betaAddress;
+    part[4] = count;
+    part[5] = size;
+    part[6] = epsilon;
+  });
+  if (!split) kernels.layerNormForwardF32(inputAddress, outputAddress, gammaAddress, betaAddress, rows, size, epsilon);
   return true;
 }
 

@@ -1,5 +1,6 @@
 import { AnnetError } from '../errors.js';
 import { layerKernelsOfActiveBackend } from '../kernels/layer-kernels.js';
+import { splitLayerKernel } from '../kernels/layer-kernels-split.js';
 
 function checkGeometry(operation: string, rows: number, queries: number, keys: number, arrays: number): void {
   const integers = Number.isSafeInteger(rows) && Number.isSafeInteger(queries) && Number.isSafeInteger(keys);
@@ -35,7 +36,19 @@ export function maskedSoftmaxResident(
   checkGeometry('maskedSoftmaxResident', rows, queries, keys, values.length);
   const resident = layerKernelsOfActiveBackend();
   if (resident === null || keys % 4 !== 0 || (causal && keys < queries) || !resident.memory.owns(values)) return false;
-  resident.kernels.maskedSoftmaxF32(resident.memory.addressOf(values), rows, queries, keys, causal ? 1 : 0, scale);
+  const address = resident.memory.addressOf(values);
+  // Large passes are shared by the kernel threads in blocks of `queries` rows (each row's mask
+  // depends on its row mod queries), bit-identical: see layer-kernels-split.ts.
+  const split = splitLayerKernel('maskedSoftmaxF32', rows / queries, rows * keys, (part, start, count) => {
+    part.length = 6;
+    part[0] = address + 4 * start * queries * keys;
+    part[1] = count * queries;
+    part[2] = queries;
+    part[3] = keys;
+    part[4] = causal ? 1 : 0;
+    part[5] = scale;
+  });
+  if (!split) resident.kernels.maskedSoftmaxF32(address, rows, queries, keys, causal ? 1 : 0, scale);
   return true;
 }
 
@@ -62,14 +75,19 @@ export function maskedSoftmaxBackwardResident(
   if (resident === null || keys % 4 !== 0 || (causal && keys < queries)) return false;
   const { kernels, memory } = resident;
   if (!memory.owns(probabilities) || !memory.owns(gradient)) return false;
-  kernels.maskedSoftmaxBackwardF32(
-    memory.addressOf(probabilities),
-    memory.addressOf(gradient),
-    rows,
-    queries,
-    keys,
-    causal ? 1 : 0,
-    scale,
-  );
+  const probabilitiesAddress = memory.addressOf(probabilities);
+  const gradientAddress = memory.addressOf(gradient);
+  const split = splitLayerKernel('maskedSoftmaxBackwardF32', rows / queries, rows * keys, (part, start, count) => {
+    part.length = 7;
+    part[0] = probabilitiesAddress + 4 * start * queries * keys;
+    part[1] = gradientAddress + 4 * start * queries * keys;
+    part[2] = count * queries;
+    part[3] = queries;
+    part[4] = keys;
+    part[5] = causal ? 1 : 0;
+    part[6] = scale;
+  });
+  if (!split)
+    kernels.maskedSoftmaxBackwardF32(probabilitiesAddress, gradientAddress, rows, queries, keys, causal ? 1 : 0, scale);
   return true;
 }

@@ -1,7 +1,7 @@
 import type { FloatDType } from '../dtype.js';
 import { AnnetError, formatShape } from '../errors.js';
 import { activeKernels } from '../kernels/kernel-selection.js';
-import type { Kernels, MatmulArguments } from '../kernels/kernels.js';
+import type { Kernels, MatmulArguments, MatmulBatch } from '../kernels/kernels.js';
 import { contiguousStrides, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { copyInto } from './copy.js';
@@ -152,6 +152,27 @@ interface MatmulPlan {
   readonly bBatchStrides: readonly number[];
   readonly outBatchStrides: readonly number[];
   readonly counter: number[];
+  /** The batch as one `matmulBatchFloat32` call when it has one or two axes; null otherwise. */
+  readonly kernelBatch: MatmulBatch | null;
+}
+
+/** The batch axes (one or two) as the outer and inner axes of `matmulBatchFloat32`. */
+function kernelBatchOf(
+  batch: readonly number[],
+  aStrides: readonly number[],
+  bStrides: readonly number[],
+  outStrides: readonly number[],
+): MatmulBatch | null {
+  if (batch.length === 1)
+    return { outer: 1, inner: batch[0], a: [0, aStrides[0]], b: [0, bStrides[0]], out: [0, outStrides[0]] };
+  if (batch.length !== 2) return null;
+  return {
+    outer: batch[0],
+    inner: batch[1],
+    a: [aStrides[0], aStrides[1]],
+    b: [bStrides[0], bStrides[1]],
+    out: [outStrides[0], outStrides[1]],
+  };
 }
 
 const plans = new PlanCache<MatmulPlan>();
@@ -230,6 +251,8 @@ function createPlan(
     batchFoldsIntoRows(aRead, args.lda) &&
     batchFoldsIntoRows(target, args.ldc);
   if (folded) args.m = m * batchSize;
+  const aBatchStrides = batchStrides(aRead, batch);
+  const outBatchStrides = batchStrides(target, batch);
   const plan: MatmulPlan = {
     outShape,
     copyA,
@@ -239,10 +262,11 @@ function createPlan(
     folded,
     batch,
     batchSize,
-    aBatchStrides: batchStrides(aRead, batch),
+    aBatchStrides,
     bBatchStrides,
-    outBatchStrides: batchStrides(target, batch),
+    outBatchStrides,
     counter: new Array<number>(batch.length).fill(0),
+    kernelBatch: kernelBatchOf(batch, aBatchStrides, bBatchStrides, outBatchStrides),
   };
   // An out of the wrong shape is reported by prepareOut; such a plan is not kept.
   return out !== undefined && !shapesEqual(out.shape, outShape) ? plan : plans.store(plan);
@@ -309,7 +333,13 @@ function runPlan(plan: MatmulPlan, a: Tensor, b: Tensor, out: Tensor, bias: Tens
     multiplyOnce(kernels, args, float32, biasData, biasOffset, relu);
     return;
   }
-  const { batch, batchSize, aBatchStrides, bBatchStrides, outBatchStrides, counter } = plan;
+  const { batch, batchSize, aBatchStrides, bBatchStrides, outBatchStrides, counter, kernelBatch } = plan;
+  // A batch of plain float32 products in one call, which the WebAssembly backend deals out across
+  // its kernel threads (attention's per-head products, each too small to split on its own).
+  if (float32 && biasData === null && !relu && kernelBatch !== null && kernels.matmulBatchFloat32 !== undefined) {
+    kernels.matmulBatchFloat32(args as MatmulArguments<Float32Array>, kernelBatch);
+    return;
+  }
   counter.fill(0);
   for (let index = 0; index < batchSize; index++) {
     multiplyOnce(kernels, args, float32, biasData, biasOffset, relu);
