@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { residentZeros } from '../resident.js';
-import { Tensor } from '../tensor.js';
+import { convGeometries, filledFloat32 } from '../testing/conv-geometries.js';
 import { conv2dGeometry } from './conv-geometry.js';
 import { col2im, im2col } from './im2col.js';
 import {
@@ -12,35 +12,10 @@ import {
 
 // The whole-batch layout [C·kH·kW, N·P] against im2col's [N, C·kH·kW, P] (TypeScript loops on
 // ordinary arrays), bit for bit: the same entries, moved.
-const geometryArbitrary = fc
-  .record({
-    batch: fc.integer({ min: 1, max: 3 }),
-    channels: fc.integer({ min: 1, max: 3 }),
-    height: fc.integer({ min: 1, max: 9 }),
-    width: fc.integer({ min: 1, max: 9 }),
-    kernel: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
-    stride: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
-    padding: fc.tuple(
-      fc.integer({ min: 0, max: 1 }),
-      fc.integer({ min: 0, max: 2 }),
-      fc.integer({ min: 0, max: 1 }),
-      fc.integer({ min: 0, max: 2 }),
-    ),
-    dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
-    seed: fc.integer({ min: 0, max: 1e6 }),
-  })
-  .filter(
-    (g) =>
-      g.height + g.padding[0] + g.padding[1] >= g.dilation[0] * (g.kernel[0] - 1) + 1 &&
-      g.width + g.padding[2] + g.padding[3] >= g.dilation[1] * (g.kernel[1] - 1) + 1,
-  );
+const geometryArbitrary = convGeometries({ side: 9, kernel: 3, stride: 2, padding: [1, 2] });
 
-function filled(shape: readonly number[], seed: number, resident: boolean): Tensor<'float32'> {
-  const size = shape.reduce((product, size) => product * size, 1);
-  const x = resident ? residentZeros(shape) : new Tensor(new Float32Array(size), shape);
-  (x.data as Float32Array).set(Float32Array.from({ length: size }, (_, i) => Math.sin(seed + 0.91 * i) * 3));
-  return x as Tensor<'float32'>;
-}
+const filled = (shape: readonly number[], seed: number, resident: boolean) =>
+  filledFloat32(shape, (i) => Math.sin(seed + 0.91 * i) * 3, resident);
 
 describe('the whole-batch columns layout on resident arrays', () => {
   it('im2col and col2im in [C·kH·kW, N·P] hold the entries of im2col and col2im in [N, C·kH·kW, P], bit for bit', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { residentZeros } from '../resident.js';
-import { Tensor } from '../tensor.js';
+import { convGeometries, filledFloat32 } from '../testing/conv-geometries.js';
 import { col2im, im2col } from './im2col.js';
 import { windowsResident } from './window-resident.js';
 import { conv2dGeometry } from './conv-geometry.js';
@@ -9,36 +9,10 @@ import { conv2dGeometry } from './conv-geometry.js';
 // The resident path (WebAssembly SIMD on the kernels' memory) against the TypeScript loops of
 // window-loops.ts (ordinary arrays), bit for bit, over random geometries: im2col only copies, and
 // col2im adds in the same order, so nothing may differ.
-const geometryArbitrary = fc
-  .record({
-    batch: fc.integer({ min: 1, max: 3 }),
-    channels: fc.integer({ min: 1, max: 3 }),
-    height: fc.integer({ min: 1, max: 11 }),
-    width: fc.integer({ min: 1, max: 11 }),
-    kernel: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
-    stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
-    padding: fc.tuple(
-      fc.integer({ min: 0, max: 2 }),
-      fc.integer({ min: 0, max: 2 }),
-      fc.integer({ min: 0, max: 2 }),
-      fc.integer({ min: 0, max: 2 }),
-    ),
-    dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
-    seed: fc.integer({ min: 0, max: 1e6 }),
-  })
-  .filter(
-    (g) =>
-      g.height + g.padding[0] + g.padding[1] >= g.dilation[0] * (g.kernel[0] - 1) + 1 &&
-      g.width + g.padding[2] + g.padding[3] >= g.dilation[1] * (g.kernel[1] - 1) + 1,
-  );
+const geometryArbitrary = convGeometries({ side: 11, kernel: 4, stride: 3, padding: [2, 2] });
 
-function filled(shape: readonly number[], seed: number, resident: boolean): Tensor<'float32'> {
-  const size = shape.reduce((product, size) => product * size, 1);
-  const values = Float32Array.from({ length: size }, (_, i) => Math.sin(seed + 1.37 * i) * 10 ** ((i % 7) - 3));
-  const x = resident ? residentZeros(shape) : new Tensor(new Float32Array(size), shape);
-  (x.data as Float32Array).set(values);
-  return x as Tensor<'float32'>;
-}
+const filled = (shape: readonly number[], seed: number, resident: boolean) =>
+  filledFloat32(shape, (i) => Math.sin(seed + 1.37 * i) * 10 ** ((i % 7) - 3), resident);
 
 describe('im2col and col2im on resident float32 arrays (WebAssembly SIMD)', () => {
   it('give the same bits as the TypeScript loops, for any kernel, stride, padding and dilation', () => {

@@ -38,49 +38,28 @@ export function windowsResident(
   const sampleStride = batchLayout ? positions : g.channels * taps * positions;
   const channelStride = batchLayout ? taps * g.batch * positions : taps * positions;
   const tapStride = batchLayout ? g.batch * positions : positions;
-  if (direction === 'unfold')
-    kernels.im2colF32(
-      image,
-      columns,
-      g.batch,
-      g.channels,
-      g.height,
-      g.width,
-      g.kernelHeight,
-      g.kernelWidth,
-      g.strideHeight,
-      g.strideWidth,
-      g.dilationHeight,
-      g.dilationWidth,
-      g.padTop,
-      g.padLeft,
-      g.outHeight,
-      g.outWidth,
-      sampleStride,
-      channelStride,
-      tapStride,
-    );
-  else
-    kernels.col2imF32(
-      columns,
-      image,
-      g.batch,
-      g.channels,
-      g.height,
-      g.width,
-      g.kernelHeight,
-      g.kernelWidth,
-      g.strideHeight,
-      g.strideWidth,
-      g.dilationHeight,
-      g.dilationWidth,
-      g.padTop,
-      g.padLeft,
-      g.outHeight,
-      g.outWidth,
-      sampleStride,
-      channelStride,
-      tapStride,
-    );
+  // im2col reads the image and writes the columns; col2im takes the same arguments with the two swapped.
+  const unfold = direction === 'unfold';
+  (unfold ? kernels.im2colF32 : kernels.col2imF32)(
+    unfold ? image : columns,
+    unfold ? columns : image,
+    g.batch,
+    g.channels,
+    g.height,
+    g.width,
+    g.kernelHeight,
+    g.kernelWidth,
+    g.strideHeight,
+    g.strideWidth,
+    g.dilationHeight,
+    g.dilationWidth,
+    g.padTop,
+    g.padLeft,
+    g.outHeight,
+    g.outWidth,
+    sampleStride,
+    channelStride,
+    tapStride,
+  );
   return true;
 }
