@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageWasmSourceHash = 'd91a424d6461e7375a0c4cad5d9942adace04946061ba3288ae9be204566b698';
+export const imageWasmSourceHash = '808142647a473a60f8b55effc79a9cd9402d7cb92443f38d0d531f98fbf031b8';
 
 /**
  * The image layer kernel module (WebAssembly SIMD, importing a shared memory; 2050 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageNormWasmSourceHash = '116ea4a801fa83b26abcdd6c30df472c8a30b3950ab6708a73febe25825676a9';
+export const imageNormWasmSourceHash = '610791cbbea395c40302630d6a5b56db749c31347c98862603a8412e88dbb576';
 
 /**
  * The image normalization kernel module (WebAssembly SIMD, importing a shared memory; 2421 bytes), base64.

@@ -34,7 +34,8 @@ describe('addResident, multiplyResident and columnSumsResident', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 40 }),
-        fc.integer({ min: 0, max: 5 }).map((quarter) => 4 * quarter),
+        // 8 to 48 columns: whole blocks of eight and a last block of four (summed as an overlapping block of eight).
+        fc.integer({ min: 2, max: 12 }).map((quarter) => 4 * quarter),
         fc.integer({ min: 0, max: 1e6 }),
         (rows, columns, seed) => {
           const x = resident(Array.from({ length: rows * columns }, (_, i) => 100 * Math.sin(seed + 0.77 * i)));
@@ -51,16 +52,17 @@ describe('addResident, multiplyResident and columnSumsResident', () => {
     );
   });
 
-  it('return false and write nothing for ordinary arrays or columns that are not a multiple of 4; refuse sizes that do not fit', () => {
-    const out = resident([9, 9, 9]);
+  it('return false and write nothing for ordinary arrays, columns that are not a multiple of 4 or fewer than 8; refuse sizes that do not fit', () => {
+    const out = resident([9, 9, 9, 9]);
     expect(addResident(Float32Array.from([1, 2, 3]), resident([1, 2, 3]), out, 3)).toBe(false);
     expect(columnSumsResident(resident([1, 2, 3, 4, 5, 6]), out, 2, 3)).toBe(false);
-    expect(Array.from(out)).toEqual([9, 9, 9]);
+    expect(columnSumsResident(resident([1, 2, 3, 4, 5, 6, 7, 8]), out, 2, 4)).toBe(false);
+    expect(Array.from(out)).toEqual([9, 9, 9, 9]);
     expect(() => multiplyResident(resident([1, 2]), resident([1, 2, 3]), out, 3)).toThrow(
-      'multiplyResident: size 3 does not fit arrays of 2, 3 and 3 elements',
+      'multiplyResident: size 3 does not fit arrays of 2, 3 and 4 elements',
     );
-    expect(() => columnSumsResident(resident([1, 2, 3, 4]), out, 1, 4)).toThrow(
-      'columnSumsResident: rows 1 × columns 4 do not fit x of 4 and out of 3 elements',
+    expect(() => columnSumsResident(resident([1, 2, 3, 4]), out, 1, 5)).toThrow(
+      'columnSumsResident: rows 1 × columns 5 do not fit x of 4 and out of 4 elements',
     );
   });
 });

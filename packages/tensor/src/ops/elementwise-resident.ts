@@ -61,7 +61,7 @@ export function multiplyResident(a: Float32Array, b: Float32Array, out: Float32A
  * `[rows, columns]` gradient), in WebAssembly SIMD: every column summed in float64 row after row,
  * then rounded once, as a plain float64 loop does. Runs only when the active kernels are
  * WebAssembly on a shared memory, both arrays are resident there and `columns` is a multiple of
- * 4; then returns true. Otherwise does nothing and returns false.
+ * 4 and at least 8; then returns true. Otherwise does nothing and returns false.
  *
  * @example
  * if (!columnSumsResident(gradient.data, biasGradient, 768, 384)) sum(gradient, 0, false, { out: biasTensor });
@@ -81,7 +81,7 @@ export function columnSumsResident(x: Float32Array, out: Float32Array, rows: num
       `rows ${rows} × columns ${columns} do not fit x of ${x.length} and out of ${out.length} elements`,
     );
   const resident = layerKernelsOfActiveBackend();
-  if (resident === null || columns % 4 !== 0) return false;
+  if (resident === null || columns % 4 !== 0 || columns < 8) return false;
   const { kernels, memory } = resident;
   if (!memory.owns(x) || !memory.owns(out)) return false;
   kernels.columnSumsF32(memory.addressOf(x), memory.addressOf(out), rows, columns);
