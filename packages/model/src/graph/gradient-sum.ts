@@ -1,4 +1,4 @@
-import { residentZeros, shapesEqual, type FloatDType, type Tensor } from '@annet/tensor';
+import { addResident, residentZeros, shapesEqual, type FloatDType, type Tensor } from '@annet/tensor';
 
 /**
  * `target` (a contiguous buffer) ← `source`, elementwise, reading `source` through its strides
@@ -29,6 +29,10 @@ export function addInto(target: Tensor, source: Tensor): void {
   if (source.isContiguous) {
     const from = source.data as Float32Array | Float64Array;
     const offset = source.offset;
+    // In WebAssembly SIMD when both are resident float32 (the same float32 rounding of each sum):
+    // the GPT's residual stream meets 8 times a step, 1.5 ms in this loop.
+    if (values instanceof Float32Array && from instanceof Float32Array && offset === 0)
+      if (addResident(values, from, values, values.length)) return;
     for (let index = 0; index < values.length; index++) values[index] += from[offset + index];
     return;
   }
