@@ -133,4 +133,66 @@ describe('plainLabelRows (softmax cross-entropy in one pass per row)', () => {
     expect(total.loss).toBeCloseTo(2 * Math.log(4), 6);
     expect(Array.from(total.gradient.data)).toEqual([-0.75, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, -0.75]);
   });
+
+  it('with an ignore index: ignored rows get a zero gradient and count for nothing; the others are the rows without them, bit for bit', () => {
+    fc.assert(
+      fc.property(
+        caseArbitrary,
+        fc.integer({ min: 0, max: 2 ** 30 }),
+        ({ rows, classes, dtype, logits, labels }, pick) => {
+          const ignoreIndex = -100;
+          // Ignore the rows whose bit is set in `pick`, keeping at least one.
+          const ignored = labels.map((_, row) => row > 0 && ((pick >> row) & 1) === 1);
+          const make = (values: number[]) =>
+            dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
+          const withIgnored = softmaxCrossEntropy(
+            new Tensor(make(logits), [rows, classes]),
+            new Tensor(
+              Int32Array.from(labels, (label, row) => (ignored[row] ? ignoreIndex : label)),
+              [rows],
+            ),
+            { ignoreIndex },
+          );
+          const keptRows = labels.map((_, row) => row).filter((row) => !ignored[row]);
+          const kept = softmaxCrossEntropy(
+            new Tensor(make(keptRows.flatMap((row) => logits.slice(row * classes, (row + 1) * classes))), [
+              keptRows.length,
+              classes,
+            ]),
+            new Tensor(
+              Int32Array.from(keptRows, (row) => labels[row]),
+              [keptRows.length],
+            ),
+          );
+          expect(withIgnored.loss).toBe(kept.loss);
+          const expected: number[] = [];
+          for (let row = 0, next = 0; row < rows; row++) {
+            if (ignored[row]) expected.push(...new Array<number>(classes).fill(0));
+            else expected.push(...Array.from(kept.gradient.data.subarray(next * classes, ++next * classes)));
+          }
+          expect(bits(withIgnored.gradient.data)).toEqual(bits(expected));
+        },
+      ),
+      { seed: 31, numRuns: 300 },
+    );
+  });
+
+  it('with an ignore index: names it in a bad label error, and a mean over no counted row is an error', () => {
+    const logits = new Tensor(new Float32Array(6), [2, 3]);
+    expect(() =>
+      softmaxCrossEntropy(logits, new Tensor(Int32Array.from([3, -100]), [2]), { ignoreIndex: -100 }),
+    ).toThrow('softmaxCrossEntropy: label 3 at row 0 is not a class index in [0, 3) or the ignoreIndex -100');
+    expect(() =>
+      softmaxCrossEntropy(logits, new Tensor(Int32Array.from([-100, -100]), [2]), { ignoreIndex: -100 }),
+    ).toThrow(
+      "softmaxCrossEntropy: reduction 'mean' divides by the number of positions not ignored or masked, which is 0",
+    );
+    // 'sum' over ignored rows only: loss 0, gradient 0 (equal logits would give ±1/3 if counted).
+    const sum = softmaxCrossEntropy(logits, new Tensor(Int32Array.from([-100, -100]), [2]), {
+      ignoreIndex: -100,
+      reduction: 'sum',
+    });
+    expect(sum.loss).toBe(0);
+    expect(Array.from(sum.gradient.data)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
 });

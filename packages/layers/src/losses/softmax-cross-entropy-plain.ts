@@ -3,13 +3,14 @@ import type { FloatData } from '../buffers.js';
 import { gradientBuffer, reductionScale, type LossResult } from './loss.js';
 
 /**
- * The common case of {@link softmaxCrossEntropy} (class labels; no weight, smoothing, ignore
- * index or mask; `'mean'` or `'sum'`): checks every label, then runs {@link plainLabelRows}, so
- * a training step sweeps each row of logits once, allocates nothing (with `out`) and writes the
- * gradient once.
+ * The common case of {@link softmaxCrossEntropy} (class labels; no weight, smoothing or mask;
+ * `'mean'` or `'sum'`; with or without an ignore index): checks every label and counts the
+ * positions not ignored, then runs {@link plainLabelRows}, so a training step sweeps each row of
+ * logits once, allocates nothing (with `out`) and writes the gradient once.
  *
  * @example
  * plainLabelLoss(logits, labels, 10, 64, 'mean', gradientTensor); // { loss, gradient }
+ * plainLabelLoss(logits, tags, 190, 640, 'mean', undefined, -100); // padded positions count for nothing
  */
 export function plainLabelLoss(
   logits: Tensor<FloatDType>,
@@ -18,22 +19,25 @@ export function plainLabelLoss(
   rows: number,
   reduction: 'mean' | 'sum',
   out: Tensor | undefined,
+  ignoreIndex?: number,
 ): LossResult {
   const operation = 'softmaxCrossEntropy';
+  let counted = 0;
   for (let row = 0; row < rows; row++) {
     const label = labels.data[labels.offset + row];
+    if (label === ignoreIndex) continue;
     if (!Number.isInteger(label) || label < 0 || label >= classes) {
+      const hint = ignoreIndex === undefined ? '' : ` or the ignoreIndex ${ignoreIndex}`;
       throw new AnnetError(
         'INDEX_OUT_OF_RANGE',
         operation,
-        `label ${label} at row ${row} is not a class index in [0, ${classes})`,
+        `label ${label} at row ${row} is not a class index in [0, ${classes})${hint}`,
       );
     }
+    counted++;
   }
-  if (reduction === 'mean' && rows === 0)
-    reductionScale(operation, reduction, 0, 'the number of positions not ignored or masked');
+  const scale = reductionScale(operation, reduction, counted, 'the number of positions not ignored or masked');
   const gradient = gradientBuffer(operation, logits, out);
-  const scale = reduction === 'mean' ? 1 / rows : 1;
   const total = plainLabelRows(
     logits.data as FloatData,
     logits.offset,
@@ -44,6 +48,7 @@ export function plainLabelLoss(
     rows,
     classes,
     scale,
+    ignoreIndex,
   );
   return { loss: total * scale, gradient };
 }
@@ -60,7 +65,8 @@ let exponentials = new Float64Array(16);
  * the two-pass version (the logSoftmax op, then e^(log p)); its gradient took two exponentials
  * per logit and exponentiated log p rounded to the dtype, so this one agrees with it within
  * float32 rounding and is closer to the exact value. The gradient may be the logits' own buffer
- * (a row is read before it is written).
+ * (a row is read before it is written). A row labelled `ignoreIndex` gets a zero gradient and
+ * adds nothing (it is not read).
  *
  * @example
  * const total = plainLabelRows(z.data, 0, labels.data, 0, gradient.data, 0, 64, 10, 1 / 64);
@@ -75,11 +81,17 @@ export function plainLabelRows(
   rows: number,
   classes: number,
   scale: number,
+  ignoreIndex?: number,
 ): number {
   if (exponentials.length < classes) exponentials = new Float64Array(classes);
   const row = exponentials;
   let total = 0;
   for (let n = 0; n < rows; n++) {
+    const label = labels[labelsOffset + n];
+    if (label === ignoreIndex) {
+      gradient.fill(0, gradientOffset + n * classes, gradientOffset + (n + 1) * classes);
+      continue;
+    }
     const start = logitsOffset + n * classes;
     const end = start + classes;
     let shift = -Infinity;
@@ -93,7 +105,6 @@ export function plainLabelRows(
       row[c] = exponential;
       sum += exponential;
     }
-    const label = labels[labelsOffset + n];
     const first = gradientOffset + n * classes;
     // log p_y rounded to the dtype (stored, then read back), as the two-pass version summed it:
     // the loss keeps its bits, and a float64 last-bit difference between engines' Math.log stays
