@@ -1,7 +1,7 @@
 import { softmaxCrossEntropy } from '../packages/layers/dist/index.js';
 import { gptModel } from '../packages/model/dist/index.js';
 import { AdamW, clipGradNorm } from '../packages/optimizers/dist/index.js';
-import { activeKernels, createRng, Tensor } from '../packages/tensor/dist/index.js';
+import { activeKernels, createRng, residentZeros, Tensor } from '../packages/tensor/dist/index.js';
 import { parameterCount, timeSteps } from './timed-steps.js';
 
 /** One GPT benchmark run: the JSON line `pnpm bench:train` prints for `model: 'gpt'`. */
@@ -73,6 +73,8 @@ export function trainGpt(
   const rng = createRng(seed);
   const inputs = new Tensor(new Int32Array(batch * blockSize), [batch, blockSize]);
   const targets = new Tensor(new Int32Array(batch * blockSize), [batch, blockSize]);
+  // The loss gradient lives in the kernels' memory, made on the first step and reused, as fit's
+  // LossComputer keeps it: the loss runs in WebAssembly SIMD and the head's products read it in place.
   let lossGradient: Tensor | undefined;
   const { seconds, finalLoss } = timeSteps(warmup, iterations, (iteration) => {
     for (let row = 0; row < batch; row++) {
@@ -81,11 +83,9 @@ export function trainGpt(
       (targets.data as Int32Array).set(tokens.subarray(offset + 1, offset + blockSize + 1), row * blockSize);
     }
     const { logits } = model.forward(inputs, { training: true });
-    const { loss, gradient } = softmaxCrossEntropy(
-      logits,
-      targets,
-      lossGradient === undefined ? {} : { out: lossGradient },
-    );
+    const { loss, gradient } = softmaxCrossEntropy(logits, targets, {
+      out: (lossGradient ??= residentZeros(logits.shape)),
+    });
     lossGradient = gradient;
     model.backward({ logits: gradient });
     clipGradNorm(model, 1);

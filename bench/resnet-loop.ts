@@ -6,7 +6,7 @@ import { buildOptimizer } from '../apps/train-demo/dist/optimizer-factory.js';
 import { buildResNet } from '../apps/train-demo/dist/resnet.js';
 import { resolveSettings } from '../apps/train-demo/dist/settings.js';
 import { softmaxCrossEntropy } from '../packages/layers/dist/index.js';
-import { activeKernels, Tensor } from '../packages/tensor/dist/index.js';
+import { activeKernels, residentZeros, Tensor } from '../packages/tensor/dist/index.js';
 import { pixels, type SyntheticMnist } from './synthetic-mnist.js';
 import { parameterCount, timeSteps } from './timed-steps.js';
 
@@ -43,6 +43,8 @@ export function trainResnet(data: SyntheticMnist, iterations: number, warmup: nu
   const batch = settings.batchSize;
   const images = new Tensor(new Float32Array(batch * pixels), [batch, 1, 28, 28]);
   const labels = new Tensor(new Int32Array(batch), [batch]);
+  // The loss gradient lives in the kernels' memory, made on the first step and reused, as fit's
+  // LossComputer keeps it: the loss runs in WebAssembly SIMD and the head's products read it in place.
   let lossGradient: Tensor | undefined;
   const { seconds, finalLoss } = timeSteps(warmup, iterations, (iteration) => {
     for (let row = 0; row < batch; row++) {
@@ -51,11 +53,9 @@ export function trainResnet(data: SyntheticMnist, iterations: number, warmup: nu
       (labels.data as Int32Array)[row] = data.labels[sample];
     }
     const { digit } = model.forward(images, { training: true });
-    const { loss, gradient } = softmaxCrossEntropy(
-      digit,
-      labels,
-      lossGradient === undefined ? {} : { out: lossGradient },
-    );
+    const { loss, gradient } = softmaxCrossEntropy(digit, labels, {
+      out: (lossGradient ??= residentZeros(digit.shape)),
+    });
     lossGradient = gradient;
     model.backward({ digit: gradient });
     optimizer.step(model);

@@ -5,7 +5,7 @@ import { parseCliArguments } from '../apps/train-demo/dist/args.js';
 import { buildOptimizer } from '../apps/train-demo/dist/optimizer-factory.js';
 import { buildTagger, taggingLoss } from '../apps/train-demo/dist/tag/tag-model.js';
 import { resolveTagSettings } from '../apps/train-demo/dist/tag/tag-settings.js';
-import { activeKernels, createRng, Tensor } from '../packages/tensor/dist/index.js';
+import { activeKernels, createRng, residentZeros, Tensor } from '../packages/tensor/dist/index.js';
 import { parameterCount, timeSteps } from './timed-steps.js';
 
 /**
@@ -95,6 +95,8 @@ export function trainTagger(data: TaggedSentences, iterations: number, warmup: n
   const { length } = data;
   const inputs = new Tensor(new Int32Array(batch * length), [batch, length]);
   const targets = new Tensor(new Int32Array(batch * length), [batch, length]);
+  // The loss gradient lives in the kernels' memory, made on the first step and reused, as fit's
+  // LossComputer keeps it: the loss runs in WebAssembly SIMD and the head's products read it in place.
   let lossGradient: Tensor | undefined;
   const { seconds, finalLoss } = timeSteps(warmup, iterations, (iteration) => {
     for (let row = 0; row < batch; row++) {
@@ -103,7 +105,7 @@ export function trainTagger(data: TaggedSentences, iterations: number, warmup: n
       (targets.data as Int32Array).set(data.tags.subarray(sentence * length, (sentence + 1) * length), row * length);
     }
     const logits = model.forward(inputs, { training: true });
-    const { loss, gradient } = taggingLoss(logits, targets, lossGradient === undefined ? {} : { out: lossGradient });
+    const { loss, gradient } = taggingLoss(logits, targets, { out: (lossGradient ??= residentZeros(logits.shape)) });
     lossGradient = gradient;
     model.backward(gradient, { inputGradient: false });
     optimizer.step(model);

@@ -62,6 +62,8 @@ export function train(
   const labelData = labels.data as Int32Array;
   const stepsPerEpoch = Math.floor(data.samples / batch);
   let epochLoss = 0;
+  // The loss gradient lives in the kernels' memory, made on the first step and reused, as fit's
+  // LossComputer keeps it: the loss runs in WebAssembly SIMD and the head's products read it in place.
   let lossGradient: Tensor | undefined;
   // Phase clocks read performance.now() five times a step (about 0.1 µs each) only when asked.
   const phaseTotals = new Float64Array(phaseNames.length);
@@ -91,11 +93,9 @@ export function train(
       let activation: Tensor = inputs;
       for (const layer of layers) activation = layer.forward(activation, { training: true });
       lap(1);
-      const { loss, gradient } = softmaxCrossEntropy(
-        activation,
-        labels,
-        lossGradient === undefined ? {} : { out: lossGradient },
-      );
+      const { loss, gradient } = softmaxCrossEntropy(activation, labels, {
+        out: (lossGradient ??= residentZeros(activation.shape)),
+      });
       lossGradient = gradient;
       epochLoss += loss;
       lap(2);

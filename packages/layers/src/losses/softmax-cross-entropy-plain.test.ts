@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { logSoftmax, Tensor } from '@annet/tensor';
+import { createRng, logSoftmax, residentZeros, softmaxCrossEntropyResident, Tensor } from '@annet/tensor';
 import { describe, expect, it } from 'vitest';
 import { plainLabelRows } from './softmax-cross-entropy-plain.js';
 import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
@@ -194,5 +194,52 @@ describe('plainLabelRows (softmax cross-entropy in one pass per row)', () => {
     });
     expect(sum.loss).toBe(0);
     expect(Array.from(sum.gradient.data)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe('softmaxCrossEntropy on resident float32 logits (the WebAssembly SIMD sweep)', () => {
+  it('agrees with the TypeScript loop within float32 rounding, with and without an ignore index', () => {
+    const rng = createRng(12);
+    for (const [rows, classes, ignoreIndex] of [
+      [768, 85, undefined],
+      [64, 190, -100],
+      [5, 3, -1],
+    ] as const) {
+      const values = Float32Array.from({ length: rows * classes }, () => 8 * (rng.uniform() - 0.5));
+      const labels = Int32Array.from({ length: rows }, (_, row) =>
+        ignoreIndex !== undefined && row % 4 === 1 ? ignoreIndex : Math.floor(rng.uniform() * classes),
+      );
+      const options = ignoreIndex === undefined ? {} : { ignoreIndex };
+      const logits = residentZeros([rows, classes], 'float32');
+      (logits.data as Float32Array).set(values);
+      const out = residentZeros([rows, classes], 'float32');
+      // The precondition: these arrays take the SIMD sweep (a scratch call on copies).
+      expect(
+        softmaxCrossEntropyResident(
+          residentZeros([rows, classes], 'float32').data as Float32Array,
+          labels.map((label) => (label === ignoreIndex ? 0 : label)),
+          residentZeros([rows, classes], 'float32').data as Float32Array,
+          rows,
+          classes,
+          1,
+        ),
+      ).not.toBeNull();
+      const simd = softmaxCrossEntropy(logits, new Tensor(labels, [rows]), { ...options, out });
+      const loop = softmaxCrossEntropy(
+        new Tensor(values.slice(), [rows, classes]),
+        new Tensor(labels, [rows]),
+        options,
+      );
+      expect(simd.gradient).toBe(out);
+      // |Δloss| ≤ mean over rows of (C + 2)·2^−24 + |ℓ|·2^−23; |Δgradient| ≤ scale·(p·(4 + C + 8) + 4)·2^−24.
+      expect(Math.abs(simd.loss - loop.loss)).toBeLessThanOrEqual((classes + 2 + 2 * Math.abs(loop.loss)) * 2 ** -23);
+      const scale = 1 / labels.filter((label) => label !== ignoreIndex).length;
+      loop.gradient.data.forEach((value, index) => {
+        const p = Math.abs(value) / scale;
+        expect(Math.abs(simd.gradient.data[index] - value)).toBeLessThanOrEqual(
+          scale * (p * (12 + classes) + 4) * 2 ** -24,
+        );
+      });
+    }
   });
 });

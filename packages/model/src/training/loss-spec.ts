@@ -1,5 +1,5 @@
 import { lossFromName, type LossFunction } from '@annet/layers';
-import { shapesEqual, zeros, type FloatDType, type Tensor } from '@annet/tensor';
+import { residentZeros, shapesEqual, type FloatDType, type Tensor } from '@annet/tensor';
 
 /**
  * A loss by registry name (such as `'softmaxCrossEntropy'`) or as a function from `@annet/layers`.
@@ -21,7 +21,9 @@ export function resolveLoss(spec: LossSpec): LossFunction {
 
 /**
  * Computes a loss with its gradient written into a tensor kept across calls (reallocated only
- * when the batch shape changes), so a steady-state step allocates no gradient memory.
+ * when the batch shape changes), so a steady-state step allocates no gradient memory. The tensor
+ * is resident (`residentZeros`: in the WebAssembly kernels' memory when they have a shared one),
+ * so softmax cross-entropy runs in SIMD and the last layer's products read the gradient in place.
  *
  * @example
  * const loss = new LossComputer('softmaxCrossEntropy');
@@ -45,7 +47,7 @@ export class LossComputer {
       current.dtype !== predictions.dtype ||
       !shapesEqual(current.shape, predictions.shape)
     ) {
-      this.gradient = zeros(predictions.shape, predictions.dtype as FloatDType);
+      this.gradient = residentZeros(predictions.shape, predictions.dtype as FloatDType);
       this.options = { reduction: 'mean', out: this.gradient };
     }
     return this.loss(predictions, targets, this.options);

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageWasmSourceHash = '808142647a473a60f8b55effc79a9cd9402d7cb92443f38d0d531f98fbf031b8';
+export const imageWasmSourceHash = '5e39024d41e25a14c696696ee84f6988b30dbc1d73cf16de5add432e6ccf7448';
 
 /**
  * The image layer kernel module (WebAssembly SIMD, importing a shared memory; 2050 bytes), base64.

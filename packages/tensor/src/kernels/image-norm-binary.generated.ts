@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageNormWasmSourceHash = '610791cbbea395c40302630d6a5b56db749c31347c98862603a8412e88dbb576';
+export const imageNormWasmSourceHash = '7c93ffc45c46402f4fe6fa477011ff66be57aa3256210580c9ca92d511441a9b';
 
 /**
  * The image normalization kernel module (WebAssembly SIMD, importing a shared memory; 2421 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const layerWasmSourceHash = '720332cd85ad4168ad2c3c26c69d7430531241ed680e249b25151c2e24b3576c';
+export const layerWasmSourceHash = '3df8229e5a4317524abb58b87ae9c53d76f6f984e08494f4e04da9d5c9c903fe';
 
 /**
  * The layer kernel module (WebAssembly SIMD, importing a shared memory; 3947 bytes), base64.
