@@ -1,5 +1,14 @@
-import { columnSumsResident, createRng, jsKernels, residentZeros, Tensor, useKernels } from '@annet/tensor';
+import {
+  columnSumsResident,
+  createRng,
+  jsKernels,
+  reluBackwardResident,
+  residentZeros,
+  Tensor,
+  useKernels,
+} from '@annet/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
+import { activationGradientAndBiasSum } from './dense-gradient.js';
 import { Dense } from './dense.js';
 
 afterEach(() => {
@@ -47,6 +56,42 @@ describe('Dense bias gradient (linear)', () => {
       const x = residentZeros([3, columns], 'float32').data as Float32Array;
       const out = residentZeros([columns], 'float32').data as Float32Array;
       expect(columnSumsResident(x, out, 3, columns)).toBe(columns % 4 === 0 && columns >= 8);
+    }
+  });
+
+  it('ReLU: dZ = dY·[Y > 0] + 0 and db = Σ dZ in float64 row order, bit for bit, in the SIMD passes (resident) and the TypeScript loop', () => {
+    for (const outputSize of [8, 12, 20, 10]) {
+      const rows = 29;
+      const rng = createRng(100 + outputSize);
+      const input = residentZeros([rows, 5], 'float32');
+      (input.data as Float32Array).set(Float32Array.from({ length: rows * 5 }, () => rng.uniform() - 0.5));
+      const dy = residentZeros([rows, outputSize], 'float32');
+      (dy.data as Float32Array).set(
+        Float32Array.from({ length: rows * outputSize }, () => 100 * (rng.uniform() - 0.5)),
+      );
+      const dense = new Dense(5, outputSize, { seed: 2, activation: 'relu', biasInitializer: 'normal' });
+      const y = dense.forward(input, { training: true });
+      // The precondition: on these arrays the SIMD ReLU pass applies.
+      expect(
+        reluBackwardResident(
+          y.data as Float32Array,
+          0,
+          dy.data as Float32Array,
+          0,
+          residentZeros([rows, outputSize], 'float32').data as Float32Array,
+          y.size,
+        ),
+      ).toBe(true);
+      const expectedDz = new Float32Array(rows * outputSize);
+      const expectedDb = new Float32Array(outputSize);
+      activationGradientAndBiasSum('relu', y.data, dy.data, 0, expectedDz, rows, outputSize, expectedDb, 0);
+      dense.backward(dy);
+      expect(Array.from(dense.parameters()[1].grad)).toEqual(Array.from(expectedDb));
+      // The same layer on ordinary arrays (the TypeScript loop) writes the same bias gradient.
+      const reference = new Dense(5, outputSize, { seed: 2, activation: 'relu', biasInitializer: 'normal' });
+      reference.forward(new Tensor((input.data as Float32Array).slice(), [rows, 5]), { training: true });
+      reference.backward(new Tensor((dy.data as Float32Array).slice(), [rows, outputSize]));
+      expect(Array.from(dense.parameters()[1].grad)).toEqual(Array.from(reference.parameters()[1].grad));
     }
   });
 });

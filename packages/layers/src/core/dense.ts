@@ -1,6 +1,13 @@
 import type { JsonValue, LayerConfig } from '@annet/layer-api';
 import type { BackwardOptions, FloatDType } from '@annet/layer-api';
-import { AnnetError, columnSumsResident, matmul, type MatmulOptions, type Tensor } from '@annet/tensor';
+import {
+  AnnetError,
+  columnSumsResident,
+  matmul,
+  reluBackwardResident,
+  type MatmulOptions,
+  type Tensor,
+} from '@annet/tensor';
 import { BaseLayer, initialRng, seedConfig, type SeededLayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData } from '../buffers.js';
 import { initializerFromConfig } from '../initializers/initializer-from-config.js';
@@ -172,6 +179,7 @@ export class Dense extends BaseLayer {
     const dy = contiguousInput(outputGradient);
     const dz = this.workspace.buffer('preActivationGradient', this.dtype, output.shape);
     const biasGradient = this.biasesParameter?.gradient;
+    if (this.activation === 'relu' && this.reluInSimd(output, dy, dz, biasGradient)) return dz;
     activationGradientAndBiasSum(
       this.activation as 'relu' | 'sigmoid' | 'tanh',
       floatData(output),
@@ -184,6 +192,28 @@ export class Dense extends BaseLayer {
       biasGradient?.offset ?? 0,
     );
     return dz;
+  }
+
+  /**
+   * ReLU's dZ = dY·[Y > 0] + 0, then db = Σ_rows dZ, as two WebAssembly SIMD passes when every
+   * array is resident float32 (from index 0) and the width is a multiple of 4 and at least 8:
+   * the bits of activationGradientAndBiasSum (the same float32 products, float64 column sums in
+   * row order). Returns false, having written nothing, otherwise.
+   */
+  private reluInSimd(output: Tensor, dy: Tensor, dz: Tensor, biasGradient: Tensor | undefined): boolean {
+    const [y, gradient, result] = [floatData(output), floatData(dy), floatData(dz)];
+    const sums = biasGradient === undefined ? undefined : floatData(biasGradient);
+    if (!(y instanceof Float32Array && gradient instanceof Float32Array && result instanceof Float32Array))
+      return false;
+    if (sums !== undefined && !(sums instanceof Float32Array && biasGradient!.offset === 0)) return false;
+    const width = this.outputSize;
+    if (width % 4 !== 0 || width < 8) return false; // where columnSumsResident applies
+    if (!reluBackwardResident(y, 0, gradient, dy.offset, result, output.size)) return false;
+    if (sums === undefined) return true;
+    const rows = output.size / width;
+    if (!columnSumsResident(result, sums as Float32Array, rows, width))
+      sumRows(result, 0, rows, width, this.workspace.scratch('biasGradientSums', 'float64', width), sums, 0);
+    return true;
   }
 
   /** db = Σ_rows dY for a linear Dense (when it has biases); returns dY, which is dZ here. */
