@@ -1,4 +1,5 @@
 import type { ParallelKernels, ParallelModule, ParameterMemory } from '@annet/layer-api';
+import type { GradientNormKernels } from './gradient-norm-kernels.js';
 import { optimizerKernelsBase64, optimizerKernelsSharedBase64 } from './wasm-binary.generated.js';
 
 /**
@@ -52,7 +53,13 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function isShared(memory: WebAssembly.Memory): boolean {
+/**
+ * Whether `memory` is a shared WebAssembly memory (the only kind kernel threads can work in).
+ *
+ * @example
+ * isShared(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true })); // true
+ */
+export function isShared(memory: WebAssembly.Memory): boolean {
   return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
 }
 
@@ -66,7 +73,10 @@ let modules:
   | null
   | undefined;
 /** The kernels bound to each memory, so a memory is instantiated once. */
-const bound = new WeakMap<WebAssembly.Memory, OptimizerKernels | null>();
+const bound = new WeakMap<WebAssembly.Memory, KernelExports | null>();
+
+/** Every function the module exports: the optimizer updates and clipGradNorm's kernels. */
+export type KernelExports = OptimizerKernels & GradientNormKernels;
 
 function compiledModules(): typeof modules {
   if (modules !== undefined) return modules;
@@ -104,7 +114,7 @@ export function optimizerKernelsFor(memory: WebAssembly.Memory, parallel?: Paral
   if (direct === null || parallel === undefined || !isShared(memory)) return direct;
   const known = boundParallel.get(parallel);
   if (known !== undefined) return known;
-  let kernels = direct;
+  let kernels: OptimizerKernels = direct;
   try {
     kernels = splitKernels(direct, parallel, parallel.register(compiledModules()!.sharedBytes));
   } catch {
@@ -114,20 +124,39 @@ export function optimizerKernelsFor(memory: WebAssembly.Memory, parallel?: Paral
   return kernels;
 }
 
+/**
+ * The module's bytes importing a shared memory, for {@link ParallelKernels.register}; `null` where
+ * WebAssembly SIMD is missing.
+ *
+ * @example
+ * const module = parallel.register(sharedKernelBytes()!);
+ */
+export function sharedKernelBytes(): Uint8Array<ArrayBuffer> | null {
+  return compiledModules()?.sharedBytes ?? null;
+}
+
 /** The splitting kernels for each `parallel`, so the module is registered once. */
 const boundParallel = new WeakMap<ParallelKernels, OptimizerKernels>();
 
-function directKernelsFor(memory: WebAssembly.Memory): OptimizerKernels | null {
+/**
+ * The module's exports bound to `memory` (one instance per memory, on one thread), or `null` where
+ * this runtime cannot run them there; see {@link optimizerKernelsFor}.
+ *
+ * @example
+ * const kernels = directKernelsFor(parameter.memory.memory);
+ * const total = kernels?.sumOfSquares(grad.byteOffset, grad.length, 0);
+ */
+export function directKernelsFor(memory: WebAssembly.Memory): KernelExports | null {
   const known = bound.get(memory);
   if (known !== undefined) return known;
   const compiled = compiledModules();
-  let kernels: OptimizerKernels | null = null;
+  let kernels: KernelExports | null = null;
   if (compiled !== null && compiled !== undefined) {
     try {
       const instance = new WebAssembly.Instance(isShared(memory) ? compiled.shared : compiled.unshared, {
         env: { memory },
       });
-      kernels = instance.exports as unknown as OptimizerKernels;
+      kernels = instance.exports as unknown as KernelExports;
     } catch {
       kernels = null;
     }
