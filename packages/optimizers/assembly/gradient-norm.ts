@@ -61,22 +61,13 @@ const blockElements: i32 = 4096;
 
 /**
  * `total` plus the sum of squares of the `length` float32s at `gradient`, the blocks added in
- * order (see the order above; `gradient` is the first element of a block).
+ * order (see the order above). A range that starts at a block of a longer gradient gives the same
+ * block sums, so a gradient split across threads in whole blocks would sum to the same bits.
  */
 export function sumOfSquares(gradient: usize, length: i32, total: f64): f64 {
   for (let start = 0; start < length; start += blockElements)
     total += blockSumOfSquares(gradient + (<usize>start << 2), min(blockElements, length - start));
   return total;
-}
-
-/**
- * Writes the sum of squares of each block of the `length` float32s at `gradient` into the
- * float64s at `partials`, one per block in order: a thread's share of a gradient split across
- * threads, whose block sums the calling thread adds in order (as {@link sumOfSquares} does).
- */
-export function blockSumsOfSquares(gradient: usize, length: i32, partials: usize): void {
-  for (let start = 0, block = 0; start < length; start += blockElements, block++)
-    store<f64>(partials + (<usize>block << 3), blockSumOfSquares(gradient + (<usize>start << 2), min(blockElements, length - start)));
 }
 
 /**

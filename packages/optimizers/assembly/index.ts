@@ -269,4 +269,4 @@ export function lion(value: usize, gradient: usize, momentum: usize, length: i32
   }
 }
 
-export { blockSumsOfSquares, maxMagnitude, scale, sumOfSquares } from './gradient-norm';
+export { maxMagnitude, scale, sumOfSquares } from './gradient-norm';

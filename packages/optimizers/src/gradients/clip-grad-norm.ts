@@ -2,7 +2,7 @@ import type { Parameter } from '@annet/layer-api';
 import { AnnetError, formatValue } from '../annet-error.js';
 import { parametersOf } from '../core/step.js';
 import type { StepTarget } from '../core/types.js';
-import { normPassesFor, type ResidentNormPasses } from '../kernels/gradient-norm-kernels.js';
+import { gradientNormKernelsFor, type GradientNormKernels } from '../kernels/gradient-norm-kernels.js';
 import { largestMagnitude, sumOfPowers, sumOfSquaresInBlocks } from './norm-reductions.js';
 
 /** Options of {@link clipGradNorm}. */
@@ -31,7 +31,8 @@ export interface ClipGradNormOptions {
  * 4,096 elements with eight lanes each (see `sumOfSquaresInBlocks`), the parameters in the order
  * the target lists them, so the norm is the same bit for bit whichever path computes it: the
  * TypeScript loop, or, for a float32 parameter whose arrays live in a WebAssembly memory
- * (`parameter.memory`), the WebAssembly SIMD kernels, on one thread or split across kernel threads.
+ * (`parameter.memory`), the WebAssembly SIMD kernels (on the calling thread: splitting them across
+ * kernel threads did not pay, see `gradientNormKernelsFor`).
  * The scaling `g ← g · coefficient` rounds the float64 product to the gradient's type on every path.
  * Other p-norms run a TypeScript loop in element order.
  *
@@ -72,10 +73,10 @@ export function clipGradNorm(
   return total;
 }
 
-/** The SIMD passes for a float32 parameter whose arrays live in a WebAssembly memory; `null` for the TypeScript loops. */
-function passesOf(parameter: Parameter): ResidentNormPasses | null {
+/** The SIMD kernels for a float32 parameter whose arrays live in a WebAssembly memory; `null` for the TypeScript loops. */
+function kernelsOf(parameter: Parameter): GradientNormKernels | null {
   const memory = parameter.memory;
-  return memory !== undefined && parameter.grad instanceof Float32Array ? normPassesFor(memory) : null;
+  return memory !== undefined && parameter.grad instanceof Float32Array ? gradientNormKernelsFor(memory) : null;
 }
 
 /** `(Σ |g|^p)^(1/p)` over every trainable gradient (`max |g|` for p = ∞). */
@@ -86,17 +87,17 @@ function totalNorm(parameters: readonly Parameter[], normType: number): number {
     if (parameter.trainable === false) continue;
     const gradient = parameter.grad;
     if (normType === 2) {
-      const passes = passesOf(parameter);
+      const kernels = kernelsOf(parameter);
       accumulated =
-        passes === null
+        kernels === null
           ? sumOfSquaresInBlocks(gradient, accumulated)
-          : passes.sumOfSquares(gradient as Float32Array, accumulated);
+          : kernels.sumOfSquares(gradient.byteOffset, gradient.length, accumulated);
     } else if (normType === Number.POSITIVE_INFINITY) {
-      const passes = passesOf(parameter);
+      const kernels = kernelsOf(parameter);
       accumulated =
-        passes === null
+        kernels === null
           ? largestMagnitude(gradient, accumulated)
-          : passes.maxMagnitude(gradient as Float32Array, accumulated);
+          : kernels.maxMagnitude(gradient.byteOffset, gradient.length, accumulated);
     } else accumulated = sumOfPowers(gradient, normType, accumulated);
   }
   if (normType === 2) return Math.sqrt(accumulated);
@@ -109,8 +110,8 @@ function scaleGradients(parameters: readonly Parameter[], coefficient: number): 
     const parameter = parameters[index];
     if (parameter.trainable === false) continue;
     const gradient = parameter.grad;
-    const passes = passesOf(parameter);
-    if (passes !== null) passes.scale(gradient as Float32Array, coefficient);
+    const kernels = kernelsOf(parameter);
+    if (kernels !== null) kernels.scale(gradient.byteOffset, gradient.length, coefficient);
     else for (let i = 0; i < gradient.length; i++) gradient[i] *= coefficient;
   }
 }

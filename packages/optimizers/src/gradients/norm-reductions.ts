@@ -2,10 +2,11 @@ import type { FloatArray } from '@annet/layer-api';
 
 /**
  * Elements per block of {@link sumOfSquaresInBlocks} (a multiple of 8); the kernels in
- * assembly/gradient-norm.ts use the same. A block is the unit a gradient is split at across
- * threads, so each thread's share is whole blocks and the result does not depend on the split.
- * 4,096 elements (16 KB) keeps the block sums of a large gradient few (a million elements make 245)
- * while a block is long enough that combining its lanes costs nothing measurable.
+ * assembly/gradient-norm.ts use the same. Blocks make the order independent of how a gradient is
+ * cut: threads summing whole blocks each, their block sums added in order, would give the same
+ * bits as one thread. 4,096 elements (16 KB) keeps the block sums of a large gradient few (a
+ * million elements make 245) while a block is long enough that combining its lanes costs nothing
+ * measurable.
  *
  * @example
  * Math.ceil(65_536 / normBlockElements); // 16 block sums for a [128, 512] gradient

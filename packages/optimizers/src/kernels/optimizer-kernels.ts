@@ -53,13 +53,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/**
- * Whether `memory` is a shared WebAssembly memory (the only kind kernel threads can work in).
- *
- * @example
- * isShared(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true })); // true
- */
-export function isShared(memory: WebAssembly.Memory): boolean {
+function isShared(memory: WebAssembly.Memory): boolean {
   return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
 }
 
@@ -122,17 +116,6 @@ export function optimizerKernelsFor(memory: WebAssembly.Memory, parallel?: Paral
   }
   boundParallel.set(parallel, kernels);
   return kernels;
-}
-
-/**
- * The module's bytes importing a shared memory, for {@link ParallelKernels.register}; `null` where
- * WebAssembly SIMD is missing.
- *
- * @example
- * const module = parallel.register(sharedKernelBytes()!);
- */
-export function sharedKernelBytes(): Uint8Array<ArrayBuffer> | null {
-  return compiledModules()?.sharedBytes ?? null;
 }
 
 /** The splitting kernels for each `parallel`, so the module is registered once. */

@@ -50,7 +50,6 @@ describe('the WebAssembly SIMD updates', () => {
       ).toEqual([
         'adagrad',
         'adaptiveMoments',
-        'blockSumsOfSquares',
         'lion',
         'maxMagnitude',
         'memory',
