@@ -90,7 +90,7 @@ function compiledModules(): typeof modules {
 /**
  * The SIMD kernels working on `memory` (a parameter's {@link ParameterMemory.memory}), or `null`
  * when this runtime cannot run them there (no WebAssembly SIMD, or a memory the module cannot
- * import); the optimizer then runs its TypeScript update. Instantiated once per memory (a 2 KB
+ * import); the optimizer then runs its TypeScript update. Instantiated once per memory (a 4 KB
  * module, compiled synchronously); the module has no data, so it writes nothing into the memory.
  *
  * With `parallel` (the memory's {@link ParameterMemory.parallel}), the kernels returned split a
