@@ -25,11 +25,12 @@ export interface GradientNormKernels {
  * backward pass with 2 kernel threads, medians of 12-15 steps, alternated in one process, two
  * runs: clipGradNorm took 0.38-0.40 ms on one thread and 0.45-0.51 ms with every gradient of
  * 16,384 elements or more cut into two ranges of whole blocks (the calling thread adding the
- * block sums in order, bit-identical), the sum alone 0.19-0.20 ms against 0.32-0.34 ms, and
- * clipGradNorm followed by the AdamW step (split across the threads) 1.54-1.56 ms either way. A
- * single 4M-element gradient written just before took 1.7-1.8 ms on one thread and 1.3 or 2.4 ms
- * split, depending on the run. The fixed blocks of the sum (see `sumOfSquaresInBlocks`) keep such
- * a split bit-identical should a machine where it pays want one.
+ * block sums in order, bit-identical; commit 92d8760 on branch wave2s5/clip); the sum alone
+ * 0.19-0.20 ms against 0.32-0.34 ms; clipGradNorm followed by the AdamW step (itself split across
+ * the threads) 1.54-1.59 ms either way. A single 4M-element gradient written just before took
+ * 1.7-1.8 ms on one thread and 1.3 or 2.4 ms split, depending on the run. The fixed blocks of the
+ * sum (see `sumOfSquaresInBlocks`) keep such a split bit-identical should a machine where it pays
+ * want one.
  *
  * @example
  * const kernels = gradientNormKernelsFor(parameter.memory);
