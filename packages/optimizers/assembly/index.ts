@@ -268,3 +268,5 @@ export function lion(value: usize, gradient: usize, momentum: usize, length: i32
     store<f32>(momentum + at, beta2 * m + keep2 * g);
   }
 }
+
+export { maxMagnitude, scale, sumOfSquares } from './gradient-norm';

@@ -1,4 +1,5 @@
 import type { ParallelKernels, ParallelModule, ParameterMemory } from '@annet/layer-api';
+import type { GradientNormKernels } from './gradient-norm-kernels.js';
 import { optimizerKernelsBase64, optimizerKernelsSharedBase64 } from './wasm-binary.generated.js';
 
 /**
@@ -66,7 +67,10 @@ let modules:
   | null
   | undefined;
 /** The kernels bound to each memory, so a memory is instantiated once. */
-const bound = new WeakMap<WebAssembly.Memory, OptimizerKernels | null>();
+const bound = new WeakMap<WebAssembly.Memory, KernelExports | null>();
+
+/** Every function the module exports: the optimizer updates and clipGradNorm's kernels. */
+export type KernelExports = OptimizerKernels & GradientNormKernels;
 
 function compiledModules(): typeof modules {
   if (modules !== undefined) return modules;
@@ -86,7 +90,7 @@ function compiledModules(): typeof modules {
 /**
  * The SIMD kernels working on `memory` (a parameter's {@link ParameterMemory.memory}), or `null`
  * when this runtime cannot run them there (no WebAssembly SIMD, or a memory the module cannot
- * import); the optimizer then runs its TypeScript update. Instantiated once per memory (a 2 KB
+ * import); the optimizer then runs its TypeScript update. Instantiated once per memory (a 4 KB
  * module, compiled synchronously); the module has no data, so it writes nothing into the memory.
  *
  * With `parallel` (the memory's {@link ParameterMemory.parallel}), the kernels returned split a
@@ -104,7 +108,7 @@ export function optimizerKernelsFor(memory: WebAssembly.Memory, parallel?: Paral
   if (direct === null || parallel === undefined || !isShared(memory)) return direct;
   const known = boundParallel.get(parallel);
   if (known !== undefined) return known;
-  let kernels = direct;
+  let kernels: OptimizerKernels = direct;
   try {
     kernels = splitKernels(direct, parallel, parallel.register(compiledModules()!.sharedBytes));
   } catch {
@@ -117,17 +121,25 @@ export function optimizerKernelsFor(memory: WebAssembly.Memory, parallel?: Paral
 /** The splitting kernels for each `parallel`, so the module is registered once. */
 const boundParallel = new WeakMap<ParallelKernels, OptimizerKernels>();
 
-function directKernelsFor(memory: WebAssembly.Memory): OptimizerKernels | null {
+/**
+ * The module's exports bound to `memory` (one instance per memory, on one thread), or `null` where
+ * this runtime cannot run them there; see {@link optimizerKernelsFor}.
+ *
+ * @example
+ * const kernels = directKernelsFor(parameter.memory.memory);
+ * const total = kernels?.sumOfSquares(grad.byteOffset, grad.length, 0);
+ */
+export function directKernelsFor(memory: WebAssembly.Memory): KernelExports | null {
   const known = bound.get(memory);
   if (known !== undefined) return known;
   const compiled = compiledModules();
-  let kernels: OptimizerKernels | null = null;
+  let kernels: KernelExports | null = null;
   if (compiled !== null && compiled !== undefined) {
     try {
       const instance = new WebAssembly.Instance(isShared(memory) ? compiled.shared : compiled.unshared, {
         env: { memory },
       });
-      kernels = instance.exports as unknown as OptimizerKernels;
+      kernels = instance.exports as unknown as KernelExports;
     } catch {
       kernels = null;
     }

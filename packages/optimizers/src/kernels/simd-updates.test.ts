@@ -47,7 +47,17 @@ describe('the WebAssembly SIMD updates', () => {
         WebAssembly.Module.exports(module)
           .map((entry) => entry.name)
           .sort(),
-      ).toEqual(['adagrad', 'adaptiveMoments', 'lion', 'memory', 'rmsprop', 'sgd']);
+      ).toEqual([
+        'adagrad',
+        'adaptiveMoments',
+        'lion',
+        'maxMagnitude',
+        'memory',
+        'rmsprop',
+        'scale',
+        'sgd',
+        'sumOfSquares',
+      ]);
     }
   });
 
