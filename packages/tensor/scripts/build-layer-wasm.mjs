@@ -14,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sourceFolder = path.join(packageRoot, 'layer-assembly');
-// Three modules, each under the 4 KiB browsers compile synchronously on the main thread: the
-// transformer layers' kernels (index.ts), convolution lowering (image-index.ts) and the
-// convolutional networks' BatchNorm and ReLU (image-norm-index.ts).
+// Four modules, each under the 4 KiB browsers compile synchronously on the main thread: the
+// transformer layers' kernels (index.ts), convolution lowering (image-index.ts), the
+// convolutional networks' BatchNorm and ReLU (image-norm-index.ts) and the LSTM cell
+// (recurrent-index.ts).
 const modules = [
   {
     entry: 'layer-assembly/index.ts',
@@ -37,6 +38,13 @@ const modules = [
     output: 'src/kernels/image-norm-binary.generated.ts',
     prefix: 'imageNormWasm',
     what: 'image normalization kernel module',
+    optimize: '-O3',
+  },
+  {
+    entry: 'layer-assembly/recurrent-index.ts',
+    output: 'src/kernels/recurrent-binary.generated.ts',
+    prefix: 'recurrentWasm',
+    what: 'recurrent cell kernel module',
     optimize: '-O3',
   },
 ];

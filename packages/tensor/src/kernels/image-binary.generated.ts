@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageWasmSourceHash = '808142647a473a60f8b55effc79a9cd9402d7cb92443f38d0d531f98fbf031b8';
+export const imageWasmSourceHash = 'e7221992290b762d4307e4ea2a5396f70890d3fd4d59d845988657571b219ebf';
 
 /**
  * The image layer kernel module (WebAssembly SIMD, importing a shared memory; 2050 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageNormWasmSourceHash = '610791cbbea395c40302630d6a5b56db749c31347c98862603a8412e88dbb576';
+export const imageNormWasmSourceHash = 'cdcea60a1dbfdc6ee3723ad0cf4f8b7bceed583ad692338ac661b78782c81a54';
 
 /**
  * The image normalization kernel module (WebAssembly SIMD, importing a shared memory; 2421 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const layerWasmSourceHash = '720332cd85ad4168ad2c3c26c69d7430531241ed680e249b25151c2e24b3576c';
+export const layerWasmSourceHash = 'defd7249680fd0be73105244313fc4a58a53102ab93248e7042fe8813ffe1109';
 
 /**
  * The layer kernel module (WebAssembly SIMD, importing a shared memory; 3947 bytes), base64.
