@@ -14,10 +14,10 @@ import { fileURLToPath } from 'node:url';
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sourceFolder = path.join(packageRoot, 'layer-assembly');
-// Four modules, each under the 4 KiB browsers compile synchronously on the main thread: the
+// Five modules, each under the 4 KiB browsers compile synchronously on the main thread: the
 // transformer layers' kernels (index.ts), convolution lowering (image-index.ts), the
-// convolutional networks' BatchNorm and ReLU (image-norm-index.ts) and the LSTM cell
-// (recurrent-index.ts).
+// convolutional networks' BatchNorm and ReLU (image-norm-index.ts), the LSTM cell
+// (recurrent-index.ts) and the GRU cell (gru-index.ts).
 const modules = [
   {
     entry: 'layer-assembly/index.ts',
@@ -45,6 +45,13 @@ const modules = [
     output: 'src/kernels/recurrent-binary.generated.ts',
     prefix: 'recurrentWasm',
     what: 'recurrent cell kernel module',
+    optimize: '-O3',
+  },
+  {
+    entry: 'layer-assembly/gru-index.ts',
+    output: 'src/kernels/gru-binary.generated.ts',
+    prefix: 'gruWasm',
+    what: 'GRU cell kernel module',
     optimize: '-O3',
   },
 ];

@@ -60,6 +60,7 @@ export { geluTanhResident } from './ops/gelu-tanh.js';
 export { layerNormBackwardResident, layerNormResident } from './ops/layer-norm-resident.js';
 export { maskedSoftmaxBackwardResident, maskedSoftmaxResident } from './ops/masked-softmax-resident.js';
 export { lstmCellBackwardResident, lstmCellForwardResident } from './ops/lstm-cell-resident.js';
+export { gruCellBackwardResident, gruCellForwardResident } from './ops/gru-cell-resident.js';
 export {
   addResident,
   columnSumsResident,

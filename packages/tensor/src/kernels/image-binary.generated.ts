@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageWasmSourceHash = 'e7221992290b762d4307e4ea2a5396f70890d3fd4d59d845988657571b219ebf';
+export const imageWasmSourceHash = '49b7dda9871c14c5cc5175f0770f0644d74908939596c4294208ac926fcd9902';
 
 /**
  * The image layer kernel module (WebAssembly SIMD, importing a shared memory; 2050 bytes), base64.

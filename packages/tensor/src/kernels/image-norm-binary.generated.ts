@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageNormWasmSourceHash = 'cdcea60a1dbfdc6ee3723ad0cf4f8b7bceed583ad692338ac661b78782c81a54';
+export const imageNormWasmSourceHash = '1bca6e6d054695530051e9a4cc735204437ad7a7e44c1add899438edddf48dae';
 
 /**
  * The image normalization kernel module (WebAssembly SIMD, importing a shared memory; 2421 bytes), base64.

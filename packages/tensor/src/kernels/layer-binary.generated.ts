@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const layerWasmSourceHash = 'defd7249680fd0be73105244313fc4a58a53102ab93248e7042fe8813ffe1109';
+export const layerWasmSourceHash = 'f5554ad23cc05ccb8ada80277f43042890fd1acec405c2505215bba989ae7e9e';
 
 /**
  * The layer kernel module (WebAssembly SIMD, importing a shared memory; 3947 bytes), base64.

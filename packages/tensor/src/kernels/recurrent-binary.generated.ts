@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const recurrentWasmSourceHash = 'b782cfaa27d5a30278dae5aea114db2c6dd324f7b7338a09ccfdfe37313226ff';
+export const recurrentWasmSourceHash = 'f667fc334737e083d7051dc57ce1463251a26038bb36e03e7428a78e228638b1';
 
 /**
  * The recurrent cell kernel module (WebAssembly SIMD, importing a shared memory; 3894 bytes), base64.

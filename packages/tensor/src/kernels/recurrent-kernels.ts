@@ -1,12 +1,13 @@
 import type { KernelMemory } from './kernel-memory.js';
 import { activeKernels } from './kernel-selection.js';
+import { gruWasmBase64 } from './gru-binary.generated.js';
 import { recurrentWasmBase64 } from './recurrent-binary.generated.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 /**
- * The exports of the recurrent cell kernel module (`layer-assembly/recurrent-index.ts`), on the
- * kernel module's shared memory. Pointers are byte addresses in that memory; `rows` rows of
- * `units` hidden units, gates of row stride 4·units, states of row stride `units`.
+ * The exports of the two recurrent cell kernel modules (`layer-assembly/recurrent-index.ts`, the
+ * LSTM cell, and `layer-assembly/gru-index.ts`, the GRU cell), on the kernel module's shared memory. Pointers are byte addresses in that memory; `rows` rows of
+ * `units` hidden units, gates of row stride 4·units (LSTM) or 3·units (GRU), states of row stride `units`.
  *
  * @example
  * recurrentKernelsOfActiveBackend()?.kernels.lstmCellForwardF32(gates, previous, cell, cellTanh, hidden, 32, 128);
@@ -33,19 +34,46 @@ export interface RecurrentKernelExports {
     rows: number,
     units: number,
   ): void;
+  /** The GRU cell forward (b_hh added to the projection, activations in place, h′); see `layer-assembly/gru-cell.ts`. */
+  gruCellForwardF32(
+    gates: number,
+    projection: number,
+    bias: number,
+    previous: number,
+    hidden: number,
+    rows: number,
+    units: number,
+  ): void;
+  /** The GRU cell backward (input- and hidden-side gate gradients, d h′·z). */
+  gruCellBackwardF32(
+    gates: number,
+    projection: number,
+    previous: number,
+    hiddenGradient: number,
+    gateGradients: number,
+    hiddenGateGradients: number,
+    previousGradient: number,
+    rows: number,
+    units: number,
+  ): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+let compiled: readonly WebAssembly.Module[] | null | undefined;
 const instances = new WeakMap<WebAssembly.Memory, RecurrentKernelExports | null>();
 
-/** The module, compiled once (under 4 KiB, so synchronously even on a browser's main thread; a test checks the size); null where it does not validate. */
-function recurrentKernelModule(): WebAssembly.Module | null {
+function compile(base64: string): WebAssembly.Module | null {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+}
+
+/** Both modules, compiled once (each under 4 KiB, so synchronously even on a browser's main thread; a test checks the sizes); null where one does not validate. */
+function recurrentKernelModules(): readonly WebAssembly.Module[] | null {
   if (compiled !== undefined) return compiled;
   try {
-    const binary = atob(recurrentWasmBase64);
-    const bytes = new Uint8Array(binary.length);
-    for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    const modules = [compile(recurrentWasmBase64), compile(gruWasmBase64)];
+    compiled = modules.every((module) => module !== null) ? (modules as WebAssembly.Module[]) : null;
   } catch {
     compiled = null;
   }
@@ -63,12 +91,15 @@ function recurrentKernelModule(): WebAssembly.Module | null {
 export function recurrentKernelsOn(memory: WebAssembly.Memory): RecurrentKernelExports | null {
   let exports = instances.get(memory);
   if (exports === undefined) {
-    const module = recurrentKernelModule();
+    const modules = recurrentKernelModules();
     try {
       exports =
-        module === null
+        modules === null
           ? null
-          : (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as RecurrentKernelExports);
+          : (Object.assign(
+              {},
+              ...modules.map((module) => new WebAssembly.Instance(module, { env: { memory } }).exports),
+            ) as RecurrentKernelExports);
     } catch {
       exports = null;
     }

@@ -1,29 +1,5 @@
-import { AnnetError } from '../errors.js';
 import { recurrentKernelsOfActiveBackend } from '../kernels/recurrent-kernels.js';
-
-/** Checks `rows` and `hiddenSize`, then that each block of `rows` rows of `width` floats from its offset fits its array. */
-function checkBlocks(
-  operation: string,
-  rows: number,
-  hiddenSize: number,
-  blocks: readonly (readonly [name: string, array: Float32Array, offset: number, width: number])[],
-): void {
-  if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(hiddenSize) || rows < 0 || hiddenSize < 1)
-    throw new AnnetError(
-      'INVALID_ARGUMENT',
-      operation,
-      `got rows ${rows} and hiddenSize ${hiddenSize}; expected integers, rows ≥ 0 and hiddenSize ≥ 1`,
-    );
-  for (const [name, array, offset, width] of blocks) {
-    const end = offset + rows * width * hiddenSize;
-    if (!Number.isSafeInteger(offset) || offset < 0 || end > array.length)
-      throw new AnnetError(
-        'INVALID_ARGUMENT',
-        operation,
-        `${name}: ${rows} rows of ${width * hiddenSize} floats from offset ${offset} do not fit an array of ${array.length} elements; expected a non-negative integer offset with offset + ${rows}·${width * hiddenSize} ≤ length`,
-      );
-  }
-}
+import { checkCellBlocks } from './cell-blocks.js';
 
 /**
  * The elementwise part of an LSTM step for `rows` rows of H = `hiddenSize` units, in float32
@@ -60,7 +36,7 @@ export function lstmCellForwardResident(
   rows: number,
   hiddenSize: number,
 ): boolean {
-  checkBlocks('lstmCellForwardResident', rows, hiddenSize, [
+  checkCellBlocks('lstmCellForwardResident', rows, hiddenSize, [
     ['gates', gates, gatesOffset, 4],
     ['previousCell', previousCell, previousCellOffset, 1],
     ['cell', cell, cellOffset, 1],
@@ -114,7 +90,7 @@ export function lstmCellBackwardResident(
   rows: number,
   hiddenSize: number,
 ): boolean {
-  checkBlocks('lstmCellBackwardResident', rows, hiddenSize, [
+  checkCellBlocks('lstmCellBackwardResident', rows, hiddenSize, [
     ['gates', gates, gatesOffset, 4],
     ['previousCell', previousCell, previousCellOffset, 1],
     ['cellTanh', cellTanh, cellTanhOffset, 1],
