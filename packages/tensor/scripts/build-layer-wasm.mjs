@@ -14,10 +14,10 @@ import { fileURLToPath } from 'node:url';
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sourceFolder = path.join(packageRoot, 'layer-assembly');
-// Four modules, each under the 4 KiB browsers compile synchronously on the main thread: the
+// Six modules, each under the 4 KiB browsers compile synchronously on the main thread: the
 // transformer layers' kernels (index.ts), convolution lowering (image-index.ts), the
-// convolutional networks' BatchNorm and ReLU (image-norm-index.ts) and softmax cross-entropy
-// (loss-index.ts).
+// convolutional networks' BatchNorm and ReLU (image-norm-index.ts), the LSTM cell
+// (recurrent-index.ts), the GRU cell (gru-index.ts) and softmax cross-entropy (loss-index.ts).
 const modules = [
   {
     entry: 'layer-assembly/index.ts',
@@ -38,6 +38,20 @@ const modules = [
     output: 'src/kernels/image-norm-binary.generated.ts',
     prefix: 'imageNormWasm',
     what: 'image normalization kernel module',
+    optimize: '-O3',
+  },
+  {
+    entry: 'layer-assembly/recurrent-index.ts',
+    output: 'src/kernels/recurrent-binary.generated.ts',
+    prefix: 'recurrentWasm',
+    what: 'recurrent cell kernel module',
+    optimize: '-O3',
+  },
+  {
+    entry: 'layer-assembly/gru-index.ts',
+    output: 'src/kernels/gru-binary.generated.ts',
+    prefix: 'gruWasm',
+    what: 'GRU cell kernel module',
     optimize: '-O3',
   },
   {

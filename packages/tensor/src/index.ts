@@ -59,6 +59,8 @@ export * from './io/index.js';
 export { geluTanhResident } from './ops/gelu-tanh.js';
 export { layerNormBackwardResident, layerNormResident } from './ops/layer-norm-resident.js';
 export { maskedSoftmaxBackwardResident, maskedSoftmaxResident } from './ops/masked-softmax-resident.js';
+export { lstmCellBackwardResident, lstmCellForwardResident } from './ops/lstm-cell-resident.js';
+export { gruCellBackwardResident, gruCellForwardResident } from './ops/gru-cell-resident.js';
 export { softmaxCrossEntropyResident } from './ops/softmax-cross-entropy-resident.js';
 export {
   addResident,

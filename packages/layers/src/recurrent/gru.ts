@@ -2,7 +2,7 @@ import type { LayerConfig } from '@annet/layer-api';
 import { floatData } from '../buffers.js';
 import { RecurrentLayer, type RecurrentOptions } from './recurrent-layer.js';
 import type { RecurrentRun } from './recurrent-run.js';
-import { sigmoid, tanh } from './gate-activations.js';
+import { gruCellBackward, gruCellForward } from './gru-cell.js';
 
 /**
  * Gated recurrent unit over `[batch, time, inputSize]`, PyTorch's `torch.nn.GRU` for one layer and
@@ -37,7 +37,7 @@ export class GRU extends RecurrentLayer {
   }
 
   protected stepForward(run: RecurrentRun, step: number): void {
-    const { batch, time, gates, mask } = run;
+    const { batch, time, mask } = run;
     const projection = run.hiddenProjection!;
     const hidden = run.states[0];
     const H = this.hiddenSize;
@@ -62,65 +62,43 @@ export class GRU extends RecurrentLayer {
       false,
     );
     const t = this.position(step, time);
-    for (let row = 0; row < batch; row++) {
-      const before = previous + row * H;
-      const after = before + batch * H;
+    // Masked rows keep their state; each run of unmasked rows goes to the cell in one call.
+    for (let row = 0; row < batch;) {
       if (mask[row * time + t] === 0) {
-        hidden.copyWithin(after, before, before + H);
+        const before = previous + row * H;
+        hidden.copyWithin(before + batch * H, before, before + H);
+        row++;
         continue;
       }
-      const a = (step * batch + row) * width;
-      for (let unit = 0; unit < H; unit++) {
-        const hr = (projection[a + unit] += bias[unit]);
-        const hz = (projection[a + H + unit] += bias[H + unit]);
-        const hn = (projection[a + 2 * H + unit] += bias[2 * H + unit]);
-        const r = sigmoid(gates[a + unit] + hr);
-        const z = sigmoid(gates[a + H + unit] + hz);
-        const n = tanh(gates[a + 2 * H + unit] + r * hn);
-        gates[a + unit] = r;
-        gates[a + H + unit] = z;
-        gates[a + 2 * H + unit] = n;
-        hidden[after + unit] = (1 - z) * n + z * hidden[before + unit];
-      }
+      let end = row + 1;
+      while (end < batch && mask[end * time + t] !== 0) end++;
+      gruCellForward(run, step, row, end, H, bias);
+      row = end;
     }
   }
 
   protected stepBackward(run: RecurrentRun, step: number): void {
-    const { batch, time, gates, mask, gateGradients } = run;
-    const projection = run.hiddenProjection!;
+    const { batch, time, mask, gateGradients } = run;
     const hiddenGradients = run.hiddenGateGradients!;
-    const hidden = run.states[0];
     const dh = run.stateGradients[0];
     const previousDh = run.spareHiddenGradient;
     const H = this.hiddenSize;
     const width = 3 * H;
     const t = this.position(step, time);
-    for (let row = 0; row < batch; row++) {
-      const a = (step * batch + row) * width;
-      const r0 = row * H;
+    for (let row = 0; row < batch;) {
       if (mask[row * time + t] === 0) {
+        const a = (step * batch + row) * width;
+        const r0 = row * H;
         gateGradients.fill(0, a, a + width);
         hiddenGradients.fill(0, a, a + width);
         for (let unit = 0; unit < H; unit++) previousDh[r0 + unit] = dh[r0 + unit];
+        row++;
         continue;
       }
-      const before = (step * batch + row) * H;
-      for (let unit = 0; unit < H; unit++) {
-        const r = gates[a + unit];
-        const z = gates[a + H + unit];
-        const n = gates[a + 2 * H + unit];
-        const dhUnit = dh[r0 + unit];
-        const an = dhUnit * (1 - z) * (1 - n * n);
-        const ar = an * projection[a + 2 * H + unit] * r * (1 - r);
-        const az = dhUnit * (hidden[before + unit] - n) * z * (1 - z);
-        gateGradients[a + unit] = ar;
-        gateGradients[a + H + unit] = az;
-        gateGradients[a + 2 * H + unit] = an;
-        hiddenGradients[a + unit] = ar;
-        hiddenGradients[a + H + unit] = az;
-        hiddenGradients[a + 2 * H + unit] = an * r;
-        previousDh[r0 + unit] = dhUnit * z;
-      }
+      let end = row + 1;
+      while (end < batch && mask[end * time + t] !== 0) end++;
+      gruCellBackward(run, step, row, end, H);
+      row = end;
     }
     this.product.run(
       hiddenGradients,

@@ -2,7 +2,7 @@ import type { LayerConfig } from '@annet/layer-api';
 import { floatData } from '../buffers.js';
 import { RecurrentLayer, type RecurrentOptions } from './recurrent-layer.js';
 import type { RecurrentRun } from './recurrent-run.js';
-import { sigmoid, tanh } from './gate-activations.js';
+import { lstmCellBackward, lstmCellForward } from './lstm-cell.js';
 
 /**
  * Long short-term memory over `[batch, time, inputSize]`, PyTorch's `torch.nn.LSTM` for one layer
@@ -45,9 +45,7 @@ export class LSTM extends RecurrentLayer {
 
   protected stepForward(run: RecurrentRun, step: number): void {
     const { batch, time, gates, mask } = run;
-    const hidden = run.states[0];
-    const cell = run.states[1];
-    const cellTanh = run.cellActivations!;
+    const [hidden, cell] = run.states;
     const H = this.hiddenSize;
     const width = 4 * H;
     const previous = step * batch * H;
@@ -69,67 +67,43 @@ export class LSTM extends RecurrentLayer {
       true,
     );
     const t = this.position(step, time);
-    for (let row = 0; row < batch; row++) {
-      const before = previous + row * H;
-      const after = before + batch * H;
+    // Masked rows keep their states; each run of unmasked rows goes to the cell in one call.
+    for (let row = 0; row < batch;) {
       if (mask[row * time + t] === 0) {
+        const before = previous + row * H;
+        const after = before + batch * H;
         hidden.copyWithin(after, before, before + H);
         cell.copyWithin(after, before, before + H);
+        row++;
         continue;
       }
-      const a = (step * batch + row) * width;
-      for (let unit = 0; unit < H; unit++) {
-        const i = sigmoid(gates[a + unit]);
-        const f = sigmoid(gates[a + H + unit]);
-        const g = tanh(gates[a + 2 * H + unit]);
-        const o = sigmoid(gates[a + 3 * H + unit]);
-        gates[a + unit] = i;
-        gates[a + H + unit] = f;
-        gates[a + 2 * H + unit] = g;
-        gates[a + 3 * H + unit] = o;
-        const c = f * cell[before + unit] + i * g;
-        const tanhC = tanh(c);
-        cell[after + unit] = c;
-        cellTanh[before + unit] = tanhC;
-        hidden[after + unit] = o * tanhC;
-      }
+      let end = row + 1;
+      while (end < batch && mask[end * time + t] !== 0) end++;
+      lstmCellForward(run, step, row, end, H);
+      row = end;
     }
   }
 
   protected stepBackward(run: RecurrentRun, step: number): void {
-    const { batch, time, gates, mask, gateGradients } = run;
-    const cell = run.states[1];
-    const cellTanh = run.cellActivations!;
+    const { batch, time, mask, gateGradients } = run;
     const dh = run.stateGradients[0];
-    const dc = run.stateGradients[1];
     const previousDh = run.spareHiddenGradient;
     const H = this.hiddenSize;
     const width = 4 * H;
     const t = this.position(step, time);
-    for (let row = 0; row < batch; row++) {
-      const a = (step * batch + row) * width;
-      const r = row * H;
+    for (let row = 0; row < batch;) {
       if (mask[row * time + t] === 0) {
+        const a = (step * batch + row) * width;
+        const r = row * H;
         gateGradients.fill(0, a, a + width);
         for (let unit = 0; unit < H; unit++) previousDh[r + unit] = dh[r + unit];
+        row++;
         continue;
       }
-      const before = (step * batch + row) * H;
-      for (let unit = 0; unit < H; unit++) {
-        const i = gates[a + unit];
-        const f = gates[a + H + unit];
-        const g = gates[a + 2 * H + unit];
-        const o = gates[a + 3 * H + unit];
-        const tanhC = cellTanh[before + unit];
-        const dhUnit = dh[r + unit];
-        const dcUnit = dc[r + unit] + dhUnit * o * (1 - tanhC * tanhC);
-        gateGradients[a + unit] = dcUnit * g * i * (1 - i);
-        gateGradients[a + H + unit] = dcUnit * cell[before + unit] * f * (1 - f);
-        gateGradients[a + 2 * H + unit] = dcUnit * i * (1 - g * g);
-        gateGradients[a + 3 * H + unit] = dhUnit * tanhC * o * (1 - o);
-        dc[r + unit] = dcUnit * f;
-        previousDh[r + unit] = 0;
-      }
+      let end = row + 1;
+      while (end < batch && mask[end * time + t] !== 0) end++;
+      lstmCellBackward(run, step, row, end, H);
+      row = end;
     }
     this.product.run(
       gateGradients,

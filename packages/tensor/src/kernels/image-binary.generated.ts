@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageWasmSourceHash = '5e39024d41e25a14c696696ee84f6988b30dbc1d73cf16de5add432e6ccf7448';
+export const imageWasmSourceHash = '69ab35c6ef6eb57e8e166e43757cb475917f3b1ef71345b722dc947ef6690992';
 
 /**
  * The image layer kernel module (WebAssembly SIMD, importing a shared memory; 2050 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageNormWasmSourceHash = '7c93ffc45c46402f4fe6fa477011ff66be57aa3256210580c9ca92d511441a9b';
+export const imageNormWasmSourceHash = 'a2a0c62c599150be4ea63b84544d5940e5013f1fe9339e800d2122b29c1d4148';
 
 /**
  * The image normalization kernel module (WebAssembly SIMD, importing a shared memory; 2421 bytes), base64.

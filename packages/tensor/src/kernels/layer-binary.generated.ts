@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const layerWasmSourceHash = '3df8229e5a4317524abb58b87ae9c53d76f6f984e08494f4e04da9d5c9c903fe';
+export const layerWasmSourceHash = '5ff3f1a5aded6cd58fdbeeb3a5eeafb876c693906cb897c228dfbb152b19f3d9';
 
 /**
  * The layer kernel module (WebAssembly SIMD, importing a shared memory; 3947 bytes), base64.

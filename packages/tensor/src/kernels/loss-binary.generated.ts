@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const lossWasmSourceHash = 'ea29d2e91c4751dfcb8d8b19c19cc1dfe224899ea968dca859a9890b649c4ce9';
+export const lossWasmSourceHash = '2cbc65d383c59d21ea3984159134e4f763c6ddd6978091e65f9879a3a6c88840';
 
 /**
  * The loss kernel module (WebAssembly SIMD, importing a shared memory; 1421 bytes), base64.
