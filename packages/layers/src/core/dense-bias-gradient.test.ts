@@ -84,7 +84,17 @@ describe('Dense bias gradient (linear)', () => {
       ).toBe(true);
       const expectedDz = new Float32Array(rows * outputSize);
       const expectedDb = new Float32Array(outputSize);
-      activationGradientAndBiasSum('relu', y.data, dy.data, 0, expectedDz, rows, outputSize, expectedDb, 0);
+      activationGradientAndBiasSum(
+        'relu',
+        y.data as Float32Array,
+        dy.data as Float32Array,
+        0,
+        expectedDz,
+        rows,
+        outputSize,
+        expectedDb,
+        0,
+      );
       dense.backward(dy);
       expect(Array.from(dense.parameters()[1].grad)).toEqual(Array.from(expectedDb));
       // The same layer on ordinary arrays (the TypeScript loop) writes the same bias gradient.
