@@ -1,8 +1,7 @@
 import { imageWasmBase64 } from './image-binary.generated.js';
 import { imageNormWasmBase64 } from './image-norm-binary.generated.js';
 import type { KernelMemory } from './kernel-memory.js';
-import { activeKernels } from './kernel-selection.js';
-import type { WasmKernels } from './wasm-kernels.js';
+import { KernelModuleSet } from './kernel-module-set.js';
 
 /**
  * The exports of the two image layer kernel modules (`layer-assembly/image-index.ts`, convolution
@@ -113,27 +112,7 @@ export interface ImageKernelExports {
   reluBackwardF32(x: number, dy: number, dx: number, n: number): void;
 }
 
-let compiled: readonly WebAssembly.Module[] | null | undefined;
-const instances = new WeakMap<WebAssembly.Memory, ImageKernelExports | null>();
-
-function compile(base64: string): WebAssembly.Module | null {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
-  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-}
-
-/** Both modules, compiled once (each under 4 KiB, so synchronously even on a browser's main thread; a test checks the sizes); null where one does not validate. */
-function imageKernelModules(): readonly WebAssembly.Module[] | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const modules = [compile(imageWasmBase64), compile(imageNormWasmBase64)];
-    compiled = modules.every((module) => module !== null) ? (modules as WebAssembly.Module[]) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const imageModules = new KernelModuleSet<ImageKernelExports>([imageWasmBase64, imageNormWasmBase64]);
 
 /**
  * The image layer kernels running on `memory` (the shared WebAssembly memory of the matmul
@@ -144,23 +123,7 @@ function imageKernelModules(): readonly WebAssembly.Module[] | null {
  * const kernels = imageKernelsOn(backend.sharedMemory);
  */
 export function imageKernelsOn(memory: WebAssembly.Memory): ImageKernelExports | null {
-  let exports = instances.get(memory);
-  if (exports === undefined) {
-    const modules = imageKernelModules();
-    try {
-      exports =
-        modules === null
-          ? null
-          : (Object.assign(
-              {},
-              ...modules.map((module) => new WebAssembly.Instance(module, { env: { memory } }).exports),
-            ) as ImageKernelExports);
-    } catch {
-      exports = null;
-    }
-    instances.set(memory, exports);
-  }
-  return exports;
+  return imageModules.on(memory);
 }
 
 /**
@@ -178,7 +141,8 @@ export interface ResidentImageKernels {
   staging(length: number, count: number): Float64Array | null;
 }
 
-const byBackend = new WeakMap<object, ResidentImageKernels | null>();
+/** The staging of each backend's kernels, made once. */
+const withStaging = new WeakMap<object, ResidentImageKernels>();
 
 /**
  * The image kernels of the active backend when it is WebAssembly on a shared memory (cached per
@@ -189,13 +153,12 @@ const byBackend = new WeakMap<object, ResidentImageKernels | null>();
  * if (resident !== null && resident.memory.owns(x) && resident.memory.owns(y)) resident.kernels.reluF32(resident.memory.addressOf(x), resident.memory.addressOf(y), x.length);
  */
 export function imageKernelsOfActiveBackend(): ResidentImageKernels | null {
-  const backend = activeKernels();
-  let found = byBackend.get(backend);
+  const resident = imageModules.ofActiveBackend();
+  if (resident === null) return null;
+  let found = withStaging.get(resident);
   if (found === undefined) {
-    const { sharedMemory, memory } = backend as Partial<WasmKernels>;
-    const kernels = sharedMemory == null || memory === undefined ? null : imageKernelsOn(sharedMemory);
-    found = kernels === null ? null : { kernels, memory: memory!, staging: stagingOf(memory!) };
-    byBackend.set(backend, found);
+    found = { ...resident, staging: stagingOf(resident.memory) };
+    withStaging.set(resident, found);
   }
   return found;
 }

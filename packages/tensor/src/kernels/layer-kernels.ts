@@ -1,7 +1,6 @@
 import { layerWasmBase64 } from './layer-binary.generated.js';
 import type { KernelMemory } from './kernel-memory.js';
-import { activeKernels } from './kernel-selection.js';
-import type { WasmKernels } from './wasm-kernels.js';
+import { decodeModule, KernelModuleSet } from './kernel-module-set.js';
 
 /**
  * The exports of the layer kernel module (`layer-assembly/index.ts`), instantiated on the
@@ -55,10 +54,8 @@ export interface LayerKernelExports {
   ): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-const instances = new WeakMap<WebAssembly.Memory, LayerKernelExports | null>();
-
-/** The module, compiled once (under 4 KiB, so synchronously even on a browser's main thread; a test checks the size); null where it does not validate. */
+const layerModules = new KernelModuleSet<LayerKernelExports>([layerWasmBase64]);
+/** The module's bytes, decoded once for kernel threads. */
 let decoded: Uint8Array<ArrayBuffer> | undefined;
 
 /**
@@ -69,23 +66,8 @@ let decoded: Uint8Array<ArrayBuffer> | undefined;
  * const module = parallel.register(layerKernelBytes());
  */
 export function layerKernelBytes(): Uint8Array<ArrayBuffer> {
-  if (decoded !== undefined) return decoded;
-  const binary = atob(layerWasmBase64);
-  const bytes = new Uint8Array(binary.length);
-  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
-  decoded = bytes;
-  return bytes;
-}
-
-function layerKernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = layerKernelBytes();
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
+  decoded ??= decodeModule(layerWasmBase64);
+  return decoded;
 }
 
 /**
@@ -97,20 +79,7 @@ function layerKernelModule(): WebAssembly.Module | null {
  * const layerKernels = layerKernelsOn(kernels.sharedMemory);
  */
 export function layerKernelsOn(memory: WebAssembly.Memory): LayerKernelExports | null {
-  let exports = instances.get(memory);
-  if (exports === undefined) {
-    const module = layerKernelModule();
-    try {
-      exports =
-        module === null
-          ? null
-          : (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as LayerKernelExports);
-    } catch {
-      exports = null;
-    }
-    instances.set(memory, exports);
-  }
-  return exports;
+  return layerModules.on(memory);
 }
 
 /**
@@ -125,8 +94,6 @@ export interface ResidentLayerKernels {
   readonly memory: KernelMemory;
 }
 
-const byBackend = new WeakMap<object, ResidentLayerKernels | null>();
-
 /**
  * The layer kernels of the active backend when it is WebAssembly on a shared memory (cached per
  * backend, so a steady-state call allocates nothing); null otherwise (the TypeScript kernels, or
@@ -138,13 +105,5 @@ const byBackend = new WeakMap<object, ResidentLayerKernels | null>();
  *   resident.kernels.geluTanhF32(resident.memory.addressOf(x), resident.memory.addressOf(y), 0, x.length);
  */
 export function layerKernelsOfActiveBackend(): ResidentLayerKernels | null {
-  const backend = activeKernels();
-  let found = byBackend.get(backend);
-  if (found === undefined) {
-    const { sharedMemory, memory } = backend as Partial<WasmKernels>;
-    const kernels = sharedMemory == null || memory === undefined ? null : layerKernelsOn(sharedMemory);
-    found = kernels === null ? null : { kernels, memory: memory! };
-    byBackend.set(backend, found);
-  }
-  return found;
+  return layerModules.ofActiveBackend();
 }

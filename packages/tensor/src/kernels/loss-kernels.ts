@@ -1,7 +1,6 @@
 import type { KernelMemory } from './kernel-memory.js';
-import { activeKernels } from './kernel-selection.js';
+import { KernelModuleSet } from './kernel-module-set.js';
 import { lossWasmBase64 } from './loss-binary.generated.js';
-import type { WasmKernels } from './wasm-kernels.js';
 
 /**
  * The exports of the loss kernel module (`layer-assembly/loss-index.ts`), instantiated on the
@@ -24,20 +23,7 @@ export interface LossKernelExports {
   ): void;
 }
 
-/** The module, compiled once (under 4 KiB: synchronously even on a browser's main thread); null where it does not validate. */
-let compiled: WebAssembly.Module | null | undefined;
-const instances = new WeakMap<WebAssembly.Memory, LossKernelExports | null>();
-
-function lossKernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = Uint8Array.from(atob(lossWasmBase64), (character) => character.charCodeAt(0));
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const lossModules = new KernelModuleSet<LossKernelExports>([lossWasmBase64]);
 
 /**
  * The loss kernels running on `memory` (the shared memory of the matmul module), instantiated on
@@ -47,20 +33,7 @@ function lossKernelModule(): WebAssembly.Module | null {
  * const kernels = lossKernelsOn(backend.sharedMemory);
  */
 export function lossKernelsOn(memory: WebAssembly.Memory): LossKernelExports | null {
-  let exports = instances.get(memory);
-  if (exports === undefined) {
-    const module = lossKernelModule();
-    try {
-      exports =
-        module === null
-          ? null
-          : (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as LossKernelExports);
-    } catch {
-      exports = null;
-    }
-    instances.set(memory, exports);
-  }
-  return exports;
+  return lossModules.on(memory);
 }
 
 /**
@@ -78,7 +51,8 @@ export interface ResidentLossKernels {
   staging(length: number): Float32Array | null;
 }
 
-const byBackend = new WeakMap<object, ResidentLossKernels | null>();
+/** The staging of each backend's kernels, made once. */
+const withStaging = new WeakMap<object, ResidentLossKernels>();
 
 /**
  * The loss kernels of the active backend when it is WebAssembly on a shared memory (cached per
@@ -88,21 +62,18 @@ const byBackend = new WeakMap<object, ResidentLossKernels | null>();
  * const resident = lossKernelsOfActiveBackend();
  */
 export function lossKernelsOfActiveBackend(): ResidentLossKernels | null {
-  const backend = activeKernels();
-  let found = byBackend.get(backend);
+  const resident = lossModules.ofActiveBackend();
+  if (resident === null) return null;
+  let found = withStaging.get(resident);
   if (found === undefined) {
-    const { sharedMemory, memory } = backend as Partial<WasmKernels>;
-    const kernels = sharedMemory == null || memory === undefined ? null : lossKernelsOn(sharedMemory);
-    if (kernels === null) found = null;
-    else {
-      let block: Float32Array | null = null;
-      const staging = (length: number): Float32Array | null => {
-        if (block === null || block.length < length) block = memory!.allocateFloat32(Math.max(length, 256));
-        return block;
-      };
-      found = { kernels, memory: memory!, staging };
-    }
-    byBackend.set(backend, found);
+    const { memory } = resident;
+    let block: Float32Array | null = null;
+    const staging = (length: number): Float32Array | null => {
+      if (block === null || block.length < length) block = memory.allocateFloat32(Math.max(length, 256));
+      return block;
+    };
+    found = { ...resident, staging };
+    withStaging.set(resident, found);
   }
   return found;
 }

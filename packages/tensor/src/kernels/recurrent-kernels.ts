@@ -1,8 +1,7 @@
 import type { KernelMemory } from './kernel-memory.js';
-import { activeKernels } from './kernel-selection.js';
+import { KernelModuleSet } from './kernel-module-set.js';
 import { gruWasmBase64 } from './gru-binary.generated.js';
 import { recurrentWasmBase64 } from './recurrent-binary.generated.js';
-import type { WasmKernels } from './wasm-kernels.js';
 
 /**
  * The exports of the two recurrent cell kernel modules (`layer-assembly/recurrent-index.ts`, the
@@ -58,27 +57,7 @@ export interface RecurrentKernelExports {
   ): void;
 }
 
-let compiled: readonly WebAssembly.Module[] | null | undefined;
-const instances = new WeakMap<WebAssembly.Memory, RecurrentKernelExports | null>();
-
-function compile(base64: string): WebAssembly.Module | null {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
-  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-}
-
-/** Both modules, compiled once (each under 4 KiB, so synchronously even on a browser's main thread; a test checks the sizes); null where one does not validate. */
-function recurrentKernelModules(): readonly WebAssembly.Module[] | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const modules = [compile(recurrentWasmBase64), compile(gruWasmBase64)];
-    compiled = modules.every((module) => module !== null) ? (modules as WebAssembly.Module[]) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const recurrentModules = new KernelModuleSet<RecurrentKernelExports>([recurrentWasmBase64, gruWasmBase64]);
 
 /**
  * The recurrent cell kernels running on `memory` (the shared WebAssembly memory of the matmul
@@ -89,23 +68,7 @@ function recurrentKernelModules(): readonly WebAssembly.Module[] | null {
  * const kernels = recurrentKernelsOn(backend.sharedMemory);
  */
 export function recurrentKernelsOn(memory: WebAssembly.Memory): RecurrentKernelExports | null {
-  let exports = instances.get(memory);
-  if (exports === undefined) {
-    const modules = recurrentKernelModules();
-    try {
-      exports =
-        modules === null
-          ? null
-          : (Object.assign(
-              {},
-              ...modules.map((module) => new WebAssembly.Instance(module, { env: { memory } }).exports),
-            ) as RecurrentKernelExports);
-    } catch {
-      exports = null;
-    }
-    instances.set(memory, exports);
-  }
-  return exports;
+  return recurrentModules.on(memory);
 }
 
 /**
@@ -120,8 +83,6 @@ export interface ResidentRecurrentKernels {
   readonly memory: KernelMemory;
 }
 
-const byBackend = new WeakMap<object, ResidentRecurrentKernels | null>();
-
 /**
  * The recurrent cell kernels of the active backend when it is WebAssembly on a shared memory
  * (cached per backend, so a steady-state call allocates nothing); null otherwise, and the caller
@@ -132,13 +93,5 @@ const byBackend = new WeakMap<object, ResidentRecurrentKernels | null>();
  * if (resident !== null && resident.memory.owns(gates)) resident.kernels.lstmCellForwardF32(resident.memory.addressOf(gates), previous, cell, cellTanh, hidden, rows, units);
  */
 export function recurrentKernelsOfActiveBackend(): ResidentRecurrentKernels | null {
-  const backend = activeKernels();
-  let found = byBackend.get(backend);
-  if (found === undefined) {
-    const { sharedMemory, memory } = backend as Partial<WasmKernels>;
-    const kernels = sharedMemory == null || memory === undefined ? null : recurrentKernelsOn(sharedMemory);
-    found = kernels === null ? null : { kernels, memory: memory! };
-    byBackend.set(backend, found);
-  }
-  return found;
+  return recurrentModules.ofActiveBackend();
 }
