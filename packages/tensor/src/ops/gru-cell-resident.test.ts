@@ -2,30 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsKernels } from '../kernels/js-kernels.js';
 import { useKernels } from '../kernels/kernel-selection.js';
-import { residentZeros } from '../resident.js';
+import { expectWithin, float32, resident, sigmoid } from '../testing/cell-fixtures.js';
 import { gruCellBackwardResident, gruCellForwardResident } from './gru-cell-resident.js';
 
-function resident(values: ArrayLike<number>): Float32Array {
-  const array = residentZeros([Math.max(1, values.length)], 'float32').data as Float32Array;
-  array.set(values);
-  return array;
-}
-
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-
-// Tolerances as in lstm-cell-resident.test.ts: 8ε·scale (ε = 2⁻²³) + 2⁻¹²⁶, the scale of a
+// Tolerances as in testing/cell-fixtures.ts: 8ε·scale (ε = 2⁻²³) + 2⁻¹²⁶, the scale of a
 // result being the magnitudes it is made of. An activation's argument is a float32 sum (error
 // ε·(sum of |terms|) each), which moves σ by σ(1 − σ) times that and tanh by (1 − tanh²) times
 // that. The kernels stay within 4ε·scale over these properties (2ε·scale fails).
-const epsilon = 2 ** -23;
-const ulps = 8;
-const floor = 2 ** -126;
-
-function expectWithin(actual: number, expected: number, scale: number, what: string): void {
-  expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
-    ulps * epsilon * scale + floor,
-  );
-}
 
 interface ForwardCase {
   gates: Float32Array;
@@ -67,8 +50,6 @@ function forwardReference({ gates, projection, bias, previous, rows, hidden }: F
   });
   return { gateResults, projected, hiddenResults };
 }
-
-const float32 = (limit: number) => fc.float({ min: -limit, max: limit, noNaN: true });
 
 describe('gruCellForwardResident', () => {
   it('matches the float64 cell equations to float32 ulps for any hidden size, saturating pre-activations included', () => {
