@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsKernels } from '../kernels/js-kernels.js';
 import { useKernels } from '../kernels/kernel-selection.js';
-import { expectWithin, float32, resident, sigmoid } from '../testing/cell-fixtures.js';
+import {
+  expectWithin,
+  float32,
+  hiddenSizes,
+  resident,
+  rowCounts,
+  sigmoid,
+  signedUnitInterval,
+  unitInterval,
+} from '../testing/cell-fixtures.js';
 import { gruCellBackwardResident, gruCellForwardResident } from './gru-cell-resident.js';
 
 // Tolerances as in testing/cell-fixtures.ts: 8ε·scale (ε = 2⁻²³) + 2⁻¹²⁶, the scale of a
@@ -55,8 +64,8 @@ describe('gruCellForwardResident', () => {
   it('matches the float64 cell equations to float32 ulps for any hidden size, saturating pre-activations included', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 11 }),
+        rowCounts,
+        hiddenSizes,
         fc.array(fc.tuple(fc.oneof(float32(12), float32(200)), float32(6)), { minLength: 99, maxLength: 99 }),
         fc.array(float32(2), { minLength: 33, maxLength: 33 }),
         fc.array(float32(1), { minLength: 33, maxLength: 33 }),
@@ -107,14 +116,15 @@ describe('gruCellForwardResident', () => {
 
 describe('gruCellBackwardResident', () => {
   it('matches the float64 gradients of the cell to float32 ulps for any hidden size', () => {
-    const unit = fc.float({ min: 0, max: 1, noNaN: true });
-    const signed = fc.float({ min: -1, max: 1, noNaN: true });
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 11 }),
-        fc.array(fc.tuple(unit, unit, signed, float32(4)), { minLength: 33, maxLength: 33 }),
-        fc.array(fc.tuple(signed, float32(3)), { minLength: 33, maxLength: 33 }),
+        rowCounts,
+        hiddenSizes,
+        fc.array(fc.tuple(unitInterval, unitInterval, signedUnitInterval, float32(4)), {
+          minLength: 33,
+          maxLength: 33,
+        }),
+        fc.array(fc.tuple(signedUnitInterval, float32(3)), { minLength: 33, maxLength: 33 }),
         (rows, hidden, gateTuples, stateTuples) => {
           const count = rows * hidden;
           const gates = resident(new Float32Array(rows * 3 * hidden));

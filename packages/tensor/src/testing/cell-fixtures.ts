@@ -42,3 +42,15 @@ export function expectWithin(actual: number, expected: number, scale: number, wh
 
 /** Finite float32 values in [−limit, limit] (NaN left out). */
 export const float32 = (limit: number) => fc.float({ min: -limit, max: limit, noNaN: true });
+
+/** Row counts of the cell property tests, 1 to 3 (each row has its own gate and state offsets). */
+export const rowCounts = fc.integer({ min: 1, max: 3 });
+
+/** Hidden sizes of the cell property tests, 1 to 11: under, at and over one vector of four, every tail length. */
+export const hiddenSizes = fc.integer({ min: 1, max: 11 });
+
+/** float32 values in [0, 1], such as σ leaves in a gate. */
+export const unitInterval = fc.float({ min: 0, max: 1, noNaN: true });
+
+/** float32 values in [−1, 1], such as tanh leaves in a gate. */
+export const signedUnitInterval = fc.float({ min: -1, max: 1, noNaN: true });
