@@ -59,7 +59,9 @@ export function runCellKernel(
   if (resident === null) return false;
   const { memory } = resident;
   if (!blocks.every(([, array]) => memory.owns(array))) return false;
-  // Every export takes its pointers in the order of its blocks, then rows and units.
+  // Every export takes its pointers in the order of its blocks, then rows and units. The spread
+  // call costs about 60 ns more than the explicit calls it replaces (265 → 325 ns for one row of
+  // one unit, within noise at 32 rows of 64: 18.4 vs 18.5 µs), some 5 µs of a 19 ms tagger step.
   const call: (...values: number[]) => void = resident.kernels[kernel];
   call(...blocks.map(([, array, offset]) => memory.addressOf(array) + 4 * offset), rows, hiddenSize);
   return true;
