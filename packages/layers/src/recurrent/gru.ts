@@ -3,6 +3,7 @@ import { floatData } from '../buffers.js';
 import { RecurrentLayer, type RecurrentOptions } from './recurrent-layer.js';
 import type { RecurrentRun } from './recurrent-run.js';
 import { gruCellBackward, gruCellForward } from './gru-cell.js';
+import { forEachRowRun } from './row-runs.js';
 
 /**
  * Gated recurrent unit over `[batch, time, inputSize]`, PyTorch's `torch.nn.GRU` for one layer and
@@ -37,7 +38,7 @@ export class GRU extends RecurrentLayer {
   }
 
   protected stepForward(run: RecurrentRun, step: number): void {
-    const { batch, time, mask } = run;
+    const { batch, time } = run;
     const projection = run.hiddenProjection!;
     const hidden = run.states[0];
     const H = this.hiddenSize;
@@ -63,43 +64,37 @@ export class GRU extends RecurrentLayer {
     );
     const t = this.position(step, time);
     // Masked rows keep their state; each run of unmasked rows goes to the cell in one call.
-    for (let row = 0; row < batch;) {
-      if (mask[row * time + t] === 0) {
+    forEachRowRun(
+      run,
+      t,
+      (row) => {
         const before = previous + row * H;
         hidden.copyWithin(before + batch * H, before, before + H);
-        row++;
-        continue;
-      }
-      let end = row + 1;
-      while (end < batch && mask[end * time + t] !== 0) end++;
-      gruCellForward(run, step, row, end, H, bias);
-      row = end;
-    }
+      },
+      (first, end) => gruCellForward(run, step, first, end, H, bias),
+    );
   }
 
   protected stepBackward(run: RecurrentRun, step: number): void {
-    const { batch, time, mask, gateGradients } = run;
+    const { batch, time, gateGradients } = run;
     const hiddenGradients = run.hiddenGateGradients!;
     const dh = run.stateGradients[0];
     const previousDh = run.spareHiddenGradient;
     const H = this.hiddenSize;
     const width = 3 * H;
     const t = this.position(step, time);
-    for (let row = 0; row < batch;) {
-      if (mask[row * time + t] === 0) {
+    forEachRowRun(
+      run,
+      t,
+      (row) => {
         const a = (step * batch + row) * width;
         const r0 = row * H;
         gateGradients.fill(0, a, a + width);
         hiddenGradients.fill(0, a, a + width);
         for (let unit = 0; unit < H; unit++) previousDh[r0 + unit] = dh[r0 + unit];
-        row++;
-        continue;
-      }
-      let end = row + 1;
-      while (end < batch && mask[end * time + t] !== 0) end++;
-      gruCellBackward(run, step, row, end, H);
-      row = end;
-    }
+      },
+      (first, end) => gruCellBackward(run, step, first, end, H),
+    );
     this.product.run(
       hiddenGradients,
       step * batch * width,

@@ -3,6 +3,7 @@ import { floatData } from '../buffers.js';
 import { RecurrentLayer, type RecurrentOptions } from './recurrent-layer.js';
 import type { RecurrentRun } from './recurrent-run.js';
 import { lstmCellBackward, lstmCellForward } from './lstm-cell.js';
+import { forEachRowRun } from './row-runs.js';
 
 /**
  * Long short-term memory over `[batch, time, inputSize]`, PyTorch's `torch.nn.LSTM` for one layer
@@ -44,7 +45,7 @@ export class LSTM extends RecurrentLayer {
   }
 
   protected stepForward(run: RecurrentRun, step: number): void {
-    const { batch, time, gates, mask } = run;
+    const { batch, time, gates } = run;
     const [hidden, cell] = run.states;
     const H = this.hiddenSize;
     const width = 4 * H;
@@ -68,43 +69,37 @@ export class LSTM extends RecurrentLayer {
     );
     const t = this.position(step, time);
     // Masked rows keep their states; each run of unmasked rows goes to the cell in one call.
-    for (let row = 0; row < batch;) {
-      if (mask[row * time + t] === 0) {
+    forEachRowRun(
+      run,
+      t,
+      (row) => {
         const before = previous + row * H;
         const after = before + batch * H;
         hidden.copyWithin(after, before, before + H);
         cell.copyWithin(after, before, before + H);
-        row++;
-        continue;
-      }
-      let end = row + 1;
-      while (end < batch && mask[end * time + t] !== 0) end++;
-      lstmCellForward(run, step, row, end, H);
-      row = end;
-    }
+      },
+      (first, end) => lstmCellForward(run, step, first, end, H),
+    );
   }
 
   protected stepBackward(run: RecurrentRun, step: number): void {
-    const { batch, time, mask, gateGradients } = run;
+    const { batch, time, gateGradients } = run;
     const dh = run.stateGradients[0];
     const previousDh = run.spareHiddenGradient;
     const H = this.hiddenSize;
     const width = 4 * H;
     const t = this.position(step, time);
-    for (let row = 0; row < batch;) {
-      if (mask[row * time + t] === 0) {
+    forEachRowRun(
+      run,
+      t,
+      (row) => {
         const a = (step * batch + row) * width;
         const r = row * H;
         gateGradients.fill(0, a, a + width);
         for (let unit = 0; unit < H; unit++) previousDh[r + unit] = dh[r + unit];
-        row++;
-        continue;
-      }
-      let end = row + 1;
-      while (end < batch && mask[end * time + t] !== 0) end++;
-      lstmCellBackward(run, step, row, end, H);
-      row = end;
-    }
+      },
+      (first, end) => lstmCellBackward(run, step, first, end, H),
+    );
     this.product.run(
       gateGradients,
       step * batch * width,

@@ -2,30 +2,22 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsKernels } from '../kernels/js-kernels.js';
 import { useKernels } from '../kernels/kernel-selection.js';
-import { residentZeros } from '../resident.js';
+import {
+  expectWithin,
+  float32,
+  hiddenSizes,
+  resident,
+  rowCounts,
+  sigmoid,
+  signedUnitInterval,
+  unitInterval,
+} from '../testing/cell-fixtures.js';
 import { gruCellBackwardResident, gruCellForwardResident } from './gru-cell-resident.js';
 
-function resident(values: ArrayLike<number>): Float32Array {
-  const array = residentZeros([Math.max(1, values.length)], 'float32').data as Float32Array;
-  array.set(values);
-  return array;
-}
-
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-
-// Tolerances as in lstm-cell-resident.test.ts: 8ε·scale (ε = 2⁻²³) + 2⁻¹²⁶, the scale of a
+// Tolerances as in testing/cell-fixtures.ts: 8ε·scale (ε = 2⁻²³) + 2⁻¹²⁶, the scale of a
 // result being the magnitudes it is made of. An activation's argument is a float32 sum (error
 // ε·(sum of |terms|) each), which moves σ by σ(1 − σ) times that and tanh by (1 − tanh²) times
 // that. The kernels stay within 4ε·scale over these properties (2ε·scale fails).
-const epsilon = 2 ** -23;
-const ulps = 8;
-const floor = 2 ** -126;
-
-function expectWithin(actual: number, expected: number, scale: number, what: string): void {
-  expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
-    ulps * epsilon * scale + floor,
-  );
-}
 
 interface ForwardCase {
   gates: Float32Array;
@@ -68,14 +60,12 @@ function forwardReference({ gates, projection, bias, previous, rows, hidden }: F
   return { gateResults, projected, hiddenResults };
 }
 
-const float32 = (limit: number) => fc.float({ min: -limit, max: limit, noNaN: true });
-
 describe('gruCellForwardResident', () => {
   it('matches the float64 cell equations to float32 ulps for any hidden size, saturating pre-activations included', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 11 }),
+        rowCounts,
+        hiddenSizes,
         fc.array(fc.tuple(fc.oneof(float32(12), float32(200)), float32(6)), { minLength: 99, maxLength: 99 }),
         fc.array(float32(2), { minLength: 33, maxLength: 33 }),
         fc.array(float32(1), { minLength: 33, maxLength: 33 }),
@@ -126,14 +116,15 @@ describe('gruCellForwardResident', () => {
 
 describe('gruCellBackwardResident', () => {
   it('matches the float64 gradients of the cell to float32 ulps for any hidden size', () => {
-    const unit = fc.float({ min: 0, max: 1, noNaN: true });
-    const signed = fc.float({ min: -1, max: 1, noNaN: true });
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 11 }),
-        fc.array(fc.tuple(unit, unit, signed, float32(4)), { minLength: 33, maxLength: 33 }),
-        fc.array(fc.tuple(signed, float32(3)), { minLength: 33, maxLength: 33 }),
+        rowCounts,
+        hiddenSizes,
+        fc.array(fc.tuple(unitInterval, unitInterval, signedUnitInterval, float32(4)), {
+          minLength: 33,
+          maxLength: 33,
+        }),
+        fc.array(fc.tuple(signedUnitInterval, float32(3)), { minLength: 33, maxLength: 33 }),
         (rows, hidden, gateTuples, stateTuples) => {
           const count = rows * hidden;
           const gates = resident(new Float32Array(rows * 3 * hidden));

@@ -1,5 +1,4 @@
-import { recurrentKernelsOfActiveBackend } from '../kernels/recurrent-kernels.js';
-import { checkCellBlocks } from './cell-blocks.js';
+import { runCellKernel } from './cell-blocks.js';
 
 /**
  * The elementwise part of a GRU step for `rows` rows of H = `hiddenSize` units, in float32
@@ -32,27 +31,13 @@ export function gruCellForwardResident(
   rows: number,
   hiddenSize: number,
 ): boolean {
-  checkCellBlocks('gruCellForwardResident', rows, hiddenSize, [
+  return runCellKernel('gruCellForwardResident', 'gruCellForwardF32', rows, hiddenSize, [
     ['gates', gates, gatesOffset, 3],
     ['projection', projection, projectionOffset, 3],
     ['bias', bias, biasOffset, 3, 1],
     ['previousHidden', previousHidden, previousHiddenOffset, 1],
     ['hidden', hidden, hiddenOffset, 1],
   ]);
-  const resident = recurrentKernelsOfActiveBackend();
-  if (resident === null) return false;
-  const { memory } = resident;
-  if (![gates, projection, bias, previousHidden, hidden].every((array) => memory.owns(array))) return false;
-  resident.kernels.gruCellForwardF32(
-    memory.addressOf(gates) + 4 * gatesOffset,
-    memory.addressOf(projection) + 4 * projectionOffset,
-    memory.addressOf(bias) + 4 * biasOffset,
-    memory.addressOf(previousHidden) + 4 * previousHiddenOffset,
-    memory.addressOf(hidden) + 4 * hiddenOffset,
-    rows,
-    hiddenSize,
-  );
-  return true;
 }
 
 /**
@@ -88,7 +73,7 @@ export function gruCellBackwardResident(
   rows: number,
   hiddenSize: number,
 ): boolean {
-  checkCellBlocks('gruCellBackwardResident', rows, hiddenSize, [
+  return runCellKernel('gruCellBackwardResident', 'gruCellBackwardF32', rows, hiddenSize, [
     ['gates', gates, gatesOffset, 3],
     ['projection', projection, projectionOffset, 3],
     ['previousHidden', previousHidden, previousHiddenOffset, 1],
@@ -97,21 +82,4 @@ export function gruCellBackwardResident(
     ['hiddenGateGradients', hiddenGateGradients, hiddenGateGradientsOffset, 3],
     ['previousHiddenGradient', previousHiddenGradient, previousHiddenGradientOffset, 1],
   ]);
-  const resident = recurrentKernelsOfActiveBackend();
-  if (resident === null) return false;
-  const { memory } = resident;
-  const arrays = [gates, projection, previousHidden, hiddenGradient, gateGradients, hiddenGateGradients];
-  if (!arrays.every((array) => memory.owns(array)) || !memory.owns(previousHiddenGradient)) return false;
-  resident.kernels.gruCellBackwardF32(
-    memory.addressOf(gates) + 4 * gatesOffset,
-    memory.addressOf(projection) + 4 * projectionOffset,
-    memory.addressOf(previousHidden) + 4 * previousHiddenOffset,
-    memory.addressOf(hiddenGradient) + 4 * hiddenGradientOffset,
-    memory.addressOf(gateGradients) + 4 * gateGradientsOffset,
-    memory.addressOf(hiddenGateGradients) + 4 * hiddenGateGradientsOffset,
-    memory.addressOf(previousHiddenGradient) + 4 * previousHiddenGradientOffset,
-    rows,
-    hiddenSize,
-  );
-  return true;
 }

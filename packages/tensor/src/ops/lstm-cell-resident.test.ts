@@ -3,33 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { AnnetError } from '../errors.js';
 import { jsKernels } from '../kernels/js-kernels.js';
 import { useKernels } from '../kernels/kernel-selection.js';
-import { residentZeros } from '../resident.js';
+import {
+  epsilon,
+  expectWithin,
+  float32,
+  hiddenSizes,
+  resident,
+  rowCounts,
+  sigmoid,
+  signedUnitInterval,
+  ulps,
+  unitInterval,
+} from '../testing/cell-fixtures.js';
 import { lstmCellBackwardResident, lstmCellForwardResident } from './lstm-cell-resident.js';
-
-function resident(values: ArrayLike<number>): Float32Array {
-  const array = residentZeros([Math.max(1, values.length)], 'float32').data as Float32Array;
-  array.set(values);
-  return array;
-}
-
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-
-// Tolerances in float32 ulps: ε = 2⁻²³ (the spacing of floats in [1, 2)), times the scale of
-// each result, the sum of the magnitudes of the terms it is made of, so a cancellation is not
-// charged to the kernel. σ and tanh are a few roundings each (exp within about 1 ulp, then an add
-// and a divide; Eigen's tanh within about 2); the cell update adds two rounded products; an
-// error δ in c′ moves tanh c′ by (1 − tanh²c′)·δ. The kernels stay within 4ε·scale over these
-// properties (2ε·scale fails, forward and backward); the bound is 8ε·scale, + 2⁻¹²⁶ (the
-// smallest normal float32) for results that are subnormal (σ of −87 or so).
-const epsilon = 2 ** -23;
-const ulps = 8;
-const floor = 2 ** -126;
-
-function expectWithin(actual: number, expected: number, scale: number, what: string): void {
-  expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
-    ulps * epsilon * scale + floor,
-  );
-}
 
 /** The forward cell equations in float64 on the same float32 inputs: the naive reference. */
 function forwardReference(gates: Float32Array, previous: Float32Array, rows: number, hidden: number) {
@@ -52,14 +38,12 @@ function forwardReference(gates: Float32Array, previous: Float32Array, rows: num
   return { activations, results };
 }
 
-const float32 = (limit: number) => fc.float({ min: -limit, max: limit, noNaN: true });
-
 describe('lstmCellForwardResident', () => {
   it('matches the float64 cell equations to float32 ulps for any hidden size, saturating pre-activations included', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 11 }),
+        rowCounts,
+        hiddenSizes,
         fc.array(fc.oneof(float32(12), float32(200)), { minLength: 3 * 4 * 11, maxLength: 3 * 4 * 11 }),
         fc.array(float32(6), { minLength: 3 * 11, maxLength: 3 * 11 }),
         (rows, hidden, gateValues, cellValues) => {
@@ -185,14 +169,15 @@ function backwardReference(values: {
 
 describe('lstmCellBackwardResident', () => {
   it('matches the float64 gradients of the cell to float32 ulps for any hidden size', () => {
-    const unit = fc.float({ min: 0, max: 1, noNaN: true });
-    const signed = fc.float({ min: -1, max: 1, noNaN: true });
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 11 }),
-        fc.array(fc.tuple(unit, unit, signed, unit), { minLength: 33, maxLength: 33 }),
-        fc.array(fc.tuple(float32(5), signed, float32(3), float32(3)), { minLength: 33, maxLength: 33 }),
+        rowCounts,
+        hiddenSizes,
+        fc.array(fc.tuple(unitInterval, unitInterval, signedUnitInterval, unitInterval), {
+          minLength: 33,
+          maxLength: 33,
+        }),
+        fc.array(fc.tuple(float32(5), signedUnitInterval, float32(3), float32(3)), { minLength: 33, maxLength: 33 }),
         (rows, hidden, gateTuples, stateTuples) => {
           const count = rows * hidden;
           const gateValues = new Float32Array(rows * 4 * hidden);

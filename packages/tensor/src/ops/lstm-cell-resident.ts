@@ -1,5 +1,4 @@
-import { recurrentKernelsOfActiveBackend } from '../kernels/recurrent-kernels.js';
-import { checkCellBlocks } from './cell-blocks.js';
+import { runCellKernel } from './cell-blocks.js';
 
 /**
  * The elementwise part of an LSTM step for `rows` rows of H = `hiddenSize` units, in float32
@@ -36,27 +35,13 @@ export function lstmCellForwardResident(
   rows: number,
   hiddenSize: number,
 ): boolean {
-  checkCellBlocks('lstmCellForwardResident', rows, hiddenSize, [
+  return runCellKernel('lstmCellForwardResident', 'lstmCellForwardF32', rows, hiddenSize, [
     ['gates', gates, gatesOffset, 4],
     ['previousCell', previousCell, previousCellOffset, 1],
     ['cell', cell, cellOffset, 1],
     ['cellTanh', cellTanh, cellTanhOffset, 1],
     ['hidden', hidden, hiddenOffset, 1],
   ]);
-  const resident = recurrentKernelsOfActiveBackend();
-  if (resident === null) return false;
-  const { memory } = resident;
-  if (![gates, previousCell, cell, cellTanh, hidden].every((array) => memory.owns(array))) return false;
-  resident.kernels.lstmCellForwardF32(
-    memory.addressOf(gates) + 4 * gatesOffset,
-    memory.addressOf(previousCell) + 4 * previousCellOffset,
-    memory.addressOf(cell) + 4 * cellOffset,
-    memory.addressOf(cellTanh) + 4 * cellTanhOffset,
-    memory.addressOf(hidden) + 4 * hiddenOffset,
-    rows,
-    hiddenSize,
-  );
-  return true;
 }
 
 /**
@@ -90,7 +75,7 @@ export function lstmCellBackwardResident(
   rows: number,
   hiddenSize: number,
 ): boolean {
-  checkCellBlocks('lstmCellBackwardResident', rows, hiddenSize, [
+  return runCellKernel('lstmCellBackwardResident', 'lstmCellBackwardF32', rows, hiddenSize, [
     ['gates', gates, gatesOffset, 4],
     ['previousCell', previousCell, previousCellOffset, 1],
     ['cellTanh', cellTanh, cellTanhOffset, 1],
@@ -98,22 +83,4 @@ export function lstmCellBackwardResident(
     ['cellGradient', cellGradient, cellGradientOffset, 1],
     ['gateGradients', gateGradients, gateGradientsOffset, 4],
   ]);
-  const resident = recurrentKernelsOfActiveBackend();
-  if (resident === null) return false;
-  const { memory } = resident;
-  if (
-    ![gates, previousCell, cellTanh, hiddenGradient, cellGradient, gateGradients].every((array) => memory.owns(array))
-  )
-    return false;
-  resident.kernels.lstmCellBackwardF32(
-    memory.addressOf(gates) + 4 * gatesOffset,
-    memory.addressOf(previousCell) + 4 * previousCellOffset,
-    memory.addressOf(cellTanh) + 4 * cellTanhOffset,
-    memory.addressOf(hiddenGradient) + 4 * hiddenGradientOffset,
-    memory.addressOf(cellGradient) + 4 * cellGradientOffset,
-    memory.addressOf(gateGradients) + 4 * gateGradientsOffset,
-    rows,
-    hiddenSize,
-  );
-  return true;
 }
