@@ -4,26 +4,12 @@
 // tanh is Eigen's float32 rational (tanh-rational.ts). Plain multiplies and adds only (no fused
 // multiply-add), so every variant and the scalar tail round alike.
 
+import { add, mul, splat } from './lanes';
 import { tanh1, tanh4 } from './tanh-rational';
 
 const sqrtTwoOverPi: f32 = 0.7978845608028654;
 const cubicTerm: f32 = 0.035677408136300125; // √(2/π)·0.044715
 const cubicSlope: f32 = 0.10703222440890037; // 3·√(2/π)·0.044715
-
-// @ts-ignore: decorator
-@inline function splat(value: f32): v128 {
-  return f32x4.splat(value);
-}
-
-// @ts-ignore: decorator
-@inline function add(a: v128, b: v128): v128 {
-  return f32x4.add(a, b);
-}
-
-// @ts-ignore: decorator
-@inline function mul(a: v128, b: v128): v128 {
-  return f32x4.mul(a, b);
-}
 
 /**
  * y[i] = GELU_tanh(x[i]) for i < n and, when `slope` is not 0, slope[i] = dy/dx at x[i]. `x`, `y`

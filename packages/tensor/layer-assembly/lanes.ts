@@ -1,5 +1,23 @@
 // Small f32x4 helpers shared by the layer kernels.
 
+/** Four lanes of `value`. */
+// @ts-ignore: decorator
+@inline export function splat(value: f32): v128 {
+  return f32x4.splat(value);
+}
+
+/** a + b, lane by lane. */
+// @ts-ignore: decorator
+@inline export function add(a: v128, b: v128): v128 {
+  return f32x4.add(a, b);
+}
+
+/** a · b, lane by lane. */
+// @ts-ignore: decorator
+@inline export function mul(a: v128, b: v128): v128 {
+  return f32x4.mul(a, b);
+}
+
 /** The sum of the four lanes, ((l0 + l1) + (l2 + l3)). */
 // @ts-ignore: decorator
 @inline export function laneSum(v: v128): f32 {

@@ -4,6 +4,8 @@
 // stays NaN. Plain multiplies and adds only (no fused multiply-add), so every variant rounds alike.
 // Shared by the GELU (gelu-tanh.ts) and LSTM cell (lstm-cell.ts) kernels.
 
+import { add, mul, splat } from './lanes';
+
 const clamp: f32 = 7.90531110763549805;
 const p1: f32 = 4.89352455891786e-3;
 const p3: f32 = 6.37261928875436e-4;
@@ -16,21 +18,6 @@ const q0: f32 = 4.89352518554385e-3;
 const q2: f32 = 2.2684346324390e-3;
 const q4: f32 = 1.18534705686654e-4;
 const q6: f32 = 1.19825839466702e-6;
-
-// @ts-ignore: decorator
-@inline function splat(value: f32): v128 {
-  return f32x4.splat(value);
-}
-
-// @ts-ignore: decorator
-@inline function add(a: v128, b: v128): v128 {
-  return f32x4.add(a, b);
-}
-
-// @ts-ignore: decorator
-@inline function mul(a: v128, b: v128): v128 {
-  return f32x4.mul(a, b);
-}
 
 /** tanh of four lanes (see the file comment), NaN kept. */
 // @ts-ignore: decorator

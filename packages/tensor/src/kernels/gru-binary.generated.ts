@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const gruWasmSourceHash = 'fb75e52cd74ecd9f1f57c0a55ab8cba5d14458f92107a62332c4605568bbcc78';
+export const gruWasmSourceHash = 'c5f3f154f8ddd6fac1f351c51870e1338035b6485f088bfdbd0b3ca0ec8f08dc';
 
 /**
  * The GRU cell kernel module (WebAssembly SIMD, importing a shared memory; 3916 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageWasmSourceHash = '69ab35c6ef6eb57e8e166e43757cb475917f3b1ef71345b722dc947ef6690992';
+export const imageWasmSourceHash = '3bce1a08451fdeed6df4ed7e320b3b55f4038000f006ed5bd3fddec3add6ff49';
 
 /**
  * The image layer kernel module (WebAssembly SIMD, importing a shared memory; 2050 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageNormWasmSourceHash = 'a2a0c62c599150be4ea63b84544d5940e5013f1fe9339e800d2122b29c1d4148';
+export const imageNormWasmSourceHash = '40df1df66f207320bbeea34677f9d10f5a63502ef32c6542af7a74870b82c7c2';
 
 /**
  * The image normalization kernel module (WebAssembly SIMD, importing a shared memory; 2421 bytes), base64.

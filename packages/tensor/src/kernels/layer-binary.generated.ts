@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const layerWasmSourceHash = '5ff3f1a5aded6cd58fdbeeb3a5eeafb876c693906cb897c228dfbb152b19f3d9';
+export const layerWasmSourceHash = 'e6a7be7a33a1fa76da6a73fb48e6a0a2dfed37594c29a938c25f9b2051d5ffd6';
 
 /**
  * The layer kernel module (WebAssembly SIMD, importing a shared memory; 3947 bytes), base64.

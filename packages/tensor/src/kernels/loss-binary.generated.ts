@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const lossWasmSourceHash = '2cbc65d383c59d21ea3984159134e4f763c6ddd6978091e65f9879a3a6c88840';
+export const lossWasmSourceHash = 'aa66b44b20b15ab4a8e1a428954c37ee16ca8bb11869eaf12a4aeb79cc8eae3b';
 
 /**
  * The loss kernel module (WebAssembly SIMD, importing a shared memory; 1421 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const recurrentWasmSourceHash = 'bcc7886c5d8518781d1bfc6f7480a557e9379d98069affd33dc9bf23b25bfa5f';
+export const recurrentWasmSourceHash = 'ec5b858c093b7f27a70093d4b8fa27e21846242bba22dd8fc381f3cbe5229cf7';
 
 /**
  * The recurrent cell kernel module (WebAssembly SIMD, importing a shared memory; 3894 bytes), base64.
