@@ -144,3 +144,35 @@ function referenceStream(seed: number, count: number): number[] {
   }
   return out;
 }
+
+describe('Rng.fillUint32', () => {
+  it('writes the numbers nextUint32 would return, in order, and leaves the same state behind', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 9 }),
+        (seed, count, before) => {
+          const bulk = createRng(seed);
+          const single = createRng(seed);
+          for (let draw = 0; draw < before; draw++) expect(bulk.nextUint32()).toBe(single.nextUint32());
+          const words = new Uint32Array(count + 3).fill(7);
+          bulk.fillUint32(words, count);
+          expect(Array.from(words.subarray(0, count))).toEqual(
+            Array.from({ length: count }, () => single.nextUint32()),
+          );
+          expect(Array.from(words.subarray(count))).toEqual([7, 7, 7]);
+          expect(bulk.state()).toEqual(single.state());
+          expect(bulk.uniform()).toBe(single.uniform());
+        },
+      ),
+      { seed: 7, numRuns: 100 },
+    );
+  });
+
+  it('refuses a count outside the array', () => {
+    expect(() => createRng(1).fillUint32(new Uint32Array(4), 5)).toThrow(
+      "Rng.fillUint32: count must be an integer in [0, 4] (the array's length), got 5",
+    );
+  });
+});

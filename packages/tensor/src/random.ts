@@ -64,6 +64,42 @@ export class Rng {
     return result;
   }
 
+  /**
+   * Writes the next `count` 32-bit unsigned integers into `out[0 .. count)`: the same numbers, in
+   * the same order, as `count` calls of {@link Rng.nextUint32}, with the state kept in locals over
+   * the loop (about four times faster per number, for masks over whole tensors).
+   *
+   * @example
+   * const words = new Uint32Array(1024);
+   * rng.fillUint32(words); // words[i] < keep * 2 ** 32 is the decision uniform() < keep
+   */
+  fillUint32(out: Uint32Array, count = out.length): void {
+    if (!Number.isSafeInteger(count) || count < 0 || count > out.length)
+      throw new AnnetError(
+        'INVALID_ARGUMENT',
+        'Rng.fillUint32',
+        `count must be an integer in [0, ${out.length}] (the array's length), got ${count}`,
+      );
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let index = 0; index < count; index++) {
+      out[index] = Math.imul(rotateLeft(Math.imul(s1, 5), 7), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotateLeft(s3, 11);
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+
   /** A float uniform in `[low, high)` (default `[0, 1)`), with 32 random bits. */
   uniform(low = 0, high = 1): number {
     return low + (high - low) * (this.nextUint32() * 2.3283064365386963e-10);

@@ -20,6 +20,7 @@ import type { InitializerConfig } from '../initializers/initializer.js';
 import { inputShapeError, requireDType } from '../layer-errors.js';
 import type { LayerParameter } from '../layer-parameter.js';
 import { makeAttentionViews, type AttentionViews } from './attention-views.js';
+import { dropWithMask } from '../core/dropout-mask.js';
 import { maskedSoftmax, maskedSoftmaxBackward, type FullyMaskedRows } from './masked-softmax.js';
 
 /**
@@ -382,15 +383,15 @@ export class MultiHeadAttention extends BaseLayer {
 
   /** dropped = P ⊙ mask, mask = 1/(1 − rate) where the next uniform draw is below 1 − rate, else 0. */
   private dropWeights(views: AttentionViews): void {
-    const keep = 1 - this.dropout;
-    const scale = 1 / keep;
     const mask = floatData(views.dropMask!);
-    const probabilities = floatData(views.probabilities);
-    const dropped = floatData(views.dropped);
-    for (let index = 0; index < mask.length; index++) {
-      const factor = this.rng.uniform() < keep ? scale : 0;
-      mask[index] = factor;
-      dropped[index] = probabilities[index] * factor;
-    }
+    dropWithMask(
+      this.rng,
+      1 - this.dropout,
+      floatData(views.probabilities),
+      0,
+      mask,
+      floatData(views.dropped),
+      mask.length,
+    );
   }
 }

@@ -3,6 +3,7 @@ import { AnnetError, createRng, type Rng, type RngState, type Tensor } from '@an
 import { BaseLayer, type LayerOptions } from '../base-layer.js';
 import { contiguousInput, floatData } from '../buffers.js';
 import { requireFloatInput } from '../layer-errors.js';
+import { dropWithMask } from './dropout-mask.js';
 
 /**
  * Options of {@link Dropout}.
@@ -90,16 +91,7 @@ export class Dropout extends BaseLayer {
     const dtype = x.dtype as 'float32' | 'float64';
     const mask = this.workspace.buffer('mask', dtype, x.shape);
     const output = this.workspace.buffer('output', dtype, x.shape);
-    const keep = 1 - this.rate;
-    const scale = 1 / keep;
-    const maskData = floatData(mask);
-    const outputData = floatData(output);
-    const inputData = floatData(x);
-    for (let index = 0; index < x.size; index++) {
-      const factor = this.rng.uniform() < keep ? scale : 0;
-      maskData[index] = factor;
-      outputData[index] = factor * inputData[x.offset + index];
-    }
+    dropWithMask(this.rng, 1 - this.rate, floatData(x), x.offset, floatData(mask), floatData(output), x.size);
     return output;
   }
 
