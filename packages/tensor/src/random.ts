@@ -26,10 +26,8 @@ export interface RngState {
  * rng.uniform() === a; // true
  */
 export class Rng {
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
+  /** The four state words s0..s3 (an Int32Array: plain fields would hold boxed numbers above 2³⁰). */
+  private readonly words = new Int32Array(4);
 
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed)) {
@@ -44,23 +42,25 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    const words = this.words;
+    words[0] = next();
+    words[1] = next();
+    words[2] = next();
+    words[3] = next();
+    if ((words[0] | words[1] | words[2] | words[3]) === 0) words[0] = 1;
   }
 
   /** The next 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotateLeft(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotateLeft(this.s3, 11);
+    const words = this.words;
+    const result = Math.imul(rotateLeft(Math.imul(words[1], 5), 7), 9) >>> 0;
+    const t = words[1] << 9;
+    words[2] ^= words[0];
+    words[3] ^= words[1];
+    words[1] ^= words[2];
+    words[0] ^= words[3];
+    words[2] ^= t;
+    words[3] = rotateLeft(words[3], 11);
     return result;
   }
 
@@ -80,10 +80,11 @@ export class Rng {
         'Rng.fillUint32',
         `count must be an integer in [0, ${out.length}] (the array's length), got ${count}`,
       );
-    let s0 = this.s0;
-    let s1 = this.s1;
-    let s2 = this.s2;
-    let s3 = this.s3;
+    const words = this.words;
+    let s0 = words[0];
+    let s1 = words[1];
+    let s2 = words[2];
+    let s3 = words[3];
     for (let index = 0; index < count; index++) {
       out[index] = Math.imul(rotateLeft(Math.imul(s1, 5), 7), 9) >>> 0;
       const t = s1 << 9;
@@ -94,10 +95,10 @@ export class Rng {
       s2 ^= t;
       s3 = rotateLeft(s3, 11);
     }
-    this.s0 = s0;
-    this.s1 = s1;
-    this.s2 = s2;
-    this.s3 = s3;
+    words[0] = s0;
+    words[1] = s1;
+    words[2] = s2;
+    words[3] = s3;
   }
 
   /** A float uniform in `[low, high)` (default `[0, 1)`), with 32 random bits. */
@@ -167,7 +168,8 @@ export class Rng {
 
   /** The generator's whole state as plain JSON. */
   state(): RngState {
-    return { algorithm: 'xoshiro128**', words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0] };
+    const words = this.words;
+    return { algorithm: 'xoshiro128**', words: [words[0] >>> 0, words[1] >>> 0, words[2] >>> 0, words[3] >>> 0] };
   }
 
   /** Restores a state returned by {@link Rng.state}; the stream continues from there. */
@@ -186,10 +188,7 @@ export class Rng {
         `expected { algorithm: 'xoshiro128**', words: four unsigned 32-bit integers, not all zero }, got ${JSON.stringify(state)}`,
       );
     }
-    this.s0 = words[0] | 0;
-    this.s1 = words[1] | 0;
-    this.s2 = words[2] | 0;
-    this.s3 = words[3] | 0;
+    for (let index = 0; index < 4; index++) this.words[index] = words[index] | 0;
   }
 }
 

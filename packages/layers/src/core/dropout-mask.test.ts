@@ -10,17 +10,19 @@ describe('dropWithMask (inverted dropout from bulk random draws)', () => {
         fc.integer({ min: 0, max: 2 ** 31 }),
         fc.integer({ min: 0, max: 700 }),
         fc.constantFrom(0.5, 0.75, 0.9, 1 - 1e-9, 2 ** -20),
-        fc.constantFrom(Float32Array, Float64Array),
-        (seed, size, keep, Type) => {
-          const input = Type.from({ length: size + 2 }, (_, index) => Math.sin(index) * 10);
-          const mask = new Type(size).fill(-1);
-          const output = new Type(size).fill(-1);
+        fc.constantFrom('float32' as const, 'float64' as const),
+        (seed, size, keep, dtype) => {
+          const make = (length: number) => (dtype === 'float32' ? new Float32Array(length) : new Float64Array(length));
+          const input = make(size + 2);
+          for (let index = 0; index < input.length; index++) input[index] = Math.sin(index) * 10;
+          const mask = make(size).fill(-1);
+          const output = make(size).fill(-1);
           const bulk = createRng(seed);
           dropWithMask(bulk, keep, input, 2, mask, output, size);
           // The reference: the loop Dropout ran before, one draw per element.
           const single = createRng(seed);
-          const expectedMask = new Type(size);
-          const expectedOutput = new Type(size);
+          const expectedMask = make(size);
+          const expectedOutput = make(size);
           for (let index = 0; index < size; index++) {
             const factor = single.uniform() < keep ? 1 / keep : 0;
             expectedMask[index] = factor;
