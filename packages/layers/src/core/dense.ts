@@ -195,19 +195,21 @@ export class Dense extends BaseLayer {
   }
 
   /**
-   * ReLU's dZ = dY·[Y > 0] + 0, then db = Σ_rows dZ, as two WebAssembly SIMD passes when every
-   * array is resident float32 (from index 0) and the width is a multiple of 4 and at least 8:
-   * the bits of activationGradientAndBiasSum (the same float32 products, float64 column sums in
-   * row order). Returns false, having written nothing, otherwise.
+   * ReLU's dZ = dY·[Y > 0] + 0, then db = Σ_rows dZ, in WebAssembly SIMD when every array is
+   * resident float32 (from index 0); the column sums fall back to `sumRows` where the SIMD pass
+   * does not apply (a width not a multiple of 4, or below 8). The bits of
+   * activationGradientAndBiasSum either way (the same float32 products, float64 column sums in row
+   * order). Returns false, having written nothing, when the arrays are not resident.
    */
   private reluInSimd(output: Tensor, dy: Tensor, dz: Tensor, biasGradient: Tensor | undefined): boolean {
-    const [y, gradient, result] = [floatData(output), floatData(dy), floatData(dz)];
+    const y = floatData(output);
+    const gradient = floatData(dy);
+    const result = floatData(dz);
     const sums = biasGradient === undefined ? undefined : floatData(biasGradient);
     if (!(y instanceof Float32Array && gradient instanceof Float32Array && result instanceof Float32Array))
       return false;
     if (sums !== undefined && !(sums instanceof Float32Array && biasGradient!.offset === 0)) return false;
     const width = this.outputSize;
-    if (width % 4 !== 0 || width < 8) return false; // where columnSumsResident applies
     if (!reluBackwardResident(y, 0, gradient, dy.offset, result, output.size)) return false;
     if (sums === undefined) return true;
     const rows = output.size / width;

@@ -120,7 +120,7 @@ describe('startKernelThreads (matmul split across worker threads sharing the ker
     // Attention-like batches: outer x inner products of [m, k] x [k, n], each below the 2^19 split
     // threshold, read from interleaved (strided) layouts as per-head views are, and written to
     // their own [m, n] blocks; compared with one matmulFloat32 call per product on one thread.
-    const cases = fc.sample(
+    const sampled = fc.sample(
       fc.record({
         outer: fc.integer({ min: 1, max: 6 }),
         inner: fc.integer({ min: 1, max: 5 }),
@@ -133,8 +133,50 @@ describe('startKernelThreads (matmul split across worker threads sharing the ker
         resident: fc.boolean(),
         seed: fc.integer({ min: 1, max: 1e6 }),
       }),
-      { numRuns: 30, seed: 7 },
+      { numRuns: 30 },
     );
+    // Three resident batches written out, large enough (2^19 multiply-adds in all) to be dealt
+    // out whatever the shared seed draws: attention's per-head shapes (48 products of 64x64x32,
+    // Q·Kᵀ), a transposed A with an odd m, and every axis small with many products.
+    const cases = [
+      ...sampled,
+      {
+        outer: 12,
+        inner: 4,
+        m: 64,
+        n: 64,
+        k: 32,
+        transposeA: false,
+        transposeB: true,
+        accumulate: false,
+        resident: true,
+        seed: 1,
+      },
+      {
+        outer: 3,
+        inner: 2,
+        m: 67,
+        n: 40,
+        k: 40,
+        transposeA: true,
+        transposeB: false,
+        accumulate: true,
+        resident: true,
+        seed: 2,
+      },
+      {
+        outer: 6,
+        inner: 5,
+        m: 33,
+        n: 50,
+        k: 20,
+        transposeA: false,
+        transposeB: false,
+        accumulate: false,
+        resident: true,
+        seed: 3,
+      },
+    ];
     // Some batches are resident and large enough (2^19 multiply-adds in all) to be dealt out.
     expect(
       cases.filter((c) => c.resident && c.outer * c.inner * c.m * c.n * c.k >= 1 << 19).length,
