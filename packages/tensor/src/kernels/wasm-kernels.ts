@@ -1,4 +1,5 @@
 import type { ParameterMemory } from '@annet/layer-api';
+import { chunkExtent, chunksPerThread } from './chunk-extent.js';
 import { AnnetError } from '../errors.js';
 import type { Kernels, MatmulActivation, MatmulArguments, MatmulBatch } from './kernels.js';
 import { alignUp, KernelMemory } from './kernel-memory.js';
@@ -117,20 +118,11 @@ interface MatmulScratch {
 const parallelMinimumMultiplyAdds = 1 << 19;
 
 /**
- * Chunks per thread a split product is cut into. Threads take chunks one at a time from a shared
- * counter, so a helper that starts late (woken from its futex, or its vCPU preempted by another
- * process on a shared machine) takes fewer of them instead of holding up a fixed half: the caller
- * then waits at most for the one chunk a helper is running. Each chunk packs its own copy of the
- * shared operand (all of op(B) for a row chunk), which costs about 2 / (chunk rows) of the
- * chunk's multiply-adds; 4 per thread keeps chunks at 96-100 rows for the GPT's 768-row products.
- */
-const chunksPerThread = 4;
-
-/**
  * Runs the prepared product `state.whole`, split between the caller and its helper threads when
  * there are any and the product is large enough: by rows when m >= n (every chunk then packs all
  * of op(B)), by columns otherwise (every chunk packs all of op(A)), in chunks that are multiples
- * of the register tile, which the threads take one by one (see {@link chunksPerThread}). Each
+ * of the register tile, which the threads take one by one (see `chunksPerThread` and
+ * `minimumChunkExtent` in chunk-extent.ts). Each
  * output element is computed by one thread in the same order as on one thread, so the result is
  * bit-identical. A helper that has not claimed the job by the time the chunks run out is skipped
  * (`take`), so a sleeping or descheduled helper never makes a product slower than one thread
@@ -148,7 +140,7 @@ function runSplit(kernels: WasmKernelExports, state: MatmulScratch, packing: num
   const byRows = whole.m >= whole.n;
   const extent = byRows ? whole.m : whole.n;
   const tile = byRows ? state.tileRows : state.tileColumns;
-  const size = Math.ceil(extent / (parts * chunksPerThread) / tile) * tile;
+  const size = chunkExtent(extent, parts, tile);
   const scratch = whole.scratch;
   threads.startChunks();
   for (let helper = 0; helper < parts - 1; helper++) {
