@@ -1,7 +1,7 @@
 import { MR, NR } from './blocking';
 
 // The register tile: MR x NR = 5 x 8 outputs in ten f32x4 accumulators, updated with one rank-1
-// product per depth step from a packed A column (5 broadcast values) and a packed B row (two
+// product per depth step from a column of A (5 broadcast values) and a packed B row (two
 // vectors). Ten accumulators, two B vectors, one broadcast and one product temporary fit the 15
 // vector registers V8 allocates on x64 without spilling; measured on this machine (plain SIMD,
 // n = 512): 4 x 8 about 30 GFLOP/s, 5 x 8 about 35, 6 x 8 (spills) about 23.
@@ -34,13 +34,15 @@ import { MR, NR } from './blocking';
 }
 
 /**
- * C[0:rows, 0:columns] (+)= sum over p of packedA[p] (x) packedB[p], then the epilogue
- * (bias pointer, 0 for none; ReLU). `c` points at the tile's top-left element, rows ldc floats apart.
+ * C[0:rows, 0:columns] (+)= sum over p of A[p] (x) packedB[p], then the epilogue
+ * (bias pointer, 0 for none; ReLU). A's MR values for depth p are consecutive floats at
+ * `panelA + p * depthStepA` bytes: a packed panel (step MR * 4), or a transposed operand read in
+ * place (step lda * 4). `c` points at the tile's top-left element, rows ldc floats apart.
  * `edgeTile` points at MR * NR * 4 scratch bytes (16-byte aligned) where a partial tile is
  * spilled, so the hot loop never branches on the tile's shape. It is the caller's scratch, not
  * static data: the module has no data segment, so several instances (threads) can share one memory.
  */
-export function microKernel(depth: i32, packedA: usize, packedB: usize, c: usize, ldc: i32, rows: i32, columns: i32, accumulate: bool, bias: usize, relu: bool, edgeTile: usize): void {
+export function microKernel(depth: i32, panelA: usize, depthStepA: usize, packedB: usize, c: usize, ldc: i32, rows: i32, columns: i32, accumulate: bool, bias: usize, relu: bool, edgeTile: usize): void {
   // The tile's registers and packA's unrolled loads are written out for 5 x 8: fail the build, not the numbers, if blocking.ts changes.
   if (MR != 5 || NR != 8) ERROR('microKernel and packA are written for a 5 x 8 tile');
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -51,22 +53,22 @@ export function microKernel(depth: i32, packedA: usize, packedB: usize, c: usize
   for (let p = 0; p < depth; p++) {
     const b0 = v128.load(packedB);
     const b1 = v128.load(packedB, 16);
-    let a = v128.load32_splat(packedA);
+    let a = v128.load32_splat(panelA);
     c00 = multiplyAdd(a, b0, c00);
     c01 = multiplyAdd(a, b1, c01);
-    a = v128.load32_splat(packedA, 4);
+    a = v128.load32_splat(panelA, 4);
     c10 = multiplyAdd(a, b0, c10);
     c11 = multiplyAdd(a, b1, c11);
-    a = v128.load32_splat(packedA, 8);
+    a = v128.load32_splat(panelA, 8);
     c20 = multiplyAdd(a, b0, c20);
     c21 = multiplyAdd(a, b1, c21);
-    a = v128.load32_splat(packedA, 12);
+    a = v128.load32_splat(panelA, 12);
     c30 = multiplyAdd(a, b0, c30);
     c31 = multiplyAdd(a, b1, c31);
-    a = v128.load32_splat(packedA, 16);
+    a = v128.load32_splat(panelA, 16);
     c40 = multiplyAdd(a, b0, c40);
     c41 = multiplyAdd(a, b1, c41);
-    packedA += MR * 4;
+    panelA += depthStepA;
     packedB += NR * 4;
   }
   const rowStride = <usize>ldc << 2;

@@ -159,6 +159,13 @@ const layoutArbitrary = fc.record({
   seed: fc.integer({ min: 1, max: 1e6 }),
 });
 
+/** Whether two float32 arrays hold the same bits (NaN payloads and signed zeros included). */
+function sameBits(first: Float32Array, second: Float32Array): boolean {
+  const left = new Uint32Array(first.buffer, first.byteOffset, first.length);
+  const right = new Uint32Array(second.buffer, second.byteOffset, second.length);
+  return left.length === right.length && left.every((word, index) => word === right[index]);
+}
+
 const plain = {
   transposeA: false,
   transposeB: false,
@@ -265,6 +272,28 @@ describe('createWasmKernels (WebAssembly SIMD matmul)', () => {
       for (const transposeB of [false, true]) {
         expectAgreement({ ...plain, m: 90, n: 19, k: 600, transposeA, transposeB, accumulate: true, padA: 1, padC: 2 });
         expectAgreement({ ...plain, m: 5, n: 1100, k: 9, transposeA, transposeB });
+      }
+    }
+  });
+
+  it('reads a transposed A in place (32 columns or fewer) bit for bit as it packs the same matrix stored plainly', () => {
+    // The in-place path only changes where the micro-kernel reads op(A) from, never the order of
+    // the arithmetic: materializing op(A) row-major and taking the packed path must give the same bits.
+    // m = 167 spans row blocks of 80, 80 and 7 rows (a last panel of 2), k = 600 depth blocks of
+    // 256, 256 and 88; 33 columns is past the in-place limit (packed both ways).
+    for (const n of [1, 8, 16, 31, 32, 33]) {
+      for (const accumulate of [false, true]) {
+        const layout = { ...plain, m: 167, n, k: 600, transposeA: true, accumulate, padA: 3, offsetA: 2, seed: 40 + n };
+        const args = buildArguments(layout);
+        const plainA = new Float32Array(layout.m * layout.k);
+        for (let i = 0; i < layout.m; i++)
+          for (let p = 0; p < layout.k; p++) plainA[i * layout.k + p] = elementA(args, i, p);
+        const stored = { ...args, out: args.out.slice() };
+        const packed = { ...args, a: plainA, aOffset: 0, lda: layout.k, transposeA: false, out: args.out.slice() };
+        const bias = filled(n, layout.seed + 5);
+        kernels.matmulBiasActivationFloat32(stored, bias, 0, 'relu');
+        kernels.matmulBiasActivationFloat32(packed, bias, 0, 'relu');
+        expect(sameBits(stored.out, packed.out), `n = ${n}, accumulate ${String(accumulate)}`).toBe(true);
       }
     }
   });
