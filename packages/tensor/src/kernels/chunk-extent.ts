@@ -34,9 +34,11 @@ export const minimumChunkExtent = 64;
  * chunkExtent(128, 2, 8); // 64: the MLP's 128 columns in 2 chunks
  */
 export function chunkExtent(extent: number, parts: number, tile: number): number {
-  const tiles = (count: number): number => Math.ceil(count / tile) * tile;
-  return Math.min(
-    Math.max(tiles(extent / (parts * chunksPerThread)), tiles(minimumChunkExtent)),
-    tiles(extent / parts),
-  );
+  const aimed = Math.max(extent / (parts * chunksPerThread), minimumChunkExtent);
+  return Math.min(wholeTiles(aimed, tile), wholeTiles(extent / parts, tile));
+}
+
+/** `count` rounded up to a multiple of `tile` (a plain function: chunkExtent runs per split product and allocates nothing). */
+function wholeTiles(count: number, tile: number): number {
+  return Math.ceil(count / tile) * tile;
 }
