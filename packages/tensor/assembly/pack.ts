@@ -7,6 +7,22 @@ import { MR, NR } from './blocking';
 // inner loop.
 
 /**
+ * Stores the 4 x 4 transpose of the rows r0-r3 (lane q of each, as one vector) at
+ * destination + q * stride bytes, q = 0..3.
+ */
+// @ts-ignore: decorator
+@inline function storeTransposed(r0: v128, r1: v128, r2: v128, r3: v128, destination: usize, stride: usize): void {
+  const low01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const low23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const high01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const high23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(destination, v128.shuffle<f64>(low01, low23, 0, 2));
+  v128.store(destination + stride, v128.shuffle<f64>(low01, low23, 1, 3));
+  v128.store(destination + 2 * stride, v128.shuffle<f64>(high01, high23, 0, 2));
+  v128.store(destination + 3 * stride, v128.shuffle<f64>(high01, high23, 1, 3));
+}
+
+/**
  * Packs rows [row0, row0 + rows) and depth [depth0, depth0 + depth) of op(A) into MR-row
  * panels: panel r holds, for each depth p, the MR values op(A)[row0 + r * MR + i, depth0 + p].
  * op(A)[i, p] sits at a + (i * lda + p) * 4, or at a + (p * lda + i) * 4 when transposed.
@@ -33,17 +49,10 @@ export function packA(a: usize, lda: i32, transposed: bool, row0: i32, rows: i32
           const r2 = v128.load(source + 2 * rowStep);
           const r3 = v128.load(source + 3 * rowStep);
           const r4 = v128.load(source + 4 * rowStep);
-          const low01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-          const low23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-          const high01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-          const high23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-          v128.store(destination, v128.shuffle<f64>(low01, low23, 0, 2));
+          storeTransposed(r0, r1, r2, r3, destination, MR * 4);
           v128.store32_lane(destination, r4, 0, 16);
-          v128.store(destination, v128.shuffle<f64>(low01, low23, 1, 3), 20);
           v128.store32_lane(destination, r4, 1, 36);
-          v128.store(destination, v128.shuffle<f64>(high01, high23, 0, 2), 40);
           v128.store32_lane(destination, r4, 2, 56);
-          v128.store(destination, v128.shuffle<f64>(high01, high23, 1, 3), 60);
           v128.store32_lane(destination, r4, 3, 76);
           source += 16;
           destination += 4 * MR * 4;
@@ -109,15 +118,7 @@ export function packB(b: usize, ldb: i32, transposed: bool, depth0: i32, depth: 
             const r1 = v128.load(base + columnStride);
             const r2 = v128.load(base + 2 * columnStride);
             const r3 = v128.load(base + 3 * columnStride);
-            const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-            const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-            const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-            const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-            const target = destination + (<usize>half << 4);
-            v128.store(target, v128.shuffle<f64>(t0, t1, 0, 2));
-            v128.store(target, v128.shuffle<f64>(t0, t1, 1, 3), 32);
-            v128.store(target, v128.shuffle<f64>(t2, t3, 0, 2), 64);
-            v128.store(target, v128.shuffle<f64>(t2, t3, 1, 3), 96);
+            storeTransposed(r0, r1, r2, r3, destination + (<usize>half << 4), NR * 4);
           }
           destination += 128;
         }
