@@ -45,12 +45,13 @@
 
 /**
  * sums[c] = Σ_{n,i} x[n, c, i] when `squares` is 0, else Σ_{n,i} (x[n, c, i] − mean[c])²
- * (overwriting `sums`); `mean` is read only for squares.
+ * (overwriting `sums`) for the channels c in [first, end) (0 and `channels` for all: kernel
+ * threads take disjoint ranges, each channel summed in the same order); `mean` is read only for squares.
  */
-export function channelSumsF32(x: usize, sums: usize, mean: usize, batch: i32, channels: i32, inner: i32, squares: i32): void {
-  for (let c = 0; c < channels; c++) store<f64>(sums + (<usize>c << 3), 0);
+export function channelSumsF32(x: usize, sums: usize, mean: usize, batch: i32, channels: i32, inner: i32, squares: i32, first: i32, end: i32): void {
+  for (let c = first; c < end; c++) store<f64>(sums + (<usize>c << 3), 0);
   for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
+    for (let c = first; c < end; c++) {
       const row = x + (<usize>((n * channels + c) * inner) << 2);
       const at = sums + (<usize>c << 3);
       const sum = squares != 0 ? rowSquares(row, inner, load<f64>(mean + (<usize>c << 3))) : rowSum(row, inner, 0);
@@ -93,18 +94,19 @@ export function batchNormNormalizeF32(x: usize, y: usize, mean: usize, scale: us
 }
 
 /**
- * The backward sums, overwriting: sumGradient[c] = Σ dy, sumGradientNormalized[c] = Σ dy·(x − mean[c])·inverseDeviation[c].
+ * The backward sums, overwriting: sumGradient[c] = Σ dy, sumGradientNormalized[c] = Σ dy·(x − mean[c])·inverseDeviation[c],
+ * for the channels c in [first, end) (as {@link channelSumsF32}).
  */
 export function batchNormGradientSumsF32(
   x: usize, dy: usize, mean: usize, inverseDeviation: usize, sumGradient: usize, sumGradientNormalized: usize,
-  batch: i32, channels: i32, inner: i32,
+  batch: i32, channels: i32, inner: i32, first: i32, end: i32,
 ): void {
-  for (let c = 0; c < channels; c++) {
+  for (let c = first; c < end; c++) {
     store<f64>(sumGradient + (<usize>c << 3), 0);
     store<f64>(sumGradientNormalized + (<usize>c << 3), 0);
   }
   for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
+    for (let c = first; c < end; c++) {
       const offset = <usize>((n * channels + c) * inner) << 2;
       const input = x + offset;
       const gradient = dy + offset;

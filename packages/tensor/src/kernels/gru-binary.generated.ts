@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const gruWasmSourceHash = 'c5f3f154f8ddd6fac1f351c51870e1338035b6485f088bfdbd0b3ca0ec8f08dc';
+export const gruWasmSourceHash = '6af4270f691cb8acd88c894a3260ed5fc9ab18c7ca5c785d228476fead81c20f';
 
 /**
  * The GRU cell kernel module (WebAssembly SIMD, importing a shared memory; 3916 bytes), base64.

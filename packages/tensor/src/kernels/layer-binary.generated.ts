@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const layerWasmSourceHash = 'e6a7be7a33a1fa76da6a73fb48e6a0a2dfed37594c29a938c25f9b2051d5ffd6';
+export const layerWasmSourceHash = '72d4fc7ea8f39629cda75008ee367fa9d2412ea2b4e992934703129b038a4329';
 
 /**
  * The layer kernel module (WebAssembly SIMD, importing a shared memory; 3947 bytes), base64.

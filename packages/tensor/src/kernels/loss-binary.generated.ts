@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const lossWasmSourceHash = 'aa66b44b20b15ab4a8e1a428954c37ee16ca8bb11869eaf12a4aeb79cc8eae3b';
+export const lossWasmSourceHash = '237d3bc1605bd7ae18873b8b817d8c8ac1c311085e9e4ea2be519d67cf9bfcc9';
 
 /**
  * The loss kernel module (WebAssembly SIMD, importing a shared memory; 1421 bytes), base64.

@@ -1,5 +1,6 @@
 import { AnnetError } from '../errors.js';
-import { imageKernelsOfActiveBackend } from '../kernels/image-kernels.js';
+import { imageKernelsOfActiveBackend, imageNormKernelBytes } from '../kernels/image-kernels.js';
+import { splitKernel } from '../kernels/split-kernel.js';
 import { layerKernelsOfActiveBackend, type LayerKernelExports } from '../kernels/layer-kernels.js';
 
 function checkFits(operation: string, size: number, a: Float32Array, b: Float32Array, out: Float32Array): void {
@@ -112,7 +113,16 @@ export function reluResident(x: Float32Array, xOffset: number, y: Float32Array, 
     );
   const resident = imageKernelsOfActiveBackend();
   if (resident === null || !resident.memory.owns(x) || !resident.memory.owns(y)) return false;
-  resident.kernels.reluF32(resident.memory.addressOf(x) + 4 * xOffset, resident.memory.addressOf(y), size);
+  const xAddress = resident.memory.addressOf(x) + 4 * xOffset;
+  const yAddress = resident.memory.addressOf(y);
+  // Large passes are shared by the kernel threads in 16-element groups (bit-identical: split-kernel.ts).
+  const split = splitKernel(imageNormKernelBytes(), 'reluF32', Math.ceil(size / 16), size, (part, start, count) => {
+    part.length = 3;
+    part[0] = xAddress + 64 * start;
+    part[1] = yAddress + 64 * start;
+    part[2] = Math.max(0, Math.min(16 * count, size - 16 * start));
+  });
+  if (!split) resident.kernels.reluF32(xAddress, yAddress, size);
   return true;
 }
 
@@ -152,11 +162,22 @@ export function reluBackwardResident(
   if (resident === null) return false;
   const { memory } = resident;
   if (!memory.owns(x) || !memory.owns(dy) || !memory.owns(dx)) return false;
-  resident.kernels.reluBackwardF32(
-    memory.addressOf(x) + 4 * xOffset,
-    memory.addressOf(dy) + 4 * dyOffset,
-    memory.addressOf(dx),
+  const xAddress = memory.addressOf(x) + 4 * xOffset;
+  const dyAddress = memory.addressOf(dy) + 4 * dyOffset;
+  const dxAddress = memory.addressOf(dx);
+  const split = splitKernel(
+    imageNormKernelBytes(),
+    'reluBackwardF32',
+    Math.ceil(size / 16),
     size,
+    (part, start, count) => {
+      part.length = 4;
+      part[0] = xAddress + 64 * start;
+      part[1] = dyAddress + 64 * start;
+      part[2] = dxAddress + 64 * start;
+      part[3] = Math.max(0, Math.min(16 * count, size - 16 * start));
+    },
   );
+  if (!split) resident.kernels.reluBackwardF32(xAddress, dyAddress, dxAddress, size);
   return true;
 }
