@@ -148,6 +148,8 @@ export interface ResidentImageKernels {
   readonly geometry: Int32Array | null;
 }
 
+/** The allocation behind each `geometry` view, kept as long as the view's owner. */
+const geometryBlocks = new WeakMap<ResidentImageKernels, Float32Array>();
 /** The staging of each backend's kernels, made once. */
 const withStaging = new WeakMap<object, ResidentImageKernels>();
 
@@ -168,6 +170,8 @@ export function imageKernelsOfActiveBackend(): ResidentImageKernels | null {
     const geometry = block === null ? null : new Int32Array(block.buffer, block.byteOffset, windowGeometryWords);
     found = { ...resident, staging: stagingOf(resident.memory), geometry };
     withStaging.set(resident, found);
+    // The block is freed when its Float32Array is collected (the Int32Array view does not hold it).
+    if (block !== null) geometryBlocks.set(found, block);
   }
   return found;
 }
