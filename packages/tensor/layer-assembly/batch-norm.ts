@@ -94,19 +94,18 @@ export function batchNormNormalizeF32(x: usize, y: usize, mean: usize, scale: us
 }
 
 /**
- * The backward sums, overwriting: sumGradient[c] = Σ dy, sumGradientNormalized[c] = Σ dy·(x − mean[c])·inverseDeviation[c],
- * for the channels c in [first, end) (as {@link channelSumsF32}).
+ * The backward sums, overwriting: sumGradient[c] = Σ dy, sumGradientNormalized[c] = Σ dy·(x − mean[c])·inverseDeviation[c].
  */
 export function batchNormGradientSumsF32(
   x: usize, dy: usize, mean: usize, inverseDeviation: usize, sumGradient: usize, sumGradientNormalized: usize,
-  batch: i32, channels: i32, inner: i32, first: i32, end: i32,
+  batch: i32, channels: i32, inner: i32,
 ): void {
-  for (let c = first; c < end; c++) {
+  for (let c = 0; c < channels; c++) {
     store<f64>(sumGradient + (<usize>c << 3), 0);
     store<f64>(sumGradientNormalized + (<usize>c << 3), 0);
   }
   for (let n = 0; n < batch; n++) {
-    for (let c = first; c < end; c++) {
+    for (let c = 0; c < channels; c++) {
       const offset = <usize>((n * channels + c) * inner) << 2;
       const input = x + offset;
       const gradient = dy + offset;

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const gruWasmSourceHash = '6af4270f691cb8acd88c894a3260ed5fc9ab18c7ca5c785d228476fead81c20f';
+export const gruWasmSourceHash = '182f70da0981d702a55f5f1ac3498b312cadb5e7e03db365abe507bc6041500b';
 
 /**
  * The GRU cell kernel module (WebAssembly SIMD, importing a shared memory; 3916 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageWasmSourceHash = '04e271b3e02337930166443df23655c3680bd67ed36666905d01f2391f007c84';
+export const imageWasmSourceHash = 'b90ed0da8ee4e8f7f8bb00d779783fb45fd27ef1f8a1fcf7ba38bdd4daf20e6f';
 
 /**
  * The image layer kernel module (WebAssembly SIMD, importing a shared memory; 2247 bytes), base64.

@@ -43,7 +43,7 @@ export interface ImageKernelExports {
     channels: number,
     inner: number,
   ): void;
-  /** Σ dy and Σ dy·x̂ per channel, for channels [first, end). */
+  /** Σ dy and Σ dy·x̂ per channel. */
   batchNormGradientSumsF32(
     x: number,
     dy: number,
@@ -54,8 +54,6 @@ export interface ImageKernelExports {
     batch: number,
     channels: number,
     inner: number,
-    first: number,
-    end: number,
   ): void;
   /** dx = factor·(dy − meanGradient − x̂·meanGradientNormalized) per channel, in float64. */
   batchNormInputGradientF32(

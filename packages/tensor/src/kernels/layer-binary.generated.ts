@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const layerWasmSourceHash = '72d4fc7ea8f39629cda75008ee367fa9d2412ea2b4e992934703129b038a4329';
+export const layerWasmSourceHash = '1292d92043ef663b59e07573570b74e30c71f127b0a4bb6977d542f193da59bd';
 
 /**
  * The layer kernel module (WebAssembly SIMD, importing a shared memory; 3947 bytes), base64.

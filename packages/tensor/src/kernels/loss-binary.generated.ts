@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const lossWasmSourceHash = '237d3bc1605bd7ae18873b8b817d8c8ac1c311085e9e4ea2be519d67cf9bfcc9';
+export const lossWasmSourceHash = '2786f50f5224970656b56c1694b06d491815c79eae5a60d6470d6790a9428e50';
 
 /**
  * The loss kernel module (WebAssembly SIMD, importing a shared memory; 1421 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const recurrentWasmSourceHash = '7622f93aba2f5561086304e3580be83b3e383f3fe54ea91a9895573b1e2e6d5d';
+export const recurrentWasmSourceHash = '7e4daae879e2819ee454a0836032f2ab3b2451e3ce7137453d8dac31de172b1f';
 
 /**
  * The recurrent cell kernel module (WebAssembly SIMD, importing a shared memory; 3894 bytes), base64.

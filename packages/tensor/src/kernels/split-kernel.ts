@@ -13,9 +13,9 @@ import type { WasmKernels } from './wasm-kernels.js';
  * Below {@link kernelSplitMinimumElements} a pass runs in one call: posting a part and waiting for
  * it costs ~15-30 µs on the 2-vCPU VM (Atomics.notify of a sleeping helper measured 13 µs p50),
  * which a pass over fewer elements (about 50 µs of GELU) does not repay. In the ResNet step at
- * batch 64 the smallest passes above it are BatchNorm and ReLU over [64, 64, 4·4] (65,536
- * values, 40-60 µs on one thread); those below, the 1×1 projections' columns (50,176 values,
- * ~40 µs), stay whole.
+ * batch 64 (2 threads) the smallest passes at it, BatchNorm's normalization and input gradient
+ * and the block transposes over [64, 64, 16], took 22-37 µs in one call and 16-27 µs split;
+ * the 1×1 projections' im2col and col2im below it (50,176 and 32,768 values) stay whole.
  */
 export const kernelSplitMinimumElements = 1 << 16;
 
@@ -45,7 +45,8 @@ function moduleOn(parallel: KernelParallelism, bytes: Uint8Array): ParallelModul
 /**
  * Runs export `name` of the module `bytes` (the same array at every call: a module set's decoded
  * bytes) over `units` units split into one range per thread when kernel threads run and
- * `elements` reaches {@link kernelSplitMinimumElements}. `fill(part, start, count)` writes the
+ * `elements` reaches `minimumElements` (passes whose one call is cheaper per value than
+ * {@link kernelSplitMinimumElements} assumes pass a larger one, with their figures). `fill(part, start, count)` writes the
  * export's arguments for units [start, start + count) into `part` (whose length it sets; `count`
  * may be 0 for a trailing part). Returns false when it did not split: the caller makes its one call.
  *
@@ -62,8 +63,9 @@ export function splitKernel(
   units: number,
   elements: number,
   fill: (part: number[], start: number, count: number) => void,
+  minimumElements = kernelSplitMinimumElements,
 ): boolean {
-  if (elements < kernelSplitMinimumElements) return false;
+  if (elements < minimumElements) return false;
   const parallel = activeParallelism();
   if (parallel === null) return false;
   const count = Math.min(parallel.threads, units);

@@ -89,13 +89,13 @@ function windowPasses(): Float32Array[] {
   return outputs;
 }
 
-// BatchNorm layouts above the threshold: the ResNet's [64, 16, 196], 37 channels of 201 values
-// over 9 samples (66,933; neither a multiple of 4 nor of the thread count) and 2 channels (fewer
-// than 3 threads) of 6,607.
+// BatchNorm layouts above the thresholds (2^17 for the channel sums): the ResNet's [64, 16, 196],
+// 37 channels of 401 values over 9 samples (133,533; neither a multiple of 4 nor of the thread
+// count) and 2 channels (fewer than 3 threads) of 13,127.
 const layouts: readonly ChannelLayout[] = [
   { batch: 64, channels: 16, inner: 196 },
-  { batch: 9, channels: 37, inner: 201 },
-  { batch: 5, channels: 2, inner: 6607 },
+  { batch: 9, channels: 37, inner: 401 },
+  { batch: 5, channels: 2, inner: 13127 },
 ];
 
 /** BatchNorm's four passes (the sums with and without a center) and ReLU's two; returns their outputs. */
@@ -130,8 +130,8 @@ function normalizationPasses(): (Float32Array | Float64Array)[] {
     expect(batchNormInputGradientResident(x, 3, dy, 1, dx, layout, statistics)).toBe(true);
     outputs.push(sums, squares, y, sumGradient, sumGradientNormalized, dx);
   }
-  // ReLU over the threshold plus 3 (its tail in the last part) and the ResNet's [64, 16, 14, 14].
-  for (const size of [kernelSplitMinimumElements + 3, 64 * 16 * 196]) {
+  // ReLU over its threshold (2^17) plus 3 (the tail in the last part) and the ResNet's [64, 16, 14, 14].
+  for (const size of [(1 << 17) + 3, 64 * 16 * 196]) {
     const x = resident(size + 2, size);
     const y = resident(size, 1);
     expect(reluResident(x, 2, y, size)).toBe(true);
@@ -214,6 +214,8 @@ describe('image passes split across kernel threads', () => {
         throw new Error('fill must not run below the threshold');
       }),
     ).toBe(false);
+    // A pass's own, larger minimum.
+    expect(splitKernel(imageNormKernelBytes(), 'reluF32', 64, size, () => {}, size + 1)).toBe(false);
     // The parts ran: y = ReLU(x) over the 7 · 16 values of the first call (later calls covered fewer).
     for (let index = 0; index < 7 * 16; index++) expect(y[index]).toBe(x[index] > 0 ? x[index] : 0);
     await handle.stop();

@@ -12,9 +12,16 @@ import { splitKernel } from '../kernels/split-kernel.js';
 // ordinary arrays. No call allocates: loops, not subarrays or array literals.
 //
 // With kernel threads, large passes are shared (split-kernel.ts) so that every value is computed
-// as in one call: the elementwise passes in whole samples (n), the sums in whole channels (each
-// channel's sum added up by one thread, sample after sample, as on one thread; never partial
-// sums combined afterwards).
+// as in one call: the elementwise passes in whole samples (n), the channel sums in whole channels
+// (each channel's sum added up by one thread, sample after sample, as on one thread; never
+// partial sums combined afterwards).
+
+/**
+ * The channel sums split only from 2^17 values: on 2 threads at batch 64 the ResNet's
+ * [64, 16, 196] sums took 42-48 µs in one call and 33-36 µs split, but [64, 32, 49] (100,352
+ * values) 23-24 µs and 25-30 µs, [64, 64, 16] 16-18 µs and 21-31 µs.
+ */
+const channelSumsSplitMinimumElements = 1 << 17;
 
 /**
  * Where a BatchNorm pass runs: float32 data laid out [batch, channels, inner] (each array from
@@ -125,6 +132,7 @@ export function channelSumsResident(
       part[7] = start;
       part[8] = start + count;
     },
+    channelSumsSplitMinimumElements,
   );
   if (!split) resident.kernels.channelSumsF32(xAddress, sums, mean, batch, channels, inner, squares, 0, channels);
   unstage(resident, 0, channels, out);
@@ -225,45 +233,20 @@ export function batchNormGradientSumsResident(
   const resident = residentFor(x, dy, dy, 5 * channels);
   if (resident === null) return false;
   const sums = stage(resident, 2, channels, sumGradient);
-  const xAddress = address(resident, x, offset);
-  const dyAddress = address(resident, dy, gradientOffset);
-  const meanAddress = stage(resident, 0, channels, mean);
-  const deviationAddress = stage(resident, 1, channels, inverseDeviation);
-  const { batch, inner } = layout;
-  const split = splitKernel(
-    imageNormKernelBytes(),
-    'batchNormGradientSumsF32',
+  // One call even with kernel threads: split by channels it took longer at every ResNet size
+  // (2 threads, batch 64: [64, 64, 16] 27 → 50-67 µs, [64, 16, 196] 75 → 106-112 µs, [64, 16, 784]
+  // 291 → 293-320 µs), unlike channelSumsResident's one-array sums.
+  resident.kernels.batchNormGradientSumsF32(
+    address(resident, x, offset),
+    address(resident, dy, gradientOffset),
+    stage(resident, 0, channels, mean),
+    stage(resident, 1, channels, inverseDeviation),
+    sums,
+    sums + 8 * channels,
+    layout.batch,
     channels,
-    batch * channels * inner,
-    (part, start, count) => {
-      part.length = 11;
-      part[0] = xAddress;
-      part[1] = dyAddress;
-      part[2] = meanAddress;
-      part[3] = deviationAddress;
-      part[4] = sums;
-      part[5] = sums + 8 * channels;
-      part[6] = batch;
-      part[7] = channels;
-      part[8] = inner;
-      part[9] = start;
-      part[10] = start + count;
-    },
+    layout.inner,
   );
-  if (!split)
-    resident.kernels.batchNormGradientSumsF32(
-      xAddress,
-      dyAddress,
-      meanAddress,
-      deviationAddress,
-      sums,
-      sums + 8 * channels,
-      batch,
-      channels,
-      inner,
-      0,
-      channels,
-    );
   unstage(resident, 2, channels, sumGradient);
   unstage(resident, 3, channels, sumGradientNormalized);
   return true;
