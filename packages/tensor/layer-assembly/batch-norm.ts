@@ -45,12 +45,13 @@
 
 /**
  * sums[c] = Σ_{n,i} x[n, c, i] when `squares` is 0, else Σ_{n,i} (x[n, c, i] − mean[c])²
- * (overwriting `sums`); `mean` is read only for squares.
+ * (overwriting `sums`) for the channels c in [first, end) (0 and `channels` for all: kernel
+ * threads take disjoint ranges, each channel summed in the same order); `mean` is read only for squares.
  */
-export function channelSumsF32(x: usize, sums: usize, mean: usize, batch: i32, channels: i32, inner: i32, squares: i32): void {
-  for (let c = 0; c < channels; c++) store<f64>(sums + (<usize>c << 3), 0);
+export function channelSumsF32(x: usize, sums: usize, mean: usize, batch: i32, channels: i32, inner: i32, squares: i32, first: i32, end: i32): void {
+  for (let c = first; c < end; c++) store<f64>(sums + (<usize>c << 3), 0);
   for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
+    for (let c = first; c < end; c++) {
       const row = x + (<usize>((n * channels + c) * inner) << 2);
       const at = sums + (<usize>c << 3);
       const sum = squares != 0 ? rowSquares(row, inner, load<f64>(mean + (<usize>c << 3))) : rowSum(row, inner, 0);

@@ -63,7 +63,7 @@ function addInto(target: usize, stride: i32, source: usize, count: i32): void {
  * [N, C·kH·kW, P] layout of the im2col op (P = outH·outW), (P, kH·kW·N·P, N·P) for the
  * [C·kH·kW, N·P] layout that makes a convolution one product over the whole batch.
  */
-export function im2colF32(
+function unfold(
   x: usize, cols: usize, batch: i32, channels: i32,
   height: i32, width: i32, kernelHeight: i32, kernelWidth: i32, strideHeight: i32, strideWidth: i32,
   dilationHeight: i32, dilationWidth: i32, padTop: i32, padLeft: i32, outHeight: i32, outWidth: i32,
@@ -99,10 +99,10 @@ export function im2colF32(
 }
 
 /**
- * The adjoint of {@link im2colF32}: x = 0, then every column entry added to the input element
+ * The adjoint of {@link unfold}: x = 0, then every column entry added to the input element
  * it was read from (padding dropped), tap after tap, as window-loops.ts's foldWindows does.
  */
-export function col2imF32(
+function fold(
   cols: usize, x: usize, batch: i32, channels: i32,
   height: i32, width: i32, kernelHeight: i32, kernelWidth: i32, strideHeight: i32, strideWidth: i32,
   dilationHeight: i32, dilationWidth: i32, padTop: i32, padLeft: i32, outHeight: i32, outWidth: i32,
@@ -129,4 +129,30 @@ export function col2imF32(
       }
     }
   }
+}
+
+// The geometry is read from memory (16 int32s at `geometry`: channels, height, width, kernelHeight,
+// kernelWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft,
+// outHeight, outWidth, sampleStride, channelStride, tapStride) so that an export takes four
+// arguments: a kernel thread's run job carries at most 16, and a pass split by whole images
+// (src/ops/window-resident.ts) gives each thread the same geometry with its own x, cols and batch.
+
+/** {@link unfold} over `batch` samples with the geometry at `geometry`. */
+export function im2colF32(x: usize, cols: usize, batch: i32, geometry: usize): void {
+  unfold(
+    x, cols, batch, load<i32>(geometry), load<i32>(geometry, 4), load<i32>(geometry, 8), load<i32>(geometry, 12),
+    load<i32>(geometry, 16), load<i32>(geometry, 20), load<i32>(geometry, 24), load<i32>(geometry, 28),
+    load<i32>(geometry, 32), load<i32>(geometry, 36), load<i32>(geometry, 40), load<i32>(geometry, 44),
+    load<i32>(geometry, 48), load<i32>(geometry, 52), load<i32>(geometry, 56), load<i32>(geometry, 60),
+  );
+}
+
+/** {@link fold} over `batch` samples with the geometry at `geometry` (x zeroed first, its `batch` samples only). */
+export function col2imF32(cols: usize, x: usize, batch: i32, geometry: usize): void {
+  fold(
+    cols, x, batch, load<i32>(geometry), load<i32>(geometry, 4), load<i32>(geometry, 8), load<i32>(geometry, 12),
+    load<i32>(geometry, 16), load<i32>(geometry, 20), load<i32>(geometry, 24), load<i32>(geometry, 28),
+    load<i32>(geometry, 32), load<i32>(geometry, 36), load<i32>(geometry, 40), load<i32>(geometry, 44),
+    load<i32>(geometry, 48), load<i32>(geometry, 52), load<i32>(geometry, 56), load<i32>(geometry, 60),
+  );
 }

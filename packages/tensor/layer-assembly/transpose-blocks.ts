@@ -2,10 +2,13 @@
 // whole blocks of `block` consecutive values at a time (a convolution's [N, F, P] output and
 // gradient against the [F, N·P] layout of its whole-batch products).
 
-/** target[(j·outer + i)·block + p] = source[(i·inner + j)·block + p]; the arrays must not overlap. */
-export function transposeBlocksF32(source: usize, target: usize, outer: i32, inner: i32, block: i32): void {
+/**
+ * target[(j·outer + i)·block + p] = source[(i·inner + j)·block + p] for the outer indices i in
+ * [first, end) (0 and `outer` for all: kernel threads take disjoint ranges); the arrays must not overlap.
+ */
+export function transposeBlocksF32(source: usize, target: usize, outer: i32, inner: i32, block: i32, first: i32, end: i32): void {
   const blockBytes = <usize>block << 2;
-  for (let i = 0; i < outer; i++) {
+  for (let i = first; i < end; i++) {
     for (let j = 0; j < inner; j++) {
       const from = source + <usize>(i * inner + j) * blockBytes;
       const to = target + <usize>(j * outer + i) * blockBytes;

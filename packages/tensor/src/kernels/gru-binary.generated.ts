@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const gruWasmSourceHash = 'c5f3f154f8ddd6fac1f351c51870e1338035b6485f088bfdbd0b3ca0ec8f08dc';
+export const gruWasmSourceHash = '182f70da0981d702a55f5f1ac3498b312cadb5e7e03db365abe507bc6041500b';
 
 /**
  * The GRU cell kernel module (WebAssembly SIMD, importing a shared memory; 3916 bytes), base64.

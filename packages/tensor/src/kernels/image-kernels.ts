@@ -13,51 +13,14 @@ import { KernelModuleSet } from './kernel-module-set.js';
  * imageKernelsOfActiveBackend()?.kernels.reluF32(x, y, n);
  */
 export interface ImageKernelExports {
-  /** im2col over N·C planes into blocks at the given strides; see `layer-assembly/im2col.ts`. */
-  im2colF32(
-    x: number,
-    cols: number,
-    batch: number,
-    channels: number,
-    height: number,
-    width: number,
-    kernelHeight: number,
-    kernelWidth: number,
-    strideHeight: number,
-    strideWidth: number,
-    dilationHeight: number,
-    dilationWidth: number,
-    padTop: number,
-    padLeft: number,
-    outHeight: number,
-    outWidth: number,
-    sampleStride: number,
-    channelStride: number,
-    tapStride: number,
-  ): void;
-  /** col2im (x zeroed, then the columns added in), the same arguments with cols first. */
-  col2imF32(
-    cols: number,
-    x: number,
-    batch: number,
-    channels: number,
-    height: number,
-    width: number,
-    kernelHeight: number,
-    kernelWidth: number,
-    strideHeight: number,
-    strideWidth: number,
-    dilationHeight: number,
-    dilationWidth: number,
-    padTop: number,
-    padLeft: number,
-    outHeight: number,
-    outWidth: number,
-    sampleStride: number,
-    channelStride: number,
-    tapStride: number,
-  ): void;
-  /** Per-channel sums (squares: 0) or sums of squared deviations from `mean` over [N, C, inner]; see `layer-assembly/batch-norm.ts`. */
+  /**
+   * im2col over the N·C planes of `batch` samples into blocks at the given strides, the geometry
+   * read from the 16 int32s at `geometry` ({@link windowGeometryWords}); see `layer-assembly/im2col.ts`.
+   */
+  im2colF32(x: number, cols: number, batch: number, geometry: number): void;
+  /** col2im (x's `batch` samples zeroed, then the columns added in), the same arguments with cols first. */
+  col2imF32(cols: number, x: number, batch: number, geometry: number): void;
+  /** Per-channel sums (squares: 0) or sums of squared deviations from `mean` over [N, C, inner], for channels [first, end); see `layer-assembly/batch-norm.ts`. */
   channelSumsF32(
     x: number,
     sums: number,
@@ -66,6 +29,8 @@ export interface ImageKernelExports {
     channels: number,
     inner: number,
     squares: number,
+    first: number,
+    end: number,
   ): void;
   /** y = (x − mean)·scale + shift per channel, in float64. */
   batchNormNormalizeF32(
@@ -104,15 +69,53 @@ export interface ImageKernelExports {
     channels: number,
     inner: number,
   ): void;
-  /** target[j][i][·] = source[i][j][·] over [outer, inner, block]; see `layer-assembly/transpose-blocks.ts`. */
-  transposeBlocksF32(source: number, target: number, outer: number, inner: number, block: number): void;
+  /** target[j][i][·] = source[i][j][·] over [outer, inner, block], for i in [first, end); see `layer-assembly/transpose-blocks.ts`. */
+  transposeBlocksF32(
+    source: number,
+    target: number,
+    outer: number,
+    inner: number,
+    block: number,
+    first: number,
+    end: number,
+  ): void;
   /** y = x·[x > 0] + 0, NaN kept. */
   reluF32(x: number, y: number, n: number): void;
   /** dx = dy·[x > 0] + 0. */
   reluBackwardF32(x: number, dy: number, dx: number, n: number): void;
 }
 
+/**
+ * The int32 words of a window geometry block, as `im2colF32` and `col2imF32` read them: channels,
+ * height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight,
+ * dilationWidth, padTop, padLeft, outHeight, outWidth, sampleStride, channelStride, tapStride
+ * (the last three in elements of the columns). A block in memory, not arguments, because a kernel
+ * thread's run job carries at most 16 arguments.
+ *
+ * @example
+ * resident.geometry?.set([16, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 14, 14, 196, 9 * 64 * 196, 64 * 196]);
+ */
+export const windowGeometryWords = 16;
+
 const imageModules = new KernelModuleSet<ImageKernelExports>([imageWasmBase64, imageNormWasmBase64]);
+
+/**
+ * The bytes of the image module (convolution lowering: im2col, col2im, block transposes),
+ * decoded once, which kernel threads instantiate through `ParallelKernels.register` to share a
+ * large pass (`split-kernel.ts`).
+ *
+ * @example
+ * splitKernel(imageKernelBytes(), 'im2colF32', batch, elements, fill);
+ */
+export const imageKernelBytes = (): Uint8Array<ArrayBuffer> => imageModules.bytes(0);
+
+/**
+ * The bytes of the image normalization module (BatchNorm and ReLU), decoded once; as {@link imageKernelBytes}.
+ *
+ * @example
+ * splitKernel(imageNormKernelBytes(), 'reluF32', groups, size, fill);
+ */
+export const imageNormKernelBytes = (): Uint8Array<ArrayBuffer> => imageModules.bytes(1);
 
 /**
  * The image layer kernels running on `memory` (the shared WebAssembly memory of the matmul
@@ -139,8 +142,12 @@ export interface ResidentImageKernels {
   readonly memory: KernelMemory;
   /** `count` float64 arrays of `length` doubles each, resident, one after the other (their byte addresses are `addressOf(staging)` + 8·length·index); null when the memory is full. */
   staging(length: number, count: number): Float64Array | null;
+  /** A resident block of {@link windowGeometryWords} int32s for im2col's and col2im's geometry (at its `byteOffset`); null when the memory was full. */
+  readonly geometry: Int32Array | null;
 }
 
+/** The allocation behind each `geometry` view, kept as long as the view's owner. */
+const geometryBlocks = new WeakMap<ResidentImageKernels, Float32Array>();
 /** The staging of each backend's kernels, made once. */
 const withStaging = new WeakMap<object, ResidentImageKernels>();
 
@@ -157,8 +164,12 @@ export function imageKernelsOfActiveBackend(): ResidentImageKernels | null {
   if (resident === null) return null;
   let found = withStaging.get(resident);
   if (found === undefined) {
-    found = { ...resident, staging: stagingOf(resident.memory) };
+    const block = resident.memory.allocateFloat32(windowGeometryWords);
+    const geometry = block === null ? null : new Int32Array(block.buffer, block.byteOffset, windowGeometryWords);
+    found = { ...resident, staging: stagingOf(resident.memory), geometry };
     withStaging.set(resident, found);
+    // The block is freed when its Float32Array is collected (the Int32Array view does not hold it).
+    if (block !== null) geometryBlocks.set(found, block);
   }
   return found;
 }

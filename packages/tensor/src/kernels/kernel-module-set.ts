@@ -33,9 +33,19 @@ export class KernelModuleSet<Exports> {
   private compiled: readonly WebAssembly.Module[] | null | undefined;
   private readonly instances = new WeakMap<WebAssembly.Memory, Exports | null>();
   private readonly byBackend = new WeakMap<object, { kernels: Exports; memory: KernelMemory } | null>();
+  private readonly decoded: Uint8Array<ArrayBuffer>[] = [];
 
   /** @param base64 each module's bytes, base64 (the `*.generated.ts` constants) */
   constructor(private readonly base64: readonly string[]) {}
+
+  /**
+   * The bytes of module `index` (in the constructor's order), decoded once: the same array at
+   * every call, which kernel threads instantiate through `ParallelKernels.register` to share a
+   * large pass (`split-kernel.ts`).
+   */
+  bytes(index: number): Uint8Array<ArrayBuffer> {
+    return (this.decoded[index] ??= decodeModule(this.base64[index]));
+  }
 
   /** The compiled modules, or null where one does not validate. */
   modules(): readonly WebAssembly.Module[] | null {

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const layerWasmSourceHash = 'e6a7be7a33a1fa76da6a73fb48e6a0a2dfed37594c29a938c25f9b2051d5ffd6';
+export const layerWasmSourceHash = '1292d92043ef663b59e07573570b74e30c71f127b0a4bb6977d542f193da59bd';
 
 /**
  * The layer kernel module (WebAssembly SIMD, importing a shared memory; 3947 bytes), base64.

@@ -1,6 +1,6 @@
 import { layerWasmBase64 } from './layer-binary.generated.js';
 import type { KernelMemory } from './kernel-memory.js';
-import { decodeModule, KernelModuleSet } from './kernel-module-set.js';
+import { KernelModuleSet } from './kernel-module-set.js';
 
 /**
  * The exports of the layer kernel module (`layer-assembly/index.ts`), instantiated on the
@@ -55,8 +55,6 @@ export interface LayerKernelExports {
 }
 
 const layerModules = new KernelModuleSet<LayerKernelExports>([layerWasmBase64]);
-/** The module's bytes, decoded once for kernel threads. */
-let decoded: Uint8Array<ArrayBuffer> | undefined;
 
 /**
  * The bytes of the layer kernel module (decoded once), which kernel threads instantiate through
@@ -66,8 +64,7 @@ let decoded: Uint8Array<ArrayBuffer> | undefined;
  * const module = parallel.register(layerKernelBytes());
  */
 export function layerKernelBytes(): Uint8Array<ArrayBuffer> {
-  decoded ??= decodeModule(layerWasmBase64);
-  return decoded;
+  return layerModules.bytes(0);
 }
 
 /**

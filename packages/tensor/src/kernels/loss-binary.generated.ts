@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const lossWasmSourceHash = 'aa66b44b20b15ab4a8e1a428954c37ee16ca8bb11869eaf12a4aeb79cc8eae3b';
+export const lossWasmSourceHash = '2786f50f5224970656b56c1694b06d491815c79eae5a60d6470d6790a9428e50';
 
 /**
  * The loss kernel module (WebAssembly SIMD, importing a shared memory; 1421 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const recurrentWasmSourceHash = 'ec5b858c093b7f27a70093d4b8fa27e21846242bba22dd8fc381f3cbe5229cf7';
+export const recurrentWasmSourceHash = '7e4daae879e2819ee454a0836032f2ab3b2451e3ce7137453d8dac31de172b1f';
 
 /**
  * The recurrent cell kernel module (WebAssembly SIMD, importing a shared memory; 3894 bytes), base64.

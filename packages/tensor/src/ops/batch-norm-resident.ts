@@ -1,10 +1,27 @@
 import { AnnetError } from '../errors.js';
-import { imageKernelsOfActiveBackend, type ResidentImageKernels } from '../kernels/image-kernels.js';
+import {
+  imageKernelsOfActiveBackend,
+  imageNormKernelBytes,
+  type ResidentImageKernels,
+} from '../kernels/image-kernels.js';
+import { splitKernel } from '../kernels/split-kernel.js';
 
 // BatchNorm's passes over float32 [batch, channels, inner] data in WebAssembly SIMD, for arrays
 // resident in the active kernels' shared memory. Per-channel statistics are plain Float64Arrays,
 // copied into and out of a resident staging area (a few hundred doubles), so the callers keep
 // ordinary arrays. No call allocates: loops, not subarrays or array literals.
+//
+// With kernel threads, large passes are shared (split-kernel.ts) so that every value is computed
+// as in one call: the elementwise passes in whole samples (n), the channel sums in whole channels
+// (each channel's sum added up by one thread, sample after sample, as on one thread; never
+// partial sums combined afterwards).
+
+/**
+ * The channel sums split only from 2^17 values: on 2 threads at batch 64 the ResNet's
+ * [64, 16, 196] sums took 42-48 µs in one call and 33-36 µs split, but [64, 32, 49] (100,352
+ * values) 23-24 µs and 25-30 µs, [64, 64, 16] 16-18 µs and 21-31 µs.
+ */
+const channelSumsSplitMinimumElements = 1 << 17;
 
 /**
  * Where a BatchNorm pass runs: float32 data laid out [batch, channels, inner] (each array from
@@ -95,15 +112,29 @@ export function channelSumsResident(
   if (resident === null) return false;
   const sums = stage(resident, 0, channels, out);
   const mean = center === undefined ? sums : stage(resident, 1, channels, center);
-  resident.kernels.channelSumsF32(
-    address(resident, x, offset),
-    sums,
-    mean,
-    layout.batch,
+  const xAddress = address(resident, x, offset);
+  const { batch, inner } = layout;
+  const squares = center === undefined ? 0 : 1;
+  const split = splitKernel(
+    imageNormKernelBytes(),
+    'channelSumsF32',
     channels,
-    layout.inner,
-    center === undefined ? 0 : 1,
+    batch * channels * inner,
+    (part, start, count) => {
+      part.length = 9;
+      part[0] = xAddress;
+      part[1] = sums;
+      part[2] = mean;
+      part[3] = batch;
+      part[4] = channels;
+      part[5] = inner;
+      part[6] = squares;
+      part[7] = start;
+      part[8] = start + count;
+    },
+    channelSumsSplitMinimumElements,
   );
+  if (!split) resident.kernels.channelSumsF32(xAddress, sums, mean, batch, channels, inner, squares, 0, channels);
   unstage(resident, 0, channels, out);
   return true;
 }
@@ -134,16 +165,41 @@ export function batchNormNormalizeResident(
   const { channels } = layout;
   const resident = residentFor(x, y, y, 5 * channels);
   if (resident === null) return false;
-  resident.kernels.batchNormNormalizeF32(
-    address(resident, x, offset),
-    address(resident, y, 0),
-    stage(resident, 0, channels, mean),
-    stage(resident, 1, channels, scale),
-    stage(resident, 2, channels, shift),
-    layout.batch,
-    channels,
-    layout.inner,
+  const xAddress = address(resident, x, offset);
+  const yAddress = address(resident, y, 0);
+  const meanAddress = stage(resident, 0, channels, mean);
+  const scaleAddress = stage(resident, 1, channels, scale);
+  const shiftAddress = stage(resident, 2, channels, shift);
+  const { batch, inner } = layout;
+  const sampleBytes = 4 * channels * inner;
+  const split = splitKernel(
+    imageNormKernelBytes(),
+    'batchNormNormalizeF32',
+    batch,
+    batch * channels * inner,
+    (part, start, count) => {
+      part.length = 8;
+      part[0] = xAddress + start * sampleBytes;
+      part[1] = yAddress + start * sampleBytes;
+      part[2] = meanAddress;
+      part[3] = scaleAddress;
+      part[4] = shiftAddress;
+      part[5] = count;
+      part[6] = channels;
+      part[7] = inner;
+    },
   );
+  if (!split)
+    resident.kernels.batchNormNormalizeF32(
+      xAddress,
+      yAddress,
+      meanAddress,
+      scaleAddress,
+      shiftAddress,
+      batch,
+      channels,
+      inner,
+    );
   return true;
 }
 
@@ -177,6 +233,9 @@ export function batchNormGradientSumsResident(
   const resident = residentFor(x, dy, dy, 5 * channels);
   if (resident === null) return false;
   const sums = stage(resident, 2, channels, sumGradient);
+  // One call even with kernel threads: split by channels it took longer at every ResNet size
+  // (2 threads, batch 64: [64, 64, 16] 27 → 50-67 µs, [64, 16, 196] 75 → 106-112 µs, [64, 16, 784]
+  // 291 → 293-320 µs), unlike channelSumsResident's one-array sums.
   resident.kernels.batchNormGradientSumsF32(
     address(resident, x, offset),
     address(resident, dy, gradientOffset),
@@ -223,19 +282,48 @@ export function batchNormInputGradientResident(
   const { channels } = layout;
   const resident = residentFor(x, dy, dx, 5 * channels);
   if (resident === null) return false;
-  resident.kernels.batchNormInputGradientF32(
-    address(resident, x, offset),
-    address(resident, dy, gradientOffset),
-    address(resident, dx, 0),
-    stage(resident, 0, channels, mean),
-    stage(resident, 1, channels, inverseDeviation),
-    stage(resident, 2, channels, factor),
-    stage(resident, 3, channels, meanGradient),
-    stage(resident, 4, channels, meanGradientNormalized),
-    layout.batch,
-    channels,
-    layout.inner,
+  const xAddress = address(resident, x, offset);
+  const dyAddress = address(resident, dy, gradientOffset);
+  const dxAddress = address(resident, dx, 0);
+  const statistic = stage(resident, 0, channels, mean); // then the other four, `channels` doubles apart
+  stage(resident, 1, channels, inverseDeviation);
+  stage(resident, 2, channels, factor);
+  stage(resident, 3, channels, meanGradient);
+  stage(resident, 4, channels, meanGradientNormalized);
+  const { batch, inner } = layout;
+  const sampleBytes = 4 * channels * inner;
+  const split = splitKernel(
+    imageNormKernelBytes(),
+    'batchNormInputGradientF32',
+    batch,
+    batch * channels * inner,
+    (part, start, count) => {
+      part.length = 11;
+      part[0] = xAddress + start * sampleBytes;
+      part[1] = dyAddress + start * sampleBytes;
+      part[2] = dxAddress + start * sampleBytes;
+      for (let slot = 0; slot < 5; slot++) part[3 + slot] = statistic + 8 * slot * channels;
+      part[8] = count;
+      part[9] = channels;
+      part[10] = inner;
+    },
   );
+  if (!split) {
+    const step = 8 * channels;
+    resident.kernels.batchNormInputGradientF32(
+      xAddress,
+      dyAddress,
+      dxAddress,
+      statistic,
+      statistic + step,
+      statistic + 2 * step,
+      statistic + 3 * step,
+      statistic + 4 * step,
+      batch,
+      channels,
+      inner,
+    );
+  }
   return true;
 }
 

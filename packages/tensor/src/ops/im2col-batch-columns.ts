@@ -1,5 +1,6 @@
 import { AnnetError, formatShape } from '../errors.js';
-import { imageKernelsOfActiveBackend } from '../kernels/image-kernels.js';
+import { imageKernelBytes, imageKernelsOfActiveBackend } from '../kernels/image-kernels.js';
+import { splitKernel } from '../kernels/split-kernel.js';
 import type { Tensor } from '../tensor.js';
 import type { Im2colOptions } from './conv-geometry.js';
 import { cachedPlan } from './im2col.js';
@@ -110,6 +111,18 @@ export function transposeBlocksResident(
   const bytes = 4 * source.size;
   if (fromAddress < toAddress + bytes && toAddress < fromAddress + bytes)
     throw new AnnetError('INVALID_ARGUMENT', operation, 'source and target overlap; expected separate arrays');
-  resident.kernels.transposeBlocksF32(fromAddress, toAddress, outer, inner, block);
+  // Large transposes are shared by the kernel threads in ranges of the outer index (each block
+  // is copied by one thread: the same bits as one call).
+  const split = splitKernel(imageKernelBytes(), 'transposeBlocksF32', outer, source.size, (part, start, count) => {
+    part.length = 7;
+    part[0] = fromAddress;
+    part[1] = toAddress;
+    part[2] = outer;
+    part[3] = inner;
+    part[4] = block;
+    part[5] = start;
+    part[6] = start + count;
+  });
+  if (!split) resident.kernels.transposeBlocksF32(fromAddress, toAddress, outer, inner, block, 0, outer);
   return true;
 }

@@ -1,4 +1,5 @@
-import { imageKernelsOfActiveBackend } from '../kernels/image-kernels.js';
+import { imageKernelBytes, imageKernelsOfActiveBackend } from '../kernels/image-kernels.js';
+import { splitKernel } from '../kernels/split-kernel.js';
 import type { TypedArray } from '../dtype.js';
 import type { ConvGeometry } from './conv-geometry.js';
 
@@ -26,8 +27,8 @@ export function windowsResident(
 ): boolean {
   if (!(x instanceof Float32Array) || !(cols instanceof Float32Array)) return false;
   const resident = imageKernelsOfActiveBackend();
-  if (resident === null) return false;
-  const { kernels, memory } = resident;
+  if (resident === null || resident.geometry === null) return false;
+  const { kernels, memory, geometry } = resident;
   if (!memory.owns(x) || !memory.owns(cols)) return false;
   const image = memory.addressOf(x) + 4 * xOffset;
   const columns = memory.addressOf(cols) + 4 * colsOffset;
@@ -38,28 +39,59 @@ export function windowsResident(
   const sampleStride = batchLayout ? positions : g.channels * taps * positions;
   const channelStride = batchLayout ? taps * g.batch * positions : taps * positions;
   const tapStride = batchLayout ? g.batch * positions : positions;
-  // im2col reads the image and writes the columns; col2im takes the same arguments with the two swapped.
+  writeGeometry(geometry, g, sampleStride, channelStride, tapStride);
+  const geometryAddress = geometry.byteOffset;
+  // im2col reads the image and writes the columns; col2im takes the same arguments with the two
+  // swapped. Large passes are shared by the kernel threads in whole samples: each sample's planes
+  // are read and written by one thread only (col2im zeroes and sums into its own samples), so the
+  // bits are those of one call.
   const unfold = direction === 'unfold';
-  (unfold ? kernels.im2colF32 : kernels.col2imF32)(
-    unfold ? image : columns,
-    unfold ? columns : image,
+  const imageSize = g.channels * g.height * g.width;
+  const split = splitKernel(
+    imageKernelBytes(),
+    unfold ? 'im2colF32' : 'col2imF32',
     g.batch,
-    g.channels,
-    g.height,
-    g.width,
-    g.kernelHeight,
-    g.kernelWidth,
-    g.strideHeight,
-    g.strideWidth,
-    g.dilationHeight,
-    g.dilationWidth,
-    g.padTop,
-    g.padLeft,
-    g.outHeight,
-    g.outWidth,
-    sampleStride,
-    channelStride,
-    tapStride,
+    g.batch * g.channels * taps * positions,
+    (part, start, count) => {
+      part.length = 4;
+      part[0] = unfold ? image + 4 * start * imageSize : columns + 4 * start * sampleStride;
+      part[1] = unfold ? columns + 4 * start * sampleStride : image + 4 * start * imageSize;
+      part[2] = count;
+      part[3] = geometryAddress;
+    },
   );
+  if (!split)
+    (unfold ? kernels.im2colF32 : kernels.col2imF32)(
+      unfold ? image : columns,
+      unfold ? columns : image,
+      g.batch,
+      geometryAddress,
+    );
   return true;
+}
+
+/** The geometry words `im2colF32` and `col2imF32` read (see `windowGeometryWords` in image-kernels.ts). */
+function writeGeometry(
+  geometry: Int32Array,
+  g: ConvGeometry,
+  sampleStride: number,
+  channelStride: number,
+  tapStride: number,
+): void {
+  geometry[0] = g.channels;
+  geometry[1] = g.height;
+  geometry[2] = g.width;
+  geometry[3] = g.kernelHeight;
+  geometry[4] = g.kernelWidth;
+  geometry[5] = g.strideHeight;
+  geometry[6] = g.strideWidth;
+  geometry[7] = g.dilationHeight;
+  geometry[8] = g.dilationWidth;
+  geometry[9] = g.padTop;
+  geometry[10] = g.padLeft;
+  geometry[11] = g.outHeight;
+  geometry[12] = g.outWidth;
+  geometry[13] = sampleStride;
+  geometry[14] = channelStride;
+  geometry[15] = tapStride;
 }
