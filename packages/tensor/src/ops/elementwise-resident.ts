@@ -96,6 +96,36 @@ export function columnSumsResident(x: Float32Array, out: Float32Array, rows: num
 const reluSplitMinimumElements = 1 << 17;
 
 /**
+ * Runs ReLU's forward (arrays `first`, `second`; `third` −1) or backward (x, dy, dx) pass over
+ * `size` values at those byte addresses shared by the kernel threads in 16-element groups, when
+ * they run and the pass is large enough (bit-identical: split-kernel.ts); false when the caller
+ * should make its one call.
+ */
+function splitInGroups(
+  name: 'reluF32' | 'reluBackwardF32',
+  first: number,
+  second: number,
+  third: number,
+  size: number,
+): boolean {
+  const arrays = third < 0 ? 2 : 3;
+  return splitKernel(
+    imageNormKernelBytes(),
+    name,
+    Math.ceil(size / 16),
+    size,
+    (part, start, count) => {
+      part.length = arrays + 1;
+      part[0] = first + 64 * start;
+      part[1] = second + 64 * start;
+      if (arrays === 3) part[2] = third + 64 * start;
+      part[arrays] = Math.max(0, Math.min(16 * count, size - 16 * start));
+    },
+    reluSplitMinimumElements,
+  );
+}
+
+/**
  * y[i] = ReLU(x[xOffset + i]) for i < size, as the ReLU layer's loop: x·[x > 0] + 0 (so −0 and
  * −∞ give +0) with NaN kept; in WebAssembly SIMD when both arrays are resident in the active
  * kernels' shared memory (then returns true), else does nothing and returns false.
@@ -121,21 +151,7 @@ export function reluResident(x: Float32Array, xOffset: number, y: Float32Array, 
   if (resident === null || !resident.memory.owns(x) || !resident.memory.owns(y)) return false;
   const xAddress = resident.memory.addressOf(x) + 4 * xOffset;
   const yAddress = resident.memory.addressOf(y);
-  // Large passes are shared by the kernel threads in 16-element groups (bit-identical: split-kernel.ts).
-  const split = splitKernel(
-    imageNormKernelBytes(),
-    'reluF32',
-    Math.ceil(size / 16),
-    size,
-    (part, start, count) => {
-      part.length = 3;
-      part[0] = xAddress + 64 * start;
-      part[1] = yAddress + 64 * start;
-      part[2] = Math.max(0, Math.min(16 * count, size - 16 * start));
-    },
-    reluSplitMinimumElements,
-  );
-  if (!split) resident.kernels.reluF32(xAddress, yAddress, size);
+  if (!splitInGroups('reluF32', xAddress, yAddress, -1, size)) resident.kernels.reluF32(xAddress, yAddress, size);
   return true;
 }
 
@@ -178,20 +194,7 @@ export function reluBackwardResident(
   const xAddress = memory.addressOf(x) + 4 * xOffset;
   const dyAddress = memory.addressOf(dy) + 4 * dyOffset;
   const dxAddress = memory.addressOf(dx);
-  const split = splitKernel(
-    imageNormKernelBytes(),
-    'reluBackwardF32',
-    Math.ceil(size / 16),
-    size,
-    (part, start, count) => {
-      part.length = 4;
-      part[0] = xAddress + 64 * start;
-      part[1] = dyAddress + 64 * start;
-      part[2] = dxAddress + 64 * start;
-      part[3] = Math.max(0, Math.min(16 * count, size - 16 * start));
-    },
-    reluSplitMinimumElements,
-  );
-  if (!split) resident.kernels.reluBackwardF32(xAddress, dyAddress, dxAddress, size);
+  if (!splitInGroups('reluBackwardF32', xAddress, dyAddress, dxAddress, size))
+    resident.kernels.reluBackwardF32(xAddress, dyAddress, dxAddress, size);
   return true;
 }
