@@ -1,4 +1,5 @@
 import type { LayerConfig } from '@annet/layer-api';
+import { maxPool2x2Resident } from '@annet/tensor';
 import type { FloatData } from '../buffers.js';
 import type { PairOption, WindowGeometry } from './geometry.js';
 import { isFull2x2, maxPool2x2 } from './max-pool-2x2.js';
@@ -23,9 +24,26 @@ export class MaxPool2D extends Pool2D {
     return new MaxPool2D(config.poolSize as PairOption, config as Pool2DOptions);
   }
 
-  /** The input position that won each window of the last forward, one per output element. */
+  /** The int32 view of the {@link MaxPool2D.winners} block, remade only when the block changes. */
+  private winnerView: Int32Array | undefined;
+
+  /**
+   * The input position that won each window of the last forward, one per output element: an int32
+   * view of a workspace buffer, so that it lives in the kernels' memory when they have one (the
+   * WebAssembly pooling writes it in place) and the workspace keeps the block alive.
+   */
   private winners(planes: number, geometry: WindowGeometry): Int32Array {
-    return this.workspace.scratch('winners', 'int32', planes * geometry.outputHeight * geometry.outputWidth);
+    const length = planes * geometry.outputHeight * geometry.outputWidth;
+    const block = this.workspace.buffer('winners', 'float32', [length]).data as Float32Array;
+    const view = this.winnerView;
+    if (
+      view === undefined ||
+      view.buffer !== block.buffer ||
+      view.byteOffset !== block.byteOffset ||
+      view.length !== length
+    )
+      this.winnerView = new Int32Array(block.buffer, block.byteOffset, length);
+    return this.winnerView!;
   }
 
   protected pool(
@@ -39,6 +57,14 @@ export class MaxPool2D extends Pool2D {
   ): void {
     const winners = this.winners(planes, geometry);
     if (isFull2x2(geometry, height, width)) {
+      const { outputHeight, outputWidth } = geometry;
+      // In WebAssembly SIMD when the arrays are in the kernels' memory (the same numbers, tested).
+      if (
+        input instanceof Float32Array &&
+        output instanceof Float32Array &&
+        maxPool2x2Resident(input, inputOffset, output, winners, planes, height, width, outputHeight, outputWidth)
+      )
+        return;
       maxPool2x2(
         input,
         inputOffset,

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const gruWasmSourceHash = '182f70da0981d702a55f5f1ac3498b312cadb5e7e03db365abe507bc6041500b';
+export const gruWasmSourceHash = 'c514b16d59d376e3241ba5b555dc9c0a9fd5a2a1bbbd953692269b6c630aba37';
 
 /**
  * The GRU cell kernel module (WebAssembly SIMD, importing a shared memory; 3916 bytes), base64.

@@ -14,6 +14,7 @@ describeEmbeddedModules(
     'channelSumsF32',
     'col2imF32',
     'im2colF32',
+    'maxPool2x2F32',
     'reluBackwardF32',
     'reluF32',
     'transposeBlocksF32',

@@ -81,6 +81,18 @@ export interface ImageKernelExports {
   ): void;
   /** y = x·[x > 0] + 0, NaN kept. */
   reluF32(x: number, y: number, n: number): void;
+  /** 2x2 max pooling with stride 2 of planes [first, end), with each window's winning position; see `layer-assembly/max-pool.ts`. */
+  maxPool2x2F32(
+    input: number,
+    output: number,
+    winners: number,
+    first: number,
+    end: number,
+    height: number,
+    width: number,
+    outHeight: number,
+    outWidth: number,
+  ): void;
   /** dx = dy·[x > 0] + 0. */
   reluBackwardF32(x: number, dy: number, dx: number, n: number): void;
 }

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageNormWasmSourceHash = 'c0e7cbbb87f5c4594987445332a7ac4a16832601961cf2536d172370753a98e3';
+export const imageNormWasmSourceHash = 'e5fac91b354ee69086a360c78ec7a299796494efc03ce8c96e1be00001957cab';
 
 /**
  * The image normalization kernel module (WebAssembly SIMD, importing a shared memory; 2415 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const layerWasmSourceHash = '1292d92043ef663b59e07573570b74e30c71f127b0a4bb6977d542f193da59bd';
+export const layerWasmSourceHash = 'dce114ee64cf592e566fb9477c198cc191979960d3dede1ffa043deadfed2b11';
 
 /**
  * The layer kernel module (WebAssembly SIMD, importing a shared memory; 3947 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const lossWasmSourceHash = '2786f50f5224970656b56c1694b06d491815c79eae5a60d6470d6790a9428e50';
+export const lossWasmSourceHash = '0b0ab6064b3c23562acd23babda525c1e3456b79447c31c9359a54d027d6157e';
 
 /**
  * The loss kernel module (WebAssembly SIMD, importing a shared memory; 1421 bytes), base64.

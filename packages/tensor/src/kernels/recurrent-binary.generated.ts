@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const recurrentWasmSourceHash = '7e4daae879e2819ee454a0836032f2ab3b2451e3ce7137453d8dac31de172b1f';
+export const recurrentWasmSourceHash = '2f6a4bab96a34e7e690be6b5401740dcb01052d4db6d9bd4fcf346ec7e82f856';
 
 /**
  * The recurrent cell kernel module (WebAssembly SIMD, importing a shared memory; 3894 bytes), base64.

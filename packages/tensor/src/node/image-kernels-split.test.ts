@@ -11,6 +11,7 @@ import {
   type ChannelLayout,
 } from '../ops/batch-norm-resident.js';
 import { reluBackwardResident, reluResident } from '../ops/elementwise-resident.js';
+import { maxPool2x2Resident } from '../ops/max-pool-resident.js';
 import { cachedPlan } from '../ops/im2col.js';
 import {
   col2imBatchColumnsResident,
@@ -57,7 +58,7 @@ const convolutions: readonly (readonly [readonly number[], Im2colOptions])[] = [
   [[2, 16, 30, 30], { kernelSize: [3, 2], padding: [1, 0, 2, 1], dilation: [1, 2] }],
 ];
 
-/** im2col and col2im in both column layouts, and the block transposes; returns their outputs. */
+/** im2col and col2im in both column layouts, the block transposes and 2x2 max pooling; returns their outputs. */
 function windowPasses(): Float32Array[] {
   const outputs: Float32Array[] = [];
   for (const [shape, options] of convolutions) {
@@ -85,6 +86,32 @@ function windowPasses(): Float32Array[] {
       true,
     );
     outputs.push(target.data as Float32Array);
+  }
+  // 2x2 max pooling of the ResNet's stem output [64, 16, 28, 28], and 37 planes of 45 × 47 (odd
+  // sizes: the last row and column are left out; 78,255 values, 3 threads take 13, 13 and 11 planes).
+  for (const [planes, height, width] of [
+    [64 * 16, 28, 28],
+    [37, 45, 47],
+  ]) {
+    const outHeight = height >> 1;
+    const outWidth = width >> 1;
+    const output = resident(planes * outHeight * outWidth, 8);
+    const winners = resident(output.length, 9);
+    const winnerIndices = new Int32Array(winners.buffer, winners.byteOffset, winners.length);
+    expect(
+      maxPool2x2Resident(
+        resident(planes * height * width + 1, planes),
+        1,
+        output,
+        winnerIndices,
+        planes,
+        height,
+        width,
+        outHeight,
+        outWidth,
+      ),
+    ).toBe(true);
+    outputs.push(output, winners);
   }
   return outputs;
 }
@@ -148,7 +175,7 @@ describe('image passes split across kernel threads', () => {
     await handle?.stop();
   });
 
-  it('give bit-identical im2col, col2im, block transposes, BatchNorm and ReLU results on 2 and 3 threads to one thread', async () => {
+  it('give bit-identical im2col, col2im, block transposes, max pooling, BatchNorm and ReLU results on 2 and 3 threads to one thread', async () => {
     const single = [...windowPasses(), ...normalizationPasses()].map(bits);
     for (const threads of [2, 3]) {
       handle = await startKernelThreads({ threads });

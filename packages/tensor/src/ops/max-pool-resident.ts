@@ -1,0 +1,75 @@
+import { AnnetError } from '../errors.js';
+import { imageKernelBytes, imageKernelsOfActiveBackend } from '../kernels/image-kernels.js';
+import { splitKernel } from '../kernels/split-kernel.js';
+
+/**
+ * Max pooling over full 2x2 windows with stride 2 of `planes` NCHW planes of height × width
+ * floats from `input[inputOffset]`, in WebAssembly SIMD: `output` gets the planes' outHeight ×
+ * outWidth maxima (from index 0) and `winners` each window's winning position, counted from
+ * `inputOffset`. The same numbers as the layers package's TypeScript loop: row-major order with a
+ * strict `>` (the first maximum wins a tie), NaN compared as −∞ (never winning; a window of NaNs
+ * gives −∞ at its first position). Needs 2·outHeight ≤ height and 2·outWidth ≤ width.
+ *
+ * Runs only when the active kernels are WebAssembly on a shared memory and the three arrays are
+ * resident there (`winners` an Int32Array over resident memory); then returns true. Otherwise
+ * does nothing and returns false. With kernel threads running, a large pass is shared in whole
+ * planes (each window computed by one thread: the same bits).
+ *
+ * @example
+ * if (!maxPool2x2Resident(x, 0, y, winners, 8 * 16, 28, 28, 14, 14)) maxPool2x2(x, 0, y, winners, 8 * 16, 28, 28, 14, 14);
+ */
+export function maxPool2x2Resident(
+  input: Float32Array,
+  inputOffset: number,
+  output: Float32Array,
+  winners: Int32Array,
+  planes: number,
+  height: number,
+  width: number,
+  outHeight: number,
+  outWidth: number,
+): boolean {
+  const sizes = [inputOffset, planes, height, width, outHeight, outWidth];
+  if (
+    !sizes.every((size) => Number.isSafeInteger(size) && size >= 0) ||
+    2 * outHeight > height ||
+    2 * outWidth > width ||
+    input.length < inputOffset + planes * height * width ||
+    output.length < planes * outHeight * outWidth ||
+    winners.length < planes * outHeight * outWidth
+  )
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'maxPool2x2Resident',
+      `${planes} planes of ${height}x${width} from offset ${inputOffset} pooled to ${outHeight}x${outWidth} do not fit input of ${input.length}, output of ${output.length} and winners of ${winners.length} elements (expected 2·outHeight ≤ height, 2·outWidth ≤ width)`,
+    );
+  const resident = imageKernelsOfActiveBackend();
+  if (resident === null) return false;
+  const { kernels, memory } = resident;
+  // owns() tests the array's buffer, which an Int32Array over the memory shares.
+  if (!memory.owns(input) || !memory.owns(output) || !memory.owns(winners as unknown as Float32Array)) return false;
+  const inputAddress = memory.addressOf(input) + 4 * inputOffset;
+  const outputAddress = memory.addressOf(output);
+  const winnersAddress = winners.byteOffset;
+  const split = splitKernel(
+    imageKernelBytes(),
+    'maxPool2x2F32',
+    planes,
+    planes * height * width,
+    (part, start, count) => {
+      part.length = 9;
+      part[0] = inputAddress;
+      part[1] = outputAddress;
+      part[2] = winnersAddress;
+      part[3] = start;
+      part[4] = start + count;
+      part[5] = height;
+      part[6] = width;
+      part[7] = outHeight;
+      part[8] = outWidth;
+    },
+  );
+  if (!split)
+    kernels.maxPool2x2F32(inputAddress, outputAddress, winnersAddress, 0, planes, height, width, outHeight, outWidth);
+  return true;
+}
