@@ -5,4 +5,4 @@
 // made one module of these and image-norm-index.ts fit, ran im2col at half the speed).
 export { col2imF32, im2colF32 } from './im2col';
 export { transposeBlocksF32 } from './transpose-blocks';
-export { maxPool2x2F32 } from './max-pool';
+export { maxPool2x2F32, maxUnpool2x2F32 } from './max-pool';

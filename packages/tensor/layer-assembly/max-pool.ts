@@ -65,3 +65,60 @@ export function maxPool2x2F32(input: usize, output: usize, winners: usize, first
     }
   }
 }
+
+/**
+ * The gradient of {@link maxPool2x2F32} for planes [first, end): every element of those planes
+ * of `inputGradient` is written, the window's output gradient at its winner (plus 0, so a −0
+ * lands as +0, as 0 + dy does) and +0 everywhere else, including an odd last row or column that
+ * no window covers. So no zero fill is needed first, and each element is written once.
+ */
+export function maxUnpool2x2F32(outputGradient: usize, winners: usize, inputGradient: usize, first: i32, end: i32, height: i32, width: i32, outHeight: i32, outWidth: i32): void {
+  const quads = outWidth & ~3;
+  const lanes = i32x4(0, 2, 4, 6);
+  const one = i32x4.splat(1);
+  const down = i32x4.splat(width);
+  const zero = f32x4.splat(0);
+  let out = <usize>(first * outHeight * outWidth) << 2;
+  for (let plane = first; plane < end; plane++) {
+    const planeStart = plane * height * width;
+    for (let row = 0; row < outHeight; row++) {
+      const top = planeStart + 2 * row * width;
+      const upper = inputGradient + (<usize>top << 2);
+      const lower = upper + (<usize>width << 2);
+      let column = 0;
+      for (; column < quads; column += 4, out += 16) {
+        const gradient = f32x4.add(v128.load(outputGradient + out), zero);
+        const winner = v128.load(winners + out);
+        const left = i32x4.add(i32x4.splat(top + 2 * column), lanes);
+        const below = i32x4.add(left, down);
+        const topLeft = v128.and(gradient, i32x4.eq(winner, left));
+        const topRight = v128.and(gradient, i32x4.eq(winner, i32x4.add(left, one)));
+        const bottomLeft = v128.and(gradient, i32x4.eq(winner, below));
+        const bottomRight = v128.and(gradient, i32x4.eq(winner, i32x4.add(below, one)));
+        const at = <usize>(2 * column) << 2;
+        v128.store(upper + at, v128.shuffle<f32>(topLeft, topRight, 0, 4, 1, 5));
+        v128.store(upper + at, v128.shuffle<f32>(topLeft, topRight, 2, 6, 3, 7), 16);
+        v128.store(lower + at, v128.shuffle<f32>(bottomLeft, bottomRight, 0, 4, 1, 5));
+        v128.store(lower + at, v128.shuffle<f32>(bottomLeft, bottomRight, 2, 6, 3, 7), 16);
+      }
+      for (; column < outWidth; column++, out += 4) {
+        const gradient = load<f32>(outputGradient + out) + 0;
+        const winner = load<i32>(winners + out);
+        const position = top + 2 * column;
+        const at = <usize>(2 * column) << 2;
+        store<f32>(upper + at, winner == position ? gradient : 0);
+        store<f32>(upper + at, winner == position + 1 ? gradient : 0, 4);
+        store<f32>(lower + at, winner == position + width ? gradient : 0);
+        store<f32>(lower + at, winner == position + width + 1 ? gradient : 0, 4);
+      }
+      // An odd last column lies in no window.
+      for (let x = 2 * outWidth; x < width; x++) {
+        store<f32>(upper + (<usize>x << 2), 0);
+        store<f32>(lower + (<usize>x << 2), 0);
+      }
+    }
+    // Nor does an odd last row (or every row past the windows).
+    const rest = inputGradient + (<usize>(planeStart + 2 * outHeight * width) << 2);
+    for (let index = 0; index < (height - 2 * outHeight) * width; index++) store<f32>(rest + (<usize>index << 2), 0);
+  }
+}

@@ -69,7 +69,7 @@ export {
   reluBackwardResident,
   reluResident,
 } from './ops/elementwise-resident.js';
-export { maxPool2x2Resident } from './ops/max-pool-resident.js';
+export { maxPool2x2Resident, maxUnpool2x2Resident } from './ops/max-pool-resident.js';
 export {
   col2imBatchColumnsResident,
   im2colBatchColumnsResident,

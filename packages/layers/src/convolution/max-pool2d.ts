@@ -1,5 +1,5 @@
 import type { LayerConfig } from '@annet/layer-api';
-import { maxPool2x2Resident } from '@annet/tensor';
+import { maxPool2x2Resident, maxUnpool2x2Resident } from '@annet/tensor';
 import type { FloatData } from '../buffers.js';
 import type { PairOption, WindowGeometry } from './geometry.js';
 import { isFull2x2, maxPool2x2 } from './max-pool-2x2.js';
@@ -102,6 +102,34 @@ export class MaxPool2D extends Pool2D {
         }
       }
     }
+  }
+
+  /** A full-2x2 pass whose arrays are in the kernels' memory writes the whole gradient in WebAssembly (no zero fill first). */
+  protected override writeInputGradient(
+    outputGradient: FloatData,
+    gradientOffset: number,
+    inputGradient: FloatData,
+    planes: number,
+    height: number,
+    width: number,
+    geometry: WindowGeometry,
+  ): boolean {
+    return (
+      isFull2x2(geometry, height, width) &&
+      outputGradient instanceof Float32Array &&
+      inputGradient instanceof Float32Array &&
+      maxUnpool2x2Resident(
+        outputGradient,
+        gradientOffset,
+        this.winners(planes, geometry),
+        inputGradient,
+        planes,
+        height,
+        width,
+        geometry.outputHeight,
+        geometry.outputWidth,
+      )
+    );
   }
 
   protected unpool(

@@ -92,18 +92,13 @@ export abstract class Pool2D extends BaseLayer {
     const gradient = contiguousInput(outputGradient);
     const inputGradient = this.workspace.buffer('inputGradient', x.dtype as 'float32' | 'float64', x.shape);
     const dx = floatData(inputGradient);
+    const planes = x.shape[0] * x.shape[1];
+    const geometry = this.geometry as WindowGeometry;
+    const dy = floatData(gradient);
+    if (this.writeInputGradient(dy, gradient.offset, dx, planes, x.shape[2], x.shape[3], geometry))
+      return inputGradient;
     dx.fill(0);
-    this.unpool(
-      floatData(x),
-      x.offset,
-      floatData(gradient),
-      gradient.offset,
-      dx,
-      x.shape[0] * x.shape[1],
-      x.shape[2],
-      x.shape[3],
-      this.geometry as WindowGeometry,
-    );
+    this.unpool(floatData(x), x.offset, dy, gradient.offset, dx, planes, x.shape[2], x.shape[3], geometry);
     return inputGradient;
   }
 
@@ -132,6 +127,23 @@ export abstract class Pool2D extends BaseLayer {
     width: number,
     geometry: WindowGeometry,
   ): void;
+
+  /**
+   * Writes all of `inputGradient` itself when the subclass has a pass for this case that needs no
+   * zero fill first (then returns true); by default returns false and the caller zeroes the
+   * gradient and calls {@link Pool2D.unpool}.
+   */
+  protected writeInputGradient(
+    _outputGradient: FloatData,
+    _gradientOffset: number,
+    _inputGradient: FloatData,
+    _planes: number,
+    _height: number,
+    _width: number,
+    _geometry: WindowGeometry,
+  ): boolean {
+    return false;
+  }
 
   /** Adds every output gradient into `inputGradient` (zeroed by the caller). */
   protected abstract unpool(

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const gruWasmSourceHash = 'c514b16d59d376e3241ba5b555dc9c0a9fd5a2a1bbbd953692269b6c630aba37';
+export const gruWasmSourceHash = 'bb123e07e640bfd322b626dd213f48c0d1ace1a9fe8ab70c3ef3ba12ae420f33';
 
 /**
  * The GRU cell kernel module (WebAssembly SIMD, importing a shared memory; 3916 bytes), base64.

@@ -15,6 +15,7 @@ describeEmbeddedModules(
     'col2imF32',
     'im2colF32',
     'maxPool2x2F32',
+    'maxUnpool2x2F32',
     'reluBackwardF32',
     'reluF32',
     'transposeBlocksF32',

@@ -95,6 +95,18 @@ export interface ImageKernelExports {
   ): void;
   /** dx = dy·[x > 0] + 0. */
   reluBackwardF32(x: number, dy: number, dx: number, n: number): void;
+  /** The gradient of `maxPool2x2F32`: writes every element of planes [first, end) of the input gradient; see `layer-assembly/max-pool.ts`. */
+  maxUnpool2x2F32(
+    outputGradient: number,
+    winners: number,
+    inputGradient: number,
+    first: number,
+    end: number,
+    height: number,
+    width: number,
+    outHeight: number,
+    outWidth: number,
+  ): void;
 }
 
 /**

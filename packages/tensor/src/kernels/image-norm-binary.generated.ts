@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageNormWasmSourceHash = 'e5fac91b354ee69086a360c78ec7a299796494efc03ce8c96e1be00001957cab';
+export const imageNormWasmSourceHash = 'e5dd8d348c7b72811129941f79ba3aba2ade63a225bb1644e3391568c2b15f9a';
 
 /**
  * The image normalization kernel module (WebAssembly SIMD, importing a shared memory; 2415 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const layerWasmSourceHash = 'dce114ee64cf592e566fb9477c198cc191979960d3dede1ffa043deadfed2b11';
+export const layerWasmSourceHash = '8c481d45750d8cb530b6de44b56c1bf3a516a07aa83074b187103195a57257fa';
 
 /**
  * The layer kernel module (WebAssembly SIMD, importing a shared memory; 3947 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const lossWasmSourceHash = '0b0ab6064b3c23562acd23babda525c1e3456b79447c31c9359a54d027d6157e';
+export const lossWasmSourceHash = '01fa42bc3d8ab55b31756efb089b5c737f49a7e1089e5cacb567b21a16cf493f';
 
 /**
  * The loss kernel module (WebAssembly SIMD, importing a shared memory; 1421 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const recurrentWasmSourceHash = '2f6a4bab96a34e7e690be6b5401740dcb01052d4db6d9bd4fcf346ec7e82f856';
+export const recurrentWasmSourceHash = '3c9917e67b290394facabecac6695e7bf5bbdeca7561ad3cb34bdf803cdbda3f';
 
 /**
  * The recurrent cell kernel module (WebAssembly SIMD, importing a shared memory; 3894 bytes), base64.

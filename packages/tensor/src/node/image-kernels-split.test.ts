@@ -11,7 +11,7 @@ import {
   type ChannelLayout,
 } from '../ops/batch-norm-resident.js';
 import { reluBackwardResident, reluResident } from '../ops/elementwise-resident.js';
-import { maxPool2x2Resident } from '../ops/max-pool-resident.js';
+import { maxPool2x2Resident, maxUnpool2x2Resident } from '../ops/max-pool-resident.js';
 import { cachedPlan } from '../ops/im2col.js';
 import {
   col2imBatchColumnsResident,
@@ -87,8 +87,9 @@ function windowPasses(): Float32Array[] {
     );
     outputs.push(target.data as Float32Array);
   }
-  // 2x2 max pooling of the ResNet's stem output [64, 16, 28, 28], and 37 planes of 45 × 47 (odd
-  // sizes: the last row and column are left out; 78,255 values, 3 threads take 13, 13 and 11 planes).
+  // 2x2 max pooling and its gradient over the ResNet's stem output [64, 16, 28, 28], and 37
+  // planes of 45 × 47 (odd sizes: the last row and column are in no window; 78,255 values,
+  // 3 threads take 13, 13 and 11 planes).
   for (const [planes, height, width] of [
     [64 * 16, 28, 28],
     [37, 45, 47],
@@ -111,7 +112,21 @@ function windowPasses(): Float32Array[] {
         outWidth,
       ),
     ).toBe(true);
-    outputs.push(output, winners);
+    const inputGradient = resident(planes * height * width, 10);
+    expect(
+      maxUnpool2x2Resident(
+        resident(output.length + 2, 11),
+        2,
+        winnerIndices,
+        inputGradient,
+        planes,
+        height,
+        width,
+        outHeight,
+        outWidth,
+      ),
+    ).toBe(true);
+    outputs.push(output, winners, inputGradient);
   }
   return outputs;
 }

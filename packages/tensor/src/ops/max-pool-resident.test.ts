@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AnnetError } from '../errors.js';
 import { residentZeros } from '../resident.js';
-import { maxPool2x2Resident } from './max-pool-resident.js';
+import { maxPool2x2Resident, maxUnpool2x2Resident } from './max-pool-resident.js';
 
 /** A resident Int32Array of `length` (a view of a resident float32 block, kept alive by `keep`). */
 function residentIndices(length: number, keep: Float32Array[]): Int32Array {
@@ -89,6 +89,60 @@ describe('maxPool2x2Resident', () => {
     );
   });
 
+  it('routes each output gradient to its winner and writes +0 everywhere else, as zeroing then adding does, bit for bit', () => {
+    // Gradients with ±0 (a −0 lands as +0, since 0 + (−0) = +0), on any shape, odd last rows and columns included.
+    const gradientValue = fc.oneof(fc.constantFrom(0, -0, 1, -2.5), fc.float({ min: -100, max: 100, noNaN: true }));
+    const case_ = fc
+      .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 9 }), fc.integer({ min: 2, max: 21 }))
+      .chain(([planes, height, width]) => {
+        const outputs = planes * (height >> 1) * (width >> 1);
+        return fc.record({
+          planes: fc.constant(planes),
+          height: fc.constant(height),
+          width: fc.constant(width),
+          offset: fc.integer({ min: 0, max: 3 }),
+          values: fc.array(value, { minLength: planes * height * width, maxLength: planes * height * width }),
+          gradients: fc.array(gradientValue, { minLength: outputs, maxLength: outputs }),
+        });
+      });
+    fc.assert(
+      fc.property(case_, ({ planes, height, width, offset, values, gradients }) => {
+        const outHeight = height >> 1;
+        const outWidth = width >> 1;
+        const keep: Float32Array[] = [];
+        const input = residentZeros([values.length]).data as Float32Array;
+        input.set(values);
+        const output = residentZeros([gradients.length]).data as Float32Array;
+        const winners = residentIndices(gradients.length, keep);
+        expect(maxPool2x2Resident(input, 0, output, winners, planes, height, width, outHeight, outWidth)).toBe(true);
+        const outputGradient = residentZeros([offset + gradients.length]).data as Float32Array;
+        outputGradient.set(gradients, offset);
+        // Filled with 7s first: every element must be written.
+        const inputGradient = residentZeros([values.length]).data as Float32Array;
+        inputGradient.fill(7);
+        expect(
+          maxUnpool2x2Resident(
+            outputGradient,
+            offset,
+            winners,
+            inputGradient,
+            planes,
+            height,
+            width,
+            outHeight,
+            outWidth,
+          ),
+        ).toBe(true);
+        const expected = new Float32Array(values.length);
+        for (let out = 0; out < gradients.length; out++) expected[winners[out]] += outputGradient[offset + out];
+        expect(
+          Array.from(new Uint32Array(inputGradient.buffer, inputGradient.byteOffset, inputGradient.length)),
+        ).toEqual(Array.from(new Uint32Array(expected.buffer)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('pools a hand-checked plane: a tie, a −0 after a +0, a NaN and an all-NaN window', () => {
     // Plane 2 x 8 (four windows): [1, 3 | 0, -0 | NaN, 2 | NaN, NaN] over [3, 1 | -0, 0 | 1, NaN | NaN, NaN].
     // Window 0: 3 at position 1 (row 0) ties 3 at 8 (row 1): the first wins. Window 1: +0 first, all zeros tie: position 2.
@@ -107,6 +161,10 @@ describe('maxPool2x2Resident', () => {
   it('returns false for arrays outside the kernels’ memory and names what does not fit', () => {
     const keep: Float32Array[] = [];
     const winners = residentIndices(4, keep);
+    expect(maxUnpool2x2Resident(new Float32Array(4), 0, winners, new Float32Array(16), 1, 2, 8, 1, 4)).toBe(false);
+    expect(() => maxUnpool2x2Resident(new Float32Array(3), 0, winners, new Float32Array(16), 1, 2, 8, 1, 4)).toThrow(
+      /maxUnpool2x2Resident: 1 planes of 2x8 pooled to 1x4 do not fit an output gradient of 3/,
+    );
     expect(maxPool2x2Resident(new Float32Array(16), 0, new Float32Array(4), winners, 1, 2, 8, 1, 4)).toBe(false);
     expect(() => maxPool2x2Resident(new Float32Array(15), 0, new Float32Array(4), winners, 1, 2, 8, 1, 4)).toThrow(
       AnnetError,

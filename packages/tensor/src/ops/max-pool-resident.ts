@@ -73,3 +73,83 @@ export function maxPool2x2Resident(
     kernels.maxPool2x2F32(inputAddress, outputAddress, winnersAddress, 0, planes, height, width, outHeight, outWidth);
   return true;
 }
+
+/**
+ * The gradient of {@link maxPool2x2Resident}: writes all of `inputGradient` (from index 0, the
+ * planes' height × width values), each window's output gradient (from
+ * `outputGradient[gradientOffset]`) at the position `winners` recorded and +0 everywhere else, as
+ * zeroing the gradient and then adding each output gradient at its winner does (a −0 gradient
+ * lands as +0). Every element is written once, so the caller does not zero it first.
+ *
+ * Runs only when the active kernels are WebAssembly on a shared memory and the three arrays are
+ * resident there; then returns true. Otherwise does nothing and returns false. Shared in whole
+ * planes by the kernel threads when they run.
+ *
+ * @example
+ * if (!maxUnpool2x2Resident(dy, 0, winners, dx, 8 * 16, 28, 28, 14, 14)) { dx.fill(0); for (let o = 0; o < dy.length; o++) dx[winners[o]] += dy[o]; }
+ */
+export function maxUnpool2x2Resident(
+  outputGradient: Float32Array,
+  gradientOffset: number,
+  winners: Int32Array,
+  inputGradient: Float32Array,
+  planes: number,
+  height: number,
+  width: number,
+  outHeight: number,
+  outWidth: number,
+): boolean {
+  const sizes = [gradientOffset, planes, height, width, outHeight, outWidth];
+  if (
+    !sizes.every((size) => Number.isSafeInteger(size) && size >= 0) ||
+    2 * outHeight > height ||
+    2 * outWidth > width ||
+    outputGradient.length < gradientOffset + planes * outHeight * outWidth ||
+    winners.length < planes * outHeight * outWidth ||
+    inputGradient.length < planes * height * width
+  )
+    throw new AnnetError(
+      'INVALID_ARGUMENT',
+      'maxUnpool2x2Resident',
+      `${planes} planes of ${height}x${width} pooled to ${outHeight}x${outWidth} do not fit an output gradient of ${outputGradient.length} from offset ${gradientOffset}, winners of ${winners.length} and an input gradient of ${inputGradient.length} elements (expected 2·outHeight ≤ height, 2·outWidth ≤ width)`,
+    );
+  const resident = imageKernelsOfActiveBackend();
+  if (resident === null) return false;
+  const { kernels, memory } = resident;
+  if (!memory.owns(outputGradient) || !memory.owns(inputGradient) || !memory.owns(winners as unknown as Float32Array))
+    return false;
+  const gradientAddress = memory.addressOf(outputGradient) + 4 * gradientOffset;
+  const inputGradientAddress = memory.addressOf(inputGradient);
+  const winnersAddress = winners.byteOffset;
+  const split = splitKernel(
+    imageKernelBytes(),
+    'maxUnpool2x2F32',
+    planes,
+    planes * height * width,
+    (part, start, count) => {
+      part.length = 9;
+      part[0] = gradientAddress;
+      part[1] = winnersAddress;
+      part[2] = inputGradientAddress;
+      part[3] = start;
+      part[4] = start + count;
+      part[5] = height;
+      part[6] = width;
+      part[7] = outHeight;
+      part[8] = outWidth;
+    },
+  );
+  if (!split)
+    kernels.maxUnpool2x2F32(
+      gradientAddress,
+      winnersAddress,
+      inputGradientAddress,
+      0,
+      planes,
+      height,
+      width,
+      outHeight,
+      outWidth,
+    );
+  return true;
+}
