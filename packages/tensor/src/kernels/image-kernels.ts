@@ -4,6 +4,26 @@ import type { KernelMemory } from './kernel-memory.js';
 import { KernelModuleSet } from './kernel-module-set.js';
 
 /**
+ * A pooling pass over planes [first, end) of height × width planes pooled to outHeight × outWidth,
+ * on three arrays at byte addresses `a`, `b`, `c` (what each is, the export says).
+ *
+ * @example
+ * const pass: PlaneRangeKernel = kernels.maxPool2x2F32;
+ * pass(input, output, winners, 0, planes, 28, 28, 14, 14);
+ */
+export type PlaneRangeKernel = (
+  a: number,
+  b: number,
+  c: number,
+  first: number,
+  end: number,
+  height: number,
+  width: number,
+  outHeight: number,
+  outWidth: number,
+) => void;
+
+/**
  * The exports of the two image layer kernel modules (`layer-assembly/image-index.ts`, convolution
  * lowering, and `layer-assembly/image-norm-index.ts`, BatchNorm and ReLU): the passes of
  * convolutional networks around their matmuls, on the kernel module's shared memory. Pointers
@@ -81,32 +101,12 @@ export interface ImageKernelExports {
   ): void;
   /** y = x·[x > 0] + 0, NaN kept. */
   reluF32(x: number, y: number, n: number): void;
-  /** 2x2 max pooling with stride 2 of planes [first, end), with each window's winning position; see `layer-assembly/max-pool.ts`. */
-  maxPool2x2F32(
-    input: number,
-    output: number,
-    winners: number,
-    first: number,
-    end: number,
-    height: number,
-    width: number,
-    outHeight: number,
-    outWidth: number,
-  ): void;
+  /** 2x2 max pooling with stride 2 of planes [first, end) (input, output, winners), with each window's winning position; see `layer-assembly/max-pool.ts`. */
+  maxPool2x2F32: PlaneRangeKernel;
   /** dx = dy·[x > 0] + 0. */
   reluBackwardF32(x: number, dy: number, dx: number, n: number): void;
-  /** The gradient of `maxPool2x2F32`: writes every element of planes [first, end) of the input gradient; see `layer-assembly/max-pool.ts`. */
-  maxUnpool2x2F32(
-    outputGradient: number,
-    winners: number,
-    inputGradient: number,
-    first: number,
-    end: number,
-    height: number,
-    width: number,
-    outHeight: number,
-    outWidth: number,
-  ): void;
+  /** The gradient of `maxPool2x2F32` (output gradient, winners, input gradient): writes every element of planes [first, end) of the input gradient; see `layer-assembly/max-pool.ts`. */
+  maxUnpool2x2F32: PlaneRangeKernel;
 }
 
 /**

@@ -43,35 +43,18 @@ export function maxPool2x2Resident(
       'maxPool2x2Resident',
       `${planes} planes of ${height}x${width} from offset ${inputOffset} pooled to ${outHeight}x${outWidth} do not fit input of ${input.length}, output of ${output.length} and winners of ${winners.length} elements (expected 2·outHeight ≤ height, 2·outWidth ≤ width)`,
     );
-  const resident = imageKernelsOfActiveBackend();
-  if (resident === null) return false;
-  const { kernels, memory } = resident;
-  // owns() tests the array's buffer, which an Int32Array over the memory shares.
-  if (!memory.owns(input) || !memory.owns(output) || !memory.owns(winners as unknown as Float32Array)) return false;
-  const inputAddress = memory.addressOf(input) + 4 * inputOffset;
-  const outputAddress = memory.addressOf(output);
-  const winnersAddress = winners.byteOffset;
-  const split = splitKernel(
-    imageKernelBytes(),
+  return runOverPlanes(
     'maxPool2x2F32',
+    input,
+    inputOffset,
+    output,
+    winners,
     planes,
-    planes * height * width,
-    (part, start, count) => {
-      part.length = 9;
-      part[0] = inputAddress;
-      part[1] = outputAddress;
-      part[2] = winnersAddress;
-      part[3] = start;
-      part[4] = start + count;
-      part[5] = height;
-      part[6] = width;
-      part[7] = outHeight;
-      part[8] = outWidth;
-    },
+    height,
+    width,
+    outHeight,
+    outWidth,
   );
-  if (!split)
-    kernels.maxPool2x2F32(inputAddress, outputAddress, winnersAddress, 0, planes, height, width, outHeight, outWidth);
-  return true;
 }
 
 /**
@@ -113,43 +96,57 @@ export function maxUnpool2x2Resident(
       'maxUnpool2x2Resident',
       `${planes} planes of ${height}x${width} pooled to ${outHeight}x${outWidth} do not fit an output gradient of ${outputGradient.length} from offset ${gradientOffset}, winners of ${winners.length} and an input gradient of ${inputGradient.length} elements (expected 2·outHeight ≤ height, 2·outWidth ≤ width)`,
     );
+  return runOverPlanes(
+    'maxUnpool2x2F32',
+    outputGradient,
+    gradientOffset,
+    winners,
+    inputGradient,
+    planes,
+    height,
+    width,
+    outHeight,
+    outWidth,
+  );
+}
+
+/**
+ * Runs `name` on the three arrays (the first from `firstOffset`) when all are in the active
+ * kernels' memory, over all `planes`, shared in whole planes by the kernel threads when they run
+ * and the pass is large enough; false when it cannot run there.
+ */
+function runOverPlanes(
+  name: 'maxPool2x2F32' | 'maxUnpool2x2F32',
+  first: Float32Array,
+  firstOffset: number,
+  second: Float32Array | Int32Array,
+  third: Float32Array | Int32Array,
+  planes: number,
+  height: number,
+  width: number,
+  outHeight: number,
+  outWidth: number,
+): boolean {
   const resident = imageKernelsOfActiveBackend();
   if (resident === null) return false;
   const { kernels, memory } = resident;
-  if (!memory.owns(outputGradient) || !memory.owns(inputGradient) || !memory.owns(winners as unknown as Float32Array))
-    return false;
-  const gradientAddress = memory.addressOf(outputGradient) + 4 * gradientOffset;
-  const inputGradientAddress = memory.addressOf(inputGradient);
-  const winnersAddress = winners.byteOffset;
-  const split = splitKernel(
-    imageKernelBytes(),
-    'maxUnpool2x2F32',
-    planes,
-    planes * height * width,
-    (part, start, count) => {
-      part.length = 9;
-      part[0] = gradientAddress;
-      part[1] = winnersAddress;
-      part[2] = inputGradientAddress;
-      part[3] = start;
-      part[4] = start + count;
-      part[5] = height;
-      part[6] = width;
-      part[7] = outHeight;
-      part[8] = outWidth;
-    },
-  );
-  if (!split)
-    kernels.maxUnpool2x2F32(
-      gradientAddress,
-      winnersAddress,
-      inputGradientAddress,
-      0,
-      planes,
-      height,
-      width,
-      outHeight,
-      outWidth,
-    );
+  // owns() tests the array's buffer, which an Int32Array over the memory shares.
+  if (!memory.owns(first) || !memory.owns(second as Float32Array) || !memory.owns(third as Float32Array)) return false;
+  const firstAddress = memory.addressOf(first) + 4 * firstOffset;
+  const secondAddress = second.byteOffset;
+  const thirdAddress = third.byteOffset;
+  const split = splitKernel(imageKernelBytes(), name, planes, planes * height * width, (part, start, count) => {
+    part.length = 9;
+    part[0] = firstAddress;
+    part[1] = secondAddress;
+    part[2] = thirdAddress;
+    part[3] = start;
+    part[4] = start + count;
+    part[5] = height;
+    part[6] = width;
+    part[7] = outHeight;
+    part[8] = outWidth;
+  });
+  if (!split) kernels[name](firstAddress, secondAddress, thirdAddress, 0, planes, height, width, outHeight, outWidth);
   return true;
 }
