@@ -172,5 +172,17 @@ describe('maxPool2x2Resident', () => {
     expect(() => maxPool2x2Resident(new Float32Array(16), 0, new Float32Array(4), winners, 1, 2, 8, 2, 4)).toThrow(
       /maxPool2x2Resident: 1 planes of 2x8 from offset 0 pooled to 2x4 do not fit/,
     );
+    // Windows wider than the plane (2·5 > 8), a negative offset and a fractional plane count are
+    // refused by both passes before any array is looked at.
+    const wideWinners = residentIndices(8, keep);
+    expect(() =>
+      maxUnpool2x2Resident(new Float32Array(8), 0, wideWinners, new Float32Array(16), 1, 2, 8, 1, 5),
+    ).toThrow(/maxUnpool2x2Resident: 1 planes of 2x8 pooled to 1x5/);
+    expect(() => maxUnpool2x2Resident(new Float32Array(4), -1, winners, new Float32Array(16), 1, 2, 8, 1, 4)).toThrow(
+      AnnetError,
+    );
+    expect(() => maxPool2x2Resident(new Float32Array(16), 0, new Float32Array(4), winners, 0.5, 2, 8, 1, 4)).toThrow(
+      /maxPool2x2Resident: 0.5 planes/,
+    );
   });
 });

@@ -29,11 +29,8 @@ export function maxPool2x2Resident(
   outHeight: number,
   outWidth: number,
 ): boolean {
-  const sizes = [inputOffset, planes, height, width, outHeight, outWidth];
   if (
-    !sizes.every((size) => Number.isSafeInteger(size) && size >= 0) ||
-    2 * outHeight > height ||
-    2 * outWidth > width ||
+    !windowsFit(inputOffset, planes, height, width, outHeight, outWidth) ||
     input.length < inputOffset + planes * height * width ||
     output.length < planes * outHeight * outWidth ||
     winners.length < planes * outHeight * outWidth
@@ -82,11 +79,8 @@ export function maxUnpool2x2Resident(
   outHeight: number,
   outWidth: number,
 ): boolean {
-  const sizes = [gradientOffset, planes, height, width, outHeight, outWidth];
   if (
-    !sizes.every((size) => Number.isSafeInteger(size) && size >= 0) ||
-    2 * outHeight > height ||
-    2 * outWidth > width ||
+    !windowsFit(gradientOffset, planes, height, width, outHeight, outWidth) ||
     outputGradient.length < gradientOffset + planes * outHeight * outWidth ||
     winners.length < planes * outHeight * outWidth ||
     inputGradient.length < planes * height * width
@@ -107,6 +101,24 @@ export function maxUnpool2x2Resident(
     width,
     outHeight,
     outWidth,
+  );
+}
+
+/**
+ * Whether the offset and sizes are whole numbers ≥ 0 and outHeight × outWidth full 2x2 windows
+ * with stride 2 fit in a height × width plane (the array lengths are each pass's own check).
+ */
+function windowsFit(
+  offset: number,
+  planes: number,
+  height: number,
+  width: number,
+  outHeight: number,
+  outWidth: number,
+): boolean {
+  const sizes = [offset, planes, height, width, outHeight, outWidth];
+  return (
+    sizes.every((size) => Number.isSafeInteger(size) && size >= 0) && 2 * outHeight <= height && 2 * outWidth <= width
   );
 }
 
