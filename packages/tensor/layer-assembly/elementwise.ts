@@ -27,7 +27,9 @@ export function multiplyF32(a: usize, b: usize, out: usize, n: i32): void {
 }
 
 /**
- * out[j] = Σ_r x[r·columns + j] over `rows` rows, for `columns` a multiple of 4 and at least 8:
+ * out[j] = Σ_r x[r·stride + j] over `rows` rows, for `columns` (≤ `stride`) a multiple of 4 and
+ * at least 8 (a column range of a wider matrix when `stride` > `columns`, which is how the kernel
+ * threads share one pass: each sums its own columns with the same code, so the same bits):
  * every column summed in float64, row after row (the same order as a plain loop), rounded once
  * to float32. Eight columns at a time (half a 64-byte line of each row, in four f64x2
  * accumulators) walking down the rows; when `columns` is not a multiple of 8 the last block
@@ -36,8 +38,8 @@ export function multiplyF32(a: usize, b: usize, out: usize, n: i32): void {
  * 85 µs eight at a time, 69 µs sixteen at a time (which does not fit the module's 4 KiB), 470 µs
  * for the TypeScript loop.
  */
-export function columnSumsF32(x: usize, out: usize, rows: i32, columns: i32): void {
-  const rowBytes = <usize>columns << 2;
+export function columnSumsF32(x: usize, out: usize, rows: i32, columns: i32, stride: i32): void {
+  const rowBytes = <usize>stride << 2;
   for (let j = 0; j < columns; j += 8) {
     if (j + 8 > columns) j = columns - 8;
     let s0 = f64x2.splat(0);

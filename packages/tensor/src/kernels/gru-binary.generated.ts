@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const gruWasmSourceHash = 'bb123e07e640bfd322b626dd213f48c0d1ace1a9fe8ab70c3ef3ba12ae420f33';
+export const gruWasmSourceHash = '1bc659135d5d1a2076135430e90e8b3a6056d95cbccaa0db288183a421cd4e0d';
 
 /**
  * The GRU cell kernel module (WebAssembly SIMD, importing a shared memory; 3916 bytes), base64.

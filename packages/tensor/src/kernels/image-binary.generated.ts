@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageWasmSourceHash = 'c5407d07901082870738128a13f9ed201b6b87e40e1a27aea61e9cb10971c380';
+export const imageWasmSourceHash = '97bbaaeea1de6f587e049a38355d20808b011f7815e91cb7bf3a8f4ec1b63592';
 
 /**
  * The image layer kernel module (WebAssembly SIMD, importing a shared memory; 3783 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const imageNormWasmSourceHash = 'e5dd8d348c7b72811129941f79ba3aba2ade63a225bb1644e3391568c2b15f9a';
+export const imageNormWasmSourceHash = 'af36d61a59b96b6dcb76ef4f921c6558dcc9899b9a930037c149426d3f4b3e51';
 
 /**
  * The image normalization kernel module (WebAssembly SIMD, importing a shared memory; 2415 bytes), base64.

@@ -40,8 +40,8 @@ export interface LayerKernelExports {
   addF32(a: number, b: number, out: number, n: number): void;
   /** out = a · b over n float32 values. */
   multiplyF32(a: number, b: number, out: number, n: number): void;
-  /** out[j] = Σ_rows x[row, j] in float64, for `columns` a multiple of 4 and at least 8. */
-  columnSumsF32(x: number, out: number, rows: number, columns: number): void;
+  /** out[j] = Σ_rows x[row·stride + j] in float64, for `columns` (≤ stride) a multiple of 4 and at least 8. */
+  columnSumsF32(x: number, out: number, rows: number, columns: number, stride: number): void;
   /** Its backward, in place over `gradient`. */
   maskedSoftmaxBackwardF32(
     probabilities: number,

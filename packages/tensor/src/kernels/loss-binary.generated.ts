@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const lossWasmSourceHash = '01fa42bc3d8ab55b31756efb089b5c737f49a7e1089e5cacb567b21a16cf493f';
+export const lossWasmSourceHash = 'bd1d05c9a9e2ab2974227607de8b5e26e62fff6915a523d3f1186ae435657fc3';
 
 /**
  * The loss kernel module (WebAssembly SIMD, importing a shared memory; 1421 bytes), base64.

@@ -6,7 +6,7 @@
  * @example
  * // `node scripts/build-layer-wasm.mjs --check` recomputes it and fails when layer-assembly/ changed without a rebuild
  */
-export const recurrentWasmSourceHash = '3c9917e67b290394facabecac6695e7bf5bbdeca7561ad3cb34bdf803cdbda3f';
+export const recurrentWasmSourceHash = 'b7bc77481130bbf1f9ecc4f40cec3682f5c463b583cd18b36206aa756378302e';
 
 /**
  * The recurrent cell kernel module (WebAssembly SIMD, importing a shared memory; 3894 bytes), base64.

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { activeKernels } from '../kernels/kernel-selection.js';
 import { layerSplitMinimumElements } from '../kernels/layer-kernels-split.js';
 import type { WasmKernels } from '../kernels/wasm-kernels.js';
+import { addResident, columnSumsResident, multiplyResident } from '../ops/elementwise-resident.js';
 import { geluTanhResident } from '../ops/gelu-tanh.js';
 import { layerNormResident } from '../ops/layer-norm-resident.js';
 import { maskedSoftmaxBackwardResident, maskedSoftmaxResident } from '../ops/masked-softmax-resident.js';
@@ -46,7 +47,47 @@ function passes(): Float32Array[] {
     expect(maskedSoftmaxBackwardResident(scores, gradient, rows, queries, keys, causal, 0.17)).toBe(true);
     outputs.push(scores, gradient);
   }
+  // The elementwise add and product, over the GPT's residual [768, 128] and MLP [768, 512] and a size not a multiple of 16, in place too.
+  for (const size of [768 * 128, 768 * 512, 100_003]) {
+    const a = resident(size, size + 7);
+    const b = resident(size, size + 8);
+    const sum = resident(size, 9);
+    const product = resident(size, 10);
+    expect(addResident(a, b, sum, size)).toBe(true);
+    expect(multiplyResident(a, b, product, size)).toBe(true);
+    expect(addResident(a, b, a, size)).toBe(true);
+    outputs.push(sum, product, a);
+  }
+  // Column sums (bias gradients) in ranges of 16-column blocks: the GPT's widths, one that is not
+  // a multiple of 16 (its last 4 columns go to the last range) and one of only 2 blocks.
+  for (const [rows, columns] of [
+    [768, 128],
+    [768, 512],
+    [2000, 52],
+    [4096, 32],
+  ] as const) {
+    const sums = resident(columns, 11);
+    expect(columnSumsResident(resident(rows * columns, rows + columns), sums, rows, columns)).toBe(true);
+    outputs.push(sums);
+  }
   return outputs;
+}
+
+/** The export names `body` ran on the kernel threads (ParallelKernels.run), to check the passes really split. */
+function splitExports(body: () => void): Set<string> {
+  const parallel = kernels.parallel!;
+  const run = parallel.run;
+  const names = new Set<string>();
+  parallel.run = (module, name, parts) => {
+    names.add(name);
+    run.call(parallel, module, name, parts);
+  };
+  try {
+    body();
+  } finally {
+    parallel.run = run;
+  }
+  return names;
 }
 
 describe('layer passes split across kernel threads', () => {
@@ -55,13 +96,23 @@ describe('layer passes split across kernel threads', () => {
     await handle?.stop();
   });
 
-  it('give bit-identical GELU, LayerNorm and masked softmax results on 2 and 3 threads to one thread', async () => {
+  it('give bit-identical GELU, LayerNorm, masked softmax, add, product and column-sum results on 2 and 3 threads to one thread', async () => {
     const single = passes().map(bits);
     for (const threads of [2, 3]) {
       handle = await startKernelThreads({ threads });
       expect(kernels.parallel!.threads).toBe(threads);
-      const threaded = passes().map(bits);
+      let threaded: Uint32Array[] = [];
+      const names = splitExports(() => (threaded = passes().map(bits)));
       await handle.stop();
+      expect([...names].sort()).toEqual([
+        'addF32',
+        'columnSumsF32',
+        'geluTanhF32',
+        'layerNormForwardF32',
+        'maskedSoftmaxBackwardF32',
+        'maskedSoftmaxF32',
+        'multiplyF32',
+      ]);
       threaded.forEach((values, index) =>
         expect(sameBits(values, single[index]), `pass ${index} on ${threads} threads`).toBe(true),
       );

@@ -2,6 +2,7 @@ import { AnnetError } from '../errors.js';
 import { imageKernelsOfActiveBackend, imageNormKernelBytes } from '../kernels/image-kernels.js';
 import { splitKernel } from '../kernels/split-kernel.js';
 import { layerKernelsOfActiveBackend, type LayerKernelExports } from '../kernels/layer-kernels.js';
+import { splitLayerKernel } from '../kernels/layer-kernels-split.js';
 
 function checkFits(operation: string, size: number, a: Float32Array, b: Float32Array, out: Float32Array): void {
   if (!Number.isSafeInteger(size) || size < 0 || a.length < size || b.length < size || out.length < size)
@@ -25,12 +26,20 @@ function runBinary(
   if (resident === null) return false;
   const { kernels, memory } = resident;
   if (!memory.owns(a) || !memory.owns(b) || !memory.owns(out)) return false;
-  (kernels[kernel] as LayerKernelExports['addF32'])(
-    memory.addressOf(a),
-    memory.addressOf(b),
-    memory.addressOf(out),
-    size,
-  );
+  const aAddress = memory.addressOf(a);
+  const bAddress = memory.addressOf(b);
+  const outAddress = memory.addressOf(out);
+  // Large passes are shared by the kernel threads in 16-element groups (each element computed by
+  // one thread with the same one rounding: bit-identical, see split-kernel.ts).
+  const split = splitLayerKernel(kernel, Math.ceil(size / 16), size, (part, start, count) => {
+    const first = 16 * start;
+    part.length = 4;
+    part[0] = aAddress + 4 * first;
+    part[1] = bAddress + 4 * first;
+    part[2] = outAddress + 4 * first;
+    part[3] = Math.max(0, Math.min(16 * count, size - first));
+  });
+  if (!split) (kernels[kernel] as LayerKernelExports['addF32'])(aAddress, bAddress, outAddress, size);
   return true;
 }
 
@@ -39,6 +48,8 @@ function runBinary(
  * or `b`; arrays from index 0). Runs only when the active kernels are WebAssembly on a shared
  * memory and every array is resident there; then returns true. Otherwise does nothing and
  * returns false (the caller runs its own loop, which gives the same bits: one float32 rounding).
+ * With kernel threads running, a pass of at least 2^16 values is shared in 16-element groups
+ * (the same bits).
  *
  * @example
  * if (!addResident(x.data, y.data, out.data, x.size)) for (let i = 0; i < x.size; i++) out.data[i] = x.data[i] + y.data[i];
@@ -62,7 +73,9 @@ export function multiplyResident(a: Float32Array, b: Float32Array, out: Float32A
  * `[rows, columns]` gradient), in WebAssembly SIMD: every column summed in float64 row after row,
  * then rounded once, as a plain float64 loop does. Runs only when the active kernels are
  * WebAssembly on a shared memory, both arrays are resident there and `columns` is a multiple of
- * 4 and at least 8; then returns true. Otherwise does nothing and returns false.
+ * 4 and at least 8; then returns true. Otherwise does nothing and returns false. With kernel
+ * threads running, a pass over at least 2^16 values and 32 columns is shared in ranges of whole
+ * 16-column blocks, each column summed by one thread in the same order (the same bits).
  *
  * @example
  * if (!columnSumsResident(gradient.data, biasGradient, 768, 384)) sum(gradient, 0, false, { out: biasTensor });
@@ -85,7 +98,22 @@ export function columnSumsResident(x: Float32Array, out: Float32Array, rows: num
   if (resident === null || columns % 4 !== 0 || columns < 8) return false;
   const { kernels, memory } = resident;
   if (!memory.owns(x) || !memory.owns(out)) return false;
-  kernels.columnSumsF32(memory.addressOf(x), memory.addressOf(out), rows, columns);
+  const xAddress = memory.addressOf(x);
+  const outAddress = memory.addressOf(out);
+  // Large passes are shared by the kernel threads in ranges of whole 16-column blocks (64 bytes
+  // of each row; the last range takes the columns past the last whole block), each summed by the
+  // same code in the same row order: bit-identical to one call.
+  const blocks = Math.floor(columns / 16);
+  const split = splitLayerKernel('columnSumsF32', blocks, rows * columns, (part, start, count) => {
+    const first = 16 * start;
+    part.length = 5;
+    part[0] = xAddress + 4 * first;
+    part[1] = outAddress + 4 * first;
+    part[2] = rows;
+    part[3] = count === 0 ? 0 : start + count === blocks ? columns - first : 16 * count;
+    part[4] = columns;
+  });
+  if (!split) kernels.columnSumsF32(xAddress, outAddress, rows, columns, columns);
   return true;
 }
 
