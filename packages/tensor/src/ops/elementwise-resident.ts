@@ -1,7 +1,7 @@
 import { AnnetError } from '../errors.js';
 import { imageKernelsOfActiveBackend, imageNormKernelBytes } from '../kernels/image-kernels.js';
-import { splitKernel } from '../kernels/split-kernel.js';
-import { layerKernelsOfActiveBackend, type LayerKernelExports } from '../kernels/layer-kernels.js';
+import { kernelSplitMinimumElements, splitKernel } from '../kernels/split-kernel.js';
+import { layerKernelBytes, layerKernelsOfActiveBackend, type LayerKernelExports } from '../kernels/layer-kernels.js';
 import { splitLayerKernel } from '../kernels/layer-kernels-split.js';
 
 function checkFits(operation: string, size: number, a: Float32Array, b: Float32Array, out: Float32Array): void {
@@ -29,17 +29,8 @@ function runBinary(
   const aAddress = memory.addressOf(a);
   const bAddress = memory.addressOf(b);
   const outAddress = memory.addressOf(out);
-  // Large passes are shared by the kernel threads in 16-element groups (each element computed by
-  // one thread with the same one rounding: bit-identical, see split-kernel.ts).
-  const split = splitLayerKernel(kernel, Math.ceil(size / 16), size, (part, start, count) => {
-    const first = 16 * start;
-    part.length = 4;
-    part[0] = aAddress + 4 * first;
-    part[1] = bAddress + 4 * first;
-    part[2] = outAddress + 4 * first;
-    part[3] = Math.max(0, Math.min(16 * count, size - first));
-  });
-  if (!split) (kernels[kernel] as LayerKernelExports['addF32'])(aAddress, bAddress, outAddress, size);
+  if (!splitInGroups(layerKernelBytes(), kernel, aAddress, bAddress, outAddress, size))
+    (kernels[kernel] as LayerKernelExports['addF32'])(aAddress, bAddress, outAddress, size);
   return true;
 }
 
@@ -106,11 +97,13 @@ export function columnSumsResident(x: Float32Array, out: Float32Array, rows: num
   const blocks = Math.floor(columns / 16);
   const split = splitLayerKernel('columnSumsF32', blocks, rows * columns, (part, start, count) => {
     const first = 16 * start;
+    // The range that reaches the last block ends at the last column; an empty trailing range sums none.
+    const end = start + count === blocks ? columns : 16 * (start + count);
     part.length = 5;
     part[0] = xAddress + 4 * first;
     part[1] = outAddress + 4 * first;
     part[2] = rows;
-    part[3] = count === 0 ? 0 : start + count === blocks ? columns - first : 16 * count;
+    part[3] = count === 0 ? 0 : end - first;
     part[4] = columns;
   });
   if (!split) kernels.columnSumsF32(xAddress, outAddress, rows, columns, columns);
@@ -124,21 +117,25 @@ export function columnSumsResident(x: Float32Array, out: Float32Array, rows: num
 const reluSplitMinimumElements = 1 << 17;
 
 /**
- * Runs ReLU's forward (arrays `first`, `second`; `third` −1) or backward (x, dy, dx) pass over
- * `size` values at those byte addresses shared by the kernel threads in 16-element groups, when
- * they run and the pass is large enough (bit-identical: split-kernel.ts); false when the caller
- * should make its one call.
+ * Runs export `name` of module `bytes` over `size` values at byte addresses `first`, `second`
+ * and `third` (−1 for a two-array pass), its last argument the count, shared by the kernel
+ * threads in 16-element groups when they run and the pass has at least `minimumElements` values
+ * (by default {@link kernelSplitMinimumElements}; bit-identical: split-kernel.ts); false when the
+ * caller should make its one call. Used by ReLU's forward (x, y) and backward (x, dy, dx) and by
+ * the elementwise add and product (a, b, out).
  */
 function splitInGroups(
-  name: 'reluF32' | 'reluBackwardF32',
+  bytes: Uint8Array,
+  name: string,
   first: number,
   second: number,
   third: number,
   size: number,
+  minimumElements = kernelSplitMinimumElements,
 ): boolean {
   const arrays = third < 0 ? 2 : 3;
   return splitKernel(
-    imageNormKernelBytes(),
+    bytes,
     name,
     Math.ceil(size / 16),
     size,
@@ -149,7 +146,7 @@ function splitInGroups(
       if (arrays === 3) part[2] = third + 64 * start;
       part[arrays] = Math.max(0, Math.min(16 * count, size - 16 * start));
     },
-    reluSplitMinimumElements,
+    minimumElements,
   );
 }
 
@@ -179,7 +176,8 @@ export function reluResident(x: Float32Array, xOffset: number, y: Float32Array, 
   if (resident === null || !resident.memory.owns(x) || !resident.memory.owns(y)) return false;
   const xAddress = resident.memory.addressOf(x) + 4 * xOffset;
   const yAddress = resident.memory.addressOf(y);
-  if (!splitInGroups('reluF32', xAddress, yAddress, -1, size)) resident.kernels.reluF32(xAddress, yAddress, size);
+  if (!splitInGroups(imageNormKernelBytes(), 'reluF32', xAddress, yAddress, -1, size, reluSplitMinimumElements))
+    resident.kernels.reluF32(xAddress, yAddress, size);
   return true;
 }
 
@@ -222,7 +220,17 @@ export function reluBackwardResident(
   const xAddress = memory.addressOf(x) + 4 * xOffset;
   const dyAddress = memory.addressOf(dy) + 4 * dyOffset;
   const dxAddress = memory.addressOf(dx);
-  if (!splitInGroups('reluBackwardF32', xAddress, dyAddress, dxAddress, size))
+  if (
+    !splitInGroups(
+      imageNormKernelBytes(),
+      'reluBackwardF32',
+      xAddress,
+      dyAddress,
+      dxAddress,
+      size,
+      reluSplitMinimumElements,
+    )
+  )
     resident.kernels.reluBackwardF32(xAddress, dyAddress, dxAddress, size);
   return true;
 }
