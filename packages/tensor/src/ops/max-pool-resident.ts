@@ -116,10 +116,21 @@ function windowsFit(
   outHeight: number,
   outWidth: number,
 ): boolean {
-  const sizes = [offset, planes, height, width, outHeight, outWidth];
   return (
-    sizes.every((size) => Number.isSafeInteger(size) && size >= 0) && 2 * outHeight <= height && 2 * outWidth <= width
+    isCount(offset) &&
+    isCount(planes) &&
+    isCount(height) &&
+    isCount(width) &&
+    isCount(outHeight) &&
+    isCount(outWidth) &&
+    2 * outHeight <= height &&
+    2 * outWidth <= width
   );
+}
+
+/** A whole number ≥ 0 (checked without building an array: the pooling passes run every step). */
+function isCount(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
 }
 
 /**
